@@ -1,0 +1,104 @@
+"""The Textual application: wires the workstation's events to the screens. No business rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.message import Message
+
+from .datafiles import ServiceData
+from .domain.clock import Clock
+from .domain.i18n import Catalogue
+from .screens.main import MainScreen
+from .widgets.localize import localize_bindings
+from .workstation import (
+    ClientTyping, Connection, MessageAdded, MessageUpdated, Notice, QueueChanged, SessionChanged, SessionClosed,
+    SessionOpened, Workstation, WorkstationEvent,
+)
+
+TICK_SECONDS = 0.5
+
+
+class CurhatApp(App):
+    TITLE = "curhat-tui"
+    CSS = """
+    Screen { background: $background; }
+    """
+    ENABLE_COMMAND_PALETTE = True
+
+    @dataclass
+    class WsEvent(Message):
+        event: WorkstationEvent
+
+    def __init__(self, workstation: Workstation, data: ServiceData, clock: Clock, lang: str = "id",
+                 keymap: dict[str, str] | None = None, blink: bool = True, tick: bool = True) -> None:
+        super().__init__()
+        self.workstation = workstation
+        self.data = data
+        self.clock = clock
+        self.t = Catalogue(data.strings, lang)
+        self.blink = blink
+        self.ticking = tick
+        self.keymap_overrides = {f"flag.{item.id}": item.key for item in data.redflags.items}
+        self.keymap_overrides.update(keymap or {})
+        workstation.listen(lambda event: self.post_message(self.WsEvent(event)))
+
+    def highlight_spans(self, text: str) -> list[tuple[int, int]]:
+        return [(hit.start, hit.end) for hit in self.data.phrases.scan(text)]
+
+    async def on_mount(self) -> None:
+        self.set_keymap(self.keymap_overrides)
+        self.main = MainScreen()
+        await self.push_screen(self.main)
+        localize_bindings(self.main)
+        await self.workstation.start()
+        if self.ticking:
+            self.set_interval(TICK_SECONDS, self.tick)
+
+    def tick(self) -> None:
+        """Advance the workstation (arrivals, replies, warnings) and redraw the clocks."""
+        self.workstation.tick()
+        self.main.tick()
+
+    async def on_curhat_app_ws_event(self, message: "CurhatApp.WsEvent") -> None:
+        event = message.event
+        main = self.main
+        match event:
+            case QueueChanged():
+                main.refresh_queue()
+            case SessionOpened(session=session):
+                await main.open_pane(session)
+            case MessageAdded(message=msg):
+                main.message_added(msg)
+            case MessageUpdated(message=msg):
+                main.message_updated(msg)
+            case ClientTyping(session_id=sid, typing=typing):
+                main.typing(sid, typing)
+            case SessionChanged(session=session):
+                main.session_changed(session)
+            case SessionClosed(session_id=sid):
+                await main.close_pane(sid)
+            case Notice(key=key, values=values, severity=severity):
+                self.notify(self.t(key, **values), severity=severity, timeout=8)
+                if severity == "error":
+                    self.bell()
+            case Connection():
+                main.tick()
+
+    def key_help(self) -> list[tuple[str, str]]:
+        """(key, what it does) for every binding of the main screen, in the session language."""
+        rows = []
+        for key, bindings in self.main._bindings.key_to_bindings.items():
+            for binding in bindings:
+                rows.append((self.get_key_display(binding), binding.description))
+        rows += [(self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j / alt+enter", self.t("key.newline")),
+                 ("ctrl+s", self.t("key.wrapup.close")), ("ctrl+q", self.t("key.quit"))]
+        return rows
+
+    async def action_quit(self) -> None:
+        notes = self.main.query("NotesForm")
+        for form in notes:
+            form.flush()
+        await self.workstation.stop()
+        self.exit()

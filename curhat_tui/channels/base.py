@@ -1,0 +1,103 @@
+"""The channel interface: events come in through one callback, sends go out as coroutines.
+
+A channel never touches the UI. The workstation persists every event before it is
+shown, and keeps every outgoing message in the store's outbox until the channel
+acknowledges it with `Delivered`, so a channel may fail and retry freely.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..domain.models import Delivery, Message, Session, Visit
+
+
+@dataclass(frozen=True)
+class ClientArrived:
+    visit: Visit
+
+
+@dataclass(frozen=True)
+class ClientLeft:
+    visit_id: str
+
+
+@dataclass(frozen=True)
+class MessageReceived:
+    session_id: str
+    text: str
+    ts: float
+    remote_id: str = ""
+
+
+@dataclass(frozen=True)
+class TypingChanged:
+    session_id: str
+    typing: bool
+
+
+@dataclass(frozen=True)
+class Delivered:
+    txn_id: str
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
+class ConnectionChanged:
+    state: str  # connected | reconnecting | offline
+
+
+ChannelEvent = ClientArrived | ClientLeft | MessageReceived | TypingChanged | Delivered | ConnectionChanged
+Emit = Callable[[ChannelEvent], None]
+
+
+class ClaimFailed(Exception):
+    """Accepting a client did not work: `reason` is 'left' or 'taken'."""
+
+    def __init__(self, reason: str, by: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.by = by
+
+
+class Channel(ABC):
+    """A source of clients. `simulated` channels make the header say PRACTICE."""
+
+    simulated: bool = False
+    name: str = "channel"
+
+    @abstractmethod
+    async def start(self, emit: Emit) -> None:
+        """Begin delivering events through `emit`; returns once started."""
+
+    async def stop(self) -> None:
+        """Stop delivering events."""
+
+    def pump(self, now: float) -> None:
+        """Called on every tick with the current time; time-driven channels act here."""
+
+    @abstractmethod
+    async def claim(self, visit: Visit, session: Session) -> dict:
+        """Take a waiting client; returns the channel's state for the new session.
+
+        Raises ClaimFailed if the client left or someone else took them.
+        """
+
+    @abstractmethod
+    async def send(self, session: Session, message: Message) -> None:
+        """Deliver one outgoing message; acknowledge with a `Delivered` event.
+
+        Called again with the same message (same txn_id) on retry: must not duplicate.
+        """
+
+    def opened(self, session: Session) -> None:
+        """The claimed session is stored and on screen."""
+
+    async def typing(self, session: Session, typing: bool) -> None:
+        """Tell the client whether the counselor is typing."""
+
+    @abstractmethod
+    async def end(self, session: Session) -> None:
+        """The counselor ended the session."""

@@ -1,0 +1,52 @@
+"""Where data lives and what the counselor configured; computed lazily, nothing at import time."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_DATA_DIR = "CURHAT_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("curhat-tui", appauthor=False))
+
+
+def resolve_data_dir(flag: str | None) -> Path:
+    """--data-dir, else $CURHAT_DATA_DIR, else the platform's user data folder."""
+    if flag:
+        return Path(flag).expanduser()
+    if os.environ.get(ENV_DATA_DIR):
+        return Path(os.environ[ENV_DATA_DIR]).expanduser()
+    return default_data_dir()
+
+
+@dataclass
+class Settings:
+    """Optional `config.toml` in the data dir: name, lang and a [keys] table of binding id = key."""
+
+    name: str = ""
+    lang: str = ""
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+class ConfigError(Exception):
+    pass
+
+
+def load_settings(data_dir: Path) -> Settings:
+    path = data_dir / "config.toml"
+    if not path.exists():
+        return Settings()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc} (fix the TOML syntax on that line)") from None
+    keys = doc.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError(f"{path}: [keys] must map binding ids to key names, e.g. \"main.end\" = \"ctrl+t\"")
+    return Settings(name=str(doc.get("name", "")), lang=str(doc.get("lang", "")), keys=keys)

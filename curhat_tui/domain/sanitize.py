@@ -1,0 +1,27 @@
+"""Make untrusted text safe to show in a terminal: control characters never reach it."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab/newline, DEL, C1 controls, and bidi overrides/isolates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Replace terminal control characters (ESC, CSI, OSC, BEL...) with visible symbols.
+
+    ESC becomes '␛' so that an escape sequence is shown literally rather than run;
+    other controls become U+FFFD. Tabs become spaces; CRLF becomes LF.
+    """
+    text = text.replace("\r\n", "\n").replace("\t", "    ")
+
+    def repl(match: re.Match[str]) -> str:
+        ch = match.group(0)
+        if ch == "\x1b":
+            return "␛"
+        if ch == "\r":
+            return "\n"
+        return "\ufffd"
+
+    return _UNSAFE.sub(repl, text)

@@ -1,0 +1,45 @@
+"""F1: every key the counselor can press, and the referral directory with its check dates."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HelpModal(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpModal { align: center middle; }
+    HelpModal > Vertical { width: 96%; height: 94%; border: thick $primary; background: $surface; }
+    HelpModal #help-title { background: $boost; text-style: bold; padding: 0 1; }
+    HelpModal VerticalScroll { padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,f1", "close", "Close", id="help.close")]
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(style="bold")
+        keys.add_column()
+        for key, desc in self.app.key_help():
+            keys.add_row(key, desc)
+        directory = Table(title=t("help.directory"), expand=True, show_lines=False)
+        for col in ("dir.name", "dir.contact", "dir.hours", "dir.region", "dir.checked"):
+            directory.add_column(t(col))
+        for entry in self.app.data.redflags.directory.values():
+            directory.add_row(Text(entry.name), Text(entry.contact), Text(t.pick(entry.hours)), Text(entry.region),
+                              entry.checked.isoformat())
+        with Vertical():
+            yield Static(Text(t("help.title")), id="help-title")
+            with VerticalScroll():
+                yield Static(keys)
+                yield Static(Text(""))
+                yield Static(directory)
+                yield Static(Text(t("help.directory_source")))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,317 @@
+"""The counselor's main screen: queue, chat panes, red-flag checklist and notes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from ..datafiles import REQUIRED_ITEMS
+from ..domain.clock import clock_time
+from ..domain.models import Message, Session, SessionStatus
+from ..widgets.chat_pane import ChatPane
+from ..widgets.composer import Composer
+from ..widgets.notes_form import NotesForm
+from ..widgets.queue_panel import QueuePanel, QueueTable
+from ..widgets.redflag_panel import RedFlagPanel
+from ..workstation import AcceptError
+from .confirm import ConfirmModal
+from .extend import ExtendModal
+from .help import HelpModal
+from .history import HistoryModal
+from .screener import ScreenerModal
+from .wrapup import WrapUpScreen
+
+NARROW_WIDTH = 110
+FLAG_KEYS = ("f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9")
+
+
+class MainScreen(Screen):
+    DEFAULT_CSS = """
+    MainScreen #topbar { height: 1; background: $primary 30%; padding: 0 1; }
+    MainScreen #topbar.-practice { background: $warning 45%; }
+    MainScreen #body { height: 1fr; }
+    MainScreen #center { width: 1fr; }
+    MainScreen #side { width: 44; border-left: vkey $panel; }
+    MainScreen #empty { height: 1fr; content-align: center middle; color: $text-muted; }
+    MainScreen TabbedContent { height: 1fr; }
+    MainScreen TabPane { padding: 0; height: 1fr; }
+    MainScreen.-hide-queue QueuePanel { display: none; }
+    MainScreen.-hide-side #side { display: none; }
+    MainScreen.-narrow QueuePanel { width: 30; }
+    MainScreen.-narrow #side { width: 34; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+n", "accept_top", "Accept next", id="main.accept_top", priority=True),
+        *[Binding(key, f"flag('{item}')", item, id=f"flag.{item}", priority=True, show=False)
+          for key, item in zip(FLAG_KEYS, REQUIRED_ITEMS)],
+        *[Binding(f"alt+{n}", f"switch({n})", f"Pane {n}", id=f"main.pane{n}", priority=True, show=False)
+          for n in range(1, 10)],
+        Binding("ctrl+o", "next_pane", "Next pane", id="main.next_pane", priority=True),
+        Binding("ctrl+t", "end_session", "End", id="main.end", priority=True),
+        Binding("ctrl+g", "extend", "+15", id="main.extend", priority=True),
+        Binding("ctrl+l", "history", "History", id="main.history", priority=True),
+        Binding("ctrl+b", "toggle_queue", "Queue", id="main.toggle_queue", priority=True),
+        Binding("ctrl+r", "toggle_side", "Panels", id="main.toggle_side", priority=True),
+        Binding("f1", "help", "Help", id="main.help", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.panes: dict[str, ChatPane] = {}
+        self._manual_layout = False
+
+    # ---- layout ---------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal(id="body"):
+            yield QueuePanel()
+            with Vertical(id="center"):
+                yield Static(Text(self.app.t("main.no_sessions")), id="empty")
+                yield TabbedContent(id="chats")
+            with Vertical(id="side"):
+                yield RedFlagPanel(id="flags")
+                yield NotesForm(blink=self.app.blink, id="notes")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self._apply_width(self.app.size.width)
+        self.refresh_queue()
+        for session in self.app.workstation.open_sessions():
+            await self.open_pane(session, focus=False)
+        await self._active_changed()
+        self.tick()
+
+    def on_resize(self, event) -> None:
+        if not self._manual_layout:
+            self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        narrow = width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        self.set_class(width < 100, "-hide-side")
+
+    # ---- what the workstation tells us -------------------------------------------
+    def refresh_queue(self) -> None:
+        self.query_one(QueuePanel).show(self.app.workstation.queue(), self.app.clock.now())
+
+    async def open_pane(self, session: Session, focus: bool = True) -> ChatPane:
+        if session.id in self.panes:
+            return self.panes[session.id]
+        pane = ChatPane(session, blink=self.app.blink)
+        self.panes[session.id] = pane
+        tabs = self.query_one(TabbedContent)
+        await tabs.add_pane(TabPane(pane.tab_label(len(self.panes)), pane, id=f"tab-{session.id}"))
+        self.query_one("#empty").display = False
+        if focus:
+            tabs.active = f"tab-{session.id}"
+            await self._active_changed()
+            pane.composer.focus()
+        return pane
+
+    async def close_pane(self, session_id: str) -> None:
+        pane = self.panes.pop(session_id, None)
+        if pane is None:
+            return
+        await self.query_one(TabbedContent).remove_pane(f"tab-{session_id}")
+        self.query_one("#empty").display = not self.panes
+        await self._active_changed()
+
+    def message_added(self, message: Message) -> None:
+        pane = self.panes.get(message.session_id)
+        if pane:
+            pane.add_message(message)
+            if pane is self.active_pane:
+                self._show_flags()
+
+    def message_updated(self, message: Message) -> None:
+        pane = self.panes.get(message.session_id)
+        if pane:
+            pane.update_message(message)
+
+    def typing(self, session_id: str, typing: bool) -> None:
+        pane = self.panes.get(session_id)
+        if pane:
+            pane.set_typing(typing)
+
+    def session_changed(self, session: Session) -> None:
+        pane = self.panes.get(session.id)
+        if pane:
+            pane.set_session(session)
+            if pane is self.active_pane:
+                self._show_flags()
+
+    def tick(self) -> None:
+        """Once a second: clocks, countdowns, waiting times, the top bar."""
+        app = self.app
+        now = app.clock.now()
+        self.query_one(QueuePanel).tick(now)
+        tabs = self.query_one(TabbedContent)
+        for index, (session_id, pane) in enumerate(self.panes.items(), 1):
+            pane.refresh_clock()
+            try:
+                tabs.get_tab(f"tab-{session_id}").label = pane.tab_label(index)
+            except Exception:  # noqa: BLE001 - tab not mounted yet
+                pass
+        t = app.t
+        parts = ["curhat-tui"]
+        if app.workstation.channel.simulated:
+            parts.append(t("top.practice"))
+        parts += [t("top.counselor", name=app.workstation.counselor), t(f"conn.{app.workstation.connection}"),
+                  clock_time(app.clock, now)]
+        bar = self.query_one("#topbar", Static)
+        bar.set_class(app.workstation.channel.simulated, "-practice")
+        bar.update(Text(" · ".join(parts)))
+
+    # ---- the active pane and its side panel --------------------------------------
+    @property
+    def active_pane(self) -> ChatPane | None:
+        active = self.query_one(TabbedContent).active
+        return self.panes.get(active.removeprefix("tab-")) if active else None
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_activated(self) -> None:
+        await self._active_changed()
+
+    async def _active_changed(self) -> None:
+        pane = self.active_pane
+        notes = self.query_one(NotesForm)
+        if notes.session_id != (pane.session.id if pane else None):
+            await notes.load(pane.session.id if pane else None)
+        self._show_flags()
+
+    def _show_flags(self) -> None:
+        pane = self.active_pane
+        panel = self.query_one(RedFlagPanel)
+        if pane is None:
+            panel.show({}, [], lambda ts: "")
+            return
+        panel.show(self.app.workstation.flags(pane.session.id), pane.suggested,
+                   lambda ts: clock_time(self.app.clock, ts))
+
+    # ---- accepting clients ------------------------------------------------------
+    @on(QueueTable.Accept)
+    def _accept_highlighted(self, event: QueueTable.Accept) -> None:
+        self.accept(event.visit_id)
+
+    def action_accept_top(self) -> None:
+        self.accept(None)
+
+    @work(group="accept", exclusive=False)
+    async def accept(self, visit_id: str | None) -> None:
+        t = self.app.t
+        try:
+            session = await self.app.workstation.accept(visit_id)
+        except AcceptError as exc:
+            key = {"left": "accept.left", "taken": "accept.taken", "empty": "accept.empty"}.get(exc.reason,
+                                                                                               "accept.failed")
+            self.app.notify(t(key, by=exc.by), severity="warning")
+            return
+        await self.open_pane(session)  # also announced by SessionOpened; opening twice is a no-op
+
+    # ---- chatting ---------------------------------------------------------------
+    @on(Composer.Submitted)
+    async def _send(self, event: Composer.Submitted) -> None:
+        pane = next((p for p in self.panes.values() if p.composer is event.composer), None)
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+            return
+        event.composer.sent()
+        await self.app.workstation.send(pane.session.id, event.text, event.script_ids)
+
+    def action_switch(self, number: int) -> None:
+        ids = list(self.panes)
+        if 1 <= number <= len(ids):
+            self.query_one(TabbedContent).active = f"tab-{ids[number - 1]}"
+            self.panes[ids[number - 1]].composer.focus()
+
+    def action_next_pane(self) -> None:
+        ids = list(self.panes)
+        if not ids:
+            return
+        pane = self.active_pane
+        current = ids.index(pane.session.id) if pane else -1
+        self.action_switch((current + 1) % len(ids) + 1)
+
+    # ---- red flags ----------------------------------------------------------------
+    def action_flag(self, item_id: str) -> None:
+        pane = self.active_pane
+        t = self.app.t
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+            self.app.notify(t("flags.no_session"), severity="warning")
+            return
+        item = self.app.data.redflags.get(item_id)
+        if item.screener:
+            def answered(answers: dict | None) -> None:
+                if answers is not None:
+                    self._raise(pane, item_id, answers or None)
+            self.app.push_screen(ScreenerModal(pane.session.alias), answered)
+        else:
+            self._raise(pane, item_id, None)
+
+    def _raise(self, pane: ChatPane, item_id: str, answers: dict | None) -> None:
+        loaded = self.app.workstation.raise_flag(pane.session.id, item_id, answers)
+        pane.composer.load_script(loaded.text, loaded.script_id)
+        pane.suggested = [i for i in pane.suggested if i != item_id]
+        self.session_changed(self.app.workstation.store.session(pane.session.id))
+        self.run_worker(self.query_one(NotesForm).reload_field("risk_screen"), group="notes")
+        self.app.notify(self.app.t("flags.loaded", label=self.app.t.pick(self.app.data.redflags.get(item_id).label)))
+
+    # ---- session lifecycle ------------------------------------------------------
+    def action_end_session(self) -> None:
+        pane = self.active_pane
+        if pane is None:
+            return
+        if pane.session.status is not SessionStatus.ACTIVE:
+            self._wrapup(pane.session)
+            return
+
+        async def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.query_one(NotesForm).flush()
+                session = await self.app.workstation.end(pane.session.id)
+                pane.set_session(session)
+                self._wrapup(session)
+        self.app.push_screen(ConfirmModal(self.app.t("end.confirm", alias=pane.session.alias)), confirmed)
+
+    def _wrapup(self, session: Session) -> None:
+        async def done(closed: bool | None) -> None:
+            if closed:
+                await self.close_pane(session.id)
+            else:
+                await self.query_one(NotesForm).load(None)
+                await self._active_changed()
+        self.query_one(NotesForm).flush()
+        self.app.push_screen(WrapUpScreen(session, blink=self.app.blink), done)
+
+    def action_extend(self) -> None:
+        pane = self.active_pane
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if reason:
+                session = self.app.workstation.extend(pane.session.id, reason)
+                pane.set_session(session)
+                self.app.notify(self.app.t("extend.done", alias=session.alias))
+        self.app.push_screen(ExtendModal(pane.session.alias), reason_given)
+
+    def action_history(self) -> None:
+        pane = self.active_pane
+        if pane is not None:
+            self.app.push_screen(HistoryModal(pane.session.id, pane.session.alias))
+
+    def action_toggle_queue(self) -> None:
+        self._manual_layout = True
+        self.toggle_class("-hide-queue")
+
+    def action_toggle_side(self) -> None:
+        self._manual_layout = True
+        self.toggle_class("-hide-side")
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpModal())

@@ -1,0 +1,146 @@
+"""One session's pane: who, how long left, the transcript, who is waiting, and the reply box."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from ..domain.clock import clock_time, mmss
+from ..domain.models import Message, Risk, Sender, Session, SessionStatus, rupiah
+from ..domain.session_clock import Phase, countdown
+from .composer import Composer
+from .transcript import Transcript
+
+WAIT_NORM_SECONDS = 180
+PAGE = 200
+
+
+class ChatPane(Vertical):
+    DEFAULT_CSS = """
+    ChatPane { height: 1fr; }
+    ChatPane > .pane-head { height: 1; background: $boost; padding: 0 1; }
+    ChatPane > .pane-head.-warning { background: $warning 40%; }
+    ChatPane > .pane-head.-critical { background: $error 45%; }
+    ChatPane > .pane-head.-overtime { background: $error; color: $text; text-style: bold; }
+    ChatPane > .pane-status { height: 1; color: $text-muted; padding: 0 1; }
+    ChatPane > .pane-status.-late { color: $warning; text-style: bold; }
+    ChatPane > .pane-status.-suggest { color: $text; background: $warning 30%; }
+    ChatPane.-wrapup Composer { display: none; }
+    """
+
+    def __init__(self, session: Session, *, blink: bool = True) -> None:
+        super().__init__(id=f"pane-{session.id}")
+        self.session = session
+        self.blink = blink
+        self.last_message: Message | None = None
+        self.client_typing = False
+        self.suggested: list[str] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Static(id="head", classes="pane-head")
+        names = {"client": self.session.alias, "counselor": self.session.counselor, "system": "•"}
+        yield Transcript(names, lambda ts: clock_time(app.clock, ts), app.highlight_spans, id="transcript")
+        yield Static(id="status", classes="pane-status")
+        yield Composer(id="composer", blink=self.blink)
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    def on_mount(self) -> None:
+        messages = self.app.workstation.transcript(self.session.id, limit=PAGE)
+        has_older = bool(messages) and self.app.workstation.store.message_count(self.session.id) > len(messages)
+        self.transcript.set_messages(messages, has_older)
+        if messages:
+            self.last_message = messages[-1]
+            self._suggest(messages[-1])
+        self.set_class(self.session.status is not SessionStatus.ACTIVE, "-wrapup")
+        self.loaded = True
+        self.refresh_clock()
+
+    def on_transcript_need_older(self, event: Transcript.NeedOlder) -> None:
+        event.stop()
+        older = self.app.workstation.transcript(self.session.id, limit=PAGE, before_id=self.transcript.first_id)
+        self.transcript.prepend(older, len(older) == PAGE)
+
+    # ---- updates from the workstation -------------------------------------------
+    def add_message(self, message: Message) -> None:
+        if not self.loaded:
+            return  # already in the store: on_mount will show it
+        self.transcript.append(message)
+        self.last_message = message
+        if message.sender is Sender.CLIENT:
+            self.client_typing = False
+            self._suggest(message)
+        else:
+            self.suggested = []
+        self.refresh_clock()
+
+    def update_message(self, message: Message) -> None:
+        if self.loaded:
+            self.transcript.update_message(message)
+
+    def set_typing(self, typing: bool) -> None:
+        self.client_typing = typing
+        self.refresh_clock()
+
+    def set_session(self, session: Session) -> None:
+        self.session = session
+        self.set_class(session.status is not SessionStatus.ACTIVE, "-wrapup")
+        self.refresh_clock()
+
+    def _suggest(self, message: Message) -> None:
+        self.suggested = list(message.flags) if message.sender is Sender.CLIENT else []
+
+    # ---- the parts that change every second ------------------------------------
+    def tab_label(self, index: int) -> str:
+        clock = countdown(self.session.deadline, self.app.clock.now())
+        left = ("+" + mmss(clock.overtime_seconds)) if clock.phase is Phase.OVERTIME else mmss(clock.remaining_seconds)
+        marker = "!" if self.session.risk >= Risk.HIGH else ""
+        return f"{index} {marker}{self.session.alias} {left}"
+
+    def refresh_clock(self) -> None:
+        if not self.loaded:
+            return
+        t = self.app.t
+        now = self.app.clock.now()
+        session = self.session
+        clock = countdown(session.deadline, now)
+        head = self.query_one("#head", Static)
+        for phase in Phase:
+            head.set_class(clock.phase is phase and phase is not Phase.NORMAL, f"-{phase.value}")
+        if session.status is not SessionStatus.ACTIVE:
+            timer = t("pane.wrapup")
+        elif clock.phase is Phase.OVERTIME:
+            timer = t("pane.overtime", time=mmss(clock.overtime_seconds))
+        else:
+            timer = t("pane.left", time=mmss(clock.remaining_seconds))
+        head.update(Text(" · ".join([
+            session.alias, t(f"tier.{session.tier.value}"), f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
+            t("pane.risk", level=t(f"risk.{session.risk.key}")), timer,
+        ])))
+        status = self.query_one("#status", Static)
+        status.set_class(False, "-late")
+        status.set_class(bool(self.suggested), "-suggest")
+        if self.client_typing:
+            line = t("pane.typing", alias=session.alias)
+        elif self.suggested:
+            book = self.app.data.redflags
+            hints = [f"{book.get(i).key.upper()} {self.app.t.pick(book.get(i).label)}" for i in self.suggested]
+            line = t("pane.suggest", items=", ".join(hints))
+        elif self.last_message is not None and self.last_message.sender is Sender.CLIENT \
+                and session.status is SessionStatus.ACTIVE:
+            waited = now - self.last_message.ts
+            status.set_class(waited >= WAIT_NORM_SECONDS, "-late")
+            line = t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts), time=mmss(waited))
+        else:
+            line = ""
+        status.update(Text(line))

@@ -1,0 +1,55 @@
+"""The reply box: Enter sends, Ctrl+J or Alt+Enter inserts a newline."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.message import Message
+from textual.widgets import TextArea
+
+NEWLINE_KEYS = ("ctrl+j", "alt+enter", "shift+enter")
+
+
+class Composer(TextArea):
+    DEFAULT_CSS = """
+    Composer { height: auto; min-height: 3; max-height: 8; border: tall $primary 40%; }
+    Composer:focus { border: tall $primary; }
+    """
+
+    class Submitted(Message):
+        def __init__(self, composer: "Composer", text: str, script_ids: list[int]) -> None:
+            super().__init__()
+            self.composer = composer
+            self.text = text
+            self.script_ids = script_ids
+
+    def __init__(self, *, id: str | None = None, blink: bool = True) -> None:
+        super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        self.cursor_blink = blink
+        self.script_ids: list[int] = []
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            text = self.text
+            if text.strip():
+                self.post_message(self.Submitted(self, text, list(self.script_ids)))
+            return
+        if event.key in NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
+            return
+        await super()._on_key(event)
+
+    def load_script(self, text: str, script_id: int) -> None:
+        """Put a referral script in the box after whatever is already typed; never send it."""
+        current = self.text.rstrip()
+        self.text = f"{current}\n\n{text}" if current else text
+        self.script_ids.append(script_id)
+        self.move_cursor(self.document.end)
+        self.focus()
+
+    def sent(self) -> None:
+        self.text = ""
+        self.script_ids = []

@@ -1,0 +1,164 @@
+"""A session note on its template, autosaved within a second of typing, with a saved mark."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Label, Select, Static, TextArea
+
+from ..domain.clock import clock_time
+
+AUTOSAVE_SECONDS = 0.5
+
+
+class NoteField(TextArea):
+    DEFAULT_CSS = """
+    NoteField { height: auto; min-height: 3; max-height: 10; border: tall $panel; }
+    NoteField:focus { border: tall $primary; }
+    NoteField.-missing { border: tall $error 60%; }
+    """
+
+    def __init__(self, key: str, text: str, placeholder: str, blink: bool) -> None:
+        super().__init__(text, id=f"field-{key}", soft_wrap=True, tab_behavior="focus", placeholder=placeholder)
+        self.key = key
+        self.cursor_blink = blink
+
+
+class NotesForm(Vertical):
+    DEFAULT_CSS = """
+    NotesForm { height: 1fr; }
+    NotesForm > #notes-head { height: 1; background: $boost; padding: 0 1; }
+    NotesForm > #notes-head > Label { width: 1fr; text-style: bold; }
+    NotesForm > #notes-template { width: 100%; }
+    NotesForm > #notes-saved { height: 1; color: $success; padding: 0 1; }
+    NotesForm > #notes-saved.-dirty { color: $warning; }
+    NotesForm > VerticalScroll { height: 1fr; }
+    NotesForm .field-label { padding: 0 1; text-style: bold; }
+    NotesForm .field-label.-missing { color: $error; }
+    """
+
+    class Saved(Message):
+        def __init__(self, session_id: str, version: int) -> None:
+            super().__init__()
+            self.session_id = session_id
+            self.version = version
+
+    def __init__(self, *, blink: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.blink = blink
+        self.session_id: str | None = None
+        self.template = ""
+        self.fields: dict[str, str] = {}
+        self.version = 0
+        self.dirty = False
+        self._timer = None
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        yield Static(Text(t("notes.title")), id="notes-head")
+        options = [(t.pick(tpl.name), tpl.id) for tpl in self.app.data.templates.templates]
+        yield Select(options, allow_blank=False, id="notes-template", compact=True)
+        yield Static(id="notes-saved")
+        yield VerticalScroll(id="notes-fields")
+
+    async def load(self, session_id: str | None) -> None:
+        """Show the note of this session (saving the previous one first)."""
+        self.flush()
+        self.session_id = session_id
+        if session_id is None:
+            self.fields, self.template, self.version = {}, "", 0
+            await self.query_one("#notes-fields", VerticalScroll).remove_children()
+            self.query_one("#notes-saved", Static).update("")
+            return
+        self.template, self.fields, self.version = self.app.workstation.note(session_id)
+        self.fields = dict(self.fields)
+        self._loading = True
+        self.query_one("#notes-template", Select).value = self.template
+        await self._build_fields()
+        self._loading = False
+        self._show_saved()
+
+    async def _build_fields(self) -> None:
+        t = self.app.t
+        container = self.query_one("#notes-fields", VerticalScroll)
+        await container.remove_children()
+        widgets = []
+        for section in self.app.data.templates.sections(self.template):
+            star = " *" if section.required else ""
+            widgets.append(Label(t.pick(section.label) + star, classes="field-label", id=f"label-{section.key}"))
+            hint = t.pick(section.hint) if section.hint else ""
+            widgets.append(NoteField(section.key, self.fields.get(section.key, ""), hint, self.blink))
+        await container.mount_all(widgets)
+
+    async def reload_field(self, key: str) -> None:
+        """Pick up a field the workstation changed (a red flag adds to the risk screen)."""
+        if self.session_id is None:
+            return
+        self.flush()
+        _, fields, self.version = self.app.workstation.note(self.session_id)
+        self.fields[key] = fields.get(key, "")
+        for widget in self.query(NoteField):
+            if widget.key == key:
+                self._loading = True
+                widget.text = self.fields[key]
+                self._loading = False
+        self._show_saved()
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if self._loading or self.session_id is None or event.value == self.template:
+            return
+        self.template = str(event.value)
+        await self._build_fields()
+        self._schedule()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if not isinstance(event.text_area, NoteField) or self._loading:
+            return
+        event.stop()
+        self.fields[event.text_area.key] = event.text_area.text
+        self._schedule()
+
+    def _schedule(self) -> None:
+        self.dirty = True
+        self._show_saved()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_SECONDS, self.flush)
+
+    def flush(self) -> None:
+        """Save now if anything changed."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self.dirty or self.session_id is None:
+            return
+        try:
+            self.version = self.app.workstation.save_note(self.session_id, self.template, self.fields)
+        except Exception as exc:  # noqa: BLE001 - a failed save is shown, never fatal
+            self.app.notify(self.app.t("notes.save_failed", error=str(exc)), severity="error")
+            return
+        self.dirty = False
+        self._show_saved()
+        self.post_message(self.Saved(self.session_id, self.version))
+
+    def mark_missing(self, missing: list[str]) -> None:
+        for widget in self.query(NoteField):
+            widget.set_class(widget.key in missing, "-missing")
+        for label in self.query(".field-label"):
+            label.set_class(label.id.removeprefix("label-") in missing, "-missing")
+
+    def _show_saved(self) -> None:
+        t = self.app.t
+        saved = self.query_one("#notes-saved", Static)
+        saved.set_class(self.dirty, "-dirty")
+        if self.dirty:
+            saved.update(Text(t("notes.unsaved")))
+        elif self.version:
+            saved.update(Text(t("notes.saved", time=clock_time(self.app.clock, self.app.clock.now()),
+                                version=self.version)))
+        else:
+            saved.update(Text(t("notes.empty")))

@@ -1,0 +1,365 @@
+"""The counselor's workstation without a screen: every business rule the UI relies on.
+
+Channel events are persisted first and then announced to listeners (the Textual app
+turns them into widget updates). The UI calls the methods here and owns no rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .channels.base import (
+    Channel, ChannelEvent, ClaimFailed, ClientArrived, ClientLeft, ConnectionChanged, Delivered, MessageReceived,
+    TypingChanged,
+)
+from .datafiles import ServiceData
+from .domain import screener
+from .domain.clock import Clock, clock_time
+from .domain.models import Delivery, Message, Risk, Sender, Session, SessionStatus, Visit, VisitStatus
+from .domain.queue import order_queue
+from .domain.sanitize import clean
+from .domain.session_clock import EXTENSION_MINUTES, due_notifications
+from .store import Store, new_id
+
+
+# ---- what the workstation tells its listeners ------------------------------------
+@dataclass(frozen=True)
+class QueueChanged:
+    pass
+
+
+@dataclass(frozen=True)
+class SessionOpened:
+    session: Session
+
+
+@dataclass(frozen=True)
+class SessionChanged:
+    session: Session
+
+
+@dataclass(frozen=True)
+class SessionClosed:
+    session_id: str
+
+
+@dataclass(frozen=True)
+class MessageAdded:
+    message: Message
+
+
+@dataclass(frozen=True)
+class MessageUpdated:
+    message: Message
+
+
+@dataclass(frozen=True)
+class ClientTyping:
+    session_id: str
+    typing: bool
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell the counselor: `key` is a catalogue key, `values` fill it."""
+
+    key: str
+    values: dict = field(default_factory=dict)
+    severity: str = "information"
+    session_id: str = ""
+
+
+@dataclass(frozen=True)
+class Connection:
+    state: str
+
+
+WorkstationEvent = (QueueChanged | SessionOpened | SessionChanged | SessionClosed | MessageAdded | MessageUpdated
+                    | ClientTyping | Notice | Connection)
+
+
+class AcceptError(Exception):
+    def __init__(self, reason: str, by: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.by = by
+
+
+class NoteIncomplete(Exception):
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(", ".join(missing))
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class LoadedScript:
+    script_id: int
+    item: str
+    variant: str
+    text: str
+
+
+class Workstation:
+    def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData,
+                 counselor: str = "Konselor", lang: str = "id") -> None:
+        self.store = store
+        self.channel = channel
+        self.clock = clock
+        self.data = data
+        self.counselor = counselor
+        self.lang = lang
+        self.listeners: list[Callable[[WorkstationEvent], None]] = []
+        self.connection = "connected"
+        self.typing: dict[str, bool] = {}
+        self._waiting: dict[str, Visit] = {v.id: v for v in store.waiting_visits()}
+
+    # ---- wiring ---------------------------------------------------------------
+    def listen(self, listener: Callable[[WorkstationEvent], None]) -> None:
+        self.listeners.append(listener)
+
+    def _tell(self, event: WorkstationEvent) -> None:
+        for listener in list(self.listeners):
+            listener(event)
+
+    async def start(self) -> None:
+        await self.channel.start(self._on_channel_event)
+        await self.flush_outbox()
+        self.tick()
+
+    async def stop(self) -> None:
+        await self.channel.stop()
+
+    async def flush_outbox(self) -> None:
+        """Send (again) every message still pending; channels deduplicate by txn_id."""
+        for message in self.store.outbox():
+            session = self.store.session(message.session_id)
+            if session is not None:
+                await self.channel.send(session, message)
+
+    def tick(self) -> None:
+        """Advance time-driven parts: the channel's clock, countdown notifications."""
+        now = self.clock.now()
+        self.channel.pump(now)
+        for session in self.store.open_sessions():
+            if session.status is not SessionStatus.ACTIVE:
+                continue
+            marks = due_notifications(session.deadline, now, session.notified)
+            if marks:
+                session.notified = session.notified + marks
+                self.store.update_session(session.id, notified=session.notified)
+                mark = min(marks)
+                self._tell(Notice(f"notice.minutes_left_{mark}", {"alias": session.alias},
+                                  "warning" if mark == 10 else "error", session.id))
+
+    # ---- channel events: persist first, then tell -----------------------------
+    def _on_channel_event(self, event: ChannelEvent) -> None:
+        match event:
+            case ClientArrived(visit=visit):
+                if self.store.visit(visit.id) is None:
+                    self.store.add_visit(visit)
+                    self._waiting[visit.id] = visit
+                    self._tell(QueueChanged())
+            case ClientLeft(visit_id=visit_id):
+                visit = self._waiting.pop(visit_id, None)
+                self.store.set_visit_status(visit_id, VisitStatus.LEFT, self.clock.now())
+                if visit:
+                    self._tell(QueueChanged())
+            case MessageReceived(session_id=sid, text=text, ts=ts):
+                safe = clean(text)
+                hits = tuple(self.data.phrases.items(safe))
+                message = self.store.add_message(sid, Sender.CLIENT, safe, ts, flags=hits)
+                self.typing[sid] = False
+                self._tell(MessageAdded(message))
+            case TypingChanged(session_id=sid, typing=typing):
+                self.typing[sid] = typing
+                self._tell(ClientTyping(sid, typing))
+            case Delivered(txn_id=txn, delivery=delivery):
+                message = self.store.set_delivery(txn, delivery)
+                if message:
+                    self._tell(MessageUpdated(message))
+            case ConnectionChanged(state=state):
+                self.connection = state
+                self._tell(Connection(state))
+
+    # ---- queue ----------------------------------------------------------------
+    def queue(self) -> list[Visit]:
+        return order_queue(self._waiting.values())
+
+    def open_sessions(self) -> list[Session]:
+        return self.store.open_sessions()
+
+    async def accept(self, visit_id: str | None = None) -> Session:
+        """Take a client from the queue (the top one when no id is given)."""
+        queue = self.queue()
+        if visit_id is None:
+            if not queue:
+                raise AcceptError("empty")
+            visit_id = queue[0].id
+        visit = self._waiting.get(visit_id) or self.store.visit(visit_id)
+        if visit is None or visit.status is VisitStatus.LEFT or visit_id not in self._waiting:
+            self._waiting.pop(visit_id, None)
+            self._tell(QueueChanged())
+            raise AcceptError("left" if visit is None or visit.status is not VisitStatus.ACCEPTED else "taken")
+        now = self.clock.now()
+        session = Session(
+            id=new_id(), visit_id=visit.id, client_key=visit.client_key, alias=visit.alias, tier=visit.tier,
+            minutes=visit.minutes, price=visit.price, counselor=self.counselor, started_at=now,
+            deadline=now + visit.minutes * 60, risk=visit.risk, lang=self.lang,
+        )
+        try:
+            channel_state = await self.channel.claim(visit, session)
+        except ClaimFailed as exc:
+            self._waiting.pop(visit_id, None)
+            if exc.reason == "left":
+                self.store.set_visit_status(visit_id, VisitStatus.LEFT, now)
+            self._tell(QueueChanged())
+            raise AcceptError(exc.reason, exc.by) from None
+        self.store.add_session(session, channel_state)
+        self._waiting.pop(visit_id, None)
+        template = self.store.client_template(visit.client_key) or self.data.templates.default_for(visit.tier)
+        self.store.set_client_template(visit.client_key, template)
+        self._tell(QueueChanged())
+        self._tell(SessionOpened(session))
+        self.channel.opened(session)
+        return session
+
+    # ---- chat -----------------------------------------------------------------
+    async def send(self, session_id: str, text: str, script_ids: list[int] | None = None) -> Message | None:
+        """Write the message to the outbox, then hand it to the channel."""
+        text = text.strip("\n")
+        if not text.strip():
+            return None
+        session = self.store.session(session_id)
+        if session is None or session.status is SessionStatus.CLOSED:
+            return None
+        message = self.store.add_message(session_id, Sender.COUNSELOR, text, self.clock.now(),
+                                         txn_id=f"t{new_id()}", delivery=Delivery.PENDING)
+        for script_id in script_ids or []:
+            self.store.mark_script_sent(script_id, message)
+        self._tell(MessageAdded(message))
+        try:
+            await self.channel.send(session, message)
+        except Exception:  # noqa: BLE001 - the outbox keeps it; a later flush retries
+            self._tell(Notice("notice.send_failed", {"alias": session.alias}, "warning", session_id))
+        return message
+
+    async def counselor_typing(self, session_id: str, typing: bool) -> None:
+        session = self.store.session(session_id)
+        if session:
+            await self.channel.typing(session, typing)
+
+    def transcript(self, session_id: str, limit: int | None = None, before_id: int | None = None) -> list[Message]:
+        return self.store.messages(session_id, limit, before_id)
+
+    # ---- red flags ------------------------------------------------------------
+    def raise_flag(self, session_id: str, item_id: str, answers: dict[str, bool] | None = None) -> LoadedScript:
+        """Tick a red-flag item: record it, raise the risk, note it, and return its script."""
+        session = self.store.session(session_id)
+        if session is None:
+            raise KeyError(session_id)
+        item = self.data.redflags.get(item_id)
+        now = self.clock.now()
+        variant, risk, detail = "default", item.risk, {}
+        if item.screener and answers is not None:
+            risk = screener.result(answers)
+            variant = screener.script_variant(risk)
+            detail = {"screener": answers, "result": risk.key}
+        self.store.add_flag(session_id, item_id, now, detail)
+        if risk > session.risk:
+            session.risk = risk
+            self.store.update_session(session_id, risk=risk)
+        label = item.label.get(session.lang) or item.label["id"]
+        line = f"[{clock_time(self.clock, now)}] {label}"
+        if detail:
+            line += f" — C-SSRS: {detail['result']}"
+        self._append_note_field(session, "risk_screen", line)
+        text = self.data.redflags.render_script(item_id, session.lang, session.alias, self.counselor, variant)
+        script_id = self.store.add_script(session_id, item_id, variant, text, now)
+        self._tell(SessionChanged(session))
+        return LoadedScript(script_id, item_id, variant, text)
+
+    def flags(self, session_id: str) -> dict[str, float]:
+        """Ticked items of a session with the time each was first ticked."""
+        ticked: dict[str, float] = {}
+        for flag in self.store.flags(session_id):
+            ticked.setdefault(flag.item, flag.ts)
+        return ticked
+
+    # ---- notes ----------------------------------------------------------------
+    def note(self, session_id: str) -> tuple[str, dict[str, str], int]:
+        """(template id, fields, version) of a session's note; a fresh one if none yet."""
+        session = self.store.session(session_id)
+        note = self.store.note(session_id)
+        if note:
+            return note["template"], note["fields"], note["version"]
+        template = self.store.client_template(session.client_key) if session else ""
+        return template or self.data.templates.default_for(session.tier if session else "peer"), {}, 0
+
+    def save_note(self, session_id: str, template: str, fields: dict[str, str]) -> int:
+        session = self.store.session(session_id)
+        if session is None:
+            raise KeyError(session_id)
+        version = self.store.save_note(session_id, session.client_key, template, fields, self.clock.now())
+        self.store.set_client_template(session.client_key, template)
+        return version
+
+    def _append_note_field(self, session: Session, key: str, line: str) -> None:
+        template, fields, _ = self.note(session.id)
+        current = fields.get(key, "").rstrip()
+        fields = dict(fields, **{key: f"{current}\n{line}".strip()})
+        self.store.save_note(session.id, session.client_key, template, fields, self.clock.now())
+
+    def earlier_notes(self, session_id: str) -> list[tuple[Session, dict]]:
+        session = self.store.session(session_id)
+        return self.store.client_notes(session.client_key, exclude_session=session_id) if session else []
+
+    def missing_fields(self, session_id: str) -> list[str]:
+        template, fields, _ = self.note(session_id)
+        return [s.key for s in self.data.templates.missing(template, fields)]
+
+    # ---- session lifecycle ----------------------------------------------------
+    def extend(self, session_id: str, reason: str) -> Session:
+        if not reason.strip():
+            raise ValueError("reason required")
+        self.store.add_extension(session_id, EXTENSION_MINUTES, reason.strip(), self.clock.now())
+        session = self.store.session(session_id)
+        assert session is not None
+        self._tell(SessionChanged(session))
+        return session
+
+    async def end(self, session_id: str) -> Session:
+        """Stop the chat and move the session to wrap-up."""
+        session = self.store.session(session_id)
+        if session is None:
+            raise KeyError(session_id)
+        if session.status is SessionStatus.ACTIVE:
+            session.status = SessionStatus.WRAPUP
+            session.ended_at = self.clock.now()
+            self.store.update_session(session_id, status=SessionStatus.WRAPUP, ended_at=session.ended_at)
+            await self.channel.end(session)
+            self._tell(SessionChanged(session))
+        return session
+
+    def close(self, session_id: str, skip_reason: str = "") -> None:
+        """Close after wrap-up: the note must be complete, or skipped with a stated reason."""
+        missing = self.missing_fields(session_id)
+        if missing and not skip_reason.strip():
+            raise NoteIncomplete(missing)
+        template, fields, _ = self.note(session_id)
+        self.store.update_session(session_id, status=SessionStatus.CLOSED, skip_reason=skip_reason.strip(),
+                                  end_reason=fields.get("end_reason", ""),
+                                  ended_at=self.store.session(session_id).ended_at or self.clock.now())
+        self.typing.pop(session_id, None)
+        self._tell(SessionClosed(session_id))
+
+    def risk_of(self, session_id: str) -> Risk:
+        session = self.store.session(session_id)
+        return session.risk if session else Risk.NONE
+
+
+async def run_pending(ws: Workstation) -> None:
+    """Let scheduled channel work run (for tests and scripts that drive a workstation directly)."""
+    await asyncio.sleep(0)
+    ws.tick()
