@@ -44,26 +44,24 @@ def main(argv: list[str] | None = None) -> int:
     lang = args.lang or settings.lang or "id"
     name = args.name or settings.name or "Konselor"
 
-    from .app import CurhatApp
-    from .channels.practice import PracticeChannel
     from .domain.clock import SystemClock
+    from .harness import DB_NAME, build_app, build_practice
     from .store import Store
-    from .workstation import Workstation
 
-    store = Store(data_dir / "curhat.db")
     seed = args.seed
     if seed is None:
+        store = Store(data_dir / DB_NAME)
         stored = store.get_meta("practice.seed")
         seed = int(stored) if stored else random.SystemRandom().randrange(1, 1_000_000)
         store.set_meta("practice.seed", str(seed))
-    clock = SystemClock()
-    channel = PracticeChannel(store, data.personas, data.prices, clock, seed=seed, speed=args.typing_speed)
-    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)
-    app = CurhatApp(workstation, data, clock, lang=lang, keymap=settings.keys)
+        store.close()
+    parts = build_practice(data_dir, data=data, clock=SystemClock(), seed=seed, speed=args.typing_speed,
+                           name=name, lang=lang)
+    app = build_app(parts, lang=lang, blink=True, tick=True, keymap=settings.keys)
     try:
         app.run()
     finally:
-        store.close()
+        parts.store.close()
     return 0
 
 

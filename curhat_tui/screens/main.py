@@ -26,7 +26,7 @@ from .history import HistoryModal
 from .screener import ScreenerModal
 from .wrapup import WrapUpScreen
 
-NARROW_WIDTH = 110
+NARROW_WIDTH = 140
 FLAG_KEYS = ("f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9")
 
 
@@ -36,14 +36,18 @@ class MainScreen(Screen):
     MainScreen #topbar.-practice { background: $warning 45%; }
     MainScreen #body { height: 1fr; }
     MainScreen #center { width: 1fr; }
-    MainScreen #side { width: 44; border-left: vkey $panel; }
+    MainScreen #side { width: 40; border-left: vkey $panel; }
     MainScreen #empty { height: 1fr; content-align: center middle; color: $text-muted; }
     MainScreen TabbedContent { height: 1fr; }
     MainScreen TabPane { padding: 0; height: 1fr; }
     MainScreen.-hide-queue QueuePanel { display: none; }
     MainScreen.-hide-side #side { display: none; }
     MainScreen.-narrow QueuePanel { width: 30; }
-    MainScreen.-narrow #side { width: 34; }
+    MainScreen.-narrow #side { width: 36; }
+    MainScreen.-empty TabbedContent { display: none; }
+    MainScreen.-empty NotesForm { display: none; }
+    MainScreen #empty { display: none; }
+    MainScreen.-empty #empty { display: block; }
     """
 
     BINDINGS = [
@@ -80,6 +84,7 @@ class MainScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
+        self.set_class(True, "-empty")
         self._apply_width(self.app.size.width)
         self.refresh_queue()
         for session in self.app.workstation.open_sessions():
@@ -107,7 +112,7 @@ class MainScreen(Screen):
         self.panes[session.id] = pane
         tabs = self.query_one(TabbedContent)
         await tabs.add_pane(TabPane(pane.tab_label(len(self.panes)), pane, id=f"tab-{session.id}"))
-        self.query_one("#empty").display = False
+        self.set_class(False, "-empty")
         if focus:
             tabs.active = f"tab-{session.id}"
             await self._active_changed()
@@ -119,7 +124,7 @@ class MainScreen(Screen):
         if pane is None:
             return
         await self.query_one(TabbedContent).remove_pane(f"tab-{session_id}")
-        self.query_one("#empty").display = not self.panes
+        self.set_class(not self.panes, "-empty")
         await self._active_changed()
 
     def message_added(self, message: Message) -> None:

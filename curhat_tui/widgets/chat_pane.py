@@ -124,9 +124,9 @@ class ChatPane(Vertical):
         else:
             timer = t("pane.left", time=mmss(clock.remaining_seconds))
         head.update(Text(" · ".join([
-            session.alias, t(f"tier.{session.tier.value}"), f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
-            t("pane.risk", level=t(f"risk.{session.risk.key}")), timer,
-        ])))
+            timer, t("pane.risk", level=t(f"risk.{session.risk.key}")), session.alias, t(f"tier.{session.tier.value}"),
+            f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
+        ]), no_wrap=True, overflow="ellipsis"))
         status = self.query_one("#status", Static)
         status.set_class(False, "-late")
         status.set_class(bool(self.suggested), "-suggest")
@@ -141,6 +141,9 @@ class ChatPane(Vertical):
             waited = now - self.last_message.ts
             status.set_class(waited >= WAIT_NORM_SECONDS, "-late")
             line = t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts), time=mmss(waited))
+        if self.suggested and self.last_message is not None and self.last_message.sender is Sender.CLIENT:
+            line += " · " + t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts),
+                              time=mmss(now - self.last_message.ts))
         else:
             line = ""
         status.update(Text(line))

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from ..domain.clock import mmss
 from ..domain.models import Risk, Visit, rupiah
+from .localize import localize_bindings
 
 RISK_STYLE = {Risk.HIGH: "bold white on red", Risk.MODERATE: "bold black on dark_orange", Risk.LOW: "yellow",
               Risk.NONE: "dim"}
@@ -33,7 +34,7 @@ class QueueTable(DataTable):
 
 class QueuePanel(Vertical):
     DEFAULT_CSS = """
-    QueuePanel { width: 40; border-right: vkey $panel; }
+    QueuePanel { width: 36; border-right: vkey $panel; }
     QueuePanel > #queue-title { height: 1; background: $boost; text-style: bold; padding: 0 1; }
     QueuePanel > QueueTable { height: 1fr; }
     QueuePanel > #queue-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
@@ -56,6 +57,7 @@ class QueuePanel(Vertical):
         table.add_column(t("queue.col.alias"), key="alias")
         table.add_column(t("queue.col.package"), key="package")
         table.add_column(t("queue.col.wait"), key="wait", width=5)
+        localize_bindings(table)
 
     def show(self, visits: list[Visit], now: float) -> None:
         """Redraw the rows for this ordered list of waiting visits, keeping the highlighted client."""

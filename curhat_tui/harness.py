@@ -1,0 +1,41 @@
+"""Assemble a workstation from its parts: used by the CLI, the tests and the benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .channels.practice import PracticeChannel
+from .datafiles import ServiceData, load_all
+from .domain.clock import Clock, FakeClock
+from .store import Store
+from .workstation import Workstation
+
+DB_NAME = "curhat.db"
+
+
+@dataclass
+class Parts:
+    store: Store
+    channel: PracticeChannel
+    workstation: Workstation
+    data: ServiceData
+    clock: Clock
+
+
+def build_practice(data_dir: Path, *, data: ServiceData | None = None, clock: Clock | None = None, seed: int = 1,
+                   speed: float = 0.0, name: str = "Ani", lang: str = "id") -> Parts:
+    """A practice workstation over the store in `data_dir` (the defaults suit tests: instant typing)."""
+    data = data or load_all()
+    clock = clock or FakeClock()
+    store = Store(Path(data_dir) / DB_NAME)
+    channel = PracticeChannel(store, data.personas, data.prices, clock, seed=seed, speed=speed)
+    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)
+    return Parts(store, channel, workstation, data, clock)
+
+
+def build_app(parts: Parts, *, lang: str = "id", blink: bool = False, tick: bool = False,
+              keymap: dict[str, str] | None = None):
+    from .app import CurhatApp
+
+    return CurhatApp(parts.workstation, parts.data, parts.clock, lang=lang, keymap=keymap, blink=blink, tick=tick)

@@ -1,0 +1,66 @@
+"""Shared fixtures: every test gets its own data dir, a frozen clock and an in-memory keyring."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from curhat_tui.datafiles import load_all
+from curhat_tui.domain.clock import FakeClock
+from curhat_tui.harness import build_app, build_practice
+
+START = 1_790_000_000.0  # a fixed moment: 2026-09-21 21:53:20 WIB
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch, tmp_path):
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    monkeypatch.setenv("CURHAT_DATA_DIR", str(tmp_path / "env-data"))
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def data():
+    return load_all()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(START)
+
+
+@pytest.fixture
+def parts(tmp_path, data, clock):
+    built = build_practice(tmp_path / "data", data=data, clock=clock, seed=7, speed=0, name="Ani")
+    yield built
+    built.store.close()
+
+
+@pytest.fixture
+def make_app(parts):
+    """Build the app over `parts`; call again after `reopen` to simulate a restart."""
+
+    def make(p=None, lang="id"):
+        return build_app(p or parts, lang=lang)
+
+    return make

@@ -1,0 +1,399 @@
+"""The counselor's path through the app, driven by Pilot with a frozen clock and instant clients."""
+
+from __future__ import annotations
+
+from curhat_tui.domain.models import Delivery, Risk, Sender, SessionStatus
+from curhat_tui.harness import build_practice
+from curhat_tui.screens.screener import ScreenerModal
+from curhat_tui.screens.wrapup import WrapUpScreen
+from curhat_tui.widgets.notes_form import NoteField, NotesForm
+from curhat_tui.widgets.queue_panel import QueueTable
+
+SIZE = (120, 40)
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def accept_top(pilot):
+    app = pilot.app
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    await pilot.pause()
+    return app.main.active_pane
+
+
+async def test_queue_shows_waiting_clients_ordered_with_details(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        queue = parts.workstation.queue()
+        assert len(queue) == 3
+        table = app.main.query_one(QueueTable)
+        assert table.row_count == 3
+        keys = [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(3)]
+        assert keys == [v.id for v in queue]
+        risks = [v.risk for v in queue]
+        assert risks == sorted(risks, reverse=True)
+        detail = str(app.main.query_one("#queue-detail").render())
+        assert queue[0].topic[:20] in detail and queue[0].intake_risk_answer[:15] in detail
+        assert "LATIHAN" in str(app.main.query_one("#topbar").render())
+
+
+async def test_waiting_time_ticks(make_app, parts, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        clock.advance(75)
+        app.tick()
+        await pilot.pause()
+        table = app.main.query_one(QueueTable)
+        assert str(table.get_cell_at((0, 3))) == "01:15"
+
+
+async def test_accept_chat_flag_while_typing_end_and_close(make_app, parts, clock):
+    app = make_app()
+    ws = parts.workstation
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        top = ws.queue()[0]
+        pane = await accept_top(pilot)
+        assert pane is not None and pane.session.alias == top.alias
+        assert app.focused is pane.composer
+        # the client greets; the counselor replies
+        assert top.alias in pane.transcript.plain_text()
+        await type_text(pilot, "Halo, aku Ani. Apa yang bikin kamu pengen cerita hari ini?")
+        await pilot.press("enter")
+        await pilot.pause()
+        text = pane.transcript.plain_text()
+        assert "Apa yang bikin kamu pengen cerita hari ini?" in text
+        sent = [m for m in ws.transcript(pane.session.id) if m.sender is Sender.COUNSELOR]
+        assert sent and sent[0].delivery is Delivery.READ
+        assert pane.composer.text == ""
+        # the client answered
+        assert ws.transcript(pane.session.id)[-1].sender is Sender.CLIENT
+        # F3 while typing: the script joins what was typed, nothing is sent
+        await type_text(pilot, "Sebentar ya")
+        before = parts.store.message_count(pane.session.id)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert pane.composer.text.startswith("Sebentar ya\n\n")
+        assert pane.session.alias in pane.composer.text and "Ani" in pane.composer.text
+        assert "119" in pane.composer.text
+        assert parts.store.message_count(pane.session.id) == before
+        assert "self_harm" in ws.flags(pane.session.id)
+        assert ws.risk_of(pane.session.id) >= Risk.MODERATE
+        _, fields, _ = ws.note(pane.session.id)
+        assert "Menyakiti diri" in fields["risk_screen"]
+        await pilot.press("enter")
+        await pilot.pause()
+        scripts = parts.store.scripts(pane.session.id)
+        assert scripts[0]["sent_at"] is not None and scripts[0]["message_id"]
+        # end: confirm, then wrap-up refuses to close until the note is filled
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, WrapUpScreen)
+        assert parts.store.session(pane.session.id).status is SessionStatus.WRAPUP
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, WrapUpScreen)
+        missing = str(app.screen.query_one("#wrap-missing").render())
+        assert "Topik" in missing and "Persetujuan" in missing
+        form = app.screen.query_one(NotesForm)
+        for field in form.query(NoteField):
+            if not field.text.strip():
+                field.text = f"isi {field.key}"
+        form.flush()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, WrapUpScreen)
+        assert parts.store.session(pane.session.id).status is SessionStatus.CLOSED
+        assert app.main.panes == {}
+
+
+async def test_skip_note_needs_a_reason(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        sid = pane.session.id
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WrapUpScreen)
+        await pilot.click("#skip")
+        await pilot.pause()
+        assert parts.store.session(sid).status is SessionStatus.WRAPUP
+        screen.query_one("#skip-reason").value = "Klien memutus koneksi; catatan dilengkapi besok"
+        await pilot.click("#skip")
+        await pilot.pause()
+        row = parts.store.db["sessions"].get(sid)
+        assert row["status"] == "closed" and row["skip_reason"].startswith("Klien memutus")
+
+
+async def test_suicide_flag_runs_the_screener_and_picks_the_high_script(make_app, parts):
+    app = make_app()
+    ws = parts.workstation
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ScreenerModal)
+        for key in ("y", "y", "n", "y", "n", "n"):  # q1 q2 q3 q4 q5 q6
+            await pilot.press(key)
+        await pilot.pause()
+        assert "TINGGI" in str(app.screen.query_one("#sc-result").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.main
+        assert ws.risk_of(pane.session.id) is Risk.HIGH
+        assert "112" in pane.composer.text and "IGD" in pane.composer.text
+        assert parts.store.scripts(pane.session.id)[0]["variant"] == "high"
+        assert "TINGGI" in str(pane.query_one("#head").render())
+        flag = parts.store.flags(pane.session.id)[0]
+        assert '"result": "high"' in flag.detail
+        _, fields, _ = ws.note(pane.session.id)
+        assert "C-SSRS: high" in fields["risk_screen"]
+
+
+async def test_screener_skip_logic_in_the_dialog(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await accept_top(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        modal = app.screen
+        await pilot.press("n", "n")  # no wish, no thoughts: straight to question 6
+        await pilot.pause()
+        assert "Apakah kamu pernah melakukan" in str(modal.query_one("#sc-question").render())
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert "benar-benar pernah berpikir" in str(modal.query_one("#sc-question").render())
+
+
+async def test_risk_phrase_is_highlighted_and_suggested_but_never_ticked(make_app, parts):
+    app = make_app()
+    ws = parts.workstation
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        sid = pane.session.id
+        ws._on_channel_event(__import__("curhat_tui.channels.base", fromlist=["x"]).MessageReceived(
+            sid, "kak jujur aku pengen mati aja", parts.clock.now()))
+        await pilot.pause()
+        assert pane.suggested == ["suicide"]
+        entry = pane.transcript.entries[-1]
+        assert entry.highlights and "mati" in entry.message.text[entry.highlights[0][0]:entry.highlights[0][1]]
+        assert "F2" in str(pane.query_one("#status").render())
+        assert "-suggested" in app.main.query_one("#flag-suicide").classes
+        assert ws.flags(sid) == {}
+
+
+async def test_client_markup_and_escapes_are_shown_literally(make_app, parts):
+    from curhat_tui.channels.base import MessageReceived
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        hostile = "[bold red]PANIK[/] \x1b[2J\x1b]0;hacked\x07 [link=http://x]klik[/link]"
+        parts.workstation._on_channel_event(MessageReceived(pane.session.id, hostile, parts.clock.now()))
+        await pilot.pause()
+        shown = pane.transcript.plain_text()
+        assert "[bold red]PANIK[/]" in shown and "[link=http://x]klik[/link]" in shown
+        assert "\x1b" not in shown and "␛[2J" in shown
+        strips = [pane.transcript.render_line(y) for y in range(pane.transcript.size.height)]
+        screen_text = "".join(seg.text for strip in strips for seg in strip)
+        assert "[bold red]" in screen_text and "\x1b" not in screen_text
+
+
+async def test_three_panes_switch_by_keys(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        aliases = []
+        for _ in range(3):
+            pane = await accept_top(pilot)
+            aliases.append(pane.session.alias)
+        assert len(app.main.panes) == 3
+        await pilot.press("alt+1")
+        await pilot.pause()
+        assert app.main.active_pane.session.alias == aliases[0]
+        assert app.focused is app.main.active_pane.composer
+        await pilot.press("alt+3")
+        await pilot.pause()
+        assert app.main.active_pane.session.alias == aliases[2]
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.main.active_pane.session.alias == aliases[0]
+
+
+async def test_countdown_warns_once_at_10_and_5_then_counts_overtime(make_app, parts, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        head = pane.query_one("#head")
+        minutes = pane.session.minutes
+        clock.advance((minutes - 10) * 60 + 1)
+        app.tick()
+        await pilot.pause()
+        assert "-warning" in head.classes
+        notes = [n.message for n in app._notifications]
+        assert sum("sisa 10 menit" in m for m in notes) == 1
+        app.tick()
+        await pilot.pause()
+        assert sum("sisa 10 menit" in n.message for n in app._notifications) == 1
+        clock.advance(5 * 60)
+        app.tick()
+        await pilot.pause()
+        assert "-critical" in head.classes
+        assert sum("sisa 5 menit" in n.message for n in app._notifications) == 1
+        clock.advance(5 * 60 + 125)
+        app.tick()
+        await pilot.pause()
+        assert "-overtime" in head.classes
+        assert "+02:06" in str(head.render())
+
+
+async def test_extend_needs_a_reason_and_moves_the_deadline(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        deadline = pane.session.deadline
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert parts.store.session(pane.session.id).deadline == deadline
+        await type_text(pilot, "Klien baru mulai terbuka")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert parts.store.session(pane.session.id).deadline == deadline + 15 * 60
+        assert parts.store.extensions(pane.session.id)[0]["reason"] == "Klien baru mulai terbuka"
+
+
+async def test_client_who_left_gives_a_clear_message(make_app, parts, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.main.query_one(QueueTable)
+        table.focus()
+        clock.advance(60 * 60)  # everyone ran out of patience, but no tick has run yet
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.main.panes == {}
+        assert any("meninggalkan antrian" in n.message for n in app._notifications)
+
+
+async def test_notes_autosave_and_template_is_remembered_per_client(make_app, parts, clock):
+    app = make_app()
+    ws = parts.workstation
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        sid, key = pane.session.id, pane.session.client_key
+        form = app.main.query_one(NotesForm)
+        assert form.template == ws.data.templates.default_for(pane.session.tier)
+        form.query_one("#notes-template").value = "birp"
+        await pilot.pause()
+        field = form.query_one("#field-behaviour", NoteField)
+        field.focus()
+        await type_text(pilot, "Klien bercerita pelan")
+        await pilot.pause(0.7)
+        assert "tersimpan" in str(form.query_one("#notes-saved").render())
+        note = parts.store.note(sid)
+        assert note["template"] == "birp" and note["fields"]["behaviour"] == "Klien bercerita pelan"
+        assert parts.store.client_template(key) == "birp"
+
+
+async def test_earlier_notes_are_readable_from_the_session(make_app, parts):
+    from curhat_tui.screens.history import HistoryModal
+
+    ws = parts.workstation
+    await ws.start()
+    visit = ws.queue()[0]
+    first = await ws.accept(visit.id)
+    ws.save_note(first.id, "peer", {"topic": "Catatan lama tentang skripsi"})
+    await ws.end(first.id)
+    ws.close(first.id, skip_reason="uji")
+    # the same persona comes back later as a new visit
+    from dataclasses import replace
+    again = replace(visit, id="again", arrived_at=visit.arrived_at + 1)
+    parts.store.add_visit(again)
+    ws._waiting[again.id] = again
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.main.accept("again").wait()
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryModal)
+        assert "Catatan lama tentang skripsi" in " ".join(str(s.render()) for s in app.screen.query("Static"))
+
+
+async def test_restart_restores_queue_sessions_time_and_transcripts(tmp_path, data, clock):
+    from curhat_tui.harness import build_app
+
+    first = build_practice(tmp_path / "d", data=data, clock=clock, seed=7)
+    app = build_app(first)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        sid, deadline = pane.session.id, pane.session.deadline
+        await type_text(pilot, "Apa yang sedang kamu rasakan?")
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.main.query_one(NotesForm)
+        form.query_one(NoteField).text = "catatan sebelum restart"
+        form.flush()
+        before = [m.text for m in first.workstation.transcript(sid)]
+        waiting = [v.id for v in first.workstation.queue()]
+    first.store.close()
+    clock.advance(120)
+    second = build_practice(tmp_path / "d", data=data, clock=clock, seed=7)
+    app = build_app(second)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert list(app.main.panes) == [sid]
+        pane = app.main.panes[sid]
+        assert pane.session.deadline == deadline
+        assert f"sisa {pane.session.minutes - 2:02d}:00" in str(pane.query_one("#head").render())
+        assert [m.text for m in second.workstation.transcript(sid)] == before
+        for text in before:
+            assert text in pane.transcript.plain_text()
+        assert [v.id for v in second.workstation.queue()] == waiting
+        assert app.main.query_one(NotesForm).fields[next(iter(app.main.query_one(NotesForm).fields))] \
+            == "catatan sebelum restart"
+    second.store.close()
+
+
+async def test_english_on_request(parts):
+    from curhat_tui.harness import build_app
+
+    app = build_app(parts, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "PRACTICE" in str(app.main.query_one("#topbar").render())
+        assert "Queue (3)" in str(app.main.query_one("#queue-title").render())
+
+
+async def test_usable_at_80x24(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await accept_top(pilot)
+        assert pane.composer.region.height >= 3 and pane.transcript.region.height >= 5
+        assert not app.main.query_one("#side").display or "-hide-side" in app.main.classes
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "-hide-side" not in app.main.classes
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert "-hide-queue" in app.main.classes
+        await type_text(pilot, "Halo")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Halo" in pane.transcript.plain_text()
