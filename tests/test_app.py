@@ -349,7 +349,7 @@ async def test_restart_restores_queue_sessions_time_and_transcripts(tmp_path, da
         await pilot.pause()
         form = app.main.query_one(NotesForm)
         form.query_one(NoteField).text = "catatan sebelum restart"
-        form.flush()
+        await pilot.pause()  # the edit reaches the form; quitting before the autosave fires must not lose it
         before = [m.text for m in first.workstation.transcript(sid)]
         waiting = [v.id for v in first.workstation.queue()]
     first.store.close()
@@ -366,8 +366,10 @@ async def test_restart_restores_queue_sessions_time_and_transcripts(tmp_path, da
         for text in before:
             assert text in pane.transcript.plain_text()
         assert set(waiting) <= {v.id for v in second.workstation.queue()}  # plus whoever arrived meanwhile
-        assert app.main.query_one(NotesForm).fields[next(iter(app.main.query_one(NotesForm).fields))] \
-            == "catatan sebelum restart"
+        form = app.main.query_one(NotesForm)
+        assert form.session_id == sid
+        assert "catatan sebelum restart" in form.fields.values()
+        assert "catatan sebelum restart" in [f.text for f in form.query(NoteField)]
     second.store.close()
 
 

@@ -89,6 +89,8 @@ class MainScreen(Screen):
         self.refresh_queue()
         for session in self.app.workstation.open_sessions():
             await self.open_pane(session, focus=False)
+        if self.panes:
+            self.action_switch(1)
         await self._active_changed()
         self.tick()
 

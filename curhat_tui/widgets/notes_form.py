@@ -122,6 +122,9 @@ class NotesForm(Vertical):
         self.fields[event.text_area.key] = event.text_area.text
         self._schedule()
 
+    def on_unmount(self) -> None:
+        self.flush()
+
     def _schedule(self) -> None:
         self.dirty = True
         self._show_saved()
@@ -153,7 +156,10 @@ class NotesForm(Vertical):
 
     def _show_saved(self) -> None:
         t = self.app.t
-        saved = self.query_one("#notes-saved", Static)
+        found = self.query("#notes-saved")
+        if not found:
+            return  # unmounting: the save happened, there is nothing left to show it on
+        saved = found.first(Static)
         saved.set_class(self.dirty, "-dirty")
         if self.dirty:
             saved.update(Text(t("notes.unsaved")))

@@ -1,0 +1,879 @@
+#!/usr/bin/env python
+"""curhat-tui performance report: each figure next to a baseline measured in the same run.
+
+    python bench/bench.py [--quick] [--json PATH] [--strict]
+
+Measures
+  1. start to first frame with 1,000 stored sessions (subprocess, mirrors `curhat`), vs a Textual hello-world
+  2. opening a session pane that holds 10,000 messages, vs one with 10 messages
+  3. keystroke-to-screen in the composer, vs a plain TextArea in a hello-world app
+  4. re-sorting a 1,000-client queue (domain) and redrawing it (QueuePanel.show)
+  5. peak RSS of the start-up child, vs the hello-world child
+
+It is a report, not a test: it exits 0 even when a target is missed, unless --strict is given.
+Only the standard library, Textual and curhat_tui are used. See bench/README.md for the method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import platform
+import random
+import resource
+import select
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+SIZE = (120, 40)
+MARK = "BENCH-FIRST-FRAME "
+STARTUP_RATIO_TARGET = 1.5
+OPEN_TARGET_MS = 100.0
+KEY_TARGET_MS = 16.0
+QUEUE_TARGET_MS = 50.0
+DB_NAME = "curhat.db"  # checked against curhat_tui.harness.DB_NAME at run time
+
+# --------------------------------------------------------------------------------------------------
+# Child programs for the start-up measurement. Each records perf_counter() stamps (CLOCK_MONOTONIC on
+# Linux, so comparable with the parent's) and writes one marker line straight to fd 1 (Textual
+# redirects sys.stdout while an app runs) as soon as its first frame has been rendered, then exits.
+# --------------------------------------------------------------------------------------------------
+
+HELLO_CHILD = r'''
+import time
+T0 = time.perf_counter()
+import json, os, resource, sys
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+T_IMPORTED = time.perf_counter()
+W, H, MARK = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+
+
+class HelloApp(App):
+    def compose(self) -> ComposeResult:
+        yield Static("Hello, World!")
+
+    def on_mount(self) -> None:
+        self.t_mount = time.perf_counter()
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self) -> None:
+        now = time.perf_counter()
+        info = {"t0": T0, "imported": T_IMPORTED, "built": T_BUILT, "mount": self.t_mount, "frame": now,
+                "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+        os.write(1, (MARK + json.dumps(info) + "\n").encode())
+        self.exit()
+
+
+app = HelloApp()
+T_BUILT = time.perf_counter()
+app.run(headless=True, size=(W, H))
+'''
+
+CURHAT_CHILD = r'''
+import time
+T0 = time.perf_counter()
+import json, os, resource, sys
+import curhat_tui.app as app_module
+import curhat_tui.cli as cli
+from curhat_tui.screens.main import MainScreen
+T_IMPORTED = time.perf_counter()
+W, H, MARK, DATA_DIR = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+STAMPS = {}
+
+
+class BenchCurhatApp(app_module.CurhatApp):
+    """The real app, run headless at a fixed size, announcing its first frame."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        STAMPS["built"] = time.perf_counter()
+
+    def run(self, *args, **kwargs):
+        kwargs.update(headless=True, size=(W, H))
+        return super().run(*args, **kwargs)
+
+    def on_mount(self) -> None:
+        # Textual calls the handlers of every class in the MRO: this one first, then CurhatApp.on_mount,
+        # so no super() call. The callback runs after the first refresh that follows mounting.
+        STAMPS["mount"] = time.perf_counter()
+        self.call_after_refresh(self._bench_first_frame)
+
+    def _bench_first_frame(self) -> None:
+        if not isinstance(self.screen, MainScreen):
+            self.call_after_refresh(self._bench_first_frame)
+            return
+        now = time.perf_counter()
+        info = {"t0": T0, "imported": T_IMPORTED, "frame": now, **STAMPS,
+                "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "panes": len(self.main.panes), "queue": len(self.workstation.queue())}
+        os.write(1, (MARK + json.dumps(info) + "\n").encode())
+        self.exit()
+
+
+app_module.CurhatApp = BenchCurhatApp  # harness.build_app imports CurhatApp from here at call time
+sys.exit(cli.main(["--data-dir", DATA_DIR]))
+'''
+
+
+# ==================================================================================================
+# small helpers
+# ==================================================================================================
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+def maxrss_mb(value: int) -> float:
+    """ru_maxrss is in KiB on Linux and bytes on macOS."""
+    return value / (1024 * 1024) if sys.platform == "darwin" else value / 1024
+
+
+def log(msg: str) -> None:
+    print(f"  .. {msg}", file=sys.stderr, flush=True)
+
+
+# ==================================================================================================
+# test data: stores built through curhat_tui.store.Store (schema from store.py), rows bulk-inserted
+# ==================================================================================================
+
+WORDS = ("aku kamu dia kita mereka yang dan tapi jadi karena kalau sudah belum masih lagi banget sih kok deh "
+         "ya nggak gak bisa mau pengen harus coba rasa rasanya capek sedih bingung takut marah kesal senang "
+         "lega kerja kantor kuliah tugas skripsi dosen teman pacar keluarga ibu ayah kakak adik rumah kos "
+         "malam pagi tidur makan pikiran cerita masalah hari minggu bulan tahun sering kadang selalu cuma "
+         "sendiri bareng ngobrol bilang tanya jawab dengar paham boleh terima kasih maaf oke iya tidak "
+         "sebenarnya mungkin kayaknya pokoknya akhirnya terus gimana kenapa kapan dimana siapa apa").split()
+RISKY = ("capek hidup", "pengen mati aja", "nyakitin diri", "nggak pengen bangun lagi")
+ALIASES = ("Rara", "Dimas", "Sinta", "Bayu", "Maya", "Putri", "Andi", "Wulan", "Fajar", "Nadia", "Rizky", "Tasya",
+           "Bima", "Laras", "Yoga", "Citra", "Gilang", "Intan", "Reza", "Salsa")
+TOPICS = ("tekanan kerja", "putus cinta", "skripsi", "konflik keluarga", "cemas", "sulit tidur", "kesepian",
+          "keuangan", "pertemanan", "kehilangan")
+
+
+def message_text(rng: random.Random, client: bool) -> str:
+    """20-300 characters, skewed short like chat; now and then a risk phrase in client text."""
+    target = int(min(300, max(20, rng.lognormvariate(4.3, 0.6))))
+    words: list[str] = []
+    length = 0
+    while length < target:
+        word = rng.choice(WORDS)
+        words.append(word)
+        length += len(word) + 1
+    text = " ".join(words)[:target].rstrip()
+    if client and rng.random() < 0.03:
+        text = text[: max(0, target - 20)] + " " + rng.choice(RISKY)
+    return text[0].upper() + text[1:]
+
+
+class DataBuilder:
+    """Writes realistic rows: clients, visits, sessions, messages, notes, note versions, flags, meta."""
+
+    def __init__(self, path: Path, now: float, seed: int = 1234, prefix: str = "b") -> None:
+        from curhat_tui.datafiles import load_all
+        from curhat_tui.domain.persona import PersonaState
+        from curhat_tui.store import Store
+
+        self.data = load_all()
+        self.store = Store(path)
+        self.now = now
+        self.rng = random.Random(seed)
+        self.engine = PersonaState().to_dict()
+        self.personas = sorted(self.data.personas)
+        self.txn = 0
+        self.prefix = prefix
+        self.clients: list[tuple[str, str, str]] = []
+        self.rows: dict[str, list[dict]] = {t: [] for t in
+                                           ("clients", "visits", "sessions", "messages", "notes", "note_versions",
+                                            "flags")}
+
+    def _txn(self) -> str:
+        self.txn += 1
+        return f"{self.prefix}{self.txn:09d}"
+
+    def add_clients(self, n: int) -> None:
+        for i in range(n):
+            tier = "professional" if self.rng.random() < 0.3 else "peer"
+            key, alias = f"{self.prefix}c{i:05d}", f"{self.rng.choice(ALIASES)}{i}"
+            self.clients.append((key, alias, tier))
+            self.rows["clients"].append({"key": key, "alias": alias, "tier": tier,
+                                         "template": self.data.templates.default_for(tier),
+                                         "created_at": self.now - 200 * 86400})
+
+    def add_session(self, sid: str, status: str, started_at: float, n_messages: int,
+                    gap: tuple[float, float] = (20, 120)) -> None:
+        rng = self.rng
+        key, alias, tier = rng.choice(self.clients)
+        minutes = rng.choice((30, 60))
+        risk = rng.choices((0, 1, 2, 3), weights=(60, 25, 10, 5))[0]
+        persona = rng.choice(self.personas)
+        vid = f"v{sid}"
+        self.rows["visits"].append({
+            "id": vid, "client_key": key, "alias": alias, "tier": tier, "minutes": minutes,
+            "price": self.data.prices.get((tier, minutes), 0), "topic": rng.choice(TOPICS),
+            "intake_risk_answer": "tidak", "risk": risk, "arrived_at": started_at - rng.uniform(30, 900),
+            "status": "accepted", "left_at": None, "persona": persona})
+        ts = started_at
+        for i in range(n_messages):
+            ts += rng.uniform(*gap)
+            client = i % 2 == 0
+            text = message_text(rng, client)
+            flags = [] if not client else [f for f, p in (("suicide", "mati aja"), ("suicide", "capek hidup"),
+                                                          ("self_harm", "nyakitin diri")) if p in text]
+            delivery = "sent" if client or i >= n_messages - 2 else "read"
+            self.rows["messages"].append({"session_id": sid, "sender": "client" if client else "counselor",
+                                          "text": text, "ts": ts, "txn_id": self._txn(), "delivery": delivery,
+                                          "flags": json.dumps(flags)})
+        closed = status == "closed"
+        ended = ts + rng.uniform(10, 120) if closed else None
+        self.rows["sessions"].append({
+            "id": sid, "visit_id": vid, "client_key": key, "alias": alias, "tier": tier, "minutes": minutes,
+            "price": self.data.prices.get((tier, minutes), 0), "counselor": "Ani", "started_at": started_at,
+            "deadline": started_at + minutes * 60, "status": status, "risk": risk,
+            "notified": json.dumps([10, 5] if closed else []), "end_reason": "selesai" if closed else "",
+            "skip_reason": "", "ended_at": ended, "lang": "id",
+            "channel_state": json.dumps({"persona": persona, "engine": self.engine, "greeted": True}),
+        })
+        if closed:
+            template = self.data.templates.default_for(tier)
+            fields = {s.key: message_text(rng, False) for s in self.data.templates.sections(template)}
+            versions = rng.randint(1, 3)
+            self.rows["notes"].append({"session_id": sid, "client_key": key, "template": template,
+                                       "fields": json.dumps(fields, ensure_ascii=False), "version": versions,
+                                       "updated_at": ended})
+            for v in range(1, versions + 1):
+                self.rows["note_versions"].append({"session_id": sid, "version": v, "template": template,
+                                                   "fields": json.dumps(fields, ensure_ascii=False),
+                                                   "ts": ended - (versions - v) * 120})
+            if risk >= 2:
+                self.rows["flags"].append({"session_id": sid, "item": "severe_depression", "ts": started_at + 300,
+                                           "detail": "{}"})
+
+    def flush(self) -> None:
+        db = self.store.db
+        for table, rows in self.rows.items():
+            if rows:
+                db[table].insert_all(rows, batch_size=2000)
+            self.rows[table] = []
+
+    def finish(self) -> None:
+        self.flush()
+        self.store.set_meta("practice.seed", "1")
+        self.store.set_meta("practice.epoch.1", repr(self.now - 600))
+        self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.store.close()
+
+
+def build_startup_db(path: Path, now: float, sessions: int = 1000, open_sessions: int = 5) -> dict:
+    """1,000 sessions: 995 closed over the last half year (10-60 messages, notes), 5 open ones just started."""
+    b = DataBuilder(path, now)
+    b.add_clients(400)
+    closed = sessions - open_sessions
+    for i in range(closed):
+        b.add_session(f"s{i:05d}", "closed", now - 180 * 86400 + i * (180 * 86400 / closed), b.rng.randint(10, 60))
+    for i in range(open_sessions):
+        b.add_session(f"o{i:05d}", "active", now - b.rng.uniform(120, 1200), b.rng.randint(10, 40), gap=(5, 25))
+    n_messages = len(b.rows["messages"])
+    b.finish()
+    return {"sessions": sessions, "open": open_sessions, "messages": n_messages}
+
+
+def add_open_test_sessions(path: Path, now: float) -> dict[int, str]:
+    """Two more sessions, stored closed (so start-up does not open them) and flipped to active per run."""
+    b = DataBuilder(path, now, seed=99, prefix="x")
+    b.add_clients(10)
+    ids = {}
+    for n in (10_000, 10):
+        sid = f"big{n}"
+        b.add_session(sid, "closed", now - 3600, n, gap=(0.3, 0.4))
+        b.rows["notes"] = [r for r in b.rows["notes"] if r["session_id"] != sid]
+        b.rows["note_versions"] = [r for r in b.rows["note_versions"] if r["session_id"] != sid]
+        for row in b.rows["sessions"]:
+            if row["id"] == sid:
+                row.update(deadline=now + 1800, ended_at=None, end_reason="", notified="[]")
+        ids[n] = sid
+    b.flush()
+    b.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    b.store.close()
+    return ids
+
+
+def copy_db(template: Path, target_dir: Path, now: float) -> Path:
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / DB_NAME
+    shutil.copyfile(template, target)
+    conn = sqlite3.connect(target)
+    conn.execute("update meta set value = ? where key = 'practice.epoch.1'", [repr(now - 600)])
+    conn.commit()
+    conn.close()
+    return target
+
+
+# ==================================================================================================
+# 1 + 5: start-up to first frame and peak RSS, as subprocesses
+# ==================================================================================================
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def launch(kind: str, data_dir: Path | None, timeout: float = 60.0) -> dict:
+    """Start a child, return the time from just before Popen to its first-frame marker, its stamps and rusage."""
+    code = HELLO_CHILD if kind == "hello" else CURHAT_CHILD
+    args = [sys.executable, "-c", code, str(SIZE[0]), str(SIZE[1]), MARK] + ([str(data_dir)] if data_dir else [])
+    env = child_env()
+    with tempfile.TemporaryFile() as errors:
+        t_launch = time.perf_counter()
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, cwd=REPO,
+                                env=env)
+        fd = proc.stdout.fileno()
+        deadline = t_launch + timeout
+        buf = b""
+        t_seen = None
+        info = None
+        eof = False
+        marker = MARK.encode()
+        while not eof and time.perf_counter() < deadline:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.perf_counter()))
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536)
+            now = time.perf_counter()
+            if not chunk:
+                eof = True
+                break
+            buf += chunk
+            if t_seen is None and marker in buf:
+                start = buf.index(marker)
+                end = buf.find(b"\n", start)
+                if end >= 0:
+                    t_seen = now
+                    info = json.loads(buf[start + len(marker):end])
+        # reap with wait4 to get this child's own rusage (peak RSS)
+        status = rusage = None
+        while time.perf_counter() < deadline:
+            pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.005)
+        else:
+            proc.send_signal(signal.SIGKILL)
+            _, status, rusage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.stdout.close()
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
+    if t_seen is None or info is None:
+        raise RuntimeError(f"{kind} child gave no first-frame marker (exit {proc.returncode}):\n{stderr[-3000:]}"
+                           f"\nstdout: {buf[-1000:]!r}")
+    result = {"total": t_seen - t_launch, "info": info, "maxrss_mb": maxrss_mb(rusage.ru_maxrss),
+              "exit": proc.returncode}
+    # The child's stamps use the same monotonic clock on Linux; keep the breakdown only if they are consistent.
+    if all(k in info for k in ("t0", "imported", "built", "mount", "frame")) and \
+            0 <= info["t0"] - t_launch <= info["frame"] - t_launch <= result["total"] + 0.05:
+        result["phases"] = {
+            "interpreter": info["t0"] - t_launch,
+            "imports": info["imported"] - info["t0"],
+            "build": info["built"] - info["imported"],
+            "to_mount": info["mount"] - info["built"],
+            "to_frame": info["frame"] - info["mount"],
+        }
+    return result
+
+
+def bench_startup(work: Path, template: Path, runs: int) -> dict:
+    log(f"start-up: 1 warm-up + {runs} interleaved runs each of hello-world and curhat")
+    launch("hello", None)
+    launch("curhat", copy_db(template, work / "warm", time.time()).parent)
+    hello: list[dict] = []
+    curhat: list[dict] = []
+    for i in range(runs):
+        order = ("hello", "curhat") if i % 2 == 0 else ("curhat", "hello")
+        for kind in order:
+            if kind == "hello":
+                hello.append(launch("hello", None))
+            else:
+                data_dir = copy_db(template, work / f"run{i}", time.time()).parent
+                curhat.append(launch("curhat", data_dir))
+    return {"hello": hello, "curhat": curhat}
+
+
+# ==================================================================================================
+# in-process helpers: watch frames as the app composes them
+# ==================================================================================================
+
+class FrameProbe:
+    """Hooks App._display (called once per composed frame) to timestamp frames.
+
+    Headless apps compose every frame (widgets render their lines) but skip turning it into terminal escape
+    sequences; the probe does that part too, like a real terminal driver would, and throws the text away.
+    """
+
+    def __init__(self, app) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.app = app
+        self.frames = 0
+        self.waiters: list[tuple[object, asyncio.Future]] = []
+        original = app._display
+        console = app.console
+
+        def display(screen, renderable) -> None:
+            emitted = renderable is not None and not app._batch_count and app._running
+            if emitted and isinstance(renderable, CompositorUpdate):
+                renderable.render_segments(console)
+            original(screen, renderable)
+            if emitted:
+                now = time.perf_counter()
+                self.frames += 1
+                for waiter in list(self.waiters):
+                    predicate, future = waiter
+                    if future.done():
+                        self.waiters.remove(waiter)
+                    elif predicate():
+                        future.set_result(now)
+                        self.waiters.remove(waiter)
+
+        app._display = display
+
+    def expect(self, predicate=lambda: True) -> asyncio.Future:
+        """A future resolved with the time of the first frame composed while `predicate()` holds."""
+        future = asyncio.get_running_loop().create_future()
+        self.waiters.append((predicate, future))
+        return future
+
+
+def new_parts(template: Path, work: Path, tag: str, data):
+    from curhat_tui.domain.clock import FakeClock
+    from curhat_tui.harness import build_practice
+
+    now = time.time()
+    data_dir = copy_db(template, work / tag, now).parent
+    return build_practice(data_dir, data=data, clock=FakeClock(start=now), seed=1, speed=0)
+
+
+# ==================================================================================================
+# 2: opening a session pane (10,000 vs 10 messages)
+# ==================================================================================================
+
+async def open_once(template: Path, work: Path, tag: str, data, session_id: str) -> dict:
+    from curhat_tui.domain.models import SessionStatus
+    from curhat_tui.harness import build_app
+
+    parts = new_parts(template, work, tag, data)
+    app = build_app(parts, tick=False)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            probe = FrameProbe(app)
+            await pilot.pause()
+            await pilot.pause(0.05)
+            parts.store.update_session(session_id, status=SessionStatus.ACTIVE)
+            session = parts.store.session(session_id)
+            holder: dict = {}
+
+            def shown() -> bool:
+                pane = holder.get("pane") or app.main.panes.get(session_id)
+                if pane is None or not pane.loaded or not pane.is_mounted:
+                    return False
+                return pane.transcript.region.area > 0
+
+            gc.collect()
+            first_visible = probe.expect(shown)
+            t0 = time.perf_counter()
+            pane = await app.main.open_pane(session)
+            t_call = time.perf_counter()
+            holder["pane"] = pane
+            after_call = probe.expect(shown)
+            await pilot.pause()
+            t_pause = time.perf_counter()
+            t_frame = await asyncio.wait_for(after_call, 5.0)
+            t_first = first_visible.result() if first_visible.done() else t_frame
+            await pilot.pause(0.3)
+            transcript = pane.transcript
+            result = {
+                "call": t_call - t0, "frame": t_frame - t0, "first_visible": t_first - t0, "pilot_pause": t_pause - t0,
+                "entries": len(transcript.entries), "stored": parts.store.message_count(session_id),
+                "at_bottom": transcript.scroll_y >= transcript.max_scroll_y - 1,
+                "focused": app.focused is pane.composer,
+            }
+    finally:
+        parts.store.close()
+    return result
+
+
+async def bench_open(template: Path, work: Path, ids: dict[int, str], runs: int, data) -> dict:
+    log(f"open pane: {runs} runs each of 10,000 and 10 messages, a fresh app per run")
+    out: dict[int, list[dict]] = {10_000: [], 10: []}
+    await open_once(template, work, "open-warm", data, ids[10])  # warm imports and caches
+    for i in range(runs):
+        for n in ((10_000, 10) if i % 2 == 0 else (10, 10_000)):
+            out[n].append(await open_once(template, work, f"open{i}-{n}", data, ids[n]))
+    return out
+
+
+# ==================================================================================================
+# 3: keystroke to screen (composer vs plain TextArea), 4: queue sort and redraw
+# ==================================================================================================
+
+TYPED = ("halo makasih udah cerita ke aku ya aku dengar kamu lagi capek banget sama kerjaan "
+         "boleh cerita pelan pelan bagian mana yang paling berat buat kamu hari ini ")
+
+
+def key_events(count: int) -> list[tuple[str, str]]:
+    text = (TYPED * (count // len(TYPED) + 1))[:count]
+    return [("space", " ") if c == " " else (c, c) for c in text]
+
+
+async def type_keys(app, textarea, probe: FrameProbe, count: int, seed: int, warmup: int = 5) -> dict:
+    """Send key events the way the terminal driver does; time each until the frame that shows it."""
+    from textual import events
+
+    rng = random.Random(seed)
+    driver = app._driver
+    latencies: list[float] = []
+    misses = 0
+    keys = key_events(count + warmup)
+    for index, (key, char) in enumerate(keys):
+        expected = len(textarea.text) + 1
+        done = probe.expect(lambda: len(textarea.text) >= expected)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        t0 = time.perf_counter()
+        driver.send_message(event)
+        try:
+            t1 = await asyncio.wait_for(done, 2.0)
+        except asyncio.TimeoutError:
+            misses += 1
+            continue
+        if index >= warmup:
+            latencies.append(t1 - t0)
+        await asyncio.sleep(rng.uniform(0.025, 0.045))  # a fast typist: ~30 keys/s
+    return {"latencies": latencies, "misses": misses, "typed": len(textarea.text)}
+
+
+async def bench_baseline_keys(count: int) -> dict:
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    class HelloTextArea(App):
+        def compose(self) -> ComposeResult:
+            area = TextArea(id="ta", soft_wrap=True, show_line_numbers=False)
+            area.cursor_blink = False
+            yield area
+
+        def on_mount(self) -> None:
+            self.query_one(TextArea).focus()
+
+    app = HelloTextArea()
+    async with app.run_test(size=SIZE) as pilot:
+        probe = FrameProbe(app)
+        await pilot.pause()
+        area = app.query_one(TextArea)
+        assert app.focused is area, app.focused
+        return await type_keys(app, area, probe, count, seed=7)
+
+
+def random_visits(n: int, now: float, rng: random.Random) -> list:
+    from curhat_tui.domain.models import Risk, Tier, Visit, VisitStatus
+
+    visits = []
+    for i in range(n):
+        tier = Tier.PROFESSIONAL if rng.random() < 0.3 else Tier.PEER
+        visits.append(Visit(
+            id=f"q{i:05d}-{rng.randrange(1 << 30):x}", client_key=f"k{i}", alias=f"{rng.choice(ALIASES)}{i}",
+            tier=tier, minutes=rng.choice((30, 60)), price=45000, topic=rng.choice(TOPICS),
+            intake_risk_answer="tidak", risk=Risk(rng.choices((0, 1, 2, 3), weights=(60, 25, 10, 5))[0]),
+            arrived_at=now - rng.uniform(0, 3600), status=VisitStatus.WAITING))
+    return visits
+
+
+def bench_sort(runs: int) -> dict:
+    from curhat_tui.domain.queue import order_queue
+
+    log(f"queue sort: {runs} runs over 1,000 visits")
+    rng = random.Random(5)
+    now = time.time()
+    times = []
+    for _ in range(runs):
+        visits = random_visits(1000, now, rng)
+        gc.collect()
+        t0 = time.perf_counter()
+        ordered = order_queue(visits)
+        times.append(time.perf_counter() - t0)
+        assert len(ordered) == 1000
+    return {"times": times}
+
+
+async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: int) -> dict:
+    """One app with the 1,000-session store: composer keystrokes, then the 1,000-row queue."""
+    from curhat_tui.domain.queue import order_queue
+    from curhat_tui.harness import build_app
+    from curhat_tui.widgets.queue_panel import QueuePanel, QueueTable
+
+    parts = new_parts(template, work, "ui", data)
+    app = build_app(parts, tick=False)
+    result: dict = {}
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            probe = FrameProbe(app)
+            await pilot.pause()
+            main = app.main
+            if not main.panes:
+                raise RuntimeError("no open session pane after start-up")
+            main.action_switch(1)
+            await pilot.pause()
+            composer = main.active_pane.composer
+            if app.focused is not composer:
+                raise RuntimeError(f"composer not focused: {app.focused!r}")
+            log(f"keystrokes: {keys} into the curhat composer")
+            result["keys"] = await type_keys(app, composer, probe, keys, seed=7)
+            composer.text = ""
+            await pilot.pause()
+
+            log(f"queue redraw: {redraws} x QueuePanel.show(1,000 visits)")
+            panel = main.query_one(QueuePanel)
+            table = panel.query_one(QueueTable)
+            rng = random.Random(11)
+            shows, frames, ticks, tick_frames = [], [], [], []
+            for _ in range(redraws):
+                visits = order_queue(random_visits(1000, parts.clock.now(), rng))
+                gc.collect()
+
+                def settled() -> bool:
+                    return table.row_count == len(visits) and not getattr(table, "_require_update_dimensions", False)
+
+                done = probe.expect(settled)
+                t0 = time.perf_counter()
+                panel.show(visits, parts.clock.now())
+                t1 = time.perf_counter()
+                t2 = await asyncio.wait_for(done, 10.0)
+                shows.append(t1 - t0)
+                frames.append(t2 - t0)
+                await pilot.pause()
+                # the twice-a-second tick rewrites every waiting time in the table
+                parts.clock.advance(1)
+                done = probe.expect(lambda: not getattr(table, "_updated_cells", None))
+                t0 = time.perf_counter()
+                panel.tick(parts.clock.now())
+                t1 = time.perf_counter()
+                t2 = await asyncio.wait_for(done, 10.0)
+                ticks.append(t1 - t0)
+                tick_frames.append(t2 - t0)
+                await pilot.pause()
+            result["queue"] = {"show": shows, "frame": frames, "tick": ticks, "tick_frame": tick_frames,
+                               "rows": table.row_count}
+    finally:
+        parts.store.close()
+    return result
+
+
+# ==================================================================================================
+# report
+# ==================================================================================================
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.notes: list[str] = []
+        self.misses = 0
+
+    def row(self, metric: str, value: str, reference: str, ok: bool | None) -> None:
+        status = "INFO" if ok is None else ("PASS" if ok else "MISS")
+        if ok is False:
+            self.misses += 1
+        self.rows.append((metric, value, reference, status))
+
+    def print(self) -> None:
+        head = ("metric", "value", "baseline / target", "result")
+        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(4)]
+        line = "  ".join("-" * w for w in widths)
+        print(line)
+        print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+        print(line)
+        for r in self.rows:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+        print(line)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (under ~30 s)")
+    parser.add_argument("--json", metavar="PATH", help="also write every raw figure to this JSON file")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if any target is missed")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    args = parser.parse_args(argv)
+
+    import textual
+
+    import curhat_tui
+    from curhat_tui import harness
+    from curhat_tui.datafiles import load_all
+
+    if harness.DB_NAME != DB_NAME:
+        raise SystemExit(f"bench: harness.DB_NAME is {harness.DB_NAME!r}, expected {DB_NAME!r}")
+
+    q = args.quick
+    startup_runs, open_runs, keys, sort_runs, redraws = (3, 3, 60, 50, 4) if q else (5, 5, 200, 300, 8)
+    began = time.perf_counter()
+    try:
+        affinity = len(os.sched_getaffinity(0))
+    except AttributeError:
+        affinity = os.cpu_count()
+    print("curhat-tui benchmark" + (" (quick)" if q else ""))
+    print(f"python   {platform.python_version()} ({platform.python_implementation()}) {sys.executable}")
+    print(f"textual  {textual.__version__}   curhat-tui {getattr(curhat_tui, '__version__', '?')}")
+    print(f"machine  {os.cpu_count()} cores ({affinity} usable), {platform.system()} {platform.release()} "
+          f"{platform.machine()}")
+    print(f"screen   {SIZE[0]}x{SIZE[1]} headless; times are medians (ms) unless noted")
+    print(flush=True)
+
+    work = Path(tempfile.mkdtemp(prefix="curhat-bench-"))
+    results: dict = {"env": {"python": platform.python_version(), "textual": textual.__version__,
+                             "cores": os.cpu_count(), "usable_cores": affinity, "quick": q}}
+    report = Report()
+    try:
+        now = time.time()
+        log("building test stores")
+        startup_db = work / "template-startup" / DB_NAME
+        startup_db.parent.mkdir()
+        shape = build_startup_db(startup_db, now)
+        open_db = work / "template-open" / DB_NAME
+        open_db.parent.mkdir()
+        shutil.copyfile(startup_db, open_db)
+        ids = add_open_test_sessions(open_db, now)
+        results["data"] = {**shape, "db_mb": round(startup_db.stat().st_size / 1e6, 1)}
+        data = load_all()
+
+        # 1 + 5 ---------------------------------------------------------------------------------------
+        start = bench_startup(work, startup_db, startup_runs)
+        results["startup"] = start
+        hello_t = median([r["total"] for r in start["hello"]])
+        curhat_t = median([r["total"] for r in start["curhat"]])
+        ratio = curhat_t / hello_t
+        report.row("1 start to first frame, 1,000 sessions", f"{ms(curhat_t):.0f} ms",
+                   f"hello-world {ms(hello_t):.0f} ms; {ratio:.2f}x (target <= {STARTUP_RATIO_TARGET}x)",
+                   ratio <= STARTUP_RATIO_TARGET)
+        panes = {r["info"].get("panes") for r in start["curhat"]}
+        phases_c = [r["phases"] for r in start["curhat"] if "phases" in r]
+        phases_h = [r["phases"] for r in start["hello"] if "phases" in r]
+
+        # 2 -------------------------------------------------------------------------------------------
+        opened = asyncio.run(bench_open(open_db, work, ids, open_runs, data))
+        results["open"] = {str(k): v for k, v in opened.items()}
+        big = median([r["frame"] for r in opened[10_000]])
+        small = median([r["frame"] for r in opened[10]])
+        report.row("2 open session pane, 10,000 messages", f"{ms(big):.0f} ms",
+                   f"10 messages {ms(small):.0f} ms; target < {OPEN_TARGET_MS:.0f} ms", ms(big) < OPEN_TARGET_MS)
+        big_p = median([r["pilot_pause"] for r in opened[10_000]])
+        small_p = median([r["pilot_pause"] for r in opened[10]])
+        report.row("  same, ended by await pilot.pause()", f"{ms(big_p):.0f} ms",
+                   f"10 messages {ms(small_p):.0f} ms (pause polls >= 20 ms)", None)
+
+        # 3 + 4 ---------------------------------------------------------------------------------------
+        log(f"keystrokes: {keys} into a plain TextArea (baseline)")
+        base_keys = asyncio.run(bench_baseline_keys(keys))
+        ui = asyncio.run(bench_curhat_ui(startup_db, work, data, keys, redraws))
+        results["keys"] = {"baseline": base_keys, "curhat": ui["keys"]}
+        k_c = median(ui["keys"]["latencies"])
+        k_b = median(base_keys["latencies"])
+        report.row("3 keystroke to screen, composer", f"{ms(k_c):.1f} ms",
+                   f"plain TextArea {ms(k_b):.1f} ms; target < {KEY_TARGET_MS:.0f} ms", ms(k_c) < KEY_TARGET_MS)
+        report.row("  same, 95th percentile", f"{ms(pct(ui['keys']['latencies'], 0.95)):.1f} ms",
+                   f"plain TextArea {ms(pct(base_keys['latencies'], 0.95)):.1f} ms", None)
+
+        sort = bench_sort(sort_runs)
+        results["sort"] = sort
+        results["queue_ui"] = ui["queue"]
+        s = median(sort["times"])
+        report.row("4 queue re-sort, 1,000 visits (order_queue)", f"{ms(s):.2f} ms",
+                   f"target < {QUEUE_TARGET_MS:.0f} ms", ms(s) < QUEUE_TARGET_MS)
+        qu = ui["queue"]
+        redraw = median(qu["frame"])
+        report.row("  queue redraw, QueuePanel.show(1,000) to frame", f"{ms(redraw):.0f} ms",
+                   f"show() call alone {ms(median(qu['show'])):.0f} ms; target < {QUEUE_TARGET_MS:.0f} ms",
+                   ms(redraw) < QUEUE_TARGET_MS)
+        tick = median(qu["tick_frame"])
+        report.row("  queue tick (wait times), 1,000 rows to frame", f"{ms(tick):.0f} ms",
+                   f"tick() call alone {ms(median(qu['tick'])):.0f} ms; runs every 0.5 s", None)
+
+        # 5 -------------------------------------------------------------------------------------------
+        rss_c = median([r["maxrss_mb"] for r in start["curhat"]])
+        rss_h = median([r["maxrss_mb"] for r in start["hello"]])
+        report.row("5 peak RSS, start-up child", f"{rss_c:.1f} MB",
+                   f"hello-world {rss_h:.1f} MB; {rss_c / rss_h:.2f}x (no target)", None)
+
+        # ---------------------------------------------------------------------------------------------
+        report.print()
+        print()
+        print("details")
+        print(f"  store: {shape['sessions']} sessions ({shape['open']} open), {shape['messages']} messages, "
+              f"{results['data']['db_mb']} MB; panes open at first frame: {sorted(panes)}")
+        if phases_c and phases_h:
+            def phase_line(name: str, phases: list[dict]) -> str:
+                keys_ = ("interpreter", "imports", "build", "to_mount", "to_frame")
+                return f"  {name:<8}" + "  ".join(f"{k} {ms(median([p[k] for p in phases])):.0f}" for k in keys_)
+            print("  start-up phases (ms): interpreter = Popen to first line of the child; build = data files, "
+                  "store, app; to_mount = run() until on_mount; to_frame = on_mount until first frame")
+            print(phase_line("hello", phases_h))
+            print(phase_line("curhat", phases_c))
+        print("  start-up runs (ms): hello " + " ".join(f"{ms(r['total']):.0f}" for r in start["hello"])
+              + " | curhat " + " ".join(f"{ms(r['total']):.0f}" for r in start["curhat"]))
+        for n in (10_000, 10):
+            rs = opened[n]
+            print(f"  open {n:>6} msgs: open_pane() returns {ms(median([r['call'] for r in rs])):.0f} ms, first "
+                  f"frame with pane {ms(median([r['first_visible'] for r in rs])):.0f} ms, frame after return "
+                  f"{ms(median([r['frame'] for r in rs])):.0f} ms; transcript holds "
+                  f"{sorted({r['entries'] for r in rs})} of {rs[0]['stored']} stored, at bottom: "
+                  f"{all(r['at_bottom'] for r in rs)}, composer focused: {all(r['focused'] for r in rs)}")
+        for name, res in (("TextArea", base_keys), ("composer", ui["keys"])):
+            lat = res["latencies"]
+            print(f"  keys {name:<9} n={len(lat)} min {ms(min(lat)):.1f} median {ms(median(lat)):.1f} "
+                  f"p95 {ms(pct(lat, 0.95)):.1f} max {ms(max(lat)):.1f} ms; missed {res['misses']}")
+        print(f"  queue sort: n={len(sort['times'])} median {ms(median(sort['times'])):.3f} ms, "
+              f"max {ms(max(sort['times'])):.3f} ms; redraw n={len(qu['frame'])}: "
+              + " ".join(f"{ms(v):.0f}" for v in qu["frame"]) + " ms")
+        elapsed = time.perf_counter() - began
+        print(f"  whole run: {elapsed:.1f} s")
+        results["table"] = report.rows
+        results["elapsed"] = elapsed
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+            print(f"  raw figures written to {args.json}")
+    finally:
+        if args.keep:
+            print(f"  data kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    if report.misses:
+        print(f"{report.misses} target(s) missed" + (" (--strict: exit 1)" if args.strict else ""))
+    return 1 if (args.strict and report.misses) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
