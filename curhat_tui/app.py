@@ -51,10 +51,15 @@ class CurhatApp(App):
         self.set_keymap(self.keymap_overrides)
         self.main = MainScreen()
         await self.push_screen(self.main)
-        localize_bindings(self.main)
         await self.workstation.start()
         if self.ticking:
             self.set_interval(TICK_SECONDS, self.tick)
+
+    def push_screen(self, screen, *args, **kwargs):
+        """Every screen's key descriptions come from the catalogue."""
+        if not isinstance(screen, str):
+            localize_bindings(screen)
+        return super().push_screen(screen, *args, **kwargs)
 
     def tick(self) -> None:
         """Advance the workstation (arrivals, replies, warnings) and redraw the clocks."""

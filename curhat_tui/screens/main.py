@@ -42,7 +42,7 @@ class MainScreen(Screen):
     MainScreen TabPane { padding: 0; height: 1fr; }
     MainScreen.-hide-queue QueuePanel { display: none; }
     MainScreen.-hide-side #side { display: none; }
-    MainScreen.-narrow QueuePanel { width: 30; }
+    MainScreen.-narrow QueuePanel { width: 33; }
     MainScreen.-narrow #side { width: 36; }
     MainScreen.-empty TabbedContent { display: none; }
     MainScreen.-empty NotesForm { display: none; }
@@ -166,11 +166,9 @@ class MainScreen(Screen):
             except Exception:  # noqa: BLE001 - tab not mounted yet
                 pass
         t = app.t
-        parts = ["curhat-tui"]
-        if app.workstation.channel.simulated:
-            parts.append(t("top.practice"))
+        parts = [t("top.practice")] if app.workstation.channel.simulated else []
         parts += [t("top.counselor", name=app.workstation.counselor), t(f"conn.{app.workstation.connection}"),
-                  clock_time(app.clock, now)]
+                  clock_time(app.clock, now), "curhat-tui"]
         bar = self.query_one("#topbar", Static)
         bar.set_class(app.workstation.channel.simulated, "-practice")
         bar.update(Text(" · ".join(parts)))

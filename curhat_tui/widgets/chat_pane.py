@@ -24,7 +24,7 @@ class ChatPane(Vertical):
     ChatPane > .pane-head.-warning { background: $warning 40%; }
     ChatPane > .pane-head.-critical { background: $error 45%; }
     ChatPane > .pane-head.-overtime { background: $error; color: $text; text-style: bold; }
-    ChatPane > .pane-status { height: 1; color: $text-muted; padding: 0 1; }
+    ChatPane > .pane-status { height: auto; max-height: 2; color: $text-muted; padding: 0 1; }
     ChatPane > .pane-status.-late { color: $warning; text-style: bold; }
     ChatPane > .pane-status.-suggest { color: $text; background: $warning 30%; }
     ChatPane.-wrapup Composer { display: none; }
@@ -128,22 +128,19 @@ class ChatPane(Vertical):
             f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
         ]), no_wrap=True, overflow="ellipsis"))
         status = self.query_one("#status", Static)
-        status.set_class(False, "-late")
         status.set_class(bool(self.suggested), "-suggest")
+        parts: list[str] = []
         if self.client_typing:
-            line = t("pane.typing", alias=session.alias)
-        elif self.suggested:
+            parts.append(t("pane.typing", alias=session.alias))
+        if self.suggested:
             book = self.app.data.redflags
-            hints = [f"{book.get(i).key.upper()} {self.app.t.pick(book.get(i).label)}" for i in self.suggested]
-            line = t("pane.suggest", items=", ".join(hints))
-        elif self.last_message is not None and self.last_message.sender is Sender.CLIENT \
+            hints = [f"{book.get(i).key.upper()} {t.pick(book.get(i).label)}" for i in self.suggested]
+            parts.append(t("pane.suggest", items=", ".join(hints)))
+        waited = 0.0
+        if not self.client_typing and self.last_message is not None and self.last_message.sender is Sender.CLIENT \
                 and session.status is SessionStatus.ACTIVE:
             waited = now - self.last_message.ts
-            status.set_class(waited >= WAIT_NORM_SECONDS, "-late")
-            line = t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts), time=mmss(waited))
-        if self.suggested and self.last_message is not None and self.last_message.sender is Sender.CLIENT:
-            line += " · " + t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts),
-                              time=mmss(now - self.last_message.ts))
-        else:
-            line = ""
+            parts.append(t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts), time=mmss(waited)))
+        status.set_class(waited >= WAIT_NORM_SECONDS, "-late")
+        line = " · ".join(parts)
         status.update(Text(line))

@@ -34,7 +34,7 @@ class QueueTable(DataTable):
 
 class QueuePanel(Vertical):
     DEFAULT_CSS = """
-    QueuePanel { width: 36; border-right: vkey $panel; }
+    QueuePanel { width: 35; border-right: vkey $panel; }
     QueuePanel > #queue-title { height: 1; background: $boost; text-style: bold; padding: 0 1; }
     QueuePanel > QueueTable { height: 1fr; }
     QueuePanel > #queue-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
@@ -53,9 +53,9 @@ class QueuePanel(Vertical):
     def on_mount(self) -> None:
         t = self.app.t
         table = self.query_one(QueueTable)
-        table.add_column(t("queue.col.risk"), key="risk", width=3)
-        table.add_column(t("queue.col.alias"), key="alias")
-        table.add_column(t("queue.col.package"), key="package")
+        table.add_column(t("queue.col.risk"), key="risk", width=2)
+        table.add_column(t("queue.col.alias"), key="alias", width=12)
+        table.add_column(t("queue.col.package"), key="package", width=5)
         table.add_column(t("queue.col.wait"), key="wait", width=5)
         localize_bindings(table)
 
@@ -72,8 +72,8 @@ class QueuePanel(Vertical):
             tier = t(f"tier.short.{visit.tier.value}")
             table.add_row(
                 Text(t(f"risk.short.{visit.risk.key}"), style=RISK_STYLE[visit.risk]),
-                Text(visit.alias),
-                Text(f"{tier} {visit.minutes}'"),
+                Text(visit.alias, overflow="ellipsis", no_wrap=True),
+                Text(f"{tier}{visit.minutes}"),
                 Text(mmss(visit.waiting_seconds(now))),
                 key=visit.id,
             )

@@ -1,0 +1,56 @@
+"""Run a real (headless) workstation that chats and writes notes until it is killed.
+
+Prints one line per durable fact, flushed: "SENT <txn>" after a counselor message is
+in the store, "RECV <id>" after a client message is, "NOTE <n>" after note version
+text "n" is saved. The parent kills this process with SIGKILL at a random moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from curhat_tui.domain.clock import SystemClock
+from curhat_tui.harness import build_app, build_practice
+from curhat_tui.widgets.notes_form import NoteField, NotesForm
+from curhat_tui.workstation import MessageAdded
+
+LINES = ["Apa yang paling berat buat kamu?", "Kedengarannya kamu capek, tapi tetap bertahan.",
+         "Gimana perasaanmu sekarang?", "Terima kasih sudah mau cerita."]
+
+
+async def main(data_dir: str) -> None:
+    parts = build_practice(Path(data_dir), clock=SystemClock(), seed=11, speed=0)
+    ws = parts.workstation
+
+    def report(event) -> None:
+        if isinstance(event, MessageAdded) and event.message.sender.value == "client":
+            print(f"RECV {event.message.id}", flush=True)
+
+    ws.listen(report)
+    app = build_app(parts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        pane = app.main.active_pane
+        if pane is None:
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            pane = app.main.active_pane
+        print("READY", flush=True)
+        n = 0
+        while True:
+            n += 1
+            message = await ws.send(pane.session.id, f"{LINES[n % len(LINES)]} #{n}")
+            print(f"SENT {message.txn_id}", flush=True)
+            form = app.main.query_one(NotesForm)
+            field = form.query(NoteField).first()
+            field.text = f"versi {n}"
+            await pilot.pause()
+            form.flush()
+            print(f"NOTE {n}", flush=True)
+            await pilot.pause(0.01)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))

@@ -1,0 +1,77 @@
+"""Kill -9 mid-session: every message and note change that was stored is there after restart."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from curhat_tui.harness import build_app, build_practice
+from curhat_tui.widgets.notes_form import NotesForm
+
+CHILD = Path(__file__).with_name("crash_child.py")
+ROUNDS = 3
+
+
+def run_until_killed(data_dir: Path, after_lines: int) -> list[str]:
+    proc = subprocess.Popen([sys.executable, str(CHILD), str(data_dir)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line.strip())
+            if len(lines) >= after_lines:
+                break
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert "READY" in lines, proc.stderr.read()
+    return lines
+
+
+async def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path, data):
+    rng = random.Random(2026)
+    data_dir = tmp_path / "crash"
+    sent: list[str] = []
+    received: list[int] = []
+    last_note = 0
+    for _ in range(ROUNDS):
+        lines = run_until_killed(data_dir, rng.randint(6, 30))
+        sent += [line.split()[1] for line in lines if line.startswith("SENT ")]
+        received += [int(line.split()[1]) for line in lines if line.startswith("RECV ")]
+        notes = [int(line.split()[1]) for line in lines if line.startswith("NOTE ")]
+        last_note = notes[-1] if notes else last_note
+
+        parts = build_practice(data_dir, data=data, seed=11)
+        (session,) = parts.store.open_sessions()
+        messages = parts.store.messages(session.id)
+        txns = [m.txn_id for m in messages]
+        assert len(txns) == len(set(txns)), "duplicated message"
+        assert set(sent) <= set(txns), "an acknowledged outgoing message is missing"
+        assert set(received) <= {m.id for m in messages}, "a received client message is missing"
+        note = parts.store.note(session.id)
+        if last_note:
+            assert note is not None
+            number = int(next(v for v in note["fields"].values() if v.startswith("versi")).split()[1])
+            assert number >= last_note, "a saved note change is missing"
+        parts.store.close()
+
+    # and the app shows it all after the last restart
+    parts = build_practice(data_dir, data=data, seed=11)
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        pane = app.main.active_pane
+        shown = pane.transcript.plain_text()
+        for message in parts.store.messages(pane.session.id)[-20:]:
+            assert message.text.splitlines()[0] in shown
+        assert app.main.query_one(NotesForm).fields
+    parts.store.close()
