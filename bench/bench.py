@@ -45,6 +45,7 @@ STARTUP_RATIO_TARGET = 1.5
 OPEN_TARGET_MS = 100.0
 KEY_TARGET_MS = 16.0
 QUEUE_TARGET_MS = 50.0
+STALL_WINDOW = 0.7  # seconds after open_pane() in which event-loop stalls are recorded
 DB_NAME = "curhat.db"  # checked against curhat_tui.harness.DB_NAME at run time
 
 # --------------------------------------------------------------------------------------------------
@@ -180,8 +181,11 @@ def maxrss_mb(value: int) -> float:
     return value / (1024 * 1024) if sys.platform == "darwin" else value / 1024
 
 
+_T_START = time.perf_counter()
+
+
 def log(msg: str) -> None:
-    print(f"  .. {msg}", file=sys.stderr, flush=True)
+    print(f"  .. {time.perf_counter() - _T_START:5.1f}s {msg}", file=sys.stderr, flush=True)
 
 
 # ==================================================================================================
@@ -533,9 +537,22 @@ async def open_once(template: Path, work: Path, tag: str, data, session_id: str)
                     return False
                 return pane.transcript.region.area > 0
 
+            stalls: list[tuple[float, float]] = []
+
+            async def watch_loop() -> None:
+                """Note every time the event loop could not run this task for longer than a frame."""
+                last = time.perf_counter()
+                while True:
+                    await asyncio.sleep(0.004)
+                    now = time.perf_counter()
+                    if now - last - 0.004 > 1 / 60:
+                        stalls.append((last - t0, now - last))
+                    last = now
+
             gc.collect()
             first_visible = probe.expect(shown)
             t0 = time.perf_counter()
+            monitor = asyncio.create_task(watch_loop())
             pane = await app.main.open_pane(session)
             t_call = time.perf_counter()
             holder["pane"] = pane
@@ -544,13 +561,19 @@ async def open_once(template: Path, work: Path, tag: str, data, session_id: str)
             t_pause = time.perf_counter()
             t_frame = await asyncio.wait_for(after_call, 5.0)
             t_first = first_visible.result() if first_visible.done() else t_frame
-            await pilot.pause(0.3)
+            await asyncio.sleep(max(0.0, t0 + STALL_WINDOW - time.perf_counter()))
+            monitor.cancel()
             transcript = pane.transcript
             result = {
                 "call": t_call - t0, "frame": t_frame - t0, "first_visible": t_first - t0, "pilot_pause": t_pause - t0,
+                "stalls": stalls, "longest_stall": max((d for _, d in stalls), default=0.0),
+                "busy_until": max((a + d for a, d in stalls), default=0.0),
                 "entries": len(transcript.entries), "stored": parts.store.message_count(session_id),
+                "scroll_y": transcript.scroll_y, "max_scroll_y": transcript.max_scroll_y,
                 "at_bottom": transcript.scroll_y >= transcript.max_scroll_y - 1,
                 "focused": app.focused is pane.composer,
+                "focused_widget": (f"{type(app.focused).__name__}#{app.focused.id} in "
+                                   f"{getattr(app.focused.parent, 'id', None)}") if app.focused else None,
             }
     finally:
         parts.store.close()
@@ -649,10 +672,12 @@ def bench_sort(runs: int) -> dict:
     log(f"queue sort: {runs} runs over 1,000 visits")
     rng = random.Random(5)
     now = time.time()
+    sets = [random_visits(1000, now, rng) for _ in range(10)]  # different risks and arrival times
     times = []
-    for _ in range(runs):
-        visits = random_visits(1000, now, rng)
-        gc.collect()
+    gc.collect()
+    for i in range(runs):
+        visits = sets[i % len(sets)][:]
+        rng.shuffle(visits)
         t0 = time.perf_counter()
         ordered = order_queue(visits)
         times.append(time.perf_counter() - t0)
@@ -686,14 +711,33 @@ async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: 
             composer.text = ""
             await pilot.pause()
 
+            # what the app does twice a second (clocks, countdowns, practice arrivals), with the panes open
+            ticks_app, tick_app_frames = [], []
+            gc.collect()
+            for _ in range(max(5, redraws * 2)):
+                parts.clock.advance(0.5)
+                t0 = time.perf_counter()
+                app.tick()
+                t1 = time.perf_counter()
+                done = probe.expect()
+                try:
+                    t2 = await asyncio.wait_for(done, 1.0)
+                except asyncio.TimeoutError:
+                    t2 = t1
+                ticks_app.append(t1 - t0)
+                tick_app_frames.append(t2 - t0)
+                await asyncio.sleep(0.03)
+            result["app_tick"] = {"call": ticks_app, "frame": tick_app_frames, "panes": len(main.panes),
+                                  "queue": len(app.workstation.queue())}
+
             log(f"queue redraw: {redraws} x QueuePanel.show(1,000 visits)")
             panel = main.query_one(QueuePanel)
             table = panel.query_one(QueueTable)
             rng = random.Random(11)
             shows, frames, ticks, tick_frames = [], [], [], []
+            gc.collect()
             for _ in range(redraws):
                 visits = order_queue(random_visits(1000, parts.clock.now(), rng))
-                gc.collect()
 
                 def settled() -> bool:
                     return table.row_count == len(visits) and not getattr(table, "_require_update_dimensions", False)
@@ -721,6 +765,58 @@ async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: 
     finally:
         parts.store.close()
     return result
+
+
+# ==================================================================================================
+# workers: each in-process measurement runs in its own fresh interpreter, so that one measurement's
+# leftovers (objects for the garbage collector to walk, warmed caches) do not colour the next
+# ==================================================================================================
+
+def _worker_open(p: dict) -> dict:
+    from curhat_tui.datafiles import load_all
+
+    ids = {int(k): v for k, v in p["ids"].items()}
+    out = asyncio.run(bench_open(Path(p["template"]), Path(p["work"]), ids, p["runs"], load_all()))
+    return {str(k): v for k, v in out.items()}
+
+
+def _worker_keys_baseline(p: dict) -> dict:
+    log(f"keystrokes: {p['keys']} into a plain TextArea (baseline)")
+    return asyncio.run(bench_baseline_keys(p["keys"]))
+
+
+def _worker_ui(p: dict) -> dict:
+    from curhat_tui.datafiles import load_all
+
+    return asyncio.run(bench_curhat_ui(Path(p["template"]), Path(p["work"]), load_all(), p["keys"], p["redraws"]))
+
+
+def _worker_sort(p: dict) -> dict:
+    return bench_sort(p["runs"])
+
+
+WORKERS = {"open": _worker_open, "keys-baseline": _worker_keys_baseline, "ui": _worker_ui, "sort": _worker_sort}
+
+
+def run_worker(name: str, params: dict, work: Path, timeout: float = 600.0) -> dict:
+    out = work / f"result-{name}.json"
+    params = dict(params, t_start=_T_START)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--params", json.dumps(params),
+           "--out", str(out)]
+    proc = subprocess.run(cmd, env=child_env(), cwd=REPO, timeout=timeout, stdout=subprocess.DEVNULL)
+    if proc.returncode != 0 or not out.exists():
+        raise RuntimeError(f"bench worker {name!r} failed (exit {proc.returncode}); its error is printed above")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def worker_main(name: str, params: str, out: str) -> int:
+    global _T_START
+    p = json.loads(params)
+    if sys.platform.startswith("linux"):
+        _T_START = p.get("t_start", _T_START)  # perf_counter is system-wide monotonic on Linux
+    result = WORKERS[name](p)
+    Path(out).write_text(json.dumps(result, default=str), encoding="utf-8")
+    return 0
 
 
 # ==================================================================================================
@@ -757,19 +853,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also write every raw figure to this JSON file")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--params", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:
+        return worker_main(args.worker, args.params, args.out)
 
     import textual
 
     import curhat_tui
     from curhat_tui import harness
-    from curhat_tui.datafiles import load_all
 
     if harness.DB_NAME != DB_NAME:
         raise SystemExit(f"bench: harness.DB_NAME is {harness.DB_NAME!r}, expected {DB_NAME!r}")
 
     q = args.quick
-    startup_runs, open_runs, keys, sort_runs, redraws = (3, 3, 60, 50, 4) if q else (5, 5, 200, 300, 8)
+    startup_runs, open_runs, keys, sort_runs, redraws = (3, 2, 50, 50, 4) if q else (5, 5, 200, 300, 8)
     began = time.perf_counter()
     try:
         affinity = len(os.sched_getaffinity(0))
@@ -798,7 +898,6 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(startup_db, open_db)
         ids = add_open_test_sessions(open_db, now)
         results["data"] = {**shape, "db_mb": round(startup_db.stat().st_size / 1e6, 1)}
-        data = load_all()
 
         # 1 + 5 ---------------------------------------------------------------------------------------
         start = bench_startup(work, startup_db, startup_runs)
@@ -814,8 +913,9 @@ def main(argv: list[str] | None = None) -> int:
         phases_h = [r["phases"] for r in start["hello"] if "phases" in r]
 
         # 2 -------------------------------------------------------------------------------------------
-        opened = asyncio.run(bench_open(open_db, work, ids, open_runs, data))
-        results["open"] = {str(k): v for k, v in opened.items()}
+        raw = run_worker("open", {"template": str(open_db), "work": str(work), "ids": ids, "runs": open_runs}, work)
+        results["open"] = raw
+        opened = {int(k): v for k, v in raw.items()}
         big = median([r["frame"] for r in opened[10_000]])
         small = median([r["frame"] for r in opened[10]])
         report.row("2 open session pane, 10,000 messages", f"{ms(big):.0f} ms",
@@ -823,12 +923,15 @@ def main(argv: list[str] | None = None) -> int:
         big_p = median([r["pilot_pause"] for r in opened[10_000]])
         small_p = median([r["pilot_pause"] for r in opened[10]])
         report.row("  same, ended by await pilot.pause()", f"{ms(big_p):.0f} ms",
-                   f"10 messages {ms(small_p):.0f} ms (pause polls >= 20 ms)", None)
+                   f"10 messages {ms(small_p):.0f} ms (waits for idle CPU)", None)
+        busy_b = median([r["busy_until"] for r in opened[10_000]])
+        busy_s = median([r["busy_until"] for r in opened[10]])
+        report.row("  same, event loop busy until (stalls > 1 frame)", f"{ms(busy_b):.0f} ms",
+                   f"10 messages {ms(busy_s):.0f} ms", None)
 
         # 3 + 4 ---------------------------------------------------------------------------------------
-        log(f"keystrokes: {keys} into a plain TextArea (baseline)")
-        base_keys = asyncio.run(bench_baseline_keys(keys))
-        ui = asyncio.run(bench_curhat_ui(startup_db, work, data, keys, redraws))
+        base_keys = run_worker("keys-baseline", {"keys": keys}, work)
+        ui = run_worker("ui", {"template": str(startup_db), "work": str(work), "keys": keys, "redraws": redraws}, work)
         results["keys"] = {"baseline": base_keys, "curhat": ui["keys"]}
         k_c = median(ui["keys"]["latencies"])
         k_b = median(base_keys["latencies"])
@@ -837,7 +940,7 @@ def main(argv: list[str] | None = None) -> int:
         report.row("  same, 95th percentile", f"{ms(pct(ui['keys']['latencies'], 0.95)):.1f} ms",
                    f"plain TextArea {ms(pct(base_keys['latencies'], 0.95)):.1f} ms", None)
 
-        sort = bench_sort(sort_runs)
+        sort = run_worker("sort", {"runs": sort_runs}, work)
         results["sort"] = sort
         results["queue_ui"] = ui["queue"]
         s = median(sort["times"])
@@ -852,11 +955,17 @@ def main(argv: list[str] | None = None) -> int:
         report.row("  queue tick (wait times), 1,000 rows to frame", f"{ms(tick):.0f} ms",
                    f"tick() call alone {ms(median(qu['tick'])):.0f} ms; runs every 0.5 s", None)
 
+        at = ui["app_tick"]
+        report.row(f"  app.tick() with {at['panes']} panes, {at['queue']} waiting, to frame",
+                   f"{ms(median(at['frame'])):.1f} ms", f"call alone {ms(median(at['call'])):.1f} ms; runs every 0.5 s",
+                   None)
+
         # 5 -------------------------------------------------------------------------------------------
         rss_c = median([r["rss_mb"] for r in start["curhat"]])
         rss_h = median([r["rss_mb"] for r in start["hello"]])
-        report.row("5 peak RSS, start-up child", f"{rss_c:.1f} MB",
-                   f"hello-world {rss_h:.1f} MB; {rss_c / rss_h:.2f}x (no target)", None)
+        source = start["curhat"][0]["rss_source"]
+        report.row("5 peak RSS at first frame, start-up child", f"{rss_c:.1f} MB",
+                   f"hello-world {rss_h:.1f} MB; {rss_c / rss_h:.2f}x ({source}; no target)", None)
 
         # ---------------------------------------------------------------------------------------------
         report.print()
@@ -872,15 +981,27 @@ def main(argv: list[str] | None = None) -> int:
                   "store, app; to_mount = run() until on_mount; to_frame = on_mount until first frame")
             print(phase_line("hello", phases_h))
             print(phase_line("curhat", phases_c))
+        bad_exits = sorted({r["exit"] for r in start["hello"] + start["curhat"]} - {0})
+        if bad_exits:
+            print(f"    WARNING: a start-up child exited with status {bad_exits}")
         print("  start-up runs (ms): hello " + " ".join(f"{ms(r['total']):.0f}" for r in start["hello"])
               + " | curhat " + " ".join(f"{ms(r['total']):.0f}" for r in start["curhat"]))
         for n in (10_000, 10):
             rs = opened[n]
             print(f"  open {n:>6} msgs: open_pane() returns {ms(median([r['call'] for r in rs])):.0f} ms, first "
-                  f"frame with pane {ms(median([r['first_visible'] for r in rs])):.0f} ms, frame after return "
-                  f"{ms(median([r['frame'] for r in rs])):.0f} ms; transcript holds "
-                  f"{sorted({r['entries'] for r in rs})} of {rs[0]['stored']} stored, at bottom: "
-                  f"{all(r['at_bottom'] for r in rs)}, composer focused: {all(r['focused'] for r in rs)}")
+                  f"frame with pane {ms(median([r['first_visible'] for r in rs])):.0f} ms, first frame after return "
+                  f"{ms(median([r['frame'] for r in rs])):.0f} ms, longest loop stall "
+                  f"{ms(median([r['longest_stall'] for r in rs])):.0f} ms; transcript holds "
+                  f"{sorted({r['entries'] for r in rs})} of {rs[0]['stored']} stored")
+            if not all(r["at_bottom"] for r in rs):
+                r = next(r for r in rs if not r["at_bottom"])
+                print(f"    WARNING: transcript not scrolled to the newest message after opening in "
+                      f"{sum(not r['at_bottom'] for r in rs)} of {len(rs)} runs "
+                      f"(e.g. scroll_y {r['scroll_y']:.0f} of max {r['max_scroll_y']:.0f})")
+            lost = [r["focused_widget"] for r in rs if not r["focused"]]
+            if lost:
+                print(f"    WARNING: {STALL_WINDOW:.1f} s after opening, the new pane's composer did not have focus in "
+                      f"{len(lost)} of {len(rs)} runs (focused: {', '.join(sorted(set(map(str, lost))))})")
         for name, res in (("TextArea", base_keys), ("composer", ui["keys"])):
             lat = res["latencies"]
             print(f"  keys {name:<9} n={len(lat)} min {ms(min(lat)):.1f} median {ms(median(lat)):.1f} "

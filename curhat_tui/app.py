@@ -97,7 +97,7 @@ class CurhatApp(App):
         for key, bindings in self.main._bindings.key_to_bindings.items():
             for binding in bindings:
                 rows.append((self.get_key_display(binding), binding.description))
-        rows += [(self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j / alt+enter", self.t("key.newline")),
+        rows += [(self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j", self.t("key.newline")),
                  ("ctrl+s", self.t("key.wrapup.close")), ("ctrl+q", self.t("key.quit"))]
         return rows
 

@@ -230,6 +230,14 @@ async def test_three_panes_switch_by_keys(make_app, parts):
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.main.active_pane.session.alias == aliases[0]
+        await pilot.press("ctrl+pageup")
+        await pilot.pause()
+        assert app.main.active_pane.session.alias == aliases[2]
+        # xterm and tmux send Alt+2 as ESC 2, which Textual reports as "™"; it must switch, not type
+        await pilot.press("trade_mark_sign")
+        await pilot.pause()
+        assert app.main.active_pane.session.alias == aliases[1]
+        assert app.main.active_pane.composer.text == ""
 
 
 async def test_countdown_warns_once_at_10_and_5_then_counts_overtime(make_app, parts, clock):
@@ -399,3 +407,24 @@ async def test_usable_at_80x24(make_app, parts):
         await pilot.press("enter")
         await pilot.pause()
         assert "Halo" in pane.transcript.plain_text()
+
+
+async def test_client_waiting_for_reply_is_shown_and_turns_late(make_app, parts, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        status = pane.query_one("#status")
+        clock.advance(65)
+        app.tick()
+        await pilot.pause()
+        assert "01:05 klien menunggu balasanmu" in str(status.render())
+        assert "-late" not in status.classes
+        clock.advance(120)
+        app.tick()
+        await pilot.pause()
+        assert "-late" in status.classes
+        await type_text(pilot, "Maaf menunggu, aku di sini.")
+        await pilot.press("enter")
+        await pilot.pause()
+        # the instant client has answered again, so the wait starts over
+        assert "00:00 klien menunggu" in str(status.render())

@@ -14,7 +14,7 @@ from ..datafiles import REQUIRED_ITEMS
 from ..domain.clock import clock_time
 from ..domain.models import Message, Session, SessionStatus
 from ..widgets.chat_pane import ChatPane
-from ..widgets.composer import Composer
+from ..widgets.composer import ALT_DIGIT_KEYS, Composer
 from ..widgets.notes_form import NotesForm
 from ..widgets.queue_panel import QueuePanel, QueueTable
 from ..widgets.redflag_panel import RedFlagPanel
@@ -28,6 +28,7 @@ from .wrapup import WrapUpScreen
 
 NARROW_WIDTH = 140
 FLAG_KEYS = ("f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9")
+
 
 
 class MainScreen(Screen):
@@ -54,9 +55,11 @@ class MainScreen(Screen):
         Binding("ctrl+n", "accept_top", "Accept next", id="main.accept_top", priority=True),
         *[Binding(key, f"flag('{item}')", item, id=f"flag.{item}", priority=True, show=False)
           for key, item in zip(FLAG_KEYS, REQUIRED_ITEMS)],
-        *[Binding(f"alt+{n}", f"switch({n})", f"Pane {n}", id=f"main.pane{n}", priority=True, show=False)
-          for n in range(1, 10)],
+        *[Binding(f"alt+{n},{ALT_DIGIT_KEYS[n - 1]}", f"switch({n})", f"Pane {n}", id=f"main.pane{n}", priority=True,
+                  show=False) for n in range(1, 10)],
         Binding("ctrl+o", "next_pane", "Next pane", id="main.next_pane", priority=True),
+        Binding("ctrl+pagedown", "next_pane", "Next pane", id="main.next_pane_page", priority=True, show=False),
+        Binding("ctrl+pageup", "previous_pane", "Previous pane", id="main.previous_pane", priority=True, show=False),
         Binding("ctrl+t", "end_session", "End", id="main.end", priority=True),
         Binding("ctrl+g", "extend", "+15", id="main.extend", priority=True),
         Binding("ctrl+l", "history", "History", id="main.history", priority=True),
@@ -234,13 +237,16 @@ class MainScreen(Screen):
             self.query_one(TabbedContent).active = f"tab-{ids[number - 1]}"
             self.panes[ids[number - 1]].composer.focus()
 
-    def action_next_pane(self) -> None:
+    def action_next_pane(self, step: int = 1) -> None:
         ids = list(self.panes)
         if not ids:
             return
         pane = self.active_pane
         current = ids.index(pane.session.id) if pane else -1
-        self.action_switch((current + 1) % len(ids) + 1)
+        self.action_switch((current + step) % len(ids) + 1)
+
+    def action_previous_pane(self) -> None:
+        self.action_next_pane(-1)
 
     # ---- red flags ----------------------------------------------------------------
     def action_flag(self, item_id: str) -> None:

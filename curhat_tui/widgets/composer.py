@@ -1,4 +1,4 @@
-"""The reply box: Enter sends, Ctrl+J or Alt+Enter inserts a newline."""
+"""The reply box: Enter sends, Ctrl+J inserts a newline (terminals report Alt+Enter as Enter)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
 
-NEWLINE_KEYS = ("ctrl+j", "alt+enter", "shift+enter")
+NEWLINE_KEYS = ("ctrl+j", "shift+enter")
+# What Textual reports for Alt+1..9 in xterm-like terminals (ESC followed by the digit):
+# the reply box lets them through so that they switch sessions instead of typing ¡ ™ £ …
+ALT_DIGIT_KEYS = ("inverted_exclamation_mark", "trade_mark_sign", "pound_sign", "cent_sign", "infinity",
+                  "section_sign", "pilcrow_sign", "bullet", "feminine_ordinal_indicator")
 
 
 class Composer(TextArea):
@@ -26,6 +30,11 @@ class Composer(TextArea):
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.cursor_blink = blink
         self.script_ids: list[int] = []
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if key in ALT_DIGIT_KEYS:
+            return False
+        return super().check_consume_key(key, character)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":

@@ -54,9 +54,9 @@ class QueuePanel(Vertical):
         t = self.app.t
         table = self.query_one(QueueTable)
         table.add_column(t("queue.col.risk"), key="risk", width=2)
-        table.add_column(t("queue.col.alias"), key="alias", width=12)
+        table.add_column(t("queue.col.alias"), key="alias", width=11)
         table.add_column(t("queue.col.package"), key="package", width=5)
-        table.add_column(t("queue.col.wait"), key="wait", width=5)
+        table.add_column(t("queue.col.wait"), key="wait", width=6)
         localize_bindings(table)
 
     def show(self, visits: list[Visit], now: float) -> None:
