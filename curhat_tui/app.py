@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.app import App
 from textual.message import Message
+from textual.worker import Worker, WorkerState
 
 from .datafiles import ServiceData
 from .domain.clock import Clock
@@ -90,6 +91,11 @@ class CurhatApp(App):
                     self.bell()
             case Connection():
                 main.tick()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed background job is shown, never fatal."""
+        if event.state is WorkerState.ERROR:
+            self.notify(self.t("error.background", error=str(event.worker.error)), severity="error", timeout=15)
 
     def key_help(self) -> list[tuple[str, str]]:
         """(key, what it does) for every binding of the main screen, in the session language."""

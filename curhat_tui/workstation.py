@@ -226,23 +226,36 @@ class Workstation:
         return session
 
     # ---- chat -----------------------------------------------------------------
-    async def send(self, session_id: str, text: str, script_ids: list[int] | None = None) -> Message | None:
-        """Write the message to the outbox, then hand it to the channel."""
+    def queue_message(self, session_id: str, text: str, script_ids: list[int] | None = None) -> Message | None:
+        """Write an outgoing message to the outbox (delivery 'pending'); `deliver` sends it."""
         text = text.strip("\n")
         if not text.strip():
             return None
         session = self.store.session(session_id)
-        if session is None or session.status is SessionStatus.CLOSED:
+        if session is None or session.status is not SessionStatus.ACTIVE:
             return None
         message = self.store.add_message(session_id, Sender.COUNSELOR, text, self.clock.now(),
                                          txn_id=f"t{new_id()}", delivery=Delivery.PENDING)
         for script_id in script_ids or []:
             self.store.mark_script_sent(script_id, message)
         self._tell(MessageAdded(message))
+        return message
+
+    async def deliver(self, message: Message) -> None:
+        """Hand an outbox message to the channel; on failure it stays in the outbox for a retry."""
+        session = self.store.session(message.session_id)
+        if session is None:
+            return
         try:
             await self.channel.send(session, message)
-        except Exception:  # noqa: BLE001 - the outbox keeps it; a later flush retries
-            self._tell(Notice("notice.send_failed", {"alias": session.alias}, "warning", session_id))
+        except Exception:  # noqa: BLE001 - the outbox keeps it; flush_outbox retries with the same txn id
+            self._tell(Notice("notice.send_failed", {"alias": session.alias}, "warning", session.id))
+
+    async def send(self, session_id: str, text: str, script_ids: list[int] | None = None) -> Message | None:
+        """Store, then send: the one-call form for scripts and tests."""
+        message = self.queue_message(session_id, text, script_ids)
+        if message is not None:
+            await self.deliver(message)
         return message
 
     async def counselor_typing(self, session_id: str, typing: bool) -> None:

@@ -64,3 +64,12 @@ def make_app(parts):
         return build_app(p or parts, lang=lang)
 
     return make
+
+
+def screen_text(app) -> str:
+    """Everything on the screen as plain text (from the SVG screenshot)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")

@@ -9,6 +9,8 @@ from curhat_tui.screens.wrapup import WrapUpScreen
 from curhat_tui.widgets.notes_form import NoteField, NotesForm
 from curhat_tui.widgets.queue_panel import QueueTable
 
+from .conftest import screen_text
+
 SIZE = (120, 40)
 
 
@@ -428,3 +430,58 @@ async def test_client_waiting_for_reply_is_shown_and_turns_late(make_app, parts,
         await pilot.pause()
         # the instant client has answered again, so the wait starts over
         assert "00:00 klien menunggu" in str(status.render())
+
+
+async def test_a_failed_store_write_keeps_the_text_and_the_app(make_app, parts, monkeypatch):
+    import sqlite3
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        await type_text(pilot, "Kata yang tidak boleh hilang")
+
+        def broken(*args, **kwargs):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(parts.workstation, "queue_message", broken)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pane.composer.text == "Kata yang tidak boleh hilang"
+        assert any("disk I/O error" in n.message for n in app._notifications)
+        assert app.is_running
+
+
+async def test_counselor_typing_reaches_the_channel(make_app, parts, monkeypatch):
+    calls = []
+
+    async def typing(session, is_typing):
+        calls.append(is_typing)
+
+    monkeypatch.setattr(parts.channel, "typing", typing)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await accept_top(pilot)
+        await type_text(pilot, "Ha")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert calls == [True, False]
+
+
+async def test_help_lists_keys_and_directory_with_check_dates(make_app):
+    from curhat_tui.screens.help import HelpModal
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        text = screen_text(app)
+        assert "SEJIWA" in text and "119 ext. 8" in text
+        assert "2026-11-21" in text
+        described = dict((desc, key) for key, desc in app.key_help())
+        assert "Ambil klien teratas" in described and "Akhiri sesi" in described
+        assert described["Tanda: menyakiti diri"].lower() == "f3"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main

@@ -36,10 +36,10 @@ class HelpModal(ModalScreen[None]):
         with Vertical():
             yield Static(Text(t("help.title")), id="help-title")
             with VerticalScroll():
-                yield Static(keys)
-                yield Static(Text(""))
                 yield Static(directory)
                 yield Static(Text(t("help.directory_source")))
+                yield Static(Text(""))
+                yield Static(keys)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -210,7 +210,7 @@ class MainScreen(Screen):
     def action_accept_top(self) -> None:
         self.accept(None)
 
-    @work(group="accept", exclusive=False)
+    @work(group="accept", exclusive=False, exit_on_error=False)
     async def accept(self, visit_id: str | None) -> None:
         t = self.app.t
         try:
@@ -223,13 +223,37 @@ class MainScreen(Screen):
         await self.open_pane(session)  # also announced by SessionOpened; opening twice is a no-op
 
     # ---- chatting ---------------------------------------------------------------
+    def _pane_of(self, composer: Composer) -> ChatPane | None:
+        return next((p for p in self.panes.values() if p.composer is composer), None)
+
     @on(Composer.Submitted)
-    async def _send(self, event: Composer.Submitted) -> None:
-        pane = next((p for p in self.panes.values() if p.composer is event.composer), None)
+    def _send(self, event: Composer.Submitted) -> None:
+        pane = self._pane_of(event.composer)
         if pane is None or pane.session.status is not SessionStatus.ACTIVE:
             return
-        event.composer.sent()
-        await self.app.workstation.send(pane.session.id, event.text, event.script_ids)
+        ws = self.app.workstation
+        try:
+            message = ws.queue_message(pane.session.id, event.text, event.script_ids)
+        except Exception as exc:  # noqa: BLE001 - keep the text in the box and say why
+            self.app.notify(self.app.t("send.store_failed", error=str(exc)), severity="error")
+            return
+        if message is not None:
+            event.composer.sent()
+            self.run_worker(ws.deliver(message), group="send", exit_on_error=False)
+            if pane.counselor_typing:
+                pane.counselor_typing = False
+                self.run_worker(ws.counselor_typing(pane.session.id, False), group="typing", exit_on_error=False)
+
+    @on(Composer.Changed)
+    def _typing(self, event: Composer.Changed) -> None:
+        pane = self._pane_of(event.text_area)
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+            return
+        typing = bool(event.text_area.text.strip())
+        if typing != pane.counselor_typing:
+            pane.counselor_typing = typing
+            self.run_worker(self.app.workstation.counselor_typing(pane.session.id, typing), group="typing",
+                            exit_on_error=False)
 
     def action_switch(self, number: int) -> None:
         ids = list(self.panes)

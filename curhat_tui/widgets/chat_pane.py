@@ -36,6 +36,7 @@ class ChatPane(Vertical):
         self.blink = blink
         self.last_message: Message | None = None
         self.client_typing = False
+        self.counselor_typing = False
         self.suggested: list[str] = []
         self.loaded = False
 
