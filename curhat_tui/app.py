@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.app import App
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -27,6 +32,10 @@ class CurhatApp(App):
     Screen { background: $background; }
     """
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+    ]
 
     @dataclass
     class WsEvent(Message):
@@ -49,6 +58,7 @@ class CurhatApp(App):
         return [(hit.start, hit.end) for hit in self.data.phrases.scan(text)]
 
     async def on_mount(self) -> None:
+        localize_bindings(self)
         self.set_keymap(self.keymap_overrides)
         self.main = MainScreen()
         await self.push_screen(self.main)
@@ -96,6 +106,23 @@ class CurhatApp(App):
         """A failed background job is shown, never fatal."""
         if event.state is WorkerState.ERROR:
             self.notify(self.t("error.background", error=str(event.worker.error)), severity="error", timeout=15)
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder")))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers what the current screen can do, in the session language."""
+        seen = set()
+        for bindings in screen._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.id in seen or not binding.id or binding.id.startswith("main.pane") \
+                        or binding.id == "main.next_pane_page":
+                    continue
+                seen.add(binding.id)
+                yield SystemCommand(binding.description, self.get_key_display(binding),
+                                    lambda action=binding.action: screen.run_action(action))
+        yield SystemCommand(self.t("key.quit"), "ctrl+q", self.action_quit)
 
     def key_help(self) -> list[tuple[str, str]]:
         """(key, what it does) for every binding of the main screen, in the session language."""

@@ -485,3 +485,22 @@ async def test_help_lists_keys_and_directory_with_check_dates(make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main
+
+
+async def test_command_palette_offers_this_screens_commands_in_the_session_language(make_app, parts):
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.main)]
+        assert "Ambil klien teratas" in titles and "Akhiri sesi" in titles and any(x.startswith("Keluar") for x in titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "Ambil klien")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.main.panes) == 1
