@@ -33,7 +33,7 @@ class CurhatApp(App):
     """
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", priority=True),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
     ]
 
@@ -60,7 +60,7 @@ class CurhatApp(App):
     async def on_mount(self) -> None:
         localize_bindings(self)
         self.set_keymap(self.keymap_overrides)
-        self.main = MainScreen()
+        self.main = MainScreen(restoring=bool(self.workstation.open_sessions()))
         await self.push_screen(self.main)
         await self.workstation.start()
         if self.ticking:

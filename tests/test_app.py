@@ -193,7 +193,8 @@ async def test_risk_phrase_is_highlighted_and_suggested_but_never_ticked(make_ap
         entry = pane.transcript.entries[-1]
         assert entry.highlights and "mati" in entry.message.text[entry.highlights[0][0]:entry.highlights[0][1]]
         assert "F2" in str(pane.query_one("#status").render())
-        assert "-suggested" in app.main.query_one("#flag-suicide").classes
+        panel = app.main.query_one("#flags")
+        assert panel.suggested == ["suicide"] and "suicide" not in panel.ticked
         assert ws.flags(sid) == {}
 
 
@@ -504,3 +505,68 @@ async def test_command_palette_offers_this_screens_commands_in_the_session_langu
         await pilot.pause()
         await pilot.pause()
         assert len(app.main.panes) == 1
+
+
+async def test_long_session_opens_at_the_newest_message_and_loads_older_on_scroll(make_app, parts):
+    from curhat_tui.domain.models import Sender as S
+
+    ws = parts.workstation
+    await ws.start()
+    session = await ws.accept()
+    for n in range(500):
+        parts.store.add_message(session.id, S.CLIENT if n % 2 else S.COUNSELOR, f"pesan nomor {n}", parts.clock.now())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        transcript = app.main.active_pane.transcript
+        assert len(transcript.entries) == 100
+        assert transcript.scroll_y == transcript.max_scroll_y > 0
+        assert "pesan nomor 499" in screen_text(app)
+        transcript.focus()
+        await pilot.press("home")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(transcript.entries) == 200
+        assert transcript.scroll_y > 0  # kept the reader's place rather than jumping to the top
+
+
+async def test_switching_sessions_shows_each_ones_own_note(make_app, parts):
+    app = make_app()
+    ws = parts.workstation
+    async with app.run_test(size=SIZE) as pilot:
+        first = await accept_top(pilot)
+        ws.save_note(first.session.id, "peer", {"topic": "catatan pertama"})
+        second = await accept_top(pilot)
+        form = app.main.query_one(NotesForm)
+        assert form.session_id == second.session.id
+        await pilot.press("alt+1")
+        await pilot.pause()
+        await pilot.pause()
+        assert form.session_id == first.session.id
+        assert form.query_one("#field-topic", NoteField).text == "catatan pertama"
+        await pilot.press("alt+2")
+        await pilot.pause()
+        await pilot.pause()
+        assert form.query_one("#field-topic", NoteField).text == ""
+        versions = parts.store.note_versions(first.session.id)
+        assert len(versions) == 1  # showing a note does not save it again
+        assert parts.store.note(second.session.id) is None
+
+
+async def test_a_very_long_queue_shows_its_top_and_counts_all(make_app, parts, clock):
+    from curhat_tui.domain.models import Risk as R, Tier, Visit
+
+    ws = parts.workstation
+    for n in range(150):
+        visit = Visit(f"bulk-{n}", f"k{n}", f"klien{n}", Tier.PEER, 30, 25000, "topik", "tidak",
+                      R.HIGH if n == 0 else R.NONE, clock.now() - n)
+        parts.store.add_visit(visit)
+        ws._waiting[visit.id] = visit
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.main.query_one(QueueTable)
+        assert table.row_count == 100
+        assert table.coordinate_to_cell_key((0, 0)).row_key.value == "bulk-0"  # the high-risk one, though newest
+        assert "153" in str(app.main.query_one("#queue-title").render())

@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
@@ -68,10 +69,15 @@ class MainScreen(Screen):
         Binding("f1", "help", "Help", id="main.help", priority=True),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, restoring: bool = False) -> None:
+        # classes set before mounting cost nothing; each change after mount restyles the screen
+        super().__init__(classes=" ".join(self._width_classes(self.app.size.width) + ([] if restoring else ["-empty"])))
         self.panes: dict[str, ChatPane] = {}
         self._manual_layout = False
+
+    @staticmethod
+    def _width_classes(width: int) -> list[str]:
+        return (["-narrow"] if width < NARROW_WIDTH else []) + (["-hide-side"] if width < 100 else [])
 
     # ---- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -87,11 +93,9 @@ class MainScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.set_class(True, "-empty")
-        self._apply_width(self.app.size.width)
         self.refresh_queue()
-        for session in self.app.workstation.open_sessions():
-            await self.open_pane(session, focus=False)
+        for index, session in enumerate(self.app.workstation.open_sessions()):
+            await self.open_pane(session, focus=False, lazy=index > 0)
         if self.panes:
             self.action_switch(1)
         await self._active_changed()
@@ -102,26 +106,30 @@ class MainScreen(Screen):
             self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        narrow = width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
-        self.set_class(width < 100, "-hide-side")
+        wanted = self._width_classes(width)
+        for name in ("-narrow", "-hide-side"):
+            if self.has_class(name) != (name in wanted):
+                self.set_class(name in wanted, name)
 
     # ---- what the workstation tells us -------------------------------------------
     def refresh_queue(self) -> None:
         self.query_one(QueuePanel).show(self.app.workstation.queue(), self.app.clock.now())
 
-    async def open_pane(self, session: Session, focus: bool = True) -> ChatPane:
+    async def open_pane(self, session: Session, focus: bool = True, lazy: bool = False) -> ChatPane:
+        """Add a session's pane; `lazy` panes mount after the first frame (restored, not yet shown)."""
         if session.id in self.panes:
             return self.panes[session.id]
         pane = ChatPane(session, blink=self.app.blink)
         self.panes[session.id] = pane
         tabs = self.query_one(TabbedContent)
-        await tabs.add_pane(TabPane(pane.tab_label(len(self.panes)), pane, id=f"tab-{session.id}"))
-        self.set_class(False, "-empty")
+        await tabs.add_pane(TabPane(pane.tab_label(len(self.panes)), Lazy(pane) if lazy else pane,
+                                    id=f"tab-{session.id}"))
+        if self.has_class("-empty"):
+            self.remove_class("-empty")
         if focus:
             tabs.active = f"tab-{session.id}"
             await self._active_changed()
-            pane.composer.focus()
+            pane.focus_composer()
         return pane
 
     async def close_pane(self, session_id: str) -> None:
@@ -129,7 +137,8 @@ class MainScreen(Screen):
         if pane is None:
             return
         await self.query_one(TabbedContent).remove_pane(f"tab-{session_id}")
-        self.set_class(not self.panes, "-empty")
+        if self.has_class("-empty") != (not self.panes):
+            self.set_class(not self.panes, "-empty")
         await self._active_changed()
 
     def message_added(self, message: Message) -> None:
@@ -197,7 +206,8 @@ class MainScreen(Screen):
         pane = self.active_pane
         panel = self.query_one(RedFlagPanel)
         if pane is None:
-            panel.show({}, [], lambda ts: "")
+            if panel.ticked or panel.suggested:
+                panel.show({}, [], lambda ts: "")
             return
         panel.show(self.app.workstation.flags(pane.session.id), pane.suggested,
                    lambda ts: clock_time(self.app.clock, ts))
@@ -259,7 +269,7 @@ class MainScreen(Screen):
         ids = list(self.panes)
         if 1 <= number <= len(ids):
             self.query_one(TabbedContent).active = f"tab-{ids[number - 1]}"
-            self.panes[ids[number - 1]].composer.focus()
+            self.panes[ids[number - 1]].focus_composer()
 
     def action_next_pane(self, step: int = 1) -> None:
         ids = list(self.panes)

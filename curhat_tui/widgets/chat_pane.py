@@ -14,7 +14,7 @@ from .composer import Composer
 from .transcript import Transcript
 
 WAIT_NORM_SECONDS = 180
-PAGE = 200
+PAGE = 100
 
 
 class ChatPane(Vertical):
@@ -39,22 +39,26 @@ class ChatPane(Vertical):
         self.counselor_typing = False
         self.suggested: list[str] = []
         self.loaded = False
+        self.composer = Composer(id="composer", blink=blink)
+        self.transcript: Transcript | None = None
+        self._focus_on_mount = False
 
     def compose(self) -> ComposeResult:
         app = self.app
         yield Static(id="head", classes="pane-head")
         names = {"client": self.session.alias, "counselor": self.session.counselor, "system": "•"}
-        yield Transcript(names, lambda ts: clock_time(app.clock, ts), app.highlight_spans, id="transcript")
+        self.transcript = Transcript(names, lambda ts: clock_time(app.clock, ts), app.highlight_spans,
+                                     id="transcript")
+        yield self.transcript
         yield Static(id="status", classes="pane-status")
-        yield Composer(id="composer", blink=self.blink)
+        yield self.composer
 
-    @property
-    def transcript(self) -> Transcript:
-        return self.query_one(Transcript)
-
-    @property
-    def composer(self) -> Composer:
-        return self.query_one(Composer)
+    def focus_composer(self) -> None:
+        """Focus the reply box now, or as soon as this (possibly lazily mounted) pane is up."""
+        if self.loaded:
+            self.composer.focus()
+        else:
+            self._focus_on_mount = True
 
     def on_mount(self) -> None:
         messages = self.app.workstation.transcript(self.session.id, limit=PAGE)
@@ -66,6 +70,8 @@ class ChatPane(Vertical):
         self.set_class(self.session.status is not SessionStatus.ACTIVE, "-wrapup")
         self.loaded = True
         self.refresh_clock()
+        if self._focus_on_mount:
+            self.composer.focus()
 
     def on_transcript_need_older(self, event: Transcript.NeedOlder) -> None:
         event.stop()

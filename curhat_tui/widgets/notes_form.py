@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Label, Select, Static, TextArea
+from textual.widgets import Select, Static, TextArea
 
 from ..domain.clock import clock_time
 
@@ -14,29 +14,30 @@ AUTOSAVE_SECONDS = 0.5
 
 
 class NoteField(TextArea):
+    """One section of the note; its label is the border title (one widget per field, not two)."""
+
     DEFAULT_CSS = """
-    NoteField { height: auto; min-height: 3; max-height: 10; border: tall $panel; }
-    NoteField:focus { border: tall $primary; }
-    NoteField.-missing { border: tall $error 60%; }
+    NoteField { height: auto; min-height: 3; max-height: 10; border: round $panel-lighten-2;
+        border-title-color: $text; border-title-style: bold; padding: 0 1; }
+    NoteField:focus { border: round $primary; }
+    NoteField.-missing { border: round $error; border-title-color: $error; }
     """
 
-    def __init__(self, key: str, text: str, placeholder: str, blink: bool) -> None:
+    def __init__(self, key: str, label: str, text: str, placeholder: str, blink: bool) -> None:
         super().__init__(text, id=f"field-{key}", soft_wrap=True, tab_behavior="focus", placeholder=placeholder)
         self.key = key
+        self.border_title = label
         self.cursor_blink = blink
 
 
 class NotesForm(Vertical):
     DEFAULT_CSS = """
     NotesForm { height: 1fr; }
-    NotesForm > #notes-head { height: 1; background: $boost; padding: 0 1; }
-    NotesForm > #notes-head > Label { width: 1fr; text-style: bold; }
+    NotesForm > #notes-head { height: 1; background: $boost; padding: 0 1; text-style: bold; }
     NotesForm > #notes-template { width: 100%; }
     NotesForm > #notes-saved { height: 1; color: $success; padding: 0 1; }
     NotesForm > #notes-saved.-dirty { color: $warning; }
     NotesForm > VerticalScroll { height: 1fr; }
-    NotesForm .field-label { padding: 0 1; text-style: bold; }
-    NotesForm .field-label.-missing { color: $error; }
     """
 
     class Saved(Message):
@@ -84,13 +85,21 @@ class NotesForm(Vertical):
     async def _build_fields(self) -> None:
         t = self.app.t
         container = self.query_one("#notes-fields", VerticalScroll)
+        existing = list(self.query(NoteField))
+        keys = [section.key for section in self.app.data.templates.sections(self.template)]
+        if [f.key for f in existing] == keys:
+            # same template as the note shown before: refill the fields instead of rebuilding them
+            for widget in existing:
+                widget.text = self.fields.get(widget.key, "")
+                widget.set_class(False, "-missing")
+            return
         await container.remove_children()
         widgets = []
         for section in self.app.data.templates.sections(self.template):
             star = " *" if section.required else ""
-            widgets.append(Label(t.pick(section.label) + star, classes="field-label", id=f"label-{section.key}"))
             hint = t.pick(section.hint) if section.hint else ""
-            widgets.append(NoteField(section.key, self.fields.get(section.key, ""), hint, self.blink))
+            widgets.append(NoteField(section.key, t.pick(section.label) + star, self.fields.get(section.key, ""), hint,
+                                     self.blink))
         await container.mount_all(widgets)
 
     async def reload_field(self, key: str) -> None:
@@ -119,6 +128,8 @@ class NotesForm(Vertical):
         if not isinstance(event.text_area, NoteField) or self._loading:
             return
         event.stop()
+        if self.fields.get(event.text_area.key, "") == event.text_area.text:
+            return  # the form itself filled the field (loading another session's note)
         self.fields[event.text_area.key] = event.text_area.text
         self._schedule()
 
@@ -151,8 +162,6 @@ class NotesForm(Vertical):
     def mark_missing(self, missing: list[str]) -> None:
         for widget in self.query(NoteField):
             widget.set_class(widget.key in missing, "-missing")
-        for label in self.query(".field-label"):
-            label.set_class(label.id.removeprefix("label-") in missing, "-missing")
 
     def _show_saved(self) -> None:
         t = self.app.t

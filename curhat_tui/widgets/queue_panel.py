@@ -13,6 +13,7 @@ from ..domain.clock import mmss
 from ..domain.models import Risk, Visit, rupiah
 from .localize import localize_bindings
 
+MAX_ROWS = 100  # the top of the queue is what a counselor acts on; the title gives the full count
 RISK_STYLE = {Risk.HIGH: "bold white on red", Risk.MODERATE: "bold black on dark_orange", Risk.LOW: "yellow",
               Risk.NONE: "dim"}
 
@@ -66,6 +67,8 @@ class QueuePanel(Vertical):
         selected = None
         if table.row_count:
             selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        total = len(visits)
+        visits = visits[:MAX_ROWS]
         self.visits = visits
         table.clear()
         for visit in visits:
@@ -81,7 +84,9 @@ class QueuePanel(Vertical):
             for row, visit in enumerate(visits):
                 if visit.id == selected:
                     table.move_cursor(row=row, animate=False)
-        self.query_one("#queue-title", Static).update(Text(t("queue.title", count=len(visits))))
+        title = t("queue.title", count=total) if total <= MAX_ROWS else t("queue.title_top", count=total,
+                                                                                     shown=MAX_ROWS)
+        self.query_one("#queue-title", Static).update(Text(title))
         self._detail()
 
     def tick(self, now: float) -> None:

@@ -26,7 +26,7 @@ MARKS = {Delivery.PENDING: "…", Delivery.SENT: "✓", Delivery.READ: "✓✓"}
 @dataclass
 class _Entry:
     message: Message
-    highlights: list[tuple[int, int]] = field(default_factory=list)
+    highlights: list[tuple[int, int]] | None = None
     width: int = -1
     strips: list[Strip] = field(default_factory=list)
 
@@ -35,7 +35,7 @@ class Transcript(ScrollView, can_focus=True):
     """Messages of one session, newest at the bottom; older ones load when you scroll to the top."""
 
     DEFAULT_CSS = """
-    Transcript { height: 1fr; background: $surface; padding: 0 1; }
+    Transcript { height: 1fr; background: $surface; padding: 0 1; scrollbar-gutter: stable; }
     Transcript:focus { background-tint: $foreground 3%; }
     """
     BINDINGS = [
@@ -66,10 +66,11 @@ class Transcript(ScrollView, can_focus=True):
         self._offsets: list[int] = []
         self._height = 0
         self._laid_width = -1
+        self._styles: dict[str, str] = {}
 
     # ---- content --------------------------------------------------------------
     def _entry(self, message: Message) -> _Entry:
-        entry = _Entry(message, self.highlighter(message.text) if message.sender is Sender.CLIENT else [])
+        entry = _Entry(message)
         if message.txn_id:
             self.by_txn[message.txn_id] = entry
         return entry
@@ -78,7 +79,12 @@ class Transcript(ScrollView, can_focus=True):
         self.entries = [self._entry(m) for m in messages]
         self.has_older = has_older
         self._relayout()
-        self.scroll_end(animate=False, immediate=True)
+        self._to_bottom()
+
+    def _to_bottom(self) -> None:
+        """Show the newest message; before the first layout this waits for one."""
+        self.scroll_end(animate=False, immediate=True, force=True)
+        self.call_after_refresh(self.scroll_end, animate=False, immediate=True, force=True)
 
     def prepend(self, messages: list[Message], has_older: bool) -> None:
         before = self._height
@@ -92,7 +98,7 @@ class Transcript(ScrollView, can_focus=True):
         self.entries.append(self._entry(message))
         self._relayout()
         if at_bottom or message.sender is Sender.COUNSELOR:
-            self.scroll_end(animate=False, immediate=True)
+            self._to_bottom()
 
     def update_message(self, message: Message) -> None:
         entry = self.by_txn.get(message.txn_id)
@@ -113,13 +119,16 @@ class Transcript(ScrollView, can_focus=True):
     def _text(self, entry: _Entry) -> Text:
         message = entry.message
         name = self.names.get(message.sender.value, message.sender.value)
-        style = {"client": "bold $accent", "counselor": "bold $primary"}.get(message.sender.value, "italic")
         text = Text()
         text.append(self.time_of(message.ts), style="dim")
         text.append(" ")
-        text.append(name, style=self._rich(style))
+        text.append(name, style=self._styles.get(message.sender.value, "italic"))
         text.append(" ")
         body = Text(message.text)
+        if entry.highlights is None:
+            # the matcher already ran when the message arrived: only flagged messages have spans
+            flagged = message.sender is Sender.CLIENT and message.flags
+            entry.highlights = self.highlighter(message.text) if flagged else []
         for start, end in entry.highlights:
             body.stylize("bold black on yellow", start, end)
         text.append_text(body)
@@ -127,12 +136,10 @@ class Transcript(ScrollView, can_focus=True):
             text.append(" " + MARKS[message.delivery], style="dim" if message.delivery is not Delivery.READ else "bold")
         return text
 
-    def _rich(self, style: str) -> str:
-        variables = self.app.get_css_variables() if self.is_attached else {}
-        for key in ("$accent", "$primary"):
-            if key in style:
-                style = style.replace(key, variables.get(key[1:], "cyan"))
-        return style
+    def on_mount(self) -> None:
+        variables = self.app.get_css_variables()
+        self._styles = {"client": f"bold {variables.get('accent', 'cyan')}",
+                        "counselor": f"bold {variables.get('primary', 'blue')}"}
 
     def _render_entry(self, entry: _Entry, width: int) -> list[Strip]:
         if entry.width != width:
@@ -158,12 +165,14 @@ class Transcript(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
+        at_bottom = self.scroll_y >= self.max_scroll_y - 1
         self._relayout()
-        self.scroll_end(animate=False, immediate=True)
+        if at_bottom:
+            self._to_bottom()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if new <= 0 and self.has_older:
+        if new <= 0 < old and self.has_older:
             self.post_message(self.NeedOlder(self))
 
     def render_line(self, y: int) -> Strip:
