@@ -61,7 +61,9 @@ class ScreenerModal(ModalScreen[dict | None]):
         t = self.app.t
         qid = screener.next_question(self.answers)
         asked = [q for q in screener.asked(self.answers) if q in self.answers]
-        self.query_one("#sc-progress", Static).update(t("screener.progress", n=len(asked) + 1))
+        done = qid is None
+        self.query_one("#sc-progress", Static).update(t("screener.done_hint") if done else
+                                                      t("screener.progress", n=len(asked) + 1))
         lines = Text()
         for q in asked:
             lines.append(f"{t(f'screener.short.{q}')}: ", style="dim")
@@ -70,7 +72,6 @@ class ScreenerModal(ModalScreen[dict | None]):
         self.query_one("#sc-answers", Static).update(lines)
         question = self.query_one("#sc-question", Static)
         result = self.query_one("#sc-result", Static)
-        done = qid is None
         self.query_one("#yes", Button).display = not done
         self.query_one("#no", Button).display = not done
         self.query_one("#done", Button).display = done

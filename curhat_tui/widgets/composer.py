@@ -15,7 +15,7 @@ ALT_DIGIT_KEYS = ("inverted_exclamation_mark", "trade_mark_sign", "pound_sign", 
 
 class Composer(TextArea):
     DEFAULT_CSS = """
-    Composer { height: auto; min-height: 3; max-height: 8; border: tall $primary 40%; }
+    Composer { height: auto; min-height: 3; max-height: 50%; border: tall $primary 40%; }
     Composer:focus { border: tall $primary; }
     """
 
