@@ -142,6 +142,13 @@ class Store:
             "status": str(visit.status), "left_at": None, "persona": visit.persona,
         }, pk="id")
 
+    def requeue_visit(self, visit: Visit) -> None:
+        """A visit seen before comes back to the queue (for example after a transfer)."""
+        self.db.execute(
+            "update visits set status = ?, arrived_at = ?, topic = ?, intake_risk_answer = ?, risk = ?, left_at = null "
+            "where id = ?", [VisitStatus.WAITING.value, visit.arrived_at, visit.topic, visit.intake_risk_answer,
+                             int(visit.risk), visit.id])
+
     @staticmethod
     def _visit(row: dict) -> Visit:
         return Visit(

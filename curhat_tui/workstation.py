@@ -7,12 +7,14 @@ turns them into widget updates). The UI calls the methods here and owns no rules
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .channels.base import (
-    Channel, ChannelEvent, ClaimFailed, ClientArrived, ClientLeft, ConnectionChanged, Delivered, MessageReceived,
-    TypingChanged,
+    Channel, ChannelEvent, ClaimFailed, ClientArrived, ClientLeft, ClientRead, ClientTaken, ConnectionChanged,
+    Delivered, MessageReceived, SessionAssigned, TypingChanged,
 )
 from .datafiles import ServiceData
 from .domain import screener
@@ -22,6 +24,9 @@ from .domain.queue import order_queue
 from .domain.sanitize import clean
 from .domain.session_clock import EXTENSION_MINUTES, due_notifications
 from .store import Store, new_id
+
+
+log = logging.getLogger("curhat.workstation")
 
 
 # ---- what the workstation tells its listeners ------------------------------------
@@ -114,6 +119,7 @@ class Workstation:
         self.connection = "connected"
         self.typing: dict[str, bool] = {}
         self._waiting: dict[str, Visit] = {v.id: v for v in store.waiting_visits()}
+        self._tasks: set[asyncio.Task] = set()
 
     # ---- wiring ---------------------------------------------------------------
     def listen(self, listener: Callable[[WorkstationEvent], None]) -> None:
@@ -157,21 +163,41 @@ class Workstation:
     def _on_channel_event(self, event: ChannelEvent) -> None:
         match event:
             case ClientArrived(visit=visit):
-                if self.store.visit(visit.id) is None:
+                known = self.store.visit(visit.id)
+                if known is None:
                     self.store.add_visit(visit)
-                    self._waiting[visit.id] = visit
-                    self._tell(QueueChanged())
+                elif known.status is VisitStatus.WAITING or self._has_open_session(visit.id):
+                    return  # already queued here, or it is our own session
+                else:
+                    self.store.requeue_visit(visit)  # back in the queue (a transfer)
+                self._waiting[visit.id] = visit
+                self._tell(QueueChanged())
             case ClientLeft(visit_id=visit_id):
                 visit = self._waiting.pop(visit_id, None)
                 self.store.set_visit_status(visit_id, VisitStatus.LEFT, self.clock.now())
                 if visit:
                     self._tell(QueueChanged())
-            case MessageReceived(session_id=sid, text=text, ts=ts):
+            case ClientTaken(visit_id=visit_id, by=by):
+                visit = self._waiting.pop(visit_id, None)
+                if self.store.visit(visit_id) is not None:
+                    self.store.set_visit_status(visit_id, VisitStatus.TAKEN, self.clock.now())
+                if visit:
+                    self._tell(QueueChanged())
+            case MessageReceived(session_id=sid, text=text, ts=ts, remote_id=remote_id):
                 safe = clean(text)
                 hits = tuple(self.data.phrases.items(safe))
-                message = self.store.add_message(sid, Sender.CLIENT, safe, ts, flags=hits)
+                try:
+                    message = self.store.add_message(sid, Sender.CLIENT, safe, ts or self.clock.now(),
+                                                     txn_id=remote_id or None, flags=hits)
+                except sqlite3.IntegrityError:
+                    return  # the same remote event seen again (a re-sync): stored once
                 self.typing[sid] = False
                 self._tell(MessageAdded(message))
+            case ClientRead(session_id=sid):
+                for message in self.store.mark_read(sid):
+                    self._tell(MessageUpdated(message))
+            case SessionAssigned():
+                self._assigned(event)
             case TypingChanged(session_id=sid, typing=typing):
                 self.typing[sid] = typing
                 self._tell(ClientTyping(sid, typing))
@@ -180,8 +206,51 @@ class Workstation:
                 if message:
                     self._tell(MessageUpdated(message))
             case ConnectionChanged(state=state):
+                was = self.connection
                 self.connection = state
                 self._tell(Connection(state))
+                if state == "connected" and was != "connected":
+                    self._background(self.flush_outbox())
+
+    def _background(self, coroutine) -> None:
+        """Run channel work without blocking the caller; failures are logged and told."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            coroutine.close()  # no event loop (a plain script): nothing to deliver to
+            return
+        task = loop.create_task(coroutine)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.warning("background channel work failed: %s", t.exception())
+                self._tell(Notice("notice.channel_failed", {"error": str(t.exception())}, "warning"))
+        task.add_done_callback(done)
+
+    def _has_open_session(self, visit_id: str) -> bool:
+        return any(s.visit_id == visit_id for s in self.store.open_sessions())
+
+    def _assigned(self, event: SessionAssigned) -> None:
+        """A session handed to us by transfer: stored and opened like an accepted one."""
+        visit = event.visit
+        if self.store.visit(visit.id) is None:
+            self.store.add_visit(visit)
+        now = self.clock.now()
+        session = Session(
+            id=new_id(), visit_id=visit.id, client_key=visit.client_key, alias=visit.alias, tier=visit.tier,
+            minutes=visit.minutes, price=visit.price, counselor=self.counselor, started_at=event.started_at or now,
+            deadline=event.deadline or now + visit.minutes * 60, risk=visit.risk, lang=self.lang,
+        )
+        self.store.add_session(session, event.channel_state)
+        self._waiting.pop(visit.id, None)
+        self._tell(QueueChanged())
+        self._tell(SessionOpened(session))
+        self.channel.opened(session)
+        if event.channel_state.get("handover"):
+            self._tell(Notice("notice.handover", {"alias": session.alias, "note": event.channel_state["handover"]},
+                              "warning", session.id))
 
     # ---- queue ----------------------------------------------------------------
     def queue(self) -> list[Visit]:
@@ -216,6 +285,9 @@ class Workstation:
                 self.store.set_visit_status(visit_id, VisitStatus.LEFT, now)
             self._tell(QueueChanged())
             raise AcceptError(exc.reason, exc.by) from None
+        if channel_state.get("deadline"):
+            session.started_at = channel_state.get("started_at") or session.started_at
+            session.deadline = channel_state["deadline"]  # the shared room state is the authority
         self.store.add_session(session, channel_state)
         self._waiting.pop(visit_id, None)
         template = self.store.client_template(visit.client_key) or self.data.templates.default_for(visit.tier)
@@ -291,6 +363,7 @@ class Workstation:
         text = self.data.redflags.render_script(item_id, session.lang, session.alias, self.counselor, variant)
         script_id = self.store.add_script(session_id, item_id, variant, text, now)
         self._tell(SessionChanged(session))
+        self._background(self.channel.alert(session, label, risk.key))
         return LoadedScript(script_id, item_id, variant, text)
 
     def flags(self, session_id: str) -> dict[str, float]:
@@ -353,6 +426,21 @@ class Workstation:
             self.store.update_session(session_id, status=SessionStatus.WRAPUP, ended_at=session.ended_at)
             await self.channel.end(session)
             self._tell(SessionChanged(session))
+        return session
+
+    async def transfer(self, session_id: str, handover: str, to: str = "") -> Session:
+        """Hand the session to another counselor (`to`) or back to the queue, then wrap up."""
+        session = self.store.session(session_id)
+        if session is None:
+            raise KeyError(session_id)
+        if not handover.strip():
+            raise ValueError("handover note required")
+        await self.channel.transfer(session, handover.strip(), to)
+        session.status = SessionStatus.WRAPUP
+        session.ended_at = self.clock.now()
+        self.store.update_session(session_id, status=SessionStatus.WRAPUP, ended_at=session.ended_at)
+        self._append_note_field(session, "end_reason", f"transfer: {handover.strip()}")
+        self._tell(SessionChanged(session))
         return session
 
     def close(self, session_id: str, skip_reason: str = "") -> None:

@@ -49,7 +49,33 @@ class ConnectionChanged:
     state: str  # connected | reconnecting | offline
 
 
-ChannelEvent = ClientArrived | ClientLeft | MessageReceived | TypingChanged | Delivered | ConnectionChanged
+@dataclass(frozen=True)
+class ClientTaken:
+    """Another counselor took this waiting client."""
+
+    visit_id: str
+    by: str
+
+
+@dataclass(frozen=True)
+class ClientRead:
+    """The client has read everything sent so far in this session."""
+
+    session_id: str
+
+
+@dataclass(frozen=True)
+class SessionAssigned:
+    """A session was handed to this counselor (a transfer): open it without a claim."""
+
+    visit: Visit
+    started_at: float
+    deadline: float
+    channel_state: dict
+
+
+ChannelEvent = (ClientArrived | ClientLeft | MessageReceived | TypingChanged | Delivered | ConnectionChanged
+                | ClientTaken | ClientRead | SessionAssigned)
 Emit = Callable[[ChannelEvent], None]
 
 
@@ -101,3 +127,10 @@ class Channel(ABC):
     @abstractmethod
     async def end(self, session: Session) -> None:
         """The counselor ended the session."""
+
+    async def transfer(self, session: Session, handover: str, to: str = "") -> None:
+        """Hand the session to another counselor (`to`) or back to the queue."""
+        raise NotImplementedError("this channel cannot transfer sessions")
+
+    async def alert(self, session: Session, item_label: str, risk: str) -> None:
+        """Tell supervisors that a red flag was raised."""

@@ -31,6 +31,7 @@ class Tier(StrEnum):
 class VisitStatus(StrEnum):
     WAITING = "waiting"
     ACCEPTED = "accepted"
+    TAKEN = "taken"  # accepted by another counselor
     LEFT = "left"
 
 

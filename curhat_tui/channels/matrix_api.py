@@ -1,0 +1,153 @@
+"""A small Matrix client-server API client over httpx: just what curhat-tui needs, no SDK.
+
+Every call is async. Errors come back as `MatrixError` with the HTTP status and the
+Matrix errcode; rate limits (429) are retried here after the server's `retry_after_ms`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+PREFIX = "/_matrix/client/v3"
+
+
+class MatrixError(Exception):
+    def __init__(self, status: int, errcode: str, message: str) -> None:
+        super().__init__(f"{status} {errcode}: {message}")
+        self.status = status
+        self.errcode = errcode
+
+
+def _q(value: str) -> str:
+    return quote(value, safe="")
+
+
+class MatrixAPI:
+    def __init__(self, base_url: str, access_token: str | None = None, *, timeout: float = 30.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.access_token = access_token
+        self.user_id = ""
+        self.device_id = ""
+        self.http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def request(self, method: str, path: str, *, body: Any = None, params: dict | None = None,
+                      timeout: float | None = None, retries: int = 5) -> dict:
+        headers = {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
+        for _attempt in range(retries + 1):
+            response = await self.http.request(
+                method, PREFIX + path if not path.startswith("/_") else path, headers=headers,
+                content=None if body is None else json.dumps(body).encode(), params=params,
+                timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+            )
+            try:
+                data = response.json() if response.content else {}
+            except ValueError:
+                raise MatrixError(response.status_code, "M_BAD_JSON", "the server sent malformed JSON") from None
+            if response.status_code == 429 and _attempt < retries:
+                await asyncio.sleep(min(data.get("retry_after_ms", 1000), 10_000) / 1000)
+                continue
+            if response.status_code >= 400:
+                raise MatrixError(response.status_code, data.get("errcode", "M_UNKNOWN"), data.get("error", ""))
+            if not isinstance(data, dict):
+                raise MatrixError(response.status_code, "M_BAD_JSON", "expected a JSON object")
+            return data
+        raise MatrixError(429, "M_LIMIT_EXCEEDED", "rate limited")
+
+    # ---- session --------------------------------------------------------------
+    async def login(self, user: str, password: str, device_id: str | None = None,
+                    device_name: str = "curhat-tui") -> dict:
+        body: dict[str, Any] = {"type": "m.login.password", "password": password,
+                                "identifier": {"type": "m.id.user", "user": user},
+                                "initial_device_display_name": device_name}
+        if device_id:
+            body["device_id"] = device_id
+        data = await self.request("POST", "/login", body=body)
+        self.access_token, self.user_id, self.device_id = data["access_token"], data["user_id"], data["device_id"]
+        return data
+
+    async def logout(self) -> None:
+        await self.request("POST", "/logout", body={})
+        self.access_token = None
+
+    async def whoami(self) -> dict:
+        data = await self.request("GET", "/account/whoami")
+        self.user_id = data["user_id"]
+        self.device_id = data.get("device_id", self.device_id)
+        return data
+
+    # ---- sync -----------------------------------------------------------------
+    async def sync(self, since: str | None, timeout_ms: int = 30_000, filter_json: str | None = None) -> dict:
+        params: dict[str, Any] = {"timeout": timeout_ms}
+        if since:
+            params["since"] = since
+        if filter_json:
+            params["filter"] = filter_json
+        return await self.request("GET", "/sync", params=params, timeout=timeout_ms / 1000 + 15)
+
+    # ---- rooms ----------------------------------------------------------------
+    async def create_room(self, **body: Any) -> str:
+        return (await self.request("POST", "/createRoom", body=body))["room_id"]
+
+    async def join(self, room: str) -> str:
+        return (await self.request("POST", f"/join/{_q(room)}", body={}))["room_id"]
+
+    async def leave(self, room_id: str) -> None:
+        await self.request("POST", f"/rooms/{_q(room_id)}/leave", body={})
+
+    async def invite(self, room_id: str, user_id: str) -> None:
+        await self.request("POST", f"/rooms/{_q(room_id)}/invite", body={"user_id": user_id})
+
+    async def kick(self, room_id: str, user_id: str, reason: str = "") -> None:
+        await self.request("POST", f"/rooms/{_q(room_id)}/kick", body={"user_id": user_id, "reason": reason})
+
+    async def resolve_alias(self, alias: str) -> str:
+        return (await self.request("GET", f"/directory/room/{_q(alias)}"))["room_id"]
+
+    async def send(self, room_id: str, event_type: str, content: dict, txn_id: str) -> str:
+        """Send an event; the same txn_id from the same device never makes a second event."""
+        path = f"/rooms/{_q(room_id)}/send/{_q(event_type)}/{_q(txn_id)}"
+        return (await self.request("PUT", path, body=content))["event_id"]
+
+    async def put_state(self, room_id: str, event_type: str, content: dict, state_key: str = "") -> str:
+        path = f"/rooms/{_q(room_id)}/state/{_q(event_type)}/{_q(state_key)}"
+        return (await self.request("PUT", path, body=content))["event_id"]
+
+    async def get_state(self, room_id: str, event_type: str, state_key: str = "") -> dict | None:
+        try:
+            return await self.request("GET", f"/rooms/{_q(room_id)}/state/{_q(event_type)}/{_q(state_key)}")
+        except MatrixError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    async def room_state(self, room_id: str) -> list[dict]:
+        response = await self.http.get(PREFIX + f"/rooms/{_q(room_id)}/state",
+                                       headers={"Authorization": f"Bearer {self.access_token}"})
+        if response.status_code >= 400:
+            data = response.json()
+            raise MatrixError(response.status_code, data.get("errcode", ""), data.get("error", ""))
+        return response.json()
+
+    async def messages(self, room_id: str, start: str | None = None, direction: str = "b", limit: int = 100) -> dict:
+        params: dict[str, Any] = {"dir": direction, "limit": limit}
+        if start:
+            params["from"] = start
+        return await self.request("GET", f"/rooms/{_q(room_id)}/messages", params=params)
+
+    async def typing(self, room_id: str, typing: bool, timeout_ms: int = 10_000) -> None:
+        body: dict[str, Any] = {"typing": typing}
+        if typing:
+            body["timeout"] = timeout_ms
+        await self.request("PUT", f"/rooms/{_q(room_id)}/typing/{_q(self.user_id)}", body=body)
+
+    async def joined_rooms(self) -> list[str]:
+        return (await self.request("GET", "/joined_rooms"))["joined_rooms"]

@@ -1,0 +1,82 @@
+"""The intake conversation a new client has before joining the queue: consent and the
+limits of confidentiality, then package, topic and one risk question. Pure logic; the
+intake service sends the replies (catalogue keys) and stores the state in the room."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from .models import Risk
+
+PACKAGES = {"1": ("peer", 30), "2": ("peer", 60), "3": ("professional", 30), "4": ("professional", 60)}
+_YES = re.compile(r"^\s*(ya|iya|iyaa+|y|yes|setuju|ok|oke|boleh|agree)\b", re.IGNORECASE)
+_NO = re.compile(r"^\s*(tidak|ga|gak|nggak|enggak|no|n|tolak|decline)\b", re.IGNORECASE)
+_RISK_YES = re.compile(r"\b(ya|iya|pernah|sering|yes|sometimes|kadang)\b", re.IGNORECASE)
+_RISK_NO = re.compile(r"\b(tidak|ga|gak|nggak|enggak|no|never|belum pernah)\b", re.IGNORECASE)
+
+
+@dataclass
+class IntakeState:
+    step: str = "new"  # new, consent, package, topic, risk, queued, declined
+    consent: bool | None = None
+    consent_ts: int = 0
+    tier: str = ""
+    minutes: int = 0
+    topic: str = ""
+    risk_answer: str = ""
+    risk: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "IntakeState":
+        state = cls()
+        for key, value in (data or {}).items():
+            if hasattr(state, key):
+                setattr(state, key, value)
+        return state
+
+
+def start(state: IntakeState) -> list[str]:
+    state.step = "consent"
+    return ["intake.welcome", "intake.consent"]
+
+
+def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str]) -> list[str]:
+    """Take the client's answer; return the catalogue keys of the replies to send."""
+    text = text.strip()
+    if state.step == "consent":
+        if _YES.search(text):
+            state.consent, state.consent_ts, state.step = True, now_ms, "package"
+            return ["intake.consent_thanks", "intake.package"]
+        if _NO.search(text):
+            state.consent, state.consent_ts, state.step = False, now_ms, "declined"
+            return ["intake.declined"]
+        return ["intake.consent_again"]
+    if state.step == "package":
+        choice = text[:1]
+        if choice in PACKAGES:
+            state.tier, state.minutes = PACKAGES[choice]
+            state.step = "topic"
+            return ["intake.topic"]
+        return ["intake.package_again"]
+    if state.step == "topic":
+        if not text:
+            return ["intake.topic"]
+        state.topic = text[:200]
+        state.step = "risk"
+        return ["intake.risk"]
+    if state.step == "risk":
+        state.risk_answer = text[:200]
+        if risk_items or (_RISK_YES.search(text) and not _RISK_NO.search(text)):
+            state.risk = int(Risk.HIGH if ("suicide" in risk_items or "self_harm" in risk_items
+                                           or re.search(r"\b(sering|ya|iya|yes)\b", text, re.I)) else Risk.MODERATE)
+        else:
+            state.risk = int(Risk.NONE)
+        state.step = "queued"
+        return ["intake.queued_urgent" if state.risk >= Risk.HIGH else "intake.queued"]
+    if state.step == "declined" and _YES.search(text):
+        return start(state)[1:]
+    return []

@@ -1,0 +1,226 @@
+"""Real clients over Matrix, against a real Synapse: intake, claim race, messages both ways,
+homeserver and workstation restarts, supervisor alert and transfer."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from curhat_tui.channels.matrix import MatrixChannel
+from curhat_tui.channels.matrix_api import MatrixAPI
+from curhat_tui.domain.clock import SystemClock
+from curhat_tui.domain.models import Delivery, Sender, SessionStatus
+from curhat_tui.intake import IntakeService
+from curhat_tui.matrix_protocol import ALERT, QUEUE_ALIAS, QUEUE_ENTRY, SUPERVISORS_ALIAS, alias
+from curhat_tui.store import Store
+from curhat_tui.workstation import AcceptError, Workstation
+
+from .synapse import Synapse, find_synapse
+
+PASSWORD = "rahasia-uji-123"
+
+
+@pytest.fixture(scope="module")
+def hs():
+    python = find_synapse()
+    if python is None:
+        message = "Synapse is not installed: run .ci/install-synapse.sh"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    with Synapse(python) as server:
+        server.accounts = {name: server.register(name, PASSWORD) for name in
+                           ("intake", "ani", "budi", "supervisor", "klien1", "klien2")}
+        yield server
+
+
+async def until(predicate, timeout: float = 20.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class ScriptedClient:
+    """A client user on any Matrix app: opens a room with the intake account and chats."""
+
+    def __init__(self, hs: Synapse, name: str) -> None:
+        account = hs.accounts[name]
+        self.api = MatrixAPI(hs.base_url, account["access_token"])
+        self.api.user_id = account["user_id"]
+        self.since: str | None = None
+        self.room = ""
+        self.received: list[dict] = []
+
+    async def open(self, intake_user: str) -> str:
+        self.room = await self.api.create_room(preset="trusted_private_chat", is_direct=True, invite=[intake_user])
+        return self.room
+
+    async def pull(self, timeout_ms: int = 0) -> list[dict]:
+        data = await self.api.sync(self.since, timeout_ms=timeout_ms)
+        self.since = data["next_batch"]
+        joined = data.get("rooms", {}).get("join", {}).get(self.room, {})
+        fresh = [e for e in joined.get("timeline", {}).get("events", [])
+                 if e.get("type") == "m.room.message" and e.get("sender") != self.api.user_id]
+        self.received += fresh
+        return fresh
+
+    async def wait_for(self, text: str, timeout: float = 20.0) -> dict:
+        async def seen():
+            await self.pull(timeout_ms=200)
+            return next((e for e in self.received if text in e["content"].get("body", "")), None)
+        return await until(seen, timeout, f"client to receive {text!r}")
+
+    async def say(self, text: str) -> None:
+        await self.api.send(self.room, "m.room.message", {"msgtype": "m.text", "body": text}, f"c{time.time_ns()}")
+
+
+def workstation(hs: Synapse, name: str, display: str, data, tmp: Path) -> Workstation:
+    account = hs.accounts[name]
+    api = MatrixAPI(hs.base_url, account["access_token"])
+    api.user_id = account["user_id"]
+    store = Store(tmp / name / "curhat.db")
+    clock = SystemClock()
+    channel = MatrixChannel(api, store, clock, display, data.strings, sync_timeout_ms=1000, claim_timeout=10)
+    return Workstation(store, channel, clock, data, counselor=display)
+
+
+async def intake_service(hs: Synapse, data, tmp: Path) -> tuple[IntakeService, asyncio.Task]:
+    account = hs.accounts["intake"]
+    api = MatrixAPI(hs.base_url, account["access_token"])
+    api.user_id = account["user_id"]
+    service = IntakeService(api, data, state_file=tmp / "intake.json")
+    task = asyncio.create_task(service.run())
+    await until(lambda: service.queue_room and service.supervisors_room, what="intake set-up")
+    return service, task
+
+
+async def through_intake(client: ScriptedClient, intake_user: str, topic: str) -> None:
+    await client.open(intake_user)
+    await client.wait_for("YA")
+    await client.say("ya")
+    await client.wait_for("1 =")
+    await client.say("1")
+    await client.wait_for("satu kalimat")
+    await client.say(topic)
+    await client.wait_for("2 minggu terakhir")
+    await client.say("tidak")
+    await client.wait_for("antrian")
+
+
+async def test_intake_claim_race_chat_restarts_alert_and_transfer(hs, data, tmp_path):
+    intake, intake_task = await intake_service(hs, data, tmp_path)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    budi = workstation(hs, "budi", "Budi", data, tmp_path)
+    supervisor = MatrixAPI(hs.base_url, hs.accounts["supervisor"]["access_token"])
+    supervisor.user_id = hs.accounts["supervisor"]["user_id"]
+    sup_room = await supervisor.join(alias(SUPERVISORS_ALIAS, supervisor.user_id))
+    await ani.start()
+    await budi.start()
+    try:
+        # --- consent, intake, and the client in both queues ---
+        client = ScriptedClient(hs, "klien1")
+        await through_intake(client, intake.api.user_id, "skripsi bikin stres")
+        room = client.room
+        await until(lambda: any(v.id == room for v in ani.queue()) and any(v.id == room for v in budi.queue()),
+                    what="client in both queues")
+        visit = next(v for v in ani.queue() if v.id == room)
+        assert visit.topic == "skripsi bikin stres" and visit.minutes == 30 and visit.price == 25000
+        consent = await client.api.get_state(room, "org.curhat.intake")
+        assert consent["consent"] is True and consent["consent_ts"] > 0
+
+        # --- both claim at the same moment: exactly one wins, the other sees who ---
+        results = await asyncio.gather(ani.accept(room), budi.accept(room), return_exceptions=True)
+        sessions = [r for r in results if not isinstance(r, Exception)]
+        errors = [r for r in results if isinstance(r, Exception)]
+        assert len(sessions) == 1 and len(errors) == 1, results
+        assert isinstance(errors[0], AcceptError) and errors[0].reason == "taken"
+        winner, loser = (ani, budi) if results[0] is sessions[0] else (budi, ani)
+        assert errors[0].by == winner.counselor
+        session = sessions[0]
+        assert abs((session.deadline - session.started_at) - 30 * 60) < 5
+        await until(lambda: room not in {v.id for v in loser.queue()}, what="taken client gone from loser's queue")
+        entry = await intake.api.get_state(intake.queue_room, QUEUE_ENTRY, room)
+        assert entry["status"] == "taken" and entry["taken_by_name"] == winner.counselor
+
+        # --- messages both ways ---
+        await client.say("halo kak, makasih udah mau dengerin")
+        await until(lambda: any("makasih udah mau" in m.text for m in winner.transcript(session.id)),
+                    what="client message at the workstation")
+        sent = await winner.send(session.id, "Halo, aku di sini. Apa yang paling berat buat kamu?")
+        await client.wait_for("paling berat")
+        await until(lambda: winner.store.messages(session.id)[-1].delivery is not Delivery.PENDING,
+                    what="delivery mark")
+        assert sent.delivery is Delivery.PENDING  # it was in the outbox before the network
+
+        # --- typing both ways ---
+        await client.api.typing(room, True)
+        await until(lambda: winner.typing.get(session.id), what="client typing at the workstation")
+
+        # --- the homeserver is killed and restarted mid-session: nothing lost, nothing doubled ---
+        hs.kill()
+        during = await winner.send(session.id, "Pesan saat server mati")
+        assert winner.store.outbox() and winner.store.outbox()[0].txn_id == during.txn_id
+        await until(lambda: winner.connection != "connected", what="workstation to notice the outage")
+        hs.restart()
+        await until(lambda: not winner.store.outbox(), timeout=40, what="outbox flushed after restart")
+        await client.say("aku masih di sini kak")
+        await client.wait_for("Pesan saat server mati", timeout=30)
+        await until(lambda: any("masih di sini" in m.text for m in winner.transcript(session.id)), timeout=30,
+                    what="client message after restart")
+        await client.pull(timeout_ms=500)
+        bodies = [e["content"]["body"] for e in client.received]
+        assert bodies.count("Pesan saat server mati") == 1
+        texts = [m.text for m in winner.transcript(session.id)]
+        assert texts.count("aku masih di sini kak") == 1
+
+        # --- the workstation is killed and relaunched: session, time left and transcript are back ---
+        before = [m.text for m in winner.transcript(session.id)]
+        await winner.stop()
+        winner.store.close()
+        name = "ani" if winner is ani else "budi"
+        relaunched = workstation(hs, name, winner.counselor, data, tmp_path)
+        await relaunched.start()
+        (restored,) = relaunched.open_sessions()
+        assert restored.id == session.id and restored.deadline == session.deadline
+        assert [m.text for m in relaunched.transcript(session.id)] == before
+        await client.say("tadi koneksiku putus")
+        await until(lambda: any("koneksiku putus" in m.text for m in relaunched.transcript(session.id)),
+                    what="message after the workstation restart")
+        assert [m.text for m in relaunched.transcript(session.id)].count("aku masih di sini kak") == 1
+        winner = relaunched
+
+        # --- a red flag alerts the supervisors' room ---
+        winner.raise_flag(session.id, "self_harm")
+
+        async def alerted():
+            data_ = await supervisor.messages(sup_room, limit=20)
+            return [e for e in data_.get("chunk", []) if ALERT in e.get("content", {})]
+        (alert,) = await until(alerted, what="supervisor alert")
+        assert alert["content"][ALERT]["room_id"] == room
+
+        # --- transfer back to the queue with a handover note ---
+        await winner.transfer(session.id, "Klien butuh psikolog; sudah dirujuk ke SEJIWA")
+        assert winner.store.session(session.id).status is SessionStatus.WRAPUP
+        await until(lambda: any(v.id == room for v in loser.queue()), what="transferred client back in queue")
+        await client.wait_for("kembali ke antrian")
+        entry = await intake.api.get_state(intake.queue_room, QUEUE_ENTRY, room)
+        assert entry["status"] == "waiting" and "SEJIWA" in entry["handover"]
+    finally:
+        intake.stopped = True
+        intake_task.cancel()
+        for ws in (ani, budi):
+            try:
+                await ws.stop()
+            except Exception:  # noqa: BLE001
+                pass
+        await supervisor.close()
