@@ -42,7 +42,8 @@ class CurhatApp(App):
         event: WorkstationEvent
 
     def __init__(self, workstation: Workstation, data: ServiceData, clock: Clock, lang: str = "id",
-                 keymap: dict[str, str] | None = None, blink: bool = True, tick: bool = True) -> None:
+                 keymap: dict[str, str] | None = None, blink: bool = True, tick: bool = True,
+                 key_guard: float = 0.6) -> None:
         super().__init__()
         self.workstation = workstation
         self.data = data
@@ -50,9 +51,14 @@ class CurhatApp(App):
         self.t = Catalogue(data.strings, lang)
         self.blink = blink
         self.ticking = tick
+        self.key_guard = key_guard  # seconds after F2 in which the screener ignores typed-through keys
         self.keymap_overrides = {f"flag.{item.id}": item.key for item in data.redflags.items}
         self.keymap_overrides.update(keymap or {})
         workstation.listen(lambda event: self.post_message(self.WsEvent(event)))
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs):
+        """Notifications carry client aliases and error text: never read them as markup."""
+        return super().notify(message, markup=markup, **kwargs)
 
     def highlight_spans(self, text: str) -> list[tuple[int, int]]:
         return [(hit.start, hit.end) for hit in self.data.phrases.scan(text)]

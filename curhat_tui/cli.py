@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
     parts = build_practice(data_dir, data=data, clock=SystemClock(), seed=seed, speed=args.typing_speed,
                            name=name, lang=lang)
-    app = build_app(parts, lang=lang, blink=True, tick=True, keymap=settings.keys)
+    app = build_app(parts, lang=lang, blink=True, tick=True, keymap=settings.keys, key_guard=0.6)
     try:
         app.run()
     finally:

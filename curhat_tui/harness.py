@@ -35,7 +35,9 @@ def build_practice(data_dir: Path, *, data: ServiceData | None = None, clock: Cl
 
 
 def build_app(parts: Parts, *, lang: str = "id", blink: bool = False, tick: bool = False,
-              keymap: dict[str, str] | None = None):
+              keymap: dict[str, str] | None = None, key_guard: float = 0.0):
+    """The defaults suit tests (no blinking, no timer, no typed-through guard); the CLI passes its own."""
     from .app import CurhatApp
 
-    return CurhatApp(parts.workstation, parts.data, parts.clock, lang=lang, keymap=keymap, blink=blink, tick=tick)
+    return CurhatApp(parts.workstation, parts.data, parts.clock, lang=lang, keymap=keymap, blink=blink, tick=tick,
+                     key_guard=key_guard)

@@ -8,6 +8,7 @@ this module touches SQL, so encryption can be added here alone.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -32,9 +33,16 @@ class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(self.path.parent, 0o700)  # counseling records: readable by this user only
+            self.path.touch(mode=0o600, exist_ok=True)
+            os.chmod(self.path, 0o600)
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{self.path}{suffix}")
+            if side.exists():
+                os.chmod(side, 0o600)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         self.db = sqlite_utils.Database(conn)
@@ -342,6 +350,10 @@ class Store:
 
     def mark_script_sent(self, script_id: int, message: Message) -> None:
         self.db["scripts"].update(script_id, {"sent_at": message.ts, "message_id": message.id, "text": message.text})
+
+    def script(self, script_id: int) -> dict | None:
+        rows = list(self.db["scripts"].rows_where("id = ?", [script_id]))
+        return rows[0] if rows else None
 
     def scripts(self, session_id: str) -> list[dict]:
         return list(self.db["scripts"].rows_where("session_id = ?", [session_id], order_by="id"))

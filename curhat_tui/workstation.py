@@ -19,6 +19,7 @@ from .channels.base import (
 from .datafiles import ServiceData
 from .domain import screener
 from .domain.clock import Clock, clock_time
+from .domain.i18n import Catalogue
 from .domain.models import Delivery, Message, Risk, Sender, Session, SessionStatus, Visit, VisitStatus
 from .domain.queue import order_queue
 from .domain.sanitize import clean
@@ -120,6 +121,8 @@ class Workstation:
         self.typing: dict[str, bool] = {}
         self._waiting: dict[str, Visit] = {v.id: v for v in store.waiting_visits()}
         self._tasks: set[asyncio.Task] = set()
+        self._retry_delay = 2.0
+        self._next_retry = 0.0
 
     # ---- wiring ---------------------------------------------------------------
     def listen(self, listener: Callable[[WorkstationEvent], None]) -> None:
@@ -132,7 +135,10 @@ class Workstation:
     async def start(self) -> None:
         await self.channel.start(self._on_channel_event)
         await self.flush_outbox()
-        self.tick()
+        try:
+            self.tick()
+        except Exception as exc:  # noqa: BLE001 - a bad tick must not stop the workstation starting
+            log.warning("first tick failed: %s", exc)
 
     async def stop(self) -> None:
         await self.channel.stop()
@@ -141,13 +147,23 @@ class Workstation:
         """Send (again) every message still pending; channels deduplicate by txn_id."""
         for message in self.store.outbox():
             session = self.store.session(message.session_id)
-            if session is not None:
+            if session is None:
+                continue
+            try:
                 await self.channel.send(session, message)
+            except Exception as exc:  # noqa: BLE001 - stays in the outbox; the next tick retries
+                log.info("outbox retry failed: %s", exc)
+                return
+        self._retry_delay = 2.0
 
     def tick(self) -> None:
-        """Advance time-driven parts: the channel's clock, countdown notifications."""
+        """Advance time-driven parts: the channel's clock, countdown notifications, outbox retries."""
         now = self.clock.now()
         self.channel.pump(now)
+        if now >= self._next_retry and self.store.outbox():
+            self._retry_delay = min(self._retry_delay * 2, 60.0)
+            self._next_retry = now + self._retry_delay
+            self._background(self.flush_outbox())
         for session in self.store.open_sessions():
             if session.status is not SessionStatus.ACTIVE:
                 continue
@@ -300,7 +316,7 @@ class Workstation:
     # ---- chat -----------------------------------------------------------------
     def queue_message(self, session_id: str, text: str, script_ids: list[int] | None = None) -> Message | None:
         """Write an outgoing message to the outbox (delivery 'pending'); `deliver` sends it."""
-        text = text.strip("\n")
+        text = clean(text).strip("\n")
         if not text.strip():
             return None
         session = self.store.session(session_id)
@@ -309,7 +325,11 @@ class Workstation:
         message = self.store.add_message(session_id, Sender.COUNSELOR, text, self.clock.now(),
                                          txn_id=f"t{new_id()}", delivery=Delivery.PENDING)
         for script_id in script_ids or []:
-            self.store.mark_script_sent(script_id, message)
+            script = self.store.script(script_id)
+            lines = [line.strip() for line in (script or {}).get("text", "").splitlines() if len(line.strip()) >= 12]
+            if lines and any(line in text for line in lines):
+                self.store.mark_script_sent(script_id, message)  # sent, perhaps edited by the counselor
+        self.store.set_meta(f"draft.{session_id}", "")
         self._tell(MessageAdded(message))
         return message
 
@@ -335,6 +355,13 @@ class Workstation:
         if session:
             await self.channel.typing(session, typing)
 
+    def save_draft(self, session_id: str, text: str) -> None:
+        """What the counselor is composing (an edited script, say) survives a quit or a crash."""
+        self.store.set_meta(f"draft.{session_id}", text)
+
+    def draft(self, session_id: str) -> str:
+        return self.store.get_meta(f"draft.{session_id}", "") or ""
+
     def transcript(self, session_id: str, limit: int | None = None, before_id: int | None = None) -> list[Message]:
         return self.store.messages(session_id, limit, before_id)
 
@@ -344,21 +371,28 @@ class Workstation:
         session = self.store.session(session_id)
         if session is None:
             raise KeyError(session_id)
+        if session.status is not SessionStatus.ACTIVE:
+            raise ValueError("red flags are raised in an active session")
         item = self.data.redflags.get(item_id)
         now = self.clock.now()
+        t = Catalogue(self.data.strings, session.lang)
         variant, risk, detail = "default", item.risk, {}
-        if item.screener and answers is not None:
+        if item.screener and answers:
             risk = screener.result(answers)
             variant = screener.script_variant(risk)
             detail = {"screener": answers, "result": risk.key}
+        elif item.screener and answers is not None:
+            detail = {"screener": "skipped"}
         self.store.add_flag(session_id, item_id, now, detail)
         if risk > session.risk:
             session.risk = risk
             self.store.update_session(session_id, risk=risk)
         label = item.label.get(session.lang) or item.label["id"]
         line = f"[{clock_time(self.clock, now)}] {label}"
-        if detail:
-            line += f" — C-SSRS: {detail['result']}"
+        if "result" in detail:
+            line += " — " + t("note.cssrs", level=t(f"risk.{detail['result']}"))
+        elif detail:
+            line += " — " + t("note.cssrs_skipped")
         self._append_note_field(session, "risk_screen", line)
         text = self.data.redflags.render_script(item_id, session.lang, session.alias, self.counselor, variant)
         script_id = self.store.add_script(session_id, item_id, variant, text, now)
@@ -409,6 +443,9 @@ class Workstation:
     def extend(self, session_id: str, reason: str) -> Session:
         if not reason.strip():
             raise ValueError("reason required")
+        current = self.store.session(session_id)
+        if current is None or current.status is not SessionStatus.ACTIVE:
+            raise ValueError("only an active session can be extended")
         self.store.add_extension(session_id, EXTENSION_MINUTES, reason.strip(), self.clock.now())
         session = self.store.session(session_id)
         assert session is not None
@@ -445,6 +482,9 @@ class Workstation:
 
     def close(self, session_id: str, skip_reason: str = "") -> None:
         """Close after wrap-up: the note must be complete, or skipped with a stated reason."""
+        current = self.store.session(session_id)
+        if current is None or current.status is not SessionStatus.WRAPUP:
+            raise ValueError("end the session before closing it")
         missing = self.missing_fields(session_id)
         if missing and not skip_reason.strip():
             raise NoteIncomplete(missing)

@@ -162,7 +162,7 @@ async def test_suicide_flag_runs_the_screener_and_picks_the_high_script(make_app
         flag = parts.store.flags(pane.session.id)[0]
         assert '"result": "high"' in flag.detail
         _, fields, _ = ws.note(pane.session.id)
-        assert "C-SSRS: high" in fields["risk_screen"]
+        assert "C-SSRS: risiko TINGGI" in fields["risk_screen"]
 
 
 async def test_screener_skip_logic_in_the_dialog(make_app):
@@ -570,3 +570,149 @@ async def test_a_very_long_queue_shows_its_top_and_counts_all(make_app, parts, c
         assert table.row_count == 100
         assert table.coordinate_to_cell_key((0, 0)).row_key.value == "bulk-0"  # the high-risk one, though newest
         assert "153" in str(app.main.query_one("#queue-title").render())
+
+
+# ---- what a review found (each of these once lost or falsified something) ----------------
+
+async def test_a_client_still_typing_at_quit_answers_after_restart(tmp_path, data, clock):
+    from curhat_tui.harness import build_app
+
+    first = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, speed=1.0)
+    await first.workstation.start()
+    session = await first.workstation.accept()
+    assert first.store.message_count(session.id) == 0  # the greeting is still being typed
+    first.store.close()
+    clock.advance(120)
+    second = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, speed=1.0)
+    app = build_app(second)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.tick()
+        await pilot.pause()
+        messages = second.workstation.transcript(session.id)
+        assert messages and messages[0].sender is Sender.CLIENT
+        assert messages[0].text == data.personas[parts_persona(second, session.id)].opening
+    second.store.close()
+
+
+def parts_persona(parts, session_id):
+    return parts.store.channel_state(session_id)["persona"]
+
+
+async def test_a_new_practice_day_brings_new_clients(parts, clock):
+    ws = parts.workstation
+    await ws.start()
+    assert ws.queue()
+    clock.advance(3 * 24 * 3600)
+    ws.tick()
+    ws.tick()
+    assert len(ws.queue()) == 3
+    assert all(v.arrived_at >= clock.now() - 1 for v in ws.queue())
+
+
+async def test_a_flag_adds_to_a_note_being_typed_without_losing_either(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        field = app.main.query_one("#field-risk_screen", NoteField)
+        field.focus()
+        await type_text(pilot, "klien tampak lelah")
+        await pilot.press("f3")  # well inside the autosave delay
+        await pilot.pause()
+        await pilot.pause(0.7)
+        stored = parts.store.note(pane.session.id)["fields"]["risk_screen"]
+        assert "klien tampak lelah" in stored and "Menyakiti diri" in stored
+        assert "klien tampak lelah" in field.text and "Menyakiti diri" in field.text
+
+
+async def test_keys_typed_through_f2_do_not_answer_the_screener(parts):
+    from curhat_tui.harness import build_app
+
+    app = build_app(parts, key_guard=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await accept_top(pilot)
+        await type_text(pilot, "ka")
+        await pilot.press("f2", "n", "g", "g", "a", "s", "enter")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ScreenerModal) and modal.answers == {}
+        await pilot.pause(0.6)
+        await pilot.press("y")
+        await pilot.pause()
+        assert modal.answers == {"q1": True}
+
+
+async def test_an_alias_with_markup_is_shown_literally_everywhere(make_app, parts, clock):
+    from curhat_tui.domain.models import Risk as R, Tier, Visit
+
+    visit = Visit("odd", "k-odd", "rina[/]", Tier.PEER, 30, 25000, "[b]topik[/b]", "tidak", R.HIGH, clock.now())
+    parts.store.add_visit(visit)
+    parts.workstation._waiting[visit.id] = visit
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        assert pane.session.alias == "rina[/]"
+        text = screen_text(app)
+        assert "rina[/]" in text
+    # and the app starts again with that session open
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "rina[/]" in screen_text(app)
+
+
+async def test_a_stray_enter_does_not_end_the_session(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert parts.store.session(pane.session.id).status is SessionStatus.ACTIVE
+
+
+async def test_a_deleted_script_is_not_recorded_as_sent(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        pane.composer.text = ""
+        await pilot.pause()
+        await type_text(pilot, "halo")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert parts.store.scripts(pane.session.id)[0]["sent_at"] is None
+
+
+async def test_the_draft_in_the_reply_box_survives_a_restart(tmp_path, data, clock):
+    from curhat_tui.harness import build_app
+
+    first = build_practice(tmp_path / "d", data=data, clock=clock, seed=7)
+    app = build_app(first)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        sid = pane.session.id
+        await type_text(pilot, "Aku dengar kamu")
+        await pilot.pause(0.7)
+    first.store.close()
+    second = build_practice(tmp_path / "d", data=data, clock=clock, seed=7)
+    app = build_app(second)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.main.panes[sid].composer.text == "Aku dengar kamu"
+    second.store.close()
+
+
+async def test_counselor_text_is_cleaned_and_the_database_is_private(parts):
+    import stat
+
+    ws = parts.workstation
+    await ws.start()
+    session = await ws.accept()
+    message = await ws.send(session.id, "tempel \x1b]0;judul\x07 teks")
+    assert "\x1b" not in message.text and "␛]0;judul" in message.text
+    mode = stat.S_IMODE(parts.store.path.stat().st_mode)
+    assert mode == 0o600
+    assert stat.S_IMODE(parts.store.path.parent.stat().st_mode) == 0o700

@@ -20,6 +20,10 @@ class _Pending:
     text: str
     txn_ids: tuple[str, ...] = ()
     typing_shown: bool = False
+    persisted: bool = False
+
+    def to_dict(self) -> dict:
+        return {"typing_at": self.typing_at, "due": self.due, "text": self.text, "txn_ids": list(self.txn_ids)}
 
 
 class PracticeChannel(Channel):
@@ -47,6 +51,11 @@ class PracticeChannel(Channel):
 
     async def start(self, emit: Emit) -> None:
         self.emit = emit
+        # replies a client was still "typing" when the workstation stopped come back
+        for session in self.store.open_sessions():
+            for item in self.store.channel_state(session.id).get("pending", []):
+                self.pending.append(_Pending(session.id, item["typing_at"], item["due"], item["text"],
+                                             tuple(item.get("txn_ids", ())), persisted=True))
 
     def _ensure_epoch(self, now: float) -> float:
         if self.epoch is None:
@@ -55,7 +64,17 @@ class PracticeChannel(Channel):
                 stored = repr(now)
                 self.store.set_meta(f"practice.epoch.{self.seed}", stored)
             self.epoch = float(stored)
+        day_length = self.schedule[-1].offset_seconds + max(p.patience_minutes for p in self.personas.values()) * 60
+        if now - self.epoch > day_length:
+            # the simulated day is over (or the app was closed past it): a new day starts now
+            self.epoch = now
+            self.store.set_meta(f"practice.epoch.{self.seed}", repr(now))
+            self.store.set_meta(f"practice.next.{self.seed}", "0")
+            self.store.set_meta(f"practice.day.{self.seed}", str(self._day() + 1))
         return self.epoch
+
+    def _day(self) -> int:
+        return int(self.store.get_meta(f"practice.day.{self.seed}", "0") or 0)
 
     def _patience(self, visit: Visit) -> float:
         persona = self.personas.get(visit.persona)
@@ -74,7 +93,7 @@ class PracticeChannel(Channel):
             if now - arrived_at > persona.patience_minutes * 60:
                 continue  # arrived and left while the workstation was closed
             self.emit(ClientArrived(Visit(
-                id=f"p{self.seed}-{arrival.index}", client_key=f"practice:{persona.id}", alias=persona.alias,
+                id=f"p{self.seed}-{arrival.index}" + (f"-d{self._day()}" if self._day() else ""), client_key=f"practice:{persona.id}", alias=persona.alias,
                 tier=persona.tier, minutes=persona.minutes,
                 price=self.prices.get((persona.tier.value, persona.minutes), 0), topic=persona.topic,
                 intake_risk_answer=persona.intake_risk, risk=persona.intake_risk_level, arrived_at=arrived_at,
@@ -93,6 +112,7 @@ class PracticeChannel(Channel):
                 self.pending.remove(item)
                 self.emit(TypingChanged(item.session_id, False))
                 self.emit(MessageReceived(item.session_id, item.text, now))
+                self._persist_pending(item.session_id)
 
     def _rng(self, session_id: str, turn: int) -> random.Random:
         return random.Random(f"{self.seed}:{session_id}:{turn}")
@@ -104,8 +124,17 @@ class PracticeChannel(Channel):
         typing_at = start + read_delay
         self.pending.append(_Pending(session_id, typing_at, typing_at + typing_seconds(text, rng, self.speed),
                                      text, txn_ids))
+        self._persist_pending(session_id)
         if self.speed <= 0:
             self.pump(now)
+
+    def _persist_pending(self, session_id: str) -> None:
+        """Keep what the client is about to say in the store, so a restart does not silence them."""
+        state = self.store.channel_state(session_id)
+        if not state:
+            return
+        state["pending"] = [p.to_dict() for p in self.pending if p.session_id == session_id]
+        self.store.update_session(session_id, channel_state=state)
 
     def _persona(self, session: Session) -> Persona:
         state = self.store.channel_state(session.id)
@@ -144,6 +173,7 @@ class PracticeChannel(Channel):
 
     async def end(self, session: Session) -> None:
         self.pending = [p for p in self.pending if p.session_id != session.id]
+        self._persist_pending(session.id)
         state = self.store.channel_state(session.id)
         persona = self.personas.get(state.get("persona", ""))
         if persona:

@@ -37,7 +37,8 @@ class PhraseMatcher:
 
     def scan(self, text: str) -> list[PhraseHit]:
         """Hits with spans in the ORIGINAL text, sorted by position."""
-        lowered = text.lower()
+        # lowercase one character at a time: str.lower() can change the length ("İ")
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
         # Map each normalised index back to an original index.
         norm_chars: list[str] = []
         index_map: list[int] = []

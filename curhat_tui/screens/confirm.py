@@ -33,7 +33,7 @@ class ConfirmModal(ModalScreen[bool]):
                 yield Button(t("button.yes"), id="yes", variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no", Button).focus()  # a stray Enter must not end a session
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
@@ -122,7 +123,7 @@ class MainScreen(Screen):
         pane = ChatPane(session, blink=self.app.blink)
         self.panes[session.id] = pane
         tabs = self.query_one(TabbedContent)
-        await tabs.add_pane(TabPane(pane.tab_label(len(self.panes)), Lazy(pane) if lazy else pane,
+        await tabs.add_pane(TabPane(Content(pane.tab_label(len(self.panes))), Lazy(pane) if lazy else pane,
                                     id=f"tab-{session.id}"))
         if self.has_class("-empty"):
             self.remove_class("-empty")
@@ -174,7 +175,7 @@ class MainScreen(Screen):
         for index, (session_id, pane) in enumerate(self.panes.items(), 1):
             pane.refresh_clock()
             try:
-                tabs.get_tab(f"tab-{session_id}").label = pane.tab_label(index)
+                tabs.get_tab(f"tab-{session_id}").label = Content(pane.tab_label(index))
             except Exception:  # noqa: BLE001 - tab not mounted yet
                 pass
         t = app.t
@@ -257,8 +258,9 @@ class MainScreen(Screen):
     @on(Composer.Changed)
     def _typing(self, event: Composer.Changed) -> None:
         pane = self._pane_of(event.text_area)
-        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE or not pane.loaded:
             return
+        pane.schedule_draft()
         typing = bool(event.text_area.text.strip())
         if typing != pane.counselor_typing:
             pane.counselor_typing = typing
@@ -293,17 +295,19 @@ class MainScreen(Screen):
         if item.screener:
             def answered(answers: dict | None) -> None:
                 if answers is not None:
-                    self._raise(pane, item_id, answers or None)
-            self.app.push_screen(ScreenerModal(pane.session.alias), answered)
+                    self._raise(pane, item_id, answers)
+            self.app.push_screen(ScreenerModal(pane.session.alias, self.app.key_guard), answered)
         else:
             self._raise(pane, item_id, None)
 
     def _raise(self, pane: ChatPane, item_id: str, answers: dict | None) -> None:
+        notes = self.query_one(NotesForm)
+        notes.flush()  # typed note text first, so the flag's line is added to it, not overwritten by it
         loaded = self.app.workstation.raise_flag(pane.session.id, item_id, answers)
         pane.composer.load_script(loaded.text, loaded.script_id)
         pane.suggested = [i for i in pane.suggested if i != item_id]
         self.session_changed(self.app.workstation.store.session(pane.session.id))
-        self.run_worker(self.query_one(NotesForm).reload_field("risk_screen"), group="notes")
+        notes.reload_field("risk_screen")
         self.app.notify(self.app.t("flags.loaded", label=self.app.t.pick(self.app.data.redflags.get(item_id).label)))
 
     # ---- session lifecycle ------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,10 +38,12 @@ class ScreenerModal(ModalScreen[dict | None]):
         Binding("escape", "cancel", "Cancel", id="screener.cancel"),
     ]
 
-    def __init__(self, alias: str) -> None:
+    def __init__(self, alias: str, key_guard: float = 0.6) -> None:
         super().__init__()
         self.alias = alias
         self.answers: dict[str, bool] = {}
+        self.key_guard = key_guard
+        self._opened = 0.0
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -55,7 +59,14 @@ class ScreenerModal(ModalScreen[dict | None]):
                 yield Button(t("screener.load"), id="done", variant="primary")
 
     def on_mount(self) -> None:
+        self._opened = time.monotonic()
+        for button in self.query(Button):
+            button.can_focus = False  # Enter, y and n are the only answers; no button holds Enter
         self._show()
+
+    def _typed_through(self) -> bool:
+        """Keys arriving right after F2 were meant for the reply box, not for the screener."""
+        return time.monotonic() - self._opened < self.key_guard
 
     def _show(self) -> None:
         t = self.app.t
@@ -81,7 +92,6 @@ class ScreenerModal(ModalScreen[dict | None]):
             result.update(Text(t(f"screener.result.{risk.key}"),
                                style={"high": "bold white on red", "moderate": "bold black on dark_orange"}
                                .get(risk.key, "bold")))
-            self.query_one("#done", Button).focus()
         else:
             question.update(Text(t(f"screener.{qid}")))
             result.update("")
@@ -93,6 +103,8 @@ class ScreenerModal(ModalScreen[dict | None]):
             self.action_answer(event.button.id == "yes")
 
     def action_answer(self, yes: bool) -> None:
+        if self._typed_through():
+            return
         qid = screener.next_question(self.answers)
         if qid is not None:
             self.answers[qid] = yes
@@ -105,12 +117,13 @@ class ScreenerModal(ModalScreen[dict | None]):
             self._show()
 
     def action_done(self) -> None:
-        if screener.is_complete(self.answers):
+        if screener.is_complete(self.answers) and not self._typed_through():
             self.dismiss(dict(self.answers))
 
     def action_skip(self) -> None:
-        """Load the general script now without screening (the flag is still recorded)."""
-        self.dismiss({})
+        """Load the general script now without screening (the flag and the skip are recorded)."""
+        if not self._typed_through():
+            self.dismiss({})
 
     def action_cancel(self) -> None:
         self.dismiss(None)

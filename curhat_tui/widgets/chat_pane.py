@@ -42,6 +42,7 @@ class ChatPane(Vertical):
         self.composer = Composer(id="composer", blink=blink)
         self.transcript: Transcript | None = None
         self._focus_on_mount = False
+        self._draft_timer = None
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -68,10 +69,30 @@ class ChatPane(Vertical):
             self.last_message = messages[-1]
             self._suggest(messages[-1])
         self.set_class(self.session.status is not SessionStatus.ACTIVE, "-wrapup")
+        draft = self.app.workstation.draft(self.session.id)
+        if draft:
+            self.composer.load_text(draft)
         self.loaded = True
         self.refresh_clock()
         if self._focus_on_mount:
             self.composer.focus()
+
+    def schedule_draft(self) -> None:
+        """Save what is being typed half a second after the last key (and when the pane goes)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(0.5, self.save_draft)
+
+    def save_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.loaded and self.session.status is SessionStatus.ACTIVE:
+            self.app.workstation.save_draft(self.session.id, self.composer.text)
+
+    def on_unmount(self) -> None:
+        if self._draft_timer is not None:
+            self.save_draft()
 
     def on_transcript_need_older(self, event: Transcript.NeedOlder) -> None:
         event.stop()

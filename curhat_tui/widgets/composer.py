@@ -13,7 +13,16 @@ ALT_DIGIT_KEYS = ("inverted_exclamation_mark", "trade_mark_sign", "pound_sign", 
                   "section_sign", "pilcrow_sign", "bullet", "feminine_ordinal_indicator")
 
 
-class Composer(TextArea):
+class PaneSwitchKeys:
+    """Lets Alt+1..9 through a text box to the session-switching bindings instead of typing ¡ ™ £ …"""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if key in ALT_DIGIT_KEYS:
+            return False
+        return super().check_consume_key(key, character)  # type: ignore[misc]
+
+
+class Composer(PaneSwitchKeys, TextArea):
     DEFAULT_CSS = """
     Composer { height: auto; min-height: 3; max-height: 50%; border: tall $primary 40%; }
     Composer:focus { border: tall $primary; }
@@ -31,10 +40,9 @@ class Composer(TextArea):
         self.cursor_blink = blink
         self.script_ids: list[int] = []
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        if key in ALT_DIGIT_KEYS:
-            return False
-        return super().check_consume_key(key, character)
+    def _on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if not self.text.strip():
+            self.script_ids = []  # the loaded script was deleted: it will not count as sent
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":

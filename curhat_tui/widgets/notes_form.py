@@ -9,11 +9,12 @@ from textual.message import Message
 from textual.widgets import Select, Static, TextArea
 
 from ..domain.clock import clock_time
+from .composer import PaneSwitchKeys
 
 AUTOSAVE_SECONDS = 0.5
 
 
-class NoteField(TextArea):
+class NoteField(PaneSwitchKeys, TextArea):
     """One section of the note; its label is the border title (one widget per field, not two)."""
 
     DEFAULT_CSS = """
@@ -102,11 +103,13 @@ class NotesForm(Vertical):
                                      self.blink))
         await container.mount_all(widgets)
 
-    async def reload_field(self, key: str) -> None:
-        """Pick up a field the workstation changed (a red flag adds to the risk screen)."""
+    def reload_field(self, key: str) -> None:
+        """Pick up a field the workstation changed (a red flag adds to the risk screen).
+
+        The caller flushes the form before the workstation writes, so nothing typed is lost.
+        """
         if self.session_id is None:
             return
-        self.flush()
         _, fields, self.version = self.app.workstation.note(self.session_id)
         self.fields[key] = fields.get(key, "")
         for widget in self.query(NoteField):

@@ -94,6 +94,8 @@ class Transcript(ScrollView, can_focus=True):
         self.scroll_to(y=self.scroll_y + (self._height - before), animate=False, immediate=True)
 
     def append(self, message: Message) -> None:
+        if self.entries and message.id <= self.entries[-1].message.id:
+            return  # already shown (loaded from the store while its event was on the way)
         at_bottom = self.scroll_y >= self.max_scroll_y - 1
         self.entries.append(self._entry(message))
         self._relayout()
