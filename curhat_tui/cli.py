@@ -22,10 +22,86 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, metavar="N", help="seed of the practice simulation (reproducible days)")
     parser.add_argument("--typing-speed", type=float, default=1.0, metavar="X",
                         help="how fast simulated clients type; 0 = instantly (default: 1)")
+    parser.add_argument("--homeserver", metavar="URL", help="Matrix homeserver: real clients instead of practice")
+    parser.add_argument("--user", metavar="@NAME:SERVER", help="your Matrix user id (with --homeserver)")
+    parser.epilog = ("Other commands: 'curhat intake --homeserver URL --user @intake:server' runs the organisation's "
+                     "intake service; 'curhat logout --homeserver URL --user @name:server' removes the saved login.")
     return parser
 
 
+def _service_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--homeserver", metavar="URL", required=True)
+    parser.add_argument("--user", metavar="@NAME:SERVER", required=True)
+    parser.add_argument("--data-dir", metavar="DIR", help="where local state lives (also $CURHAT_DATA_DIR)")
+    return parser
+
+
+def _ask_password(user: str):
+    import getpass
+
+    return lambda: getpass.getpass(f"Matrix password for {user}: ")
+
+
+def intake_main(argv: list[str]) -> int:
+    """`curhat intake`: consent, intake and claims for the organisation, until interrupted."""
+    import asyncio
+    import logging
+
+    from .config import resolve_data_dir
+    from .datafiles import DataError, load_all
+    from .intake import IntakeService
+    from .matrix_login import LoginError, connect
+
+    args = _service_parser("curhat intake", "Run the organisation's intake account on Matrix.").parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        data = load_all()
+    except DataError as exc:
+        print(f"curhat intake: a data file is broken:\n  {exc}", file=sys.stderr)
+        return 2
+
+    async def run() -> None:
+        api = await connect(args.homeserver, args.user, _ask_password(args.user))
+        service = IntakeService(api, data, state_file=resolve_data_dir(args.data_dir) / "intake.json")
+        print(f"curhat intake: running as {api.user_id}; Ctrl+C stops", file=sys.stderr)
+        try:
+            await service.run()
+        finally:
+            await api.close()
+
+    try:
+        asyncio.run(run())
+    except LoginError as exc:
+        print(f"curhat intake: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def logout_main(argv: list[str]) -> int:
+    import asyncio
+
+    from .matrix_login import LoginError, logout
+
+    args = _service_parser("curhat logout", "Log out and remove the saved Matrix login.").parse_args(argv)
+    try:
+        removed = asyncio.run(logout(args.homeserver, args.user))
+    except LoginError as exc:
+        print(f"curhat logout: {exc}", file=sys.stderr)
+        return 1
+    print("curhat logout: " + ("logged out; token and device id removed from the keyring" if removed
+                               else "no saved login for that user"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["intake"]:
+        return intake_main(argv[1:])
+    if argv[:1] == ["logout"]:
+        return logout_main(argv[1:])
     args = build_parser().parse_args(argv)
     from .config import ConfigError, load_settings, resolve_data_dir
     from .datafiles import DataError, load_all
@@ -43,6 +119,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     lang = args.lang or settings.lang or "id"
     name = args.name or settings.name or "Konselor"
+    homeserver = args.homeserver or settings.homeserver
+    user = args.user or settings.user
+    if homeserver or user:
+        if not (homeserver and user):
+            print("curhat: --homeserver and --user go together", file=sys.stderr)
+            return 2
+        return _run_matrix(data, data_dir, homeserver, user, name, lang, settings)
 
     from .domain.clock import SystemClock
     from .harness import DB_NAME, build_app, build_practice
@@ -62,6 +145,42 @@ def main(argv: list[str] | None = None) -> int:
         app.run()
     finally:
         parts.store.close()
+    return 0
+
+
+def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str, settings) -> int:
+    """The workstation on real clients: log in (keyring), then the same app as practice."""
+    import asyncio
+
+    from .app import CurhatApp
+    from .channels.matrix import MatrixChannel
+    from .domain.clock import SystemClock
+    from .harness import DB_NAME
+    from .matrix_login import LoginError, connect
+    from .store import Store
+    from .workstation import Workstation
+
+    try:
+        api = asyncio.run(connect(homeserver, user, _ask_password(user)))
+    except LoginError as exc:
+        print(f"curhat: {exc}", file=sys.stderr)
+        return 1
+    # the API's HTTP pool belongs to the loop that made it: hand the app a fresh one
+    token, user_id, device = api.access_token, api.user_id, api.device_id
+    asyncio.run(api.close())
+    from .channels.matrix_api import MatrixAPI
+
+    api = MatrixAPI(homeserver, token)
+    api.user_id, api.device_id = user_id, device
+    store = Store(data_dir / DB_NAME)
+    clock = SystemClock()
+    channel = MatrixChannel(api, store, clock, name, data.strings)
+    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)
+    app = CurhatApp(workstation, data, clock, lang=lang, keymap=settings.keys, key_guard=0.6)
+    try:
+        app.run()
+    finally:
+        store.close()
     return 0
 
 

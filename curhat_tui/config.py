@@ -27,10 +27,12 @@ def resolve_data_dir(flag: str | None) -> Path:
 
 @dataclass
 class Settings:
-    """Optional `config.toml` in the data dir: name, lang and a [keys] table of binding id = key."""
+    """Optional `config.toml` in the data dir: name, lang, homeserver, user, and [keys] (binding id = key)."""
 
     name: str = ""
     lang: str = ""
+    homeserver: str = ""
+    user: str = ""
     keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -49,4 +51,5 @@ def load_settings(data_dir: Path) -> Settings:
     keys = doc.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f"{path}: [keys] must map binding ids to key names, e.g. \"main.end\" = \"ctrl+t\"")
-    return Settings(name=str(doc.get("name", "")), lang=str(doc.get("lang", "")), keys=keys)
+    return Settings(name=str(doc.get("name", "")), lang=str(doc.get("lang", "")),
+                    homeserver=str(doc.get("homeserver", "")), user=str(doc.get("user", "")), keys=keys)

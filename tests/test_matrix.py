@@ -224,3 +224,65 @@ async def test_intake_claim_race_chat_restarts_alert_and_transfer(hs, data, tmp_
             except Exception:  # noqa: BLE001
                 pass
         await supervisor.close()
+
+
+async def test_login_keeps_the_token_in_the_keyring_and_logout_removes_it(hs):
+    import keyring
+
+    from curhat_tui.matrix_login import SERVICE, connect, logout, saved
+
+    user = hs.accounts["supervisor"]["user_id"]
+    api = await connect(hs.base_url, user, lambda: PASSWORD)
+    first = saved(hs.base_url, user)
+    assert first["access_token"] == api.access_token and first["device_id"]
+    await api.close()
+
+    def no_prompt() -> str:
+        raise AssertionError("the saved token should have been used")
+
+    again = await connect(hs.base_url, user, no_prompt)
+    assert again.user_id == user
+    await again.close()
+    assert await logout(hs.base_url, user)
+    assert saved(hs.base_url, user) == {}
+    assert keyring.get_password(SERVICE, f"{user}@{hs.base_url}") is None
+    stale = MatrixAPI(hs.base_url, first["access_token"])
+    with pytest.raises(Exception):
+        await stale.whoami()
+    await stale.close()
+
+
+async def test_the_workstation_screen_over_matrix(hs, data, tmp_path):
+    from curhat_tui.app import CurhatApp
+
+    from .conftest import screen_text
+
+    intake, intake_task = await intake_service(hs, data, tmp_path)
+    ws = workstation(hs, "ani", "Ani", data, tmp_path)
+    app = CurhatApp(ws, data, ws.clock, blink=False, tick=True)
+    try:
+        client = ScriptedClient(hs, "klien2")
+        await through_intake(client, intake.api.user_id, "susah tidur terus")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(lambda: any(v.id == client.room for v in ws.queue()), what="client in the queue")
+            await pilot.pause()
+            assert "LATIHAN" not in screen_text(app) and "terhubung" in screen_text(app)
+            from curhat_tui.widgets.queue_panel import QueueTable
+
+            table = app.main.query_one(QueueTable)
+            row = [table.coordinate_to_cell_key((r, 0)).row_key.value for r in range(table.row_count)].index(client.room)
+            table.focus()
+            table.move_cursor(row=row)
+            await pilot.press("enter")  # the highlighted client (another may be first in line)
+            await until(lambda: app.main.active_pane is not None and app.main.active_pane.loaded, what="pane")
+            pane = app.main.active_pane
+            await client.say("halo kak, ini dari matrix [b]tebal[/b]")
+            assert pane.session.visit_id == client.room
+            await until(lambda: "dari matrix [b]tebal[/b]" in pane.transcript.plain_text(), what="message in pane")
+            pane.composer.text = "Halo, aku Ani. Ceritakan pelan-pelan ya."
+            await pilot.press("enter")
+            await client.wait_for("Ceritakan pelan-pelan")
+    finally:
+        intake.stopped = True
+        intake_task.cancel()
+        await ws.stop()
