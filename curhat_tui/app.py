@@ -135,8 +135,9 @@ class CurhatApp(App):
         rows = []
         for key, bindings in self.main._bindings.key_to_bindings.items():
             for binding in bindings:
-                rows.append((self.get_key_display(binding), binding.description))
-        rows += [(self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j", self.t("key.newline")),
+                if binding.id and f"key.{binding.id}" in self.t.strings:  # ours, described in the catalogue
+                    rows.append((self.get_key_display(binding), binding.description))
+        rows += [("tab / shift+tab", self.t("key.focus")), (self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j", self.t("key.newline")),
                  ("ctrl+s", self.t("key.wrapup.close")), ("ctrl+q", self.t("key.quit"))]
         return rows
 

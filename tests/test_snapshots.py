@@ -78,3 +78,26 @@ def test_wrapup(snap_compare, tmp_path, size):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=wrapup)
+
+
+def test_main_screen_80x24_with_panels_instead_of_queue(snap_compare, tmp_path):
+    """At 80x24 the counselor swaps the queue for the red-flag and notes panels."""
+    parts, app = make(tmp_path)
+
+    async def panels(pilot):
+        await two_chats(pilot)
+        await pilot.press("ctrl+b", "ctrl+r")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=panels)
+
+
+def test_help(snap_compare, tmp_path):
+    parts, app = make(tmp_path)
+
+    async def help_screen(pilot):
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=help_screen)
