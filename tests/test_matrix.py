@@ -286,3 +286,67 @@ async def test_the_workstation_screen_over_matrix(hs, data, tmp_path):
         intake.stopped = True
         intake_task.cancel()
         await ws.stop()
+
+
+async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, data, tmp_path):
+    intake, intake_task = await intake_service(hs, data, tmp_path)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    budi = workstation(hs, "budi", "Budi", data, tmp_path)
+    await ani.start()
+    await budi.start()
+    try:
+        # a session ended by the counselor: closing message, and the room state says so
+        first = ScriptedClient(hs, "klien1")
+        await through_intake(first, intake.api.user_id, "putus sama pacar")
+        await until(lambda: any(v.id == first.room for v in ani.queue()), what="first client queued")
+        session = await ani.accept(first.room)
+        await ani.counselor_typing(session.id, True)
+
+        async def client_sees_typing():
+            data_ = await first.api.sync(first.since, timeout_ms=300)
+            first.since = data_["next_batch"]
+            room = data_.get("rooms", {}).get("join", {}).get(first.room, {})
+            return any(ani.channel.api.user_id in e.get("content", {}).get("user_ids", [])
+                       for e in room.get("ephemeral", {}).get("events", []))
+        await until(client_sees_typing, what="client to see the counselor typing")
+        await ani.end(session.id)
+        await first.wait_for("Sesi kita sudah selesai")
+        state = await first.api.get_state(first.room, "org.curhat.session")
+        assert state["status"] == "ended" and state["counselor"] == ani.channel.api.user_id
+
+        # transfer straight to a named colleague, with a handover note
+        second = ScriptedClient(hs, "klien2")
+        await through_intake(second, intake.api.user_id, "kerjaan numpuk")
+        await until(lambda: any(v.id == second.room for v in ani.queue()), what="second client queued")
+        session = await ani.accept(second.room)
+        await ani.transfer(session.id, "Sudah dibahas soal lembur; lanjutkan", to=budi.channel.api.user_id)
+        await until(lambda: any(s.visit_id == second.room for s in budi.open_sessions()), what="colleague's session")
+        handed = next(s for s in budi.open_sessions() if s.visit_id == second.room)
+        await second.say("halo kak yang baru")
+        await until(lambda: any("yang baru" in m.text for m in budi.transcript(handed.id)), what="message to colleague")
+        assert not any("yang baru" in m.text for m in ani.transcript(session.id))
+
+        # the intake restarts: no client is published twice or lost
+        intake.stopped = True
+        intake_task.cancel()
+        queue_before = dict(intake.queue)
+        intake, intake_task = await intake_service(hs, data, tmp_path)
+        assert {k: v.get("status") for k, v in intake.queue.items()} == \
+            {k: v.get("status") for k, v in queue_before.items()}
+        third_client = ScriptedClient(hs, "klien1")
+        await through_intake(third_client, intake.api.user_id, "setelah restart")
+        await until(lambda: any(v.id == third_client.room for v in budi.queue()), what="client after intake restart")
+        entries = [e for e in await intake.api.room_state(intake.queue_room)
+                   if e.get("type") == QUEUE_ENTRY and e["state_key"] == third_client.room]
+        assert len(entries) == 1
+
+        # a client who leaves the queue is gone from every queue, with no crash when accepted late
+        await third_client.api.leave(third_client.room)
+        await until(lambda: all(v.id != third_client.room for v in budi.queue()), what="departed client gone")
+        with pytest.raises(AcceptError):
+            await budi.accept(third_client.room)
+    finally:
+        intake.stopped = True
+        intake_task.cancel()
+        for ws in (ani, budi):
+            await ws.stop()

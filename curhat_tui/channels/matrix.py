@@ -18,7 +18,7 @@ from ..domain.clock import Clock
 from ..domain.i18n import Catalogue
 from ..domain.models import Delivery, Message, Risk, Session, Tier, Visit, VisitStatus
 from ..matrix_protocol import (
-    ACTIVE, ALERT, CLAIM, ENDED, QUEUE_ALIAS, QUEUE_ENTRY, SESSION, SUPERVISORS_ALIAS, TAKEN, TRANSFER, WAITING, alias,
+    ALERT, CLAIM, ENDED, QUEUE_ALIAS, QUEUE_ENTRY, SESSION, SUPERVISORS_ALIAS, TAKEN, TRANSFER, WAITING, alias,
 )
 from ..store import Store
 from .base import (
@@ -52,7 +52,7 @@ class MatrixChannel(Channel):
         self.state = "offline"
         self._task: asyncio.Task | None = None
         self._stopping = False
-        self._sent_txns: set[str] = set()
+        self._to_adopt: set[str] = set()
 
     # ---- life cycle -----------------------------------------------------------
     async def start(self, emit: Emit) -> None:
@@ -130,8 +130,8 @@ class MatrixChannel(Channel):
     # ---- incoming -------------------------------------------------------------
     async def _handle(self, data: dict) -> None:
         rooms = data.get("rooms", {})
-        for room_id, invite in rooms.get("invite", {}).items():
-            if room_id in self.room_to_session or self._assigned_to_me(invite):
+        for room_id in rooms.get("invite", {}):
+            if room_id in self.room_to_session:
                 await self._join_quietly(room_id)
         for room_id, joined in rooms.get("join", {}).items():
             events = joined.get("state", {}).get("events", []) + joined.get("timeline", {}).get("events", [])
@@ -139,16 +139,11 @@ class MatrixChannel(Channel):
                 for event in events:
                     if event.get("type") == QUEUE_ENTRY:
                         self._queue_entry(event["state_key"], event.get("content") or {})
+                await self._adopt_assigned()
                 continue
             if room_id == self.supervisors_room:
                 continue
             await self._client_room(room_id, events, joined.get("ephemeral", {}).get("events", []))
-
-    def _assigned_to_me(self, invite: dict) -> bool:
-        for event in invite.get("invite_state", {}).get("events", []):
-            if event.get("type") == SESSION and event.get("content", {}).get("counselor") == self.api.user_id:
-                return True
-        return False
 
     async def _join_quietly(self, room_id: str) -> None:
         try:
@@ -163,6 +158,8 @@ class MatrixChannel(Channel):
             self.emit(ClientArrived(self._visit(room_id, entry)))
         elif status == TAKEN and entry.get("taken_by") != self.api.user_id:
             self.emit(ClientTaken(room_id, entry.get("taken_by_name") or entry.get("taken_by", "")))
+        elif status == TAKEN and room_id not in self.room_to_session and not self._claiming(room_id):
+            self._to_adopt.add(room_id)  # handed to us by a colleague's transfer
         elif status != TAKEN:
             self.emit(ClientLeft(room_id))
 
@@ -179,13 +176,8 @@ class MatrixChannel(Channel):
 
     async def _client_room(self, room_id: str, events: list[dict], ephemeral: list[dict]) -> None:
         me = self.api.user_id
-        for event in events:
-            kind, sender, content = event.get("type"), event.get("sender"), event.get("content") or {}
-            if kind == SESSION and content.get("counselor") == me and content.get("status") == ACTIVE \
-                    and room_id not in self.room_to_session and not self._claiming(room_id):
-                self._assigned(room_id, content)
         session_id = self.room_to_session.get(room_id)
-        if session_id is None:
+        if not session_id:
             return
         for event in events:
             kind, sender, content = event.get("type"), event.get("sender"), event.get("content") or {}
@@ -209,6 +201,20 @@ class MatrixChannel(Channel):
                            for users in receipts.values() for user in users}
                 if readers - {me}:
                     self.emit(ClientRead(session_id))
+
+    async def _adopt_assigned(self) -> None:
+        """Join rooms handed to us and open them as sessions, with the shared session state."""
+        while self._to_adopt:
+            room_id = self._to_adopt.pop()
+            try:
+                await self.api.join(room_id)
+                state = await self.api.get_state(room_id, SESSION) or {}
+            except MatrixError as exc:
+                log.warning("could not take over %s: %s", room_id, exc)
+                continue
+            if state.get("counselor") == self.api.user_id and room_id not in self.room_to_session:
+                self.room_to_session[room_id] = ""  # reserved until the workstation stores the session
+                self._assigned(room_id, state)
 
     def _claiming(self, room_id: str) -> bool:
         return room_id in getattr(self, "_claims", set())
