@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .models import Risk
+from .models import Risk, fill
 
 PACKAGES = {"1": ("peer", 30), "2": ("peer", 60), "3": ("professional", 30), "4": ("professional", 60)}
 _YES = re.compile(r"^\s*(ya|iya|iyaa+|y|yes|setuju|ok|oke|boleh|agree)\b", re.IGNORECASE)
@@ -32,11 +32,7 @@ class IntakeState:
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "IntakeState":
-        state = cls()
-        for key, value in (data or {}).items():
-            if hasattr(state, key):
-                setattr(state, key, value)
-        return state
+        return fill(cls(), data)
 
 
 def start(state: IntakeState) -> list[str]:

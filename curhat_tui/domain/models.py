@@ -121,3 +121,11 @@ class FlagEvent:
 def rupiah(amount: int) -> str:
     """Format an amount in Rupiah the Indonesian way: Rp150.000."""
     return "Rp" + f"{amount:,}".replace(",", ".")
+
+
+def fill(instance, data: dict | None):
+    """Set the attributes of a state object from a stored dict, ignoring keys it does not know."""
+    for key, value in (data or {}).items():
+        if hasattr(instance, key):
+            setattr(instance, key, value)
+    return instance

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .coding import OPENNESS_DELTA, Code, code_utterance
-from .models import Risk, Tier
+from .models import Risk, Tier, fill
 
 _SUICIDE_PROBE = re.compile(
     r"bunuh diri|mengakhiri hidup|akhiri hidup|pikiran (untuk |buat )?mati|ingin mati|pengen mati|menyakiti diri|"
@@ -74,11 +74,7 @@ class PersonaState:
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "PersonaState":
-        state = cls()
-        for key, value in (data or {}).items():
-            if hasattr(state, key):
-                setattr(state, key, value)
-        return state
+        return fill(cls(), data)
 
 
 @dataclass(frozen=True)
