@@ -11,6 +11,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .channels.base import (
     Channel, ChannelEvent, ClaimFailed, ClientArrived, ClientLeft, ClientRead, ClientTaken, ConnectionChanged,
@@ -494,6 +495,29 @@ class Workstation:
                                   ended_at=self.store.session(session_id).ended_at or self.clock.now())
         self.typing.pop(session_id, None)
         self._tell(SessionClosed(session_id))
+
+    # ---- practice feedback ------------------------------------------------------
+    def feedback(self, session_id: str) -> str:
+        """The trainee's feedback report for a practice session, as Markdown in the session language."""
+        from .domain.feedback import analyse
+        from .report import render
+
+        session = self.store.session(session_id)
+        if session is None:
+            raise KeyError(session_id)
+        persona = self.data.personas.get(self.store.channel_state(session_id).get("persona", ""))
+        report = analyse(self.store.messages(session_id), persona)
+        t = Catalogue(self.data.strings, session.lang)
+        label = t.pick(self.data.redflags.get(report.hidden_flag).label) if report.hidden_flag else ""
+        return render(report, t, session.alias, label)
+
+    def export_feedback(self, session_id: str) -> Path:
+        """Write the report next to the database (practice reports live apart from real records)."""
+        folder = self.store.path.parent / "practice-reports"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        target = folder / f"{self.store.session(session_id).alias}-{session_id}.md"
+        target.write_text(self.feedback(session_id), encoding="utf-8")
+        return target
 
     def risk_of(self, session_id: str) -> Risk:
         session = self.store.session(session_id)

@@ -716,3 +716,26 @@ async def test_counselor_text_is_cleaned_and_the_database_is_private(parts):
     mode = stat.S_IMODE(parts.store.path.stat().st_mode)
     assert mode == 0o600
     assert stat.S_IMODE(parts.store.path.parent.stat().st_mode) == 0o700
+
+
+async def test_practice_wrapup_offers_the_feedback_report_and_exports_it(make_app, parts):
+    from curhat_tui.screens.feedback import FeedbackModal
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        await type_text(pilot, "Apa yang paling berat buat kamu?")
+        await pilot.press("enter")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackModal)
+        assert "Laporan latihan" in screen_text(app) and "Pertanyaan terbuka: 1" in screen_text(app)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        reports = list((parts.store.path.parent / "practice-reports").glob("*.md"))
+        assert len(reports) == 1 and pane.session.id in reports[0].name

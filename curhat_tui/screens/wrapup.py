@@ -14,6 +14,7 @@ from ..domain.clock import clock_time, mmss
 from ..domain.models import Session
 from ..widgets.notes_form import NotesForm
 from ..workstation import NoteIncomplete
+from .feedback import FeedbackModal
 
 
 class WrapUpScreen(Screen[bool]):
@@ -32,6 +33,7 @@ class WrapUpScreen(Screen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "close_session", "Close session", id="wrapup.close"),
         Binding("escape", "back", "Back", id="wrapup.back"),
+        Binding("ctrl+f", "feedback", "Practice report", id="wrapup.feedback"),
     ]
 
     def __init__(self, session: Session, *, blink: bool = True) -> None:
@@ -50,6 +52,8 @@ class WrapUpScreen(Screen[bool]):
                 yield Static(Text(t("wrapup.skip_hint")))
                 yield Input(placeholder=t("wrapup.skip_reason"), id="skip-reason")
                 yield Button(t("wrapup.skip"), id="skip", variant="warning")
+                if self.app.workstation.channel.simulated:
+                    yield Button(t("feedback.open"), id="feedback", variant="primary")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -108,6 +112,12 @@ class WrapUpScreen(Screen[bool]):
             return
         self.app.notify(self.app.t("wrapup.closed", alias=self.session.alias))
         self.dismiss(True)
+
+    @on(Button.Pressed, "#feedback")
+    def action_feedback(self) -> None:
+        if self.app.workstation.channel.simulated:  # reports are for practice sessions only
+            self.query_one(NotesForm).flush()
+            self.app.push_screen(FeedbackModal(self.session.id))
 
     def action_back(self) -> None:
         self.query_one(NotesForm).flush()
