@@ -26,17 +26,30 @@ def _rx(*words: str) -> re.Pattern[str]:
 
 
 _CONFRONT = _rx(
+    r"\bterlalu (sensitif|pemilih|baper|membesar|mendramatisir|lemah)", r"\bcuma (malas|cari perhatian|alasan)",
+    r"\balasan (aja|saja)\b", r"\bdrama\b", r"seharusnya (malu|sadar)", r"\bmasa(k)? (belum|gitu|cuma|sih)\b",
+    r"\bmakanya\b", r"\bkok (masih|bisa-bisanya)\b", r"\bgak usah\b", r"\bnggak usah\b", r"udah (dewasa|gede)",
+    r"\bkatanya mau\b", r"\bdosa\b", r"bukan depresi", r"\bcengeng\b",
     r"\blebay\b", r"\bbaper\b", r"kurang bersyukur", r"\bcengeng\b", r"salah ?mu\b", r"salah kamu",
     r"masa(k)? (gitu|begitu|cuma) (aja|saja)", r"jangan (lebay|cengeng|manja)", r"\bmanja\b",
     r"harusnya kamu( tuh)? (tahu|sadar|malu)", r"overreact", r"your own fault", r"stop (whining|complaining)",
     r"dramatis", r"kamu sendiri yang", r"\bgitu aja kok\b",
 )
 _ADVICE = _rx(
+    r"^(coba|cobain) (deh |aja |dulu )?(tarik|jual|tulis|mulai|buat|bikin|ajak|hubungi|telepon|ngomong|bicara|"
+    r"cari|pakai|olahraga|tidur|istirahat|matikan|kurangi|simpan|minum|lunasin|putusin|pindah)",
+    r"^(lunasin|jual|tarik|pindah|putusin|hubungi|telepon|tidur|olahraga|istirahat|minum|matikan|kurangi|simpan|"
+    r"tulis|jangan)\b", r"\bsaran(ku| aku| saya)\b", r"\b(kamu|anda) bisa (pakai|coba|mulai|ikut|daftar)\b",
+    r"^(gimana|bagaimana) kalau\b", r"\bapa (gak|nggak|tidak) sebaiknya\b", r"\bkenapa (gak|nggak|ga) (coba|langsung)\b",
     r"\bkamu harus\b", r"\bharus(nya)? kamu\b", r"\bsebaiknya\b", r"\bmending(an)? kamu\b", r"\bcoba (deh|aja)\b",
     r"\bkenapa (nggak|gak|ga|tidak) (coba|kamu)\b", r"\bsaran(ku| saya)\b", r"\bjangan\b", r"\byou should\b",
     r"\byou need to\b", r"\bwhy don'?t you\b", r"\bjust\b", r"\btry to\b", r"\blebih baik kamu\b", r"\bperlu kamu\b",
 )
 _AFFIRM = _rx(
+    r"\b(kamu|anda) punya (nilai|komitmen|kekuatan|keberanian|tekad|niat)", r"\bluar biasa\b",
+    r"\b(kamu|anda) (adalah )?(orang|ayah|ibu|anak|teman|kakak|sahabat) yang (baik|peduli|perhatian|kuat|hebat|sayang)",
+    r"itu (namanya )?(berani|kekuatan|gak gampang|nggak gampang|tidak mudah|hebat)", r"\bsetia kawan\b",
+    r"(makasih|terima ?kasih).*(percaya|cerita|berbagi|jujur)",
     r"terima ?kasih (sudah|udah|telah)", r"makasih (sudah|udah)", r"\bberani\b", r"\bhebat\b", r"\bkeren\b",
     r"\bkuat\b.*\b(kamu|banget)\b", r"\bkamu (sudah|udah) (berusaha|bertahan|berjuang)", r"\bsalut\b",
     r"thank(s| you) for (sharing|telling)", r"\bcourage\b", r"\bbrave\b", r"you'?ve (done|worked)",
@@ -49,6 +62,8 @@ _REFLECT_START = _rx(
     r"^(berarti|intinya|dengan kata lain)\b", r"^(bagi|buat) kamu\b",
 )
 _COMPLEX = _rx(
+    r"\bbukan karena\b", r"\b(supaya|agar) (layak|dianggap|diterima)", r"merasa harus", r"\bsendirian\b",
+    r"\bsebagai (anak|ibu|ayah|istri|suami|kakak)", r"^\.\.\.", r"^dan\b",
     r"\b(tapi|namun|padahal|sekaligus|di satu sisi|di sisi lain|sementara)\b", r"\bseolah\b", r"\bseakan\b",
     r"\bmungkin (sebenarnya|yang)\b", r"\bsebenarnya\b", r"\bartinya\b", r"\bbegitu penting\b", r"\bberarti banget\b",
     r"\b(but|yet|while|as if|part of you|on one hand|matters)\b", r"\b(karena|sebab)\b",
@@ -69,6 +84,7 @@ _CLOSED_Q = _rx(
     r"do you|are you|is it|did you|have you|can you|will you|was it|were you)\b",
 )
 _QUESTIONISH = _rx(r"\?\s*$")
+_SECOND_PERSON = _rx(r"^(kamu|kmu|km|anda|you)\b", r"\w+mu\b(?! (sendiri))", r"^(jadi|dan|\.\.\.)")
 
 
 def code_utterance(text: str) -> Code:
@@ -91,12 +107,14 @@ def code_utterance(text: str) -> Code:
             return Code.OPEN_QUESTION
         if question and not _REFLECT_START.search(low):
             return Code.CLOSED_QUESTION
-    if _REFLECT_START.search(low) or (_FEELING.search(low) and re.search(r"\b(kamu|you|km)\b", low)):
-        if _COMPLEX.search(low) or len(low.split()) >= 14:
-            return Code.COMPLEX_REFLECTION
-        return Code.SIMPLE_REFLECTION
     if _AFFIRM.search(low):
         return Code.AFFIRM
+    about_client = bool(_SECOND_PERSON.search(low))
+    if _REFLECT_START.search(low) or (_FEELING.search(low) and about_client) or (about_client and not question):
+        # MITI: a statement about the client's experience is a reflection; it is complex when it adds meaning
+        if _COMPLEX.search(low) or len(low.split()) >= 13:
+            return Code.COMPLEX_REFLECTION
+        return Code.SIMPLE_REFLECTION
     return Code.OTHER
 
 

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
@@ -46,7 +46,7 @@ class WrapUpScreen(Screen[bool]):
         yield Static(id="wrap-head")
         with Horizontal(id="wrap-body"):
             yield NotesForm(blink=self.blink, id="wrap-notes")
-            with Vertical(id="wrap-side"):
+            with VerticalScroll(id="wrap-side"):
                 yield Static(id="wrap-missing")
                 yield Button(t("wrapup.close"), id="close", variant="success")
                 yield Static(Text(t("wrapup.skip_hint")))
