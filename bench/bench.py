@@ -40,6 +40,7 @@ if str(REPO) not in sys.path:
 
 SIZE = (120, 40)
 MARK = "BENCH-FIRST-FRAME "
+BENCH_KEY = "5a" * 32  # the stores are encrypted, as the app keeps them; the child reads it from a key file
 STARTUP_RATIO_TARGET = 1.5
 OPEN_TARGET_MS = 100.0
 KEY_TARGET_MS = 16.0
@@ -106,6 +107,8 @@ import curhat_tui.cli as cli
 from curhat_tui.screens.main import MainScreen
 T_IMPORTED = time.perf_counter()
 W, H, MARK, DATA_DIR = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+BENCH_KEY = "5a" * 32
+import tempfile
 STAMPS = {}
 
 
@@ -152,7 +155,10 @@ class BenchCurhatApp(app_module.CurhatApp):
 
 
 app_module.CurhatApp = BenchCurhatApp  # harness.build_app imports CurhatApp from here at call time
-sys.exit(cli.main(["--data-dir", DATA_DIR]))
+KEY_FILE = os.path.join(tempfile.mkdtemp(), "key")  # outside the data dir, as the CLI requires
+with open(KEY_FILE, "w") as handle:
+    handle.write(BENCH_KEY)
+sys.exit(cli.main(["--data-dir", DATA_DIR, "--key-file", KEY_FILE]))
 '''
 
 
@@ -228,7 +234,7 @@ class DataBuilder:
         from curhat_tui.store import Store
 
         self.data = load_all()
-        self.store = Store(path)
+        self.store = Store(path, key=BENCH_KEY)  # encrypted, as the app keeps it
         self.now = now
         self.rng = random.Random(seed)
         self.engine = PersonaState().to_dict()
@@ -355,10 +361,11 @@ def copy_db(template: Path, target_dir: Path, now: float) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / DB_NAME
     shutil.copyfile(template, target)
-    conn = sqlite3.connect(target)
-    conn.execute("update meta set value = ? where key = 'practice.epoch.1'", [repr(now - 600)])
-    conn.commit()
-    conn.close()
+    from curhat_tui.store import Store
+
+    store = Store(target, key=BENCH_KEY)
+    store.set_meta("practice.epoch.1", repr(now - 600))
+    store.close()
     return target
 
 
@@ -508,7 +515,7 @@ def new_parts(template: Path, work: Path, tag: str, data):
 
     now = time.time()
     data_dir = copy_db(template, work / tag, now).parent
-    return build_practice(data_dir, data=data, clock=FakeClock(start=now), seed=1, speed=0)
+    return build_practice(data_dir, data=data, clock=FakeClock(start=now), seed=1, speed=0, key=BENCH_KEY)
 
 
 # ==================================================================================================
@@ -730,6 +737,8 @@ async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: 
                                   "queue": len(app.workstation.queue())}
 
             log(f"queue redraw: {redraws} x QueuePanel.show(1,000 visits)")
+            from curhat_tui.widgets.queue_panel import MAX_ROWS
+
             panel = main.query_one(QueuePanel)
             table = panel.query_one(QueueTable)
             rng = random.Random(11)
@@ -739,7 +748,8 @@ async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: 
                 visits = order_queue(random_visits(1000, parts.clock.now(), rng))
 
                 def settled() -> bool:
-                    return table.row_count == len(visits) and not getattr(table, "_require_update_dimensions", False)
+                    shown = min(len(visits), MAX_ROWS)  # the panel lists the top of the queue
+                    return table.row_count == shown and not getattr(table, "_require_update_dimensions", False)
 
                 done = probe.expect(settled)
                 t0 = time.perf_counter()

@@ -49,7 +49,7 @@ PROBE_PERIOD = 0.5  # the client whose pane is on screen sends this often (so ea
 CLIENT_PERIOD = 2.0  # every other client sends this often
 PASSWORD = "bench-rahasia-123"
 TOKEN_RE = re.compile(r"q\d{5}z")
-STAGES = ("sync", "stored", "handled", "nextframe", "frame")  # stamped in the counselor's process
+STAGES = ("sync", "stored", "handling", "handled", "framestart", "nextframe", "frame")  # stamped in the counselor's process
 SENTENCES = (
     "aku lagi bingung soal kerjaan di kantor, atasan minta laporan terus",
     "tadi pagi ribut sama kakak soal uang kos bulan ini",
@@ -209,6 +209,7 @@ async def intake_worker(p: dict) -> int:
 
 async def app_worker(p: dict) -> int:
     from textual._compositor import CompositorUpdate
+    from textual.screen import Screen
 
     from curhat_tui.app import CurhatApp
     from curhat_tui.channels.base import ClientArrived, MessageReceived
@@ -259,6 +260,14 @@ async def app_worker(p: dict) -> int:
             emit({"ev": "room", "stage": "arrived", "room": event.visit.id, "t": t})
     ws._on_channel_event = stamped_event
 
+    frame_began = [0.0]
+    on_timer_update = Screen._on_timer_update
+
+    def timed_on_timer_update(self) -> None:
+        frame_began[0] = time.perf_counter()
+        on_timer_update(self)
+    Screen._on_timer_update = timed_on_timer_update  # instrumentation in this worker process only
+
     app = CurhatApp(ws, data, clock, blink=True, tick=True)
     frames = 0
     stalls: list[float] = []
@@ -299,6 +308,7 @@ async def app_worker(p: dict) -> int:
                     for match in TOKEN_RE.finditer(text):
                         stamp("frame", match.group(0), t)
                     for tok in after_handled:
+                        stamp("framestart", tok, frame_began[0])
                         stamp("nextframe", tok, t)
                     after_handled.clear()
             app._display = probed_display
@@ -312,10 +322,12 @@ async def app_worker(p: dict) -> int:
             message_added = main.message_added
 
             def stamped_message_added(message) -> None:
+                t_in = time.perf_counter()
                 message_added(message)
                 t = time.perf_counter()
                 match = TOKEN_RE.match(message.text)
                 if match:
+                    stamp("handling", match.group(0), t_in)
                     stamp("handled", match.group(0), t)
                     after_handled.add(match.group(0))
             main.message_added = stamped_message_added
@@ -383,9 +395,17 @@ async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
     while time.perf_counter() < deadline and not all(
             s.id in main.panes and main.panes[s.id].loaded for s in sessions.values()):
         await asyncio.sleep(0.05)
-    if show:
-        main.action_switch(show)
     await pilot.pause()
+    if show:  # each new pane took the screen as it opened (as after Enter in the queue); go back to pane `show`
+        wanted = list(main.panes.values())[show - 1]
+        steady = 0
+        while steady < 3 and time.perf_counter() < deadline:
+            if main.active_pane is wanted:
+                steady += 1
+            else:
+                steady = 0
+                main.action_switch(show)
+            await pilot.pause()
     first = {}
     for room, session in sessions.items():
         messages = ws.transcript(session.id)
@@ -600,7 +620,6 @@ class Run:
         cat = Catalogue(data.strings, "id")
         self.prompt = {key: cat(f"intake.{key}") for key in ("consent", "package", "topic", "risk", "queued")}
         self.sentences = [s for s in SENTENCES if not list(data.phrases.items(s))] or list(SENTENCES)
-        self.results: dict = {}
 
     def token(self) -> str:
         self.count += 1
@@ -632,7 +651,8 @@ class Run:
         try:
             with open("/proc/stat") as f:
                 values = [int(v) for v in f.readline().split()[1:]]
-            out["machine"] = (sum(values[:8]) - values[3] - values[4]) / tick
+            out["machine"] = (sum(values[:7]) - values[3] - values[4]) / tick  # user..softirq, busy
+            out["steal"] = values[7] / tick  # the hypervisor ran someone else
         except (OSError, ValueError, IndexError):
             pass
         return out
@@ -640,7 +660,11 @@ class Run:
     @staticmethod
     def cpu_share(before: dict, after: dict) -> dict[str, float]:
         wall = after["wall"] - before["wall"]
-        return {k: 100 * (after[k] - before[k]) / wall for k in after if k != "wall" and k in before}
+        share = {k: 100 * (after[k] - before[k]) / wall for k in after if k != "wall" and k in before}
+        if "machine" in share:  # everything else on the box (another user's build, say) competes too
+            share["other"] = max(0.0, share["machine"] - sum(v for k, v in share.items()
+                                                             if k not in ("machine", "steal")))
+        return share
 
     # ---- set-up -------------------------------------------------------------------------------------------
     async def setup(self, n_clients: int) -> None:
@@ -712,7 +736,7 @@ class Run:
         await self.intake(probe, (observer,))
         await self.observer_api.join(probe.room)
         reply = await self.accept([probe])
-        self.results["first_transcript"] = reply["transcripts"].get(probe.room, [])
+        first_transcript = reply["transcripts"].get(probe.room, [])
         await asyncio.sleep(1.0)  # the observer's and the workstation's long-polls settle on the joined room
         log(f"part 1: {cfg['warm']} warm-up + {cfg['messages']} messages, one at a time")
         toks = []
@@ -732,7 +756,7 @@ class Run:
             rows.append({"tok": tok, "put": s["put"],
                          **{k: a[k] - t0 for k in STAGES if k in a},
                          **({"observer": o["sync"] - t0} if "sync" in o else {})})
-        return {"rows": rows, "stats": stats}
+        return {"rows": rows, "stats": stats, "first_transcript": first_transcript}
 
     # ---- 2b: intake publish time with N clients at once ---------------------------------------------------
     async def intake_batches(self, start: int) -> tuple[dict, int]:
@@ -917,18 +941,22 @@ def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
     details.append(f"     stored and posted to the app            {stat(col(rows, 'stored'))}")
     details.append(f"     in the pane (WsEvent handled)           {stat(col(rows, 'handled'))}")
     details.append(f"     first frame showing it (the result)     {stat(screen)}")
-    steps_ = [("sync", "stored", "channel + workstation (store)"), ("stored", "handled", "app queue + WsEvent handler"),
-              ("handled", "nextframe", "to the next composed frame"), ("nextframe", "frame", "further frames until shown")]
+    steps_ = [("sync", "stored", "channel + workstation (parse, store, post)"),
+              ("stored", "handling", "wait in the app's message queue"),
+              ("handling", "handled", "MainScreen.message_added (pane update)"),
+              ("handled", "framestart", "wait for the screen's update timer"),
+              ("framestart", "nextframe", "layout + compose that frame"),
+              ("nextframe", "frame", "further frames until shown")]
     for a, b, label in steps_:
         d = [r[b] - r[a] for r in rows if a in r and b in r]
-        details.append(f"     stage: {label:<32} {stat(d)}")
+        details.append(f"     stage: {label:<44} {stat(d)}")
     first_sync = sum(1 for r in rows if "sync" in r and "observer" in r and r["sync"] < r["observer"])
     details.append(f"     Synapse answered the workstation's /sync before the observer's in {first_sync} of {len(rows)}")
     details.append("     app during part 1: " + loop_line(res["part1"]["stats"]))
     missing = [r["tok"] for r in rows if "frame" not in r or "observer" not in r]
     if missing:
         details.append(f"     WARNING: {len(missing)} message(s) not seen on screen or by the observer within 5 s")
-    first = res.get("first_transcript") or []
+    first = res["part1"].get("first_transcript") or []
     if first:
         details.append(f"     WARNING: a freshly accepted session's transcript already held {len(first)} message(s), all "
                        f"shown as the client's: " + "; ".join(f"{s}: {t!r}" for s, t in first[:6]))

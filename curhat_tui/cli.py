@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, metavar="N", help="seed of the practice simulation (reproducible days)")
     parser.add_argument("--typing-speed", type=float, default=1.0, metavar="X",
                         help="how fast simulated clients type; 0 = instantly (default: 1)")
+    parser.add_argument("--key-file", metavar="PATH",
+                        help="database key file, for machines without an OS keyring (never inside the data dir)")
     parser.add_argument("--homeserver", metavar="URL", help="Matrix homeserver: real clients instead of practice")
     parser.add_argument("--user", metavar="@NAME:SERVER", help="your Matrix user id (with --homeserver)")
     parser.epilog = ("Other commands: 'curhat intake --homeserver URL --user @intake:server' runs the organisation's "
@@ -105,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .config import ConfigError, load_settings, resolve_data_dir
     from .datafiles import DataError, load_all
+    from .keys import KeyUnavailable, database_key
 
     try:
         data = load_all()
@@ -119,27 +122,39 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     lang = args.lang or settings.lang or "id"
     name = args.name or settings.name or "Konselor"
+    try:
+        key = _database_key(data_dir, args.key_file)
+    except (KeyUnavailable, KeyboardInterrupt, EOFError) as exc:
+        print(f"curhat: cannot open the encrypted store: {exc}", file=sys.stderr)
+        return 1
     homeserver = args.homeserver or settings.homeserver
     user = args.user or settings.user
     if homeserver or user:
         if not (homeserver and user):
             print("curhat: --homeserver and --user go together", file=sys.stderr)
             return 2
-        return _run_matrix(data, data_dir, homeserver, user, name, lang, settings)
+        return _run_matrix(data, data_dir, homeserver, user, name, lang, settings, key)
 
     from .domain.clock import SystemClock
     from .harness import DB_NAME, build_app, build_practice
-    from .store import Store
+    from .store import Store, StoreError
 
     seed = args.seed
     if seed is None:
-        store = Store(data_dir / DB_NAME)
+        try:
+            store = Store(data_dir / DB_NAME, key=key)
+        except StoreError as exc:
+            print(f"curhat: {exc}", file=sys.stderr)
+            return 1
+        if store.migrated_backup:
+            print(f"curhat: the database is now encrypted; the unencrypted original is kept at "
+                  f"{store.migrated_backup} - delete it once you have checked your data", file=sys.stderr)
         stored = store.get_meta("practice.seed")
         seed = int(stored) if stored else random.SystemRandom().randrange(1, 1_000_000)
         store.set_meta("practice.seed", str(seed))
         store.close()
     parts = build_practice(data_dir, data=data, clock=SystemClock(), seed=seed, speed=args.typing_speed,
-                           name=name, lang=lang)
+                           name=name, lang=lang, key=key)
     app = build_app(parts, lang=lang, blink=True, tick=True, keymap=settings.keys, key_guard=0.6)
     try:
         app.run()
@@ -148,7 +163,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str, settings) -> int:
+def _database_key(data_dir, key_file: str | None) -> str:
+    import getpass
+    from pathlib import Path
+
+    from .keys import KeyUnavailable, database_key
+
+    def ask(new: bool) -> str:
+        if not sys.stdin.isatty():
+            raise KeyUnavailable("no OS keyring and no terminal to ask for a passphrase; use --key-file PATH")
+        print("curhat: no OS keyring is available, so the database is protected by a passphrase.", file=sys.stderr)
+        first = getpass.getpass("Passphrase for the curhat-tui database: ")
+        if new and getpass.getpass("Again, to confirm: ") != first:
+            raise KeyUnavailable("the passphrases differ")
+        if len(first) < 12:
+            raise KeyUnavailable("use a passphrase of at least 12 characters")
+        return first
+
+    return database_key(data_dir, key_file=Path(key_file) if key_file else None, ask_passphrase=ask)
+
+
+def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str, settings, key: str) -> int:
     """The workstation on real clients: log in (keyring), then the same app as practice."""
     import asyncio
 
@@ -172,7 +207,7 @@ def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str
 
     api = MatrixAPI(homeserver, token)
     api.user_id, api.device_id = user_id, device
-    store = Store(data_dir / DB_NAME)
+    store = Store(data_dir / DB_NAME, key=key)
     clock = SystemClock()
     channel = MatrixChannel(api, store, clock, name, data.strings)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)

@@ -24,11 +24,14 @@ class Parts:
 
 
 def build_practice(data_dir: Path, *, data: ServiceData | None = None, clock: Clock | None = None, seed: int = 1,
-                   speed: float = 0.0, name: str = "Ani", lang: str = "id") -> Parts:
-    """A practice workstation over the store in `data_dir` (the defaults suit tests: instant typing)."""
+                   speed: float = 0.0, name: str = "Ani", lang: str = "id", key: str | None = None) -> Parts:
+    """A practice workstation over the store in `data_dir` (the defaults suit tests: instant typing).
+
+    With `key` the store is encrypted (SQLCipher); the CLI always passes one.
+    """
     data = data or load_all()
     clock = clock or FakeClock()
-    store = Store(Path(data_dir) / DB_NAME)
+    store = Store(Path(data_dir) / DB_NAME, key=key)
     channel = PracticeChannel(store, data.personas, data.prices, clock, seed=seed, speed=speed)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)
     return Parts(store, channel, workstation, data, clock)

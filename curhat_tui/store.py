@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,15 +30,112 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
+PLAIN_HEADER = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """The database cannot be opened as asked (wrong key, not a database): nothing was changed."""
+
+
+class DuplicateMessage(Exception):
+    """A message with this transaction or remote event id is already stored."""
+
+
+def _integrity_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [sqlite3.IntegrityError]
+    try:
+        from sqlcipher3 import dbapi2
+
+        errors.append(dbapi2.IntegrityError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def _key_pragma(key: str) -> str:
+    """A 64-hex-digit key is used raw (no key derivation); anything else is a passphrase."""
+    if len(key) == 64 and all(c in "0123456789abcdefABCDEF" for c in key):
+        return f"PRAGMA key = \"x'{key}'\""
+    return "PRAGMA key = '" + key.replace("'", "''") + "'"
+
+
+def is_plain(path: Path) -> bool:
+    """True for an unencrypted SQLite file (which is migrated once when a key is given)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == PLAIN_HEADER
+    except FileNotFoundError:
+        return False
+
+
+def _open_encrypted(path: Path, key: str):
+    from sqlcipher3 import dbapi2
+
+    conn = dbapi2.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+    except dbapi2.DatabaseError:
+        pass
+    conn.execute(_key_pragma(key))
+    try:
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except dbapi2.DatabaseError:
+        conn.close()
+        raise StoreError(f"{path}: cannot be opened with this key (wrong key or passphrase, or not a curhat-tui "
+                         "database); nothing was changed") from None
+    return conn
+
+
+def migrate_plain(path: Path, key: str) -> Path:
+    """Encrypt an existing plain database once; the original is kept beside it as a backup."""
+    from sqlcipher3 import dbapi2
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.plain-backup-{stamp}")
+    encrypted = path.with_name(f"{path.name}.encrypting")
+    encrypted.unlink(missing_ok=True)
+    conn = dbapi2.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        attach_key = _key_pragma(key).removeprefix("PRAGMA key = ")
+        conn.execute(f"ATTACH DATABASE '{encrypted}' AS encrypted KEY {attach_key}")
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
+    os.replace(path, backup)
+    os.chmod(backup, 0o600)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.replace(encrypted, path)
+    os.chmod(path, 0o600)
+    return backup
+
+
 class Store:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, key: str | None = None) -> None:
+        """Open (or create) the database; with `key` it is an SQLCipher database.
+
+        A plain database found where an encrypted one is expected is migrated once,
+        keeping the original as a backup (`migrated_backup` says where).
+        """
         self.path = Path(path)
+        self.encrypted = key is not None
+        self.migrated_backup: Path | None = None
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.path.parent, 0o700)  # counseling records: readable by this user only
-            self.path.touch(mode=0o600, exist_ok=True)
+            if key is not None and is_plain(self.path):
+                self.migrated_backup = migrate_plain(self.path, key)
+            if not self.path.exists():
+                self.path.touch(mode=0o600)
             os.chmod(self.path, 0o600)
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        if key is not None:
+            conn = _open_encrypted(self.path, key)
+        else:
+            if str(path) != ":memory:" and self.path.stat().st_size and not is_plain(self.path):
+                raise StoreError(f"{self.path}: this database is encrypted; it needs its key")
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         for suffix in ("-wal", "-shm"):
             side = Path(f"{self.path}{suffix}")
@@ -235,10 +333,13 @@ class Store:
     def add_message(self, session_id: str, sender: Sender, text: str, ts: float, *,
                     txn_id: str | None = None, delivery: Delivery = Delivery.SENT, flags: tuple[str, ...] = ()) -> Message:
         txn = txn_id or f"m{new_id()}"
-        cursor = self.db.execute(
-            "insert into messages (session_id, sender, text, ts, txn_id, delivery, flags) values (?,?,?,?,?,?,?)",
-            [session_id, str(sender), text, ts, txn, str(delivery), json.dumps(list(flags))],
-        )
+        try:
+            cursor = self.db.execute(
+                "insert into messages (session_id, sender, text, ts, txn_id, delivery, flags) values (?,?,?,?,?,?,?)",
+                [session_id, str(sender), text, ts, txn, str(delivery), json.dumps(list(flags))],
+            )
+        except _integrity_errors():
+            raise DuplicateMessage(txn) from None
         return Message(cursor.lastrowid, session_id, sender, text, ts, txn, delivery, flags)
 
     @staticmethod

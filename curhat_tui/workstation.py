@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from .domain.models import Delivery, Message, Risk, Sender, Session, SessionStat
 from .domain.queue import order_queue
 from .domain.sanitize import clean
 from .domain.session_clock import EXTENSION_MINUTES, due_notifications
-from .store import Store, new_id
+from .store import DuplicateMessage, Store, new_id
 
 
 log = logging.getLogger("curhat.workstation")
@@ -206,7 +205,7 @@ class Workstation:
                 try:
                     message = self.store.add_message(sid, Sender.CLIENT, safe, ts or self.clock.now(),
                                                      txn_id=remote_id or None, flags=hits)
-                except sqlite3.IntegrityError:
+                except DuplicateMessage:
                     return  # the same remote event seen again (a re-sync): stored once
                 self.typing[sid] = False
                 self._tell(MessageAdded(message))

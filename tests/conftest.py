@@ -11,6 +11,7 @@ from curhat_tui.domain.clock import FakeClock
 from curhat_tui.harness import build_app, build_practice
 
 START = 1_790_000_000.0  # a fixed moment: 2026-09-21 21:53:20 WIB
+TEST_KEY = "7e" * 32  # the shared fixtures keep their stores encrypted, as the app does
 
 
 class MemoryKeyring(KeyringBackend):
@@ -51,7 +52,7 @@ def clock():
 
 @pytest.fixture
 def parts(tmp_path, data, clock):
-    built = build_practice(tmp_path / "data", data=data, clock=clock, seed=7, speed=0, name="Ani")
+    built = build_practice(tmp_path / "data", data=data, clock=clock, seed=7, speed=0, name="Ani", key=TEST_KEY)
     yield built
     built.store.close()
 

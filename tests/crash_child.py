@@ -16,12 +16,13 @@ from curhat_tui.harness import build_app, build_practice
 from curhat_tui.widgets.notes_form import NoteField, NotesForm
 from curhat_tui.workstation import MessageAdded
 
+KEY = "3c" * 32  # the store is encrypted, as the app keeps it
 LINES = ["Apa yang paling berat buat kamu?", "Kedengarannya kamu capek, tapi tetap bertahan.",
          "Gimana perasaanmu sekarang?", "Terima kasih sudah mau cerita."]
 
 
 async def main(data_dir: str) -> None:
-    parts = build_practice(Path(data_dir), clock=SystemClock(), seed=11, speed=0)
+    parts = build_practice(Path(data_dir), clock=SystemClock(), seed=11, speed=0, key=KEY)
     ws = parts.workstation
 
     def report(event) -> None:

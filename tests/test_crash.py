@@ -14,6 +14,7 @@ from curhat_tui.harness import build_app, build_practice
 from curhat_tui.widgets.notes_form import NotesForm
 
 CHILD = Path(__file__).with_name("crash_child.py")
+KEY = "3c" * 32
 ROUNDS = 3
 
 
@@ -50,7 +51,7 @@ async def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path, data):
         notes = [int(line.split()[1]) for line in lines if line.startswith("NOTE ")]
         last_note = notes[-1] if notes else last_note
 
-        parts = build_practice(data_dir, data=data, seed=11)
+        parts = build_practice(data_dir, data=data, seed=11, key=KEY)
         (session,) = parts.store.open_sessions()
         messages = parts.store.messages(session.id)
         txns = [m.txn_id for m in messages]
@@ -65,7 +66,7 @@ async def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path, data):
         parts.store.close()
 
     # and the app shows it all after the last restart
-    parts = build_practice(data_dir, data=data, seed=11)
+    parts = build_practice(data_dir, data=data, seed=11, key=KEY)
     app = build_app(parts)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
