@@ -49,7 +49,8 @@ PROBE_PERIOD = 0.5  # the client whose pane is on screen sends this often (so ea
 CLIENT_PERIOD = 2.0  # every other client sends this often
 PASSWORD = "bench-rahasia-123"
 TOKEN_RE = re.compile(r"q\d{5}z")
-STAGES = ("sync", "stored", "handling", "handled", "framestart", "nextframe", "frame")  # stamped in the counselor's process
+# stamped in the counselor's process, in this order (see app_worker)
+STAGES = ("sync", "stored", "handling", "handled", "framestart", "nextframe", "frame")
 SENTENCES = (
     "aku lagi bingung soal kerjaan di kantor, atasan minta laporan terus",
     "tadi pagi ribut sama kakak soal uang kos bulan ini",
@@ -351,7 +352,8 @@ async def app_worker(p: dict) -> int:
                 elif cmd["cmd"] == "stats":
                     emit({"ev": "reply", "id": cmd["id"], "frames": frames, "stalls": stalls[:], "ticks": ticks[:],
                           "gc": gc_pauses[:], "panes": len(main.panes), "queue": len(ws.queue()),
-                          "connection": ws.connection, "pane1": _pane_state(main)})
+                          "connection": ws.connection, "pane1": _pane_state(main),
+                          "objects": len(gc.get_objects()), "rss_mb": _rss_mb()})
                     stalls.clear()
                     ticks.clear()
                     gc_pauses.clear()
@@ -360,6 +362,17 @@ async def app_worker(p: dict) -> int:
     finally:
         store.close()
     return 0
+
+
+def _rss_mb() -> float | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def _pane_state(main) -> dict:
@@ -409,7 +422,7 @@ async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
     first = {}
     for room, session in sessions.items():
         messages = ws.transcript(session.id)
-        first[room] = [(m.sender.value, m.text[:40]) for m in messages]
+        first[room] = [(m.sender.value, m.text[:40], list(m.flags)) for m in messages]
     return {"accepted": sorted(sessions), "failed": failed, "panes": len(main.panes), "transcripts": first,
             "active": main.active_pane.session.visit_id if main.active_pane else None, "pane1": _pane_state(main)}
 
@@ -831,6 +844,7 @@ class Run:
                              **{k: a[k] - s["t0"] for k in STAGES if k in a},
                              **({"observer": o["sync"] - s["t0"]} if "sync" in o else {})})
             out[n] = {"rows": rows, "cpu": self.cpu_share(cpu0, cpu1), "seconds": cpu1["wall"] - cpu0["wall"],
+                      "objects": stats["objects"], "rss_mb": stats["rss_mb"],
                       "stalls": stats["stalls"], "frames": stats["frames"], "ticks": stats["ticks"], "gc": stats["gc"],
                       "pane1": {"after_accept": reply and reply.get("pane1"), "start": before["pane1"],
                                 "end": stats["pane1"]},
@@ -878,7 +892,9 @@ def loop_line(stats: dict) -> str:
             + (f"; app.tick() {ms(median(ticks)):.1f} ms median, {ms(max(ticks)):.1f} max (n={len(ticks)})"
                if ticks else "")
             + f"; gc {len(gcs)} runs, max {ms(max((d for _, d in gcs), default=0)):.1f} ms"
-            + (f", {len(full)} full (max {ms(max(full)):.0f} ms)" if full else ""))
+            + (f", {len(full)} full (max {ms(max(full)):.0f} ms)" if full else "")
+            + (f"; {stats['objects'] / 1000:.0f}k objects, RSS {stats['rss_mb']:.0f} MB"
+               if stats.get("rss_mb") else ""))
 
 
 def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
@@ -951,15 +967,18 @@ def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
         d = [r[b] - r[a] for r in rows if a in r and b in r]
         details.append(f"     stage: {label:<44} {stat(d)}")
     first_sync = sum(1 for r in rows if "sync" in r and "observer" in r and r["sync"] < r["observer"])
-    details.append(f"     Synapse answered the workstation's /sync before the observer's in {first_sync} of {len(rows)}")
+    details.append(f"     Synapse answered the workstation's /sync before the observer's in {first_sync} of "
+                   f"{len(rows)}")
     details.append("     app during part 1: " + loop_line(res["part1"]["stats"]))
     missing = [r["tok"] for r in rows if "frame" not in r or "observer" not in r]
     if missing:
         details.append(f"     WARNING: {len(missing)} message(s) not seen on screen or by the observer within 5 s")
     first = res["part1"].get("first_transcript") or []
     if first:
-        details.append(f"     WARNING: a freshly accepted session's transcript already held {len(first)} message(s), all "
-                       f"shown as the client's: " + "; ".join(f"{s}: {t!r}" for s, t in first[:6]))
+        details.append(f"     WARNING: a freshly accepted session's transcript already held {len(first)} message(s) "
+                       f"from before the claim, all stored as the client's:")
+        for sender, text, flags in first[:8]:
+            details.append(f"       {sender}: {text!r}" + (f" -> red flags {flags}" if flags else ""))
 
     details.append(f"  2 capacity: {cfg['step_seconds']:.0f} s per step; pane 1's client sends every {PROBE_PERIOD} s, "
                    f"the others every {CLIENT_PERIOD:.0f} s (random phase); screen = pane 1's messages only")
@@ -982,9 +1001,10 @@ def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
         p1 = step["pane1"]["end"] or {}
         if lost and p1:
             details.append(f"      WARNING: pane 1 at the end of the step: active {p1.get('active')}, "
-                           f"{p1.get('entries')} messages, scroll_y {p1.get('scroll_y')} of max {p1.get('max_scroll_y')}"
-                           f" (virtual height {p1.get('virtual_height')}, view {p1.get('width')}x{p1.get('height')}, "
-                           f"laid out at width {p1.get('laid_width')}); after the accept: {step['pane1']['after_accept']}")
+                           f"{p1.get('entries')} messages, scroll_y {p1.get('scroll_y')} of max "
+                           f"{p1.get('max_scroll_y')} (virtual height {p1.get('virtual_height')}, view "
+                           f"{p1.get('width')}x{p1.get('height')}, laid out at width {p1.get('laid_width')}); "
+                           f"after the accept: {step['pane1']['after_accept']}")
 
     details.append("  2 intake: median / p95 / max in ms from the PUT of the last answer ('tidak')")
     for n, batch in res["intake"].items():
@@ -1102,6 +1122,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  raw figures written to {args.json}")
     except SynapseError as exc:
         print(f"bench_matrix: Synapse failed: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        print(f"bench_matrix: interrupted ({exc or 'Ctrl+C'}); stopping the workers and Synapse", file=sys.stderr)
+        return 130
+    except RuntimeError as exc:
+        print(f"bench_matrix: failed: {exc}", file=sys.stderr)
         return 2
     finally:
         if hs is not None:

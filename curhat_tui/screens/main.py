@@ -29,6 +29,7 @@ from .screener import ScreenerModal
 from .wrapup import WrapUpScreen
 
 NARROW_WIDTH = 140
+SIDE_PANEL_WIDTH = 120  # below this the chat gets the room; Ctrl+R shows the panels
 FLAG_KEYS = ("f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9")
 
 
@@ -78,7 +79,7 @@ class MainScreen(Screen):
 
     @staticmethod
     def _width_classes(width: int) -> list[str]:
-        return (["-narrow"] if width < NARROW_WIDTH else []) + (["-hide-side"] if width < 100 else [])
+        return (["-narrow"] if width < NARROW_WIDTH else []) + (["-hide-side"] if width < SIDE_PANEL_WIDTH else [])
 
     # ---- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
