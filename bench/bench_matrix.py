@@ -29,6 +29,7 @@ import os
 import platform
 import random
 import re
+import secrets
 import shutil
 import signal
 import statistics
@@ -224,7 +225,7 @@ async def app_worker(p: dict) -> int:
     data = load_all()
     api = MatrixAPI(p["base_url"], p["token"])
     api.user_id = p["user_id"]
-    store = Store(Path(p["data_dir"]) / "curhat.db")
+    store, store_kind = _open_store(Store, Path(p["data_dir"]) / "curhat.db")
     clock = SystemClock()
     # as `curhat --homeserver` builds it (cli._run_matrix): default 20 s long-poll, ticking, blinking cursor
     channel = MatrixChannel(api, store, clock, "Ani", data.strings)
@@ -343,7 +344,7 @@ async def app_worker(p: dict) -> int:
                         stalls.append(now - last - 0.01)
                     last = now
             monitor = asyncio.create_task(watch_loop())
-            emit({"ev": "ready", "ok": channel.state == "connected", "state": channel.state})
+            emit({"ev": "ready", "ok": channel.state == "connected", "state": channel.state, "store": store_kind})
 
             async for cmd in _commands():
                 if cmd["cmd"] == "accept":
@@ -362,6 +363,16 @@ async def app_worker(p: dict) -> int:
     finally:
         store.close()
     return 0
+
+
+def _open_store(Store, path: Path):
+    """Encrypted as `curhat` opens it (a raw 256-bit key, as the OS keyring gives), if SQLCipher is there."""
+    try:
+        import sqlcipher3  # noqa: F401
+
+        return Store(path, key=secrets.token_hex(32)), "SQLCipher, raw 256-bit key (as `curhat` with a keyring)"
+    except (ImportError, TypeError):
+        return Store(path), "plain SQLite (no SQLCipher here)"
 
 
 def _rss_mb() -> float | None:
@@ -932,8 +943,9 @@ def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
         if knee is None:
             carried = n
         rate = len(step["rows"]) / max(1e-9, step["seconds"])
+        alone = ms(median(col(probe, "observer")))
         report.row(f"2 capacity: {n} session(s), {rate:.1f} msg/s", f"{med:.1f} ms",
-                   f"p95 {ms(pct(scr, 0.95)):.1f}; Synapse alone {ms(median(col(probe, 'observer'))):.1f}; "
+                   f"p95 {ms(pct(scr, 0.95)):.0f}; Synapse alone {alone:.1f} (+{med - alone:.1f}); "
                    f"limit {limit:.0f} ms: {'OVER' if is_over else 'within'}", None)
     report.row("  sessions carried before the median grows", f"{carried}",
                (f"first over at {knee} (> {KNEE_RATIO:.0f}x the 1-session median or > {KNEE_MS:.0f} ms)" if knee
@@ -949,6 +961,7 @@ def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
     def stat(values: list[float]) -> str:
         return f"{ms(median(values)):.1f} / {ms(pct(values, 0.95)):.1f}" if values else "-"
 
+    details.append(f"  counselor's store: {res.get('store', '?')}")
     details.append(f"  1: n={len(rows)} messages (after {cfg['warm']} warm-up), one at a time, 0.15-0.35 s apart; "
                    f"median / p95 in ms, from the client's PUT")
     details.append(f"     client PUT /send returns               {stat(col(rows, 'put'))}")
@@ -1086,6 +1099,7 @@ def main(argv: list[str] | None = None) -> int:
             run = Run(hs, work, cfg, data)
             try:
                 await run.setup(n_clients)
+                results["store"] = run.workers["app"].ready.get("store")
                 results["part1"] = await run.part1()
                 results["intake"], used = await run.intake_batches(1)
                 await run.fill_queue(used, max(used, cfg["steps"][-1]))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 _RUNS = re.compile(r"([a-z])\1{2,}")
+SCAN_CHARS = 20_000  # risk words are looked for in the first part of a message; a huge paste stays cheap
 
 
 def normalise(text: str) -> str:
@@ -36,7 +37,8 @@ class PhraseMatcher:
         self.rules = rules
 
     def scan(self, text: str) -> list[PhraseHit]:
-        """Hits with spans in the ORIGINAL text, sorted by position."""
+        """Hits with spans in the ORIGINAL text, sorted by position (within the first SCAN_CHARS)."""
+        text = text[:SCAN_CHARS]
         # lowercase one character at a time: str.lower() can change the length ("İ")
         lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
         # Map each normalised index back to an original index.

@@ -21,6 +21,7 @@ from textual.strip import Strip
 from ..domain.models import Delivery, Message, Sender
 
 MARKS = {Delivery.PENDING: "…", Delivery.SENT: "✓", Delivery.READ: "✓✓"}
+SHOWN_CHARS = 4000  # a longer message is stored whole but shown cut, so one paste cannot stall the screen
 
 
 @dataclass
@@ -126,13 +127,15 @@ class Transcript(ScrollView, can_focus=True):
         text.append(" ")
         text.append(name, style=self._styles.get(message.sender.value, "italic"))
         text.append(" ")
-        body = Text(message.text)
+        body = Text(message.text[:SHOWN_CHARS])
         if entry.highlights is None:
             # the matcher already ran when the message arrived: only flagged messages have spans
             flagged = message.sender is Sender.CLIENT and message.flags
             entry.highlights = self.highlighter(message.text) if flagged else []
         for start, end in entry.highlights:
             body.stylize("bold black on yellow", start, end)
+        if len(message.text) > SHOWN_CHARS:
+            body.append(" " + self.app.t("transcript.cut", shown=SHOWN_CHARS, total=len(message.text)), style="italic dim")
         text.append_text(body)
         if message.sender is Sender.COUNSELOR:
             text.append(" " + MARKS[message.delivery], style="dim" if message.delivery is not Delivery.READ else "bold")
