@@ -46,7 +46,7 @@ OPEN_TARGET_MS = 100.0
 KEY_TARGET_MS = 16.0
 QUEUE_TARGET_MS = 50.0
 STALL_WINDOW = 0.7  # seconds after open_pane() in which event-loop stalls are recorded
-DB_NAME = "curhat.db"  # checked against curhat_tui.harness.DB_NAME at run time
+DB_NAME = "practice.db"  # checked against curhat_tui.harness.DB_NAME at run time
 
 # --------------------------------------------------------------------------------------------------
 # Child programs for the start-up measurement. Each records perf_counter() stamps (CLOCK_MONOTONIC on

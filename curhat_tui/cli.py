@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, metavar="N", help="seed of the practice simulation (reproducible days)")
     parser.add_argument("--typing-speed", type=float, default=1.0, metavar="X",
                         help="how fast simulated clients type; 0 = instantly (default: 1)")
+    parser.add_argument("--role", choices=("counselor", "trainee"),
+                        help="trainee: practice only, never real clients (default: counselor)")
     parser.add_argument("--key-file", metavar="PATH",
                         help="database key file, for machines without an OS keyring (never inside the data dir)")
     parser.add_argument("--homeserver", metavar="URL", help="Matrix homeserver: real clients instead of practice")
@@ -122,13 +124,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     lang = args.lang or settings.lang or "id"
     name = args.name or settings.name or "Konselor"
+    homeserver = args.homeserver or settings.homeserver
+    user = args.user or settings.user
+    role = args.role or settings.role or "counselor"
+    if role == "trainee" and (homeserver or user):
+        print("curhat: a trainee practises with simulated clients only; remove --homeserver/--user "
+              "(or the role) to work with real clients", file=sys.stderr)
+        return 2
     try:
         key = _database_key(data_dir, args.key_file)
     except (KeyUnavailable, KeyboardInterrupt, EOFError) as exc:
         print(f"curhat: cannot open the encrypted store: {exc}", file=sys.stderr)
         return 1
-    homeserver = args.homeserver or settings.homeserver
-    user = args.user or settings.user
     if homeserver or user:
         if not (homeserver and user):
             print("curhat: --homeserver and --user go together", file=sys.stderr)
@@ -207,7 +214,7 @@ def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str
 
     api = MatrixAPI(homeserver, token)
     api.user_id, api.device_id = user_id, device
-    store = Store(data_dir / DB_NAME, key=key)
+    store = Store(data_dir / REAL_DB_NAME, key=key)
     clock = SystemClock()
     channel = MatrixChannel(api, store, clock, name, data.strings)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)

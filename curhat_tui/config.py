@@ -27,12 +27,13 @@ def resolve_data_dir(flag: str | None) -> Path:
 
 @dataclass
 class Settings:
-    """Optional `config.toml` in the data dir: name, lang, homeserver, user, and [keys] (binding id = key)."""
+    """Optional `config.toml` in the data dir: name, lang, role, homeserver, user, [keys] (binding id = key)."""
 
     name: str = ""
     lang: str = ""
     homeserver: str = ""
     user: str = ""
+    role: str = ""
     keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -52,4 +53,5 @@ def load_settings(data_dir: Path) -> Settings:
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f"{path}: [keys] must map binding ids to key names, e.g. \"main.end\" = \"ctrl+t\"")
     return Settings(name=str(doc.get("name", "")), lang=str(doc.get("lang", "")),
-                    homeserver=str(doc.get("homeserver", "")), user=str(doc.get("user", "")), keys=keys)
+                    homeserver=str(doc.get("homeserver", "")), user=str(doc.get("user", "")),
+                    role=str(doc.get("role", "")), keys=keys)

@@ -11,7 +11,8 @@ from .domain.clock import Clock, FakeClock
 from .store import Store
 from .workstation import Workstation
 
-DB_NAME = "curhat.db"
+DB_NAME = "practice.db"  # practice sessions never share a database with real ones
+REAL_DB_NAME = "curhat.db"
 
 
 @dataclass

@@ -60,5 +60,5 @@ def database_key(data_dir: Path, *, key_file: Path | None = None,
             raise KeyUnavailable(
                 f"no OS keyring is available ({exc}); start curhat in a terminal to give a passphrase, "
                 "or pass --key-file PATH (a file outside the data dir)") from None
-        new = not any(data_dir.glob("curhat.db"))
+        new = not any(data_dir.glob("*.db"))
         return ask_passphrase(new)

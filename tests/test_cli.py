@@ -78,3 +78,15 @@ def test_wheel_ships_the_data_files(tmp_path):
     check = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                            env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"})
     assert check.stdout.strip() == "ok", check.stderr
+
+
+def test_a_trainee_never_reaches_real_clients(tmp_path):
+    result = run_cli("--role", "trainee", "--homeserver", "http://127.0.0.1:9", "--user", "@a:b",
+                     "--data-dir", str(tmp_path))
+    assert result.returncode == 2 and "trainee" in result.stderr
+
+
+def test_practice_and_real_sessions_live_in_different_databases():
+    from curhat_tui import harness
+
+    assert harness.DB_NAME != harness.REAL_DB_NAME

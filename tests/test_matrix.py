@@ -156,6 +156,10 @@ async def test_intake_claim_race_chat_restarts_alert_and_transfer(hs, data, tmp_
         await client.say("halo kak, makasih udah mau dengerin")
         await until(lambda: any("makasih udah mau" in m.text for m in winner.transcript(session.id)),
                     what="client message at the workstation")
+        # the intake's questions from before the claim are not stored as the client's words
+        stored = winner.transcript(session.id)
+        assert not any("2 minggu terakhir" in m.text or "antrian" in m.text for m in stored), stored
+        assert all(not m.flags for m in stored)
         sent = await winner.send(session.id, "Halo, aku di sini. Apa yang paling berat buat kamu?")
         await client.wait_for("paling berat")
         await until(lambda: winner.store.messages(session.id)[-1].delivery is not Delivery.PENDING,

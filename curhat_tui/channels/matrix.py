@@ -53,14 +53,18 @@ class MatrixChannel(Channel):
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._to_adopt: set[str] = set()
+        self.room_client: dict[str, str] = {}  # the client's user id in each session room
+        self.room_since: dict[str, float] = {}  # when our session began: earlier history is the intake's
 
     # ---- life cycle -----------------------------------------------------------
     async def start(self, emit: Emit) -> None:
         self.emit = emit
         for session in self.store.open_sessions():
-            room = self.store.channel_state(session.id).get("room_id")
-            if room:
-                self.room_to_session[room] = session.id
+            state = self.store.channel_state(session.id)
+            if state.get("room_id"):
+                self.room_to_session[state["room_id"]] = session.id
+                self.room_client[state["room_id"]] = state.get("client", "")
+                self.room_since[state["room_id"]] = state.get("started_at", 0.0)
         self._task = asyncio.create_task(self._run(), name="matrix-sync")
 
     async def stop(self) -> None:
@@ -189,9 +193,14 @@ class MatrixChannel(Channel):
                     self.emit(Delivered(txn, Delivery.SENT))
                 continue
             body = content.get("body")
+            ts = (event.get("origin_server_ts") or 0) / 1000
+            client = self.room_client.get(room_id)
+            if client and sender != client:
+                continue  # the intake's questions (or anyone else) are not the client's words
+            if ts and ts < self.room_since.get(room_id, 0.0) - 1:
+                continue  # history from before the claim: the intake conversation, already summarised
             if isinstance(body, str):
-                self.emit(MessageReceived(session_id, body, (event.get("origin_server_ts") or 0) / 1000,
-                                          event.get("event_id", "")))
+                self.emit(MessageReceived(session_id, body, ts, event.get("event_id", "")))
         for event in ephemeral:
             if event.get("type") == "m.typing":
                 typing = [u for u in event.get("content", {}).get("user_ids", []) if u != me]
@@ -223,8 +232,12 @@ class MatrixChannel(Channel):
         entry = dict(self.queue.get(room_id) or {}, **{k: content[k] for k in ("tier", "minutes", "price", "alias",
                                                                               "client") if k in content})
         visit = self._visit(room_id, entry)
+        client = entry.get("client") or content.get("client", "")
+        self.room_client[room_id] = client
+        self.room_since[room_id] = 0.0  # a handed-over session: the colleague's part of the chat is context
         self.emit(SessionAssigned(visit, content.get("started_at", 0) / 1000, content.get("deadline", 0) / 1000,
-                                  {"room_id": room_id, "handover": content.get("handover", "")}))
+                                  {"room_id": room_id, "client": client, "started_at": 0.0,
+                                   "handover": content.get("handover", "")}))
 
     def opened(self, session: Session) -> None:
         room = self.store.channel_state(session.id).get("room_id")
@@ -246,8 +259,11 @@ class MatrixChannel(Channel):
                 if status == TAKEN and entry.get("taken_by") == self.api.user_id:
                     await self.api.join(room_id)
                     state = await self.api.get_state(room_id, SESSION) or {}
+                    started = state.get("started_at", 0) / 1000
                     self.room_to_session[room_id] = session.id
-                    return {"room_id": room_id, "started_at": state.get("started_at", 0) / 1000,
+                    self.room_client[room_id] = entry.get("client", "")
+                    self.room_since[room_id] = started
+                    return {"room_id": room_id, "client": entry.get("client", ""), "started_at": started,
                             "deadline": state.get("deadline", 0) / 1000}
                 if status == TAKEN:
                     raise ClaimFailed("taken", entry.get("taken_by_name") or entry.get("taken_by", ""))

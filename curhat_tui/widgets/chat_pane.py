@@ -43,6 +43,7 @@ class ChatPane(Vertical):
         self.transcript: Transcript | None = None
         self._focus_on_mount = False
         self._draft_timer = None
+        self._shown: dict[str | None, str] = {}
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -135,6 +136,12 @@ class ChatPane(Vertical):
         marker = "!" if self.session.risk >= Risk.HIGH else ""
         return f"{index} {marker}{self.session.alias} {left}"
 
+    def _update(self, widget: Static, text: Text) -> None:
+        """Redraw only what changed: an update re-lays out the screen."""
+        if self._shown.get(widget.id) != text.plain:
+            self._shown[widget.id] = text.plain
+            widget.update(text)
+
     def refresh_clock(self) -> None:
         if not self.loaded:
             return
@@ -151,7 +158,7 @@ class ChatPane(Vertical):
             timer = t("pane.overtime", time=mmss(clock.overtime_seconds))
         else:
             timer = t("pane.left", time=mmss(clock.remaining_seconds))
-        head.update(Text(" · ".join([
+        self._update(head, Text(" · ".join([
             timer, t("pane.risk", level=t(f"risk.{session.risk.key}")), session.alias, t(f"tier.{session.tier.value}"),
             f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
         ]), no_wrap=True, overflow="ellipsis"))
@@ -171,4 +178,4 @@ class ChatPane(Vertical):
             parts.append(t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts), time=mmss(waited)))
         status.set_class(waited >= WAIT_NORM_SECONDS, "-late")
         line = " · ".join(parts)
-        status.update(Text(line))
+        self._update(status, Text(line))

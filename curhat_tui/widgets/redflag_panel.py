@@ -20,6 +20,7 @@ class RedFlagPanel(Static):
         super().__init__(id=id)
         self.ticked: dict[str, float] = {}
         self.suggested: list[str] = []
+        self._shown: Text | None = None
 
     def on_mount(self) -> None:
         self.show({}, [], lambda ts: "")
@@ -41,4 +42,6 @@ class RedFlagPanel(Static):
             text.append(f" {item.key.upper():>3} {mark} {t.pick(item.label)}\n", style=style)
         oldest = self.app.data.redflags.oldest_check()
         text.append(f" {t('flags.directory_checked', date=oldest.isoformat() if oldest else '-')}", style="dim")
-        self.update(text)
+        if text != self._shown:  # an unchanged panel is not redrawn (it would re-layout the screen)
+            self._shown = text
+            self.update(text)
