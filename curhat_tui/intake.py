@@ -110,15 +110,21 @@ class IntakeService:
         rooms = data.get("rooms", {})
         for room_id, invite in rooms.get("invite", {}).items():
             await self._invited(room_id, invite)
+        client_rooms = []
         for room_id, joined in rooms.get("join", {}).items():
             if room_id == self.queue_room:
+                # claims one by one, in timeline order: the first claim wins
                 for event in joined.get("timeline", {}).get("events", []):
                     if event.get("type") == CLAIM and not initial:
                         await self._claim(event)
                     elif event.get("type") == QUEUE_ENTRY:
                         self.queue[event["state_key"]] = event.get("content") or {}
             elif room_id != self.supervisors_room:
-                await self._client_room(room_id, joined, initial)
+                client_rooms.append(self._client_room(room_id, joined, initial))
+        # each client's conversation is independent: serve them side by side, not in a line
+        for result in await asyncio.gather(*client_rooms, return_exceptions=True):
+            if isinstance(result, Exception):
+                log.warning("handling a client room failed: %s", result)
         for room_id in rooms.get("leave", {}):
             self.clients.pop(room_id, None)
 

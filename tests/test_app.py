@@ -739,3 +739,14 @@ async def test_practice_wrapup_offers_the_feedback_report_and_exports_it(make_ap
         await pilot.pause()
         reports = list((parts.store.path.parent / "practice-reports").glob("*.md"))
         assert len(reports) == 1 and pane.session.id in reports[0].name
+
+
+async def test_handover_is_for_real_clients_only(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert app.screen is app.main
+        assert "Serahkan" not in screen_text(app)  # not offered in the footer either
+        assert parts.store.session(pane.session.id).status is SessionStatus.ACTIVE

@@ -354,3 +354,34 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
         intake_task.cancel()
         for ws in (ani, budi):
             await ws.stop()
+
+
+async def test_handing_over_from_the_screen(hs, data, tmp_path):
+    from curhat_tui.app import CurhatApp
+    from curhat_tui.screens.transfer import TransferModal
+    from curhat_tui.screens.wrapup import WrapUpScreen
+
+    intake, intake_task = await intake_service(hs, data, tmp_path)
+    ws = workstation(hs, "ani", "Ani", data, tmp_path)
+    app = CurhatApp(ws, data, ws.clock, blink=False, tick=True)
+    try:
+        client = ScriptedClient(hs, "klien2")
+        await through_intake(client, intake.api.user_id, "mau ganti konselor")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(lambda: any(v.id == client.room for v in ws.queue()), what="client in the queue")
+            await app.main.accept(client.room).wait()
+            await until(lambda: app.main.active_pane is not None and app.main.active_pane.loaded, what="pane")
+            sid = app.main.active_pane.session.id
+            await pilot.press("ctrl+f")
+            await pilot.pause()
+            assert isinstance(app.screen, TransferModal)
+            app.screen.query_one("#note").value = "Butuh psikolog"
+            app.screen.query_one("#to").focus()
+            await pilot.press("enter")
+            await until(lambda: isinstance(app.screen, WrapUpScreen), what="wrap-up after handover")
+            assert ws.store.session(sid).status is SessionStatus.WRAPUP
+            await client.wait_for("kembali ke antrian")
+    finally:
+        intake.stopped = True
+        intake_task.cancel()
+        await ws.stop()

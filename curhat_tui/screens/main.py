@@ -26,6 +26,7 @@ from .extend import ExtendModal
 from .help import HelpModal
 from .history import HistoryModal
 from .screener import ScreenerModal
+from .transfer import TransferModal
 from .wrapup import WrapUpScreen
 
 NARROW_WIDTH = 140
@@ -66,6 +67,7 @@ class MainScreen(Screen):
         Binding("ctrl+t", "end_session", "End", id="main.end", priority=True),
         Binding("ctrl+g", "extend", "+15", id="main.extend", priority=True),
         Binding("ctrl+l", "history", "History", id="main.history", priority=True),
+        Binding("ctrl+f", "transfer", "Transfer", id="main.transfer", priority=True),
         Binding("ctrl+b", "toggle_queue", "Queue", id="main.toggle_queue", priority=True),
         Binding("ctrl+r", "toggle_side", "Panels", id="main.toggle_side", priority=True),
         Binding("f1", "help", "Help", id="main.help", priority=True),
@@ -349,6 +351,34 @@ class MainScreen(Screen):
                 pane.set_session(session)
                 self.app.notify(self.app.t("extend.done", alias=session.alias))
         self.app.push_screen(ExtendModal(pane.session.alias), reason_given)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "transfer" and self.app.workstation.channel.simulated:
+            return False  # handover is for real clients: not offered in practice
+        return True
+
+    def action_transfer(self) -> None:
+        pane = self.active_pane
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+            return
+        if self.app.workstation.channel.simulated:
+            self.app.notify(self.app.t("transfer.practice"), severity="warning")
+            return
+
+        async def chosen(answer: tuple[str, str] | None) -> None:
+            if not answer:
+                return
+            note, to = answer
+            self.query_one(NotesForm).flush()
+            try:
+                session = await self.app.workstation.transfer(pane.session.id, note, to)
+            except Exception as exc:  # noqa: BLE001 - the session stays as it was; say why
+                self.app.notify(self.app.t("transfer.failed", error=str(exc)), severity="error")
+                return
+            pane.set_session(session)
+            self.app.notify(self.app.t("transfer.done", alias=session.alias))
+            self._wrapup(session)
+        self.app.push_screen(TransferModal(pane.session.alias), chosen)
 
     def action_history(self) -> None:
         pane = self.active_pane
