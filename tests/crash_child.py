@@ -1,14 +1,16 @@
 """Run a real (headless) workstation that chats and writes notes until it is killed.
 
-Prints one line per durable fact, flushed: "SENT <txn>" after a counselor message is
-in the store, "RECV <id>" after a client message is, "NOTE <n>" after note version
-text "n" is saved. The parent kills this process with SIGKILL at a random moment.
+Prints one line per fact, flushed: "SENT <txn>" after a counselor message is in the
+store, "RECV <id>" after a client message is, and "EDIT <n> <time>" when note text
+"versi n" is typed into the form (not flushed: the autosave must keep it). The parent
+kills this process with SIGKILL at a random moment.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from pathlib import Path
 
 from curhat_tui.domain.clock import SystemClock
@@ -47,10 +49,8 @@ async def main(data_dir: str) -> None:
             form = app.main.query_one(NotesForm)
             field = form.query(NoteField).first()
             field.text = f"versi {n}"
-            await pilot.pause()
-            form.flush()
-            print(f"NOTE {n}", flush=True)
-            await pilot.pause(0.01)
+            print(f"EDIT {n} {time.monotonic()}", flush=True)
+            await pilot.pause(0.05)
 
 
 if __name__ == "__main__":

@@ -15,10 +15,10 @@ from curhat_tui.widgets.notes_form import NotesForm
 
 CHILD = Path(__file__).with_name("crash_child.py")
 KEY = "3c" * 32
-ROUNDS = 3
+ROUNDS = int(os.environ.get("CRASH_ROUNDS", "50"))
 
 
-def run_until_killed(data_dir: Path, after_lines: int) -> list[str]:
+def run_until_killed(data_dir: Path, after_lines: int) -> tuple[list[str], float]:
     proc = subprocess.Popen([sys.executable, str(CHILD), str(data_dir)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     lines: list[str] = []
@@ -32,10 +32,11 @@ def run_until_killed(data_dir: Path, after_lines: int) -> list[str]:
             if len(lines) >= after_lines:
                 break
         os.kill(proc.pid, signal.SIGKILL)
+        killed_at = time.monotonic()
     finally:
         proc.wait(timeout=30)
     assert "READY" in lines, proc.stderr.read()
-    return lines
+    return lines, killed_at
 
 
 async def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path, data):
@@ -45,11 +46,13 @@ async def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path, data):
     received: list[int] = []
     last_note = 0
     for _ in range(ROUNDS):
-        lines = run_until_killed(data_dir, rng.randint(6, 30))
+        lines, killed_at = run_until_killed(data_dir, rng.randint(4, 60))
         sent += [line.split()[1] for line in lines if line.startswith("SENT ")]
         received += [int(line.split()[1]) for line in lines if line.startswith("RECV ")]
-        notes = [int(line.split()[1]) for line in lines if line.startswith("NOTE ")]
-        last_note = notes[-1] if notes else last_note
+        # every note edit made more than a second before the kill must have been saved
+        edits = [(int(line.split()[1]), float(line.split()[2])) for line in lines if line.startswith("EDIT ")]
+        settled = [n for n, at in edits if killed_at - at > 1.0]
+        last_note = settled[-1] if settled else last_note
 
         parts = build_practice(data_dir, data=data, seed=11, key=KEY)
         (session,) = parts.store.open_sessions()

@@ -79,10 +79,9 @@ class ChatPane(Vertical):
             self.composer.focus()
 
     def schedule_draft(self) -> None:
-        """Save what is being typed half a second after the last key (and when the pane goes)."""
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(0.5, self.save_draft)
+        """Save what is being typed within half a second (and when the pane goes), even mid-typing."""
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(0.5, self.save_draft)
 
     def save_draft(self) -> None:
         if self._draft_timer is not None:

@@ -140,11 +140,11 @@ class NotesForm(Vertical):
         self.flush()
 
     def _schedule(self) -> None:
+        """Save half a second after the first unsaved change; typing on does not postpone it."""
         self.dirty = True
         self._show_saved()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(AUTOSAVE_SECONDS, self.flush)
+        if self._timer is None:
+            self._timer = self.set_timer(AUTOSAVE_SECONDS, self.flush)
 
     def flush(self) -> None:
         """Save now if anything changed."""
