@@ -26,7 +26,6 @@ import random
 import select
 import shutil
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys

@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .config import ConfigError, load_settings, resolve_data_dir
     from .datafiles import DataError, load_all
-    from .keys import KeyUnavailable, database_key
+    from .keys import KeyUnavailable
 
     try:
         data = load_all()
@@ -190,35 +190,49 @@ def _database_key(data_dir, key_file: str | None) -> str:
     return database_key(data_dir, key_file=Path(key_file) if key_file else None, ask_passphrase=ask)
 
 
-def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str, settings, key: str) -> int:
-    """The workstation on real clients: log in (keyring), then the same app as practice."""
+def build_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str, keymap: dict, key: str,
+                 ask_password):
+    """Log in (keyring first) and assemble the workstation app on the Matrix channel."""
     import asyncio
 
     from .app import CurhatApp
     from .channels.matrix import MatrixChannel
+    from .channels.matrix_api import MatrixAPI
     from .domain.clock import SystemClock
-    from .harness import DB_NAME
-    from .matrix_login import LoginError, connect
+    from .harness import REAL_DB_NAME
+    from .matrix_login import connect
     from .store import Store
     from .workstation import Workstation
 
-    try:
-        api = asyncio.run(connect(homeserver, user, _ask_password(user)))
-    except LoginError as exc:
-        print(f"curhat: {exc}", file=sys.stderr)
-        return 1
-    # the API's HTTP pool belongs to the loop that made it: hand the app a fresh one
-    token, user_id, device = api.access_token, api.user_id, api.device_id
-    asyncio.run(api.close())
-    from .channels.matrix_api import MatrixAPI
+    async def login() -> tuple[str, str, str]:
+        # the login's HTTP pool belongs to this short-lived loop: close it here; the app gets a fresh one
+        session = await connect(homeserver, user, ask_password)
+        try:
+            return session.access_token or "", session.user_id, session.device_id
+        finally:
+            await session.close()
 
+    token, user_id, device = asyncio.run(login())
     api = MatrixAPI(homeserver, token)
     api.user_id, api.device_id = user_id, device
     store = Store(data_dir / REAL_DB_NAME, key=key)
     clock = SystemClock()
     channel = MatrixChannel(api, store, clock, name, data.strings)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)
-    app = CurhatApp(workstation, data, clock, lang=lang, keymap=settings.keys, key_guard=0.6)
+    return CurhatApp(workstation, data, clock, lang=lang, keymap=keymap, key_guard=0.6), store
+
+
+def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str, settings, key: str) -> int:
+    """The workstation on real clients: log in (keyring), then the same app as practice."""
+    from .matrix_login import LoginError
+    from .store import StoreError
+
+    try:
+        app, store = build_matrix(data, data_dir, homeserver, user, name, lang, settings.keys, key,
+                                  _ask_password(user))
+    except (LoginError, StoreError) as exc:
+        print(f"curhat: {exc}", file=sys.stderr)
+        return 1
     try:
         app.run()
     finally:

@@ -117,7 +117,7 @@ class Workstation:
         self.counselor = counselor
         self.lang = lang
         self.listeners: list[Callable[[WorkstationEvent], None]] = []
-        self.connection = "connected"
+        self.connection = "connected" if channel.simulated else "offline"  # until the first sync answers
         self.typing: dict[str, bool] = {}
         self._waiting: dict[str, Visit] = {v.id: v for v in store.waiting_visits()}
         self._tasks: set[asyncio.Task] = set()
@@ -193,7 +193,7 @@ class Workstation:
                 self.store.set_visit_status(visit_id, VisitStatus.LEFT, self.clock.now())
                 if visit:
                     self._tell(QueueChanged())
-            case ClientTaken(visit_id=visit_id, by=by):
+            case ClientTaken(visit_id=visit_id):
                 visit = self._waiting.pop(visit_id, None)
                 if self.store.visit(visit_id) is not None:
                     self.store.set_visit_status(visit_id, VisitStatus.TAKEN, self.clock.now())
@@ -522,8 +522,3 @@ class Workstation:
         session = self.store.session(session_id)
         return session.risk if session else Risk.NONE
 
-
-async def run_pending(ws: Workstation) -> None:
-    """Let scheduled channel work run (for tests and scripts that drive a workstation directly)."""
-    await asyncio.sleep(0)
-    ws.tick()

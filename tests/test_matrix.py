@@ -13,9 +13,9 @@ import pytest
 from curhat_tui.channels.matrix import MatrixChannel
 from curhat_tui.channels.matrix_api import MatrixAPI
 from curhat_tui.domain.clock import SystemClock
-from curhat_tui.domain.models import Delivery, Sender, SessionStatus
+from curhat_tui.domain.models import Delivery, SessionStatus
 from curhat_tui.intake import IntakeService
-from curhat_tui.matrix_protocol import ALERT, QUEUE_ALIAS, QUEUE_ENTRY, SUPERVISORS_ALIAS, alias
+from curhat_tui.matrix_protocol import ALERT, QUEUE_ENTRY, SUPERVISORS_ALIAS, alias
 from curhat_tui.store import Store
 from curhat_tui.workstation import AcceptError, Workstation
 
@@ -385,3 +385,33 @@ async def test_handing_over_from_the_screen(hs, data, tmp_path):
         intake.stopped = True
         intake_task.cancel()
         await ws.stop()
+
+
+def test_the_command_line_path_to_matrix_builds_a_connected_workstation(hs, data, tmp_path):
+    """`curhat --homeserver --user` as the CLI assembles it: login into the keyring, encrypted real store."""
+    from curhat_tui.cli import build_matrix
+    from curhat_tui.harness import REAL_DB_NAME
+
+    from .conftest import TEST_KEY, screen_text
+
+    async def intake_rooms() -> None:  # the queue room exists once an intake service has run
+        api = MatrixAPI(hs.base_url, hs.accounts["intake"]["access_token"])
+        await IntakeService(api, data).setup()
+        await api.close()
+
+    asyncio.run(intake_rooms())
+    user = hs.accounts["budi"]["user_id"]
+    app, store = build_matrix(data, tmp_path, hs.base_url, user, "Budi", "id", {}, TEST_KEY, lambda: PASSWORD)
+
+    async def check():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(lambda: app.workstation.connection == "connected", what="connected")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "terhubung" in text and "LATIHAN" not in text
+
+    try:
+        asyncio.run(check())
+    finally:
+        store.close()
+    assert (tmp_path / REAL_DB_NAME).exists() and not (tmp_path / "practice.db").exists()
