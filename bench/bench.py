@@ -26,12 +26,14 @@ import random
 import select
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import Report, log, median, ms, pct, set_start, started  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -165,31 +167,9 @@ sys.exit(cli.main(["--data-dir", DATA_DIR, "--key-file", KEY_FILE]))
 # small helpers
 # ==================================================================================================
 
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def ms(seconds: float) -> float:
-    return seconds * 1000.0
-
-
 def maxrss_mb(value: int) -> float:
     """ru_maxrss is in KiB on Linux and bytes on macOS."""
     return value / (1024 * 1024) if sys.platform == "darwin" else value / 1024
-
-
-_T_START = time.perf_counter()
-
-
-def log(msg: str) -> None:
-    print(f"  .. {time.perf_counter() - _T_START:5.1f}s {msg}", file=sys.stderr, flush=True)
 
 
 # ==================================================================================================
@@ -808,7 +788,7 @@ WORKERS = {"open": _worker_open, "keys-baseline": _worker_keys_baseline, "ui": _
 
 def run_worker(name: str, params: dict, work: Path, timeout: float = 600.0) -> dict:
     out = work / f"result-{name}.json"
-    params = dict(params, t_start=_T_START)
+    params = dict(params, t_start=started())
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--params", json.dumps(params),
            "--out", str(out)]
     proc = subprocess.run(cmd, env=child_env(), cwd=REPO, timeout=timeout, stdout=subprocess.DEVNULL)
@@ -818,10 +798,9 @@ def run_worker(name: str, params: dict, work: Path, timeout: float = 600.0) -> d
 
 
 def worker_main(name: str, params: str, out: str) -> int:
-    global _T_START
     p = json.loads(params)
     if sys.platform.startswith("linux"):
-        _T_START = p.get("t_start", _T_START)  # perf_counter is system-wide monotonic on Linux
+        set_start(p.get("t_start", started()))  # perf_counter is system-wide monotonic on Linux
     result = WORKERS[name](p)
     Path(out).write_text(json.dumps(result, default=str), encoding="utf-8")
     return 0
@@ -830,30 +809,6 @@ def worker_main(name: str, params: str, out: str) -> int:
 # ==================================================================================================
 # report
 # ==================================================================================================
-
-class Report:
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str]] = []
-        self.notes: list[str] = []
-        self.misses = 0
-
-    def row(self, metric: str, value: str, reference: str, ok: bool | None) -> None:
-        status = "INFO" if ok is None else ("PASS" if ok else "MISS")
-        if ok is False:
-            self.misses += 1
-        self.rows.append((metric, value, reference, status))
-
-    def print(self) -> None:
-        head = ("metric", "value", "baseline / target", "result")
-        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(4)]
-        line = "  ".join("-" * w for w in widths)
-        print(line)
-        print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
-        print(line)
-        for r in self.rows:
-            print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
-        print(line)
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

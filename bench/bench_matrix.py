@@ -32,12 +32,14 @@ import re
 import secrets
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import Report, log, median, ms, pct, set_start, started  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -62,28 +64,6 @@ SENTENCES = (
     "ibu nelpon terus nanya kapan pulang, aku belum siap cerita",
     "oke kak, aku coba ceritain pelan-pelan ya dari awal",
 )
-
-_T_START = time.perf_counter()
-
-
-def log(msg: str) -> None:
-    print(f"  .. {time.perf_counter() - _T_START:5.1f}s {msg}", file=sys.stderr, flush=True)
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def ms(seconds: float) -> float:
-    return seconds * 1000.0
-
 
 def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
@@ -439,10 +419,9 @@ async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
 
 
 def worker_main(kind: str, params_path: str) -> int:
-    global _T_START
     _worker_fds()
     p = json.loads(Path(params_path).read_text(encoding="utf-8"))
-    _T_START = p.get("t_start", _T_START)
+    set_start(p.get("t_start", started()))
     try:
         if kind == "observer":
             return observer_worker(p)
@@ -563,7 +542,7 @@ class Worker:
 
 async def start_worker(kind: str, params: dict, work: Path, hub: Hub, timeout: float = 90.0) -> Worker:
     path = work / f"{kind}.params.json"
-    path.write_text(json.dumps(dict(params, t_start=_T_START)), encoding="utf-8")
+    path.write_text(json.dumps(dict(params, t_start=started())), encoding="utf-8")
     stderr_path = work / f"{kind}.stderr"
     with open(stderr_path, "wb") as err:
         proc = await asyncio.create_subprocess_exec(
@@ -867,29 +846,6 @@ class Run:
 # ==================================================================================================
 # report
 # ==================================================================================================
-
-class Report:
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str]] = []
-        self.misses = 0
-
-    def row(self, metric: str, value: str, reference: str, ok: bool | None) -> None:
-        status = "INFO" if ok is None else ("PASS" if ok else "MISS")
-        if ok is False:
-            self.misses += 1
-        self.rows.append((metric, value, reference, status))
-
-    def print(self) -> None:
-        head = ("metric", "value", "baseline / target", "result")
-        widths = [max(len(r[i]) for r in [head, *self.rows]) for i in range(4)]
-        line = "  ".join("-" * w for w in widths)
-        print(line)
-        print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
-        print(line)
-        for r in self.rows:
-            print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
-        print(line)
-
 
 def col(rows: list[dict], key: str) -> list[float]:
     return [r[key] for r in rows if key in r]
