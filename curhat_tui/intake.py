@@ -44,6 +44,7 @@ class IntakeService:
     since: str | None = None
     queue: dict[str, dict] = field(default_factory=dict)
     clients: dict[str, str] = field(default_factory=dict)  # room id -> client user id
+    done: dict[str, bool] = field(default_factory=dict)  # room id -> intake finished (kept in memory only)
     _txn: int = 0
     stopped: bool = False
 
@@ -127,6 +128,7 @@ class IntakeService:
                 log.warning("handling a client room failed: %s", result)
         for room_id in rooms.get("leave", {}):
             self.clients.pop(room_id, None)
+            self.done.pop(room_id, None)
 
     # ---- client rooms -----------------------------------------------------------
     async def _invited(self, room_id: str, invite: dict) -> None:
@@ -158,12 +160,16 @@ class IntakeService:
                 await self._answer(room_id, event.get("content", {}).get("body", ""))
 
     async def _answer(self, room_id: str, text: str) -> None:
+        if self.done.get(room_id):
+            return  # known to be past intake: no need to ask the server for every message of the session
         state = flow.IntakeState.from_dict(await self.api.get_state(room_id, INTAKE))
         if state.step in ("queued",) or state.step == "new":
+            self.done[room_id] = state.step == "queued"
             return  # in the queue or with a counselor: the intake stays silent
         replies = flow.advance(state, text, now_ms(), self.data.phrases.items(text))
         await self.api.put_state(room_id, INTAKE, state.to_dict())
         if state.step == "queued":
+            self.done[room_id] = True
             await self._publish(room_id, state)
         await self._reply(room_id, replies)
 
@@ -192,6 +198,7 @@ class IntakeService:
         if session and session.get("status") == ACTIVE:
             await self.api.put_state(room_id, SESSION, dict(session, status=CLOSED, end_reason="client_left"))
         self.clients.pop(room_id, None)
+        self.done.pop(room_id, None)
         await self.api.leave(room_id)
 
     # ---- claims and transfers ---------------------------------------------------
