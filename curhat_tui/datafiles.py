@@ -299,6 +299,22 @@ def load_strings(path: Path) -> dict[str, dict[str, str]]:
     return strings
 
 
+def load_catalogue(root: Path) -> dict[str, dict[str, str]]:
+    """`strings.toml` plus every `strings_<area>.toml` beside it, one catalogue; a key may live in one file only."""
+    strings: dict[str, dict[str, str]] = {}
+    where: dict[str, Path] = {}
+    for path in [root / "strings.toml", *sorted(root.glob("strings_*.toml"))]:
+        for name, value in load_strings(path).items():
+            if name in strings:
+                line = next((n for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                             if t.strip().startswith(name.rsplit(".", 1)[-1])), None)
+                raise DataError(path, line, f"string {name!r} is also defined in {where[name].name}",
+                                "keep one of the two definitions")
+            strings[name] = value
+            where[name] = path
+    return strings
+
+
 def load_prices(path: Path) -> dict[tuple[str, int], int]:
     f = _File(path)
     prices = {}
@@ -320,6 +336,6 @@ def load_all(root: Path | None = None) -> ServiceData:
         templates=load_templates(root / "templates.toml"),
         phrases=load_phrases(root / "phrases.toml", item_ids),
         personas=load_personas(root / "personas.toml", item_ids),
-        strings=load_strings(root / "strings.toml"),
+        strings=load_catalogue(root),
         prices=load_prices(root / "service.toml"),
     )

@@ -24,6 +24,7 @@ from .domain.models import Delivery, Message, Risk, Sender, Session, SessionStat
 from .domain.queue import order_queue
 from .domain.sanitize import clean
 from .domain.session_clock import EXTENSION_MINUTES, due_notifications
+from .audit import AuditLog
 from .store import DuplicateMessage, Store, new_id
 
 
@@ -116,6 +117,7 @@ class Workstation:
         self.data = data
         self.counselor = counselor
         self.lang = lang
+        self.audit = AuditLog(store, clock)
         self.listeners: list[Callable[[WorkstationEvent], None]] = []
         self.connection = "connected" if channel.simulated else "offline"  # until the first sync answers
         self.typing: dict[str, bool] = {}
