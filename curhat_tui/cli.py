@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, metavar="N", help="seed of the practice simulation (reproducible days)")
     parser.add_argument("--typing-speed", type=float, default=1.0, metavar="X",
                         help="how fast simulated clients type; 0 = instantly (default: 1)")
-    parser.add_argument("--role", choices=("counselor", "trainee"),
+    parser.add_argument("--role", choices=("counselor", "trainee", "supervisor"),
                         help="trainee: practice only, never real clients (default: counselor)")
     parser.add_argument("--key-file", metavar="PATH",
                         help="database key file, for machines without an OS keyring (never inside the data dir)")
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         store.set_meta("practice.seed", str(seed))
         store.close()
     parts = build_practice(data_dir, data=data, clock=SystemClock(), seed=seed, speed=args.typing_speed,
-                           name=name, lang=lang, key=key)
+                           name=name, lang=lang, key=key, role=role)
     app = build_app(parts, lang=lang, blink=True, tick=True, keymap=settings.keys, key_guard=0.6)
     try:
         app.run()

@@ -25,7 +25,8 @@ class Parts:
 
 
 def build_practice(data_dir: Path, *, data: ServiceData | None = None, clock: Clock | None = None, seed: int = 1,
-                   speed: float = 0.0, name: str = "Ani", lang: str = "id", key: str | None = None) -> Parts:
+                   speed: float = 0.0, name: str = "Ani", lang: str = "id", key: str | None = None,
+                   role: str = "counselor") -> Parts:
     """A practice workstation over the store in `data_dir` (the defaults suit tests: instant typing).
 
     With `key` the store is encrypted (SQLCipher); the CLI always passes one.
@@ -34,7 +35,7 @@ def build_practice(data_dir: Path, *, data: ServiceData | None = None, clock: Cl
     clock = clock or FakeClock()
     store = Store(Path(data_dir) / DB_NAME, key=key)
     channel = PracticeChannel(store, data.personas, data.prices, clock, seed=seed, speed=speed)
-    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)
+    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, role=role)
     return Parts(store, channel, workstation, data, clock)
 
 

@@ -110,8 +110,9 @@ class LoadedScript:
 
 class Workstation:
     def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData,
-                 counselor: str = "Konselor", lang: str = "id") -> None:
+                 counselor: str = "Konselor", lang: str = "id", role: str = "counselor") -> None:
         self.store = store
+        self.role = role  # counselor, supervisor or trainee; a trainee's channel is always simulated
         self.channel = channel
         self.clock = clock
         self.data = data
