@@ -26,6 +26,7 @@ from .domain.sanitize import clean
 from .domain.session_clock import EXTENSION_MINUTES, due_notifications
 from .audit import AuditLog
 from .store import DuplicateMessage, Store, new_id
+from .supervision import Supervision
 
 
 log = logging.getLogger("curhat.workstation")
@@ -119,6 +120,8 @@ class Workstation:
         self.counselor = counselor
         self.lang = lang
         self.audit = AuditLog(store, clock)
+        self.supervision = Supervision(store, clock, self.audit, counselor, role)
+        self.supervision.listen(self._tell)
         self.listeners: list[Callable[[WorkstationEvent], None]] = []
         self.connection = "connected" if channel.simulated else "offline"  # until the first sync answers
         self.typing: dict[str, bool] = {}
@@ -132,6 +135,11 @@ class Workstation:
         self.listeners.append(listener)
 
     def _tell(self, event: WorkstationEvent) -> None:
+        match event:
+            case SessionOpened(session=session) | SessionChanged(session=session):
+                self.supervision.publish_live(session)
+            case SessionClosed(session_id=sid) if (closed := self.store.session(sid)) is not None:
+                self.supervision.publish_live(closed)
         for listener in list(self.listeners):
             listener(event)
 
@@ -163,6 +171,7 @@ class Workstation:
         """Advance time-driven parts: the channel's clock, countdown notifications, outbox retries."""
         now = self.clock.now()
         self.channel.pump(now)
+        self.supervision.poll()
         if now >= self._next_retry and self.store.outbox():
             self._retry_delay = min(self._retry_delay * 2, 60.0)
             self._next_retry = now + self._retry_delay
@@ -496,6 +505,8 @@ class Workstation:
                                   end_reason=fields.get("end_reason", ""),
                                   ended_at=self.store.session(session_id).ended_at or self.clock.now())
         self.typing.pop(session_id, None)
+        if self.role != "supervisor":
+            self.supervision.submit(session_id)
         self._tell(SessionClosed(session_id))
 
     # ---- practice feedback ------------------------------------------------------
