@@ -26,15 +26,17 @@ class Parts:
 
 def build_practice(data_dir: Path, *, data: ServiceData | None = None, clock: Clock | None = None, seed: int = 1,
                    speed: float = 0.0, name: str = "Ani", lang: str = "id", key: str | None = None,
-                   role: str = "counselor") -> Parts:
+                   role: str = "counselor", difficulty: str = "normal", voice=None) -> Parts:
     """A practice workstation over the store in `data_dir` (the defaults suit tests: instant typing).
 
-    With `key` the store is encrypted (SQLCipher); the CLI always passes one.
+    With `key` the store is encrypted (SQLCipher); the CLI always passes one. `difficulty` applies to
+    scheduled arrivals; `voice` (channels.llm_voice.LLMVoice) lets a language model phrase the clients' lines.
     """
     data = data or load_all()
     clock = clock or FakeClock()
     store = Store(Path(data_dir) / DB_NAME, key=key)
-    channel = PracticeChannel(store, data.personas, data.prices, clock, seed=seed, speed=speed)
+    channel = PracticeChannel(store, data.personas, data.prices, clock, seed=seed, speed=speed,
+                              difficulty=difficulty, voice=voice)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, role=role)
     return Parts(store, channel, workstation, data, clock)
 
