@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from collections.abc import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -16,6 +17,8 @@ from textual.worker import Worker, WorkerState
 from .datafiles import ServiceData
 from .domain.clock import Clock
 from .domain.i18n import Catalogue
+from .keys import Unlocker
+from .screens.lock import LockScreen
 from .screens.main import MainScreen
 from .widgets.localize import localize_bindings
 from .workstation import (
@@ -35,6 +38,7 @@ class CurhatApp(App):
     BINDINGS = [
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("ctrl+k", "lock", "Lock", id="app.lock", priority=True, show=False),
     ]
 
     @dataclass
@@ -43,7 +47,7 @@ class CurhatApp(App):
 
     def __init__(self, workstation: Workstation, data: ServiceData, clock: Clock, lang: str = "id",
                  keymap: dict[str, str] | None = None, blink: bool = True, tick: bool = True,
-                 key_guard: float = 0.6) -> None:
+                 key_guard: float = 0.6, unlocker: Unlocker | None = None, lock_after: float = 0.0) -> None:
         super().__init__()
         self.workstation = workstation
         self.data = data
@@ -54,10 +58,20 @@ class CurhatApp(App):
         self.key_guard = key_guard  # seconds after F2 in which the screener ignores typed-through keys
         self.keymap_overrides = {f"flag.{item.id}": item.key for item in data.redflags.items}
         self.keymap_overrides.update(keymap or {})
+        self.unlocker = unlocker or Unlocker.in_memory()
+        self.lock_after = lock_after  # seconds without key or mouse input before the screen locks; 0 = never
+        self.last_input = clock.now()
+        self.lock_screen: LockScreen | None = None
+        self._held_notices: list[tuple[str, dict]] = []
         workstation.listen(lambda event: self.post_message(self.WsEvent(event)))
 
     def notify(self, message: str, *, markup: bool = False, **kwargs):
-        """Notifications carry client aliases and error text: never read them as markup."""
+        """Notifications carry client aliases and error text: never read them as markup.
+
+        While the screen is locked they are held and shown after unlocking."""
+        if self.lock_screen is not None:
+            self._held_notices.append((message, kwargs))
+            return None
         return super().notify(message, markup=markup, **kwargs)
 
     def highlight_spans(self, text: str) -> list[tuple[int, int]]:
@@ -71,6 +85,9 @@ class CurhatApp(App):
         await self.workstation.start()
         if self.ticking:
             self.set_interval(TICK_SECONDS, self.tick)
+        if self.lock_after and self.unlocker.needs_setup:
+            self.notify(self.t("lock.nudge", hotkey=self.get_key_display(self._lock_binding()),
+                               minutes=f"{self.lock_after / 60:g}"), severity="warning", timeout=20)
 
     def push_screen(self, screen, *args, **kwargs):
         """Every screen's key descriptions come from the catalogue."""
@@ -82,6 +99,40 @@ class CurhatApp(App):
         """Advance the workstation (arrivals, replies, warnings) and redraw the clocks."""
         self.workstation.tick()
         self.main.tick()
+        if (self.lock_after and self.lock_screen is None and not self.unlocker.needs_setup
+                and self.clock.now() - self.last_input >= self.lock_after):
+            self.lock(idle=True)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.last_input = self.clock.now()  # any key or mouse input postpones the idle lock
+        await super().on_event(event)
+
+    def _lock_binding(self) -> Binding:
+        return next(b for items in self._bindings.key_to_bindings.values() for b in items if b.id == "app.lock")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.lock_screen is not None and action in ("lock", "command_palette", "quit"):
+            return False  # while locked only the lock screen's passphrase field acts
+        return True
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def lock(self, idle: bool = False) -> None:
+        """Cover every screen with the lock screen; the workstation keeps running underneath."""
+        if self.lock_screen is not None:
+            return
+        self.lock_screen = LockScreen(self.unlocker, since=self.clock.now(),
+                                      idle_minutes=self.lock_after / 60 if idle else 0)
+        self.push_screen(self.lock_screen, self._unlocked)
+
+    def _unlocked(self, _: None = None) -> None:
+        self.lock_screen = None
+        self.last_input = self.clock.now()
+        held, self._held_notices = self._held_notices, []
+        for message, kwargs in held:
+            self.notify(message, **kwargs)
 
     async def on_curhat_app_ws_event(self, message: "CurhatApp.WsEvent") -> None:
         event = message.event
@@ -128,6 +179,7 @@ class CurhatApp(App):
                 seen.add(binding.id)
                 yield SystemCommand(binding.description, self.get_key_display(binding),
                                     lambda action=binding.action: screen.run_action(action))
+        yield SystemCommand(self.t("key.app.lock"), self.get_key_display(self._lock_binding()), self.action_lock)
         yield SystemCommand(self.t("key.quit"), "ctrl+q", self.action_quit)
 
     def key_help(self) -> list[tuple[str, str]]:
@@ -138,7 +190,8 @@ class CurhatApp(App):
                 if binding.id and f"key.{binding.id}" in self.t.strings:  # ours, described in the catalogue
                     rows.append((self.get_key_display(binding), binding.description))
         rows += [("tab / shift+tab", self.t("key.focus")), (self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j", self.t("key.newline")),
-                 ("ctrl+s", self.t("key.wrapup.close")), ("ctrl+q", self.t("key.quit"))]
+                 ("ctrl+s", self.t("key.wrapup.close")), (self.get_key_display(self._lock_binding()), self.t("key.app.lock")),
+                 ("ctrl+q", self.t("key.quit"))]
         return rows
 
     async def action_quit(self) -> None:

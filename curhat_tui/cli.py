@@ -162,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
     parts = build_practice(data_dir, data=data, clock=SystemClock(), seed=seed, speed=args.typing_speed,
                            name=name, lang=lang, key=key, role=role)
-    app = build_app(parts, lang=lang, blink=True, tick=True, keymap=settings.keys, key_guard=0.6)
+    from .keys import unlocker_for
+
+    app = build_app(parts, lang=lang, blink=True, tick=True, keymap=settings.keys, key_guard=0.6,
+                    unlocker=unlocker_for(key, data_dir, parts.store), lock_after=settings.lock_after_minutes * 60)
     try:
         app.run()
     finally:
@@ -191,7 +194,7 @@ def _database_key(data_dir, key_file: str | None) -> str:
 
 
 def build_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str, keymap: dict, key: str,
-                 ask_password):
+                 ask_password, lock_after: float = 0.0):
     """Log in (keyring first) and assemble the workstation app on the Matrix channel."""
     import asyncio
 
@@ -219,7 +222,10 @@ def build_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: st
     clock = SystemClock()
     channel = MatrixChannel(api, store, clock, name, data.strings)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)
-    return CurhatApp(workstation, data, clock, lang=lang, keymap=keymap, key_guard=0.6), store
+    from .keys import unlocker_for
+
+    return CurhatApp(workstation, data, clock, lang=lang, keymap=keymap, key_guard=0.6,
+                     unlocker=unlocker_for(key, data_dir, store), lock_after=lock_after), store
 
 
 def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str, settings, key: str) -> int:
@@ -229,7 +235,7 @@ def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str
 
     try:
         app, store = build_matrix(data, data_dir, homeserver, user, name, lang, settings.keys, key,
-                                  _ask_password(user))
+                                  _ask_password(user), lock_after=settings.lock_after_minutes * 60)
     except (LoginError, StoreError) as exc:
         print(f"curhat: {exc}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_DATA_DIR = "CURHAT_DATA_DIR"
+DEFAULT_LOCK_AFTER_MINUTES = 10.0
 
 
 def default_data_dir() -> Path:
@@ -35,10 +36,19 @@ class Settings:
     user: str = ""
     role: str = ""
     keys: dict[str, str] = field(default_factory=dict)
+    lock_after_minutes: float = DEFAULT_LOCK_AFTER_MINUTES  # idle minutes before the screen locks; 0 = never
 
 
 class ConfigError(Exception):
     pass
+
+
+def _lock_after(path: Path, value: object) -> float:
+    """lock_after_minutes: a number of minutes >= 0 (0 = never lock by itself)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"{path}: lock_after_minutes must be a number of minutes, 0 or more "
+                          f"(0 = never lock by itself), e.g. lock_after_minutes = 10")
+    return float(value)
 
 
 def load_settings(data_dir: Path) -> Settings:
@@ -54,4 +64,5 @@ def load_settings(data_dir: Path) -> Settings:
         raise ConfigError(f"{path}: [keys] must map binding ids to key names, e.g. \"main.end\" = \"ctrl+t\"")
     return Settings(name=str(doc.get("name", "")), lang=str(doc.get("lang", "")),
                     homeserver=str(doc.get("homeserver", "")), user=str(doc.get("user", "")),
-                    role=str(doc.get("role", "")), keys=keys)
+                    role=str(doc.get("role", "")), keys=keys,
+                    lock_after_minutes=_lock_after(path, doc.get("lock_after_minutes", DEFAULT_LOCK_AFTER_MINUTES)))

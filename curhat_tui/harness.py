@@ -42,9 +42,11 @@ def build_practice(data_dir: Path, *, data: ServiceData | None = None, clock: Cl
 
 
 def build_app(parts: Parts, *, lang: str = "id", blink: bool = False, tick: bool = False,
-              keymap: dict[str, str] | None = None, key_guard: float = 0.0):
-    """The defaults suit tests (no blinking, no timer, no typed-through guard); the CLI passes its own."""
+              keymap: dict[str, str] | None = None, key_guard: float = 0.0, unlocker=None, lock_after: float = 0.0):
+    """The defaults suit tests (no blinking, no timer, no typed-through guard, no idle lock); the CLI passes its own.
+
+    `unlocker` (keys.Unlocker) checks the lock screen's passphrase; without one the first lock asks for one."""
     from .app import CurhatApp
 
     return CurhatApp(parts.workstation, parts.data, parts.clock, lang=lang, keymap=keymap, blink=blink, tick=tick,
-                     key_guard=key_guard)
+                     key_guard=key_guard, unlocker=unlocker, lock_after=lock_after)
