@@ -272,6 +272,7 @@ class Workstation:
             deadline=event.deadline or now + visit.minutes * 60, risk=visit.risk, lang=self.lang,
         )
         self.store.add_session(session, event.channel_state)
+        self.audit.record(self.counselor, "view", f"session:{session.id}", {"opened": "transfer"})
         self._waiting.pop(visit.id, None)
         self._tell(QueueChanged())
         self._tell(SessionOpened(session))
@@ -317,6 +318,7 @@ class Workstation:
             session.started_at = channel_state.get("started_at") or session.started_at
             session.deadline = channel_state["deadline"]  # the shared room state is the authority
         self.store.add_session(session, channel_state)
+        self.audit.record(self.counselor, "view", f"session:{session.id}", {"opened": "accept"})
         self._waiting.pop(visit_id, None)
         template = self.store.client_template(visit.client_key) or self.data.templates.default_for(visit.tier)
         self.store.set_client_template(visit.client_key, template)
@@ -433,19 +435,31 @@ class Workstation:
         session = self.store.session(session_id)
         if session is None:
             raise KeyError(session_id)
-        version = self.store.save_note(session_id, session.client_key, template, fields, self.clock.now())
+        version = self._store_note(session, template, fields)
         self.store.set_client_template(session.client_key, template)
+        return version
+
+    def _store_note(self, session: Session, template: str, fields: dict[str, str]) -> int:
+        """Save the note; the audit log gets one "change" per note version, not one per autosave."""
+        before = self.store.note(session.id)
+        version = self.store.save_note(session.id, session.client_key, template, fields, self.clock.now())
+        if before is None or before["version"] != version:
+            self.audit.record(self.counselor, "change", f"note:{session.id}", {"version": version})
         return version
 
     def _append_note_field(self, session: Session, key: str, line: str) -> None:
         template, fields, _ = self.note(session.id)
         current = fields.get(key, "").rstrip()
         fields = dict(fields, **{key: f"{current}\n{line}".strip()})
-        self.store.save_note(session.id, session.client_key, template, fields, self.clock.now())
+        self._store_note(session, template, fields)
 
     def earlier_notes(self, session_id: str) -> list[tuple[Session, dict]]:
         session = self.store.session(session_id)
-        return self.store.client_notes(session.client_key, exclude_session=session_id) if session else []
+        notes = self.store.client_notes(session.client_key, exclude_session=session_id) if session else []
+        if session:
+            self.audit.record(self.counselor, "view", f"session:{session_id}",
+                              {"earlier_notes": [earlier.id for earlier, _ in notes]})
+        return notes
 
     def missing_fields(self, session_id: str) -> list[str]:
         template, fields, _ = self.note(session_id)
@@ -531,6 +545,51 @@ class Workstation:
         target = folder / f"{self.store.session(session_id).alias}-{session_id}.md"
         target.write_text(self.feedback(session_id), encoding="utf-8")
         return target
+
+    # ---- exports and the audit log (export.py writes, audit.py keeps the chain) ------
+    def is_practice(self) -> bool:
+        """Whether this workstation's store holds practice sessions: exports say so and go elsewhere."""
+        from .export import store_is_practice
+
+        kind = store_is_practice(self.store)
+        return self.channel.simulated if kind is None else kind
+
+    def exportable_sessions(self, first, last, only_mine: bool = True) -> list[Session]:
+        """Sessions that ended from date `first` to date `last` (inclusive, in the clock's zone).
+
+        Counselors and trainees get their own sessions only; a supervisor may ask for everyone's.
+        """
+        from .export import day_range, sessions_ended_between
+
+        start, end = day_range(first, last, self.clock.tz)
+        mine = only_mine or self.role != "supervisor"
+        return sessions_ended_between(self.store, start, end, self.counselor if mine else None)
+
+    def export(self, session_ids: list[str], *, mask: bool = True, out_dir: Path | None = None) -> Path:
+        """Write sessions to one Markdown file (masked unless `mask=False`); recorded in the audit log."""
+        from .export import export_sessions
+
+        if self.role != "supervisor":
+            for session_id in session_ids:
+                session = self.store.session(session_id)
+                if session is not None and session.counselor != self.counselor:
+                    raise PermissionError("only a supervisor exports another counselor's sessions")
+        return export_sessions(self.store, session_ids, out_dir, lang=self.lang, mask=mask, actor=self.counselor,
+                               audit=self.audit, practice=self.is_practice(), data=self.data, tz=self.clock.tz,
+                               now=self.clock.now())
+
+    def audit_entries(self, limit: int | None = None) -> list:
+        """The audit log, newest first, for a supervisor; reading it is itself recorded."""
+        if self.role != "supervisor":
+            raise PermissionError("the audit log is for supervisors")
+        self.audit.record(self.counselor, "view", "audit", {"limit": limit})
+        return self.audit.entries(limit=limit, newest_first=True)
+
+    def check_audit(self) -> tuple[int, list]:
+        """(number of entries, chain breaks) of the audit log, for a supervisor."""
+        if self.role != "supervisor":
+            raise PermissionError("the audit log is for supervisors")
+        return len(self.audit.entries()), self.audit.verify()
 
     def risk_of(self, session_id: str) -> Risk:
         session = self.store.session(session_id)
