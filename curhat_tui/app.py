@@ -19,6 +19,8 @@ from .domain.clock import Clock
 from .domain.i18n import Catalogue
 from .keys import Unlocker
 from .screens.lock import LockScreen
+from .privacy import PurgeProgress
+from .screens.client_rights import PurgeNotifier
 from .screens.main import MainScreen
 from .widgets.localize import localize_bindings
 from .workstation import (
@@ -64,6 +66,7 @@ class CurhatApp(App):
         self.lock_screen: LockScreen | None = None
         self._held_notices: list[tuple[str, dict]] = []
         workstation.listen(lambda event: self.post_message(self.WsEvent(event)))
+        self.purge_notifier = PurgeNotifier()
 
     def notify(self, message: str, *, markup: bool = False, **kwargs):
         """Notifications carry client aliases and error text: never read them as markup.
@@ -158,6 +161,10 @@ class CurhatApp(App):
                     self.bell()
             case Connection():
                 main.tick()
+            case PurgeProgress():
+                text = self.purge_notifier.message(self.t, event, self.workstation.privacy.policy)
+                if text:
+                    self.notify(text, timeout=8)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed background job is shown, never fatal."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+from datetime import datetime
 
 from . import __version__
 
@@ -29,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--homeserver", metavar="URL", help="Matrix homeserver: real clients instead of practice")
     parser.add_argument("--user", metavar="@NAME:SERVER", help="your Matrix user id (with --homeserver)")
     parser.epilog = ("Other commands: 'curhat intake --homeserver URL --user @intake:server' runs the organisation's "
-                     "intake service; 'curhat logout --homeserver URL --user @name:server' removes the saved login.")
+                     "intake service; 'curhat logout --homeserver URL --user @name:server' removes the saved login; "
+                     "'curhat client show|export|withdraw|delete ALIAS' serves a client's rights (UU PDP).")
     return parser
 
 
@@ -100,12 +102,107 @@ def logout_main(argv: list[str]) -> int:
     return 0
 
 
+def client_main(argv: list[str]) -> int:
+    """`curhat client ACTION ALIAS`: a client's rights without the screen (each action is audited)."""
+    from .audit import AuditLog
+    from .config import ConfigError, load_settings, resolve_data_dir
+    from .datafiles import DataError, load_all
+    from .domain.clock import SystemClock
+    from .domain.i18n import Catalogue
+    from .harness import DB_NAME, REAL_DB_NAME
+    from .keys import KeyUnavailable
+    from .privacy import AmbiguousAlias, ClientNotFound, Privacy, SessionStillOpen
+    from .store import Store, StoreError
+
+    parser = argparse.ArgumentParser(prog="curhat client", description="Serve a client's rights under UU PDP: see "
+                                     "what is held, export it, record withdrawn consent, delete everything.")
+    parser.add_argument("action", choices=("show", "export", "withdraw", "delete"))
+    parser.add_argument("alias", help="the client's alias or key")
+    parser.add_argument("--data-dir", metavar="DIR", help="where the database lives (also $CURHAT_DATA_DIR)")
+    parser.add_argument("--key-file", metavar="PATH", help="database key file, for machines without an OS keyring")
+    parser.add_argument("--practice", action="store_true", help="the practice database instead of the real one")
+    parser.add_argument("--lang", choices=("id", "en"), help="language of the messages and the readable export")
+    parser.add_argument("--yes", action="store_true", help="do not ask (delete: the alias need not be typed)")
+    args = parser.parse_args(argv)
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        data, settings = load_all(), load_settings(data_dir)
+    except (DataError, ConfigError) as exc:
+        print(f"curhat client: {exc}", file=sys.stderr)
+        return 2
+    path = data_dir / (DB_NAME if args.practice else REAL_DB_NAME)
+    if not path.exists():
+        print(f"curhat client: no database at {path}" + ("" if args.practice else " (add --practice for practice "
+                                                        "sessions)"), file=sys.stderr)
+        return 1
+    t = Catalogue(data.strings, args.lang or settings.lang or "id")
+    try:
+        store = Store(path, key=_database_key(data_dir, args.key_file))
+    except (KeyUnavailable, StoreError, KeyboardInterrupt, EOFError) as exc:
+        print(f"curhat client: {exc}", file=sys.stderr)
+        return 1
+    clock = SystemClock()
+    privacy = Privacy(store, AuditLog(store, clock), clock, settings.retention)
+    actor = f"{settings.name or 'Konselor'} (cli)"
+    fmt = "%Y-%m-%d %H:%M"
+    stamp = lambda epoch: datetime.fromtimestamp(epoch).strftime(fmt)  # noqa: E731
+    try:
+        client = privacy.find_client(args.alias)
+        summary = privacy.summary(client)
+        if args.action == "show":
+            print(t("rights.client", alias=client.alias, client_key=client.key))
+            w = summary.withdrawal
+            print(t("rights.consent_given") if w is None else
+                  t("rights.consent_withdrawn", date=stamp(w.withdrawn_at), due=stamp(w.due_at)))
+            print(t("rights.counts", visits=summary.visits, sessions=len(summary.sessions),
+                    open=len(summary.open_sessions)))
+            for s in summary.sessions:
+                mark = s.mark
+                transcript = (t("rights.transcript_deleted", date=stamp(mark.transcript_at))
+                              if mark and mark.transcript_at else t("rights.messages", count=s.messages))
+                note = (t("rights.notes_deleted", date=stamp(mark.notes_at)) if mark and mark.notes_at
+                        else t("rights.note_kept") if s.has_note else t("rights.no_note"))
+                print("- " + t("rights.session", date=stamp(s.started_at), counselor=s.counselor,
+                               status=t(f"rights.status.{s.status}"), transcript=transcript, note=note))
+        elif args.action == "export":
+            result = privacy.export(actor, client, t)
+            print(t("rights.exported", json=str(result.json_path), text=str(result.text_path),
+                    sessions=result.sessions, messages=result.messages))
+        elif args.action == "withdraw":
+            if not args.yes and input(t("rights.confirm_withdraw", alias=client.alias) + " [y/N] ").strip().lower() \
+                    not in ("y", "ya", "yes"):
+                return 1
+            w = privacy.withdraw(actor, client)
+            print(t("rights.withdrawn", alias=client.alias, date=stamp(w.withdrawn_at), due=stamp(w.due_at)))
+        else:
+            if not args.yes:
+                print(t("rights.delete_title", alias=client.alias))
+                if not sys.stdin.isatty() or input(t("rights.delete_prompt", alias=client.alias) + ": ").strip() \
+                        != client.alias.strip():
+                    print(t("rights.delete_mismatch"), file=sys.stderr)
+                    return 1
+            result = privacy.delete(actor, client)
+            print(t("rights.deleted", alias=client.alias, sessions=result.counts.get("sessions", 0),
+                    messages=result.counts.get("messages", 0), notes=result.counts.get("notes", 0),
+                    exports=result.exports_removed))
+            if result.plain_backups:
+                print(t("rights.backups", paths=", ".join(map(str, result.plain_backups))), file=sys.stderr)
+    except (ClientNotFound, AmbiguousAlias, SessionStillOpen) as exc:
+        print(f"curhat client: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["intake"]:
         return intake_main(argv[1:])
     if argv[:1] == ["logout"]:
         return logout_main(argv[1:])
+    if argv[:1] == ["client"]:
+        return client_main(argv[1:])
     args = build_parser().parse_args(argv)
     from .config import ConfigError, load_settings, resolve_data_dir
     from .datafiles import DataError, load_all
@@ -162,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
     parts = build_practice(data_dir, data=data, clock=SystemClock(), seed=seed, speed=args.typing_speed,
                            name=name, lang=lang, key=key, role=role)
+    parts.workstation.privacy.policy = settings.retention
     from .keys import unlocker_for
 
     app = build_app(parts, lang=lang, blink=True, tick=True, keymap=settings.keys, key_guard=0.6,
@@ -239,6 +337,7 @@ def _run_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: str
     except (LoginError, StoreError) as exc:
         print(f"curhat: {exc}", file=sys.stderr)
         return 1
+    app.workstation.privacy.policy = settings.retention
     try:
         app.run()
     finally:

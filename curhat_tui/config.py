@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .domain.retention import DEFAULT_NOTE_YEARS, DEFAULT_TRANSCRIPT_DAYS, RetentionPolicy, policy_problem
+
 ENV_DATA_DIR = "CURHAT_DATA_DIR"
 DEFAULT_LOCK_AFTER_MINUTES = 10.0
 
@@ -28,7 +30,8 @@ def resolve_data_dir(flag: str | None) -> Path:
 
 @dataclass
 class Settings:
-    """Optional `config.toml` in the data dir: name, lang, role, homeserver, user, [keys] (binding id = key)."""
+    """Optional `config.toml` in the data dir: name, lang, role, homeserver, user, [keys] (binding id = key),
+    [retention] (how long transcripts and notes are kept)."""
 
     name: str = ""
     lang: str = ""
@@ -36,6 +39,7 @@ class Settings:
     user: str = ""
     role: str = ""
     keys: dict[str, str] = field(default_factory=dict)
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # [retention]: see _retention
     lock_after_minutes: float = DEFAULT_LOCK_AFTER_MINUTES  # idle minutes before the screen locks; 0 = never
 
 
@@ -64,5 +68,20 @@ def load_settings(data_dir: Path) -> Settings:
         raise ConfigError(f"{path}: [keys] must map binding ids to key names, e.g. \"main.end\" = \"ctrl+t\"")
     return Settings(name=str(doc.get("name", "")), lang=str(doc.get("lang", "")),
                     homeserver=str(doc.get("homeserver", "")), user=str(doc.get("user", "")),
-                    role=str(doc.get("role", "")), keys=keys,
+                    role=str(doc.get("role", "")), keys=keys, retention=_retention(path, doc.get("retention", {})),
                     lock_after_minutes=_lock_after(path, doc.get("lock_after_minutes", DEFAULT_LOCK_AFTER_MINUTES)))
+
+def _retention(path: Path, table: object) -> RetentionPolicy:
+    """[retention] transcript_days (default 30), note_years (default 5), zero_transcript (default false)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: retention must be a table: [retention] followed by transcript_days = 30 ...")
+    allowed = ("transcript_days", "note_years", "zero_transcript")
+    unknown = [k for k in table if k not in allowed]
+    if unknown:
+        raise ConfigError(f"{path}: [retention] has no setting {unknown[0]!r}; use {', '.join(allowed)}")
+    values = {"transcript_days": DEFAULT_TRANSCRIPT_DAYS, "note_years": DEFAULT_NOTE_YEARS, "zero_transcript": False}
+    values.update(table)
+    problem = policy_problem(values["transcript_days"], values["note_years"], values["zero_transcript"])
+    if problem:
+        raise ConfigError(f"{path}: [retention] {problem}")
+    return RetentionPolicy(**values)

@@ -26,10 +26,13 @@ from .domain.sanitize import clean
 from .domain.session_clock import EXTENSION_MINUTES, due_notifications
 from .audit import AuditLog
 from .store import DuplicateMessage, Store, new_id
+from .domain.retention import RetentionPolicy
+from .privacy import ClientRef, DeletionResult, Privacy, SessionStillOpen, Withdrawal
 from .supervision import Supervision
 
 
 log = logging.getLogger("curhat.workstation")
+PURGE_INTERVAL_SECONDS = 86_400.0  # the retention purge runs at start-up and then daily
 
 
 # ---- what the workstation tells its listeners ------------------------------------
@@ -111,7 +114,8 @@ class LoadedScript:
 
 class Workstation:
     def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData,
-                 counselor: str = "Konselor", lang: str = "id", role: str = "counselor") -> None:
+                 counselor: str = "Konselor", lang: str = "id", role: str = "counselor",
+                 retention: RetentionPolicy | None = None) -> None:
         self.store = store
         self.role = role  # counselor, supervisor or trainee; a trainee's channel is always simulated
         self.channel = channel
@@ -120,6 +124,9 @@ class Workstation:
         self.counselor = counselor
         self.lang = lang
         self.audit = AuditLog(store, clock)
+        self.privacy = Privacy(store, self.audit, clock, retention)  # retention purge, consent, client rights
+        self._next_purge = 0.0
+        self._purging = False
         self.supervision = Supervision(store, clock, self.audit, counselor, role)
         self.supervision.listen(self._tell)
         self.listeners: list[Callable[[WorkstationEvent], None]] = []
@@ -176,6 +183,9 @@ class Workstation:
             self._retry_delay = min(self._retry_delay * 2, 60.0)
             self._next_retry = now + self._retry_delay
             self._background(self.flush_outbox())
+        if now >= self._next_purge and not self._purging:
+            self._next_purge = now + PURGE_INTERVAL_SECONDS
+            self._background(self.purge_retention())
         for session in self.store.open_sessions():
             if session.status is not SessionStatus.ACTIVE:
                 continue
@@ -290,16 +300,19 @@ class Workstation:
 
     async def accept(self, visit_id: str | None = None) -> Session:
         """Take a client from the queue (the top one when no id is given)."""
-        queue = self.queue()
+        withdrawn = self.privacy.withdrawals()
+        queue = [v for v in self.queue() if v.client_key not in withdrawn]  # never processed any further
         if visit_id is None:
             if not queue:
-                raise AcceptError("empty")
+                raise AcceptError("consent" if self._waiting else "empty")
             visit_id = queue[0].id
         visit = self._waiting.get(visit_id) or self.store.visit(visit_id)
         if visit is None or visit.status is VisitStatus.LEFT or visit_id not in self._waiting:
             self._waiting.pop(visit_id, None)
             self._tell(QueueChanged())
             raise AcceptError("left" if visit is None or visit.status is not VisitStatus.ACCEPTED else "taken")
+        if visit.client_key in withdrawn:
+            raise AcceptError("consent")
         now = self.clock.now()
         session = Session(
             id=new_id(), visit_id=visit.id, client_key=visit.client_key, alias=visit.alias, tier=visit.tier,
@@ -336,6 +349,7 @@ class Workstation:
         session = self.store.session(session_id)
         if session is None or session.status is not SessionStatus.ACTIVE:
             return None
+        self.privacy.check_consent(session.client_key)  # raises ConsentWithdrawn: nothing more is sent
         message = self.store.add_message(session_id, Sender.COUNSELOR, text, self.clock.now(),
                                          txn_id=f"t{new_id()}", delivery=Delivery.PENDING)
         for script_id in script_ids or []:
@@ -519,9 +533,51 @@ class Workstation:
                                   end_reason=fields.get("end_reason", ""),
                                   ended_at=self.store.session(session_id).ended_at or self.clock.now())
         self.typing.pop(session_id, None)
+        self.privacy.session_closed(session_id, self.counselor)  # zero transcript retention: it goes now
         if self.role != "supervisor":
             self.supervision.submit(session_id)
         self._tell(SessionClosed(session_id))
+
+    # ---- retention and client rights (privacy.py does the work) ------------------
+    async def purge_retention(self) -> None:
+        """Delete what the retention policy says is due, a batch at a time, telling listeners the progress."""
+        if self._purging:
+            return
+        self._purging = True
+        try:
+            for progress in self.privacy.iter_purge(self.counselor):
+                if progress.total:
+                    self._tell(progress)
+                await asyncio.sleep(0)  # the screen stays responsive between batches
+            overdue = self.privacy.overdue_withdrawals()
+            if overdue:
+                self._tell(Notice("rights.notice.overdue", {"count": len(overdue),
+                                                            "aliases": ", ".join(w.alias for w in overdue)}, "warning"))
+        except Exception as exc:  # noqa: BLE001 - a failed purge is retried on the next day's run; say so
+            log.warning("retention purge failed: %s", exc)
+            self._tell(Notice("rights.notice.purge_failed", {"error": str(exc)}, "error"))
+        finally:
+            self._purging = False
+
+    def withdraw_consent(self, client: ClientRef) -> Withdrawal:
+        """The client withdrew consent: flag them, and redraw their queue entry and open sessions."""
+        withdrawal = self.privacy.withdraw(self.counselor, client)
+        for session in self.store.open_sessions():
+            if session.client_key == client.key:
+                self._tell(SessionChanged(session))
+        self._tell(QueueChanged())
+        return withdrawal
+
+    def delete_client(self, client: ClientRef) -> DeletionResult:
+        """Delete everything held about the client (refused while a session of theirs is open)."""
+        if any(s.client_key == client.key for s in self.store.open_sessions()):
+            raise SessionStillOpen(client.alias, [s.id for s in self.store.open_sessions()
+                                                  if s.client_key == client.key])
+        result = self.privacy.delete(self.counselor, client)
+        for visit_id in [v.id for v in self._waiting.values() if v.client_key == client.key]:
+            self._waiting.pop(visit_id, None)
+        self._tell(QueueChanged())
+        return result
 
     # ---- practice feedback ------------------------------------------------------
     def feedback(self, session_id: str) -> str:

@@ -20,7 +20,9 @@ from ..widgets.composer import ALT_DIGIT_KEYS, Composer
 from ..widgets.notes_form import NotesForm
 from ..widgets.queue_panel import QueuePanel, QueueTable
 from ..widgets.redflag_panel import RedFlagPanel
+from ..privacy import ConsentWithdrawn
 from ..workstation import AcceptError
+from .client_rights import ClientRightsScreen, when
 from .confirm import ConfirmModal
 from .extend import ExtendModal
 from .help import HelpModal
@@ -71,6 +73,7 @@ class MainScreen(Screen):
         Binding("ctrl+b", "toggle_queue", "Queue", id="main.toggle_queue", priority=True),
         Binding("ctrl+r", "toggle_side", "Panels", id="main.toggle_side", priority=True),
         Binding("f1", "help", "Help", id="main.help", priority=True),
+        Binding("f10", "client_rights", "Client rights", id="main.client_rights", priority=True, show=False),
     ]
 
     def __init__(self, restoring: bool = False) -> None:
@@ -230,8 +233,8 @@ class MainScreen(Screen):
         try:
             session = await self.app.workstation.accept(visit_id)
         except AcceptError as exc:
-            key = {"left": "accept.left", "taken": "accept.taken", "empty": "accept.empty"}.get(exc.reason,
-                                                                                               "accept.failed")
+            key = {"left": "accept.left", "taken": "accept.taken", "empty": "accept.empty",
+                   "consent": "rights.accept_refused"}.get(exc.reason, "accept.failed")
             self.app.notify(t(key, by=exc.by), severity="warning")
             return
         await self.open_pane(session)  # also announced by SessionOpened; opening twice is a no-op
@@ -248,6 +251,10 @@ class MainScreen(Screen):
         ws = self.app.workstation
         try:
             message = ws.queue_message(pane.session.id, event.text, event.script_ids)
+        except ConsentWithdrawn as exc:  # the text stays in the box; nothing is stored or sent
+            self.app.notify(self.app.t("rights.send_refused", alias=pane.session.alias,
+                                       date=when(self.app, exc.withdrawal.withdrawn_at)), severity="error")
+            return
         except Exception as exc:  # noqa: BLE001 - keep the text in the box and say why
             self.app.notify(self.app.t("send.store_failed", error=str(exc)), severity="error")
             return
@@ -395,3 +402,7 @@ class MainScreen(Screen):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpModal())
+
+    def action_client_rights(self) -> None:
+        pane = self.active_pane
+        self.app.push_screen(ClientRightsScreen(pane.session.alias if pane else ""))

@@ -28,6 +28,8 @@ class ChatPane(Vertical):
     ChatPane > .pane-status.-late { color: $warning; text-style: bold; }
     ChatPane > .pane-status.-suggest { color: $text; background: $warning 30%; }
     ChatPane.-wrapup Composer { display: none; }
+    ChatPane > .pane-consent { height: auto; display: none; padding: 0 1; background: $error 35%; text-style: bold; }
+    ChatPane > .pane-consent.-withdrawn { display: block; }
     """
 
     def __init__(self, session: Session, *, blink: bool = True) -> None:
@@ -48,6 +50,7 @@ class ChatPane(Vertical):
     def compose(self) -> ComposeResult:
         app = self.app
         yield Static(id="head", classes="pane-head")
+        yield Static(id="consent", classes="pane-consent")
         names = {"client": self.session.alias, "counselor": self.session.counselor, "system": "•"}
         self.transcript = Transcript(names, lambda ts: clock_time(app.clock, ts), app.highlight_spans,
                                      id="transcript")
@@ -70,6 +73,7 @@ class ChatPane(Vertical):
             self.last_message = messages[-1]
             self._suggest(messages[-1])
         self.set_class(self.session.status is not SessionStatus.ACTIVE, "-wrapup")
+        self.show_consent()
         draft = self.app.workstation.draft(self.session.id)
         if draft:
             self.composer.load_text(draft)
@@ -123,7 +127,19 @@ class ChatPane(Vertical):
     def set_session(self, session: Session) -> None:
         self.session = session
         self.set_class(session.status is not SessionStatus.ACTIVE, "-wrapup")
+        if self.loaded:
+            self.show_consent()
         self.refresh_clock()
+
+    def show_consent(self) -> None:
+        """A client who withdrew consent: say so above the transcript, with the deletion deadline (UU PDP)."""
+        withdrawal = self.app.workstation.privacy.withdrawal(self.session.client_key)
+        banner = self.query_one("#consent", Static)
+        banner.set_class(withdrawal is not None, "-withdrawn")
+        if withdrawal is not None:
+            fmt = "%Y-%m-%d %H:%M"
+            banner.update(Text(self.app.t("rights.banner", date=clock_time(self.app.clock, withdrawal.withdrawn_at, fmt),
+                                          due=clock_time(self.app.clock, withdrawal.due_at, fmt))))
 
     def _suggest(self, message: Message) -> None:
         self.suggested = list(message.flags) if message.sender is Sender.CLIENT else []

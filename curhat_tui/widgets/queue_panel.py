@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from ..domain.clock import mmss
+from ..domain.clock import clock_time, mmss
 from ..domain.models import Risk, Visit, rupiah
 from .localize import localize_bindings
 
@@ -44,6 +44,7 @@ class QueuePanel(Vertical):
     def __init__(self) -> None:
         super().__init__(id="queue-panel")
         self.visits: list[Visit] = []
+        self.withdrawn: dict = {}  # client key -> consent withdrawal: shown, and never accepted
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
@@ -70,12 +71,14 @@ class QueuePanel(Vertical):
         total = len(visits)
         visits = visits[:MAX_ROWS]
         self.visits = visits
+        self.withdrawn = self.app.workstation.privacy.withdrawals()
         table.clear()
         for visit in visits:
             tier = t(f"tier.short.{visit.tier.value}")
             table.add_row(
                 Text(t(f"risk.short.{visit.risk.key}"), style=RISK_STYLE[visit.risk]),
-                Text(visit.alias, overflow="ellipsis", no_wrap=True),
+                Text(("⊘ " if visit.client_key in self.withdrawn else "") + visit.alias, overflow="ellipsis",
+                     no_wrap=True, style="strike" if visit.client_key in self.withdrawn else ""),
                 Text(f"{tier}{visit.minutes}"),
                 Text(mmss(visit.waiting_seconds(now))),
                 key=visit.id,
@@ -118,4 +121,8 @@ class QueuePanel(Vertical):
         text.append(visit.intake_risk_answer + "\n")
         text.append(t("queue.risk_level") + ": ", style="bold")
         text.append(t(f"risk.{visit.risk.key}"), style=RISK_STYLE[visit.risk])
+        withdrawal = self.withdrawn.get(visit.client_key)
+        if withdrawal is not None:
+            date = clock_time(self.app.clock, withdrawal.withdrawn_at, "%Y-%m-%d %H:%M")
+            text.append("\n" + t("rights.queue_withdrawn", date=date), style="bold red")
         detail.update(text)
