@@ -23,7 +23,7 @@ from .datafiles import ServiceData
 from .domain import intake as flow
 from .domain.i18n import Catalogue
 from .matrix_protocol import (
-    ACTIVE, CLAIM, CLOSED, COUNSELOR_POWER, INTAKE, LEFT, QUEUE_ALIAS, QUEUE_ENTRY, SESSION, SUPERVISORS_ALIAS, TAKEN,
+    ACTIVE, CLAIM, CLOSED, COUNSELOR_POWER, SUPERVISOR_POWER, INTAKE, LEFT, QUEUE_ALIAS, QUEUE_ENTRY, SESSION, SUPERVISORS_ALIAS, TAKEN,
     TRANSFER, WAITING, alias,
 )
 
@@ -45,6 +45,7 @@ class IntakeService:
     queue: dict[str, dict] = field(default_factory=dict)
     clients: dict[str, str] = field(default_factory=dict)  # room id -> client user id
     done: dict[str, bool] = field(default_factory=dict)  # room id -> intake finished (kept in memory only)
+    supervisors: list[str] = field(default_factory=list)  # user ids given the supervisor's power
     _txn: int = 0
     stopped: bool = False
 
@@ -55,6 +56,7 @@ class IntakeService:
             await self.api.whoami()
         self.queue_room = await self._ensure_room(QUEUE_ALIAS, "curhat queue")
         self.supervisors_room = await self._ensure_room(SUPERVISORS_ALIAS, "curhat supervisors")
+        await self._appoint_supervisors()
         for event in await self.api.room_state(self.queue_room):
             if event.get("type") == QUEUE_ENTRY and event.get("content"):
                 self.queue[event["state_key"]] = event["content"]
@@ -62,6 +64,15 @@ class IntakeService:
             saved = json.loads(self.state_file.read_text())
             self.since = saved.get("since")
             self.clients = saved.get("clients", {})
+
+    async def _appoint_supervisors(self) -> None:
+        """Give the configured supervisors their power in the supervisors' room: that is their role."""
+        if not self.supervisors:
+            return
+        levels = await self.api.get_state(self.supervisors_room, "m.room.power_levels") or {}
+        users = dict(levels.get("users", {}), **{user: SUPERVISOR_POWER for user in self.supervisors})
+        if users != levels.get("users", {}):
+            await self.api.put_state(self.supervisors_room, "m.room.power_levels", dict(levels, users=users))
 
     async def _ensure_room(self, local: str, name: str) -> str:
         room_alias = alias(local, self.api.user_id)

@@ -9,7 +9,10 @@ Rooms
   State `org.curhat.intake` holds consent and intake answers; `org.curhat.session`
   holds tier, minutes, deadline, status and counselor, so every workstation and
   supervisor sees the same session.
-- the supervisors' room (alias #curhat-supervisors): red-flag alerts.
+- the supervisors' room (alias #curhat-supervisors): red-flag alerts. Members the
+  intake service gave SUPERVISOR_POWER are the supervisors.
+- a supervision room per counselor (alias #curhat-sv-<name>): see
+  `channels.matrix_supervision`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ WAITING, TAKEN, CLOSED, LEFT = "waiting", "taken", "closed", "left"
 ACTIVE, TRANSFER, ENDED = "active", "transfer", "ended"
 
 COUNSELOR_POWER = 50  # enough to send custom state events (Synapse's state_default)
+SUPERVISOR_POWER = 50  # in the supervisors' room: who holds it there is a supervisor (set by the intake service)
 
 
 def server_of(user_id: str) -> str:

@@ -48,3 +48,17 @@ def render(report: FeedbackReport, t: Catalogue, alias: str, flag_label: str = "
         lines.append(f"- {turn.index}. “{turn.text}” ({t(f'code.{turn.code.value}')})")
         lines.append(f"  - {t(f'better.{turn.code.value}')}")
     return "\n".join(lines) + "\n"
+
+
+def feedback_markdown(store, data, session_id: str) -> str:
+    """The feedback report of one practice session kept in `store`, in the session's language."""
+    from .domain.feedback import analyse
+
+    session = store.session(session_id)
+    if session is None:
+        raise KeyError(session_id)
+    persona = data.personas.get(store.channel_state(session_id).get("persona", ""))
+    report = analyse(store.messages(session_id), persona)
+    t = Catalogue(data.strings, session.lang)
+    label = t.pick(data.redflags.get(report.hidden_flag).label) if report.hidden_flag else ""
+    return render(report, t, session.alias, label)

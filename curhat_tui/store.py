@@ -305,6 +305,9 @@ class Store:
         rows = self.db["sessions"].rows_where("status != ?", [SessionStatus.CLOSED.value], order_by="started_at")
         return [self._session(r) for r in rows]
 
+    def all_sessions(self) -> list[Session]:
+        return [self._session(r) for r in self.db["sessions"].rows_where(order_by="started_at")]
+
     def sessions_of_client(self, client_key: str) -> list[Session]:
         rows = self.db["sessions"].rows_where("client_key = ?", [client_key], order_by="started_at")
         return [self._session(r) for r in rows]

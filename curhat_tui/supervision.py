@@ -101,6 +101,14 @@ class Supervision:
     def _max_id(self, table: str) -> int:
         return self.store.db.execute(f"select coalesce(max(id), 0) from {table}").fetchone()[0]
 
+    async def start(self) -> None:
+        if self.link is not None:
+            await self.link.start(self.on_link_event)
+
+    async def stop(self) -> None:
+        if self.link is not None:
+            await self.link.stop()
+
     def listen(self, listener: Callable[[SupervisionEvent], None]) -> None:
         self.listeners.append(listener)
 

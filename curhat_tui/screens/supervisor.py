@@ -114,8 +114,11 @@ class SupervisorScreen(Screen):
             self.show_detail(self.selected, record=False)
 
     def _flag_label(self, item_id: str) -> str:
-        item = self.app.data.redflags.get(item_id)
-        return self.app.t.pick(item.label) if item else item_id
+        """A red-flag item's label; alerts from older workstations carry the label itself."""
+        try:
+            return self.app.t.pick(self.app.data.redflags.get(item_id).label)
+        except KeyError:
+            return item_id
 
     @on(DataTable.RowHighlighted, "#review-table")
     def _review_row(self, event: DataTable.RowHighlighted) -> None:
