@@ -29,6 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database key file, for machines without an OS keyring (never inside the data dir)")
     parser.add_argument("--homeserver", metavar="URL", help="Matrix homeserver: real clients instead of practice")
     parser.add_argument("--user", metavar="@NAME:SERVER", help="your Matrix user id (with --homeserver)")
+    parser.add_argument("--persona", metavar="ID",
+                        help="practice: this simulated client joins the queue first (ids in data/personas.toml)")
+    parser.add_argument("--difficulty", choices=("easy", "normal", "hard"),
+                        help="practice: how hard simulated clients are to reach (default: normal)")
+    parser.add_argument("--llm-url", metavar="URL",
+                        help="practice: an OpenAI-compatible server (llama.cpp, Ollama, vLLM) that voices the clients; "
+                             "its key, if any, is stored with 'curhat llm-key'")
+    parser.add_argument("--llm-model", metavar="NAME", help="practice: the model name for --llm-url")
     parser.epilog = ("Other commands: 'curhat intake --homeserver URL --user @intake:server' runs the organisation's "
                      "intake service; 'curhat logout --homeserver URL --user @name:server' removes the saved login; "
                      "'curhat client show|export|withdraw|delete ALIAS' serves a client's rights (UU PDP).")
@@ -195,12 +203,58 @@ def client_main(argv: list[str]) -> int:
     return 0
 
 
+def llm_key_main(argv: list[str]) -> int:
+    """`curhat llm-key`: keep the practice LLM server's API key in the OS keyring (asked for, never a flag)."""
+    import getpass
+
+    from keyring.errors import KeyringError
+
+    from .channels.llm_voice import chat_url, delete_key, save_key
+    from .config import ConfigError, load_settings, resolve_data_dir
+
+    parser = argparse.ArgumentParser(prog="curhat llm-key",
+                                     description="Store the API key of the LLM server that voices practice clients "
+                                                 "in the OS keyring. Local servers usually need none.")
+    parser.add_argument("--llm-url", metavar="URL", help="the server (default: url under [llm] in config.toml)")
+    parser.add_argument("--data-dir", metavar="DIR", help="where config.toml lives (also $CURHAT_DATA_DIR)")
+    parser.add_argument("--delete", action="store_true", help="remove the stored key")
+    args = parser.parse_args(argv)
+    try:
+        url = args.llm_url or load_settings(resolve_data_dir(args.data_dir)).llm_url
+    except ConfigError as exc:
+        print(f"curhat llm-key: {exc}", file=sys.stderr)
+        return 2
+    if not url:
+        print("curhat llm-key: which server? give --llm-url URL or url under [llm] in config.toml", file=sys.stderr)
+        return 2
+    try:
+        if args.delete:
+            removed = delete_key(url)
+            print(f"curhat llm-key: {'key removed' if removed else 'no key stored'} for {chat_url(url)}")
+            return 0
+        key = getpass.getpass(f"API key for {chat_url(url)} (not shown): ").strip()
+        if not key:
+            print("curhat llm-key: no key given; nothing stored", file=sys.stderr)
+            return 1
+        save_key(url, key)
+    except KeyringError as exc:
+        print(f"curhat llm-key: no OS keyring is available ({exc}); set CURHAT_LLM_KEY in the environment "
+              "instead", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, EOFError):
+        return 1
+    print(f"curhat llm-key: key stored in the OS keyring for {chat_url(url)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["intake"]:
         return intake_main(argv[1:])
     if argv[:1] == ["logout"]:
         return logout_main(argv[1:])
+    if argv[:1] == ["llm-key"]:
+        return llm_key_main(argv[1:])
     if argv[:1] == ["client"]:
         return client_main(argv[1:])
     args = build_parser().parse_args(argv)
@@ -227,6 +281,22 @@ def main(argv: list[str] | None = None) -> int:
     if role == "trainee" and (homeserver or user):
         print("curhat: a trainee practises with simulated clients only; remove --homeserver/--user "
               "(or the role) to work with real clients", file=sys.stderr)
+        return 2
+    practice_only = [flag for flag, value in (("--persona", args.persona), ("--difficulty", args.difficulty),
+                                              ("--llm-url", args.llm_url), ("--llm-model", args.llm_model)) if value]
+    if practice_only and (homeserver or user):
+        print(f"curhat: {practice_only[0]} is for practice with simulated clients; it cannot be used with a "
+              "homeserver", file=sys.stderr)
+        return 2
+    if args.persona and args.persona not in data.personas:
+        print(f"curhat: no persona {args.persona!r}; choose one of {', '.join(sorted(data.personas))}",
+              file=sys.stderr)
+        return 2
+    llm_url = args.llm_url or settings.llm_url
+    llm_model = args.llm_model or settings.llm_model
+    if llm_url and not llm_model and not (homeserver or user):
+        print("curhat: the LLM voice needs a model name: --llm-model NAME or model = \"...\" under [llm] in "
+              "config.toml", file=sys.stderr)
         return 2
     try:
         key = _database_key(data_dir, args.key_file)
@@ -257,8 +327,16 @@ def main(argv: list[str] | None = None) -> int:
         seed = int(stored) if stored else random.SystemRandom().randrange(1, 1_000_000)
         store.set_meta("practice.seed", str(seed))
         store.close()
+    voice = None
+    if llm_url:
+        from .channels.llm_voice import practice_voice
+
+        voice = practice_voice(llm_url, llm_model, data.phrases.items)
     parts = build_practice(data_dir, data=data, clock=SystemClock(), seed=seed, speed=args.typing_speed,
-                           name=name, lang=lang, key=key, role=role)
+                           name=name, lang=lang, key=key, role=role, difficulty=args.difficulty or "normal",
+                           voice=voice)
+    if args.persona:
+        parts.channel.requests_on_start.append((args.persona, args.difficulty or "normal"))
     parts.workstation.privacy.policy = settings.retention
     from .keys import unlocker_for
 

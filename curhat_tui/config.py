@@ -39,6 +39,8 @@ class Settings:
     user: str = ""
     role: str = ""
     keys: dict[str, str] = field(default_factory=dict)
+    llm_url: str = ""  # [llm] url: an OpenAI-compatible server that voices practice clients (practice only)
+    llm_model: str = ""  # [llm] model: the model name that server expects
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # [retention]: see _retention
     lock_after_minutes: float = DEFAULT_LOCK_AFTER_MINUTES  # idle minutes before the screen locks; 0 = never
 
@@ -55,6 +57,19 @@ def _lock_after(path: Path, value: object) -> float:
     return float(value)
 
 
+def _llm(path: Path, table: object) -> tuple[str, str]:
+    """[llm] url and model; the API key is never read from a file (`curhat llm-key` keeps it in the keyring)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: llm must be a table: [llm] followed by url = \"http://127.0.0.1:8080\" "
+                          "and model = \"...\"")
+    unknown = [k for k in table if k not in ("url", "model")]
+    if unknown:
+        secret = "key" in unknown or "api_key" in unknown
+        hint = " (store the key with 'curhat llm-key', never in a file)" if secret else ""
+        raise ConfigError(f"{path}: [llm] has no setting {unknown[0]!r}; use url and model{hint}")
+    return str(table.get("url", "")), str(table.get("model", ""))
+
+
 def load_settings(data_dir: Path) -> Settings:
     path = data_dir / "config.toml"
     if not path.exists():
@@ -66,7 +81,9 @@ def load_settings(data_dir: Path) -> Settings:
     keys = doc.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f"{path}: [keys] must map binding ids to key names, e.g. \"main.end\" = \"ctrl+t\"")
-    return Settings(name=str(doc.get("name", "")), lang=str(doc.get("lang", "")),
+    llm_url, llm_model = _llm(path, doc.get("llm", {}))
+    return Settings(llm_url=llm_url, llm_model=llm_model,
+                    name=str(doc.get("name", "")), lang=str(doc.get("lang", "")),
                     homeserver=str(doc.get("homeserver", "")), user=str(doc.get("user", "")),
                     role=str(doc.get("role", "")), keys=keys, retention=_retention(path, doc.get("retention", {})),
                     lock_after_minutes=_lock_after(path, doc.get("lock_after_minutes", DEFAULT_LOCK_AFTER_MINUTES)))

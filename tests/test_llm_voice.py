@@ -148,7 +148,8 @@ def test_only_disclosed_facts_reach_the_prompt(data):
     for locked in rara.facts[2:]:
         assert locked.text not in prompt
     bayu = data.personas["bayu"]
-    hidden = "\n".join(m["content"] for m in voice_prompt(bayu, PersonaState(revealed=len(bayu.facts)), "hmm", "id", []))
+    everything_but_the_risk = PersonaState(revealed=len(bayu.facts))
+    hidden = "\n".join(m["content"] for m in voice_prompt(bayu, everything_but_the_risk, "hmm", "id", []))
     assert bayu.risk.reveal not in hidden and "bunuh" not in hidden.lower()
 
 

@@ -276,3 +276,8 @@ class LLMVoice:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+def practice_voice(url: str, model: str, risk_items: Callable[[str], list[str]] | None = None) -> LLMVoice:
+    """The voice the CLI gives the practice channel: the key from the keyring (or $CURHAT_LLM_KEY)."""
+    return LLMVoice(LLMConfig(url, model, key=load_key(url)), risk_items=risk_items)

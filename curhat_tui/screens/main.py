@@ -27,6 +27,7 @@ from .confirm import ConfirmModal
 from .extend import ExtendModal
 from .help import HelpModal
 from .history import HistoryModal
+from .practice_setup import open_practice_setup
 from .screener import ScreenerModal
 from .transfer import TransferModal
 from .wrapup import WrapUpScreen
@@ -73,6 +74,7 @@ class MainScreen(Screen):
         Binding("ctrl+b", "toggle_queue", "Queue", id="main.toggle_queue", priority=True),
         Binding("ctrl+r", "toggle_side", "Panels", id="main.toggle_side", priority=True),
         Binding("f1", "help", "Help", id="main.help", priority=True),
+        Binding("f12", "practice_setup", "Practice client", id="main.practice_setup", priority=True),
         Binding("f10", "client_rights", "Client rights", id="main.client_rights", priority=True, show=False),
     ]
 
@@ -362,6 +364,8 @@ class MainScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "transfer" and self.app.workstation.channel.simulated:
             return False  # handover is for real clients: not offered in practice
+        if action == "practice_setup" and not self.app.workstation.channel.simulated:
+            return False  # choosing a simulated client: practice only
         return True
 
     def action_transfer(self) -> None:
@@ -402,6 +406,9 @@ class MainScreen(Screen):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpModal())
+
+    def action_practice_setup(self) -> None:
+        open_practice_setup(self)
 
     def action_client_rights(self) -> None:
         pane = self.active_pane
