@@ -116,3 +116,23 @@ async def test_counselor_sees_a_whisper_in_the_pane_and_a_notice_of_comments(tmp
         assert "Bisikan supervisor Sari: Validasi dulu perasaannya" in text
         assert all("Validasi" not in m.text for m in counselor.store.messages(session.id))  # never sent
     counselor.store.close()
+
+
+def test_supervisor_screen_snapshot(snap_compare, tmp_path, data):
+    """The review screen with one flagged, commented note open, at 120x40 and a frozen clock."""
+    clock = FakeClock(START)
+    parts = build_supervisor(tmp_path / "sup", data=data, clock=clock, name="Sari", key=TEST_KEY)
+    app = build_app(parts)
+
+    async def review_one(pilot):
+        snap = await counselor_snapshot(tmp_path, data, clock)
+        sv = parts.workstation.supervision
+        sv.on_link_event({"kind": "submit", "snapshot": snap, "remote_id": "$ev1"})
+        sv.comment(snap["session"]["id"], "Rencana rujukan perlu lebih jelas.")
+        await pilot.pause()
+        app.main.query_one("#review-table").focus()
+        app.main.tick()
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=review_one)

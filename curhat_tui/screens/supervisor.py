@@ -31,7 +31,7 @@ class SupervisorScreen(Screen):
     SupervisorScreen #sv-filters { height: 1; padding: 0 1; color: $text-muted; }
     SupervisorScreen TabbedContent { height: 1fr; }
     SupervisorScreen TabPane { padding: 0; height: 1fr; }
-    SupervisorScreen .sv-list { width: 48; height: 1fr; border-right: vkey $panel; }
+    SupervisorScreen .sv-list { width: 62; max-width: 50%; height: 1fr; border-right: vkey $panel; }
     SupervisorScreen .sv-detail { width: 1fr; height: 1fr; padding: 0 1; }
     SupervisorScreen #live-table { height: 1fr; }
     """
@@ -81,7 +81,7 @@ class SupervisorScreen(Screen):
     def on_mount(self) -> None:
         t = self.app.t
         self.query_one("#review-table", DataTable).add_columns(
-            t("sv.col.alias"), t("sv.col.counselor"), t("sv.col.ended"), t("sv.col.status"), t("sv.col.flags"))
+            t("sv.col.flags"), t("sv.col.alias"), t("sv.col.counselor"), t("sv.col.ended"), t("sv.col.status"))
         self.query_one("#live-table", DataTable).add_columns(
             t("sv.col.alert"), t("sv.col.counselor"), t("sv.col.alias"), t("sv.col.left"), t("sv.col.risk"))
         self.query_one("#trainee-table", DataTable).add_columns(
@@ -98,11 +98,11 @@ class SupervisorScreen(Screen):
         table = self.query_one("#review-table", DataTable)
         table.clear()
         for item in items:
-            labels = ", ".join(self._flag_label(f) for f in item.flags)
-            table.add_row(Text(item.alias), Text(item.counselor),
+            keys = " ".join(self._flag_key(f) for f in item.flags)
+            table.add_row(Text(keys, style="bold red"), Text(item.alias), Text(item.counselor),
                           clock_time(self.app.clock, item.ended_at, "%d/%m %H:%M"),
                           Text(t(f"sv.status.{item.status}"), style="bold" if item.awaiting else ""),
-                          Text(labels, style="bold red" if item.flags else ""), key=item.session_id)
+                          key=item.session_id)
         filters = [t("sv.filter.sort", sort=t(f"sv.sort.{self.sort}")),
                    t("sv.filter.counselor", counselor=self.counselor or t("sv.all")),
                    t("sv.filter.status", status=t(f"sv.status.{self.status_filter}") if self.status_filter
@@ -112,6 +112,12 @@ class SupervisorScreen(Screen):
         if self.selected and self.selected in {i.session_id for i in items}:
             table.move_cursor(row=table.get_row_index(self.selected))
             self.show_detail(self.selected, record=False)
+
+    def _flag_key(self, item_id: str) -> str:
+        try:
+            return self.app.data.redflags.get(item_id).key.upper()
+        except KeyError:
+            return "!"
 
     def _flag_label(self, item_id: str) -> str:
         """A red-flag item's label; alerts from older workstations carry the label itself."""
@@ -142,9 +148,12 @@ class SupervisorScreen(Screen):
             out.append(self._event_text(e.kind, e.label) + "\n", style="red" if e.kind == "flag" else "")
         out.append("\n" + t("sv.detail.note", version=d.versions[-1]["version"] if d.versions else 0) + "\n",
                    style="bold underline")
+        book = self.app.data.templates
+        labels = {sec.key: t.pick(sec.label) for tpl in book.ids() for sec in book.sections(tpl)}
         if d.versions:
-            template = self.app.data.templates.get(d.versions[-1]["template"])
-            labels = {sec.key: t.pick(sec.label) for sec in template.sections} if template else {}
+            template_id = d.versions[-1]["template"]
+            if template_id in book.ids():
+                out.append(t.pick(book.get(template_id).name) + "\n", style="italic")
             for key, value in d.versions[-1]["fields"].items():
                 out.append(f"{labels.get(key, key)}: ", style="bold")
                 out.append(clean(value) + "\n")
@@ -155,7 +164,7 @@ class SupervisorScreen(Screen):
             for version, changes in d.diffs:
                 out.append(t("sv.detail.version", version=version) + "\n", style="bold")
                 for change in changes:
-                    out.append(f"  [{change.field}]\n", style="italic")
+                    out.append(f"  {labels.get(change.field, change.field)}\n", style="italic")
                     for line in change.lines:
                         style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
                         out.append(f"    {clean(line)}\n", style=style)
