@@ -136,3 +136,28 @@ def test_supervisor_screen_snapshot(snap_compare, tmp_path, data):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=review_one)
+
+
+async def test_supervisor_exports_the_selected_session_and_reads_the_audit_log(tmp_path, data):
+    from curhat_tui.screens.audit_view import AuditViewModal
+    from curhat_tui.screens.export import ExportModal
+
+    clock = FakeClock(START)
+    snap = await counselor_snapshot(tmp_path, data, clock)
+    parts = build_supervisor(tmp_path / "sup", data=data, clock=clock, name="Sari", key=TEST_KEY)
+    parts.workstation.supervision.on_link_event({"kind": "submit", "snapshot": snap, "remote_id": "$ev1"})
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.main.query_one("#review-table").focus()
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportModal) and app.screen.session.id == snap["session"]["id"]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditViewModal)
+        assert "view" in screen_text(app) or "lihat" in screen_text(app)
+    parts.store.close()

@@ -45,6 +45,8 @@ class SupervisorScreen(Screen):
         Binding("k", "comment", "Comment", id="sv.comment"),
         Binding("t", "sign", "Sign off", id="sv.sign"),
         Binding("w", "whisper", "Whisper", id="sv.whisper"),
+        Binding("e", "export", "Export", id="sv.export"),
+        Binding("a", "audit", "Audit log", id="sv.audit"),
     ]
 
     def __init__(self) -> None:
@@ -232,6 +234,18 @@ class SupervisorScreen(Screen):
             return
         self.app.notify(self.app.t(done_key))
         self.refresh_review()
+
+    def action_export(self) -> None:
+        """The selected session (or a date range) to Markdown; masked unless the supervisor confirms."""
+        from .export import ExportModal
+
+        self.app.push_screen(ExportModal(self.app.workstation.store.session(self.selected) if self.selected
+                                         else None))
+
+    def action_audit(self) -> None:
+        from .audit_view import AuditViewModal
+
+        self.app.push_screen(AuditViewModal())
 
     # ---- live -----------------------------------------------------------------------
     def refresh_live(self) -> None:
