@@ -41,6 +41,7 @@ class CurhatApp(App):
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("ctrl+k", "lock", "Lock", id="app.lock", priority=True, show=False),
+        Binding("alt+a", "audit_log", "Audit log", id="app.audit", priority=True, show=False),
     ]
 
     @dataclass
@@ -115,12 +116,24 @@ class CurhatApp(App):
         return next(b for items in self._bindings.key_to_bindings.values() for b in items if b.id == "app.lock")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.lock_screen is not None and action in ("lock", "command_palette", "quit"):
+        if self.lock_screen is not None and action in ("lock", "command_palette", "quit", "audit_log"):
             return False  # while locked only the lock screen's passphrase field acts
         return True
 
     def action_lock(self) -> None:
         self.lock()
+
+    def action_audit_log(self) -> None:
+        """The audit log viewer, for supervisors; anyone else is told politely that it is not theirs."""
+        from .screens.audit_view import AuditViewModal
+
+        if self.workstation.role != "supervisor":
+            self.notify(self.t("audit.refused"), severity="warning")
+        elif not isinstance(self.screen, AuditViewModal):
+            self.push_screen(AuditViewModal())
+
+    def _binding(self, binding_id: str) -> Binding:
+        return next(b for items in self._bindings.key_to_bindings.values() for b in items if b.id == binding_id)
 
     def lock(self, idle: bool = False) -> None:
         """Cover every screen with the lock screen; the workstation keeps running underneath."""
@@ -186,6 +199,10 @@ class CurhatApp(App):
                 seen.add(binding.id)
                 yield SystemCommand(binding.description, self.get_key_display(binding),
                                     lambda action=binding.action: screen.run_action(action))
+        if self.workstation.role == "supervisor" and not any(
+                b.action == "audit" for items in screen._bindings.key_to_bindings.values() for b in items):
+            yield SystemCommand(self.t("key.app.audit"), self.get_key_display(self._binding("app.audit")),
+                                self.action_audit_log)
         yield SystemCommand(self.t("key.app.lock"), self.get_key_display(self._lock_binding()), self.action_lock)
         yield SystemCommand(self.t("key.quit"), "ctrl+q", self.action_quit)
 
@@ -199,6 +216,8 @@ class CurhatApp(App):
         rows += [("tab / shift+tab", self.t("key.focus")), (self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j", self.t("key.newline")),
                  ("ctrl+s", self.t("key.wrapup.close")), (self.get_key_display(self._lock_binding()), self.t("key.app.lock")),
                  ("ctrl+q", self.t("key.quit"))]
+        if self.workstation.role == "supervisor":
+            rows.insert(-2, (self.get_key_display(self._binding("app.audit")), self.t("key.app.audit")))
         return rows
 
     async def action_quit(self) -> None:

@@ -289,3 +289,70 @@ def test_export_module_does_not_import_textual():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---- the export dialog -----------------------------------------------------------------------
+async def test_export_dialog_masks_unless_confirmed_and_writes_this_session(make_app, parts):
+    from textual.widgets import Button, Input, RadioButton, Switch
+
+    from curhat_tui.screens.confirm import ConfirmModal
+    from curhat_tui.screens.export import ExportModal
+
+    from .conftest import screen_text
+
+    ws = parts.workstation
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.pause()
+        session = app.main.active_pane.session
+        await ws.send(session.id, "Kalau mau, WA aku di 0812-3456-7890")
+        await pilot.press("alt+e")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ExportModal) and modal.query_one("#scope-session", RadioButton).value
+        summary = str(modal.query_one("#export-summary").render())
+        assert "1 sesi akan diekspor" in summary and "practice-exports" in summary
+        assert "Data pribadi disamarkan" in summary
+        # switching masking off asks first; "no" keeps it masked
+        modal.query_one("#export-mask", Switch).value = False
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and "TANPA penyamaran" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is modal and modal.mask and modal.query_one("#export-mask", Switch).value
+        modal.query_one("#export-mask", Switch).value = False
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is modal and not modal.mask
+        assert "TIDAK DISAMARKAN" in str(modal.query_one("#export-summary").render())
+        modal.query_one("#export-go", Button).press()
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportModal)
+        assert any("TANPA penyamaran tersimpan" in n.message for n in app._notifications)
+        files = list((parts.store.path.parent / "practice-exports").iterdir())
+        assert len(files) == 1 and "0812-3456-7890" in files[0].read_text(encoding="utf-8")
+        entry = ws.audit.entries()[-1]
+        assert (entry.action, entry.subject) == ("export", f"session:{session.id}")
+        assert json.loads(entry.detail)["masked"] is False
+        # the next export starts masked again; a range needs valid dates
+        await pilot.press("alt+e")
+        await pilot.pause()
+        modal = app.screen
+        assert modal.mask
+        modal.query_one("#scope-range", RadioButton).value = True
+        await pilot.pause()
+        modal.query_one("#export-from", Input).value = "2026-13-01"
+        await pilot.pause()
+        assert "Tanggal tidak valid" in str(modal.query_one("#export-summary").render())
+        assert modal.query_one("#export-go", Button).disabled
+        modal.query_one("#export-from", Input).value = "2026-09-21"
+        await pilot.pause()
+        assert "Tidak ada sesi yang berakhir" in str(modal.query_one("#export-summary").render())  # still open
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportModal)
+        assert len(list((parts.store.path.parent / "practice-exports").iterdir())) == 1

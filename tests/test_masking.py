@@ -194,3 +194,42 @@ def test_masking_module_is_pure():
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---- while writing: the notes form ------------------------------------------------------
+async def test_personal_data_typed_into_a_note_is_highlighted_and_named(make_app, parts):
+    from textual.widgets import TextArea
+
+    from curhat_tui.widgets.notes_form import NoteField
+
+    from .conftest import screen_text
+
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.pause()
+        field = app.main.query(NoteField).first()
+        field.focus()
+        await pilot.pause()
+        assert field.border_subtitle == "" and not field.has_class("-personal")
+        field.insert("Klien kerja 08.00-17.00, bayar Rp150.000")
+        await pilot.pause()
+        assert field.border_subtitle == "" and not field.has_class("-personal")  # times and prices are not
+        field.insert("\nWA 0812-3456-7890, kos di Jl. Melati No. 5")
+        await pilot.pause()
+        assert field.border_subtitle == "⚠ data pribadi: telepon, alamat · disamarkan saat ekspor"
+        assert field.has_class("-personal")
+        assert "data pribadi: telepon, alamat" in screen_text(app)
+        line = field.get_line(1)
+        personal = field.get_component_rich_style("note-field--personal", partial=True)
+        styled = {line.plain[span.start:span.end] for span in line.spans if span.style == personal}
+        assert styled == {"0812-3456-7890", "Jl. Melati No. 5"}
+        assert not [s for s in TextArea.get_line(field, 0).spans]
+        field.text = "sudah dihapus"
+        await pilot.pause()
+        assert field.border_subtitle == "" and not field.has_class("-personal")
+        app.main.query_one("NotesForm").flush()
+        session_id = app.main.active_pane.session.id
+        assert parts.workstation.note(session_id)[1][field.key] == "sudah dihapus"  # typed text saved as typed

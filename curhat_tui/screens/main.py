@@ -24,6 +24,7 @@ from ..privacy import ConsentWithdrawn
 from ..workstation import AcceptError
 from .client_rights import ClientRightsScreen, when
 from .confirm import ConfirmModal
+from .export import ExportModal
 from .extend import ExtendModal
 from .help import HelpModal
 from .history import HistoryModal
@@ -76,6 +77,7 @@ class MainScreen(Screen):
         Binding("f1", "help", "Help", id="main.help", priority=True),
         Binding("f12", "practice_setup", "Practice client", id="main.practice_setup", priority=True),
         Binding("f10", "client_rights", "Client rights", id="main.client_rights", priority=True, show=False),
+        Binding("alt+e", "export", "Export", id="main.export", priority=True, show=False),
     ]
 
     def __init__(self, restoring: bool = False) -> None:
@@ -413,3 +415,8 @@ class MainScreen(Screen):
     def action_client_rights(self) -> None:
         pane = self.active_pane
         self.app.push_screen(ClientRightsScreen(pane.session.alias if pane else ""))
+
+    def action_export(self) -> None:
+        self.query_one(NotesForm).flush()  # the note as typed so far is what gets exported
+        pane = self.active_pane
+        self.app.push_screen(ExportModal(pane.session if pane else None))

@@ -1,4 +1,9 @@
-"""A session note on its template, autosaved within a second of typing, with a saved mark."""
+"""A session note on its template, autosaved within a second of typing, with a saved mark.
+
+Personal data typed into a field (phone numbers, NIK, e-mail, street addresses; see
+`domain.masking`) is highlighted where it stands, and the field's bottom border says what
+was found and that exports mask it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Select, Static, TextArea
 
 from ..domain.clock import clock_time
+from ..domain.masking import find as find_personal_data, kinds as personal_data_kinds
 from .composer import PaneSwitchKeys
 
 AUTOSAVE_SECONDS = 0.5
@@ -17,11 +23,14 @@ AUTOSAVE_SECONDS = 0.5
 class NoteField(PaneSwitchKeys, TextArea):
     """One section of the note; its label is the border title (one widget per field, not two)."""
 
+    COMPONENT_CLASSES = TextArea.COMPONENT_CLASSES | {"note-field--personal"}
     DEFAULT_CSS = """
     NoteField { height: auto; min-height: 3; max-height: 10; border: round $panel-lighten-2;
-        border-title-color: $text; border-title-style: bold; padding: 0 1; }
+        border-title-color: $text; border-title-style: bold; padding: 0 1;
+        border-subtitle-align: left; border-subtitle-color: $warning; }
     NoteField:focus { border: round $primary; }
     NoteField.-missing { border: round $error; border-title-color: $error; }
+    NoteField > .note-field--personal { background: $warning 35%; text-style: underline; }
     """
 
     def __init__(self, key: str, label: str, text: str, placeholder: str, blink: bool) -> None:
@@ -29,6 +38,34 @@ class NoteField(PaneSwitchKeys, TextArea):
         self.key = key
         self.border_title = label
         self.cursor_blink = blink
+        self.personal_kinds: list[str] = []
+
+    def on_mount(self) -> None:
+        self.show_personal_data()
+
+    def _on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.show_personal_data()  # the event still reaches the form, which saves the note
+
+    def show_personal_data(self) -> None:
+        """Name what personal data the field holds on its bottom border (masked in exports)."""
+        found = personal_data_kinds(self.text)
+        if found == self.personal_kinds:
+            return
+        self.personal_kinds = found
+        t = self.app.t
+        self.border_subtitle = t("mask.hint", kinds=", ".join(t(f"mask.kind.{kind}") for kind in found)) \
+            if found else ""
+        self.set_class(bool(found), "-personal")
+
+    def get_line(self, line_index: int) -> Text:
+        """A line of the field with its personal data highlighted (a span never crosses lines)."""
+        line = super().get_line(line_index)
+        spans = find_personal_data(line.plain)
+        if spans:
+            style = self.get_component_rich_style("note-field--personal", partial=True)
+            for span in spans:
+                line.stylize(style, span.start, span.end)
+        return line
 
 
 class NotesForm(Vertical):
