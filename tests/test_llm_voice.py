@@ -317,3 +317,25 @@ async def test_the_model_voices_the_client_on_screen(tmp_path, data, clock, llm)
         assert "iya kak, makasih udah nanya (2)" in pane.transcript.plain_text()
         assert "nanya (2)" in screen_text(app)  # wrapped in the 120-column pane
     parts.store.close()
+
+
+async def test_the_setup_screen_says_which_voice_speaks_and_where_it_fell_back(tmp_path, data, clock, llm):
+    llm.default = Error(500)
+    parts = voiced_practice(tmp_path, data, clock, llm)
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await parts.channel.settle()
+        await pilot.pause()
+        pane = app.main.active_pane
+        persona = data.personas[parts.store.channel_state(pane.session.id)["persona"]]
+        assert persona.opening in pane.transcript.plain_text()  # a server error: the scripted greeting
+        await pilot.press(*"Halo", "enter")
+        await pilot.pause()
+        await parts.channel.settle()
+        await pilot.press("f12")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "fake-model" in text and f"Sesi {pane.session.alias} kembali ke naskah" in text
+    parts.store.close()

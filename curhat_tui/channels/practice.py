@@ -93,6 +93,11 @@ class PracticeChannel(Channel):
         if self.voice is not None:
             await self.voice.aclose()
 
+    def voice_off_in(self) -> list[str]:
+        """Aliases of open sessions that stopped asking the model after repeated fallbacks."""
+        return [s.alias for s in self.store.open_sessions()
+                if self.store.channel_state(s.id).get("voice", {}).get("off")]
+
     async def settle(self) -> None:
         """Wait until no model is phrasing a reply (tests; the app never waits)."""
         while self._voicing:

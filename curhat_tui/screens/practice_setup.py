@@ -86,7 +86,11 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
             return t("practice_setup.voice.scripted")
         if voice.disabled:
             return t("practice_setup.voice.off")
-        return t("practice_setup.voice.llm", label=voice.label)
+        line = t("practice_setup.voice.llm", label=voice.label)
+        scripted = self.app.workstation.channel.voice_off_in()
+        if scripted:
+            line += " " + t("practice_setup.voice.fell_back", aliases=", ".join(scripted))
+        return line
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
