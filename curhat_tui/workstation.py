@@ -622,16 +622,30 @@ class Workstation:
         return sessions_ended_between(self.store, start, end, self.counselor if mine else None)
 
     def export(self, session_ids: list[str], *, mask: bool = True, out_dir: Path | None = None) -> Path:
-        """Write sessions to one Markdown file (masked unless `mask=False`); recorded in the audit log."""
-        from .export import export_sessions
+        """Write sessions to one Markdown file (masked unless `mask=False`); recorded in the audit log.
 
+        A supervisor also reads trainees' sessions from `practice_store`: a list wholly from there is
+        exported as practice, and a list mixing practice and real sessions is refused.
+        """
+        from .export import export_sessions, store_is_practice
+
+        store = self.store
+        trainees = getattr(self, "practice_store", None)
+        if trainees is not None and trainees is not self.store:
+            here = [i for i in session_ids if self.store.session(i) is not None]
+            there = [i for i in session_ids if trainees.session(i) is not None]
+            if here and there:
+                raise ValueError("practice and real sessions are never exported together")
+            if there and not here:
+                store = trainees
+        practice = self.is_practice() if store is self.store else store_is_practice(store) is not False
         if self.role != "supervisor":
             for session_id in session_ids:
-                session = self.store.session(session_id)
+                session = store.session(session_id)
                 if session is not None and session.counselor != self.counselor:
                     raise PermissionError("only a supervisor exports another counselor's sessions")
-        return export_sessions(self.store, session_ids, out_dir, lang=self.lang, mask=mask, actor=self.counselor,
-                               audit=self.audit, practice=self.is_practice(), data=self.data, tz=self.clock.tz,
+        return export_sessions(store, session_ids, out_dir, lang=self.lang, mask=mask, actor=self.counselor,
+                               audit=self.audit, practice=practice, data=self.data, tz=self.clock.tz,
                                now=self.clock.now())
 
     def audit_entries(self, limit: int | None = None) -> list:

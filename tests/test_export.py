@@ -356,3 +356,24 @@ async def test_export_dialog_masks_unless_confirmed_and_writes_this_session(make
         await pilot.pause()
         assert not isinstance(app.screen, ExportModal)
         assert len(list((parts.store.path.parent / "practice-exports").iterdir())) == 1
+
+
+def test_supervisor_exports_trainee_sessions_as_practice_never_mixed_with_real(tmp_path, data):
+    from curhat_tui.workstation import Workstation
+
+    trainee = build_practice(tmp_path / "ws", data=data, clock=FakeClock(START), name="Tia", role="trainee")
+    real = Store(tmp_path / "ws" / REAL_DB_NAME)
+    ws = Workstation(real, trainee.channel, trainee.clock, data, counselor="Sri", role="supervisor")
+    ws.practice_store = trainee.store
+    filled(trainee.store, "latihan1")
+    filled(real, "nyata1")
+    practice_file = ws.export(["latihan1"])
+    assert practice_file.parent == tmp_path / "ws" / "practice-exports"
+    assert "LATIHAN / PRACTICE" in practice_file.read_text(encoding="utf-8")
+    real_file = ws.export(["nyata1"])
+    assert real_file.parent == tmp_path / "ws" / "exports" and "LATIHAN" not in real_file.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="never exported together"):
+        ws.export(["nyata1", "latihan1"])
+    assert [json.loads(e.detail)["practice"] for e in ws.audit.entries() if e.action == "export"] == [True, False]
+    real.close()
+    trainee.store.close()
