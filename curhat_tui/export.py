@@ -102,11 +102,9 @@ def day_range(first: date, last: date, tz: tzinfo | None = WIB) -> tuple[float, 
 
 def sessions_ended_between(store: Store, start: float, end: float, counselor: str | None = None) -> list[Session]:
     """Sessions that ended in [start, end), oldest end first; only `counselor`'s when given."""
-    where, args = "ended_at >= ? and ended_at < ?", [start, end]
-    if counselor is not None:
-        where += " and counselor = ?"
-        args.append(counselor)
-    return [store._session(row) for row in store.db["sessions"].rows_where(where, args, order_by="ended_at, id")]
+    chosen = [s for s in store.all_sessions() if s.ended_at is not None and start <= s.ended_at < end
+              and (counselor is None or s.counselor == counselor)]
+    return sorted(chosen, key=lambda s: (s.ended_at, s.id))
 
 
 class _Writer:
