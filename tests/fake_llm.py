@@ -65,6 +65,7 @@ class FakeLLM:
     requests: list[dict] = field(default_factory=list)
     headers: list[dict] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    handlers: set = field(default_factory=set)
 
     async def start(self) -> "FakeLLM":
         self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
@@ -72,6 +73,8 @@ class FakeLLM:
         return self
 
     async def close(self) -> None:
+        for task in list(self.handlers):
+            task.cancel()  # a handler still pausing mid-stream (the stall test)
         self.server.close()
         await self.server.wait_closed()
 
@@ -83,6 +86,8 @@ class FakeLLM:
         self.behaviours.extend(behaviours)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        self.handlers.add(task)
         try:
             request_line = (await reader.readline()).decode()
             headers = {}
@@ -115,7 +120,8 @@ class FakeLLM:
                 await writer.drain()
             writer.write(b"0\r\n\r\n")
             await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
+            self.handlers.discard(task)
             writer.close()
