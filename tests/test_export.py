@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 
 from curhat_tui.audit import AuditLog
 from curhat_tui.domain.clock import FakeClock
-from curhat_tui.domain.models import Message, Risk, Sender, Session, SessionStatus, Tier
+from curhat_tui.domain.models import Risk, Sender, Session, SessionStatus, Tier
 from curhat_tui.export import (
     day_range, export_sessions, md_block, md_escape, session_markdown, sessions_ended_between,
 )

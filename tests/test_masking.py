@@ -213,10 +213,10 @@ async def test_personal_data_typed_into_a_note_is_highlighted_and_named(make_app
         field = app.main.query(NoteField).first()
         field.focus()
         await pilot.pause()
-        assert field.border_subtitle == "" and not field.has_class("-personal")
+        assert not field.border_subtitle and not field.has_class("-personal")
         field.insert("Klien kerja 08.00-17.00, bayar Rp150.000")
         await pilot.pause()
-        assert field.border_subtitle == "" and not field.has_class("-personal")  # times and prices are not
+        assert not field.border_subtitle and not field.has_class("-personal")  # times and prices are not
         field.insert("\nWA 0812-3456-7890, kos di Jl. Melati No. 5")
         await pilot.pause()
         assert field.border_subtitle == "⚠ data pribadi: telepon, alamat · disamarkan saat ekspor"
@@ -229,7 +229,7 @@ async def test_personal_data_typed_into_a_note_is_highlighted_and_named(make_app
         assert not [s for s in TextArea.get_line(field, 0).spans]
         field.text = "sudah dihapus"
         await pilot.pause()
-        assert field.border_subtitle == "" and not field.has_class("-personal")
+        assert not field.border_subtitle and not field.has_class("-personal")
         app.main.query_one("NotesForm").flush()
         session_id = app.main.active_pane.session.id
         assert parts.workstation.note(session_id)[1][field.key] == "sudah dihapus"  # typed text saved as typed

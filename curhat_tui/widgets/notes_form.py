@@ -14,7 +14,8 @@ from textual.message import Message
 from textual.widgets import Select, Static, TextArea
 
 from ..domain.clock import clock_time
-from ..domain.masking import find as find_personal_data, kinds as personal_data_kinds
+from ..domain.masking import find as find_personal_data
+from ..domain.masking import kinds as personal_data_kinds
 from .composer import PaneSwitchKeys
 
 AUTOSAVE_SECONDS = 0.5
