@@ -11,10 +11,13 @@ What is found (`find`), as `Span(start, end, kind)`:
   119, 112 or ``0800-1500-119`` are not personal and are left alone.
 - ``nik``: a 16-digit number (the KTP's Nomor Induk Kependudukan), also in groups.
 - ``email``: ``name@host.tld``.
-- ``address``: ``Jl.``/``Jln.``/``Jalan``/``Gg.``/``Gang`` (a lowercase "gg" only with its dot) with the street's name and what follows
-  it (``No. 12``, ``RT 03/RW 05``, ``Blok C3``, ``Kav. 52``); a bare ``RT 03/RW 05``; and English
+- ``address``: ``Jl.``/``Jln.``/``Jalan``/``Gg.``/``Gang`` with the street's name and what follows
+  it (``No. 12``, ``RT 03/RW 05``, ``Blok C3``, ``Kav. 52-53``); a bare ``RT 03/RW 05``; and English
   ``12 Baker Street`` / ``St.`` / ``Road`` / ``Avenue``. The full words Jalan and Gang count only before
-  a capitalised name, so "jalan kaki" or "jalan-jalan" are not addresses.
+  a capitalised name, so "jalan kaki" or "jalan-jalan" are not addresses; a lowercase "gg" (also
+  slang) counts only with its dot.
+
+Where two candidates overlap (a NIK run into a house number, say) they become one span.
 
 Deliberately not found: times (``14.30``, ``08.00-17.00``), amounts (``Rp150.000``,
 ``62.850.000``), dates (``08-12-2024``, ``12.08.2024``) and session ids (hex, with letters).
