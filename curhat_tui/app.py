@@ -22,6 +22,7 @@ from .screens.lock import LockScreen
 from .privacy import PurgeProgress
 from .screens.client_rights import PurgeNotifier
 from .screens.main import MainScreen
+from .supervision import ReviewChanged, WhisperArrived
 from .widgets.localize import localize_bindings
 from .workstation import (
     ClientTyping, Connection, MessageAdded, MessageUpdated, Notice, QueueChanged, SessionChanged, SessionClosed,
@@ -84,7 +85,12 @@ class CurhatApp(App):
     async def on_mount(self) -> None:
         localize_bindings(self)
         self.set_keymap(self.keymap_overrides)
-        self.main = MainScreen(restoring=bool(self.workstation.open_sessions()))
+        if self.workstation.role == "supervisor":
+            from .screens.supervisor import SupervisorScreen
+
+            self.main = SupervisorScreen()
+        else:
+            self.main = MainScreen(restoring=bool(self.workstation.open_sessions()))
         await self.push_screen(self.main)
         await self.workstation.start()
         if self.ticking:
@@ -153,6 +159,12 @@ class CurhatApp(App):
     async def on_curhat_app_ws_event(self, message: "CurhatApp.WsEvent") -> None:
         event = message.event
         main = self.main
+        if self.workstation.role == "supervisor":
+            if isinstance(event, Notice):
+                self.notify(self.t(event.key, **event.values), severity=event.severity, timeout=8)
+            else:
+                main.handle(event)
+            return
         match event:
             case QueueChanged():
                 main.refresh_queue()
@@ -178,6 +190,13 @@ class CurhatApp(App):
                 text = self.purge_notifier.message(self.t, event, self.workstation.privacy.policy)
                 if text:
                     self.notify(text, timeout=8)
+            case WhisperArrived(session_id=sid, author=author, text=text):
+                main.whisper(sid, author, text)
+                self.notify(self.t("whisper.notice", author=author, text=text), timeout=20)
+            case ReviewChanged(session_id=sid, action=action, author=author):
+                session = self.workstation.store.session(sid)
+                self.notify(self.t(f"review.notice.{action}", author=author, alias=session.alias if session else sid),
+                            timeout=12)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed background job is shown, never fatal."""

@@ -67,7 +67,10 @@ def intake_main(argv: list[str]) -> int:
     from .intake import IntakeService
     from .matrix_login import LoginError, connect
 
-    args = _service_parser("curhat intake", "Run the organisation's intake account on Matrix.").parse_args(argv)
+    parser = _service_parser("curhat intake", "Run the organisation's intake account on Matrix.")
+    parser.add_argument("--supervisor", action="append", default=[], metavar="@NAME:SERVER",
+                        help="give this account the supervisor's role (repeat for each supervisor)")
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         data = load_all()
@@ -77,7 +80,8 @@ def intake_main(argv: list[str]) -> int:
 
     async def run() -> None:
         api = await connect(args.homeserver, args.user, _ask_password(args.user))
-        service = IntakeService(api, data, state_file=resolve_data_dir(args.data_dir) / "intake.json")
+        service = IntakeService(api, data, state_file=resolve_data_dir(args.data_dir) / "intake.json",
+                                supervisors=args.supervisor)
         print(f"curhat intake: running as {api.user_id}; Ctrl+C stops", file=sys.stderr)
         try:
             await service.run()
@@ -313,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     from .harness import DB_NAME, build_app, build_practice
     from .store import Store, StoreError
 
+    if role == "supervisor":
+        return _run_local_supervisor(data, data_dir, name, lang, settings, key)
     seed = args.seed
     if seed is None:
         try:
@@ -349,6 +355,29 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _run_local_supervisor(data, data_dir, name: str, lang: str, settings, key: str) -> int:
+    """A supervisor on this machine: the real sessions kept in this data dir, and trainees' practice apart."""
+    from .domain.clock import SystemClock
+    from .harness import build_app, build_supervisor
+    from .keys import unlocker_for
+    from .store import StoreError
+
+    try:
+        parts = build_supervisor(data_dir, data=data, clock=SystemClock(), name=name, lang=lang, key=key)
+    except StoreError as exc:
+        print(f"curhat: {exc}", file=sys.stderr)
+        return 1
+    app = build_app(parts, lang=lang, blink=True, tick=True, keymap=settings.keys,
+                    unlocker=unlocker_for(key, data_dir, parts.store), lock_after=settings.lock_after_minutes * 60)
+    try:
+        app.run()
+    finally:
+        parts.store.close()
+        if parts.workstation.practice_store is not None:
+            parts.workstation.practice_store.close()
+    return 0
+
+
 def _database_key(data_dir, key_file: str | None) -> str:
     import getpass
     from pathlib import Path
@@ -377,27 +406,36 @@ def build_matrix(data, data_dir, homeserver: str, user: str, name: str, lang: st
     from .app import CurhatApp
     from .channels.matrix import MatrixChannel
     from .channels.matrix_api import MatrixAPI
+    from .channels.matrix_supervision import MatrixSupervisionLink, is_supervisor
     from .domain.clock import SystemClock
-    from .harness import REAL_DB_NAME
+    from .harness import REAL_DB_NAME, build_supervisor
     from .matrix_login import connect
     from .store import Store
     from .workstation import Workstation
 
-    async def login() -> tuple[str, str, str]:
+    async def login() -> tuple[str, str, str, bool]:
         # the login's HTTP pool belongs to this short-lived loop: close it here; the app gets a fresh one
         session = await connect(homeserver, user, ask_password)
         try:
-            return session.access_token or "", session.user_id, session.device_id
+            supervisor = await is_supervisor(session)  # the role comes from the supervisors' room
+            return session.access_token or "", session.user_id, session.device_id, supervisor
         finally:
             await session.close()
 
-    token, user_id, device = asyncio.run(login())
+    token, user_id, device, supervisor = asyncio.run(login())
     api = MatrixAPI(homeserver, token)
     api.user_id, api.device_id = user_id, device
-    store = Store(data_dir / REAL_DB_NAME, key=key)
     clock = SystemClock()
-    channel = MatrixChannel(api, store, clock, name, data.strings)
-    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)
+    if supervisor:
+        parts = build_supervisor(data_dir, data=data, clock=clock, name=name, lang=lang, key=key)
+        store, workstation = parts.store, parts.workstation
+    else:
+        store = Store(data_dir / REAL_DB_NAME, key=key)
+        channel = MatrixChannel(api, store, clock, name, data.strings)
+        workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang)
+    link = MatrixSupervisionLink(api, store, workstation.role)
+    link.author = name
+    workstation.supervision.link = link
     from .keys import unlocker_for
 
     return CurhatApp(workstation, data, clock, lang=lang, keymap=keymap, key_guard=0.6,

@@ -41,6 +41,23 @@ def build_practice(data_dir: Path, *, data: ServiceData | None = None, clock: Cl
     return Parts(store, channel, workstation, data, clock)
 
 
+def build_supervisor(data_dir: Path, *, data: ServiceData | None = None, clock: Clock | None = None,
+                     name: str = "Supervisor", lang: str = "id", key: str | None = None, link=None) -> Parts:
+    """A supervisor's workstation: real sessions from `curhat.db` (and from counselors over `link`),
+    trainees' practice sessions from `practice.db` when there is one, read apart and never mixed."""
+    from .channels.idle import IdleChannel
+
+    data = data or load_all()
+    clock = clock or FakeClock()
+    store = Store(Path(data_dir) / REAL_DB_NAME, key=key)
+    workstation = Workstation(store, IdleChannel(), clock, data, counselor=name, lang=lang, role="supervisor")
+    practice = Path(data_dir) / DB_NAME
+    if practice.exists():
+        workstation.practice_store = Store(practice, key=key)
+    workstation.supervision.link = link
+    return Parts(store, workstation.channel, workstation, data, clock)
+
+
 def build_app(parts: Parts, *, lang: str = "id", blink: bool = False, tick: bool = False,
               keymap: dict[str, str] | None = None, key_guard: float = 0.0, unlocker=None, lock_after: float = 0.0):
     """The defaults suit tests (no blinking, no timer, no typed-through guard, no idle lock); the CLI passes its own.

@@ -28,6 +28,7 @@ from .audit import AuditLog
 from .store import DuplicateMessage, Store, new_id
 from .domain.retention import RetentionPolicy
 from .privacy import ClientRef, DeletionResult, Privacy, SessionStillOpen, Withdrawal
+from .report import feedback_markdown
 from .supervision import Supervision
 
 
@@ -118,6 +119,7 @@ class Workstation:
                  retention: RetentionPolicy | None = None) -> None:
         self.store = store
         self.role = role  # counselor, supervisor or trainee; a trainee's channel is always simulated
+        self.practice_store: Store | None = store if channel.simulated else None  # trainees' sessions, never mixed
         self.channel = channel
         self.clock = clock
         self.data = data
@@ -152,6 +154,7 @@ class Workstation:
 
     async def start(self) -> None:
         await self.channel.start(self._on_channel_event)
+        await self.supervision.start()
         await self.flush_outbox()
         try:
             self.tick()
@@ -159,6 +162,7 @@ class Workstation:
             log.warning("first tick failed: %s", exc)
 
     async def stop(self) -> None:
+        await self.supervision.stop()
         await self.channel.stop()
 
     async def flush_outbox(self) -> None:
@@ -582,17 +586,19 @@ class Workstation:
     # ---- practice feedback ------------------------------------------------------
     def feedback(self, session_id: str) -> str:
         """The trainee's feedback report for a practice session, as Markdown in the session language."""
-        from .domain.feedback import analyse
-        from .report import render
+        return feedback_markdown(self.store, self.data, session_id)
 
-        session = self.store.session(session_id)
-        if session is None:
-            raise KeyError(session_id)
-        persona = self.data.personas.get(self.store.channel_state(session_id).get("persona", ""))
-        report = analyse(self.store.messages(session_id), persona)
-        t = Catalogue(self.data.strings, session.lang)
-        label = t.pick(self.data.redflags.get(report.hidden_flag).label) if report.hidden_flag else ""
-        return render(report, t, session.alias, label)
+    def trainee_sessions(self) -> list[Session]:
+        """Practice sessions past their end, newest first: what a supervisor reviews of the trainees' work."""
+        if self.practice_store is None:
+            return []
+        done = [s for s in self.practice_store.all_sessions() if s.status is not SessionStatus.ACTIVE]
+        return sorted(done, key=lambda s: -(s.ended_at or s.started_at))
+
+    def trainee_report(self, session_id: str) -> str:
+        """A trainee's feedback report, read by a supervisor (recorded in the audit log)."""
+        self.audit.record(self.counselor, "view", f"practice-session:{session_id}", {"report": True})
+        return feedback_markdown(self.practice_store, self.data, session_id)
 
     def export_feedback(self, session_id: str) -> Path:
         """Write the report next to the database (practice reports live apart from real records)."""

@@ -164,6 +164,11 @@ class MainScreen(Screen):
         if pane:
             pane.update_message(message)
 
+    def whisper(self, session_id: str, author: str, text: str) -> None:
+        pane = self.panes.get(session_id)
+        if pane and pane.loaded:
+            pane.set_whisper(author, text)
+
     def typing(self, session_id: str, typing: bool) -> None:
         pane = self.panes.get(session_id)
         if pane:

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from ..domain.sanitize import clean
 from ..domain.clock import clock_time, mmss
 from ..domain.models import Message, Risk, Sender, Session, SessionStatus, rupiah
 from ..domain.session_clock import Phase, countdown
@@ -28,6 +29,8 @@ class ChatPane(Vertical):
     ChatPane > .pane-status.-late { color: $warning; text-style: bold; }
     ChatPane > .pane-status.-suggest { color: $text; background: $warning 30%; }
     ChatPane.-wrapup Composer { display: none; }
+    ChatPane > .pane-whisper { height: auto; max-height: 3; display: none; padding: 0 1; background: $accent 25%; }
+    ChatPane > .pane-whisper.-shown { display: block; }
     ChatPane > .pane-consent { height: auto; display: none; padding: 0 1; background: $error 35%; text-style: bold; }
     ChatPane > .pane-consent.-withdrawn { display: block; }
     """
@@ -51,6 +54,7 @@ class ChatPane(Vertical):
         app = self.app
         yield Static(id="head", classes="pane-head")
         yield Static(id="consent", classes="pane-consent")
+        yield Static(id="whisper", classes="pane-whisper")
         names = {"client": self.session.alias, "counselor": self.session.counselor, "system": "•"}
         self.transcript = Transcript(names, lambda ts: clock_time(app.clock, ts), app.highlight_spans,
                                      id="transcript")
@@ -74,6 +78,9 @@ class ChatPane(Vertical):
             self._suggest(messages[-1])
         self.set_class(self.session.status is not SessionStatus.ACTIVE, "-wrapup")
         self.show_consent()
+        whispers = self.app.workstation.supervision.whispers(self.session.id)
+        if whispers:
+            self.set_whisper(whispers[-1]["author"], whispers[-1]["text"])
         draft = self.app.workstation.draft(self.session.id)
         if draft:
             self.composer.load_text(draft)
@@ -119,6 +126,12 @@ class ChatPane(Vertical):
     def update_message(self, message: Message) -> None:
         if self.loaded:
             self.transcript.update_message(message)
+
+    def set_whisper(self, author: str, text: str) -> None:
+        """The supervisor's latest coaching line: shown to the counselor only, never sent to the client."""
+        whisper = self.query_one("#whisper", Static)
+        whisper.update(Text(self.app.t("pane.whisper", author=author, text=clean(text))))
+        whisper.add_class("-shown")
 
     def set_typing(self, typing: bool) -> None:
         self.client_typing = typing
