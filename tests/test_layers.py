@@ -2,34 +2,49 @@
 
 from __future__ import annotations
 
+import pkgutil
 import subprocess
 import sys
 
-import pytest
+import curhat_tui
 
-LOWER = ["curhat_tui.domain.models", "curhat_tui.domain.queue", "curhat_tui.domain.session_clock",
-         "curhat_tui.domain.screener", "curhat_tui.domain.templates", "curhat_tui.domain.phrases",
-         "curhat_tui.domain.persona", "curhat_tui.domain.coding", "curhat_tui.domain.redflags",
-         "curhat_tui.domain.i18n", "curhat_tui.domain.sanitize", "curhat_tui.domain.clock",
-         "curhat_tui.datafiles", "curhat_tui.store", "curhat_tui.channels.base", "curhat_tui.channels.practice",
-         "curhat_tui.workstation", "curhat_tui.config", "curhat_tui.harness"]
+UI = ("curhat_tui.app", "curhat_tui.screens", "curhat_tui.widgets", "curhat_tui.cli", "curhat_tui.__main__")
 
 
-@pytest.mark.parametrize("module", LOWER)
-def test_module_does_not_import_textual(module):
-    code = f"import sys, {module}; bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]; " \
-           "print(bad); sys.exit(1 if bad else 0)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
+def _modules(prefix: str = "curhat_tui.") -> list[str]:
+    names = [m.name for m in pkgutil.walk_packages(curhat_tui.__path__, "curhat_tui.")]
+    return sorted(n for n in names if n.startswith(prefix))
+
+
+LOWER = [m for m in _modules() if not m.startswith(UI)]
+DOMAIN = _modules("curhat_tui.domain.")
+
+
+def _first_offender(modules: list[str], banned: tuple[str, ...]) -> str:
+    """Import each module in turn in a fresh interpreter; name the first that pulls in a banned package."""
+    code = (f"import importlib, sys\n"
+            f"for name in {modules!r}:\n"
+            f"    importlib.import_module(name)\n"
+            f"    bad = [m for m in sys.modules if m.split('.')[0] in {banned!r}]\n"
+            f"    if bad:\n"
+            f"        print(name, 'imports', sorted(set(m.split('.')[0] for m in bad))); sys.exit(1)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    return "" if result.returncode == 0 else result.stdout + result.stderr
+
+
+def test_the_lower_layers_are_all_checked():
+    for name in ("curhat_tui.workstation", "curhat_tui.store", "curhat_tui.supervision", "curhat_tui.privacy",
+                 "curhat_tui.export", "curhat_tui.channels.matrix_supervision", "curhat_tui.domain.masking"):
+        assert name in LOWER
+    assert not [m for m in LOWER if m.startswith(UI)]
+
+
+def test_lower_layers_do_not_import_textual():
+    assert _first_offender(LOWER, ("textual",)) == ""
 
 
 def test_domain_does_no_io():
-    code = ("import sys, curhat_tui.domain.persona, curhat_tui.domain.screener, curhat_tui.domain.templates, "
-            "curhat_tui.domain.phrases, curhat_tui.domain.queue, curhat_tui.domain.session_clock; "
-            "bad = [m for m in ('sqlite3', 'sqlite_utils', 'httpx', 'tomllib', 'keyring', 'rich') if m in sys.modules]; "
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert _first_offender(DOMAIN, ("sqlite3", "sqlite_utils", "httpx", "tomllib", "keyring", "rich", "textual")) == ""
 
 
 def test_importing_the_app_touches_no_home_directory(tmp_path):
