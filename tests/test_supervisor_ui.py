@@ -161,3 +161,20 @@ async def test_supervisor_exports_the_selected_session_and_reads_the_audit_log(t
         assert isinstance(app.screen, AuditViewModal)
         assert "view" in screen_text(app) or "lihat" in screen_text(app)
     parts.store.close()
+
+
+async def test_a_purged_transcript_says_so_in_the_review(tmp_path, data):
+    clock = FakeClock(START)
+    snap = await counselor_snapshot(tmp_path, data, clock)
+    parts = build_supervisor(tmp_path / "sup", data=data, clock=clock, name="Sari", key=TEST_KEY)
+    parts.workstation.supervision.on_link_event({"kind": "submit", "snapshot": snap, "remote_id": "$ev1"})
+    clock.advance(31 * 86400)
+    await parts.workstation.purge_retention()
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.main.query_one("#review-table").focus()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Transkrip dihapus sesuai kebijakan retensi" in text and "Transkrip (0 pesan)" in text
+    parts.store.close()

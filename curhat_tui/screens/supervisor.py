@@ -144,6 +144,10 @@ class SupervisorScreen(Screen):
         out.append(t("sv.detail.head", alias=s.alias, counselor=s.counselor,
                      date=clock_time(clock, s.started_at, "%d/%m/%Y %H:%M"), minutes=s.minutes), style="bold")
         out.append("\n" + t("sv.detail.status", status=t(f"sv.status.{d.status}")) + "\n")
+        mark = self.app.workstation.privacy.mark(session_id)
+        for when, key in ((mark.transcript_at, "transcript_deleted"), (mark.notes_at, "notes_deleted")) if mark else ():
+            if when:
+                out.append(t(f"rights.doc.{key}", date=clock_time(clock, when, "%d/%m/%Y")) + "\n", style="bold yellow")
         out.append("\n" + t("sv.detail.timeline") + "\n", style="bold underline")
         for e in d.timeline:
             out.append(f"{clock_time(clock, e.ts, '%H:%M:%S')}  ")
