@@ -23,6 +23,7 @@ from .privacy import PurgeProgress
 from .screens.client_rights import PurgeNotifier
 from .screens.main import MainScreen
 from .supervision import ReviewChanged, WhisperArrived
+from .widgets.composer import ALT_DIGIT_KEYS
 from .widgets.localize import localize_bindings
 from .workstation import (
     ClientTyping, Connection, MessageAdded, MessageUpdated, Notice, QueueChanged, SessionChanged, SessionClosed,
@@ -229,6 +230,8 @@ class CurhatApp(App):
         """(key, what it does) for every binding of the main screen, in the session language."""
         rows = []
         for key, bindings in self.main._bindings.key_to_bindings.items():
+            if key in ALT_DIGIT_KEYS:  # what some terminals send for Alt+1..9: listed once, as alt+N
+                continue
             for binding in bindings:
                 if binding.id and f"key.{binding.id}" in self.t.strings:  # ours, described in the catalogue
                     rows.append((self.get_key_display(binding), binding.description))
