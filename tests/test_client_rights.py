@@ -205,12 +205,12 @@ async def test_delete_from_the_screen_needs_the_alias_typed(make_app, parts):
         await pilot.click("#delete")
         await pilot.pause()
         assert isinstance(app.screen, TypeAliasModal)
-        app.screen.query_one("#typed", Input).value = "salah"
+        app.screen.query_one("#ask-input", Input).value = "salah"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TypeAliasModal)  # a wrong alias deletes nothing
         assert parts.store.session(sid) is not None
-        app.screen.query_one("#typed", Input).value = alias
+        app.screen.query_one("#ask-input", Input).value = alias
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen

@@ -1,4 +1,4 @@
-"""Ask for one line of text (a comment, a whisper); returns it, or None when cancelled."""
+"""Ask for one line of text (a reason, a comment, a whisper); returns it, or None when cancelled."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from textual.widgets import Input, Static
 
 
 class AskTextModal(ModalScreen[str | None]):
+    """Title, placeholder and the message for an empty answer are catalogue keys, filled with `values`."""
+
     DEFAULT_CSS = """
     AskTextModal { align: center middle; }
     AskTextModal > Vertical { width: 72; max-width: 95%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
@@ -18,21 +20,28 @@ class AskTextModal(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
 
-    def __init__(self, title: str, placeholder: str, empty_error: str) -> None:
+    def __init__(self, title_key: str, placeholder_key: str, empty_key: str, values: dict | None = None) -> None:
         super().__init__()
-        self.title_text = title
-        self.placeholder = placeholder
-        self.empty_error = empty_error
+        self.title_key = title_key
+        self.placeholder_key = placeholder_key
+        self.empty_key = empty_key
+        self.values = values or {}
 
     def compose(self) -> ComposeResult:
+        t = self.app.t
         with Vertical():
-            yield Static(Text(self.title_text))
-            yield Input(placeholder=self.placeholder, id="ask-input")
+            yield Static(Text(t(self.title_key, **self.values)))
+            yield Input(placeholder=t(self.placeholder_key, **self.values), id="ask-input")
             yield Static(id="ask-error")
 
+    def problem(self, value: str) -> str:
+        """Why this answer cannot be taken (a catalogue key), or "" when it can."""
+        return "" if value.strip() else self.empty_key
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.query_one("#ask-error", Static).update(Text(self.empty_error))
+        problem = self.problem(event.value)
+        if problem:
+            self.query_one("#ask-error", Static).update(Text(self.app.t(problem, **self.values)))
             return
         self.dismiss(event.value.strip())
 

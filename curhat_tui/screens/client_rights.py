@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from .ask_text import AskTextModal
 from ..domain.clock import clock_time
 from ..domain.i18n import Catalogue
 from ..domain.retention import RetentionPolicy
@@ -29,35 +30,19 @@ def when(app, epoch: float) -> str:
     return clock_time(app.clock, epoch, "%Y-%m-%d %H:%M")
 
 
-class TypeAliasModal(ModalScreen[bool]):
-    """Deletion cannot be undone: the counselor types the alias to confirm it."""
+class TypeAliasModal(AskTextModal):
+    """Deletion cannot be undone: the counselor types the alias to confirm it (returns the alias, or None)."""
 
     DEFAULT_CSS = """
-    TypeAliasModal { align: center middle; }
-    TypeAliasModal > Vertical { width: 70; max-width: 95%; height: auto; border: thick $error; background: $surface; padding: 1 2; }
-    TypeAliasModal #mismatch { color: $error; height: auto; }
+    TypeAliasModal > Vertical { border: thick $error; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="rights.cancel")]
 
     def __init__(self, alias: str) -> None:
-        super().__init__()
+        super().__init__("rights.delete_title", "rights.delete_prompt", "rights.delete_mismatch", {"alias": alias})
         self.alias = alias
 
-    def compose(self) -> ComposeResult:
-        t = self.app.t
-        with Vertical():
-            yield Static(Text(t("rights.delete_title", alias=self.alias)))
-            yield Input(placeholder=t("rights.delete_prompt", alias=self.alias), id="typed")
-            yield Static(id="mismatch")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() != self.alias.strip():
-            self.query_one("#mismatch", Static).update(Text(self.app.t("rights.delete_mismatch")))
-            return
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def problem(self, value: str) -> str:
+        return "" if value.strip() == self.alias.strip() else "rights.delete_mismatch"
 
 
 class ClientRightsScreen(ModalScreen[None]):
@@ -230,8 +215,8 @@ class ClientRightsScreen(ModalScreen[None]):
             self._result(t("rights.still_open", alias=client.alias))
             return
 
-        def typed(yes: bool | None) -> None:
-            if not yes:
+        def typed(confirmed: str | None) -> None:
+            if not confirmed:
                 self._result(t("rights.delete_mismatch"))
                 return
             try:

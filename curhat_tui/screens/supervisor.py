@@ -222,7 +222,7 @@ class SupervisorScreen(Screen):
             if text:
                 self._act(lambda: self.supervision.comment(self.selected, text), "sv.commented")
 
-        self.app.push_screen(AskTextModal(t("sv.comment.title"), t("sv.comment.placeholder"), t("sv.empty")), done)
+        self.app.push_screen(AskTextModal("sv.comment.title", "sv.comment.placeholder", "sv.empty"), done)
 
     def action_sign(self) -> None:
         if not self.selected:
@@ -278,7 +278,7 @@ class SupervisorScreen(Screen):
             if text:
                 self._act(lambda: self.supervision.whisper(session_id, text), "sv.whispered")
 
-        self.app.push_screen(AskTextModal(t("sv.whisper.title"), t("sv.whisper.placeholder"), t("sv.empty")), done)
+        self.app.push_screen(AskTextModal("sv.whisper.title", "sv.whisper.placeholder", "sv.empty"), done)
 
     # ---- trainees -----------------------------------------------------------------------
     def refresh_trainees(self) -> None:
