@@ -382,3 +382,21 @@ if __name__ == "__main__":
                 time.sleep(1)
         except KeyboardInterrupt:
             pass
+
+
+def synapse_with_accounts(names: tuple[str, ...], password: str):
+    """A running Synapse with these accounts registered (a generator for module fixtures).
+
+    Without Synapse the tests skip, except under CI=true, where a missing homeserver is a failure.
+    """
+    import pytest
+
+    python = find_synapse()
+    if python is None:
+        message = "Synapse is not installed: run .ci/install-synapse.sh"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    with Synapse(python) as server:
+        server.accounts = {name: server.register(name, password) for name in names}
+        yield server

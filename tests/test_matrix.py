@@ -4,7 +4,6 @@ homeserver and workstation restarts, supervisor alert and transfer."""
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from pathlib import Path
 
@@ -19,23 +18,14 @@ from curhat_tui.matrix_protocol import ALERT, QUEUE_ENTRY, SUPERVISORS_ALIAS, al
 from curhat_tui.store import Store
 from curhat_tui.workstation import AcceptError, Workstation
 
-from .synapse import Synapse, find_synapse
+from .synapse import Synapse, synapse_with_accounts
 
 PASSWORD = "rahasia-uji-123"
 
 
 @pytest.fixture(scope="module")
 def hs():
-    python = find_synapse()
-    if python is None:
-        message = "Synapse is not installed: run .ci/install-synapse.sh"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    with Synapse(python) as server:
-        server.accounts = {name: server.register(name, PASSWORD) for name in
-                           ("intake", "ani", "budi", "supervisor", "klien1", "klien2")}
-        yield server
+    yield from synapse_with_accounts(("intake", "ani", "budi", "supervisor", "klien1", "klien2"), PASSWORD)
 
 
 async def until(predicate, timeout: float = 20.0, what: str = "condition"):

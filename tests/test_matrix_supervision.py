@@ -4,7 +4,6 @@ crisis alert, whisper, a submitted note with its transcript, comment and sign-of
 from __future__ import annotations
 
 import asyncio
-import os
 
 import pytest
 
@@ -19,22 +18,14 @@ from curhat_tui.supervision import CrisisAlert, ReviewChanged, WhisperArrived
 from curhat_tui.workstation import Workstation
 
 from .conftest import TEST_KEY
-from .synapse import Synapse, find_synapse
+from .synapse import synapse_with_accounts
 from .test_matrix import PASSWORD, ScriptedClient, intake_service, through_intake, until
 from .test_review import COMPLETE
 
 
 @pytest.fixture(scope="module")
 def hs():
-    python = find_synapse()
-    if python is None:
-        message = "Synapse is not installed: run .ci/install-synapse.sh"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    with Synapse(python) as server:
-        server.accounts = {name: server.register(name, PASSWORD) for name in ("intake", "ani", "supervisor", "klien1")}
-        yield server
+    yield from synapse_with_accounts(("intake", "ani", "supervisor", "klien1"), PASSWORD)
 
 
 def api_of(hs, name: str) -> MatrixAPI:
