@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -110,9 +111,34 @@ class CurhatApp(App):
         """Advance the workstation (arrivals, replies, warnings) and redraw the clocks."""
         self.workstation.tick()
         self.main.tick()
+        self.release_removed_widgets()
         if (self.lock_after and self.lock_screen is None and not self.unlocker.needs_setup
                 and self.clock.now() - self.last_input >= self.lock_after):
             self.lock(idle=True)
+
+    def release_removed_widgets(self) -> None:
+        """Drop what removed widgets still hold on live nodes, so that they can be freed.
+
+        Textual forgets a watch only when the watched value next changes, and a signal subscription
+        only when the signal is next published: every reply box and note field (a TextArea watches
+        `app.theme` and subscribes to its screen's text-selection signal) and every footer key
+        (`data_bind` on its Footer, which recomposes on each focus change) ever mounted would
+        otherwise stay in memory for the whole shift (bench/soak.py found it). Likewise a node's
+        query_one cache keeps answers from before its children changed, which can never be asked
+        again (the key holds the change count) but pin removed tabs until 1,024 newer ones push them out."""
+        nodes = [self, *(node for screen in self.screen_stack for node in screen.walk_children(with_self=True))]
+        for node in nodes:
+            for watchers in getattr(node, "__watchers", {}).values():
+                if any(watcher._closing for watcher, _ in watchers):
+                    watchers[:] = [(watcher, callback) for watcher, callback in watchers if not watcher._closing]
+            cache = node._query_one_cache
+            if cache and any(key[0] != node._nodes._updates for key in cache.keys()):
+                cache.clear()
+        for owner in (self, *self.screen_stack):
+            for signal in list(vars(owner).values()):
+                if isinstance(signal, Signal):
+                    for subscriber in [node for node in list(signal._subscriptions) if node._closing]:
+                        signal.unsubscribe(subscriber)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
