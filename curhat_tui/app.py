@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from collections.abc import Iterable
 
@@ -146,7 +146,10 @@ class CurhatApp(App):
         await super().on_event(event)
 
     def _lock_binding(self) -> Binding:
-        return next(b for items in self._bindings.key_to_bindings.values() for b in items if b.id == "app.lock")
+        """The lock binding with the key it has after `[keys]` in config.toml."""
+        binding = next(b for items in self._bindings.key_to_bindings.values() for b in items if b.id == "app.lock")
+        remapped = self._keymap.get("app.lock")
+        return replace(binding, key=remapped) if remapped else binding
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.lock_screen is not None and action in ("lock", "command_palette", "quit", "audit_log"):

@@ -272,6 +272,16 @@ async def test_help_and_palette_offer_the_lock(tmp_path, parts):
         assert "Lock the screen" in [c.title for c in app.get_system_commands(app.main)]
 
 
+async def test_lock_key_can_be_remapped(tmp_path, parts):
+    app = build_app(parts, lang="en", keymap={"app.lock": "f12"}, unlocker=passphrase_unlocker(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert ("f12", "Lock the screen") in app.key_help()
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+
+
 # ---- how it looks ---------------------------------------------------------------------------------
 def test_lock_screen_snapshot(snap_compare, tmp_path, data):
     parts = build_practice(tmp_path / "snap", data=data, clock=FakeClock(START), seed=7, speed=0, name="Ani")
