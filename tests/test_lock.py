@@ -126,6 +126,8 @@ async def test_hotkey_hides_every_session_and_right_passphrase_restores_the_scre
         await pilot.press("ctrl+g")  # a modal naming the client is open when the lock comes
         await pilot.pause()
         assert isinstance(app.screen, ExtendModal) and alias in screen_text(app)
+        app.notify(f"{alias}: sisa 5 menit")  # a toast naming the client is up when the lock comes
+        await pilot.pause()
 
         await pilot.press("ctrl+k")
         await pilot.pause()
