@@ -88,6 +88,7 @@ def load_settings(data_dir: Path) -> Settings:
                     role=str(doc.get("role", "")), keys=keys, retention=_retention(path, doc.get("retention", {})),
                     lock_after_minutes=_lock_after(path, doc.get("lock_after_minutes", DEFAULT_LOCK_AFTER_MINUTES)))
 
+
 def _retention(path: Path, table: object) -> RetentionPolicy:
     """[retention] transcript_days (default 30), note_years (default 5), zero_transcript (default false)."""
     if not isinstance(table, dict):
