@@ -956,7 +956,6 @@ def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
         allr = step["rows"]
         cpu = step["cpu"]
         lost = sum(1 for r in allr if "handled" not in r) + sum(1 for r in probe if "frame" not in r)
-        stalls = step["stalls"]
         per_msg = {k: v / max(1, len(allr)) for k, v in step["intake_requests"].items() if not k.endswith("sync")}
         details.append(
             f"   {n:>2} sessions: n={len(allr)} msgs ({len(probe)} on screen); in pane (all sessions) "

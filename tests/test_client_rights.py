@@ -10,8 +10,7 @@ from textual.widgets import Button, Input
 
 from curhat_tui.cli import main as cli_main
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.domain.models import SessionStatus
-from curhat_tui.harness import build_app, build_practice
+from curhat_tui.harness import build_practice
 from curhat_tui.privacy import AmbiguousAlias, ClientNotFound, ConsentWithdrawn, SessionStillOpen
 from curhat_tui.screens.client_rights import ClientRightsScreen, TypeAliasModal
 from curhat_tui.screens.confirm import ConfirmModal

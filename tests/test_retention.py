@@ -16,7 +16,7 @@ from curhat_tui.harness import build_app, build_practice
 from curhat_tui.privacy import Privacy
 from curhat_tui.store import Store
 
-from .conftest import START, TEST_KEY, screen_text
+from .conftest import START, TEST_KEY
 
 DAY = 86_400.0
 

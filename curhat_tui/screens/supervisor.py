@@ -216,7 +216,6 @@ class SupervisorScreen(Screen):
         if not self.selected:
             self.app.notify(self.app.t("sv.pick"), severity="warning")
             return
-        t = self.app.t
 
         def done(text: str | None) -> None:
             if text:
@@ -272,7 +271,6 @@ class SupervisorScreen(Screen):
             self.app.notify(self.app.t("sv.live.none"), severity="warning")
             return
         session_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        t = self.app.t
 
         def done(text: str | None) -> None:
             if text:
