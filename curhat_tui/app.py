@@ -61,6 +61,8 @@ class CurhatApp(App):
         self.t = Catalogue(data.strings, lang)
         self.blink = blink
         self.ticking = tick
+        if tick:
+            workstation.first_purge_delay = 2.0  # the start-up retention purge runs once the screen is up
         self.key_guard = key_guard  # seconds after F2 in which the screener ignores typed-through keys
         self.keymap_overrides = {f"flag.{item.id}": item.key for item in data.redflags.items}
         self.keymap_overrides.update(keymap or {})

@@ -128,6 +128,7 @@ class Workstation:
         self.audit = AuditLog(store, clock)
         self.privacy = Privacy(store, self.audit, clock, retention)  # retention purge, consent, client rights
         self._next_purge = 0.0
+        self.first_purge_delay = 0.0  # real seconds the start-up purge waits (the app sets it: first frame first)
         self._purging = False
         self.supervision = Supervision(store, clock, self.audit, counselor, role)
         self.supervision.listen(self._tell)
@@ -549,6 +550,9 @@ class Workstation:
             return
         self._purging = True
         try:
+            if self.first_purge_delay:  # let the screen come up first; the start-up purge may be long
+                delay, self.first_purge_delay = self.first_purge_delay, 0.0
+                await asyncio.sleep(delay)
             for progress in self.privacy.iter_purge(self.counselor):
                 if progress.total:
                     self._tell(progress)
