@@ -60,3 +60,30 @@ class Report:
         for r in self.rows:
             print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
         print(line)
+
+
+def save_results(report: "Report", results: dict, began: float, json_path: str | None, suffix: str = "") -> None:
+    """Print the run's wall time and, when asked, write every raw figure to a JSON file."""
+    import json
+    from pathlib import Path
+
+    elapsed = time.perf_counter() - began
+    print(f"  whole run: {elapsed:.1f} s{suffix}")
+    results["table"] = report.rows
+    results["elapsed"] = elapsed
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+        print(f"  raw figures written to {json_path}")
+
+
+def finish(report: "Report", work, keep: bool, strict: bool) -> int:
+    """Remove (or keep) the work dir, say how many targets were missed, and give the exit status."""
+    import shutil
+
+    if keep:
+        print(f"  data kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    if report.misses:
+        print(f"{report.misses} target(s) missed" + (" (--strict: exit 1)" if strict else ""))
+    return 1 if (strict and report.misses) else 0

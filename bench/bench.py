@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import Report, log, median, ms, pct, set_start, started  # noqa: E402
+from _report import Report, finish, log, median, ms, pct, save_results, set_start, started  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -972,21 +972,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  queue sort: n={len(sort['times'])} median {ms(median(sort['times'])):.3f} ms, "
               f"max {ms(max(sort['times'])):.3f} ms; redraw n={len(qu['frame'])}: "
               + " ".join(f"{ms(v):.0f}" for v in qu["frame"]) + " ms")
-        elapsed = time.perf_counter() - began
-        print(f"  whole run: {elapsed:.1f} s")
-        results["table"] = report.rows
-        results["elapsed"] = elapsed
-        if args.json:
-            Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
-            print(f"  raw figures written to {args.json}")
+        save_results(report, results, began, args.json)
     finally:
-        if args.keep:
-            print(f"  data kept in {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    if report.misses:
-        print(f"{report.misses} target(s) missed" + (" (--strict: exit 1)" if args.strict else ""))
-    return 1 if (args.strict and report.misses) else 0
+        status = finish(report, work, args.keep, args.strict)
+    return status
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import Report, log, median, ms, pct, set_start, started  # noqa: E402
+from _report import Report, log, median, ms, pct, save_results, set_start, started  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -1082,13 +1082,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = [line for line in synapse_log if " ERROR " in line or " CRITICAL " in line]
         if problems:
             print(f"  Synapse logged {len(problems)} error(s); last: {problems[-1][:200]}")
-        elapsed = time.perf_counter() - began
-        print(f"  whole run: {elapsed:.1f} s (Synapse start {hs.startup_seconds:.1f} s)")
-        results["table"] = report.rows
-        results["elapsed"] = elapsed
-        if args.json:
-            Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
-            print(f"  raw figures written to {args.json}")
+        save_results(report, results, began, args.json, f" (Synapse start {hs.startup_seconds:.1f} s)")
     except SynapseError as exc:
         print(f"bench_matrix: Synapse failed: {exc}", file=sys.stderr)
         return 2
