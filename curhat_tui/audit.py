@@ -34,10 +34,7 @@ class AuditLog:
         conn = self.store.db.conn
         if ts is None:
             ts = self.clock.now() if self.clock is not None else time.time()
-        own = not conn.in_transaction
-        if own:
-            conn.execute("begin immediate")
-        try:
+        with self.store.transaction():
             last = conn.execute("select id, hash from audit order by id desc limit 1").fetchone()
             entry_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
             body = canonical(detail)
@@ -46,12 +43,6 @@ class AuditLog:
                          "values (?, ?, ?, ?, ?, ?, ?, ?)", [entry_id, ts, actor, action, subject, body, prev, digest])
             conn.execute("insert into meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value",
                          [HEAD_KEY, f"{entry_id}:{digest}"])
-        except BaseException:
-            if own:
-                conn.execute("rollback")
-            raise
-        if own:
-            conn.execute("commit")
         return AuditEntry(entry_id, ts, actor, action, subject, body, prev, digest)
 
     def entries(self, limit: int | None = None, newest_first: bool = False) -> list[AuditEntry]:

@@ -20,7 +20,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -190,17 +189,6 @@ class Privacy:
                                     "by": str}, pk="client_key")
         self.conn.execute("PRAGMA secure_delete = ON")  # freed cells are zeroed, not left for recovery
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One atomic step: the deletion and its audit entry land together or not at all."""
-        self.conn.execute("begin immediate")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("rollback")
-            raise
-        self.conn.execute("commit")
-
     def _scrub_files(self) -> None:
         """Drop the WAL's copies of the pages just changed (it would otherwise keep old page images)."""
         if str(self.store.path) != ":memory:":
@@ -226,7 +214,7 @@ class Privacy:
             yield PurgeProgress(0, total)
         reason = "zero_transcript" if self.policy.zero_transcript else "retention"
         for chunk in batches(plan.transcripts, batch_size):
-            with self._transaction():
+            with self.store.transaction():
                 purged, count = self._purge_transcripts(chunk, now, reason)
                 if purged:
                     self.audit.record(actor, "retention.purge_transcripts", "policy", {
@@ -237,7 +225,7 @@ class Privacy:
             done += len(chunk)
             yield PurgeProgress(done, total, transcripts, notes, messages)
         for chunk in batches(plan.notes, batch_size):
-            with self._transaction():
+            with self.store.transaction():
                 purged, counts = self._purge_notes(chunk, now)
                 if purged:
                     self.audit.record(actor, "retention.purge_notes", "policy", {
@@ -314,7 +302,7 @@ class Privacy:
         if not self.policy.zero_transcript:
             return False
         now = self.clock.now()
-        with self._transaction():
+        with self.store.transaction():
             purged, count = self._purge_transcripts([session_id], now, "zero_transcript")
             if purged:
                 self.audit.record(actor, "retention.purge_transcripts", "policy", {
@@ -377,7 +365,7 @@ class Privacy:
         withdrawal = Withdrawal(client.key, client.alias, now, deletion_due_at(now), actor)
         open_count = self.conn.execute("select count(*) from sessions where client_key = ? and status != ?",
                                        [client.key, SessionStatus.CLOSED.value]).fetchone()[0]
-        with self._transaction():
+        with self.store.transaction():
             self.conn.execute(f"insert into {WITHDRAWALS} (client_key, alias, withdrawn_at, due_at, by) "
                               "values (?, ?, ?, ?, ?)", [client.key, client.alias, now, withdrawal.due_at, actor])
             self.audit.record(actor, "client.consent_withdrawn", f"client:{client.key}",
@@ -488,7 +476,7 @@ class Privacy:
             raise SessionStillOpen(client.alias, open_ids)
         sids = [r[0] for r in self.conn.execute("select id from sessions where client_key = ?", [client.key])]
         counts: dict[str, int] = {}
-        with self._transaction():
+        with self.store.transaction():
             for table in self._session_tables():
                 removed = 0
                 for chunk in _chunks(sids):

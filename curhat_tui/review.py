@@ -50,18 +50,13 @@ class ReviewBook:
         if remote_id and conn.execute("select 1 from review_events where remote_id = ?", [remote_id]).fetchone():
             return None
         after = advance(self.status(session_id), action, role)
-        conn.execute("begin immediate")
-        try:
+        with self.store.transaction():
             conn.execute("insert into review_events (session_id, action, author, text, ts, remote_id) "
                          "values (?, ?, ?, ?, ?, ?)", [session_id, str(action), author, text, ts, remote_id])
             conn.execute("insert into reviews (session_id, status, updated_at, updated_by) values (?, ?, ?, ?) "
                          "on conflict(session_id) do update set status = excluded.status, "
                          "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
                          [session_id, str(after), ts, author])
-        except BaseException:
-            conn.execute("rollback")
-            raise
-        conn.execute("commit")
         return after
 
     def events(self, session_id: str) -> list[dict]:
@@ -118,8 +113,7 @@ class ReviewBook:
         sid = s["id"]
         db = self.store.db
         conn = db.conn
-        conn.execute("begin immediate")
-        try:
+        with self.store.transaction():
             for table in ("messages", "flags", "scripts", "extensions", "note_versions", "notes", "sessions"):
                 key = "id" if table == "sessions" else "session_id"
                 conn.execute(f"delete from {table} where {key} = ?", [sid])
@@ -146,10 +140,6 @@ class ReviewBook:
                 db["notes"].insert({"session_id": sid, "client_key": s["client_key"], "template": last["template"],
                                     "fields": json.dumps(last["fields"], ensure_ascii=False),
                                     "version": last["version"], "updated_at": last["ts"]})
-        except BaseException:
-            conn.execute("rollback")
-            raise
-        conn.execute("commit")
         return sid
 
     def snapshot(self, session_id: str) -> dict:

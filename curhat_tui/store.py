@@ -204,8 +204,14 @@ class Store:
         self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     @contextmanager
-    def _tx(self) -> Iterator[None]:
-        """One atomic write: either all of it lands on disk or none of it."""
+    def transaction(self) -> Iterator[None]:
+        """One atomic write: either all of it lands on disk or none of it.
+
+        Inside another transaction it joins that one, so a step and its audit entry commit together.
+        """
+        if self.db.conn.in_transaction:
+            yield
+            return
         self.db.conn.execute("begin immediate")
         try:
             yield
@@ -276,7 +282,7 @@ class Store:
 
     # ---- sessions -----------------------------------------------------------
     def add_session(self, session: Session, channel_state: dict | None = None) -> None:
-        with self._tx():
+        with self.transaction():
             self._insert("sessions", {
                 "id": session.id, "visit_id": session.visit_id, "client_key": session.client_key,
                 "alias": session.alias, "tier": str(session.tier), "minutes": session.minutes,
@@ -323,7 +329,7 @@ class Store:
         return json.loads(row[0]) if row and row[0] else {}
 
     def add_extension(self, session_id: str, minutes: int, reason: str, now: float) -> float:
-        with self._tx():
+        with self.transaction():
             self._insert("extensions", {"session_id": session_id, "minutes": minutes, "reason": reason, "ts": now})
             self.db.execute("update sessions set deadline = deadline + ?, notified = '[]' where id = ?",
                             [minutes * 60, session_id])
@@ -399,7 +405,7 @@ class Store:
         """Save the note; a new version is kept unless the last one is under a minute old."""
         current = self.note(session_id)
         body = json.dumps(fields, ensure_ascii=False)
-        with self._tx():
+        with self.transaction():
             if current is None:
                 version = 1
                 self._insert("notes", {"session_id": session_id, "client_key": client_key, "template": template,
