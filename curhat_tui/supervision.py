@@ -11,12 +11,12 @@ supervisor share a data dir and each side finds the other's new rows on its tick
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .audit import AuditLog
+from .background import Background
 from .domain.models import Message, Session, SessionStatus
 from .domain.review import (
     FieldDiff, NoteStatus, ReviewAction, ReviewError, ReviewItem, TimelineEvent, note_diff, order_review, timeline,
@@ -93,7 +93,7 @@ class Supervision:
         self.link = link
         self.book = ReviewBook(store)
         self.listeners: list[Callable[[SupervisionEvent], None]] = []
-        self._tasks: set[asyncio.Task] = set()
+        self._background = Background(lambda exc: log.warning("supervision link failed: %s", exc)).run
         self._seen_flag = self._max_id("flags")
         self._seen_event = self._max_id("review_events")
         self._seen_whisper = self._max_id("whispers")
@@ -115,20 +115,6 @@ class Supervision:
     def _tell(self, event: SupervisionEvent) -> None:
         for listener in list(self.listeners):
             listener(event)
-
-    def _background(self, coroutine) -> None:
-        try:
-            task = asyncio.get_running_loop().create_task(coroutine)
-        except RuntimeError:
-            coroutine.close()
-            return
-        self._tasks.add(task)
-
-        def done(t: asyncio.Task) -> None:
-            self._tasks.discard(t)
-            if not t.cancelled() and t.exception() is not None:
-                log.warning("supervision link failed: %s", t.exception())
-        task.add_done_callback(done)
 
     # ---- counselor side -----------------------------------------------------------
     def submit(self, session_id: str) -> NoteStatus:

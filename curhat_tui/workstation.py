@@ -25,6 +25,7 @@ from .domain.queue import order_queue
 from .domain.sanitize import clean
 from .domain.session_clock import EXTENSION_MINUTES, due_notifications
 from .audit import AuditLog
+from .background import Background
 from .store import DuplicateMessage, Store, new_id
 from .domain.retention import RetentionPolicy
 from .privacy import ClientRef, DeletionResult, Privacy, SessionStillOpen, Withdrawal
@@ -136,7 +137,7 @@ class Workstation:
         self.connection = "connected" if channel.simulated else "offline"  # until the first sync answers
         self.typing: dict[str, bool] = {}
         self._waiting: dict[str, Visit] = {v.id: v for v in store.waiting_visits()}
-        self._tasks: set[asyncio.Task] = set()
+        self._background = Background(self._background_failed).run
         self._retry_delay = 2.0
         self._next_retry = 0.0
 
@@ -255,22 +256,10 @@ class Workstation:
                 if state == "connected" and was != "connected":
                     self._background(self.flush_outbox())
 
-    def _background(self, coroutine) -> None:
-        """Run channel work without blocking the caller; failures are logged and told."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            coroutine.close()  # no event loop (a plain script): nothing to deliver to
-            return
-        task = loop.create_task(coroutine)
-        self._tasks.add(task)
-
-        def done(t: asyncio.Task) -> None:
-            self._tasks.discard(t)
-            if not t.cancelled() and t.exception() is not None:
-                log.warning("background channel work failed: %s", t.exception())
-                self._tell(Notice("notice.channel_failed", {"error": str(t.exception())}, "warning"))
-        task.add_done_callback(done)
+    def _background_failed(self, exc: BaseException) -> None:
+        """Channel work run in the background failed: logged and told."""
+        log.warning("background channel work failed: %s", exc)
+        self._tell(Notice("notice.channel_failed", {"error": str(exc)}, "warning"))
 
     def _has_open_session(self, visit_id: str) -> bool:
         return any(s.visit_id == visit_id for s in self.store.open_sessions())
