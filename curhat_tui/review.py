@@ -59,6 +59,11 @@ class ReviewBook:
                          [session_id, str(after), ts, author])
         return after
 
+    def awaiting_count(self) -> int:
+        """Notes submitted or commented on, not yet signed."""
+        return self.store.db.execute("select count(*) from reviews where status in (?, ?)",
+                                     [NoteStatus.SUBMITTED.value, NoteStatus.COMMENTED.value]).fetchone()[0]
+
     def events(self, session_id: str) -> list[dict]:
         return list(self.store.db["review_events"].rows_where("session_id = ?", [session_id], order_by="id"))
 

@@ -146,6 +146,9 @@ class Supervision:
     def review_list(self, sort: str = "flagged", **filters) -> list[ReviewItem]:
         return order_review(self.book.items(practice=False), sort, **filters)
 
+    def awaiting_count(self) -> int:
+        return self.book.awaiting_count()
+
     def counselors(self) -> list[str]:
         return sorted({i.counselor for i in self.book.items()}, key=str.casefold)
 
@@ -222,7 +225,8 @@ class Supervision:
                                             countdown(r["deadline"], now).remaining_seconds, r["risk"] or 0,
                                             r["alert"] or "", r["alert_at"] or 0.0)
         alerts = {row[0]: (row[1], row[2]) for row in self.store.db.execute(
-            "select session_id, group_concat(item), max(ts) from flags group by session_id")}
+            "select session_id, group_concat(item), max(ts) from flags where session_id in "
+            "(select id from sessions where status = ?) group by session_id", [SessionStatus.ACTIVE.value])}
         for s in self.store.open_sessions():
             if s.status is SessionStatus.ACTIVE and s.id not in rows:
                 items, at = alerts.get(s.id, ("", 0.0))

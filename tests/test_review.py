@@ -86,6 +86,7 @@ async def test_counselor_and_supervisor_sharing_a_data_dir(tmp_path, data):
     assert ws.supervision.status(session.id) is NoteStatus.SUBMITTED
     (first,) = sv.review_list("flagged")
     assert first.session_id == session.id and first.flagged and first.awaiting
+    assert sv.awaiting_count() == 1
 
     detail = sv.detail(session.id)
     kinds = [e.kind for e in detail.timeline]
@@ -100,6 +101,7 @@ async def test_counselor_and_supervisor_sharing_a_data_dir(tmp_path, data):
     assert ws.supervision.status(session.id) is NoteStatus.COMMENTED
     ws.supervision.submit(session.id)
     assert sv.sign(session.id) is NoteStatus.SIGNED
+    assert sv.awaiting_count() == 0
     (signed,) = [e for e in ws.supervision.review_events(session.id) if e["action"] == "sign"]
     assert signed["author"] == "Sari" and signed["ts"] == clock.now()
 

@@ -301,9 +301,8 @@ class SupervisorScreen(Screen):
 
     def tick(self) -> None:
         t = self.app.t
-        items = self.supervision.review_list("awaiting")
-        waiting = sum(1 for i in items if i.awaiting)
-        parts = [t("sv.topbar", name=self.app.workstation.counselor), t("sv.waiting", count=waiting),
+        parts = [t("sv.topbar", name=self.app.workstation.counselor),
+                 t("sv.waiting", count=self.supervision.awaiting_count()),
                  t(f"conn.{self.app.workstation.connection}"), clock_time(self.app.clock, self.app.clock.now()),
                  "curhat-tui"]
         self.query_one("#sv-topbar", Static).update(Text(" · ".join(parts)))
