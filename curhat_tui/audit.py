@@ -60,4 +60,9 @@ class AuditLog:
         return int(entry_id), digest
 
     def verify(self) -> list[ChainBreak]:
-        return verify(self.entries(), self.head())
+        return self.check()[1]
+
+    def check(self) -> tuple[int, list[ChainBreak]]:
+        """(how many entries, every break in the chain), reading the log once."""
+        entries = self.entries()
+        return len(entries), verify(entries, self.head())

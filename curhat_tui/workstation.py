@@ -629,7 +629,7 @@ class Workstation:
         from .export import export_sessions, store_is_practice
 
         store = self.store
-        trainees = getattr(self, "practice_store", None)
+        trainees = self.practice_store
         if trainees is not None and trainees is not self.store:
             here = [i for i in session_ids if self.store.session(i) is not None]
             there = [i for i in session_ids if trainees.session(i) is not None]
@@ -658,7 +658,7 @@ class Workstation:
         """(number of entries, chain breaks) of the audit log, for a supervisor."""
         if self.role != "supervisor":
             raise PermissionError("the audit log is for supervisors")
-        return len(self.audit.entries()), self.audit.verify()
+        return self.audit.check()
 
     def risk_of(self, session_id: str) -> Risk:
         session = self.store.session(session_id)
