@@ -100,7 +100,7 @@ class CurhatApp(App):
         if self.ticking:
             self.set_interval(TICK_SECONDS, self.tick)
         if self.lock_after and self.unlocker.needs_setup:
-            self.notify(self.t("lock.nudge", hotkey=self.get_key_display(self._lock_binding()),
+            self.notify(self.t("lock.nudge", hotkey=self.get_key_display(self._binding("app.lock")),
                                minutes=f"{self.lock_after / 60:g}"), severity="warning", timeout=20)
 
     def push_screen(self, screen, *args, **kwargs):
@@ -147,12 +147,6 @@ class CurhatApp(App):
             self.last_input = self.clock.now()  # any key or mouse input postpones the idle lock
         await super().on_event(event)
 
-    def _lock_binding(self) -> Binding:
-        """The lock binding with the key it has after `[keys]` in config.toml."""
-        binding = next(b for items in self._bindings.key_to_bindings.values() for b in items if b.id == "app.lock")
-        remapped = self._keymap.get("app.lock")
-        return replace(binding, key=remapped) if remapped else binding
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.lock_screen is not None and action in ("lock", "command_palette", "quit", "audit_log"):
             return False  # while locked only the lock screen's passphrase field acts
@@ -171,7 +165,10 @@ class CurhatApp(App):
             self.push_screen(AuditViewModal())
 
     def _binding(self, binding_id: str) -> Binding:
-        return next(b for items in self._bindings.key_to_bindings.values() for b in items if b.id == binding_id)
+        """An app binding with the key it has after `[keys]` in config.toml."""
+        binding = next(b for items in self._bindings.key_to_bindings.values() for b in items if b.id == binding_id)
+        remapped = self._keymap.get(binding_id)
+        return replace(binding, key=remapped) if remapped else binding
 
     def lock(self, idle: bool = False) -> None:
         """Cover every screen with the lock screen; the workstation keeps running underneath."""
@@ -251,10 +248,10 @@ class CurhatApp(App):
                 yield SystemCommand(binding.description, self.get_key_display(binding),
                                     lambda action=binding.action: screen.run_action(action))
         if self.workstation.role == "supervisor" and not any(
-                b.action == "audit" for items in screen._bindings.key_to_bindings.values() for b in items):
+                b.action == "app.audit_log" for items in screen._bindings.key_to_bindings.values() for b in items):
             yield SystemCommand(self.t("key.app.audit"), self.get_key_display(self._binding("app.audit")),
                                 self.action_audit_log)
-        yield SystemCommand(self.t("key.app.lock"), self.get_key_display(self._lock_binding()), self.action_lock)
+        yield SystemCommand(self.t("key.app.lock"), self.get_key_display(self._binding("app.lock")), self.action_lock)
         yield SystemCommand(self.t("key.quit"), "ctrl+q", self.action_quit)
 
     def key_help(self) -> list[tuple[str, str]]:
@@ -267,7 +264,7 @@ class CurhatApp(App):
                 if binding.id and f"key.{binding.id}" in self.t.strings:  # ours, described in the catalogue
                     rows.append((self.get_key_display(binding), binding.description))
         rows += [("tab / shift+tab", self.t("key.focus")), (self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j", self.t("key.newline")),
-                 ("ctrl+s", self.t("key.wrapup.close")), (self.get_key_display(self._lock_binding()), self.t("key.app.lock")),
+                 ("ctrl+s", self.t("key.wrapup.close")), (self.get_key_display(self._binding("app.lock")), self.t("key.app.lock")),
                  ("ctrl+q", self.t("key.quit"))]
         if self.workstation.role == "supervisor":
             rows.insert(-2, (self.get_key_display(self._binding("app.audit")), self.t("key.app.audit")))

@@ -46,7 +46,7 @@ class SupervisorScreen(Screen):
         Binding("t", "sign", "Sign off", id="sv.sign"),
         Binding("w", "whisper", "Whisper", id="sv.whisper"),
         Binding("e", "export", "Export", id="sv.export"),
-        Binding("a", "audit", "Audit log", id="sv.audit"),
+        Binding("a", "app.audit_log", "Audit log", id="sv.audit"),
     ]
 
     def __init__(self) -> None:
@@ -244,11 +244,6 @@ class SupervisorScreen(Screen):
 
         self.app.push_screen(ExportModal(self.app.workstation.store.session(self.selected) if self.selected
                                          else None))
-
-    def action_audit(self) -> None:
-        from .audit_view import AuditViewModal
-
-        self.app.push_screen(AuditViewModal())
 
     # ---- live -----------------------------------------------------------------------
     def refresh_live(self) -> None:
