@@ -128,10 +128,10 @@ class Supervision:
         return status  # type: ignore[return-value]
 
     def publish_live(self, session: Session) -> None:
-        if self.link is not None:
-            self._background(self.link.live(session.id, {
-                "counselor": self.user, "alias": session.alias, "started_at": session.started_at,
-                "deadline": session.deadline, "risk": int(session.risk), "status": str(session.status)}))
+        """Tell supervisors on other machines how a running session stands (needs a link)."""
+        self._background(self.link.live(session.id, {
+            "counselor": self.user, "alias": session.alias, "started_at": session.started_at,
+            "deadline": session.deadline, "risk": int(session.risk), "status": str(session.status)}))
 
     def whispers(self, session_id: str) -> list[dict]:
         return self.book.whispers(session_id)

@@ -146,11 +146,12 @@ class Workstation:
         self.listeners.append(listener)
 
     def _tell(self, event: WorkstationEvent) -> None:
-        match event:
-            case SessionOpened(session=session) | SessionChanged(session=session):
-                self.supervision.publish_live(session)
-            case SessionClosed(session_id=sid) if (closed := self.store.session(sid)) is not None:
-                self.supervision.publish_live(closed)
+        if self.supervision.link is not None:  # live status travels to supervisors on other machines
+            match event:
+                case SessionOpened(session=session) | SessionChanged(session=session):
+                    self.supervision.publish_live(session)
+                case SessionClosed(session_id=sid) if (closed := self.store.session(sid)) is not None:
+                    self.supervision.publish_live(closed)
         for listener in list(self.listeners):
             listener(event)
 
