@@ -47,7 +47,7 @@ OPEN_TARGET_MS = 100.0
 KEY_TARGET_MS = 16.0
 QUEUE_TARGET_MS = 50.0
 STALL_WINDOW = 0.7  # seconds after open_pane() in which event-loop stalls are recorded
-DB_NAME = "practice.db"  # checked against curhat_tui.harness.DB_NAME at run time
+DB_NAME = "practice.db"  # checked against curhat_tui.paths.PRACTICE_DB at run time
 
 # --------------------------------------------------------------------------------------------------
 # Child programs for the start-up measurement. Each records perf_counter() stamps (CLOCK_MONOTONIC on
@@ -103,9 +103,9 @@ CURHAT_CHILD = r'''
 import time
 T0 = time.perf_counter()
 import json, os, resource, sys
-import curhat_tui.app as app_module
+import curhat_tui.ui.app as app_module
 import curhat_tui.cli as cli
-from curhat_tui.screens.main import MainScreen
+from curhat_tui.ui.screens.counselor.main import MainScreen
 T_IMPORTED = time.perf_counter()
 W, H, MARK, DATA_DIR = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 BENCH_KEY = "5a" * 32
@@ -155,7 +155,7 @@ class BenchCurhatApp(app_module.CurhatApp):
         self.exit()
 
 
-app_module.CurhatApp = BenchCurhatApp  # harness.build_app imports CurhatApp from here at call time
+app_module.CurhatApp = BenchCurhatApp  # ui.app.build_app looks CurhatApp up at call time
 KEY_FILE = os.path.join(tempfile.mkdtemp(), "key")  # outside the data dir, as the CLI requires
 with open(KEY_FILE, "w") as handle:
     handle.write(BENCH_KEY)
@@ -173,7 +173,7 @@ def maxrss_mb(value: int) -> float:
 
 
 # ==================================================================================================
-# test data: stores built through curhat_tui.store.Store (schema from store.py), rows bulk-inserted
+# test data: stores built through curhat_tui.storage.store.Store (schema from store.py), rows bulk-inserted
 # ==================================================================================================
 
 WORDS = ("aku kamu dia kita mereka yang dan tapi jadi karena kalau sudah belum masih lagi banget sih kok deh "
@@ -208,9 +208,9 @@ class DataBuilder:
     """Writes realistic rows: clients, visits, sessions, messages, notes, note versions, flags, meta."""
 
     def __init__(self, path: Path, now: float, seed: int = 1234, prefix: str = "b") -> None:
-        from curhat_tui.datafiles import load_all
+        from curhat_tui.config.datafiles import load_all
         from curhat_tui.domain.persona import PersonaState
-        from curhat_tui.store import Store
+        from curhat_tui.storage.store import Store
 
         self.data = load_all()
         self.store = Store(path, key=BENCH_KEY)  # encrypted, as the app keeps it
@@ -340,7 +340,7 @@ def copy_db(template: Path, target_dir: Path, now: float) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / DB_NAME
     shutil.copyfile(template, target)
-    from curhat_tui.store import Store
+    from curhat_tui.storage.store import Store
 
     store = Store(target, key=BENCH_KEY)
     store.set_meta("practice.epoch.1", repr(now - 600))
@@ -490,7 +490,7 @@ class FrameProbe:
 
 def new_parts(template: Path, work: Path, tag: str, data):
     from curhat_tui.domain.clock import FakeClock
-    from curhat_tui.harness import build_practice
+    from curhat_tui.bootstrap import build_practice
 
     now = time.time()
     data_dir = copy_db(template, work / tag, now).parent
@@ -503,7 +503,7 @@ def new_parts(template: Path, work: Path, tag: str, data):
 
 async def open_once(template: Path, work: Path, tag: str, data, session_id: str) -> dict:
     from curhat_tui.domain.models import SessionStatus
-    from curhat_tui.harness import build_app
+    from curhat_tui.ui.app import build_app
 
     parts = new_parts(template, work, tag, data)
     app = build_app(parts, tick=False)
@@ -673,8 +673,8 @@ def bench_sort(runs: int) -> dict:
 async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: int) -> dict:
     """One app with the 1,000-session store: composer keystrokes, then the 1,000-row queue."""
     from curhat_tui.domain.queue import order_queue
-    from curhat_tui.harness import build_app
-    from curhat_tui.widgets.queue_panel import QueuePanel, QueueTable
+    from curhat_tui.ui.app import build_app
+    from curhat_tui.ui.widgets.queue_panel import QueuePanel, QueueTable
 
     parts = new_parts(template, work, "ui", data)
     app = build_app(parts, tick=False)
@@ -716,7 +716,7 @@ async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: 
                                   "queue": len(app.workstation.queue())}
 
             log(f"queue redraw: {redraws} x QueuePanel.show(1,000 visits)")
-            from curhat_tui.widgets.queue_panel import MAX_ROWS
+            from curhat_tui.ui.widgets.queue_panel import MAX_ROWS
 
             panel = main.query_one(QueuePanel)
             table = panel.query_one(QueueTable)
@@ -761,7 +761,7 @@ async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: 
 # ==================================================================================================
 
 def _worker_open(p: dict) -> dict:
-    from curhat_tui.datafiles import load_all
+    from curhat_tui.config.datafiles import load_all
 
     ids = {int(k): v for k, v in p["ids"].items()}
     out = asyncio.run(bench_open(Path(p["template"]), Path(p["work"]), ids, p["runs"], load_all()))
@@ -774,7 +774,7 @@ def _worker_keys_baseline(p: dict) -> dict:
 
 
 def _worker_ui(p: dict) -> dict:
-    from curhat_tui.datafiles import load_all
+    from curhat_tui.config.datafiles import load_all
 
     return asyncio.run(bench_curhat_ui(Path(p["template"]), Path(p["work"]), load_all(), p["keys"], p["redraws"]))
 
@@ -826,10 +826,10 @@ def main(argv: list[str] | None = None) -> int:
     import textual
 
     import curhat_tui
-    from curhat_tui import harness
+    from curhat_tui import paths
 
-    if harness.DB_NAME != DB_NAME:
-        raise SystemExit(f"bench: harness.DB_NAME is {harness.DB_NAME!r}, expected {DB_NAME!r}")
+    if paths.PRACTICE_DB != DB_NAME:
+        raise SystemExit(f"bench: paths.PRACTICE_DB is {paths.PRACTICE_DB!r}, expected {DB_NAME!r}")
 
     q = args.quick
     startup_runs, open_runs, keys, sort_runs, redraws = (3, 2, 50, 50, 4) if q else (5, 5, 200, 300, 8)

@@ -143,10 +143,10 @@ def observer_worker(p: dict) -> int:
 # ---- the intake service, as `curhat intake` runs it ---------------------------------------------------
 
 async def intake_worker(p: dict) -> int:
-    from curhat_tui.channels.matrix_api import MatrixAPI
-    from curhat_tui.datafiles import load_all
-    from curhat_tui.intake import IntakeService
-    from curhat_tui.matrix_protocol import QUEUE_ENTRY, WAITING
+    from curhat_tui.channels.matrix.api import MatrixAPI
+    from curhat_tui.config.datafiles import load_all
+    from curhat_tui.intake.service import IntakeService
+    from curhat_tui.channels.matrix.protocol import QUEUE_ENTRY, WAITING
 
     api = MatrixAPI(p["base_url"], p["token"])
     api.user_id = p["user_id"]
@@ -193,14 +193,14 @@ async def app_worker(p: dict) -> int:
     from textual._compositor import CompositorUpdate
     from textual.screen import Screen
 
-    from curhat_tui.app import CurhatApp
+    from curhat_tui.ui.app import CurhatApp
     from curhat_tui.channels.base import ClientArrived, MessageReceived
-    from curhat_tui.channels.matrix import MatrixChannel
-    from curhat_tui.channels.matrix_api import MatrixAPI
-    from curhat_tui.datafiles import load_all
+    from curhat_tui.channels.matrix.channel import MatrixChannel
+    from curhat_tui.channels.matrix.api import MatrixAPI
+    from curhat_tui.config.datafiles import load_all
     from curhat_tui.domain.clock import SystemClock
-    from curhat_tui.store import Store
-    from curhat_tui.workstation import Workstation
+    from curhat_tui.storage.store import Store
+    from curhat_tui.services.workstation import Workstation
 
     data = load_all()
     api = MatrixAPI(p["base_url"], p["token"])
@@ -379,7 +379,7 @@ def _pane_state(main) -> dict:
 
 async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
     """Accept these waiting clients (four claims at a time), then show pane `show`."""
-    from curhat_tui.workstation import AcceptError
+    from curhat_tui.services.workstation import AcceptError
 
     deadline = time.perf_counter() + 60
     while not set(rooms) <= {v.id for v in ws.queue()} and time.perf_counter() < deadline:
@@ -562,7 +562,7 @@ class Client:
     """A client on any Matrix app (MatrixAPI over httpx): opens a room with the intake account and chats."""
 
     def __init__(self, base_url: str, account: dict) -> None:
-        from curhat_tui.channels.matrix_api import MatrixAPI
+        from curhat_tui.channels.matrix.api import MatrixAPI
 
         self.api = MatrixAPI(base_url, account["access_token"])
         self.api.user_id = account["user_id"]
@@ -691,7 +691,7 @@ class Run:
             **base, "token": accounts["ani"]["access_token"], "user_id": accounts["ani"]["user_id"],
             "data_dir": str(self.work / "ws")}, self.work, self.hub)
         self.clients = [Client(hs.base_url, accounts[f"k{i:02d}"]) for i in range(1, n_clients + 1)]
-        from curhat_tui.channels.matrix_api import MatrixAPI
+        from curhat_tui.channels.matrix.api import MatrixAPI
 
         self.observer_api = MatrixAPI(hs.base_url, accounts["observer"]["access_token"])
         log("intake service, observer and workstation are up")
@@ -1014,7 +1014,7 @@ def main(argv: list[str] | None = None) -> int:
     import textual
 
     import curhat_tui
-    from curhat_tui.datafiles import load_all
+    from curhat_tui.config.datafiles import load_all
 
     q = args.quick
     cfg = {"messages": 20, "warm": 3, "intake_ns": (1, 5, 10), "steps": (1, 5, 10, 20), "step_seconds": 6.0} if q \

@@ -143,12 +143,13 @@ async def close_session(ws, sid: str) -> None:
 
 async def run_shift(p: dict) -> dict:
     """One simulated shift in the real app; `sessions` = 0 is the idle baseline (nobody accepted)."""
-    from curhat_tui.datafiles import load_all
+    from curhat_tui.config.datafiles import load_all
     from curhat_tui.domain.clock import FakeClock
     from curhat_tui.domain.models import Sender, SessionStatus
     from curhat_tui.domain.persona import arrival_schedule
-    from curhat_tui.harness import build_app, build_practice
-    from curhat_tui.widgets.composer import Composer
+    from curhat_tui.bootstrap import build_practice
+    from curhat_tui.ui.app import build_app
+    from curhat_tui.ui.widgets.composer import Composer
 
     data = load_all()
     clock = FakeClock(START)

@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from curhat_tui.cli import main
 
 sys.exit(main())

@@ -14,9 +14,10 @@ import time
 from pathlib import Path
 
 from curhat_tui.domain.clock import SystemClock
-from curhat_tui.harness import build_app, build_practice
-from curhat_tui.widgets.notes_form import NoteField, NotesForm
-from curhat_tui.workstation import MessageAdded
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.ui.app import build_app
+from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
+from curhat_tui.services.workstation import MessageAdded
 
 KEY = "3c" * 32  # the store is encrypted, as the app keeps it
 LINES = ["Apa yang paling berat buat kamu?", "Kedengarannya kamu capek, tapi tetap bertahan.",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from curhat_tui.domain.models import Delivery, Risk, Sender, SessionStatus
-from curhat_tui.harness import build_practice
-from curhat_tui.screens.screener import ScreenerModal
-from curhat_tui.screens.wrapup import WrapUpScreen
-from curhat_tui.widgets.notes_form import NoteField, NotesForm
-from curhat_tui.widgets.queue_panel import QueueTable
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.ui.screens.counselor.screener import ScreenerModal
+from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
+from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
+from curhat_tui.ui.widgets.queue_panel import QueueTable
 
-from .conftest import screen_text
+from tests.conftest import screen_text
 
 SIZE = (120, 40)
 
@@ -322,7 +322,7 @@ async def test_notes_autosave_and_template_is_remembered_per_client(make_app, pa
 
 
 async def test_earlier_notes_are_readable_from_the_session(make_app, parts):
-    from curhat_tui.screens.history import HistoryModal
+    from curhat_tui.ui.screens.counselor.history import HistoryModal
 
     ws = parts.workstation
     await ws.start()
@@ -348,7 +348,7 @@ async def test_earlier_notes_are_readable_from_the_session(make_app, parts):
 
 
 async def test_restart_restores_queue_sessions_time_and_transcripts(tmp_path, data, clock):
-    from curhat_tui.harness import build_app
+    from curhat_tui.ui.app import build_app
 
     first = build_practice(tmp_path / "d", data=data, clock=clock, seed=7)
     app = build_app(first)
@@ -385,7 +385,7 @@ async def test_restart_restores_queue_sessions_time_and_transcripts(tmp_path, da
 
 
 async def test_english_on_request(parts):
-    from curhat_tui.harness import build_app
+    from curhat_tui.ui.app import build_app
 
     app = build_app(parts, lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -469,7 +469,7 @@ async def test_counselor_typing_reaches_the_channel(make_app, parts, monkeypatch
 
 
 async def test_help_lists_keys_and_directory_with_check_dates(make_app):
-    from curhat_tui.screens.help import HelpModal
+    from curhat_tui.ui.screens.common.help import HelpModal
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -575,7 +575,7 @@ async def test_a_very_long_queue_shows_its_top_and_counts_all(make_app, parts, c
 # ---- what a review found (each of these once lost or falsified something) ----------------
 
 async def test_a_client_still_typing_at_quit_answers_after_restart(tmp_path, data, clock):
-    from curhat_tui.harness import build_app
+    from curhat_tui.ui.app import build_app
 
     first = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, speed=1.0)
     await first.workstation.start()
@@ -626,7 +626,7 @@ async def test_a_flag_adds_to_a_note_being_typed_without_losing_either(make_app,
 
 
 async def test_keys_typed_through_f2_do_not_answer_the_screener(parts):
-    from curhat_tui.harness import build_app
+    from curhat_tui.ui.app import build_app
 
     app = build_app(parts, key_guard=3.0)  # generous: on a loaded machine the typed-through keys arrive late
     async with app.run_test(size=SIZE) as pilot:
@@ -687,7 +687,7 @@ async def test_a_deleted_script_is_not_recorded_as_sent(make_app, parts):
 
 
 async def test_the_draft_in_the_reply_box_survives_a_restart(tmp_path, data, clock):
-    from curhat_tui.harness import build_app
+    from curhat_tui.ui.app import build_app
 
     first = build_practice(tmp_path / "d", data=data, clock=clock, seed=7)
     app = build_app(first)
@@ -719,7 +719,7 @@ async def test_counselor_text_is_cleaned_and_the_database_is_private(parts):
 
 
 async def test_practice_wrapup_offers_the_feedback_report_and_exports_it(make_app, parts):
-    from curhat_tui.screens.feedback import FeedbackModal
+    from curhat_tui.ui.screens.counselor.feedback import FeedbackModal
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

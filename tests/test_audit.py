@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from curhat_tui.audit import AuditLog
-from curhat_tui.store import Store
+from curhat_tui.storage.audit import AuditLog
+from curhat_tui.storage.store import Store
 
 
 def _log(tmp_path, n=5):

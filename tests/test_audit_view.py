@@ -6,10 +6,11 @@ import json
 
 from textual.widgets import DataTable
 
-from curhat_tui.harness import build_app, build_practice
-from curhat_tui.screens.audit_view import AuditViewModal
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.ui.app import build_app
+from curhat_tui.ui.screens.supervisor.audit_view import AuditViewModal
 
-from .conftest import START, TEST_KEY, screen_text
+from tests.conftest import START, TEST_KEY, screen_text
 
 SIZE = (140, 40)
 

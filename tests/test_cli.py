@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from curhat_tui import __version__
-from curhat_tui.config import ConfigError, load_settings, resolve_data_dir
+from curhat_tui.config.settings import ConfigError, load_settings
+from curhat_tui.paths import resolve_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,8 +50,8 @@ def test_settings_file_sets_name_language_and_keys(tmp_path):
 
 
 async def test_remapped_key_works(parts):
-    from curhat_tui.harness import build_app
-    from curhat_tui.screens.confirm import ConfirmModal
+    from curhat_tui.ui.app import build_app
+    from curhat_tui.ui.screens.common.confirm import ConfirmModal
 
     app = build_app(parts, keymap={"main.end": "f12"})
     async with app.run_test(size=(120, 40)) as pilot:
@@ -73,7 +74,7 @@ def test_wheel_ships_the_data_files(tmp_path):
         assert f"curhat_tui/data/{name}" in names
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
-    code = ("from curhat_tui.datafiles import data_dir, load_all; d = data_dir(); "
+    code = ("from curhat_tui.config.datafiles import data_dir, load_all; d = data_dir(); "
             "assert 'site' in str(d), d; load_all(); print('ok')")
     check = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                            env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"})
@@ -87,6 +88,6 @@ def test_a_trainee_never_reaches_real_clients(tmp_path):
 
 
 def test_practice_and_real_sessions_live_in_different_databases():
-    from curhat_tui import harness
+    from curhat_tui import paths
 
-    assert harness.DB_NAME != harness.REAL_DB_NAME
+    assert paths.PRACTICE_DB != paths.REAL_DB

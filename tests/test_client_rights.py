@@ -10,14 +10,14 @@ from textual.widgets import Button, Input
 
 from curhat_tui.cli import main as cli_main
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.harness import build_practice
-from curhat_tui.privacy import AmbiguousAlias, ClientNotFound, ConsentWithdrawn, SessionStillOpen
-from curhat_tui.screens.client_rights import ClientRightsScreen, TypeAliasModal
-from curhat_tui.screens.confirm import ConfirmModal
-from curhat_tui.workstation import AcceptError
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.services.privacy import AmbiguousAlias, ClientNotFound, ConsentWithdrawn, SessionStillOpen
+from curhat_tui.ui.screens.counselor.client_rights import ClientRightsScreen, TypeAliasModal
+from curhat_tui.ui.screens.common.confirm import ConfirmModal
+from curhat_tui.services.workstation import AcceptError
 
-from .conftest import START, TEST_KEY, screen_text
-from .test_retention import DAY, add_session
+from tests.conftest import START, TEST_KEY, screen_text
+from tests.test_retention import DAY, add_session
 
 SIZE = (120, 40)
 
@@ -133,10 +133,10 @@ async def test_withdrawn_consent_stops_accepting_and_sending(parts, clock):
 
 
 def test_an_alias_shared_by_two_clients_asks_for_the_key(tmp_path):
-    from curhat_tui.audit import AuditLog
+    from curhat_tui.storage.audit import AuditLog
     from curhat_tui.domain.clock import FakeClock
-    from curhat_tui.privacy import Privacy
-    from curhat_tui.store import Store
+    from curhat_tui.services.privacy import Privacy
+    from curhat_tui.storage.store import Store
 
     store = Store(tmp_path / "a.db", key=TEST_KEY)
     clock = FakeClock(START)
@@ -246,7 +246,7 @@ async def test_rights_are_in_the_command_palette_and_help(make_app):
 
 async def test_cli_show_export_withdraw_delete(tmp_path, data, clock, capsys, monkeypatch):
     data_dir = tmp_path / "cli"
-    from curhat_tui.keys import database_key
+    from curhat_tui.storage.database_key import database_key
 
     key = database_key(data_dir)  # the in-memory keyring holds it, as the OS keyring would
     parts = build_practice(data_dir, data=data, clock=clock, key=key)

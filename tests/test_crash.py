@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from curhat_tui.harness import build_app, build_practice
-from curhat_tui.widgets.notes_form import NotesForm
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.ui.app import build_app
+from curhat_tui.ui.widgets.notes_form import NotesForm
 
 CHILD = Path(__file__).with_name("crash_child.py")
 KEY = "3c" * 32

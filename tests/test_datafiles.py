@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.datafiles import DataError, data_dir, load_all
+from curhat_tui.config.datafiles import DataError, data_dir, load_all
 from curhat_tui.domain.i18n import LANGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +100,7 @@ def test_string_missing_english(broken):
 def test_cli_refuses_to_start_half_configured(tmp_path):
     """A broken packaged file stops `curhat` before any screen, with the file named."""
     code = (
-        "import sys, curhat_tui.datafiles as d\n"
+        "import sys, curhat_tui.config.datafiles as d\n"
         "from pathlib import Path\n"
         f"d.data_dir = lambda: Path({str(tmp_path / 'data')!r})\n"
         "from curhat_tui.cli import main\n"
@@ -134,7 +134,7 @@ def test_every_catalogue_key_used_in_the_code_exists_in_both_languages(data):
 
 
 def test_binding_descriptions_are_in_the_catalogue(data):
-    from curhat_tui.screens.main import MainScreen
+    from curhat_tui.ui.screens.counselor.main import MainScreen
 
     for binding in MainScreen.BINDINGS:
         assert f"key.{binding.id}" in data.strings, binding.id

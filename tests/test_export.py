@@ -11,16 +11,17 @@ from datetime import date
 import pytest
 from markdown_it import MarkdownIt
 
-from curhat_tui.audit import AuditLog
+from curhat_tui.storage.audit import AuditLog
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.models import Risk, Sender, Session, SessionStatus, Tier
-from curhat_tui.export import (
+from curhat_tui.services.exports import (
     day_range, export_sessions, md_block, md_escape, session_markdown, sessions_ended_between,
 )
-from curhat_tui.harness import DB_NAME, REAL_DB_NAME, build_practice
-from curhat_tui.store import NOTE_VERSION_WINDOW, Store
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.paths import PRACTICE_DB as DB_NAME, REAL_DB as REAL_DB_NAME
+from curhat_tui.storage.store import NOTE_VERSION_WINDOW, Store
 
-from .conftest import START
+from tests.conftest import START
 
 HOSTILE = "# Judul palsu\n[klik di sini](http://x.example) <b>tebal</b> *miring*\n- butir\n1. satu\n    kode?\n---"
 
@@ -285,7 +286,7 @@ def test_workstation_export_and_audit_rights(tmp_path, data):
 
 
 def test_export_module_does_not_import_textual():
-    code = ("import sys, curhat_tui.export; bad = [m for m in sys.modules if m.split('.')[0] == 'textual']; "
+    code = ("import sys, curhat_tui.services.exports; bad = [m for m in sys.modules if m.split('.')[0] == 'textual']; "
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -295,10 +296,10 @@ def test_export_module_does_not_import_textual():
 async def test_export_dialog_masks_unless_confirmed_and_writes_this_session(make_app, parts):
     from textual.widgets import Button, Input, RadioButton, Switch
 
-    from curhat_tui.screens.confirm import ConfirmModal
-    from curhat_tui.screens.export import ExportModal
+    from curhat_tui.ui.screens.common.confirm import ConfirmModal
+    from curhat_tui.ui.screens.common.export import ExportModal
 
-    from .conftest import screen_text
+    from tests.conftest import screen_text
 
     ws = parts.workstation
     app = make_app()
@@ -359,7 +360,7 @@ async def test_export_dialog_masks_unless_confirmed_and_writes_this_session(make
 
 
 def test_supervisor_exports_trainee_sessions_as_practice_never_mixed_with_real(tmp_path, data):
-    from curhat_tui.workstation import Workstation
+    from curhat_tui.services.workstation import Workstation
 
     trainee = build_practice(tmp_path / "ws", data=data, clock=FakeClock(START), name="Tia", role="trainee")
     real = Store(tmp_path / "ws" / REAL_DB_NAME)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.feedback import analyse
 from curhat_tui.domain.models import Message, Sender
-from curhat_tui.harness import build_practice
+from curhat_tui.bootstrap import build_practice
 
 START = 1_790_000_000.0
 

@@ -8,7 +8,7 @@ import sys
 
 import curhat_tui
 
-UI = ("curhat_tui.app", "curhat_tui.screens", "curhat_tui.widgets", "curhat_tui.cli", "curhat_tui.__main__")
+UI = ("curhat_tui.ui", "curhat_tui.cli", "curhat_tui.__main__")
 
 
 def _modules(prefix: str = "curhat_tui.") -> list[str]:
@@ -33,8 +33,8 @@ def _first_offender(modules: list[str], banned: tuple[str, ...]) -> str:
 
 
 def test_the_lower_layers_are_all_checked():
-    for name in ("curhat_tui.workstation", "curhat_tui.store", "curhat_tui.supervision", "curhat_tui.privacy",
-                 "curhat_tui.export", "curhat_tui.channels.matrix_supervision", "curhat_tui.domain.masking"):
+    for name in ("curhat_tui.services.workstation", "curhat_tui.storage.store", "curhat_tui.services.supervision", "curhat_tui.services.privacy",
+                 "curhat_tui.services.exports", "curhat_tui.channels.matrix.supervision", "curhat_tui.domain.masking"):
         assert name in LOWER
     assert not [m for m in LOWER if m.startswith(UI)]
 
@@ -48,7 +48,7 @@ def test_domain_does_no_io():
 
 
 def test_importing_the_app_touches_no_home_directory(tmp_path):
-    code = "import curhat_tui.app, curhat_tui.cli"
+    code = "import curhat_tui.ui.app, curhat_tui.cli"
     env = {"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stderr

@@ -7,16 +7,17 @@ import time
 
 import pytest
 
-from curhat_tui.channels.llm_voice import (
+from curhat_tui.channels.practice.llm_voice import (
     ChatClient, LLMConfig, LLMError, LLMVoice, chat_url, delete_key, load_key, save_key,
 )
 from curhat_tui.domain.models import Sender
 from curhat_tui.domain.persona import PersonaState, check_voiced, locked_lines, voice_prompt
-from curhat_tui.harness import build_app, build_practice
-from curhat_tui.workstation import ClientTyping
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.ui.app import build_app
+from curhat_tui.services.workstation import ClientTyping
 
-from .conftest import TEST_KEY, screen_text
-from .fake_llm import Error, FakeLLM, Stream, chunk, reply_events
+from tests.conftest import TEST_KEY, screen_text
+from tests.fake_llm import Error, FakeLLM, Stream, chunk, reply_events
 
 HELLO = "halo kak, aku lagi pusing banget nih, boleh cerita ya"
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import keyring
 import pytest
 
-from curhat_tui.config import ConfigError, load_settings
+from curhat_tui.config.settings import ConfigError, load_settings
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.models import Sender
-from curhat_tui.harness import build_app, build_practice
-from curhat_tui.keys import (
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.ui.app import build_app
+from curhat_tui.storage.database_key import (
     FIRST_WAIT_SECONDS, LOCK_META, SERVICE, DatabaseKey, Unlocker, check_verifier, database_key, make_verifier,
     unlocker_for,
 )
-from curhat_tui.screens.extend import ExtendModal
-from curhat_tui.screens.lock import LockScreen
+from curhat_tui.ui.screens.counselor.extend import ExtendModal
+from curhat_tui.ui.screens.common.lock import LockScreen
 
-from .conftest import START, TEST_KEY, screen_text
+from tests.conftest import START, TEST_KEY, screen_text
 
 SIZE = (120, 40)
 PASSPHRASE = "kopi-susu-jam-tiga"

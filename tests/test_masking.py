@@ -200,9 +200,9 @@ def test_masking_module_is_pure():
 async def test_personal_data_typed_into_a_note_is_highlighted_and_named(make_app, parts):
     from textual.widgets import TextArea
 
-    from curhat_tui.widgets.notes_form import NoteField
+    from curhat_tui.ui.widgets.notes_form import NoteField
 
-    from .conftest import screen_text
+    from tests.conftest import screen_text
 
     app = make_app()
     async with app.run_test(size=(160, 45)) as pilot:

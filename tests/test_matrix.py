@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.channels.matrix import MatrixChannel
-from curhat_tui.channels.matrix_api import MatrixAPI
+from curhat_tui.channels.matrix.channel import MatrixChannel
+from curhat_tui.channels.matrix.api import MatrixAPI
 from curhat_tui.domain.clock import SystemClock
 from curhat_tui.domain.models import Delivery, SessionStatus
-from curhat_tui.intake import IntakeService
-from curhat_tui.matrix_protocol import ALERT, QUEUE_ENTRY, SUPERVISORS_ALIAS, alias
-from curhat_tui.store import Store
-from curhat_tui.workstation import AcceptError, Workstation
+from curhat_tui.intake.service import IntakeService
+from curhat_tui.channels.matrix.protocol import ALERT, QUEUE_ENTRY, SUPERVISORS_ALIAS, alias
+from curhat_tui.storage.store import Store
+from curhat_tui.services.workstation import AcceptError, Workstation
 
-from .synapse import Synapse, synapse_with_accounts
+from tests.synapse import Synapse, synapse_with_accounts
 
 PASSWORD = "rahasia-uji-123"
 
@@ -223,7 +223,7 @@ async def test_intake_claim_race_chat_restarts_alert_and_transfer(hs, data, tmp_
 async def test_login_keeps_the_token_in_the_keyring_and_logout_removes_it(hs):
     import keyring
 
-    from curhat_tui.matrix_login import SERVICE, connect, logout, saved
+    from curhat_tui.channels.matrix.login import SERVICE, connect, logout, saved
 
     user = hs.accounts["supervisor"]["user_id"]
     api = await connect(hs.base_url, user, lambda: PASSWORD)
@@ -247,9 +247,9 @@ async def test_login_keeps_the_token_in_the_keyring_and_logout_removes_it(hs):
 
 
 async def test_the_workstation_screen_over_matrix(hs, data, tmp_path):
-    from curhat_tui.app import CurhatApp
+    from curhat_tui.ui.app import CurhatApp
 
-    from .conftest import screen_text
+    from tests.conftest import screen_text
 
     intake, intake_task = await intake_service(hs, data, tmp_path)
     ws = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -261,7 +261,7 @@ async def test_the_workstation_screen_over_matrix(hs, data, tmp_path):
             await until(lambda: any(v.id == client.room for v in ws.queue()), what="client in the queue")
             await pilot.pause()
             assert "LATIHAN" not in screen_text(app) and "terhubung" in screen_text(app)
-            from curhat_tui.widgets.queue_panel import QueueTable
+            from curhat_tui.ui.widgets.queue_panel import QueueTable
 
             table = app.main.query_one(QueueTable)
             row = [table.coordinate_to_cell_key((r, 0)).row_key.value for r in range(table.row_count)].index(client.room)
@@ -347,9 +347,9 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
 
 
 async def test_handing_over_from_the_screen(hs, data, tmp_path):
-    from curhat_tui.app import CurhatApp
-    from curhat_tui.screens.transfer import TransferModal
-    from curhat_tui.screens.wrapup import WrapUpScreen
+    from curhat_tui.ui.app import CurhatApp
+    from curhat_tui.ui.screens.counselor.transfer import TransferModal
+    from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 
     intake, intake_task = await intake_service(hs, data, tmp_path)
     ws = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -380,9 +380,9 @@ async def test_handing_over_from_the_screen(hs, data, tmp_path):
 def test_the_command_line_path_to_matrix_builds_a_connected_workstation(hs, data, tmp_path):
     """`curhat --homeserver --user` as the CLI assembles it: login into the keyring, encrypted real store."""
     from curhat_tui.cli import build_matrix
-    from curhat_tui.harness import REAL_DB_NAME
+    from curhat_tui.paths import REAL_DB as REAL_DB_NAME
 
-    from .conftest import TEST_KEY, screen_text
+    from tests.conftest import TEST_KEY, screen_text
 
     async def intake_rooms() -> None:  # the queue room exists once an intake service has run
         api = MatrixAPI(hs.base_url, hs.accounts["intake"]["access_token"])

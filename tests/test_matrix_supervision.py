@@ -7,20 +7,20 @@ import asyncio
 
 import pytest
 
-from curhat_tui.channels.matrix import MatrixChannel
-from curhat_tui.channels.matrix_api import MatrixAPI
-from curhat_tui.channels.matrix_supervision import MatrixSupervisionLink, is_supervisor
+from curhat_tui.channels.matrix.channel import MatrixChannel
+from curhat_tui.channels.matrix.api import MatrixAPI
+from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink, is_supervisor
 from curhat_tui.domain.clock import SystemClock
 from curhat_tui.domain.review import NoteStatus
-from curhat_tui.harness import build_supervisor
-from curhat_tui.store import Store
-from curhat_tui.supervision import CrisisAlert, ReviewChanged, WhisperArrived
-from curhat_tui.workstation import Workstation
+from curhat_tui.bootstrap import build_supervisor
+from curhat_tui.storage.store import Store
+from curhat_tui.services.supervision import CrisisAlert, ReviewChanged, WhisperArrived
+from curhat_tui.services.workstation import Workstation
 
-from .conftest import TEST_KEY
-from .synapse import synapse_with_accounts
-from .test_matrix import PASSWORD, ScriptedClient, intake_service, through_intake, until
-from .test_review import COMPLETE
+from tests.conftest import TEST_KEY
+from tests.synapse import synapse_with_accounts
+from tests.test_matrix import PASSWORD, ScriptedClient, intake_service, through_intake, until
+from tests.test_review import COMPLETE
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +120,10 @@ async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data
 def test_the_command_line_gives_a_supervisor_the_supervisor_screen(hs, data, tmp_path):
     """`curhat --homeserver --user` for an account with the supervisor's power opens the review screen."""
     from curhat_tui.cli import build_matrix
-    from curhat_tui.intake import IntakeService
-    from curhat_tui.screens.supervisor import SupervisorScreen
+    from curhat_tui.intake.service import IntakeService
+    from curhat_tui.ui.screens.supervisor.review import SupervisorScreen
 
-    from .conftest import screen_text
+    from tests.conftest import screen_text
 
     async def appoint() -> None:
         api = api_of(hs, "intake")

@@ -5,16 +5,17 @@ from __future__ import annotations
 import pytest
 
 from curhat_tui import cli
-from curhat_tui.channels.llm_voice import load_key
-from curhat_tui.config import ConfigError, load_settings
+from curhat_tui.channels.practice.llm_voice import load_key
+from curhat_tui.config.settings import ConfigError, load_settings
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.persona import DIFFICULTIES, NORMAL, PersonaState, difficulty, respond
-from curhat_tui.harness import build_app, build_practice
-from curhat_tui.screens.practice_setup import PracticeSetupModal
-from curhat_tui.widgets.queue_panel import QueueTable
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.ui.app import build_app
+from curhat_tui.ui.screens.counselor.practice_setup import PracticeSetupModal
+from curhat_tui.ui.widgets.queue_panel import QueueTable
 from textual.widgets import OptionList
 
-from .conftest import START, TEST_KEY, screen_text
+from tests.conftest import START, TEST_KEY, screen_text
 
 REFLECTION = "Kedengarannya kamu capek sekali, tapi tetap berusaha bertahan."
 

@@ -7,16 +7,17 @@ import json
 
 import pytest
 
-from curhat_tui.audit import AuditLog
-from curhat_tui.config import ConfigError, load_settings
+from curhat_tui.storage.audit import AuditLog
+from curhat_tui.config.settings import ConfigError, load_settings
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.models import Risk, Sender, Session, SessionStatus, Tier, Visit
 from curhat_tui.domain.retention import RetentionPolicy, add_years, plan_purge, SessionRecord
-from curhat_tui.harness import build_app, build_practice
-from curhat_tui.privacy import Privacy
-from curhat_tui.store import Store
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.ui.app import build_app
+from curhat_tui.services.privacy import Privacy
+from curhat_tui.storage.store import Store
 
-from .conftest import START, TEST_KEY
+from tests.conftest import START, TEST_KEY
 
 DAY = 86_400.0
 

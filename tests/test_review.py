@@ -8,10 +8,10 @@ from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.review import (
     NoteStatus, ReviewAction, ReviewError, ReviewItem, advance, note_diff, order_review,
 )
-from curhat_tui.harness import build_practice
-from curhat_tui.supervision import CrisisAlert, ReviewChanged, WhisperArrived
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.services.supervision import CrisisAlert, ReviewChanged, WhisperArrived
 
-from .conftest import START, TEST_KEY
+from tests.conftest import START, TEST_KEY
 
 
 def test_flow_draft_submitted_commented_signed():

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from curhat_tui.datafiles import load_all
+from curhat_tui.config.datafiles import load_all
 from curhat_tui.domain.clock import FakeClock
-from curhat_tui.harness import build_app, build_practice
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.ui.app import build_app
 
 SIZES = [(120, 40), (80, 24)]
 START = 1_790_000_000.0

@@ -12,8 +12,8 @@ import pytest
 from keyring.errors import NoKeyringError
 
 from curhat_tui.domain.models import Sender
-from curhat_tui.keys import KeyUnavailable, database_key
-from curhat_tui.store import Store, StoreError, is_plain
+from curhat_tui.storage.database_key import KeyUnavailable, database_key
+from curhat_tui.storage.store import Store, StoreError, is_plain
 
 KEY = "ab" * 32
 

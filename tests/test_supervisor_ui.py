@@ -6,11 +6,12 @@ from textual.widgets import DataTable, TabbedContent
 
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.review import NoteStatus
-from curhat_tui.harness import build_app, build_practice, build_supervisor
-from curhat_tui.review import ReviewBook
+from curhat_tui.bootstrap import build_practice, build_supervisor
+from curhat_tui.ui.app import build_app
+from curhat_tui.storage.review import ReviewBook
 
-from .conftest import START, TEST_KEY, screen_text
-from .test_review import closed_session
+from tests.conftest import START, TEST_KEY, screen_text
+from tests.test_review import closed_session
 
 SIZE = (140, 45)
 
@@ -139,8 +140,8 @@ def test_supervisor_screen_snapshot(snap_compare, tmp_path, data):
 
 
 async def test_supervisor_exports_the_selected_session_and_reads_the_audit_log(tmp_path, data):
-    from curhat_tui.screens.audit_view import AuditViewModal
-    from curhat_tui.screens.export import ExportModal
+    from curhat_tui.ui.screens.supervisor.audit_view import AuditViewModal
+    from curhat_tui.ui.screens.common.export import ExportModal
 
     clock = FakeClock(START)
     snap = await counselor_snapshot(tmp_path, data, clock)

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..domain.models import Delivery, Message, Session, Visit
+from curhat_tui.domain.models import Delivery, Message, Session, Visit
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The audit chain: each entry's hash covers its own fields and the previous entry's hash.
 
-Pure functions only; the store layer (`curhat_tui.audit`) keeps the rows. Changing,
+Pure functions only; the store layer (`curhat_tui.storage.audit`) keeps the rows. Changing,
 removing or inserting any row breaks the chain from that row on, and `verify`
 names the first row that no longer fits.
 """

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .coding import Code, code_utterance
-from .models import Message, Sender
-from .persona import Persona
+from curhat_tui.domain.coding import Code, code_utterance
+from curhat_tui.domain.models import Message, Sender
+from curhat_tui.domain.persona import Persona
 
 LATENCY_NORM_SECONDS = 180
 CATCH_WINDOW_TURNS = 3

@@ -18,8 +18,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from .coding import OPENNESS_DELTA, Code, code_utterance
-from .models import Risk, Tier, fill
+from curhat_tui.domain.coding import OPENNESS_DELTA, Code, code_utterance
+from curhat_tui.domain.models import Risk, Tier, fill
 
 _SUICIDE_PROBE = re.compile(
     r"bunuh diri|mengakhiri hidup|akhiri hidup|pikiran (untuk |buat )?mati|ingin mati|pengen mati|menyakiti diri|"

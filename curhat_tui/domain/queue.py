@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .models import Visit, VisitStatus
+from curhat_tui.domain.models import Visit, VisitStatus
 
 
 def queue_key(visit: Visit) -> tuple[int, float, str]:

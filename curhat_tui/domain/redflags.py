@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass, field
 from datetime import date
 
-from .models import Risk
+from curhat_tui.domain.models import Risk
 
 PLACEHOLDERS = frozenset({"client", "counselor", "directory"})
 

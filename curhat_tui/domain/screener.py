@@ -8,7 +8,7 @@ yes, 6b within the past three months.
 
 from __future__ import annotations
 
-from .models import Risk
+from curhat_tui.domain.models import Risk
 
 QUESTIONS = ("q1", "q2", "q3", "q4", "q5", "q6", "q6b")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Tier
+from curhat_tui.domain.models import Tier
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,344 @@
+"""The embedded practice channel: scripted clients, reproducible from a seed, no server.
+
+Clients arrive on a seeded schedule, or when the trainee asks for one (`request_client`:
+a chosen persona, or one picked for them, at a chosen difficulty). With an `LLMVoice`
+the engine's chosen line is rephrased by a language model in a background task while
+the client shows as typing; the scripted line is kept in the store meanwhile, so a
+restart or a failing model never silences a client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+
+from curhat_tui.domain.clock import Clock
+from curhat_tui.domain.coding import Code
+from curhat_tui.domain.models import Delivery, Message, Sender, Session, Visit, VisitStatus
+from curhat_tui.domain.persona import (
+    Difficulty, Persona, PersonaState, Reply, arrival_schedule, difficulty, keep_verbatim, respond, typing_seconds,
+)
+from curhat_tui.storage.store import Store
+from curhat_tui.channels.base import Channel, ClaimFailed, ClientArrived, ClientLeft, Delivered, Emit, MessageReceived, TypingChanged
+
+log = logging.getLogger("curhat.practice")
+
+HISTORY_FOR_VOICE = 12  # transcript lines a model sees (all of them already said aloud)
+VOICE_OFF_AFTER = 2  # consecutive replies that fell back to the script before a session stops asking the model
+
+
+@dataclass
+class _Pending:
+    session_id: str
+    typing_at: float
+    due: float
+    text: str
+    txn_ids: tuple[str, ...] = ()
+    typing_shown: bool = False
+    persisted: bool = False
+    turn: int = 0
+    held: bool = False  # a model is phrasing it: not delivered until it answers or gives up
+
+    def to_dict(self) -> dict:
+        return {"typing_at": self.typing_at, "due": self.due, "text": self.text, "txn_ids": list(self.txn_ids)}
+
+
+class PracticeChannel(Channel):
+    """Simulated clients arrive over time, type with believable delays and react to the counselor.
+
+    `speed` scales typing delays (0 = instant, for tests). State that must survive a
+    restart (the arrival cursor, each persona's openness) lives in the store.
+    """
+
+    simulated = True
+    name = "practice"
+
+    def __init__(self, store: Store, personas: dict[str, Persona], prices: dict[tuple[str, int], int],
+                 clock: Clock, seed: int = 1, speed: float = 1.0, arrivals: int = 60, mean_gap: float = 75.0,
+                 difficulty: str = "normal", voice=None) -> None:
+        self.store = store
+        self.clock = clock
+        self.personas = personas
+        self.prices = prices
+        self.seed = seed
+        self.speed = speed
+        self.difficulty = difficulty  # for scheduled arrivals; a requested client carries its own
+        self.voice = voice  # an LLMVoice, or None for the scripted lines
+        self.schedule = arrival_schedule(sorted(personas), seed, arrivals, mean_gap)
+        self.emit: Emit = lambda event: None
+        self.pending: list[_Pending] = []
+        self.epoch: float | None = None
+        self.requests_on_start: list[tuple[str | None, str]] = []
+        self._voicing: dict[str, asyncio.Task] = {}
+
+    async def start(self, emit: Emit) -> None:
+        self.emit = emit
+        # replies a client was still "typing" when the workstation stopped come back
+        for session in self.store.open_sessions():
+            for item in self.store.channel_state(session.id).get("pending", []):
+                self.pending.append(_Pending(session.id, item["typing_at"], item["due"], item["text"],
+                                             tuple(item.get("txn_ids", ())), persisted=True))
+        for persona_id, level in self.requests_on_start:
+            self.request_client(persona_id, level)
+        self.requests_on_start = []
+
+    async def stop(self) -> None:
+        for task in list(self._voicing.values()):
+            task.cancel()
+        if self._voicing:
+            await asyncio.gather(*self._voicing.values(), return_exceptions=True)
+        self._voicing.clear()
+        if self.voice is not None:
+            await self.voice.aclose()
+
+    def voice_off_in(self) -> list[str]:
+        """Aliases of open sessions that stopped asking the model after repeated fallbacks."""
+        return [s.alias for s in self.store.open_sessions()
+                if self.store.channel_state(s.id).get("voice", {}).get("off")]
+
+    async def settle(self) -> None:
+        """Wait until no model is phrasing a reply (tests; the app never waits)."""
+        while self._voicing:
+            await asyncio.gather(*list(self._voicing.values()), return_exceptions=True)
+
+    def _ensure_epoch(self, now: float) -> float:
+        if self.epoch is None:
+            stored = self.store.get_meta(f"practice.epoch.{self.seed}")
+            if stored is None:
+                stored = repr(now)
+                self.store.set_meta(f"practice.epoch.{self.seed}", stored)
+            self.epoch = float(stored)
+        day_length = self.schedule[-1].offset_seconds + max(p.patience_minutes for p in self.personas.values()) * 60
+        if now - self.epoch > day_length:
+            # the simulated day is over (or the app was closed past it): a new day starts now
+            self.epoch = now
+            self.store.set_meta(f"practice.epoch.{self.seed}", repr(now))
+            self.store.set_meta(f"practice.next.{self.seed}", "0")
+            self.store.set_meta(f"practice.day.{self.seed}", str(self._day() + 1))
+        return self.epoch
+
+    def _day(self) -> int:
+        return int(self.store.get_meta(f"practice.day.{self.seed}", "0") or 0)
+
+    def _patience(self, visit: Visit) -> float:
+        persona = self.personas.get(visit.persona)
+        return (persona.patience_minutes if persona else 10) * 60.0 * self._visit_level(visit.id).patience
+
+    def _visit_level(self, visit_id: str) -> Difficulty:
+        return difficulty(self.store.get_meta(f"practice.difficulty.{visit_id}") or self.difficulty)
+
+    def _visit(self, persona: Persona, visit_id: str, arrived_at: float) -> Visit:
+        return Visit(
+            id=visit_id, client_key=f"practice:{persona.id}", alias=persona.alias,
+            tier=persona.tier, minutes=persona.minutes,
+            price=self.prices.get((persona.tier.value, persona.minutes), 0), topic=persona.topic,
+            intake_risk_answer=persona.intake_risk, risk=persona.intake_risk_level, arrived_at=arrived_at,
+            status=VisitStatus.WAITING, persona=persona.id,
+        )
+
+    # ---- the trainee's own choice -------------------------------------------------------
+    def pick_persona(self, number: int) -> str:
+        """The persona 'pick for me' chooses: one the trainee has practised least and is not already
+        waiting or talking; ties broken by the seed, so the same seed and history give the same client."""
+        busy = {v.persona for v in self.store.waiting_visits()}
+        busy |= {self.store.channel_state(s.id).get("persona") for s in self.store.open_sessions()}
+        ids = sorted(p for p in self.personas if p not in busy) or sorted(self.personas)
+        done = {p: len(self.store.sessions_of_client(f"practice:{p}")) for p in ids}
+        fewest = min(done.values())
+        return random.Random(f"{self.seed}:pick:{number}").choice([p for p in ids if done[p] == fewest])
+
+    def request_client(self, persona_id: str | None = None, level: str = "") -> Visit:
+        """Bring one client into the queue now: `persona_id`, or one picked for the trainee, at `level`."""
+        if persona_id is not None and persona_id not in self.personas:
+            raise KeyError(persona_id)
+        counter = f"practice.requests.{self.seed}"
+        number = int(self.store.get_meta(counter, "0") or 0)
+        self.store.set_meta(counter, str(number + 1))
+        persona = self.personas[persona_id or self.pick_persona(number)]
+        visit = self._visit(persona, f"p{self.seed}-c{number}", self.clock.now())
+        self.store.set_meta(f"practice.difficulty.{visit.id}", difficulty(level or self.difficulty).id)
+        self.emit(ClientArrived(visit))
+        return visit
+
+    def pump(self, now: float) -> None:
+        epoch = self._ensure_epoch(now)
+        cursor_key = f"practice.next.{self.seed}"
+        cursor = int(self.store.get_meta(cursor_key, "0") or 0)
+        while cursor < len(self.schedule) and epoch + self.schedule[cursor].offset_seconds <= now:
+            arrival = self.schedule[cursor]
+            cursor += 1
+            self.store.set_meta(cursor_key, str(cursor))
+            persona = self.personas[arrival.persona_id]
+            arrived_at = epoch + arrival.offset_seconds
+            if now - arrived_at > persona.patience_minutes * 60:
+                continue  # arrived and left while the workstation was closed
+            visit_id = f"p{self.seed}-{arrival.index}" + (f"-d{self._day()}" if self._day() else "")
+            self.emit(ClientArrived(self._visit(persona, visit_id, arrived_at)))
+        for visit in self.store.waiting_visits():
+            if visit.persona and now - visit.arrived_at > self._patience(visit):
+                self.emit(ClientLeft(visit.id))
+        delivered = True
+        while delivered:  # a reply held by the model may release the ones queued behind it
+            delivered = False
+            for item in sorted(self.pending, key=lambda p: p.due):
+                if not item.typing_shown and item.typing_at <= now:
+                    item.typing_shown = True
+                    for txn in item.txn_ids:
+                        self.emit(Delivered(txn, Delivery.READ))
+                    self.emit(TypingChanged(item.session_id, True))
+                if item.due <= now and not item.held and self._first_of_session(item):
+                    self.pending.remove(item)
+                    self.emit(TypingChanged(item.session_id, False))
+                    self.emit(MessageReceived(item.session_id, item.text, now))
+                    self._persist_pending(item.session_id)
+                    delivered = True
+
+    def _first_of_session(self, item: _Pending) -> bool:
+        """A client says their lines in the order they were chosen, however long a model took."""
+        return next(p for p in self.pending if p.session_id == item.session_id) is item
+
+    def _rng(self, session_id: str, turn: int) -> random.Random:
+        return random.Random(f"{self.seed}:{session_id}:{turn}")
+
+    def _speed(self, session_id: str) -> float:
+        level = difficulty(self.store.channel_state(session_id).get("difficulty"))
+        return self.speed * level.typing
+
+    def _queue_reply(self, session_id: str, text: str, now: float, turn: int, txn_ids: tuple[str, ...] = (),
+                     held: bool = False) -> _Pending:
+        speed = self._speed(session_id)
+        rng = self._rng(session_id, turn)
+        read_delay = 0.0 if speed <= 0 else rng.uniform(1.0, 4.0) / speed
+        start = max([now] + [p.due for p in self.pending if p.session_id == session_id])
+        typing_at = start + read_delay
+        item = _Pending(session_id, typing_at, typing_at + typing_seconds(text, rng, speed), text, txn_ids,
+                        turn=turn, held=held)
+        self.pending.append(item)
+        self._persist_pending(session_id)
+        if self.speed <= 0:
+            self.pump(now)
+        return item
+
+    def _say(self, session: Session, reply: Reply, engine: PersonaState, turn: int,
+             txn_ids: tuple[str, ...] = ()) -> None:
+        """Queue what the client says next; with a voice, a model phrases it while the client types."""
+        state = self.store.channel_state(session.id)
+        voice_state = state.get("voice", {})
+        persona = self.personas[state["persona"]]
+        if self.voice is None or self.voice.disabled or voice_state.get("off") or keep_verbatim(reply):
+            self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids)
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a plain script): the scripted line
+            self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids)
+            return
+        item = self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids, held=True)
+        history = [("client" if m.sender is Sender.CLIENT else "counselor", m.text)
+                   for m in self.store.messages(session.id)[-HISTORY_FOR_VOICE:] if m.sender is not Sender.SYSTEM]
+        previous = self._voicing.get(session.id)
+        task = loop.create_task(
+            self._voice(item, previous, persona, engine, reply.text, session.lang, history))
+        self._voicing[session.id] = task
+
+        def done(finished: asyncio.Task, session_id: str = session.id) -> None:
+            if self._voicing.get(session_id) is finished:
+                del self._voicing[session_id]
+            if not finished.cancelled() and finished.exception() is not None:
+                log.warning("voicing a practice reply failed: %s", finished.exception())
+                item.held = False  # the scripted line goes out as it is
+                if self.speed <= 0:
+                    self.pump(self.clock.now())
+        task.add_done_callback(done)
+
+    async def _voice(self, item: _Pending, previous: asyncio.Task | None, persona: Persona, engine: PersonaState,
+                     line: str, lang: str, history: list[tuple[str, str]]) -> None:
+        """Ask the model for this line (after the session's earlier line), then release it."""
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        try:
+            result = await self.voice.phrase(persona, engine, line, lang, history)
+        finally:
+            item.held = False
+        if item not in self.pending:
+            return  # the session ended meanwhile
+        state = self.store.channel_state(item.session_id)
+        if not state:
+            return
+        stats = state.setdefault("voice", {})
+        stats["voiced" if result.voiced else "scripted"] = stats.get("voiced" if result.voiced else "scripted", 0) + 1
+        stats["tokens"] = stats.get("tokens", 0) + result.tokens
+        stats["streak"] = 0 if result.voiced else stats.get("streak", 0) + 1
+        if stats["streak"] >= VOICE_OFF_AFTER:
+            stats["off"] = True
+            log.info("practice voice off for session %s after %s fallbacks", item.session_id, stats["streak"])
+        self.store.update_session(item.session_id, channel_state=state)
+        if result.voiced and result.text != item.text:
+            speed = self._speed(item.session_id)
+            rng = self._rng(item.session_id, item.turn)
+            if speed > 0:
+                rng.uniform(1.0, 4.0)  # the read delay, drawn as when it was queued
+            item.text = result.text
+            item.due = item.typing_at + typing_seconds(item.text, rng, speed)
+        self._persist_pending(item.session_id)
+        if self.speed <= 0:
+            self.pump(self.clock.now())
+
+    def _persist_pending(self, session_id: str) -> None:
+        """Keep what the client is about to say in the store, so a restart does not silence them."""
+        state = self.store.channel_state(session_id)
+        if not state:
+            return
+        state["pending"] = [p.to_dict() for p in self.pending if p.session_id == session_id]
+        self.store.update_session(session_id, channel_state=state)
+
+    def _persona(self, session: Session) -> Persona:
+        state = self.store.channel_state(session.id)
+        return self.personas[state["persona"]]
+
+    async def claim(self, visit: Visit, session: Session) -> dict:
+        current = self.store.visit(visit.id)
+        if current is None or current.status is VisitStatus.LEFT or (
+                visit.persona and session.started_at - visit.arrived_at > self._patience(visit)):
+            raise ClaimFailed("left")
+        if current.status is VisitStatus.ACCEPTED:
+            raise ClaimFailed("taken")
+        return {"persona": visit.persona, "engine": PersonaState().to_dict(), "greeted": False,
+                "difficulty": self._visit_level(visit.id).id}
+
+    def opened(self, session: Session) -> None:
+        """The session row exists: the client says hello."""
+        state = self.store.channel_state(session.id)
+        if not state.get("greeted"):
+            state["greeted"] = True
+            self.store.update_session(session.id, channel_state=state)
+            persona = self._persona(session)
+            self._say(session, Reply(persona.opening, Code.OTHER), PersonaState(), 0)
+
+    async def send(self, session: Session, message: Message) -> None:
+        self.emit(Delivered(message.txn_id, Delivery.SENT))
+        state = self.store.channel_state(session.id)
+        if state.get("done_txn") and message.txn_id in state["done_txn"]:
+            return  # a retry of a message already answered
+        persona = self.personas[state["persona"]]
+        engine = PersonaState.from_dict(state.get("engine"))
+        reply = respond(persona, engine, message.text, difficulty(state.get("difficulty")))
+        state["engine"] = engine.to_dict()
+        state.setdefault("done_txn", []).append(message.txn_id)
+        state["done_txn"] = state["done_txn"][-20:]
+        self.store.update_session(session.id, channel_state=state)
+        self._say(session, reply, engine, engine.turns, (message.txn_id,))
+
+    async def end(self, session: Session) -> None:
+        task = self._voicing.pop(session.id, None)
+        if task is not None:
+            task.cancel()
+        self.pending = [p for p in self.pending if p.session_id != session.id]
+        self._persist_pending(session.id)
+        state = self.store.channel_state(session.id)
+        persona = self.personas.get(state.get("persona", ""))
+        if persona:
+            engine = PersonaState.from_dict(state.get("engine"))
+            self._say(session, Reply(persona.thanks, Code.OTHER), engine, 9999)

@@ -1,0 +1,341 @@
+"""Load and validate the TOML files in data/: a broken file stops start-up with its name,
+line and the fix, so the app never runs half-configured."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from curhat_tui.domain.i18n import LANGS
+from curhat_tui.domain.models import Risk, Tier
+from curhat_tui.domain.persona import Fact, HiddenRisk, Persona
+from curhat_tui.domain.phrases import PhraseMatcher, PhraseRule
+from curhat_tui.domain.redflags import PLACEHOLDERS, DirectoryEntry, RedFlagBook, RedFlagItem, placeholders_in
+from curhat_tui.domain.templates import NoteTemplate, Section, TemplateBook
+
+REQUIRED_ITEMS = (
+    "suicide", "self_harm", "harm_others", "abuse", "psychosis", "severe_depression", "panic_trauma", "substance",
+)
+
+
+class DataError(Exception):
+    """A data file is wrong: says which file, which line, what is wrong and how to fix it."""
+
+    def __init__(self, path: Path, line: int | None, problem: str, fix: str = "") -> None:
+        self.path, self.line, self.problem, self.fix = path, line, problem, fix
+        where = f"{path}" + (f", line {line}" if line else "")
+        super().__init__(f"{where}: {problem}" + (f" (fix: {fix})" if fix else ""))
+
+
+def data_dir() -> Path:
+    """The data folder: inside the installed wheel, or data/ of a source checkout."""
+    packaged = resources.files("curhat_tui").joinpath("data")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+@dataclass(frozen=True)
+class ServiceData:
+    redflags: RedFlagBook
+    templates: TemplateBook
+    phrases: PhraseMatcher
+    personas: dict[str, Persona]
+    strings: dict[str, dict[str, str]]
+    prices: dict[tuple[str, int], int]
+
+
+class _File:
+    """One TOML file with enough of its text kept to point at lines."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise DataError(path, None, "file is missing", "reinstall curhat-tui or restore the file") from None
+        except UnicodeDecodeError as exc:
+            raise DataError(path, None, f"not UTF-8 ({exc.reason})", "save the file as UTF-8") from None
+        try:
+            self.doc = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            raise DataError(path, int(m.group(1)) if m else None, f"TOML syntax error: {exc}",
+                            "check quotes, brackets and '=' on that line") from None
+        self.lines = self.text.splitlines()
+
+    def header_line(self, table: str, index: int) -> int | None:
+        """Line of the index-th `[[table]]` header (1-based)."""
+        seen = -1
+        for number, line in enumerate(self.lines, 1):
+            if line.strip() == f"[[{table}]]":
+                seen += 1
+                if seen == index:
+                    return number
+        return None
+
+    def key_line(self, table: str, index: int, key: str) -> int | None:
+        """Line where `key` is set inside the index-th `[[table]]` entry, else its header."""
+        start = self.header_line(table, index) or 1
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*[=.]")
+        for number in range(start, len(self.lines) + 1):
+            text = self.lines[number - 1].strip()
+            if number > start and text == f"[[{table}]]":
+                break
+            if pattern.match(text):
+                return number
+        return start
+
+    def fail(self, table: str, index: int, problem: str, fix: str, key: str | None = None) -> DataError:
+        line = self.key_line(table, index, key) if key else self.header_line(table, index)
+        return DataError(self.path, line, problem, fix)
+
+    def entries(self, table: str) -> list[dict[str, Any]]:
+        value = self.doc.get(table)
+        if not isinstance(value, list) or not value:
+            raise DataError(self.path, None, f"no [[{table}]] entries", f"add at least one [[{table}]] table")
+        return value
+
+    def need(self, entry: dict, table: str, index: int, key: str, kind: type | tuple = str) -> Any:
+        if key not in entry:
+            ident = entry.get("id", f"#{index + 1}")
+            raise self.fail(table, index, f"{table} {ident!r} has no '{key}'", f"add {key} = ... to it")
+        value = entry[key]
+        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+            raise self.fail(table, index, f"'{key}' has the wrong type or is empty", "give it a non-empty value", key)
+        return value
+
+    def langs(self, entry: dict, table: str, index: int, key: str) -> dict[str, str]:
+        value = self.need(entry, table, index, key, dict)
+        for lang in LANGS:
+            if not isinstance(value.get(lang), str) or not value[lang].strip():
+                raise self.fail(table, index, f"'{key}.{lang}' is missing", f"add {key}.{lang} = \"...\"", key)
+        return value
+
+
+def _risk(file: _File, table: str, index: int, entry: dict, key: str) -> Risk:
+    value = file.need(entry, table, index, key)
+    try:
+        return Risk.parse(value)
+    except KeyError:
+        raise file.fail(table, index, f"'{key}' is {value!r}", "use none, low, moderate or high", key) from None
+
+
+def load_directory(path: Path) -> dict[str, DirectoryEntry]:
+    f = _File(path)
+    result: dict[str, DirectoryEntry] = {}
+    for i, e in enumerate(f.entries("entry")):
+        checked = f.need(e, "entry", i, "checked", date)
+        entry = DirectoryEntry(
+            id=f.need(e, "entry", i, "id"), name=f.need(e, "entry", i, "name"),
+            contact=f.need(e, "entry", i, "contact"), operator=f.need(e, "entry", i, "operator"),
+            hours=f.langs(e, "entry", i, "hours"), scope=f.langs(e, "entry", i, "scope"),
+            region=f.need(e, "entry", i, "region"), checked=checked, source=f.need(e, "entry", i, "source"),
+        )
+        if entry.id in result:
+            raise f.fail("entry", i, f"duplicate id {entry.id!r}", "give each entry its own id", "id")
+        result[entry.id] = entry
+    return result
+
+
+def load_redflags(path: Path, directory: dict[str, DirectoryEntry]) -> RedFlagBook:
+    f = _File(path)
+    items: list[RedFlagItem] = []
+    keys: set[str] = set()
+    for i, e in enumerate(f.entries("item")):
+        item_id = f.need(e, "item", i, "id")
+        key = f.need(e, "item", i, "key").lower()
+        if key in keys:
+            raise f.fail("item", i, f"key {key!r} is used twice", "give each item its own key", "key")
+        keys.add(key)
+        refs = tuple(f.need(e, "item", i, "directory", list))
+        for ref in refs:
+            if ref not in directory:
+                raise f.fail("item", i, f"directory id {ref!r} is not in directory.toml",
+                             f"use one of: {', '.join(directory)}", "directory")
+        scripts = f.need(e, "item", i, "script", dict)
+        for lang in LANGS:
+            variants = scripts.get(lang)
+            if not isinstance(variants, dict) or not isinstance(variants.get("default"), str):
+                raise f.fail("item", i, f"item {item_id!r} has no script.{lang}.default",
+                             f"add [item.script.{lang}] with default = \"\"\"...\"\"\"")
+            for variant, text in variants.items():
+                try:
+                    unknown = placeholders_in(text) - PLACEHOLDERS
+                except ValueError as exc:
+                    raise f.fail("item", i, f"script {lang}.{variant} of {item_id!r}: {exc}",
+                                 "write a literal brace as {{ or }}", variant) from None
+                if unknown:
+                    raise f.fail("item", i, f"script {lang}.{variant} of {item_id!r} uses unknown "
+                                 f"placeholder(s) {sorted(unknown)}",
+                                 "use only {client}, {counselor} and {directory}", variant)
+        screener = bool(e.get("screener", False))
+        if screener:
+            for lang in LANGS:
+                for variant in ("low", "moderate", "high"):
+                    if variant not in scripts[lang]:
+                        raise f.fail("item", i, f"screener item {item_id!r} lacks script {lang}.{variant}",
+                                     f"add {variant} = \"\"\"...\"\"\" under [item.script.{lang}]")
+        items.append(RedFlagItem(id=item_id, key=key, risk=_risk(f, "item", i, e, "risk"),
+                                 label=f.langs(e, "item", i, "label"), scripts=scripts,
+                                 directory=refs, screener=screener))
+    missing = [r for r in REQUIRED_ITEMS if r not in {it.id for it in items}]
+    if missing:
+        raise DataError(path, None, f"missing red-flag item(s): {', '.join(missing)}",
+                        "add an [[item]] for each")
+    return RedFlagBook(tuple(items), directory)
+
+
+def _sections(f: _File, table: str, index: int, raw: list) -> tuple[Section, ...]:
+    sections = []
+    for s in raw:
+        if not isinstance(s, dict) or "key" not in s or "label" not in s:
+            raise f.fail(table, index, "a section lacks key or label", "give every section key and label.id/en")
+        label = s["label"]
+        if not all(isinstance(label.get(lang), str) for lang in LANGS):
+            raise f.fail(table, index, f"section {s['key']!r} lacks label.id or label.en", "add both labels")
+        sections.append(Section(s["key"], label, s.get("hint", {}), bool(s.get("required", True))))
+    return tuple(sections)
+
+
+def load_templates(path: Path) -> TemplateBook:
+    f = _File(path)
+    templates = []
+    for i, e in enumerate(f.entries("template")):
+        sections = _sections(f, "template", i, f.need(e, "template", i, "section", list))
+        tier = e.get("tier", "")
+        if tier and tier not in {t.value for t in Tier}:
+            raise f.fail("template", i, f"tier {tier!r} is unknown", "use peer or professional", "tier")
+        templates.append(NoteTemplate(f.need(e, "template", i, "id"), f.langs(e, "template", i, "name"), sections, tier))
+    common_raw = f.doc.get("common", {}).get("section", [])
+    common = _sections(f, "template", 0, common_raw)
+    keys = {s.key for s in common}
+    for needed in ("risk_screen", "referral", "consent", "end_reason"):
+        if needed not in keys:
+            raise DataError(path, None, f"[common] lacks the section {needed!r}", "add it under [[common.section]]")
+    return TemplateBook(tuple(templates), common)
+
+
+def load_phrases(path: Path, item_ids: set[str]) -> PhraseMatcher:
+    f = _File(path)
+    rules = []
+    for i, e in enumerate(f.entries("phrase")):
+        item = f.need(e, "phrase", i, "item")
+        if item not in item_ids:
+            raise f.fail("phrase", i, f"item {item!r} is not a red-flag item", "use an id from redflags.toml", "item")
+        lang = f.need(e, "phrase", i, "lang")
+        for pattern in f.need(e, "phrase", i, "patterns", list):
+            try:
+                rules.append(PhraseRule(item, lang, re.compile(pattern, re.IGNORECASE)))
+            except re.error as exc:
+                raise f.fail("phrase", i, f"pattern {pattern!r} is not a valid regex: {exc}",
+                             "escape special characters with a backslash", "patterns") from None
+    return PhraseMatcher(rules)
+
+
+def load_personas(path: Path, item_ids: set[str]) -> dict[str, Persona]:
+    f = _File(path)
+    personas: dict[str, Persona] = {}
+    for i, e in enumerate(f.entries("persona")):
+        pid = f.need(e, "persona", i, "id")
+        tier = f.need(e, "persona", i, "tier")
+        if tier not in {t.value for t in Tier}:
+            raise f.fail("persona", i, f"tier {tier!r} is unknown", "use peer or professional", "tier")
+        minutes = f.need(e, "persona", i, "minutes", int)
+        if minutes not in (30, 60):
+            raise f.fail("persona", i, f"minutes is {minutes}", "use 30 or 60", "minutes")
+        hidden = e.get("hidden_flag", "")
+        if hidden and hidden not in item_ids:
+            raise f.fail("persona", i, f"hidden_flag {hidden!r} is not a red-flag item", "use an id from redflags.toml",
+                         "hidden_flag")
+        risk = None
+        if hidden:
+            r = f.need(e, "persona", i, "risk", dict)
+            try:
+                probes = tuple(re.compile(p, re.IGNORECASE) for p in r.get("probe", []))
+            except re.error as exc:
+                raise f.fail("persona", i, f"a risk.probe pattern is invalid: {exc}", "fix the regex", "probe") from None
+            if not probes or "reveal" not in r or "openness" not in r:
+                raise f.fail("persona", i, f"persona {pid!r} hides {hidden!r} but [persona.risk] lacks probe, "
+                             "openness or reveal", "add all three")
+            risk = HiddenRisk(probes, int(r["openness"]), r["reveal"])
+        facts = tuple(Fact(int(x["openness"]), x["text"], x.get("hint", "")) for x in f.need(e, "persona", i, "fact", list))
+        personas[pid] = Persona(
+            id=pid, alias=f.need(e, "persona", i, "alias"), tier=Tier(tier), minutes=minutes,
+            topic=f.need(e, "persona", i, "topic"), intake_risk=f.need(e, "persona", i, "intake_risk"),
+            intake_risk_level=_risk(f, "persona", i, e, "intake_risk_level"),
+            patience_minutes=f.need(e, "persona", i, "patience_minutes", int), hidden_flag=hidden,
+            opening=f.need(e, "persona", i, "opening"), neutral=tuple(f.need(e, "persona", i, "neutral", list)),
+            closed=tuple(f.need(e, "persona", i, "closed", list)), thanks=f.need(e, "persona", i, "thanks"),
+            risk_no=f.need(e, "persona", i, "risk_no"), facts=facts, risk=risk,
+        )
+    return personas
+
+
+def load_strings(path: Path) -> dict[str, dict[str, str]]:
+    f = _File(path)
+    strings: dict[str, dict[str, str]] = {}
+
+    def walk(prefix: str, table: dict) -> None:
+        for key, value in table.items():
+            name = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict) and set(value) <= set(LANGS) and value:
+                missing = [lang for lang in LANGS if not isinstance(value.get(lang), str)]
+                if missing:
+                    line = next((n for n, t in enumerate(f.lines, 1) if t.strip().startswith(f"{key} ")
+                                 or t.strip().startswith(f"{key}.")), None)
+                    raise DataError(path, line, f"string {name!r} lacks {', '.join(missing)}",
+                                    f"add {key}.{missing[0]} = \"...\"")
+                strings[name] = value
+            elif isinstance(value, dict):
+                walk(name, value)
+
+    walk("", f.doc)
+    return strings
+
+
+def load_catalogue(root: Path) -> dict[str, dict[str, str]]:
+    """`strings.toml` plus every `strings_<area>.toml` beside it, one catalogue; a key may live in one file only."""
+    strings: dict[str, dict[str, str]] = {}
+    where: dict[str, Path] = {}
+    for path in [root / "strings.toml", *sorted(root.glob("strings_*.toml"))]:
+        for name, value in load_strings(path).items():
+            if name in strings:
+                line = next((n for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                             if t.strip().startswith(name.rsplit(".", 1)[-1])), None)
+                raise DataError(path, line, f"string {name!r} is also defined in {where[name].name}",
+                                "keep one of the two definitions")
+            strings[name] = value
+            where[name] = path
+    return strings
+
+
+def load_prices(path: Path) -> dict[tuple[str, int], int]:
+    f = _File(path)
+    prices = {}
+    for i, e in enumerate(f.entries("package")):
+        tier = f.need(e, "package", i, "tier")
+        minutes = f.need(e, "package", i, "minutes", int)
+        prices[(tier, minutes)] = f.need(e, "package", i, "price", int)
+    return prices
+
+
+def load_all(root: Path | None = None) -> ServiceData:
+    """Load every data file, validating each; raises DataError on the first problem."""
+    root = root or data_dir()
+    directory = load_directory(root / "directory.toml")
+    redflags = load_redflags(root / "redflags.toml", directory)
+    item_ids = {item.id for item in redflags.items}
+    return ServiceData(
+        redflags=redflags,
+        templates=load_templates(root / "templates.toml"),
+        phrases=load_phrases(root / "phrases.toml", item_ids),
+        personas=load_personas(root / "personas.toml", item_ids),
+        strings=load_catalogue(root),
+        prices=load_prices(root / "service.toml"),
+    )

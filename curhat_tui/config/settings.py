@@ -1,0 +1,90 @@
+"""Where data lives and what the counselor configured; computed lazily, nothing at import time."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curhat_tui.paths import config_file
+from curhat_tui.domain.retention import DEFAULT_NOTE_YEARS, DEFAULT_TRANSCRIPT_DAYS, RetentionPolicy, policy_problem
+
+DEFAULT_LOCK_AFTER_MINUTES = 10.0
+
+
+@dataclass
+class Settings:
+    """Optional `config.toml` in the data dir: name, lang, role, homeserver, user, [keys] (binding id = key),
+    [retention] (how long transcripts and notes are kept)."""
+
+    name: str = ""
+    lang: str = ""
+    homeserver: str = ""
+    user: str = ""
+    role: str = ""
+    keys: dict[str, str] = field(default_factory=dict)
+    llm_url: str = ""  # [llm] url: an OpenAI-compatible server that voices practice clients (practice only)
+    llm_model: str = ""  # [llm] model: the model name that server expects
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # [retention]: see _retention
+    lock_after_minutes: float = DEFAULT_LOCK_AFTER_MINUTES  # idle minutes before the screen locks; 0 = never
+
+
+class ConfigError(Exception):
+    pass
+
+
+def _lock_after(path: Path, value: object) -> float:
+    """lock_after_minutes: a number of minutes >= 0 (0 = never lock by itself)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"{path}: lock_after_minutes must be a number of minutes, 0 or more "
+                          f"(0 = never lock by itself), e.g. lock_after_minutes = 10")
+    return float(value)
+
+
+def _llm(path: Path, table: object) -> tuple[str, str]:
+    """[llm] url and model; the API key is never read from a file (`curhat llm-key` keeps it in the keyring)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: llm must be a table: [llm] followed by url = \"http://127.0.0.1:8080\" "
+                          "and model = \"...\"")
+    unknown = [k for k in table if k not in ("url", "model")]
+    if unknown:
+        secret = "key" in unknown or "api_key" in unknown
+        hint = " (store the key with 'curhat llm-key', never in a file)" if secret else ""
+        raise ConfigError(f"{path}: [llm] has no setting {unknown[0]!r}; use url and model{hint}")
+    return str(table.get("url", "")), str(table.get("model", ""))
+
+
+def load_settings(data_dir: Path) -> Settings:
+    path = config_file(data_dir)
+    if not path.exists():
+        return Settings()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc} (fix the TOML syntax on that line)") from None
+    keys = doc.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError(f"{path}: [keys] must map binding ids to key names, e.g. \"main.end\" = \"ctrl+t\"")
+    llm_url, llm_model = _llm(path, doc.get("llm", {}))
+    return Settings(llm_url=llm_url, llm_model=llm_model,
+                    name=str(doc.get("name", "")), lang=str(doc.get("lang", "")),
+                    homeserver=str(doc.get("homeserver", "")), user=str(doc.get("user", "")),
+                    role=str(doc.get("role", "")), keys=keys, retention=_retention(path, doc.get("retention", {})),
+                    lock_after_minutes=_lock_after(path, doc.get("lock_after_minutes", DEFAULT_LOCK_AFTER_MINUTES)))
+
+
+def _retention(path: Path, table: object) -> RetentionPolicy:
+    """[retention] transcript_days (default 30), note_years (default 5), zero_transcript (default false)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: retention must be a table: [retention] followed by transcript_days = 30 ...")
+    allowed = ("transcript_days", "note_years", "zero_transcript")
+    unknown = [k for k in table if k not in allowed]
+    if unknown:
+        raise ConfigError(f"{path}: [retention] has no setting {unknown[0]!r}; use {', '.join(allowed)}")
+    values = {"transcript_days": DEFAULT_TRANSCRIPT_DAYS, "note_years": DEFAULT_NOTE_YEARS, "zero_transcript": False}
+    values.update(table)
+    problem = policy_problem(values["transcript_days"], values["note_years"], values["zero_transcript"])
+    if problem:
+        raise ConfigError(f"{path}: [retention] {problem}")
+    return RetentionPolicy(**values)

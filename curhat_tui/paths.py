@@ -1,0 +1,62 @@
+"""Every file and folder name curhat-tui uses, in one place; computed lazily, nothing touched at import time.
+
+The data dir comes from `--data-dir`, else `$CURHAT_DATA_DIR`, else the platform's user data folder.
+Practice and real sessions never share a database; whether a store holds practice sessions is recorded
+inside the database itself (storage.schema), not guessed from these names.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "curhat-tui"
+KEYRING_SERVICE = APP_NAME  # the OS keyring's service name for every secret the app keeps
+ENV_DATA_DIR = "CURHAT_DATA_DIR"
+
+PRACTICE_DB = "practice.db"  # simulated clients and trainees' sessions
+REAL_DB = "curhat.db"  # real clients
+CONFIG_FILE = "config.toml"
+INTAKE_STATE = "intake.json"  # the intake service's rooms and answers in progress
+EXPORTS = "exports"  # session and client-rights exports of real sessions
+PRACTICE_EXPORTS = "practice-exports"
+PRACTICE_REPORTS = "practice-reports"  # trainees' feedback reports
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_data_dir(flag: str | None) -> Path:
+    """--data-dir, else $CURHAT_DATA_DIR, else the platform's user data folder."""
+    if flag:
+        return Path(flag).expanduser()
+    if os.environ.get(ENV_DATA_DIR):
+        return Path(os.environ[ENV_DATA_DIR]).expanduser()
+    return default_data_dir()
+
+
+def practice_db(data_dir: Path) -> Path:
+    return Path(data_dir) / PRACTICE_DB
+
+
+def real_db(data_dir: Path) -> Path:
+    return Path(data_dir) / REAL_DB
+
+
+def config_file(data_dir: Path) -> Path:
+    return Path(data_dir) / CONFIG_FILE
+
+
+def intake_state(data_dir: Path) -> Path:
+    return Path(data_dir) / INTAKE_STATE
+
+
+def exports_dir(data_dir: Path, practice: bool = False) -> Path:
+    return Path(data_dir) / (PRACTICE_EXPORTS if practice else EXPORTS)
+
+
+def practice_reports_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / PRACTICE_REPORTS

@@ -1,0 +1,148 @@
+"""F12 in practice: the trainee chooses a simulated client and a difficulty, or lets the app pick.
+
+The list shows each persona's alias, package and topic; a persona that hides a red flag
+says only that it has a hidden risk, never which. The chosen client joins the ordinary
+queue (the same screens as live work) and is highlighted there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from curhat_tui.domain.persona import DIFFICULTIES
+
+PICK = "__pick__"
+
+
+@dataclass(frozen=True)
+class PracticeChoice:
+    persona_id: str | None  # None: let the app pick
+    level: str
+
+
+class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
+    """Returns the trainee's choice, or None if cancelled."""
+
+    DEFAULT_CSS = """
+    PracticeSetupModal { align: center middle; }
+    PracticeSetupModal > Vertical { width: 96; max-width: 96%; height: 90%; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    PracticeSetupModal #setup-title { text-style: bold; background: $boost; padding: 0 1; }
+    PracticeSetupModal #setup-intro, PracticeSetupModal #setup-voice, PracticeSetupModal #level-help {
+        color: $text-muted; height: auto; }
+    PracticeSetupModal OptionList { height: 1fr; }
+    PracticeSetupModal #difficulty-label { text-style: bold; }
+    PracticeSetupModal RadioSet { layout: horizontal; width: 100%; }
+    PracticeSetupModal #setup-buttons { height: auto; align-horizontal: right; }
+    PracticeSetupModal Button { margin: 0 0 0 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="practice_setup.cancel")]
+
+    def __init__(self, level: str = "normal") -> None:
+        super().__init__()
+        self.level = level if level in DIFFICULTIES else "normal"
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        t = app.t
+        options = [Option(Text.assemble((t("practice_setup.pick"), "bold"), "\n   ", t("practice_setup.pick_detail")),
+                          id=PICK)]
+        for persona in sorted(app.data.personas.values(), key=lambda p: p.alias):
+            line = Text.assemble((persona.alias, "bold"),
+                                 f"  ·  {t(f'tier.{persona.tier.value}')} {persona.minutes} {t('unit.min')}")
+            if persona.hidden_flag:
+                line.append(f"  ·  {t('practice_setup.hidden')}", style="bold yellow")
+            line.append("\n   ")
+            line.append(persona.topic)
+            options.append(Option(line, id=persona.id))
+        with Vertical():
+            yield Static(Text(t("practice_setup.title")), id="setup-title")
+            yield Static(Text(t("practice_setup.intro")), id="setup-intro")
+            yield OptionList(*options, id="personas")
+            yield Static(Text(t("practice_setup.difficulty")), id="difficulty-label")
+            with RadioSet(id="difficulty"):
+                for level in DIFFICULTIES:
+                    yield RadioButton(Text(t(f"practice_setup.level.{level}")), value=level == self.level,
+                                      id=f"level-{level}")
+            yield Static(Text(t(f"practice_setup.level_help.{self.level}")), id="level-help")
+            yield Static(Text(self._voice_line()), id="setup-voice")
+            with Horizontal(id="setup-buttons"):
+                yield Button(t("practice_setup.start"), variant="primary", id="start")
+                yield Button(t("practice_setup.cancel"), id="cancel")
+
+    def _voice_line(self) -> str:
+        t = self.app.t
+        voice = getattr(self.app.workstation.channel, "voice", None)
+        if voice is None:
+            return t("practice_setup.voice.scripted")
+        if voice.disabled:
+            return t("practice_setup.voice.off")
+        line = t("practice_setup.voice.llm", label=voice.label)
+        scripted = self.app.workstation.channel.voice_off_in()
+        if scripted:
+            line += " " + t("practice_setup.voice.fell_back", aliases=", ".join(scripted))
+        return line
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.query_one(OptionList).highlighted = 0
+
+    @on(RadioSet.Changed)
+    def _level_changed(self, event: RadioSet.Changed) -> None:
+        self.level = (event.pressed.id or "level-normal").removeprefix("level-")
+        self.query_one("#level-help", Static).update(Text(self.app.t(f"practice_setup.level_help.{self.level}")))
+
+    def _choice(self) -> PracticeChoice | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return None
+        chosen = options.get_option_at_index(options.highlighted).id
+        return PracticeChoice(None if chosen == PICK else chosen, self.level)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self) -> None:
+        self.dismiss(self._choice())
+
+    @on(Button.Pressed, "#start")
+    def _start(self) -> None:
+        self.dismiss(self._choice())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def open_practice_setup(screen: Screen) -> None:
+    """Ask the trainee for a client; the chosen one joins the queue, highlighted and focused there."""
+    from curhat_tui.ui.widgets.queue_panel import QueueTable
+
+    app = screen.app
+    t = app.t
+    channel = app.workstation.channel
+    if not channel.simulated or not hasattr(channel, "request_client"):
+        app.notify(t("practice_setup.live_only"), severity="warning")
+        return
+
+    def chosen(choice: PracticeChoice | None) -> None:
+        if choice is None:
+            return
+        visit = channel.request_client(choice.persona_id, choice.level)
+        screen.refresh_queue()
+        table = screen.query_one(QueueTable)
+        try:
+            table.move_cursor(row=table.get_row_index(visit.id), animate=False)
+            table.focus()
+        except Exception:  # noqa: BLE001 - the queue shows only its top rows; the notice still names the client
+            pass
+        app.notify(t("practice_setup.queued", alias=visit.alias, level=t(f"practice_setup.level.{choice.level}")))
+
+    app.push_screen(PracticeSetupModal(getattr(channel, "difficulty", "normal")), chosen)

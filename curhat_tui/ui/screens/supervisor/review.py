@@ -1,0 +1,321 @@
+"""The supervisor's place: notes to review and sign, running sessions with crisis alerts, trainee reports.
+
+Reads everything through `workstation.supervision`; owns no rules. Client text is
+shown literally (rich Text, control characters removed).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from curhat_tui.domain.clock import clock_time, mmss
+from curhat_tui.domain.models import Risk, Sender
+from curhat_tui.domain.review import SORTS, NoteStatus, ReviewError
+from curhat_tui.domain.sanitize import clean
+from curhat_tui.services.supervision import CrisisAlert, LiveChanged, ReviewChanged
+from curhat_tui.services.workstation import Connection
+from curhat_tui.ui.screens.common.ask_text import AskTextModal
+
+STATUS_FILTERS = (None, NoteStatus.SUBMITTED, NoteStatus.COMMENTED, NoteStatus.SIGNED, NoteStatus.DRAFT)
+
+
+class SupervisorScreen(Screen):
+    DEFAULT_CSS = """
+    SupervisorScreen #sv-topbar { height: 1; background: $accent 30%; padding: 0 1; }
+    SupervisorScreen #sv-filters { height: 1; padding: 0 1; color: $text-muted; }
+    SupervisorScreen TabbedContent { height: 1fr; }
+    SupervisorScreen TabPane { padding: 0; height: 1fr; }
+    SupervisorScreen .sv-list { width: 62; max-width: 50%; height: 1fr; border-right: vkey $panel; }
+    SupervisorScreen .sv-detail { width: 1fr; height: 1fr; padding: 0 1; }
+    SupervisorScreen #live-table { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("1", "tab('review')", "Review", id="sv.tab_review", show=False),
+        Binding("2", "tab('live')", "Live", id="sv.tab_live", show=False),
+        Binding("3", "tab('trainee')", "Trainees", id="sv.tab_trainee", show=False),
+        Binding("s", "cycle_sort", "Sort", id="sv.sort"),
+        Binding("o", "cycle_counselor", "Counselor", id="sv.counselor"),
+        Binding("u", "cycle_status", "Status", id="sv.status"),
+        Binding("k", "comment", "Comment", id="sv.comment"),
+        Binding("t", "sign", "Sign off", id="sv.sign"),
+        Binding("w", "whisper", "Whisper", id="sv.whisper"),
+        Binding("e", "export", "Export", id="sv.export"),
+        Binding("a", "app.audit_log", "Audit log", id="sv.audit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "flagged"
+        self.counselor = ""
+        self.status_filter: NoteStatus | None = None
+        self.selected = ""
+        self.selected_trainee = ""
+
+    @property
+    def supervision(self):
+        return self.app.workstation.supervision
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        yield Static(id="sv-topbar")
+        with TabbedContent(id="sv-tabs", initial="review"):
+            with TabPane(t("sv.tab.review"), id="review"):
+                yield Static(id="sv-filters")
+                with Horizontal():
+                    yield DataTable(id="review-table", cursor_type="row", classes="sv-list")
+                    with VerticalScroll(classes="sv-detail", id="review-scroll"):
+                        yield Static(Text(t("sv.pick")), id="review-detail")
+            with TabPane(t("sv.tab.live"), id="live"):
+                yield DataTable(id="live-table", cursor_type="row")
+            with TabPane(t("sv.tab.trainee"), id="trainee"):
+                with Horizontal():
+                    yield DataTable(id="trainee-table", cursor_type="row", classes="sv-list")
+                    with VerticalScroll(classes="sv-detail"):
+                        yield Static(Text(t("sv.trainee.pick")), id="trainee-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.app.t
+        self.query_one("#review-table", DataTable).add_columns(
+            t("sv.col.flags"), t("sv.col.alias"), t("sv.col.counselor"), t("sv.col.ended"), t("sv.col.status"))
+        self.query_one("#live-table", DataTable).add_columns(
+            t("sv.col.alert"), t("sv.col.counselor"), t("sv.col.alias"), t("sv.col.left"), t("sv.col.risk"))
+        self.query_one("#trainee-table", DataTable).add_columns(
+            t("sv.col.alias"), t("sv.col.trainee"), t("sv.col.ended"))
+        self.refresh_review()
+        self.refresh_live()
+        self.refresh_trainees()
+        self.tick()
+
+    # ---- review ---------------------------------------------------------------------
+    def refresh_review(self) -> None:
+        t = self.app.t
+        items = self.supervision.review_list(self.sort, counselor=self.counselor, status=self.status_filter)
+        table = self.query_one("#review-table", DataTable)
+        table.clear()
+        for item in items:
+            keys = " ".join(self._flag_key(f) for f in item.flags)
+            table.add_row(Text(keys, style="bold red"), Text(item.alias), Text(item.counselor),
+                          clock_time(self.app.clock, item.ended_at, "%d/%m %H:%M"),
+                          Text(t(f"sv.status.{item.status}"), style="bold" if item.awaiting else ""),
+                          key=item.session_id)
+        filters = [t("sv.filter.sort", sort=t(f"sv.sort.{self.sort}")),
+                   t("sv.filter.counselor", counselor=self.counselor or t("sv.all")),
+                   t("sv.filter.status", status=t(f"sv.status.{self.status_filter}") if self.status_filter
+                     else t("sv.all")),
+                   t("sv.filter.count", count=len(items))]
+        self.query_one("#sv-filters", Static).update(Text(" · ".join(filters)))
+        if self.selected and self.selected in {i.session_id for i in items}:
+            table.move_cursor(row=table.get_row_index(self.selected))
+            self.show_detail(self.selected, record=False)
+
+    def _flag_key(self, item_id: str) -> str:
+        try:
+            return self.app.data.redflags.get(item_id).key.upper()
+        except KeyError:
+            return "!"
+
+    def _flag_label(self, item_id: str) -> str:
+        """A red-flag item's label; alerts from older workstations carry the label itself."""
+        try:
+            return self.app.t.pick(self.app.data.redflags.get(item_id).label)
+        except KeyError:
+            return item_id
+
+    @on(DataTable.RowHighlighted, "#review-table")
+    def _review_row(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value and event.row_key.value != self.selected:
+            self.selected = event.row_key.value
+            self.show_detail(self.selected)
+
+    def show_detail(self, session_id: str, record: bool = True) -> None:
+        """Show one session; opening it is recorded in the audit log, refreshing it is not."""
+        t = self.app.t
+        clock = self.app.clock
+        d = self.supervision.detail(session_id, record=record)
+        s = d.session
+        out = Text()
+        out.append(t("sv.detail.head", alias=s.alias, counselor=s.counselor,
+                     date=clock_time(clock, s.started_at, "%d/%m/%Y %H:%M"), minutes=s.minutes), style="bold")
+        out.append("\n" + t("sv.detail.status", status=t(f"sv.status.{d.status}")) + "\n")
+        mark = self.app.workstation.privacy.mark(session_id)
+        for when, key in ((mark.transcript_at, "transcript_deleted"), (mark.notes_at, "notes_deleted")) if mark else ():
+            if when:
+                out.append(t(f"rights.doc.{key}", date=clock_time(clock, when, "%d/%m/%Y")) + "\n", style="bold yellow")
+        out.append("\n" + t("sv.detail.timeline") + "\n", style="bold underline")
+        for e in d.timeline:
+            out.append(f"{clock_time(clock, e.ts, '%H:%M:%S')}  ")
+            out.append(self._event_text(e.kind, e.label) + "\n", style="red" if e.kind == "flag" else "")
+        out.append("\n" + t("sv.detail.note", version=d.versions[-1]["version"] if d.versions else 0) + "\n",
+                   style="bold underline")
+        book = self.app.data.templates
+        labels = {sec.key: t.pick(sec.label) for tpl in book.ids() for sec in book.sections(tpl)}
+        if d.versions:
+            template_id = d.versions[-1]["template"]
+            if template_id in book.ids():
+                out.append(t.pick(book.get(template_id).name) + "\n", style="italic")
+            for key, value in d.versions[-1]["fields"].items():
+                out.append(f"{labels.get(key, key)}: ", style="bold")
+                out.append(clean(value) + "\n")
+        else:
+            out.append(t("sv.detail.no_note") + "\n")
+        if d.diffs:
+            out.append("\n" + t("sv.detail.versions") + "\n", style="bold underline")
+            for version, changes in d.diffs:
+                out.append(t("sv.detail.version", version=version) + "\n", style="bold")
+                for change in changes:
+                    out.append(f"  {labels.get(change.field, change.field)}\n", style="italic")
+                    for line in change.lines:
+                        style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+                        out.append(f"    {clean(line)}\n", style=style)
+        comments = [e for e in d.events if e["action"] == "comment"]
+        if comments:
+            out.append("\n" + t("sv.detail.comments") + "\n", style="bold underline")
+            for e in comments:
+                out.append(f"{clock_time(clock, e['ts'], '%d/%m %H:%M')} {e['author']}: ", style="bold")
+                out.append(clean(e["text"]) + "\n")
+        if d.whispers:
+            out.append("\n" + t("sv.detail.whispers") + "\n", style="bold underline")
+            for w in d.whispers:
+                out.append(f"{clock_time(clock, w['ts'], '%H:%M')} {w['author']}: {clean(w['text'])}\n")
+        out.append("\n" + t("sv.detail.transcript", count=len(d.messages)) + "\n", style="bold underline")
+        for m in d.messages:
+            who = s.alias if m.sender is Sender.CLIENT else s.counselor
+            out.append(f"{clock_time(clock, m.ts, '%H:%M')} {who}: ", style="bold cyan" if m.sender is Sender.CLIENT
+                       else "bold")
+            out.append(clean(m.text) + "\n")
+        self.query_one("#review-detail", Static).update(out)
+
+    def _event_text(self, kind: str, label: str) -> str:
+        t = self.app.t
+        if kind in ("flag", "script_loaded", "script_sent"):
+            item_id, _, variant = label.partition(":")
+            return t(f"sv.event.{kind}", item=self._flag_label(item_id), variant=variant)
+        return t(f"sv.event.{kind}", label=label)
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.refresh_review()
+
+    def action_cycle_counselor(self) -> None:
+        names = ["", *self.supervision.counselors()]
+        self.counselor = names[(names.index(self.counselor) + 1) % len(names)] if self.counselor in names else ""
+        self.refresh_review()
+
+    def action_cycle_status(self) -> None:
+        self.status_filter = STATUS_FILTERS[(STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)]
+        self.refresh_review()
+
+    def action_comment(self) -> None:
+        if not self.selected:
+            self.app.notify(self.app.t("sv.pick"), severity="warning")
+            return
+
+        def done(text: str | None) -> None:
+            if text:
+                self._act(lambda: self.supervision.comment(self.selected, text), "sv.commented")
+
+        self.app.push_screen(AskTextModal("sv.comment.title", "sv.comment.placeholder", "sv.empty"), done)
+
+    def action_sign(self) -> None:
+        if not self.selected:
+            self.app.notify(self.app.t("sv.pick"), severity="warning")
+            return
+        self._act(lambda: self.supervision.sign(self.selected), "sv.signed")
+
+    def _act(self, do, done_key: str) -> None:
+        try:
+            do()
+        except ReviewError as exc:
+            self.app.notify(self.app.t(f"sv.error.{exc.reason}"), severity="error")
+            return
+        self.app.notify(self.app.t(done_key))
+        self.refresh_review()
+
+    def action_export(self) -> None:
+        """The selected session (or a date range) to Markdown; masked unless the supervisor confirms."""
+        from curhat_tui.ui.screens.common.export import ExportModal
+
+        self.app.push_screen(ExportModal(self.app.workstation.store.session(self.selected) if self.selected
+                                         else None))
+
+    # ---- live -----------------------------------------------------------------------
+    def refresh_live(self) -> None:
+        t = self.app.t
+        table = self.query_one("#live-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for row in self.supervision.live():
+            left = mmss(row.remaining_seconds) if row.remaining_seconds >= 0 else \
+                "+" + mmss(-row.remaining_seconds)
+            alert = ", ".join(self._flag_label(a) for a in dict.fromkeys(row.alert.split(","))) if row.alert else ""
+            table.add_row(Text(alert, style="bold white on red" if alert else ""), Text(row.counselor),
+                          Text(row.alias), left, Text(t(f"risk.{Risk(row.risk).key}")), key=row.session_id)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def action_whisper(self) -> None:
+        table = self.query_one("#live-table", DataTable)
+        if not table.row_count:
+            self.app.notify(self.app.t("sv.live.none"), severity="warning")
+            return
+        session_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+
+        def done(text: str | None) -> None:
+            if text:
+                self._act(lambda: self.supervision.whisper(session_id, text), "sv.whispered")
+
+        self.app.push_screen(AskTextModal("sv.whisper.title", "sv.whisper.placeholder", "sv.empty"), done)
+
+    # ---- trainees -----------------------------------------------------------------------
+    def refresh_trainees(self) -> None:
+        table = self.query_one("#trainee-table", DataTable)
+        table.clear()
+        for row in self.app.workstation.trainee_sessions():
+            table.add_row(Text(row.alias), Text(row.counselor),
+                          clock_time(self.app.clock, row.ended_at or row.started_at, "%d/%m %H:%M"), key=row.id)
+
+    @on(DataTable.RowHighlighted, "#trainee-table")
+    def _trainee_row(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value:
+            self.selected_trainee = event.row_key.value
+            report = self.app.workstation.trainee_report(self.selected_trainee)
+            self.query_one("#trainee-detail", Static).update(Text(report))
+
+    # ---- tabs, ticks, events -----------------------------------------------------------
+    def action_tab(self, tab: str) -> None:
+        """Show a tab and focus its list (a focused widget in a hidden tab would pull its tab back)."""
+        self.query_one(TabbedContent).active = tab
+        self.query_one(f"#{tab}-table", DataTable).focus()
+
+    def tick(self) -> None:
+        t = self.app.t
+        parts = [t("sv.topbar", name=self.app.workstation.counselor),
+                 t("sv.waiting", count=self.supervision.awaiting_count()),
+                 t(f"conn.{self.app.workstation.connection}"), clock_time(self.app.clock, self.app.clock.now()),
+                 "curhat-tui"]
+        self.query_one("#sv-topbar", Static).update(Text(" · ".join(parts)))
+        if self.query_one(TabbedContent).active == "live":
+            self.refresh_live()
+
+    def handle(self, event) -> None:
+        match event:
+            case CrisisAlert(alias=alias, counselor=counselor, item=item):
+                self.refresh_live()
+                self.query_one("#live-table", DataTable).move_cursor(row=0)
+                self.action_tab("live")
+                self.app.bell()
+                self.app.notify(self.app.t("sv.alert", alias=alias, counselor=counselor,
+                                           item=self._flag_label(item)), severity="error", timeout=30)
+            case LiveChanged():
+                self.refresh_live()
+            case Connection():
+                self.tick()
+            case ReviewChanged():
+                self.refresh_review()

@@ -1,0 +1,209 @@
+"""One session's pane: who, how long left, the transcript, who is waiting, and the reply box."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from curhat_tui.domain.sanitize import clean
+from curhat_tui.domain.clock import clock_time, mmss
+from curhat_tui.domain.models import Message, Risk, Sender, Session, SessionStatus, rupiah
+from curhat_tui.domain.session_clock import Phase, countdown
+from curhat_tui.ui.widgets.composer import Composer
+from curhat_tui.ui.widgets.transcript import Transcript
+
+WAIT_NORM_SECONDS = 180
+PAGE = 100
+
+
+class ChatPane(Vertical):
+    DEFAULT_CSS = """
+    ChatPane { height: 1fr; }
+    ChatPane > .pane-head { height: 1; background: $boost; padding: 0 1; }
+    ChatPane > .pane-head.-warning { background: $warning 40%; }
+    ChatPane > .pane-head.-critical { background: $error 45%; }
+    ChatPane > .pane-head.-overtime { background: $error; color: $text; text-style: bold; }
+    ChatPane > .pane-status { height: auto; max-height: 2; color: $text-muted; padding: 0 1; }
+    ChatPane > .pane-status.-late { color: $warning; text-style: bold; }
+    ChatPane > .pane-status.-suggest { color: $text; background: $warning 30%; }
+    ChatPane.-wrapup Composer { display: none; }
+    ChatPane > .pane-whisper { height: auto; max-height: 3; display: none; padding: 0 1; background: $accent 25%; }
+    ChatPane > .pane-whisper.-shown { display: block; }
+    ChatPane > .pane-consent { height: auto; display: none; padding: 0 1; background: $error 35%; text-style: bold; }
+    ChatPane > .pane-consent.-withdrawn { display: block; }
+    """
+
+    def __init__(self, session: Session, *, blink: bool = True) -> None:
+        super().__init__(id=f"pane-{session.id}")
+        self.session = session
+        self.blink = blink
+        self.last_message: Message | None = None
+        self.client_typing = False
+        self.counselor_typing = False
+        self.suggested: list[str] = []
+        self.loaded = False
+        self.composer = Composer(id="composer", blink=blink)
+        self.transcript: Transcript | None = None
+        self._focus_on_mount = False
+        self._draft_timer = None
+        self._shown: dict[str | None, str] = {}
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Static(id="head", classes="pane-head")
+        yield Static(id="consent", classes="pane-consent")
+        yield Static(id="whisper", classes="pane-whisper")
+        names = {"client": self.session.alias, "counselor": self.session.counselor, "system": "•"}
+        self.transcript = Transcript(names, lambda ts: clock_time(app.clock, ts), app.highlight_spans,
+                                     id="transcript")
+        yield self.transcript
+        yield Static(id="status", classes="pane-status")
+        yield self.composer
+
+    def focus_composer(self) -> None:
+        """Focus the reply box now, or as soon as this (possibly lazily mounted) pane is up."""
+        if self.loaded:
+            self.composer.focus()
+        else:
+            self._focus_on_mount = True
+
+    def on_mount(self) -> None:
+        messages = self.app.workstation.transcript(self.session.id, limit=PAGE)
+        has_older = bool(messages) and self.app.workstation.store.message_count(self.session.id) > len(messages)
+        self.transcript.set_messages(messages, has_older)
+        if messages:
+            self.last_message = messages[-1]
+            self._suggest(messages[-1])
+        self.set_class(self.session.status is not SessionStatus.ACTIVE, "-wrapup")
+        self.show_consent()
+        whispers = self.app.workstation.supervision.whispers(self.session.id)
+        if whispers:
+            self.set_whisper(whispers[-1]["author"], whispers[-1]["text"])
+        draft = self.app.workstation.draft(self.session.id)
+        if draft:
+            self.composer.load_text(draft)
+        self.loaded = True
+        self.refresh_clock()
+        if self._focus_on_mount:
+            self.composer.focus()
+
+    def schedule_draft(self) -> None:
+        """Save what is being typed within half a second (and when the pane goes), even mid-typing."""
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(0.5, self.save_draft)
+
+    def save_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.loaded and self.session.status is SessionStatus.ACTIVE:
+            self.app.workstation.save_draft(self.session.id, self.composer.text)
+
+    def on_unmount(self) -> None:
+        if self._draft_timer is not None:
+            self.save_draft()
+
+    def on_transcript_need_older(self, event: Transcript.NeedOlder) -> None:
+        event.stop()
+        older = self.app.workstation.transcript(self.session.id, limit=PAGE, before_id=self.transcript.first_id)
+        self.transcript.prepend(older, len(older) == PAGE)
+
+    # ---- updates from the workstation -------------------------------------------
+    def add_message(self, message: Message) -> None:
+        if not self.loaded:
+            return  # already in the store: on_mount will show it
+        self.transcript.append(message)
+        self.last_message = message
+        if message.sender is Sender.CLIENT:
+            self.client_typing = False
+            self._suggest(message)
+        else:
+            self.suggested = []
+        self.refresh_clock()
+
+    def update_message(self, message: Message) -> None:
+        if self.loaded:
+            self.transcript.update_message(message)
+
+    def set_whisper(self, author: str, text: str) -> None:
+        """The supervisor's latest coaching line: shown to the counselor only, never sent to the client."""
+        whisper = self.query_one("#whisper", Static)
+        whisper.update(Text(self.app.t("pane.whisper", author=author, text=clean(text))))
+        whisper.add_class("-shown")
+
+    def set_typing(self, typing: bool) -> None:
+        self.client_typing = typing
+        self.refresh_clock()
+
+    def set_session(self, session: Session) -> None:
+        self.session = session
+        self.set_class(session.status is not SessionStatus.ACTIVE, "-wrapup")
+        if self.loaded:
+            self.show_consent()
+        self.refresh_clock()
+
+    def show_consent(self) -> None:
+        """A client who withdrew consent: say so above the transcript, with the deletion deadline (UU PDP)."""
+        withdrawal = self.app.workstation.privacy.withdrawal(self.session.client_key)
+        banner = self.query_one("#consent", Static)
+        banner.set_class(withdrawal is not None, "-withdrawn")
+        if withdrawal is not None:
+            fmt = "%Y-%m-%d %H:%M"
+            banner.update(Text(self.app.t("rights.banner", date=clock_time(self.app.clock, withdrawal.withdrawn_at, fmt),
+                                          due=clock_time(self.app.clock, withdrawal.due_at, fmt))))
+
+    def _suggest(self, message: Message) -> None:
+        self.suggested = list(message.flags) if message.sender is Sender.CLIENT else []
+
+    # ---- the parts that change every second ------------------------------------
+    def tab_label(self, index: int) -> str:
+        clock = countdown(self.session.deadline, self.app.clock.now())
+        left = ("+" + mmss(clock.overtime_seconds)) if clock.phase is Phase.OVERTIME else mmss(clock.remaining_seconds)
+        marker = "!" if self.session.risk >= Risk.HIGH else ""
+        return f"{index} {marker}{self.session.alias} {left}"
+
+    def _update(self, widget: Static, text: Text) -> None:
+        """Redraw only what changed: an update re-lays out the screen."""
+        if self._shown.get(widget.id) != text.plain:
+            self._shown[widget.id] = text.plain
+            widget.update(text)
+
+    def refresh_clock(self) -> None:
+        if not self.loaded:
+            return
+        t = self.app.t
+        now = self.app.clock.now()
+        session = self.session
+        clock = countdown(session.deadline, now)
+        head = self.query_one("#head", Static)
+        for phase in Phase:
+            head.set_class(clock.phase is phase and phase is not Phase.NORMAL, f"-{phase.value}")
+        if session.status is not SessionStatus.ACTIVE:
+            timer = t("pane.wrapup")
+        elif clock.phase is Phase.OVERTIME:
+            timer = t("pane.overtime", time=mmss(clock.overtime_seconds))
+        else:
+            timer = t("pane.left", time=mmss(clock.remaining_seconds))
+        self._update(head, Text(" · ".join([
+            timer, t("pane.risk", level=t(f"risk.{session.risk.key}")), session.alias, t(f"tier.{session.tier.value}"),
+            f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
+        ]), no_wrap=True, overflow="ellipsis"))
+        status = self.query_one("#status", Static)
+        status.set_class(bool(self.suggested), "-suggest")
+        parts: list[str] = []
+        if self.client_typing:
+            parts.append(t("pane.typing", alias=session.alias))
+        if self.suggested:
+            book = self.app.data.redflags
+            hints = [f"{book.get(i).key.upper()} {t.pick(book.get(i).label)}" for i in self.suggested]
+            parts.append(t("pane.suggest", items=", ".join(hints)))
+        waited = 0.0
+        if not self.client_typing and self.last_message is not None and self.last_message.sender is Sender.CLIENT \
+                and session.status is SessionStatus.ACTIVE:
+            waited = now - self.last_message.ts
+            parts.append(t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts), time=mmss(waited)))
+        status.set_class(waited >= WAIT_NORM_SECONDS, "-late")
+        line = " · ".join(parts)
+        self._update(status, Text(line))

@@ -1,0 +1,220 @@
+"""A session note on its template, autosaved within a second of typing, with a saved mark.
+
+Personal data typed into a field (phone numbers, NIK, e-mail, street addresses; see
+`domain.masking`) is highlighted where it stands, and the field's bottom border says what
+was found and that exports mask it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Select, Static, TextArea
+
+from curhat_tui.domain.clock import clock_time
+from curhat_tui.domain.masking import find as find_personal_data
+from curhat_tui.domain.masking import kinds as personal_data_kinds
+from curhat_tui.ui.widgets.composer import PaneSwitchKeys
+
+AUTOSAVE_SECONDS = 0.5
+
+
+class NoteField(PaneSwitchKeys, TextArea):
+    """One section of the note; its label is the border title (one widget per field, not two)."""
+
+    COMPONENT_CLASSES = TextArea.COMPONENT_CLASSES | {"note-field--personal"}
+    DEFAULT_CSS = """
+    NoteField { height: auto; min-height: 3; max-height: 10; border: round $panel-lighten-2;
+        border-title-color: $text; border-title-style: bold; padding: 0 1;
+        border-subtitle-align: left; border-subtitle-color: $warning; }
+    NoteField:focus { border: round $primary; }
+    NoteField.-missing { border: round $error; border-title-color: $error; }
+    NoteField > .note-field--personal { background: $warning 35%; text-style: underline; }
+    """
+
+    def __init__(self, key: str, label: str, text: str, placeholder: str, blink: bool) -> None:
+        super().__init__(text, id=f"field-{key}", soft_wrap=True, tab_behavior="focus", placeholder=placeholder)
+        self.key = key
+        self.border_title = label
+        self.cursor_blink = blink
+        self.personal_kinds: list[str] = []
+
+    def on_mount(self) -> None:
+        self.show_personal_data()
+
+    def _on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.show_personal_data()  # the event still reaches the form, which saves the note
+
+    def show_personal_data(self) -> None:
+        """Name what personal data the field holds on its bottom border (masked in exports)."""
+        found = personal_data_kinds(self.text)
+        if found == self.personal_kinds:
+            return
+        self.personal_kinds = found
+        t = self.app.t
+        self.border_subtitle = t("mask.hint", kinds=", ".join(t(f"mask.kind.{kind}") for kind in found)) \
+            if found else ""
+        self.set_class(bool(found), "-personal")
+
+    def get_line(self, line_index: int) -> Text:
+        """A line of the field with its personal data highlighted (a span never crosses lines)."""
+        line = super().get_line(line_index)
+        spans = find_personal_data(line.plain)
+        if spans:
+            style = self.get_component_rich_style("note-field--personal", partial=True)
+            for span in spans:
+                line.stylize(style, span.start, span.end)
+        return line
+
+
+class NotesForm(Vertical):
+    DEFAULT_CSS = """
+    NotesForm { height: 1fr; }
+    NotesForm > #notes-head { height: 1; background: $boost; padding: 0 1; text-style: bold; }
+    NotesForm > #notes-template { width: 100%; }
+    NotesForm > #notes-saved { height: 1; color: $success; padding: 0 1; }
+    NotesForm > #notes-saved.-dirty { color: $warning; }
+    NotesForm > VerticalScroll { height: 1fr; }
+    """
+
+    class Saved(Message):
+        def __init__(self, session_id: str, version: int) -> None:
+            super().__init__()
+            self.session_id = session_id
+            self.version = version
+
+    def __init__(self, *, blink: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.blink = blink
+        self.session_id: str | None = None
+        self.template = ""
+        self.fields: dict[str, str] = {}
+        self.version = 0
+        self.dirty = False
+        self._timer = None
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        yield Static(Text(t("notes.title")), id="notes-head")
+        options = [(t.pick(tpl.name), tpl.id) for tpl in self.app.data.templates.templates]
+        yield Select(options, allow_blank=False, id="notes-template", compact=True)
+        yield Static(id="notes-saved")
+        yield VerticalScroll(id="notes-fields")
+
+    async def load(self, session_id: str | None) -> None:
+        """Show the note of this session (saving the previous one first)."""
+        self.flush()
+        self.session_id = session_id
+        if session_id is None:
+            self.fields, self.template, self.version = {}, "", 0
+            await self.query_one("#notes-fields", VerticalScroll).remove_children()
+            self.query_one("#notes-saved", Static).update("")
+            return
+        self.template, self.fields, self.version = self.app.workstation.note(session_id)
+        self.fields = dict(self.fields)
+        self._loading = True
+        self.query_one("#notes-template", Select).value = self.template
+        await self._build_fields()
+        self._loading = False
+        self._show_saved()
+
+    async def _build_fields(self) -> None:
+        t = self.app.t
+        container = self.query_one("#notes-fields", VerticalScroll)
+        existing = list(self.query(NoteField))
+        keys = [section.key for section in self.app.data.templates.sections(self.template)]
+        if [f.key for f in existing] == keys:
+            # same template as the note shown before: refill the fields instead of rebuilding them
+            for widget in existing:
+                widget.text = self.fields.get(widget.key, "")
+                widget.set_class(False, "-missing")
+            return
+        await container.remove_children()
+        widgets = []
+        for section in self.app.data.templates.sections(self.template):
+            star = " *" if section.required else ""
+            hint = t.pick(section.hint) if section.hint else ""
+            widgets.append(NoteField(section.key, t.pick(section.label) + star, self.fields.get(section.key, ""), hint,
+                                     self.blink))
+        await container.mount_all(widgets)
+
+    def reload_field(self, key: str) -> None:
+        """Pick up a field the workstation changed (a red flag adds to the risk screen).
+
+        The caller flushes the form before the workstation writes, so nothing typed is lost.
+        """
+        if self.session_id is None:
+            return
+        _, fields, self.version = self.app.workstation.note(self.session_id)
+        self.fields[key] = fields.get(key, "")
+        for widget in self.query(NoteField):
+            if widget.key == key:
+                self._loading = True
+                widget.text = self.fields[key]
+                self._loading = False
+        self._show_saved()
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if self._loading or self.session_id is None or event.value == self.template:
+            return
+        self.template = str(event.value)
+        await self._build_fields()
+        self._schedule()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if not isinstance(event.text_area, NoteField) or self._loading:
+            return
+        event.stop()
+        if self.fields.get(event.text_area.key, "") == event.text_area.text:
+            return  # the form itself filled the field (loading another session's note)
+        self.fields[event.text_area.key] = event.text_area.text
+        self._schedule()
+
+    def on_unmount(self) -> None:
+        self.flush()
+
+    def _schedule(self) -> None:
+        """Save half a second after the first unsaved change; typing on does not postpone it."""
+        self.dirty = True
+        self._show_saved()
+        if self._timer is None:
+            self._timer = self.set_timer(AUTOSAVE_SECONDS, self.flush)
+
+    def flush(self) -> None:
+        """Save now if anything changed."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self.dirty or self.session_id is None:
+            return
+        try:
+            self.version = self.app.workstation.save_note(self.session_id, self.template, self.fields)
+        except Exception as exc:  # noqa: BLE001 - a failed save is shown, never fatal
+            self.app.notify(self.app.t("notes.save_failed", error=str(exc)), severity="error")
+            return
+        self.dirty = False
+        self._show_saved()
+        self.post_message(self.Saved(self.session_id, self.version))
+
+    def mark_missing(self, missing: list[str]) -> None:
+        for widget in self.query(NoteField):
+            widget.set_class(widget.key in missing, "-missing")
+
+    def _show_saved(self) -> None:
+        t = self.app.t
+        found = self.query("#notes-saved")
+        if not found:
+            return  # unmounting: the save happened, there is nothing left to show it on
+        saved = found.first(Static)
+        saved.set_class(self.dirty, "-dirty")
+        if self.dirty:
+            saved.update(Text(t("notes.unsaved")))
+        elif self.version:
+            saved.update(Text(t("notes.saved", time=clock_time(self.app.clock, self.app.clock.now()),
+                                version=self.version)))
+        else:
+            saved.update(Text(t("notes.empty")))

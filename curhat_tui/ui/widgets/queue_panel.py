@@ -1,0 +1,128 @@
+"""The waiting queue: risk first, then longest wait; Enter accepts the highlighted client."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from curhat_tui.domain.clock import clock_time, mmss
+from curhat_tui.domain.models import Risk, Visit, rupiah
+from curhat_tui.ui.widgets.localize import localize_bindings
+
+MAX_ROWS = 100  # the top of the queue is what a counselor acts on; the title gives the full count
+RISK_STYLE = {Risk.HIGH: "bold white on red", Risk.MODERATE: "bold black on dark_orange", Risk.LOW: "yellow",
+              Risk.NONE: "dim"}
+
+
+class QueueTable(DataTable):
+    BINDINGS = [Binding("enter", "accept", "Accept", id="queue.accept")]
+
+    class Accept(Message):
+        def __init__(self, visit_id: str) -> None:
+            super().__init__()
+            self.visit_id = visit_id
+
+    def action_accept(self) -> None:
+        if self.row_count:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+            if key:
+                self.post_message(self.Accept(key))
+
+
+class QueuePanel(Vertical):
+    DEFAULT_CSS = """
+    QueuePanel { width: 35; border-right: vkey $panel; }
+    QueuePanel > #queue-title { height: 1; background: $boost; text-style: bold; padding: 0 1; }
+    QueuePanel > QueueTable { height: 1fr; }
+    QueuePanel > #queue-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="queue-panel")
+        self.visits: list[Visit] = []
+        self.withdrawn: dict = {}  # client key -> consent withdrawal: shown, and never accepted
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-title")
+        table = QueueTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="queue-detail")
+
+    def on_mount(self) -> None:
+        t = self.app.t
+        table = self.query_one(QueueTable)
+        table.add_column(t("queue.col.risk"), key="risk", width=2)
+        table.add_column(t("queue.col.alias"), key="alias", width=11)
+        table.add_column(t("queue.col.package"), key="package", width=5)
+        table.add_column(t("queue.col.wait"), key="wait", width=6)
+        localize_bindings(table)
+
+    def show(self, visits: list[Visit], now: float) -> None:
+        """Redraw the rows for this ordered list of waiting visits, keeping the highlighted client."""
+        t = self.app.t
+        table = self.query_one(QueueTable)
+        selected = None
+        if table.row_count:
+            selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        total = len(visits)
+        visits = visits[:MAX_ROWS]
+        self.visits = visits
+        self.withdrawn = self.app.workstation.privacy.withdrawals()
+        table.clear()
+        for visit in visits:
+            tier = t(f"tier.short.{visit.tier.value}")
+            table.add_row(
+                Text(t(f"risk.short.{visit.risk.key}"), style=RISK_STYLE[visit.risk]),
+                Text(("⊘ " if visit.client_key in self.withdrawn else "") + visit.alias, overflow="ellipsis",
+                     no_wrap=True, style="strike" if visit.client_key in self.withdrawn else ""),
+                Text(f"{tier}{visit.minutes}"),
+                Text(mmss(visit.waiting_seconds(now))),
+                key=visit.id,
+            )
+        if selected is not None:
+            for row, visit in enumerate(visits):
+                if visit.id == selected:
+                    table.move_cursor(row=row, animate=False)
+        title = t("queue.title", count=total) if total <= MAX_ROWS else t("queue.title_top", count=total,
+                                                                                     shown=MAX_ROWS)
+        self.query_one("#queue-title", Static).update(Text(title))
+        self._detail()
+
+    def tick(self, now: float) -> None:
+        table = self.query_one(QueueTable)
+        for visit in self.visits:
+            try:
+                table.update_cell(visit.id, "wait", Text(mmss(visit.waiting_seconds(now))))
+            except Exception:  # noqa: BLE001 - the row went away between redraws
+                pass
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        t = self.app.t
+        detail = self.query_one("#queue-detail", Static)
+        table = self.query_one(QueueTable)
+        if not self.visits:
+            detail.update(Text(t("queue.empty")))
+            return
+        row = min(table.cursor_row, len(self.visits) - 1)
+        visit = self.visits[max(0, row)]
+        text = Text()
+        text.append(f"{visit.alias}", style="bold")
+        text.append(f" · {t(f'tier.{visit.tier.value}')} · {visit.minutes} {t('unit.min')} {rupiah(visit.price)}\n")
+        text.append(t("queue.topic") + ": ", style="bold")
+        text.append(visit.topic + "\n")
+        text.append(t("queue.intake_risk") + ": ", style="bold")
+        text.append(visit.intake_risk_answer + "\n")
+        text.append(t("queue.risk_level") + ": ", style="bold")
+        text.append(t(f"risk.{visit.risk.key}"), style=RISK_STYLE[visit.risk])
+        withdrawal = self.withdrawn.get(visit.client_key)
+        if withdrawal is not None:
+            date = clock_time(self.app.clock, withdrawal.withdrawn_at, "%Y-%m-%d %H:%M")
+            text.append("\n" + t("rights.queue_withdrawn", date=date), style="bold red")
+        detail.update(text)

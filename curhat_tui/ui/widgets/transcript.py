@@ -1,0 +1,194 @@
+"""A chat transcript that renders only what is on screen (Line API), so long sessions open fast.
+
+Client text is data, never markup: it is wrapped in `rich.text.Text` as-is, and risk
+phrases the matcher found are highlighted by span.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.segment import Segment
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message as TextualMessage
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from curhat_tui.domain.models import Delivery, Message, Sender
+
+MARKS = {Delivery.PENDING: "…", Delivery.SENT: "✓", Delivery.READ: "✓✓"}
+SHOWN_CHARS = 4000  # a longer message is stored whole but shown cut, so one paste cannot stall the screen
+
+
+@dataclass
+class _Entry:
+    message: Message
+    highlights: list[tuple[int, int]] | None = None
+    width: int = -1
+    strips: list[Strip] = field(default_factory=list)
+
+
+class Transcript(ScrollView, can_focus=True):
+    """Messages of one session, newest at the bottom; older ones load when you scroll to the top."""
+
+    DEFAULT_CSS = """
+    Transcript { height: 1fr; background: $surface; padding: 0 1; scrollbar-gutter: stable; }
+    Transcript:focus { background-tint: $foreground 3%; }
+    """
+    BINDINGS = [
+        Binding("up", "scroll_up", "Scroll up", show=False),
+        Binding("down", "scroll_down", "Scroll down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "Bottom", show=False),
+    ]
+
+    class NeedOlder(TextualMessage):
+        """Scrolled to the top while older messages exist."""
+
+        def __init__(self, transcript: "Transcript") -> None:
+            super().__init__()
+            self.transcript = transcript
+
+    def __init__(self, names: dict[str, str], time_of: Callable[[float], str],
+                 highlighter: Callable[[str], list[tuple[int, int]]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.names = names
+        self.time_of = time_of
+        self.highlighter = highlighter
+        self.entries: list[_Entry] = []
+        self.by_txn: dict[str, _Entry] = {}
+        self.has_older = False
+        self._offsets: list[int] = []
+        self._height = 0
+        self._laid_width = -1
+        self._styles: dict[str, str] = {}
+
+    # ---- content --------------------------------------------------------------
+    def _entry(self, message: Message) -> _Entry:
+        entry = _Entry(message)
+        if message.txn_id:
+            self.by_txn[message.txn_id] = entry
+        return entry
+
+    def set_messages(self, messages: list[Message], has_older: bool) -> None:
+        self.entries = [self._entry(m) for m in messages]
+        self.has_older = has_older
+        self._relayout()
+        self._to_bottom()
+
+    def _to_bottom(self) -> None:
+        """Show the newest message; before the first layout this waits for one."""
+        self.scroll_end(animate=False, immediate=True, force=True)
+        self.call_after_refresh(self.scroll_end, animate=False, immediate=True, force=True)
+
+    def prepend(self, messages: list[Message], has_older: bool) -> None:
+        before = self._height
+        self.entries[:0] = [self._entry(m) for m in messages]
+        self.has_older = has_older
+        self._relayout()
+        self.scroll_to(y=self.scroll_y + (self._height - before), animate=False, immediate=True)
+
+    def append(self, message: Message) -> None:
+        if self.entries and message.id <= self.entries[-1].message.id:
+            return  # already shown (loaded from the store while its event was on the way)
+        at_bottom = self.scroll_y >= self.max_scroll_y - 1
+        self.entries.append(self._entry(message))
+        self._relayout()
+        if at_bottom or message.sender is Sender.COUNSELOR:
+            self._to_bottom()
+
+    def update_message(self, message: Message) -> None:
+        entry = self.by_txn.get(message.txn_id)
+        if entry is not None:
+            entry.message = message
+            entry.width = -1
+            self._relayout()
+
+    @property
+    def first_id(self) -> int | None:
+        return self.entries[0].message.id if self.entries else None
+
+    def plain_text(self) -> str:
+        """What the transcript shows, as text (for tests and copying)."""
+        return "\n".join(self._text(e).plain for e in self.entries)
+
+    # ---- rendering ------------------------------------------------------------
+    def _text(self, entry: _Entry) -> Text:
+        message = entry.message
+        name = self.names.get(message.sender.value, message.sender.value)
+        text = Text()
+        text.append(self.time_of(message.ts), style="dim")
+        text.append(" ")
+        text.append(name, style=self._styles.get(message.sender.value, "italic"))
+        text.append(" ")
+        body = Text(message.text[:SHOWN_CHARS])
+        if entry.highlights is None:
+            # the matcher already ran when the message arrived: only flagged messages have spans
+            flagged = message.sender is Sender.CLIENT and message.flags
+            entry.highlights = self.highlighter(message.text) if flagged else []
+        for start, end in entry.highlights:
+            body.stylize("bold black on yellow", start, end)
+        if len(message.text) > SHOWN_CHARS:
+            body.append(" " + self.app.t("transcript.cut", shown=SHOWN_CHARS, total=len(message.text)), style="italic dim")
+        text.append_text(body)
+        if message.sender is Sender.COUNSELOR:
+            text.append(" " + MARKS[message.delivery], style="dim" if message.delivery is not Delivery.READ else "bold")
+        return text
+
+    def on_mount(self) -> None:
+        variables = self.app.get_css_variables()
+        self._styles = {"client": f"bold {variables.get('accent', 'cyan')}",
+                        "counselor": f"bold {variables.get('primary', 'blue')}"}
+
+    def _render_entry(self, entry: _Entry, width: int) -> list[Strip]:
+        if entry.width != width:
+            console = self.app.console
+            options = console.options.update_width(max(1, width))
+            lines = console.render_lines(self._text(entry), options, pad=False)
+            entry.strips = [Strip(line).adjust_cell_length(width) for line in lines] + [Strip.blank(width)]
+            entry.width = width
+        return entry.strips
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        if width <= 0:
+            self._laid_width = -1
+            return
+        self._laid_width = width
+        offsets, total = [], 1 if self.has_older else 0
+        for entry in self.entries:
+            offsets.append(total)
+            total += len(self._render_entry(entry, width))
+        self._offsets, self._height = offsets, total
+        self.virtual_size = Size(width, total)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        at_bottom = self.scroll_y >= self.max_scroll_y - 1
+        self._relayout()
+        if at_bottom:
+            self._to_bottom()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if new <= 0 < old and self.has_older:
+            self.post_message(self.NeedOlder(self))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width != self._laid_width:
+            self._relayout()
+        line = int(self.scroll_offset.y) + y
+        if self.has_older and line == 0:
+            return Strip([Segment("↑ …", self.rich_style)]).adjust_cell_length(width)
+        if not self.entries or line >= self._height:
+            return Strip.blank(width, self.rich_style)
+        index = bisect.bisect_right(self._offsets, line) - 1
+        strips = self.entries[index].strips
+        return strips[line - self._offsets[index]].apply_style(self.rich_style)
