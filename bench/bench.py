@@ -150,7 +150,7 @@ class BenchCurhatApp(app_module.CurhatApp):
         now = time.perf_counter()
         info = {"t0": T0, "imported": T_IMPORTED, "frame": now, **STAMPS,
                 "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "hwm_kb": peak_rss_kb(),
-                "panes": len(self.main.panes), "queue": len(self.workstation.queue())}
+                "panes": len(self.main.panes), "queue": len(self.workstation.desk.queue())}
         os.write(1, (MARK + json.dumps(info) + "\n").encode())
         self.exit()
 
@@ -296,8 +296,8 @@ class DataBuilder:
 
     def finish(self) -> None:
         self.flush()
-        self.store.set_meta("practice.seed", "1")
-        self.store.set_meta("practice.epoch.1", repr(self.now - 600))
+        self.store.state.set_practice_seed(1)
+        self.store.state.set_practice_epoch(1, self.now - 600)
         self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.store.close()
 
@@ -343,7 +343,7 @@ def copy_db(template: Path, target_dir: Path, now: float) -> Path:
     from curhat_tui.storage.store import Store
 
     store = Store(target, key=BENCH_KEY)
-    store.set_meta("practice.epoch.1", repr(now - 600))
+    store.state.set_practice_epoch(1, now - 600)
     store.close()
     return target
 
@@ -489,8 +489,8 @@ class FrameProbe:
 
 
 def new_parts(template: Path, work: Path, tag: str, data):
-    from curhat_tui.domain.clock import FakeClock
     from curhat_tui.bootstrap import build_practice
+    from curhat_tui.domain.clock import FakeClock
 
     now = time.time()
     data_dir = copy_db(template, work / tag, now).parent
@@ -512,8 +512,8 @@ async def open_once(template: Path, work: Path, tag: str, data, session_id: str)
             probe = FrameProbe(app)
             await pilot.pause()
             await pilot.pause(0.05)
-            parts.store.update_session(session_id, status=SessionStatus.ACTIVE)
-            session = parts.store.session(session_id)
+            parts.store.sessions.update(session_id, status=SessionStatus.ACTIVE)
+            session = parts.store.sessions.get(session_id)
             holder: dict = {}
 
             def shown() -> bool:
@@ -553,7 +553,7 @@ async def open_once(template: Path, work: Path, tag: str, data, session_id: str)
                 "call": t_call - t0, "frame": t_frame - t0, "first_visible": t_first - t0, "pilot_pause": t_pause - t0,
                 "stalls": stalls, "longest_stall": max((d for _, d in stalls), default=0.0),
                 "busy_until": max((a + d for a, d in stalls), default=0.0),
-                "entries": len(transcript.entries), "stored": parts.store.message_count(session_id),
+                "entries": len(transcript.entries), "stored": parts.store.messages.count(session_id),
                 "scroll_y": transcript.scroll_y, "max_scroll_y": transcript.max_scroll_y,
                 "at_bottom": transcript.scroll_y >= transcript.max_scroll_y - 1,
                 "focused": app.focused is pane.composer,
@@ -713,7 +713,7 @@ async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: 
                 tick_app_frames.append(t2 - t0)
                 await asyncio.sleep(0.03)
             result["app_tick"] = {"call": ticks_app, "frame": tick_app_frames, "panes": len(main.panes),
-                                  "queue": len(app.workstation.queue())}
+                                  "queue": len(app.workstation.desk.queue())}
 
             log(f"queue redraw: {redraws} x QueuePanel.show(1,000 visits)")
             from curhat_tui.ui.widgets.queue_panel import MAX_ROWS

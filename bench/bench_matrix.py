@@ -144,9 +144,9 @@ def observer_worker(p: dict) -> int:
 
 async def intake_worker(p: dict) -> int:
     from curhat_tui.channels.matrix.api import MatrixAPI
+    from curhat_tui.channels.matrix.protocol import QUEUE_ENTRY, WAITING
     from curhat_tui.config.datafiles import load_all
     from curhat_tui.intake.service import IntakeService
-    from curhat_tui.channels.matrix.protocol import QUEUE_ENTRY, WAITING
 
     api = MatrixAPI(p["base_url"], p["token"])
     api.user_id = p["user_id"]
@@ -193,23 +193,25 @@ async def app_worker(p: dict) -> int:
     from textual._compositor import CompositorUpdate
     from textual.screen import Screen
 
-    from curhat_tui.ui.app import CurhatApp
+    from curhat_tui.bootstrap import Parts
     from curhat_tui.channels.base import ClientArrived, MessageReceived
-    from curhat_tui.channels.matrix.channel import MatrixChannel
     from curhat_tui.channels.matrix.api import MatrixAPI
+    from curhat_tui.channels.matrix.channel import MatrixChannel
     from curhat_tui.config.datafiles import load_all
     from curhat_tui.domain.clock import SystemClock
-    from curhat_tui.storage.store import Store
     from curhat_tui.services.workstation import Workstation
+    from curhat_tui.storage.store import Store
+    from curhat_tui.ui.app import build_app
 
     data = load_all()
     api = MatrixAPI(p["base_url"], p["token"])
     api.user_id = p["user_id"]
     store, store_kind = _open_store(Store, Path(p["data_dir"]) / "curhat.db")
     clock = SystemClock()
-    # as `curhat --homeserver` builds it (cli._run_matrix): default 20 s long-poll, ticking, blinking cursor
+    # as `curhat --homeserver` builds it (bootstrap.build_matrix, cli/run.py): default 20 s long-poll, ticking,
+    # blinking cursor, the start-up purge after 2 s
     channel = MatrixChannel(api, store, clock, "Ani", data.strings)
-    ws = Workstation(store, channel, clock, data, counselor="Ani")
+    ws = Workstation(store, channel, clock, data, counselor="Ani", first_purge_delay=2.0)
     seen: dict[str, set] = defaultdict(set)
 
     def stamp(stage: str, tok: str, t: float) -> None:
@@ -229,7 +231,7 @@ async def app_worker(p: dict) -> int:
     api.sync = stamped_sync
 
     # (b) the workstation has stored the message and posted it to the app
-    on_event = ws._on_channel_event  # bound before Workstation.start hands it to the channel
+    on_event = ws.desk.on_channel_event  # bound before Workstation.start hands it to the channel
 
     def stamped_event(event) -> None:
         on_event(event)
@@ -240,7 +242,7 @@ async def app_worker(p: dict) -> int:
                 stamp("stored", match.group(0), t)
         elif isinstance(event, ClientArrived):
             emit({"ev": "room", "stage": "arrived", "room": event.visit.id, "t": t})
-    ws._on_channel_event = stamped_event
+    ws.desk.on_channel_event = stamped_event
 
     frame_began = [0.0]
     on_timer_update = Screen._on_timer_update
@@ -250,7 +252,7 @@ async def app_worker(p: dict) -> int:
         on_timer_update(self)
     Screen._on_timer_update = timed_on_timer_update  # instrumentation in this worker process only
 
-    app = CurhatApp(ws, data, clock, blink=True, tick=True)
+    app = build_app(Parts.of(ws), blink=True, tick=True, key_guard=0.6)
     frames = 0
     stalls: list[float] = []
     ticks: list[float] = []
@@ -332,8 +334,8 @@ async def app_worker(p: dict) -> int:
                     emit({"ev": "reply", "id": cmd["id"], **reply})
                 elif cmd["cmd"] == "stats":
                     emit({"ev": "reply", "id": cmd["id"], "frames": frames, "stalls": stalls[:], "ticks": ticks[:],
-                          "gc": gc_pauses[:], "panes": len(main.panes), "queue": len(ws.queue()),
-                          "connection": ws.connection, "pane1": _pane_state(main),
+                          "gc": gc_pauses[:], "panes": len(main.panes), "queue": len(ws.desk.queue()),
+                          "connection": ws.desk.connection, "pane1": _pane_state(main),
                           "objects": len(gc.get_objects()), "rss_mb": _rss_mb()})
                     stalls.clear()
                     ticks.clear()
@@ -379,10 +381,10 @@ def _pane_state(main) -> dict:
 
 async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
     """Accept these waiting clients (four claims at a time), then show pane `show`."""
-    from curhat_tui.services.workstation import AcceptError
+    from curhat_tui.services.desk import AcceptError
 
     deadline = time.perf_counter() + 60
-    while not set(rooms) <= {v.id for v in ws.queue()} and time.perf_counter() < deadline:
+    while not set(rooms) <= {v.id for v in ws.desk.queue()} and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)
     gate = asyncio.Semaphore(4)
     failed: dict[str, str] = {}
@@ -391,7 +393,7 @@ async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
     async def one(room: str) -> None:
         async with gate:
             try:
-                sessions[room] = await ws.accept(room)  # SessionOpened opens the pane, as after Enter in the queue
+                sessions[room] = await ws.desk.accept(room)  # SessionOpened opens the pane, as after Enter in the queue
             except AcceptError as exc:
                 failed[room] = exc.reason
     await asyncio.gather(*(one(room) for room in rooms))
@@ -412,7 +414,7 @@ async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
             await pilot.pause()
     first = {}
     for room, session in sessions.items():
-        messages = ws.transcript(session.id)
+        messages = ws.desk.transcript(session.id)
         first[room] = [(m.sender.value, m.text[:40], list(m.flags)) for m in messages]
     return {"accepted": sorted(sessions), "failed": failed, "panes": len(main.panes), "transcripts": first,
             "active": main.active_pane.session.visit_id if main.active_pane else None, "pane1": _pane_state(main)}

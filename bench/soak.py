@@ -113,7 +113,7 @@ def check_drift(app, store, now: float) -> list[dict]:
     rows = []
     tabs = app.main.query_one(TabbedContent)
     for sid in list(app.main.panes):
-        row = store.session(sid)
+        row = store.sessions.get(sid)
         if row is None:
             continue
         try:
@@ -133,21 +133,21 @@ def check_drift(app, store, now: float) -> list[dict]:
 
 async def close_session(ws, sid: str) -> None:
     """End, write a complete note (every required field), close: the pane goes away with SessionClosed."""
-    await ws.end(sid)
-    template, fields, _ = ws.note(sid)
-    for key in ws.missing_fields(sid):
+    await ws.desk.end(sid)
+    template, fields, _ = ws.notes.note(sid)
+    for key in ws.notes.missing_fields(sid):
         fields[key] = "soak: ringkasan sesi"
-    ws.save_note(sid, template, fields)
-    ws.close(sid)
+    ws.notes.save(sid, template, fields)
+    ws.desk.close(sid)
 
 
 async def run_shift(p: dict) -> dict:
     """One simulated shift in the real app; `sessions` = 0 is the idle baseline (nobody accepted)."""
+    from curhat_tui.bootstrap import build_practice
     from curhat_tui.config.datafiles import load_all
     from curhat_tui.domain.clock import FakeClock
     from curhat_tui.domain.models import Sender, SessionStatus
     from curhat_tui.domain.persona import arrival_schedule
-    from curhat_tui.bootstrap import build_practice
     from curhat_tui.ui.app import build_app
     from curhat_tui.ui.widgets.composer import Composer
 
@@ -197,7 +197,7 @@ async def run_shift(p: dict) -> dict:
                     reply_due.pop(sid, None)
                     out["sent"] += 1
             attempts = 0
-            while len(main.panes) < target and ws.queue() and attempts < 3:
+            while len(main.panes) < target and ws.desk.queue() and attempts < 3:
                 attempts += 1
                 before = len(main.panes)
                 await pilot.press("ctrl+n")

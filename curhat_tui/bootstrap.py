@@ -1,57 +1,123 @@
-"""Assemble a workstation from its parts: used by the CLI, the tests and the benchmarks."""
+"""The one composition root: the CLI, the tests and the benchmarks assemble a workstation here.
+
+No Textual (ui.app.build_app turns `Parts` into the app) and no fake defaults: the caller always
+passes the clock, a SystemClock in production and a FakeClock in tests. Every object leaves here
+finished: the retention policy, the supervision link and the practice store go into constructors,
+nothing is set on them afterwards.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from curhat_tui.channels.base import Channel, SupervisionLink
 from curhat_tui.channels.practice.channel import PracticeChannel
 from curhat_tui.config.datafiles import ServiceData, load_all
-from curhat_tui.domain.clock import Clock, FakeClock
+from curhat_tui.domain.clock import Clock
+from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.paths import practice_db, real_db
-from curhat_tui.storage.store import Store
 from curhat_tui.services.workstation import Workstation
-
+from curhat_tui.storage.store import Store
 
 
 @dataclass
 class Parts:
     store: Store
-    channel: PracticeChannel
+    channel: Channel
     workstation: Workstation
     data: ServiceData
     clock: Clock
+    practice_store: Store | None = None  # a supervisor's: trainees' sessions, opened beside the real store
+
+    @classmethod
+    def of(cls, workstation: Workstation) -> Parts:
+        """The parts of a workstation assembled by hand (tests and benchmarks over a Matrix channel)."""
+        return cls(workstation.store, workstation.channel, workstation, workstation.data, workstation.clock)
+
+    def close(self) -> None:
+        """Close the databases: the store, and a supervisor's separate practice store."""
+        self.store.close()
+        if self.practice_store is not None:
+            self.practice_store.close()
 
 
-def build_practice(data_dir: Path, *, data: ServiceData | None = None, clock: Clock | None = None, seed: int = 1,
+def build_practice(data_dir: Path, *, clock: Clock, data: ServiceData | None = None, seed: int = 1,
                    speed: float = 0.0, name: str = "Ani", lang: str = "id", key: str | None = None,
-                   role: str = "counselor", difficulty: str = "normal", voice=None) -> Parts:
-    """A practice workstation over the store in `data_dir` (the defaults suit tests: instant typing).
+                   role: str = "counselor", difficulty: str = "normal", voice=None, persona: str | None = None,
+                   retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0) -> Parts:
+    """A practice workstation over the store in `data_dir` (speed 0: simulated clients type instantly).
 
     With `key` the store is encrypted (SQLCipher); the CLI always passes one. `difficulty` applies to
-    scheduled arrivals; `voice` (channels.llm_voice.LLMVoice) lets a language model phrase the clients' lines.
+    scheduled arrivals; `voice` (channels.practice.llm_voice) lets a language model phrase the clients'
+    lines; `persona` is a simulated client who joins the queue first. `first_purge_delay` is how many
+    real seconds the start-up retention purge waits (the CLI lets the first frame come first).
     """
     data = data or load_all()
-    clock = clock or FakeClock()
     store = Store(practice_db(data_dir), key=key)
     channel = PracticeChannel(store, data.personas, data.prices, clock, seed=seed, speed=speed,
                               difficulty=difficulty, voice=voice)
-    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, role=role)
+    if persona:
+        channel.requests_on_start.append((persona, difficulty))
+    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, role=role,
+                              retention=retention, first_purge_delay=first_purge_delay)
     return Parts(store, channel, workstation, data, clock)
 
 
-def build_supervisor(data_dir: Path, *, data: ServiceData | None = None, clock: Clock | None = None,
-                     name: str = "Supervisor", lang: str = "id", key: str | None = None, link=None) -> Parts:
-    """A supervisor's workstation: real sessions from `curhat.db` (and from counselors over `link`),
-    trainees' practice sessions from `practice.db` when there is one, read apart and never mixed."""
+def build_supervisor(data_dir: Path, *, clock: Clock, data: ServiceData | None = None, name: str = "Supervisor",
+                     lang: str = "id", key: str | None = None, retention: RetentionPolicy | None = None,
+                     link: Callable[[Store], SupervisionLink] | None = None, first_purge_delay: float = 0.0) -> Parts:
+    """A supervisor's workstation: real sessions from `curhat.db` (and from counselors over the link),
+    trainees' practice sessions from `practice.db` when there is one, read apart and never mixed.
+
+    `link(store)` makes the supervision link over the real store (None: everyone on this machine)."""
     from curhat_tui.channels.idle import IdleChannel
 
     data = data or load_all()
-    clock = clock or FakeClock()
     store = Store(real_db(data_dir), key=key)
-    workstation = Workstation(store, IdleChannel(), clock, data, counselor=name, lang=lang, role="supervisor")
     practice = practice_db(data_dir)
-    if practice.exists():
-        workstation.practice_store = Store(practice, key=key)
-    workstation.supervision.link = link
-    return Parts(store, workstation.channel, workstation, data, clock)
+    practice_store = Store(practice, key=key) if practice.exists() else None
+    channel = IdleChannel()
+    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, role="supervisor",
+                              retention=retention, link=link(store) if link else None,
+                              practice_store=practice_store, first_purge_delay=first_purge_delay)
+    return Parts(store, channel, workstation, data, clock, practice_store)
+
+
+def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Callable[[], str], *, clock: Clock,
+                 data: ServiceData | None = None, name: str = "Konselor", lang: str = "id", key: str | None = None,
+                 retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0) -> Parts:
+    """Log in (the keyring first, else `ask_password()`), learn the role from the supervisors' room and
+    assemble the workstation on real clients: a counselor's on the Matrix channel, a supervisor's
+    reading counselors over the supervision link. Raises channels.matrix.login.LoginError."""
+    import asyncio
+
+    from curhat_tui.channels.matrix.api import MatrixAPI
+    from curhat_tui.channels.matrix.channel import MatrixChannel
+    from curhat_tui.channels.matrix.login import connect
+    from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink, is_supervisor
+
+    async def login() -> tuple[str, str, str, bool]:
+        # the login's HTTP pool belongs to this short-lived loop: close it here; the app gets a fresh one
+        session = await connect(homeserver, user, ask_password)
+        try:
+            supervisor = await is_supervisor(session)  # the role comes from the supervisors' room
+            return session.access_token or "", session.user_id, session.device_id, supervisor
+        finally:
+            await session.close()
+
+    token, user_id, device, supervisor = asyncio.run(login())
+    api = MatrixAPI(homeserver, token)
+    api.user_id, api.device_id = user_id, device
+    if supervisor:
+        return build_supervisor(data_dir, clock=clock, data=data, name=name, lang=lang, key=key, retention=retention,
+                                link=lambda store: MatrixSupervisionLink(api, store, "supervisor", author=name),
+                                first_purge_delay=first_purge_delay)
+    data = data or load_all()
+    store = Store(real_db(data_dir), key=key)
+    channel = MatrixChannel(api, store, clock, name, data.strings)
+    workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, retention=retention,
+                              link=MatrixSupervisionLink(api, store, "counselor", author=name),
+                              first_purge_delay=first_purge_delay)
+    return Parts(store, channel, workstation, data, clock)

@@ -6,9 +6,9 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
+from curhat_tui.bootstrap import build_practice
 from curhat_tui.config.datafiles import load_all
 from curhat_tui.domain.clock import FakeClock
-from curhat_tui.bootstrap import build_practice
 from curhat_tui.ui.app import build_app
 
 START = 1_790_000_000.0  # a fixed moment: 2026-09-21 21:53:20 WIB

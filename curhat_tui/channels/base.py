@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
 
@@ -134,3 +135,20 @@ class Channel(ABC):
 
     async def alert(self, session: Session, item_label: str, risk: str) -> None:
         """Tell supervisors that a red flag was raised."""
+
+
+class SupervisionLink(Protocol):
+    """Carries supervision records between a counselor's and a supervisor's machines (Matrix: a private room
+    per counselor). Everything it brings is stored by services.supervision before anything is shown."""
+
+    async def start(self, emit: Callable[[dict], None]) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def submit(self, snapshot: dict) -> None: ...
+
+    async def live(self, session_id: str, info: dict) -> None: ...
+
+    async def review(self, counselor: str, session_id: str, action: str, text: str) -> None: ...
+
+    async def whisper(self, counselor: str, session_id: str, text: str) -> None: ...

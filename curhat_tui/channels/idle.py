@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from curhat_tui.domain.models import Message, Session, Visit
 from curhat_tui.channels.base import Channel, ClaimFailed, ConnectionChanged, Emit
+from curhat_tui.domain.models import Message, Session, Visit
 
 
 class IdleChannel(Channel):

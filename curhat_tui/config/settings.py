@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from curhat_tui.paths import config_file
 from curhat_tui.domain.retention import DEFAULT_NOTE_YEARS, DEFAULT_TRANSCRIPT_DAYS, RetentionPolicy, policy_problem
+from curhat_tui.paths import config_file
 
 DEFAULT_LOCK_AFTER_MINUTES = 10.0
 
@@ -82,7 +82,8 @@ def _retention(path: Path, table: object) -> RetentionPolicy:
     unknown = [k for k in table if k not in allowed]
     if unknown:
         raise ConfigError(f"{path}: [retention] has no setting {unknown[0]!r}; use {', '.join(allowed)}")
-    values = {"transcript_days": DEFAULT_TRANSCRIPT_DAYS, "note_years": DEFAULT_NOTE_YEARS, "zero_transcript": False}
+    values: dict[str, Any] = {"transcript_days": DEFAULT_TRANSCRIPT_DAYS, "note_years": DEFAULT_NOTE_YEARS,
+                              "zero_transcript": False}
     values.update(table)
     problem = policy_problem(values["transcript_days"], values["note_years"], values["zero_transcript"])
     if problem:

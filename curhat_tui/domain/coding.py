@@ -74,7 +74,8 @@ _FEELING = _rx(
     r"tired|alone|lonely|hurt|overwhelmed|stuck|ashamed|guilty|hopeless)\b"
 )
 _OPEN_Q = _rx(
-    r"^(apa|bagaimana|gimana|kenapa|mengapa|seperti apa|kayak apa|sejauh apa|dalam hal apa|hal apa)\b(?! (kamu|km) (sudah|udah|pernah|mau|ingin|bisa|masih)\b)",
+    r"^(apa|bagaimana|gimana|kenapa|mengapa|seperti apa|kayak apa|sejauh apa|dalam hal apa|hal apa)\b"
+    r"(?! (kamu|km) (sudah|udah|pernah|mau|ingin|bisa|masih)\b)",
     r"\b(ceritakan|ceritain|cerita(in)? (lebih|dong|lagi))\b", r"\bboleh (cerita|ceritain|jelasin|kasih tahu)\b",
     r"\bapa (yang|saja|aja)\b", r"\b(bagaimana|gimana) (rasanya|perasaan)\b",
     r"^(what|how|why|tell me|in what way|help me understand)\b",

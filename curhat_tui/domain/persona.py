@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from curhat_tui.domain.coding import OPENNESS_DELTA, Code, code_utterance
@@ -315,7 +316,7 @@ def _markers(line: str, known: set[str]) -> tuple[set[str], set[str]]:
 
 
 def check_voiced(persona: Persona, state: PersonaState, voiced: str, line: str, lang: str,
-                 history: list[tuple[str, str]] = (), risk_items=None) -> str:
+                 history: Sequence[tuple[str, str]] = (), risk_items=None) -> str:
     """Why a model's rephrasing of `line` may not be sent ('' if it may).
 
     Reasons: 'empty', 'too_long', 'language' (not the session language), 'locked' (it

@@ -7,7 +7,7 @@ a comment); a supervisor comments and signs. A signed note is final.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -124,9 +124,12 @@ def note_diff(before: dict[str, str], after: dict[str, str]) -> list[FieldDiff]:
 
 @dataclass(frozen=True)
 class TimelineEvent:
+    """One moment of a session; `detail` is what a renderer adds to the label, left out of equality."""
+
     ts: float
     kind: str  # start, flag, script_loaded, script_sent, extend, end, note, submit, comment, sign, whisper
-    label: str
+    label: str  # flag: item; script_*: item:variant; extend: minutes; end: reason; note: version; others: author
+    detail: str = field(default="", compare=False)  # flag: screener result or "skipped"; script_*: item; extend: reason
 
 
 def timeline(*event_lists: list[TimelineEvent]) -> list[TimelineEvent]:

@@ -19,13 +19,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
+from curhat_tui.channels.matrix.protocol import (
+    ACTIVE,
+    CLAIM,
+    CLOSED,
+    COUNSELOR_POWER,
+    INTAKE,
+    LEFT,
+    QUEUE_ALIAS,
+    QUEUE_ENTRY,
+    SESSION,
+    SUPERVISOR_POWER,
+    SUPERVISORS_ALIAS,
+    TAKEN,
+    TRANSFER,
+    WAITING,
+    alias,
+)
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain import intake as flow
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.channels.matrix.protocol import (
-    ACTIVE, CLAIM, CLOSED, COUNSELOR_POWER, SUPERVISOR_POWER, INTAKE, LEFT, QUEUE_ALIAS, QUEUE_ENTRY, SESSION, SUPERVISORS_ALIAS, TAKEN,
-    TRANSFER, WAITING, alias,
-)
 
 log = logging.getLogger("curhat.intake")
 

@@ -26,5 +26,5 @@ class Background:
 
     def _done(self, task: asyncio.Task) -> None:
         self.tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.failed(task.exception())
+        if not task.cancelled() and (error := task.exception()) is not None:
+            self.failed(error)

@@ -54,11 +54,11 @@ def feedback_markdown(store, data, session_id: str) -> str:
     """The feedback report of one practice session kept in `store`, in the session's language."""
     from curhat_tui.domain.feedback import analyse
 
-    session = store.session(session_id)
+    session = store.sessions.get(session_id)
     if session is None:
         raise KeyError(session_id)
-    persona = data.personas.get(store.channel_state(session_id).get("persona", ""))
-    report = analyse(store.messages(session_id), persona)
+    persona = data.personas.get(store.sessions.channel_state(session_id).get("persona", ""))
+    report = analyse(store.messages.for_session(session_id), persona)
     t = Catalogue(data.strings, session.lang)
     label = t.pick(data.redflags.get(report.hidden_flag).label) if report.hidden_flag else ""
     return render(report, t, session.alias, label)

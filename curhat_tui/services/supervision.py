@@ -12,52 +12,38 @@ supervisor share a data dir and each side finds the other's new rows on its tick
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from curhat_tui.storage.audit import AuditLog
-from curhat_tui.services.background import Background
+from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.models import Message, Session, SessionStatus
 from curhat_tui.domain.review import (
-    FieldDiff, NoteStatus, ReviewAction, ReviewError, ReviewItem, TimelineEvent, note_diff, order_review, timeline,
+    FieldDiff,
+    NoteStatus,
+    ReviewAction,
+    ReviewError,
+    ReviewItem,
+    TimelineEvent,
+    note_diff,
+    order_review,
 )
 from curhat_tui.domain.session_clock import countdown
-from curhat_tui.storage.review import ReviewBook
+from curhat_tui.services.background import Background
+from curhat_tui.services.events import (
+    CrisisAlert,
+    Event,
+    EventBus,
+    LiveChanged,
+    ReviewChanged,
+    SessionChanged,
+    SessionClosed,
+    SessionOpened,
+    WhisperArrived,
+)
+from curhat_tui.services.session_view import SessionView, session_view
+from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.supervision")
-
-
-# ---- what supervision tells its listeners ----------------------------------------
-@dataclass(frozen=True)
-class WhisperArrived:
-    session_id: str
-    author: str
-    text: str
-
-
-@dataclass(frozen=True)
-class ReviewChanged:
-    session_id: str
-    action: str
-    author: str
-    status: NoteStatus
-
-
-@dataclass(frozen=True)
-class CrisisAlert:
-    session_id: str
-    counselor: str
-    alias: str
-    item: str
-
-
-@dataclass(frozen=True)
-class LiveChanged:
-    pass
-
-
-SupervisionEvent = WhisperArrived | ReviewChanged | CrisisAlert | LiveChanged
 
 
 @dataclass(frozen=True)
@@ -81,25 +67,24 @@ class ReviewDetail:
     status: NoteStatus
     events: list[dict]
     whispers: list[dict]
+    view: SessionView  # the same session as the renderers take it (labels only when `detail` was given data)
 
 
 class Supervision:
-    def __init__(self, store: Store, clock, audit: AuditLog, user: str, role: str, link=None) -> None:
+    def __init__(self, store: Store, clock, audit: AuditLog, bus: EventBus, user: str, role: str, link=None) -> None:
         self.store = store
         self.clock = clock
         self.audit = audit
         self.user = user
         self.role = role
         self.link = link
-        self.book = ReviewBook(store)
-        self.listeners: list[Callable[[SupervisionEvent], None]] = []
+        self.book = store.review
+        self.bus = bus
+        bus.listen(self.on_event)
         self._background = Background(lambda exc: log.warning("supervision link failed: %s", exc)).run
-        self._seen_flag = self._max_id("flags")
-        self._seen_event = self._max_id("review_events")
-        self._seen_whisper = self._max_id("whispers")
-
-    def _max_id(self, table: str) -> int:
-        return self.store.db.execute(f"select coalesce(max(id), 0) from {table}").fetchone()[0]
+        self._seen_flag = self.store.flags.last_id()
+        self._seen_event = self.book.last_event_id()
+        self._seen_whisper = self.book.last_whisper_id()
 
     async def start(self) -> None:
         if self.link is not None:
@@ -109,20 +94,28 @@ class Supervision:
         if self.link is not None:
             await self.link.stop()
 
-    def listen(self, listener: Callable[[SupervisionEvent], None]) -> None:
-        self.listeners.append(listener)
+    def _tell(self, event: Event) -> None:
+        self.bus.tell(event)
 
-    def _tell(self, event: SupervisionEvent) -> None:
-        for listener in list(self.listeners):
-            listener(event)
+    def on_event(self, event: Event) -> None:
+        """Hears the desk: a closed session's note goes for review; running sessions' status travels by link."""
+        if isinstance(event, SessionClosed) and self.role != "supervisor":
+            self.submit(event.session_id)
+        if self.link is None:
+            return
+        match event:
+            case SessionOpened(session=session) | SessionChanged(session=session):
+                self.publish_live(session)
+            case SessionClosed(session_id=sid) if (closed := self.store.sessions.get(sid)) is not None:
+                self.publish_live(closed)
 
     # ---- counselor side -----------------------------------------------------------
     def submit(self, session_id: str) -> NoteStatus:
         """Send a closed session's note for review (again, after a comment)."""
         status = self.book.act(session_id, ReviewAction.SUBMIT, self.user, "counselor", "", self.clock.now())
-        self._seen_event = self._max_id("review_events")
+        self._seen_event = self.book.last_event_id()
         self.audit.record(self.user, "submit", f"session:{session_id}",
-                          {"note_versions": len(self.store.note_versions(session_id))})
+                          {"note_versions": len(self.store.notes.versions(session_id))})
         if self.link is not None:
             self._background(self.link.submit(self.book.snapshot(session_id)))
         return status  # type: ignore[return-value]
@@ -152,38 +145,23 @@ class Supervision:
     def counselors(self) -> list[str]:
         return sorted({i.counselor for i in self.book.items()}, key=str.casefold)
 
-    def detail(self, session_id: str, *, record: bool = True) -> ReviewDetail:
-        """All of one session for review; opening it is recorded in the audit log."""
-        session = self.store.session(session_id)
-        if session is None:
-            raise KeyError(session_id)
-        messages = self.store.messages(session_id)
-        versions = self.store.note_versions(session_id)
-        diffs = [(b["version"], note_diff(a["fields"], b["fields"])) for a, b in zip(versions, versions[1:])]
-        events = self.book.events(session_id)
-        whispers = self.book.whispers(session_id)
-        marks = [TimelineEvent(session.started_at, "start", "")]
-        marks += [TimelineEvent(f.ts, "flag", f.item) for f in self.store.flags(session_id)]
-        for sc in self.store.scripts(session_id):
-            marks.append(TimelineEvent(sc["loaded_at"], "script_loaded", f"{sc['item']}:{sc['variant']}"))
-            if sc["sent_at"]:
-                marks.append(TimelineEvent(sc["sent_at"], "script_sent", f"{sc['item']}:{sc['variant']}"))
-        marks += [TimelineEvent(e["ts"], "extend", str(e["minutes"])) for e in self.store.extensions(session_id)]
-        if session.ended_at:
-            marks.append(TimelineEvent(session.ended_at, "end", session.end_reason))
-        marks += [TimelineEvent(v["ts"], "note", str(v["version"])) for v in versions]
-        marks += [TimelineEvent(e["ts"], e["action"], e["author"]) for e in events]
-        marks += [TimelineEvent(w["ts"], "whisper", w["author"]) for w in whispers]
+    def detail(self, session_id: str, *, record: bool = True, data: ServiceData | None = None,
+               lang: str | None = None) -> ReviewDetail:
+        """All of one session for review (labelled from `data` in `lang`); opening it is recorded in the audit log."""
+        view = session_view(self.store, data, session_id, lang)
+        versions = list(view.versions)
+        diffs = [(b["version"], note_diff(a["fields"], b["fields"]))
+                 for a, b in zip(versions, versions[1:], strict=False)]
         if record:
-            self.audit.record(self.user, "view", f"session:{session_id}", {"messages": len(messages)})
-        return ReviewDetail(session, messages, timeline(marks), versions, diffs, self.book.status(session_id),
-                            events, whispers)
+            self.audit.record(self.user, "view", f"session:{session_id}", {"messages": len(view.messages)})
+        return ReviewDetail(view.session, list(view.messages), list(view.timeline), versions, diffs,
+                            self.book.status(session_id), list(view.review_events), list(view.whispers), view)
 
     def _act(self, session_id: str, action: ReviewAction, text: str = "") -> NoteStatus:
         status = self.book.act(session_id, action, self.user, self.role, text, self.clock.now())
-        self._seen_event = self._max_id("review_events")
+        self._seen_event = self.book.last_event_id()
         self.audit.record(self.user, str(action), f"session:{session_id}")
-        counselor = self.store.session(session_id).counselor  # type: ignore[union-attr]
+        counselor = self.store.sessions.get(session_id).counselor  # type: ignore[union-attr]
         if self.link is not None:
             self._background(self.link.review(counselor, session_id, str(action), text))
         return status  # type: ignore[return-value]
@@ -203,18 +181,22 @@ class Supervision:
         if not text.strip():
             raise ReviewError("empty")
         self.book.add_whisper(session_id, self.user, text.strip(), self.clock.now())
-        self._seen_whisper = self._max_id("whispers")
+        self._seen_whisper = self.book.last_whisper_id()
         self.audit.record(self.user, "whisper", f"session:{session_id}")
         counselor = self._counselor_of(session_id)
         if self.link is not None:
             self._background(self.link.whisper(counselor, session_id, text.strip()))
 
+    def _alias(self, session_id: str) -> str:
+        session = self.store.sessions.get(session_id)
+        return session.alias if session is not None else session_id
+
     def _counselor_of(self, session_id: str) -> str:
-        session = self.store.session(session_id)
+        session = self.store.sessions.get(session_id)
         if session is not None:
             return session.counselor
-        row = self.store.db.execute("select counselor from live where session_id = ?", [session_id]).fetchone()
-        return row[0] if row else ""
+        live = self.book.live_session(session_id)
+        return live[0] if live else ""
 
     def live(self) -> list[LiveRow]:
         """Running sessions: the newest crisis alert first, then by risk, then least time left."""
@@ -224,10 +206,8 @@ class Supervision:
             rows[r["session_id"]] = LiveRow(r["session_id"], r["counselor"], r["alias"],
                                             countdown(r["deadline"], now).remaining_seconds, r["risk"] or 0,
                                             r["alert"] or "", r["alert_at"] or 0.0)
-        alerts = {row[0]: (row[1], row[2]) for row in self.store.db.execute(
-            "select session_id, group_concat(item), max(ts) from flags where session_id in "
-            "(select id from sessions where status = ?) group by session_id", [SessionStatus.ACTIVE.value])}
-        for s in self.store.open_sessions():
+        alerts = self.store.flags.in_running_sessions()
+        for s in self.store.sessions.open():
             if s.status is SessionStatus.ACTIVE and s.id not in rows:
                 items, at = alerts.get(s.id, ("", 0.0))
                 rows[s.id] = LiveRow(s.id, s.counselor, s.alias, countdown(s.deadline, now).remaining_seconds,
@@ -237,25 +217,18 @@ class Supervision:
     # ---- events from the other side ------------------------------------------------
     def poll(self) -> None:
         """Find rows the other side added since the last look (shared store, or imported by the link)."""
-        conn = self.store.db.conn
         if self.role == "supervisor":
-            for fid, sid, item in conn.execute("select f.id, f.session_id, f.item from flags f join sessions s "
-                                               "on s.id = f.session_id where f.id > ? and s.status = ? order by f.id",
-                                               [self._seen_flag, SessionStatus.ACTIVE.value]).fetchall():
+            for fid, sid, item in self.store.flags.new_in_running_sessions(self._seen_flag):
                 self._seen_flag = fid
-                session = self.store.session(sid)
+                session = self.store.sessions.get(sid)
                 self._tell(CrisisAlert(sid, session.counselor, session.alias, item))  # type: ignore[union-attr]
-            self._seen_flag = max(self._seen_flag, self._max_id("flags"))
+            self._seen_flag = max(self._seen_flag, self.store.flags.last_id())
         else:
-            for eid, sid, action, author in conn.execute(
-                    "select id, session_id, action, author from review_events where id > ? order by id",
-                    [self._seen_event]).fetchall():
+            for eid, sid, action, author in self.book.events_after(self._seen_event):
                 self._seen_event = eid
                 if action != str(ReviewAction.SUBMIT):
-                    self._tell(ReviewChanged(sid, action, author, self.book.status(sid)))
-            for wid, sid, author, text in conn.execute(
-                    "select id, session_id, author, text from whispers where id > ? order by id",
-                    [self._seen_whisper]).fetchall():
+                    self._tell(ReviewChanged(sid, action, author, self.book.status(sid), self._alias(sid)))
+            for wid, sid, author, text in self.book.whispers_after(self._seen_whisper):
                 self._seen_whisper = wid
                 self._tell(WhisperArrived(sid, author, text))
 
@@ -268,23 +241,23 @@ class Supervision:
                 sid = self.book.import_snapshot(event["snapshot"])
                 self.book.act(sid, ReviewAction.SUBMIT, event["snapshot"]["session"]["counselor"], "counselor", "",
                               event.get("ts", now), remote_id=event.get("remote_id"))
-                self._seen_event = self._max_id("review_events")
+                self._seen_event = self.book.last_event_id()
                 self._tell(ReviewChanged(sid, "submit", event["snapshot"]["session"]["counselor"],
-                                         self.book.status(sid)))
+                                         self.book.status(sid), self._alias(sid)))
             elif kind in ("comment", "sign") and self.role != "supervisor":
                 sid = event["session_id"]
-                if self.store.session(sid) is None:
+                if self.store.sessions.get(sid) is None:
                     return
                 after = self.book.act(sid, ReviewAction(kind), event["author"], "supervisor", event.get("text", ""),
                                       event.get("ts", now), remote_id=event.get("remote_id"))
                 if after is not None:
-                    self._seen_event = self._max_id("review_events")
-                    self._tell(ReviewChanged(sid, kind, event["author"], after))
+                    self._seen_event = self.book.last_event_id()
+                    self._tell(ReviewChanged(sid, kind, event["author"], after, self._alias(sid)))
             elif kind == "whisper" and self.role != "supervisor":
                 sid = event["session_id"]
-                if self.store.session(sid) is not None and self.book.add_whisper(
+                if self.store.sessions.get(sid) is not None and self.book.add_whisper(
                         sid, event["author"], event["text"], event.get("ts", now), remote_id=event.get("remote_id")):
-                    self._seen_whisper = self._max_id("whispers")
+                    self._seen_whisper = self.book.last_whisper_id()
                     self.audit.record(self.user, "whisper_received", f"session:{sid}")
                     self._tell(WhisperArrived(sid, event["author"], event["text"]))
             elif kind == "live" and self.role == "supervisor":
@@ -292,8 +265,7 @@ class Supervision:
                 self._tell(LiveChanged())
             elif kind == "alert" and self.role == "supervisor":
                 self.book.set_alert(event["session_id"], event["item"], event.get("ts", now))
-                row = self.store.db.execute("select counselor, alias from live where session_id = ?",
-                                            [event["session_id"]]).fetchone()
+                row = self.book.live_session(event["session_id"])
                 counselor, alias = row if row else (event.get("counselor", ""), event.get("alias", ""))
                 self._tell(CrisisAlert(event["session_id"], counselor, alias, event["item"]))
         except (KeyError, TypeError, ValueError, ReviewError) as exc:

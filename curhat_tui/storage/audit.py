@@ -8,41 +8,41 @@ Details hold ids and counts only, never the words of a session.
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 from curhat_tui.domain.audit import GENESIS, AuditEntry, ChainBreak, canonical, entry_hash, verify
-from curhat_tui.storage.store import Store
+from curhat_tui.domain.clock import Clock
+from curhat_tui.storage.database import Database
+from curhat_tui.storage.state import State
 
-HEAD_KEY = "audit.head"
+
+class _HasDatabase(Protocol):
+    @property
+    def database(self) -> Database: ...
 
 
 class AuditLog:
-    def __init__(self, store: Store, clock=None) -> None:
-        self.store = store
+    """The log of one database; `AuditLog(store, clock)` stamps entries with `clock` (else the system time)."""
+
+    def __init__(self, store: _HasDatabase | Database, clock: Clock | None = None) -> None:
+        self.database = store if isinstance(store, Database) else store.database
+        self.state = State(self.database)
         self.clock = clock
-        db = store.db
-        if "audit" not in db.table_names():
-            db["audit"].create({"id": int, "ts": float, "actor": str, "action": str, "subject": str,
-                                "detail": str, "prev": str, "hash": str}, pk="id")
-            db.conn.execute("create trigger audit_no_update before update on audit "
-                            "begin select raise(abort, 'the audit log is append-only'); end")
-            db.conn.execute("create trigger audit_no_delete before delete on audit "
-                            "begin select raise(abort, 'the audit log is append-only'); end")
 
     def record(self, actor: str, action: str, subject: str, detail: dict | None = None,
                ts: float | None = None) -> AuditEntry:
         """Append one entry; atomic with the caller's transaction when there is one."""
-        conn = self.store.db.conn
+        db = self.database
         if ts is None:
             ts = self.clock.now() if self.clock is not None else time.time()
-        with self.store.transaction():
-            last = conn.execute("select id, hash from audit order by id desc limit 1").fetchone()
+        with db.transaction():
+            last = db.one("select id, hash from audit order by id desc limit 1")
             entry_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
             body = canonical(detail)
             digest = entry_hash(prev, entry_id, ts, actor, action, subject, body)
-            conn.execute("insert into audit (id, ts, actor, action, subject, detail, prev, hash) "
-                         "values (?, ?, ?, ?, ?, ?, ?, ?)", [entry_id, ts, actor, action, subject, body, prev, digest])
-            conn.execute("insert into meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value",
-                         [HEAD_KEY, f"{entry_id}:{digest}"])
+            db.execute("insert into audit (id, ts, actor, action, subject, detail, prev, hash) "
+                       "values (?, ?, ?, ?, ?, ?, ?, ?)", [entry_id, ts, actor, action, subject, body, prev, digest])
+            self.state.set_audit_head(entry_id, digest)
         return AuditEntry(entry_id, ts, actor, action, subject, body, prev, digest)
 
     def entries(self, limit: int | None = None, newest_first: bool = False) -> list[AuditEntry]:
@@ -50,14 +50,10 @@ class AuditLog:
         sql = f"select id, ts, actor, action, subject, detail, prev, hash from audit order by id {order}"
         if limit is not None:
             sql += f" limit {int(limit)}"
-        return [AuditEntry(*row) for row in self.store.db.conn.execute(sql)]
+        return [AuditEntry(*row) for row in self.database.execute(sql)]
 
     def head(self) -> tuple[int, str] | None:
-        value = self.store.get_meta(HEAD_KEY)
-        if not value:
-            return None
-        entry_id, digest = value.split(":", 1)
-        return int(entry_id), digest
+        return self.state.audit_head()
 
     def verify(self) -> list[ChainBreak]:
         return self.check()[1]

@@ -22,7 +22,7 @@ from pathlib import Path
 import keyring
 from keyring.errors import KeyringError, NoKeyringError
 
-SERVICE = "curhat-tui"
+from curhat_tui.paths import KEYRING_SERVICE as SERVICE
 
 
 class KeyUnavailable(Exception):
@@ -90,7 +90,6 @@ MIN_UNLOCK_LENGTH = 6
 FREE_ATTEMPTS = 3  # wrong tries before the lock screen makes the counselor wait
 FIRST_WAIT_SECONDS = 30.0
 MAX_WAIT_SECONDS = 300.0
-LOCK_META = "lock.unlock_verifier"
 
 
 def _b64(raw: bytes) -> str:
@@ -198,7 +197,7 @@ def unlocker_for(key: str, data_dir: Path, store=None) -> Unlocker:
 
     A passphrase unlocks with itself (only its hash is kept, in memory). A key from the keyring
     gets an unlock passphrase whose hash lives in the keyring too; a key file, one whose hash lives
-    in the encrypted database (`store`, which has get_meta/set_meta). Anything else: this run only.
+    in the encrypted database (`store`, through `store.state`). Anything else: this run only.
     """
     source = getattr(key, "source", "")
     if source == "passphrase":
@@ -211,6 +210,5 @@ def unlocker_for(key: str, data_dir: Path, store=None) -> Unlocker:
             return Unlocker.in_memory()
         return Unlocker("unlock", verifier, lambda value: keyring.set_password(SERVICE, account, value), "keyring")
     if source == "key_file" and store is not None:
-        return Unlocker("unlock", store.get_meta(LOCK_META), lambda value: store.set_meta(LOCK_META, value),
-                        "database")
+        return Unlocker("unlock", store.state.unlock_verifier(), store.state.set_unlock_verifier, "database")
     return Unlocker.in_memory()

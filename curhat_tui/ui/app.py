@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
-from textual.signal import Signal
 from textual.message import Message
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.bootstrap import Parts
+from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.storage.database_key import Unlocker
-from curhat_tui.ui.screens.common.lock import LockScreen
+from curhat_tui.services.events import Event, Notice, ReviewChanged, WhisperArrived
 from curhat_tui.services.privacy import PurgeProgress
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.database_key import Unlocker
+from curhat_tui.ui.base import EventScreen
+from curhat_tui.ui.compat import bindings_by_key, keymap_of, release_removed_widgets
+from curhat_tui.ui.screens.common.lock import LockScreen
 from curhat_tui.ui.screens.counselor.client_rights import PurgeNotifier
 from curhat_tui.ui.screens.counselor.main import MainScreen
-from curhat_tui.services.supervision import ReviewChanged, WhisperArrived
 from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS
 from curhat_tui.ui.widgets.localize import localize_bindings
-from curhat_tui.services.workstation import (
-    ClientTyping, Connection, MessageAdded, MessageUpdated, Notice, QueueChanged, SessionChanged, SessionClosed,
-    SessionOpened, Workstation, WorkstationEvent,
-)
+from curhat_tui.ui.widgets.notes_form import NotesForm
 
 TICK_SECONDS = 0.5
 
@@ -48,9 +46,13 @@ class CurhatApp(App):
         Binding("alt+a", "audit_log", "Audit log", id="app.audit", priority=True, show=False),
     ]
 
+    main: EventScreen  # the counselor's MainScreen or the SupervisorScreen, set on mount
+
     @dataclass
     class WsEvent(Message):
-        event: WorkstationEvent
+        """A workstation event, carried onto the app's message queue."""
+
+        event: Event
 
     def __init__(self, workstation: Workstation, data: ServiceData, clock: Clock, lang: str = "id",
                  keymap: dict[str, str] | None = None, blink: bool = True, tick: bool = True,
@@ -62,8 +64,6 @@ class CurhatApp(App):
         self.t = Catalogue(data.strings, lang)
         self.blink = blink
         self.ticking = tick
-        if tick:
-            workstation.first_purge_delay = 2.0  # the start-up retention purge runs once the screen is up
         self.key_guard = key_guard  # seconds after F2 in which the screener ignores typed-through keys
         self.keymap_overrides = {f"flag.{item.id}": item.key for item in data.redflags.items}
         self.keymap_overrides.update(keymap or {})
@@ -72,8 +72,12 @@ class CurhatApp(App):
         self.last_input = clock.now()
         self.lock_screen: LockScreen | None = None
         self._held_notices: list[tuple[str, dict]] = []
-        workstation.listen(lambda event: self.post_message(self.WsEvent(event)))
+        workstation.listen(self._post_event)
         self.purge_notifier = PurgeNotifier()
+
+    def _post_event(self, event: Event) -> None:
+        """The workstation tells on its own call stack: the app handles the event on its message queue."""
+        self.post_message(self.WsEvent(event))
 
     def notify(self, message: str, *, markup: bool = False, **kwargs):
         """Notifications carry client aliases and error text: never read them as markup.
@@ -95,7 +99,7 @@ class CurhatApp(App):
 
             self.main = SupervisorScreen()
         else:
-            self.main = MainScreen(restoring=bool(self.workstation.open_sessions()))
+            self.main = MainScreen(restoring=bool(self.workstation.desk.open_sessions()))
         await self.push_screen(self.main)
         await self.workstation.start()
         if self.ticking:
@@ -114,34 +118,10 @@ class CurhatApp(App):
         """Advance the workstation (arrivals, replies, warnings) and redraw the clocks."""
         self.workstation.tick()
         self.main.tick()
-        self.release_removed_widgets()
+        release_removed_widgets(self)
         if (self.lock_after and self.lock_screen is None and not self.unlocker.needs_setup
                 and self.clock.now() - self.last_input >= self.lock_after):
             self.lock(idle=True)
-
-    def release_removed_widgets(self) -> None:
-        """Drop what removed widgets still hold on live nodes, so that they can be freed.
-
-        Textual forgets a watch only when the watched value next changes, and a signal subscription
-        only when the signal is next published: every reply box and note field (a TextArea watches
-        `app.theme` and subscribes to its screen's text-selection signal) and every footer key
-        (`data_bind` on its Footer, which recomposes on each focus change) ever mounted would
-        otherwise stay in memory for the whole shift (bench/soak.py found it). Likewise a node's
-        query_one cache keeps answers from before its children changed, which can never be asked
-        again (the key holds the change count) but pin removed tabs until 1,024 newer ones push them out."""
-        nodes = [self, *(node for screen in self.screen_stack for node in screen.walk_children(with_self=True))]
-        for node in nodes:
-            for watchers in getattr(node, "__watchers", {}).values():
-                if any(watcher._closing for watcher, _ in watchers):
-                    watchers[:] = [(watcher, callback) for watcher, callback in watchers if not watcher._closing]
-            cache = node._query_one_cache
-            if cache and any(key[0] != node._nodes._updates for key in cache.keys()):
-                cache.clear()
-        for owner in (self, *self.screen_stack):
-            for signal in list(vars(owner).values()):
-                if isinstance(signal, Signal):
-                    for subscriber in [node for node in list(signal._subscriptions) if node._closing]:
-                        signal.unsubscribe(subscriber)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -167,8 +147,8 @@ class CurhatApp(App):
 
     def _binding(self, binding_id: str) -> Binding:
         """An app binding with the key it has after `[keys]` in config.toml."""
-        binding = next(b for items in self._bindings.key_to_bindings.values() for b in items if b.id == binding_id)
-        remapped = self._keymap.get(binding_id)
+        binding = next(b for items in bindings_by_key(self).values() for b in items if b.id == binding_id)
+        remapped = keymap_of(self).get(binding_id)
         return replace(binding, key=remapped) if remapped else binding
 
     def lock(self, idle: bool = False) -> None:
@@ -187,46 +167,26 @@ class CurhatApp(App):
             self.notify(message, **kwargs)
 
     async def on_curhat_app_ws_event(self, message: "CurhatApp.WsEvent") -> None:
-        event = message.event
-        main = self.main
-        if self.workstation.role == "supervisor":
-            if isinstance(event, Notice):
-                self.notify(self.t(event.key, **event.values), severity=event.severity, timeout=8)
-            else:
-                main.handle(event)
-            return
+        """One path for every workstation event: told as a notification if it is one, then shown by the main screen."""
+        self.announce(message.event)
+        await self.main.handle(message.event)
+
+    def announce(self, event: Event) -> None:
+        """The events that become notifications, whichever screen is up (supervisors get notices only)."""
+        counselor = self.workstation.role != "supervisor"
         match event:
-            case QueueChanged():
-                main.refresh_queue()
-            case SessionOpened(session=session):
-                await main.open_pane(session)
-            case MessageAdded(message=msg):
-                main.message_added(msg)
-            case MessageUpdated(message=msg):
-                main.message_updated(msg)
-            case ClientTyping(session_id=sid, typing=typing):
-                main.typing(sid, typing)
-            case SessionChanged(session=session):
-                main.session_changed(session)
-            case SessionClosed(session_id=sid):
-                await main.close_pane(sid)
             case Notice(key=key, values=values, severity=severity):
                 self.notify(self.t(key, **values), severity=severity, timeout=8)
-                if severity == "error":
+                if severity == "error" and counselor:
                     self.bell()
-            case Connection():
-                main.tick()
-            case PurgeProgress():
-                text = self.purge_notifier.message(self.t, event, self.workstation.privacy.policy)
+            case PurgeProgress() if counselor:
+                text = self.purge_notifier.message(self.t, event, self.workstation.rights.policy)
                 if text:
                     self.notify(text, timeout=8)
-            case WhisperArrived(session_id=sid, author=author, text=text):
-                main.whisper(sid, author, text)
+            case WhisperArrived(author=author, text=text) if counselor:
                 self.notify(self.t("whisper.notice", author=author, text=text), timeout=20)
-            case ReviewChanged(session_id=sid, action=action, author=author):
-                session = self.workstation.store.session(sid)
-                self.notify(self.t(f"review.notice.{action}", author=author, alias=session.alias if session else sid),
-                            timeout=12)
+            case ReviewChanged(session_id=sid, action=action, author=author, alias=alias) if counselor:
+                self.notify(self.t(f"review.notice.{action}", author=author, alias=alias or sid), timeout=12)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed background job is shown, never fatal."""
@@ -240,7 +200,7 @@ class CurhatApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette offers what the current screen can do, in the session language."""
         seen = set()
-        for bindings in screen._bindings.key_to_bindings.values():
+        for bindings in bindings_by_key(screen).values():
             for binding in bindings:
                 if binding.id in seen or not binding.id or binding.id.startswith("main.pane") \
                         or binding.id == "main.next_pane_page":
@@ -249,7 +209,7 @@ class CurhatApp(App):
                 yield SystemCommand(binding.description, self.get_key_display(binding),
                                     lambda action=binding.action: screen.run_action(action))
         if self.workstation.role == "supervisor" and not any(
-                b.action == "app.audit_log" for items in screen._bindings.key_to_bindings.values() for b in items):
+                b.action == "app.audit_log" for items in bindings_by_key(screen).values() for b in items):
             yield SystemCommand(self.t("key.app.audit"), self.get_key_display(self._binding("app.audit")),
                                 self.action_audit_log)
         yield SystemCommand(self.t("key.app.lock"), self.get_key_display(self._binding("app.lock")), self.action_lock)
@@ -258,22 +218,22 @@ class CurhatApp(App):
     def key_help(self) -> list[tuple[str, str]]:
         """(key, what it does) for every binding of the main screen, in the session language."""
         rows = []
-        for key, bindings in self.main._bindings.key_to_bindings.items():
+        for key, bindings in bindings_by_key(self.main).items():
             if key in ALT_DIGIT_KEYS:  # what some terminals send for Alt+1..9: listed once, as alt+N
                 continue
             for binding in bindings:
                 if binding.id and f"key.{binding.id}" in self.t.strings:  # ours, described in the catalogue
                     rows.append((self.get_key_display(binding), binding.description))
-        rows += [("tab / shift+tab", self.t("key.focus")), (self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j", self.t("key.newline")),
-                 ("ctrl+s", self.t("key.wrapup.close")), (self.get_key_display(self._binding("app.lock")), self.t("key.app.lock")),
+        rows += [("tab / shift+tab", self.t("key.focus")), (self.t("key.enter"), self.t("key.enter_desc")),
+                 ("ctrl+j", self.t("key.newline")), ("ctrl+s", self.t("key.wrapup.close")),
+                 (self.get_key_display(self._binding("app.lock")), self.t("key.app.lock")),
                  ("ctrl+q", self.t("key.quit"))]
         if self.workstation.role == "supervisor":
             rows.insert(-2, (self.get_key_display(self._binding("app.audit")), self.t("key.app.audit")))
         return rows
 
     async def action_quit(self) -> None:
-        notes = self.main.query("NotesForm")
-        for form in notes:
+        for form in self.main.query(NotesForm):
             form.flush()
         await self.workstation.stop()
         self.exit()

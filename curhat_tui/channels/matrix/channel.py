@@ -14,21 +14,41 @@ import logging
 
 import httpx
 
+from curhat_tui.channels.base import (
+    Channel,
+    ClaimFailed,
+    ClientArrived,
+    ClientLeft,
+    ClientRead,
+    ClientTaken,
+    ConnectionChanged,
+    Delivered,
+    Emit,
+    MessageReceived,
+    SessionAssigned,
+    TypingChanged,
+)
+from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
+from curhat_tui.channels.matrix.protocol import (
+    ALERT,
+    CLAIM,
+    ENDED,
+    QUEUE_ALIAS,
+    QUEUE_ENTRY,
+    SESSION,
+    SUPERVISORS_ALIAS,
+    TAKEN,
+    TRANSFER,
+    WAITING,
+    alias,
+)
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Risk, Session, Tier, Visit, VisitStatus
-from curhat_tui.channels.matrix.protocol import (
-    ALERT, CLAIM, ENDED, QUEUE_ALIAS, QUEUE_ENTRY, SESSION, SUPERVISORS_ALIAS, TAKEN, TRANSFER, WAITING, alias,
-)
+from curhat_tui.storage.sessions import HANDOVER
 from curhat_tui.storage.store import Store
-from curhat_tui.channels.base import (
-    Channel, ClaimFailed, ClientArrived, ClientLeft, ClientRead, ClientTaken, ConnectionChanged, Delivered, Emit,
-    MessageReceived, SessionAssigned, TypingChanged,
-)
-from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 
 log = logging.getLogger("curhat.matrix")
-SINCE_KEY = "matrix.since"
 
 
 class MatrixChannel(Channel):
@@ -59,8 +79,8 @@ class MatrixChannel(Channel):
     # ---- life cycle -----------------------------------------------------------
     async def start(self, emit: Emit) -> None:
         self.emit = emit
-        for session in self.store.open_sessions():
-            state = self.store.channel_state(session.id)
+        for session in self.store.sessions.open():
+            state = self.store.sessions.channel_state(session.id)
             if state.get("room_id"):
                 self.room_to_session[state["room_id"]] = session.id
                 self.room_client[state["room_id"]] = state.get("client", "")
@@ -95,7 +115,7 @@ class MatrixChannel(Channel):
         for event in await self.api.room_state(self.queue_room):
             if event.get("type") == QUEUE_ENTRY:
                 current[event["state_key"]] = event.get("content") or {}
-        for visit in self.store.waiting_visits():
+        for visit in self.store.visits.waiting():
             if visit.id not in current or current[visit.id].get("status") != WAITING:
                 self.emit(ClientLeft(visit.id))
         for room_id, entry in current.items():
@@ -104,7 +124,7 @@ class MatrixChannel(Channel):
     async def _run(self) -> None:
         backoff = 0.5
         connected = False
-        since = self.store.get_meta(SINCE_KEY)
+        since = self.store.state.matrix_since()
         while not self._stopping:
             try:
                 if not connected:
@@ -129,7 +149,8 @@ class MatrixChannel(Channel):
             except (MatrixError, httpx.HTTPError) as exc:
                 log.warning("handling a sync batch failed: %s", exc)
             since = data.get("next_batch", since)
-            self.store.set_meta(SINCE_KEY, since)
+            if since:
+                self.store.state.set_matrix_since(since)
 
     # ---- incoming -------------------------------------------------------------
     async def _handle(self, data: dict) -> None:
@@ -169,7 +190,7 @@ class MatrixChannel(Channel):
 
     @staticmethod
     def _visit(room_id: str, entry: dict) -> Visit:
-        tier = entry.get("tier") if entry.get("tier") in {t.value for t in Tier} else Tier.PEER.value
+        tier = str(entry.get("tier")) if entry.get("tier") in {t.value for t in Tier} else Tier.PEER.value
         return Visit(
             id=room_id, client_key=entry.get("client") or room_id, alias=entry.get("alias") or "klien",
             tier=Tier(tier), minutes=int(entry.get("minutes") or 30), price=int(entry.get("price") or 0),
@@ -237,10 +258,10 @@ class MatrixChannel(Channel):
         self.room_since[room_id] = 0.0  # a handed-over session: the colleague's part of the chat is context
         self.emit(SessionAssigned(visit, content.get("started_at", 0) / 1000, content.get("deadline", 0) / 1000,
                                   {"room_id": room_id, "client": client, "started_at": 0.0,
-                                   "handover": content.get("handover", "")}))
+                                   HANDOVER: content.get("handover", "")}))
 
     def opened(self, session: Session) -> None:
-        room = self.store.channel_state(session.id).get("room_id")
+        room = self.store.sessions.channel_state(session.id).get("room_id")
         if room:
             self.room_to_session[room] = session.id
 
@@ -275,7 +296,7 @@ class MatrixChannel(Channel):
             self._claims.discard(room_id)
 
     def _room(self, session: Session) -> str:
-        room = self.store.channel_state(session.id).get("room_id")
+        room = self.store.sessions.channel_state(session.id).get("room_id")
         if not room:
             raise KeyError(f"session {session.id} has no Matrix room")
         return room
@@ -314,6 +335,6 @@ class MatrixChannel(Channel):
         body = f"⚠ {session.alias}: {item_label} ({risk}) — {self.counselor_name}"
         await self.api.send(self.supervisors_room, "m.room.message", {
             "msgtype": "m.notice", "body": body,
-            ALERT: {"room_id": self.store.channel_state(session.id).get("room_id", ""), "item": item_label,
+            ALERT: {"room_id": self.store.sessions.channel_state(session.id).get("room_id", ""), "item": item_label,
                     "risk": risk, "counselor": self.api.user_id, "session": session.id},
         }, f"alert-{session.id}-{int(self.clock.now() * 1000)}")

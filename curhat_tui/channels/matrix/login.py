@@ -9,8 +9,7 @@ import keyring
 from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-
-SERVICE = "curhat-tui"
+from curhat_tui.paths import KEYRING_SERVICE as SERVICE
 
 
 class LoginError(Exception):

@@ -25,9 +25,9 @@ from collections.abc import Callable
 
 import httpx
 
+from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import ALERT, SUPERVISOR_POWER, SUPERVISORS_ALIAS, alias
 from curhat_tui.storage.store import Store
-from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 
 log = logging.getLogger("curhat.matrix.supervision")
 
@@ -38,7 +38,6 @@ REVIEW = "org.curhat.review"
 WHISPER = "org.curhat.whisper"
 ADMIN_POWER = 100
 PART_CHARS = 30_000  # well under the 64 KiB event limit, even with JSON escaping
-SINCE_KEY = "sv.since"
 
 
 def _digest(text: str) -> str:
@@ -69,10 +68,12 @@ async def is_supervisor(api: MatrixAPI) -> bool:
 
 
 class MatrixSupervisionLink:
-    def __init__(self, api: MatrixAPI, store: Store, role: str, *, sync_timeout_ms: int = 30_000) -> None:
+    def __init__(self, api: MatrixAPI, store: Store, role: str, *, author: str = "",
+                 sync_timeout_ms: int = 30_000) -> None:
         self.api = api
         self.store = store
         self.role = role
+        self.author = author  # the display name shown with comments and whispers
         self.sync_timeout_ms = sync_timeout_ms
         self.emit: Callable[[dict], None] = lambda event: None
         self.own_room = ""
@@ -134,7 +135,7 @@ class MatrixSupervisionLink:
     async def _run(self) -> None:
         backoff = 0.5
         ready = False
-        since = self.store.get_meta(SINCE_KEY)
+        since = self.store.state.supervision_since()
         while not self._stopping:
             try:
                 if not ready:
@@ -153,7 +154,8 @@ class MatrixSupervisionLink:
                 continue
             backoff = 0.5
             since = data.get("next_batch", since)
-            self.store.set_meta(SINCE_KEY, since)
+            if since:
+                self.store.state.set_supervision_since(since)
 
     # ---- incoming ----------------------------------------------------------------
     async def _handle(self, data: dict) -> None:
@@ -222,8 +224,8 @@ class MatrixSupervisionLink:
         self.emit({"kind": "submit", "snapshot": snapshot, "ts": ts, "remote_id": key})
 
     def _remember(self, session_id: str, room_id: str) -> None:
-        if self.store.get_meta(f"sv.room.{session_id}") != room_id:
-            self.store.set_meta(f"sv.room.{session_id}", room_id)
+        if self.store.state.supervision_room(session_id) != room_id:
+            self.store.state.set_supervision_room(session_id, room_id)
 
     # ---- outgoing ------------------------------------------------------------------
     async def _ready_room(self) -> str:
@@ -249,7 +251,7 @@ class MatrixSupervisionLink:
 
     async def _to_counselor(self, session_id: str, event_type: str, content: dict) -> None:
         await asyncio.wait_for(self.ready.wait(), 60)
-        room = self.store.get_meta(f"sv.room.{session_id}")
+        room = self.store.state.supervision_room(session_id)
         if not room:
             raise LookupError(f"no supervision room known for session {session_id}")
         txn = f"{event_type}-{session_id}-{_digest(json.dumps(content, sort_keys=True))}"
@@ -262,5 +264,3 @@ class MatrixSupervisionLink:
     async def whisper(self, counselor: str, session_id: str, text: str) -> None:
         await self._to_counselor(session_id, WHISPER, {"session_id": session_id, "text": text,
                                                        "author": self.author})
-
-    author = ""  # the display name shown with comments and whispers; set by whoever builds the link

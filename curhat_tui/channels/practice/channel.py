@@ -14,14 +14,32 @@ import logging
 import random
 from dataclasses import dataclass
 
+from curhat_tui.channels.base import (
+    Channel,
+    ClaimFailed,
+    ClientArrived,
+    ClientLeft,
+    Delivered,
+    Emit,
+    MessageReceived,
+    TypingChanged,
+)
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.coding import Code
 from curhat_tui.domain.models import Delivery, Message, Sender, Session, Visit, VisitStatus
 from curhat_tui.domain.persona import (
-    Difficulty, Persona, PersonaState, Reply, arrival_schedule, difficulty, keep_verbatim, respond, typing_seconds,
+    Difficulty,
+    Persona,
+    PersonaState,
+    Reply,
+    arrival_schedule,
+    difficulty,
+    keep_verbatim,
+    respond,
+    typing_seconds,
 )
+from curhat_tui.storage.sessions import PENDING
 from curhat_tui.storage.store import Store
-from curhat_tui.channels.base import Channel, ClaimFailed, ClientArrived, ClientLeft, Delivered, Emit, MessageReceived, TypingChanged
 
 log = logging.getLogger("curhat.practice")
 
@@ -76,8 +94,8 @@ class PracticeChannel(Channel):
     async def start(self, emit: Emit) -> None:
         self.emit = emit
         # replies a client was still "typing" when the workstation stopped come back
-        for session in self.store.open_sessions():
-            for item in self.store.channel_state(session.id).get("pending", []):
+        for session in self.store.sessions.open():
+            for item in self.store.sessions.channel_state(session.id).get(PENDING, []):
                 self.pending.append(_Pending(session.id, item["typing_at"], item["due"], item["text"],
                                              tuple(item.get("txn_ids", ())), persisted=True))
         for persona_id, level in self.requests_on_start:
@@ -95,8 +113,8 @@ class PracticeChannel(Channel):
 
     def voice_off_in(self) -> list[str]:
         """Aliases of open sessions that stopped asking the model after repeated fallbacks."""
-        return [s.alias for s in self.store.open_sessions()
-                if self.store.channel_state(s.id).get("voice", {}).get("off")]
+        return [s.alias for s in self.store.sessions.open()
+                if self.store.sessions.channel_state(s.id).get("voice", {}).get("off")]
 
     async def settle(self) -> None:
         """Wait until no model is phrasing a reply (tests; the app never waits)."""
@@ -105,29 +123,29 @@ class PracticeChannel(Channel):
 
     def _ensure_epoch(self, now: float) -> float:
         if self.epoch is None:
-            stored = self.store.get_meta(f"practice.epoch.{self.seed}")
+            stored = self.store.state.practice_epoch(self.seed)
             if stored is None:
-                stored = repr(now)
-                self.store.set_meta(f"practice.epoch.{self.seed}", stored)
-            self.epoch = float(stored)
+                stored = now
+                self.store.state.set_practice_epoch(self.seed, stored)
+            self.epoch = stored
         day_length = self.schedule[-1].offset_seconds + max(p.patience_minutes for p in self.personas.values()) * 60
         if now - self.epoch > day_length:
             # the simulated day is over (or the app was closed past it): a new day starts now
             self.epoch = now
-            self.store.set_meta(f"practice.epoch.{self.seed}", repr(now))
-            self.store.set_meta(f"practice.next.{self.seed}", "0")
-            self.store.set_meta(f"practice.day.{self.seed}", str(self._day() + 1))
+            self.store.state.set_practice_epoch(self.seed, now)
+            self.store.state.set_practice_next(self.seed, 0)
+            self.store.state.set_practice_day(self.seed, self._day() + 1)
         return self.epoch
 
     def _day(self) -> int:
-        return int(self.store.get_meta(f"practice.day.{self.seed}", "0") or 0)
+        return self.store.state.practice_day(self.seed)
 
     def _patience(self, visit: Visit) -> float:
         persona = self.personas.get(visit.persona)
         return (persona.patience_minutes if persona else 10) * 60.0 * self._visit_level(visit.id).patience
 
     def _visit_level(self, visit_id: str) -> Difficulty:
-        return difficulty(self.store.get_meta(f"practice.difficulty.{visit_id}") or self.difficulty)
+        return difficulty(self.store.state.practice_difficulty(visit_id) or self.difficulty)
 
     def _visit(self, persona: Persona, visit_id: str, arrived_at: float) -> Visit:
         return Visit(
@@ -142,10 +160,10 @@ class PracticeChannel(Channel):
     def pick_persona(self, number: int) -> str:
         """The persona 'pick for me' chooses: one the trainee has practised least and is not already
         waiting or talking; ties broken by the seed, so the same seed and history give the same client."""
-        busy = {v.persona for v in self.store.waiting_visits()}
-        busy |= {self.store.channel_state(s.id).get("persona") for s in self.store.open_sessions()}
+        busy: set[str | None] = {v.persona for v in self.store.visits.waiting()}
+        busy |= {self.store.sessions.channel_state(s.id).get("persona") for s in self.store.sessions.open()}
         ids = sorted(p for p in self.personas if p not in busy) or sorted(self.personas)
-        done = {p: len(self.store.sessions_of_client(f"practice:{p}")) for p in ids}
+        done = {p: len(self.store.sessions.of_client(f"practice:{p}")) for p in ids}
         fewest = min(done.values())
         return random.Random(f"{self.seed}:pick:{number}").choice([p for p in ids if done[p] == fewest])
 
@@ -153,30 +171,28 @@ class PracticeChannel(Channel):
         """Bring one client into the queue now: `persona_id`, or one picked for the trainee, at `level`."""
         if persona_id is not None and persona_id not in self.personas:
             raise KeyError(persona_id)
-        counter = f"practice.requests.{self.seed}"
-        number = int(self.store.get_meta(counter, "0") or 0)
-        self.store.set_meta(counter, str(number + 1))
+        number = self.store.state.practice_requests(self.seed)
+        self.store.state.set_practice_requests(self.seed, number + 1)
         persona = self.personas[persona_id or self.pick_persona(number)]
         visit = self._visit(persona, f"p{self.seed}-c{number}", self.clock.now())
-        self.store.set_meta(f"practice.difficulty.{visit.id}", difficulty(level or self.difficulty).id)
+        self.store.state.set_practice_difficulty(visit.id, difficulty(level or self.difficulty).id)
         self.emit(ClientArrived(visit))
         return visit
 
     def pump(self, now: float) -> None:
         epoch = self._ensure_epoch(now)
-        cursor_key = f"practice.next.{self.seed}"
-        cursor = int(self.store.get_meta(cursor_key, "0") or 0)
+        cursor = self.store.state.practice_next(self.seed)
         while cursor < len(self.schedule) and epoch + self.schedule[cursor].offset_seconds <= now:
             arrival = self.schedule[cursor]
             cursor += 1
-            self.store.set_meta(cursor_key, str(cursor))
+            self.store.state.set_practice_next(self.seed, cursor)
             persona = self.personas[arrival.persona_id]
             arrived_at = epoch + arrival.offset_seconds
             if now - arrived_at > persona.patience_minutes * 60:
                 continue  # arrived and left while the workstation was closed
             visit_id = f"p{self.seed}-{arrival.index}" + (f"-d{self._day()}" if self._day() else "")
             self.emit(ClientArrived(self._visit(persona, visit_id, arrived_at)))
-        for visit in self.store.waiting_visits():
+        for visit in self.store.visits.waiting():
             if visit.persona and now - visit.arrived_at > self._patience(visit):
                 self.emit(ClientLeft(visit.id))
         delivered = True
@@ -203,7 +219,7 @@ class PracticeChannel(Channel):
         return random.Random(f"{self.seed}:{session_id}:{turn}")
 
     def _speed(self, session_id: str) -> float:
-        level = difficulty(self.store.channel_state(session_id).get("difficulty"))
+        level = difficulty(self.store.sessions.channel_state(session_id).get("difficulty"))
         return self.speed * level.typing
 
     def _queue_reply(self, session_id: str, text: str, now: float, turn: int, txn_ids: tuple[str, ...] = (),
@@ -224,7 +240,7 @@ class PracticeChannel(Channel):
     def _say(self, session: Session, reply: Reply, engine: PersonaState, turn: int,
              txn_ids: tuple[str, ...] = ()) -> None:
         """Queue what the client says next; with a voice, a model phrases it while the client types."""
-        state = self.store.channel_state(session.id)
+        state = self.store.sessions.channel_state(session.id)
         voice_state = state.get("voice", {})
         persona = self.personas[state["persona"]]
         if self.voice is None or self.voice.disabled or voice_state.get("off") or keep_verbatim(reply):
@@ -237,7 +253,7 @@ class PracticeChannel(Channel):
             return
         item = self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids, held=True)
         history = [("client" if m.sender is Sender.CLIENT else "counselor", m.text)
-                   for m in self.store.messages(session.id)[-HISTORY_FOR_VOICE:] if m.sender is not Sender.SYSTEM]
+                   for m in self.store.messages.for_session(session.id)[-HISTORY_FOR_VOICE:] if m.sender is not Sender.SYSTEM]
         previous = self._voicing.get(session.id)
         task = loop.create_task(
             self._voice(item, previous, persona, engine, reply.text, session.lang, history))
@@ -264,7 +280,7 @@ class PracticeChannel(Channel):
             item.held = False
         if item not in self.pending:
             return  # the session ended meanwhile
-        state = self.store.channel_state(item.session_id)
+        state = self.store.sessions.channel_state(item.session_id)
         if not state:
             return
         stats = state.setdefault("voice", {})
@@ -274,7 +290,7 @@ class PracticeChannel(Channel):
         if stats["streak"] >= VOICE_OFF_AFTER:
             stats["off"] = True
             log.info("practice voice off for session %s after %s fallbacks", item.session_id, stats["streak"])
-        self.store.update_session(item.session_id, channel_state=state)
+        self.store.sessions.update(item.session_id, channel_state=state)
         if result.voiced and result.text != item.text:
             speed = self._speed(item.session_id)
             rng = self._rng(item.session_id, item.turn)
@@ -288,18 +304,18 @@ class PracticeChannel(Channel):
 
     def _persist_pending(self, session_id: str) -> None:
         """Keep what the client is about to say in the store, so a restart does not silence them."""
-        state = self.store.channel_state(session_id)
+        state = self.store.sessions.channel_state(session_id)
         if not state:
             return
-        state["pending"] = [p.to_dict() for p in self.pending if p.session_id == session_id]
-        self.store.update_session(session_id, channel_state=state)
+        state[PENDING] = [p.to_dict() for p in self.pending if p.session_id == session_id]
+        self.store.sessions.update(session_id, channel_state=state)
 
     def _persona(self, session: Session) -> Persona:
-        state = self.store.channel_state(session.id)
+        state = self.store.sessions.channel_state(session.id)
         return self.personas[state["persona"]]
 
     async def claim(self, visit: Visit, session: Session) -> dict:
-        current = self.store.visit(visit.id)
+        current = self.store.visits.get(visit.id)
         if current is None or current.status is VisitStatus.LEFT or (
                 visit.persona and session.started_at - visit.arrived_at > self._patience(visit)):
             raise ClaimFailed("left")
@@ -310,16 +326,16 @@ class PracticeChannel(Channel):
 
     def opened(self, session: Session) -> None:
         """The session row exists: the client says hello."""
-        state = self.store.channel_state(session.id)
+        state = self.store.sessions.channel_state(session.id)
         if not state.get("greeted"):
             state["greeted"] = True
-            self.store.update_session(session.id, channel_state=state)
+            self.store.sessions.update(session.id, channel_state=state)
             persona = self._persona(session)
             self._say(session, Reply(persona.opening, Code.OTHER), PersonaState(), 0)
 
     async def send(self, session: Session, message: Message) -> None:
         self.emit(Delivered(message.txn_id, Delivery.SENT))
-        state = self.store.channel_state(session.id)
+        state = self.store.sessions.channel_state(session.id)
         if state.get("done_txn") and message.txn_id in state["done_txn"]:
             return  # a retry of a message already answered
         persona = self.personas[state["persona"]]
@@ -328,7 +344,7 @@ class PracticeChannel(Channel):
         state["engine"] = engine.to_dict()
         state.setdefault("done_txn", []).append(message.txn_id)
         state["done_txn"] = state["done_txn"][-20:]
-        self.store.update_session(session.id, channel_state=state)
+        self.store.sessions.update(session.id, channel_state=state)
         self._say(session, reply, engine, engine.turns, (message.txn_id,))
 
     async def end(self, session: Session) -> None:
@@ -337,7 +353,7 @@ class PracticeChannel(Channel):
             task.cancel()
         self.pending = [p for p in self.pending if p.session_id != session.id]
         self._persist_pending(session.id)
-        state = self.store.channel_state(session.id)
+        state = self.store.sessions.channel_state(session.id)
         persona = self.personas.get(state.get("persona", ""))
         if persona:
             engine = PersonaState.from_dict(state.get("engine"))

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 import httpx
 
 from curhat_tui.domain.persona import Persona, PersonaState, check_voiced, tidy_voiced, voice_prompt
+from curhat_tui.paths import KEYRING_SERVICE
 
 log = logging.getLogger("curhat.llm_voice")
 
-SERVICE = "curhat-tui"
+SERVICE = KEYRING_SERVICE
 ENV_KEY = "CURHAT_LLM_KEY"
 ATTEMPTS = 2  # tries per reply before the scripted line is sent instead
 

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Static
 
-from curhat_tui.domain.sanitize import clean
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Message, Risk, Sender, Session, SessionStatus, rupiah
+from curhat_tui.domain.sanitize import clean
 from curhat_tui.domain.session_clock import Phase, countdown
 from curhat_tui.ui.widgets.composer import Composer
 from curhat_tui.ui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
 
 WAIT_NORM_SECONDS = 180
 PAGE = 100
 
 
 class ChatPane(Vertical):
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
+
     DEFAULT_CSS = """
     ChatPane { height: 1fr; }
     ChatPane > .pane-head { height: 1; background: $boost; padding: 0 1; }
@@ -47,7 +57,7 @@ class ChatPane(Vertical):
         self.composer = Composer(id="composer", blink=blink)
         self.transcript: Transcript | None = None
         self._focus_on_mount = False
-        self._draft_timer = None
+        self._draft_timer: Timer | None = None
         self._shown: dict[str | None, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -62,6 +72,10 @@ class ChatPane(Vertical):
         yield Static(id="status", classes="pane-status")
         yield self.composer
 
+    def _transcript(self) -> Transcript:
+        assert self.transcript is not None, "the transcript is composed before the pane mounts"
+        return self.transcript
+
     def focus_composer(self) -> None:
         """Focus the reply box now, or as soon as this (possibly lazily mounted) pane is up."""
         if self.loaded:
@@ -70,9 +84,9 @@ class ChatPane(Vertical):
             self._focus_on_mount = True
 
     def on_mount(self) -> None:
-        messages = self.app.workstation.transcript(self.session.id, limit=PAGE)
-        has_older = bool(messages) and self.app.workstation.store.message_count(self.session.id) > len(messages)
-        self.transcript.set_messages(messages, has_older)
+        messages = self.app.workstation.desk.transcript(self.session.id, limit=PAGE)
+        has_older = bool(messages) and self.app.workstation.desk.message_count(self.session.id) > len(messages)
+        self._transcript().set_messages(messages, has_older)
         if messages:
             self.last_message = messages[-1]
             self._suggest(messages[-1])
@@ -81,7 +95,7 @@ class ChatPane(Vertical):
         whispers = self.app.workstation.supervision.whispers(self.session.id)
         if whispers:
             self.set_whisper(whispers[-1]["author"], whispers[-1]["text"])
-        draft = self.app.workstation.draft(self.session.id)
+        draft = self.app.workstation.desk.draft(self.session.id)
         if draft:
             self.composer.load_text(draft)
         self.loaded = True
@@ -99,7 +113,7 @@ class ChatPane(Vertical):
             self._draft_timer.stop()
             self._draft_timer = None
         if self.loaded and self.session.status is SessionStatus.ACTIVE:
-            self.app.workstation.save_draft(self.session.id, self.composer.text)
+            self.app.workstation.desk.save_draft(self.session.id, self.composer.text)
 
     def on_unmount(self) -> None:
         if self._draft_timer is not None:
@@ -107,14 +121,15 @@ class ChatPane(Vertical):
 
     def on_transcript_need_older(self, event: Transcript.NeedOlder) -> None:
         event.stop()
-        older = self.app.workstation.transcript(self.session.id, limit=PAGE, before_id=self.transcript.first_id)
-        self.transcript.prepend(older, len(older) == PAGE)
+        transcript = self._transcript()
+        older = self.app.workstation.desk.transcript(self.session.id, limit=PAGE, before_id=transcript.first_id)
+        transcript.prepend(older, len(older) == PAGE)
 
     # ---- updates from the workstation -------------------------------------------
     def add_message(self, message: Message) -> None:
         if not self.loaded:
             return  # already in the store: on_mount will show it
-        self.transcript.append(message)
+        self._transcript().append(message)
         self.last_message = message
         if message.sender is Sender.CLIENT:
             self.client_typing = False
@@ -125,7 +140,7 @@ class ChatPane(Vertical):
 
     def update_message(self, message: Message) -> None:
         if self.loaded:
-            self.transcript.update_message(message)
+            self._transcript().update_message(message)
 
     def set_whisper(self, author: str, text: str) -> None:
         """The supervisor's latest coaching line: shown to the counselor only, never sent to the client."""
@@ -146,13 +161,13 @@ class ChatPane(Vertical):
 
     def show_consent(self) -> None:
         """A client who withdrew consent: say so above the transcript, with the deletion deadline (UU PDP)."""
-        withdrawal = self.app.workstation.privacy.withdrawal(self.session.client_key)
+        withdrawal = self.app.workstation.rights.withdrawal(self.session.client_key)
         banner = self.query_one("#consent", Static)
         banner.set_class(withdrawal is not None, "-withdrawn")
         if withdrawal is not None:
-            fmt = "%Y-%m-%d %H:%M"
-            banner.update(Text(self.app.t("rights.banner", date=clock_time(self.app.clock, withdrawal.withdrawn_at, fmt),
-                                          due=clock_time(self.app.clock, withdrawal.due_at, fmt))))
+            fmt, clock = "%Y-%m-%d %H:%M", self.app.clock
+            banner.update(Text(self.app.t("rights.banner", date=clock_time(clock, withdrawal.withdrawn_at, fmt),
+                                          due=clock_time(clock, withdrawal.due_at, fmt))))
 
     def _suggest(self, message: Message) -> None:
         self.suggested = list(message.flags) if message.sender is Sender.CLIENT else []

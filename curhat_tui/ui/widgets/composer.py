@@ -16,7 +16,7 @@ ALT_DIGIT_KEYS = ("inverted_exclamation_mark", "trade_mark_sign", "pound_sign", 
 class PaneSwitchKeys:
     """Lets Alt+1..9 through a text box to the session-switching bindings instead of typing ¡ ™ £ …"""
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
         if key in ALT_DIGIT_KEYS:
             return False
         return super().check_consume_key(key, character)  # type: ignore[misc]
@@ -40,11 +40,14 @@ class Composer(PaneSwitchKeys, TextArea):
         self.cursor_blink = blink
         self.script_ids: list[int] = []
 
-    def _on_text_area_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if not self.text.strip():
             self.script_ids = []  # the loaded script was deleted: it will not count as sent
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        """Enter sends and Ctrl+J breaks the line; `prevent_default` keeps TextArea's own key handler out of both.
+
+        Textual calls TextArea's handler after this one, so every other key is typed as usual."""
         if event.key == "enter":
             event.stop()
             event.prevent_default()
@@ -56,8 +59,6 @@ class Composer(PaneSwitchKeys, TextArea):
             event.stop()
             event.prevent_default()
             self.insert("\n")
-            return
-        await super()._on_key(event)
 
     def load_script(self, text: str, script_id: int) -> None:
         """Put a referral script in the box after whatever is already typed; never send it."""

@@ -1,5 +1,10 @@
 """A session note on its template, autosaved within a second of typing, with a saved mark.
 
+Services add lines of their own to a note (a red flag's screening result, a transfer's
+reason) and tell NoteChanged: a field the counselor has not touched since the last save
+shows the stored text; a field with unsaved typing keeps it and gains the new lines. The
+form saves only the fields the counselor edited, so neither writer overwrites the other.
+
 Personal data typed into a field (phone numbers, NIK, e-mail, street addresses; see
 `domain.masking`) is highlighted where it stands, and the field's bottom border says what
 was found and that exports mask it.
@@ -7,10 +12,14 @@ was found and that exports mask it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Select, Static, TextArea
 
 from curhat_tui.domain.clock import clock_time
@@ -18,11 +27,31 @@ from curhat_tui.domain.masking import find as find_personal_data
 from curhat_tui.domain.masking import kinds as personal_data_kinds
 from curhat_tui.ui.widgets.composer import PaneSwitchKeys
 
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
+
 AUTOSAVE_SECONDS = 0.5
+
+
+def lines_added(before: str, after: str) -> list[str]:
+    """The lines a service added to a field that held `before` and now holds `after`."""
+    before = before.rstrip()
+    if after.startswith(before):
+        return [line for line in after[len(before):].splitlines() if line.strip()]
+    kept = set(before.splitlines())
+    return [line for line in after.splitlines() if line.strip() and line not in kept]
+
+
+def with_lines(text: str, lines: list[str]) -> str:
+    """`text` with `lines` added below it, as a service adds them (`Notes.append_field`)."""
+    return "\n".join([text.rstrip(), *lines]).strip() if lines else text
 
 
 class NoteField(PaneSwitchKeys, TextArea):
     """One section of the note; its label is the border title (one widget per field, not two)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
 
     COMPONENT_CLASSES = TextArea.COMPONENT_CLASSES | {"note-field--personal"}
     DEFAULT_CSS = """
@@ -44,7 +73,7 @@ class NoteField(PaneSwitchKeys, TextArea):
     def on_mount(self) -> None:
         self.show_personal_data()
 
-    def _on_text_area_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.show_personal_data()  # the event still reaches the form, which saves the note
 
     def show_personal_data(self) -> None:
@@ -70,6 +99,9 @@ class NoteField(PaneSwitchKeys, TextArea):
 
 
 class NotesForm(Vertical):
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
+
     DEFAULT_CSS = """
     NotesForm { height: 1fr; }
     NotesForm > #notes-head { height: 1; background: $boost; padding: 0 1; text-style: bold; }
@@ -90,10 +122,12 @@ class NotesForm(Vertical):
         self.blink = blink
         self.session_id: str | None = None
         self.template = ""
-        self.fields: dict[str, str] = {}
+        self.fields: dict[str, str] = {}  # what the form shows
+        self.stored: dict[str, str] = {}  # what the store held when the form last loaded or saved each field
+        self.edited: set[str] = set()  # fields typed in since the last save
         self.version = 0
         self.dirty = False
-        self._timer = None
+        self._timer: Timer | None = None
         self._loading = False
 
     def compose(self) -> ComposeResult:
@@ -108,13 +142,14 @@ class NotesForm(Vertical):
         """Show the note of this session (saving the previous one first)."""
         self.flush()
         self.session_id = session_id
+        self.edited = set()
         if session_id is None:
-            self.fields, self.template, self.version = {}, "", 0
+            self.fields, self.stored, self.template, self.version = {}, {}, "", 0
             await self.query_one("#notes-fields", VerticalScroll).remove_children()
             self.query_one("#notes-saved", Static).update("")
             return
-        self.template, self.fields, self.version = self.app.workstation.note(session_id)
-        self.fields = dict(self.fields)
+        self.template, self.fields, self.version = self.app.workstation.notes.note(session_id)
+        self.fields, self.stored = dict(self.fields), dict(self.fields)
         self._loading = True
         self.query_one("#notes-template", Select).value = self.template
         await self._build_fields()
@@ -141,21 +176,31 @@ class NotesForm(Vertical):
                                      self.blink))
         await container.mount_all(widgets)
 
-    def reload_field(self, key: str) -> None:
-        """Pick up a field the workstation changed (a red flag adds to the risk screen).
+    def note_changed(self, session_id: str, keys: tuple[str, ...]) -> None:
+        """A service wrote these fields of a note: show what it wrote, keeping anything typed and not yet saved."""
+        if session_id != self.session_id:
+            return  # another session's note: it is read afresh when shown
+        _, stored, self.version = self.app.workstation.notes.note(session_id)
+        for key in keys:
+            self._show_field(key, self._merged(key, stored.get(key, "")))
+            self.stored[key] = stored.get(key, "")
+        self._show_saved()
 
-        The caller flushes the form before the workstation writes, so nothing typed is lost.
-        """
-        if self.session_id is None:
+    def _merged(self, key: str, stored: str) -> str:
+        """What field `key` should hold now that the store has `stored` for it."""
+        if key not in self.edited:
+            return stored
+        return with_lines(self.fields.get(key, ""), lines_added(self.stored.get(key, ""), stored))
+
+    def _show_field(self, key: str, text: str) -> None:
+        if self.fields.get(key, "") == text:
             return
-        _, fields, self.version = self.app.workstation.note(self.session_id)
-        self.fields[key] = fields.get(key, "")
+        self.fields[key] = text
         for widget in self.query(NoteField):
             if widget.key == key:
                 self._loading = True
-                widget.text = self.fields[key]
+                widget.text = text
                 self._loading = False
-        self._show_saved()
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -172,6 +217,7 @@ class NotesForm(Vertical):
         if self.fields.get(event.text_area.key, "") == event.text_area.text:
             return  # the form itself filled the field (loading another session's note)
         self.fields[event.text_area.key] = event.text_area.text
+        self.edited.add(event.text_area.key)
         self._schedule()
 
     def on_unmount(self) -> None:
@@ -191,11 +237,19 @@ class NotesForm(Vertical):
             self._timer = None
         if not self.dirty or self.session_id is None:
             return
+        notes = self.app.workstation.notes
         try:
-            self.version = self.app.workstation.save_note(self.session_id, self.template, self.fields)
+            _, stored, _ = notes.note(self.session_id)
+            for key in self.edited:  # a service line that landed since the form last looked joins the typing
+                self._show_field(key, self._merged(key, stored.get(key, "")))
+                self.stored[key] = stored.get(key, "")
+            typed = {key: self.fields.get(key, "") for key in self.edited}
+            self.version = notes.save(self.session_id, self.template, typed)
         except Exception as exc:  # noqa: BLE001 - a failed save is shown, never fatal
             self.app.notify(self.app.t("notes.save_failed", error=str(exc)), severity="error")
             return
+        self.stored.update(typed)
+        self.edited = set()
         self.dirty = False
         self._show_saved()
         self.post_message(self.Saved(self.session_id, self.version))

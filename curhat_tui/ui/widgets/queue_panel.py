@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +15,9 @@ from textual.widgets import DataTable, Static
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Risk, Visit, rupiah
 from curhat_tui.ui.widgets.localize import localize_bindings
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
 
 MAX_ROWS = 100  # the top of the queue is what a counselor acts on; the title gives the full count
 RISK_STYLE = {Risk.HIGH: "bold white on red", Risk.MODERATE: "bold black on dark_orange", Risk.LOW: "yellow",
@@ -34,6 +40,9 @@ class QueueTable(DataTable):
 
 
 class QueuePanel(Vertical):
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
+
     DEFAULT_CSS = """
     QueuePanel { width: 35; border-right: vkey $panel; }
     QueuePanel > #queue-title { height: 1; background: $boost; text-style: bold; padding: 0 1; }
@@ -45,6 +54,7 @@ class QueuePanel(Vertical):
         super().__init__(id="queue-panel")
         self.visits: list[Visit] = []
         self.withdrawn: dict = {}  # client key -> consent withdrawal: shown, and never accepted
+        self.wanted: str | None = None  # a visit to highlight and focus when the queue next shows it
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
@@ -71,7 +81,7 @@ class QueuePanel(Vertical):
         total = len(visits)
         visits = visits[:MAX_ROWS]
         self.visits = visits
-        self.withdrawn = self.app.workstation.privacy.withdrawals()
+        self.withdrawn = self.app.workstation.rights.withdrawals()
         table.clear()
         for visit in visits:
             tier = t(f"tier.short.{visit.tier.value}")
@@ -87,10 +97,20 @@ class QueuePanel(Vertical):
             for row, visit in enumerate(visits):
                 if visit.id == selected:
                     table.move_cursor(row=row, animate=False)
+        if self.wanted is not None:
+            wanted, self.wanted = self.wanted, None
+            for row, visit in enumerate(visits):
+                if visit.id == wanted:
+                    table.move_cursor(row=row, animate=False)
+                    table.focus()
         title = t("queue.title", count=total) if total <= MAX_ROWS else t("queue.title_top", count=total,
                                                                                      shown=MAX_ROWS)
         self.query_one("#queue-title", Static).update(Text(title))
         self._detail()
+
+    def highlight(self, visit_id: str) -> None:
+        """Highlight and focus this client's row when the queue next shows it (their arrival is on its way)."""
+        self.wanted = visit_id
 
     def tick(self, now: float) -> None:
         table = self.query_one(QueueTable)

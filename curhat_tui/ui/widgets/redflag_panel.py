@@ -6,12 +6,20 @@ Drawn as one widget (not one per item) so that it costs one style pass, not ten.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
 
 
 class RedFlagPanel(Static):
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
+
     DEFAULT_CSS = """
     RedFlagPanel { height: auto; border-bottom: hkey $panel; text-wrap: nowrap; text-overflow: ellipsis; }
     """

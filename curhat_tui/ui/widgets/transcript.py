@@ -9,9 +9,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.text import Text
+from textual import getters
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message as TextualMessage
@@ -19,6 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from curhat_tui.domain.models import Delivery, Message, Sender
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
 
 MARKS = {Delivery.PENDING: "…", Delivery.SENT: "✓", Delivery.READ: "✓✓"}
 SHOWN_CHARS = 4000  # a longer message is stored whole but shown cut, so one paste cannot stall the screen
@@ -34,6 +39,9 @@ class _Entry:
 
 class Transcript(ScrollView, can_focus=True):
     """Messages of one session, newest at the bottom; older ones load when you scroll to the top."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
 
     DEFAULT_CSS = """
     Transcript { height: 1fr; background: $surface; padding: 0 1; scrollbar-gutter: stable; }

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
+
 
 class AskTextModal(ModalScreen[str | None]):
     """Title, placeholder and the message for an empty answer are catalogue keys, filled with `values`."""
 
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
+
     DEFAULT_CSS = """
     AskTextModal { align: center middle; }
-    AskTextModal > Vertical { width: 72; max-width: 95%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    AskTextModal > Vertical {
+        width: 72; max-width: 95%; height: auto; border: thick $primary; background: $surface; padding: 1 2;
+    }
     AskTextModal #ask-error { color: $error; height: auto; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]

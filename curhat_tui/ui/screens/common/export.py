@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,12 +15,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static, Switch
 
 from curhat_tui.domain.models import Session
-from curhat_tui.services.exports import export_dir
 from curhat_tui.ui.screens.common.confirm import ConfirmModal
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
 
 
 class ExportModal(ModalScreen[Path | None]):
     """Returns the written file's path, or None when cancelled."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
 
     DEFAULT_CSS = """
     ExportModal { align: center middle; }
@@ -89,12 +95,13 @@ class ExportModal(ModalScreen[Path | None]):
     def session_ids(self) -> list[str] | None:
         """The sessions the dialog would export now; None while the dates are not valid."""
         if not self.by_range:
+            assert self.session is not None  # without a session the dialog exports a date range
             return [self.session.id]
         dates = self._dates()
         if dates is None:
             return None
         only_mine = self.query_one("#export-mine", Checkbox).value
-        return [s.id for s in self.app.workstation.exportable_sessions(*dates, only_mine=only_mine)]
+        return [s.id for s in self.app.workstation.records.exportable_sessions(*dates, only_mine=only_mine)]
 
     def _update(self) -> None:
         t = self.app.t
@@ -109,7 +116,7 @@ class ExportModal(ModalScreen[Path | None]):
             summary.update(Text(t("export.nothing")))
         else:
             ws = self.app.workstation
-            lines = [t("export.count", count=len(ids), folder=str(export_dir(ws.store, ws.is_practice())))]
+            lines = [t("export.count", count=len(ids), folder=str(ws.records.export_folder()))]
             lines.append(t("export.masked") if self.mask else t("export.unmasked"))
             summary.update(Text("\n".join(lines)))
         self.query_one("#export-go", Button).disabled = not ids
@@ -145,7 +152,7 @@ class ExportModal(ModalScreen[Path | None]):
         if not ids:
             return
         try:
-            path = self.app.workstation.export(ids, mask=self.mask)
+            path = self.app.workstation.records.export(ids, mask=self.mask)
         except Exception as exc:  # noqa: BLE001 - shown, and the dialog stays open to try again
             self.app.notify(t("export.failed", error=str(exc)), severity="error", timeout=10)
             return

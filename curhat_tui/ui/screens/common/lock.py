@@ -8,8 +8,10 @@ The first lock with no unlock passphrase yet asks for one to be chosen (twice).
 from __future__ import annotations
 
 import hmac
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,9 +21,15 @@ from textual.widgets import Input, Static
 from curhat_tui.domain.clock import clock_time
 from curhat_tui.storage.database_key import MIN_UNLOCK_LENGTH, Attempt, Unlocker
 
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
+
 
 class LockScreen(Screen[None]):
     """Dismissed only by the right passphrase (or, while choosing one, by Esc)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
 
     AUTO_FOCUS = "#secret"
     DEFAULT_CSS = """

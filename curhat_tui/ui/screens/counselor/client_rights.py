@@ -6,22 +6,32 @@ done by `privacy.Privacy` through the workstation, and every action is audited.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from curhat_tui.ui.screens.common.ask_text import AskTextModal
 from curhat_tui.domain.clock import clock_time
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.services.privacy import (
-    AmbiguousAlias, ClientNotFound, ClientRef, ClientSummary, PurgeProgress, SessionStillOpen,
+    AmbiguousAlias,
+    ClientNotFound,
+    ClientRef,
+    ClientSummary,
+    PurgeProgress,
+    SessionStillOpen,
 )
+from curhat_tui.ui.screens.common.ask_text import AskTextModal
 from curhat_tui.ui.screens.common.confirm import ConfirmModal
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
 
 LONG_PURGE = 300  # items; a purge this size shows its progress
 
@@ -46,6 +56,9 @@ class TypeAliasModal(AskTextModal):
 
 
 class ClientRightsScreen(ModalScreen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
+
     DEFAULT_CSS = """
     ClientRightsScreen { align: center middle; }
     ClientRightsScreen > Vertical { width: 100; max-width: 95%; height: 90%; border: thick $primary; background: $surface; }
@@ -92,21 +105,21 @@ class ClientRightsScreen(ModalScreen[None]):
     @on(Input.Submitted, "#rights-alias")
     def look_up(self) -> ClientRef | None:
         t = self.app.t
-        privacy = self.app.workstation.privacy
+        rights = self.app.workstation.rights
         query = self.query_one("#rights-alias", Input).value.strip()
         self.client = self.summary = None
         if not query:
             self._show_client(None, t("rights.need_alias"))
             return None
         try:
-            self.client = privacy.find_client(query)
+            self.client = rights.find_client(query)
         except ClientNotFound:
             self._show_client(None, t("rights.not_found", query=query))
             return None
         except AmbiguousAlias as exc:
             self._show_client(None, t("rights.ambiguous", count=len(exc.keys), query=query, keys=", ".join(exc.keys)))
             return None
-        self.summary = privacy.summary(self.client)
+        self.summary = rights.summary(self.client)
         self._show_client(self.summary, "")
         return self.client
 
@@ -173,7 +186,7 @@ class ClientRightsScreen(ModalScreen[None]):
                 except Exception:  # noqa: BLE001 - a template no longer shipped: the field key will do
                     return key
             try:
-                result = ws.privacy.export(ws.counselor, client, t, label)
+                result = ws.rights.export(client, t, label)
             except OSError as exc:
                 self._result(t("rights.failed", error=str(exc)))
                 return
@@ -197,7 +210,7 @@ class ClientRightsScreen(ModalScreen[None]):
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            withdrawal = self.app.workstation.withdraw_consent(client)
+            withdrawal = self.app.workstation.rights.withdraw_consent(client)
             message = t("rights.withdrawn", alias=client.alias, date=when(self.app, withdrawal.withdrawn_at),
                         due=when(self.app, withdrawal.due_at))
             self.look_up()
@@ -220,7 +233,7 @@ class ClientRightsScreen(ModalScreen[None]):
                 self._result(t("rights.delete_mismatch"))
                 return
             try:
-                result = self.app.workstation.delete_client(client)
+                result = self.app.workstation.rights.delete_client(client)
             except SessionStillOpen:
                 self._result(t("rights.still_open", alias=client.alias))
                 return

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -11,8 +14,14 @@ from textual.widgets import Static
 
 from curhat_tui.domain.clock import clock_time
 
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
+
 
 class HistoryModal(ModalScreen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
+
     DEFAULT_CSS = """
     HistoryModal { align: center middle; }
     HistoryModal > Vertical { width: 90%; height: 90%; border: thick $primary; background: $surface; }
@@ -29,7 +38,7 @@ class HistoryModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        notes = self.app.workstation.earlier_notes(self.session_id)
+        notes = self.app.workstation.notes.earlier_notes(self.session_id)
         with Vertical():
             yield Static(Text(t("history.title", alias=self.alias, count=len(notes))), id="hist-title")
             with VerticalScroll():

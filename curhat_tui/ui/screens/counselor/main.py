@@ -1,45 +1,47 @@
-"""The counselor's main screen: queue, chat panes, red-flag checklist and notes."""
+"""The counselor's main screen: queue, chat panes, red-flag checklist and notes, redrawn from workstation events.
+
+The actions (accept, send, flag, end, transfer, the dialogs) live in `session_actions`."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.lazy import Lazy
-from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from curhat_tui.config.datafiles import REQUIRED_ITEMS
 from curhat_tui.domain.clock import clock_time
-from curhat_tui.domain.models import Message, Session, SessionStatus
+from curhat_tui.domain.models import Message, Session
+from curhat_tui.services.events import (
+    ClientTyping,
+    Connection,
+    Event,
+    MessageAdded,
+    MessageUpdated,
+    NoteChanged,
+    QueueChanged,
+    SessionChanged,
+    SessionClosed,
+    SessionOpened,
+    WhisperArrived,
+)
+from curhat_tui.ui.screens.counselor.session_actions import SessionActions
 from curhat_tui.ui.widgets.chat_pane import ChatPane
-from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS, Composer
+from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS
 from curhat_tui.ui.widgets.notes_form import NotesForm
-from curhat_tui.ui.widgets.queue_panel import QueuePanel, QueueTable
+from curhat_tui.ui.widgets.queue_panel import QueuePanel
 from curhat_tui.ui.widgets.redflag_panel import RedFlagPanel
-from curhat_tui.services.privacy import ConsentWithdrawn
-from curhat_tui.services.workstation import AcceptError
-from curhat_tui.ui.screens.counselor.client_rights import ClientRightsScreen, when
-from curhat_tui.ui.screens.common.confirm import ConfirmModal
-from curhat_tui.ui.screens.common.export import ExportModal
-from curhat_tui.ui.screens.counselor.extend import ExtendModal
-from curhat_tui.ui.screens.common.help import HelpModal
-from curhat_tui.ui.screens.counselor.history import HistoryModal
-from curhat_tui.ui.screens.counselor.practice_setup import open_practice_setup
-from curhat_tui.ui.screens.counselor.screener import ScreenerModal
-from curhat_tui.ui.screens.counselor.transfer import TransferModal
-from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 
 NARROW_WIDTH = 140
 SIDE_PANEL_WIDTH = 120  # below this the chat gets the room; Ctrl+R shows the panels
 FLAG_KEYS = ("f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9")
 
 
-
-class MainScreen(Screen):
+class MainScreen(SessionActions):
     DEFAULT_CSS = """
     MainScreen #topbar { height: 1; background: $primary 30%; padding: 0 1; }
     MainScreen #topbar.-practice { background: $warning 45%; }
@@ -105,7 +107,7 @@ class MainScreen(Screen):
 
     async def on_mount(self) -> None:
         self.refresh_queue()
-        for index, session in enumerate(self.app.workstation.open_sessions()):
+        for index, session in enumerate(self.app.workstation.desk.open_sessions()):
             await self.open_pane(session, focus=False, lazy=index > 0)
         if self.panes:
             self.action_switch(1)
@@ -123,8 +125,32 @@ class MainScreen(Screen):
                 self.set_class(name in wanted, name)
 
     # ---- what the workstation tells us -------------------------------------------
+    async def handle(self, event: Event) -> None:
+        """Every workstation event reaches the screen here and goes to the part it changes."""
+        match event:
+            case QueueChanged():
+                self.refresh_queue()
+            case SessionOpened(session=session):
+                await self.open_pane(session)
+            case MessageAdded(message=message):
+                self.message_added(message)
+            case MessageUpdated(message=message):
+                self.message_updated(message)
+            case ClientTyping(session_id=session_id, typing=typing):
+                self.typing(session_id, typing)
+            case SessionChanged(session=session):
+                self.session_changed(session)
+            case SessionClosed(session_id=session_id):
+                await self.close_pane(session_id)
+            case NoteChanged(session_id=session_id, fields=fields):
+                self.query_one(NotesForm).note_changed(session_id, fields)
+            case WhisperArrived(session_id=session_id, author=author, text=text):
+                self.whisper(session_id, author, text)
+            case Connection():
+                self.tick()
+
     def refresh_queue(self) -> None:
-        self.query_one(QueuePanel).show(self.app.workstation.queue(), self.app.clock.now())
+        self.query_one(QueuePanel).show(self.app.workstation.desk.queue(), self.app.clock.now())
 
     async def open_pane(self, session: Session, focus: bool = True, lazy: bool = False) -> ChatPane:
         """Add a session's pane; `lazy` panes mount after the first frame (restored, not yet shown)."""
@@ -180,6 +206,7 @@ class MainScreen(Screen):
             pane.set_session(session)
             if pane is self.active_pane:
                 self._show_flags()
+        self.ended(session)
 
     def tick(self) -> None:
         """Once a second: clocks, countdowns, waiting times, the top bar."""
@@ -194,11 +221,11 @@ class MainScreen(Screen):
             except Exception:  # noqa: BLE001 - tab not mounted yet
                 pass
         t = app.t
-        parts = [t("top.practice")] if app.workstation.channel.simulated else []
-        parts += [t("top.counselor", name=app.workstation.counselor), t(f"conn.{app.workstation.connection}"),
+        parts = [t("top.practice")] if app.workstation.simulated else []
+        parts += [t("top.counselor", name=app.workstation.counselor), t(f"conn.{app.workstation.desk.connection}"),
                   clock_time(app.clock, now), "curhat-tui"]
         bar = self.query_one("#topbar", Static)
-        bar.set_class(app.workstation.channel.simulated, "-practice")
+        bar.set_class(app.workstation.simulated, "-practice")
         bar.update(Text(" · ".join(parts)))
 
     # ---- the active pane and its side panel --------------------------------------
@@ -225,67 +252,10 @@ class MainScreen(Screen):
             if panel.ticked or panel.suggested:
                 panel.show({}, [], lambda ts: "")
             return
-        panel.show(self.app.workstation.flags(pane.session.id), pane.suggested,
+        panel.show(self.app.workstation.flags.flags(pane.session.id), pane.suggested,
                    lambda ts: clock_time(self.app.clock, ts))
 
-    # ---- accepting clients ------------------------------------------------------
-    @on(QueueTable.Accept)
-    def _accept_highlighted(self, event: QueueTable.Accept) -> None:
-        self.accept(event.visit_id)
-
-    def action_accept_top(self) -> None:
-        self.accept(None)
-
-    @work(group="accept", exclusive=False, exit_on_error=False)
-    async def accept(self, visit_id: str | None) -> None:
-        t = self.app.t
-        try:
-            session = await self.app.workstation.accept(visit_id)
-        except AcceptError as exc:
-            key = {"left": "accept.left", "taken": "accept.taken", "empty": "accept.empty",
-                   "consent": "rights.accept_refused"}.get(exc.reason, "accept.failed")
-            self.app.notify(t(key, by=exc.by), severity="warning")
-            return
-        await self.open_pane(session)  # also announced by SessionOpened; opening twice is a no-op
-
-    # ---- chatting ---------------------------------------------------------------
-    def _pane_of(self, composer: Composer) -> ChatPane | None:
-        return next((p for p in self.panes.values() if p.composer is composer), None)
-
-    @on(Composer.Submitted)
-    def _send(self, event: Composer.Submitted) -> None:
-        pane = self._pane_of(event.composer)
-        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
-            return
-        ws = self.app.workstation
-        try:
-            message = ws.queue_message(pane.session.id, event.text, event.script_ids)
-        except ConsentWithdrawn as exc:  # the text stays in the box; nothing is stored or sent
-            self.app.notify(self.app.t("rights.send_refused", alias=pane.session.alias,
-                                       date=when(self.app, exc.withdrawal.withdrawn_at)), severity="error")
-            return
-        except Exception as exc:  # noqa: BLE001 - keep the text in the box and say why
-            self.app.notify(self.app.t("send.store_failed", error=str(exc)), severity="error")
-            return
-        if message is not None:
-            event.composer.sent()
-            self.run_worker(ws.deliver(message), group="send", exit_on_error=False)
-            if pane.counselor_typing:
-                pane.counselor_typing = False
-                self.run_worker(ws.counselor_typing(pane.session.id, False), group="typing", exit_on_error=False)
-
-    @on(Composer.Changed)
-    def _typing(self, event: Composer.Changed) -> None:
-        pane = self._pane_of(event.text_area)
-        if pane is None or pane.session.status is not SessionStatus.ACTIVE or not pane.loaded:
-            return
-        pane.schedule_draft()
-        typing = bool(event.text_area.text.strip())
-        if typing != pane.counselor_typing:
-            pane.counselor_typing = typing
-            self.run_worker(self.app.workstation.counselor_typing(pane.session.id, typing), group="typing",
-                            exit_on_error=False)
-
+    # ---- moving between panes and panels ------------------------------------------
     def action_switch(self, number: int) -> None:
         ids = list(self.panes)
         if 1 <= number <= len(ids):
@@ -303,106 +273,6 @@ class MainScreen(Screen):
     def action_previous_pane(self) -> None:
         self.action_next_pane(-1)
 
-    # ---- red flags ----------------------------------------------------------------
-    def action_flag(self, item_id: str) -> None:
-        pane = self.active_pane
-        t = self.app.t
-        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
-            self.app.notify(t("flags.no_session"), severity="warning")
-            return
-        item = self.app.data.redflags.get(item_id)
-        if item.screener:
-            def answered(answers: dict | None) -> None:
-                if answers is not None:
-                    self._raise(pane, item_id, answers)
-            self.app.push_screen(ScreenerModal(pane.session.alias, self.app.key_guard), answered)
-        else:
-            self._raise(pane, item_id, None)
-
-    def _raise(self, pane: ChatPane, item_id: str, answers: dict | None) -> None:
-        notes = self.query_one(NotesForm)
-        notes.flush()  # typed note text first, so the flag's line is added to it, not overwritten by it
-        loaded = self.app.workstation.raise_flag(pane.session.id, item_id, answers)
-        pane.composer.load_script(loaded.text, loaded.script_id)
-        pane.suggested = [i for i in pane.suggested if i != item_id]
-        self.session_changed(self.app.workstation.store.session(pane.session.id))
-        notes.reload_field("risk_screen")
-        self.app.notify(self.app.t("flags.loaded", label=self.app.t.pick(self.app.data.redflags.get(item_id).label)))
-
-    # ---- session lifecycle ------------------------------------------------------
-    def action_end_session(self) -> None:
-        pane = self.active_pane
-        if pane is None:
-            return
-        if pane.session.status is not SessionStatus.ACTIVE:
-            self._wrapup(pane.session)
-            return
-
-        async def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.query_one(NotesForm).flush()
-                session = await self.app.workstation.end(pane.session.id)
-                pane.set_session(session)
-                self._wrapup(session)
-        self.app.push_screen(ConfirmModal(self.app.t("end.confirm", alias=pane.session.alias)), confirmed)
-
-    def _wrapup(self, session: Session) -> None:
-        async def done(closed: bool | None) -> None:
-            if closed:
-                await self.close_pane(session.id)
-            else:
-                await self.query_one(NotesForm).load(None)
-                await self._active_changed()
-        self.query_one(NotesForm).flush()
-        self.app.push_screen(WrapUpScreen(session, blink=self.app.blink), done)
-
-    def action_extend(self) -> None:
-        pane = self.active_pane
-        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
-            return
-
-        def reason_given(reason: str | None) -> None:
-            if reason:
-                session = self.app.workstation.extend(pane.session.id, reason)
-                pane.set_session(session)
-                self.app.notify(self.app.t("extend.done", alias=session.alias))
-        self.app.push_screen(ExtendModal(pane.session.alias), reason_given)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "transfer" and self.app.workstation.channel.simulated:
-            return False  # handover is for real clients: not offered in practice
-        if action == "practice_setup" and not self.app.workstation.channel.simulated:
-            return False  # choosing a simulated client: practice only
-        return True
-
-    def action_transfer(self) -> None:
-        pane = self.active_pane
-        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
-            return
-        if self.app.workstation.channel.simulated:
-            self.app.notify(self.app.t("transfer.practice"), severity="warning")
-            return
-
-        async def chosen(answer: tuple[str, str] | None) -> None:
-            if not answer:
-                return
-            note, to = answer
-            self.query_one(NotesForm).flush()
-            try:
-                session = await self.app.workstation.transfer(pane.session.id, note, to)
-            except Exception as exc:  # noqa: BLE001 - the session stays as it was; say why
-                self.app.notify(self.app.t("transfer.failed", error=str(exc)), severity="error")
-                return
-            pane.set_session(session)
-            self.app.notify(self.app.t("transfer.done", alias=session.alias))
-            self._wrapup(session)
-        self.app.push_screen(TransferModal(pane.session.alias), chosen)
-
-    def action_history(self) -> None:
-        pane = self.active_pane
-        if pane is not None:
-            self.app.push_screen(HistoryModal(pane.session.id, pane.session.alias))
-
     def action_toggle_queue(self) -> None:
         self._manual_layout = True
         self.toggle_class("-hide-queue")
@@ -410,18 +280,3 @@ class MainScreen(Screen):
     def action_toggle_side(self) -> None:
         self._manual_layout = True
         self.toggle_class("-hide-side")
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpModal())
-
-    def action_practice_setup(self) -> None:
-        open_practice_setup(self)
-
-    def action_client_rights(self) -> None:
-        pane = self.active_pane
-        self.app.push_screen(ClientRightsScreen(pane.session.alias if pane else ""))
-
-    def action_export(self) -> None:
-        self.query_one(NotesForm).flush()  # the note as typed so far is what gets exported
-        pane = self.active_pane
-        self.app.push_screen(ExportModal(pane.session if pane else None))

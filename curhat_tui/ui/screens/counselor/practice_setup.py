@@ -8,9 +8,10 @@ queue (the same screens as live work) and is highlighted there.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,6 +20,11 @@ from textual.widgets import Button, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from curhat_tui.domain.persona import DIFFICULTIES
+from curhat_tui.ui.base import curhat_app
+from curhat_tui.ui.widgets.queue_panel import QueuePanel
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
 
 PICK = "__pick__"
 
@@ -31,6 +37,9 @@ class PracticeChoice:
 
 class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
     """Returns the trainee's choice, or None if cancelled."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
 
     DEFAULT_CSS = """
     PracticeSetupModal { align: center middle; }
@@ -81,15 +90,14 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
 
     def _voice_line(self) -> str:
         t = self.app.t
-        voice = getattr(self.app.workstation.channel, "voice", None)
-        if voice is None:
+        voice = self.app.workstation.practice.voice()
+        if voice.kind == "scripted":
             return t("practice_setup.voice.scripted")
-        if voice.disabled:
+        if voice.kind == "off":
             return t("practice_setup.voice.off")
         line = t("practice_setup.voice.llm", label=voice.label)
-        scripted = self.app.workstation.channel.voice_off_in()
-        if scripted:
-            line += " " + t("practice_setup.voice.fell_back", aliases=", ".join(scripted))
+        if voice.scripted_aliases:
+            line += " " + t("practice_setup.voice.fell_back", aliases=", ".join(voice.scripted_aliases))
         return line
 
     def on_mount(self) -> None:
@@ -123,26 +131,19 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
 
 def open_practice_setup(screen: Screen) -> None:
     """Ask the trainee for a client; the chosen one joins the queue, highlighted and focused there."""
-    from curhat_tui.ui.widgets.queue_panel import QueueTable
-
-    app = screen.app
+    app = curhat_app(screen)
     t = app.t
-    channel = app.workstation.channel
-    if not channel.simulated or not hasattr(channel, "request_client"):
+    practice = app.workstation.practice
+    if not practice.available:
         app.notify(t("practice_setup.live_only"), severity="warning")
         return
 
     def chosen(choice: PracticeChoice | None) -> None:
         if choice is None:
             return
-        visit = channel.request_client(choice.persona_id, choice.level)
-        screen.refresh_queue()
-        table = screen.query_one(QueueTable)
-        try:
-            table.move_cursor(row=table.get_row_index(visit.id), animate=False)
-            table.focus()
-        except Exception:  # noqa: BLE001 - the queue shows only its top rows; the notice still names the client
-            pass
+        queue = screen.query_one(QueuePanel)
+        visit = practice.request_client(choice.persona_id, choice.level)
+        queue.highlight(visit.id)  # the queue shows them when their arrival is told (QueueChanged)
         app.notify(t("practice_setup.queued", alias=visit.alias, level=t(f"practice_setup.level.{choice.level}")))
 
-    app.push_screen(PracticeSetupModal(getattr(channel, "difficulty", "normal")), chosen)
+    app.push_screen(PracticeSetupModal(practice.difficulty), chosen)

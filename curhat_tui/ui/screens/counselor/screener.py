@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,9 +15,15 @@ from textual.widgets import Button, Static
 
 from curhat_tui.domain import screener
 
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
+
 
 class ScreenerModal(ModalScreen[dict | None]):
     """Returns the answers ({question id: bool}) when complete, {} when skipped, None if cancelled."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
 
     DEFAULT_CSS = """
     ScreenerModal { align: center middle; }

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
+
 
 class TransferModal(ModalScreen[tuple[str, str] | None]):
     """Returns (handover note, colleague's user id or "" for the queue), or None if cancelled."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
 
     DEFAULT_CSS = """
     TransferModal { align: center middle; }

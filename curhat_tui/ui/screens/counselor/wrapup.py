@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -12,13 +14,19 @@ from textual.widgets import Button, Footer, Input, Static
 
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Session
-from curhat_tui.ui.widgets.notes_form import NotesForm
-from curhat_tui.services.workstation import NoteIncomplete
+from curhat_tui.services.desk import NoteIncomplete
 from curhat_tui.ui.screens.counselor.feedback import FeedbackModal
+from curhat_tui.ui.widgets.notes_form import NotesForm
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
 
 
 class WrapUpScreen(Screen[bool]):
     """Returns True when the session was closed, False when the counselor went back."""
+
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
 
     DEFAULT_CSS = """
     WrapUpScreen #wrap-head { height: auto; background: $boost; padding: 0 1; }
@@ -52,7 +60,7 @@ class WrapUpScreen(Screen[bool]):
                 yield Static(Text(t("wrapup.skip_hint")))
                 yield Input(placeholder=t("wrapup.skip_reason"), id="skip-reason")
                 yield Button(t("wrapup.skip"), id="skip", variant="warning")
-                if self.app.workstation.channel.simulated:
+                if self.app.workstation.simulated:
                     yield Button(t("feedback.open"), id="feedback", variant="primary")
         yield Footer()
 
@@ -72,7 +80,7 @@ class WrapUpScreen(Screen[bool]):
         t = self.app.t
         form = self.query_one(NotesForm)
         form.flush()
-        missing = self.app.workstation.missing_fields(self.session.id)
+        missing = self.app.workstation.notes.missing_fields(self.session.id)
         form.mark_missing(missing)
         labels = {sec.key: t.pick(sec.label) for sec in self.app.data.templates.sections(form.template)}
         box = self.query_one("#wrap-missing", Static)
@@ -105,7 +113,7 @@ class WrapUpScreen(Screen[bool]):
     def _close(self, skip_reason: str) -> None:
         self.query_one(NotesForm).flush()
         try:
-            self.app.workstation.close(self.session.id, skip_reason)
+            self.app.workstation.desk.close(self.session.id, skip_reason)
         except NoteIncomplete:
             self._show_missing()
             self.app.notify(self.app.t("wrapup.incomplete"), severity="error")
@@ -115,7 +123,7 @@ class WrapUpScreen(Screen[bool]):
 
     @on(Button.Pressed, "#feedback")
     def action_feedback(self) -> None:
-        if self.app.workstation.channel.simulated:  # reports are for practice sessions only
+        if self.app.workstation.simulated:  # reports are for practice sessions only
             self.query_one(NotesForm).flush()
             self.app.push_screen(FeedbackModal(self.session.id))
 

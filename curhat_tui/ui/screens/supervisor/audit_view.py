@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
+
+
 SHOWN_ENTRIES = 500  # the newest ones; the chain check always covers the whole log
 
 
 class AuditViewModal(ModalScreen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(CurhatApp)
+
     DEFAULT_CSS = """
     AuditViewModal { align: center middle; }
     AuditViewModal > Vertical { width: 95%; height: 90%; border: thick $primary; background: $surface; }
@@ -48,8 +56,8 @@ class AuditViewModal(ModalScreen[None]):
     def on_mount(self) -> None:
         t = self.app.t
         ws = self.app.workstation
-        entries = ws.audit_entries(limit=SHOWN_ENTRIES)
-        head = ws.audit.head()
+        entries = ws.records.audit_entries(limit=SHOWN_ENTRIES)
+        head = ws.records.audit_head()
         total = max(head[0] if head else 0, len(entries))
         self.query_one("#audit-title", Static).update(Text(t("audit.title", shown=len(entries), count=total)))
         table = self.query_one(DataTable)
@@ -77,7 +85,7 @@ class AuditViewModal(ModalScreen[None]):
     def action_check(self) -> None:
         """Verify the whole chain; report it intact, or name every tampered row and mark it in the table."""
         t = self.app.t
-        count, breaks = self.app.workstation.check_audit()
+        count, breaks = self.app.workstation.records.check_audit()
         result = self.query_one("#audit-result", Static)
         result.set_class(not breaks, "-intact")
         result.set_class(bool(breaks), "-broken")

@@ -11,21 +11,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Risk, Sender
 from curhat_tui.domain.review import SORTS, NoteStatus, ReviewError
 from curhat_tui.domain.sanitize import clean
-from curhat_tui.services.supervision import CrisisAlert, LiveChanged, ReviewChanged
-from curhat_tui.services.workstation import Connection
+from curhat_tui.services.events import Connection, CrisisAlert, Event, LiveChanged, ReviewChanged
+from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.screens.common.ask_text import AskTextModal
 
 STATUS_FILTERS = (None, NoteStatus.SUBMITTED, NoteStatus.COMMENTED, NoteStatus.SIGNED, NoteStatus.DRAFT)
 
 
-class SupervisorScreen(Screen):
+class SupervisorScreen(EventScreen):
     DEFAULT_CSS = """
     SupervisorScreen #sv-topbar { height: 1; background: $accent 30%; padding: 0 1; }
     SupervisorScreen #sv-filters { height: 1; padding: 0 1; color: $text-muted; }
@@ -144,7 +144,7 @@ class SupervisorScreen(Screen):
         out.append(t("sv.detail.head", alias=s.alias, counselor=s.counselor,
                      date=clock_time(clock, s.started_at, "%d/%m/%Y %H:%M"), minutes=s.minutes), style="bold")
         out.append("\n" + t("sv.detail.status", status=t(f"sv.status.{d.status}")) + "\n")
-        mark = self.app.workstation.privacy.mark(session_id)
+        mark = self.app.workstation.rights.mark(session_id)
         for when, key in ((mark.transcript_at, "transcript_deleted"), (mark.notes_at, "notes_deleted")) if mark else ():
             if when:
                 out.append(t(f"rights.doc.{key}", date=clock_time(clock, when, "%d/%m/%Y")) + "\n", style="bold yellow")
@@ -242,7 +242,7 @@ class SupervisorScreen(Screen):
         """The selected session (or a date range) to Markdown; masked unless the supervisor confirms."""
         from curhat_tui.ui.screens.common.export import ExportModal
 
-        self.app.push_screen(ExportModal(self.app.workstation.store.session(self.selected) if self.selected
+        self.app.push_screen(ExportModal(self.app.workstation.desk.session(self.selected) if self.selected
                                          else None))
 
     # ---- live -----------------------------------------------------------------------
@@ -265,7 +265,7 @@ class SupervisorScreen(Screen):
         if not table.row_count:
             self.app.notify(self.app.t("sv.live.none"), severity="warning")
             return
-        session_id = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        session_id = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
 
         def done(text: str | None) -> None:
             if text:
@@ -277,7 +277,7 @@ class SupervisorScreen(Screen):
     def refresh_trainees(self) -> None:
         table = self.query_one("#trainee-table", DataTable)
         table.clear()
-        for row in self.app.workstation.trainee_sessions():
+        for row in self.app.workstation.practice.trainee_sessions():
             table.add_row(Text(row.alias), Text(row.counselor),
                           clock_time(self.app.clock, row.ended_at or row.started_at, "%d/%m %H:%M"), key=row.id)
 
@@ -285,7 +285,7 @@ class SupervisorScreen(Screen):
     def _trainee_row(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value:
             self.selected_trainee = event.row_key.value
-            report = self.app.workstation.trainee_report(self.selected_trainee)
+            report = self.app.workstation.practice.trainee_report(self.selected_trainee)
             self.query_one("#trainee-detail", Static).update(Text(report))
 
     # ---- tabs, ticks, events -----------------------------------------------------------
@@ -298,13 +298,13 @@ class SupervisorScreen(Screen):
         t = self.app.t
         parts = [t("sv.topbar", name=self.app.workstation.counselor),
                  t("sv.waiting", count=self.supervision.awaiting_count()),
-                 t(f"conn.{self.app.workstation.connection}"), clock_time(self.app.clock, self.app.clock.now()),
+                 t(f"conn.{self.app.workstation.desk.connection}"), clock_time(self.app.clock, self.app.clock.now()),
                  "curhat-tui"]
         self.query_one("#sv-topbar", Static).update(Text(" · ".join(parts)))
         if self.query_one(TabbedContent).active == "live":
             self.refresh_live()
 
-    def handle(self, event) -> None:
+    async def handle(self, event: Event) -> None:
         match event:
             case CrisisAlert(alias=alias, counselor=counselor, item=item):
                 self.refresh_live()

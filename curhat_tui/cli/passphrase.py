@@ -1,0 +1,34 @@
+"""What the terminal asks for: the database passphrase (where no OS keyring exists) and the Matrix password."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+
+def database_key(data_dir: Path, key_file: str | None) -> str:
+    """The database key: from the OS keyring, the --key-file, or a passphrase asked for at the terminal.
+
+    Raises storage.database_key.KeyUnavailable (and KeyboardInterrupt/EOFError from the prompt)."""
+    from curhat_tui.storage.database_key import KeyUnavailable
+    from curhat_tui.storage.database_key import database_key as stored_key
+
+    def ask(new: bool) -> str:
+        if not sys.stdin.isatty():
+            raise KeyUnavailable("no OS keyring and no terminal to ask for a passphrase; use --key-file PATH")
+        print("curhat: no OS keyring is available, so the database is protected by a passphrase.", file=sys.stderr)
+        first = getpass.getpass("Passphrase for the curhat-tui database: ")
+        if new and getpass.getpass("Again, to confirm: ") != first:
+            raise KeyUnavailable("the passphrases differ")
+        if len(first) < 12:
+            raise KeyUnavailable("use a passphrase of at least 12 characters")
+        return first
+
+    return stored_key(data_dir, key_file=Path(key_file) if key_file else None, ask_passphrase=ask)
+
+
+def matrix_password(user: str) -> Callable[[], str]:
+    """Asks for the Matrix password, only if the keyring holds no login for `user`."""
+    return lambda: getpass.getpass(f"Matrix password for {user}: ")

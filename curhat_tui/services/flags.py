@@ -1,0 +1,82 @@
+"""Red flags: ticking an item records it, raises the session's risk, notes it and loads its referral script.
+
+The script is loaded into the reply box, never sent by itself; the alert travels to
+supervisors through the channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from curhat_tui.channels.base import Channel
+from curhat_tui.config.datafiles import ServiceData
+from curhat_tui.domain import screener
+from curhat_tui.domain.clock import Clock, clock_time
+from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.models import SessionStatus
+from curhat_tui.services.background import Background
+from curhat_tui.services.events import EventBus, SessionChanged
+from curhat_tui.services.notes import Notes
+from curhat_tui.storage.store import Store
+
+
+@dataclass(frozen=True)
+class LoadedScript:
+    script_id: int
+    item: str
+    variant: str
+    text: str
+
+
+class Flags:
+    def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData, bus: EventBus, notes: Notes,
+                 background: Background, *, counselor: str) -> None:
+        self.store = store
+        self.channel = channel
+        self.clock = clock
+        self.data = data
+        self.bus = bus
+        self.notes = notes
+        self._background = background.run
+        self.counselor = counselor
+
+    def raise_flag(self, session_id: str, item_id: str, answers: dict[str, bool] | None = None) -> LoadedScript:
+        """Tick a red-flag item: record it, raise the risk, note it, and return its script."""
+        session = self.store.sessions.get(session_id)
+        if session is None:
+            raise KeyError(session_id)
+        if session.status is not SessionStatus.ACTIVE:
+            raise ValueError("red flags are raised in an active session")
+        item = self.data.redflags.get(item_id)
+        now = self.clock.now()
+        t = Catalogue(self.data.strings, session.lang)
+        variant, risk, detail = "default", item.risk, {}
+        if item.screener and answers:
+            risk = screener.result(answers)
+            variant = screener.script_variant(risk)
+            detail = {"screener": answers, "result": risk.key}
+        elif item.screener and answers is not None:
+            detail = {"screener": "skipped"}
+        self.store.flags.add(session_id, item_id, now, detail)
+        if risk > session.risk:
+            session.risk = risk
+            self.store.sessions.update(session_id, risk=risk)
+        label = item.label.get(session.lang) or item.label["id"]
+        line = f"[{clock_time(self.clock, now)}] {label}"
+        if "result" in detail:
+            line += " — " + t("note.cssrs", level=t(f"risk.{detail['result']}"))
+        elif detail:
+            line += " — " + t("note.cssrs_skipped")
+        self.notes.append_field(session, "risk_screen", line)
+        text = self.data.redflags.render_script(item_id, session.lang, session.alias, self.counselor, variant)
+        script_id = self.store.flags.add_script(session_id, item_id, variant, text, now)
+        self.bus.tell(SessionChanged(session))
+        self._background(self.channel.alert(session, label, risk.key))
+        return LoadedScript(script_id, item_id, variant, text)
+
+    def flags(self, session_id: str) -> dict[str, float]:
+        """Ticked items of a session with the time each was first ticked."""
+        ticked: dict[str, float] = {}
+        for flag in self.store.flags.for_session(session_id):
+            ticked.setdefault(flag.item, flag.ts)
+        return ticked

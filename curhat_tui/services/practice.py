@@ -1,0 +1,89 @@
+"""Practice: asking for a simulated client, which voice speaks, and the trainee's feedback reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from curhat_tui.channels.base import Channel
+from curhat_tui.channels.practice.channel import PracticeChannel
+from curhat_tui.config.datafiles import ServiceData
+from curhat_tui.domain.models import Session, SessionStatus, Visit
+from curhat_tui.paths import practice_reports_dir
+from curhat_tui.services.practice_report import feedback_markdown
+from curhat_tui.storage.audit import AuditLog
+from curhat_tui.storage.store import Store
+
+
+@dataclass(frozen=True)
+class VoiceStatus:
+    """Who phrases the simulated clients' lines: `kind` is scripted, off or llm."""
+
+    kind: str
+    label: str = ""
+    scripted_aliases: tuple[str, ...] = ()  # sessions that went back to the script after failures
+
+
+class Practice:
+    def __init__(self, store: Store, channel: Channel, data: ServiceData, audit: AuditLog, *, counselor: str,
+                 practice_store: Store | None) -> None:
+        self.store = store
+        self.channel = channel if isinstance(channel, PracticeChannel) else None
+        self.data = data
+        self.audit = audit
+        self.counselor = counselor
+        self.practice_store = practice_store  # trainees' sessions (a supervisor reads them), never mixed with real
+
+    @property
+    def available(self) -> bool:
+        """Whether a simulated client can be asked for here."""
+        return self.channel is not None
+
+    @property
+    def difficulty(self) -> str:
+        return self.channel.difficulty if self.channel is not None else "normal"
+
+    def request_client(self, persona_id: str | None, level: str) -> Visit:
+        """Bring one simulated client into the queue now (`persona_id`, or one picked), at `level`."""
+        if self.channel is None:
+            raise RuntimeError("no simulated clients here")
+        return self.channel.request_client(persona_id, level)
+
+    def voice(self) -> VoiceStatus:
+        voice = self.channel.voice if self.channel is not None else None
+        if voice is None:
+            return VoiceStatus("scripted")
+        if voice.disabled:
+            return VoiceStatus("off")
+        assert self.channel is not None
+        return VoiceStatus("llm", voice.label, tuple(self.channel.voice_off_in()))
+
+    # ---- feedback reports -------------------------------------------------------------
+    def feedback(self, session_id: str) -> str:
+        """The trainee's feedback report for a practice session, as Markdown in the session language."""
+        return feedback_markdown(self.store, self.data, session_id)
+
+    def export_feedback(self, session_id: str) -> Path:
+        """Write the report next to the database (practice reports live apart from real records)."""
+        session = self.store.sessions.get(session_id)
+        if session is None:
+            raise KeyError(session_id)
+        folder = practice_reports_dir(self.store.path.parent)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        target = folder / f"{session.alias}-{session_id}.md"
+        target.write_text(self.feedback(session_id), encoding="utf-8")
+        return target
+
+    def trainee_sessions(self) -> list[Session]:
+        """Practice sessions past their end, newest first: what a supervisor reviews of the trainees' work."""
+        if self.practice_store is None:
+            return []
+        done = [s for s in self.practice_store.sessions.all() if s.status is not SessionStatus.ACTIVE]
+        return sorted(done, key=lambda s: -(s.ended_at or s.started_at))
+
+    def trainee_report(self, session_id: str) -> str:
+        """A trainee's feedback report, read by a supervisor (recorded in the audit log)."""
+        if self.practice_store is None:
+            raise KeyError(session_id)
+        self.audit.record(self.counselor, "view", f"practice-session:{session_id}", {"report": True})
+        return feedback_markdown(self.practice_store, self.data, session_id)

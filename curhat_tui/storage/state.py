@@ -1,0 +1,155 @@
+"""Small values kept between runs (table `meta`), each under a named, typed accessor.
+
+Every key family the app uses is listed here and nowhere else; callers never build a key string.
+The strings themselves never change, so an existing database keeps its drafts, practice days and
+sync positions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from curhat_tui.storage.database import Database, placeholders
+
+# every key family, in one place
+STORE_KIND = "store.kind"  # "practice" or "real": what the database holds
+DRAFT = "draft.{session_id}"  # what the counselor is composing
+PRACTICE_SEED = "practice.seed"  # the practice run's seed, kept between starts
+PRACTICE_EPOCH = "practice.epoch.{seed}"  # when the simulated day began
+PRACTICE_DAY = "practice.day.{seed}"  # how many simulated days have passed
+PRACTICE_NEXT = "practice.next.{seed}"  # the next scheduled arrival of the day
+PRACTICE_REQUESTS = "practice.requests.{seed}"  # clients the trainee asked for
+PRACTICE_DIFFICULTY = "practice.difficulty.{visit_id}"  # the level a simulated client plays at
+MATRIX_SINCE = "matrix.since"  # the clients' Matrix sync position
+SUPERVISION_SINCE = "sv.since"  # the supervision link's Matrix sync position
+SUPERVISION_ROOM = "sv.room.{session_id}"  # the room a session's review travels in
+UNLOCK_VERIFIER = "lock.unlock_verifier"  # the screen lock's salted hash, when the key is a key file
+AUDIT_HEAD = "audit.head"  # "id:hash" of the newest audit entry
+RETENTION_LAST_RUN = "retention.last_run"  # the last retention purge, as JSON
+LEGACY_SCHEMA_VERSION = "schema_version"  # written by releases before numbered migrations; read by none
+
+
+class State:
+    """Typed reads and writes of the `meta` table."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def _get(self, key: str) -> str | None:
+        value = self.database.scalar("select value from meta where key = ?", [key])
+        return None if value is None else str(value)
+
+    def _set(self, key: str, value: str) -> None:
+        self.database.execute("insert into meta (key, value) values (?, ?) "
+                              "on conflict(key) do update set value = excluded.value", [key, value])
+
+    def _int(self, key: str) -> int:
+        return int(self._get(key) or 0)
+
+    # ---- the store itself ------------------------------------------------------------------
+    def store_kind(self) -> str | None:
+        return self._get(STORE_KIND)
+
+    def set_store_kind(self, kind: str) -> None:
+        self._set(STORE_KIND, kind)
+
+    # ---- the counselor's drafts --------------------------------------------------------------
+    def draft(self, session_id: str) -> str:
+        """The reply being composed in a session ("" when there is none)."""
+        return self._get(DRAFT.format(session_id=session_id)) or ""
+
+    def set_draft(self, session_id: str, text: str) -> None:
+        self._set(DRAFT.format(session_id=session_id), text)
+
+    def drop_drafts(self, session_ids: Sequence[str]) -> int:
+        """Delete the drafts of these sessions; returns how many there were."""
+        if not session_ids:
+            return 0
+        keys = [DRAFT.format(session_id=sid) for sid in session_ids]
+        return int(self.database.execute(f"delete from meta where key in ({placeholders(keys)})", keys).rowcount)
+
+    # ---- practice ----------------------------------------------------------------------------
+    def practice_seed(self) -> int | None:
+        value = self._get(PRACTICE_SEED)
+        return int(value) if value else None
+
+    def set_practice_seed(self, seed: int) -> None:
+        self._set(PRACTICE_SEED, str(int(seed)))
+
+    def practice_epoch(self, seed: int) -> float | None:
+        value = self._get(PRACTICE_EPOCH.format(seed=seed))
+        return None if value is None else float(value)
+
+    def set_practice_epoch(self, seed: int, epoch: float) -> None:
+        self._set(PRACTICE_EPOCH.format(seed=seed), repr(float(epoch)))
+
+    def practice_day(self, seed: int) -> int:
+        return self._int(PRACTICE_DAY.format(seed=seed))
+
+    def set_practice_day(self, seed: int, day: int) -> None:
+        self._set(PRACTICE_DAY.format(seed=seed), str(int(day)))
+
+    def practice_next(self, seed: int) -> int:
+        """The index of the day's next scheduled arrival."""
+        return self._int(PRACTICE_NEXT.format(seed=seed))
+
+    def set_practice_next(self, seed: int, index: int) -> None:
+        self._set(PRACTICE_NEXT.format(seed=seed), str(int(index)))
+
+    def practice_requests(self, seed: int) -> int:
+        """How many clients the trainee has asked for under this seed."""
+        return self._int(PRACTICE_REQUESTS.format(seed=seed))
+
+    def set_practice_requests(self, seed: int, count: int) -> None:
+        self._set(PRACTICE_REQUESTS.format(seed=seed), str(int(count)))
+
+    def practice_difficulty(self, visit_id: str) -> str | None:
+        return self._get(PRACTICE_DIFFICULTY.format(visit_id=visit_id))
+
+    def set_practice_difficulty(self, visit_id: str, level: str) -> None:
+        self._set(PRACTICE_DIFFICULTY.format(visit_id=visit_id), level)
+
+    # ---- Matrix --------------------------------------------------------------------------------
+    def matrix_since(self) -> str | None:
+        return self._get(MATRIX_SINCE)
+
+    def set_matrix_since(self, token: str) -> None:
+        self._set(MATRIX_SINCE, token)
+
+    def supervision_since(self) -> str | None:
+        return self._get(SUPERVISION_SINCE)
+
+    def set_supervision_since(self, token: str) -> None:
+        self._set(SUPERVISION_SINCE, token)
+
+    def supervision_room(self, session_id: str) -> str | None:
+        return self._get(SUPERVISION_ROOM.format(session_id=session_id))
+
+    def set_supervision_room(self, session_id: str, room_id: str) -> None:
+        self._set(SUPERVISION_ROOM.format(session_id=session_id), room_id)
+
+    # ---- the screen lock, the audit log, retention ----------------------------------------------
+    def unlock_verifier(self) -> str | None:
+        return self._get(UNLOCK_VERIFIER)
+
+    def set_unlock_verifier(self, verifier: str) -> None:
+        self._set(UNLOCK_VERIFIER, verifier)
+
+    def audit_head(self) -> tuple[int, str] | None:
+        """(id, hash) of the newest audit entry, as recorded beside the log."""
+        value = self._get(AUDIT_HEAD)
+        if not value:
+            return None
+        entry_id, digest = value.split(":", 1)
+        return int(entry_id), digest
+
+    def set_audit_head(self, entry_id: int, digest: str) -> None:
+        self._set(AUDIT_HEAD, f"{entry_id}:{digest}")
+
+    def retention_last_run(self) -> dict | None:
+        value = self._get(RETENTION_LAST_RUN)
+        return json.loads(value) if value else None
+
+    def set_retention_last_run(self, run: dict) -> None:
+        self._set(RETENTION_LAST_RUN, json.dumps(run))

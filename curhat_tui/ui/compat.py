@@ -1,0 +1,72 @@
+"""Every use of a Textual private, in one place (Textual is pinned at 8.2.8).
+
+Each function names the upstream behaviour it works around or the public API it stands
+in for. tests/test_textual_compat.py fails loudly when a Textual upgrade removes or
+reshapes one of these privates, so an upgrade starts here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.signal import Signal
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+TEXTUAL_VERSION = "8.2.8"  # the version these privates were read from (pyproject pins it)
+
+WATCHERS_ATTRIBUTE = "__watchers"  # set by textual.reactive._watch on the watched object
+
+
+def bindings_by_key(node: DOMNode) -> dict[str, list[Binding]]:
+    """A node's own bindings (after the keymap), key -> bindings, as the live dict Textual dispatches from.
+
+    Textual has no public API to read, let alone change, the bindings of a screen or widget
+    (`DOMNode._bindings`; upstream: https://github.com/Textualize/textual/issues/5477). We read it
+    to list every key in the F1 help and the command palette, including hidden ones, and rewrite
+    descriptions in it (`localize_bindings`): the footer reads descriptions from this very map.
+    """
+    return node._bindings.key_to_bindings
+
+
+def keymap_of(app: App) -> Mapping[str, str]:
+    """The keymap the app was given with `App.set_keymap`, binding id -> key, normalised as Textual applies it.
+
+    Textual keeps it in `App._keymap` and offers no getter; the help and the palette show a
+    remapped app binding under the key it really has (`App.get_key_display` needs the binding).
+    """
+    return app._keymap
+
+
+def release_removed_widgets(app: App) -> None:
+    """Drop what removed widgets still hold on live nodes, so that they can be freed.
+
+    Textual forgets a watch only when the watched value next changes (`textual.reactive`
+    prunes `obj.__watchers` entries whose watcher is `_closing` in `_check_watchers`;
+    upstream: https://github.com/Textualize/textual/issues/6666), and a signal subscription
+    only when the signal is next published (`Signal.publish` prunes `_subscriptions`). Every
+    reply box and note field (a TextArea watches `app.theme` and subscribes to its screen's
+    text-selection signal) and every footer key (`data_bind` on its Footer, which recomposes
+    on each focus change) ever mounted would otherwise stay in memory for the whole shift
+    (bench/soak.py found it). Likewise a node's `_query_one_cache` keeps answers from before
+    its children changed, which can never be asked again (the key starts with the node's
+    `_nodes._updates` count) but pin removed tabs until 1,024 newer ones push them out.
+    """
+    nodes: list[DOMNode] = [app]
+    nodes += (node for screen in app.screen_stack for node in screen.walk_children(with_self=True))
+    for node in nodes:
+        for watchers in getattr(node, WATCHERS_ATTRIBUTE, {}).values():
+            if any(watcher._closing for watcher, _ in watchers):
+                watchers[:] = [(watcher, callback) for watcher, callback in watchers if not watcher._closing]
+        cache = node._query_one_cache
+        if cache and any(key[0] != node._nodes._updates for key in cache.keys()):
+            cache.clear()
+    for owner in (app, *app.screen_stack):
+        for signal in list(vars(owner).values()):
+            if isinstance(signal, Signal):
+                for subscriber in [node for node in list(signal._subscriptions) if node._closing]:
+                    signal.unsubscribe(subscriber)

@@ -1,0 +1,226 @@
+"""What the counselor does on the main screen: accept, chat, raise a red flag, extend, end, transfer, and the dialogs.
+
+Each action calls a service and leaves the screen to the events that follow: accepting
+opens no pane (SessionOpened does), ending moves nothing to wrap-up (SessionChanged
+does), a red flag's note line arrives as NoteChanged. What no event carries (the loaded
+script for the reply box) is taken from the call's answer.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.widgets import TextArea
+
+from curhat_tui.domain.models import Session, SessionStatus
+from curhat_tui.services.desk import AcceptError
+from curhat_tui.services.privacy import ConsentWithdrawn
+from curhat_tui.ui.base import EventScreen
+from curhat_tui.ui.screens.common.confirm import ConfirmModal
+from curhat_tui.ui.screens.common.export import ExportModal
+from curhat_tui.ui.screens.common.help import HelpModal
+from curhat_tui.ui.screens.counselor.client_rights import ClientRightsScreen, when
+from curhat_tui.ui.screens.counselor.extend import ExtendModal
+from curhat_tui.ui.screens.counselor.history import HistoryModal
+from curhat_tui.ui.screens.counselor.practice_setup import open_practice_setup
+from curhat_tui.ui.screens.counselor.screener import ScreenerModal
+from curhat_tui.ui.screens.counselor.transfer import TransferModal
+from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
+from curhat_tui.ui.widgets.chat_pane import ChatPane
+from curhat_tui.ui.widgets.composer import Composer
+from curhat_tui.ui.widgets.notes_form import NotesForm
+from curhat_tui.ui.widgets.queue_panel import QueueTable
+
+
+class SessionActions(EventScreen):
+    """The main screen's actions; `MainScreen` adds the layout, the panes and the events."""
+
+    panes: dict[str, ChatPane]
+
+    def __init__(self, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.ending: set[str] = set()  # sessions ended or handed over here: their wrap-up opens when they reach it
+
+    # ---- what MainScreen provides ---------------------------------------------------
+    @property
+    def active_pane(self) -> ChatPane | None:
+        raise NotImplementedError
+
+    async def close_pane(self, session_id: str) -> None:
+        raise NotImplementedError
+
+    async def _active_changed(self) -> None:
+        raise NotImplementedError
+
+    # ---- accepting clients ------------------------------------------------------
+    @on(QueueTable.Accept)
+    def _accept_highlighted(self, event: QueueTable.Accept) -> None:
+        self.accept(event.visit_id)
+
+    def action_accept_top(self) -> None:
+        self.accept(None)
+
+    @work(group="accept", exclusive=False, exit_on_error=False)
+    async def accept(self, visit_id: str | None) -> None:
+        """Take the client; their pane opens when SessionOpened arrives."""
+        t = self.app.t
+        try:
+            await self.app.workstation.desk.accept(visit_id)
+        except AcceptError as exc:
+            key = {"left": "accept.left", "taken": "accept.taken", "empty": "accept.empty",
+                   "consent": "rights.accept_refused"}.get(exc.reason, "accept.failed")
+            self.app.notify(t(key, by=exc.by), severity="warning")
+
+    # ---- chatting ---------------------------------------------------------------
+    def _pane_of(self, box: TextArea) -> ChatPane | None:
+        return next((p for p in self.panes.values() if p.composer is box), None)
+
+    @on(Composer.Submitted)
+    def _send(self, event: Composer.Submitted) -> None:
+        pane = self._pane_of(event.composer)
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+            return
+        ws = self.app.workstation
+        try:
+            message = ws.desk.queue_message(pane.session.id, event.text, event.script_ids)
+        except ConsentWithdrawn as exc:  # the text stays in the box; nothing is stored or sent
+            self.app.notify(self.app.t("rights.send_refused", alias=pane.session.alias,
+                                       date=when(self.app, exc.withdrawal.withdrawn_at)), severity="error")
+            return
+        except Exception as exc:  # noqa: BLE001 - keep the text in the box and say why
+            self.app.notify(self.app.t("send.store_failed", error=str(exc)), severity="error")
+            return
+        if message is not None:
+            event.composer.sent()
+            self.run_worker(ws.desk.deliver(message), group="send", exit_on_error=False)
+            if pane.counselor_typing:
+                pane.counselor_typing = False
+                self.run_worker(ws.desk.counselor_typing(pane.session.id, False), group="typing", exit_on_error=False)
+
+    @on(Composer.Changed)
+    def _typing(self, event: Composer.Changed) -> None:
+        pane = self._pane_of(event.text_area)
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE or not pane.loaded:
+            return
+        pane.schedule_draft()
+        typing = bool(event.text_area.text.strip())
+        if typing != pane.counselor_typing:
+            pane.counselor_typing = typing
+            self.run_worker(self.app.workstation.desk.counselor_typing(pane.session.id, typing), group="typing",
+                            exit_on_error=False)
+
+    # ---- red flags ----------------------------------------------------------------
+    def action_flag(self, item_id: str) -> None:
+        pane = self.active_pane
+        t = self.app.t
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+            self.app.notify(t("flags.no_session"), severity="warning")
+            return
+        item = self.app.data.redflags.get(item_id)
+        if item.screener:
+            def answered(answers: dict | None) -> None:
+                if answers is not None:
+                    self._raise(pane, item_id, answers)
+            self.app.push_screen(ScreenerModal(pane.session.alias, self.app.key_guard), answered)
+        else:
+            self._raise(pane, item_id, None)
+
+    def _raise(self, pane: ChatPane, item_id: str, answers: dict | None) -> None:
+        """Raise the flag and put its script in the reply box; the risk and the note line follow as events."""
+        loaded = self.app.workstation.flags.raise_flag(pane.session.id, item_id, answers)
+        pane.composer.load_script(loaded.text, loaded.script_id)
+        pane.suggested = [i for i in pane.suggested if i != item_id]
+        self.app.notify(self.app.t("flags.loaded", label=self.app.t.pick(self.app.data.redflags.get(item_id).label)))
+
+    # ---- session lifecycle ------------------------------------------------------
+    def action_end_session(self) -> None:
+        pane = self.active_pane
+        if pane is None:
+            return
+        if pane.session.status is not SessionStatus.ACTIVE:
+            self._wrapup(pane.session)
+            return
+        session_id = pane.session.id
+
+        async def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.ending.add(session_id)
+                await self.app.workstation.desk.end(session_id)
+        self.app.push_screen(ConfirmModal(self.app.t("end.confirm", alias=pane.session.alias)), confirmed)
+
+    def ended(self, session: Session) -> None:
+        """A session this screen ended or handed over has reached wrap-up (told by SessionChanged): open it."""
+        if session.id in self.ending and session.status is not SessionStatus.ACTIVE:
+            self.ending.discard(session.id)
+            self._wrapup(session)
+
+    def _wrapup(self, session: Session) -> None:
+        async def done(closed: bool | None) -> None:
+            if closed:
+                await self.close_pane(session.id)
+            else:
+                await self.query_one(NotesForm).load(None)
+                await self._active_changed()
+        self.query_one(NotesForm).flush()  # the wrap-up screen's form reads the note from the store
+        self.app.push_screen(WrapUpScreen(session, blink=self.app.blink), done)
+
+    def action_extend(self) -> None:
+        pane = self.active_pane
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if reason:
+                self.app.workstation.desk.extend(pane.session.id, reason)  # the countdown follows SessionChanged
+                self.app.notify(self.app.t("extend.done", alias=pane.session.alias))
+        self.app.push_screen(ExtendModal(pane.session.alias), reason_given)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "transfer" and self.app.workstation.simulated:
+            return False  # handover is for real clients: not offered in practice
+        if action == "practice_setup" and not self.app.workstation.simulated:
+            return False  # choosing a simulated client: practice only
+        return True
+
+    def action_transfer(self) -> None:
+        pane = self.active_pane
+        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+            return
+        if self.app.workstation.simulated:
+            self.app.notify(self.app.t("transfer.practice"), severity="warning")
+            return
+        session_id, alias = pane.session.id, pane.session.alias
+
+        async def chosen(answer: tuple[str, str] | None) -> None:
+            if not answer:
+                return
+            note, to = answer
+            self.ending.add(session_id)
+            try:
+                await self.app.workstation.desk.transfer(session_id, note, to)
+            except Exception as exc:  # noqa: BLE001 - the session stays as it was; say why
+                self.ending.discard(session_id)
+                self.app.notify(self.app.t("transfer.failed", error=str(exc)), severity="error")
+                return
+            self.app.notify(self.app.t("transfer.done", alias=alias))
+        self.app.push_screen(TransferModal(alias), chosen)
+
+    # ---- dialogs ------------------------------------------------------------------
+    def action_history(self) -> None:
+        pane = self.active_pane
+        if pane is not None:
+            self.app.push_screen(HistoryModal(pane.session.id, pane.session.alias))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpModal())
+
+    def action_practice_setup(self) -> None:
+        open_practice_setup(self)
+
+    def action_client_rights(self) -> None:
+        pane = self.active_pane
+        self.app.push_screen(ClientRightsScreen(pane.session.alias if pane else ""))
+
+    def action_export(self) -> None:
+        self.query_one(NotesForm).flush()  # the note as typed so far is what gets exported
+        pane = self.active_pane
+        self.app.push_screen(ExportModal(pane.session if pane else None))

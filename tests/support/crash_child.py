@@ -1,0 +1,58 @@
+"""Run a real (headless) workstation that chats and writes notes until it is killed.
+
+Prints one line per fact, flushed: "SENT <txn>" after a counselor message is in the
+store, "RECV <id>" after a client message is, and "EDIT <n> <time>" when note text
+"versi n" is typed into the form (not flushed: the autosave must keep it). The parent
+kills this process with SIGKILL at a random moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+from curhat_tui.bootstrap import build_practice
+from curhat_tui.domain.clock import SystemClock
+from curhat_tui.services.events import MessageAdded
+from curhat_tui.ui.app import build_app
+from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
+
+KEY = "3c" * 32  # the store is encrypted, as the app keeps it
+LINES = ["Apa yang paling berat buat kamu?", "Kedengarannya kamu capek, tapi tetap bertahan.",
+         "Gimana perasaanmu sekarang?", "Terima kasih sudah mau cerita."]
+
+
+async def main(data_dir: str) -> None:
+    parts = build_practice(Path(data_dir), clock=SystemClock(), seed=11, speed=0, key=KEY)
+    ws = parts.workstation
+
+    def report(event) -> None:
+        if isinstance(event, MessageAdded) and event.message.sender.value == "client":
+            print(f"RECV {event.message.id}", flush=True)
+
+    ws.listen(report)
+    app = build_app(parts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        pane = app.main.active_pane
+        if pane is None:
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            pane = app.main.active_pane
+        print("READY", flush=True)
+        n = 0
+        while True:
+            n += 1
+            message = await ws.desk.send(pane.session.id, f"{LINES[n % len(LINES)]} #{n}")
+            print(f"SENT {message.txn_id}", flush=True)
+            form = app.main.query_one(NotesForm)
+            field = form.query(NoteField).first()
+            field.text = f"versi {n}"
+            print(f"EDIT {n} {time.monotonic()}", flush=True)
+            await pilot.pause(0.05)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))

@@ -1,0 +1,47 @@
+"""A channel the test drives: `inject(event)` hands the workstation a channel event through the same
+callback a real channel uses, and every send, claim, end and alert is recorded for assertions."""
+
+from __future__ import annotations
+
+from curhat_tui.channels.base import Channel, ChannelEvent, ClaimFailed, Delivered, Emit
+from curhat_tui.domain.models import Delivery, Message, Session, Visit
+
+
+class FakeChannel(Channel):
+    name = "fake"
+
+    def __init__(self, *, simulated: bool = True, fail_sends: bool = False) -> None:
+        self.simulated = simulated
+        self.fail_sends = fail_sends  # a dropped connection: sends raise, the outbox keeps the message
+        self.emit: Emit | None = None
+        self.sent: list[Message] = []
+        self.claimed: list[str] = []
+        self.ended: list[str] = []
+        self.alerts: list[tuple[str, str, str]] = []
+        self.refuse: dict[str, ClaimFailed] = {}  # visit id -> how a claim of it fails
+
+    async def start(self, emit: Emit) -> None:
+        self.emit = emit
+
+    def inject(self, event: ChannelEvent) -> None:
+        """Deliver one event as the network would."""
+        assert self.emit is not None, "start the workstation before injecting events"
+        self.emit(event)
+
+    async def claim(self, visit: Visit, session: Session) -> dict:
+        if visit.id in self.refuse:
+            raise self.refuse[visit.id]
+        self.claimed.append(visit.id)
+        return {}
+
+    async def send(self, session: Session, message: Message) -> None:
+        if self.fail_sends:
+            raise ConnectionError("offline")
+        self.sent.append(message)
+        self.inject(Delivered(message.txn_id or "", Delivery.SENT))
+
+    async def end(self, session: Session) -> None:
+        self.ended.append(session.id)
+
+    async def alert(self, session: Session, item_label: str, risk: str) -> None:
+        self.alerts.append((session.id, item_label, risk))

@@ -1,0 +1,76 @@
+"""The Textual privates that curhat_tui.ui.compat relies on are still there and still behave as it assumes.
+
+A Textual upgrade that removes or reshapes one of them fails here, by name, instead of
+leaking memory or mislabelling keys quietly in the running app.
+"""
+
+from __future__ import annotations
+
+import textual
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.signal import Signal
+from textual.widgets import Static, TextArea
+
+from curhat_tui.ui import compat
+
+
+class Probe(App):
+    BINDINGS = [Binding("f5", "bell", "Ring", id="probe.ring")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("probe", id="probe")
+
+
+def test_textual_is_the_version_the_compat_module_was_checked_against():
+    assert textual.__version__ == compat.TEXTUAL_VERSION, (
+        "Textual was upgraded: re-check every private in curhat_tui/ui/compat.py, then update TEXTUAL_VERSION")
+
+
+async def test_bindings_by_key_is_the_live_map_the_footer_and_dispatch_read():
+    app = Probe()
+    async with app.run_test() as pilot:
+        bindings = compat.bindings_by_key(app)
+        assert isinstance(bindings, dict)
+        [ring] = bindings["f5"]
+        assert isinstance(ring, Binding) and ring.id == "probe.ring"
+        bindings["f5"] = [Binding("f5", "bell", "Bunyikan", id="probe.ring")]  # as localize_bindings rewrites it
+        app.refresh_bindings()
+        await pilot.pause()
+        assert app.screen.active_bindings["f5"].binding.description == "Bunyikan"
+
+
+async def test_keymap_of_is_the_normalised_keymap_set_keymap_applies():
+    app = Probe()
+    async with app.run_test() as pilot:
+        app.set_keymap({"probe.ring": "?"})
+        await pilot.pause()
+        assert compat.keymap_of(app) == {"probe.ring": "question_mark"}
+
+
+async def test_a_removed_text_area_is_held_by_textual_until_released():
+    app = Probe()
+    async with app.run_test() as pilot:
+        box = TextArea("x")
+        screen = app.screen
+        await screen.mount(box)
+        await pilot.pause()
+        assert screen.query_one("#probe") is screen.query_one("#probe")  # fills the screen's query_one cache
+        await box.remove()
+        await pilot.pause()
+        assert box._closing, "a removed widget is no longer marked _closing"
+        # what Textual still holds: the theme watch (textual.reactive) and the text-selection signal
+        watchers = getattr(app, compat.WATCHERS_ATTRIBUTE)
+        assert any(watcher is box for watcher, _ in watchers["theme"]), "TextArea no longer watches app.theme here"
+        signal = screen.text_selection_started_signal
+        assert isinstance(signal, Signal) and box in list(signal._subscriptions)
+        await screen.mount(Static("more"))  # the screen's children change: its cached answers go stale
+        await pilot.pause()
+        assert screen._query_one_cache and isinstance(screen._nodes._updates, int)
+        assert any(key[0] != screen._nodes._updates for key in screen._query_one_cache.keys())
+
+        compat.release_removed_widgets(app)
+
+        assert not any(watcher is box for watcher, _ in watchers["theme"])
+        assert box not in list(signal._subscriptions)
+        assert not any(key[0] != screen._nodes._updates for key in screen._query_one_cache.keys())
