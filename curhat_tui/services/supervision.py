@@ -5,7 +5,7 @@ receives comments, sign-offs and whispers; a supervisor's reads the review list,
 acts on notes, watches running sessions and hears crisis alerts.
 
 Everything is kept in the store first. Between machines the records travel over a
-`link` (Matrix: `channels.matrix_supervision`); on one machine the counselor and the
+`link` (Matrix: `channels.matrix.supervision`); on one machine the counselor and the
 supervisor share a data dir and each side finds the other's new rows on its tick.
 """
 
