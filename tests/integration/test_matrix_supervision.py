@@ -17,9 +17,9 @@ from curhat_tui.services.events import CrisisAlert, ReviewChanged, WhisperArrive
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
 from tests.conftest import TEST_KEY
+from tests.integration.test_matrix import PASSWORD, ScriptedClient, intake_service, through_intake, until
+from tests.services.test_review import COMPLETE
 from tests.support.synapse import synapse_with_accounts
-from tests.test_matrix import PASSWORD, ScriptedClient, intake_service, through_intake, until
-from tests.test_review import COMPLETE
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from curhat_tui.services.privacy import AmbiguousAlias, ClientNotFound, ConsentW
 from curhat_tui.ui.screens.common.confirm import ConfirmModal
 from curhat_tui.ui.screens.counselor.client_rights import ClientRightsScreen, TypeAliasModal
 from tests.conftest import START, TEST_KEY, screen_text
-from tests.test_retention import DAY, add_session
+from tests.services.test_retention import DAY, add_session
 
 SIZE = (120, 40)
 

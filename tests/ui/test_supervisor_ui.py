@@ -9,7 +9,7 @@ from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.review import NoteStatus
 from curhat_tui.ui.app import build_app
 from tests.conftest import START, TEST_KEY, screen_text
-from tests.test_review import closed_session
+from tests.services.test_review import closed_session
 
 SIZE = (140, 45)
 
