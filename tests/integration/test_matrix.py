@@ -346,7 +346,8 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
             await ws.stop()
 
 
-@pytest.mark.xfail(strict=False, reason="race under load since wrap-up opens on SessionChanged (issue 9): passes alone, failed once in a loaded full run; to be found and fixed next session")
+@pytest.mark.xfail(strict=False, reason="race under load since wrap-up opens on SessionChanged (issue 9): "
+                   "passes alone, failed once in a loaded full run; to be found and fixed next session")
 async def test_handing_over_from_the_screen(hs, data, tmp_path):
     from curhat_tui.bootstrap import Parts
     from curhat_tui.ui.app import build_app
