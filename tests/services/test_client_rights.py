@@ -121,7 +121,7 @@ async def test_withdrawn_consent_stops_accepting_and_sending(parts, clock):
     await ws.desk.end(session.id)
     ws.desk.close(session.id, skip_reason="persetujuan dicabut")
     visit = parts.store.visits.get(session.visit_id)
-    ws.desk.on_channel_event(__import__("curhat_tui.channels.base", fromlist=["ClientArrived"]).ClientArrived(
+    parts.channel.emit(__import__("curhat_tui.channels.base", fromlist=["ClientArrived"]).ClientArrived(
         visit=visit.__class__(**{**visit.__dict__, "id": "again", "arrived_at": clock.now()})))
     with pytest.raises(AcceptError) as refused:
         await ws.desk.accept("again")

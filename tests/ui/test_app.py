@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from curhat_tui.bootstrap import build_practice
+from curhat_tui.channels.base import ClientArrived
 from curhat_tui.domain.models import Delivery, Risk, Sender, SessionStatus
 from curhat_tui.ui.screens.counselor.screener import ScreenerModal
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
@@ -185,7 +186,7 @@ async def test_risk_phrase_is_highlighted_and_suggested_but_never_ticked(make_ap
     async with app.run_test(size=SIZE) as pilot:
         pane = await accept_top(pilot)
         sid = pane.session.id
-        ws.desk.on_channel_event(__import__("curhat_tui.channels.base", fromlist=["x"]).MessageReceived(
+        parts.channel.emit(__import__("curhat_tui.channels.base", fromlist=["x"]).MessageReceived(
             sid, "kak jujur aku pengen mati aja", parts.clock.now()))
         await pilot.pause()
         assert pane.suggested == ["suicide"]
@@ -204,7 +205,7 @@ async def test_client_markup_and_escapes_are_shown_literally(make_app, parts):
     async with app.run_test(size=SIZE) as pilot:
         pane = await accept_top(pilot)
         hostile = "[bold red]PANIK[/] \x1b[2J\x1b]0;hacked\x07 [link=http://x]klik[/link]"
-        parts.workstation.desk.on_channel_event(MessageReceived(pane.session.id, hostile, parts.clock.now()))
+        parts.channel.emit(MessageReceived(pane.session.id, hostile, parts.clock.now()))
         await pilot.pause()
         shown = pane.transcript.plain_text()
         assert "[bold red]PANIK[/]" in shown and "[link=http://x]klik[/link]" in shown
@@ -333,10 +334,9 @@ async def test_earlier_notes_are_readable_from_the_session(make_app, parts):
     # the same persona comes back later as a new visit
     from dataclasses import replace
     again = replace(visit, id="again", arrived_at=visit.arrived_at + 1)
-    parts.store.visits.add(again)
-    ws.desk._waiting[again.id] = again
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        parts.channel.emit(ClientArrived(again))  # through the channel, as a returning client arrives
         await pilot.pause()
         await app.main.accept("again").wait()
         await pilot.pause()
@@ -557,14 +557,11 @@ async def test_a_very_long_queue_shows_its_top_and_counts_all(make_app, parts, c
     from curhat_tui.domain.models import Risk as R
     from curhat_tui.domain.models import Tier, Visit
 
-    ws = parts.workstation
-    for n in range(150):
-        visit = Visit(f"bulk-{n}", f"k{n}", f"klien{n}", Tier.PEER, 30, 25000, "topik", "tidak",
-                      R.HIGH if n == 0 else R.NONE, clock.now() - n)
-        parts.store.visits.add(visit)
-        ws.desk._waiting[visit.id] = visit
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        for n in range(150):
+            parts.channel.emit(ClientArrived(Visit(f"bulk-{n}", f"k{n}", f"klien{n}", Tier.PEER, 30, 25000, "topik",
+                                                   "tidak", R.HIGH if n == 0 else R.NONE, clock.now() - n)))
         await pilot.pause()
         table = app.main.query_one(QueueTable)
         assert table.row_count == 100
@@ -647,10 +644,10 @@ async def test_an_alias_with_markup_is_shown_literally_everywhere(make_app, part
     from curhat_tui.domain.models import Tier, Visit
 
     visit = Visit("odd", "k-odd", "rina[/]", Tier.PEER, 30, 25000, "[b]topik[/b]", "tidak", R.HIGH, clock.now())
-    parts.store.visits.add(visit)
-    parts.workstation.desk._waiting[visit.id] = visit
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        parts.channel.emit(ClientArrived(visit))
+        await pilot.pause()
         pane = await accept_top(pilot)
         assert pane.session.alias == "rina[/]"
         text = screen_text(app)

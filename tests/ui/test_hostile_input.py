@@ -49,7 +49,7 @@ async def test_hostile_messages_are_shown_literally_and_nothing_breaks(make_app,
         @given(text=st.one_of(TEXT, st.binary(max_size=64).map(undecodable)))
         def feed(text: str) -> None:
             seen[0] += 1
-            ws.desk.on_channel_event(MessageReceived(pane.session.id, text, parts.clock.now()))
+            parts.channel.emit(MessageReceived(pane.session.id, text, parts.clock.now()))
             message = ws.store.messages.for_session(pane.session.id, limit=1)[0]
             assert message.text == clean(text)
             assert "\x1b" not in message.text and "\u202e" not in message.text
@@ -69,7 +69,7 @@ async def test_hostile_messages_are_shown_literally_and_nothing_breaks(make_app,
         # a megabyte from one client: stored whole, shown without stalling, the session goes on
         huge = "[b]" + "x" * 1_000_000
         started = time.perf_counter()
-        ws.desk.on_channel_event(MessageReceived(pane.session.id, huge, parts.clock.now()))
+        parts.channel.emit(MessageReceived(pane.session.id, huge, parts.clock.now()))
         await pilot.pause()
         assert time.perf_counter() - started < 1.0
         assert len(ws.store.messages.for_session(pane.session.id, limit=1)[0].text) == len(huge)
