@@ -138,31 +138,32 @@ class SupervisorScreen(EventScreen):
         """Show one session; opening it is recorded in the audit log, refreshing it is not."""
         t = self.app.t
         clock = self.app.clock
-        d = self.supervision.detail(session_id, record=record)
-        s = d.session
+        d = self.supervision.detail(session_id, record=record, data=self.app.data, lang=t.lang)
+        v = d.view
+        s = v.session
         out = Text()
         out.append(t("sv.detail.head", alias=s.alias, counselor=s.counselor,
                      date=clock_time(clock, s.started_at, "%d/%m/%Y %H:%M"), minutes=s.minutes), style="bold")
         out.append("\n" + t("sv.detail.status", status=t(f"sv.status.{d.status}")) + "\n")
-        mark = self.app.workstation.rights.mark(session_id)
+        mark = v.retention
         for when, key in ((mark.transcript_at, "transcript_deleted"), (mark.notes_at, "notes_deleted")) if mark else ():
             if when:
                 out.append(t(f"rights.doc.{key}", date=clock_time(clock, when, "%d/%m/%Y")) + "\n", style="bold yellow")
         out.append("\n" + t("sv.detail.timeline") + "\n", style="bold underline")
-        for e in d.timeline:
+        for e in v.timeline:
             out.append(f"{clock_time(clock, e.ts, '%H:%M:%S')}  ")
-            out.append(self._event_text(e.kind, e.label) + "\n", style="red" if e.kind == "flag" else "")
-        out.append("\n" + t("sv.detail.note", version=d.versions[-1]["version"] if d.versions else 0) + "\n",
-                   style="bold underline")
+            out.append(self._event_text(e.kind, e.label, v.item_labels) + "\n", style="red" if e.kind == "flag" else "")
+        note = v.note
+        out.append("\n" + t("sv.detail.note", version=note.version if note else 0) + "\n", style="bold underline")
         book = self.app.data.templates
-        labels = {sec.key: t.pick(sec.label) for tpl in book.ids() for sec in book.sections(tpl)}
-        if d.versions:
-            template_id = d.versions[-1]["template"]
-            if template_id in book.ids():
-                out.append(t.pick(book.get(template_id).name) + "\n", style="italic")
-            for key, value in d.versions[-1]["fields"].items():
-                out.append(f"{labels.get(key, key)}: ", style="bold")
-                out.append(clean(value) + "\n")
+        labels = {sec.key: t.pick(sec.label) for tpl in book.ids() for sec in book.sections(tpl)}  # any template's
+        if note is not None:
+            if note.template in book.ids():
+                out.append(note.name + "\n", style="italic")
+            for key in note.stored:  # as the counselor saved them, a field of another template with its label
+                field = note.field(key)
+                out.append(f"{labels.get(key, key) if field.extra else field.label}: ", style="bold")
+                out.append(clean(field.text) + "\n")
         else:
             out.append(t("sv.detail.no_note") + "\n")
         if d.diffs:
@@ -174,29 +175,29 @@ class SupervisorScreen(EventScreen):
                     for line in change.lines:
                         style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
                         out.append(f"    {clean(line)}\n", style=style)
-        comments = [e for e in d.events if e["action"] == "comment"]
+        comments = [e for e in v.review_events if e["action"] == "comment"]
         if comments:
             out.append("\n" + t("sv.detail.comments") + "\n", style="bold underline")
             for e in comments:
                 out.append(f"{clock_time(clock, e['ts'], '%d/%m %H:%M')} {e['author']}: ", style="bold")
                 out.append(clean(e["text"]) + "\n")
-        if d.whispers:
+        if v.whispers:
             out.append("\n" + t("sv.detail.whispers") + "\n", style="bold underline")
-            for w in d.whispers:
+            for w in v.whispers:
                 out.append(f"{clock_time(clock, w['ts'], '%H:%M')} {w['author']}: {clean(w['text'])}\n")
-        out.append("\n" + t("sv.detail.transcript", count=len(d.messages)) + "\n", style="bold underline")
-        for m in d.messages:
+        out.append("\n" + t("sv.detail.transcript", count=len(v.messages)) + "\n", style="bold underline")
+        for m in v.messages:
             who = s.alias if m.sender is Sender.CLIENT else s.counselor
             out.append(f"{clock_time(clock, m.ts, '%H:%M')} {who}: ", style="bold cyan" if m.sender is Sender.CLIENT
                        else "bold")
             out.append(clean(m.text) + "\n")
         self.query_one("#review-detail", Static).update(out)
 
-    def _event_text(self, kind: str, label: str) -> str:
+    def _event_text(self, kind: str, label: str, item_labels) -> str:
         t = self.app.t
         if kind in ("flag", "script_loaded", "script_sent"):
             item_id, _, variant = label.partition(":")
-            return t(f"sv.event.{kind}", item=self._flag_label(item_id), variant=variant)
+            return t(f"sv.event.{kind}", item=item_labels.get(item_id, item_id), variant=variant)
         return t(f"sv.event.{kind}", label=label)
 
     def action_cycle_sort(self) -> None:
