@@ -320,16 +320,12 @@ class Desk:
                                      "warning" if mark == 10 else "error", session.id))
 
     # ---- a session's life --------------------------------------------------------------
-    def _active(self, session_id: str, problem: str) -> Session:
-        session = self.store.sessions.get(session_id)
-        if session is None or session.status is not SessionStatus.ACTIVE:
-            raise ValueError(problem)
-        return session
-
     def extend(self, session_id: str, reason: str) -> Session:
         if not reason.strip():
             raise ValueError("reason required")
-        self._active(session_id, "only an active session can be extended")
+        current = self.store.sessions.get(session_id)
+        if current is None or current.status is not SessionStatus.ACTIVE:
+            raise ValueError("only an active session can be extended")
         self.store.sessions.extend(session_id, EXTENSION_MINUTES, reason.strip(), self.clock.now())
         session = self.store.sessions.get(session_id)
         assert session is not None

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from curhat_tui.domain.models import Message, Session
 from curhat_tui.domain.review import NoteStatus
-from curhat_tui.services.privacy import PurgeProgress
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,18 @@ class Notice:
     values: dict = field(default_factory=dict)
     severity: str = "information"
     session_id: str = ""
+
+
+@dataclass(frozen=True)
+class PurgeProgress:
+    """How far a retention purge has got; `finished` on the last report."""
+
+    done: int
+    total: int
+    transcripts: int = 0
+    notes: int = 0
+    messages: int = 0
+    finished: bool = False
 
 
 @dataclass(frozen=True)

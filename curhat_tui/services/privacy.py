@@ -29,6 +29,7 @@ from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import SessionStatus
 from curhat_tui.domain.retention import RetentionPolicy, SessionRecord, batches, deletion_due_at, plan_purge
 from curhat_tui.paths import exports_dir
+from curhat_tui.services.events import PurgeProgress
 from curhat_tui.services.markdown import client_markdown
 from curhat_tui.services.session_view import session_view
 from curhat_tui.storage.audit import AuditLog
@@ -45,18 +46,6 @@ BATCH_SIZE = 100
 
 
 # ---- what callers get back ------------------------------------------------------------
-@dataclass(frozen=True)
-class PurgeProgress:
-    """How far a retention purge has got; `finished` on the last report."""
-
-    done: int
-    total: int
-    transcripts: int = 0
-    notes: int = 0
-    messages: int = 0
-    finished: bool = False
-
-
 @dataclass(frozen=True)
 class ClientRef:
     key: str

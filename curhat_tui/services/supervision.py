@@ -94,9 +94,6 @@ class Supervision:
         if self.link is not None:
             await self.link.stop()
 
-    def _tell(self, event: Event) -> None:
-        self.bus.tell(event)
-
     def on_event(self, event: Event) -> None:
         """Hears the desk: a closed session's note goes for review; running sessions' status travels by link."""
         if isinstance(event, SessionClosed) and self.role != "supervisor":
@@ -221,16 +218,16 @@ class Supervision:
             for fid, sid, item in self.store.flags.new_in_running_sessions(self._seen_flag):
                 self._seen_flag = fid
                 session = self.store.sessions.get(sid)
-                self._tell(CrisisAlert(sid, session.counselor, session.alias, item))  # type: ignore[union-attr]
+                self.bus.tell(CrisisAlert(sid, session.counselor, session.alias, item))  # type: ignore[union-attr]
             self._seen_flag = max(self._seen_flag, self.store.flags.last_id())
         else:
             for eid, sid, action, author in self.book.events_after(self._seen_event):
                 self._seen_event = eid
                 if action != str(ReviewAction.SUBMIT):
-                    self._tell(ReviewChanged(sid, action, author, self.book.status(sid), self._alias(sid)))
+                    self.bus.tell(ReviewChanged(sid, action, author, self.book.status(sid), self._alias(sid)))
             for wid, sid, author, text in self.book.whispers_after(self._seen_whisper):
                 self._seen_whisper = wid
-                self._tell(WhisperArrived(sid, author, text))
+                self.bus.tell(WhisperArrived(sid, author, text))
 
     def on_link_event(self, event: dict) -> None:
         """Keep what the link brought, then tell (persist first, as with client messages)."""
@@ -242,7 +239,7 @@ class Supervision:
                 self.book.act(sid, ReviewAction.SUBMIT, event["snapshot"]["session"]["counselor"], "counselor", "",
                               event.get("ts", now), remote_id=event.get("remote_id"))
                 self._seen_event = self.book.last_event_id()
-                self._tell(ReviewChanged(sid, "submit", event["snapshot"]["session"]["counselor"],
+                self.bus.tell(ReviewChanged(sid, "submit", event["snapshot"]["session"]["counselor"],
                                          self.book.status(sid), self._alias(sid)))
             elif kind in ("comment", "sign") and self.role != "supervisor":
                 sid = event["session_id"]
@@ -252,21 +249,21 @@ class Supervision:
                                       event.get("ts", now), remote_id=event.get("remote_id"))
                 if after is not None:
                     self._seen_event = self.book.last_event_id()
-                    self._tell(ReviewChanged(sid, kind, event["author"], after, self._alias(sid)))
+                    self.bus.tell(ReviewChanged(sid, kind, event["author"], after, self._alias(sid)))
             elif kind == "whisper" and self.role != "supervisor":
                 sid = event["session_id"]
                 if self.store.sessions.get(sid) is not None and self.book.add_whisper(
                         sid, event["author"], event["text"], event.get("ts", now), remote_id=event.get("remote_id")):
                     self._seen_whisper = self.book.last_whisper_id()
                     self.audit.record(self.user, "whisper_received", f"session:{sid}")
-                    self._tell(WhisperArrived(sid, event["author"], event["text"]))
+                    self.bus.tell(WhisperArrived(sid, event["author"], event["text"]))
             elif kind == "live" and self.role == "supervisor":
                 self.book.set_live(event["session_id"], event["info"], now)
-                self._tell(LiveChanged())
+                self.bus.tell(LiveChanged())
             elif kind == "alert" and self.role == "supervisor":
                 self.book.set_alert(event["session_id"], event["item"], event.get("ts", now))
                 row = self.book.live_session(event["session_id"])
                 counselor, alias = row if row else (event.get("counselor", ""), event.get("alias", ""))
-                self._tell(CrisisAlert(event["session_id"], counselor, alias, event["item"]))
+                self.bus.tell(CrisisAlert(event["session_id"], counselor, alias, event["item"]))
         except (KeyError, TypeError, ValueError, ReviewError) as exc:
             log.warning("ignored a malformed supervision event %r: %s", kind, exc)

@@ -17,8 +17,7 @@ from curhat_tui.bootstrap import Parts
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.services.events import Event, Notice, ReviewChanged, WhisperArrived
-from curhat_tui.services.privacy import PurgeProgress
+from curhat_tui.services.events import Event, Notice, PurgeProgress, ReviewChanged, WhisperArrived
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.database_key import Unlocker
 from curhat_tui.ui.base import EventScreen
