@@ -146,7 +146,7 @@ def _run_matrix(data_dir: Path, homeserver: str, user: str, settings, common: di
 
 def _launch(parts, data_dir: Path, settings, common: dict, *, key_guard: float) -> int:
     """Run the app over `parts` until the counselor quits; the databases are closed however it ends."""
-    from curhat_tui.storage.database_key import unlocker_for
+    from curhat_tui.services.lock import unlocker_for
     from curhat_tui.ui.app import build_app
 
     try:

@@ -18,8 +18,8 @@ from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.services.events import Event, Notice, PurgeProgress, ReviewChanged, WhisperArrived
+from curhat_tui.services.lock import Unlocker
 from curhat_tui.services.workstation import Workstation
-from curhat_tui.storage.database_key import Unlocker
 from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.compat import bindings_by_key, keymap_of, release_removed_widgets
 from curhat_tui.ui.screens.common.lock import LockScreen

@@ -9,16 +9,8 @@ from curhat_tui.bootstrap import build_practice
 from curhat_tui.config.settings import ConfigError, load_settings
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.models import Sender
-from curhat_tui.storage.database_key import (
-    FIRST_WAIT_SECONDS,
-    SERVICE,
-    DatabaseKey,
-    Unlocker,
-    check_verifier,
-    database_key,
-    make_verifier,
-    unlocker_for,
-)
+from curhat_tui.services.lock import FIRST_WAIT_SECONDS, Unlocker, check_verifier, make_verifier, unlocker_for
+from curhat_tui.storage.database_key import SERVICE, DatabaseKey, database_key
 from curhat_tui.ui.app import build_app
 from curhat_tui.ui.screens.common.lock import LockScreen
 from curhat_tui.ui.screens.counselor.extend import ExtendModal

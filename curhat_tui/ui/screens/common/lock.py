@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from curhat_tui.domain.clock import clock_time
-from curhat_tui.storage.database_key import MIN_UNLOCK_LENGTH, Attempt, Unlocker
+from curhat_tui.services.lock import MIN_UNLOCK_LENGTH, Attempt, Unlocker
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
