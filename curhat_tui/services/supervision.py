@@ -14,6 +14,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from curhat_tui.channels.supervision_events import (
+    Alerted,
+    LinkEvent,
+    LiveStatus,
+    Reviewed,
+    Submitted,
+    Whispered,
+    parse_link_event,
+)
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.models import Message, Session, SessionStatus
 from curhat_tui.domain.review import (
@@ -229,41 +238,49 @@ class Supervision:
                 self._seen_whisper = wid
                 self.bus.tell(WhisperArrived(sid, author, text))
 
-    def on_link_event(self, event: dict) -> None:
-        """Keep what the link brought, then tell (persist first, as with client messages)."""
-        kind = event.get("kind")
-        now = self.clock.now()
+    def on_link_event(self, raw: object) -> None:
+        """Keep what the link brought, then tell (persist first, as with client messages).
+
+        The record is typed by `parse_link_event` (a malformed one is dropped and logged); one the store
+        still refuses is dropped and logged too, and the link goes on with the next."""
+        event = parse_link_event(raw)
+        if event is None:
+            return
         try:
-            if kind == "submit" and self.role == "supervisor":
-                sid = self.book.import_snapshot(event["snapshot"])
-                self.book.act(sid, ReviewAction.SUBMIT, event["snapshot"]["session"]["counselor"], "counselor", "",
-                              event.get("ts", now), remote_id=event.get("remote_id"))
+            self._apply(event)
+        except Exception as exc:  # noqa: BLE001 - a record from another machine must never stop the link
+            log.warning("ignored a supervision record the store refused (%s): %s", type(event).__name__, exc)
+
+    def _apply(self, event: LinkEvent) -> None:
+        now = self.clock.now()
+        supervisor = self.role == "supervisor"
+        match event:
+            case Submitted(snapshot=snapshot, counselor=counselor, ts=ts, remote_id=remote_id) if supervisor:
+                sid = self.book.import_snapshot(snapshot)
+                self.book.act(sid, ReviewAction.SUBMIT, counselor, "counselor", "", now if ts is None else ts,
+                              remote_id=remote_id)
                 self._seen_event = self.book.last_event_id()
-                self.bus.tell(ReviewChanged(sid, "submit", event["snapshot"]["session"]["counselor"],
-                                         self.book.status(sid), self._alias(sid)))
-            elif kind in ("comment", "sign") and self.role != "supervisor":
-                sid = event["session_id"]
+                self.bus.tell(ReviewChanged(sid, "submit", counselor, self.book.status(sid), self._alias(sid)))
+            case Reviewed(action=action, session_id=sid, author=author, text=text, ts=ts,
+                          remote_id=remote_id) if not supervisor:
                 if self.store.sessions.get(sid) is None:
                     return
-                after = self.book.act(sid, ReviewAction(kind), event["author"], "supervisor", event.get("text", ""),
-                                      event.get("ts", now), remote_id=event.get("remote_id"))
+                after = self.book.act(sid, ReviewAction(action), author, "supervisor", text, now if ts is None else ts,
+                                      remote_id=remote_id)
                 if after is not None:
                     self._seen_event = self.book.last_event_id()
-                    self.bus.tell(ReviewChanged(sid, kind, event["author"], after, self._alias(sid)))
-            elif kind == "whisper" and self.role != "supervisor":
-                sid = event["session_id"]
+                    self.bus.tell(ReviewChanged(sid, action, author, after, self._alias(sid)))
+            case Whispered(session_id=sid, author=author, text=text, ts=ts, remote_id=remote_id) if not supervisor:
                 if self.store.sessions.get(sid) is not None and self.book.add_whisper(
-                        sid, event["author"], event["text"], event.get("ts", now), remote_id=event.get("remote_id")):
+                        sid, author, text, now if ts is None else ts, remote_id=remote_id):
                     self._seen_whisper = self.book.last_whisper_id()
                     self.audit.record(self.user, "whisper_received", f"session:{sid}")
-                    self.bus.tell(WhisperArrived(sid, event["author"], event["text"]))
-            elif kind == "live" and self.role == "supervisor":
-                self.book.set_live(event["session_id"], event["info"], now)
+                    self.bus.tell(WhisperArrived(sid, author, text))
+            case LiveStatus(session_id=sid, info=info) if supervisor:
+                self.book.set_live(sid, info, now)
                 self.bus.tell(LiveChanged())
-            elif kind == "alert" and self.role == "supervisor":
-                self.book.set_alert(event["session_id"], event["item"], event.get("ts", now))
-                row = self.book.live_session(event["session_id"])
-                counselor, alias = row if row else (event.get("counselor", ""), event.get("alias", ""))
-                self.bus.tell(CrisisAlert(event["session_id"], counselor, alias, event["item"]))
-        except (KeyError, TypeError, ValueError, ReviewError) as exc:
-            log.warning("ignored a malformed supervision event %r: %s", kind, exc)
+            case Alerted(session_id=sid, item=item, counselor=counselor, alias=alias, ts=ts) if supervisor:
+                self.book.set_alert(sid, item, now if ts is None else ts)
+                row = self.book.live_session(sid)
+                counselor, alias = row if row else (counselor, alias)
+                self.bus.tell(CrisisAlert(sid, counselor, alias, item))
