@@ -50,9 +50,12 @@ from curhat_tui.services.events import (
 )
 from curhat_tui.services.session_view import SessionView, session_view
 from curhat_tui.storage.audit import AuditLog
+from curhat_tui.storage.database import database_errors
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.supervision")
+# what keeping a record from the link may raise: the record is dropped, the link goes on
+REFUSED: tuple[type[BaseException], ...] = (KeyError, TypeError, ValueError, ReviewError, *database_errors())
 
 
 @dataclass(frozen=True)
@@ -241,17 +244,23 @@ class Supervision:
     def on_link_event(self, raw: object) -> None:
         """Keep what the link brought, then tell (persist first, as with client messages).
 
-        The record is typed by `parse_link_event` (a malformed one is dropped and logged); one the store
-        still refuses is dropped and logged too, and the link goes on with the next."""
+        The record is typed by `parse_link_event` (a malformed one is dropped and logged). Its writes are one
+        transaction: a record the store or the review rules refuse leaves nothing behind, is logged, and the
+        link goes on with the next."""
         event = parse_link_event(raw)
         if event is None:
             return
         try:
-            self._apply(event)
-        except Exception as exc:  # noqa: BLE001 - a record from another machine must never stop the link
-            log.warning("ignored a supervision record the store refused (%s): %s", type(event).__name__, exc)
+            with self.store.transaction():
+                told = self._apply(event)
+        except REFUSED as exc:
+            log.warning("ignored a supervision record that could not be kept (%s): %s", type(event).__name__, exc)
+            return
+        for news in told:
+            self.bus.tell(news)
 
-    def _apply(self, event: LinkEvent) -> None:
+    def _apply(self, event: LinkEvent) -> list[Event]:
+        """Store one record from the link; returns what to tell once it is kept."""
         now = self.clock.now()
         supervisor = self.role == "supervisor"
         match event:
@@ -260,27 +269,30 @@ class Supervision:
                 self.book.act(sid, ReviewAction.SUBMIT, counselor, "counselor", "", now if ts is None else ts,
                               remote_id=remote_id)
                 self._seen_event = self.book.last_event_id()
-                self.bus.tell(ReviewChanged(sid, "submit", counselor, self.book.status(sid), self._alias(sid)))
+                return [ReviewChanged(sid, "submit", counselor, self.book.status(sid), self._alias(sid))]
             case Reviewed(action=action, session_id=sid, author=author, text=text, ts=ts,
                           remote_id=remote_id) if not supervisor:
                 if self.store.sessions.get(sid) is None:
-                    return
-                after = self.book.act(sid, ReviewAction(action), author, "supervisor", text, now if ts is None else ts,
-                                      remote_id=remote_id)
-                if after is not None:
-                    self._seen_event = self.book.last_event_id()
-                    self.bus.tell(ReviewChanged(sid, action, author, after, self._alias(sid)))
+                    return []
+                after = self.book.act(sid, ReviewAction(action), author, "supervisor", text,
+                                      now if ts is None else ts, remote_id=remote_id)
+                if after is None:
+                    return []
+                self._seen_event = self.book.last_event_id()
+                return [ReviewChanged(sid, action, author, after, self._alias(sid))]
             case Whispered(session_id=sid, author=author, text=text, ts=ts, remote_id=remote_id) if not supervisor:
-                if self.store.sessions.get(sid) is not None and self.book.add_whisper(
+                if self.store.sessions.get(sid) is None or not self.book.add_whisper(
                         sid, author, text, now if ts is None else ts, remote_id=remote_id):
-                    self._seen_whisper = self.book.last_whisper_id()
-                    self.audit.record(self.user, "whisper_received", f"session:{sid}")
-                    self.bus.tell(WhisperArrived(sid, author, text))
+                    return []
+                self._seen_whisper = self.book.last_whisper_id()
+                self.audit.record(self.user, "whisper_received", f"session:{sid}")
+                return [WhisperArrived(sid, author, text)]
             case LiveStatus(session_id=sid, info=info) if supervisor:
                 self.book.set_live(sid, info, now)
-                self.bus.tell(LiveChanged())
+                return [LiveChanged()]
             case Alerted(session_id=sid, item=item, counselor=counselor, alias=alias, ts=ts) if supervisor:
                 self.book.set_alert(sid, item, now if ts is None else ts)
                 row = self.book.live_session(sid)
                 counselor, alias = row if row else (counselor, alias)
-                self.bus.tell(CrisisAlert(sid, counselor, alias, item))
+                return [CrisisAlert(sid, counselor, alias, item)]
+        return []

@@ -25,16 +25,26 @@ class StoreError(Exception):
     """The database cannot be opened as asked (wrong key, not a database): nothing was changed."""
 
 
-def integrity_errors() -> tuple[type[BaseException], ...]:
-    """The IntegrityError classes of sqlite3 and, when installed, SQLCipher (a UNIQUE index refused a row)."""
-    errors: list[type[BaseException]] = [sqlite3.IntegrityError]
+def _driver_errors(name: str) -> tuple[type[BaseException], ...]:
+    """The exception class `name` of sqlite3 and, when installed, of SQLCipher's driver."""
+    errors: list[type[BaseException]] = [getattr(sqlite3, name)]
     try:
         from sqlcipher3 import dbapi2
 
-        errors.append(dbapi2.IntegrityError)
+        errors.append(getattr(dbapi2, name))
     except ImportError:
         pass
     return tuple(errors)
+
+
+def integrity_errors() -> tuple[type[BaseException], ...]:
+    """A UNIQUE index refused a row (sqlite3's or SQLCipher's IntegrityError)."""
+    return _driver_errors("IntegrityError")
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """Any refusal by the database driver (a value of the wrong type, a constraint, a locked file)."""
+    return _driver_errors("Error")
 
 
 def _key_pragma(key: str) -> str:
