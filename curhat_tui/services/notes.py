@@ -27,36 +27,44 @@ class Notes:
 
     def note(self, session_id: str) -> tuple[str, dict[str, str], int]:
         """(template id, fields, version) of a session's note; a fresh one if none yet."""
-        session = self.store.sessions.get(session_id)
         note = self.store.notes.get(session_id)
         if note:
             return note["template"], note["fields"], note["version"]
+        return self._fresh_template(self.store.sessions.get(session_id)), {}, 0
+
+    def _fresh_template(self, session: Session | None) -> str:
+        """The template a session's first note takes: the client's own, else the tier's default."""
         template = self.store.notes.client_template(session.client_key) if session else ""
-        return template or self.data.templates.default_for(session.tier if session else "peer"), {}, 0
+        return template or self.data.templates.default_for(session.tier if session else "peer")
 
     def save(self, session_id: str, template: str, fields: dict[str, str]) -> int:
         """Save the fields given (others keep what is stored); the template is remembered for the client."""
         session = self.store.sessions.get(session_id)
         if session is None:
             raise KeyError(session_id)
-        _, stored, _ = self.note(session_id)
-        version = self._store(session, template, {**stored, **fields})
-        self.store.notes.set_client_template(session.client_key, template)
+        with self.store.transaction():  # read, merge and write as one: a service's line is never lost
+            before = self.store.notes.get(session_id)
+            merged = {**(before["fields"] if before else {}), **fields}
+            version = self._store(session, template, merged, before)
+            self.store.notes.set_client_template(session.client_key, template)
         return version
 
-    def _store(self, session: Session, template: str, fields: dict[str, str]) -> int:
-        """Save the note; the audit log gets one "change" per note version, not one per autosave."""
-        before = self.store.notes.get(session.id)
-        version = self.store.notes.save(session.id, session.client_key, template, fields, self.clock.now())
+    def _store(self, session: Session, template: str, fields: dict[str, str], before: dict | None) -> int:
+        """Save the note over `before` (as just read); the audit log gets one "change" per note version."""
+        version = self.store.notes.save(session.id, session.client_key, template, fields, self.clock.now(),
+                                        current=before)
         if before is None or before["version"] != version:
             self.audit.record(self.counselor, "change", f"note:{session.id}", {"version": version})
         return version
 
     def append_field(self, session: Session, key: str, line: str) -> None:
         """Add a line to one field of the note (a service's own record), and tell the form."""
-        template, fields, _ = self.note(session.id)
-        current = fields.get(key, "").rstrip()
-        self._store(session, template, dict(fields, **{key: f"{current}\n{line}".strip()}))
+        with self.store.transaction():
+            before = self.store.notes.get(session.id)
+            template = before["template"] if before else self._fresh_template(session)
+            fields = dict(before["fields"]) if before else {}
+            fields[key] = f"{fields.get(key, '').rstrip()}\n{line}".strip()
+            self._store(session, template, fields, before)
         self.bus.tell(NoteChanged(session.id, (key,)))
 
     def remember_template(self, visit: Visit) -> None:

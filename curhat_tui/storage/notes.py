@@ -11,6 +11,9 @@ from curhat_tui.storage.sessions import Sessions
 VERSION_WINDOW = 60.0  # seconds: saves closer together than this update the same version
 
 
+_UNREAD = object()  # `current` not given: save reads it
+
+
 class Notes:
     def __init__(self, database: Database, sessions: Sessions) -> None:
         self.database = database
@@ -25,9 +28,14 @@ class Notes:
         row["fields"] = json.loads(row["fields"])
         return row
 
-    def save(self, session_id: str, client_key: str, template: str, fields: dict[str, str], now: float) -> int:
-        """Save the note; a new version is kept unless the last one is under a minute old. Returns the version."""
-        current = self.get(session_id)
+    def save(self, session_id: str, client_key: str, template: str, fields: dict[str, str], now: float, *,
+             current: dict | None | object = _UNREAD) -> int:
+        """Save the note; a new version is kept unless the last one is under a minute old. Returns the version.
+
+        `current` is the stored note when the caller has just read it (None: no note yet)."""
+        if current is _UNREAD:
+            current = self.get(session_id)
+        assert current is None or isinstance(current, dict)
         body = json.dumps(fields, ensure_ascii=False)
         db = self.database
         with db.transaction():
