@@ -38,7 +38,7 @@ from curhat_tui.domain.models import Session
 from curhat_tui.paths import exports_dir
 from curhat_tui.services.markdown import ExportMarkdown, md_block, md_escape
 from curhat_tui.services.session_view import default_data, session_view
-from curhat_tui.storage.files import private_folder, write_private
+from curhat_tui.storage.files import free_name, private_folder, write_private
 from curhat_tui.storage.store import Store
 
 __all__ = ["day_range", "export_dir", "export_sessions", "md_block", "md_escape", "session_markdown",
@@ -93,15 +93,6 @@ def session_markdown(store: Store, session_id: str, *, lang: str = "id", mask: b
     return "\n".join([title, ""] + writer.banner(practice) + rest) + "\n"
 
 
-def _target(folder: Path, stem: str) -> Path:
-    candidate = folder / f"{stem}.md"
-    number = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{number}.md"
-        number += 1
-    return candidate
-
-
 def export_sessions(store: Store, session_ids: Sequence[str] | Iterable[str], out_dir: Path | None = None, *,
                     lang: str = "id", mask: bool = True, actor: str, audit, practice: bool,
                     data: ServiceData | None = None, tz: tzinfo | None = WIB, now: float | None = None) -> Path:
@@ -137,7 +128,7 @@ def export_sessions(store: Store, session_ids: Sequence[str] | Iterable[str], ou
     folder = private_folder(out_dir if out_dir is not None else export_dir(store, practice))
     stem = ("LATIHAN-PRACTICE-" if practice else "") + "sesi-" + moment.strftime("%Y%m%d-%H%M%S")
     stem += f"-{sessions[0].id}" if len(sessions) == 1 else f"-{len(sessions)}-sesi"
-    target = _target(folder, stem)
+    target = free_name(folder, stem)
     write_private(target, "\n".join(lines))
     subject = f"session:{sessions[0].id}" if len(sessions) == 1 else f"sessions:{len(sessions)}"
     try:

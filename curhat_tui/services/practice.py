@@ -12,6 +12,7 @@ from curhat_tui.domain.models import Session, SessionStatus, Visit
 from curhat_tui.paths import practice_reports_dir
 from curhat_tui.services.practice_report import feedback_markdown
 from curhat_tui.storage.audit import AuditLog
+from curhat_tui.storage.files import free_name, private_folder, write_private
 from curhat_tui.storage.store import Store
 
 
@@ -64,15 +65,13 @@ class Practice:
         return feedback_markdown(self.store, self.data, session_id)
 
     def export_feedback(self, session_id: str) -> Path:
-        """Write the report next to the database (practice reports live apart from real records)."""
+        """Write the report next to the database, readable by this user only (practice reports live apart from real
+        records); exporting again writes a new file beside the earlier one."""
         session = self.store.sessions.get(session_id)
         if session is None:
             raise KeyError(session_id)
-        folder = practice_reports_dir(self.store.path.parent)
-        folder.mkdir(mode=0o700, exist_ok=True)
-        target = folder / f"{session.alias}-{session_id}.md"
-        target.write_text(self.feedback(session_id), encoding="utf-8")
-        return target
+        folder = private_folder(practice_reports_dir(self.store.path.parent))
+        return write_private(free_name(folder, f"{session.alias}-{session_id}"), self.feedback(session_id))
 
     def trainee_sessions(self) -> list[Session]:
         """Practice sessions past their end, newest first: what a supervisor reviews of the trainees' work."""

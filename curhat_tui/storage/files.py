@@ -14,6 +14,16 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
+def free_name(folder: Path, stem: str, suffix: str = ".md") -> Path:
+    """`folder/stem.md`, or `stem-2.md`, `stem-3.md`... when taken: an earlier file is never overwritten."""
+    candidate = folder / f"{stem}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    return candidate
+
+
 def write_private(path: Path, text: str) -> Path:
     """Write `text` to a new file readable by this user only; FileExistsError if `path` exists.
 

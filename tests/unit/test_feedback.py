@@ -67,7 +67,11 @@ async def practice_run(tmp_path, data, name):
     await ws.desk.end(session.id)
     transcript = "\n".join(f"{m.ts} {m.sender} {m.text}" for m in ws.desk.transcript(session.id))
     report = ws.practice.feedback(session.id)
-    exported = ws.practice.export_feedback(session.id).read_text(encoding="utf-8")
+    path = ws.practice.export_feedback(session.id)
+    exported = path.read_text(encoding="utf-8")
+    assert path.stat().st_mode & 0o777 == 0o600  # a practice report is as private as an export
+    again = ws.practice.export_feedback(session.id)  # exporting again keeps the first file
+    assert again != path and again.read_text(encoding="utf-8") == exported and path.exists()
     parts.store.close()
     return transcript, report, exported
 
