@@ -87,16 +87,8 @@ class Desk:
         self._next_retry = 0.0
 
     # ---- reads for the screens ----------------------------------------------------
-    @property
-    def simulated(self) -> bool:
-        """Whether the clients here are simulated (practice)."""
-        return self.channel.simulated
-
     def queue(self) -> list[Visit]:
         return order_queue(self._waiting.values())
-
-    def waiting(self, visit_id: str) -> bool:
-        return visit_id in self._waiting
 
     def open_sessions(self) -> list[Session]:
         return self.store.sessions.open()

@@ -42,7 +42,7 @@ from curhat_tui.storage.files import free_name, private_folder, write_private
 from curhat_tui.storage.store import Store
 
 __all__ = ["day_range", "export_dir", "export_sessions", "md_block", "md_escape", "session_markdown",
-           "sessions_ended_between", "store_is_practice"]
+           "sessions_ended_between"]
 
 
 def export_dir(store: Store, practice: bool) -> Path:
@@ -50,13 +50,8 @@ def export_dir(store: Store, practice: bool) -> Path:
     return exports_dir(store.path.parent, practice)
 
 
-def store_is_practice(store: Store) -> bool | None:
-    """True for a store of practice sessions, False for real ones, None when the store never said (a test's)."""
-    return store.practice
-
-
 def _check_kind(store: Store, practice: bool) -> None:
-    kind = store_is_practice(store)
+    kind = store.practice
     if kind is not None and kind != practice:
         raise ValueError(f"{store.path.name} holds {'practice' if kind else 'real'} sessions; practice and real "
                          "sessions are never exported together or under the other's name")
@@ -85,7 +80,7 @@ def session_markdown(store: Store, session_id: str, *, lang: str = "id", mask: b
     session = store.sessions.get(session_id)
     if session is None:
         raise KeyError(session_id)
-    practice = bool(store_is_practice(store)) if practice is None else practice
+    practice = bool(store.practice) if practice is None else practice
     _check_kind(store, practice)
     data = data or default_data()
     writer = ExportMarkdown(Catalogue(data.strings, lang), mask, tz)

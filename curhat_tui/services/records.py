@@ -14,7 +14,6 @@ from curhat_tui.services.exports import (
     export_dir,
     export_sessions,
     sessions_ended_between,
-    store_is_practice,
 )
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import Store
@@ -35,7 +34,7 @@ class Records:
 
     def is_practice(self) -> bool:
         """Whether this workstation's store holds practice sessions: exports say so and go elsewhere."""
-        kind = store_is_practice(self.store)
+        kind = self.store.practice
         return self.simulated if kind is None else kind
 
     def export_folder(self) -> Path:
@@ -65,7 +64,7 @@ class Records:
                 raise ValueError("practice and real sessions are never exported together")
             if there and not here:
                 store = trainees
-        practice = self.is_practice() if store is self.store else store_is_practice(store) is not False
+        practice = self.is_practice() if store is self.store else store.practice is not False
         if self.role != "supervisor":
             for session_id in session_ids:
                 session = store.sessions.get(session_id)

@@ -15,7 +15,6 @@ from curhat_tui.services.privacy import (
     DeletionResult,
     ExportResult,
     Privacy,
-    PurgeMark,
     SessionStillOpen,
     Withdrawal,
 )
@@ -45,9 +44,6 @@ class Rights:
 
     def withdrawal(self, client_key: str) -> Withdrawal | None:
         return self.privacy.withdrawal(client_key)
-
-    def mark(self, session_id: str) -> PurgeMark | None:
-        return self.privacy.mark(session_id)
 
     def find_client(self, query: str) -> ClientRef:
         return self.privacy.find_client(query)

@@ -27,7 +27,6 @@ SUPERVISION_ROOM = "sv.room.{session_id}"  # the room a session's review travels
 UNLOCK_VERIFIER = "lock.unlock_verifier"  # the screen lock's salted hash, when the key is a key file
 AUDIT_HEAD = "audit.head"  # "id:hash" of the newest audit entry
 RETENTION_LAST_RUN = "retention.last_run"  # the last retention purge, as JSON
-LEGACY_SCHEMA_VERSION = "schema_version"  # written by releases before numbered migrations; read by none
 
 
 class State:
@@ -146,10 +145,6 @@ class State:
 
     def set_audit_head(self, entry_id: int, digest: str) -> None:
         self._set(AUDIT_HEAD, f"{entry_id}:{digest}")
-
-    def retention_last_run(self) -> dict | None:
-        value = self._get(RETENTION_LAST_RUN)
-        return json.loads(value) if value else None
 
     def set_retention_last_run(self, run: dict) -> None:
         self._set(RETENTION_LAST_RUN, json.dumps(run))

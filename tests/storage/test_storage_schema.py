@@ -12,7 +12,6 @@ import pytest
 from curhat_tui.domain.audit import GENESIS, canonical, entry_hash
 from curhat_tui.domain.models import Sender
 from curhat_tui.paths import PRACTICE_DB, REAL_DB
-from curhat_tui.services.exports import store_is_practice
 from curhat_tui.storage import schema
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import Store, StoreError
@@ -201,12 +200,12 @@ def test_the_kind_is_recorded_in_the_database_not_read_from_its_name(tmp_path):
     moved.parent.mkdir()
     shutil.copyfile(tmp_path / "a.db", moved)
     copied = Store(moved)
-    assert copied.kind == "practice" and store_is_practice(copied) is True
+    assert copied.kind == "practice" and copied.practice is True
     copied.close()
     with pytest.raises(StoreError, match="holds practice sessions, not real"):
         Store(moved, kind="real")
     unnamed = Store(tmp_path / "b.db")
-    assert unnamed.kind is None and store_is_practice(unnamed) is None
+    assert unnamed.kind is None and unnamed.practice is None
     unnamed.close()
     assert Store(tmp_path / "b.db", kind="real").kind == "real"
     assert Store(tmp_path / "b.db").kind == "real"
