@@ -318,11 +318,10 @@ class Desk:
         current = self.store.sessions.get(session_id)
         if current is None or current.status is not SessionStatus.ACTIVE:
             raise ValueError("only an active session can be extended")
-        self.store.sessions.extend(session_id, EXTENSION_MINUTES, reason.strip(), self.clock.now())
-        session = self.store.sessions.get(session_id)
-        assert session is not None
-        self.bus.tell(SessionChanged(session))
-        return session
+        current.deadline = self.store.sessions.extend(session_id, EXTENSION_MINUTES, reason.strip(), self.clock.now())
+        current.notified = []  # the countdown's warnings start again (the store did the same)
+        self.bus.tell(SessionChanged(current))
+        return current
 
     def _to_wrapup(self, session: Session) -> None:
         session.status = SessionStatus.WRAPUP

@@ -12,7 +12,7 @@ import json
 
 from curhat_tui.domain.models import SessionStatus
 from curhat_tui.domain.review import NoteStatus, ReviewAction, ReviewItem, advance
-from curhat_tui.storage.database import Database
+from curhat_tui.storage.database import Database, placeholders
 from curhat_tui.storage.flags import Flags
 from curhat_tui.storage.messages import Messages
 from curhat_tui.storage.notes import Notes
@@ -111,7 +111,7 @@ class ReviewBook:
                "risk": int(info.get("risk", 0)), "status": info.get("status", "active"), "updated_at": ts}
         columns = ", ".join(row)
         updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "session_id")
-        self.database.execute(f"insert into live ({columns}) values ({', '.join('?' for _ in row)}) "
+        self.database.execute(f"insert into live ({columns}) values ({placeholders(list(row))}) "
                               f"on conflict(session_id) do update set {updates}", list(row.values()))
 
     def set_alert(self, session_id: str, item_label: str, ts: float) -> None:
