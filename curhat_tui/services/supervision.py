@@ -71,15 +71,35 @@ class LiveRow:
 
 @dataclass(frozen=True)
 class ReviewDetail:
-    session: Session
-    messages: list[Message]
-    timeline: list[TimelineEvent]
-    versions: list[dict]
+    """One session for review: the session view, the changes between note versions, and the sign-off status."""
+
+    view: SessionView  # labelled when `detail` was given data
     diffs: list[tuple[int, list[FieldDiff]]]  # (version, changes from the version before)
     status: NoteStatus
-    events: list[dict]
-    whispers: list[dict]
-    view: SessionView  # the same session as the renderers take it (labels only when `detail` was given data)
+
+    @property
+    def session(self) -> Session:
+        return self.view.session
+
+    @property
+    def messages(self) -> list[Message]:
+        return list(self.view.messages)
+
+    @property
+    def timeline(self) -> list[TimelineEvent]:
+        return list(self.view.timeline)
+
+    @property
+    def versions(self) -> list[dict]:
+        return list(self.view.versions)
+
+    @property
+    def events(self) -> list[dict]:
+        return list(self.view.review_events)
+
+    @property
+    def whispers(self) -> list[dict]:
+        return list(self.view.whispers)
 
 
 class Supervision:
@@ -163,8 +183,7 @@ class Supervision:
                  for a, b in zip(versions, versions[1:], strict=False)]
         if record:
             self.audit.record(self.user, "view", f"session:{session_id}", {"messages": len(view.messages)})
-        return ReviewDetail(view.session, list(view.messages), list(view.timeline), versions, diffs,
-                            self.book.status(session_id), list(view.review_events), list(view.whispers), view)
+        return ReviewDetail(view, diffs, self.book.status(session_id))
 
     def _act(self, session_id: str, action: ReviewAction, text: str = "") -> NoteStatus:
         status = self.book.act(session_id, action, self.user, self.role, text, self.clock.now())
