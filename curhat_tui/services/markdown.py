@@ -4,7 +4,7 @@
   ``[link](x)`` can never restructure the document.
 - ``ExportMarkdown(t, mask, tz)``: the export's pieces: ``session(view, level)`` (header, transcript,
   red-flag and referral timeline, note), ``banner(practice)`` and ``when(epoch)``.
-- ``client_markdown(data, views, t, labels, tz)``: the Markdown a client reads of everything held about
+- ``client_markdown(data, views, t, tz)``: the Markdown a client reads of everything held about
   them; client words go in indented blocks, shown literally.
 
 Formatting only: what is shown comes from ``services.session_view``.
@@ -13,7 +13,7 @@ Formatting only: what is shown comes from ``services.session_view``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from curhat_tui.domain import masking
@@ -164,14 +164,12 @@ def _indented(text: str) -> str:
     return "\n".join("    " + line for line in (text or "").splitlines() or [""])
 
 
-def client_markdown(data: dict, views: Sequence[SessionView], t: Catalogue,
-                    labels: Callable[[str, str], str] | None = None, tz: tzinfo | None = None) -> str:
+def client_markdown(data: dict, views: Sequence[SessionView], t: Catalogue, tz: tzinfo | None = None) -> str:
     """What is held about a client as Markdown they can read, in the catalogue's language.
 
     `data` is the client-rights export (``Privacy.collect``): the client, consent and visits come from
-    it; `views` are its sessions in the same order. Note fields are named by `labels(template, key)`.
+    it; `views` are its sessions in the same order, labelled in the catalogue's language.
     """
-    label = labels or (lambda template, key: key)
 
     def iso(ts: float) -> str:
         return datetime.fromtimestamp(ts, tz).isoformat()
@@ -210,7 +208,7 @@ def client_markdown(data: dict, views: Sequence[SessionView], t: Catalogue,
             for key in note.stored:
                 text = note.field(key).text
                 if text.strip():
-                    lines += [f"**{label(note.template, key)}:**", "", _indented(text), ""]
+                    lines += [f"**{note.field(key).label}:**", "", _indented(text), ""]
         flags = [e for e in view.timeline if e.kind == "flag"]
         if flags:
             lines += [f"### {t('rights.doc.flags')}", ""]

@@ -31,7 +31,7 @@ from curhat_tui.domain.retention import RetentionPolicy, SessionRecord, batches,
 from curhat_tui.paths import exports_dir
 from curhat_tui.services.events import PurgeProgress
 from curhat_tui.services.markdown import client_markdown
-from curhat_tui.services.session_view import session_view
+from curhat_tui.services.session_view import default_data, session_view
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.files import private_folder, write_private
 from curhat_tui.storage.privacy import PurgeMark, Withdrawal
@@ -314,8 +314,7 @@ class Privacy:
             "sessions": sessions,
         }
 
-    def export(self, actor: str, client: ClientRef, t: Catalogue, labels: Callable[[str, str], str] | None = None,
-               folder: Path | None = None) -> ExportResult:
+    def export(self, actor: str, client: ClientRef, t: Catalogue, folder: Path | None = None) -> ExportResult:
         """Write the client's data as JSON and as readable Markdown into DATA_DIR/exports/ (files 0600)."""
         data = self.collect(client)
         folder = private_folder(folder or exports_dir(self.store.path.parent))
@@ -327,8 +326,9 @@ class Privacy:
             base = f"client-{_safe_name(client.key)}-{stamp}-{n}"
         json_path, text_path = folder / f"{base}.json", folder / f"{base}.md"
         write_private(json_path, json.dumps(data, ensure_ascii=False, indent=2))
-        views = [session_view(self.store, None, session["id"], t.lang) for session in data["sessions"]]
-        write_private(text_path, client_markdown(data, views, t, labels, self.clock.tz))
+        labels = default_data()  # note fields and red flags named as the shipped data files name them
+        views = [session_view(self.store, labels, session["id"], t.lang) for session in data["sessions"]]
+        write_private(text_path, client_markdown(data, views, t, self.clock.tz))
         messages = sum(len(s["transcript"]) for s in data["sessions"])
         self.audit.record(actor, "client.export", f"client:{client.key}", {
             "sessions": len(data["sessions"]), "messages": messages, "files": [json_path.name, text_path.name]})

@@ -51,9 +51,9 @@ class Rights:
     def summary(self, client: ClientRef) -> ClientSummary:
         return self.privacy.summary(client)
 
-    def export(self, client: ClientRef, t, labels=None) -> ExportResult:
+    def export(self, client: ClientRef, t) -> ExportResult:
         """The client's own data as JSON and Markdown (0600), for a subject-access request."""
-        return self.privacy.export(self.counselor, client, t, labels)
+        return self.privacy.export(self.counselor, client, t)
 
     # ---- retention ---------------------------------------------------------------------
     def due(self, now: float) -> bool:

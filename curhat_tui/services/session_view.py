@@ -124,7 +124,10 @@ def _note(note: dict | None, versions: int, data: ServiceData | None, t: Catalog
         name = t.pick(data.templates.get(template).name)
         fields = [NoteField(s.key, t.pick(s.label), stored.get(s.key, "")) for s in data.templates.sections(template)]
     own = {f.key for f in fields}
-    fields += [NoteField(key, key, text, extra=True) for key, text in stored.items() if key not in own]
+    elsewhere = {} if data is None or t is None else {
+        s.key: t.pick(s.label) for tpl in data.templates.ids() for s in data.templates.sections(tpl)}
+    fields += [NoteField(key, elsewhere.get(key, key), text, extra=True) for key, text in stored.items()
+               if key not in own]
     return NoteView(template, name, note["version"], versions, tuple(fields), tuple(stored))
 
 

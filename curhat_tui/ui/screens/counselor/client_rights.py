@@ -177,16 +177,8 @@ class ClientRightsScreen(ModalScreen[None]):
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
-            ws = self.app.workstation
-            templates = self.app.data.templates
-
-            def label(template: str, key: str) -> str:
-                try:
-                    return next(t.pick(s.label) for s in templates.sections(template) if s.key == key)
-                except Exception:  # noqa: BLE001 - a template no longer shipped: the field key will do
-                    return key
             try:
-                result = ws.rights.export(client, t, label)
+                result = self.app.workstation.rights.export(client, t)
             except OSError as exc:
                 self._result(t("rights.failed", error=str(exc)))
                 return

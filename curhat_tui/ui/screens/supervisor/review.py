@@ -156,13 +156,13 @@ class SupervisorScreen(EventScreen):
         note = v.note
         out.append("\n" + t("sv.detail.note", version=note.version if note else 0) + "\n", style="bold underline")
         book = self.app.data.templates
-        labels = {sec.key: t.pick(sec.label) for tpl in book.ids() for sec in book.sections(tpl)}  # any template's
+        labels = {sec.key: t.pick(sec.label) for tpl in book.ids() for sec in book.sections(tpl)}  # for old versions
         if note is not None:
             if note.template in book.ids():
                 out.append(note.name + "\n", style="italic")
-            for key in note.stored:  # as the counselor saved them, a field of another template with its label
+            for key in note.stored:  # in the order the counselor saved them
                 field = note.field(key)
-                out.append(f"{labels.get(key, key) if field.extra else field.label}: ", style="bold")
+                out.append(f"{field.label}: ", style="bold")
                 out.append(clean(field.text) + "\n")
         else:
             out.append(t("sv.detail.no_note") + "\n")
