@@ -21,7 +21,7 @@ from curhat_tui.services.events import Event, Notice, PurgeProgress, ReviewChang
 from curhat_tui.services.lock import Unlocker
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.ui.base import EventScreen
-from curhat_tui.ui.compat import bindings_by_key, keymap_of, release_removed_widgets
+from curhat_tui.ui.compat import bindings_by_key, keymap_of, release_removed_widgets, report_crash_without_locals
 from curhat_tui.ui.screens.common.lock import LockScreen
 from curhat_tui.ui.screens.counselor.client_rights import PurgeNotifier
 from curhat_tui.ui.screens.counselor.main import MainScreen
@@ -77,6 +77,10 @@ class CurhatApp(App):
     def _post_event(self, event: Event) -> None:
         """The workstation tells on its own call stack: the app handles the event on its message queue."""
         self.post_message(self.WsEvent(event))
+
+    def _fatal_error(self) -> None:
+        """A crash shows where and why, never the frames' variables (they may hold a token or a client's words)."""
+        report_crash_without_locals(self)
 
     def notify(self, message: str, *, markup: bool = False, **kwargs):
         """Notifications carry client aliases and error text: never read them as markup.

@@ -70,3 +70,20 @@ def release_removed_widgets(app: App) -> None:
             if isinstance(signal, Signal):
                 for subscriber in [node for node in list(signal._subscriptions) if node._closing]:
                     signal.unsubscribe(subscriber)
+
+
+def report_crash_without_locals(app: App) -> None:
+    """What Textual's `App._fatal_error` does after an unhandled exception, but with no local variables shown.
+
+    Textual renders the crash traceback with `show_locals=True`, which prints every frame's locals on the
+    counselor's screen: an HTTP client's headers (`Authorization: Bearer syt_...`), a client's message.
+    The traceback itself still says where and why the app stopped. `CurhatApp._fatal_error` calls this.
+    """
+    import rich
+    from rich.segment import Segments
+    from rich.traceback import Traceback
+
+    app.bell()
+    traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+    app._exit_renderables.append(Segments(app.console.render(traceback, app.console.options)))
+    app._close_messages_no_wait()

@@ -6,6 +6,8 @@ leaking memory or mislabelling keys quietly in the running app.
 
 from __future__ import annotations
 
+import inspect
+
 import textual
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -74,3 +76,12 @@ async def test_a_removed_text_area_is_held_by_textual_until_released():
         assert not any(watcher is box for watcher, _ in watchers["theme"])
         assert box not in list(signal._subscriptions)
         assert not any(key[0] != screen._nodes._updates for key in screen._query_one_cache.keys())
+
+
+def test_the_crash_report_privates_are_where_compat_expects_them():
+    """report_crash_without_locals replaces App._fatal_error and uses what it used."""
+    assert callable(getattr(App, "_fatal_error", None)), "App._fatal_error moved: update compat"
+    assert callable(getattr(App, "_close_messages_no_wait", None)), "App._close_messages_no_wait moved"
+    assert "_exit_renderables" in inspect.getsource(App.__init__), "App._exit_renderables moved"
+    assert "show_locals=True" in inspect.getsource(App._fatal_error), \
+        "Textual's crash report changed: check whether it still prints locals before keeping the override"
