@@ -8,6 +8,7 @@ transaction id before the channel sees them, and every retry reuses that id.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from curhat_tui.channels.base import (
     Channel,
@@ -48,6 +49,12 @@ from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import DuplicateMessage, Store, new_id
 
 log = logging.getLogger("curhat.desk")
+
+
+def _shown_safely(visit: Visit) -> Visit:
+    """A visit whose client-written words (alias, topic, intake answer) can run nothing in a terminal."""
+    return replace(visit, alias=clean(visit.alias), topic=clean(visit.topic),
+                   intake_risk_answer=clean(visit.intake_risk_answer))
 
 
 class AcceptError(Exception):
@@ -112,7 +119,8 @@ class Desk:
     # ---- channel events: persist first, then tell ------------------------------------
     def on_channel_event(self, event: ChannelEvent) -> None:
         match event:
-            case ClientArrived(visit=visit):
+            case ClientArrived(visit=arrived):
+                visit = _shown_safely(arrived)
                 known = self.store.visits.get(visit.id)
                 if known is None:
                     self.store.visits.add(visit)
@@ -179,7 +187,7 @@ class Desk:
 
     def _assigned(self, event: SessionAssigned) -> None:
         """A session handed to us by transfer: stored and opened like an accepted one."""
-        visit = event.visit
+        visit = _shown_safely(event.visit)
         if self.store.visits.get(visit.id) is None:
             self.store.visits.add(visit)
         now = self.clock.now()
@@ -189,8 +197,8 @@ class Desk:
         self.bus.tell(SessionOpened(session))
         self.channel.opened(session)
         if event.channel_state.get("handover"):
-            self.bus.tell(Notice("notice.handover", {"alias": session.alias, "note": event.channel_state["handover"]},
-                                 "warning", session.id))
+            note = clean(str(event.channel_state["handover"]))
+            self.bus.tell(Notice("notice.handover", {"alias": session.alias, "note": note}, "warning", session.id))
 
     # ---- queue ----------------------------------------------------------------------
     async def accept(self, visit_id: str | None = None) -> Session:

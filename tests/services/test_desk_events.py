@@ -110,3 +110,15 @@ async def test_the_form_and_a_service_never_overwrite_each_other(desk_parts):
     _, fields, _ = ws.notes.note(session.id)
     assert fields["referral"] == "Puskesmas"
     assert fields["risk_screen"].startswith("screen awal\n[")
+
+
+async def test_words_a_client_wrote_at_intake_can_run_nothing_in_the_terminal(desk_parts):
+    ws, channel, store, _ = desk_parts
+    hostile = Visit("x", "client-x", "rina\x1b]0;pwned\x07", Tier.PEER, 30, 25000,
+                    "topik\x1b]8;;http://evil.example\x1b\\klik\x1b]8;;\x1b\\ \x1b[5mkedip", "iya\u202ekak\x9b2J",
+                    Risk.NONE, START)
+    channel.inject(ClientArrived(hostile))
+    for shown in (ws.desk.queue()[0], store.visits.get("x")):
+        for text in (shown.alias, shown.topic, shown.intake_risk_answer):
+            assert not any(ch in text for ch in "\x1b\x07\x9b\u202e"), text
+        assert shown.alias.startswith("rina␛]0;pwned")  # shown literally, not run
