@@ -32,7 +32,8 @@ class IntakeState:
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "IntakeState":
-        return fill(cls(), data)
+        """The state kept in the client's room: the client can write there, so each field is type-checked."""
+        return fill(cls(), data, strict=True)
 
 
 def start(state: IntakeState) -> list[str]:

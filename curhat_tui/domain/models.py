@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
@@ -123,9 +125,29 @@ def rupiah(amount: int) -> str:
     return "Rp" + f"{amount:,}".replace(",", ".")
 
 
-def fill(instance, data: dict | None):
-    """Set the attributes of a state object from a stored dict, ignoring keys it does not know."""
-    for key, value in (data or {}).items():
-        if hasattr(instance, key):
+def fill(instance, data: dict | None, *, strict: bool = False):
+    """Set the attributes of a state object from a stored dict, ignoring keys it does not know.
+
+    `strict` (for state someone else could have written): a value whose type is not the field's
+    declared type is ignored too, and the field keeps its default."""
+    hints = typing.get_type_hints(type(instance)) if strict else {}
+    for key, value in (data if isinstance(data, dict) else {}).items():
+        if hasattr(instance, key) and (not strict or (key in hints and _fits(value, hints[key]))):
             setattr(instance, key, value)
     return instance
+
+
+def _fits(value: object, hint: object) -> bool:
+    """Whether a JSON value has the declared type (bool is not taken for a number, nor a number for a bool)."""
+    if hint is type(None):
+        return value is None
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return any(_fits(value, arg) for arg in typing.get_args(hint))
+    target = typing.get_origin(hint) or hint
+    if target is bool:
+        return isinstance(value, bool)
+    if target is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if target is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(target, type) and isinstance(value, target)

@@ -187,3 +187,15 @@ def test_scripts_fill_placeholders_in_both_languages(data):
                 assert book.directory[entry_id].contact in text
     high = book.render_script("suicide", "id", "x", "y", "high")
     assert "112" in high and "IGD" in high
+
+
+def test_intake_state_written_by_a_client_keeps_only_well_typed_fields():
+    from curhat_tui.domain.intake import IntakeState
+
+    forged = IntakeState.from_dict({"step": "queued", "minutes": "abc", "consent": "yes", "tier": 5, "risk": True,
+                                    "topic": ["x"], "consent_ts": 1.5, "unknown": 1})
+    assert (forged.step, forged.minutes, forged.consent, forged.tier, forged.risk, forged.topic, forged.consent_ts) == \
+        ("queued", 0, None, "", 0, "", 0)
+    assert IntakeState.from_dict("not a dict").step == "new"
+    kept = IntakeState.from_dict({"step": "topic", "minutes": 60, "consent": True, "tier": "peer", "risk": 2})
+    assert (kept.minutes, kept.consent, kept.tier, kept.risk) == (60, True, "peer", 2)
