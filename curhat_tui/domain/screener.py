@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from curhat_tui.domain.models import Risk
 
-QUESTIONS = ("q1", "q2", "q3", "q4", "q5", "q6", "q6b")
-
 
 def next_question(answers: dict[str, bool]) -> str | None:
     """The next question to ask given the answers so far, or None when done."""

@@ -148,6 +148,3 @@ class MatrixAPI:
         if typing:
             body["timeout"] = timeout_ms
         await self.request("PUT", f"/rooms/{_q(room_id)}/typing/{_q(self.user_id)}", body=body)
-
-    async def joined_rooms(self) -> list[str]:
-        return (await self.request("GET", "/joined_rooms"))["joined_rooms"]

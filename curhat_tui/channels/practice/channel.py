@@ -55,7 +55,6 @@ class _Pending:
     text: str
     txn_ids: tuple[str, ...] = ()
     typing_shown: bool = False
-    persisted: bool = False
     turn: int = 0
     held: bool = False  # a model is phrasing it: not delivered until it answers or gives up
 
@@ -97,7 +96,7 @@ class PracticeChannel(Channel):
         for session in self.store.sessions.open():
             for item in self.store.sessions.channel_state(session.id).get(PENDING, []):
                 self.pending.append(_Pending(session.id, item["typing_at"], item["due"], item["text"],
-                                             tuple(item.get("txn_ids", ())), persisted=True))
+                                             tuple(item.get("txn_ids", ()))))
         for persona_id, level in self.requests_on_start:
             self.request_client(persona_id, level)
         self.requests_on_start = []
