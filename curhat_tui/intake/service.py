@@ -120,30 +120,34 @@ class IntakeService:
                 backoff = min(backoff * 2, 30)
                 continue
             backoff = 1.0
-            await self.handle(data, initial=self.since is None)
-            self.since = data["next_batch"]
+            try:
+                await self.handle(data, initial=self.since is None)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a poisoned batch is skipped, never replayed into a crash loop
+                log.warning("handling a sync batch failed (%s); the batch is skipped", type(exc).__name__)
+            self.since = data.get("next_batch", self.since)
             self._save()
-
-    async def run_once(self, timeout_ms: int = 0) -> None:
-        """One sync round (tests)."""
-        data = await self.api.sync(self.since, timeout_ms=timeout_ms)
-        await self.handle(data, initial=self.since is None)
-        self.since = data["next_batch"]
-        self._save()
 
     async def handle(self, data: dict, initial: bool) -> None:
         rooms = data.get("rooms", {})
         for room_id, invite in rooms.get("invite", {}).items():
-            await self._invited(room_id, invite)
+            try:
+                await self._invited(room_id, invite)
+            except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:  # one room, not the rest
+                log.warning("could not start the intake in %s: %s", room_id, type(exc).__name__)
         client_rooms = []
         for room_id, joined in rooms.get("join", {}).items():
             if room_id == self.queue_room:
                 # claims one by one, in timeline order: the first claim wins
                 for event in joined.get("timeline", {}).get("events", []):
-                    if event.get("type") == CLAIM and not initial:
-                        await self._claim(event)
-                    elif event.get("type") == QUEUE_ENTRY:
-                        self.queue[event["state_key"]] = event.get("content") or {}
+                    try:
+                        if event.get("type") == CLAIM and not initial:
+                            await self._claim(event)
+                        elif event.get("type") == QUEUE_ENTRY and isinstance(event.get("state_key"), str):
+                            self.queue[event["state_key"]] = event.get("content") or {}
+                    except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:  # the next still count
+                        log.warning("dropped a malformed %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
             elif room_id != self.supervisors_room:
                 client_rooms.append(self._client_room(room_id, joined, initial))
         # each client's conversation is independent: serve them side by side, not in a line
@@ -229,6 +233,9 @@ class IntakeService:
     async def _claim(self, event: dict) -> None:
         content = event.get("content", {})
         room_id, counselor = content.get("room_id", ""), event.get("sender", "")
+        if not isinstance(room_id, str) or not isinstance(counselor, str):
+            log.warning("dropped a claim whose room or sender is not a string")
+            return
         entry = self.queue.get(room_id)
         if not entry or entry.get("status") != WAITING:
             return  # someone was first; they already see it taken

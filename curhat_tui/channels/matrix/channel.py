@@ -146,8 +146,10 @@ class MatrixChannel(Channel):
             self._set_state("connected")
             try:
                 await self._handle(data)
-            except (MatrixError, httpx.HTTPError) as exc:
-                log.warning("handling a sync batch failed: %s", exc)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a batch no event of which can stop the loop; `since` moves on
+                log.warning("handling a sync batch failed (%s); the batch is skipped", type(exc).__name__)
             since = data.get("next_batch", since)
             if since:
                 self.store.state.set_matrix_since(since)
@@ -159,16 +161,24 @@ class MatrixChannel(Channel):
             if room_id in self.room_to_session:
                 await self._join_quietly(room_id)
         for room_id, joined in rooms.get("join", {}).items():
-            events = joined.get("state", {}).get("events", []) + joined.get("timeline", {}).get("events", [])
-            if room_id == self.queue_room:
-                for event in events:
-                    if event.get("type") == QUEUE_ENTRY:
-                        self._queue_entry(event["state_key"], event.get("content") or {})
-                await self._adopt_assigned()
-                continue
-            if room_id == self.supervisors_room:
-                continue
-            await self._client_room(room_id, events, joined.get("ephemeral", {}).get("events", []))
+            try:
+                await self._joined_room(room_id, joined)
+            except asyncio.CancelledError:
+                raise
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:  # one room's bad event, not the rest
+                log.warning("dropped what %s brought in this batch: %s", room_id, type(exc).__name__)
+
+    async def _joined_room(self, room_id: str, joined: dict) -> None:
+        events = joined.get("state", {}).get("events", []) + joined.get("timeline", {}).get("events", [])
+        if room_id == self.queue_room:
+            for event in events:
+                if event.get("type") == QUEUE_ENTRY and isinstance(event.get("state_key"), str):
+                    self._queue_entry(event["state_key"], event.get("content") or {})
+            await self._adopt_assigned()
+            return
+        if room_id == self.supervisors_room:
+            return
+        await self._client_room(room_id, events, joined.get("ephemeral", {}).get("events", []))
 
     async def _join_quietly(self, room_id: str) -> None:
         try:
@@ -177,12 +187,22 @@ class MatrixChannel(Channel):
             log.warning("could not join %s: %s", room_id, exc)
 
     def _queue_entry(self, room_id: str, entry: dict) -> None:
-        self.queue[room_id] = entry
+        if not isinstance(entry, dict):
+            log.warning("dropped a queue entry that is not an object (%s)", room_id)
+            return
         status = entry.get("status")
         if status == WAITING:
-            self.emit(ClientArrived(self._visit(room_id, entry)))
-        elif status == TAKEN and entry.get("taken_by") != self.api.user_id:
-            self.emit(ClientTaken(room_id, entry.get("taken_by_name") or entry.get("taken_by", "")))
+            try:
+                visit = self._visit(room_id, entry)
+            except (TypeError, ValueError, OverflowError) as exc:
+                log.warning("dropped a malformed queue entry for %s: %s", room_id, type(exc).__name__)
+                return
+            self.queue[room_id] = entry
+            self.emit(ClientArrived(visit))
+            return
+        self.queue[room_id] = entry
+        if status == TAKEN and entry.get("taken_by") != self.api.user_id:
+            self.emit(ClientTaken(room_id, str(entry.get("taken_by_name") or entry.get("taken_by", ""))))
         elif status == TAKEN and room_id not in self.room_to_session and not self._claiming(room_id):
             self._to_adopt.add(room_id)  # handed to us by a colleague's transfer
         elif status != TAKEN:
@@ -190,12 +210,13 @@ class MatrixChannel(Channel):
 
     @staticmethod
     def _visit(room_id: str, entry: dict) -> Visit:
+        """The queue entry as a visit; TypeError or ValueError when a field has the wrong type."""
         tier = str(entry.get("tier")) if entry.get("tier") in {t.value for t in Tier} else Tier.PEER.value
         return Visit(
-            id=room_id, client_key=entry.get("client") or room_id, alias=entry.get("alias") or "klien",
-            tier=Tier(tier), minutes=int(entry.get("minutes") or 30), price=int(entry.get("price") or 0),
-            topic=str(entry.get("topic", "")), intake_risk_answer=str(entry.get("intake_risk_answer", "")),
-            risk=Risk(max(0, min(3, int(entry.get("risk") or 0)))), arrived_at=(entry.get("arrived_at") or 0) / 1000,
+            id=room_id, client_key=_text(entry.get("client")) or room_id, alias=_text(entry.get("alias")) or "klien",
+            tier=Tier(tier), minutes=_whole(entry.get("minutes"), 30), price=_whole(entry.get("price"), 0),
+            topic=_text(entry.get("topic")), intake_risk_answer=_text(entry.get("intake_risk_answer")),
+            risk=Risk(max(0, min(3, _whole(entry.get("risk"), 0)))), arrived_at=_whole(entry.get("arrived_at"), 0) / 1000,
             status=VisitStatus.WAITING,
         )
 
@@ -338,3 +359,20 @@ class MatrixChannel(Channel):
             ALERT: {"room_id": self.store.sessions.channel_state(session.id).get("room_id", ""), "item": item_label,
                     "risk": risk, "counselor": self.api.user_id, "session": session.id},
         }, f"alert-{session.id}-{int(self.clock.now() * 1000)}")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError("a text field is not a string")
+    return value
+
+
+def _whole(value: object, default: int) -> int:
+    """A whole number from an event's content (Matrix content holds integers); TypeError for anything else."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("a number field is not an integer")
+    return value

@@ -143,8 +143,6 @@ class MatrixSupervisionLink:
                     ready = True
                     self.ready.set()
                 data = await self.api.sync(since, timeout_ms=self.sync_timeout_ms)
-                self._history = since is None  # the first sync replays old alerts: keep them quiet
-                await self._handle(data)
             except asyncio.CancelledError:
                 raise
             except (httpx.HTTPError, OSError, MatrixError, ValueError) as exc:
@@ -153,6 +151,13 @@ class MatrixSupervisionLink:
                 backoff = min(backoff * 2, 30)
                 continue
             backoff = 0.5
+            self._history = since is None  # the first sync replays old alerts: keep them quiet
+            try:
+                await self._handle(data)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - no batch stops supervision; `since` moves past it
+                log.warning("handling a supervision batch failed (%s); the batch is skipped", type(exc).__name__)
             since = data.get("next_batch", since)
             if since:
                 self.store.state.set_supervision_since(since)
@@ -175,9 +180,13 @@ class MatrixSupervisionLink:
         for room_id, joined in rooms.get("join", {}).items():
             events = joined.get("state", {}).get("events", []) + joined.get("timeline", {}).get("events", [])
             for event in events:
-                if event.get("sender") == self.api.user_id:
+                if not isinstance(event, dict) or event.get("sender") == self.api.user_id:
                     continue
-                self._event(room_id, event)
+                try:
+                    self._event(room_id, event)
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:  # one malformed event, not the rest
+                    log.warning("dropped a malformed %s event in %s: %s", str(event.get("type"))[:60], room_id,
+                                type(exc).__name__)
 
     def _event(self, room_id: str, event: dict) -> None:
         kind = event.get("type")
