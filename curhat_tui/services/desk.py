@@ -90,6 +90,7 @@ class Desk:
         self.connection = "connected" if channel.simulated else "offline"  # until the first sync answers
         self.typing: dict[str, bool] = {}
         self._waiting: dict[str, Visit] = {v.id: v for v in store.visits.waiting()}
+        self._claiming: set[str] = set()  # visits whose claim is on its way: one session per client
         self._retry_delay = 2.0
         self._next_retry = 0.0
 
@@ -206,9 +207,12 @@ class Desk:
         withdrawn = self.privacy.withdrawals()
         queue = [v for v in self.queue() if v.client_key not in withdrawn]  # never processed any further
         if visit_id is None:
-            if not queue:
-                raise AcceptError("consent" if self._waiting else "empty")
-            visit_id = queue[0].id
+            free = [v for v in queue if v.id not in self._claiming]
+            if not free:
+                raise AcceptError("busy" if queue else "consent" if self._waiting else "empty")
+            visit_id = free[0].id
+        if visit_id in self._claiming:  # a second key press while the first claim is on its way
+            raise AcceptError("busy")
         visit = self._waiting.get(visit_id) or self.store.visits.get(visit_id)
         if visit is None or visit.status is VisitStatus.LEFT or visit_id not in self._waiting:
             self._waiting.pop(visit_id, None)
@@ -218,6 +222,7 @@ class Desk:
             raise AcceptError("consent")
         now = self.clock.now()
         session = self._new_session(visit, now, now + visit.minutes * 60)
+        self._claiming.add(visit_id)
         try:
             channel_state = await self.channel.claim(visit, session)
         except ClaimFailed as exc:
@@ -226,6 +231,8 @@ class Desk:
                 self.store.visits.set_status(visit_id, VisitStatus.LEFT, now)
             self.bus.tell(QueueChanged())
             raise AcceptError(exc.reason, exc.by) from None
+        finally:
+            self._claiming.discard(visit_id)
         if channel_state.get("deadline"):
             session.started_at = channel_state.get("started_at") or session.started_at
             session.deadline = channel_state["deadline"]  # the shared room state is the authority
@@ -343,7 +350,11 @@ class Desk:
             raise KeyError(session_id)
         if session.status is SessionStatus.ACTIVE:
             self._to_wrapup(session)
-            await self.channel.end(session)
+            try:
+                await self.channel.end(session)
+            except Exception as exc:  # noqa: BLE001 - ended here all the same (a room handed away refuses, say)
+                log.warning("the channel did not take the end of a session: %s", type(exc).__name__)
+                self.bus.tell(Notice("notice.end_failed", {"alias": session.alias}, "warning", session.id))
             self.bus.tell(SessionChanged(session))
         return session
 

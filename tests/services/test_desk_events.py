@@ -122,3 +122,49 @@ async def test_words_a_client_wrote_at_intake_can_run_nothing_in_the_terminal(de
         for text in (shown.alias, shown.topic, shown.intake_risk_answer):
             assert not any(ch in text for ch in "\x1b\x07\x9b\u202e"), text
         assert shown.alias.startswith("rina␛]0;pwned")  # shown literally, not run
+
+
+async def test_two_quick_accepts_of_one_client_open_one_session(tmp_path, data):
+    """Ctrl+N pressed twice while the claim travels: the second press is told to wait, never a second tab."""
+    gate = asyncio.Event()
+
+    class SlowClaims(FakeChannel):
+        async def claim(self, visit, session):
+            await gate.wait()  # the homeserver is slow to answer
+            return await super().claim(visit, session)
+
+    store = Store(tmp_path / "practice.db", kind="practice")
+    channel = SlowClaims()
+    ws = Workstation(store, channel, FakeClock(START), data, counselor="Ani")
+    opened: list = []
+    ws.listen(lambda e: opened.append(e) if isinstance(e, ev.SessionOpened) else None)
+    await ws.start()
+    channel.inject(ClientArrived(visit("a")))
+    first = asyncio.create_task(ws.desk.accept())
+    await asyncio.sleep(0)
+    with pytest.raises(AcceptError) as second:
+        await ws.desk.accept()
+    assert second.value.reason == "busy"
+    with pytest.raises(AcceptError):
+        await ws.desk.accept("a")
+    gate.set()
+    session = await first
+    assert [e.session.id for e in opened] == [session.id] and channel.claimed == ["a"]
+    assert len(store.sessions.open()) == 1
+    await ws.stop()
+    store.close()
+
+
+async def test_ending_a_session_the_server_refuses_still_ends_it_here_with_a_clear_notice(desk_parts):
+    ws, channel, store, heard = desk_parts
+    channel.inject(ClientArrived(visit("a")))
+    session = await ws.desk.accept()
+
+    async def refused(_session):
+        raise ConnectionError("403 M_FORBIDDEN: not in the room")  # handed away before the end reached the server
+
+    channel.end = refused
+    ended = await ws.desk.end(session.id)
+    assert ended.status.value == "wrapup" and store.sessions.get(session.id).status.value == "wrapup"
+    assert any(isinstance(e, ev.Notice) and e.key == "notice.end_failed" for e in heard)
+    assert any(isinstance(e, ev.SessionChanged) and e.session.id == session.id for e in heard)

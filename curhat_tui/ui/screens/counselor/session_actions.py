@@ -66,7 +66,7 @@ class SessionActions(EventScreen):
         try:
             await self.app.workstation.desk.accept(visit_id)
         except AcceptError as exc:
-            key = {"left": "accept.left", "taken": "accept.taken", "empty": "accept.empty",
+            key = {"left": "accept.left", "taken": "accept.taken", "empty": "accept.empty", "busy": "accept.busy",
                    "consent": "rights.accept_refused"}.get(exc.reason, "accept.failed")
             self.app.notify(t(key, by=exc.by), severity="warning")
 
