@@ -189,6 +189,7 @@ class IntakeService:
 
     async def _answer(self, room_id: str, text: str) -> None:
         if self.done.get(room_id):
+            await self._waiting_words(room_id, text)
             return  # known to be past intake: no need to ask the server for every message of the session
         state = flow.IntakeState.from_dict(await self.api.get_state(room_id, INTAKE))
         if state.step in ("queued",) or state.step == "new":
@@ -200,6 +201,18 @@ class IntakeService:
             self.done[room_id] = True
             await self._publish(room_id, state)
         await self._reply(room_id, replies)
+
+    async def _waiting_words(self, room_id: str, text: str) -> None:
+        """What a client writes while queued counts: a risk phrase raises their queue entry's risk (and so
+        their place in every counselor's queue) before anyone has claimed them."""
+        entry = self.queue.get(room_id)
+        if not entry or entry.get("status") != WAITING or not isinstance(text, str):
+            return
+        risk = max((int(self.data.redflags.get(item).risk) for item in self.data.phrases.items(text)), default=0)
+        if risk > int(entry.get("risk") or 0):
+            entry = dict(entry, risk=risk)
+            self.queue[room_id] = entry
+            await self.api.put_state(self.queue_room, QUEUE_ENTRY, entry, room_id)
 
     async def _publish(self, room_id: str, state: flow.IntakeState, handover: str = "") -> None:
         client = self.clients.get(room_id, "")

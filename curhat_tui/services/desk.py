@@ -125,6 +125,12 @@ class Desk:
                 known = self.store.visits.get(visit.id)
                 if known is None:
                     self.store.visits.add(visit)
+                elif known.status is VisitStatus.WAITING and visit.id in self._waiting:
+                    if visit.risk > known.risk:  # what they wrote while waiting raised their risk: they move up
+                        self.store.visits.set_risk(visit.id, visit.risk)
+                        self._waiting[visit.id] = replace(self._waiting[visit.id], risk=visit.risk)
+                        self.bus.tell(QueueChanged())
+                    return
                 elif known.status is VisitStatus.WAITING or self._has_open_session(visit.id):
                     return  # already queued here, or it is our own session
                 else:

@@ -40,6 +40,9 @@ class Visits:
             "where id = ?", [VisitStatus.WAITING.value, visit.arrived_at, visit.topic, visit.intake_risk_answer,
                              int(visit.risk), visit.id])
 
+    def set_risk(self, visit_id: str, risk: Risk) -> None:
+        self.database.execute("update visits set risk = ? where id = ?", [int(risk), visit_id])
+
     def get(self, visit_id: str) -> Visit | None:
         rows = self.database.rows("select * from visits where id = ?", [visit_id])
         return _visit(rows[0]) if rows else None

@@ -166,3 +166,28 @@ async def test_malformed_events_in_the_supervisors_room_never_blind_a_supervisor
         sup.store.close()
         await stop_intake(intake, intake_task)
         await mallory.close()
+
+
+async def test_what_a_client_writes_while_queued_raises_its_place_and_reaches_the_counselor(hs, data, tmp_path):
+    """Not an attack: the waiting period counts (issue 10, item 3)."""
+    intake, intake_task = await intake_service(hs, data, tmp_path)
+    ani = counselor(hs, data, tmp_path, "waiting")
+    await ani.start()
+    try:
+        first = ScriptedClient(hs, "klien5")
+        await through_intake(first, intake.api.user_id, "lagi sedih aja")
+        await until(lambda: first.room in {v.id for v in ani.desk.queue()}, what="client queued")
+        assert ani.desk.queue()[0].risk == 0
+        await first.say("kak aku barusan minum obat banyak, sekarang pusing")
+        await until(lambda: ani.desk.queue() and ani.desk.queue()[0].risk == 3, what="the queue's risk raised")
+        for n in range(3):
+            await first.say(f"kak masih di situ? ({n})")
+        session = await ani.desk.accept(first.room)
+        await until(lambda: len([m for m in ani.desk.transcript(session.id) if m.sender.value == "client"]) == 4,
+                    what="the waiting-period messages in the transcript")
+        words = [m for m in ani.desk.transcript(session.id) if m.sender.value == "client"]
+        assert words[0].text.startswith("kak aku barusan minum obat banyak") and "substance" in words[0].flags
+        assert not any(m.text in ("ya", "1", "tidak", "lagi sedih aja") for m in words)  # the intake's part stays out
+    finally:
+        await stop(ani)
+        await stop_intake(intake, intake_task)

@@ -168,3 +168,15 @@ async def test_ending_a_session_the_server_refuses_still_ends_it_here_with_a_cle
     assert ended.status.value == "wrapup" and store.sessions.get(session.id).status.value == "wrapup"
     assert any(isinstance(e, ev.Notice) and e.key == "notice.end_failed" for e in heard)
     assert any(isinstance(e, ev.SessionChanged) and e.session.id == session.id for e in heard)
+
+
+async def test_a_waiting_client_whose_risk_rises_moves_up_the_queue(desk_parts):
+    ws, channel, store, heard = desk_parts
+    channel.inject(ClientArrived(visit("calm", Risk.LOW, START)))
+    channel.inject(ClientArrived(visit("later", Risk.NONE, START + 60)))
+    assert [v.id for v in ws.desk.queue()] == ["calm", "later"]
+    channel.inject(ClientArrived(visit("later", Risk.HIGH, START + 60)))  # the entry again, its risk raised
+    assert [v.id for v in ws.desk.queue()] == ["later", "calm"]
+    assert store.visits.get("later").risk is Risk.HIGH
+    channel.inject(ClientArrived(visit("later", Risk.NONE, START + 60)))  # a lower risk never lowers it
+    assert ws.desk.queue()[0].risk is Risk.HIGH

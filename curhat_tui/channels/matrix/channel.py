@@ -29,6 +29,7 @@ from curhat_tui.channels.base import (
     TypingChanged,
 )
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
+from curhat_tui.channels.matrix.entries import visit_of
 from curhat_tui.channels.matrix.protocol import (
     ALERT,
     CLAIM,
@@ -44,7 +45,7 @@ from curhat_tui.channels.matrix.protocol import (
 )
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.domain.models import Delivery, Message, Risk, Session, Tier, Visit, VisitStatus
+from curhat_tui.domain.models import Delivery, Message, Session, Visit
 from curhat_tui.storage.sessions import HANDOVER
 from curhat_tui.storage.store import Store
 
@@ -74,7 +75,9 @@ class MatrixChannel(Channel):
         self._stopping = False
         self._to_adopt: set[str] = set()
         self.room_client: dict[str, str] = {}  # the client's user id in each session room
-        self.room_since: dict[str, float] = {}  # when our session began: earlier history is the intake's
+        self.room_since: dict[str, float] = {}  # from when the client's words are the session's (queue entry on)
+        self._backfill_from: dict[str, float] = {}  # claimed rooms whose waiting-period messages are still to read
+        self._tasks: set[asyncio.Task] = set()
 
     # ---- life cycle -----------------------------------------------------------
     async def start(self, emit: Emit) -> None:
@@ -193,7 +196,7 @@ class MatrixChannel(Channel):
         status = entry.get("status")
         if status == WAITING:
             try:
-                visit = self._visit(room_id, entry)
+                visit = visit_of(room_id, entry)
             except (TypeError, ValueError, OverflowError) as exc:
                 log.warning("dropped a malformed queue entry for %s: %s", room_id, type(exc).__name__)
                 return
@@ -207,18 +210,6 @@ class MatrixChannel(Channel):
             self._to_adopt.add(room_id)  # handed to us by a colleague's transfer
         elif status != TAKEN:
             self.emit(ClientLeft(room_id))
-
-    @staticmethod
-    def _visit(room_id: str, entry: dict) -> Visit:
-        """The queue entry as a visit; TypeError or ValueError when a field has the wrong type."""
-        tier = str(entry.get("tier")) if entry.get("tier") in {t.value for t in Tier} else Tier.PEER.value
-        return Visit(
-            id=room_id, client_key=_text(entry.get("client")) or room_id, alias=_text(entry.get("alias")) or "klien",
-            tier=Tier(tier), minutes=_whole(entry.get("minutes"), 30), price=_whole(entry.get("price"), 0),
-            topic=_text(entry.get("topic")), intake_risk_answer=_text(entry.get("intake_risk_answer")),
-            risk=Risk(max(0, min(3, _whole(entry.get("risk"), 0)))), arrived_at=_whole(entry.get("arrived_at"), 0) / 1000,
-            status=VisitStatus.WAITING,
-        )
 
     async def _client_room(self, room_id: str, events: list[dict], ephemeral: list[dict]) -> None:
         me = self.api.user_id
@@ -273,7 +264,7 @@ class MatrixChannel(Channel):
     def _assigned(self, room_id: str, content: dict) -> None:
         entry = dict(self.queue.get(room_id) or {}, **{k: content[k] for k in ("tier", "minutes", "price", "alias",
                                                                               "client") if k in content})
-        visit = self._visit(room_id, entry)
+        visit = visit_of(room_id, entry)
         client = entry.get("client") or content.get("client", "")
         self.room_client[room_id] = client
         self.room_since[room_id] = 0.0  # a handed-over session: the colleague's part of the chat is context
@@ -285,6 +276,43 @@ class MatrixChannel(Channel):
         room = self.store.sessions.channel_state(session.id).get("room_id")
         if room:
             self.room_to_session[room] = session.id
+            since = self._backfill_from.pop(room, None)
+            if since is not None:  # the session is stored now: its waiting-period messages can follow
+                task = asyncio.get_running_loop().create_task(self._backfill(room, session.id, since))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _backfill(self, room_id: str, session_id: str, since: float) -> None:
+        """Page back through the room to `since` and deliver the client's messages, oldest first.
+
+        The sync after the join may carry only the newest of them (a limited timeline); the store
+        keeps each event once whichever way it came."""
+        client = self.room_client.get(room_id)
+        found: list[dict] = []
+        token = None
+        try:
+            for _ in range(20):  # at most 2,000 events back: a long wait, not a history dump
+                page = await self.api.messages(room_id, token, "b", 100)
+                events = page.get("chunk") or []
+                found += [e for e in events if isinstance(e, dict)]
+                token = page.get("end")
+                oldest = min(((e.get("origin_server_ts") or 0) / 1000 for e in events if isinstance(e, dict)),
+                             default=0.0)
+                if not events or not token or oldest < since:
+                    break
+        except (MatrixError, httpx.HTTPError) as exc:
+            log.warning("could not read the waiting-period messages of %s: %s", room_id, type(exc).__name__)
+            return
+        said = [e for e in reversed(found) if e.get("type") == "m.room.message"]  # oldest first
+        # the intake's last line ("you are in the queue") closes its conversation; the client's words after it
+        # (and after `since`, when the intake's line is further back than was read) are the waiting period
+        others = [i for i, e in enumerate(said) if e.get("sender") not in (client, self.api.user_id)]
+        for event in said[others[-1] + 1 if others else 0:]:
+            content = event.get("content") or {}
+            ts = (event.get("origin_server_ts") or 0) / 1000
+            if (event.get("sender") == client and ts >= since - 1 and isinstance(content.get("body"), str)
+                    and isinstance(event.get("event_id"), str)):
+                self.emit(MessageReceived(session_id, content["body"], ts, event["event_id"]))
 
     # ---- outgoing -------------------------------------------------------------
     async def claim(self, visit: Visit, session: Session) -> dict:
@@ -305,6 +333,9 @@ class MatrixChannel(Channel):
                     self.room_to_session[room_id] = session.id
                     self.room_client[room_id] = entry.get("client", "")
                     self.room_since[room_id] = started
+                    # what the client wrote while queued is part of the session: read back to the queue entry
+                    arrived = entry.get("arrived_at")
+                    self._backfill_from[room_id] = arrived / 1000 if isinstance(arrived, int) and arrived else started
                     return {"room_id": room_id, "client": entry.get("client", ""), "started_at": started,
                             "deadline": state.get("deadline", 0) / 1000}
                 if status == TAKEN:
@@ -359,20 +390,3 @@ class MatrixChannel(Channel):
             ALERT: {"room_id": self.store.sessions.channel_state(session.id).get("room_id", ""), "item": item_label,
                     "risk": risk, "counselor": self.api.user_id, "session": session.id},
         }, f"alert-{session.id}-{int(self.clock.now() * 1000)}")
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise TypeError("a text field is not a string")
-    return value
-
-
-def _whole(value: object, default: int) -> int:
-    """A whole number from an event's content (Matrix content holds integers); TypeError for anything else."""
-    if value is None or value == "":
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("a number field is not an integer")
-    return value

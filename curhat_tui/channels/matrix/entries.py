@@ -1,0 +1,38 @@
+"""A queue entry, as the intake service writes it into the queue room's state, read into a Visit.
+
+The entry is content someone else wrote: every field is checked for its type, and one that is
+wrong raises TypeError or ValueError (the channel drops that entry and goes on).
+"""
+
+from __future__ import annotations
+
+from curhat_tui.domain.models import Risk, Tier, Visit, VisitStatus
+
+
+def visit_of(room_id: str, entry: dict) -> Visit:
+    """The queue entry as a visit; TypeError or ValueError when a field has the wrong type."""
+    tier = str(entry.get("tier")) if entry.get("tier") in {t.value for t in Tier} else Tier.PEER.value
+    return Visit(
+        id=room_id, client_key=_text(entry.get("client")) or room_id, alias=_text(entry.get("alias")) or "klien",
+        tier=Tier(tier), minutes=_whole(entry.get("minutes"), 30), price=_whole(entry.get("price"), 0),
+        topic=_text(entry.get("topic")), intake_risk_answer=_text(entry.get("intake_risk_answer")),
+        risk=Risk(max(0, min(3, _whole(entry.get("risk"), 0)))), arrived_at=_whole(entry.get("arrived_at"), 0) / 1000,
+        status=VisitStatus.WAITING,
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError("a text field is not a string")
+    return value
+
+
+def _whole(value: object, default: int) -> int:
+    """A whole number from an event's content (Matrix content holds integers); TypeError for anything else."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("a number field is not an integer")
+    return value
