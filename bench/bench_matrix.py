@@ -3,7 +3,7 @@
 
     python bench/bench_matrix.py [--quick] [--json PATH] [--strict] [--keep]
 
-Measures, with Synapse started by tests/synapse.py on 127.0.0.1
+Measures, with Synapse started by tests/support/synapse.py on 127.0.0.1
   1. a client's message from its PUT /send to the first frame of the real CurhatApp (headless, 120x40) that
      shows it, vs Synapse's own send-to-sync time: a second user's raw /sync long-poll in the same room,
      timed on the same messages
@@ -1005,7 +1005,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         return worker_main(args.worker, args.params)
 
-    from tests.synapse import Synapse, SynapseError, find_synapse, synapse_version
+    from tests.support.synapse import Synapse, SynapseError, find_synapse, synapse_version
 
     python = find_synapse()
     if python is None:

@@ -185,9 +185,9 @@ class IntakeService:
             elif kind == SESSION and event.get("content", {}).get("status") == TRANSFER and not initial:
                 await self._transfer(room_id, event)
             elif kind == "m.room.message" and sender == client and not initial:
-                await self._answer(room_id, event.get("content", {}).get("body", ""))
+                await self._answer(room_id, event.get("content", {}).get("body", ""), event.get("origin_server_ts"))
 
-    async def _answer(self, room_id: str, text: str) -> None:
+    async def _answer(self, room_id: str, text: str, sent_ms: object = None) -> None:
         if self.done.get(room_id):
             await self._waiting_words(room_id, text)
             return  # known to be past intake: no need to ask the server for every message of the session
@@ -199,7 +199,8 @@ class IntakeService:
         await self.api.put_state(room_id, INTAKE, state.to_dict())
         if state.step == "queued":
             self.done[room_id] = True
-            await self._publish(room_id, state)
+            # the server's time of the last answer: the client's words after it are the waiting period's
+            await self._publish(room_id, state, answered_at=sent_ms if isinstance(sent_ms, int) else now_ms())
         await self._reply(room_id, replies)
 
     async def _waiting_words(self, room_id: str, text: str) -> None:
@@ -214,13 +215,14 @@ class IntakeService:
             self.queue[room_id] = entry
             await self.api.put_state(self.queue_room, QUEUE_ENTRY, entry, room_id)
 
-    async def _publish(self, room_id: str, state: flow.IntakeState, handover: str = "") -> None:
+    async def _publish(self, room_id: str, state: flow.IntakeState, handover: str = "", answered_at: int = 0) -> None:
         client = self.clients.get(room_id, "")
         entry = {
             "status": WAITING, "client": client, "alias": client.split(":")[0].lstrip("@"),
             "tier": state.tier, "minutes": state.minutes,
             "price": self.data.prices.get((state.tier, state.minutes), 0), "topic": state.topic,
             "intake_risk_answer": state.risk_answer, "risk": state.risk, "arrived_at": now_ms(),
+            "answered_at": answered_at or now_ms(),
             "handover": handover,
         }
         current = self.queue.get(room_id)

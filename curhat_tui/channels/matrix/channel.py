@@ -87,7 +87,7 @@ class MatrixChannel(Channel):
             if state.get("room_id"):
                 self.room_to_session[state["room_id"]] = session.id
                 self.room_client[state["room_id"]] = state.get("client", "")
-                self.room_since[state["room_id"]] = state.get("started_at", 0.0)
+                self.room_since[state["room_id"]] = state.get("since", state.get("started_at", 0.0))
         self._task = asyncio.create_task(self._run(), name="matrix-sync")
 
     async def stop(self) -> None:
@@ -230,8 +230,8 @@ class MatrixChannel(Channel):
             client = self.room_client.get(room_id)
             if client and sender != client:
                 continue  # the intake's questions (or anyone else) are not the client's words
-            if ts and ts < self.room_since.get(room_id, 0.0) - 1:
-                continue  # history from before the claim: the intake conversation, already summarised
+            if ts and ts <= self.room_since.get(room_id, 0.0):
+                continue  # the intake conversation, already summarised in the queue entry
             if isinstance(body, str):
                 self.emit(MessageReceived(session_id, body, ts, event.get("event_id", "")))
         for event in ephemeral:
@@ -304,13 +304,13 @@ class MatrixChannel(Channel):
             log.warning("could not read the waiting-period messages of %s: %s", room_id, type(exc).__name__)
             return
         said = [e for e in reversed(found) if e.get("type") == "m.room.message"]  # oldest first
-        # the intake's last line ("you are in the queue") closes its conversation; the client's words after it
-        # (and after `since`, when the intake's line is further back than was read) are the waiting period
+        # the client's words after their last intake answer (`since`, the server's time of it) and after the
+        # intake's last line are the waiting period's
         others = [i for i, e in enumerate(said) if e.get("sender") not in (client, self.api.user_id)]
         for event in said[others[-1] + 1 if others else 0:]:
             content = event.get("content") or {}
             ts = (event.get("origin_server_ts") or 0) / 1000
-            if (event.get("sender") == client and ts >= since - 1 and isinstance(content.get("body"), str)
+            if (event.get("sender") == client and ts > since and isinstance(content.get("body"), str)
                     and isinstance(event.get("event_id"), str)):
                 self.emit(MessageReceived(session_id, content["body"], ts, event["event_id"]))
 
@@ -332,12 +332,16 @@ class MatrixChannel(Channel):
                     started = state.get("started_at", 0) / 1000
                     self.room_to_session[room_id] = session.id
                     self.room_client[room_id] = entry.get("client", "")
-                    self.room_since[room_id] = started
-                    # what the client wrote while queued is part of the session: read back to the queue entry
-                    arrived = entry.get("arrived_at")
-                    self._backfill_from[room_id] = arrived / 1000 if isinstance(arrived, int) and arrived else started
+                    # what the client wrote while queued is part of the session: from their last intake answer on
+                    # (the server's time of it), read back through the room once the session is stored
+                    answered = entry.get("answered_at")
+                    if isinstance(answered, int) and answered:
+                        self.room_since[room_id] = self._backfill_from[room_id] = answered / 1000
+                    else:  # an entry from an older intake: the session's start, as before
+                        self.room_since[room_id] = self._backfill_from[room_id] = started
                     return {"room_id": room_id, "client": entry.get("client", ""), "started_at": started,
-                            "deadline": state.get("deadline", 0) / 1000}
+                            "deadline": state.get("deadline", 0) / 1000,
+                            "since": self.room_since[room_id]}
                 if status == TAKEN:
                     raise ClaimFailed("taken", entry.get("taken_by_name") or entry.get("taken_by", ""))
                 if status not in (WAITING, None):
