@@ -41,6 +41,7 @@ from curhat_tui.domain import intake as flow
 from curhat_tui.domain.i18n import Catalogue
 
 log = logging.getLogger("curhat.intake")
+INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this often
 
 
 def now_ms() -> int:
@@ -58,6 +59,10 @@ class IntakeService:
     queue: dict[str, dict] = field(default_factory=dict)
     clients: dict[str, str] = field(default_factory=dict)  # room id -> client user id
     done: dict[str, bool] = field(default_factory=dict)  # room id -> intake finished (kept in memory only)
+    newest: dict[str, dict] = field(default_factory=dict)  # room id -> the client's newest line, still to answer
+    last_reply: dict[str, float] = field(default_factory=dict)  # room id -> when it was last answered (monotonic)
+    deferred: set[str] = field(default_factory=set)  # rooms whose newest line waits for the reply gap
+    tasks: set[asyncio.Task] = field(default_factory=set)
     supervisors: list[str] = field(default_factory=list)  # user ids given the supervisor's power
     _txn: int = 0
     stopped: bool = False
@@ -178,6 +183,7 @@ class IntakeService:
     async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None:
         client = self.clients.get(room_id, "")
         events = joined.get("timeline", {}).get("events", [])
+        said: list[dict] = []
         for event in events:
             kind, sender = event.get("type"), event.get("sender")
             if kind == "m.room.member" and sender == client and event.get("content", {}).get("membership") == "leave":
@@ -185,15 +191,50 @@ class IntakeService:
             elif kind == SESSION and event.get("content", {}).get("status") == TRANSFER and not initial:
                 await self._transfer(room_id, event)
             elif kind == "m.room.message" and sender == client and not initial:
-                await self._answer(room_id, event.get("content", {}).get("body", ""), event.get("origin_server_ts"))
+                said.append(event)
+        if not said:
+            return
+        if self.done.get(room_id):  # queued or with a counselor: every line counts for the queue's risk
+            for event in said:
+                await self._waiting_words(room_id, event.get("content", {}).get("body", ""))
+            return
+        # in the intake conversation the newest line is the answer, answered at most once a second: a flood gets
+        # a few replies, a quick answer waits a moment but is never dropped, and no client holds up the others
+        self.newest[room_id] = said[-1]
+        if room_id in self.deferred:
+            return  # the waiting task answers the newest line
+        wait = self.last_reply.get(room_id, -INTAKE_REPLY_GAP) + INTAKE_REPLY_GAP - time.monotonic()
+        if wait > 0:
+            self.deferred.add(room_id)
+            task = asyncio.create_task(self._answer_newest(room_id, wait))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+            return
+        await self._answer_newest(room_id, 0.0)
+
+    async def _answer_newest(self, room_id: str, wait: float) -> None:
+        if wait:
+            await asyncio.sleep(wait)
+        self.deferred.discard(room_id)
+        event = self.newest.pop(room_id, None)
+        if event is None:
+            return
+        self.last_reply[room_id] = time.monotonic()
+        try:
+            await self._answer(room_id, event.get("content", {}).get("body", ""), event.get("origin_server_ts"))
+        except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            log.warning("could not answer in %s: %s", room_id, type(exc).__name__)
 
     async def _answer(self, room_id: str, text: str, sent_ms: object = None) -> None:
+        if not isinstance(text, str):
+            return
         if self.done.get(room_id):
-            await self._waiting_words(room_id, text)
             return  # known to be past intake: no need to ask the server for every message of the session
         state = flow.IntakeState.from_dict(await self.api.get_state(room_id, INTAKE))
         if state.step in ("queued",) or state.step == "new":
             self.done[room_id] = state.step == "queued"
+            if self.done[room_id]:  # known only now (after a restart): this line still counts for the risk
+                await self._waiting_words(room_id, text)
             return  # in the queue or with a counselor: the intake stays silent
         replies = flow.advance(state, text, now_ms(), self.data.phrases.items(text))
         await self.api.put_state(room_id, INTAKE, state.to_dict())
@@ -242,6 +283,8 @@ class IntakeService:
             await self.api.put_state(room_id, SESSION, dict(session, status=CLOSED, end_reason="client_left"))
         self.clients.pop(room_id, None)
         self.done.pop(room_id, None)
+        self.newest.pop(room_id, None)
+        self.last_reply.pop(room_id, None)
         await self.api.leave(room_id)
 
     # ---- claims and transfers ---------------------------------------------------

@@ -30,7 +30,7 @@ from tests.support.synapse import synapse_with_accounts
 @pytest.fixture(scope="module")
 def hs():
     yield from synapse_with_accounts(("intake", "ani", "supervisor", "mallory", "klien1", "klien2", "klien3",
-                                      "klien4", "klien5"), PASSWORD)
+                                      "klien4", "klien5", "klien6", "flooder"), PASSWORD)
 
 
 def api_of(hs, name: str) -> MatrixAPI:
@@ -190,4 +190,30 @@ async def test_what_a_client_writes_while_queued_raises_its_place_and_reaches_th
         assert not any(m.text in ("ya", "1", "tidak", "lagi sedih aja") for m in words)  # the intake's part stays out
     finally:
         await stop(ani)
+        await stop_intake(intake, intake_task)
+
+
+async def test_a_flooding_client_gets_few_replies_and_slows_nobody_else(hs, data, tmp_path):
+    intake, intake_task = await intake_service(hs, data, tmp_path)
+    try:
+        flooder = ScriptedClient(hs, "flooder")
+        await flooder.open(intake.api.user_id)
+        await flooder.wait_for("YA")
+
+        async def intake_lines() -> int:  # every line the intake wrote in the room (a sync timeline may be cut)
+            page = await flooder.api.messages(flooder.room, None, "b", 1000)
+            return sum(1 for e in page["chunk"] if e.get("type") == "m.room.message"
+                       and e.get("sender") == intake.api.user_id)
+
+        before = await intake_lines()
+        for wave in range(15):  # 300 lines, twenty at a time
+            await asyncio.gather(*(flooder.say(f"spam {wave}-{n}") for n in range(20)))
+        honest = ScriptedClient(hs, "klien6")
+        await through_intake(honest, intake.api.user_id, "aku cuma mau cerita")  # not held up by the flood
+        await asyncio.sleep(2.0)
+        replies = await intake_lines() - before
+        assert replies <= 8, f"{replies} intake replies to 300 lines"
+        await flooder.say("ya")  # the newest line is still the answer
+        await flooder.wait_for("1 =")
+    finally:
         await stop_intake(intake, intake_task)
