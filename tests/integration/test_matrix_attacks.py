@@ -188,6 +188,14 @@ async def test_what_a_client_writes_while_queued_raises_its_place_and_reaches_th
         words = [m for m in ani.desk.transcript(session.id) if m.sender.value == "client"]
         assert words[0].text.startswith("kak aku barusan minum obat banyak") and "substance" in words[0].flags
         assert not any(m.text in ("ya", "1", "tidak", "lagi sedih aja") for m in words)  # the intake's part stays out
+        # a picture and a place after the claim: placeholders naming what came, not a bare file name
+        await first.api.send(first.room, "m.room.message", {"msgtype": "m.image", "body": "IMG_2041.jpg",
+                                                            "url": "mxc://curhat.test/x"}, f"i{time.time_ns()}")
+        await first.api.send(first.room, "m.room.message", {"msgtype": "m.location", "body": "Lokasi saya",
+                                                            "geo_uri": "geo:-6.2,106.8"}, f"l{time.time_ns()}")
+        await until(lambda: any(m.text.startswith("[lokasi dibagikan: Lokasi saya geo:-6.2,106.8]")
+                                for m in ani.desk.transcript(session.id)), what="the place as a placeholder")
+        assert any(m.text.startswith("[gambar dikirim: IMG_2041.jpg]") for m in ani.desk.transcript(session.id))
     finally:
         await stop(ani)
         await stop_intake(intake, intake_task)

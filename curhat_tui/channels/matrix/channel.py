@@ -29,7 +29,7 @@ from curhat_tui.channels.base import (
     TypingChanged,
 )
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.entries import visit_of
+from curhat_tui.channels.matrix.entries import client_text, visit_of
 from curhat_tui.channels.matrix.protocol import (
     ALERT,
     CLAIM,
@@ -218,14 +218,14 @@ class MatrixChannel(Channel):
             return
         for event in events:
             kind, sender, content = event.get("type"), event.get("sender"), event.get("content") or {}
-            if kind != "m.room.message":
+            if kind not in ("m.room.message", "m.sticker"):
                 continue
             if sender == me:
                 txn = (event.get("unsigned") or {}).get("transaction_id")
                 if txn:
                     self.emit(Delivered(txn, Delivery.SENT))
                 continue
-            body = content.get("body")
+            body = self._client_text(session_id, kind, content)
             ts = (event.get("origin_server_ts") or 0) / 1000
             client = self.room_client.get(room_id)
             if client and sender != client:
@@ -243,6 +243,10 @@ class MatrixChannel(Channel):
                            for users in receipts.values() for user in users}
                 if readers - {me}:
                     self.emit(ClientRead(session_id))
+
+    def _client_text(self, session_id: str, kind: str, content: dict) -> str | None:
+        session = self.store.sessions.get(session_id)
+        return client_text(kind, content, Catalogue(self.strings, session.lang if session else "id"))
 
     async def _adopt_assigned(self) -> None:
         """Join rooms handed to us and open them as sessions, with the shared session state."""
@@ -303,16 +307,16 @@ class MatrixChannel(Channel):
         except (MatrixError, httpx.HTTPError) as exc:
             log.warning("could not read the waiting-period messages of %s: %s", room_id, type(exc).__name__)
             return
-        said = [e for e in reversed(found) if e.get("type") == "m.room.message"]  # oldest first
+        said = [e for e in reversed(found) if e.get("type") in ("m.room.message", "m.sticker")]  # oldest first
         # the client's words after their last intake answer (`since`, the server's time of it) and after the
         # intake's last line are the waiting period's
         others = [i for i, e in enumerate(said) if e.get("sender") not in (client, self.api.user_id)]
         for event in said[others[-1] + 1 if others else 0:]:
             content = event.get("content") or {}
             ts = (event.get("origin_server_ts") or 0) / 1000
-            if (event.get("sender") == client and ts > since and isinstance(content.get("body"), str)
-                    and isinstance(event.get("event_id"), str)):
-                self.emit(MessageReceived(session_id, content["body"], ts, event["event_id"]))
+            text = self._client_text(session_id, str(event.get("type")), content)
+            if event.get("sender") == client and ts > since and text is not None and isinstance(event.get("event_id"), str):
+                self.emit(MessageReceived(session_id, text, ts, event["event_id"]))
 
     # ---- outgoing -------------------------------------------------------------
     async def claim(self, visit: Visit, session: Session) -> dict:

@@ -1,12 +1,17 @@
-"""A queue entry, as the intake service writes it into the queue room's state, read into a Visit.
+"""What others wrote, read into the app's terms: a queue entry (as the intake service writes it into the
+queue room's state) into a Visit, and a client's event into the text the transcript keeps.
 
-The entry is content someone else wrote: every field is checked for its type, and one that is
-wrong raises TypeError or ValueError (the channel drops that entry and goes on).
+It is content someone else wrote: every field is checked for its type, and a queue entry with one
+that is wrong raises TypeError or ValueError (the channel drops that entry and goes on).
 """
 
 from __future__ import annotations
 
+from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Risk, Tier, Visit, VisitStatus
+
+MEDIA = {"m.image": "image", "m.video": "video", "m.audio": "audio", "m.file": "file", "m.location": "location",
+         "m.sticker": "sticker"}  # what a client may send that is not words: shown as a placeholder naming it
 
 
 def visit_of(room_id: str, entry: dict) -> Visit:
@@ -36,3 +41,16 @@ def _whole(value: object, default: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("a number field is not an integer")
     return value
+
+
+def client_text(kind: str, content: dict, t: Catalogue) -> str | None:
+    """What a client's event says as text: the words, or for a picture, a file, a voice note or a place a
+    clear placeholder naming what came, in `t`'s language (nothing is downloaded or shown). None: no text."""
+    body = content.get("body")
+    if not isinstance(body, str):
+        return None
+    media = MEDIA.get("m.sticker" if kind == "m.sticker" else str(content.get("msgtype")))
+    if media is None:
+        return body
+    where = content.get("geo_uri") if isinstance(content.get("geo_uri"), str) else ""
+    return t(f"media.{media}", name=body, where=where)
