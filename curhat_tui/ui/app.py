@@ -118,7 +118,11 @@ class CurhatApp(App):
         return super().push_screen(screen, *args, **kwargs)
 
     def tick(self) -> None:
-        """Advance the workstation (arrivals, replies, warnings) and redraw the clocks."""
+        """Advance the workstation (arrivals, replies, warnings) and redraw the clocks.
+
+        Nothing once the app is shutting down: the interval can still fire while the screens are taken apart."""
+        if not self.is_running:
+            return
         self.workstation.tick()
         self.main.tick()
         release_removed_widgets(self)
