@@ -75,8 +75,36 @@ class SessionAssigned:
     channel_state: dict
 
 
+@dataclass(frozen=True)
+class MessageEdited:
+    """The client replaced the text of their message whose remote event id is `remote_id`."""
+
+    session_id: str
+    remote_id: str
+    text: str
+    ts: float
+
+
+@dataclass(frozen=True)
+class MessageRedacted:
+    """The client deleted their message whose remote event id is `remote_id`."""
+
+    session_id: str
+    remote_id: str
+    ts: float
+
+
+@dataclass(frozen=True)
+class SessionGone:
+    """The session is no longer this counselor's, on the service's word: `handed_away` (a transfer took it
+    elsewhere), `left` (the client left), `closed` or `returned` (it went back to the queue)."""
+
+    session_id: str
+    reason: str
+
+
 ChannelEvent = (ClientArrived | ClientLeft | MessageReceived | TypingChanged | Delivered | ConnectionChanged
-                | ClientTaken | ClientRead | SessionAssigned)
+                | ClientTaken | ClientRead | SessionAssigned | MessageEdited | MessageRedacted | SessionGone)
 Emit = Callable[[ChannelEvent], None]
 
 
