@@ -87,37 +87,53 @@ def build_supervisor(data_dir: Path, *, clock: Clock, data: ServiceData | None =
 
 def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Callable[[], str], *, clock: Clock,
                  data: ServiceData | None = None, name: str = "Konselor", lang: str = "id", key: str | None = None,
-                 retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0) -> Parts:
-    """Log in (the keyring first, else `ask_password()`), learn the role from the supervisors' room and
+                 retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0, intake: str = "") -> Parts:
+    """Log in (the keyring first, else `ask_password()`), learn the role from the intake's roster and
     assemble the workstation on real clients: a counselor's on the Matrix channel, a supervisor's
-    reading counselors over the supervision link. Raises channels.matrix.login.LoginError."""
+    reading counselors over the supervision link; one sync loop carries both. Raises
+    channels.matrix.login.LoginError (also for an account not on the roster)."""
     import asyncio
 
-    from curhat_tui.channels.matrix.api import MatrixAPI
+    from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
     from curhat_tui.channels.matrix.channel import MatrixChannel
-    from curhat_tui.channels.matrix.login import connect
-    from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink, is_supervisor
+    from curhat_tui.channels.matrix.login import LoginError, connect
+    from curhat_tui.channels.matrix.staff import NotOnRoster, Staff
+    from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink, role_of
+    from curhat_tui.channels.matrix.sync import SyncLoop
 
-    async def login() -> tuple[str, str, str, bool]:
+    if not intake and ":" in user:
+        intake = f"@intake:{user.split(':', 1)[1]}"  # the usual name of the service's intake account
+    staff = Staff(intake=intake)
+
+    async def login() -> tuple[str, str, str, str]:
         # the login's HTTP pool belongs to this short-lived loop: close it here; the app gets a fresh one
         session = await connect(homeserver, user, ask_password)
         try:
-            supervisor = await is_supervisor(session)  # the role comes from the supervisors' room
-            return session.access_token or "", session.user_id, session.device_id, supervisor
+            role = await role_of(session, staff)  # the role comes from the intake's roster
+            return session.access_token or "", session.user_id, session.device_id, role
+        except NotOnRoster:
+            raise LoginError(f"{session.user_id} is not on the roster of {intake}: ask your service's operator to "
+                             f"add it (curhat intake ... --counselor {session.user_id}), or name your service's "
+                             f"intake account with --intake") from None
+        except MatrixError as exc:
+            raise LoginError(f"could not read the service's staff rooms: {exc}") from None
         finally:
             await session.close()
 
-    token, user_id, device, supervisor = asyncio.run(login())
+    token, user_id, device, role = asyncio.run(login())
     api = MatrixAPI(homeserver, token)
     api.user_id, api.device_id = user_id, device
-    if supervisor:
+    if role == "supervisor":
         return build_supervisor(data_dir, clock=clock, data=data, name=name, lang=lang, key=key, retention=retention,
-                                link=lambda store: MatrixSupervisionLink(api, store, "supervisor", author=name),
+                                link=lambda store: MatrixSupervisionLink(
+                                    api, store, "supervisor", staff=staff, author=name,
+                                    sync=SyncLoop(api, store.state.matrix_since, store.state.set_matrix_since)),
                                 first_purge_delay=first_purge_delay)
     data = data or load_all()
     store = Store(real_db(data_dir), key=key)
-    channel = MatrixChannel(api, store, clock, name, data.strings)
+    sync = SyncLoop(api, store.state.matrix_since, store.state.set_matrix_since)
+    channel = MatrixChannel(api, store, clock, name, data.strings, staff=staff, sync=sync)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, retention=retention,
-                              link=MatrixSupervisionLink(api, store, "counselor", author=name),
+                              link=MatrixSupervisionLink(api, store, "counselor", staff=staff, sync=sync, author=name),
                               first_purge_delay=first_purge_delay)
     return Parts(store, channel, workstation, data, clock)

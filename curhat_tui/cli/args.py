@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database key file, for machines without an OS keyring (never inside the data dir)")
     parser.add_argument("--homeserver", metavar="URL", help="Matrix homeserver: real clients instead of practice")
     parser.add_argument("--user", metavar="@NAME:SERVER", help="your Matrix user id (with --homeserver)")
+    parser.add_argument("--intake", metavar="@NAME:SERVER",
+                        help="your service's intake account (with --homeserver; default @intake on your server): "
+                             "only it is believed about the roster, the queue and sessions")
     parser.add_argument("--persona", metavar="ID",
                         help="practice: this simulated client joins the queue first (ids in data/personas.toml)")
     parser.add_argument("--difficulty", choices=("easy", "normal", "hard"),

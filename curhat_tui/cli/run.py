@@ -69,7 +69,7 @@ def run_main(args: argparse.Namespace) -> int:
         if not (homeserver and user):
             print("curhat: --homeserver and --user go together", file=sys.stderr)
             return 2
-        return _run_matrix(data_dir, homeserver, user, settings, common)
+        return _run_matrix(data_dir, homeserver, user, args.intake or settings.intake, settings, common)
     if role == "supervisor":
         return _run_local_supervisor(data_dir, settings, common)
     return _run_practice(args, data_dir, role, settings, common, llm_url, llm_model)
@@ -129,7 +129,7 @@ def _run_local_supervisor(data_dir: Path, settings, common: dict) -> int:
     return _launch(parts, data_dir, settings, common, key_guard=0.0)
 
 
-def _run_matrix(data_dir: Path, homeserver: str, user: str, settings, common: dict) -> int:
+def _run_matrix(data_dir: Path, homeserver: str, user: str, intake: str, settings, common: dict) -> int:
     """The workstation on real clients: log in (keyring), then the same app as practice."""
     from curhat_tui.bootstrap import build_matrix
     from curhat_tui.channels.matrix.login import LoginError
@@ -137,7 +137,8 @@ def _run_matrix(data_dir: Path, homeserver: str, user: str, settings, common: di
     from curhat_tui.storage.store import StoreError
 
     try:
-        parts = build_matrix(data_dir, homeserver, user, matrix_password(user), clock=SystemClock(), **common)
+        parts = build_matrix(data_dir, homeserver, user, matrix_password(user), clock=SystemClock(), intake=intake,
+                             **common)
     except (LoginError, StoreError) as exc:
         print(f"curhat: {exc}", file=sys.stderr)
         return 1

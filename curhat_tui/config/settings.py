@@ -15,13 +15,14 @@ DEFAULT_LOCK_AFTER_MINUTES = 10.0
 
 @dataclass
 class Settings:
-    """Optional `config.toml` in the data dir: name, lang, role, homeserver, user, [keys] (binding id = key),
+    """Optional `config.toml` in the data dir: name, lang, role, homeserver, user, intake, [keys] (binding id = key),
     [retention] (how long transcripts and notes are kept)."""
 
     name: str = ""
     lang: str = ""
     homeserver: str = ""
     user: str = ""
+    intake: str = ""  # the organisation's intake account: the only one believed about the roster and sessions
     role: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     llm_url: str = ""  # [llm] url: an OpenAI-compatible server that voices practice clients (practice only)
@@ -70,7 +71,8 @@ def load_settings(data_dir: Path) -> Settings:
     return Settings(llm_url=llm_url, llm_model=llm_model,
                     name=str(doc.get("name", "")), lang=str(doc.get("lang", "")),
                     homeserver=str(doc.get("homeserver", "")), user=str(doc.get("user", "")),
-                    role=str(doc.get("role", "")), keys=keys, retention=_retention(path, doc.get("retention", {})),
+                    intake=str(doc.get("intake", "")), role=str(doc.get("role", "")), keys=keys,
+                    retention=_retention(path, doc.get("retention", {})),
                     lock_after_minutes=_lock_after(path, doc.get("lock_after_minutes", DEFAULT_LOCK_AFTER_MINUTES)))
 
 
@@ -89,3 +91,26 @@ def _retention(path: Path, table: object) -> RetentionPolicy:
     if problem:
         raise ConfigError(f"{path}: [retention] {problem}")
     return RetentionPolicy(**values)
+
+
+def load_roster(data_dir: Path) -> tuple[list[str], list[str]]:
+    """The intake's staff roster from `config.toml`: [intake] counselors = ["@ani:server"], supervisors = [...]."""
+    path = config_file(data_dir)
+    if not path.exists():
+        return [], []
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc} (fix the TOML syntax on that line)") from None
+    table = doc.get("intake", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: intake must be a table: [intake] followed by counselors = [\"@ani:server\"]")
+    lists = []
+    for name in ("counselors", "supervisors"):
+        value = table.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.startswith("@") and ":" in v
+                                                  for v in value):
+            raise ConfigError(f"{path}: [intake] {name} must be a list of Matrix user ids, "
+                              f"e.g. {name} = [\"@ani:example.org\"]")
+        lists.append(list(value))
+    return lists[0], lists[1]

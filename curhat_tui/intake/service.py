@@ -1,17 +1,19 @@
-"""`curhat intake`: the organisation's intake account on Matrix.
+"""`curhat intake`: the organisation's intake account on Matrix, and its authority (DESIGN 4b).
 
 It joins rooms that clients open with it, asks for consent (with the limits of
-confidentiality), runs a short intake, publishes each waiting client to the queue
-room, arbitrates claims (first claim in the room's timeline wins), invites the
-winner with the power to write session state, returns transferred sessions to the
-queue and closes entries whose client left. All of its state lives in Matrix room
-state, plus the sync token in a small file, so a restart neither loses a waiting
-client nor publishes one twice.
+confidentiality), runs a short intake and publishes each waiting client to the closed queue
+room under a pseudonym. It holds the staff roster and reconciles the staff rooms with it at
+every start. It takes claims only from roster counselors (the first in the queue room's
+timeline wins), handovers and ends only from the counselor a session belongs to, and writes
+every session fact itself, where clients cannot write. A client's own room is the client's:
+nothing written there but the client's words is believed. The intake's own progress with each
+client lives in its state file (with the sync token), never in a room a client controls.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -19,33 +21,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import (
-    ACTIVE,
-    CLAIM,
-    CLOSED,
-    COUNSELOR_POWER,
-    INTAKE,
-    LEFT,
-    QUEUE_ALIAS,
-    QUEUE_ENTRY,
-    SESSION,
-    SUPERVISOR_POWER,
-    SUPERVISORS_ALIAS,
-    TAKEN,
-    TRANSFER,
-    WAITING,
-    alias,
-)
+from curhat_tui.channels.matrix.protocol import CLAIM, END, HANDOVER, LEFT, QUEUE_ENTRY, TAKEN, WAITING, content_of
+from curhat_tui.channels.matrix.staff import invited_by
+from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain import intake as flow
 from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.intake.staff_rooms import Roster, closed_entry, read_queue, setup_staff_rooms
 
 log = logging.getLogger("curhat.intake")
 INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this often
+NAME_CHARS = 60
+NOTE_CHARS = 4000
+PSEUDONYMS = ("Kenari", "Merpati", "Camar", "Pipit", "Bangau", "Kutilang", "Rajawali", "Jalak", "Melati", "Anggrek",
+              "Kenanga", "Teratai", "Cempaka", "Seruni", "Bakung", "Kamboja")
 
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def pseudonym(room_id: str) -> str:
+    """The name staff know a client by: made from the room id, never from the client's account, display name
+    or phone number (a bridged WhatsApp account's id is a phone number)."""
+    digest = hashlib.sha256(room_id.encode()).digest()
+    return f"{PSEUDONYMS[digest[0] % len(PSEUDONYMS)]}-{int.from_bytes(digest[1:3], 'big') % 900 + 100}"
+
+
+def _text(value: object, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
 
 
 @dataclass
@@ -53,150 +57,146 @@ class IntakeService:
     api: MatrixAPI
     data: ServiceData
     state_file: Path | None = None
+    counselors: list[str] = field(default_factory=list)
+    supervisors: list[str] = field(default_factory=list)
     queue_room: str = ""
     supervisors_room: str = ""
     since: str | None = None
     queue: dict[str, dict] = field(default_factory=dict)
-    clients: dict[str, str] = field(default_factory=dict)  # room id -> client user id
-    done: dict[str, bool] = field(default_factory=dict)  # room id -> intake finished (kept in memory only)
+    clients: dict[str, dict] = field(default_factory=dict)  # room id -> {"client": user id, "intake": state}
     newest: dict[str, dict] = field(default_factory=dict)  # room id -> the client's newest line, still to answer
     last_reply: dict[str, float] = field(default_factory=dict)  # room id -> when it was last answered (monotonic)
     deferred: set[str] = field(default_factory=set)  # rooms whose newest line waits for the reply gap
     tasks: set[asyncio.Task] = field(default_factory=set)
-    supervisors: list[str] = field(default_factory=list)  # user ids given the supervisor's power
+    sync_timeout_ms: int = 10_000
     _txn: int = 0
     stopped: bool = False
 
+    def __post_init__(self) -> None:
+        self.roster = Roster.of(self.counselors, self.supervisors)
+
     # ---- set-up -----------------------------------------------------------------
-    async def setup(self) -> None:
-        """Find or create the queue and supervisors' rooms; load the queue and the sync token."""
-        if not self.api.user_id:
-            await self.api.whoami()
-        self.queue_room = await self._ensure_room(QUEUE_ALIAS, "curhat queue")
-        self.supervisors_room = await self._ensure_room(SUPERVISORS_ALIAS, "curhat supervisors")
-        await self._appoint_supervisors()
-        for event in await self.api.room_state(self.queue_room):
-            if event.get("type") == QUEUE_ENTRY and event.get("content"):
-                self.queue[event["state_key"]] = event["content"]
+    def _load(self) -> None:
         if self.state_file and self.state_file.exists():
-            saved = json.loads(self.state_file.read_text())
-            self.since = saved.get("since")
-            self.clients = saved.get("clients", {})
-
-    async def _appoint_supervisors(self) -> None:
-        """Give the configured supervisors their power in the supervisors' room: that is their role."""
-        if not self.supervisors:
-            return
-        levels = await self.api.get_state(self.supervisors_room, "m.room.power_levels") or {}
-        users = dict(levels.get("users", {}), **{user: SUPERVISOR_POWER for user in self.supervisors})
-        if users != levels.get("users", {}):
-            await self.api.put_state(self.supervisors_room, "m.room.power_levels", dict(levels, users=users))
-
-    async def _ensure_room(self, local: str, name: str) -> str:
-        room_alias = alias(local, self.api.user_id)
-        try:
-            return await self.api.resolve_alias(room_alias)
-        except MatrixError as exc:
-            if exc.status != 404:
-                raise
-        # join_rule public on a server without federation: on-duty staff join by alias
-        return await self.api.create_room(
-            room_alias_name=local, name=name, preset="public_chat", visibility="private",
-            power_level_content_override={"events_default": 0, "state_default": 100},
-        )
+            try:
+                saved = json.loads(self.state_file.read_text())
+            except ValueError:
+                raise ValueError(f"{self.state_file}: not valid JSON; move it away to start afresh") from None
+            self.since = saved.get("since") if isinstance(saved.get("since"), str) else None
+            self.queue_room = str(saved.get("queue_room") or "")
+            self.supervisors_room = str(saved.get("supervisors_room") or "")
+            clients = saved.get("clients") if isinstance(saved.get("clients"), dict) else {}
+            self.clients = {k: v for k, v in clients.items() if isinstance(v, dict)}
 
     def _save(self) -> None:
         if self.state_file:
             self.state_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.state_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"since": self.since, "clients": self.clients}))
+            tmp.write_text(json.dumps({"since": self.since, "queue_room": self.queue_room,
+                                       "supervisors_room": self.supervisors_room, "clients": self.clients}))
             tmp.replace(self.state_file)
+
+    async def prepare(self) -> None:
+        """Find (or make) the closed staff rooms, reconcile them with the roster, read the queue."""
+        if not self.api.user_id:
+            await self.api.whoami()
+        self.queue_room, self.supervisors_room = await setup_staff_rooms(
+            self.api, self.queue_room, self.supervisors_room, self.roster)
+        self.queue = await read_queue(self.api, self.queue_room, now_ms())
+        self._save()
+
+    setup = prepare
 
     # ---- the loop ---------------------------------------------------------------
     async def run(self) -> None:
-        await self.setup()
-        backoff = 1.0
-        while not self.stopped:
-            try:
-                data = await self.api.sync(self.since, timeout_ms=10_000)
-            except (MatrixError, OSError, Exception) as exc:  # noqa: BLE001 - a dropped server: wait, retry
-                log.warning("sync failed: %s; retrying in %.0fs", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30)
-                continue
-            backoff = 1.0
-            try:
-                await self.handle(data, initial=self.since is None)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a poisoned batch is skipped, never replayed into a crash loop
-                log.warning("handling a sync batch failed (%s); the batch is skipped", type(exc).__name__)
-            self.since = data.get("next_batch", self.since)
-            self._save()
+        self._load()
+        self.sync = SyncLoop(self.api, lambda: self.since, self._saved_since, timeout_ms=self.sync_timeout_ms)
+        self.sync.subscribe(self)
+        try:
+            await self.sync.run()
+        finally:
+            for task in list(self.tasks):
+                task.cancel()
+
+    def _saved_since(self, token: str) -> None:
+        self.since = token
+        self._save()
+        if self.stopped:
+            self.sync._stopping = True
+
+    async def on_sync(self, rooms: dict, first: bool) -> None:
+        await self.handle({"rooms": rooms}, initial=first)
 
     async def handle(self, data: dict, initial: bool) -> None:
         rooms = data.get("rooms", {})
-        for room_id, invite in rooms.get("invite", {}).items():
+        for room_id, invite in (rooms.get("invite") or {}).items():
             try:
                 await self._invited(room_id, invite)
             except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:  # one room, not the rest
                 log.warning("could not start the intake in %s: %s", room_id, type(exc).__name__)
         client_rooms = []
-        for room_id, joined in rooms.get("join", {}).items():
+        for room_id, joined in (rooms.get("join") or {}).items():
             if room_id == self.queue_room:
-                # claims one by one, in timeline order: the first claim wins
-                for event in joined.get("timeline", {}).get("events", []):
+                for event in ((joined or {}).get("timeline") or {}).get("events") or []:
+                    if initial or not isinstance(event, dict):
+                        continue
                     try:
-                        if event.get("type") == CLAIM and not initial:
-                            await self._claim(event)
-                        elif event.get("type") == QUEUE_ENTRY and isinstance(event.get("state_key"), str):
-                            self.queue[event["state_key"]] = event.get("content") or {}
+                        await self._staff_request(event)
                     except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:  # the next still count
-                        log.warning("dropped a malformed %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
-            elif room_id != self.supervisors_room:
-                client_rooms.append(self._client_room(room_id, joined, initial))
+                        log.warning("dropped a %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
+            elif room_id != self.supervisors_room and room_id in self.clients:
+                client_rooms.append(self._client_room(room_id, joined or {}, initial))
         # each client's conversation is independent: serve them side by side, not in a line
         for result in await asyncio.gather(*client_rooms, return_exceptions=True):
             if isinstance(result, Exception):
-                log.warning("handling a client room failed: %s", result)
-        for room_id in rooms.get("leave", {}):
-            self.clients.pop(room_id, None)
-            self.done.pop(room_id, None)
+                log.warning("handling a client room failed: %s", type(result).__name__)
+        for room_id in rooms.get("leave") or {}:
+            if room_id in self.clients:
+                await self._client_left(room_id)
 
     # ---- client rooms -----------------------------------------------------------
+    def _state(self, room_id: str) -> flow.IntakeState:
+        return flow.IntakeState.from_dict((self.clients.get(room_id) or {}).get("intake"))
+
+    def _keep(self, room_id: str, state: flow.IntakeState) -> None:
+        self.clients.setdefault(room_id, {})["intake"] = state.to_dict()
+
     async def _invited(self, room_id: str, invite: dict) -> None:
-        inviter = ""
-        for event in invite.get("invite_state", {}).get("events", []):
-            if event.get("type") == "m.room.member" and event.get("state_key") == self.api.user_id:
-                inviter = event.get("sender", "")
+        client = invited_by(invite, self.api.user_id)
+        if not client or room_id in (self.queue_room, self.supervisors_room):
+            return
         try:
             await self.api.join(room_id)
         except MatrixError as exc:
             log.warning("could not join %s: %s", room_id, exc)
             return
-        self.clients[room_id] = inviter
-        state = flow.IntakeState.from_dict(await self.api.get_state(room_id, INTAKE))
-        if state.step == "new":
-            await self._reply(room_id, flow.start(state))
-            await self.api.put_state(room_id, INTAKE, state.to_dict())
+        self.clients[room_id] = {"client": client, "intake": flow.IntakeState().to_dict()}
+        await self._start(room_id)
+
+    async def _start(self, room_id: str) -> None:
+        state = flow.IntakeState()
+        replies = flow.start(state)
+        self._keep(room_id, state)
+        self._save()
+        await self._reply(room_id, replies)
 
     async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None:
-        client = self.clients.get(room_id, "")
-        events = joined.get("timeline", {}).get("events", [])
+        client = self.clients[room_id].get("client")
         said: list[dict] = []
-        for event in events:
-            kind, sender = event.get("type"), event.get("sender")
-            if kind == "m.room.member" and sender == client and event.get("content", {}).get("membership") == "leave":
+        for event in (joined.get("timeline") or {}).get("events") or []:
+            if not isinstance(event, dict) or event.get("sender") != client:
+                continue  # only the client's words count here; nothing else in a client's room is believed
+            kind, content = event.get("type"), content_of(event)
+            if kind == "m.room.member" and content.get("membership") in ("leave", "ban"):
                 await self._client_left(room_id)
-            elif kind == SESSION and event.get("content", {}).get("status") == TRANSFER and not initial:
-                await self._transfer(room_id, event)
-            elif kind == "m.room.message" and sender == client and not initial:
+                return
+            if kind == "m.room.message" and not initial and isinstance(content.get("body"), str):
                 said.append(event)
         if not said:
             return
-        if self.done.get(room_id):  # queued or with a counselor: every line counts for the queue's risk
+        if self._state(room_id).step == "queued":  # queued or with a counselor: every line counts for the risk
             for event in said:
-                await self._waiting_words(room_id, event.get("content", {}).get("body", ""))
+                await self._waiting_words(room_id, event["content"]["body"])
             return
         # in the intake conversation the newest line is the answer, answered at most once a second: a flood gets
         # a few replies, a quick answer waits a moment but is never dropped, and no client holds up the others
@@ -217,29 +217,26 @@ class IntakeService:
             await asyncio.sleep(wait)
         self.deferred.discard(room_id)
         event = self.newest.pop(room_id, None)
-        if event is None:
+        if event is None or room_id not in self.clients:
             return
         self.last_reply[room_id] = time.monotonic()
         try:
-            await self._answer(room_id, event.get("content", {}).get("body", ""), event.get("origin_server_ts"))
+            await self._answer(room_id, event["content"]["body"], event.get("origin_server_ts"))
         except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:
             log.warning("could not answer in %s: %s", room_id, type(exc).__name__)
 
     async def _answer(self, room_id: str, text: str, sent_ms: object = None) -> None:
-        if not isinstance(text, str):
+        state = self._state(room_id)
+        if state.step == "new":  # a client back after an ended session: a new intake
+            await self._start(room_id)
             return
-        if self.done.get(room_id):
-            return  # known to be past intake: no need to ask the server for every message of the session
-        state = flow.IntakeState.from_dict(await self.api.get_state(room_id, INTAKE))
-        if state.step in ("queued",) or state.step == "new":
-            self.done[room_id] = state.step == "queued"
-            if self.done[room_id]:  # known only now (after a restart): this line still counts for the risk
-                await self._waiting_words(room_id, text)
-            return  # in the queue or with a counselor: the intake stays silent
-        replies = flow.advance(state, text, now_ms(), self.data.phrases.items(text))
-        await self.api.put_state(room_id, INTAKE, state.to_dict())
         if state.step == "queued":
-            self.done[room_id] = True
+            await self._waiting_words(room_id, text)
+            return
+        replies = flow.advance(state, text, now_ms(), self.data.phrases.items(text))
+        self._keep(room_id, state)
+        self._save()
+        if state.step == "queued":
             # the server's time of the last answer: the client's words after it are the waiting period's
             await self._publish(room_id, state, answered_at=sent_ms if isinstance(sent_ms, int) else now_ms())
         await self._reply(room_id, replies)
@@ -248,95 +245,92 @@ class IntakeService:
         """What a client writes while queued counts: a risk phrase raises their queue entry's risk (and so
         their place in every counselor's queue) before anyone has claimed them."""
         entry = self.queue.get(room_id)
-        if not entry or entry.get("status") != WAITING or not isinstance(text, str):
+        if not entry or entry.get("status") != WAITING:
             return
         risk = max((int(self.data.redflags.get(item).risk) for item in self.data.phrases.items(text)), default=0)
         if risk > int(entry.get("risk") or 0):
-            entry = dict(entry, risk=risk)
-            self.queue[room_id] = entry
-            await self.api.put_state(self.queue_room, QUEUE_ENTRY, entry, room_id)
+            await self._entry(room_id, dict(entry, risk=risk))
 
-    async def _publish(self, room_id: str, state: flow.IntakeState, handover: str = "", answered_at: int = 0) -> None:
-        client = self.clients.get(room_id, "")
-        entry = {
-            "status": WAITING, "client": client, "alias": client.split(":")[0].lstrip("@"),
-            "tier": state.tier, "minutes": state.minutes,
+    async def _entry(self, room_id: str, entry: dict) -> None:
+        self.queue[room_id] = entry  # decided before any await: a second claim now loses
+        await self.api.put_state(self.queue_room, QUEUE_ENTRY, entry, room_id)
+
+    async def _publish(self, room_id: str, state: flow.IntakeState, answered_at: int = 0) -> None:
+        current = self.queue.get(room_id)
+        if current and current.get("status") in (WAITING, TAKEN):
+            return  # already published: never twice
+        await self._entry(room_id, {
+            "status": WAITING, "alias": pseudonym(room_id), "tier": state.tier, "minutes": state.minutes,
             "price": self.data.prices.get((state.tier, state.minutes), 0), "topic": state.topic,
             "intake_risk_answer": state.risk_answer, "risk": state.risk, "arrived_at": now_ms(),
-            "answered_at": answered_at or now_ms(),
-            "handover": handover,
-        }
-        current = self.queue.get(room_id)
-        if current and current.get("status") == WAITING:
-            return  # already published: never twice
-        self.queue[room_id] = entry
-        await self.api.put_state(self.queue_room, QUEUE_ENTRY, entry, room_id)
+            "answered_at": answered_at or now_ms(), "handover": "",
+        })
 
     async def _client_left(self, room_id: str) -> None:
         entry = self.queue.get(room_id)
         if entry and entry.get("status") in (WAITING, TAKEN):
-            entry = dict(entry, status=LEFT if entry["status"] == WAITING else CLOSED, closed_at=now_ms())
-            self.queue[room_id] = entry
-            await self.api.put_state(self.queue_room, QUEUE_ENTRY, entry, room_id)
-        session = await self.api.get_state(room_id, SESSION)
-        if session and session.get("status") == ACTIVE:
-            await self.api.put_state(room_id, SESSION, dict(session, status=CLOSED, end_reason="client_left"))
+            await self._entry(room_id, closed_entry(entry, LEFT, now_ms()))
         self.clients.pop(room_id, None)
-        self.done.pop(room_id, None)
         self.newest.pop(room_id, None)
         self.last_reply.pop(room_id, None)
-        await self.api.leave(room_id)
+        self._save()
+        try:
+            await self.api.leave(room_id)
+        except MatrixError as exc:
+            log.info("leaving %s: %s", room_id, exc)
 
-    # ---- claims and transfers ---------------------------------------------------
-    async def _claim(self, event: dict) -> None:
-        content = event.get("content", {})
-        room_id, counselor = content.get("room_id", ""), event.get("sender", "")
-        if not isinstance(room_id, str) or not isinstance(counselor, str):
-            log.warning("dropped a claim whose room or sender is not a string")
+    # ---- what counselors ask of the intake --------------------------------------
+    async def _staff_request(self, event: dict) -> None:
+        """A claim, handover or end from the queue room's timeline, believed only from the right counselor."""
+        kind, sender = event.get("type"), event.get("sender")
+        if kind not in (CLAIM, HANDOVER, END):
             return
-        entry = self.queue.get(room_id)
-        if not entry or entry.get("status") != WAITING:
-            return  # someone was first; they already see it taken
-        await self._assign(room_id, entry, counselor, content.get("name") or counselor)
+        content = content_of(event)
+        room_id = content.get("room_id")
+        if sender not in self.roster.counselors:
+            log.warning("dropped a %s from an account not on the counselors' roster", kind)
+            return
+        if not isinstance(room_id, str) or room_id not in self.queue:
+            return
+        entry = self.queue[room_id]
+        if kind == CLAIM:
+            if entry.get("status") == WAITING:  # someone was first otherwise; they already see it taken
+                start = now_ms()
+                await self._assign(room_id, dict(entry, started_at=start,
+                                                 deadline=start + int(entry.get("minutes") or 30) * 60_000),
+                                   sender, _text(content.get("name"), NAME_CHARS) or sender)
+            return
+        if entry.get("status") != TAKEN or entry.get("taken_by") != sender:
+            log.warning("dropped a %s for a session that is not the sender's", kind)
+            return
+        if kind == END:
+            await self._entry(room_id, closed_entry(entry, "closed", now_ms()))
+            if room_id in self.clients:  # a client who writes again later starts a new intake
+                self._keep(room_id, flow.IntakeState())
+                self._save()
+            return
+        note, to = _text(content.get("note"), NOTE_CHARS), content.get("to")
+        if to and to in self.roster.counselors and to != sender:
+            await self._assign(room_id, dict(entry, handover=note), to,
+                               _text(content.get("to_name"), NAME_CHARS) or to)
+        else:  # back to the queue, with the note for whoever takes the client next
+            back = {k: v for k, v in entry.items() if k not in ("taken_by", "taken_by_name", "taken_at",
+                                                                "started_at", "deadline")}
+            await self._entry(room_id, dict(back, status=WAITING, handover=note, arrived_at=now_ms()))
+            await self._reply(room_id, ["intake.returned"])
+        try:
+            await self.api.kick(room_id, sender, "handover")
+        except MatrixError as exc:  # a client's room may not give us that power; the workstation leaves itself
+            log.info("could not remove the previous counselor: %s", exc.errcode)
 
     async def _assign(self, room_id: str, entry: dict, counselor: str, name: str) -> None:
-        entry = dict(entry, status=TAKEN, taken_by=counselor, taken_by_name=name, taken_at=now_ms())
-        self.queue[room_id] = entry  # decided before any await: a second claim now loses
+        await self._entry(room_id, dict(entry, status=TAKEN, taken_by=counselor, taken_by_name=name,
+                                        taken_at=now_ms()))
         try:
             await self.api.invite(room_id, counselor)
         except MatrixError as exc:
-            if exc.errcode not in ("M_FORBIDDEN",):  # already in the room is fine
-                raise
-        levels = await self.api.get_state(room_id, "m.room.power_levels") or {}
-        users = dict(levels.get("users", {}), **{counselor: COUNSELOR_POWER})
-        await self.api.put_state(room_id, "m.room.power_levels", dict(levels, users=users))
-        start = now_ms()
-        await self.api.put_state(room_id, SESSION, {
-            "status": ACTIVE, "counselor": counselor, "counselor_name": name, "client": entry.get("client", ""),
-            "alias": entry.get("alias", ""), "tier": entry.get("tier"), "minutes": entry.get("minutes"),
-            "price": entry.get("price", 0), "started_at": start,
-            "deadline": start + int(entry.get("minutes") or 30) * 60_000, "risk": entry.get("risk", 0),
-            "handover": entry.get("handover", ""),
-        })
-        await self.api.put_state(self.queue_room, QUEUE_ENTRY, entry, room_id)
-
-    async def _transfer(self, room_id: str, event: dict) -> None:
-        content = event.get("content", {})
-        previous = content.get("counselor", "")
-        entry = dict(self.queue.get(room_id) or {}, handover=content.get("handover", ""))
-        target = content.get("transfer_to", "")
-        if previous:
-            try:
-                await self.api.kick(room_id, previous, "transfer")
-            except MatrixError as exc:
-                log.warning("could not remove %s from %s: %s", previous, room_id, exc)
-        if target:
-            await self._assign(room_id, entry, target, content.get("transfer_to_name") or target)
-            return
-        await self.api.put_state(room_id, SESSION, dict(content, status="queued"))
-        self.queue[room_id] = dict(entry, status=WAITING, arrived_at=now_ms())
-        await self.api.put_state(self.queue_room, QUEUE_ENTRY, self.queue[room_id], room_id)
-        await self._reply(room_id, ["intake.returned"])
+            if exc.errcode != "M_FORBIDDEN" or "already in the room" not in str(exc):
+                log.warning("could not invite the counselor into %s: %s", room_id, exc.errcode)
 
     # ---- sending ----------------------------------------------------------------
     async def _reply(self, room_id: str, keys: list[str]) -> None:

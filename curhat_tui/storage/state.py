@@ -24,6 +24,7 @@ PRACTICE_DIFFICULTY = "practice.difficulty.{visit_id}"  # the level a simulated 
 MATRIX_SINCE = "matrix.since"  # the clients' Matrix sync position
 SUPERVISION_SINCE = "sv.since"  # the supervision link's Matrix sync position
 SUPERVISION_ROOM = "sv.room.{session_id}"  # the room a session's review travels in
+SUPERVISION_OWN_ROOM = "sv.own_room"  # a counselor's own supervision room (found by id, never by alias)
 UNLOCK_VERIFIER = "lock.unlock_verifier"  # the screen lock's salted hash, when the key is a key file
 AUDIT_HEAD = "audit.head"  # "id:hash" of the newest audit entry
 RETENTION_LAST_RUN = "retention.last_run"  # the last retention purge, as JSON
@@ -127,6 +128,12 @@ class State:
 
     def set_supervision_room(self, session_id: str, room_id: str) -> None:
         self._set(SUPERVISION_ROOM.format(session_id=session_id), room_id)
+
+    def supervision_own_room(self) -> str | None:
+        return self._get(SUPERVISION_OWN_ROOM)
+
+    def set_supervision_own_room(self, room_id: str) -> None:
+        self._set(SUPERVISION_OWN_ROOM, room_id)
 
     # ---- the screen lock, the audit log, retention ----------------------------------------------
     def unlock_verifier(self) -> str | None:

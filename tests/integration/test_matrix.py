@@ -11,7 +11,8 @@ import pytest
 
 from curhat_tui.channels.matrix.api import MatrixAPI
 from curhat_tui.channels.matrix.channel import MatrixChannel
-from curhat_tui.channels.matrix.protocol import ALERT, QUEUE_ENTRY, SUPERVISORS_ALIAS, alias
+from curhat_tui.channels.matrix.protocol import ALERT, QUEUE_ENTRY
+from curhat_tui.channels.matrix.staff import Staff
 from curhat_tui.domain.clock import SystemClock
 from curhat_tui.domain.models import Delivery, SessionStatus
 from curhat_tui.intake.service import IntakeService
@@ -74,24 +75,49 @@ class ScriptedClient:
         await self.api.send(self.room, "m.room.message", {"msgtype": "m.text", "body": text}, f"c{time.time_ns()}")
 
 
-def workstation(hs: Synapse, name: str, display: str, data, tmp: Path) -> Workstation:
+def staff_of(hs: Synapse) -> Staff:
+    """What a workstation is told about its service: the intake's account."""
+    return Staff(intake=hs.accounts["intake"]["user_id"])
+
+
+def workstation(hs: Synapse, name: str, display: str, data, tmp: Path, *, link: bool = False) -> Workstation:
+    from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink
+
     account = hs.accounts[name]
     api = MatrixAPI(hs.base_url, account["access_token"])
     api.user_id = account["user_id"]
     store = Store(tmp / name / "curhat.db")
     clock = SystemClock()
-    channel = MatrixChannel(api, store, clock, display, data.strings, sync_timeout_ms=1000, claim_timeout=10)
-    return Workstation(store, channel, clock, data, counselor=display)
+    staff = staff_of(hs)
+    channel = MatrixChannel(api, store, clock, display, data.strings, staff=staff, sync_timeout_ms=1000,
+                            claim_timeout=10)
+    return Workstation(store, channel, clock, data, counselor=display,
+                       link=MatrixSupervisionLink(api, store, "counselor", staff=staff, sync=channel.sync,
+                                                  author=display) if link else None)
 
 
-async def intake_service(hs: Synapse, data, tmp: Path) -> tuple[IntakeService, asyncio.Task]:
+def roster(hs: Synapse, counselors=("ani", "budi"), supervisors=("supervisor",)) -> dict:
+    return {"counselors": [hs.accounts[n]["user_id"] for n in counselors if n in hs.accounts],
+            "supervisors": [hs.accounts[n]["user_id"] for n in supervisors if n in hs.accounts]}
+
+
+async def intake_service(hs: Synapse, data, tmp: Path | None = None, **names) -> tuple[IntakeService, asyncio.Task]:
+    """The module's intake service (its state file in the homeserver's folder: one set of staff rooms per module)."""
     account = hs.accounts["intake"]
     api = MatrixAPI(hs.base_url, account["access_token"])
     api.user_id = account["user_id"]
-    service = IntakeService(api, data, state_file=tmp / "intake.json")
+    service = IntakeService(api, data, state_file=hs.data_dir / "intake.json", sync_timeout_ms=1000,
+                            **roster(hs, **names))
     task = asyncio.create_task(service.run())
-    await until(lambda: service.queue_room and service.supervisors_room, what="intake set-up")
+    await until(lambda: getattr(service, "sync", None) is not None and service.sync.state == "connected",
+                what="intake set-up")
     return service, task
+
+
+async def stop_intake(intake: IntakeService, task: asyncio.Task) -> None:
+    intake.stopped = True
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 async def through_intake(client: ScriptedClient, intake_user: str, topic: str) -> None:
@@ -113,7 +139,7 @@ async def test_intake_claim_race_chat_restarts_alert_and_transfer(hs, data, tmp_
     budi = workstation(hs, "budi", "Budi", data, tmp_path)
     supervisor = MatrixAPI(hs.base_url, hs.accounts["supervisor"]["access_token"])
     supervisor.user_id = hs.accounts["supervisor"]["user_id"]
-    sup_room = await supervisor.join(alias(SUPERVISORS_ALIAS, supervisor.user_id))
+    sup_room = await supervisor.join(intake.supervisors_room)  # a roster supervisor, invited by the intake
     await ani.start()
     await budi.start()
     try:
@@ -125,8 +151,9 @@ async def test_intake_claim_race_chat_restarts_alert_and_transfer(hs, data, tmp_
                     what="client in both queues")
         visit = next(v for v in ani.desk.queue() if v.id == room)
         assert visit.topic == "skripsi bikin stres" and visit.minutes == 30 and visit.price == 25000
-        consent = await client.api.get_state(room, "org.curhat.intake")
+        consent = intake.clients[room]["intake"]  # kept by the intake, never in the client's own room
         assert consent["consent"] is True and consent["consent_ts"] > 0
+        assert await client.api.get_state(room, "org.curhat.intake") is None
 
         # --- both claim at the same moment: exactly one wins, the other sees who ---
         results = await asyncio.gather(ani.desk.accept(room), budi.desk.accept(room), return_exceptions=True)
@@ -210,8 +237,7 @@ async def test_intake_claim_race_chat_restarts_alert_and_transfer(hs, data, tmp_
         entry = await intake.api.get_state(intake.queue_room, QUEUE_ENTRY, room)
         assert entry["status"] == "waiting" and "SEJIWA" in entry["handover"]
     finally:
-        intake.stopped = True
-        intake_task.cancel()
+        await stop_intake(intake, intake_task)
         for ws in (ani, budi):
             try:
                 await ws.stop()
@@ -277,8 +303,7 @@ async def test_the_workstation_screen_over_matrix(hs, data, tmp_path):
             await pilot.press("enter")
             await client.wait_for("Ceritakan pelan-pelan")
     finally:
-        intake.stopped = True
-        intake_task.cancel()
+        await stop_intake(intake, intake_task)
         await ws.stop()
 
 
@@ -305,8 +330,11 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
         await until(client_sees_typing, what="client to see the counselor typing")
         await ani.desk.end(session.id)
         await first.wait_for("Sesi kita sudah selesai")
-        state = await first.api.get_state(first.room, "org.curhat.session")
-        assert state["status"] == "ended" and state["counselor"] == ani.channel.api.user_id
+        entry = await until(lambda: intake.api.get_state(intake.queue_room, QUEUE_ENTRY, first.room),
+                            what="the entry")
+        await until(lambda: intake.queue[first.room].get("status") == "closed", what="the entry closed")
+        entry = await intake.api.get_state(intake.queue_room, QUEUE_ENTRY, first.room)
+        assert set(entry) == {"status", "closed_at"}  # nothing of the session stays readable in the queue
 
         # transfer straight to a named colleague, with a handover note
         second = ScriptedClient(hs, "klien2")
@@ -321,8 +349,7 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
         assert not any("yang baru" in m.text for m in ani.desk.transcript(session.id))
 
         # the intake restarts: no client is published twice or lost
-        intake.stopped = True
-        intake_task.cancel()
+        await stop_intake(intake, intake_task)
         queue_before = dict(intake.queue)
         intake, intake_task = await intake_service(hs, data, tmp_path)
         assert {k: v.get("status") for k, v in intake.queue.items()} == \
@@ -340,8 +367,7 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
         with pytest.raises(AcceptError):
             await budi.desk.accept(third_client.room)
     finally:
-        intake.stopped = True
-        intake_task.cancel()
+        await stop_intake(intake, intake_task)
         for ws in (ani, budi):
             await ws.stop()
 
@@ -375,8 +401,7 @@ async def test_handing_over_from_the_screen(hs, data, tmp_path):
             assert ws.store.sessions.get(sid).status is SessionStatus.WRAPUP
             await client.wait_for("kembali ke antrian")
     finally:
-        intake.stopped = True
-        intake_task.cancel()
+        await stop_intake(intake, intake_task)
         await ws.stop()
 
 
@@ -387,15 +412,17 @@ def test_the_command_line_path_to_matrix_builds_a_connected_workstation(hs, data
     from curhat_tui.ui.app import build_app
     from tests.conftest import TEST_KEY, screen_text
 
-    async def intake_rooms() -> None:  # the queue room exists once an intake service has run
+    async def intake_rooms() -> None:  # the staff rooms exist once an intake service has run
         api = MatrixAPI(hs.base_url, hs.accounts["intake"]["access_token"])
-        await IntakeService(api, data).setup()
+        service = IntakeService(api, data, state_file=hs.data_dir / "intake.json", **roster(hs))
+        service._load()
+        await service.setup()
         await api.close()
 
     asyncio.run(intake_rooms())
     user = hs.accounts["budi"]["user_id"]
     parts = build_matrix(tmp_path, hs.base_url, user, lambda: PASSWORD, clock=SystemClock(), data=data, name="Budi",
-                         key=TEST_KEY)
+                         key=TEST_KEY, intake=hs.accounts["intake"]["user_id"])
     app = build_app(parts, blink=True, tick=True, key_guard=0.6)
 
     async def check():

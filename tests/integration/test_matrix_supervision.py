@@ -10,21 +10,31 @@ import pytest
 from curhat_tui.bootstrap import build_supervisor
 from curhat_tui.channels.matrix.api import MatrixAPI
 from curhat_tui.channels.matrix.channel import MatrixChannel
-from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink, is_supervisor
+from curhat_tui.channels.matrix.staff import NotOnRoster
+from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink, role_of
 from curhat_tui.domain.clock import SystemClock
 from curhat_tui.domain.review import NoteStatus
 from curhat_tui.services.events import CrisisAlert, ReviewChanged, WhisperArrived
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
 from tests.conftest import TEST_KEY
-from tests.integration.test_matrix import PASSWORD, ScriptedClient, intake_service, through_intake, until
+from tests.integration.test_matrix import (
+    PASSWORD,
+    ScriptedClient,
+    intake_service,
+    roster,
+    staff_of,
+    stop_intake,
+    through_intake,
+    until,
+)
 from tests.services.test_review import COMPLETE
 from tests.support.synapse import synapse_with_accounts
 
 
 @pytest.fixture(scope="module")
 def hs():
-    yield from synapse_with_accounts(("intake", "ani", "supervisor", "klien1"), PASSWORD)
+    yield from synapse_with_accounts(("intake", "ani", "supervisor", "klien1", "stranger"), PASSWORD)
 
 
 def api_of(hs, name: str) -> MatrixAPI:
@@ -36,23 +46,26 @@ def api_of(hs, name: str) -> MatrixAPI:
 
 async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data, tmp_path):
     intake, intake_task = await intake_service(hs, data, tmp_path)
-    intake.supervisors = [hs.accounts["supervisor"]["user_id"]]
-    await intake._appoint_supervisors()
 
-    ani_api, sari_api = api_of(hs, "ani"), api_of(hs, "supervisor")
-    assert await is_supervisor(sari_api) and not await is_supervisor(ani_api)
+    ani_api, sari_api, stranger = api_of(hs, "ani"), api_of(hs, "supervisor"), api_of(hs, "stranger")
+    assert await role_of(sari_api, staff_of(hs)) == "supervisor" and await role_of(ani_api, staff_of(hs)) == "counselor"
+    with pytest.raises(NotOnRoster):
+        await role_of(stranger, staff_of(hs))
+    await stranger.close()
 
     clock = SystemClock()
     store = Store(tmp_path / "ani" / "curhat.db")
-    channel = MatrixChannel(ani_api, store, clock, "Ani", data.strings, sync_timeout_ms=1000, claim_timeout=10)
+    staff = staff_of(hs)
+    channel = MatrixChannel(ani_api, store, clock, "Ani", data.strings, staff=staff, sync_timeout_ms=1000,
+                            claim_timeout=10)
     ani = Workstation(store, channel, clock, data, counselor="Ani",
-                      link=MatrixSupervisionLink(ani_api, store, "counselor", sync_timeout_ms=1000))
+                      link=MatrixSupervisionLink(ani_api, store, "counselor", staff=staff, sync=channel.sync))
     heard: list = []
     ani.listen(heard.append)
 
     sup = build_supervisor(tmp_path / "sari", data=data, clock=clock, name="Sari", key=TEST_KEY,
-                           link=lambda store: MatrixSupervisionLink(sari_api, store, "supervisor", author="Sari",
-                                                                    sync_timeout_ms=1000))
+                           link=lambda store: MatrixSupervisionLink(sari_api, store, "supervisor", staff=staff_of(hs),
+                                                                    author="Sari", sync_timeout_ms=1000))
     seen: list = []
     sup.workstation.listen(seen.append)
     sv = sup.workstation.supervision
@@ -108,9 +121,7 @@ async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data
     finally:
         await ani.stop()
         await sup.workstation.stop()
-        intake.stopped = True
-        intake_task.cancel()
-        await asyncio.gather(intake_task, return_exceptions=True)
+        await stop_intake(intake, intake_task)
         store.close()
         sup.store.close()
 
@@ -125,13 +136,15 @@ def test_the_command_line_gives_a_supervisor_the_supervisor_screen(hs, data, tmp
 
     async def appoint() -> None:
         api = api_of(hs, "intake")
-        await IntakeService(api, data, supervisors=[hs.accounts["supervisor"]["user_id"]]).setup()
+        service = IntakeService(api, data, state_file=hs.data_dir / "intake.json", **roster(hs))
+        service._load()
+        await service.setup()
         await api.close()
 
     asyncio.run(appoint())
     user = hs.accounts["supervisor"]["user_id"]
     parts = build_matrix(tmp_path, hs.base_url, user, lambda: PASSWORD, clock=SystemClock(), data=data, name="Sari",
-                         key=TEST_KEY)
+                         key=TEST_KEY, intake=hs.accounts["intake"]["user_id"])
     app = build_app(parts, blink=True, tick=True, key_guard=0.6)
     assert app.workstation.role == "supervisor"
 

@@ -41,6 +41,13 @@ class MatrixAPI:
 
     async def request(self, method: str, path: str, *, body: Any = None, params: dict | None = None,
                       timeout: float | None = None, retries: int = 5) -> dict:
+        data = await self.request_json(method, path, body=body, params=params, timeout=timeout, retries=retries)
+        if not isinstance(data, dict):
+            raise MatrixError(200, "M_BAD_JSON", "expected a JSON object")
+        return data
+
+    async def request_json(self, method: str, path: str, *, body: Any = None, params: dict | None = None,
+                           timeout: float | None = None, retries: int = 5) -> Any:
         headers = {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
         for _attempt in range(retries + 1):
             response = await self.http.request(
@@ -52,13 +59,14 @@ class MatrixAPI:
                 data = response.json() if response.content else {}
             except ValueError:
                 raise MatrixError(response.status_code, "M_BAD_JSON", "the server sent malformed JSON") from None
+            error = data if isinstance(data, dict) else {}
             if response.status_code == 429 and _attempt < retries:
-                await asyncio.sleep(min(data.get("retry_after_ms", 1000), 10_000) / 1000)
+                wait = error.get("retry_after_ms", 1000)
+                await asyncio.sleep(min(wait if isinstance(wait, int) else 1000, 10_000) / 1000)
                 continue
             if response.status_code >= 400:
-                raise MatrixError(response.status_code, data.get("errcode", "M_UNKNOWN"), data.get("error", ""))
-            if not isinstance(data, dict):
-                raise MatrixError(response.status_code, "M_BAD_JSON", "expected a JSON object")
+                raise MatrixError(response.status_code, str(error.get("errcode", "M_UNKNOWN")),
+                                  str(error.get("error", "")))
             return data
         raise MatrixError(429, "M_LIMIT_EXCEEDED", "rate limited")
 
@@ -130,17 +138,33 @@ class MatrixAPI:
             raise
 
     async def room_state(self, room_id: str) -> list[dict]:
-        response = await self.http.get(PREFIX + f"/rooms/{_q(room_id)}/state",
-                                       headers={"Authorization": f"Bearer {self.access_token}"})
-        if response.status_code >= 400:
-            data = response.json()
-            raise MatrixError(response.status_code, data.get("errcode", ""), data.get("error", ""))
-        return response.json()
+        data = await self.request_json("GET", f"/rooms/{_q(room_id)}/state")
+        return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
 
-    async def messages(self, room_id: str, start: str | None = None, direction: str = "b", limit: int = 100) -> dict:
+    async def joined_rooms(self) -> list[str]:
+        rooms = (await self.request("GET", "/joined_rooms")).get("joined_rooms")
+        return [r for r in rooms if isinstance(r, str)] if isinstance(rooms, list) else []
+
+    async def members(self, room_id: str) -> dict[str, str]:
+        """Every member's user id and membership (join, invite, leave, ban)."""
+        chunk = (await self.request("GET", f"/rooms/{_q(room_id)}/members")).get("chunk")
+        found: dict[str, str] = {}
+        for event in chunk if isinstance(chunk, list) else []:
+            if isinstance(event, dict) and isinstance(event.get("state_key"), str):
+                membership = (event.get("content") or {}).get("membership")
+                found[event["state_key"]] = membership if isinstance(membership, str) else ""
+        return found
+
+    async def forget(self, room_id: str) -> None:
+        await self.request("POST", f"/rooms/{_q(room_id)}/forget", body={})
+
+    async def messages(self, room_id: str, start: str | None = None, direction: str = "b", limit: int = 100,
+                       to: str | None = None) -> dict:
         params: dict[str, Any] = {"dir": direction, "limit": limit}
         if start:
             params["from"] = start
+        if to:
+            params["to"] = to
         return await self.request("GET", f"/rooms/{_q(room_id)}/messages", params=params)
 
     async def typing(self, room_id: str, typing: bool, timeout_ms: int = 10_000) -> None:

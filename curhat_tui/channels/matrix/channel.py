@@ -1,10 +1,11 @@
-"""The Matrix channel: real clients in Matrix rooms (or bridged chat apps), over plain HTTP.
+"""The Matrix channel: real clients in Matrix rooms (or bridged chat apps), on the trust model.
 
-A long-poll /sync loop runs in an asyncio task, always advancing `since` (kept in the
-store so a restart catches up instead of replaying), with backoff and a visible
-connection state. Outgoing messages carry the outbox's transaction id, so a retry
-after a dropped connection or a homeserver restart never makes a second message.
-See matrix_protocol.py for the rooms and event types.
+The queue and every session fact come from the intake's queue room (only the intake writes its
+state); a client room is joined only when that queue says it is ours; the client's words are read
+by `ClientRoomReader`. Claims, handovers and ends are requests to the intake, sent in the queue
+room. The one sync loop (`sync.SyncLoop`) is shared with the supervision link; outgoing messages
+carry the outbox's transaction id, so a retry never makes a second message.
+See protocol.py for the rooms and event types.
 """
 
 from __future__ import annotations
@@ -19,85 +20,74 @@ from curhat_tui.channels.base import (
     ClaimFailed,
     ClientArrived,
     ClientLeft,
-    ClientRead,
     ClientTaken,
     ConnectionChanged,
     Delivered,
     Emit,
-    MessageReceived,
     SessionAssigned,
-    TypingChanged,
+    SessionGone,
 )
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.entries import client_text, visit_of
-from curhat_tui.channels.matrix.protocol import (
-    ALERT,
-    CLAIM,
-    ENDED,
-    QUEUE_ALIAS,
-    QUEUE_ENTRY,
-    SESSION,
-    SUPERVISORS_ALIAS,
-    TAKEN,
-    TRANSFER,
-    WAITING,
-    alias,
-)
+from curhat_tui.channels.matrix.client_room import ClientRoomReader
+from curhat_tui.channels.matrix.entries import visit_of
+from curhat_tui.channels.matrix.protocol import ALERT, CLAIM, END, HANDOVER, QUEUE_ENTRY, TAKEN, WAITING
+from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
+from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
-from curhat_tui.storage.sessions import HANDOVER
+from curhat_tui.storage.sessions import HANDOVER as HANDOVER_NOTE
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.matrix")
+
+
+def _ms(value: object) -> float:
+    return value / 1000 if isinstance(value, int) and not isinstance(value, bool) else 0.0
 
 
 class MatrixChannel(Channel):
     simulated = False
     name = "matrix"
 
-    def __init__(self, api: MatrixAPI, store: Store, clock: Clock, counselor_name: str, strings: dict,
-                 sync_timeout_ms: int = 20_000, claim_timeout: float = 15.0) -> None:
+    def __init__(self, api: MatrixAPI, store: Store, clock: Clock, counselor_name: str, strings: dict, *,
+                 staff: Staff, sync: SyncLoop | None = None, sync_timeout_ms: int = 20_000,
+                 claim_timeout: float = 15.0) -> None:
         self.api = api
         self.store = store
         self.clock = clock
         self.counselor_name = counselor_name
         self.strings = strings
-        self.sync_timeout_ms = sync_timeout_ms
+        self.staff = staff
+        self.sync = sync or SyncLoop(api, store.state.matrix_since, store.state.set_matrix_since,
+                                     timeout_ms=sync_timeout_ms)
         self.claim_timeout = claim_timeout
         self.emit: Emit = lambda event: None
-        self.queue_room = ""
-        self.supervisors_room = ""
         self.room_to_session: dict[str, str] = {}
+        self.room_since: dict[str, float] = {}  # from when the client's words are the session's
         self.queue: dict[str, dict] = {}
         self.state = "offline"
-        self._task: asyncio.Task | None = None
-        self._stopping = False
-        self._to_adopt: set[str] = set()
-        self.room_client: dict[str, str] = {}  # the client's user id in each session room
-        self.room_since: dict[str, float] = {}  # from when the client's words are the session's (queue entry on)
-        self._backfill_from: dict[str, float] = {}  # claimed rooms whose waiting-period messages are still to read
+        self._claims: set[str] = set()
+        self._earlier: dict[str, tuple[float, bool]] = {}  # rooms whose earlier words are still to read
         self._tasks: set[asyncio.Task] = set()
+        self.reader = ClientRoomReader(lambda: self.api.user_id, staff, lambda: self.emit, self._catalogue)
 
     # ---- life cycle -----------------------------------------------------------
     async def start(self, emit: Emit) -> None:
         self.emit = emit
         for session in self.store.sessions.open():
             state = self.store.sessions.channel_state(session.id)
-            if state.get("room_id"):
+            if isinstance(state.get("room_id"), str):
                 self.room_to_session[state["room_id"]] = session.id
-                self.room_client[state["room_id"]] = state.get("client", "")
-                self.room_since[state["room_id"]] = state.get("since", state.get("started_at", 0.0))
-        self._task = asyncio.create_task(self._run(), name="matrix-sync")
+                self.room_since[state["room_id"]] = float(state.get("since") or state.get("started_at") or 0.0)
+        self.sync.on_state = self._set_state
+        self.sync.subscribe(self)
+        self.sync.start()
 
     async def stop(self) -> None:
-        self._stopping = True
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
+        await self.sync.stop()
+        for task in list(self._tasks):
+            task.cancel()
         await self.api.close()
 
     def _set_state(self, state: str) -> None:
@@ -105,83 +95,68 @@ class MatrixChannel(Channel):
             self.state = state
             self.emit(ConnectionChanged(state))
 
-    async def _connect(self) -> None:
+    def _catalogue(self, session_id: str) -> Catalogue:
+        session = self.store.sessions.get(session_id)
+        return Catalogue(self.strings, session.lang if session else "id")
+
+    async def prepare(self) -> None:
+        """Find the staff rooms (from the intake's invites) and take the whole queue as it is now: arrivals,
+        and who left, was taken, or was handed away while we were away."""
         if not self.api.user_id:
             await self.api.whoami()
-        self.queue_room = await self.api.join(alias(QUEUE_ALIAS, self.api.user_id))
-        try:
-            self.supervisors_room = await self.api.join(alias(SUPERVISORS_ALIAS, self.api.user_id))
-        except MatrixError as exc:
-            log.warning("no supervisors' room: %s", exc)
-        # the whole queue as it is now: arrivals, and who left or was taken while we were away
+        if not self.staff.queue_room or self.staff.role_of(self.api.user_id) != "counselor":
+            await discover(self.api, self.staff)
         current: dict[str, dict] = {}
-        for event in await self.api.room_state(self.queue_room):
-            if event.get("type") == QUEUE_ENTRY:
+        for event in await self.api.room_state(self.staff.queue_room):
+            self.staff.take_state(self.staff.queue_room, event)
+            if event.get("type") == QUEUE_ENTRY and event.get("sender") == self.staff.intake and isinstance(
+                    event.get("state_key"), str):
                 current[event["state_key"]] = event.get("content") or {}
         for visit in self.store.visits.waiting():
-            if visit.id not in current or current[visit.id].get("status") != WAITING:
+            if current.get(visit.id, {}).get("status") != WAITING:
                 self.emit(ClientLeft(visit.id))
         for room_id, entry in current.items():
             self._queue_entry(room_id, entry)
 
-    async def _run(self) -> None:
-        backoff = 0.5
-        connected = False
-        since = self.store.state.matrix_since()
-        while not self._stopping:
-            try:
-                if not connected:
-                    await self._connect()
-                    connected = True
-                data = await self.api.sync(since, timeout_ms=self.sync_timeout_ms)
-            except asyncio.CancelledError:
-                raise
-            except (httpx.HTTPError, OSError, MatrixError, ValueError) as exc:
-                log.warning("sync failed (%s); retrying in %.1fs", exc, backoff)
-                if isinstance(exc, MatrixError) and exc.status in (401, 403) and exc.errcode == "M_UNKNOWN_TOKEN":
-                    self._set_state("offline")
-                    return
-                self._set_state("reconnecting" if backoff < 30 else "offline")
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30)
-                continue
-            backoff = 0.5
-            self._set_state("connected")
-            try:
-                await self._handle(data)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a batch no event of which can stop the loop; `since` moves on
-                log.warning("handling a sync batch failed (%s); the batch is skipped", type(exc).__name__)
-            since = data.get("next_batch", since)
-            if since:
-                self.store.state.set_matrix_since(since)
-
     # ---- incoming -------------------------------------------------------------
-    async def _handle(self, data: dict) -> None:
-        rooms = data.get("rooms", {})
-        for room_id in rooms.get("invite", {}):
-            if room_id in self.room_to_session:
-                await self._join_quietly(room_id)
-        for room_id, joined in rooms.get("join", {}).items():
-            try:
-                await self._joined_room(room_id, joined)
-            except asyncio.CancelledError:
-                raise
-            except (TypeError, ValueError, KeyError, AttributeError) as exc:  # one room's bad event, not the rest
-                log.warning("dropped what %s brought in this batch: %s", room_id, type(exc).__name__)
+    async def on_sync(self, rooms: dict, first: bool) -> None:
+        for room_id, invite in (rooms.get("invite") or {}).items():
+            await self._invited(room_id, invite)
+        for room_id, joined in (rooms.get("join") or {}).items():
+            if not isinstance(joined, dict):
+                continue
+            events = [e for e in ((joined.get("state") or {}).get("events") or []) +
+                      ((joined.get("timeline") or {}).get("events") or []) if isinstance(e, dict)]
+            if room_id in (self.staff.queue_room, self.staff.supervisors_room):
+                self._staff_room(room_id, events)
+            elif self.room_to_session.get(room_id):
+                session_id = self.room_to_session[room_id]
+                self.reader.events(session_id, events, self.room_since.get(room_id, 0.0))
+                self.reader.ephemeral(session_id, (joined.get("ephemeral") or {}).get("events") or [])
+        await self._adopt()
 
-    async def _joined_room(self, room_id: str, joined: dict) -> None:
-        events = joined.get("state", {}).get("events", []) + joined.get("timeline", {}).get("events", [])
-        if room_id == self.queue_room:
-            for event in events:
-                if event.get("type") == QUEUE_ENTRY and isinstance(event.get("state_key"), str):
+    async def _invited(self, room_id: str, invite: dict) -> None:
+        entry = self.queue.get(room_id) or {}
+        mine = entry.get("status") == TAKEN and entry.get("taken_by") == self.api.user_id
+        if mine and (room_id in self.room_to_session or room_id in self._claims):
+            await self._join_quietly(room_id)  # our client's room (after a homeserver hiccup, say)
+        elif invited_by(invite, self.api.user_id) == self.staff.intake and not mine and room_id not in self.queue:
+            await self._join_quietly(room_id)  # a staff room the intake made anew: found at the next set-up
+            self.sync.reprepare(self)
+        # any other invitation is a stranger's: never joined
+
+    def _staff_room(self, room_id: str, events: list[dict]) -> None:
+        for event in events:
+            if event.get("sender") != self.staff.intake:
+                continue  # only the intake writes the queue and the roster
+            try:
+                if self.staff.take_state(room_id, event):
+                    log.info("the roster changed")
+                if room_id == self.staff.queue_room and event.get("type") == QUEUE_ENTRY and isinstance(
+                        event.get("state_key"), str):
                     self._queue_entry(event["state_key"], event.get("content") or {})
-            await self._adopt_assigned()
-            return
-        if room_id == self.supervisors_room:
-            return
-        await self._client_room(room_id, events, joined.get("ephemeral", {}).get("events", []))
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                log.warning("dropped a malformed %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
 
     async def _join_quietly(self, room_id: str) -> None:
         try:
@@ -191,164 +166,119 @@ class MatrixChannel(Channel):
 
     def _queue_entry(self, room_id: str, entry: dict) -> None:
         if not isinstance(entry, dict):
-            log.warning("dropped a queue entry that is not an object (%s)", room_id)
+            log.warning("dropped a queue entry that is not an object")
             return
-        status = entry.get("status")
+        status, me = entry.get("status"), self.api.user_id
         if status == WAITING:
             try:
                 visit = visit_of(room_id, entry)
             except (TypeError, ValueError, OverflowError) as exc:
-                log.warning("dropped a malformed queue entry for %s: %s", room_id, type(exc).__name__)
+                log.warning("dropped a malformed queue entry: %s", type(exc).__name__)
                 return
             self.queue[room_id] = entry
+            self._gone(room_id, "returned")
             self.emit(ClientArrived(visit))
             return
         self.queue[room_id] = entry
-        if status == TAKEN and entry.get("taken_by") != self.api.user_id:
-            self.emit(ClientTaken(room_id, str(entry.get("taken_by_name") or entry.get("taken_by", ""))))
-        elif status == TAKEN and room_id not in self.room_to_session and not self._claiming(room_id):
-            self._to_adopt.add(room_id)  # handed to us by a colleague's transfer
-        elif status != TAKEN:
+        if status == TAKEN and entry.get("taken_by") == me:
+            if room_id not in self.room_to_session and room_id not in self._claims:
+                self.room_to_session[room_id] = ""  # handed to us by a colleague: reserved, adopted after the batch
+            return
+        self._gone(room_id, "handed_away" if status == TAKEN else "left" if status == "left" else "closed")
+        if status == TAKEN:
+            self.emit(ClientTaken(room_id, str(entry.get("taken_by_name") or "")[:60]))
+        else:
             self.emit(ClientLeft(room_id))
 
-    async def _client_room(self, room_id: str, events: list[dict], ephemeral: list[dict]) -> None:
-        me = self.api.user_id
-        session_id = self.room_to_session.get(room_id)
-        if not session_id:
-            return
-        for event in events:
-            kind, sender, content = event.get("type"), event.get("sender"), event.get("content") or {}
-            if kind not in ("m.room.message", "m.sticker"):
-                continue
-            if sender == me:
-                txn = (event.get("unsigned") or {}).get("transaction_id")
-                if txn:
-                    self.emit(Delivered(txn, Delivery.SENT))
-                continue
-            body = self._client_text(session_id, kind, content)
-            ts = (event.get("origin_server_ts") or 0) / 1000
-            client = self.room_client.get(room_id)
-            if client and sender != client:
-                continue  # the intake's questions (or anyone else) are not the client's words
-            if ts and ts <= self.room_since.get(room_id, 0.0):
-                continue  # the intake conversation, already summarised in the queue entry
-            if isinstance(body, str):
-                self.emit(MessageReceived(session_id, body, ts, event.get("event_id", "")))
-        for event in ephemeral:
-            if event.get("type") == "m.typing":
-                typing = [u for u in event.get("content", {}).get("user_ids", []) if u != me]
-                self.emit(TypingChanged(session_id, bool(typing)))
-            elif event.get("type") == "m.receipt":
-                readers = {user for receipts in event.get("content", {}).values()
-                           for users in receipts.values() for user in users}
-                if readers - {me}:
-                    self.emit(ClientRead(session_id))
+    def _gone(self, room_id: str, reason: str) -> None:
+        """Our session in this room is over on the intake's word (handed away, ended, the client left)."""
+        session_id = self.room_to_session.pop(room_id, None)
+        if session_id:
+            self.emit(SessionGone(session_id, reason))
+            self._background(self._leave(room_id))
 
-    def _client_text(self, session_id: str, kind: str, content: dict) -> str | None:
-        session = self.store.sessions.get(session_id)
-        return client_text(kind, content, Catalogue(self.strings, session.lang if session else "id"))
+    async def _leave(self, room_id: str) -> None:
+        try:
+            await self.api.leave(room_id)
+            await self.api.forget(room_id)
+        except (MatrixError, httpx.HTTPError) as exc:
+            log.info("leaving %s: %s", room_id, exc)
 
-    async def _adopt_assigned(self) -> None:
-        """Join rooms handed to us and open them as sessions, with the shared session state."""
-        while self._to_adopt:
-            room_id = self._to_adopt.pop()
+    def _background(self, coro) -> None:  # noqa: ANN001
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _adopt(self) -> None:
+        """Join rooms a colleague handed to us and open them as sessions, with the intake's facts."""
+        for room_id in [r for r, s in self.room_to_session.items() if s == ""]:
+            entry = self.queue.get(room_id) or {}
             try:
+                visit = visit_of(room_id, entry)
                 await self.api.join(room_id)
-                state = await self.api.get_state(room_id, SESSION) or {}
-            except MatrixError as exc:
-                log.warning("could not take over %s: %s", room_id, exc)
+            except (MatrixError, TypeError, ValueError) as exc:
+                log.warning("could not take over a session: %s", type(exc).__name__)
+                self.room_to_session.pop(room_id, None)
                 continue
-            if state.get("counselor") == self.api.user_id and room_id not in self.room_to_session:
-                self.room_to_session[room_id] = ""  # reserved until the workstation stores the session
-                self._assigned(room_id, state)
-
-    def _claiming(self, room_id: str) -> bool:
-        return room_id in getattr(self, "_claims", set())
-
-    def _assigned(self, room_id: str, content: dict) -> None:
-        entry = dict(self.queue.get(room_id) or {}, **{k: content[k] for k in ("tier", "minutes", "price", "alias",
-                                                                              "client") if k in content})
-        visit = visit_of(room_id, entry)
-        client = entry.get("client") or content.get("client", "")
-        self.room_client[room_id] = client
-        self.room_since[room_id] = 0.0  # a handed-over session: the colleague's part of the chat is context
-        self.emit(SessionAssigned(visit, content.get("started_at", 0) / 1000, content.get("deadline", 0) / 1000,
-                                  {"room_id": room_id, "client": client, "started_at": 0.0,
-                                   HANDOVER: content.get("handover", "")}))
+            started = _ms(entry.get("started_at"))
+            self.room_since[room_id] = started
+            self._earlier[room_id] = (started, True)
+            self.emit(SessionAssigned(visit, started, _ms(entry.get("deadline")),
+                                      {"room_id": room_id, "started_at": started, "since": started,
+                                       HANDOVER_NOTE: str(entry.get("handover") or "")}))
 
     def opened(self, session: Session) -> None:
         room = self.store.sessions.channel_state(session.id).get("room_id")
         if room:
             self.room_to_session[room] = session.id
-            since = self._backfill_from.pop(room, None)
-            if since is not None:  # the session is stored now: its waiting-period messages can follow
-                task = asyncio.get_running_loop().create_task(self._backfill(room, session.id, since))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+            earlier = self._earlier.pop(room, None)
+            if earlier is not None:  # the session is stored now: the client's earlier words can follow
+                self._background(self._read_earlier(room, session.id, *earlier))
 
-    async def _backfill(self, room_id: str, session_id: str, since: float) -> None:
-        """Page back through the room to `since` and deliver the client's messages, oldest first.
-
-        The sync after the join may carry only the newest of them (a limited timeline); the store
-        keeps each event once whichever way it came."""
-        client = self.room_client.get(room_id)
-        found: list[dict] = []
+    async def _read_earlier(self, room_id: str, session_id: str, since: float, handed_over: bool) -> None:
+        """Page back through the room to `since`; the sync after the join may carry only the newest words
+        (the store keeps each event once whichever way it came)."""
+        history: list[dict] = []
         token = None
         try:
             for _ in range(20):  # at most 2,000 events back: a long wait, not a history dump
                 page = await self.api.messages(room_id, token, "b", 100)
-                events = page.get("chunk") or []
-                found += [e for e in events if isinstance(e, dict)]
+                events = [e for e in page.get("chunk") or [] if isinstance(e, dict)]
+                history += events
                 token = page.get("end")
-                oldest = min(((e.get("origin_server_ts") or 0) / 1000 for e in events if isinstance(e, dict)),
-                             default=0.0)
-                if not events or not token or oldest < since:
+                if not events or not isinstance(token, str) or min(_ms(e.get("origin_server_ts")) for e in events) < since:
                     break
         except (MatrixError, httpx.HTTPError) as exc:
-            log.warning("could not read the waiting-period messages of %s: %s", room_id, type(exc).__name__)
+            log.warning("could not read a client's earlier words: %s", type(exc).__name__)
             return
-        said = [e for e in reversed(found) if e.get("type") in ("m.room.message", "m.sticker")]  # oldest first
-        # the client's words after their last intake answer (`since`, the server's time of it) and after the
-        # intake's last line are the waiting period's
-        others = [i for i, e in enumerate(said) if e.get("sender") not in (client, self.api.user_id)]
-        for event in said[others[-1] + 1 if others else 0:]:
-            content = event.get("content") or {}
-            ts = (event.get("origin_server_ts") or 0) / 1000
-            text = self._client_text(session_id, str(event.get("type")), content)
-            if event.get("sender") == client and ts > since and text is not None and isinstance(event.get("event_id"), str):
-                self.emit(MessageReceived(session_id, text, ts, event["event_id"]))
+        self.reader.earlier(session_id, list(reversed(history)), since, handed_over=handed_over)
 
     # ---- outgoing -------------------------------------------------------------
     async def claim(self, visit: Visit, session: Session) -> dict:
         room_id = visit.id
-        self._claims = getattr(self, "_claims", set()) | {room_id}
+        self._claims.add(room_id)
         try:
-            await self.api.send(self.queue_room, CLAIM, {"room_id": room_id, "name": self.counselor_name},
+            await self.api.send(self.staff.queue_room, CLAIM, {"room_id": room_id, "name": self.counselor_name},
                                 f"claim-{session.id}")
             loop = asyncio.get_running_loop()
             deadline = loop.time() + self.claim_timeout
             while loop.time() < deadline:
-                entry = await self.api.get_state(self.queue_room, QUEUE_ENTRY, room_id) or {}
+                entry = await self.api.get_state(self.staff.queue_room, QUEUE_ENTRY, room_id) or {}
                 status = entry.get("status")
                 if status == TAKEN and entry.get("taken_by") == self.api.user_id:
                     await self.api.join(room_id)
-                    state = await self.api.get_state(room_id, SESSION) or {}
-                    started = state.get("started_at", 0) / 1000
+                    self.queue[room_id] = entry
                     self.room_to_session[room_id] = session.id
-                    self.room_client[room_id] = entry.get("client", "")
                     # what the client wrote while queued is part of the session: from their last intake answer on
-                    # (the server's time of it), read back through the room once the session is stored
-                    answered = entry.get("answered_at")
-                    if isinstance(answered, int) and answered:
-                        self.room_since[room_id] = self._backfill_from[room_id] = answered / 1000
-                    else:  # an entry from an older intake: the session's start, as before
-                        self.room_since[room_id] = self._backfill_from[room_id] = started
-                    return {"room_id": room_id, "client": entry.get("client", ""), "started_at": started,
-                            "deadline": state.get("deadline", 0) / 1000,
-                            "since": self.room_since[room_id]}
+                    answered = _ms(entry.get("answered_at")) or _ms(entry.get("started_at"))
+                    self.room_since[room_id] = answered
+                    self._earlier[room_id] = (answered, False)
+                    return {"room_id": room_id, "started_at": _ms(entry.get("started_at")),
+                            "deadline": _ms(entry.get("deadline")), "since": answered,
+                            HANDOVER_NOTE: str(entry.get("handover") or "")}
                 if status == TAKEN:
-                    raise ClaimFailed("taken", entry.get("taken_by_name") or entry.get("taken_by", ""))
-                if status not in (WAITING, None):
+                    raise ClaimFailed("taken", str(entry.get("taken_by_name") or "")[:60])
+                if status != WAITING:
                     raise ClaimFailed("left")
                 await asyncio.sleep(0.15)
             raise ClaimFailed("timeout")
@@ -377,24 +307,25 @@ class MatrixChannel(Channel):
 
     async def end(self, session: Session) -> None:
         room = self._room(session)
+        self.room_to_session.pop(room, None)
         await self.api.send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing")},
                             f"close-{session.id}")
-        state = await self.api.get_state(room, SESSION) or {}
-        await self.api.put_state(room, SESSION, dict(state, status=ENDED, ended_at=int(self.clock.now() * 1000)))
+        await self.api.send(self.staff.queue_room, END, {"room_id": room}, f"end-{session.id}")
+        await self._leave(room)
 
     async def transfer(self, session: Session, handover: str, to: str = "") -> None:
         room = self._room(session)
-        state = await self.api.get_state(room, SESSION) or {}
-        await self.api.put_state(room, SESSION, dict(state, status=TRANSFER, handover=handover, transfer_to=to,
-                                                     counselor=self.api.user_id))
         self.room_to_session.pop(room, None)
+        await self.api.send(self.staff.queue_room, HANDOVER, {"room_id": room, "note": handover, "to": to},
+                            f"handover-{session.id}")
+        await self._leave(room)
 
     async def alert(self, session: Session, item_label: str, risk: str) -> None:
-        if not self.supervisors_room:
+        if not self.staff.supervisors_room:
             return
         body = f"⚠ {session.alias}: {item_label} ({risk}) — {self.counselor_name}"
-        await self.api.send(self.supervisors_room, "m.room.message", {
+        await self.api.send(self.staff.supervisors_room, "m.room.message", {
             "msgtype": "m.notice", "body": body,
-            ALERT: {"room_id": self.store.sessions.channel_state(session.id).get("room_id", ""), "item": item_label,
-                    "risk": risk, "counselor": self.api.user_id, "session": session.id},
+            ALERT: {"room_id": self._room(session), "item": item_label, "risk": risk, "counselor": self.api.user_id,
+                    "session": session.id},
         }, f"alert-{session.id}-{int(self.clock.now() * 1000)}")

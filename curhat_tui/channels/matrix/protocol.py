@@ -1,41 +1,83 @@
-"""How curhat-tui uses Matrix rooms: event types and the shape of their content.
+"""How curhat-tui uses Matrix rooms: who may write what where (the trust model, DESIGN 4b).
+
+The intake service is the organisation's authority. It holds the staff roster
+(counselors, supervisors) and is the only account believed about sessions.
 
 Rooms
-- the queue room (alias #curhat-queue): intake, on-duty counselors and supervisors.
-  State `org.curhat.queue` keyed by the client's room id is one queue entry.
-  Counselors claim with an `org.curhat.claim` message event; the intake service
-  arbitrates in timeline order, so the first claim wins.
-- a client room per client: the client, the intake account, then the counselor.
-  State `org.curhat.intake` holds consent and intake answers; `org.curhat.session`
-  holds tier, minutes, deadline, status and counselor, so every workstation and
-  supervisor sees the same session.
-- the supervisors' room (alias #curhat-supervisors): red-flag alerts. Members the
-  intake service gave SUPERVISOR_POWER are the supervisors.
-- a supervision room per counselor (alias #curhat-sv-<name>): see
-  `channels.matrix_supervision`.
+- the queue room: made by the intake, closed (invite-only, history `joined`, no alias,
+  not in the directory), only the intake has the power to write state. Members: the
+  intake and the roster. State:
+  - `org.curhat.room` {kind: "queue", supervisors_room}: what this room is (trusted
+    only when the intake sent it);
+  - `org.curhat.roster` {counselors, supervisors}: the staff, written by the intake;
+  - `org.curhat.queue`, keyed by the client's room id: one queue entry. It carries the
+    session's facts too (status, pseudonym, tier, minutes, price, deadline, counselor,
+    handover note). No Matrix ID, puppet ID or phone number of a client is ever in it.
+  Counselors send requests as message events: `org.curhat.claim` {room_id, name},
+  `org.curhat.handover` {room_id, note, to} and `org.curhat.end` {room_id}. The intake
+  takes a claim only from a counselor on the roster (first claim in timeline order wins),
+  a handover or end only from the counselor the entry names.
+- the supervisors' room: closed like the queue room; the roster's counselors post red-flag
+  alerts there (`org.curhat.alert` inside an m.notice), supervisors read them. The
+  supervisors hold SUPERVISOR_POWER there (set, and taken away, by the intake).
+- a client room per client: the client's own room (the client made it and holds power
+  100 there), with the intake and, once claimed, the counselor. Only the client's words
+  are read from it; no state a client can write there is believed.
+- a supervision room per counselor (see `supervision.py`).
 """
 
 from __future__ import annotations
 
-QUEUE_ALIAS = "curhat-queue"
-SUPERVISORS_ALIAS = "curhat-supervisors"
-
+ROOM = "org.curhat.room"  # state: {kind: queue | supervisors, ...} - what a staff room is
+ROSTER = "org.curhat.roster"  # state: {counselors: [...], supervisors: [...]}
 QUEUE_ENTRY = "org.curhat.queue"
 CLAIM = "org.curhat.claim"
-INTAKE = "org.curhat.intake"
-SESSION = "org.curhat.session"
+HANDOVER = "org.curhat.handover"
+END = "org.curhat.end"
 ALERT = "org.curhat.alert"
 
+QUEUE_KIND, SUPERVISORS_KIND = "queue", "supervisors"
 WAITING, TAKEN, CLOSED, LEFT = "waiting", "taken", "closed", "left"
-ACTIVE, TRANSFER, ENDED = "active", "transfer", "ended"
 
-COUNSELOR_POWER = 50  # enough to send custom state events (Synapse's state_default)
-SUPERVISOR_POWER = 50  # in the supervisors' room: who holds it there is a supervisor (set by the intake service)
-
-
-def server_of(user_id: str) -> str:
-    return user_id.split(":", 1)[1]
+SUPERVISOR_POWER = 50  # in the supervisors' room: the role, shown to any Matrix client (set by the intake service)
+ADMIN_POWER = 100
 
 
-def alias(local: str, user_id: str) -> str:
-    return f"#{local}:{server_of(user_id)}"
+def closed_room(name: str, kind: str, *, extra: dict | None = None, history: str = "joined") -> dict:
+    """createRoom arguments for a staff room: invite-only, history only from joining on, no alias,
+    not in the directory, and only its creator (power 100; in room version 12 a creator outranks any
+    power level) may write state, invite, kick or redact. `users` is left to the server, which puts
+    the creator there in the room versions that need it."""
+    return {
+        "name": name, "preset": "private_chat", "visibility": "private",
+        "initial_state": [
+            {"type": "m.room.history_visibility", "state_key": "", "content": {"history_visibility": history}},
+            {"type": "m.room.join_rules", "state_key": "", "content": {"join_rule": "invite"}},
+            {"type": "m.room.guest_access", "state_key": "", "content": {"guest_access": "forbidden"}},
+            {"type": ROOM, "state_key": "", "content": dict(extra or {}, kind=kind)},
+        ],
+        "power_level_content_override": {
+            "users_default": 0, "events_default": 0,
+            "state_default": ADMIN_POWER, "invite": ADMIN_POWER, "kick": ADMIN_POWER, "ban": ADMIN_POWER,
+            "redact": ADMIN_POWER, "events": {"m.room.power_levels": ADMIN_POWER, "m.room.join_rules": ADMIN_POWER,
+                                              "m.room.history_visibility": ADMIN_POWER},
+        },
+    }
+
+
+def user_ids(value: object) -> list[str]:
+    """A list of Matrix user ids from someone's content; anything that is not one is left out."""
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and v.startswith("@") and ":" in v and len(v) <= 255]
+
+
+def content_of(event: dict) -> dict:
+    """An event's content, or an empty one when someone sent something that is not an object."""
+    content = event.get("content")
+    return content if isinstance(content, dict) else {}
+
+
+def obj(value: object) -> dict:
+    """`value` if it is a JSON object, else an empty one (for anything read off the network)."""
+    return value if isinstance(value, dict) else {}

@@ -1,18 +1,20 @@
 """Supervision over Matrix: notes, sign-offs, live status and whispers between workstations.
 
 Rooms
-- `#curhat-supervisors` (made by the intake service): counselors post red-flag alerts
-  here. Its members whose power level the intake service raised to SUPERVISOR_POWER
-  are the supervisors; that is how a workstation knows its role.
-- `#curhat-sv-<counselor>`: one private room per counselor, made by the counselor's
-  workstation, with every supervisor invited. The counselor posts submitted sessions
-  (`org.curhat.submit`, split into parts under Matrix's 64 KiB event limit) and live
-  status (`org.curhat.live` state, keyed by session id); supervisors post comments and
-  sign-offs (`org.curhat.review`) and whispers (`org.curhat.whisper`). Clients are never
-  in these rooms, so a whisper cannot reach one.
+- the supervisors' room (made by the intake service, see protocol.py): roster counselors post
+  red-flag alerts; a supervisor believes an alert only from a roster counselor.
+- one closed supervision room per counselor, made by the counselor's workstation (found again by
+  its id, never by an alias anyone could squat) with the roster's supervisors invited, and anyone
+  else removed. The counselor posts submitted sessions (`org.curhat.submit`, split under Matrix's
+  64 KiB event limit) and live status (`org.curhat.live` state, keyed by session id); supervisors
+  post comments and sign-offs (`org.curhat.review`) and whispers (`org.curhat.whisper`). Clients are
+  never in these rooms, so a whisper cannot reach one.
 
-Everything received is handed to `Supervision.on_link_event`, which stores it first;
-events carry their Matrix event id, so a replayed sync changes nothing.
+Every event is checked against its sender: a supervisor joins a supervision room only when a roster
+counselor invites them, and believes its submissions and live status only from the counselor who
+made it; a counselor believes reviews and whispers only from roster supervisors. A session id is
+bound to the room it first came from, so no other room can replace it. Everything received is
+handed to `Supervision.on_link_event`, which stores it first; replays are recognised by event id.
 """
 
 from __future__ import annotations
@@ -23,21 +25,21 @@ import json
 import logging
 from collections.abc import Callable
 
-import httpx
-
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import ALERT, SUPERVISOR_POWER, SUPERVISORS_ALIAS, alias
+from curhat_tui.channels.matrix.protocol import ALERT, closed_room, content_of
+from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
+from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.matrix.supervision")
 
-SUPERVISION = "org.curhat.supervision"
+SUPERVISION = "supervision"  # the org.curhat.room kind of a supervision room
 SUBMIT = "org.curhat.submit"
 LIVE = "org.curhat.live"
 REVIEW = "org.curhat.review"
 WHISPER = "org.curhat.whisper"
-ADMIN_POWER = 100
 PART_CHARS = 30_000  # well under the 64 KiB event limit, even with JSON escaping
+MAX_PARTS = 200
 
 
 def _digest(text: str) -> str:
@@ -45,196 +47,169 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def room_local(user_id: str) -> str:
-    """The alias local part of a counselor's supervision room."""
-    return "curhat-sv-" + user_id.lstrip("@").split(":", 1)[0]
-
-
-async def supervisors(api: MatrixAPI) -> tuple[str, list[str]]:
-    """(supervisors' room id, the supervisors in it): members the intake raised to SUPERVISOR_POWER."""
-    room_id = await api.join(alias(SUPERVISORS_ALIAS, api.user_id))
-    levels = await api.get_state(room_id, "m.room.power_levels") or {}
-    users = levels.get("users", {})
-    return room_id, sorted(u for u, level in users.items() if SUPERVISOR_POWER <= int(level) < ADMIN_POWER)
-
-
-async def is_supervisor(api: MatrixAPI) -> bool:
-    """Whether this account is a supervisor: a member of the supervisors' room with the supervisor's power."""
-    try:
-        _, names = await supervisors(api)
-    except MatrixError:
-        return False
-    return api.user_id in names
+async def role_of(api: MatrixAPI, staff: Staff) -> str:
+    """This account's role on the intake's roster: "supervisor" or "counselor" (NotOnRoster otherwise)."""
+    await discover(api, staff)
+    return staff.role_of(api.user_id)
 
 
 class MatrixSupervisionLink:
-    def __init__(self, api: MatrixAPI, store: Store, role: str, *, author: str = "",
-                 sync_timeout_ms: int = 30_000) -> None:
+    def __init__(self, api: MatrixAPI, store: Store, role: str, *, staff: Staff, sync: SyncLoop | None = None,
+                 author: str = "", sync_timeout_ms: int = 30_000) -> None:
         self.api = api
         self.store = store
         self.role = role
+        self.staff = staff
+        self.sync = sync or SyncLoop(api, store.state.supervision_since, store.state.set_supervision_since,
+                                     timeout_ms=sync_timeout_ms)
         self.author = author  # the display name shown with comments and whispers
-        self.sync_timeout_ms = sync_timeout_ms
         self.emit: Callable[[dict], None] = lambda event: None
         self.own_room = ""
-        self.supervisors_room = ""
+        self.owners: dict[str, str] = {}  # supervision room -> the counselor who made it ("" = not one)
         self._parts: dict[str, dict[int, str]] = {}
-        self._task: asyncio.Task | None = None
-        self._stopping = False
-        self._history = False
         self.ready = asyncio.Event()
 
     # ---- lifecycle ---------------------------------------------------------------
     async def start(self, emit: Callable[[dict], None]) -> None:
         self.emit = emit
-        self._task = asyncio.create_task(self._run(), name="matrix-supervision")
+        self.sync.subscribe(self)
+        self.sync.start()
 
     async def stop(self) -> None:
-        self._stopping = True
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping
-                pass
+        await self.sync.stop()
 
-    async def _setup(self) -> None:
+    async def prepare(self) -> None:
         if not self.api.user_id:
             await self.api.whoami()
-        self.supervisors_room, names = await supervisors(self.api)
+        if not self.staff.supervisors_room or not self.staff.role_of(self.api.user_id):
+            await discover(self.api, self.staff)
         if self.role != "supervisor":
-            self.own_room = await self._own_room(names)
+            self.own_room = await self._own_room()
+        self.ready.set()
 
-    async def _own_room(self, names: list[str]) -> str:
-        local = room_local(self.api.user_id)
-        try:
-            room_id = await self.api.resolve_alias(alias(local, self.api.user_id))
-        except MatrixError as exc:
-            if exc.status != 404:
-                raise
-            room_id = await self.api.create_room(
-                room_alias_name=local, name=f"curhat supervision {self.api.user_id}", preset="private_chat",
-                initial_state=[{"type": SUPERVISION, "state_key": "", "content": {"counselor": self.api.user_id}}],
-                power_level_content_override={"users": {n: SUPERVISOR_POWER for n in names}})
-        members = await self._members(room_id)
-        for name in names:
-            if name not in members:
-                try:
-                    await self.api.invite(room_id, name)
+    async def _own_room(self) -> str:
+        room_id = self.store.state.supervision_own_room() or ""
+        if not room_id or await self._owner(room_id, fresh=True) != self.api.user_id:
+            room_id = await self.api.create_room(**closed_room(
+                "curhat supervision", SUPERVISION, history="invited"))
+            self.store.state.set_supervision_own_room(room_id)
+            self.owners[room_id] = self.api.user_id
+        present = await self.api.members(room_id)
+        wanted = set(self.staff.supervisors)
+        for user, membership in present.items():
+            if user != self.api.user_id and membership in ("join", "invite") and user not in wanted:
+                try:  # a supervisor taken off the roster reads no further
+                    await self.api.kick(room_id, user, "not a supervisor on the roster")
                 except MatrixError as exc:
-                    log.info("could not invite %s: %s", name, exc)
+                    log.warning("could not remove someone from the supervision room: %s", exc.errcode)
+        for user in sorted(wanted - {u for u, m in present.items() if m in ("join", "invite")}):
+            try:
+                await self.api.invite(room_id, user)
+            except MatrixError as exc:
+                log.info("could not invite a supervisor: %s", exc.errcode)
         return room_id
 
-    async def _members(self, room_id: str) -> set[str]:
-        data = await self.api.request("GET", f"/rooms/{room_id}/joined_members")
-        joined = set(data.get("joined", {}))
-        invited = {e["state_key"] for e in await self.api.room_state(room_id)
-                   if e.get("type") == "m.room.member" and e.get("content", {}).get("membership") == "invite"}
-        return joined | invited
-
-    async def _run(self) -> None:
-        backoff = 0.5
-        ready = False
-        since = self.store.state.supervision_since()
-        while not self._stopping:
-            try:
-                if not ready:
-                    await self._setup()
-                    ready = True
-                    self.ready.set()
-                data = await self.api.sync(since, timeout_ms=self.sync_timeout_ms)
-            except asyncio.CancelledError:
-                raise
-            except (httpx.HTTPError, OSError, MatrixError, ValueError) as exc:
-                log.warning("supervision sync failed (%s); retrying in %.1fs", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30)
-                continue
-            backoff = 0.5
-            self._history = since is None  # the first sync replays old alerts: keep them quiet
-            try:
-                await self._handle(data)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - no batch stops supervision; `since` moves past it
-                log.warning("handling a supervision batch failed (%s); the batch is skipped", type(exc).__name__)
-            since = data.get("next_batch", since)
-            if since:
-                self.store.state.set_supervision_since(since)
+    async def _owner(self, room_id: str, *, fresh: bool = False) -> str:
+        """The counselor who made this supervision room, or "" when it is not one."""
+        if room_id in self.owners and not fresh:
+            return self.owners[room_id]
+        owner = ""
+        try:
+            state = await self.api.room_state(room_id)
+        except MatrixError:
+            state = []
+        creator = next((e.get("sender") for e in state if e.get("type") == "m.room.create"), "")
+        marker = next((e for e in state if e.get("type") == "org.curhat.room" and e.get("state_key") == ""), {})
+        if marker.get("sender") == creator and (marker.get("content") or {}).get("kind") == SUPERVISION:
+            owner = creator if isinstance(creator, str) else ""
+        self.owners[room_id] = owner
+        return owner
 
     # ---- incoming ----------------------------------------------------------------
-    async def _handle(self, data: dict) -> None:
-        rooms = data.get("rooms", {})
+    async def on_sync(self, rooms: dict, first: bool) -> None:
         if self.role == "supervisor":
-            for room_id, invited in rooms.get("invite", {}).items():
-                state = invited.get("invite_state", {}).get("events", [])
-                aliases = [e.get("content", {}).get("alias", "") for e in state
-                           if e.get("type") == "m.room.canonical_alias"]
-                names = [e.get("content", {}).get("name", "") for e in state if e.get("type") == "m.room.name"]
-                if any(a.startswith("#curhat-sv-") for a in aliases) or any(
-                        n.startswith("curhat supervision") for n in names):
+            for room_id, invite in (rooms.get("invite") or {}).items():
+                inviter = invited_by(invite, self.api.user_id)
+                if inviter in self.staff.counselors:  # only a roster counselor's room is worth joining
                     try:
                         await self.api.join(room_id)
                     except MatrixError as exc:
-                        log.warning("could not join supervision room %s: %s", room_id, exc)
-        for room_id, joined in rooms.get("join", {}).items():
-            events = joined.get("state", {}).get("events", []) + joined.get("timeline", {}).get("events", [])
+                        log.warning("could not join a supervision room: %s", exc.errcode)
+        for room_id, joined in (rooms.get("join") or {}).items():
+            if not isinstance(joined, dict):
+                continue
+            events = [e for e in ((joined.get("state") or {}).get("events") or []) +
+                      ((joined.get("timeline") or {}).get("events") or []) if isinstance(e, dict)]
+            if room_id == self.staff.queue_room or room_id == self.staff.supervisors_room and self.role != "supervisor":
+                continue
+            owner = await self._owner(room_id) if self.role == "supervisor" and room_id != self.staff.supervisors_room \
+                else ""
             for event in events:
-                if not isinstance(event, dict) or event.get("sender") == self.api.user_id:
+                if event.get("sender") == self.api.user_id:
                     continue
                 try:
-                    self._event(room_id, event)
+                    self._event(room_id, event, owner, first)
                 except (TypeError, ValueError, KeyError, AttributeError) as exc:  # one malformed event, not the rest
-                    log.warning("dropped a malformed %s event in %s: %s", str(event.get("type"))[:60], room_id,
-                                type(exc).__name__)
+                    log.warning("dropped a malformed %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
 
-    def _event(self, room_id: str, event: dict) -> None:
-        kind = event.get("type")
-        content = event.get("content") or {}
+    def _event(self, room_id: str, event: dict, owner: str, history: bool) -> None:
+        kind, sender = event.get("type"), event.get("sender")
+        content = content_of(event)
         ts = event.get("origin_server_ts", 0) / 1000
         remote_id = event.get("event_id")
         if self.role == "supervisor":
-            if room_id == self.supervisors_room and ALERT in content and not self._history:
-                alert = content[ALERT]
-                self.emit({"kind": "alert", "session_id": alert.get("session", ""), "item": alert.get("item_id")
-                           or alert.get("item", ""), "counselor": alert.get("counselor", ""), "ts": ts})
-            elif kind == LIVE and event.get("state_key"):
-                self._remember(event["state_key"], room_id)
+            if room_id == self.staff.supervisors_room:
+                if ALERT in content and not history and sender in self.staff.counselors:
+                    alert = content[ALERT]
+                    self.emit({"kind": "alert", "session_id": alert.get("session", ""), "item": alert.get("item_id")
+                               or alert.get("item", ""), "counselor": sender, "ts": ts})
+                return
+            if not owner or sender != owner or owner not in self.staff.counselors:
+                return  # only the counselor who made the room speaks for its sessions
+            if kind == LIVE and isinstance(event.get("state_key"), str) and event["state_key"]:
+                if not self._bound(event["state_key"], room_id):
+                    return
                 info = dict(content)
                 for key in ("started_at", "deadline"):  # Matrix event content holds no floats: milliseconds
                     if f"{key}_ms" in info:
                         info[key] = info.pop(f"{key}_ms") / 1000
                 self.emit({"kind": "live", "session_id": event["state_key"], "info": info})
             elif kind == SUBMIT:
-                self._part(room_id, content, ts, remote_id)
-        elif room_id == self.own_room:
-            if kind == REVIEW:
-                self.emit({"kind": content.get("action"), "session_id": content.get("session_id", ""),
-                           "author": content.get("author") or event.get("sender", ""), "text": content.get("text", ""),
-                           "ts": ts, "remote_id": remote_id})
-            elif kind == WHISPER:
-                self.emit({"kind": "whisper", "session_id": content.get("session_id", ""),
-                           "author": content.get("author") or event.get("sender", ""), "text": content.get("text", ""),
-                           "ts": ts, "remote_id": remote_id})
+                self._part(room_id, content, ts)
+        elif room_id == self.own_room and sender in self.staff.supervisors and kind in (REVIEW, WHISPER):
+            self.emit({"kind": content.get("action") if kind == REVIEW else "whisper",
+                       "session_id": content.get("session_id", ""), "author": content.get("author") or sender,
+                       "text": content.get("text", ""), "ts": ts, "remote_id": remote_id})
 
-    def _part(self, room_id: str, content: dict, ts: float, remote_id: str | None) -> None:
-        key = content.get("submission", "")
-        parts = self._parts.setdefault(key, {})
-        parts[int(content.get("part", 0))] = content.get("data", "")
-        if len(parts) < int(content.get("parts", 1)):
+    def _part(self, room_id: str, content: dict, ts: float) -> None:
+        key, part, parts = content.get("submission"), content.get("part"), content.get("parts", 1)
+        if not isinstance(key, str) or not isinstance(part, int) or not isinstance(parts, int) or not (
+                0 <= part < parts <= MAX_PARTS) or not isinstance(content.get("data"), str):
+            log.warning("dropped a malformed part of a submitted session")
             return
-        del self._parts[key]
+        pieces = self._parts.setdefault(f"{room_id}|{key}", {})
+        pieces[part] = content["data"]
+        if len(pieces) < parts:
+            return
+        del self._parts[f"{room_id}|{key}"]
         try:
-            snapshot = json.loads("".join(parts[i] for i in sorted(parts)))
-        except ValueError:
+            snapshot = json.loads("".join(pieces[i] for i in sorted(pieces)))
+            session_id = snapshot["session"]["id"]
+        except (ValueError, TypeError, KeyError):
             log.warning("a submitted session arrived malformed; ignored")
             return
-        self._remember(snapshot["session"]["id"], room_id)
-        self.emit({"kind": "submit", "snapshot": snapshot, "ts": ts, "remote_id": key})
+        if isinstance(session_id, str) and self._bound(session_id, room_id):
+            self.emit({"kind": "submit", "snapshot": snapshot, "ts": ts, "remote_id": key})
 
-    def _remember(self, session_id: str, room_id: str) -> None:
-        if self.store.state.supervision_room(session_id) != room_id:
+    def _bound(self, session_id: str, room_id: str) -> bool:
+        """A session belongs to the room it first came from; another room naming it is dropped."""
+        known = self.store.state.supervision_room(session_id)
+        if known and known != room_id:
+            log.warning("dropped an event about a session that belongs to another counselor's room")
+            return False
+        if not known:
             self.store.state.set_supervision_room(session_id, room_id)
+        return True
 
     # ---- outgoing ------------------------------------------------------------------
     async def _ready_room(self) -> str:

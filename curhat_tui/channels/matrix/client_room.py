@@ -1,0 +1,111 @@
+"""Reading a client's room: the client's words (and edits, deletions, typing, read receipts) as channel
+events, and nothing else. The room is the client's own, so only *who* sent an event is trusted (the
+server vouches for that): staff and the intake are never the client, and no state is believed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from curhat_tui.channels.base import (
+    ClientRead,
+    Delivered,
+    Emit,
+    MessageEdited,
+    MessageReceived,
+    MessageRedacted,
+    TypingChanged,
+)
+from curhat_tui.channels.matrix.entries import client_text
+from curhat_tui.channels.matrix.protocol import content_of, obj
+from curhat_tui.channels.matrix.staff import Staff
+from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.models import Delivery
+
+log = logging.getLogger("curhat.matrix")
+SAID = ("m.room.message", "m.sticker")
+
+
+def _event_id(value: object) -> str:
+    return value if isinstance(value, str) and value.startswith("$") and len(value) <= 255 else ""
+
+
+class ClientRoomReader:
+    def __init__(self, me: Callable[[], str], staff: Staff, emit: Callable[[], Emit],
+                 catalogue: Callable[[str], Catalogue]) -> None:
+        self.me = me
+        self.staff = staff
+        self.emit = emit
+        self.catalogue = catalogue  # session id -> the catalogue in that session's language
+
+    def is_client(self, sender: object) -> bool:
+        return isinstance(sender, str) and sender != self.me() and not self.staff.is_staff(sender)
+
+    def events(self, session_id: str, events: list, since: float) -> None:
+        """Each event on its own: one that is malformed is dropped and logged, the rest still count."""
+        for event in events:
+            if not isinstance(event, dict):
+                continue
+            try:
+                self.event(session_id, event, since)
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                log.warning("dropped a malformed %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
+
+    def event(self, session_id: str, event: dict, since: float) -> None:
+        kind, sender = event.get("type"), event.get("sender")
+        content = content_of(event)
+        if sender == self.me() and kind in SAID:
+            txn = (event.get("unsigned") or {}).get("transaction_id")
+            if isinstance(txn, str) and txn:
+                self.emit()(Delivered(txn, Delivery.SENT))
+            return
+        if not self.is_client(sender):
+            return  # the intake's questions, a colleague's lines: not the client's words
+        ts = event.get("origin_server_ts")
+        ts = ts / 1000 if isinstance(ts, int) and not isinstance(ts, bool) else 0.0
+        if kind == "m.room.redaction":
+            target = _event_id(event.get("redacts") or content.get("redacts"))
+            if target:
+                self.emit()(MessageRedacted(session_id, target, ts))
+            return
+        if kind not in SAID:
+            return
+        relation = obj(content.get("m.relates_to"))
+        if relation.get("rel_type") == "m.replace":
+            new = content.get("m.new_content")
+            target = _event_id(relation.get("event_id"))
+            text = client_text(str(kind), new, self.catalogue(session_id)) if isinstance(new, dict) else None
+            if target and isinstance(text, str):
+                self.emit()(MessageEdited(session_id, target, text, ts))
+            return
+        if ts and ts <= since:
+            return  # the intake conversation, already summarised in the queue entry
+        text = client_text(str(kind), content, self.catalogue(session_id))
+        event_id = _event_id(event.get("event_id"))
+        if isinstance(text, str) and event_id:
+            self.emit()(MessageReceived(session_id, text, ts, event_id))
+
+    def ephemeral(self, session_id: str, events: list) -> None:
+        for event in events:
+            if not isinstance(event, dict) or not isinstance(event.get("content"), dict):
+                continue
+            if event.get("type") == "m.typing":
+                users = event["content"].get("user_ids")
+                typing = [u for u in users if self.is_client(u)] if isinstance(users, list) else []
+                self.emit()(TypingChanged(session_id, bool(typing)))
+            elif event.get("type") == "m.receipt":
+                readers = {user for receipts in event["content"].values() if isinstance(receipts, dict)
+                           for users in receipts.values() if isinstance(users, dict) for user in users}
+                if any(self.is_client(u) for u in readers):
+                    self.emit()(ClientRead(session_id))
+
+    def earlier(self, session_id: str, history: list[dict], since: float, *, handed_over: bool) -> None:
+        """What the client wrote before this workstation had the room, oldest first: for a claimed client, the
+        words after their last intake answer (`since`, the server's time of it) and after the intake's last line,
+        written while queued; for a session handed over, everything they wrote since the session began."""
+        said = [e for e in history if e.get("type") in SAID]
+        if not handed_over:
+            others = [i for i, e in enumerate(said) if e.get("sender") == self.staff.intake]
+            said = said[others[-1] + 1 if others else 0:]
+        self.events(session_id, said, since)

@@ -1,0 +1,112 @@
+"""Who is staff, as a workstation learns it: the staff rooms and the roster, believed only from the intake.
+
+A workstation knows one account for sure: the organisation's intake service (`--intake`, or
+`intake` in config.toml). The intake invites roster members to its closed staff rooms and keeps
+the roster in their state. A room counts as the queue room or the supervisors' room only when its
+`org.curhat.room` marker was sent by the intake, and the roster only when the intake wrote it; an
+alias, a room name or a marker anyone else wrote means nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
+from curhat_tui.channels.matrix.protocol import QUEUE_KIND, ROOM, ROSTER, SUPERVISORS_KIND, content_of, obj, user_ids
+
+log = logging.getLogger("curhat.matrix.staff")
+
+
+class NotOnRoster(LookupError):
+    """The intake has not (or no longer) put this account on the service's roster."""
+
+
+@dataclass
+class Staff:
+    intake: str
+    queue_room: str = ""
+    supervisors_room: str = ""
+    counselors: frozenset[str] = field(default_factory=frozenset)
+    supervisors: frozenset[str] = field(default_factory=frozenset)
+    marked_at: dict[str, int] = field(default_factory=dict)  # kind -> when the intake marked the room we use
+
+    def is_staff(self, user_id: object) -> bool:
+        return user_id == self.intake or user_id in self.counselors or user_id in self.supervisors
+
+    def role_of(self, user_id: str) -> str:
+        if user_id in self.supervisors:
+            return "supervisor"
+        return "counselor" if user_id in self.counselors else ""
+
+    def take_state(self, room_id: str, event: dict) -> bool:
+        """Learn from one state event of a room if the intake sent it; True when something changed."""
+        if not isinstance(event, dict) or event.get("sender") != self.intake or event.get("state_key") != "":
+            return False
+        content = content_of(event)
+        before = (self.queue_room, self.supervisors_room, self.counselors, self.supervisors)
+        if event.get("type") == ROOM:
+            ts = event.get("origin_server_ts") if isinstance(event.get("origin_server_ts"), int) else 0
+            kind = content.get("kind")
+            if kind in (QUEUE_KIND, SUPERVISORS_KIND):
+                current = self.queue_room if kind == QUEUE_KIND else self.supervisors_room
+                if current in ("", room_id) or ts >= self.marked_at.get(kind, 0):  # the newest room of a kind
+                    self.marked_at[kind] = ts
+                    if kind == QUEUE_KIND:
+                        self.queue_room = room_id
+                    else:
+                        self.supervisors_room = room_id
+            elif room_id == self.queue_room:  # retired by the intake
+                self.queue_room = ""
+            elif room_id == self.supervisors_room:
+                self.supervisors_room = ""
+        elif event.get("type") == ROSTER and room_id in (self.queue_room, self.supervisors_room):
+            self.counselors = frozenset(user_ids(content.get("counselors")))
+            self.supervisors = frozenset(user_ids(content.get("supervisors")))
+        return before != (self.queue_room, self.supervisors_room, self.counselors, self.supervisors)
+
+    def take_room(self, room_id: str, events: list) -> bool:
+        """Learn from a room's state events (markers first, then the roster)."""
+        events = [e for e in events if isinstance(e, dict)]
+        changed = False
+        for event in sorted(events, key=lambda e: e.get("type") != ROOM):
+            changed = self.take_state(room_id, event) or changed
+        return changed
+
+
+def invited_by(invite: dict, me: str) -> str:
+    """Who invited `me`, from an invite's stripped state ("" when it does not say)."""
+    events = (invite.get("invite_state") or {}).get("events") if isinstance(invite, dict) else None
+    for event in events if isinstance(events, list) else []:
+        if isinstance(event, dict) and event.get("type") == "m.room.member" and event.get("state_key") == me:
+            sender = event.get("sender")
+            return sender if isinstance(sender, str) else ""
+    return ""
+
+
+async def discover(api: MatrixAPI, staff: Staff) -> Staff:
+    """Accept the intake's invites and find the staff rooms and the roster; NotOnRoster if the intake has
+    put this account in none of them."""
+    if not api.user_id:
+        await api.whoami()
+    wanted = {"room": {"timeline": {"limit": 0}, "state": {"types": [ROOM, ROSTER]},
+                       "ephemeral": {"types": []}, "account_data": {"types": []}},
+              "presence": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}}
+    data = await api.sync(None, timeout_ms=0, filter_json=json.dumps(wanted))
+    rooms = obj(data.get("rooms"))
+    for room_id, invite in (rooms.get("invite") or {}).items():
+        if invited_by(invite, api.user_id) == staff.intake:
+            try:
+                await api.join(room_id)
+                staff.take_room(room_id, await api.room_state(room_id))
+            except MatrixError as exc:
+                log.warning("could not join a room the intake invited us to: %s", exc)
+    for room_id, joined in (rooms.get("join") or {}).items():
+        staff.take_room(room_id, ((joined or {}).get("state") or {}).get("events") or [])
+    # the roster may have been read before its room was known as a staff room: read the two rooms again
+    for room_id in {staff.queue_room, staff.supervisors_room} - {""}:
+        staff.take_room(room_id, await api.room_state(room_id))
+    if not staff.role_of(api.user_id):
+        raise NotOnRoster(f"{api.user_id} is not on the roster of the intake service {staff.intake}")
+    return staff
