@@ -80,7 +80,8 @@ def staff_of(hs: Synapse) -> Staff:
     return Staff(intake=hs.accounts["intake"]["user_id"])
 
 
-def workstation(hs: Synapse, name: str, display: str, data, tmp: Path, *, link: bool = False) -> Workstation:
+def workstation(hs: Synapse, name: str, display: str, data, tmp: Path, *, link: bool = False,
+                timeline_limit: int | None = None) -> Workstation:
     from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink
 
     account = hs.accounts[name]
@@ -91,6 +92,8 @@ def workstation(hs: Synapse, name: str, display: str, data, tmp: Path, *, link: 
     staff = staff_of(hs)
     channel = MatrixChannel(api, store, clock, display, data.strings, staff=staff, sync_timeout_ms=1000,
                             claim_timeout=10)
+    if timeline_limit:
+        channel.sync.timeline_limit = timeline_limit
     return Workstation(store, channel, clock, data, counselor=display,
                        link=MatrixSupervisionLink(api, store, "counselor", staff=staff, sync=channel.sync,
                                                   author=display) if link else None)

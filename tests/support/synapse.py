@@ -54,6 +54,18 @@ TEST_RATE_LIMITS: dict[str, object] = {
 }
 
 
+# The limits README.md recommends for a real service ("Run it for your service"); the loss tests run with
+# exactly these (and Synapse's own defaults for everything else) after the accounts are registered.
+README_RATE_LIMITS: dict[str, object] = {
+    "rc_message": {"per_second": 20, "burst_count": 100},
+    "rc_invites": {"per_room": {"per_second": 10, "burst_count": 100},
+                   "per_user": {"per_second": 10, "burst_count": 100},
+                   "per_issuer": {"per_second": 10, "burst_count": 100}},
+    "rc_joins": {"local": {"per_second": 10, "burst_count": 100}},
+    "rc_login": {"address": {"per_second": 1, "burst_count": 20}, "account": {"per_second": 1, "burst_count": 20}},
+}
+
+
 class SynapseError(RuntimeError):
     """Synapse did not start, or stopped answering."""
 
@@ -311,6 +323,12 @@ class Synapse:
         process.wait()
         self._process = None
 
+    def use_rate_limits(self, limits: dict[str, object]) -> Synapse:
+        """Restart with exactly these rate limits (Synapse's defaults for the rest), not the test's generous ones."""
+        config = {k: v for k, v in self.config().items() if k not in TEST_RATE_LIMITS}
+        self.config_path.write_text(to_yaml({**config, **limits}) + "\n", encoding="utf-8")
+        return self.restart()
+
     def restart(self) -> Synapse:
         """Stop (if running) and start again on the same port with the same data dir."""
         self.stop()
@@ -384,8 +402,9 @@ if __name__ == "__main__":
             pass
 
 
-def synapse_with_accounts(names: tuple[str, ...], password: str):
-    """A running Synapse with these accounts registered (a generator for module fixtures).
+def synapse_with_accounts(names: tuple[str, ...], password: str, *, rate_limits: dict[str, object] | None = None):
+    """A running Synapse with these accounts registered (a generator for module fixtures); with `rate_limits`,
+    restarted under exactly those limits once the accounts exist.
 
     Without Synapse the tests skip, except under CI=true, where a missing homeserver is a failure.
     """
@@ -399,4 +418,6 @@ def synapse_with_accounts(names: tuple[str, ...], password: str):
         pytest.skip(message)
     with Synapse(python) as server:
         server.accounts = {name: server.register(name, password) for name in names}
+        if rate_limits is not None:
+            server.use_rate_limits(rate_limits)
         yield server

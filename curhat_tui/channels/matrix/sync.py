@@ -40,11 +40,13 @@ class Subscriber(Protocol):
 
 class SyncLoop:
     def __init__(self, api: MatrixAPI, load_since: Callable[[], str | None], save_since: Callable[[str], None], *,
-                 timeout_ms: int = 20_000, on_state: Callable[[str], None] | None = None) -> None:
+                 timeout_ms: int = 20_000, on_state: Callable[[str], None] | None = None,
+                 timeline_limit: int = TIMELINE_LIMIT) -> None:
         self.api = api
         self.load_since = load_since
         self.save_since = save_since
         self.timeout_ms = timeout_ms
+        self.timeline_limit = timeline_limit
         self.on_state = on_state or (lambda state: None)
         self.subscribers: list[Subscriber] = []
         self.state = "connecting"
@@ -90,7 +92,7 @@ class SyncLoop:
     async def run(self) -> None:
         backoff = 0.5
         since = self.load_since()
-        filter_json = json.dumps({"room": {"timeline": {"limit": TIMELINE_LIMIT}, "state": {"lazy_load_members": True}},
+        filter_json = json.dumps({"room": {"timeline": {"limit": self.timeline_limit}, "state": {"lazy_load_members": True}},
                                   "presence": {"not_types": ["*"]}})
         while not self._stopping:
             try:

@@ -1,0 +1,117 @@
+"""Nothing is lost, nothing doubled, under the rate limits README.md recommends (issue 10's loss tests):
+30 messages written while the workstation is closed, 300 written twenty at a time into a live session,
+and 50 clients arriving at once. Synapse cuts a long sync timeline short (`limited`); the workstation
+must page back through the gap."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+
+import pytest
+
+from curhat_tui.channels.matrix.protocol import QUEUE_ENTRY
+from tests.integration.test_matrix import (
+    PASSWORD,
+    ScriptedClient,
+    intake_service,
+    stop_intake,
+    through_intake,
+    until,
+    workstation,
+)
+from tests.support.synapse import README_RATE_LIMITS, synapse_with_accounts
+
+ARRIVALS = 50
+SHORT = 10  # Synapse's own default timeline length: a workstation asking for so few events meets every gap
+
+
+@pytest.fixture(scope="module")
+def hs():
+    names = ("intake", "ani", "klien1", "klien2", *(f"c{n:02d}" for n in range(ARRIVALS)))
+    yield from synapse_with_accounts(names, PASSWORD, rate_limits=README_RATE_LIMITS)
+
+
+def client_words(ws, session_id: str) -> list[str]:
+    return [m.text for m in ws.desk.transcript(session_id) if m.sender.value == "client"]
+
+
+async def say_retrying(client: ScriptedClient, text: str) -> None:
+    """A client app's send: a 429 waits and tries again (the API does), a transaction id per message."""
+    await client.api.send(client.room, "m.room.message", {"msgtype": "m.text", "body": text}, f"t{time.time_ns()}")
+
+
+async def test_thirty_messages_while_the_workstation_is_closed_all_arrive_once(hs, data, tmp_path):
+    intake, intake_task = await intake_service(hs, data, counselors=("ani",))
+    ani = workstation(hs, "ani", "Ani", data, tmp_path, timeline_limit=SHORT)
+    await ani.start()
+    relaunched = None
+    try:
+        client = ScriptedClient(hs, "klien1")
+        await through_intake(client, intake.api.user_id, "lagi banyak pikiran")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="client queued")
+        session = await ani.desk.accept(client.room)
+        await client.say("halo kak")
+        await until(lambda: "halo kak" in client_words(ani, session.id), what="first line")
+        await ani.stop()
+        ani.store.close()
+        sent = [f"pesan {n:02d} waktu kakak offline" for n in range(30)]
+        for text in sent:
+            await say_retrying(client, text)
+        relaunched = workstation(hs, "ani", "Ani", data, tmp_path, timeline_limit=SHORT)
+        await relaunched.start()
+        await until(lambda: set(sent) <= set(client_words(relaunched, session.id)), timeout=60,
+                    what="all 30 after the relaunch")
+        await asyncio.sleep(1.5)  # a late duplicate would show now
+        counts = Counter(client_words(relaunched, session.id))
+        assert all(counts[text] == 1 for text in sent), counts
+        assert [w for w in client_words(relaunched, session.id) if w in sent] == sent  # in order
+        assert relaunched.channel.sync.gaps_filled >= 30 - SHORT  # read back through /messages, not lost
+    finally:
+        if relaunched:
+            await relaunched.stop()
+        await stop_intake(intake, intake_task)
+
+
+async def test_three_hundred_messages_twenty_at_a_time_all_arrive_once(hs, data, tmp_path):
+    intake, intake_task = await intake_service(hs, data, counselors=("ani",))
+    ani = workstation(hs, "ani", "Ani", data, tmp_path, timeline_limit=SHORT)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien2")
+        await through_intake(client, intake.api.user_id, "susah tidur")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="client queued")
+        session = await ani.desk.accept(client.room)
+        sent = [f"burst {wave:02d}-{n:02d}" for wave in range(15) for n in range(20)]
+        for wave in range(15):
+            await asyncio.gather(*(say_retrying(client, text) for text in sent[wave * 20:(wave + 1) * 20]))
+        await until(lambda: set(sent) <= set(client_words(ani, session.id)), timeout=90, what="all 300")
+        await asyncio.sleep(1.5)
+        counts = Counter(client_words(ani, session.id))
+        assert all(counts[text] == 1 for text in sent), {t: c for t, c in counts.items() if c != 1}
+    finally:
+        await ani.stop()
+        await stop_intake(intake, intake_task)
+
+
+async def test_fifty_clients_arriving_at_once_all_reach_the_queue_once(hs, data, tmp_path):
+    intake, intake_task = await intake_service(hs, data, counselors=("ani",))
+    ani = workstation(hs, "ani", "Ani", data, tmp_path, timeline_limit=SHORT)
+    await ani.start()
+    try:
+        clients = [ScriptedClient(hs, f"c{n:02d}") for n in range(ARRIVALS)]
+        began = time.monotonic()
+        await asyncio.gather(*(through_intake(c, intake.api.user_id, f"cerita nomor {n}")
+                               for n, c in enumerate(clients)))
+        rooms = {c.room for c in clients}
+        await until(lambda: rooms <= {v.id for v in ani.desk.queue()}, timeout=90, what="all 50 in Ani's queue")
+        print(f"50 clients queued in {time.monotonic() - began:.1f} s")
+        entries = [e for e in await intake.api.room_state(intake.queue_room)
+                   if e.get("type") == QUEUE_ENTRY and e.get("state_key") in rooms]
+        assert len(entries) == ARRIVALS and all(e["content"]["status"] == "waiting" for e in entries)
+        topics = Counter(v.topic for v in ani.desk.queue() if v.id in rooms)
+        assert len(topics) == ARRIVALS and set(topics.values()) == {1}
+    finally:
+        await ani.stop()
+        await stop_intake(intake, intake_task)
