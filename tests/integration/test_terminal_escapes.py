@@ -4,6 +4,7 @@ and no bell comes from a client's words, alias, intake answers, handover note or
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import re
@@ -11,11 +12,9 @@ import select
 import signal
 import struct
 import sys
+import termios
 import time
 from pathlib import Path
-
-import fcntl
-import termios
 
 CHILD = Path(__file__).resolve().parents[1] / "support" / "pty_child.py"
 REPO = Path(__file__).resolve().parents[2]
