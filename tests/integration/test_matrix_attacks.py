@@ -213,6 +213,11 @@ async def test_the_roster_is_reconciled_at_every_start(hs, data, tmp_path):
         await api.close()
     levels = await intake.api.get_state(intake.supervisors_room, "m.room.power_levels")
     assert levels["users"].get(exsup) == 50
+    carla_ws = workstation(hs, "carla", "Carla", data, tmp_path)
+    await carla_ws.start()
+    client = ScriptedClient(hs, "klien3")
+    await through_intake(client, intake.api.user_id, "boleh cerita?")
+    await until(lambda: any(v.id == client.room for v in carla_ws.desk.queue()), what="the client in Carla's queue")
     await stop_intake(intake, intake_task)
 
     # the operator takes carla and exsup off the roster and restarts the intake
@@ -223,11 +228,15 @@ async def test_the_roster_is_reconciled_at_every_start(hs, data, tmp_path):
             assert members.get(carla) in (None, "leave") and members.get(exsup) in (None, "leave")
         levels = await intake.api.get_state(intake.supervisors_room, "m.room.power_levels")
         assert exsup not in levels["users"] and levels["users"][hs.accounts["supervisor"]["user_id"]] == 50
+        # Carla's running workstation loses the queue at once and says why
+        await until(lambda: carla_ws.desk.connection == "error", what="Carla's workstation in error")
+        assert not carla_ws.desk.queue()
         api = api_of(hs, "carla")
         assert (await refused(api.join(intake.queue_room))).status == 403
         assert (await refused(api.send(intake.queue_room, CLAIM, {"room_id": "!x:curhat.test"}, "c1"))).status == 403
         await api.close()
     finally:
+        await stop(carla_ws)
         await stop_intake(intake, intake_task)
 
 

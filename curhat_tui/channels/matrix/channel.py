@@ -120,6 +120,9 @@ class MatrixChannel(Channel):
 
     # ---- incoming -------------------------------------------------------------
     async def on_sync(self, rooms: dict, first: bool) -> None:
+        if self.staff.queue_room and self.staff.queue_room in (rooms.get("leave") or {}):
+            self._off_roster()
+            return
         for room_id, invite in (rooms.get("invite") or {}).items():
             await self._invited(room_id, invite)
         for room_id, joined in (rooms.get("join") or {}).items():
@@ -144,6 +147,17 @@ class MatrixChannel(Channel):
             await self._join_quietly(room_id)  # a staff room the intake made anew: found at the next set-up
             self.sync.reprepare(self)
         # any other invitation is a stranger's: never joined
+
+    def _off_roster(self) -> None:
+        """The intake removed us from the queue room (taken off the roster, or the room was replaced): the
+        queue empties here, and the next set-up finds the new room or says we are not on the roster."""
+        log.warning("removed from the queue room; looking for the staff rooms again")
+        for room_id, entry in self.queue.items():
+            if entry.get("status") == WAITING:
+                self.emit(ClientLeft(room_id))
+        self.queue.clear()
+        self.staff.queue_room = ""
+        self.sync.reprepare(self)
 
     def _staff_room(self, room_id: str, events: list[dict]) -> None:
         for event in events:

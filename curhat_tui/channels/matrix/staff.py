@@ -90,6 +90,9 @@ async def discover(api: MatrixAPI, staff: Staff) -> Staff:
     put this account in none of them."""
     if not api.user_id:
         await api.whoami()
+    staff.queue_room = staff.supervisors_room = ""  # learnt afresh: a replaced room or a changed roster counts
+    staff.counselors = staff.supervisors = frozenset()
+    staff.marked_at.clear()
     wanted = {"room": {"timeline": {"limit": 0}, "state": {"types": [ROOM, ROSTER]},
                        "ephemeral": {"types": []}, "account_data": {"types": []}},
               "presence": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}}

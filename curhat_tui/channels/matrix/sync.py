@@ -8,7 +8,7 @@ supervision link on a workstation; the intake service on its own).
   `since` always advances and is saved after the batch.
 - **Honest state:** "connecting" until the first answer, "connected" while syncs succeed,
   "reconnecting" the moment one fails, "offline" when the login is no longer valid, "error"
-  when a subscriber cannot set itself up (for example an account not on the roster).
+  when the account is not (or no longer) on the intake's roster.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import httpx
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import obj
+from curhat_tui.channels.matrix.staff import NotOnRoster
 
 log = logging.getLogger("curhat.matrix.sync")
 
@@ -103,13 +104,13 @@ class SyncLoop:
                     raise MatrixError(200, "M_BAD_JSON", "a sync answer without next_batch")
             except asyncio.CancelledError:
                 raise
-            except (httpx.HTTPError, OSError, MatrixError, ValueError, LookupError) as exc:
+            except (httpx.HTTPError, OSError, MatrixError, ValueError, NotOnRoster) as exc:
                 if isinstance(exc, MatrixError) and exc.errcode == "M_UNKNOWN_TOKEN":
                     log.warning("the homeserver no longer accepts this login; sync stops")
                     self._set_state("offline")
                     return
                 log.warning("sync failed (%s: %s); retrying in %.1fs", type(exc).__name__, str(exc)[:200], backoff)
-                self._set_state("error" if isinstance(exc, LookupError) else "reconnecting")
+                self._set_state("error" if isinstance(exc, NotOnRoster) else "reconnecting")
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30)
                 continue
