@@ -110,6 +110,12 @@ class Message:
     txn_id: str = ""
     delivery: Delivery = Delivery.SENT
     flags: tuple[str, ...] = ()
+    edited_at: float | None = None  # the client replaced the text (it holds the newest version)
+    redacted_at: float | None = None  # the client deleted it: the text is gone, the row marks where it was
+
+    @property
+    def redacted(self) -> bool:
+        return self.redacted_at is not None
 
 
 @dataclass(frozen=True)

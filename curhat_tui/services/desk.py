@@ -20,7 +20,9 @@ from curhat_tui.channels.base import (
     ClientTaken,
     ConnectionChanged,
     Delivered,
+    MessageEdited,
     MessageReceived,
+    MessageRedacted,
     SessionAssigned,
     TypingChanged,
 )
@@ -31,6 +33,7 @@ from curhat_tui.domain.queue import order_queue
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.domain.session_clock import EXTENSION_MINUTES, due_notifications
 from curhat_tui.services.background import Background
+from curhat_tui.services.client_messages import ClientMessages
 from curhat_tui.services.events import (
     ClientTyping,
     Connection,
@@ -46,7 +49,7 @@ from curhat_tui.services.events import (
 from curhat_tui.services.notes import Notes
 from curhat_tui.services.privacy import Privacy
 from curhat_tui.storage.audit import AuditLog
-from curhat_tui.storage.store import DuplicateMessage, Store, new_id
+from curhat_tui.storage.store import Store, new_id
 
 log = logging.getLogger("curhat.desk")
 
@@ -87,6 +90,7 @@ class Desk:
         self.counselor = counselor
         self.lang = lang
         self._background = background.run
+        self.client_messages = ClientMessages(store, clock, data, bus)  # what a client writes, edits or deletes
         self.connection = "connected" if channel.simulated else "offline"  # until the first sync answers
         self.typing: dict[str, bool] = {}
         self._waiting: dict[str, Visit] = {v.id: v for v in store.visits.waiting()}
@@ -148,16 +152,11 @@ class Desk:
                     self.store.visits.set_status(visit_id, VisitStatus.TAKEN, self.clock.now())
                 if taken:
                     self.bus.tell(QueueChanged())
-            case MessageReceived(session_id=sid, text=text, ts=ts, remote_id=remote_id):
-                safe = clean(text)
-                hits = tuple(self.data.phrases.items(safe))
-                try:
-                    message = self.store.messages.add(sid, Sender.CLIENT, safe, ts or self.clock.now(),
-                                                     txn_id=remote_id or None, flags=hits)
-                except DuplicateMessage:
-                    return  # the same remote event seen again (a re-sync): stored once
-                self.typing[sid] = False
-                self.bus.tell(MessageAdded(message))
+            case MessageReceived(session_id=sid):
+                if self.client_messages.received(event) is not None:
+                    self.typing[sid] = False
+            case MessageEdited() | MessageRedacted():
+                self.client_messages.revised(event)
             case ClientRead(session_id=sid):
                 for message in self.store.messages.mark_read(sid):
                     self.bus.tell(MessageUpdated(message))

@@ -49,6 +49,14 @@ class MessageUpdated:
 
 
 @dataclass(frozen=True)
+class MessageRevised:
+    """The client edited or deleted one of their messages: `message` as stored now (its `edited_at` or
+    `redacted_at` set; a deleted one has no text left)."""
+
+    message: Message
+
+
+@dataclass(frozen=True)
 class ClientTyping:
     session_id: str
     typing: bool
@@ -118,8 +126,8 @@ class LiveChanged:
     """The live status of a counselor's running session changed (supervisor side)."""
 
 
-Event = (QueueChanged | SessionOpened | SessionChanged | SessionClosed | MessageAdded | MessageUpdated | ClientTyping
-         | NoteChanged | Notice | Connection | PurgeProgress | WhisperArrived | ReviewChanged | CrisisAlert
+Event = (QueueChanged | SessionOpened | SessionChanged | SessionClosed | MessageAdded | MessageUpdated | MessageRevised
+         | ClientTyping | NoteChanged | Notice | Connection | PurgeProgress | WhisperArrived | ReviewChanged | CrisisAlert
          | LiveChanged)
 Listener = Callable[[Event], None]
 

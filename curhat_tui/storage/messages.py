@@ -1,18 +1,23 @@
 """Messages (table `messages`): every line of every session, written before it is shown or sent.
 
 Outgoing messages are the outbox (delivery 'pending') until the channel acknowledges them; each
-carries a transaction id, so a retry never stores or sends a message twice.
+carries a transaction id, so a retry never stores or sends a message twice. A client's message keeps
+its remote event id as its transaction id; a client's edit replaces its text and a client's deletion
+empties it for good, each marked in `message_marks` (the row stays, so the transcript shows where).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 
 from curhat_tui.domain.models import Delivery, Message, Sender
 from curhat_tui.storage.database import Database, integrity_errors
 
-_COLUMNS = "id, session_id, sender, text, ts, txn_id, delivery, flags"
+_COLUMNS = ("m.id, m.session_id, m.sender, m.text, m.ts, m.txn_id, m.delivery, m.flags, "
+            "r.edited_at, r.redacted_at")
+_FROM = "messages m left join message_marks r on r.message_id = m.id"
 
 
 def new_id() -> str:
@@ -26,7 +31,7 @@ class DuplicateMessage(Exception):
 
 def _message(row: tuple) -> Message:
     return Message(row[0], row[1], Sender(row[2]), row[3], row[4], row[5], Delivery(row[6]),
-                   tuple(json.loads(row[7] or "[]")))
+                   tuple(json.loads(row[7] or "[]")), edited_at=row[8], redacted_at=row[9])
 
 
 class Messages:
@@ -48,14 +53,14 @@ class Messages:
 
     def for_session(self, session_id: str, limit: int | None = None, before_id: int | None = None) -> list[Message]:
         """Messages of a session in order; with `limit`, the newest ones (before `before_id`)."""
-        sql = f"select {_COLUMNS} from messages where session_id = ?"
+        sql = f"select {_COLUMNS} from {_FROM} where m.session_id = ?"
         args: list = [session_id]
         if before_id is not None:
-            sql += " and id < ?"
+            sql += " and m.id < ?"
             args.append(before_id)
         if limit is None:
-            return [_message(r) for r in self.database.execute(sql + " order by id", args).fetchall()]
-        rows = self.database.execute(sql + " order by id desc limit ?", args + [limit]).fetchall()
+            return [_message(r) for r in self.database.execute(sql + " order by m.id", args).fetchall()]
+        rows = self.database.execute(sql + " order by m.id desc limit ?", args + [limit]).fetchall()
         return [_message(r) for r in reversed(rows)]
 
     def count(self, session_id: str) -> int:
@@ -63,21 +68,63 @@ class Messages:
 
     def set_delivery(self, txn_id: str, delivery: Delivery) -> Message | None:
         self.database.execute("update messages set delivery = ? where txn_id = ?", [str(delivery), txn_id])
-        row = self.database.one(f"select {_COLUMNS} from messages where txn_id = ?", [txn_id])
+        row = self.database.one(f"select {_COLUMNS} from {_FROM} where m.txn_id = ?", [txn_id])
         return _message(row) if row else None
 
     def mark_read(self, session_id: str) -> list[Message]:
         """The counselor's sent messages in a session become read; returns them."""
         rows = self.database.execute(
-            f"select {_COLUMNS} from messages where session_id = ? and sender = ? and delivery = ?",
+            f"select {_COLUMNS} from {_FROM} where m.session_id = ? and m.sender = ? and m.delivery = ?",
             [session_id, Sender.COUNSELOR.value, Delivery.SENT.value]).fetchall()
         self.database.execute("update messages set delivery = ? where session_id = ? and sender = ? and delivery = ?",
                               [Delivery.READ.value, session_id, Sender.COUNSELOR.value, Delivery.SENT.value])
-        return [Message(r[0], r[1], Sender(r[2]), r[3], r[4], r[5], Delivery.READ, tuple(json.loads(r[7] or "[]")))
-                for r in rows]
+        return [replace(_message(r), delivery=Delivery.READ) for r in rows]
 
     def outbox(self) -> list[Message]:
         """Messages still waiting for the channel to take them, oldest first."""
-        rows = self.database.execute(f"select {_COLUMNS} from messages where delivery = ? order by id",
+        rows = self.database.execute(f"select {_COLUMNS} from {_FROM} where m.delivery = ? order by m.id",
                                      [Delivery.PENDING.value]).fetchall()
         return [_message(r) for r in rows]
+
+    # ---- what a client changes afterwards -----------------------------------------------------
+    def from_client(self, session_id: str, remote_id: str) -> Message | None:
+        """The client's message of this session with this remote event id (never a counselor's line)."""
+        if not remote_id:
+            return None
+        row = self.database.one(f"select {_COLUMNS} from {_FROM} where m.session_id = ? and m.txn_id = ? "
+                                "and m.sender = ?", [session_id, remote_id, Sender.CLIENT.value])
+        return _message(row) if row else None
+
+    def _mark(self, message: Message, column: str, ts: float) -> None:
+        self.database.execute(f"insert into message_marks (message_id, session_id, {column}) values (?, ?, ?) "
+                              f"on conflict(message_id) do update set {column} = excluded.{column}",
+                              [message.id, message.session_id, ts])
+
+    def edit(self, session_id: str, remote_id: str, text: str, ts: float, flags: tuple[str, ...] = ()) -> Message | None:
+        """The client replaced the text of their message `remote_id`: text and risk hits become these, marked
+        edited at `ts`. Returns the message as stored now, or None when nothing changed: no such client message,
+        deleted already, the same text (a replayed edit) or an edit newer than this one already stored."""
+        with self.database.transaction():
+            current = self.from_client(session_id, remote_id)
+            if current is None or current.redacted or current.text == text \
+                    or (current.edited_at is not None and current.edited_at > ts):
+                return None
+            self.database.execute("update messages set text = ?, flags = ? where id = ?",
+                                  [text, json.dumps(list(flags)), current.id])
+            self._mark(current, "edited_at", ts)
+        return replace(current, text=text, flags=flags, edited_at=ts)
+
+    def redact(self, session_id: str, remote_id: str, ts: float) -> Message | None:
+        """The client deleted their message `remote_id`: its text and risk hits are emptied for good (the freed
+        bytes zeroed, the WAL's copy dropped); the row stays, marked deleted at `ts`. Returns it, or None when
+        there is no such client message or it was deleted already."""
+        self.database.secure_delete()
+        with self.database.transaction():
+            current = self.from_client(session_id, remote_id)
+            if current is None or current.redacted:
+                return None
+            self.database.execute("update messages set text = '', flags = '[]' where id = ?", [current.id])
+            self._mark(current, "redacted_at", ts)
+        if not self.database.conn.in_transaction:  # a caller's transaction scrubs after its commit
+            self.database.scrub_wal()
+        return replace(current, text="", flags=(), redacted_at=ts)

@@ -106,6 +106,7 @@ class PrivacyRecords:
         q = placeholders(ids)
         count = int(db.scalar(f"select count(*) from messages where session_id in ({q})", ids))
         db.execute(f"delete from messages where session_id in ({q})", ids)
+        db.execute(f"delete from message_marks where session_id in ({q})", ids)
         db.execute(f"update scripts set text = '' where session_id in ({q})", ids)
         self.state.drop_drafts(ids)
         db.execute(f"update visits set topic = '', intake_risk_answer = '' where status != 'waiting' and id in "

@@ -93,8 +93,16 @@ BASELINE = (
            '"alert_at" REAL'),
 )
 
+MESSAGE_MARKS = (
+    # a client's edit or deletion of one of their messages: when (the text itself is changed in `messages`)
+    _table("message_marks", '"message_id" INTEGER PRIMARY KEY', '"session_id" TEXT', '"edited_at" REAL',
+           '"redacted_at" REAL'),
+    _index("message_marks", "session_id"),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline", BASELINE),
+    Migration(2, "message marks", MESSAGE_MARKS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -1,0 +1,62 @@
+"""What a client writes: a new message, an edit of one, a deletion. Each is cleaned and scanned for risk
+phrases the same way, stored first and then told on the bus.
+
+Only a client's own message changes afterwards, found by its session and remote event id; an edit or a
+deletion of a message not stored here is dropped (logged without its text), and one seen again (a re-sync)
+changes nothing more. A deletion empties the stored text for good; the row stays, marked, so the
+transcript shows where something was deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from curhat_tui.channels.base import MessageEdited, MessageReceived, MessageRedacted
+from curhat_tui.config.datafiles import ServiceData
+from curhat_tui.domain.clock import Clock
+from curhat_tui.domain.models import Message, Sender
+from curhat_tui.domain.sanitize import clean
+from curhat_tui.services.events import EventBus, MessageAdded, MessageRevised
+from curhat_tui.storage.store import DuplicateMessage, Store
+
+log = logging.getLogger("curhat.client_messages")
+
+
+class ClientMessages:
+    def __init__(self, store: Store, clock: Clock, data: ServiceData, bus: EventBus) -> None:
+        self.store = store
+        self.clock = clock
+        self.data = data
+        self.bus = bus
+
+    def _scanned(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """The text made safe for a terminal, and the red-flag items its risk phrases suggest."""
+        safe = clean(text)
+        return safe, tuple(self.data.phrases.items(safe))
+
+    def received(self, event: MessageReceived) -> Message | None:
+        """Store and tell a new client message; None when this remote event is stored already."""
+        safe, hits = self._scanned(event.text)
+        try:
+            message = self.store.messages.add(event.session_id, Sender.CLIENT, safe, event.ts or self.clock.now(),
+                                              txn_id=event.remote_id or None, flags=hits)
+        except DuplicateMessage:
+            return None  # the same remote event seen again (a re-sync): stored once
+        self.bus.tell(MessageAdded(message))
+        return message
+
+    def revised(self, event: MessageEdited | MessageRedacted) -> Message | None:
+        """Apply a client's edit or deletion to the stored message, then tell it; None when nothing changed."""
+        ts = event.ts or self.clock.now()
+        if isinstance(event, MessageEdited):
+            safe, hits = self._scanned(event.text)  # scanned again: an edit can add (or take back) risk words
+            message = self.store.messages.edit(event.session_id, event.remote_id, safe, ts, hits)
+        else:
+            message = self.store.messages.redact(event.session_id, event.remote_id, ts)
+        if message is None:
+            if self.store.messages.from_client(event.session_id, event.remote_id) is None:
+                log.info("%s of a message not stored here dropped (session %s)", type(event).__name__,
+                         event.session_id)
+            return None
+        self.bus.tell(MessageRevised(message))
+        return message
