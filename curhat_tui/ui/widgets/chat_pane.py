@@ -142,6 +142,18 @@ class ChatPane(Vertical):
         if self.loaded:
             self._transcript().update_message(message)
 
+    def revise_message(self, message: Message) -> None:
+        """The client edited or deleted a message: shown as stored now, and the risk hint follows its words."""
+        if not self.loaded:
+            return  # already in the store: on_mount will show it
+        self._transcript().update_message(message)
+        if self.last_message is not None and self.last_message.id == message.id:
+            self.last_message = message
+            self._suggest(message)
+        elif message.flags:
+            self.suggested = list(message.flags)  # an edit put risk words in an earlier message
+        self.refresh_clock()
+
     def set_whisper(self, author: str, text: str) -> None:
         """The supervisor's latest coaching line: shown to the counselor only, never sent to the client."""
         whisper = self.query_one("#whisper", Static)

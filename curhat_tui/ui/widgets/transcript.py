@@ -1,7 +1,8 @@
 """A chat transcript that renders only what is on screen (Line API), so long sessions open fast.
 
 Client text is data, never markup: it is wrapped in `rich.text.Text` as-is, and risk
-phrases the matcher found are highlighted by span.
+phrases the matcher found are highlighted by span. A message the client edited shows its new
+text with a mark; one the client deleted shows a placeholder where it was.
 """
 
 from __future__ import annotations
@@ -112,9 +113,11 @@ class Transcript(ScrollView, can_focus=True):
             self._to_bottom()
 
     def update_message(self, message: Message) -> None:
+        """Show the message as stored now: a new delivery mark, or a client's edit or deletion."""
         entry = self.by_txn.get(message.txn_id)
         if entry is not None:
             entry.message = message
+            entry.highlights = None  # an edit has new words to highlight, a deletion none
             entry.width = -1
             self._relayout()
 
@@ -135,6 +138,9 @@ class Transcript(ScrollView, can_focus=True):
         text.append(" ")
         text.append(name, style=self._styles.get(message.sender.value, "italic"))
         text.append(" ")
+        if message.redacted:
+            text.append(self.app.t("transcript.redacted"), style="italic dim")
+            return text
         body = Text(message.text[:SHOWN_CHARS])
         if entry.highlights is None:
             # the matcher already ran when the message arrived: only flagged messages have spans
@@ -145,6 +151,8 @@ class Transcript(ScrollView, can_focus=True):
         if len(message.text) > SHOWN_CHARS:
             body.append(" " + self.app.t("transcript.cut", shown=SHOWN_CHARS, total=len(message.text)), style="italic dim")
         text.append_text(body)
+        if message.edited_at is not None:
+            text.append(" " + self.app.t("transcript.edited"), style="italic dim")
         if message.sender is Sender.COUNSELOR:
             text.append(" " + MARKS[message.delivery], style="dim" if message.delivery is not Delivery.READ else "bold")
         return text

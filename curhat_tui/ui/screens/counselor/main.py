@@ -21,6 +21,7 @@ from curhat_tui.services.events import (
     Connection,
     Event,
     MessageAdded,
+    MessageRevised,
     MessageUpdated,
     NoteChanged,
     QueueChanged,
@@ -136,6 +137,8 @@ class MainScreen(SessionActions):
                 self.message_added(message)
             case MessageUpdated(message=message):
                 self.message_updated(message)
+            case MessageRevised(message=message):
+                self.message_revised(message)
             case ClientTyping(session_id=session_id, typing=typing):
                 self.typing(session_id, typing)
             case SessionChanged(session=session):
@@ -189,6 +192,13 @@ class MainScreen(SessionActions):
         pane = self.panes.get(message.session_id)
         if pane:
             pane.update_message(message)
+
+    def message_revised(self, message: Message) -> None:
+        pane = self.panes.get(message.session_id)
+        if pane:
+            pane.revise_message(message)
+            if pane is self.active_pane:
+                self._show_flags()
 
     def whisper(self, session_id: str, author: str, text: str) -> None:
         pane = self.panes.get(session_id)

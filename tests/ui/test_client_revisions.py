@@ -1,0 +1,84 @@
+"""A client's edit and deletion reach the open transcript: the new words with a mark, a placeholder where a
+deleted message was, the client's text still shown literally, and a replay changing nothing more."""
+
+from __future__ import annotations
+
+import pytest
+
+from curhat_tui.bootstrap import Parts
+from curhat_tui.channels.base import ClientArrived, MessageEdited, MessageReceived, MessageRedacted
+from curhat_tui.domain.models import Risk, Tier, Visit
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.store import Store
+from curhat_tui.ui.app import build_app
+from tests.conftest import START, screen_text
+from tests.support.fake_channel import FakeChannel
+
+SIZE = (120, 40)
+
+
+def visit(vid: str, alias: str) -> Visit:
+    return Visit(vid, f"client-{vid}", alias, Tier.PEER, 30, 25000, "tidur", "tidak", Risk.NONE, START)
+
+
+@pytest.fixture
+def fake_parts(tmp_path, data, clock):
+    store = Store(tmp_path / "curhat.db", kind="real")
+    channel = FakeChannel(simulated=False)
+    parts = Parts.of(Workstation(store, channel, clock, data, counselor="Ani"))
+    yield parts, channel
+    store.close()
+
+
+async def test_an_edit_shows_its_new_words_marked_and_a_deletion_a_placeholder(fake_parts):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        pane = app.main.active_pane
+        sid = pane.session.id
+        channel.inject(MessageReceived(sid, "aku capek banget", START + 10, remote_id="$e1"))
+        channel.inject(MessageReceived(sid, "[bold]rahasia[/bold] kecilku", START + 20, remote_id="$e2"))
+        await pilot.pause()
+        assert "aku capek banget" in pane.transcript.plain_text()
+        assert pane.suggested == []
+        for _ in range(2):  # the second one is a replay
+            channel.inject(MessageEdited(sid, "$e1", "aku pengen mati [red]sekarang[/red]", START + 30))
+            channel.inject(MessageRedacted(sid, "$e2", START + 40))
+            await pilot.pause()
+        text = pane.transcript.plain_text()
+        assert "aku capek banget" not in text and "rahasia" not in text
+        assert "Melati aku pengen mati [red]sekarang[/red] (diubah)" in text  # markup shown, never applied
+        assert "Melati [pesan dihapus oleh klien]" in text
+        assert text.count("(diubah)") == 1 and text.count("[pesan dihapus oleh klien]") == 1
+        shown = screen_text(app)
+        assert "[red]sekarang[/red] (diubah)" in shown and "[pesan dihapus oleh klien]" in shown
+        assert pane.suggested == []  # the newest message was deleted: no hint from words that are gone
+        channel.inject(MessageEdited(sid, "$e1", "aku pengen mati", START + 50))  # a newer edit of an older line
+        await pilot.pause()
+        assert pane.suggested == ["suicide"]  # the edit's risk words are suggested like a new message's
+        assert "Kata berisiko terdeteksi" in screen_text(app)
+
+
+async def test_an_edited_and_a_deleted_message_show_so_after_a_restart_and_in_english(fake_parts):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        sid = app.main.active_pane.session.id
+        channel.inject(MessageReceived(sid, "satu", START + 10, remote_id="$e1"))
+        channel.inject(MessageReceived(sid, "dua", START + 20, remote_id="$e2"))
+        channel.inject(MessageEdited(sid, "$e1", "satu lagi", START + 30))
+        channel.inject(MessageRedacted(sid, "$e2", START + 40))
+    app = build_app(parts, lang="en")  # the panes are rebuilt from the store
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = app.main.active_pane.transcript.plain_text()
+        assert "satu lagi (edited)" in text and "Melati [message deleted by the client]" in text
+        assert "dua" not in text
