@@ -67,7 +67,9 @@ class ClientRead:
 
 @dataclass(frozen=True)
 class SessionAssigned:
-    """A session was handed to this counselor (a transfer): open it without a claim."""
+    """A session was handed to this counselor (a transfer): open it without a claim.
+
+    `channel_state` may carry the previous counselor's handover note under the key "handover"."""
 
     visit: Visit
     started_at: float
@@ -136,6 +138,9 @@ class Channel(ABC):
     @abstractmethod
     async def claim(self, visit: Visit, session: Session) -> dict:
         """Take a waiting client; returns the channel's state for the new session.
+
+        A client the previous counselor sent back to the queue may come with their handover note under
+        the key "handover" of that state: it is kept with the session and shown in its pane.
 
         Raises ClaimFailed if the client left or someone else took them.
         """

@@ -121,6 +121,10 @@ class Desk:
     def draft(self, session_id: str) -> str:
         return self.store.state.draft(session_id)
 
+    def handover(self, session_id: str) -> str:
+        """The handover note this session came with (a transfer, or a client sent back to the queue); '' if none."""
+        return clean(self.store.sessions.handover(session_id)).strip()
+
     # ---- channel events: persist first, then tell ------------------------------------
     def on_channel_event(self, event: ChannelEvent) -> None:
         match event:
@@ -202,8 +206,8 @@ class Desk:
         self.bus.tell(QueueChanged())
         self.bus.tell(SessionOpened(session))
         self.channel.opened(session)
-        if event.channel_state.get("handover"):
-            note = clean(str(event.channel_state["handover"]))
+        note = self.handover(session.id)
+        if note:
             self.bus.tell(Notice("notice.handover", {"alias": session.alias, "note": note}, "warning", session.id))
 
     # ---- queue ----------------------------------------------------------------------

@@ -89,6 +89,11 @@ class Sessions:
         value = self.database.scalar("select channel_state from sessions where id = ?", [session_id])
         return json.loads(value) if value else {}
 
+    def handover(self, session_id: str) -> str:
+        """The handover note kept in a session's channel state, as written ('' when none, or not text)."""
+        note = self.channel_state(session_id).get(HANDOVER)
+        return note if isinstance(note, str) else ""
+
     def client_words(self, session_id: str) -> dict:
         """The parts of a session's channel state that may hold a client's words."""
         state = self.channel_state(session_id)

@@ -19,6 +19,7 @@ class FakeChannel(Channel):
         self.ended: list[str] = []
         self.alerts: list[tuple[str, str, str]] = []
         self.refuse: dict[str, ClaimFailed] = {}  # visit id -> how a claim of it fails
+        self.claim_state: dict = {}  # what a claim returns as the session's channel state (a handover note, say)
 
     async def start(self, emit: Emit) -> None:
         self.emit = emit
@@ -32,7 +33,7 @@ class FakeChannel(Channel):
         if visit.id in self.refuse:
             raise self.refuse[visit.id]
         self.claimed.append(visit.id)
-        return {}
+        return dict(self.claim_state)
 
     async def send(self, session: Session, message: Message) -> None:
         if self.fail_sends:

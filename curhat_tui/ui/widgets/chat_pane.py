@@ -1,4 +1,5 @@
-"""One session's pane: who, how long left, the transcript, who is waiting, and the reply box."""
+"""One session's pane: who, how long left, the handover note it came with, the transcript, who is waiting,
+and the reply box."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ class ChatPane(Vertical):
     ChatPane > .pane-whisper.-shown { display: block; }
     ChatPane > .pane-consent { height: auto; display: none; padding: 0 1; background: $error 35%; text-style: bold; }
     ChatPane > .pane-consent.-withdrawn { display: block; }
+    ChatPane > .pane-handover { height: auto; max-height: 6; display: none; padding: 0 1; background: $warning 20%; }
+    ChatPane > .pane-handover.-shown { display: block; }
     """
 
     def __init__(self, session: Session, *, blink: bool = True) -> None:
@@ -64,6 +67,7 @@ class ChatPane(Vertical):
         app = self.app
         yield Static(id="head", classes="pane-head")
         yield Static(id="consent", classes="pane-consent")
+        yield Static(id="handover", classes="pane-handover")
         yield Static(id="whisper", classes="pane-whisper")
         names = {"client": self.session.alias, "counselor": self.session.counselor, "system": "•"}
         self.transcript = Transcript(names, lambda ts: clock_time(app.clock, ts), app.highlight_spans,
@@ -92,6 +96,7 @@ class ChatPane(Vertical):
             self._suggest(messages[-1])
         self.set_class(self.session.status is not SessionStatus.ACTIVE, "-wrapup")
         self.show_consent()
+        self.show_handover()
         whispers = self.app.workstation.supervision.whispers(self.session.id)
         if whispers:
             self.set_whisper(whispers[-1]["author"], whispers[-1]["text"])
@@ -153,6 +158,14 @@ class ChatPane(Vertical):
         elif message.flags:
             self.suggested = list(message.flags)  # an edit put risk words in an earlier message
         self.refresh_clock()
+
+    def show_handover(self) -> None:
+        """The handover note the session came with, above the transcript for the whole session (shown literally)."""
+        note = self.app.workstation.desk.handover(self.session.id)
+        block = self.query_one("#handover", Static)
+        block.set_class(bool(note), "-shown")
+        if note:
+            block.update(Text.assemble((self.app.t("pane.handover") + ": ", "bold"), note))
 
     def set_whisper(self, author: str, text: str) -> None:
         """The supervisor's latest coaching line: shown to the counselor only, never sent to the client."""

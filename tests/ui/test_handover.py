@@ -1,0 +1,79 @@
+"""A handover note the session came with stays above its transcript for the whole session: after switching
+tabs away and back, and after a restart, shown literally."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Static
+
+from curhat_tui.bootstrap import Parts
+from curhat_tui.channels.base import ClientArrived, SessionAssigned
+from curhat_tui.domain.models import Risk, Tier, Visit
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.store import Store
+from curhat_tui.ui.app import build_app
+from tests.conftest import START, screen_text
+from tests.support.fake_channel import FakeChannel
+
+SIZE = (160, 40)  # wide enough for the note on one line
+NOTE = "Klien sudah aman, lanjut bahas tidur"
+
+
+def visit(vid: str, alias: str) -> Visit:
+    return Visit(vid, f"client-{vid}", alias, Tier.PEER, 30, 25000, "tidur", "tidak", Risk.NONE, START)
+
+
+@pytest.fixture
+def fake_parts(tmp_path, data, clock):
+    store = Store(tmp_path / "curhat.db", kind="real")
+    channel = FakeChannel(simulated=False)
+    parts = Parts.of(Workstation(store, channel, clock, data, counselor="Ani"))
+    yield parts, channel
+    store.close()
+
+
+def handover_block(pane) -> Static:
+    return pane.query_one("#handover", Static)
+
+
+async def test_a_transferred_session_shows_its_handover_note_while_it_lasts(fake_parts):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        own = app.main.active_pane
+        assert not handover_block(own).display  # a session that came without a note shows none
+        channel.inject(SessionAssigned(visit("b", "Mawar"), START, START + 1800, {"handover": NOTE}))
+        await pilot.pause()
+        moved = app.main.active_pane
+        assert moved is not own and moved.session.alias == "Mawar"
+        assert handover_block(moved).display
+        assert f"Catatan serah terima: {NOTE}" in screen_text(app)
+        await pilot.press("alt+1")  # to the other session and back
+        await pilot.pause()
+        assert app.main.active_pane is own and NOTE not in screen_text(app)
+        await pilot.press("alt+2")
+        await pilot.pause()
+        assert app.main.active_pane is moved and f"Catatan serah terima: {NOTE}" in screen_text(app)
+    app = build_app(parts, lang="en")  # kept with the session: a restart shows it again
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("alt+2")
+        await pilot.pause()
+        assert app.main.active_pane.session.alias == "Mawar"
+        assert f"Handover note: {NOTE}" in screen_text(app)
+
+
+async def test_a_client_sent_back_with_a_note_shows_it_when_accepted_and_markup_stays_text(fake_parts):
+    parts, channel = fake_parts
+    channel.claim_state = {"handover": "[bold red]jangan[/] \x1b[2Jbahas keluarga dulu"}
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "Catatan serah terima: [bold red]jangan[/] ␛[2Jbahas keluarga dulu" in screen_text(app)
