@@ -310,6 +310,9 @@ class IntakeService:
                 self._save()
             return
         note, to = _text(content.get("note"), NOTE_CHARS), content.get("to")
+        flags = content.get("flags")
+        flags = flags if isinstance(flags, list) else []
+        entry = dict(entry, flags=sorted({f for f in flags if isinstance(f, str) and 0 < len(f) <= 64})[:30])
         if to and to in self.roster.counselors and to != sender:
             await self._assign(room_id, dict(entry, handover=note), to,
                                _text(content.get("to_name"), NAME_CHARS) or to)

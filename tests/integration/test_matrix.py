@@ -344,9 +344,18 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
         await through_intake(second, intake.api.user_id, "kerjaan numpuk")
         await until(lambda: any(v.id == second.room for v in ani.desk.queue()), what="second client queued")
         session = await ani.desk.accept(second.room)
+        await second.say("kadang aku pengen nyakitin diri sendiri")
+        await until(lambda: any("nyakitin" in m.text for m in ani.desk.transcript(session.id)), what="before handover")
+        ani.flags.raise_flag(session.id, "self_harm")
         await ani.desk.transfer(session.id, "Sudah dibahas soal lembur; lanjutkan", to=budi.channel.api.user_id)
         await until(lambda: any(s.visit_id == second.room for s in budi.desk.open_sessions()), what="colleague's session")
         handed = next(s for s in budi.desk.open_sessions() if s.visit_id == second.room)
+        # the context travels: the note, the flags, the real deadline, and what the client wrote before
+        carried = budi.store.sessions.channel_state(handed.id)
+        assert carried["handover"].startswith("Sudah dibahas") and carried["handover_flags"] == ["self_harm"]
+        assert abs(handed.deadline - session.deadline) < 2
+        await until(lambda: any("nyakitin" in m.text for m in budi.desk.transcript(handed.id)),
+                    what="the earlier words at the colleague's")
         await second.say("halo kak yang baru")
         await until(lambda: any("yang baru" in m.text for m in budi.desk.transcript(handed.id)), what="message to colleague")
         assert not any("yang baru" in m.text for m in ani.desk.transcript(session.id))

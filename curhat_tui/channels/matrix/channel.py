@@ -37,9 +37,16 @@ from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
 from curhat_tui.storage.sessions import HANDOVER as HANDOVER_NOTE
+from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.matrix")
+
+
+def _items(entry: dict) -> list[str]:
+    """The red-flag items a session was handed over with (ids, as the intake kept them)."""
+    flags = entry.get("flags")
+    return [f for f in flags if isinstance(f, str)][:30] if isinstance(flags, list) else []
 
 
 def _ms(value: object) -> float:
@@ -239,7 +246,7 @@ class MatrixChannel(Channel):
             self._earlier[room_id] = (started, True)
             self.emit(SessionAssigned(visit, started, _ms(entry.get("deadline")),
                                       {"room_id": room_id, "started_at": started, "since": started,
-                                       HANDOVER_NOTE: str(entry.get("handover") or "")}))
+                                       HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: _items(entry)}))
 
     def opened(self, session: Session) -> None:
         room = self.store.sessions.channel_state(session.id).get("room_id")
@@ -289,7 +296,7 @@ class MatrixChannel(Channel):
                     self._earlier[room_id] = (answered, False)
                     return {"room_id": room_id, "started_at": _ms(entry.get("started_at")),
                             "deadline": _ms(entry.get("deadline")), "since": answered,
-                            HANDOVER_NOTE: str(entry.get("handover") or "")}
+                            HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: _items(entry)}
                 if status == TAKEN:
                     raise ClaimFailed("taken", str(entry.get("taken_by_name") or "")[:60])
                 if status != WAITING:
@@ -330,8 +337,10 @@ class MatrixChannel(Channel):
     async def transfer(self, session: Session, handover: str, to: str = "") -> None:
         room = self._room(session)
         self.room_to_session.pop(room, None)
-        await self.api.send(self.staff.queue_room, HANDOVER, {"room_id": room, "note": handover, "to": to},
-                            f"handover-{session.id}")
+        carried = self.store.sessions.channel_state(session.id).get(FLAGS) or []
+        flags = sorted({f.item for f in self.store.flags.for_session(session.id)} | set(carried))
+        await self.api.send(self.staff.queue_room, HANDOVER, {"room_id": room, "note": handover, "to": to,
+                                                             "flags": flags}, f"handover-{session.id}")
         await self._leave(room)
 
     async def alert(self, session: Session, item_label: str, risk: str) -> None:

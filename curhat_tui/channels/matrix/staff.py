@@ -47,7 +47,8 @@ class Staff:
         content = content_of(event)
         before = (self.queue_room, self.supervisors_room, self.counselors, self.supervisors)
         if event.get("type") == ROOM:
-            ts = event.get("origin_server_ts") if isinstance(event.get("origin_server_ts"), int) else 0
+            stamp = event.get("origin_server_ts")
+            ts = stamp if isinstance(stamp, int) else 0
             kind = content.get("kind")
             if kind in (QUEUE_KIND, SUPERVISORS_KIND):
                 current = self.queue_room if kind == QUEUE_KIND else self.supervisors_room
