@@ -18,7 +18,7 @@ from datetime import datetime, tzinfo
 
 from curhat_tui.domain import masking
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.domain.models import Sender
+from curhat_tui.domain.models import Message, Sender
 from curhat_tui.domain.review import TimelineEvent
 from curhat_tui.services.session_view import NoteView, SessionView
 
@@ -35,6 +35,15 @@ def md_escape(text: str) -> str:
                            text)  # "- x", "+ x", "1. x" and "===" lines would become lists or headings
     # leading spaces would make an indented code block: keep them visible as no-break spaces
     return _LEADING_SPACE.sub(lambda m: "\u00a0" * len(m.group(0).expandtabs(4)), text)
+
+
+def said(message: Message, t: Catalogue, text: str | None = None) -> str:
+    """What a message says in an export: a placeholder for one the client deleted, else its text (or `text`,
+    its masked form) with a mark when the client edited it."""
+    if message.redacted:
+        return t("transcript.redacted")
+    words = message.text if text is None else text
+    return words + (" " + t("transcript.edited") if message.edited_at is not None else "")
 
 
 def md_block(text: str, indent: str = "") -> str:
@@ -118,7 +127,7 @@ class ExportMarkdown:
         lines = []
         for message in view.messages:
             head = f"{self.when(message.ts, '%H:%M:%S', zone=False)} · {names[message.sender]}"
-            lines.append(f"- **{md_escape(head)}:** {md_block(self.text(message.text), indent='  ')}")
+            lines.append(f"- **{md_escape(head)}:** {md_block(said(message, t, self.text(message.text)), indent='  ')}")
         return lines
 
     def event(self, view: SessionView, event: TimelineEvent) -> str:
@@ -199,7 +208,7 @@ def client_markdown(data: dict, views: Sequence[SessionView], t: Catalogue, tz: 
             for message in view.messages:
                 who = {Sender.CLIENT: client.get("alias", ""), Sender.COUNSELOR: session.counselor}.get(
                     message.sender, "•")
-                lines += [f"**{iso(message.ts)} {who}:**", "", _indented(message.text), ""]
+                lines += [f"**{iso(message.ts)} {who}:**", "", _indented(said(message, t)), ""]
         if mark is not None and mark.notes_at is not None:
             lines += [t("rights.doc.notes_deleted", date=iso(mark.notes_at)), ""]
         elif view.note is not None:

@@ -22,6 +22,11 @@ SESSION_COLUMNS = ("id", "visit_id", "client_key", "alias", "tier", "minutes", "
                    "deadline", "status", "risk", "end_reason", "skip_reason", "ended_at", "lang")
 
 
+def _is_time(value: object) -> bool:
+    """A timestamp as another machine sent it: a number (never a bool), else it is ignored."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 class ReviewBook:
     def __init__(self, database: Database, sessions: Sessions, messages: Messages, flags: Flags,
                  notes: Notes) -> None:
@@ -137,14 +142,19 @@ class ReviewBook:
         sid = s["id"]
         db = self.database
         with db.transaction():
-            for table in ("messages", "flags", "scripts", "extensions", "note_versions", "notes", "sessions"):
+            for table in ("messages", "message_marks", "flags", "scripts", "extensions", "note_versions", "notes",
+                          "sessions"):
                 key = "id" if table == "sessions" else "session_id"
                 db.execute(f"delete from {table} where {key} = ?", [sid])
             db.insert("sessions", {**s, "notified": "[]", "channel_state": json.dumps({"imported": True})})
             for m in snap.get("messages", []):
-                db.insert("messages", {"session_id": sid, "sender": m["sender"], "text": m["text"], "ts": m["ts"],
-                                       "txn_id": f"{sid}:{m['id']}", "delivery": m.get("delivery", "sent"),
-                                       "flags": json.dumps(m.get("flags", []))})
+                marks = {k: m[k] for k in ("edited_at", "redacted_at") if _is_time(m.get(k))}
+                message_id = db.insert("messages", {
+                    "session_id": sid, "sender": m["sender"], "text": "" if "redacted_at" in marks else m["text"],
+                    "ts": m["ts"], "txn_id": f"{sid}:{m['id']}", "delivery": m.get("delivery", "sent"),
+                    "flags": json.dumps(m.get("flags", []))})
+                if marks:  # the client edited or deleted it before the session was submitted
+                    db.insert("message_marks", {"message_id": message_id, "session_id": sid, **marks})
             for f in snap.get("flags", []):
                 db.insert("flags", {"session_id": sid, "item": f["item"], "ts": f["ts"], "detail": f.get("detail", "")})
             for sc in snap.get("scripts", []):
@@ -171,7 +181,8 @@ class ReviewBook:
         return {
             "session": {k: row[k] for k in SESSION_COLUMNS},
             "messages": [{"id": m.id, "sender": str(m.sender), "text": m.text, "ts": m.ts, "delivery": str(m.delivery),
-                          "flags": list(m.flags)} for m in self.messages.for_session(session_id)],
+                          "flags": list(m.flags), "edited_at": m.edited_at, "redacted_at": m.redacted_at}
+                         for m in self.messages.for_session(session_id)],
             "flags": [{"item": f.item, "ts": f.ts, "detail": f.detail} for f in self.flags.for_session(session_id)],
             "scripts": [{k: sc[k] for k in ("item", "variant", "text", "loaded_at", "sent_at")}
                         for sc in self.flags.scripts(session_id)],

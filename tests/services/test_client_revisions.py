@@ -1,8 +1,10 @@
 """A client's edit or deletion of their message, over a fake channel: stored first, told once, never a counselor's
-line, and a deleted message's words left nowhere in the database (not in another table, the file or its WAL)."""
+line, and a deleted message's words left nowhere in the database (not in another table, the file or its WAL),
+nor in what is made of the session later (the supervision snapshot, the exports)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 
@@ -10,8 +12,11 @@ import pytest
 
 from curhat_tui.channels.base import ClientArrived, MessageEdited, MessageReceived, MessageRedacted
 from curhat_tui.domain.clock import FakeClock
+from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Risk, Sender, Tier, Visit
 from curhat_tui.services import events as ev
+from curhat_tui.services.exports import session_markdown
+from curhat_tui.services.privacy import ClientRef
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
 from tests.conftest import START
@@ -127,3 +132,32 @@ async def test_a_counselor_line_or_a_message_not_stored_here_never_changes(desk_
     assert _everywhere(store, "suntingan tanpa asal") == [] and _everywhere(store, "kata klien palsu") == []
     assert len(caplog.records) == 5 and not any("suntingan" in r.getMessage() for r in caplog.records)
 
+
+
+async def test_the_supervision_snapshot_and_the_export_carry_the_marks_not_the_deleted_words(desk_parts, tmp_path):
+    ws, channel, store, _ = desk_parts
+    session = await _session_with(ws, channel, SECRET)
+    channel.inject(MessageReceived(session.id, "kalimat lama", START + 15, remote_id="$e2"))
+    channel.inject(MessageEdited(session.id, "$e2", "kalimat baru", START + 20))
+    channel.inject(MessageRedacted(session.id, "$e1", START + 30))
+    snap = store.review.snapshot(session.id)
+    assert SECRET not in json.dumps(snap) and "kalimat lama" not in json.dumps(snap)
+    assert [(m["text"], m["edited_at"], m["redacted_at"]) for m in snap["messages"]] == [
+        ("", None, START + 30), ("kalimat baru", START + 20, None)]
+    supervisor = Store(tmp_path / "supervisor.db")
+    snap["messages"].append({"id": 99, "sender": "client", "text": "palsu", "ts": START + 40,
+                             "edited_at": "kemarin", "redacted_at": True})  # not times: ignored
+    sid = supervisor.review.import_snapshot(snap)
+    supervisor.review.import_snapshot(snap)  # the same snapshot again changes nothing
+    imported = supervisor.messages.for_session(sid)
+    assert [(m.text, m.edited_at, m.redacted_at) for m in imported] == [
+        ("", None, START + 30), ("kalimat baru", START + 20, None), ("palsu", None, None)]
+    supervisor.close()
+    markdown = session_markdown(store, session.id, lang="id", data=ws.data)
+    assert "kalimat baru (diubah)" in markdown and "\\[pesan dihapus oleh klien\\]" in markdown
+    assert SECRET not in markdown and "kalimat lama" not in markdown
+    result = ws.privacy.export("Ani", ClientRef(session.client_key, session.alias), Catalogue(ws.data.strings))
+    held = result.text_path.read_text(encoding="utf-8")  # what the client reads of what is held about them
+    assert "kalimat baru (diubah)" in held and "[pesan dihapus oleh klien]" in held
+    for path in (result.text_path, result.json_path):
+        assert SECRET not in path.read_text(encoding="utf-8")

@@ -1,18 +1,21 @@
 """A client's edit and deletion reach the open transcript: the new words with a mark, a placeholder where a
-deleted message was, the client's text still shown literally, and a replay changing nothing more."""
+deleted message was, the client's text still shown literally, and a replay changing nothing more. A supervisor
+reviewing the session sees the same marks."""
 
 from __future__ import annotations
 
 import pytest
 
-from curhat_tui.bootstrap import Parts
+from curhat_tui.bootstrap import Parts, build_supervisor
 from curhat_tui.channels.base import ClientArrived, MessageEdited, MessageReceived, MessageRedacted
+from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.models import Risk, Tier, Visit
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
-from tests.conftest import START, screen_text
+from tests.conftest import START, TEST_KEY, screen_text
 from tests.support.fake_channel import FakeChannel
+from tests.ui.test_supervisor_ui import counselor_snapshot
 
 SIZE = (120, 40)
 
@@ -82,3 +85,21 @@ async def test_an_edited_and_a_deleted_message_show_so_after_a_restart_and_in_en
         text = app.main.active_pane.transcript.plain_text()
         assert "satu lagi (edited)" in text and "Melati [message deleted by the client]" in text
         assert "dua" not in text
+
+
+async def test_the_supervisors_review_shows_the_marks_a_submitted_session_carries(tmp_path, data):
+    clock = FakeClock(START)
+    snap = await counselor_snapshot(tmp_path, data, clock)
+    client = [m for m in snap["messages"] if m["sender"] == "client"]
+    client[0].update(text="kata yang diubah", edited_at=START + 100)
+    client[1].update(text="", redacted_at=START + 200)
+    parts = build_supervisor(tmp_path / "sup", data=data, clock=clock, name="Sari", key=TEST_KEY)
+    parts.workstation.supervision.on_link_event({"kind": "submit", "snapshot": snap, "remote_id": "$ev1"})
+    app = build_app(parts)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.pause()
+        app.main.query_one("#review-table").focus()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "kata yang diubah (diubah)" in text and "[pesan dihapus oleh klien]" in text
+    parts.close()

@@ -190,7 +190,13 @@ class SupervisorScreen(EventScreen):
             who = s.alias if m.sender is Sender.CLIENT else s.counselor
             out.append(f"{clock_time(clock, m.ts, '%H:%M')} {who}: ", style="bold cyan" if m.sender is Sender.CLIENT
                        else "bold")
-            out.append(clean(m.text) + "\n")
+            if m.redacted:
+                out.append(t("transcript.redacted"), style="italic dim")
+            else:
+                out.append(clean(m.text))
+                if m.edited_at is not None:
+                    out.append(" " + t("transcript.edited"), style="italic dim")
+            out.append("\n")
         self.query_one("#review-detail", Static).update(out)
 
     def _event_text(self, kind: str, label: str, item_labels) -> str:
