@@ -55,6 +55,7 @@ class Delivery(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     READ = "read"
+    UNSENT = "unsent"  # given up: the session was no longer this counselor's before the channel took it
 
 
 @dataclass(frozen=True)

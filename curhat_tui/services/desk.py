@@ -24,10 +24,12 @@ from curhat_tui.channels.base import (
     MessageReceived,
     MessageRedacted,
     SessionAssigned,
+    SessionGone,
     TypingChanged,
 )
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
+from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Risk, Sender, Session, SessionStatus, Visit, VisitStatus
 from curhat_tui.domain.queue import order_queue
 from curhat_tui.domain.sanitize import clean
@@ -47,6 +49,7 @@ from curhat_tui.services.events import (
     SessionOpened,
 )
 from curhat_tui.services.notes import Notes
+from curhat_tui.services.outbox import Outbox
 from curhat_tui.services.privacy import Privacy
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import Store, new_id
@@ -95,8 +98,7 @@ class Desk:
         self.typing: dict[str, bool] = {}
         self._waiting: dict[str, Visit] = {v.id: v for v in store.visits.waiting()}
         self._claiming: set[str] = set()  # visits whose claim is on its way: one session per client
-        self._retry_delay = 2.0
-        self._next_retry = 0.0
+        self.outbox = Outbox(store, channel, bus, background.run)
 
     # ---- reads for the screens ----------------------------------------------------
     def queue(self) -> list[Visit]:
@@ -164,6 +166,8 @@ class Desk:
             case ClientRead(session_id=sid):
                 for message in self.store.messages.mark_read(sid):
                     self.bus.tell(MessageUpdated(message))
+            case SessionGone(session_id=sid, reason=reason):
+                self._gone(sid, reason)
             case SessionAssigned():
                 self._assigned(event)
             case TypingChanged(session_id=sid, typing=typing):
@@ -179,6 +183,18 @@ class Desk:
                 self.bus.tell(Connection(state))
                 if state == "connected" and was != "connected":
                     self._background(self.flush_outbox())
+
+    def _gone(self, session_id: str, reason: str) -> None:
+        """The service took the session away (handed on, the client left, closed): wrap-up here, told."""
+        session = self.store.sessions.get(session_id)
+        if session is None or session.status is not SessionStatus.ACTIVE:
+            return
+        self._to_wrapup(session)
+        self.notes.append_field(session, "end_reason",
+                                Catalogue(self.data.strings, session.lang)(f"notice.gone_{reason}", alias=session.alias))
+        self.outbox.give_up(session_id, session.alias)
+        self.bus.tell(SessionChanged(session))
+        self.bus.tell(Notice(f"notice.gone_{reason}", {"alias": session.alias}, "warning", session_id))
 
     def _has_open_session(self, visit_id: str) -> bool:
         return any(s.visit_id == visit_id for s in self.store.sessions.open())
@@ -281,13 +297,7 @@ class Desk:
 
     async def deliver(self, message: Message) -> None:
         """Hand an outbox message to the channel; on failure it stays in the outbox for a retry."""
-        session = self.store.sessions.get(message.session_id)
-        if session is None:
-            return
-        try:
-            await self.channel.send(session, message)
-        except Exception:  # noqa: BLE001 - the outbox keeps it; flush_outbox retries with the same txn id
-            self.bus.tell(Notice("notice.send_failed", {"alias": session.alias}, "warning", session.id))
+        await self.outbox.deliver(message)
 
     async def send(self, session_id: str, text: str, script_ids: list[int] | None = None) -> Message | None:
         """Store, then send: the one-call form for scripts and tests."""
@@ -307,23 +317,11 @@ class Desk:
 
     async def flush_outbox(self) -> None:
         """Send (again) every message still pending; channels deduplicate by txn_id."""
-        for message in self.store.messages.outbox():
-            session = self.store.sessions.get(message.session_id)
-            if session is None:
-                continue
-            try:
-                await self.channel.send(session, message)
-            except Exception as exc:  # noqa: BLE001 - stays in the outbox; the next tick retries
-                log.info("outbox retry failed: %s", exc)
-                return
-        self._retry_delay = 2.0
+        await self.outbox.flush()
 
     def tick(self, now: float) -> None:
         """Outbox retries with a growing delay, and the countdown's 10- and 5-minute notices."""
-        if now >= self._next_retry and self.store.messages.outbox():
-            self._retry_delay = min(self._retry_delay * 2, 60.0)
-            self._next_retry = now + self._retry_delay
-            self._background(self.flush_outbox())
+        self.outbox.tick(now)
         for session in self.store.sessions.open():
             if session.status is not SessionStatus.ACTIVE:
                 continue

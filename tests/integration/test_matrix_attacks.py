@@ -373,6 +373,28 @@ async def test_what_a_client_writes_while_queued_raises_its_place_and_reaches_th
         await until(lambda: any(m.text.startswith("[lokasi dibagikan: Lokasi saya geo:-6.2,106.8]")
                                 for m in ani.desk.transcript(session.id)), what="the place as a placeholder")
         assert any(m.text.startswith("[gambar dikirim: IMG_2041.jpg]") for m in ani.desk.transcript(session.id))
+
+        # an edit replaces the shown text; a deletion takes the words out of the store too
+        said = await first.api.send(first.room, "m.room.message", {"msgtype": "m.text", "body": "aku tinggal di Depok"},
+                                    f"s{time.time_ns()}")
+        await until(lambda: any(m.text == "aku tinggal di Depok" for m in ani.desk.transcript(session.id)),
+                    what="the line to edit")
+        await first.api.send(first.room, "m.room.message", {
+            "msgtype": "m.text", "body": "* aku tinggal di Bogor", "m.new_content": {"msgtype": "m.text",
+                                                                               "body": "aku tinggal di Bogor"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": said}}, f"e{time.time_ns()}")
+        await until(lambda: any(m.text == "aku tinggal di Bogor" and m.edited_at for m in ani.desk.transcript(session.id)),
+                    what="the edit")
+        assert not any("Depok" in m.text for m in ani.desk.transcript(session.id))
+        assert not any(m.text.startswith("* aku") for m in ani.desk.transcript(session.id))  # not a new line
+        await first.api.request("PUT", f"/rooms/{first.room}/redact/{said}/r{time.time_ns()}", body={})
+        await until(lambda: any(m.redacted for m in ani.desk.transcript(session.id)), what="the deletion")
+        assert not any("Bogor" in m.text for m in ani.store.messages.for_session(session.id))
+
+        # the client leaves mid-session: the session ends here on the intake's word
+        await first.api.leave(first.room)
+        await until(lambda: ani.store.sessions.get(session.id).status is SessionStatus.WRAPUP,
+                    what="the session closed at the counselor's")
     finally:
         await stop(ani)
         await stop_intake(intake, intake_task)
