@@ -28,6 +28,7 @@ def intake_main(argv: list[str]) -> int:
                         help="a supervisor on the roster (repeat for each; also [intake] supervisors in config.toml)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request drowns what the intake has to say
     data_dir = resolve_data_dir(args.data_dir)
     try:
         data = load_all()

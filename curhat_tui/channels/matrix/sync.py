@@ -98,7 +98,9 @@ class SyncLoop:
         while not self._stopping:
             try:
                 await self._prepare_all()
-                data = await self.api.sync(since, timeout_ms=0 if since is None else self.timeout_ms,
+                # the first answer of a run comes at once (a catch-up, and an honest "connected" without waiting
+                # out a long-poll); after it, long-polls
+                data = await self.api.sync(since, timeout_ms=self.timeout_ms if self.state == "connected" else 0,
                                            filter_json=filter_json)
                 if not isinstance(data, dict) or not isinstance(data.get("next_batch"), str):
                     raise MatrixError(200, "M_BAD_JSON", "a sync answer without next_batch")
