@@ -36,6 +36,7 @@ from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
+from curhat_tui.domain.sanitize import clean
 from curhat_tui.storage.sessions import HANDOVER as HANDOVER_NOTE
 from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
 from curhat_tui.storage.store import Store
@@ -207,7 +208,7 @@ class MatrixChannel(Channel):
             return
         self._gone(room_id, "handed_away" if status == TAKEN else "left" if status == "left" else "closed")
         if status == TAKEN:
-            self.emit(ClientTaken(room_id, str(entry.get("taken_by_name") or "")[:60]))
+            self.emit(ClientTaken(room_id, clean(str(entry.get("taken_by_name") or ""))[:60]))
         else:
             self.emit(ClientLeft(room_id))
 
@@ -298,7 +299,7 @@ class MatrixChannel(Channel):
                             "deadline": _ms(entry.get("deadline")), "since": answered,
                             HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: _items(entry)}
                 if status == TAKEN:
-                    raise ClaimFailed("taken", str(entry.get("taken_by_name") or "")[:60])
+                    raise ClaimFailed("taken", clean(str(entry.get("taken_by_name") or ""))[:60])
                 if status != WAITING:
                     raise ClaimFailed("left")
                 await asyncio.sleep(0.15)
