@@ -97,6 +97,18 @@ class MessageRedacted:
 
 
 @dataclass(frozen=True)
+class EarlierLine:
+    """A line a colleague wrote to this client earlier in the session, before it was handed here: context,
+    kept in the transcript as the colleague's (`author`), never as this counselor's."""
+
+    session_id: str
+    author: str
+    text: str
+    ts: float
+    remote_id: str
+
+
+@dataclass(frozen=True)
 class SessionGone:
     """The session is no longer this counselor's, on the service's word: `handed_away` (a transfer took it
     elsewhere), `left` (the client left), `closed` or `returned` (it went back to the queue)."""
@@ -106,7 +118,8 @@ class SessionGone:
 
 
 ChannelEvent = (ClientArrived | ClientLeft | MessageReceived | TypingChanged | Delivered | ConnectionChanged
-                | ClientTaken | ClientRead | SessionAssigned | MessageEdited | MessageRedacted | SessionGone)
+                | ClientTaken | ClientRead | SessionAssigned | MessageEdited | MessageRedacted | SessionGone
+                | EarlierLine)
 Emit = Callable[[ChannelEvent], None]
 
 

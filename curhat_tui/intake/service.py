@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import CLAIM, END, HANDOVER, LEFT, QUEUE_ENTRY, TAKEN, WAITING, content_of
+from curhat_tui.channels.matrix.protocol import CLAIM, END, HANDOVER, LEFT, QUEUE_ENTRY, TAKEN, WAITING, content_of, obj
 from curhat_tui.channels.matrix.staff import invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.config.datafiles import ServiceData
@@ -327,8 +327,9 @@ class IntakeService:
             log.info("could not remove the previous counselor: %s", exc.errcode)
 
     async def _assign(self, room_id: str, entry: dict, counselor: str, name: str) -> None:
-        await self._entry(room_id, dict(entry, status=TAKEN, taken_by=counselor, taken_by_name=name,
-                                        taken_at=now_ms()))
+        names = dict(obj(entry.get("names")), **{counselor: name})
+        await self._entry(room_id, dict(entry, status=TAKEN, taken_by=counselor, taken_by_name=name, taken_at=now_ms(),
+                                        names=names))
         try:
             await self.api.invite(room_id, counselor)
         except MatrixError as exc:

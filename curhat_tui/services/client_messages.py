@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 
-from curhat_tui.channels.base import MessageEdited, MessageReceived, MessageRedacted
+from curhat_tui.channels.base import EarlierLine, MessageEdited, MessageReceived, MessageRedacted
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
+from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Message, Sender
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.services.events import EventBus, MessageAdded, MessageRevised
@@ -42,6 +43,21 @@ class ClientMessages:
                                               txn_id=event.remote_id or None, flags=hits)
         except DuplicateMessage:
             return None  # the same remote event seen again (a re-sync): stored once
+        self.bus.tell(MessageAdded(message))
+        return message
+
+    def earlier_line(self, event: EarlierLine) -> Message | None:
+        """A colleague's line from before a handover, kept as context (a system line naming them), once."""
+        session = self.store.sessions.get(event.session_id)
+        if session is None:
+            return None
+        text = Catalogue(self.data.strings, session.lang)("transcript.colleague", name=clean(event.author),
+                                                          text=clean(event.text))
+        try:
+            message = self.store.messages.add(event.session_id, Sender.SYSTEM, text, event.ts or self.clock.now(),
+                                              txn_id=event.remote_id)
+        except DuplicateMessage:
+            return None
         self.bus.tell(MessageAdded(message))
         return message
 

@@ -20,6 +20,7 @@ from curhat_tui.channels.base import (
     ClientTaken,
     ConnectionChanged,
     Delivered,
+    EarlierLine,
     MessageEdited,
     MessageReceived,
     MessageRedacted,
@@ -161,6 +162,8 @@ class Desk:
             case MessageReceived(session_id=sid):
                 if self.client_messages.received(event) is not None:
                     self.typing[sid] = False
+            case EarlierLine():
+                self.client_messages.earlier_line(event)
             case MessageEdited() | MessageRedacted():
                 self.client_messages.revised(event)
             case ClientRead(session_id=sid):

@@ -344,6 +344,7 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
         await through_intake(second, intake.api.user_id, "kerjaan numpuk")
         await until(lambda: any(v.id == second.room for v in ani.desk.queue()), what="second client queued")
         session = await ani.desk.accept(second.room)
+        await ani.desk.send(session.id, "Ceritakan dulu soal lemburnya ya")
         await second.say("kadang aku pengen nyakitin diri sendiri")
         await until(lambda: any("nyakitin" in m.text for m in ani.desk.transcript(session.id)), what="before handover")
         ani.flags.raise_flag(session.id, "self_harm")
@@ -356,6 +357,8 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
         assert abs(handed.deadline - session.deadline) < 2
         await until(lambda: any("nyakitin" in m.text for m in budi.desk.transcript(handed.id)),
                     what="the earlier words at the colleague's")
+        await until(lambda: any(m.sender.value == "system" and m.text.startswith("Ani (konselor sebelumnya)")
+                                for m in budi.desk.transcript(handed.id)), what="Ani's lines as context")
         await second.say("halo kak yang baru")
         await until(lambda: any("yang baru" in m.text for m in budi.desk.transcript(handed.id)), what="message to colleague")
         assert not any("yang baru" in m.text for m in ani.desk.transcript(session.id))

@@ -78,7 +78,8 @@ class MatrixChannel(Channel):
         self._claims: set[str] = set()
         self._earlier: dict[str, tuple[float, bool]] = {}  # rooms whose earlier words are still to read
         self._tasks: set[asyncio.Task] = set()
-        self.reader = ClientRoomReader(lambda: self.api.user_id, staff, lambda: self.emit, self._catalogue)
+        self.reader = ClientRoomReader(lambda: self.api.user_id, staff, lambda: self.emit, self._catalogue,
+                                       self._colleague)
 
     # ---- life cycle -----------------------------------------------------------
     async def start(self, emit: Emit) -> None:
@@ -102,6 +103,13 @@ class MatrixChannel(Channel):
         if state != self.state:
             self.state = state
             self.emit(ConnectionChanged(state))
+
+    def _colleague(self, session_id: str, user: str) -> str:
+        """A colleague's name as the intake kept it with the session (their Matrix name part otherwise)."""
+        room = self.store.sessions.channel_state(session_id).get("room_id", "")
+        names = (self.queue.get(room) or {}).get("names")
+        name = names.get(user) if isinstance(names, dict) else None
+        return clean(name)[:60] if isinstance(name, str) and name else user.lstrip("@").split(":", 1)[0]
 
     def _catalogue(self, session_id: str) -> Catalogue:
         session = self.store.sessions.get(session_id)

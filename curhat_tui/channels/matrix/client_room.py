@@ -11,6 +11,7 @@ from collections.abc import Callable
 from curhat_tui.channels.base import (
     ClientRead,
     Delivered,
+    EarlierLine,
     Emit,
     MessageEdited,
     MessageReceived,
@@ -33,8 +34,9 @@ def _event_id(value: object) -> str:
 
 class ClientRoomReader:
     def __init__(self, me: Callable[[], str], staff: Staff, emit: Callable[[], Emit],
-                 catalogue: Callable[[str], Catalogue]) -> None:
+                 catalogue: Callable[[str], Catalogue], colleague: Callable[[str, str], str] | None = None) -> None:
         self.me = me
+        self.colleague = colleague or (lambda session_id, user: user.lstrip("@").split(":", 1)[0])
         self.staff = staff
         self.emit = emit
         self.catalogue = catalogue  # session id -> the catalogue in that session's language
@@ -109,3 +111,13 @@ class ClientRoomReader:
             others = [i for i, e in enumerate(said) if e.get("sender") == self.staff.intake]
             said = said[others[-1] + 1 if others else 0:]
         self.events(session_id, said, since)
+        if handed_over:  # what the colleague(s) before us said to the client in this session
+            for event in said:
+                sender, content = event.get("sender"), content_of(event)
+                ts = event.get("origin_server_ts")
+                ts = ts / 1000 if isinstance(ts, int) and not isinstance(ts, bool) else 0.0
+                event_id = _event_id(event.get("event_id"))
+                if sender in self.staff.counselors and sender != self.me() and ts > since and event_id and isinstance(
+                        content.get("body"), str):
+                    self.emit()(EarlierLine(session_id, self.colleague(session_id, str(sender)), content["body"], ts,
+                                            event_id))
