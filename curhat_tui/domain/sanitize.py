@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+from curhat_tui.domain.models import Visit
 
 # C0 controls except tab/newline, DEL, C1 controls, and bidi overrides/isolates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -25,3 +28,9 @@ def clean(text: str) -> str:
         return "\ufffd"
 
     return _UNSAFE.sub(repl, text)
+
+
+def shown_safely(visit: Visit) -> Visit:
+    """A visit whose client-written words (alias, topic, intake answer) can run nothing in a terminal."""
+    return replace(visit, alias=clean(visit.alias), topic=clean(visit.topic),
+                   intake_risk_answer=clean(visit.intake_risk_answer))

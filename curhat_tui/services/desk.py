@@ -30,10 +30,9 @@ from curhat_tui.channels.base import (
 )
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
-from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Risk, Sender, Session, SessionStatus, Visit, VisitStatus
 from curhat_tui.domain.queue import order_queue
-from curhat_tui.domain.sanitize import clean
+from curhat_tui.domain.sanitize import clean, shown_safely
 from curhat_tui.domain.session_clock import EXTENSION_MINUTES, due_notifications
 from curhat_tui.services.background import Background
 from curhat_tui.services.client_messages import ClientMessages
@@ -49,6 +48,7 @@ from curhat_tui.services.events import (
     SessionClosed,
     SessionOpened,
 )
+from curhat_tui.services.handover import Handovers
 from curhat_tui.services.notes import Notes
 from curhat_tui.services.outbox import Outbox
 from curhat_tui.services.privacy import Privacy
@@ -57,11 +57,6 @@ from curhat_tui.storage.store import Store, new_id
 
 log = logging.getLogger("curhat.desk")
 
-
-def _shown_safely(visit: Visit) -> Visit:
-    """A visit whose client-written words (alias, topic, intake answer) can run nothing in a terminal."""
-    return replace(visit, alias=clean(visit.alias), topic=clean(visit.topic),
-                   intake_risk_answer=clean(visit.intake_risk_answer))
 
 
 class AcceptError(Exception):
@@ -100,6 +95,7 @@ class Desk:
         self._waiting: dict[str, Visit] = {v.id: v for v in store.visits.waiting()}
         self._claiming: set[str] = set()  # visits whose claim is on its way: one session per client
         self.outbox = Outbox(store, channel, bus, background.run)
+        self.handovers = Handovers(self)  # sessions handed here, or taken away, on the service's word
 
     # ---- reads for the screens ----------------------------------------------------
     def queue(self) -> list[Visit]:
@@ -124,6 +120,10 @@ class Desk:
     def draft(self, session_id: str) -> str:
         return self.store.state.draft(session_id)
 
+    def handover_flags(self, session_id: str) -> list[str]:
+        """The red-flag items raised before this session was handed here (ids)."""
+        return self.handovers.flags(session_id)
+
     def handover(self, session_id: str) -> str:
         """The handover note this session came with (a transfer, or a client sent back to the queue); '' if none."""
         return clean(self.store.sessions.handover(session_id)).strip()
@@ -132,7 +132,7 @@ class Desk:
     def on_channel_event(self, event: ChannelEvent) -> None:
         match event:
             case ClientArrived(visit=arrived):
-                visit = _shown_safely(arrived)
+                visit = shown_safely(arrived)
                 known = self.store.visits.get(visit.id)
                 if known is None:
                     self.store.visits.add(visit)
@@ -170,9 +170,9 @@ class Desk:
                 for message in self.store.messages.mark_read(sid):
                     self.bus.tell(MessageUpdated(message))
             case SessionGone(session_id=sid, reason=reason):
-                self._gone(sid, reason)
+                self.handovers.gone(sid, reason)
             case SessionAssigned():
-                self._assigned(event)
+                self.handovers.assigned(event)
             case TypingChanged(session_id=sid, typing=typing):
                 self.typing[sid] = typing
                 self.bus.tell(ClientTyping(sid, typing))
@@ -187,47 +187,20 @@ class Desk:
                 if state == "connected" and was != "connected":
                     self._background(self.flush_outbox())
 
-    def _gone(self, session_id: str, reason: str) -> None:
-        """The service took the session away (handed on, the client left, closed): wrap-up here, told."""
-        session = self.store.sessions.get(session_id)
-        if session is None or session.status is not SessionStatus.ACTIVE:
-            return
-        self._to_wrapup(session)
-        self.notes.append_field(session, "end_reason",
-                                Catalogue(self.data.strings, session.lang)(f"notice.gone_{reason}", alias=session.alias))
-        self.outbox.give_up(session_id, session.alias)
-        self.bus.tell(SessionChanged(session))
-        self.bus.tell(Notice(f"notice.gone_{reason}", {"alias": session.alias}, "warning", session_id))
-
     def _has_open_session(self, visit_id: str) -> bool:
         return any(s.visit_id == visit_id for s in self.store.sessions.open())
 
-    def _new_session(self, visit: Visit, started_at: float, deadline: float) -> Session:
+    def new_session(self, visit: Visit, started_at: float, deadline: float) -> Session:
         return Session(
             id=new_id(), visit_id=visit.id, client_key=visit.client_key, alias=visit.alias, tier=visit.tier,
             minutes=visit.minutes, price=visit.price, counselor=self.counselor, started_at=started_at,
             deadline=deadline, risk=visit.risk, lang=self.lang,
         )
 
-    def _opened(self, session: Session, channel_state: dict, how: str) -> None:
+    def opened(self, session: Session, channel_state: dict, how: str) -> None:
         self.store.sessions.add(session, channel_state)
         self.audit.record(self.counselor, "view", f"session:{session.id}", {"opened": how})
         self._waiting.pop(session.visit_id, None)
-
-    def _assigned(self, event: SessionAssigned) -> None:
-        """A session handed to us by transfer: stored and opened like an accepted one."""
-        visit = _shown_safely(event.visit)
-        if self.store.visits.get(visit.id) is None:
-            self.store.visits.add(visit)
-        now = self.clock.now()
-        session = self._new_session(visit, event.started_at or now, event.deadline or now + visit.minutes * 60)
-        self._opened(session, event.channel_state, "transfer")
-        self.bus.tell(QueueChanged())
-        self.bus.tell(SessionOpened(session))
-        self.channel.opened(session)
-        note = self.handover(session.id)
-        if note:
-            self.bus.tell(Notice("notice.handover", {"alias": session.alias, "note": note}, "warning", session.id))
 
     # ---- queue ----------------------------------------------------------------------
     async def accept(self, visit_id: str | None = None) -> Session:
@@ -249,7 +222,7 @@ class Desk:
         if visit.client_key in withdrawn:
             raise AcceptError("consent")
         now = self.clock.now()
-        session = self._new_session(visit, now, now + visit.minutes * 60)
+        session = self.new_session(visit, now, now + visit.minutes * 60)
         self._claiming.add(visit_id)
         try:
             channel_state = await self.channel.claim(visit, session)
@@ -264,7 +237,7 @@ class Desk:
         if channel_state.get("deadline"):
             session.started_at = channel_state.get("started_at") or session.started_at
             session.deadline = channel_state["deadline"]  # the shared room state is the authority
-        self._opened(session, channel_state, "accept")
+        self.opened(session, channel_state, "accept")
         self.notes.remember_template(visit)
         self.bus.tell(QueueChanged())
         self.bus.tell(SessionOpened(session))
@@ -348,7 +321,7 @@ class Desk:
         self.bus.tell(SessionChanged(current))
         return current
 
-    def _to_wrapup(self, session: Session) -> None:
+    def to_wrapup(self, session: Session) -> None:
         session.status = SessionStatus.WRAPUP
         session.ended_at = self.clock.now()
         self.store.sessions.update(session.id, status=SessionStatus.WRAPUP, ended_at=session.ended_at)
@@ -359,7 +332,7 @@ class Desk:
         if session is None:
             raise KeyError(session_id)
         if session.status is SessionStatus.ACTIVE:
-            self._to_wrapup(session)
+            self.to_wrapup(session)
             try:
                 await self.channel.end(session)
             except Exception as exc:  # noqa: BLE001 - ended here all the same (a room handed away refuses, say)
@@ -376,7 +349,7 @@ class Desk:
         if not handover.strip():
             raise ValueError("handover note required")
         await self.channel.transfer(session, handover.strip(), to)
-        self._to_wrapup(session)
+        self.to_wrapup(session)
         self.notes.append_field(session, "end_reason", f"transfer: {handover.strip()}")
         self.bus.tell(SessionChanged(session))
         return session

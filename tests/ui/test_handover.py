@@ -77,3 +77,19 @@ async def test_a_client_sent_back_with_a_note_shows_it_when_accepted_and_markup_
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert "Catatan serah terima: [bold red]jangan[/] ␛[2Jbahas keluarga dulu" in screen_text(app)
+
+
+async def test_the_red_flags_raised_before_a_handover_are_in_view_and_set_the_risk(fake_parts):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(SessionAssigned(visit("c", "Kenanga"), START, START + 1800,
+                                       {"handover": NOTE, "handover_flags": ["suicide", "not-a-real-item", 7]}))
+        await pilot.pause()
+        pane = app.main.active_pane
+        shown = screen_text(app)
+        assert "Tanda bahaya sebelum serah terima" in shown and "bunuh diri" in shown.lower()
+        assert "not-a-real-item" not in shown  # what no red-flag list knows is not shown
+        session = parts.workstation.desk.session(pane.session.id)
+        assert session.risk == parts.data.redflags.get("suicide").risk > Risk.NONE  # the flag's, not the entry's

@@ -161,11 +161,16 @@ class ChatPane(Vertical):
 
     def show_handover(self) -> None:
         """The handover note the session came with, above the transcript for the whole session (shown literally)."""
-        note = self.app.workstation.desk.handover(self.session.id)
+        desk = self.app.workstation.desk
+        note, flags = desk.handover(self.session.id), desk.handover_flags(self.session.id)
         block = self.query_one("#handover", Static)
-        block.set_class(bool(note), "-shown")
-        if note:
-            block.update(Text.assemble((self.app.t("pane.handover") + ": ", "bold"), note))
+        block.set_class(bool(note or flags), "-shown")
+        if note or flags:
+            text = Text.assemble((self.app.t("pane.handover") + ": ", "bold"), note)
+            if flags:  # the red flags raised before the handover: this counselor must know them at once
+                labels = ", ".join(self.app.t.pick(self.app.data.redflags.get(f).label) for f in flags)
+                text.append("\n" + self.app.t("pane.handover_flags", items=labels), style="bold")
+            block.update(text)
 
     def set_whisper(self, author: str, text: str) -> None:
         """The supervisor's latest coaching line: shown to the counselor only, never sent to the client."""
