@@ -11,6 +11,10 @@ Measures, with Synapse started by tests/support/synapse.py on 127.0.0.1
      MatrixChannel) and one intake service, clients sending at a steady rate; and how long the intake
      service takes to publish a client to the queue after the last intake answer, with N clients doing
      intake at once
+  3. a burst: 300 messages sent 20 at a time by one client into its live session; first send to the last
+     stored and the last shown at the workstation, vs the observer seeing the last; each stored exactly once
+  4. 50 clients doing their intake at once: start to the last of them in the counselor's queue, vs one
+     client alone just before; each in the queue exactly once
 
 Five processes: Synapse, the intake service, the counselor's workstation + app, a raw /sync observer and
 this one (the scripted clients). Times are perf_counter stamps taken in whichever process sees the event
@@ -51,6 +55,8 @@ KNEE_RATIO, KNEE_MS = 2.0, 100.0  # a capacity step is "over" once its median ex
 PROBE_PERIOD = 0.5  # the client whose pane is on screen sends this often (so each step has enough screen samples)
 CLIENT_PERIOD = 2.0  # every other client sends this often
 PASSWORD = "bench-rahasia-123"
+BURST_WAVES, BURST_WIDTH = 15, 20  # part 3: 300 messages, 20 sends at a time (asyncio.gather), wave after wave
+ARRIVALS = 50  # part 4: clients doing their intake at once
 TOKEN_RE = re.compile(r"q\d{5}z")
 # stamped in the counselor's process, in this order (see app_worker)
 STAGES = ("sync", "stored", "handling", "handled", "framestart", "nextframe", "frame")
@@ -150,7 +156,8 @@ async def intake_worker(p: dict) -> int:
 
     api = MatrixAPI(p["base_url"], p["token"])
     api.user_id = p["user_id"]
-    service = IntakeService(api, load_all(), state_file=Path(p["state_file"]))
+    service = IntakeService(api, load_all(), state_file=Path(p["state_file"]), counselors=p["counselors"],
+                            supervisors=[])
     counts: Counter = Counter()
     request, put_state = api.request, api.put_state
 
@@ -197,6 +204,7 @@ async def app_worker(p: dict) -> int:
     from curhat_tui.channels.base import ClientArrived, MessageReceived
     from curhat_tui.channels.matrix.api import MatrixAPI
     from curhat_tui.channels.matrix.channel import MatrixChannel
+    from curhat_tui.channels.matrix.staff import Staff
     from curhat_tui.config.datafiles import load_all
     from curhat_tui.domain.clock import SystemClock
     from curhat_tui.services.workstation import Workstation
@@ -208,11 +216,13 @@ async def app_worker(p: dict) -> int:
     api.user_id = p["user_id"]
     store, store_kind = _open_store(Store, Path(p["data_dir"]) / "curhat.db")
     clock = SystemClock()
-    # as `curhat --homeserver` builds it (bootstrap.build_matrix, cli/run.py): default 20 s long-poll, ticking,
-    # blinking cursor, the start-up purge after 2 s
-    channel = MatrixChannel(api, store, clock, "Ani", data.strings)
+    # as `curhat --homeserver` builds it (bootstrap.build_matrix, cli/run.py), told only the intake's account:
+    # default 20 s long-poll, ticking, blinking cursor, the start-up purge after 2 s (without the supervision
+    # link: the roster has no supervisor)
+    channel = MatrixChannel(api, store, clock, "Ani", data.strings, staff=Staff(intake=p["intake"]))
     ws = Workstation(store, channel, clock, data, counselor="Ani", first_purge_delay=2.0)
     seen: dict[str, set] = defaultdict(set)
+    received: Counter = Counter()  # MessageReceived events per token, every one (not only the first)
 
     def stamp(stage: str, tok: str, t: float) -> None:
         if tok not in seen[stage]:
@@ -239,6 +249,7 @@ async def app_worker(p: dict) -> int:
         if isinstance(event, MessageReceived):
             match = TOKEN_RE.match(event.text)
             if match:
+                received[match.group(0)] += 1
                 stamp("stored", match.group(0), t)
         elif isinstance(event, ClientArrived):
             emit({"ev": "room", "stage": "arrived", "room": event.visit.id, "t": t})
@@ -336,10 +347,12 @@ async def app_worker(p: dict) -> int:
                     emit({"ev": "reply", "id": cmd["id"], "frames": frames, "stalls": stalls[:], "ticks": ticks[:],
                           "gc": gc_pauses[:], "panes": len(main.panes), "queue": len(ws.desk.queue()),
                           "connection": ws.desk.connection, "pane1": _pane_state(main),
-                          "objects": len(gc.get_objects()), "rss_mb": _rss_mb()})
+                          "objects": len(gc.get_objects()), "rss_mb": _rss_mb(), "gaps": channel.sync.gaps_filled})
                     stalls.clear()
                     ticks.clear()
                     gc_pauses.clear()
+                elif cmd["cmd"] == "counts":
+                    emit({"ev": "reply", "id": cmd["id"], **_counts(ws, received, cmd["tokens"], cmd["rooms"])})
             monitor.cancel()
             await ws.stop()
     finally:
@@ -355,6 +368,21 @@ def _open_store(Store, path: Path):
         return Store(path, key=secrets.token_hex(32)), "SQLCipher, raw 256-bit key (as `curhat` with a keyring)"
     except (ImportError, TypeError):
         return Store(path), "plain SQLite (no SQLCipher here)"
+
+
+def _counts(ws, received: Counter, tokens: list[str], rooms: list[str]) -> dict:
+    """How often each token is in the stored transcripts (client messages) and was received as an event, and how
+    often each room is in the counselor's queue."""
+    wanted, places = set(tokens), set(rooms)
+    stored: Counter = Counter()
+    for session in ws.desk.open_sessions():
+        for message in ws.desk.transcript(session.id):
+            match = TOKEN_RE.match(message.text)
+            if match and match.group(0) in wanted and message.sender.value == "client":
+                stored[match.group(0)] += 1
+    queued = Counter(v.id for v in ws.desk.queue() if v.id in places)
+    return {"stored": {t: stored[t] for t in tokens}, "received": {t: received[t] for t in tokens},
+            "queued": {r: queued[r] for r in rooms}}
 
 
 def _rss_mb() -> float | None:
@@ -380,7 +408,9 @@ def _pane_state(main) -> dict:
 
 
 async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
-    """Accept these waiting clients (four claims at a time), then show pane `show`."""
+    """Accept these waiting clients (four claims at a time), then show pane `show`. An exception other than
+    AcceptError out of `desk.accept` (the queue's Enter handler catches only AcceptError) is recorded in `raised`
+    and the claim is tried once more, so that the run can go on; the report shows it as a FAIL."""
     from curhat_tui.services.desk import AcceptError
 
     deadline = time.perf_counter() + 60
@@ -388,14 +418,23 @@ async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
         await asyncio.sleep(0.05)
     gate = asyncio.Semaphore(4)
     failed: dict[str, str] = {}
+    raised: list[str] = []
     sessions = {}
 
     async def one(room: str) -> None:
         async with gate:
-            try:
-                sessions[room] = await ws.desk.accept(room)  # SessionOpened opens the pane, as after Enter in the queue
-            except AcceptError as exc:
-                failed[room] = exc.reason
+            for attempt in (1, 2):
+                try:
+                    sessions[room] = await ws.desk.accept(room)  # SessionOpened opens the pane, as after Enter
+                    return
+                except AcceptError as exc:
+                    failed[room] = exc.reason
+                    return
+                except Exception as exc:  # noqa: BLE001 - a finding, reported; the run goes on
+                    raised.append(f"{type(exc).__name__}: {exc}"[:200])
+                    if attempt == 2:
+                        failed[room] = raised[-1]
+                    await asyncio.sleep(0.5)
     await asyncio.gather(*(one(room) for room in rooms))
     main = app.main
     while time.perf_counter() < deadline and not all(
@@ -416,7 +455,8 @@ async def _accept(app, ws, pilot, rooms: list[str], show: int | None) -> dict:
     for room, session in sessions.items():
         messages = ws.desk.transcript(session.id)
         first[room] = [(m.sender.value, m.text[:40], list(m.flags)) for m in messages]
-    return {"accepted": sorted(sessions), "failed": failed, "panes": len(main.panes), "transcripts": first,
+    return {"accepted": sorted(sessions), "failed": failed, "raised": raised, "panes": len(main.panes),
+            "transcripts": first,
             "active": main.active_pane.session.visit_id if main.active_pane else None, "pane1": _pane_state(main)}
 
 
@@ -470,6 +510,7 @@ class Worker:
         self.stderr_path = stderr_path
         self.tok: dict[str, dict[str, float]] = defaultdict(dict)
         self.rooms: dict[str, dict[str, float]] = defaultdict(dict)
+        self.room_events: Counter = Counter()  # (room, stage) -> how many times it was reported
         self.replies: dict[int, dict] = {}
         self.ready: dict | None = None
         self.errors: list[str] = []
@@ -491,6 +532,7 @@ class Worker:
                 self.tok[msg["tok"]].setdefault(msg["stage"], msg["t"])
             elif ev == "room":
                 self.rooms[msg["room"]].setdefault(msg["stage"], msg["t"])
+                self.room_events[msg["room"], msg["stage"]] += 1
             elif ev == "reply":
                 self.replies[msg["id"]] = msg
             elif ev == "ready":
@@ -622,6 +664,8 @@ class Run:
         self.rng = random.Random(20240611)
         self.sends: dict[str, dict] = {}
         self.count = 0
+        self.accepted = 0
+        self.accept_raised: list[str] = []  # exceptions other than AcceptError out of desk.accept
         cat = Catalogue(data.strings, "id")
         self.prompt = {key: cat(f"intake.{key}") for key in ("consent", "package", "topic", "risk", "queued")}
         self.sentences = [s for s in SENTENCES if not list(data.phrases.items(s))] or list(SENTENCES)
@@ -676,7 +720,8 @@ class Run:
         hs = self.hs
         t = time.perf_counter()
         loop = asyncio.get_running_loop()
-        names = ["intake", "ani", "observer"] + [f"k{i:02d}" for i in range(1, n_clients + 1)]
+        crowd = [f"m{i:02d}" for i in range(ARRIVALS + 1)]  # part 4: one alone, then 50 at once
+        names = ["intake", "ani", "observer"] + [f"k{i:02d}" for i in range(1, n_clients + 1)] + crowd
         accounts = {}
         for name in names:  # Synapse's shared-secret admin API; blocking httpx, so off the loop
             accounts[name] = await loop.run_in_executor(None, hs.register, name, PASSWORD)
@@ -685,21 +730,24 @@ class Run:
         base = {"base_url": hs.base_url}
         self.workers["observer"] = await start_worker("observer", {
             **base, "token": accounts["observer"]["access_token"], "max_seconds": 900}, self.work, self.hub)
+        # the intake holds the roster (the counselor 'ani'); the workstation is told only the intake's account
         self.workers["intake"] = await start_worker("intake", {
             **base, "token": accounts["intake"]["access_token"], "user_id": accounts["intake"]["user_id"],
-            "state_file": str(self.work / "intake.json")}, self.work, self.hub)
+            "state_file": str(self.work / "intake.json"), "counselors": [accounts["ani"]["user_id"]]},
+            self.work, self.hub)
         (self.work / "ws").mkdir()
         self.workers["app"] = await start_worker("app", {
             **base, "token": accounts["ani"]["access_token"], "user_id": accounts["ani"]["user_id"],
-            "data_dir": str(self.work / "ws")}, self.work, self.hub)
+            "intake": accounts["intake"]["user_id"], "data_dir": str(self.work / "ws")}, self.work, self.hub)
         self.clients = [Client(hs.base_url, accounts[f"k{i:02d}"]) for i in range(1, n_clients + 1)]
+        self.crowd = [Client(hs.base_url, accounts[name]) for name in crowd]
         from curhat_tui.channels.matrix.api import MatrixAPI
 
         self.observer_api = MatrixAPI(hs.base_url, accounts["observer"]["access_token"])
         log("intake service, observer and workstation are up")
 
     async def close(self) -> None:
-        for client in getattr(self, "clients", []):
+        for client in getattr(self, "clients", []) + getattr(self, "crowd", []):
             await client.api.close()
         if hasattr(self, "observer_api"):
             await self.observer_api.close()
@@ -711,7 +759,7 @@ class Run:
         intake_user = self.accounts["intake"]["user_id"]
         t_open = time.perf_counter()
         await client.open([intake_user, *extra_invite])
-        await client.wait_for(self.prompt["consent"])
+        t_consent = await client.wait_for(self.prompt["consent"])
         await client.say("ya")
         await client.wait_for(self.prompt["package"])
         await client.say("1")
@@ -723,11 +771,15 @@ class Run:
         t_put = time.perf_counter()
         t_told = await client.wait_for(self.prompt["queued"])
         return {"room": client.room, "client": client.name, "t_open": t_open, "t_last": t_last, "put": t_put - t_last,
-                "told": t_told - t_last}
+                "told": t_told - t_last, "consent": t_consent - t_open}
 
     async def accept(self, clients: list[Client]) -> dict:
         reply = await self.workers["app"].command({"cmd": "accept", "rooms": [c.room for c in clients], "show": 1},
                                                   timeout=60 + 3 * len(clients))
+        self.accepted += len(clients)
+        if reply["raised"]:
+            self.accept_raised += reply["raised"]
+            log(f"WARNING: desk.accept raised {len(reply['raised'])} time(s): {reply['raised'][0]}")
         if reply["failed"] or len(reply["accepted"]) != len(clients):
             raise RuntimeError(f"workstation could not accept every client: {reply['failed']}")
         return reply
@@ -844,6 +896,82 @@ class Run:
                                           if counts1.get(k, 0) != counts0.get(k, 0)}}
         return out
 
+    # ---- 3: a burst into a live session -----------------------------------------------------------------------
+    async def burst(self) -> dict:
+        """Pane 1's client (on screen, the observer in its room) sends 300 messages, 20 at a time."""
+        app, obs = self.workers["app"], self.workers["observer"]
+        client = self.clients[0]
+        n = BURST_WAVES * BURST_WIDTH
+        await asyncio.sleep(1.0)
+        before = await app.command({"cmd": "stats"}, 10)
+        log(f"burst: {n} messages, {BURST_WIDTH} at a time")
+        toks: list[str] = []
+        wave_put: list[float] = []
+        for _ in range(BURST_WAVES):
+            t = time.perf_counter()
+            toks += await asyncio.gather(*(self.send(client, "burst", True) for _ in range(BURST_WIDTH)))
+            wave_put.append(time.perf_counter() - t)
+        t_sent = time.perf_counter()
+        complete = await self.hub.until(lambda: all("stored" in app.tok[t] for t in toks), 60.0)
+        stored_at = {t: app.tok[t]["stored"] for t in toks if "stored" in app.tok[t]}
+        last = max(stored_at, key=stored_at.get) if stored_at else ""  # the room's newest message
+        if last:
+            # the observer's plain /sync (Synapse's default 10-event timeline, no paging back) skips some of a burst
+            # but always gets the newest events, so it sees the last one
+            await self.hub.until(lambda: "frame" in app.tok[last] and "sync" in obs.tok[last], 10.0)
+        await asyncio.sleep(1.5)  # a late duplicate would show now
+        counts = await app.command({"cmd": "counts", "tokens": toks, "rooms": []}, 30)
+        stats = await app.command({"cmd": "stats"}, 10)
+        t0 = min(self.sends[t]["t0"] for t in toks)
+        rows = []
+        for tok in toks:
+            s, a, o = self.sends[tok], app.tok.get(tok, {}), obs.tok.get(tok, {})
+            rows.append({"tok": tok, "put": s["put"], **{k: a[k] - s["t0"] for k in STAGES if k in a},
+                         **({"observer": o["sync"] - s["t0"]} if "sync" in o else {})})
+
+        def latest(stage: str, stamps: dict) -> float:
+            found = [stamps[t][stage] for t in toks if stage in stamps.get(t, {})]
+            return max(found) - t0 if found else float("nan")
+        return {"n": n, "complete": complete, "sending": t_sent - t0, "wave_put": wave_put, "rows": rows,
+                "last_stored": latest("stored", app.tok), "last_observer": latest("sync", obs.tok),
+                "last_tok": last, "last_shown": app.tok[last]["frame"] - t0 if "frame" in app.tok.get(last, {})
+                else float("nan"),
+                "stored": counts["stored"], "received": counts["received"],
+                "on_screen": sum(1 for t in toks if "frame" in app.tok.get(t, {})),
+                "observed": sum(1 for t in toks if "sync" in obs.tok.get(t, {})),
+                "observer_saw_last": "sync" in obs.tok.get(last, {}),
+                "gaps": stats["gaps"] - before["gaps"], "stats": stats}
+
+    # ---- 4: 50 clients at once --------------------------------------------------------------------------------
+    async def arrivals(self) -> dict:
+        """One client's intake alone (the baseline), then 50 at once: start to each one in the counselor's queue."""
+        intake, app = self.workers["intake"], self.workers["app"]
+
+        async def batch(clients: list[Client]) -> dict:
+            gaps = (await app.command({"cmd": "stats"}, 10))["gaps"]
+            t = time.perf_counter()
+            done = await asyncio.gather(*(self.intake(c) for c in clients))
+            rooms = [d["room"] for d in done]
+            arrived = await self.hub.until(lambda: all("arrived" in app.rooms[r] for r in rooms), 60.0)
+            await asyncio.sleep(1.5)  # a late duplicate would show now
+            counts = await app.command({"cmd": "counts", "tokens": [], "rooms": rooms}, 30)
+            gaps = (await app.command({"cmd": "stats"}, 10))["gaps"] - gaps
+            for d in done:
+                d["published"] = intake.rooms[d["room"]].get("published", float("nan")) - d["t_last"]
+                d["arrived"] = app.rooms[d["room"]].get("arrived", float("nan")) - d["t_last"]
+                d["from_start"] = app.rooms[d["room"]].get("arrived", float("nan")) - t
+                d["last_answer"] = d["t_last"] - t
+            return {"clients": done, "start": t, "all_arrived": arrived, "queued": counts["queued"], "gaps": gaps,
+                    "arrived_events": {r: app.room_events[r, "arrived"] for r in rooms},
+                    "published_events": {r: intake.room_events[r, "published"] for r in rooms},
+                    "last": max((app.rooms[r]["arrived"] for r in rooms if "arrived" in app.rooms[r]),
+                                default=float("nan")) - t}
+        log("arrivals: one client alone (baseline)")
+        one = await batch(self.crowd[:1])
+        log(f"arrivals: {ARRIVALS} clients at once")
+        many = await batch(self.crowd[1:ARRIVALS + 1])
+        return {"one": one, "many": many}
+
 
 # ==================================================================================================
 # report
@@ -864,6 +992,19 @@ def loop_line(stats: dict) -> str:
             + (f", {len(full)} full (max {ms(max(full)):.0f} ms)" if full else "")
             + (f"; {stats['objects'] / 1000:.0f}k objects, RSS {stats['rss_mb']:.0f} MB"
                if stats.get("rss_mb") else ""))
+
+
+def check(report: Report, metric: str, ok: bool, value: str, reference: str) -> None:
+    """A correctness row: PASS, or FAIL (counted as a miss, so --strict exits 1)."""
+    report.rows.append((metric, value, reference, "PASS" if ok else "FAIL"))
+    if not ok:
+        report.misses += 1
+
+
+def once(counts: dict[str, int]) -> tuple[int, int, int]:
+    """(exactly once, missing, more than once) over a dict of counts."""
+    values = list(counts.values())
+    return sum(1 for v in values if v == 1), sum(1 for v in values if v == 0), sum(1 for v in values if v > 1)
 
 
 def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
@@ -914,6 +1055,40 @@ def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
         pub = [c["published"] for c in batch["clients"]]
         report.row(f"2 intake: last answer to queue, {n} at once", f"{ms(median(pub)):.0f} ms",
                    f"p95 {ms(pct(pub, 0.95)):.0f}, max {ms(max(pub)):.0f} ms", None)
+
+    # 3 ---------------------------------------------------------------------------------------------
+    burst = res["burst"]
+    n = burst["n"]
+    obs_last = burst["last_observer"]
+    report.row(f"3 burst: {n} msgs {BURST_WIDTH} at a time, first send to last stored",
+               f"{burst['last_stored']:.2f} s",
+               f"Synapse's observer saw the last at {obs_last:.2f} s; {burst['last_stored'] / obs_last:.2f}x", None)
+    report.row("  same, to the last one shown on screen", f"{burst['last_shown']:.2f} s",
+               f"{burst['last_shown'] / obs_last:.2f}x the observer's", None)
+    good, missing, doubled = once(burst["stored"])
+    check(report, f"  all {n} stored at the workstation exactly once", good == n,
+          f"{good} of {n}", "" if good == n else f"FAIL: {missing} missing, {doubled} more than once")
+
+    # 4 ---------------------------------------------------------------------------------------------
+    one, many = res["arrivals"]["one"], res["arrivals"]["many"]
+    report.row(f"4 {ARRIVALS} clients' intake at once: start to last queued", f"{many['last']:.1f} s",
+               f"one client alone {one['last']:.1f} s; {many['last'] / one['last']:.1f}x", None)
+    first = sorted(c["from_start"] for c in many["clients"])
+    report.row("  same, median client", f"{median(first):.1f} s", f"p95 {pct(first, 0.95):.1f} s", None)
+    good, missing, doubled = once(many["arrived_events"])
+    q_good, q_missing, q_doubled = once(many["queued"])
+    check(report, f"  all {ARRIVALS} in the counselor's queue exactly once", q_good == ARRIVALS and not missing,
+          f"{q_good} of {ARRIVALS}", "" if q_good == ARRIVALS and not missing else
+          f"FAIL: {q_missing} missing from the queue, {q_doubled} more than once; {missing} never arrived")
+    report.row("  the channel's ClientArrived events", f"{good} once",
+               f"{doubled} more than once ({sum(v for v in many['arrived_events'].values() if v > 1)} events), "
+               f"{missing} never; the desk keeps one per client", None)
+
+    # every accept (parts 1 and 2) ---------------------------------------------------------------------
+    raised = res["accepts"]["raised"]
+    check(report, "accepts: desk.accept raised nothing but AcceptError", not raised,
+          f"{len(raised)} of {res['accepts']['clients']}",
+          "" if not raised else f"FAIL: {Counter(raised).most_common(1)[0][0][:70]} (tried again)")
 
     # details ---------------------------------------------------------------------------------------
     def stat(values: list[float]) -> str:
@@ -986,6 +1161,42 @@ def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
         details.append(f"   {n:>2} at once: published to the queue room {line('published')}; in the counselor's "
                        f"queue {line('arrived')}; client told 'queued' {line('told')}; whole batch "
                        f"{batch['batch']:.1f} s")
+
+    rows = burst["rows"]
+    puts = burst["wave_put"]
+    details.append(f"  3 burst: pane 1's client (on screen) sends {BURST_WAVES} waves of {BURST_WIDTH} concurrent "
+                   f"PUTs, each wave after the last returned; {cfg['steps'][-1]} sessions open")
+    details.append(f"     sending took {burst['sending']:.2f} s (a wave {ms(median(puts)):.0f} ms median, "
+                   f"{ms(max(puts)):.0f} max); per message, median / p95 in ms from its own PUT:")
+    details.append(f"     PUT {stat(col(rows, 'put'))}; observer's /sync {stat(col(rows, 'observer'))}; workstation's "
+                   f"/sync {stat(col(rows, 'sync'))}; stored {stat(col(rows, 'stored'))}; in the pane "
+                   f"{stat(col(rows, 'handled'))}")
+    details.append(f"     {burst['on_screen']} of {burst['n']} were ever in a composed frame (the pane scrolls past "
+                   f"the rest within a frame); the last stored ({burst['last_tok']}) "
+                   + ("was shown" if burst["last_shown"] == burst["last_shown"] else "was NOT shown within 10 s")
+                   + f"; the observer's plain /sync (Synapse's default 10-event timeline) carried {burst['observed']}"
+                   + (" and the last" if burst["observer_saw_last"] else ", NOT the last"))
+    r_good, r_missing, r_doubled = once(burst["received"])
+    details.append(f"     channel events: {r_good} once, {r_missing} never, {r_doubled} more than once; "
+                   f"{burst['gaps']} event(s) paged back through /messages (gaps in limited timelines)"
+                   + ("" if burst["complete"] else "; WARNING: not all stored within 60 s"))
+    details.append("     app during the burst: " + loop_line(burst["stats"]))
+
+    details.append(f"  4 arrivals: from just before the clients open their rooms; {cfg['steps'][-1]} sessions open")
+    for label, batch in (("1 alone", one), (f"{ARRIVALS} at once", many)):
+        cs = batch["clients"]
+
+        def spread(key: str, unit: float = 1.0) -> str:
+            v = [c[key] * unit for c in cs if c[key] == c[key]]
+            return f"{median(v):.1f} / {pct(v, 0.95):.1f} / {max(v):.1f}" if v else "-"
+        details.append(f"   {label:>10}: from the start, s: consent question seen {spread('consent')}, last answer sent "
+                       f"{spread('last_answer')}, in the counselor's queue {spread('from_start')}; after the last answer, "
+                       f"ms: published {spread('published', 1000)}, queued {spread('arrived', 1000)}, client told "
+                       f"{spread('told', 1000)} (median / p95 / max)")
+    p_good, p_missing, p_doubled = once(many["published_events"])
+    details.append(f"     intake's queue entries for the {ARRIVALS}: {p_good} published once, {p_missing} never, "
+                   f"{p_doubled} more than once; the workstation paged back {many['gaps']} event(s) through /messages"
+                   + ("" if many["all_arrived"] else "; WARNING: not all arrived within 60 s"))
     return report, details
 
 
@@ -995,7 +1206,7 @@ def build_report(res: dict, cfg: dict) -> tuple[Report, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer messages and steps (under ~90 s)")
+    parser.add_argument("--quick", action="store_true", help="fewer messages and steps (about 2 minutes)")
     parser.add_argument("--json", metavar="PATH", help="also write every raw figure to this JSON file")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (Synapse data, logs)")
@@ -1063,6 +1274,9 @@ def main(argv: list[str] | None = None) -> int:
                 order = [run.clients[0]] + [c for c in run.clients[1:] if c.room]
                 run.clients = order  # clients with a room, in intake order: the queue the steps accept from
                 results["steps"] = await run.steps()
+                results["burst"] = await run.burst()
+                results["arrivals"] = await run.arrivals()
+                results["accepts"] = {"clients": run.accepted, "raised": run.accept_raised}
             finally:
                 await run.close()
                 results["worker_stderr"] = {k: w.stderr_tail(20) for k, w in run.workers.items()}
