@@ -21,7 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import CLAIM, END, HANDOVER, LEFT, QUEUE_ENTRY, TAKEN, WAITING, content_of, obj
+from curhat_tui.channels.matrix.protocol import (
+    CLAIM,
+    END,
+    HANDOVER,
+    LEFT,
+    QUEUE_ENTRY,
+    TAKEN,
+    WAITING,
+    content_of,
+    events_in,
+    obj,
+    section,
+)
 from curhat_tui.channels.matrix.staff import invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.config.datafiles import ServiceData
@@ -128,29 +140,29 @@ class IntakeService:
         await self.handle({"rooms": rooms}, initial=first)
 
     async def handle(self, data: dict, initial: bool) -> None:
-        rooms = data.get("rooms", {})
-        for room_id, invite in (rooms.get("invite") or {}).items():
+        rooms = section(data, "rooms")
+        for room_id, invite in section(rooms, "invite").items():
             try:
                 await self._invited(room_id, invite)
             except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:  # one room, not the rest
                 log.warning("could not start the intake in %s: %s", room_id, type(exc).__name__)
         client_rooms = []
-        for room_id, joined in (rooms.get("join") or {}).items():
+        for room_id, joined in section(rooms, "join").items():
             if room_id == self.queue_room:
-                for event in ((joined or {}).get("timeline") or {}).get("events") or []:
-                    if initial or not isinstance(event, dict):
+                for event in events_in(joined, "timeline"):
+                    if initial:
                         continue
                     try:
                         await self._staff_request(event)
                     except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:  # the next still count
                         log.warning("dropped a %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
             elif room_id != self.supervisors_room and room_id in self.clients:
-                client_rooms.append(self._client_room(room_id, joined or {}, initial))
+                client_rooms.append(self._client_room(room_id, joined, initial))
         # each client's conversation is independent: serve them side by side, not in a line
         for result in await asyncio.gather(*client_rooms, return_exceptions=True):
             if isinstance(result, Exception):
                 log.warning("handling a client room failed: %s", type(result).__name__)
-        for room_id in rooms.get("leave") or {}:
+        for room_id in section(rooms, "leave"):
             if room_id in self.clients:
                 await self._client_left(room_id)
 
@@ -183,8 +195,8 @@ class IntakeService:
     async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None:
         client = self.clients[room_id].get("client")
         said: list[dict] = []
-        for event in (joined.get("timeline") or {}).get("events") or []:
-            if not isinstance(event, dict) or event.get("sender") != client:
+        for event in events_in(joined, "timeline"):
+            if event.get("sender") != client:
                 continue  # only the client's words count here; nothing else in a client's room is believed
             kind, content = event.get("type"), content_of(event)
             if kind == "m.room.member" and content.get("membership") in ("leave", "ban"):
@@ -328,13 +340,14 @@ class IntakeService:
 
     async def _assign(self, room_id: str, entry: dict, counselor: str, name: str) -> None:
         names = dict(obj(entry.get("names")), **{counselor: name})
-        await self._entry(room_id, dict(entry, status=TAKEN, taken_by=counselor, taken_by_name=name, taken_at=now_ms(),
-                                        names=names))
-        try:
+        taken = dict(entry, status=TAKEN, taken_by=counselor, taken_by_name=name, taken_at=now_ms(), names=names)
+        self.queue[room_id] = taken  # decided before any await: a second claim now loses
+        try:  # invited before the entry says so, so the counselor's join never races the invitation
             await self.api.invite(room_id, counselor)
         except MatrixError as exc:
             if exc.errcode != "M_FORBIDDEN" or "already in the room" not in str(exc):
                 log.warning("could not invite the counselor into %s: %s", room_id, exc.errcode)
+        await self._entry(room_id, taken)
 
     # ---- sending ----------------------------------------------------------------
     async def _reply(self, room_id: str, keys: list[str]) -> None:

@@ -23,6 +23,7 @@ from curhat_tui.channels.matrix.protocol import ALERT, CLAIM, END, HANDOVER, QUE
 from curhat_tui.channels.matrix.supervision import SUBMIT, MatrixSupervisionLink
 from curhat_tui.domain.clock import SystemClock
 from curhat_tui.domain.models import SessionStatus
+from curhat_tui.services.desk import AcceptError
 from curhat_tui.services.events import CrisisAlert
 from tests.conftest import TEST_KEY
 from tests.integration.test_matrix import (
@@ -199,6 +200,31 @@ async def test_only_the_sessions_counselor_hands_over_or_ends_and_malformed_requ
         await stop(ani)
         await stop_intake(intake, intake_task)
         await budi.close()
+
+
+async def test_a_client_room_that_will_not_let_the_counselor_in_strands_no_one(hs, data, tmp_path):
+    intake, intake_task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien4")
+        # only the client may invite in its room: the intake cannot bring a counselor in
+        client.room = await client.api.create_room(preset="private_chat", is_direct=True,
+                                                   invite=[intake.api.user_id],
+                                                   power_level_content_override={"invite": 100})
+        for prompt, answer in (("YA", "ya"), ("1 =", "1"), ("satu kalimat", "tertutup"),
+                               ("2 minggu terakhir", "tidak")):
+            await client.wait_for(prompt)
+            await client.say(answer)
+        await client.wait_for("antrian")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        with pytest.raises(AcceptError):
+            await ani.desk.accept(client.room)
+        assert not [s for s in ani.desk.open_sessions() if s.visit_id == client.room]  # nothing half-open
+        await until(lambda: intake.queue[client.room]["status"] == "waiting", what="the client back in the queue")
+    finally:
+        await stop(ani)
+        await stop_intake(intake, intake_task)
 
 
 async def test_the_roster_is_reconciled_at_every_start(hs, data, tmp_path):

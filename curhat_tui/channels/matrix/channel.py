@@ -30,7 +30,7 @@ from curhat_tui.channels.base import (
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
 from curhat_tui.channels.matrix.entries import visit_of
-from curhat_tui.channels.matrix.protocol import ALERT, CLAIM, END, HANDOVER, QUEUE_ENTRY, TAKEN, WAITING
+from curhat_tui.channels.matrix.protocol import ALERT, CLAIM, END, HANDOVER, QUEUE_ENTRY, TAKEN, WAITING, events_in, obj, section
 from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.domain.clock import Clock
@@ -107,7 +107,7 @@ class MatrixChannel(Channel):
     def _colleague(self, session_id: str, user: str) -> str:
         """A colleague's name as the intake kept it with the session (their Matrix name part otherwise)."""
         room = self.store.sessions.channel_state(session_id).get("room_id", "")
-        names = (self.queue.get(room) or {}).get("names")
+        names = obj(self.queue.get(room)).get("names")
         name = names.get(user) if isinstance(names, dict) else None
         return clean(name)[:60] if isinstance(name, str) and name else user.lstrip("@").split(":", 1)[0]
 
@@ -136,22 +136,19 @@ class MatrixChannel(Channel):
 
     # ---- incoming -------------------------------------------------------------
     async def on_sync(self, rooms: dict, first: bool) -> None:
-        if self.staff.queue_room and self.staff.queue_room in (rooms.get("leave") or {}):
+        if self.staff.queue_room and self.staff.queue_room in section(rooms, "leave"):
             self._off_roster()
             return
-        for room_id, invite in (rooms.get("invite") or {}).items():
+        for room_id, invite in section(rooms, "invite").items():
             await self._invited(room_id, invite)
-        for room_id, joined in (rooms.get("join") or {}).items():
-            if not isinstance(joined, dict):
-                continue
-            events = [e for e in ((joined.get("state") or {}).get("events") or []) +
-                      ((joined.get("timeline") or {}).get("events") or []) if isinstance(e, dict)]
+        for room_id, joined in section(rooms, "join").items():
+            events = events_in(joined, "state", "timeline")
             if room_id in (self.staff.queue_room, self.staff.supervisors_room):
                 self._staff_room(room_id, events)
             elif self.room_to_session.get(room_id):
                 session_id = self.room_to_session[room_id]
                 self.reader.events(session_id, events, self.room_since.get(room_id, 0.0))
-                self.reader.ephemeral(session_id, (joined.get("ephemeral") or {}).get("events") or [])
+                self.reader.ephemeral(session_id, events_in(joined, "ephemeral"))
         await self._adopt()
 
     async def _invited(self, room_id: str, invite: dict) -> None:
@@ -200,6 +197,8 @@ class MatrixChannel(Channel):
             return
         status, me = entry.get("status"), self.api.user_id
         if status == WAITING:
+            if self.queue.get(room_id) == entry:
+                return  # the same entry again (the server repeats state it already sent): one arrival
             try:
                 visit = visit_of(room_id, entry)
             except (TypeError, ValueError, OverflowError) as exc:
@@ -296,7 +295,12 @@ class MatrixChannel(Channel):
                 entry = await self.api.get_state(self.staff.queue_room, QUEUE_ENTRY, room_id) or {}
                 status = entry.get("status")
                 if status == TAKEN and entry.get("taken_by") == self.api.user_id:
-                    await self.api.join(room_id)
+                    try:
+                        await self._join_when_invited(room_id, deadline)
+                    except ClaimFailed:  # won, but the room will not have us: back to the queue, not stranded
+                        await self.api.send(self.staff.queue_room, HANDOVER, {"room_id": room_id, "note": "", "to": ""},
+                                            f"unclaim-{session.id}")
+                        raise
                     self.queue[room_id] = entry
                     self.room_to_session[room_id] = session.id
                     # what the client wrote while queued is part of the session: from their last intake answer on
@@ -314,6 +318,18 @@ class MatrixChannel(Channel):
             raise ClaimFailed("timeout")
         finally:
             self._claims.discard(room_id)
+
+    async def _join_when_invited(self, room_id: str, deadline: float) -> None:
+        """Join a client's room the intake gave us; an invitation still on its way is waited for, briefly."""
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await self.api.join(room_id)
+                return
+            except MatrixError as exc:
+                if exc.status != 403 or loop.time() >= deadline:
+                    raise ClaimFailed("timeout") from None
+            await asyncio.sleep(0.2)
 
     def _room(self, session: Session) -> str:
         room = self.store.sessions.channel_state(session.id).get("room_id")

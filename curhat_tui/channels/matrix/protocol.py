@@ -81,3 +81,19 @@ def content_of(event: dict) -> dict:
 def obj(value: object) -> dict:
     """`value` if it is a JSON object, else an empty one (for anything read off the network)."""
     return value if isinstance(value, dict) else {}
+
+
+def section(value: object, key: str) -> dict:
+    """`value[key]` when both are JSON objects (a sync answer's rooms.join, say), else an empty one."""
+    return obj(obj(value).get(key))
+
+
+def events_in(room: object, *parts: str) -> list[dict]:
+    """The events in these parts of a room in a sync answer (state, timeline, ephemeral, invite_state),
+    each one an object; whatever else the server or anyone sent there is left out."""
+    found: list[dict] = []
+    for part in parts:
+        events = obj(obj(room).get(part)).get("events")
+        if isinstance(events, list):
+            found += [e for e in events if isinstance(e, dict)]
+    return found

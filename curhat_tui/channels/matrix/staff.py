@@ -14,7 +14,17 @@ import logging
 from dataclasses import dataclass, field
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import QUEUE_KIND, ROOM, ROSTER, SUPERVISORS_KIND, content_of, obj, user_ids
+from curhat_tui.channels.matrix.protocol import (
+    QUEUE_KIND,
+    ROOM,
+    ROSTER,
+    SUPERVISORS_KIND,
+    content_of,
+    events_in,
+    obj,
+    section,
+    user_ids,
+)
 
 log = logging.getLogger("curhat.matrix.staff")
 
@@ -78,9 +88,8 @@ class Staff:
 
 def invited_by(invite: dict, me: str) -> str:
     """Who invited `me`, from an invite's stripped state ("" when it does not say)."""
-    events = (invite.get("invite_state") or {}).get("events") if isinstance(invite, dict) else None
-    for event in events if isinstance(events, list) else []:
-        if isinstance(event, dict) and event.get("type") == "m.room.member" and event.get("state_key") == me:
+    for event in events_in(invite, "invite_state"):
+        if event.get("type") == "m.room.member" and event.get("state_key") == me:
             sender = event.get("sender")
             return sender if isinstance(sender, str) else ""
     return ""
@@ -99,15 +108,15 @@ async def discover(api: MatrixAPI, staff: Staff) -> Staff:
               "presence": {"not_types": ["*"]}, "account_data": {"not_types": ["*"]}}
     data = await api.sync(None, timeout_ms=0, filter_json=json.dumps(wanted))
     rooms = obj(data.get("rooms"))
-    for room_id, invite in (rooms.get("invite") or {}).items():
+    for room_id, invite in section(rooms, "invite").items():
         if invited_by(invite, api.user_id) == staff.intake:
             try:
                 await api.join(room_id)
                 staff.take_room(room_id, await api.room_state(room_id))
             except MatrixError as exc:
                 log.warning("could not join a room the intake invited us to: %s", exc)
-    for room_id, joined in (rooms.get("join") or {}).items():
-        staff.take_room(room_id, ((joined or {}).get("state") or {}).get("events") or [])
+    for room_id, joined in section(rooms, "join").items():
+        staff.take_room(room_id, events_in(joined, "state"))
     # the roster may have been read before its room was known as a staff room: read the two rooms again
     for room_id in {staff.queue_room, staff.supervisors_room} - {""}:
         staff.take_room(room_id, await api.room_state(room_id))

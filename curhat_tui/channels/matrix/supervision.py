@@ -26,7 +26,7 @@ import logging
 from collections.abc import Callable
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import ALERT, closed_room, content_of
+from curhat_tui.channels.matrix.protocol import ALERT, closed_room, content_of, events_in, obj, section
 from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.storage.store import Store
@@ -120,7 +120,7 @@ class MatrixSupervisionLink:
             state = []
         creator = next((e.get("sender") for e in state if e.get("type") == "m.room.create"), "")
         marker = next((e for e in state if e.get("type") == "org.curhat.room" and e.get("state_key") == ""), {})
-        if marker.get("sender") == creator and (marker.get("content") or {}).get("kind") == SUPERVISION:
+        if marker.get("sender") == creator and obj(marker.get("content")).get("kind") == SUPERVISION:
             owner = creator if isinstance(creator, str) else ""
         self.owners[room_id] = owner
         return owner
@@ -128,18 +128,15 @@ class MatrixSupervisionLink:
     # ---- incoming ----------------------------------------------------------------
     async def on_sync(self, rooms: dict, first: bool) -> None:
         if self.role == "supervisor":
-            for room_id, invite in (rooms.get("invite") or {}).items():
+            for room_id, invite in section(rooms, "invite").items():
                 inviter = invited_by(invite, self.api.user_id)
                 if inviter in self.staff.counselors:  # only a roster counselor's room is worth joining
                     try:
                         await self.api.join(room_id)
                     except MatrixError as exc:
                         log.warning("could not join a supervision room: %s", exc.errcode)
-        for room_id, joined in (rooms.get("join") or {}).items():
-            if not isinstance(joined, dict):
-                continue
-            events = [e for e in ((joined.get("state") or {}).get("events") or []) +
-                      ((joined.get("timeline") or {}).get("events") or []) if isinstance(e, dict)]
+        for room_id, joined in section(rooms, "join").items():
+            events = events_in(joined, "state", "timeline")
             if room_id == self.staff.queue_room or room_id == self.staff.supervisors_room and self.role != "supervisor":
                 continue
             owner = await self._owner(room_id) if self.role == "supervisor" and room_id != self.staff.supervisors_room \
