@@ -182,6 +182,9 @@ class Channel(ABC):
     async def alert(self, session: Session, item_label: str, risk: str) -> None:
         """Tell supervisors that a red flag was raised."""
 
+    async def forget(self, client_key: str) -> None:
+        """The client asked to be deleted: ask the service to delete what the server holds of them too."""
+
 
 class SupervisionLink(Protocol):
     """Carries supervision records between a counselor's and a supervisor's machines (Matrix: a private room

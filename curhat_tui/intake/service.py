@@ -13,7 +13,6 @@ client lives in its state file (with the sync token), never in a room a client c
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import time
@@ -24,6 +23,7 @@ from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import (
     CLAIM,
     END,
+    FORGET,
     HANDOVER,
     LEFT,
     QUEUE_ENTRY,
@@ -39,25 +39,15 @@ from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain import intake as flow
 from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.retention import RetentionPolicy
+from curhat_tui.intake.pseudonyms import pseudonym
+from curhat_tui.intake.server_purge import ServerPurge, now_ms
 from curhat_tui.intake.staff_rooms import Roster, closed_entry, read_queue, setup_staff_rooms
 
 log = logging.getLogger("curhat.intake")
 INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this often
 NAME_CHARS = 60
 NOTE_CHARS = 4000
-PSEUDONYMS = ("Kenari", "Merpati", "Camar", "Pipit", "Bangau", "Kutilang", "Rajawali", "Jalak", "Melati", "Anggrek",
-              "Kenanga", "Teratai", "Cempaka", "Seruni", "Bakung", "Kamboja")
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def pseudonym(room_id: str) -> str:
-    """The name staff know a client by: made from the room id, never from the client's account, display name
-    or phone number (a bridged WhatsApp account's id is a phone number)."""
-    digest = hashlib.sha256(room_id.encode()).digest()
-    return f"{PSEUDONYMS[digest[0] % len(PSEUDONYMS)]}-{int.from_bytes(digest[1:3], 'big') % 900 + 100}"
 
 
 def _text(value: object, limit: int) -> str:
@@ -81,11 +71,17 @@ class IntakeService:
     deferred: set[str] = field(default_factory=set)  # rooms whose newest line waits for the reply gap
     tasks: set[asyncio.Task] = field(default_factory=set)
     sync_timeout_ms: int = 10_000
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # how long client rooms stay on the server
     _txn: int = 0
     stopped: bool = False
 
     def __post_init__(self) -> None:
         self.roster = Roster.of(self.counselors, self.supervisors)
+        self.purge: ServerPurge | None = None
+        self._purging: asyncio.Task | None = None
+
+    def _purge_file(self) -> Path | None:
+        return self.state_file.with_name("intake-purges.json") if self.state_file else None
 
     # ---- set-up -----------------------------------------------------------------
     def _load(self) -> None:
@@ -116,6 +112,11 @@ class IntakeService:
             self.api, self.queue_room, self.supervisors_room, self.roster)
         self.queue = await read_queue(self.api, self.queue_room, now_ms())
         self._save()
+        audit = self.state_file.with_name("intake-audit.jsonl") if self.state_file else None
+        self.purge = ServerPurge(self.api, self.retention, audit_file=audit)
+        if self._purge_file():
+            self.purge.load(self._purge_file())  # type: ignore[arg-type]
+        await self.purge.check_admin()
 
     setup = prepare
 
@@ -124,6 +125,7 @@ class IntakeService:
         self._load()
         self.sync = SyncLoop(self.api, lambda: self.since, self._saved_since, timeout_ms=self.sync_timeout_ms)
         self.sync.subscribe(self)
+        self.sync.after_batch.append(self._start_purge)
         try:
             await self.sync.run()
         finally:
@@ -135,6 +137,28 @@ class IntakeService:
         self._save()
         if self.stopped:
             self.sync._stopping = True
+
+    async def _start_purge(self) -> None:
+        """Rooms whose retention is over are deleted beside the loop, never holding it up."""
+        if self.purge and self.purge.due and (self._purging is None or self._purging.done()):
+            self._purging = asyncio.create_task(self._purge_due())
+
+    async def _purge_due(self) -> None:
+        assert self.purge is not None
+        for room_id in await self.purge.run_due():
+            if room_id in self.queue:  # nothing of it stays in the queue's state either
+                self.queue.pop(room_id, None)
+                await self.api.put_state(self.queue_room, QUEUE_ENTRY, {}, room_id)
+        self._keep_purges()
+
+    def _keep_purges(self) -> None:
+        if self.purge and self._purge_file():
+            self.purge.save(self._purge_file())  # type: ignore[arg-type]
+
+    def _forget_later(self, room_id: str, *, now: bool = False) -> None:
+        if self.purge:
+            self.purge.schedule(room_id, now_ms(), now=now)
+            self._keep_purges()
 
     async def on_sync(self, rooms: dict, first: bool) -> None:
         await self.handle({"rooms": rooms}, initial=first)
@@ -183,6 +207,8 @@ class IntakeService:
             log.warning("could not join %s: %s", room_id, exc)
             return
         self.clients[room_id] = {"client": client, "intake": flow.IntakeState().to_dict()}
+        if self.purge:
+            await self.purge.retention_state(room_id)
         await self._start(room_id)
 
     async def _start(self, room_id: str) -> None:
@@ -286,6 +312,9 @@ class IntakeService:
         self.newest.pop(room_id, None)
         self.last_reply.pop(room_id, None)
         self._save()
+        if self.purge:  # the room goes when its retention is over (left, or deleted with admin rights)
+            self._forget_later(room_id)
+            return
         try:
             await self.api.leave(room_id)
         except MatrixError as exc:
@@ -295,12 +324,16 @@ class IntakeService:
     async def _staff_request(self, event: dict) -> None:
         """A claim, handover or end from the queue room's timeline, believed only from the right counselor."""
         kind, sender = event.get("type"), event.get("sender")
-        if kind not in (CLAIM, HANDOVER, END):
+        if kind not in (CLAIM, HANDOVER, END, FORGET):
             return
         content = content_of(event)
         room_id = content.get("room_id")
         if sender not in self.roster.counselors:
             log.warning("dropped a %s from an account not on the counselors' roster", kind)
+            return
+        if kind == FORGET and isinstance(room_id, str) and room_id.startswith("!"):
+            self._forget_later(room_id, now=True)  # a client's deletion request: their room goes now
+            log.info("a client's deletion request: their room is deleted")
             return
         if not isinstance(room_id, str) or room_id not in self.queue:
             return
@@ -317,6 +350,7 @@ class IntakeService:
             return
         if kind == END:
             await self._entry(room_id, closed_entry(entry, "closed", now_ms()))
+            self._forget_later(room_id)
             if room_id in self.clients:  # a client who writes again later starts a new intake
                 self._keep(room_id, flow.IntakeState())
                 self._save()

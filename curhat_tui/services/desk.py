@@ -245,7 +245,8 @@ class Desk:
         return session
 
     def forget_client(self, client_key: str) -> None:
-        """A deleted client's entries leave the queue."""
+        """A deleted client's entries leave the queue, and the service is asked to delete them on the server."""
+        self._background(self.channel.forget(client_key))
         for visit_id in [v.id for v in self._waiting.values() if v.client_key == client_key]:
             self._waiting.pop(visit_id, None)
         self.bus.tell(QueueChanged())

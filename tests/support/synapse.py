@@ -402,7 +402,8 @@ if __name__ == "__main__":
             pass
 
 
-def synapse_with_accounts(names: tuple[str, ...], password: str, *, rate_limits: dict[str, object] | None = None):
+def synapse_with_accounts(names: tuple[str, ...], password: str, *, rate_limits: dict[str, object] | None = None,
+                          admins: tuple[str, ...] = ()):
     """A running Synapse with these accounts registered (a generator for module fixtures); with `rate_limits`,
     restarted under exactly those limits once the accounts exist.
 
@@ -417,7 +418,7 @@ def synapse_with_accounts(names: tuple[str, ...], password: str, *, rate_limits:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     with Synapse(python) as server:
-        server.accounts = {name: server.register(name, password) for name in names}
+        server.accounts = {name: server.register(name, password, admin=name in admins) for name in names}
         if rate_limits is not None:
             server.use_rate_limits(rate_limits)
         yield server

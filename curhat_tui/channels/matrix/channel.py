@@ -30,7 +30,19 @@ from curhat_tui.channels.base import (
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
 from curhat_tui.channels.matrix.entries import visit_of
-from curhat_tui.channels.matrix.protocol import ALERT, CLAIM, END, HANDOVER, QUEUE_ENTRY, TAKEN, WAITING, events_in, obj, section
+from curhat_tui.channels.matrix.protocol import (
+    ALERT,
+    CLAIM,
+    END,
+    FORGET,
+    HANDOVER,
+    QUEUE_ENTRY,
+    TAKEN,
+    WAITING,
+    events_in,
+    obj,
+    section,
+)
 from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.domain.clock import Clock
@@ -367,6 +379,11 @@ class MatrixChannel(Channel):
         await self.api.send(self.staff.queue_room, HANDOVER, {"room_id": room, "note": handover, "to": to,
                                                              "flags": flags}, f"handover-{session.id}")
         await self._leave(room)
+
+    async def forget(self, client_key: str) -> None:
+        """A client's deletion request reaches the intake, which deletes their room on the server."""
+        if client_key.startswith("!"):  # a Matrix client's key is their room id
+            await self.api.send(self.staff.queue_room, FORGET, {"room_id": client_key}, f"forget-{client_key}")
 
     async def alert(self, session: Session, item_label: str, risk: str) -> None:
         if not self.staff.supervisors_room:

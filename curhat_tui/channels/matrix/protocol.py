@@ -14,9 +14,10 @@ Rooms
     session's facts too (status, pseudonym, tier, minutes, price, deadline, counselor,
     handover note). No Matrix ID, puppet ID or phone number of a client is ever in it.
   Counselors send requests as message events: `org.curhat.claim` {room_id, name},
-  `org.curhat.handover` {room_id, note, to} and `org.curhat.end` {room_id}. The intake
-  takes a claim only from a counselor on the roster (first claim in timeline order wins),
-  a handover or end only from the counselor the entry names.
+  `org.curhat.handover` {room_id, note, to}, `org.curhat.end` {room_id} and
+  `org.curhat.forget` {room_id} (a client's deletion request). The intake takes a claim
+  only from a counselor on the roster (first claim in timeline order wins), a handover or
+  end only from the counselor the entry names.
 - the supervisors' room: closed like the queue room; the roster's counselors post red-flag
   alerts there (`org.curhat.alert` inside an m.notice), supervisors read them. The
   supervisors hold SUPERVISOR_POWER there (set, and taken away, by the intake).
@@ -34,6 +35,7 @@ QUEUE_ENTRY = "org.curhat.queue"
 CLAIM = "org.curhat.claim"
 HANDOVER = "org.curhat.handover"
 END = "org.curhat.end"
+FORGET = "org.curhat.forget"  # {room_id}: a client asked to be deleted; the intake deletes their room
 ALERT = "org.curhat.alert"
 
 QUEUE_KIND, SUPERVISORS_KIND = "queue", "supervisors"

@@ -1,0 +1,170 @@
+"""Deletion on the homeserver, driven by the same retention settings as the workstations' stores.
+
+When a session ends (or the client leaves) the intake schedules the client's room for deletion at
+the end of the transcript retention: at once with `zero_transcript`, and at once on a client's
+deletion request (sent by a counselor's workstation as `org.curhat.forget`). When it is due:
+
+- with server-admin rights (the intake's account is a Synapse admin), the room is deleted with
+  Synapse's admin API, `DELETE /_synapse/admin/v2/rooms/{id}` with `purge: true`, and the intake
+  polls the deletion until Synapse says it is complete: every member is removed and the room's
+  events are gone from the homeserver's database;
+- without them, it does what the client-server API allows: it redacts the client's messages where
+  it holds the power to, leaves and forgets the room (the history stays on the server: the README
+  says so, and the intake says so at start).
+
+Each deletion is written to an append-only audit file beside the intake's state (0600), with the
+room id, when, how and the outcome; never a client's words or Matrix id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
+from curhat_tui.domain.retention import DAY_SECONDS, RetentionPolicy
+
+log = logging.getLogger("curhat.intake.purge")
+POLL_SECONDS = 0.5
+POLL_LIMIT = 600  # five minutes of polling for one room, then it is tried again later
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass
+class ServerPurge:
+    api: MatrixAPI
+    policy: RetentionPolicy = field(default_factory=RetentionPolicy)
+    audit_file: Path | None = None
+    due: dict[str, int] = field(default_factory=dict)  # client room id -> when it is to be deleted (ms)
+    admin: bool | None = None
+
+    def load(self, path: Path) -> None:
+        """The rooms still to delete, kept beside the intake's state so a restart forgets none."""
+        if path.exists():
+            try:
+                saved = json.loads(path.read_text())
+            except ValueError:
+                raise ValueError(f"{path}: not valid JSON; move it away (its rooms are then not deleted)") from None
+            self.due = {k: v for k, v in saved.items() if isinstance(k, str) and isinstance(v, int)}
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, json.dumps(self.due).encode())
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+
+    def after_ms(self) -> int:
+        """How long after a session ends its room stays on the server."""
+        return 0 if self.policy.zero_transcript else int(self.policy.transcript_days * DAY_SECONDS * 1000)
+
+    def schedule(self, room_id: str, ended_ms: int, *, now: bool = False) -> None:
+        when = ended_ms if now else ended_ms + self.after_ms()
+        self.due[room_id] = min(when, self.due.get(room_id, when))
+
+    async def check_admin(self) -> bool:
+        """Whether this account may use Synapse's admin API (it is a server admin)."""
+        try:
+            data = await self.api.request("GET", f"/_synapse/admin/v1/users/{quote(self.api.user_id, safe='')}/admin")
+            self.admin = data.get("admin") is True
+        except MatrixError:
+            self.admin = False
+        if not self.admin:
+            log.warning("no server-admin rights: finished client rooms are redacted and left, but their history "
+                        "stays on the homeserver (make the intake account a Synapse admin to delete them)")
+        return self.admin
+
+    async def retention_state(self, room_id: str) -> None:
+        """Ask the server to expire the room's events after the transcript retention (`m.room.retention`;
+        it takes effect where the server enables retention, and only where we hold the power)."""
+        lifetime = max(self.after_ms(), 60_000)
+        try:
+            await self.api.put_state(room_id, "m.room.retention", {"max_lifetime": lifetime})
+        except MatrixError as exc:
+            log.info("no retention state in a client room (%s)", exc.errcode)
+
+    async def run_due(self) -> list[str]:
+        """Delete every room whose time has come; the ones that fail stay due and are tried again."""
+        if self.admin is None:
+            await self.check_admin()
+        done = []
+        for room_id, when in sorted(self.due.items(), key=lambda item: item[1]):
+            if when > now_ms():
+                continue
+            try:
+                how = await self._delete(room_id) if self.admin else await self._leave(room_id)
+            except (MatrixError, OSError, TimeoutError) as exc:
+                log.warning("deleting a client room failed (%s); it is tried again later", type(exc).__name__)
+                self._audit(room_id, "failed", type(exc).__name__)
+                continue
+            self._audit(room_id, how, "complete")
+            self.due.pop(room_id, None)
+            done.append(room_id)
+        return done
+
+    async def _delete(self, room_id: str) -> str:
+        path = f"/_synapse/admin/v2/rooms/{quote(room_id, safe='')}"
+        started = await self.api.request("DELETE", path, body={"block": False, "purge": True, "force_purge": True})
+        delete_id = started.get("delete_id")
+        if not isinstance(delete_id, str):
+            raise MatrixError(200, "M_BAD_JSON", "no delete_id")
+        for _ in range(POLL_LIMIT):
+            status = (await self.api.request("GET", f"/_synapse/admin/v2/rooms/delete_status/{quote(delete_id)}"))
+            if status.get("status") == "complete":
+                return "purged"
+            if status.get("status") == "failed":
+                raise MatrixError(500, "M_UNKNOWN", "the server could not delete the room")
+            await asyncio.sleep(POLL_SECONDS)
+        raise TimeoutError("the room's deletion did not finish")
+
+    async def _leave(self, room_id: str) -> str:
+        """Without admin rights: redact what the client wrote (where we may), then leave and forget."""
+        redacted = 0
+        token = None
+        for _ in range(50):
+            try:
+                page = await self.api.messages(room_id, token, "b", 100)
+            except MatrixError:
+                break
+            chunk = [e for e in page.get("chunk") or [] if isinstance(e, dict)]
+            for event in chunk:
+                if event.get("type") == "m.room.message" and event.get("sender") != self.api.user_id and isinstance(
+                        event.get("event_id"), str):
+                    try:
+                        await self.api.request("PUT", f"/rooms/{quote(room_id, safe='')}/redact/"
+                                                      f"{quote(event['event_id'], safe='')}/purge-{event['event_id']}",
+                                               body={"reason": "retention"})
+                        redacted += 1
+                    except MatrixError:
+                        break  # no power to redact here
+            token = page.get("end")
+            if not chunk or not isinstance(token, str):
+                break
+        for call in (self.api.leave, self.api.forget):
+            try:
+                await call(room_id)
+            except MatrixError as exc:
+                log.info("leaving a finished client room: %s", exc.errcode)
+        return f"left (redacted {redacted})"
+
+    def _audit(self, room_id: str, how: str, outcome: str) -> None:
+        if self.audit_file is None:
+            return
+        line = json.dumps({"ts": now_ms(), "room": room_id, "action": "server_delete", "how": how,
+                           "outcome": outcome}) + "\n"
+        fd = os.open(self.audit_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line.encode())
+        finally:
+            os.close(fd)
