@@ -25,6 +25,7 @@ MATRIX_SINCE = "matrix.since"  # the clients' Matrix sync position
 SUPERVISION_SINCE = "sv.since"  # the supervision link's Matrix sync position
 SUPERVISION_ROOM = "sv.room.{session_id}"  # the room a session's review travels in
 SUPERVISION_OWN_ROOM = "sv.own_room"  # a counselor's own supervision room (found by id, never by alias)
+MATRIX_LOGIN = "matrix.login.{account}"  # a Matrix token and device id, kept here where no OS keyring is usable
 UNLOCK_VERIFIER = "lock.unlock_verifier"  # the screen lock's salted hash, when the key is a key file
 AUDIT_HEAD = "audit.head"  # "id:hash" of the newest audit entry
 RETENTION_LAST_RUN = "retention.last_run"  # the last retention purge, as JSON
@@ -134,6 +135,22 @@ class State:
 
     def set_supervision_own_room(self, room_id: str) -> None:
         self._set(SUPERVISION_OWN_ROOM, room_id)
+
+    def matrix_login(self, account: str) -> str | None:
+        """The saved Matrix login (JSON: access token and device id) of `account`, on a machine whose
+        OS keyring is unusable; the database's own encryption protects it."""
+        return self._get(MATRIX_LOGIN.format(account=account))
+
+    def set_matrix_login(self, account: str, value: str) -> None:
+        self._set(MATRIX_LOGIN.format(account=account), value)
+
+    def drop_matrix_login(self, account: str) -> bool:
+        """Forget the saved login of `account` (its bytes zeroed in the file); whether there was one."""
+        self.database.secure_delete()
+        removed = self.database.execute("delete from meta where key = ?",
+                                        [MATRIX_LOGIN.format(account=account)]).rowcount
+        self.database.scrub_wal()
+        return bool(removed)
 
     # ---- the screen lock, the audit log, retention ----------------------------------------------
     def unlock_verifier(self) -> str | None:
