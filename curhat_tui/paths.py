@@ -18,6 +18,9 @@ PRACTICE_DB = "practice.db"  # simulated clients and trainees' sessions
 REAL_DB = "curhat.db"  # real clients
 CONFIG_FILE = "config.toml"
 INTAKE_STATE = "intake.json"  # the intake service's rooms and answers in progress
+INTAKE_DEVICE = "intake-device.json"  # the intake account's stable device id, beside its state
+INTAKE_CREDENTIAL = "curhat-intake"  # the intake's credentials in systemd's $CREDENTIALS_DIRECTORY
+ENV_CREDENTIALS_DIRECTORY = "CREDENTIALS_DIRECTORY"  # set by systemd for a unit with LoadCredential=
 EXPORTS = "exports"  # session and client-rights exports of real sessions
 PRACTICE_EXPORTS = "practice-exports"
 PRACTICE_REPORTS = "practice-reports"  # trainees' feedback reports
@@ -52,6 +55,16 @@ def config_file(data_dir: Path) -> Path:
 
 def intake_state(data_dir: Path) -> Path:
     return Path(data_dir) / INTAKE_STATE
+
+
+def intake_device(data_dir: Path) -> Path:
+    return Path(data_dir) / INTAKE_DEVICE
+
+
+def systemd_credential(name: str = INTAKE_CREDENTIAL) -> Path | None:
+    """The credential `name` in systemd's $CREDENTIALS_DIRECTORY, or None when systemd passed none."""
+    directory = os.environ.get(ENV_CREDENTIALS_DIRECTORY)
+    return Path(directory) / name if directory else None
 
 
 def exports_dir(data_dir: Path, practice: bool = False) -> Path:

@@ -32,3 +32,14 @@ def database_key(data_dir: Path, key_file: str | None) -> str:
 def matrix_password(user: str) -> Callable[[], str]:
     """Asks for the Matrix password, only if the keyring holds no login for `user`."""
     return lambda: getpass.getpass(f"Matrix password for {user}: ")
+
+
+def password_once(user: str) -> str:
+    """The Matrix password of `user`, asked once: at the terminal, or read as one line from standard
+    input when that is not a terminal (a script). EOFError when there is nothing to read."""
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Matrix password for {user}: ")
+    line = sys.stdin.readline()
+    if not line.strip():
+        raise EOFError("no password on standard input")
+    return line.rstrip("\r\n")

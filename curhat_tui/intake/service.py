@@ -85,6 +85,15 @@ class IntakeService:
 
     # ---- set-up -----------------------------------------------------------------
     def _load(self) -> None:
+        """Read the state file back, after making its folder 0700 and the intake's files in it 0600
+        (storage.files.PrivateFileError when one open to others cannot be narrowed)."""
+        from curhat_tui.storage.files import keep_private
+
+        if self.state_file:
+            folder = self.state_file.parent
+            mine = sorted(p.name for p in folder.glob(f"{self.state_file.stem}*")) if folder.is_dir() else []
+            for notice in keep_private(folder, mine):
+                log.warning("%s", notice)
         if self.state_file and self.state_file.exists():
             try:
                 saved = json.loads(self.state_file.read_text())
@@ -97,12 +106,13 @@ class IntakeService:
             self.clients = {k: v for k, v in clients.items() if isinstance(v, dict)}
 
     def _save(self) -> None:
+        """Write the state file whole, 0600 in a 0700 folder: it maps client rooms to client accounts."""
+        from curhat_tui.storage.files import replace_private
+
         if self.state_file:
-            self.state_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.state_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"since": self.since, "queue_room": self.queue_room,
-                                       "supervisors_room": self.supervisors_room, "clients": self.clients}))
-            tmp.replace(self.state_file)
+            replace_private(self.state_file, json.dumps({"since": self.since, "queue_room": self.queue_room,
+                                                         "supervisors_room": self.supervisors_room,
+                                                         "clients": self.clients}))
 
     async def prepare(self) -> None:
         """Find (or make) the closed staff rooms, reconcile them with the roster, read the queue."""

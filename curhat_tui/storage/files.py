@@ -1,10 +1,25 @@
-"""The one writer of private files (exports, reports): 0600 in a 0700 folder, never over an existing file."""
+"""The one writer of private files (exports, reports, the intake's state): 0600 in a 0700 folder.
+
+Exports and reports never overwrite an existing file (`write_private`), nor does a secret written
+where the user chose (`write_secret`); state that is rewritten in place goes through
+`replace_private`, which swaps a whole new file in. `read_private` reads a secret
+only if nobody else could have read it, and `keep_private` narrows a folder and its files that are
+open to other users.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
+from collections.abc import Iterable
 from pathlib import Path
+
+POSIX = os.name == "posix"
+
+
+class PrivateFileError(Exception):
+    """A file or folder open to other users that may not be used as it is, or cannot be narrowed."""
 
 
 def private_folder(folder: Path) -> Path:
@@ -51,8 +66,106 @@ def write_private(path: Path, text: str) -> Path:
     return path
 
 
+def write_secret(path: Path, text: str) -> Path:
+    """Write `text` to a new file readable by this user only (0600), leaving its folder as it is;
+    FileExistsError if `path` exists (a secret is never overwritten)."""
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if POSIX:
+        os.chmod(path, 0o600)
+    return path
+
+
 def _write_new(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.chmod(path, 0o600)
+
+
+def replace_private(path: Path, text: str) -> Path:
+    """Write `text` to `path` (0600, its folder made 0700 when it is new), replacing a file there whole.
+
+    The text is written and flushed to a hidden temporary file first, so a reader (or a crash)
+    sees the old file or the new one, never half of one.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        private_folder(path.parent)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if POSIX:
+            os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def mode_of(path: Path) -> int:
+    """The permission bits of `path` (following a link), e.g. 0o600."""
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def tighten(path: Path, mode: int) -> int | None:
+    """Narrow `path` to `mode` when other users could read or enter it; returns the mode it had then,
+    None when it was already private, is missing, or this is not a POSIX system.
+
+    Raises PrivateFileError when the change is refused (the file belongs to another user)."""
+    if not POSIX:
+        return None
+    try:
+        before = mode_of(path)
+    except FileNotFoundError:
+        return None
+    if not before & 0o077:
+        return None
+    try:
+        os.chmod(path, mode)
+    except PermissionError:
+        raise PrivateFileError(f"{path} is open to other users (mode {before:04o}) and this user cannot change "
+                               f"that; make it this user's (chown) or run: chmod {mode:o} {path}") from None
+    return before
+
+
+def keep_private(folder: Path, names: Iterable[str] = ()) -> list[str]:
+    """Make `folder` 0700 (created when missing) and the files `names` in it 0600.
+
+    Returns one line per folder or file that was open to other users and is now private, for a
+    notice; raises PrivateFileError for one that cannot be narrowed."""
+    folder = Path(folder)
+    narrowed: list[str] = []
+    if not folder.exists():
+        private_folder(folder)
+        return narrowed
+    before = tighten(folder, 0o700)
+    if before is not None:
+        narrowed.append(f"{folder} was open to other users (mode {before:04o}); it is now 0700")
+    for name in names:
+        before = tighten(folder / name, 0o600)
+        if before is not None:
+            narrowed.append(f"{folder / name} was open to other users (mode {before:04o}); it is now 0600")
+    return narrowed
+
+
+def read_private(path: Path, *, open_bits: int = 0o077) -> str:
+    """The text of a secret file, read only if its mode gives other users none of `open_bits`
+    (by default: nothing for the group or others, i.e. 0600 or narrower).
+
+    Raises PrivateFileError (naming the file, its mode and the fix) or OSError when it cannot be read."""
+    path = Path(path)
+    if POSIX:
+        mode = mode_of(path)
+        if mode & open_bits:
+            raise PrivateFileError(f"{path} is readable by other users (mode {mode:04o}) and holds a secret; "
+                                   f"run: chmod 600 {path} (and make it the reading user's own)")
+    return path.read_text(encoding="utf-8")
