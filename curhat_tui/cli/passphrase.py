@@ -43,3 +43,23 @@ def password_once(user: str) -> str:
     if not line.strip():
         raise EOFError("no password on standard input")
     return line.rstrip("\r\n")
+
+
+def login_fallback(data_dir: Path, key_file: str | None):
+    """Where `curhat logout` also looks for a saved Matrix login: the encrypted real-sessions database,
+    opened with its key (the --key-file, or the passphrase asked here). None when there is no such
+    database, or when the OS keyring works and no key file was named (the login is in the keyring).
+
+    Raises storage.database_key.KeyUnavailable (and KeyboardInterrupt/EOFError from the prompt)."""
+    from curhat_tui.channels.matrix.login import KeyringTokens, KeyringUnusable, database_tokens
+    from curhat_tui.paths import real_db
+
+    if not real_db(data_dir).exists():
+        return None
+    if key_file is None:
+        try:
+            KeyringTokens().get("curhat-logout-probe")
+            return None
+        except KeyringUnusable:
+            pass
+    return database_tokens(data_dir, database_key(data_dir, key_file))

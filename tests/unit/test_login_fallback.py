@@ -77,3 +77,16 @@ def test_a_working_keyring_is_still_used_first(tmp_path):
 def test_connect_without_keyring_or_fallback_says_why(no_keyring):
     with pytest.raises(LoginError, match="no usable OS keyring"):
         asyncio.run(connect(DEAD_SERVER, USER, lambda: "pw"))
+
+
+def test_logout_finds_the_database_login_with_the_key_file_only_where_it_is_needed(tmp_path):
+    from curhat_tui.cli.passphrase import login_fallback
+
+    data_dir, key_file = tmp_path / "data", tmp_path / "db.key"
+    key_file.write_text(TEST_KEY)
+    assert login_fallback(data_dir, str(key_file)) is None  # no database: nothing kept there
+    database_tokens(data_dir, TEST_KEY).set("u@h", '{"access_token": "t"}')  # type: ignore[union-attr]
+    assert login_fallback(data_dir, None) is None  # a working keyring holds the login
+    keyring.set_keyring(fail.Keyring())
+    found = login_fallback(data_dir, str(key_file))
+    assert isinstance(found, DatabaseTokens) and found.get("u@h") == '{"access_token": "t"}'
