@@ -17,7 +17,7 @@ from curhat_tui.channels.practice.channel import PracticeChannel
 from curhat_tui.config.datafiles import ServiceData, load_all
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.retention import RetentionPolicy
-from curhat_tui.paths import practice_db, real_db
+from curhat_tui.paths import crypto_dir, practice_db, real_db
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
 
@@ -96,7 +96,8 @@ def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Calla
 
     from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
     from curhat_tui.channels.matrix.channel import MatrixChannel
-    from curhat_tui.channels.matrix.login import LoginError, connect
+    from curhat_tui.channels.matrix.crypto import Crypto
+    from curhat_tui.channels.matrix.login import LoginError, connect, database_tokens
     from curhat_tui.channels.matrix.staff import NotOnRoster, Staff
     from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink, role_of
     from curhat_tui.channels.matrix.sync import SyncLoop
@@ -107,7 +108,7 @@ def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Calla
 
     async def login() -> tuple[str, str, str, str]:
         # the login's HTTP pool belongs to this short-lived loop: close it here; the app gets a fresh one
-        session = await connect(homeserver, user, ask_password)
+        session = await connect(homeserver, user, ask_password, fallback=database_tokens(data_dir, key))
         try:
             role = await role_of(session, staff)  # the role comes from the intake's roster
             return session.access_token or "", session.user_id, session.device_id, role
@@ -132,6 +133,8 @@ def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Calla
     data = data or load_all()
     store = Store(real_db(data_dir), key=key)
     sync = SyncLoop(api, store.state.matrix_since, store.state.set_matrix_since)
+    # end-to-end encryption: nio's Olm machine, its store beside the database, its pickles under the database key
+    sync.crypto = Crypto(homeserver, user_id, device, token, crypto_dir(data_dir), key or token)
     channel = MatrixChannel(api, store, clock, name, data.strings, staff=staff, sync=sync)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, retention=retention,
                               link=MatrixSupervisionLink(api, store, "counselor", staff=staff, sync=sync, author=name),

@@ -19,6 +19,9 @@ REAL_DB = "curhat.db"  # real clients
 CONFIG_FILE = "config.toml"
 INTAKE_STATE = "intake.json"  # the intake service's rooms and answers in progress
 INTAKE_DEVICE = "intake-device.json"  # the intake account's stable device id, beside its state
+INTAKE_CRYPTO = "intake-crypto"  # the intake's end-to-end encryption store (0700), beside its state
+INTAKE_CRYPTO_KEY = "intake-crypto.key"  # the random key its Olm pickles are encrypted with (0600)
+CRYPTO_DIR = "crypto"  # a workstation's end-to-end encryption store (0700), beside its database
 INTAKE_CREDENTIAL = "curhat-intake"  # the intake's credentials in systemd's $CREDENTIALS_DIRECTORY
 ENV_CREDENTIALS_DIRECTORY = "CREDENTIALS_DIRECTORY"  # set by systemd for a unit with LoadCredential=
 EXPORTS = "exports"  # session and client-rights exports of real sessions
@@ -51,6 +54,15 @@ def real_db(data_dir: Path) -> Path:
 
 def config_file(data_dir: Path) -> Path:
     return Path(data_dir) / CONFIG_FILE
+
+
+def crypto_dir(data_dir: Path) -> Path:
+    return data_dir / CRYPTO_DIR
+
+
+def intake_crypto(data_dir: Path) -> tuple[Path, Path]:
+    """The intake's end-to-end encryption store folder and the file with its pickle key."""
+    return data_dir / INTAKE_CRYPTO, data_dir / INTAKE_CRYPTO_KEY
 
 
 def intake_state(data_dir: Path) -> Path:

@@ -192,6 +192,22 @@ def write_credentials(target: Path, homeserver: str, user: str, data_dir: Path) 
     return 0
 
 
+def intake_crypto_engine(api, homeserver: str, data_dir: Path):  # noqa: ANN001, ANN201
+    """End-to-end encryption for the intake: nio's Olm machine with its store beside the intake's state,
+    its pickles encrypted with a random key kept in a 0600 file there (made once)."""
+    import secrets
+
+    from curhat_tui.channels.matrix.crypto import Crypto
+    from curhat_tui.paths import intake_crypto
+    from curhat_tui.storage.files import read_private, write_secret
+
+    folder, key_file = intake_crypto(data_dir)
+    if not key_file.exists():
+        write_secret(key_file, secrets.token_hex(32))
+    return Crypto(homeserver, api.user_id, api.device_id, api.access_token or "", folder,
+                  read_private(key_file).strip())
+
+
 def intake_main(argv: list[str]) -> int:
     """Consent, intake and claims for the organisation, until interrupted (Ctrl+C, SIGTERM)."""
     import asyncio
@@ -202,7 +218,7 @@ def intake_main(argv: list[str]) -> int:
 
     from curhat_tui.channels.matrix.login import LoginError, connect
     from curhat_tui.config.datafiles import DataError, load_all
-    from curhat_tui.config.settings import ConfigError, load_roster
+    from curhat_tui.config.settings import ConfigError, load_roster, load_settings
     from curhat_tui.intake.service import IntakeService
     from curhat_tui.paths import INTAKE_STATE, intake_state, resolve_data_dir
     from curhat_tui.storage.files import PrivateFileError, keep_private
@@ -245,7 +261,8 @@ def intake_main(argv: list[str]) -> int:
         data = load_all()
         counselors, supervisors = load_roster(data_dir)
         service = IntakeService(None, data, state_file=intake_state(data_dir),  # type: ignore[arg-type]
-                                counselors=counselors + args.counselor, supervisors=supervisors + args.supervisor)
+                                counselors=counselors + args.counselor, supervisors=supervisors + args.supervisor,
+                                retention=load_settings(data_dir).retention)
     except (DataError, ConfigError, ValueError) as exc:
         print(f"curhat intake: {exc}", file=sys.stderr)
         return 2
@@ -267,6 +284,7 @@ def intake_main(argv: list[str]) -> int:
         else:
             service.api = await connect(args.homeserver, args.user, matrix_password(args.user))
             source = "the OS keyring"
+        service.crypto = intake_crypto_engine(service.api, args.homeserver, data_dir)
         print(f"curhat intake: running as {service.api.user_id} (device {service.api.device_id}, login from "
               f"{source}) with {len(service.roster.counselors)} counselor(s) and {len(service.roster.supervisors)} "
               "supervisor(s); Ctrl+C stops", file=sys.stderr)

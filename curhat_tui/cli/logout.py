@@ -1,4 +1,5 @@
-"""`curhat logout`: log a Matrix account out and remove its saved login from the keyring."""
+"""`curhat logout`: log a Matrix account out and remove its saved login (from the keyring, or from the
+encrypted database on a machine without one)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,20 @@ def logout_main(argv: list[str]) -> int:
     import asyncio
 
     from curhat_tui.channels.matrix.login import LoginError, logout
+    from curhat_tui.cli.passphrase import login_fallback
+    from curhat_tui.paths import resolve_data_dir
+    from curhat_tui.storage.database_key import KeyUnavailable
+    from curhat_tui.storage.store import StoreError
 
-    args = service_parser("curhat logout", "Log out and remove the saved Matrix login.").parse_args(argv)
+    parser = service_parser("curhat logout", "Log out and remove the saved Matrix login.")
+    parser.add_argument("--key-file", metavar="PATH", help="the database key file, on a machine without an OS keyring")
+    args = parser.parse_args(argv)
     try:
-        removed = asyncio.run(logout(args.homeserver, args.user))
-    except LoginError as exc:
+        fallback = login_fallback(resolve_data_dir(args.data_dir), args.key_file)
+        removed = asyncio.run(logout(args.homeserver, args.user, fallback))
+    except (LoginError, KeyUnavailable, StoreError, EOFError, KeyboardInterrupt) as exc:
         print(f"curhat logout: {exc}", file=sys.stderr)
         return 1
-    print("curhat logout: " + ("logged out; token and device id removed from the keyring" if removed
+    print("curhat logout: " + ("logged out; token and device id removed" if removed
                                else "no saved login for that user"))
     return 0

@@ -43,9 +43,15 @@ def now_ms() -> int:
 class ServerPurge:
     api: MatrixAPI
     policy: RetentionPolicy = field(default_factory=RetentionPolicy)
-    audit_file: Path | None = None
+    folder: Path | None = None  # beside the intake's state: intake-purges.json and intake-audit.jsonl
     due: dict[str, int] = field(default_factory=dict)  # client room id -> when it is to be deleted (ms)
     admin: bool | None = None
+
+    def __post_init__(self) -> None:
+        self.audit_file = self.folder / "intake-audit.jsonl" if self.folder else None
+        self.due_file = self.folder / "intake-purges.json" if self.folder else None
+        if self.due_file:
+            self.load(self.due_file)
 
     def load(self, path: Path) -> None:
         """The rooms still to delete, kept beside the intake's state so a restart forgets none."""
@@ -72,6 +78,8 @@ class ServerPurge:
     def schedule(self, room_id: str, ended_ms: int, *, now: bool = False) -> None:
         when = ended_ms if now else ended_ms + self.after_ms()
         self.due[room_id] = min(when, self.due.get(room_id, when))
+        if self.due_file:
+            self.save(self.due_file)
 
     async def check_admin(self) -> bool:
         """Whether this account may use Synapse's admin API (it is a server admin)."""
@@ -111,6 +119,8 @@ class ServerPurge:
             self._audit(room_id, how, "complete")
             self.due.pop(room_id, None)
             done.append(room_id)
+        if done and self.due_file:
+            self.save(self.due_file)
         return done
 
     async def _delete(self, room_id: str) -> str:

@@ -18,6 +18,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import (
@@ -42,6 +43,9 @@ from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.intake.pseudonyms import pseudonym
 from curhat_tui.intake.server_purge import ServerPurge, now_ms
+
+if TYPE_CHECKING:
+    from curhat_tui.channels.matrix.crypto import Crypto
 from curhat_tui.intake.staff_rooms import Roster, closed_entry, read_queue, setup_staff_rooms
 
 log = logging.getLogger("curhat.intake")
@@ -72,6 +76,7 @@ class IntakeService:
     tasks: set[asyncio.Task] = field(default_factory=set)
     sync_timeout_ms: int = 10_000
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # how long client rooms stay on the server
+    crypto: Crypto | None = None  # end-to-end encryption: clients' encrypted rooms are read and answered
     _txn: int = 0
     stopped: bool = False
 
@@ -80,8 +85,6 @@ class IntakeService:
         self.purge: ServerPurge | None = None
         self._purging: asyncio.Task | None = None
 
-    def _purge_file(self) -> Path | None:
-        return self.state_file.with_name("intake-purges.json") if self.state_file else None
 
     # ---- set-up -----------------------------------------------------------------
     def _load(self) -> None:
@@ -122,10 +125,7 @@ class IntakeService:
             self.api, self.queue_room, self.supervisors_room, self.roster)
         self.queue = await read_queue(self.api, self.queue_room, now_ms())
         self._save()
-        audit = self.state_file.with_name("intake-audit.jsonl") if self.state_file else None
-        self.purge = ServerPurge(self.api, self.retention, audit_file=audit)
-        if self._purge_file():
-            self.purge.load(self._purge_file())  # type: ignore[arg-type]
+        self.purge = ServerPurge(self.api, self.retention, folder=self.state_file.parent if self.state_file else None)
         await self.purge.check_admin()
 
     setup = prepare
@@ -135,6 +135,7 @@ class IntakeService:
         self._load()
         self.sync = SyncLoop(self.api, lambda: self.since, self._saved_since, timeout_ms=self.sync_timeout_ms)
         self.sync.subscribe(self)
+        self.sync.crypto = self.crypto
         self.sync.after_batch.append(self._start_purge)
         try:
             await self.sync.run()
@@ -159,16 +160,10 @@ class IntakeService:
             if room_id in self.queue:  # nothing of it stays in the queue's state either
                 self.queue.pop(room_id, None)
                 await self.api.put_state(self.queue_room, QUEUE_ENTRY, {}, room_id)
-        self._keep_purges()
-
-    def _keep_purges(self) -> None:
-        if self.purge and self._purge_file():
-            self.purge.save(self._purge_file())  # type: ignore[arg-type]
 
     def _forget_later(self, room_id: str, *, now: bool = False) -> None:
         if self.purge:
             self.purge.schedule(room_id, now_ms(), now=now)
-            self._keep_purges()
 
     async def on_sync(self, rooms: dict, first: bool) -> None:
         await self.handle({"rooms": rooms}, initial=first)
@@ -399,5 +394,7 @@ class IntakeService:
         for key in keys:
             body = f"{both['id'](key)}\n\n{both['en'](key)}"
             self._txn += 1
-            await self.api.send(room_id, "m.room.message", {"msgtype": "m.text", "body": body},
-                                f"intake-{now_ms()}-{self._txn}")
+            event_type, content = "m.room.message", {"msgtype": "m.text", "body": body}
+            if self.crypto is not None and await self.crypto.is_encrypted(room_id, self.api):
+                event_type, content = await self.crypto.encrypt(room_id, event_type, content)
+            await self.api.send(room_id, event_type, content, f"intake-{now_ms()}-{self._txn}")

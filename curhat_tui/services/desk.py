@@ -53,6 +53,7 @@ from curhat_tui.services.notes import Notes
 from curhat_tui.services.outbox import Outbox
 from curhat_tui.services.privacy import Privacy
 from curhat_tui.storage.audit import AuditLog
+from curhat_tui.storage.sessions import ENCRYPTED
 from curhat_tui.storage.store import Store, new_id
 
 log = logging.getLogger("curhat.desk")
@@ -119,6 +120,11 @@ class Desk:
 
     def draft(self, session_id: str) -> str:
         return self.store.state.draft(session_id)
+
+    def encrypted(self, session_id: str) -> bool | None:
+        """Whether the session's chat is end-to-end encrypted; None where that does not apply (practice)."""
+        value = self.store.sessions.channel_state(session_id).get(ENCRYPTED)
+        return value if isinstance(value, bool) else None
 
     def handover_flags(self, session_id: str) -> list[str]:
         """The red-flag items raised before this session was handed here (ids)."""

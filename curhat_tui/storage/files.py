@@ -151,9 +151,10 @@ def keep_private(folder: Path, names: Iterable[str] = ()) -> list[str]:
     if before is not None:
         narrowed.append(f"{folder} was open to other users (mode {before:04o}); it is now 0700")
     for name in names:
-        before = tighten(folder / name, 0o600)
+        mode = 0o700 if (folder / name).is_dir() else 0o600  # a folder among them (the intake's crypto store)
+        before = tighten(folder / name, mode)
         if before is not None:
-            narrowed.append(f"{folder / name} was open to other users (mode {before:04o}); it is now 0600")
+            narrowed.append(f"{folder / name} was open to other users (mode {before:04o}); it is now {mode:04o}")
     return narrowed
 
 

@@ -29,7 +29,8 @@ from curhat_tui.channels.base import (
 )
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
-from curhat_tui.channels.matrix.entries import visit_of
+from curhat_tui.channels.matrix.entries import handover_items, seconds, visit_of
+from curhat_tui.channels.matrix.history import fill_in_decrypted, read_earlier
 from curhat_tui.channels.matrix.protocol import (
     ALERT,
     CLAIM,
@@ -49,21 +50,12 @@ from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
 from curhat_tui.domain.sanitize import clean
+from curhat_tui.storage.sessions import ENCRYPTED
 from curhat_tui.storage.sessions import HANDOVER as HANDOVER_NOTE
 from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.matrix")
-
-
-def _items(entry: dict) -> list[str]:
-    """The red-flag items a session was handed over with (ids, as the intake kept them)."""
-    flags = entry.get("flags")
-    return [f for f in flags if isinstance(f, str)][:30] if isinstance(flags, list) else []
-
-
-def _ms(value: object) -> float:
-    return value / 1000 if isinstance(value, int) and not isinstance(value, bool) else 0.0
 
 
 class MatrixChannel(Channel):
@@ -162,6 +154,13 @@ class MatrixChannel(Channel):
                 self.reader.events(session_id, events, self.room_since.get(room_id, 0.0))
                 self.reader.ephemeral(session_id, events_in(joined, "ephemeral"))
         await self._adopt()
+        self._fill_in_decrypted()
+
+    def _fill_in_decrypted(self) -> None:
+        """Encrypted lines whose keys have come since: their words replace the placeholder."""
+        if self.sync.crypto is not None:
+            fill_in_decrypted(self.sync.crypto, self.reader, lambda sid: self.store.sessions.channel_state(sid).get(
+                "room_id", ""), self._catalogue, self.emit)
 
     async def _invited(self, room_id: str, invite: dict) -> None:
         entry = self.queue.get(room_id) or {}
@@ -261,12 +260,13 @@ class MatrixChannel(Channel):
                 log.warning("could not take over a session: %s", type(exc).__name__)
                 self.room_to_session.pop(room_id, None)
                 continue
-            started = _ms(entry.get("started_at"))
+            started = seconds(entry.get("started_at"))
             self.room_since[room_id] = started
             self._earlier[room_id] = (started, True)
-            self.emit(SessionAssigned(visit, started, _ms(entry.get("deadline")),
+            self.emit(SessionAssigned(visit, started, seconds(entry.get("deadline")),
                                       {"room_id": room_id, "started_at": started, "since": started,
-                                       HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: _items(entry)}))
+                                       ENCRYPTED: await self._encrypted(room_id),
+                                       HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry)}))
 
     def opened(self, session: Session) -> None:
         room = self.store.sessions.channel_state(session.id).get("room_id")
@@ -277,22 +277,7 @@ class MatrixChannel(Channel):
                 self._background(self._read_earlier(room, session.id, *earlier))
 
     async def _read_earlier(self, room_id: str, session_id: str, since: float, handed_over: bool) -> None:
-        """Page back through the room to `since`; the sync after the join may carry only the newest words
-        (the store keeps each event once whichever way it came)."""
-        history: list[dict] = []
-        token = None
-        try:
-            for _ in range(20):  # at most 2,000 events back: a long wait, not a history dump
-                page = await self.api.messages(room_id, token, "b", 100)
-                events = [e for e in page.get("chunk") or [] if isinstance(e, dict)]
-                history += events
-                token = page.get("end")
-                if not events or not isinstance(token, str) or min(_ms(e.get("origin_server_ts")) for e in events) < since:
-                    break
-        except (MatrixError, httpx.HTTPError) as exc:
-            log.warning("could not read a client's earlier words: %s", type(exc).__name__)
-            return
-        self.reader.earlier(session_id, list(reversed(history)), since, handed_over=handed_over)
+        await read_earlier(self.api, self.sync, self.reader, room_id, session_id, since, handed_over=handed_over)
 
     # ---- outgoing -------------------------------------------------------------
     async def claim(self, visit: Visit, session: Session) -> dict:
@@ -316,12 +301,13 @@ class MatrixChannel(Channel):
                     self.queue[room_id] = entry
                     self.room_to_session[room_id] = session.id
                     # what the client wrote while queued is part of the session: from their last intake answer on
-                    answered = _ms(entry.get("answered_at")) or _ms(entry.get("started_at"))
+                    answered = seconds(entry.get("answered_at")) or seconds(entry.get("started_at"))
                     self.room_since[room_id] = answered
                     self._earlier[room_id] = (answered, False)
-                    return {"room_id": room_id, "started_at": _ms(entry.get("started_at")),
-                            "deadline": _ms(entry.get("deadline")), "since": answered,
-                            HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: _items(entry)}
+                    return {"room_id": room_id, "started_at": seconds(entry.get("started_at")),
+                            ENCRYPTED: await self._encrypted(room_id),
+                            "deadline": seconds(entry.get("deadline")), "since": answered,
+                            HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry)}
                 if status == TAKEN:
                     raise ClaimFailed("taken", clean(str(entry.get("taken_by_name") or ""))[:60])
                 if status != WAITING:
@@ -349,9 +335,23 @@ class MatrixChannel(Channel):
             raise KeyError(f"session {session.id} has no Matrix room")
         return room
 
+    async def _encrypted(self, room_id: str) -> bool:
+        """Whether the client's room is end-to-end encrypted (the session header says so)."""
+        try:
+            return bool(await self.api.get_state(room_id, "m.room.encryption"))
+        except MatrixError:
+            return False
+
+    async def _send(self, room: str, event_type: str, content: dict, txn: str) -> None:
+        """Send into a client's room, encrypted when the room is (the outbox's transaction id either way)."""
+        crypto = self.sync.crypto
+        if crypto is not None and await crypto.is_encrypted(room, self.api):
+            event_type, content = await crypto.encrypt(room, event_type, content)
+        await self.api.send(room, event_type, content, txn)
+
     async def send(self, session: Session, message: Message) -> None:
-        await self.api.send(self._room(session), "m.room.message", {"msgtype": "m.text", "body": message.text},
-                            message.txn_id)
+        await self._send(self._room(session), "m.room.message", {"msgtype": "m.text", "body": message.text},
+                         message.txn_id or "")
         self.emit(Delivered(message.txn_id, Delivery.SENT))
 
     async def typing(self, session: Session, typing: bool) -> None:
@@ -366,8 +366,8 @@ class MatrixChannel(Channel):
     async def end(self, session: Session) -> None:
         room = self._room(session)
         self.room_to_session.pop(room, None)
-        await self.api.send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing")},
-                            f"close-{session.id}")
+        await self._send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing")},
+                         f"close-{session.id}")
         await self.api.send(self.staff.queue_room, END, {"room_id": room}, f"end-{session.id}")
         await self._leave(room)
 

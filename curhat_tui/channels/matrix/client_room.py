@@ -37,6 +37,7 @@ class ClientRoomReader:
                  catalogue: Callable[[str], Catalogue], colleague: Callable[[str, str], str] | None = None) -> None:
         self.me = me
         self.colleague = colleague or (lambda session_id, user: user.lstrip("@").split(":", 1)[0])
+        self.undecrypted: dict[str, tuple[str, dict]] = {}  # event id -> (session id, the encrypted event)
         self.staff = staff
         self.emit = emit
         self.catalogue = catalogue  # session id -> the catalogue in that session's language
@@ -66,6 +67,12 @@ class ClientRoomReader:
             return  # the intake's questions, a colleague's lines: not the client's words
         ts = event.get("origin_server_ts")
         ts = ts / 1000 if isinstance(ts, int) and not isinstance(ts, bool) else 0.0
+        if kind == "m.room.encrypted" and event.get("curhat_undecrypted"):
+            event_id = _event_id(event.get("event_id"))
+            if event_id and not (ts and ts <= since):  # shown as waiting for its keys, filled in when they come
+                self.undecrypted[event_id] = (session_id, event)
+                self.emit()(MessageReceived(session_id, self.catalogue(session_id)("media.encrypted"), ts, event_id))
+            return
         if kind == "m.room.redaction":
             target = _event_id(event.get("redacts") or content.get("redacts"))
             if target:

@@ -54,3 +54,14 @@ def client_text(kind: str, content: dict, t: Catalogue) -> str | None:
         return body
     where = content.get("geo_uri") if isinstance(content.get("geo_uri"), str) else ""
     return t(f"media.{media}", name=body, where=where)
+
+
+def seconds(value: object) -> float:
+    """A time in milliseconds from someone's content (Matrix content holds integers) as seconds; 0 otherwise."""
+    return value / 1000 if isinstance(value, int) and not isinstance(value, bool) else 0.0
+
+
+def handover_items(entry: dict) -> list[str]:
+    """The red-flag items a session was handed over with (ids, as the intake kept them; at most 30)."""
+    flags = entry.get("flags")
+    return [f for f in flags if isinstance(f, str)][:30] if isinstance(flags, list) else []

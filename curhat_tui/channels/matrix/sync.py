@@ -17,13 +17,16 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import obj
 from curhat_tui.channels.matrix.staff import NotOnRoster
+
+if TYPE_CHECKING:
+    from curhat_tui.channels.matrix.crypto import Crypto
 
 log = logging.getLogger("curhat.matrix.sync")
 
@@ -57,6 +60,7 @@ class SyncLoop:
         self._prepared: set[int] = set()
         self._users = 0
         self.after_batch: list[Callable[[], Awaitable[None]]] = []
+        self.crypto: Crypto | None = None  # end-to-end encryption, when on: it sees each answer first
 
     def subscribe(self, subscriber: Subscriber) -> None:
         if subscriber not in self.subscribers:
@@ -88,6 +92,8 @@ class SyncLoop:
             except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping
                 pass
             self._task = None
+        if self.crypto is not None:
+            await self.crypto.close()  # its HTTP pool; the keys stay in its store
 
     # ---- the loop ---------------------------------------------------------------
     async def run(self) -> None:
@@ -118,6 +124,11 @@ class SyncLoop:
                 continue
             backoff = 0.5
             self._set_state("connected")
+            if self.crypto is not None:
+                try:
+                    await self.crypto.process(data)  # room keys taken, encrypted events decrypted in place
+                except Exception as exc:  # noqa: BLE001 - what cannot be decrypted now is shown as such, not lost
+                    log.warning("end-to-end decryption of a batch failed: %s", type(exc).__name__)
             rooms = obj(data.get("rooms"))
             if since is not None:
                 await self._fill_gaps(rooms, since)
@@ -160,9 +171,16 @@ class SyncLoop:
                 log.warning("could not read back a gap in %s: %s", room_id, type(exc).__name__)
                 continue
             seen = {e.get("event_id") for e in timeline.get("events") or [] if isinstance(e, dict)}
-            missed = [e for e in missed if e.get("event_id") not in seen]
+            missed = [self._decrypted(room_id, e) for e in missed if e.get("event_id") not in seen]
             self.gaps_filled += len(missed)
             timeline["events"] = missed + [e for e in timeline.get("events") or [] if isinstance(e, dict)]
+
+    def _decrypted(self, room_id: str, event: dict) -> dict:
+        """An encrypted event read back through /messages, decrypted when its keys are here."""
+        if self.crypto is None or event.get("type") != "m.room.encrypted":
+            return event
+        plain = self.crypto.decrypt_raw(room_id, event)
+        return plain if plain is not None else dict(event, curhat_undecrypted=True)
 
     async def page_back(self, room_id: str, start: str, stop: str | None) -> list[dict]:
         """Events before `start` (back to `stop`, a since token, if given), oldest first."""

@@ -231,9 +231,11 @@ class ChatPane(Vertical):
             timer = t("pane.overtime", time=mmss(clock.overtime_seconds))
         else:
             timer = t("pane.left", time=mmss(clock.remaining_seconds))
+        encrypted = self.app.workstation.desk.encrypted(session.id)
         self._update(head, Text(" · ".join([
             timer, t("pane.risk", level=t(f"risk.{session.risk.key}")), session.alias, t(f"tier.{session.tier.value}"),
             f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
+            *([] if encrypted is None else [t("pane.encrypted" if encrypted else "pane.not_encrypted")]),
         ]), no_wrap=True, overflow="ellipsis"))
         status = self.query_one("#status", Static)
         status.set_class(bool(self.suggested), "-suggest")

@@ -1,0 +1,153 @@
+"""End-to-end encryption for the workstation and the intake, with matrix-nio's Olm/Megolm machine
+(matrix-nio 0.26, `e2e` extra, which uses vodozemac): no crypto is written here.
+
+curhat-tui keeps its own sync loop and HTTP client; nio is used only as the crypto engine. Each sync
+answer is handed to nio before any subscriber sees it: nio takes the to-device messages (room keys),
+device-list changes and one-time-key counts, and decrypts `m.room.encrypted` timeline events, which are
+put back into the answer as the events they were (with their event id, sender and time). An event nio
+cannot decrypt yet stays `m.room.encrypted` and is marked `curhat_undecrypted`; its keys may come later.
+After each answer, device keys and one-time keys are uploaded when the server says so, device lists are
+queried, and to-device messages nio has queued are sent. Before a message goes into an encrypted room,
+the room's members are loaded, Olm sessions are claimed for devices that lack one, and the Megolm session
+is shared; the encrypted content is then sent by curhat's API with the outbox's transaction id.
+
+Device trust: trust on first use without verification. Every device of every member of a client's room
+receives the room key (`ignore_unverified_devices`), so a client who adds or changes a device is still
+heard; a device that is blacklisted in the store would be left out. The crypto store (nio's SQLite store,
+its Olm pickles encrypted with a key derived from the database key) lives in a 0700 folder beside the
+database; the device id is the login's stable one, so keys survive restarts.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from curhat_tui.channels.matrix.protocol import obj
+
+log = logging.getLogger("curhat.matrix.crypto")
+ENCRYPTED = "m.room.encrypted"
+
+
+class CryptoUnavailable(RuntimeError):
+    """matrix-nio's end-to-end encryption (and vodozemac) is not installed."""
+
+
+def pickle_key(secret: str) -> str:
+    """The key nio encrypts its Olm pickles with: derived from the database key, never that key itself."""
+    return hashlib.sha256(b"curhat-tui olm pickle\0" + secret.encode()).hexdigest()
+
+
+class Crypto:
+    def __init__(self, homeserver: str, user_id: str, device_id: str, access_token: str, store_dir: Path,
+                 secret: str) -> None:
+        try:
+            from nio import AsyncClient, AsyncClientConfig
+        except ImportError as exc:  # pragma: no cover - the dependency is declared
+            raise CryptoUnavailable(f"end-to-end encryption needs matrix-nio[e2e]: {exc}") from None
+        store_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(store_dir, 0o700)
+        config = AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False, pickle_key=pickle_key(secret))
+        self.client = AsyncClient(homeserver, user_id, device_id=device_id, store_path=str(store_dir), config=config)
+        self.client.restore_login(user_id, device_id, access_token)
+        self._encrypted: dict[str, bool] = {}
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    # ---- incoming ---------------------------------------------------------------------------
+    async def process(self, raw: dict) -> None:
+        """Let nio take one sync answer (keys, devices) and decrypt its timelines in place."""
+        from nio import MegolmEvent, SyncResponse
+
+        parsed = SyncResponse.from_dict(copy.deepcopy(raw))
+        if not isinstance(parsed, SyncResponse):
+            log.warning("nio could not read a sync answer; its encrypted events wait")
+            return
+        await self.client.receive_response(parsed)
+        joined = obj(obj(raw.get("rooms")).get("join"))
+        for room_id, info in parsed.rooms.join.items():
+            raw_events = obj(obj(joined.get(room_id)).get("timeline")).get("events")
+            if not isinstance(raw_events, list) or len(raw_events) != len(info.timeline.events):
+                continue
+            for index, event in enumerate(info.timeline.events):
+                original = raw_events[index]
+                if not isinstance(original, dict) or original.get("type") != ENCRYPTED:
+                    continue
+                self._encrypted[room_id] = True
+                if isinstance(event, MegolmEvent) or not isinstance(getattr(event, "source", None), dict):
+                    original["curhat_undecrypted"] = True
+                    continue
+                raw_events[index] = self._as_raw(event.source, original)
+        await self.maintain()
+
+    def decrypt_raw(self, room_id: str, original: dict) -> dict | None:
+        """An encrypted event read back later (a page of history): the event it was, or None."""
+        from nio import MegolmEvent
+
+        try:
+            event = MegolmEvent.from_dict(copy.deepcopy(original))
+            if not isinstance(event, MegolmEvent):
+                return None
+            event.room_id = room_id
+            decrypted = self.client.decrypt_event(event)
+        except Exception as exc:  # noqa: BLE001 - nio raises several kinds; the event waits for its keys
+            log.info("an encrypted event could not be decrypted yet: %s", type(exc).__name__)
+            return None
+        source = getattr(decrypted, "source", None)
+        return self._as_raw(source, original) if isinstance(source, dict) else None
+
+    @staticmethod
+    def _as_raw(source: dict, original: dict) -> dict:
+        """The decrypted event as a sync answer carries a plain one: its type and content, with the envelope's
+        event id, sender, time and room (never the sender's claim inside the encrypted payload)."""
+        plain = {"type": source.get("type"), "content": source.get("content")}
+        for key in ("event_id", "sender", "origin_server_ts", "unsigned", "room_id"):
+            if key in original:
+                plain[key] = original[key]
+        plain["curhat_encrypted"] = True
+        return plain
+
+    async def maintain(self) -> None:
+        """Upload keys, query device lists and send queued to-device messages when nio asks for it."""
+        client = self.client
+        try:
+            if client.should_upload_keys:
+                await client.keys_upload()
+            if client.should_query_keys:
+                await client.keys_query()
+            if client.outgoing_to_device_messages:
+                await client.send_to_device_messages()
+        except Exception as exc:  # noqa: BLE001 - nio's HTTP errors vary; the next sync tries again
+            log.warning("key maintenance failed (%s); tried again after the next sync", type(exc).__name__)
+
+    # ---- outgoing ---------------------------------------------------------------------------
+    async def is_encrypted(self, room_id: str, api) -> bool:  # noqa: ANN001 - a MatrixAPI
+        if room_id not in self._encrypted:
+            self._encrypted[room_id] = room_id in self.client.encrypted_rooms or bool(
+                await api.get_state(room_id, "m.room.encryption"))
+        return self._encrypted[room_id]
+
+    async def encrypt(self, room_id: str, event_type: str, content: dict) -> tuple[str, dict]:
+        """The event as it goes into an encrypted room: members loaded, Olm sessions claimed for devices that
+        lack one, the Megolm session shared (trust on first use), then encrypted."""
+        from nio import MatrixRoom
+
+        client = self.client
+        if room_id not in client.rooms:
+            client.rooms[room_id] = MatrixRoom(room_id, client.user_id, encrypted=True)
+        room = client.rooms[room_id]
+        room.encrypted = True
+        client.encrypted_rooms.add(room_id)
+        await client.joined_members(room_id)
+        if client.should_query_keys:
+            await client.keys_query()
+        missing = client.get_missing_sessions(room_id)
+        if missing:
+            await client.keys_claim(missing)
+        if client.olm is not None and client.olm.should_share_group_session(room_id):
+            await client.share_group_session(room_id, ignore_unverified_devices=True)
+        return client.encrypt(room_id, event_type, content)
