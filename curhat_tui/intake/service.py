@@ -50,8 +50,7 @@ from curhat_tui.intake.staff_rooms import Roster, closed_entry, read_queue, setu
 
 log = logging.getLogger("curhat.intake")
 INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this often
-NAME_CHARS = 60
-NOTE_CHARS = 4000
+NAME_CHARS, NOTE_CHARS = 60, 4000  # the longest counselor name and handover note taken from a request
 
 
 def _text(value: object, limit: int) -> str:
@@ -128,8 +127,6 @@ class IntakeService:
         self.purge = ServerPurge(self.api, self.retention, folder=self.state_file.parent if self.state_file else None)
         await self.purge.check_admin()
 
-    setup = prepare
-
     # ---- the loop ---------------------------------------------------------------
     async def run(self) -> None:
         self._load()
@@ -197,7 +194,7 @@ class IntakeService:
 
     # ---- client rooms -----------------------------------------------------------
     def _state(self, room_id: str) -> flow.IntakeState:
-        return flow.IntakeState.from_dict((self.clients.get(room_id) or {}).get("intake"))
+        return flow.IntakeState.from_dict(obj(self.clients.get(room_id)).get("intake"))
 
     def _keep(self, room_id: str, state: flow.IntakeState) -> None:
         self.clients.setdefault(room_id, {})["intake"] = state.to_dict()
@@ -285,8 +282,7 @@ class IntakeService:
         await self._reply(room_id, replies)
 
     async def _waiting_words(self, room_id: str, text: str) -> None:
-        """What a client writes while queued counts: a risk phrase raises their queue entry's risk (and so
-        their place in every counselor's queue) before anyone has claimed them."""
+        """A risk phrase written while queued raises the entry's risk, and so the client's place in every queue."""
         entry = self.queue.get(room_id)
         if not entry or entry.get("status") != WAITING:
             return
@@ -387,6 +383,10 @@ class IntakeService:
             if exc.errcode != "M_FORBIDDEN" or "already in the room" not in str(exc):
                 log.warning("could not invite the counselor into %s: %s", room_id, exc.errcode)
         await self._entry(room_id, taken)
+        try:  # so that what the client wrote before the counselor came can be read by them
+            await self.crypto.forward_room_keys(room_id, counselor) if self.crypto else None
+        except Exception as exc:  # noqa: BLE001 - nio's errors vary; the counselor then sees placeholders
+            log.warning("could not forward the room keys to the counselor: %s", type(exc).__name__)
 
     # ---- sending ----------------------------------------------------------------
     async def _reply(self, room_id: str, keys: list[str]) -> None:

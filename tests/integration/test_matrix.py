@@ -431,7 +431,7 @@ def test_the_command_line_path_to_matrix_builds_a_connected_workstation(hs, data
         api = MatrixAPI(hs.base_url, hs.accounts["intake"]["access_token"])
         service = IntakeService(api, data, state_file=hs.data_dir / "intake.json", **roster(hs))
         service._load()
-        await service.setup()
+        await service.prepare()
         await api.close()
 
     asyncio.run(intake_rooms())

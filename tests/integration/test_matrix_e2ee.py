@@ -115,7 +115,12 @@ async def test_an_encrypting_client_is_heard_answered_claimed_and_chats_both_way
             await client.say(answer)
             await client.wait_for(prompt)
         await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="the client in Ani's queue")
+        await client.say("kak aku nunggu dari tadi, WAKTU-TUNGGU-8812")  # before any counselor is in the room
+        await asyncio.sleep(1.0)
         session = await ani.desk.accept(client.room)
+        # the intake forwarded the room keys: what the client wrote while waiting is readable, not a placeholder
+        await until(lambda: any("WAKTU-TUNGGU-8812" in m.text for m in ani.desk.transcript(session.id)), timeout=30,
+                    what="the waiting-period line decrypted at the counselor's")
 
         secret = "RAHASIA-ENKRIPSI-4419"
         lines = [f"halo kak {secret} {n}" for n in range(3)]

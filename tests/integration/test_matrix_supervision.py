@@ -138,7 +138,7 @@ def test_the_command_line_gives_a_supervisor_the_supervisor_screen(hs, data, tmp
         api = api_of(hs, "intake")
         service = IntakeService(api, data, state_file=hs.data_dir / "intake.json", **roster(hs))
         service._load()
-        await service.setup()
+        await service.prepare()
         await api.close()
 
     asyncio.run(appoint())

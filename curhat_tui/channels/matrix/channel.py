@@ -94,6 +94,8 @@ class MatrixChannel(Channel):
                 self.room_to_session[state["room_id"]] = session.id
                 self.room_since[state["room_id"]] = float(state.get("since") or state.get("started_at") or 0.0)
         self.sync.on_state = self._set_state
+        if self.sync.crypto is not None:  # the intake forwards the keys of what a client wrote before we came
+            self.sync.crypto.accept_forwards_from(self.staff.intake)
         self.sync.subscribe(self)
         self.sync.start()
 

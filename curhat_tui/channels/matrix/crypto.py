@@ -124,6 +124,65 @@ class Crypto:
         except Exception as exc:  # noqa: BLE001 - nio's HTTP errors vary; the next sync tries again
             log.warning("key maintenance failed (%s); tried again after the next sync", type(exc).__name__)
 
+    # ---- keys for a counselor who joins after the client wrote ------------------------------
+    async def forward_room_keys(self, room_id: str, user_id: str) -> int:
+        """Give every device of `user_id` (the counselor the intake just assigned) the room keys the client's
+        devices shared with us in this room, as `m.forwarded_room_key` over Olm: the counselor can then read
+        what the client wrote before joining. Returns how many keys were sent."""
+        client, olm = self.client, self.client.olm
+        if olm is None or not await self._encrypted_room(room_id):
+            return 0
+        olm.users_for_key_query.add(user_id)
+        await client.keys_query()
+        devices = list(client.device_store.active_user_devices(user_id))
+        missing = olm.get_missing_sessions([user_id])
+        if missing:
+            await client.keys_claim(missing)
+        sent = 0
+        for sessions in olm.inbound_group_store[room_id].values():
+            for group_session in sessions.values():
+                for device in devices:
+                    session = olm.session_store.get(device.curve25519)
+                    if session is None:
+                        continue
+                    olm.outgoing_to_device_messages.append(
+                        olm._encrypt_forwarding_key(room_id, group_session, session, device))
+                    sent += 1
+        if sent:
+            await client.send_to_device_messages()
+        return sent
+
+    def accept_forwards_from(self, user_id: str) -> None:
+        """Take forwarded room keys sent by `user_id` (the intake, the organisation's authority) from its devices
+        the server lists, though we never asked: nio on its own takes them only from our own verified devices."""
+        olm = self.client.olm
+        if olm is None:
+            return
+        from nio.crypto import Olm
+        from nio.events import ForwardedRoomKeyEvent
+
+        original = olm._handle_forwarded_room_key_event
+
+        def handle(sender: str, sender_key: str, payload: dict):  # noqa: ANN202
+            device = olm.device_store.device_from_sender_key(sender, sender_key)
+            if sender != user_id or device is None or device.user_id != user_id:
+                return original(sender, sender_key, payload)
+            event = ForwardedRoomKeyEvent.from_dict(payload, sender, sender_key)
+            content = obj(payload.get("content"))
+            if not isinstance(event, ForwardedRoomKeyEvent) or content.get("algorithm") != "m.megolm.v1.aes-sha2":
+                return None
+            chain = list(content.get("forwarding_curve25519_key_chain") or []) + [content["sender_key"]]
+            session = Olm._import_group_session(content["session_key"], content["sender_claimed_ed25519_key"],
+                                                content["sender_key"], event.room_id, chain)
+            if session is not None and olm.inbound_group_store.add(session):
+                olm.save_inbound_group_session(session)
+            return event
+
+        olm._handle_forwarded_room_key_event = handle
+
+    async def _encrypted_room(self, room_id: str) -> bool:
+        return bool(self._encrypted.get(room_id)) or room_id in self.client.encrypted_rooms
+
     # ---- outgoing ---------------------------------------------------------------------------
     async def is_encrypted(self, room_id: str, api) -> bool:  # noqa: ANN001 - a MatrixAPI
         if room_id not in self._encrypted:
