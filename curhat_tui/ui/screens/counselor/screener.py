@@ -19,8 +19,21 @@ if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
 
 
+def _unfocusable(button: Button) -> Button:
+    """Enter, y and n are the only answers: a button that never holds focus never takes Enter."""
+    button.can_focus = False
+    return button
+
+
+def question_number(qid: str) -> str:
+    """The screener's own number for a question ("q6b" -> "6b"), the one the answers list and the report use."""
+    return qid.removeprefix("q")
+
+
 class ScreenerModal(ModalScreen[dict | None]):
     """Returns the answers ({question id: bool}) when complete, {} when skipped, None if cancelled."""
+
+    AUTO_FOCUS = None  # nothing focused: Enter reaches the screen's binding, which only loads a finished result
 
     if TYPE_CHECKING:
         app = getters.app(CurhatApp)
@@ -62,14 +75,12 @@ class ScreenerModal(ModalScreen[dict | None]):
             yield Static(id="sc-answers")
             yield Static(id="sc-result")
             with Horizontal():
-                yield Button(t("button.no") + " (n)", id="no")
-                yield Button(t("button.yes") + " (y)", id="yes", variant="error")
-                yield Button(t("screener.load"), id="done", variant="primary")
+                yield _unfocusable(Button(t("button.no") + " (n)", id="no"))
+                yield _unfocusable(Button(t("button.yes") + " (y)", id="yes", variant="error"))
+                yield _unfocusable(Button(t("screener.load"), id="done", variant="primary"))
 
     def on_mount(self) -> None:
         self._opened = time.monotonic()
-        for button in self.query(Button):
-            button.can_focus = False  # Enter, y and n are the only answers; no button holds Enter
         self._show()
 
     def _typed_through(self) -> bool:
@@ -82,7 +93,7 @@ class ScreenerModal(ModalScreen[dict | None]):
         asked = [q for q in screener.asked(self.answers) if q in self.answers]
         done = qid is None
         self.query_one("#sc-progress", Static).update(t("screener.done_hint") if done else
-                                                      t("screener.progress", n=len(asked) + 1))
+                                                      t("screener.progress", n=question_number(qid)))
         lines = Text()
         for q in asked:
             lines.append(f"{t(f'screener.short.{q}')}: ", style="dim")
