@@ -81,9 +81,10 @@ async def test_a_requested_client_joins_the_queue_at_its_difficulty_and_keeps_it
 async def test_a_hard_client_leaves_the_queue_sooner(parts, clock):
     ws, channel = parts.workstation, parts.channel
     await ws.start()
-    easy = channel.request_client("rara", "easy")
-    hard = channel.request_client("rara", "hard")
-    minutes = parts.data.personas["rara"].patience_minutes
+    easy = channel.request_client("bayu", "easy")  # two clients who wait equally long as written
+    hard = channel.request_client("tegar", "hard")
+    minutes = parts.data.personas["bayu"].patience_minutes
+    assert parts.data.personas["tegar"].patience_minutes == minutes
     clock.advance(minutes * 60 * 0.8)
     ws.tick()
     waiting = {v.id for v in ws.desk.queue()}
@@ -156,7 +157,8 @@ async def test_f12_lists_personas_without_spoiling_the_hidden_risk_and_queues_th
         await pilot.press("shift+tab", "enter")
         await pilot.pause()
         assert app.screen is app.main
-        visit = next(v for v in parts.workstation.desk.queue() if v.persona == "kevin" and "-c" in v.id)
+        # kevin was already waiting: his one entry is highlighted, now at the chosen difficulty
+        visit = next(v for v in parts.workstation.desk.queue() if v.persona == "kevin")
         table = app.main.query_one(QueueTable)
         assert app.focused is table
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == visit.id

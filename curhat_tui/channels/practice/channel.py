@@ -159,17 +159,31 @@ class PracticeChannel(Channel):
     def pick_persona(self, number: int) -> str:
         """The persona 'pick for me' chooses: one the trainee has practised least and is not already
         waiting or talking; ties broken by the seed, so the same seed and history give the same client."""
-        busy: set[str | None] = {v.persona for v in self.store.visits.waiting()}
-        busy |= {self.store.sessions.channel_state(s.id).get("persona") for s in self.store.sessions.open()}
+        busy = self._busy()
         ids = sorted(p for p in self.personas if p not in busy) or sorted(self.personas)
         done = {p: len(self.store.sessions.of_client(f"practice:{p}")) for p in ids}
         fewest = min(done.values())
         return random.Random(f"{self.seed}:pick:{number}").choice([p for p in ids if done[p] == fewest])
 
+    def _busy(self) -> set[str | None]:
+        """Personas waiting in the queue or talking in an open session: none of them arrives again."""
+        busy: set[str | None] = {v.persona for v in self.store.visits.waiting()}
+        busy |= {self.store.sessions.channel_state(s.id).get("persona") for s in self.store.sessions.open()}
+        return busy
+
     def request_client(self, persona_id: str | None = None, level: str = "") -> Visit:
-        """Bring one client into the queue now: `persona_id`, or one picked for the trainee, at `level`."""
+        """Bring one client into the queue now: `persona_id`, or one picked for the trainee, at `level`.
+
+        A chosen persona already waiting is that same visit (at the new level), never a second entry; one
+        already in an open session cannot queue again, so another is picked."""
         if persona_id is not None and persona_id not in self.personas:
             raise KeyError(persona_id)
+        waiting = next((v for v in self.store.visits.waiting() if v.persona == persona_id), None)
+        if persona_id is not None and waiting is not None:
+            self.store.state.set_practice_difficulty(waiting.id, difficulty(level or self.difficulty).id)
+            return waiting
+        if persona_id in self._busy():
+            persona_id = None
         number = self.store.state.practice_requests(self.seed)
         self.store.state.set_practice_requests(self.seed, number + 1)
         persona = self.personas[persona_id or self.pick_persona(number)]
@@ -180,6 +194,7 @@ class PracticeChannel(Channel):
 
     def pump(self, now: float) -> None:
         epoch = self._ensure_epoch(now)
+        self._leave_if_tired(now)  # first: one who gave up may come back in the schedule
         cursor = self.store.state.practice_next(self.seed)
         while cursor < len(self.schedule) and epoch + self.schedule[cursor].offset_seconds <= now:
             arrival = self.schedule[cursor]
@@ -189,11 +204,10 @@ class PracticeChannel(Channel):
             arrived_at = epoch + arrival.offset_seconds
             if now - arrived_at > persona.patience_minutes * 60:
                 continue  # arrived and left while the workstation was closed
+            if persona.id in self._busy():
+                continue  # already waiting or talking: the same person does not queue twice
             visit_id = f"p{self.seed}-{arrival.index}" + (f"-d{self._day()}" if self._day() else "")
             self.emit(ClientArrived(self._visit(persona, visit_id, arrived_at)))
-        for visit in self.store.visits.waiting():
-            if visit.persona and now - visit.arrived_at > self._patience(visit):
-                self.emit(ClientLeft(visit.id))
         delivered = True
         while delivered:  # a reply held by the model may release the ones queued behind it
             delivered = False
@@ -209,6 +223,11 @@ class PracticeChannel(Channel):
                     self.emit(MessageReceived(item.session_id, item.text, now))
                     self._persist_pending(item.session_id)
                     delivered = True
+
+    def _leave_if_tired(self, now: float) -> None:
+        for visit in self.store.visits.waiting():
+            if visit.persona and now - visit.arrived_at > self._patience(visit):
+                self.emit(ClientLeft(visit.id))
 
     def _first_of_session(self, item: _Pending) -> bool:
         """A client says their lines in the order they were chosen, however long a model took."""

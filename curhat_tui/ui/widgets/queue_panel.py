@@ -107,8 +107,15 @@ class QueuePanel(Vertical):
         self._detail()
 
     def highlight(self, visit_id: str) -> None:
-        """Highlight and focus this client's row when the queue next shows it (their arrival is on its way)."""
-        self.wanted = visit_id
+        """Highlight and focus this client's row: now if it is shown already (asked for while waiting), else when the
+        queue next shows it (their arrival is on its way)."""
+        rows = [visit.id for visit in self.visits]
+        if visit_id not in rows:
+            self.wanted = visit_id
+            return
+        table = self.query_one(QueueTable)
+        table.move_cursor(row=rows.index(visit_id), animate=False)
+        table.focus()
 
     def tick(self, now: float) -> None:
         table = self.query_one(QueueTable)
