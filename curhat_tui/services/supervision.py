@@ -48,6 +48,7 @@ from curhat_tui.services.events import (
     SessionOpened,
     WhisperArrived,
 )
+from curhat_tui.services.notes import Notes
 from curhat_tui.services.session_view import SessionView, session_view
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.database import database_errors
@@ -56,6 +57,12 @@ from curhat_tui.storage.store import Store
 log = logging.getLogger("curhat.supervision")
 # what keeping a record from the link may raise: the record is dropped, the link goes on
 REFUSED: tuple[type[BaseException], ...] = (KeyError, TypeError, ValueError, ReviewError, *database_errors())
+
+
+def _status(value: object) -> str:
+    """A session status as another machine sent it; anything unknown counts as running."""
+    known = {s.value for s in SessionStatus}
+    return value if isinstance(value, str) and value in known else SessionStatus.ACTIVE.value
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,11 @@ class LiveRow:
     risk: int
     alert: str
     alert_at: float
+    status: str = SessionStatus.ACTIVE.value  # wrap-up: the chat has ended, the countdown means nothing
+
+    @property
+    def running(self) -> bool:
+        return self.status == SessionStatus.ACTIVE.value
 
 
 @dataclass(frozen=True)
@@ -103,8 +115,10 @@ class ReviewDetail:
 
 
 class Supervision:
-    def __init__(self, store: Store, clock, audit: AuditLog, bus: EventBus, user: str, role: str, link=None) -> None:
+    def __init__(self, store: Store, clock, audit: AuditLog, bus: EventBus, user: str, role: str, link=None,
+                 notes: Notes | None = None) -> None:
         self.store = store
+        self.notes = notes  # a counselor amends a commented note through it
         self.clock = clock
         self.audit = audit
         self.user = user
@@ -148,6 +162,24 @@ class Supervision:
         if self.link is not None:
             self._background(self.link.submit(self.book.snapshot(session_id)))
         return status  # type: ignore[return-value]
+
+    def comments(self, session_id: str) -> list[dict]:
+        """A supervisor's comments on a note (author, text, ts), oldest first."""
+        return [e for e in self.book.events(session_id) if e["action"] == str(ReviewAction.COMMENT)]
+
+    def to_amend(self) -> list[str]:
+        """Ids of this counselor's notes a supervisor commented on, waiting to be amended and resubmitted."""
+        return [i.session_id for i in order_review(self.book.items(), "date", counselor=self.user,
+                                                   status=NoteStatus.COMMENTED)]
+
+    def resubmit(self, session_id: str, template: str, fields: dict[str, str]) -> NoteStatus:
+        """Reopen a commented note, keep the amended fields as a new version, and send it for review again."""
+        if self.status(session_id) is not NoteStatus.COMMENTED or self.notes is None:
+            raise ReviewError("not_commented")
+        self.notes.save(session_id, template, fields)
+        status = self.submit(session_id)
+        self.bus.tell(ReviewChanged(session_id, str(ReviewAction.SUBMIT), self.user, status, self._alias(session_id)))
+        return status
 
     def publish_live(self, session: Session) -> None:
         """Tell supervisors on other machines how a running session stands (needs a link)."""
@@ -227,20 +259,22 @@ class Supervision:
         return live[0] if live else ""
 
     def live(self) -> list[LiveRow]:
-        """Running sessions: the newest crisis alert first, then by risk, then least time left."""
+        """Running sessions: the newest crisis alert first, then by risk, then least time left; ended ones last."""
         now = self.clock.now()
         rows: dict[str, LiveRow] = {}
         for r in self.book.live():
             rows[r["session_id"]] = LiveRow(r["session_id"], r["counselor"], r["alias"],
                                             countdown(r["deadline"], now).remaining_seconds, r["risk"] or 0,
-                                            r["alert"] or "", r["alert_at"] or 0.0)
+                                            r["alert"] or "", r["alert_at"] or 0.0,
+                                            _status(r["status"]))
         alerts = self.store.flags.in_running_sessions()
         for s in self.store.sessions.open():
             if s.status is SessionStatus.ACTIVE and s.id not in rows:
                 items, at = alerts.get(s.id, ("", 0.0))
                 rows[s.id] = LiveRow(s.id, s.counselor, s.alias, countdown(s.deadline, now).remaining_seconds,
                                      int(s.risk), items or "", at or 0.0)
-        return sorted(rows.values(), key=lambda r: (-r.alert_at if r.alert else 0, -r.risk, r.remaining_seconds))
+        return sorted(rows.values(), key=lambda r: (-r.alert_at if r.alert else 0, not r.running, -r.risk,
+                                                   r.remaining_seconds))
 
     # ---- events from the other side ------------------------------------------------
     def poll(self) -> None:

@@ -12,6 +12,7 @@ import logging
 from curhat_tui.channels.base import Channel, SupervisionLink
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
+from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.services.background import Background
 from curhat_tui.services.desk import Desk
@@ -27,6 +28,12 @@ from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.workstation")
+
+
+def default_name(data: ServiceData, role: str, lang: str) -> str:
+    """The display name when neither --name nor config.toml gives one: the role's word in the catalogue."""
+    known = ("counselor", "trainee", "supervisor")
+    return Catalogue(data.strings, lang)(f"role_name.{role if role in known else 'counselor'}")
 
 
 class Workstation:
@@ -58,8 +65,8 @@ class Workstation:
         self.records = Records(store, clock, data, self.audit, counselor=counselor, role=role, lang=lang,
                                simulated=channel.simulated, practice_store=practice_store)
         self.practice = Practice(store, channel, data, self.audit, counselor=counselor,
-                                 practice_store=practice_store)
-        self.supervision = Supervision(store, clock, self.audit, self.bus, counselor, role, link)
+                                 practice_store=practice_store, clock=clock)
+        self.supervision = Supervision(store, clock, self.audit, self.bus, counselor, role, link, self.notes)
 
     @property
     def simulated(self) -> bool:

@@ -223,7 +223,7 @@ class CurhatApp(App):
         yield SystemCommand(self.t("key.quit"), "ctrl+q", self.action_quit)
 
     def key_help(self) -> list[tuple[str, str]]:
-        """(key, what it does) for every binding of the main screen, in the session language."""
+        """(key, what it does) for every binding of the main screen (counselor's or supervisor's), in its language."""
         rows = []
         for key, bindings in bindings_by_key(self.main).items():
             if key in ALT_DIGIT_KEYS:  # what some terminals send for Alt+1..9: listed once, as alt+N
@@ -231,13 +231,14 @@ class CurhatApp(App):
             for binding in bindings:
                 if binding.id and f"key.{binding.id}" in self.t.strings:  # ours, described in the catalogue
                     rows.append((self.get_key_display(binding), binding.description))
-        rows += [("tab / shift+tab", self.t("key.focus")), (self.t("key.enter"), self.t("key.enter_desc")),
-                 ("ctrl+j", self.t("key.newline")), ("ctrl+s", self.t("key.wrapup.close")),
-                 (self.get_key_display(self._binding("app.lock")), self.t("key.app.lock")),
-                 ("ctrl+q", self.t("key.quit"))]
-        if self.workstation.role == "supervisor":
-            rows.insert(-2, (self.get_key_display(self._binding("app.audit")), self.t("key.app.audit")))
-        return rows
+        rows.append(("tab / shift+tab", self.t("key.focus")))
+        if self.workstation.role == "supervisor":  # no reply box or wrap-up here: the audit log instead
+            rows.append((self.get_key_display(self._binding("app.audit")), self.t("key.app.audit")))
+        else:
+            rows += [(self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j", self.t("key.newline")),
+                     ("ctrl+s", self.t("key.wrapup.close"))]
+        return rows + [(self.get_key_display(self._binding("app.lock")), self.t("key.app.lock")),
+                       ("ctrl+q", self.t("key.quit"))]
 
     async def action_quit(self) -> None:
         for form in self.main.query(NotesForm):

@@ -64,6 +64,8 @@ async def test_review_comment_sign_live_alert_whisper_and_trainee_report(tmp_pat
         assert sv.status(sid) is NoteStatus.COMMENTED
         await pilot.press("t")
         await pilot.pause()
+        await pilot.press("y")  # sign-off is confirmed first
+        await pilot.pause()
         assert sv.status(sid) is NoteStatus.SIGNED
         assert "ditandatangani" in screen_text(app)
         assert [e.action for e in sv.audit.entries()][-2:] == ["comment", "sign"]

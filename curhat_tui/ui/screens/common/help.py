@@ -1,4 +1,4 @@
-"""F1: every key the counselor can press, and the referral directory with its check dates."""
+"""F1: every key the main screen (counselor's or supervisor's) offers, and the referral directory with its check dates."""
 
 from __future__ import annotations
 

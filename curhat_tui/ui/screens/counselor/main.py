@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from curhat_tui.config.datafiles import REQUIRED_ITEMS
 from curhat_tui.domain.clock import clock_time
-from curhat_tui.domain.models import Message, Session
+from curhat_tui.domain.models import Message, Risk, Session, SessionStatus
 from curhat_tui.services.events import (
     ClientTyping,
     Connection,
@@ -162,7 +162,7 @@ class MainScreen(SessionActions):
         pane = ChatPane(session, blink=self.app.blink)
         self.panes[session.id] = pane
         tabs = self.query_one(TabbedContent)
-        await tabs.add_pane(TabPane(Content(pane.tab_label(len(self.panes))), Lazy(pane) if lazy else pane,
+        await tabs.add_pane(TabPane(Content(self.tab_label(pane, len(self.panes))), Lazy(pane) if lazy else pane,
                                     id=f"tab-{session.id}"))
         if self.has_class("-empty"):
             self.remove_class("-empty")
@@ -218,6 +218,14 @@ class MainScreen(SessionActions):
                 self._show_flags()
         self.ended(session)
 
+    def tab_label(self, pane: ChatPane, index: int) -> str:
+        """A running session counts down in the tab strip; one ended or handed over shows its state instead."""
+        session = pane.session
+        if session.status is SessionStatus.ACTIVE:
+            return pane.tab_label(index)
+        marker = "!" if session.risk >= Risk.HIGH else ""
+        return f"{index} {marker}{session.alias} · {self.app.t(f'session_state.{session.status.value}')}"
+
     def tick(self) -> None:
         """Once a second: clocks, countdowns, waiting times, the top bar."""
         app = self.app
@@ -227,7 +235,7 @@ class MainScreen(SessionActions):
         for index, (session_id, pane) in enumerate(self.panes.items(), 1):
             pane.refresh_clock()
             try:
-                tabs.get_tab(f"tab-{session_id}").label = Content(pane.tab_label(index))
+                tabs.get_tab(f"tab-{session_id}").label = Content(self.tab_label(pane, index))
             except Exception:  # noqa: BLE001 - tab not mounted yet
                 pass
         t = app.t

@@ -206,9 +206,9 @@ class SessionActions(EventScreen):
 
     # ---- dialogs ------------------------------------------------------------------
     def action_history(self) -> None:
+        """The client's earlier notes; with no session open, the notes a supervisor commented on."""
         pane = self.active_pane
-        if pane is not None:
-            self.app.push_screen(HistoryModal(pane.session.id, pane.session.alias))
+        self.app.push_screen(HistoryModal(pane.session.id if pane else None, pane.session.alias if pane else ""))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpModal())

@@ -21,6 +21,8 @@ from curhat_tui.domain.sanitize import clean
 from curhat_tui.services.events import Connection, CrisisAlert, Event, LiveChanged, ReviewChanged
 from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.screens.common.ask_text import AskTextModal
+from curhat_tui.ui.screens.common.confirm import ConfirmModal
+from curhat_tui.ui.screens.common.help import HelpModal
 
 STATUS_FILTERS = (None, NoteStatus.SUBMITTED, NoteStatus.COMMENTED, NoteStatus.SIGNED, NoteStatus.DRAFT)
 
@@ -47,6 +49,7 @@ class SupervisorScreen(EventScreen):
         Binding("w", "whisper", "Whisper", id="sv.whisper"),
         Binding("e", "export", "Export", id="sv.export"),
         Binding("a", "app.audit_log", "Audit log", id="sv.audit"),
+        Binding("f1", "help", "Help", id="sv.help"),
     ]
 
     def __init__(self) -> None:
@@ -234,7 +237,15 @@ class SupervisorScreen(EventScreen):
         if not self.selected:
             self.app.notify(self.app.t("sv.pick"), severity="warning")
             return
-        self._act(lambda: self.supervision.sign(self.selected), "sv.signed")
+        session_id = self.selected
+        session = self.app.workstation.desk.session(session_id)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._act(lambda: self.supervision.sign(session_id), "sv.signed")
+
+        self.app.push_screen(ConfirmModal(self.app.t("sv.sign_confirm", alias=session.alias if session else session_id)),
+                             confirmed)
 
     def _act(self, do, done_key: str) -> None:
         try:
@@ -244,6 +255,9 @@ class SupervisorScreen(EventScreen):
             return
         self.app.notify(self.app.t(done_key))
         self.refresh_review()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpModal())
 
     def action_export(self) -> None:
         """The selected session (or a date range) to Markdown; masked unless the supervisor confirms."""
@@ -259,8 +273,8 @@ class SupervisorScreen(EventScreen):
         keep = table.cursor_row
         table.clear()
         for row in self.supervision.live():
-            left = mmss(row.remaining_seconds) if row.remaining_seconds >= 0 else \
-                "+" + mmss(-row.remaining_seconds)
+            left = (t(f"session_state.{row.status}") if not row.running
+                    else mmss(row.remaining_seconds) if row.remaining_seconds >= 0 else "+" + mmss(-row.remaining_seconds))
             alert = ", ".join(self._flag_label(a) for a in dict.fromkeys(row.alert.split(","))) if row.alert else ""
             table.add_row(Text(alert, style="bold white on red" if alert else ""), Text(row.counselor),
                           Text(row.alias), left, Text(t(f"risk.{Risk(row.risk).key}")), key=row.session_id)
