@@ -127,6 +127,7 @@ def export_sessions(store: Store, session_ids: Sequence[str] | Iterable[str], ou
     write_private(target, "\n".join(lines))
     subject = f"session:{sessions[0].id}" if len(sessions) == 1 else f"sessions:{len(sessions)}"
     try:
+        store.written.add(target, "session_export", [(s.id, s.client_key) for s in sessions], moment.timestamp())
         audit.record(actor, "export", subject, {"sessions": [s.id for s in sessions], "count": len(sessions),
                                                 "masked": mask, "practice": practice})
     except BaseException:

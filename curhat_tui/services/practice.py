@@ -8,6 +8,7 @@ from pathlib import Path
 from curhat_tui.channels.base import Channel
 from curhat_tui.channels.practice.channel import PracticeChannel
 from curhat_tui.config.datafiles import ServiceData
+from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.models import Session, SessionStatus, Visit
 from curhat_tui.paths import practice_reports_dir
 from curhat_tui.services.practice_report import feedback_markdown
@@ -27,8 +28,9 @@ class VoiceStatus:
 
 class Practice:
     def __init__(self, store: Store, channel: Channel, data: ServiceData, audit: AuditLog, *, counselor: str,
-                 practice_store: Store | None) -> None:
+                 practice_store: Store | None, clock: Clock) -> None:
         self.store = store
+        self.clock = clock
         self.channel = channel if isinstance(channel, PracticeChannel) else None
         self.data = data
         self.audit = audit
@@ -71,7 +73,10 @@ class Practice:
         if session is None:
             raise KeyError(session_id)
         folder = private_folder(practice_reports_dir(self.store.path.parent))
-        return write_private(free_name(folder, f"{session.alias}-{session_id}"), self.feedback(session_id))
+        path = write_private(free_name(folder, f"{session.alias}-{session_id}"), self.feedback(session_id))
+        self.store.written.add(path, "practice_report", [(session.id, session.client_key)],
+                               self.clock.now())
+        return path
 
     def trainee_sessions(self) -> list[Session]:
         """Practice sessions past their end, newest first: what a supervisor reviews of the trainees' work."""

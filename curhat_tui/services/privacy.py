@@ -87,7 +87,7 @@ class ExportResult:
 @dataclass(frozen=True)
 class DeletionResult:
     counts: dict[str, int]
-    exports_removed: int
+    exports_removed: int  # files removed: session and client exports, practice reports (the register's and older)
     plain_backups: list[Path] = field(default_factory=list)  # old unencrypted copies this cannot reach
 
 
@@ -329,6 +329,8 @@ class Privacy:
         labels = default_data()  # note fields and red flags named as the shipped data files name them
         views = [session_view(self.store, labels, session["id"], t.lang) for session in data["sessions"]]
         write_private(text_path, client_markdown(data, views, t, self.clock.tz))
+        for path in (json_path, text_path):
+            self.store.written.add(path, "client_export", [(None, client.key)], self.clock.now())
         messages = sum(len(s["transcript"]) for s in data["sessions"])
         self.audit.record(actor, "client.export", f"client:{client.key}", {
             "sessions": len(data["sessions"]), "messages": messages, "files": [json_path.name, text_path.name]})
@@ -341,15 +343,20 @@ class Privacy:
         if open_ids:
             raise SessionStillOpen(client.alias, open_ids)
         with self.store.transaction():
+            written = self.store.written.for_client(client.key)  # before the client's sessions go
             counts = self.held.delete_client(client.key)
-            exports = self._export_files(client.key)
+            self.store.written.forget(written)
+            files = sorted(set(written) | {p.resolve() for p in self._export_files(client.key)})
             self.audit.record(actor, "client.delete", f"client:{client.key}",
-                              {"counts": counts, "exports": len(exports)})
-        for path in exports:
-            path.unlink(missing_ok=True)
+                              {"counts": counts, "exports": len(files)})
+        removed = 0
+        for path in files:
+            if path.is_file():
+                path.unlink()
+                removed += 1
         self._scrub_files()
         backups = sorted(self.store.path.parent.glob(f"{self.store.path.name}.plain-backup-*"))
-        return DeletionResult(counts, len(exports), backups)
+        return DeletionResult(counts, removed, backups)
 
     def _export_files(self, client_key: str) -> list[Path]:
         folder = exports_dir(self.store.path.parent)

@@ -100,9 +100,18 @@ MESSAGE_MARKS = (
     _index("message_marks", "session_id"),
 )
 
+WRITTEN_FILES = (
+    # every file written about a session or a client (exports, practice reports): deleted through this register
+    _table("written_files", '"id" INTEGER PRIMARY KEY', '"path" TEXT', '"kind" TEXT', '"session_id" TEXT',
+           '"client_key" TEXT', '"written_at" REAL'),
+    _index("written_files", "session_id"),
+    _index("written_files", "client_key"),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline", BASELINE),
     Migration(2, "message marks", MESSAGE_MARKS),
+    Migration(3, "written files", WRITTEN_FILES),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

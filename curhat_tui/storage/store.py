@@ -30,6 +30,7 @@ from curhat_tui.storage.review import ReviewBook
 from curhat_tui.storage.sessions import Sessions
 from curhat_tui.storage.state import State
 from curhat_tui.storage.visits import Visits
+from curhat_tui.storage.written_files import WrittenFiles
 
 __all__ = ["DuplicateMessage", "NOTE_VERSION_WINDOW", "PRACTICE", "REAL", "Store", "StoreError", "is_plain",
            "kind_from_name", "migrate_plain", "new_id"]
@@ -72,6 +73,7 @@ class Store:
         self.review = ReviewBook(database, self.sessions, self.messages, self.flags, self.notes)
         self.audit = AuditLog(database)
         self.privacy = PrivacyRecords(database, self.sessions, self.state)
+        self.written = WrittenFiles(database)
 
     def _settle_kind(self, asked: str | None) -> str | None:
         recorded = self.state.store_kind()
