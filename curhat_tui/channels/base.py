@@ -79,12 +79,14 @@ class SessionAssigned:
 
 @dataclass(frozen=True)
 class MessageEdited:
-    """The client replaced the text of their message whose remote event id is `remote_id`."""
+    """The client replaced the text of their message whose remote event id is `remote_id` (or, `decrypted`,
+    an encrypted line's words arrived to replace its placeholder: not an edit, so not marked as one)."""
 
     session_id: str
     remote_id: str
     text: str
     ts: float
+    decrypted: bool = False
 
 
 @dataclass(frozen=True)

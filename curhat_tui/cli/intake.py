@@ -241,7 +241,8 @@ def intake_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     os.umask(0o077)  # whatever the intake creates is its own user's only
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request drowns what the intake has to say
+    for noisy in ("httpx", "nio", "peewee"):  # a line per request or event drowns what the intake has to say
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     data_dir = resolve_data_dir(args.data_dir)
     try:
         names = sorted(p.name for p in data_dir.glob(f"{Path(INTAKE_STATE).stem}*")) if data_dir.is_dir() else []

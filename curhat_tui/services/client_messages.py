@@ -66,7 +66,8 @@ class ClientMessages:
         ts = event.ts or self.clock.now()
         if isinstance(event, MessageEdited):
             safe, hits = self._scanned(event.text)  # scanned again: an edit can add (or take back) risk words
-            message = self.store.messages.edit(event.session_id, event.remote_id, safe, ts, hits)
+            message = self.store.messages.edit(event.session_id, event.remote_id, safe, ts, hits,
+                                               mark=not event.decrypted)
         else:
             message = self.store.messages.redact(event.session_id, event.remote_id, ts)
         if message is None:

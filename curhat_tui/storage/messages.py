@@ -100,10 +100,12 @@ class Messages:
                               f"on conflict(message_id) do update set {column} = excluded.{column}",
                               [message.id, message.session_id, ts])
 
-    def edit(self, session_id: str, remote_id: str, text: str, ts: float, flags: tuple[str, ...] = ()) -> Message | None:
+    def edit(self, session_id: str, remote_id: str, text: str, ts: float, flags: tuple[str, ...] = (), *,
+             mark: bool = True) -> Message | None:
         """The client replaced the text of their message `remote_id`: text and risk hits become these, marked
-        edited at `ts`. Returns the message as stored now, or None when nothing changed: no such client message,
-        deleted already, the same text (a replayed edit) or an edit newer than this one already stored."""
+        edited at `ts` (unmarked with `mark=False`: an encrypted line's words replacing its placeholder).
+        Returns the message as stored now, or None when nothing changed: no such client message, deleted
+        already, the same text (a replayed edit) or an edit newer than this one already stored."""
         with self.database.transaction():
             current = self.from_client(session_id, remote_id)
             if current is None or current.redacted or current.text == text \
@@ -111,8 +113,9 @@ class Messages:
                 return None
             self.database.execute("update messages set text = ?, flags = ? where id = ?",
                                   [text, json.dumps(list(flags)), current.id])
-            self._mark(current, "edited_at", ts)
-        return replace(current, text=text, flags=flags, edited_at=ts)
+            if mark:
+                self._mark(current, "edited_at", ts)
+        return replace(current, text=text, flags=flags, edited_at=ts if mark else current.edited_at)
 
     def redact(self, session_id: str, remote_id: str, ts: float) -> Message | None:
         """The client deleted their message `remote_id`: its text and risk hits are emptied for good (the freed

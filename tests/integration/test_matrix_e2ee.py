@@ -121,6 +121,8 @@ async def test_an_encrypting_client_is_heard_answered_claimed_and_chats_both_way
         # the intake forwarded the room keys: what the client wrote while waiting is readable, not a placeholder
         await until(lambda: any("WAKTU-TUNGGU-8812" in m.text for m in ani.desk.transcript(session.id)), timeout=30,
                     what="the waiting-period line decrypted at the counselor's")
+        waited = next(m for m in ani.desk.transcript(session.id) if "WAKTU-TUNGGU-8812" in m.text)
+        assert waited.edited_at is None  # its words arriving late is not an edit: no "(edited)" mark
 
         secret = "RAHASIA-ENKRIPSI-4419"
         lines = [f"halo kak {secret} {n}" for n in range(3)]

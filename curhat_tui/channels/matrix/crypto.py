@@ -162,10 +162,14 @@ class Crypto:
         from nio.events import ForwardedRoomKeyEvent
 
         original = olm._handle_forwarded_room_key_event
+        olm.users_for_key_query.add(user_id)  # its devices known from the first key query on
 
         def handle(sender: str, sender_key: str, payload: dict):  # noqa: ANN202
+            # the homeserver vouches for a to-device message's sender, as for every event we believe; a device of
+            # the intake's we already know must also own the Olm key the message came under
             device = olm.device_store.device_from_sender_key(sender, sender_key)
-            if sender != user_id or device is None or device.user_id != user_id:
+            known = [d for d in olm.device_store.active_user_devices(user_id)] if sender == user_id else []
+            if sender != user_id or (known and device is None) or (device is not None and device.user_id != user_id):
                 return original(sender, sender_key, payload)
             event = ForwardedRoomKeyEvent.from_dict(payload, sender, sender_key)
             content = obj(payload.get("content"))

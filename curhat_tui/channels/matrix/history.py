@@ -52,4 +52,4 @@ def fill_in_decrypted(crypto, reader: ClientRoomReader, room_of: Callable[[str],
         del reader.undecrypted[event_id]
         text = client_text(str(plain.get("type")), obj(plain.get("content")), catalogue(session_id))
         if text is not None:
-            emit(MessageEdited(session_id, event_id, text, 0.0))
+            emit(MessageEdited(session_id, event_id, text, 0.0, decrypted=True))
