@@ -20,6 +20,7 @@ def run_main(args: argparse.Namespace) -> int:
     from curhat_tui.config.datafiles import DataError, load_all
     from curhat_tui.config.settings import ConfigError, load_settings
     from curhat_tui.paths import resolve_data_dir
+    from curhat_tui.services.workstation import default_name
     from curhat_tui.storage.database_key import KeyUnavailable
 
     try:
@@ -34,7 +35,7 @@ def run_main(args: argparse.Namespace) -> int:
         print(f"curhat: cannot start: {exc}", file=sys.stderr)
         return 2
     lang = args.lang or settings.lang or "id"
-    name = args.name or settings.name or "Konselor"
+    name = args.name or settings.name or default_name(data, args.role or settings.role or "counselor", lang)
     homeserver = args.homeserver or settings.homeserver
     user = args.user or settings.user
     role = args.role or settings.role or "counselor"
