@@ -167,11 +167,12 @@ class IntakeService:
 
     async def handle(self, data: dict, initial: bool) -> None:
         rooms = section(data, "rooms")
-        for room_id, invite in section(rooms, "invite").items():
-            try:
-                await self._invited(room_id, invite)
-            except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:  # one room, not the rest
-                log.warning("could not start the intake in %s: %s", room_id, type(exc).__name__)
+        # new clients are greeted side by side: fifty arriving at once wait for no one
+        for result in await asyncio.gather(*(self._invited(room_id, invite)
+                                             for room_id, invite in section(rooms, "invite").items()),
+                                           return_exceptions=True):
+            if isinstance(result, Exception):
+                log.warning("could not start the intake in a room: %s", type(result).__name__)
         client_rooms = []
         for room_id, joined in section(rooms, "join").items():
             if room_id == self.queue_room:
@@ -209,9 +210,8 @@ class IntakeService:
             log.warning("could not join %s: %s", room_id, exc)
             return
         self.clients[room_id] = {"client": client, "intake": flow.IntakeState().to_dict()}
-        if self.purge:
-            await self.purge.retention_state(room_id)
         await self._start(room_id)
+        await self.purge.retention_state(room_id) if self.purge else None  # after the greeting, never before
 
     async def _start(self, room_id: str) -> None:
         state = flow.IntakeState()

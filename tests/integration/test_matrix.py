@@ -123,17 +123,17 @@ async def stop_intake(intake: IntakeService, task: asyncio.Task) -> None:
     await asyncio.gather(task, return_exceptions=True)
 
 
-async def through_intake(client: ScriptedClient, intake_user: str, topic: str) -> None:
+async def through_intake(client: ScriptedClient, intake_user: str, topic: str, timeout: float = 20.0) -> None:
     await client.open(intake_user)
-    await client.wait_for("YA")
+    await client.wait_for("YA", timeout)
     await client.say("ya")
-    await client.wait_for("1 =")
+    await client.wait_for("1 =", timeout)
     await client.say("1")
-    await client.wait_for("satu kalimat")
+    await client.wait_for("satu kalimat", timeout)
     await client.say(topic)
-    await client.wait_for("2 minggu terakhir")
+    await client.wait_for("2 minggu terakhir", timeout)
     await client.say("tidak")
-    await client.wait_for("antrian")
+    await client.wait_for("antrian", timeout)
 
 
 async def test_intake_claim_race_chat_restarts_alert_and_transfer(hs, data, tmp_path):

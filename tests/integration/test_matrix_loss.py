@@ -102,7 +102,8 @@ async def test_fifty_clients_arriving_at_once_all_reach_the_queue_once(hs, data,
     try:
         clients = [ScriptedClient(hs, f"c{n:02d}") for n in range(ARRIVALS)]
         began = time.monotonic()
-        await asyncio.gather(*(through_intake(c, intake.api.user_id, f"cerita nomor {n}")
+        # a loss test, not a speed test (bench/bench_matrix.py times it): a loaded machine may take its time
+        await asyncio.gather(*(through_intake(c, intake.api.user_id, f"cerita nomor {n}", timeout=90)
                                for n, c in enumerate(clients)))
         rooms = {c.room for c in clients}
         await until(lambda: rooms <= {v.id for v in ani.desk.queue()}, timeout=90, what="all 50 in Ani's queue")
