@@ -11,11 +11,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, RiskDataError, read_model, read_slang
 from curhat_tui.domain.i18n import LANGS
 from curhat_tui.domain.models import Risk, Tier
 from curhat_tui.domain.persona import Fact, HiddenRisk, Persona
-from curhat_tui.domain.phrases import PhraseMatcher, PhraseRule
 from curhat_tui.domain.redflags import PLACEHOLDERS, DirectoryEntry, RedFlagBook, RedFlagItem, placeholders_in
+from curhat_tui.domain.risk import IMMINENT, RiskDetector, RiskRule
 from curhat_tui.domain.templates import NoteTemplate, Section, TemplateBook
 
 REQUIRED_ITEMS = (
@@ -44,7 +45,7 @@ def data_dir() -> Path:
 class ServiceData:
     redflags: RedFlagBook
     templates: TemplateBook
-    phrases: PhraseMatcher
+    phrases: RiskDetector  # the risk detector, where the phrase matcher stood: items(text), scan(text), detect(text)
     personas: dict[str, Persona]
     strings: dict[str, dict[str, str]]
     prices: dict[tuple[str, int], int]
@@ -221,21 +222,44 @@ def load_templates(path: Path) -> TemplateBook:
     return TemplateBook(tuple(templates), common)
 
 
-def load_phrases(path: Path, item_ids: set[str]) -> PhraseMatcher:
+def load_rules(path: Path, item_ids: set[str]) -> list[RiskRule]:
+    """phrases.toml: [[phrase]] rules that suggest an item on their own, [[cue]] lexicon cues the model weighs;
+    both regexes over normalised text."""
     f = _File(path)
     rules = []
-    for i, e in enumerate(f.entries("phrase")):
-        item = f.need(e, "phrase", i, "item")
-        if item not in item_ids:
-            raise f.fail("phrase", i, f"item {item!r} is not a red-flag item", "use an id from redflags.toml", "item")
-        lang = f.need(e, "phrase", i, "lang")
-        for pattern in f.need(e, "phrase", i, "patterns", list):
+    for table in ("phrase", "cue"):
+        for i, e in enumerate(f.entries(table)):
+            item = f.need(e, table, i, "item")
+            if item not in item_ids and not (table == "cue" and item == IMMINENT):
+                raise f.fail(table, i, f"item {item!r} is not a red-flag item", "use an id from redflags.toml", "item")
+            imminent = e.get("imminent", False)
+            if not isinstance(imminent, bool):
+                raise f.fail(table, i, "imminent must be true or false", "write imminent = true", "imminent")
             try:
-                rules.append(PhraseRule(item, lang, re.compile(pattern, re.IGNORECASE)))
+                unless = tuple(re.compile(u) for u in e.get("unless", []))
+                patterns = [re.compile(p) for p in f.need(e, table, i, "patterns", list)]
+                # one pass per block: its patterns as one alternation
+                either = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+                rules.append(RiskRule(item, either, imminent, cue=table == "cue", unless=unless))
             except re.error as exc:
-                raise f.fail("phrase", i, f"pattern {pattern!r} is not a valid regex: {exc}",
+                raise f.fail(table, i, f"a pattern is not a valid regex: {exc}",
                              "escape special characters with a backslash", "patterns") from None
-    return PhraseMatcher(rules)
+    return rules
+
+
+def load_phrases(path: Path, item_ids: set[str], order: tuple[str, ...] = ()) -> RiskDetector:
+    """The risk detector: phrases.toml's rules, with the slang dictionary and the model beside it."""
+    rules = load_rules(path, item_ids)
+    slang_path, model_path = path.parent / SLANG_FILE, path.parent / MODEL_FILE
+    try:
+        slang = read_slang(slang_path)
+    except RiskDataError as exc:
+        raise DataError(slang_path, exc.line, exc.problem, exc.fix) from None
+    try:
+        model = read_model(model_path, item_ids)
+    except RiskDataError as exc:
+        raise DataError(model_path, exc.line, exc.problem, exc.fix) from None
+    return RiskDetector(rules, slang, model, order)
 
 
 def load_personas(path: Path, item_ids: set[str]) -> dict[str, Persona]:
@@ -334,7 +358,7 @@ def load_all(root: Path | None = None) -> ServiceData:
     return ServiceData(
         redflags=redflags,
         templates=load_templates(root / "templates.toml"),
-        phrases=load_phrases(root / "phrases.toml", item_ids),
+        phrases=load_phrases(root / "phrases.toml", item_ids, tuple(item.id for item in redflags.items)),
         personas=load_personas(root / "personas.toml", item_ids),
         strings=load_catalogue(root),
         prices=load_prices(root / "service.toml"),

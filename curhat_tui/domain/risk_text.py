@@ -1,0 +1,163 @@
+"""Chat text as the risk detector reads it: lowercased, elongations collapsed, slang and loanwords mapped to
+one canonical form (a dictionary file), cut into tokens that remember where they stand in the original text,
+and the word and character n-gram features the linear model scores.
+
+The training script (scripts/train_risk.py) builds its matrix with these same functions, so the model sees
+at run time exactly the features it was trained on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
+_CLAUSE = re.compile(r"[,;:.!?\n]")  # a clause ends: a negation reaches no further
+_RUNS = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: "capeeek" -> "capek"
+_REDUP = re.compile(r"^([^\W\d_]{2,})2$")  # "hari2" -> "hari" (the chat way of writing "hari-hari")
+_LAUGH = re.compile(r"^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,}|a?(?:wok){2,}"
+                    r"|lol|lmao|lmfao|rofl|ngakak)$")
+_SUFFIXES = ("nya", "ku", "mu")
+LAUGH = "wkwk"
+DROP = ("-",)  # the dictionary's way of saying a word carries nothing ("the", "to")
+NUMBER = "#"
+CHAR_SIZES = (3, 4, 5)
+NEGATORS = frozenset({"tidak", "belum", "bukan", "jangan", "never", "not", "no", "nobody", "nothing"})
+SCOPE_ENDS = frozenset({"tapi", "cuma", "hanya", "saja", "but", "only", "karena", "soalnya", "kecuali", "tetapi"})
+SCOPE = 5  # a negation colours at most this many following words
+SKIP = 2  # skip-bigrams pair words up to this many words apart
+MAX_WORD = 40
+
+
+@dataclass(frozen=True)
+class Token:
+    """One normalised word and the span of the original text it came from."""
+
+    text: str
+    start: int
+    end: int
+    brk: bool = False  # a sentence boundary stands before it
+    neg: bool = False  # inside the scope of a negation ("tidak ada niat buat ...")
+
+
+def lower_keep_length(text: str) -> str:
+    """Lowercase one character at a time, so every index still points at the same character
+    (str.lower() can change the length, as with "İ")."""
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
+def parse_slang(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The slang dictionary's lines ("variant<TAB>canonical words"; '#' starts a comment; "-" drops the word)."""
+    slang: dict[str, tuple[str, ...]] = {}
+    for line in lines:
+        line = line.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        variant, _, canonical = line.partition("\t")
+        variant, words = variant.strip(), tuple(canonical.split())
+        if variant and words:
+            slang[variant] = words
+    return slang
+
+
+def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """One raw lowercase token as canonical words (usually one; "gpp" gives three)."""
+    word = _RUNS.sub(r"\1", raw.replace("’", "'"))
+    if word.isdigit():
+        return (NUMBER,)
+    if _LAUGH.match(word):
+        return (LAUGH,)
+    found = slang.get(word)
+    if found is not None:
+        return () if found == DROP else found
+    redup = _REDUP.match(word)
+    if redup:
+        word = redup.group(1)
+        found = slang.get(word)
+        return found if found is not None else (word,)
+    for suffix in _SUFFIXES:  # "bokapku" -> "ayahku": the stem's canonical form keeps its suffix
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = slang.get(word[: -len(suffix)])
+            if stem is not None and len(stem) == 1:
+                return (stem[0] + suffix,)
+    return (word,)
+
+
+def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
+    """The normalised tokens of `text`, each with its span in `text` and whether a negation covers it."""
+    lowered = lower_keep_length(text)
+    out: list[Token] = []
+    last = 0
+    scope = 0
+    for m in _WORD.finditer(lowered):
+        gap_start = last
+        brk = bool(out) and _BREAK.search(lowered, gap_start, m.start()) is not None
+        if _CLAUSE.search(lowered, gap_start, m.start()) is not None:
+            scope = 0
+        for i, word in enumerate(_word(m.group(), slang)):
+            if word in SCOPE_ENDS:
+                scope = 0
+            out.append(Token(word, m.start(), m.end(), brk and i == 0, scope > 0 and word not in NEGATORS))
+            scope = SCOPE if word in NEGATORS else max(0, scope - 1)
+        last = m.end()
+    return out
+
+
+def word_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
+    """Word unigrams, bigrams and skip-bigrams over one or two words ("ingin _ mati"), never across a
+    sentence boundary, with the tokens they cover [i, j)."""
+    grams: list[tuple[str, int, int]] = []
+    for i, tok in enumerate(tokens):
+        grams.append(("w:" + tok.text, i, i + 1))
+        for gap in range(1, SKIP + 2):
+            j = i + gap
+            if j >= len(tokens) or any(t.brk for t in tokens[i + 1:j + 1]):
+                break
+            grams.append((("b:" if gap == 1 else "s:") + tok.text + "_" + tokens[j].text, i, j + 1))
+    return grams
+
+
+def char_grams(word: str) -> list[str]:
+    """Character 3- to 5-grams of one word padded with '_' at both ends (like scikit-learn's char_wb); a
+    "word" longer than any word (a pasted string) gives the grams of its first MAX_WORD characters."""
+    padded = "_" + word[:MAX_WORD] + "_"
+    return ["c:" + padded[k:k + n] for n in CHAR_SIZES for k in range(len(padded) - n + 1)]
+
+
+def features(tokens: list[Token]) -> tuple[set[str], set[str]]:
+    """The two feature blocks of a text: word n-grams and character n-grams (each present or not)."""
+    words = {g for g, _, _ in word_grams(tokens)}
+    words.update("n:" + tok.text for tok in tokens if tok.neg)
+    chars: set[str] = set()
+    for tok in tokens:
+        chars.update(char_grams(tok.text))
+    return words, chars
+
+
+def block_scale(n: int) -> float:
+    """Each block is scaled to unit length: a present feature weighs 1/sqrt(features in its block)."""
+    return 1.0 / math.sqrt(n) if n else 0.0
+
+
+def joined(tokens: list[Token]) -> tuple[str, list[int]]:
+    """The tokens as one space-separated string (what the lexicon rules read) and where each token starts."""
+    starts: list[int] = []
+    pos = 0
+    for tok in tokens:
+        starts.append(pos)
+        pos += len(tok.text) + 1
+    return " ".join(t.text for t in tokens), starts
+
+
+def covered(starts: list[int], tokens: list[Token], a: int, b: int) -> tuple[int, int]:
+    """The tokens [i, j) that a match at [a, b) of the joined string touches."""
+    i = j = 0
+    for k, s in enumerate(starts):
+        if s <= a:
+            i = k
+        if s < b:
+            j = k + 1
+    return i, max(j, i + 1)

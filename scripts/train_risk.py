@@ -1,0 +1,302 @@
+"""Train and evaluate the risk detector's model from corpus/, then write data/risk_model.tsv.
+
+    .venv/bin/python scripts/train_risk.py             # rebuild the model and print the evaluation
+    .venv/bin/python scripts/train_risk.py --check     # rebuild in memory; exit 1 if it differs from the shipped file
+
+Needs scikit-learn (pip install -e '.[train]'); the app itself never imports it. Everything is seeded, so
+the same corpus gives the same file.
+
+1. The templates in corpus/templates/ are expanded (scripts/risk_corpus.py) into corpus/generated.tsv;
+   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv is never read here except to report on.
+2. Lines are split by template (a template's lines all land on one side): 15% test, the rest development,
+   the development part into 5 folds, per label so every item is on each side.
+3. Out-of-fold scores on development (each fold scored by a model trained on the other four) choose one
+   threshold per head: the lowest that keeps its false alarms on benign lines within a budget (rules count).
+   Cross-validation figures: each fold judged with thresholds chosen on the other folds' scores only.
+4. The shipped model is trained on all of development with those thresholds and judged, through the app's
+   own detector (rules, windows and all), on the test split and on the hand-written held-out set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+import numpy as np  # noqa: E402
+import sklearn  # noqa: E402
+from risk_corpus import Line, corpus_hash, generated_text, read_tsv, training_lines  # noqa: E402
+from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
+from scipy import sparse  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from curhat_tui.config.datafiles import load_directory, load_redflags, load_rules  # noqa: E402
+from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, parse_model, read_slang  # noqa: E402
+from curhat_tui.domain.phrases import PhraseMatcher, PhraseRule  # noqa: E402
+from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector, decide  # noqa: E402
+from curhat_tui.domain.risk_text import block_scale  # noqa: E402
+
+SEED = 7
+TEST_SHARE, FOLDS = 0.15, 5
+MIN_GROUPS = 2  # a feature must occur in at least this many templates (or hand-written lines)
+C = 32.0  # inverse regularisation strength of each logistic head
+TOTAL_BUDGET = 0.04  # out-of-fold false alarms on benign lines, all heads and rules together
+BUDGET = {IMMINENT: 0.006}  # what the imminence head may spend of it
+ITEM_BUDGET = 0.002  # what each item head may spend of it (the any-risk head spends the rest)
+PRUNE = 0.1  # weights smaller than this are left out of the shipped file
+CORPUS, DATA = ROOT / "corpus", ROOT / "data"
+
+
+# ---- the corpus -----------------------------------------------------------------------------------
+def load_corpus(write: bool = True) -> tuple[list[Line], list[Line]]:
+    lines = training_lines(CORPUS)
+    if write:
+        generated = [line for line in lines if not line.group.startswith("written:")]
+        (CORPUS / "generated.tsv").write_text(generated_text(generated), encoding="utf-8")
+    heldout = read_tsv(CORPUS / "heldout.tsv") if (CORPUS / "heldout.tsv").exists() else []
+    return lines, heldout
+
+
+def labels_of(line: Line) -> frozenset[str]:
+    return frozenset(label for label in line.labels if label != "none")
+
+
+def targets_of(line: Line) -> frozenset[str]:
+    """The heads a line is a positive example for: its items, imminence, and "any" for every risk line."""
+    labels = labels_of(line)
+    return labels | {ANY} if labels else labels
+
+
+def split(lines: list[Line], seed: int = SEED) -> tuple[set[str], dict[str, int]]:
+    """Test groups, and a fold for every development group; stratified by label set, split by group."""
+    by_class: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for line in lines:
+        by_class[line.labels].add(line.group)
+    rng = random.Random(seed)
+    test: set[str] = set()
+    folds: dict[str, int] = {}
+    offset = 0
+    for labels in sorted(by_class):
+        groups = sorted(by_class[labels])
+        rng.shuffle(groups)
+        n_test = max(1, round(len(groups) * TEST_SHARE)) if len(groups) >= 4 else 0
+        test.update(groups[:n_test])
+        for i, group in enumerate(groups[n_test:]):
+            folds[group] = (i + offset) % FOLDS
+        offset += len(groups) - n_test
+    return test, folds
+
+
+# ---- features and the model -----------------------------------------------------------------------
+class Featurised:
+    """Every line's two feature blocks, read by the app's own detector (tokens, n-grams, lexicon cues)."""
+
+    def __init__(self, lines: list[Line], reader: RiskDetector) -> None:
+        self.lines = lines
+        self.blocks = [reader.featurise(line.text) for line in lines]
+
+    def vocabulary(self, rows: list[int]) -> dict[str, int]:
+        """Features seen in at least MIN_GROUPS templates: a word only one template uses would let the model
+        learn that template by heart instead of what its lines share with others."""
+        groups: dict[str, set[str]] = defaultdict(set)
+        for r in rows:
+            for block in self.blocks[r]:
+                for f in block:
+                    groups[f].add(self.lines[r].group)
+        kept = sorted(f for f, g in groups.items() if len(g) >= MIN_GROUPS)
+        return {f: i for i, f in enumerate(kept)}
+
+    def matrix(self, rows: list[int], vocab: dict[str, int]) -> sparse.csr_matrix:
+        data, cols, ptr = [], [], [0]
+        for r in rows:
+            for block in self.blocks[r]:
+                scale = block_scale(len(block))
+                for f in block:
+                    j = vocab.get(f)
+                    if j is not None:
+                        cols.append(j)
+                        data.append(scale)
+            ptr.append(len(cols))
+        return sparse.csr_matrix((data, cols, ptr), shape=(len(rows), len(vocab)))
+
+
+def fit(feats: Featurised, rows: list[int], heads: list[str]) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    vocab = feats.vocabulary(rows)
+    x = feats.matrix(rows, vocab)
+    coef, bias = np.zeros((len(heads), len(vocab))), np.zeros(len(heads))
+    for k, head in enumerate(heads):
+        y = np.array([head in targets_of(feats.lines[r]) for r in rows], dtype=int)
+        clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=2000, random_state=SEED)
+        clf.fit(x, y)
+        coef[k], bias[k] = clf.coef_[0], clf.intercept_[0]
+    return vocab, coef, bias
+
+
+def probabilities(feats: Featurised, rows: list[int], fitted: tuple[dict[str, int], np.ndarray, np.ndarray]):
+    vocab, coef, bias = fitted
+    logits = feats.matrix(rows, vocab) @ coef.T + bias
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+# ---- thresholds -----------------------------------------------------------------------------------
+def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featurised, ruled: list[tuple]):
+    """Thresholds from out-of-fold scores, spending a budget of false alarms on benign lines: the rules'
+    own first, then the imminence head's, then each item head's (small: they name items), and what is left
+    of the whole budget goes to the any-risk head, which flags whatever the item heads are unsure of."""
+    benign = [i for i, r in enumerate(rows) if not labels_of(feats.lines[r])]
+    fired = {i for i in benign if ruled[rows[i]][0]}
+    chosen: dict[str, float] = {}
+
+    def spend(k: int, budget: int, skip: set[int]) -> float:
+        left = sorted((probs[i, k] for i in benign if i not in skip), reverse=True)
+        t = left[budget] + 1e-4 if 0 <= budget < len(left) else (0.02 if budget >= len(left) else 0.999)
+        return float(min(0.999, max(0.02, round(float(t), 4))))
+
+    order = [IMMINENT] + [h for h in heads if h not in (IMMINENT, ANY)] + [ANY]
+    for head in order:
+        k = heads.index(head)
+        if head == ANY:
+            budget = math.floor(TOTAL_BUDGET * len(benign)) - len(fired)
+            chosen[head] = spend(k, budget, fired)
+        else:
+            chosen[head] = spend(k, math.floor(BUDGET.get(head, ITEM_BUDGET) * len(benign)), set())
+        fired |= {i for i in benign if probs[i, k] >= chosen[head]}
+    return {head: chosen[head] for head in heads}
+
+
+def predict(heads: list[str], probs_row, thresholds: dict[str, float], ruled: tuple) -> Prediction:
+    decision = decide(dict(zip(heads, map(float, probs_row))), thresholds, ruled[0], ruled[1])
+    return Prediction(decision.items, decision.imminent)
+
+
+# ---- the shipped file -----------------------------------------------------------------------------
+def model_text(heads: list[str], fitted, thresholds: dict[str, float], meta: dict[str, str]) -> str:
+    vocab, coef, bias = fitted
+    out = ["# curhat-tui risk model: written by scripts/train_risk.py from corpus/; do not edit by hand.",
+           "# '@head name bias threshold', then 'feature<TAB>head:weight ...' (w: word, b: word pair, c: characters)."]
+    out += [f"@meta\t{key}\t{value}" for key, value in meta.items()]
+    out += [f"@head\t{head}\t{bias[k]:.5f}\t{thresholds[head]:.4f}" for k, head in enumerate(heads)]
+    for feature, j in sorted(vocab.items()):
+        pairs = [f"{k}:{coef[k, j]:.3f}" for k in range(len(heads)) if abs(coef[k, j]) >= PRUNE]
+        if pairs:
+            out.append(f"{feature}\t{' '.join(pairs)}")
+    return "\n".join(out) + "\n"
+
+
+def differences(shipped, rebuilt, tolerance: float = 0.002) -> str:
+    """What differs between two models beyond float noise ('' when nothing): heads, biases, thresholds,
+    metadata, and weights (a weight near the pruning limit may be kept on one side only)."""
+    if shipped.heads != rebuilt.heads:
+        return f"heads {shipped.heads} vs {rebuilt.heads}"
+    if dict(shipped.meta) != dict(rebuilt.meta):
+        return f"metadata {dict(shipped.meta)} vs {dict(rebuilt.meta)}"
+    for name, a, b in (("bias", shipped.bias, rebuilt.bias),
+                       ("threshold", [shipped.thresholds[h] for h in shipped.heads],
+                        [rebuilt.thresholds[h] for h in rebuilt.heads])):
+        worst = max(abs(x - y) for x, y in zip(a, b))
+        if worst > tolerance:
+            return f"{name} differs by {worst:.4f}"
+    for feature in set(shipped.weights) | set(rebuilt.weights):
+        a = dict(shipped.weights.get(feature, ()))
+        b = dict(rebuilt.weights.get(feature, ()))
+        for head in set(a) | set(b):
+            if abs(a.get(head, 0.0) - b.get(head, 0.0)) > PRUNE + tolerance:
+                return f"weight of {feature!r} for head {head}"
+    return ""
+
+
+def baseline_matcher() -> PhraseMatcher:
+    """The regex matcher this detector replaced (corpus/baseline_phrases.toml), for comparison."""
+    import re
+    import tomllib
+
+    doc = tomllib.loads((CORPUS / "baseline_phrases.toml").read_text(encoding="utf-8"))
+    return PhraseMatcher([PhraseRule(e["item"], e["lang"], re.compile(p, re.IGNORECASE))
+                          for e in doc["phrase"] for p in e["patterns"]])
+
+
+def detector_predictions(detector, lines: list[Line]) -> list[Prediction]:
+    out = []
+    for line in lines:
+        found = detector.detect(line.text)
+        out.append(Prediction(frozenset(found.items), found.imminent))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with the shipped model instead of writing it")
+    args = parser.parse_args(argv)
+    book = load_redflags(DATA / "redflags.toml", load_directory(DATA / "directory.toml"))
+    items = [item.id for item in book.items]
+    heads = items + [IMMINENT, ANY]
+    slang = read_slang(DATA / SLANG_FILE)
+    rules = load_rules(DATA / "phrases.toml", set(items))
+    lines, heldout = load_corpus(write=not args.check)
+    rule_only = RiskDetector(rules, slang, None, tuple(items))
+    feats = Featurised(lines, rule_only)
+    ruled = [rule_only.ruled(line.text) for line in lines]
+    test_groups, folds = split(lines)
+    dev = [r for r, line in enumerate(lines) if line.group not in test_groups]
+    test = [r for r, line in enumerate(lines) if line.group in test_groups]
+    fold_of = [folds[lines[r].group] for r in dev]
+
+    oof = np.zeros((len(dev), len(heads)))
+    for f in range(FOLDS):
+        train_at = [i for i, g in enumerate(fold_of) if g != f]
+        score_at = [i for i, g in enumerate(fold_of) if g == f]
+        fitted = fit(feats, [dev[i] for i in train_at], heads)
+        oof[score_at] = probabilities(feats, [dev[i] for i in score_at], fitted)
+    thresholds = choose(heads, dev, oof, feats, ruled)
+    cv: list[Figures] = []
+    for f in range(FOLDS):
+        others = [i for i, g in enumerate(fold_of) if g != f]
+        mine = [i for i, g in enumerate(fold_of) if g == f]
+        t_f = choose(heads, [dev[i] for i in others], oof[others], feats, ruled)
+        preds = [predict(heads, oof[i], t_f, ruled[dev[i]]) for i in mine]
+        cv.append(evaluate([labels_of(lines[dev[i]]) for i in mine], preds, items))
+
+    fitted = fit(feats, dev, heads)
+    meta = {"corpus_sha256": corpus_hash(lines), "lines": str(len(lines)), "dev": str(len(dev)), "test": str(len(test)),
+            "seed": str(SEED), "C": str(C), "min_groups": str(MIN_GROUPS), "scikit_learn": sklearn.__version__}
+    text = model_text(heads, fitted, thresholds, meta)
+    model = parse_model(text.splitlines(), set(items))
+    detector = RiskDetector(rules, slang, model, tuple(items))
+    test_lines = [lines[r] for r in test]
+    results = {
+        "test": evaluate([labels_of(line) for line in test_lines], detector_predictions(detector, test_lines), items),
+        "5-fold CV": cv,
+    }
+    if heldout:
+        results["held-out (hand-written)"] = evaluate([labels_of(line) for line in heldout],
+                                                      detector_predictions(detector, heldout), items)
+        results["old matcher, held-out"] = evaluate(
+            [labels_of(line) for line in heldout],
+            [Prediction(frozenset(baseline_matcher().items(line.text)), False) for line in heldout], items)
+    print(f"corpus: {len(lines)} lines ({sum(1 for line in lines if labels_of(line))} risk), "
+          f"{len(dev)} development / {len(test)} test; {len(fitted[0])} features; thresholds {thresholds}")
+    print(table(results, items))
+    for name, figs in results.items():
+        if not isinstance(figs, list):
+            print(summary(name, figs))
+    path = DATA / MODEL_FILE
+    if args.check:
+        if not path.exists():
+            print("no shipped model to compare with")
+            return 1
+        drift = differences(parse_model(path.read_text(encoding="utf-8").splitlines(), set(items)), model)
+        print("the shipped model matches what the corpus gives" if not drift else f"the shipped model DIFFERS: {drift}")
+        return 0 if not drift else 1
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)} ({len(text.splitlines())} lines)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""How the risk detector reads chat: lowercase, elongations, slang to one canonical form, negation scope,
+and tokens that still point at the words the client typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from curhat_tui.config.risk_data import read_slang
+from curhat_tui.domain.risk_text import LAUGH, NUMBER, features, lower_keep_length, parse_slang, tokenize
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def slang():
+    return read_slang(ROOT / "data" / "risk_slang.tsv")
+
+
+def words(text: str, slang) -> list[str]:
+    return [t.text for t in tokenize(text, slang)]
+
+
+@pytest.mark.parametrize("typed, canonical", [
+    ("gw pgn mati aja", ["aku", "ingin", "mati", "saja"]),
+    ("Aku PENGEEEN matiii", ["aku", "ingin", "mati"]),
+    ("udh ga kuat", ["sudah", "tidak", "kuat"]),
+    ("gpp kok", ["tidak", "apa", "apa", "kok"]),
+    ("bokapku mukulin aku", ["ayahku", "pukul", "aku"]),
+    ("hari2 gue suram", ["hari", "aku", "suram"]),
+    ("aku wis ora kuat urip", ["aku", "sudah", "tidak", "kuat", "hidup"]),
+    ("abdi hoyong paeh", ["aku", "ingin", "mati"]),
+    ("i want to kill myself", ["aku", "ingin", "bunuh", "diri"]),
+    ("kms", ["bunuh", "diri"]),
+    ("wkwkwk", [LAUGH]),
+    ("minum 20 pil", ["minum", NUMBER, "obat"]),
+])
+def test_chat_spellings_become_one_canonical_form(slang, typed, canonical):
+    assert words(typed, slang) == canonical
+
+
+def test_tokens_point_into_the_text_the_client_typed(slang):
+    text = "Kak... aku PENGEEEN mati, bgt"
+    for tok in tokenize(text, slang):
+        assert text[tok.start:tok.end].strip()  # every token covers what was typed, in the original spelling
+    spans = {tok.text: text[tok.start:tok.end] for tok in tokenize(text, slang)}
+    assert spans["ingin"] == "PENGEEEN" and spans["banget"] == "bgt"
+
+
+def test_a_negation_covers_the_words_after_it_until_the_clause_ends(slang):
+    toks = tokenize("ga ada niat buat bunuh diri, cuma capek", slang)
+    negated = {t.text for t in toks if t.neg}
+    assert {"niat", "bunuh", "diri"} <= negated and "capek" not in negated and "tidak" not in negated
+    assert "n:bunuh" in features(toks)[0]
+
+
+def test_no_word_pair_reaches_across_a_sentence(slang):
+    grams = features(tokenize("aku capek. mati lampu lagi", slang))[0]
+    assert "b:capek_mati" not in grams and "b:mati_lampu" in grams
+
+
+def test_the_dictionary_file_reads_comments_drops_and_multiword_forms():
+    parsed = parse_slang(["# a comment", "gpp\ttidak apa apa  # trailing", "the\t-", "", "bgt\tbanget"])
+    assert parsed == {"gpp": ("tidak", "apa", "apa"), "the": ("-",), "bgt": ("banget",)}
+    assert [t.text for t in tokenize("the gpp bgt", parsed)] == ["tidak", "apa", "apa", "banget"]
+
+
+@given(st.text(max_size=200))
+def test_lowercasing_keeps_every_index(text):
+    assert len(lower_keep_length(text)) == len(text)
+
+
+@given(st.text(max_size=300))
+def test_any_text_tokenizes_into_spans_inside_it(text):
+    for tok in tokenize(text, {"gw": ("aku",), "gpp": ("tidak", "apa", "apa")}):
+        assert 0 <= tok.start < tok.end <= len(text)
