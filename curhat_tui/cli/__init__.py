@@ -1,6 +1,7 @@
 """`curhat`: start the workstation (on the embedded practice channel unless told otherwise).
 
-The sub-commands live one to a module: run (the workstation itself), intake, client, llm_key, logout;
+The sub-commands live one to a module: run (the workstation itself), intake, client, llm_key, logout,
+risk_scan;
 args holds the command lines and passphrase what the terminal asks for. Nothing here loads Textual
 or touches the data dir until a command runs.
 """
@@ -28,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         from curhat_tui.cli.llm_key import llm_key_main
 
         return llm_key_main(argv[1:])
+    if argv[:1] == ["risk-scan"]:
+        from curhat_tui.cli.risk_scan import risk_scan_main
+
+        return risk_scan_main(argv[1:])
     if argv[:1] == ["client"]:
         from curhat_tui.cli.client import client_main
 

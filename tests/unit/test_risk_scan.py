@@ -1,0 +1,58 @@
+"""`curhat risk-scan [FILE]`: one JSON object per input line, from a file or from standard input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+from curhat_tui.cli import main
+from curhat_tui.cli.risk_scan import risk_scan_main
+
+LINES = ["aku udah beli racun tikus buat nanti malam", "mati lampu dari sore", "", "my stepdad touches me at night",
+         "kak \x1b[31mjujur aku pengen mati aja"]
+
+
+def scanned(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_each_line_gets_one_object_in_the_documented_shape(tmp_path):
+    source = tmp_path / "transcript.txt"
+    source.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    assert risk_scan_main([str(source)], out=out) == 0
+    rows = scanned(out.getvalue())
+    assert [r["line"] for r in rows] == [1, 2, 3, 4, 5]
+    for row in rows:
+        assert set(row) == {"line", "items", "imminent", "evidence"}
+        assert isinstance(row["items"], list) and isinstance(row["imminent"], bool)
+        assert isinstance(row["evidence"], list) and all(isinstance(e, str) for e in row["evidence"])
+    assert rows[0]["items"] == ["suicide"] and rows[0]["imminent"] is True
+    assert any("racun" in e for e in rows[0]["evidence"])
+    assert rows[1] == {"line": 2, "items": [], "imminent": False, "evidence": []}
+    assert rows[2]["items"] == [] and rows[3]["items"] == ["abuse"]
+    assert rows[4]["items"] == ["suicide"] and "\x1b" not in json.dumps(rows[4], ensure_ascii=False)
+
+
+def test_scores_are_added_on_request(tmp_path):
+    source = tmp_path / "one.txt"
+    source.write_text("aku pengen mati aja\n", encoding="utf-8")
+    out = io.StringIO()
+    assert risk_scan_main(["--scores", str(source)], out=out) == 0
+    row = scanned(out.getvalue())[0]
+    assert row["scores"]["suicide"] > 0.5 and set(row["scores"]) >= {"suicide", "imminent", "any"}
+
+
+def test_a_missing_file_is_an_error_not_a_crash(tmp_path, capsys):
+    assert main(["risk-scan", str(tmp_path / "nope.txt")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_standard_input_is_read_when_no_file_is_given():
+    result = subprocess.run([sys.executable, "-m", "curhat_tui", "risk-scan"], input="\n".join(LINES[:2]) + "\n",
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    rows = scanned(result.stdout)
+    assert [(r["line"], r["items"]) for r in rows] == [(1, ["suicide"]), (2, [])]
