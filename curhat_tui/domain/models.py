@@ -74,6 +74,7 @@ class Visit:
     arrived_at: float
     status: VisitStatus = VisitStatus.WAITING
     persona: str = ""
+    imminent: bool = False  # the risk detector called what they wrote while waiting imminent: top of the queue
 
     def waiting_seconds(self, now: float) -> float:
         return max(0.0, now - self.arrived_at)

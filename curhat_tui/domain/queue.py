@@ -1,16 +1,41 @@
-"""Queue order: highest risk first, then the longest wait."""
+"""Queue order: a client whose words the risk detector called imminent first, then highest risk, then the
+longest wait; and how what a waiting client writes raises their place."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
-from curhat_tui.domain.models import Visit, VisitStatus
+from curhat_tui.domain.models import Risk, Visit, VisitStatus
+from curhat_tui.domain.redflags import RedFlagBook
+from curhat_tui.domain.risk import Detection
 
 
-def queue_key(visit: Visit) -> tuple[int, float, str]:
-    return (-int(visit.risk), visit.arrived_at, visit.id)
+def queue_key(visit: Visit) -> tuple[bool, int, float, str]:
+    return (not visit.imminent, -int(visit.risk), visit.arrived_at, visit.id)
 
 
 def order_queue(visits: Iterable[Visit]) -> list[Visit]:
     """Waiting visits in the order a counselor should take them."""
     return sorted((v for v in visits if v.status is VisitStatus.WAITING), key=queue_key)
+
+
+def waiting_risk(found: Detection, book: RedFlagBook) -> tuple[Risk, bool]:
+    """The risk a waiting client's message suggests (the highest of its items' levels) and whether it is
+    imminent. An imminent suggestion counts as high risk; like every suggestion it ticks no flag, it only
+    orders the queue."""
+    risk = max((book.get(item).risk for item in found.items if item in {i.id for i in book.items}),
+               default=Risk.NONE, key=int)
+    if found.imminent:
+        risk = max(risk, Risk.HIGH, key=int)
+    return Risk(risk), found.imminent
+
+
+def raised(known: Visit, reported: Visit) -> Visit | None:
+    """The waiting visit with what the intake reports now, when that moves it up (higher risk, or newly
+    imminent); None when nothing changes. Risk is never lowered and imminence never taken back here."""
+    risk = max(known.risk, reported.risk, key=int)
+    imminent = known.imminent or reported.imminent
+    if risk == known.risk and imminent == known.imminent:
+        return None
+    return replace(known, risk=Risk(risk), imminent=imminent)

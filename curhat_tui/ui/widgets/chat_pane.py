@@ -39,6 +39,7 @@ class ChatPane(Vertical):
     ChatPane > .pane-status { height: auto; max-height: 2; color: $text-muted; padding: 0 1; }
     ChatPane > .pane-status.-late { color: $warning; text-style: bold; }
     ChatPane > .pane-status.-suggest { color: $text; background: $warning 30%; }
+    ChatPane > .pane-status.-imminent { background: $error 45%; text-style: bold; }
     ChatPane.-wrapup Composer { display: none; }
     ChatPane > .pane-whisper { height: auto; max-height: 3; display: none; padding: 0 1; background: $accent 25%; }
     ChatPane > .pane-whisper.-shown { display: block; }
@@ -56,6 +57,7 @@ class ChatPane(Vertical):
         self.client_typing = False
         self.counselor_typing = False
         self.suggested: list[str] = []
+        self.imminent = False  # the detector called the newest client message's suicide risk imminent
         self.loaded = False
         self.composer = Composer(id="composer", blink=blink)
         self.transcript: Transcript | None = None
@@ -140,7 +142,7 @@ class ChatPane(Vertical):
             self.client_typing = False
             self._suggest(message)
         else:
-            self.suggested = []
+            self.suggested, self.imminent = [], False
         self.refresh_clock()
 
     def update_message(self, message: Message) -> None:
@@ -156,7 +158,7 @@ class ChatPane(Vertical):
             self.last_message = message
             self._suggest(message)
         elif message.flags:
-            self.suggested = list(message.flags)  # an edit put risk words in an earlier message
+            self._suggest(message)  # an edit put risk words in an earlier message
         self.refresh_clock()
 
     def show_handover(self) -> None:
@@ -200,7 +202,9 @@ class ChatPane(Vertical):
                                           due=clock_time(clock, withdrawal.due_at, fmt))))
 
     def _suggest(self, message: Message) -> None:
+        """The items the detector suggested for this client message, and whether it called it imminent."""
         self.suggested = list(message.flags) if message.sender is Sender.CLIENT else []
+        self.imminent = "suicide" in self.suggested and self.app.data.phrases.detect(message.text).imminent
 
     # ---- the parts that change every second ------------------------------------
     def tab_label(self, index: int) -> str:
@@ -239,12 +243,15 @@ class ChatPane(Vertical):
         ]), no_wrap=True, overflow="ellipsis"))
         status = self.query_one("#status", Static)
         status.set_class(bool(self.suggested), "-suggest")
+        status.set_class(self.imminent, "-imminent")
         parts: list[str] = []
         if self.client_typing:
             parts.append(t("pane.typing", alias=session.alias))
         if self.suggested:
             book = self.app.data.redflags
-            hints = [f"{book.get(i).key.upper()} {t.pick(book.get(i).label)}" for i in self.suggested]
+            hints = [f"{book.get(i).key.upper()} {t.pick(book.get(i).label)}"
+                     + (f" ({t('pane.imminent')})" if i == "suicide" and self.imminent else "")
+                     for i in self.suggested if i in {item.id for item in book.items}]
             parts.append(t("pane.suggest", items=", ".join(hints)))
         waited = 0.0
         if not self.client_typing and self.last_message is not None and self.last_message.sender is Sender.CLIENT \

@@ -1,4 +1,5 @@
-"""The waiting queue: risk first, then longest wait; Enter accepts the highlighted client."""
+"""The waiting queue: a client whose words were called imminent first, then risk, then longest wait; Enter
+accepts the highlighted client."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 MAX_ROWS = 100  # the top of the queue is what a counselor acts on; the title gives the full count
 RISK_STYLE = {Risk.HIGH: "bold white on red", Risk.MODERATE: "bold black on dark_orange", Risk.LOW: "yellow",
               Risk.NONE: "dim"}
+IMMINENT_STYLE = "bold yellow on red"  # the detector called their words while waiting imminent
 
 
 class QueueTable(DataTable):
@@ -86,7 +88,8 @@ class QueuePanel(Vertical):
         for visit in visits:
             tier = t(f"tier.short.{visit.tier.value}")
             table.add_row(
-                Text(t(f"risk.short.{visit.risk.key}"), style=RISK_STYLE[visit.risk]),
+                Text(t("risk.short.imminent"), style=IMMINENT_STYLE) if visit.imminent
+                else Text(t(f"risk.short.{visit.risk.key}"), style=RISK_STYLE[visit.risk]),
                 Text(("⊘ " if visit.client_key in self.withdrawn else "") + visit.alias, overflow="ellipsis",
                      no_wrap=True, style="strike" if visit.client_key in self.withdrawn else ""),
                 Text(f"{tier}{visit.minutes}"),
@@ -146,6 +149,8 @@ class QueuePanel(Vertical):
         text.append(visit.intake_risk_answer + "\n")
         text.append(t("queue.risk_level") + ": ", style="bold")
         text.append(t(f"risk.{visit.risk.key}"), style=RISK_STYLE[visit.risk])
+        if visit.imminent:
+            text.append("\n" + t("queue.imminent"), style=IMMINENT_STYLE)
         withdrawal = self.withdrawn.get(visit.client_key)
         if withdrawal is not None:
             date = clock_time(self.app.clock, withdrawal.withdrawn_at, "%Y-%m-%d %H:%M")

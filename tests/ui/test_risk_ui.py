@@ -1,0 +1,91 @@
+"""The risk detector on the counselor's screen: the suggestion names the item and says when suicide risk
+looks imminent, the highlight marks the words that carried it, nothing is ticked; a waiting client whose
+words were called imminent is marked and heads the queue."""
+
+from __future__ import annotations
+
+import pytest
+
+from curhat_tui.bootstrap import Parts
+from curhat_tui.channels.base import ClientArrived, MessageReceived
+from curhat_tui.domain.models import Risk, Tier, Visit
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.store import Store
+from curhat_tui.ui.app import build_app
+from tests.conftest import START, screen_text
+from tests.support.fake_channel import FakeChannel
+
+SIZE = (120, 40)
+
+
+def visit(vid: str, alias: str, risk: Risk = Risk.NONE, arrived: float = START, imminent: bool = False) -> Visit:
+    return Visit(vid, f"client-{vid}", alias, Tier.PEER, 30, 25000, "tidur", "tidak", risk, arrived,
+                 imminent=imminent)
+
+
+@pytest.fixture
+def fake_parts(tmp_path, data, clock):
+    store = Store(tmp_path / "curhat.db", kind="real")
+    channel = FakeChannel(simulated=False)
+    parts = Parts.of(Workstation(store, channel, clock, data, counselor="Ani"))
+    yield parts, channel
+    store.close()
+
+
+@pytest.mark.parametrize("lang, imminent_word", [("id", "RISIKO SEGERA"), ("en", "IMMINENT")])
+async def test_an_imminent_suggestion_says_so_and_ticks_nothing(fake_parts, lang, imminent_word):
+    parts, channel = fake_parts
+    parts.workstation.desk.lang = lang
+    app = build_app(parts, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        pane = app.main.active_pane
+        sid = pane.session.id
+        text = "kak aku udah beli racun tikus, nanti malam aku minum"
+        channel.inject(MessageReceived(sid, text, START + 10, remote_id="$r1"))
+        await pilot.pause()
+        assert pane.suggested == ["suicide"] and pane.imminent
+        status = str(pane.query_one("#status").render())
+        assert "F2" in status and imminent_word in status
+        entry = pane.transcript.entries[-1]
+        marked = [text[a:b] for a, b in entry.highlights]
+        assert any("racun" in m for m in marked)
+        assert parts.workstation.flags.flags(sid) == {}  # a suggestion never ticks a flag
+        channel.inject(MessageReceived(sid, "aku lagi pusing sama kerjaan", START + 20, remote_id="$r2"))
+        await pilot.pause()
+        assert pane.suggested == [] and not pane.imminent
+        assert imminent_word not in str(pane.query_one("#status").render())
+
+
+async def test_a_suggestion_that_is_not_imminent_names_only_the_item(fake_parts):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        pane = app.main.active_pane
+        channel.inject(MessageReceived(pane.session.id, "suamiku suka mukul aku kalau mabuk", START + 10,
+                                       remote_id="$r1"))
+        await pilot.pause()
+        assert pane.suggested == ["abuse"] and not pane.imminent
+        status = str(pane.query_one("#status").render())
+        assert "F5" in status and "SEGERA" not in status
+
+
+async def test_a_client_whose_words_were_called_imminent_heads_the_queue_marked(fake_parts):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("h", "Kenanga", Risk.HIGH, START - 600)))
+        channel.inject(ClientArrived(visit("i", "Mawar", Risk.LOW, START, imminent=True)))
+        await pilot.pause()
+        assert [v.id for v in parts.workstation.desk.queue()] == ["i", "h"]
+        table = app.main.query_one("#queue-table")
+        assert str(table.get_row_at(0)[0]) == "!!" and str(table.get_row_at(0)[1]) == "Mawar"
+        assert "risiko segera" in screen_text(app)
