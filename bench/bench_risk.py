@@ -1,0 +1,128 @@
+#!/usr/bin/env python
+"""The risk detector's cost per message, as a ratio to the regex matcher it replaced, both measured here.
+
+    python bench/bench_risk.py [--quick] [--json PATH] [--strict]
+
+Measures, over the hand-written chat lines in corpus/ (written.tsv and heldout.tsv: short and long
+messages, risk and benign, Indonesian, English and mixed):
+  1. the old regex matcher (corpus/baseline_phrases.toml through domain.phrases.PhraseMatcher): items(text)
+  2. the detector (data/: rules, slang, model): detect(text) with its cache cleared, so every call scores
+  3. the same for a 5,000-character paste (the detector reads long text in windows)
+  4. loading the data files: the detector's (phrases.toml, risk_slang.tsv, risk_model.tsv) vs the old list
+The target is the project's: under 1 ms a message on average. It is a report, not a test: it exits 0 even
+when a target is missed, unless --strict is given. Only the standard library and curhat_tui are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import Report, log, median, ms, pct, save_results, set_start  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from curhat_tui.config.datafiles import data_dir, load_directory, load_phrases, load_redflags  # noqa: E402
+from curhat_tui.domain.phrases import PhraseMatcher, PhraseRule  # noqa: E402
+
+TARGET_MS = 1.0
+
+
+def messages() -> list[str]:
+    lines = []
+    for name in ("written.tsv", "heldout.tsv"):
+        for raw in (REPO / "corpus" / name).read_text(encoding="utf-8").splitlines():
+            if raw and not raw.startswith("#"):
+                lines.append(raw.split("\t")[2])
+    return lines
+
+
+def old_matcher() -> PhraseMatcher:
+    doc = tomllib.loads((REPO / "corpus" / "baseline_phrases.toml").read_text(encoding="utf-8"))
+    return PhraseMatcher([PhraseRule(e["item"], e["lang"], re.compile(p, re.IGNORECASE))
+                          for e in doc["phrase"] for p in e["patterns"]])
+
+
+def new_detector():
+    root = data_dir()
+    book = load_redflags(root / "redflags.toml", load_directory(root / "directory.toml"))
+    return load_phrases(root / "phrases.toml", {i.id for i in book.items}, tuple(i.id for i in book.items))
+
+
+def per_call(fn, texts: list[str], rounds: int) -> list[float]:
+    """Seconds per call, one sample per text per round."""
+    samples = []
+    for _ in range(rounds):
+        for text in texts:
+            t = time.perf_counter()
+            fn(text)
+            samples.append(time.perf_counter() - t)
+    return samples
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    parser.add_argument("--json", metavar="PATH", help="also write every figure to this file")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    set_start(began)
+    rounds = 2 if args.quick else 6
+    texts = messages()
+    log(f"{len(texts)} messages, {rounds} rounds")
+
+    t = time.perf_counter()
+    old = old_matcher()
+    old_load = time.perf_counter() - t
+    t = time.perf_counter()
+    new = new_detector()
+    new_load = time.perf_counter() - t
+
+    def detect(text: str) -> None:
+        new._cache.clear()  # every call scores: the app's cache only spares a repeat of the same text
+        new.detect(text)
+
+    for text in texts[:50]:  # warm up: the first evidence builds a head's weight table
+        detect(text)
+    log("old matcher")
+    old_s = per_call(old.items, texts, rounds)
+    log("detector")
+    new_s = per_call(detect, texts, rounds)
+    paste = " ".join(texts)[:5000]
+    log("5,000-character paste")
+    old_paste = per_call(old.items, [paste], rounds * 5)
+    new_paste = per_call(detect, [paste], rounds * 5)
+
+    report = Report()
+    mean_old, mean_new = sum(old_s) / len(old_s), sum(new_s) / len(new_s)
+    report.row("old regex matcher, per message (mean)", f"{ms(mean_old):.3f} ms", "baseline", None)
+    report.row("detector, per message (mean)", f"{ms(mean_new):.3f} ms",
+               f"{mean_new / mean_old:.1f}x the old matcher; target < {TARGET_MS:g} ms", ms(mean_new) < TARGET_MS)
+    report.row("detector, per message (p50 / p95 / max)",
+               f"{ms(median(new_s)):.3f} / {ms(pct(new_s, 0.95)):.3f} / {ms(max(new_s)):.3f} ms",
+               f"old: {ms(median(old_s)):.3f} / {ms(pct(old_s, 0.95)):.3f} / {ms(max(old_s)):.3f} ms", None)
+    report.row("5,000-character paste (median)", f"{ms(median(new_paste)):.2f} ms",
+               f"{median(new_paste) / median(old_paste):.1f}x the old matcher ({ms(median(old_paste)):.2f} ms)", None)
+    report.row("loading the data files", f"{ms(new_load):.0f} ms",
+               f"old phrase list: {ms(old_load):.0f} ms (once, at start-up)", None)
+    print(f"Python {sys.version.split()[0]}, {len(texts)} messages x {rounds} rounds")
+    report.print()
+    results = {"old_ms": [ms(s) for s in old_s], "new_ms": [ms(s) for s in new_s],
+               "paste_old_ms": [ms(s) for s in old_paste], "paste_new_ms": [ms(s) for s in new_paste],
+               "load_old_ms": ms(old_load), "load_new_ms": ms(new_load)}
+    save_results(report, results, began, args.json)
+    if report.misses:
+        print(f"{report.misses} target(s) missed" + (" (--strict: exit 1)" if args.strict else ""))
+    return 1 if (args.strict and report.misses) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
