@@ -29,6 +29,7 @@ FILLERS = ("kak", "kak,", "hmm", "jujur", "jujur aja", "halo kak", "min", "eh", 
            "ya", "ehm", "btw", "duh")
 ENDINGS = ("", "", "", ".", "..", "...", "?", "!!", " :(", " 😭", " 🙏")
 CONTEXT = 0.3  # share of lines given a clause of context
+LAUGHS = 0.06  # share of lines, risk and benign alike, given a laugh at the end
 STICKY = frozenset({"aku", "kamu", "kak", "tidak", "sudah", "ingin"})  # a writer keeps one spelling in a line
 
 
@@ -136,6 +137,8 @@ def chatty(text: str, rng: random.Random, slots: dict[str, list[str]] | None = N
     text = " ".join(words)
     if rng.random() < 0.15:
         text = rng.choice(FILLERS) + " " + text
+    if rng.random() < LAUGHS:  # people laugh around heavy words too: a laugh must not mean "harmless"
+        text = text + " " + rng.choice(("wkwk", "wkwkwk", "haha", "hehe", "lol"))
     text = text.rstrip(".!?") + rng.choice(ENDINGS) if rng.random() < 0.6 else text
     roll = rng.random()
     if roll < 0.8:

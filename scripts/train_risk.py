@@ -49,6 +49,7 @@ C = 32.0  # inverse regularisation strength of each logistic head
 TOTAL_BUDGET = 0.04  # out-of-fold false alarms on benign lines, all heads and rules together
 BUDGET = {IMMINENT: 0.006}  # what the imminence head may spend of it
 ITEM_BUDGET = 0.002  # what each item head may spend of it (the any-risk head spends the rest)
+IMMINENT_WEIGHT = 3.0  # an imminent line counts this many times in every head: missing one costs most
 PRUNE = 0.1  # weights smaller than this are left out of the shipped file
 CORPUS, DATA = ROOT / "corpus", ROOT / "data"
 
@@ -132,8 +133,9 @@ def fit(feats: Featurised, rows: list[int], heads: list[str]) -> tuple[dict[str,
     coef, bias = np.zeros((len(heads), len(vocab))), np.zeros(len(heads))
     for k, head in enumerate(heads):
         y = np.array([head in targets_of(feats.lines[r]) for r in rows], dtype=int)
+        weight = np.array([IMMINENT_WEIGHT if IMMINENT in feats.lines[r].labels else 1.0 for r in rows])
         clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=2000, random_state=SEED)
-        clf.fit(x, y)
+        clf.fit(x, y, sample_weight=weight)
         coef[k], bias[k] = clf.coef_[0], clf.intercept_[0]
     return vocab, coef, bias
 

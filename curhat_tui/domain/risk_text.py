@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\U0001F602\U0001F923\U0001F606\U0001F605]")  # words, and laughing faces
 _BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
 _CLAUSE = re.compile(r"[,;:.!?\n]")  # a clause ends: a negation reaches no further
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: "capeeek" -> "capek"
@@ -22,6 +22,7 @@ _LAUGH = re.compile(r"^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2
                     r"|lol|lmao|lmfao|rofl|ngakak)$")
 _SUFFIXES = ("nya", "ku", "mu")
 LAUGH = "wkwk"
+LAUGH_FACES = frozenset("\U0001F602\U0001F923\U0001F606\U0001F605")  # 😂 🤣 😆 😅 read as a laugh
 DROP = ("-",)  # the dictionary's way of saying a word carries nothing ("the", "to")
 NUMBER = "#"
 CHAR_SIZES = (3, 4, 5)
@@ -68,7 +69,7 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     word = _RUNS.sub(r"\1", raw.replace("’", "'"))
     if word.isdigit():
         return (NUMBER,)
-    if _LAUGH.match(word):
+    if _LAUGH.match(word) or word in LAUGH_FACES:
         return (LAUGH,)
     found = slang.get(word)
     if found is not None:
