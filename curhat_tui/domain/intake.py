@@ -26,6 +26,7 @@ class IntakeState:
     topic: str = ""
     risk_answer: str = ""
     risk: int = 0
+    imminent: bool = False  # the risk detector called the risk answer imminent: the queue entry says so
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -41,8 +42,9 @@ def start(state: IntakeState) -> list[str]:
     return ["intake.welcome", "intake.consent"]
 
 
-def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str]) -> list[str]:
-    """Take the client's answer; return the catalogue keys of the replies to send."""
+def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str], imminent: bool = False) -> list[str]:
+    """Take the client's answer; return the catalogue keys of the replies to send. `risk_items` and
+    `imminent` are what the risk detector suggests for the answer (an imminent one queues them as urgent)."""
     text = text.strip()
     if state.step == "consent":
         if _YES.search(text):
@@ -67,7 +69,10 @@ def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str]) -
         return ["intake.risk"]
     if state.step == "risk":
         state.risk_answer = text[:200]
-        if risk_items or (_RISK_YES.search(text) and not _RISK_NO.search(text)):
+        state.imminent = imminent
+        if imminent:
+            state.risk = int(Risk.HIGH)
+        elif risk_items or (_RISK_YES.search(text) and not _RISK_NO.search(text)):
             state.risk = int(Risk.HIGH if ("suicide" in risk_items or "self_harm" in risk_items
                                            or re.search(r"\b(sering|ya|iya|yes)\b", text, re.I)) else Risk.MODERATE)
         else:

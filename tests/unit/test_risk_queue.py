@@ -44,3 +44,15 @@ def test_what_a_waiting_client_writes_carries_its_items_risk(data):
     assert waiting_risk(detect("semalem aku dipukul suami sampai memar"), book) == (Risk.HIGH, False)
     assert waiting_risk(detect("aku pengen mati aja"), book) == (Risk.MODERATE, False)
     assert waiting_risk(detect("mati lampu dari sore"), book) == (Risk.NONE, False)
+
+
+def test_an_imminent_risk_answer_at_intake_queues_the_client_as_urgent():
+    from curhat_tui.domain.intake import IntakeState, advance
+
+    state = IntakeState(step="risk")
+    assert advance(state, "aku udah siapin talinya", 0, ["suicide"], imminent=True) == ["intake.queued_urgent"]
+    assert state.imminent and state.risk == int(Risk.HIGH)
+    plain = IntakeState(step="risk")
+    advance(plain, "nggak", 0, [])
+    assert not plain.imminent and plain.risk == int(Risk.NONE)
+    assert IntakeState.from_dict({"imminent": "yes"}).imminent is False  # a client-written state keeps its type
