@@ -7,10 +7,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curhat_tui.domain.load import DEFAULT_MAX_LOAD
 from curhat_tui.domain.retention import DEFAULT_NOTE_YEARS, DEFAULT_TRANSCRIPT_DAYS, RetentionPolicy, policy_problem
 from curhat_tui.paths import config_file
 
 DEFAULT_LOCK_AFTER_MINUTES = 10.0
+DEFAULT_CALL_LINK = "https://meet.jit.si/curhat-{session}"
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """[service]: how the organisation runs its desk."""
+
+    max_load: int = DEFAULT_MAX_LOAD  # weighted open sessions a counselor may hold (domain/load.py); 0 = no cap
+    call_link: str = DEFAULT_CALL_LINK  # a voice/video room per session; {session} is an unguessable token
 
 
 @dataclass
@@ -29,6 +39,7 @@ class Settings:
     llm_model: str = ""  # [llm] model: the model name that server expects
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # [retention]: see _retention
     lock_after_minutes: float = DEFAULT_LOCK_AFTER_MINUTES  # idle minutes before the screen locks; 0 = never
+    service: ServiceSettings = field(default_factory=lambda: ServiceSettings())  # [service]: see _service
 
 
 class ConfigError(Exception):
@@ -56,6 +67,25 @@ def _llm(path: Path, table: object) -> tuple[str, str]:
     return str(table.get("url", "")), str(table.get("model", ""))
 
 
+def _service(path: Path, table: object) -> ServiceSettings:
+    """[service] max_load (default 4, 0 = no cap) and call_link (a URL template with {session})."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: service must be a table: [service] followed by max_load = 4 ...")
+    allowed = ("max_load", "call_link")
+    unknown = [k for k in table if k not in allowed]
+    if unknown:
+        raise ConfigError(f"{path}: [service] has no setting {unknown[0]!r}; use {', '.join(allowed)}")
+    max_load = table.get("max_load", DEFAULT_MAX_LOAD)
+    if isinstance(max_load, bool) or not isinstance(max_load, int) or max_load < 0:
+        raise ConfigError(f"{path}: [service] max_load must be a whole number, 0 or more (0 = no cap), "
+                          "e.g. max_load = 4")
+    call_link = table.get("call_link", DEFAULT_CALL_LINK)
+    if not isinstance(call_link, str) or "{session}" not in call_link or not call_link.startswith("https://"):
+        raise ConfigError(f"{path}: [service] call_link must be an https:// address with {{session}} where the "
+                          "room name goes, e.g. call_link = \"https://meet.jit.si/layanan-{session}\"")
+    return ServiceSettings(max_load=max_load, call_link=call_link)
+
+
 def load_settings(data_dir: Path) -> Settings:
     path = config_file(data_dir)
     if not path.exists():
@@ -73,7 +103,8 @@ def load_settings(data_dir: Path) -> Settings:
                     homeserver=str(doc.get("homeserver", "")), user=str(doc.get("user", "")),
                     intake=str(doc.get("intake", "")), role=str(doc.get("role", "")), keys=keys,
                     retention=_retention(path, doc.get("retention", {})),
-                    lock_after_minutes=_lock_after(path, doc.get("lock_after_minutes", DEFAULT_LOCK_AFTER_MINUTES)))
+                    lock_after_minutes=_lock_after(path, doc.get("lock_after_minutes", DEFAULT_LOCK_AFTER_MINUTES)),
+                    service=_service(path, doc.get("service", {})))
 
 
 def _retention(path: Path, table: object) -> RetentionPolicy:
