@@ -50,8 +50,12 @@ def test_the_corpus_has_what_the_issue_asks_for(lines):
         assert kind in kinds, kind
 
 
-def test_the_held_out_set_is_never_trained_on(lines):
-    heldout = read_tsv(ROOT / "corpus" / "heldout.tsv")
+@pytest.mark.parametrize("name", ["heldout.tsv", "heldout2.tsv"])
+def test_the_held_out_sets_are_never_trained_on(lines, name):
+    heldout = read_tsv(ROOT / "corpus" / name)
     assert len(heldout) >= 200
+    risk = [line for line in heldout if line.labels != ("none",)]
+    assert 0.4 <= len(risk) / len(heldout) <= 0.6
+    assert {label for line in risk for label in line.labels} >= set(REQUIRED_ITEMS) | {"imminent"}
     trained = {line.text.strip().lower() for line in lines}
     assert not [line.text for line in heldout if line.text.strip().lower() in trained]

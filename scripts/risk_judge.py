@@ -1,0 +1,56 @@
+"""Judge the shipped risk detector (data/) on hand-written held-out sets, without retraining or scikit-learn.
+
+    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout.tsv and corpus/heldout2.tsv
+    .venv/bin/python scripts/risk_judge.py corpus/heldout2.tsv --misses   # also list every line it got wrong
+
+Prints the evaluation table (scripts/risk_eval.py) per file, the same figures train_risk.py prints. Use --misses
+to read what a change did, never to tune on a held-out set: a line read and then fixed stops being held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+from risk_corpus import read_tsv  # noqa: E402
+from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
+
+from curhat_tui.config.datafiles import load_all  # noqa: E402
+
+HELDOUT = ("heldout.tsv", "heldout2.tsv")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path, help="labelled TSV files (default: the held-out sets)")
+    parser.add_argument("--misses", action="store_true", help="list the lines judged wrongly")
+    args = parser.parse_args(argv)
+    data = load_all(ROOT / "data")
+    items = [item.id for item in data.redflags.items]
+    files = args.files or [ROOT / "corpus" / name for name in HELDOUT]
+    results: dict[str, Figures | list[Figures]] = {}
+    for path in files:
+        lines = read_tsv(path)
+        labels = [frozenset(label for label in line.labels if label != "none") for line in lines]
+        preds = []
+        for line, lab in zip(lines, labels):
+            found = data.phrases.detect(line.text)
+            preds.append(Prediction(frozenset(found.items), found.imminent))
+            wrong = bool(lab) != bool(found.items) or ("imminent" in lab and not found.imminent)
+            if args.misses and wrong:
+                got = ",".join(found.items) + (" imminent" if found.imminent else "") or "-"
+                print(f"{path.name}\t{','.join(sorted(lab)) or 'none'}\tgot {got}\t{line.text}")
+        results[path.stem] = evaluate(labels, preds, items)
+    print(table(results, items))
+    for name, figs in results.items():
+        if isinstance(figs, Figures):
+            print(summary(name, figs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
