@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curhat_tui.domain.hours import DAYS, DEFAULT_TIMEZONE, ServiceHours, parse_day
 from curhat_tui.domain.load import DEFAULT_MAX_LOAD
 from curhat_tui.domain.retention import DEFAULT_NOTE_YEARS, DEFAULT_TRANSCRIPT_DAYS, RetentionPolicy, policy_problem
 from curhat_tui.paths import config_file
@@ -21,6 +22,7 @@ class ServiceSettings:
 
     max_load: int = DEFAULT_MAX_LOAD  # weighted open sessions a counselor may hold (domain/load.py); 0 = no cap
     call_link: str = DEFAULT_CALL_LINK  # a voice/video room per session; {session} is an unguessable token
+    hours: ServiceHours = field(default_factory=ServiceHours)  # [service.hours]: see _hours; none = always open
 
 
 @dataclass
@@ -71,7 +73,7 @@ def _service(path: Path, table: object) -> ServiceSettings:
     """[service] max_load (default 4, 0 = no cap) and call_link (a URL template with {session})."""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: service must be a table: [service] followed by max_load = 4 ...")
-    allowed = ("max_load", "call_link")
+    allowed = ("max_load", "call_link", "hours")
     unknown = [k for k in table if k not in allowed]
     if unknown:
         raise ConfigError(f"{path}: [service] has no setting {unknown[0]!r}; use {', '.join(allowed)}")
@@ -83,7 +85,43 @@ def _service(path: Path, table: object) -> ServiceSettings:
     if not isinstance(call_link, str) or "{session}" not in call_link or not call_link.startswith("https://"):
         raise ConfigError(f"{path}: [service] call_link must be an https:// address with {{session}} where the "
                           "room name goes, e.g. call_link = \"https://meet.jit.si/layanan-{session}\"")
-    return ServiceSettings(max_load=max_load, call_link=call_link)
+    return ServiceSettings(max_load=max_load, call_link=call_link, hours=_hours(path, table.get("hours", {})))
+
+
+def _hours(path: Path, table: object) -> ServiceHours:
+    """[service.hours]: mon..sun = "08:00-22:00" (or "closed", or spans separated by commas), timezone (default
+    Asia/Jakarta). No table, or one with only a timezone, means always open; a day left out of a table that names
+    some days is closed."""
+    example = 'e.g. [service.hours] mon = "08:00-22:00", sat = "closed", timezone = "Asia/Jakarta"'
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [service] hours must be a table of days, {example}")
+    unknown = [k for k in table if k not in (*DAYS, "timezone")]
+    if unknown:
+        raise ConfigError(f"{path}: [service.hours] has no setting {unknown[0]!r}; use the days "
+                          f"{', '.join(DAYS)} and timezone ({example})")
+    name = table.get("timezone", DEFAULT_TIMEZONE)
+    try:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        if not isinstance(name, str) or not name:
+            raise ValueError(name)
+        tz = ZoneInfo(name)
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        raise ConfigError(f"{path}: [service.hours] timezone {name!r} is not a time zone name; use one such as "
+                          "\"Asia/Jakarta\" (WIB), \"Asia/Makassar\" (WITA) or \"Asia/Jayapura\" (WIT)") from None
+    week: dict = {}
+    for day in DAYS:
+        if day not in table:
+            continue
+        value = table[day]
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: [service.hours] {day} must be text in quotes, e.g. {day} = \"08:00-22:00\" "
+                              f"or {day} = \"closed\"")
+        try:
+            week[day] = parse_day(value)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: [service.hours] {day}: {exc}") from None
+    return ServiceHours(week=week or None, tz=tz, tz_name=name)
 
 
 def load_settings(data_dir: Path) -> Settings:
