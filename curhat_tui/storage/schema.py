@@ -108,10 +108,17 @@ WRITTEN_FILES = (
     _index("written_files", "client_key"),
 )
 
+VISIT_MARKS = (
+    # a visit the risk detector called imminent (what the client wrote while waiting): it heads the queue
+    _table("visit_marks", '"visit_id" TEXT PRIMARY KEY', '"client_key" TEXT', '"imminent" INTEGER'),
+    _index("visit_marks", "client_key"),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline", BASELINE),
     Migration(2, "message marks", MESSAGE_MARKS),
     Migration(3, "written files", WRITTEN_FILES),
+    Migration(4, "visit marks", VISIT_MARKS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -1,4 +1,4 @@
-"""Visits (table `visits`): a client waiting in the queue, accepted, or gone."""
+"""Visits (table `visits`; `visit_marks` keeps the imminent ones): a client waiting, accepted, or gone."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ def _visit(row: dict[str, Any]) -> Visit:
         id=row["id"], client_key=row["client_key"], alias=row["alias"], tier=Tier(row["tier"]),
         minutes=row["minutes"], price=row["price"], topic=row["topic"],
         intake_risk_answer=row["intake_risk_answer"], risk=Risk(row["risk"]), arrived_at=row["arrived_at"],
-        status=VisitStatus(row["status"]), persona=row["persona"] or "",
+        status=VisitStatus(row["status"]), persona=row["persona"] or "", imminent=bool(row.get("imminent")),
     )
+
+
+_SELECT = ("select visits.*, coalesce(visit_marks.imminent, 0) as imminent from visits "
+           "left join visit_marks on visit_marks.visit_id = visits.id")
 
 
 class Visits:
@@ -32,6 +36,7 @@ class Visits:
             "intake_risk_answer": visit.intake_risk_answer, "risk": int(visit.risk), "arrived_at": visit.arrived_at,
             "status": str(visit.status), "left_at": None, "persona": visit.persona,
         })
+        self._mark(visit.id, visit.client_key, visit.imminent)
 
     def requeue(self, visit: Visit) -> None:
         """A visit seen before comes back to the queue (for example after a transfer)."""
@@ -39,16 +44,29 @@ class Visits:
             "update visits set status = ?, arrived_at = ?, topic = ?, intake_risk_answer = ?, risk = ?, left_at = null "
             "where id = ?", [VisitStatus.WAITING.value, visit.arrived_at, visit.topic, visit.intake_risk_answer,
                              int(visit.risk), visit.id])
+        self._mark(visit.id, visit.client_key, visit.imminent)
 
-    def set_risk(self, visit_id: str, risk: Risk) -> None:
+    def set_risk(self, visit_id: str, risk: Risk, imminent: bool | None = None) -> None:
+        """A waiting visit's standing: its risk, and whether its words were called imminent (None: unchanged)."""
         self.database.execute("update visits set risk = ? where id = ?", [int(risk), visit_id])
+        if imminent is not None:
+            row = self.database.one("select client_key from visits where id = ?", [visit_id])
+            self._mark(visit_id, row[0] if row else "", imminent)
+
+    def _mark(self, visit_id: str, client_key: str, imminent: bool) -> None:
+        """Keep whether the visit was called imminent (a row only while it is; deleted with the client)."""
+        if imminent:
+            self.database.execute("insert into visit_marks (visit_id, client_key, imminent) values (?, ?, 1) "
+                                  "on conflict(visit_id) do update set imminent = 1", [visit_id, client_key])
+        else:
+            self.database.execute("delete from visit_marks where visit_id = ?", [visit_id])
 
     def get(self, visit_id: str) -> Visit | None:
-        rows = self.database.rows("select * from visits where id = ?", [visit_id])
+        rows = self.database.rows(f"{_SELECT} where visits.id = ?", [visit_id])
         return _visit(rows[0]) if rows else None
 
     def waiting(self) -> list[Visit]:
-        return [_visit(r) for r in self.database.rows("select * from visits where status = ?",
+        return [_visit(r) for r in self.database.rows(f"{_SELECT} where visits.status = ?",
                                                       [VisitStatus.WAITING.value])]
 
     def set_status(self, visit_id: str, status: VisitStatus, now: float | None = None) -> None:
