@@ -11,7 +11,8 @@ from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.models import Session, SessionStatus, Visit
 from curhat_tui.paths import practice_reports_dir
-from curhat_tui.services.practice_report import feedback_markdown
+from curhat_tui.services.events import Event, MessageAdded, MessageRevised, SessionChanged
+from curhat_tui.services.practice_report import feedback_markdown, keep_report, kept_markdown
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.files import free_name, private_folder, write_private
 from curhat_tui.storage.store import Store
@@ -64,7 +65,27 @@ class Practice:
     # ---- feedback reports -------------------------------------------------------------
     def feedback(self, session_id: str) -> str:
         """The trainee's feedback report for a practice session, as Markdown in the session language."""
-        return feedback_markdown(self.store, self.data, session_id)
+        return feedback_markdown(self.store, self.data, session_id, difficulty=self.difficulty_of(session_id),
+                                 tz=self.clock.tz)
+
+    def difficulty_of(self, session_id: str) -> str:
+        """The level the session's simulated client played at."""
+        session = self.store.sessions.get(session_id)
+        level = self.store.state.practice_difficulty(session.visit_id) if session is not None else None
+        return level or self.difficulty
+
+    def on_event(self, event: Event) -> None:
+        """Keep a practice session's report while it is in wrap-up, before a closing may take its transcript
+        (zero transcript retention): what a supervisor reads later is what the trainee could save then."""
+        if self.channel is None:
+            return
+        match event:
+            case SessionChanged(session=session) if session.status is SessionStatus.WRAPUP:
+                keep_report(self.store, self.data, session.id, self.difficulty_of(session.id))
+            case MessageAdded(message=message) | MessageRevised(message=message):
+                current = self.store.sessions.get(message.session_id)
+                if current is not None and current.status is SessionStatus.WRAPUP:
+                    keep_report(self.store, self.data, current.id, self.difficulty_of(current.id))
 
     def export_feedback(self, session_id: str) -> Path:
         """Write the report next to the database, readable by this user only (practice reports live apart from real
@@ -85,9 +106,16 @@ class Practice:
         done = [s for s in self.practice_store.sessions.all() if s.status is not SessionStatus.ACTIVE]
         return sorted(done, key=lambda s: -(s.ended_at or s.started_at))
 
-    def trainee_report(self, session_id: str) -> str:
-        """A trainee's feedback report, read by a supervisor (recorded in the audit log)."""
+    def trainee_report(self, session_id: str, lang: str | None = None) -> str:
+        """A trainee's feedback report, read by a supervisor in `lang` (recorded in the audit log): the one kept at
+        wrap-up, else one computed from the transcript."""
         if self.practice_store is None:
             raise KeyError(session_id)
         self.audit.record(self.counselor, "view", f"practice-session:{session_id}", {"report": True})
-        return feedback_markdown(self.practice_store, self.data, session_id)
+        kept = kept_markdown(self.practice_store, self.data, session_id, tz=self.clock.tz, lang=lang)
+        if kept is not None:
+            return kept
+        session = self.practice_store.sessions.get(session_id)
+        level = self.practice_store.state.practice_difficulty(session.visit_id) if session is not None else None
+        return feedback_markdown(self.practice_store, self.data, session_id, difficulty=level or "normal",
+                                 tz=self.clock.tz, lang=lang)

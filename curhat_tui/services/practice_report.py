@@ -1,16 +1,54 @@
-"""The trainee's feedback report as Markdown, in the session language (for screen and export)."""
+"""The trainee's feedback report as Markdown (for screen and export), and the report kept at wrap-up.
+
+A practice session's report is computed from its transcript. With zero transcript retention the
+transcript goes the moment the session is closed, so the report is kept (`keep_report`) while the
+session is in wrap-up, and a supervisor reads the kept one (`kept_markdown`): the same figures as a
+report the trainee saved then. The trainee's own lines are escaped: they are shown literally.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from datetime import datetime, tzinfo
+
 from curhat_tui.domain.clock import mmss
-from curhat_tui.domain.feedback import CATCH_WINDOW_TURNS, FAIR, GOOD, LATENCY_NORM_SECONDS, FeedbackReport
+from curhat_tui.domain.coding import Code
+from curhat_tui.domain.feedback import (
+    CATCH_WINDOW_TURNS,
+    FAIR,
+    GOOD,
+    LATENCY_NORM_SECONDS,
+    FeedbackReport,
+    Turn,
+    analyse,
+)
 from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.services.markdown import md_escape
+
+LEVELS = ("easy", "normal", "hard")
 
 
-def render(report: FeedbackReport, t: Catalogue, alias: str, flag_label: str = "") -> str:
+@dataclass(frozen=True)
+class ReportFacts:
+    """Who practised, with whom, when and at which difficulty: the report's header."""
+
+    alias: str
+    trainee: str
+    started_at: float
+    difficulty: str = "normal"
+
+
+def render(report: FeedbackReport, t: Catalogue, alias: str, flag_label: str = "", *,
+           facts: ReportFacts | None = None, tz: tzinfo | None = None) -> str:
     c = report.counts
-    lines = [f"# {t('feedback.title', alias=alias)}", "", f"_{t('feedback.heuristic')}_", "",
-             f"## {t('feedback.counts')}", ""]
+    lines = [f"# {md_escape(t('feedback.title', alias=alias))}", ""]
+    if facts is not None:
+        level = facts.difficulty if facts.difficulty in LEVELS else "normal"
+        lines += [f"- **{t('feedback.trainee')}:** {md_escape(facts.trainee)}",
+                  f"- **{t('feedback.date')}:** "
+                  f"{datetime.fromtimestamp(facts.started_at, tz).strftime('%d/%m/%Y %H:%M')}",
+                  f"- **{t('practice_setup.difficulty')}:** {t(f'practice_setup.level.{level}')}", ""]
+    lines += [f"_{t('feedback.heuristic')}_", "", f"## {t('feedback.counts')}", ""]
     for code in ("open_question", "closed_question", "simple_reflection", "complex_reflection", "affirm", "advice",
                  "confront", "other"):
         lines.append(f"- {t(f'code.{code}')}: {c[code]}")
@@ -45,20 +83,65 @@ def render(report: FeedbackReport, t: Catalogue, alias: str, flag_label: str = "
     if not report.weak:
         lines.append(f"- {t('feedback.no_weak')}")
     for turn in report.weak:
-        lines.append(f"- {turn.index}. “{turn.text}” ({t(f'code.{turn.code.value}')})")
+        lines.append(f"- {turn.index}. “{md_escape(turn.text)}” ({t(f'code.{turn.code.value}')})")
         lines.append(f"  - {t(f'better.{turn.code.value}')}")
     return "\n".join(lines) + "\n"
 
 
-def feedback_markdown(store, data, session_id: str) -> str:
-    """The feedback report of one practice session kept in `store`, in the session's language."""
-    from curhat_tui.domain.feedback import analyse
+# ---- the report kept at wrap-up ----------------------------------------------------------------
+def report_record(report: FeedbackReport, facts: ReportFacts) -> dict:
+    """The report and its header as plain JSON-able data (rendered again in any language)."""
+    data = asdict(report)
+    for key in ("turns", "weak"):
+        data[key] = [{**turn, "code": turn["code"].value} for turn in data[key]]
+    return {"facts": asdict(facts), "report": data}
 
+
+def from_record(record: dict) -> tuple[FeedbackReport, ReportFacts]:
+    """What `report_record` wrote."""
+    data = dict(record["report"])
+    for key in ("turns", "weak"):
+        data[key] = [Turn(t["index"], t["text"], Code(t["code"]), t["latency_seconds"]) for t in data[key]]
+    return FeedbackReport(**data), ReportFacts(**record["facts"])
+
+
+def _analysed(store, data, session_id: str, difficulty: str) -> tuple[FeedbackReport, ReportFacts]:
     session = store.sessions.get(session_id)
     if session is None:
         raise KeyError(session_id)
     persona = data.personas.get(store.sessions.channel_state(session_id).get("persona", ""))
     report = analyse(store.messages.for_session(session_id), persona)
-    t = Catalogue(data.strings, session.lang)
-    label = t.pick(data.redflags.get(report.hidden_flag).label) if report.hidden_flag else ""
-    return render(report, t, session.alias, label)
+    return report, ReportFacts(session.alias, session.counselor, session.started_at, difficulty)
+
+
+def _markdown(report: FeedbackReport, facts: ReportFacts, data, lang: str, tz: tzinfo | None) -> str:
+    t = Catalogue(data.strings, lang)
+    try:
+        label = t.pick(data.redflags.get(report.hidden_flag).label) if report.hidden_flag else ""
+    except KeyError:
+        label = report.hidden_flag
+    return render(report, t, facts.alias, label, facts=facts, tz=tz)
+
+
+def feedback_markdown(store, data, session_id: str, *, difficulty: str = "normal", tz: tzinfo | None = None,
+                      lang: str | None = None) -> str:
+    """The feedback report of one practice session kept in `store`, from its transcript, in `lang` (default:
+    the session's language)."""
+    report, facts = _analysed(store, data, session_id, difficulty)
+    return _markdown(report, facts, data, lang or store.sessions.get(session_id).lang, tz)
+
+
+def keep_report(store, data, session_id: str, difficulty: str) -> None:
+    """Compute the report now, from the transcript as it stands, and keep it in the practice store."""
+    report, facts = _analysed(store, data, session_id, difficulty)
+    store.state.set_practice_report(session_id, report_record(report, facts))
+
+
+def kept_markdown(store, data, session_id: str, *, tz: tzinfo | None = None, lang: str | None = None) -> str | None:
+    """The report kept at wrap-up as Markdown in `lang` (default: the session's), or None if none was kept."""
+    record = store.state.practice_report(session_id)
+    if record is None:
+        return None
+    report, facts = from_record(record)
+    session = store.sessions.get(session_id)
+    return _markdown(report, facts, data, lang or (session.lang if session else "id"), tz)

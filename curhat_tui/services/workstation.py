@@ -67,6 +67,7 @@ class Workstation:
         self.practice = Practice(store, channel, data, self.audit, counselor=counselor,
                                  practice_store=practice_store, clock=clock)
         self.supervision = Supervision(store, clock, self.audit, self.bus, counselor, role, link, self.notes)
+        self.bus.listen(self.practice.on_event)  # a practice report is kept before a closing can take the transcript
 
     @property
     def simulated(self) -> bool:

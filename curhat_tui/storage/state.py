@@ -21,6 +21,7 @@ PRACTICE_DAY = "practice.day.{seed}"  # how many simulated days have passed
 PRACTICE_NEXT = "practice.next.{seed}"  # the next scheduled arrival of the day
 PRACTICE_REQUESTS = "practice.requests.{seed}"  # clients the trainee asked for
 PRACTICE_DIFFICULTY = "practice.difficulty.{visit_id}"  # the level a simulated client plays at
+PRACTICE_REPORT = "practice.report.{session_id}"  # a practice session's feedback, kept before its transcript goes
 MATRIX_SINCE = "matrix.since"  # the clients' Matrix sync position
 SUPERVISION_SINCE = "sv.since"  # the supervision link's Matrix sync position
 SUPERVISION_ROOM = "sv.room.{session_id}"  # the room a session's review travels in
@@ -110,6 +111,14 @@ class State:
 
     def set_practice_difficulty(self, visit_id: str, level: str) -> None:
         self._set(PRACTICE_DIFFICULTY.format(visit_id=visit_id), level)
+
+    def practice_report(self, session_id: str) -> dict | None:
+        """A practice session's feedback report as kept at wrap-up (JSON), or None."""
+        value = self._get(PRACTICE_REPORT.format(session_id=session_id))
+        return json.loads(value) if value else None
+
+    def set_practice_report(self, session_id: str, report: dict) -> None:
+        self._set(PRACTICE_REPORT.format(session_id=session_id), json.dumps(report, ensure_ascii=False))
 
     # ---- Matrix --------------------------------------------------------------------------------
     def matrix_since(self) -> str | None:

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
 
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Risk, Sender
@@ -79,8 +79,8 @@ class SupervisorScreen(EventScreen):
             with TabPane(t("sv.tab.trainee"), id="trainee"):
                 with Horizontal():
                     yield DataTable(id="trainee-table", cursor_type="row", classes="sv-list")
-                    with VerticalScroll(classes="sv-detail"):
-                        yield Static(Text(t("sv.trainee.pick")), id="trainee-detail")
+                    with VerticalScroll(classes="sv-detail", id="trainee-scroll"):
+                        yield Markdown(t("sv.trainee.pick"), id="trainee-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -306,8 +306,8 @@ class SupervisorScreen(EventScreen):
     def _trainee_row(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value:
             self.selected_trainee = event.row_key.value
-            report = self.app.workstation.practice.trainee_report(self.selected_trainee)
-            self.query_one("#trainee-detail", Static).update(Text(report))
+            report = self.app.workstation.practice.trainee_report(self.selected_trainee, lang=self.app.t.lang)
+            self.query_one("#trainee-detail", Markdown).update(report)  # rendered: no raw "#" or "**"
 
     # ---- tabs, ticks, events -----------------------------------------------------------
     def action_tab(self, tab: str) -> None:
