@@ -46,13 +46,15 @@ class Parts:
 def build_practice(data_dir: Path, *, clock: Clock, data: ServiceData | None = None, seed: int = 1,
                    speed: float = 0.0, name: str = "Ani", lang: str = "id", key: str | None = None,
                    role: str = "counselor", difficulty: str = "normal", voice=None, persona: str | None = None,
-                   retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0) -> Parts:
+                   retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0,
+                   max_load: int = 0) -> Parts:
     """A practice workstation over the store in `data_dir` (speed 0: simulated clients type instantly).
 
     With `key` the store is encrypted (SQLCipher); the CLI always passes one. `difficulty` applies to
     scheduled arrivals; `voice` (channels.practice.llm_voice) lets a language model phrase the clients'
     lines; `persona` is a simulated client who joins the queue first. `first_purge_delay` is how many
-    real seconds the start-up retention purge waits (the CLI lets the first frame come first).
+    real seconds the start-up retention purge waits (the CLI lets the first frame come first). `max_load` is the
+    load guard's cap (0: none; the CLI passes config.toml's [service] max_load).
     """
     data = data or load_all()
     store = Store(practice_db(data_dir), key=key)
@@ -61,7 +63,7 @@ def build_practice(data_dir: Path, *, clock: Clock, data: ServiceData | None = N
     if persona:
         channel.requests_on_start.append((persona, difficulty))
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, role=role,
-                              retention=retention, first_purge_delay=first_purge_delay)
+                              retention=retention, first_purge_delay=first_purge_delay, max_load=max_load)
     return Parts(store, channel, workstation, data, clock)
 
 
@@ -87,7 +89,8 @@ def build_supervisor(data_dir: Path, *, clock: Clock, data: ServiceData | None =
 
 def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Callable[[], str], *, clock: Clock,
                  data: ServiceData | None = None, name: str = "Konselor", lang: str = "id", key: str | None = None,
-                 retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0, intake: str = "") -> Parts:
+                 retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0, intake: str = "",
+                 max_load: int = 0) -> Parts:
     """Log in (the keyring first, else `ask_password()`), learn the role from the intake's roster and
     assemble the workstation on real clients: a counselor's on the Matrix channel, a supervisor's
     reading counselors over the supervision link; one sync loop carries both. Raises
@@ -125,10 +128,15 @@ def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Calla
     api = MatrixAPI(homeserver, token)
     api.user_id, api.device_id = user_id, device
     if role == "supervisor":
+        def supervisor_sync(store: Store) -> SyncLoop:
+            sync = SyncLoop(api, store.state.matrix_since, store.state.set_matrix_since)
+            # supervision rooms are end-to-end encrypted: a supervisor reads them with its own Olm machine
+            sync.crypto = Crypto(homeserver, user_id, device, token, crypto_dir(data_dir), key or token)
+            return sync
+
         return build_supervisor(data_dir, clock=clock, data=data, name=name, lang=lang, key=key, retention=retention,
                                 link=lambda store: MatrixSupervisionLink(
-                                    api, store, "supervisor", staff=staff, author=name,
-                                    sync=SyncLoop(api, store.state.matrix_since, store.state.set_matrix_since)),
+                                    api, store, "supervisor", staff=staff, author=name, sync=supervisor_sync(store)),
                                 first_purge_delay=first_purge_delay)
     data = data or load_all()
     store = Store(real_db(data_dir), key=key)
@@ -138,5 +146,5 @@ def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Calla
     channel = MatrixChannel(api, store, clock, name, data.strings, staff=staff, sync=sync)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, retention=retention,
                               link=MatrixSupervisionLink(api, store, "counselor", staff=staff, sync=sync, author=name),
-                              first_purge_delay=first_purge_delay)
+                              first_purge_delay=first_purge_delay, max_load=max_load)
     return Parts(store, channel, workstation, data, clock)

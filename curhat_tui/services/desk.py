@@ -8,7 +8,6 @@ transaction id before the channel sees them, and every retry reuses that id.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from curhat_tui.channels.base import (
     Channel,
@@ -30,8 +29,9 @@ from curhat_tui.channels.base import (
 )
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
+from curhat_tui.domain.load import weight
 from curhat_tui.domain.models import Delivery, Message, Risk, Sender, Session, SessionStatus, Visit, VisitStatus
-from curhat_tui.domain.queue import order_queue
+from curhat_tui.domain.queue import order_queue, raised
 from curhat_tui.domain.sanitize import clean, shown_safely
 from curhat_tui.domain.session_clock import EXTENSION_MINUTES, due_notifications
 from curhat_tui.services.background import Background
@@ -39,6 +39,7 @@ from curhat_tui.services.client_messages import ClientMessages
 from curhat_tui.services.events import (
     ClientTyping,
     Connection,
+    DebriefDue,
     EventBus,
     MessageAdded,
     MessageUpdated,
@@ -49,6 +50,7 @@ from curhat_tui.services.events import (
     SessionOpened,
 )
 from curhat_tui.services.handover import Handovers
+from curhat_tui.services.load_guard import LoadGuard, LoadRefused
 from curhat_tui.services.notes import Notes
 from curhat_tui.services.outbox import Outbox
 from curhat_tui.services.privacy import Privacy
@@ -59,14 +61,17 @@ from curhat_tui.storage.store import Store, new_id
 log = logging.getLogger("curhat.desk")
 
 
-
 class AcceptError(Exception):
-    """A client could not be taken: `reason` is left, taken, empty or consent; `by` who took them."""
+    """A client could not be taken: `reason` is left, taken, busy, empty, consent or load; `by` who took them.
 
-    def __init__(self, reason: str, by: str = "") -> None:
+    For `load`: the counselor's weighted `load` now, the `cap`, and the waiting client's `risk` and `weight`."""
+
+    def __init__(self, reason: str, by: str = "", *, load: int = 0, cap: int = 0, risk: Risk = Risk.NONE) -> None:
         super().__init__(reason)
         self.reason = reason
         self.by = by
+        self.load, self.cap, self.risk = load, cap, Risk(risk)
+        self.weight = weight(self.risk)
 
 
 class NoteIncomplete(Exception):
@@ -78,7 +83,7 @@ class NoteIncomplete(Exception):
 class Desk:
     def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData, bus: EventBus,
                  audit: AuditLog, privacy: Privacy, notes: Notes, background: Background, *,
-                 counselor: str, lang: str) -> None:
+                 counselor: str, lang: str, max_load: int = 0) -> None:
         self.store = store
         self.channel = channel
         self.clock = clock
@@ -89,6 +94,7 @@ class Desk:
         self.notes = notes
         self.counselor = counselor
         self.lang = lang
+        self.guard = LoadGuard(store, data, max_load)  # the cap on open sessions weighed by risk; the debrief
         self._background = background.run
         self.client_messages = ClientMessages(store, clock, data, bus)  # what a client writes, edits or deletes
         self.connection = "connected" if channel.simulated else "offline"  # until the first sync answers
@@ -107,6 +113,10 @@ class Desk:
 
     def session(self, session_id: str) -> Session | None:
         return self.store.sessions.get(session_id)
+
+    def load(self) -> tuple[int, int]:
+        """The counselor's weighted load (open sessions, wrap-up included, weighed by risk) and the cap (0: none)."""
+        return self.guard.load()
 
     def risk_of(self, session_id: str) -> Risk:
         session = self.store.sessions.get(session_id)
@@ -143,9 +153,10 @@ class Desk:
                 if known is None:
                     self.store.visits.add(visit)
                 elif known.status is VisitStatus.WAITING and visit.id in self._waiting:
-                    if visit.risk > known.risk:  # what they wrote while waiting raised their risk: they move up
-                        self.store.visits.set_risk(visit.id, visit.risk)
-                        self._waiting[visit.id] = replace(self._waiting[visit.id], risk=visit.risk)
+                    moved = raised(self._waiting[visit.id], visit)  # never lowered, imminence never taken back
+                    if moved is not None:  # what they wrote while waiting raised their standing: they move up
+                        self.store.visits.set_risk(visit.id, moved.risk, moved.imminent)
+                        self._waiting[visit.id] = moved
                         self.bus.tell(QueueChanged())
                     return
                 elif known.status is VisitStatus.WAITING or self._has_open_session(visit.id):
@@ -227,6 +238,10 @@ class Desk:
             raise AcceptError("left" if visit is None or visit.status is not VisitStatus.ACCEPTED else "taken")
         if visit.client_key in withdrawn:
             raise AcceptError("consent")
+        try:
+            self.guard.check(visit)
+        except LoadRefused as refused:  # the client stays in the queue, for a colleague or for later
+            raise AcceptError("load", load=refused.load, cap=refused.cap, risk=refused.risk) from None
         now = self.clock.now()
         session = self.new_session(visit, now, now + visit.minutes * 60)
         self._claiming.add(visit_id)
@@ -372,9 +387,12 @@ class Desk:
         if missing and not skip_reason.strip():
             raise NoteIncomplete(missing)
         _, fields, _ = self.notes.note(session_id)
+        debrief = self.guard.debrief_due(current)
         self.store.sessions.update(session_id, status=SessionStatus.CLOSED, skip_reason=skip_reason.strip(),
                                   end_reason=fields.get("end_reason", ""),
                                   ended_at=current.ended_at or self.clock.now())
         self.typing.pop(session_id, None)
         self.privacy.session_closed(session_id, self.counselor)  # zero transcript retention: it goes now
         self.bus.tell(SessionClosed(session_id))
+        if debrief:
+            self.bus.tell(DebriefDue(session_id, current.alias))

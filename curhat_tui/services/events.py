@@ -122,13 +122,21 @@ class CrisisAlert:
 
 
 @dataclass(frozen=True)
+class DebriefDue:
+    """A session at high risk (or with a high-risk red flag ticked) has closed: time for a short debrief."""
+
+    session_id: str
+    alias: str
+
+
+@dataclass(frozen=True)
 class LiveChanged:
     """The live status of a counselor's running session changed (supervisor side)."""
 
 
 Event = (QueueChanged | SessionOpened | SessionChanged | SessionClosed | MessageAdded | MessageUpdated | MessageRevised
          | ClientTyping | NoteChanged | Notice | Connection | PurgeProgress | WhisperArrived | ReviewChanged | CrisisAlert
-         | LiveChanged)
+         | LiveChanged | DebriefDue)
 Listener = Callable[[Event], None]
 
 

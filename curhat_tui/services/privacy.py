@@ -18,6 +18,7 @@ cost on a running workstation.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.files import private_folder, write_private
 from curhat_tui.storage.privacy import PurgeMark, Withdrawal
 from curhat_tui.storage.store import Store
+
+log = logging.getLogger("curhat.privacy")
 
 __all__ = [
     "AmbiguousAlias", "ClientNotFound", "ClientRef", "ClientSummary", "ConsentWithdrawn", "DeletionResult",
@@ -135,7 +138,17 @@ class Privacy:
         self.clock = clock
         self.policy = policy or RetentionPolicy()
         self.held = store.privacy  # the rows held about clients: retention marks, withdrawals, deletion
+        # told the ids of sessions whose transcripts just went (retention, zero retention, a client's deletion):
+        # what was sent elsewhere about them (a supervision submission) is withdrawn there too
+        self.transcripts_gone: list[Callable[[list[str]], None]] = []
         store.database.secure_delete()  # freed cells are zeroed, not left for recovery
+
+    def _gone(self, session_ids: list[str]) -> None:
+        for listener in self.transcripts_gone:
+            try:
+                listener(list(session_ids))
+            except Exception as exc:  # noqa: BLE001 - the local purge stands whatever a listener does
+                log.warning("a listener to purged transcripts failed: %s", type(exc).__name__)
 
     def _scrub_files(self) -> None:
         """Drop the WAL's copies of the pages just changed (it would otherwise keep old page images)."""
@@ -163,6 +176,8 @@ class Privacy:
                         "policy": self.policy.as_detail()}, ts=now)
             transcripts += len(purged)
             messages += count
+            if purged:
+                self._gone(purged)
             done += len(chunk)
             yield PurgeProgress(done, total, transcripts, notes, messages)
         for chunk in batches(plan.notes, batch_size):
@@ -201,6 +216,8 @@ class Privacy:
                 self.audit.record(actor, "retention.purge_transcripts", "policy", {
                     "sessions": purged, "count": 1, "messages": count, "policy": self.policy.as_detail()}, ts=now)
         self._scrub_files()
+        if purged:
+            self._gone(purged)
         return bool(purged)
 
     def mark(self, session_id: str) -> PurgeMark | None:
@@ -342,6 +359,7 @@ class Privacy:
         open_ids = self.held.open_session_ids(client.key)
         if open_ids:
             raise SessionStillOpen(client.alias, open_ids)
+        sessions = [str(s.get("id")) for s in self.held.client_sessions(client.key) if s.get("id")]
         with self.store.transaction():
             written = self.store.written.for_client(client.key)  # before the client's sessions go
             counts = self.held.delete_client(client.key)
@@ -355,6 +373,7 @@ class Privacy:
                 path.unlink()
                 removed += 1
         self._scrub_files()
+        self._gone(sessions)
         backups = sorted(self.store.path.parent.glob(f"{self.store.path.name}.plain-backup-*"))
         return DeletionResult(counts, removed, backups)
 

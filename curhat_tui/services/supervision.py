@@ -12,6 +12,7 @@ supervisor share a data dir and each side finds the other's new rows on its tick
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from curhat_tui.channels.supervision_events import (
@@ -116,8 +117,9 @@ class ReviewDetail:
 
 class Supervision:
     def __init__(self, store: Store, clock, audit: AuditLog, bus: EventBus, user: str, role: str, link=None,
-                 notes: Notes | None = None) -> None:
+                 notes: Notes | None = None, load: Callable[[], dict] | None = None) -> None:
         self.store = store
+        self.load = load  # the counselor's load {open, weight, cap}, told with every live status
         self.notes = notes  # a counselor amends a commented note through it
         self.clock = clock
         self.audit = audit
@@ -183,9 +185,25 @@ class Supervision:
 
     def publish_live(self, session: Session) -> None:
         """Tell supervisors on other machines how a running session stands (needs a link)."""
-        self._background(self.link.live(session.id, {
-            "counselor": self.user, "alias": session.alias, "started_at": session.started_at,
-            "deadline": session.deadline, "risk": int(session.risk), "status": str(session.status)}))
+        self._background(self.link.live(session.id, self._live_info(session)))
+
+    def _live_info(self, session: Session) -> dict:
+        info = {"counselor": self.user, "alias": session.alias, "started_at": session.started_at,
+                "deadline": session.deadline, "risk": int(session.risk), "status": str(session.status)}
+        if self.load is not None:
+            info["load"] = self.load()
+        return info
+
+    def send_debrief(self, session_id: str, text: str) -> None:
+        """The counselor's short debrief after a high-risk session: audited, and told to supervisors with the
+        session's live status as `debrief` {alias, text, at} (needs a link)."""
+        session = self.store.sessions.get(session_id)
+        if session is None or not text.strip():
+            return
+        self.audit.record(self.user, "debrief", f"session:{session_id}")
+        if self.link is not None:
+            debrief = {"alias": session.alias, "text": text.strip(), "at": self.clock.now()}
+            self._background(self.link.live(session_id, dict(self._live_info(session), debrief=debrief)))
 
     def whispers(self, session_id: str) -> list[dict]:
         return self.book.whispers(session_id)

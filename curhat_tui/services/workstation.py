@@ -40,10 +40,12 @@ class Workstation:
     def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData, *,
                  counselor: str = "Konselor", lang: str = "id", role: str = "counselor",
                  retention: RetentionPolicy | None = None, link: SupervisionLink | None = None,
-                 practice_store: Store | None = None, first_purge_delay: float = 0.0) -> None:
+                 practice_store: Store | None = None, first_purge_delay: float = 0.0,
+                 max_load: int = 0) -> None:
         """`role` is counselor, supervisor or trainee (a trainee's channel is always simulated); `link` carries
         supervision between machines (None: one machine); `practice_store` holds trainees' sessions for a
-        supervisor to read; `first_purge_delay` is how many real seconds the start-up retention purge waits."""
+        supervisor to read; `first_purge_delay` is how many real seconds the start-up retention purge waits; `max_load` is
+        the cap on a counselor's open sessions weighed by risk (0: none; the CLI passes config.toml's, default 4)."""
         self.store = store
         self.channel = channel
         self.clock = clock
@@ -57,7 +59,7 @@ class Workstation:
         self.privacy = Privacy(store, self.audit, clock, retention)
         self.notes = Notes(store, clock, data, self.bus, self.audit, counselor=counselor)
         self.desk = Desk(store, channel, clock, data, self.bus, self.audit, self.privacy, self.notes, self.background,
-                         counselor=counselor, lang=lang)
+                         counselor=counselor, lang=lang, max_load=max_load)
         self.flags = Flags(store, channel, clock, data, self.bus, self.notes, self.background, counselor=counselor)
         self.rights = Rights(self.privacy, self.desk, self.bus, counselor=counselor,
                              first_purge_delay=first_purge_delay)
@@ -66,7 +68,8 @@ class Workstation:
                                simulated=channel.simulated, practice_store=practice_store)
         self.practice = Practice(store, channel, data, self.audit, counselor=counselor,
                                  practice_store=practice_store, clock=clock)
-        self.supervision = Supervision(store, clock, self.audit, self.bus, counselor, role, link, self.notes)
+        self.supervision = Supervision(store, clock, self.audit, self.bus, counselor, role, link, self.notes,
+                                       load=self.desk.guard.status)
         self.bus.listen(self.practice.on_event)  # a practice report is kept before a closing can take the transcript
 
     @property

@@ -25,6 +25,7 @@ PRACTICE_REPORT = "practice.report.{session_id}"  # a practice session's feedbac
 MATRIX_SINCE = "matrix.since"  # the clients' Matrix sync position
 SUPERVISION_SINCE = "sv.since"  # the supervision link's Matrix sync position
 SUPERVISION_ROOM = "sv.room.{session_id}"  # the room a session's review travels in
+SUPERVISION_SENT = "sv.sent.{session_id}"  # JSON list of the event ids a session's submissions went out as
 SUPERVISION_OWN_ROOM = "sv.own_room"  # a counselor's own supervision room (found by id, never by alias)
 MATRIX_LOGIN = "matrix.login.{account}"  # a Matrix token and device id, kept here where no OS keyring is usable
 UNLOCK_VERIFIER = "lock.unlock_verifier"  # the screen lock's salted hash, when the key is a key file
@@ -138,6 +139,23 @@ class State:
 
     def set_supervision_room(self, session_id: str, room_id: str) -> None:
         self._set(SUPERVISION_ROOM.format(session_id=session_id), room_id)
+
+    def supervision_sent(self, session_id: str) -> list[str]:
+        """The event ids this workstation sent a session's submissions as (to redact them at retention)."""
+        try:
+            value = json.loads(self._get(SUPERVISION_SENT.format(session_id=session_id)) or "[]")
+        except ValueError:
+            return []
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    def add_supervision_sent(self, session_id: str, event_ids: list[str]) -> None:
+        known = self.supervision_sent(session_id)
+        self._set(SUPERVISION_SENT.format(session_id=session_id),
+                  json.dumps(known + [e for e in event_ids if e not in known]))
+
+    def drop_supervision_sent(self, session_id: str, event_ids: list[str]) -> None:
+        left = [e for e in self.supervision_sent(session_id) if e not in event_ids]
+        self._set(SUPERVISION_SENT.format(session_id=session_id), json.dumps(left))
 
     def supervision_own_room(self) -> str | None:
         return self._get(SUPERVISION_OWN_ROOM)

@@ -1,18 +1,23 @@
 """Supervision between machines over a real Synapse: role from the supervisors' room, live view,
-crisis alert, whisper, a submitted note with its transcript, comment and sign-off."""
+crisis alert, whisper, a submitted note with its transcript, comment and sign-off, all end-to-end
+encrypted (the homeserver holds none of the words); a supervisor who joins after a submission reads it
+through forwarded keys; a session whose transcript is purged has its submission redacted."""
 
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import quote
 
 import pytest
 
 from curhat_tui.bootstrap import build_supervisor
 from curhat_tui.channels.matrix.api import MatrixAPI
 from curhat_tui.channels.matrix.channel import MatrixChannel
+from curhat_tui.channels.matrix.crypto import Crypto
 from curhat_tui.channels.matrix.staff import NotOnRoster
 from curhat_tui.channels.matrix.supervision import MatrixSupervisionLink, role_of
 from curhat_tui.domain.clock import SystemClock
+from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.domain.review import NoteStatus
 from curhat_tui.services.events import CrisisAlert, ReviewChanged, WhisperArrived
 from curhat_tui.services.workstation import Workstation
@@ -28,6 +33,7 @@ from tests.integration.test_matrix import (
     through_intake,
     until,
 )
+from tests.integration.test_matrix_retention import words_in_synapse
 from tests.services.test_review import COMPLETE
 from tests.support.synapse import synapse_with_accounts
 
@@ -37,6 +43,23 @@ def hs():
     yield from synapse_with_accounts(("intake", "ani", "supervisor", "klien1", "stranger"), PASSWORD)
 
 
+@pytest.fixture(scope="module")
+def olm(hs, tmp_path_factory):
+    """An account's Olm machine; one store per account for the whole module, as one device keeps its keys."""
+    root = tmp_path_factory.mktemp("olm")
+
+    def make(name: str) -> Crypto:
+        account = hs.accounts[name]
+        return Crypto(hs.base_url, account["user_id"], account["device_id"], account["access_token"], root / name,
+                      "kunci-uji-" + name)
+    return make
+
+
+def encrypted(link: MatrixSupervisionLink, crypto: Crypto) -> MatrixSupervisionLink:
+    link.sync.crypto = crypto
+    return link
+
+
 def api_of(hs, name: str) -> MatrixAPI:
     account = hs.accounts[name]
     api = MatrixAPI(hs.base_url, account["access_token"])
@@ -44,7 +67,7 @@ def api_of(hs, name: str) -> MatrixAPI:
     return api
 
 
-async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data, tmp_path):
+async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data, tmp_path, olm):
     intake, intake_task = await intake_service(hs, data, tmp_path)
 
     ani_api, sari_api, stranger = api_of(hs, "ani"), api_of(hs, "supervisor"), api_of(hs, "stranger")
@@ -58,14 +81,16 @@ async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data
     staff = staff_of(hs)
     channel = MatrixChannel(ani_api, store, clock, "Ani", data.strings, staff=staff, sync_timeout_ms=1000,
                             claim_timeout=10)
+    channel.sync.crypto = olm("ani")
     ani = Workstation(store, channel, clock, data, counselor="Ani",
                       link=MatrixSupervisionLink(ani_api, store, "counselor", staff=staff, sync=channel.sync))
     heard: list = []
     ani.listen(heard.append)
 
     sup = build_supervisor(tmp_path / "sari", data=data, clock=clock, name="Sari", key=TEST_KEY,
-                           link=lambda store: MatrixSupervisionLink(sari_api, store, "supervisor", staff=staff_of(hs),
-                                                                    author="Sari", sync_timeout_ms=1000))
+                           link=lambda store: encrypted(MatrixSupervisionLink(
+                               sari_api, store, "supervisor", staff=staff_of(hs), author="Sari", sync_timeout_ms=1000),
+                               olm("supervisor")))
     seen: list = []
     sup.workstation.listen(seen.append)
     sv = sup.workstation.supervision
@@ -98,7 +123,7 @@ async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data
         await client.say("makasih kak sudah dengerin")
         await until(lambda: any("makasih kak" in m.text for m in ani.desk.transcript(session.id)), what="message")
         template, _, _ = ani.notes.note(session.id)
-        ani.notes.save(session.id, template, COMPLETE)
+        ani.notes.save(session.id, template, {**COMPLETE, "what_helped": "didengar CATATAN-RAHASIA-5521"})
         await ani.desk.end(session.id)
         ani.desk.close(session.id)
         await until(lambda: sv.review_list(), timeout=30, what="the note at the supervisor's")
@@ -107,6 +132,10 @@ async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data
         detail = sv.detail(session.id)
         assert any("makasih kak" in m.text for m in detail.messages)
         assert detail.versions and detail.versions[-1]["fields"]["consent"] == COMPLETE["consent"]
+        assert "CATATAN-RAHASIA-5521" in detail.versions[-1]["fields"]["what_helped"]
+        # the supervision room is encrypted: the note and the whisper reached the homeserver as ciphertext only
+        assert words_in_synapse(hs, "CATATAN-RAHASIA-5521") == 0
+        assert words_in_synapse(hs, "Tanyakan rencana keselamatannya") == 0
 
         # --- comment, then sign-off, both back at the counselor's ---
         sv.comment(session.id, "Catat juga rencana keselamatan")
@@ -118,6 +147,18 @@ async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data
         signs = [e for e in ani.supervision.review_events(session.id) if e["action"] == "sign"]
         assert len(signs) == 1 and signs[0]["author"] == "Sari"
         assert any(isinstance(e, ReviewChanged) and e.action == "sign" for e in heard)
+        assert words_in_synapse(hs, "Catat juga rencana keselamatan") == 0
+
+        # --- the transcript's retention ends: its submission is redacted on the server too ---
+        sent = store.state.supervision_sent(session.id)
+        assert sent
+        ani.privacy.policy = RetentionPolicy(zero_transcript=True)
+        ani.privacy.purge("test")
+        await until(lambda: not store.state.supervision_sent(session.id), timeout=30, what="the submission redacted")
+        room = store.state.supervision_own_room()
+        for event_id in sent:
+            event = await sari_api.request("GET", f"/rooms/{quote(room, safe='')}/event/{quote(event_id, safe='')}")
+            assert event["content"] == {}  # redacted: nothing of the submission is served any more
     finally:
         await ani.stop()
         await sup.workstation.stop()
@@ -159,3 +200,37 @@ def test_the_command_line_gives_a_supervisor_the_supervisor_screen(hs, data, tmp
         asyncio.run(check())
     finally:
         parts.close()
+
+
+async def test_a_supervisor_who_joins_after_a_submission_reads_it_and_it_can_be_withdrawn(hs, data, tmp_path, olm):
+    """Ani's workstation submits before the supervisor ever joined her (new) supervision room: when the
+    supervisor joins, Ani's workstation forwards the room's keys and the submission is read; the homeserver
+    never held its words; withdrawing it redacts it."""
+    ani_store, sari_store = Store(tmp_path / "ani.db"), Store(tmp_path / "sari.db")
+    ani = encrypted(MatrixSupervisionLink(api_of(hs, "ani"), ani_store, "counselor", staff=staff_of(hs),
+                                          sync_timeout_ms=500), olm("ani"))
+    sari = encrypted(MatrixSupervisionLink(api_of(hs, "supervisor"), sari_store, "supervisor", staff=staff_of(hs),
+                                           sync_timeout_ms=500), olm("supervisor"))
+    received: list[dict] = []
+    await ani.start(lambda event: None)
+    try:
+        await asyncio.wait_for(ani.ready.wait(), 30)
+        snapshot = {"session": {"id": "terlambat-1"}, "note_versions": [], "secret": "KIRIMAN-AWAL-7730"}
+        await ani.submit(snapshot)
+        await sari.start(received.append)
+        await until(lambda: any(e.get("kind") == "submit" for e in received), timeout=45,
+                    what="the submission read by a supervisor who joined after it")
+        (submitted,) = [e for e in received if e.get("kind") == "submit"]
+        assert submitted["snapshot"]["secret"] == "KIRIMAN-AWAL-7730"
+        assert words_in_synapse(hs, "KIRIMAN-AWAL-7730") == 0
+
+        sent = ani_store.state.supervision_sent("terlambat-1")
+        assert await ani.withdraw("terlambat-1") == len(sent) >= 1
+        assert ani_store.state.supervision_sent("terlambat-1") == []
+        event = await sari.api.request("GET", f"/rooms/{quote(ani.own_room, safe='')}/event/{quote(sent[0], safe='')}")
+        assert event["content"] == {}
+    finally:
+        await ani.stop()
+        await sari.stop()
+        ani_store.close()
+        sari_store.close()

@@ -41,6 +41,9 @@ class FakeLink:
     async def whisper(self, counselor: str, session_id: str, text: str) -> None:
         pass
 
+    async def withdraw(self, session_id: str) -> int:
+        return 0
+
 
 def session_snapshot(sid: str, **overrides) -> dict:
     session = {"id": sid, "visit_id": "v", "client_key": "k", "alias": "Rina", "tier": "peer", "minutes": 30,

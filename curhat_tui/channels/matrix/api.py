@@ -125,6 +125,11 @@ class MatrixAPI:
         path = f"/rooms/{_q(room_id)}/send/{_q(event_type)}/{_q(txn_id)}"
         return (await self.request("PUT", path, body=content))["event_id"]
 
+    async def redact(self, room_id: str, event_id: str, txn_id: str, reason: str = "") -> str:
+        """Redact an event (its content is stripped; the server prunes the original after its retention)."""
+        path = f"/rooms/{_q(room_id)}/redact/{_q(event_id)}/{_q(txn_id)}"
+        return (await self.request("PUT", path, body={"reason": reason} if reason else {})).get("event_id", "")
+
     async def put_state(self, room_id: str, event_type: str, content: dict, state_key: str = "") -> str:
         path = f"/rooms/{_q(room_id)}/state/{_q(event_type)}/{_q(state_key)}"
         return (await self.request("PUT", path, body=content))["event_id"]

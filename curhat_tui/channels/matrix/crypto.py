@@ -20,6 +20,7 @@ database; the device id is the login's stable one, so keys survive restarts.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import hashlib
 import logging
@@ -54,6 +55,7 @@ class Crypto:
         self.client = AsyncClient(homeserver, user_id, device_id=device_id, store_path=str(store_dir), config=config)
         self.client.restore_login(user_id, device_id, access_token)
         self._encrypted: dict[str, bool] = {}
+        self._sharing = asyncio.Lock()  # the channel and the supervision link share one Olm machine: one at a time
 
     async def close(self) -> None:
         await self.client.close()
@@ -126,6 +128,10 @@ class Crypto:
 
     # ---- keys for a counselor who joins after the client wrote ------------------------------
     async def forward_room_keys(self, room_id: str, user_id: str) -> int:
+        async with self._sharing:
+            return await self._forward_room_keys(room_id, user_id)
+
+    async def _forward_room_keys(self, room_id: str, user_id: str) -> int:
         """Give every device of `user_id` (the counselor the intake just assigned) the room keys the client's
         devices shared with us in this room, as `m.forwarded_room_key` over Olm: the counselor can then read
         what the client wrote before joining. Returns how many keys were sent."""
@@ -197,6 +203,10 @@ class Crypto:
     async def encrypt(self, room_id: str, event_type: str, content: dict) -> tuple[str, dict]:
         """The event as it goes into an encrypted room: members loaded, Olm sessions claimed for devices that
         lack one, the Megolm session shared (trust on first use), then encrypted."""
+        async with self._sharing:
+            return await self._encrypt(room_id, event_type, content)
+
+    async def _encrypt(self, room_id: str, event_type: str, content: dict) -> tuple[str, dict]:
         from nio import MatrixRoom
 
         client = self.client

@@ -45,11 +45,15 @@ SUPERVISOR_POWER = 50  # in the supervisors' room: the role, shown to any Matrix
 ADMIN_POWER = 100
 
 
-def closed_room(name: str, kind: str, *, extra: dict | None = None, history: str = "joined") -> dict:
+MEGOLM = {"algorithm": "m.megolm.v1.aes-sha2"}  # m.room.encryption content: end-to-end encrypted from the start
+
+
+def closed_room(name: str, kind: str, *, extra: dict | None = None, history: str = "joined",
+                encrypted: bool = False) -> dict:
     """createRoom arguments for a staff room: invite-only, history only from joining on, no alias,
     not in the directory, and only its creator (power 100; in room version 12 a creator outranks any
     power level) may write state, invite, kick or redact. `users` is left to the server, which puts
-    the creator there in the room versions that need it."""
+    the creator there in the room versions that need it. `encrypted`: Megolm from the first event."""
     return {
         "name": name, "preset": "private_chat", "visibility": "private",
         "initial_state": [
@@ -57,6 +61,7 @@ def closed_room(name: str, kind: str, *, extra: dict | None = None, history: str
             {"type": "m.room.join_rules", "state_key": "", "content": {"join_rule": "invite"}},
             {"type": "m.room.guest_access", "state_key": "", "content": {"guest_access": "forbidden"}},
             {"type": ROOM, "state_key": "", "content": dict(extra or {}, kind=kind)},
+            *([{"type": "m.room.encryption", "state_key": "", "content": dict(MEGOLM)}] if encrypted else []),
         ],
         "power_level_content_override": {
             "users_default": 0, "events_default": 0,

@@ -10,6 +10,15 @@ Rooms
   post comments and sign-offs (`org.curhat.review`) and whispers (`org.curhat.whisper`). Clients are
   never in these rooms, so a whisper cannot reach one.
 
+End-to-end encryption (when the workstations have an Olm machine, see crypto.py): a counselor's
+supervision room is made with Megolm from its first event (an older plain one is switched on), so a
+submitted transcript, a note, a comment or a whisper reaches the homeserver only as ciphertext. A
+supervisor who joins later gets the room's keys forwarded by the counselor's workstation when it sees them
+join, and takes forwarded keys only from roster counselors; an event whose keys have not come yet waits and
+is read when they do. Live status is a state event and cannot be encrypted: it holds no words (alias,
+times, risk, status). When a session's transcript reaches the end of its retention (or at once with zero
+retention) the counselor's workstation redacts the submissions it sent for that session (`withdraw`).
+
 Every event is checked against its sender: a supervisor joins a supervision room only when a roster
 counselor invites them, and believes its submissions and live status only from the counselor who
 made it; a counselor believes reviews and whispers only from roster supervisors. A session id is
@@ -26,7 +35,7 @@ import logging
 from collections.abc import Callable
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import ALERT, closed_room, content_of, events_in, obj, section
+from curhat_tui.channels.matrix.protocol import ALERT, MEGOLM, closed_room, content_of, events_in, obj, section
 from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.storage.store import Store
@@ -40,6 +49,7 @@ REVIEW = "org.curhat.review"
 WHISPER = "org.curhat.whisper"
 PART_CHARS = 30_000  # well under the 64 KiB event limit, even with JSON escaping
 MAX_PARTS = 200
+MAX_WAITING_KEYS = 2000  # encrypted events kept for keys that have not come yet (the oldest go first)
 
 
 def _digest(text: str) -> str:
@@ -67,6 +77,8 @@ class MatrixSupervisionLink:
         self.own_room = ""
         self.owners: dict[str, str] = {}  # supervision room -> the counselor who made it ("" = not one)
         self._parts: dict[str, dict[int, str]] = {}
+        self._waiting_keys: list[tuple[str, dict]] = []  # (room, encrypted event) read again when keys come
+        self._tasks: set[asyncio.Task] = set()
         self.ready = asyncio.Event()
 
     # ---- lifecycle ---------------------------------------------------------------
@@ -83,6 +95,10 @@ class MatrixSupervisionLink:
             await self.api.whoami()
         if not self.staff.supervisors_room or not self.staff.role_of(self.api.user_id):
             await discover(self.api, self.staff)
+        crypto = self.sync.crypto
+        if crypto is not None and self.role == "supervisor":
+            for counselor in self.staff.counselors:  # room keys forwarded by a counselor who made a room
+                crypto.accept_forwards_from(counselor)
         if self.role != "supervisor":
             self.own_room = await self._own_room()
         self.ready.set()
@@ -91,9 +107,11 @@ class MatrixSupervisionLink:
         room_id = self.store.state.supervision_own_room() or ""
         if not room_id or await self._owner(room_id, fresh=True) != self.api.user_id:
             room_id = await self.api.create_room(**closed_room(
-                "curhat supervision", SUPERVISION, history="invited"))
+                "curhat supervision", SUPERVISION, history="invited", encrypted=self.sync.crypto is not None))
             self.store.state.set_supervision_own_room(room_id)
             self.owners[room_id] = self.api.user_id
+        elif self.sync.crypto is not None and not await self.api.get_state(room_id, "m.room.encryption"):
+            await self.api.put_state(room_id, "m.room.encryption", dict(MEGOLM))  # from now on, ciphertext only
         present = await self.api.members(room_id)
         wanted = set(self.staff.supervisors)
         for user, membership in present.items():
@@ -144,10 +162,52 @@ class MatrixSupervisionLink:
             for event in events:
                 if event.get("sender") == self.api.user_id:
                     continue
-                try:
-                    self._event(room_id, event, owner, first)
-                except (TypeError, ValueError, KeyError, AttributeError) as exc:  # one malformed event, not the rest
-                    log.warning("dropped a malformed %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
+                if event.get("curhat_undecrypted"):
+                    self._waiting_keys = (self._waiting_keys + [(room_id, event)])[-MAX_WAITING_KEYS:]
+                    continue
+                if room_id == self.own_room and self.role != "supervisor":
+                    self._forward_keys_on_join(event)
+                self._take(room_id, event, owner, first)
+        await self._read_waiting()
+
+    def _take(self, room_id: str, event: dict, owner: str, history: bool) -> None:
+        try:
+            self._event(room_id, event, owner, history)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # one malformed event, not the rest
+            log.warning("dropped a malformed %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
+
+    async def _read_waiting(self) -> None:
+        """Encrypted events whose keys have come since (a forward, a late share) are read now."""
+        crypto = self.sync.crypto
+        if crypto is None or not self._waiting_keys:
+            return
+        waiting, self._waiting_keys = self._waiting_keys, []
+        for room_id, event in waiting:
+            plain = crypto.decrypt_raw(room_id, event)
+            if plain is None:
+                self._waiting_keys.append((room_id, event))
+                continue
+            owner = await self._owner(room_id) if self.role == "supervisor" and room_id != self.staff.supervisors_room \
+                else ""
+            self._take(room_id, plain, owner, False)
+
+    def _forward_keys_on_join(self, event: dict) -> None:
+        """A roster supervisor joined our supervision room: give their devices the keys of what was sent before."""
+        user = event.get("state_key")
+        if (self.sync.crypto is None or event.get("type") != "m.room.member" or user not in self.staff.supervisors
+                or content_of(event).get("membership") != "join"):
+            return
+        task = asyncio.create_task(self._forward(str(user)))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _forward(self, user: str) -> None:
+        crypto = self.sync.crypto
+        try:
+            if crypto is not None:
+                await crypto.forward_room_keys(self.own_room, user)
+        except Exception as exc:  # noqa: BLE001 - nio's errors vary; the next join or start tries again
+            log.warning("could not forward the supervision room's keys: %s", type(exc).__name__)
 
     def _event(self, room_id: str, event: dict, owner: str, history: bool) -> None:
         kind, sender = event.get("type"), event.get("sender")
@@ -220,9 +280,33 @@ class MatrixSupervisionLink:
         sid = snapshot["session"]["id"]
         versions = len(snapshot.get("note_versions", []))
         submission = f"{sid}-{versions}-{_digest(body)}"
+        sent = []
         for index, piece in enumerate(pieces):
-            await self.api.send(room, SUBMIT, {"submission": submission, "part": index, "parts": len(pieces),
-                                               "data": piece}, f"submit-{submission}-{index}")
+            sent.append(await self._send(room, SUBMIT, {"submission": submission, "part": index, "parts": len(pieces),
+                                                        "data": piece}, f"submit-{submission}-{index}"))
+            self.store.state.add_supervision_sent(sid, sent[-1:])
+
+    async def withdraw(self, session_id: str) -> int:
+        """Redact every submission this workstation sent for a session (its transcript's retention is over, or
+        the client asked for deletion); returns how many went. What could not be redacted stays recorded for
+        the next try."""
+        room = await self._ready_room()
+        done = []
+        for event_id in self.store.state.supervision_sent(session_id):
+            try:
+                await self.api.redact(room, event_id, f"withdraw-{_digest(event_id)}", "retention")
+                done.append(event_id)
+            except MatrixError as exc:
+                log.warning("could not redact a submitted session: %s", exc.errcode)
+        self.store.state.drop_supervision_sent(session_id, done)
+        return len(done)
+
+    async def _send(self, room: str, event_type: str, content: dict, txn: str) -> str:
+        """Send into a supervision room, encrypted when the room is (and we can)."""
+        crypto = self.sync.crypto
+        if crypto is not None and await crypto.is_encrypted(room, self.api):
+            event_type, content = await crypto.encrypt(room, event_type, content)
+        return await self.api.send(room, event_type, content, txn)
 
     async def live(self, session_id: str, info: dict) -> None:
         room = await self._ready_room()
@@ -236,7 +320,7 @@ class MatrixSupervisionLink:
         if not room:
             raise LookupError(f"no supervision room known for session {session_id}")
         txn = f"{event_type}-{session_id}-{_digest(json.dumps(content, sort_keys=True))}"
-        await self.api.send(room, event_type, content, txn)
+        await self._send(room, event_type, content, txn)
 
     async def review(self, counselor: str, session_id: str, action: str, text: str) -> None:
         await self._to_counselor(session_id, REVIEW, {"session_id": session_id, "action": action, "text": text,
