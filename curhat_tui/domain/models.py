@@ -75,6 +75,7 @@ class Visit:
     status: VisitStatus = VisitStatus.WAITING
     persona: str = ""
     imminent: bool = False  # the risk detector called what they wrote while waiting imminent: top of the queue
+    appointment_at: float | None = None  # a booked client's appointment time (domain/appointments.py); None: walk-in
 
     def waiting_seconds(self, now: float) -> float:
         return max(0.0, now - self.arrived_at)

@@ -6,13 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from curhat_tui.domain.appointments import booked
 from curhat_tui.domain.models import Risk, Visit, VisitStatus
 from curhat_tui.domain.redflags import RedFlagBook
 from curhat_tui.domain.risk import Detection
 
 
-def queue_key(visit: Visit) -> tuple[bool, int, float, str]:
-    return (not visit.imminent, -int(visit.risk), visit.arrived_at, visit.id)
+def queue_key(visit: Visit) -> tuple[bool, int, bool, float, str]:
+    """Imminent first, then higher risk; within a risk a due appointment before walk-ins (earliest appointment
+    first, domain/appointments.py), then the longest wait."""
+    appointment = booked(visit)
+    when = visit.appointment_at if appointment and visit.appointment_at is not None else visit.arrived_at
+    return (not visit.imminent, -int(visit.risk), not appointment, when, visit.id)
 
 
 def order_queue(visits: Iterable[Visit]) -> list[Visit]:

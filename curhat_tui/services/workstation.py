@@ -23,6 +23,7 @@ from curhat_tui.services.practice import Practice
 from curhat_tui.services.privacy import Privacy
 from curhat_tui.services.records import Records
 from curhat_tui.services.rights import Rights
+from curhat_tui.services.schedule import Schedule
 from curhat_tui.services.supervision import Supervision
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import Store
@@ -71,6 +72,8 @@ class Workstation:
         self.supervision = Supervision(store, clock, self.audit, self.bus, counselor, role, link, self.notes,
                                        load=self.desk.guard.status)
         self.bus.listen(self.practice.on_event)  # a practice report is kept before a closing can take the transcript
+        self.schedule = Schedule(store, channel, clock, self.desk, counselor=counselor)  # appointments, hours, on duty
+        self.bus.listen(self.schedule.on_event)
 
     @property
     def simulated(self) -> bool:

@@ -24,8 +24,10 @@ from curhat_tui.channels.base import (
     MessageReceived,
     TypingChanged,
 )
+from curhat_tui.channels.practice.bookings import Bookings
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.coding import Code
+from curhat_tui.domain.hours import ServiceHours, is_open
 from curhat_tui.domain.models import Delivery, Message, Sender, Session, Visit, VisitStatus
 from curhat_tui.domain.persona import (
     Difficulty,
@@ -62,11 +64,13 @@ class _Pending:
         return {"typing_at": self.typing_at, "due": self.due, "text": self.text, "txn_ids": list(self.txn_ids)}
 
 
-class PracticeChannel(Channel):
+class PracticeChannel(Bookings, Channel):
     """Simulated clients arrive over time, type with believable delays and react to the counselor.
 
     `speed` scales typing delays (0 = instant, for tests). State that must survive a
-    restart (the arrival cursor, each persona's openness) lives in the store.
+    restart (the arrival cursor, each persona's openness) lives in the store. A few clients a day come by
+    appointment (domain/appointments.py); with service `hours`, nobody walks in or is booked while the service is
+    closed (a client the trainee asks for still comes).
     """
 
     simulated = True
@@ -74,7 +78,7 @@ class PracticeChannel(Channel):
 
     def __init__(self, store: Store, personas: dict[str, Persona], prices: dict[tuple[str, int], int],
                  clock: Clock, seed: int = 1, speed: float = 1.0, arrivals: int = 60, mean_gap: float = 75.0,
-                 difficulty: str = "normal", voice=None) -> None:
+                 difficulty: str = "normal", voice=None, hours: ServiceHours | None = None) -> None:
         self.store = store
         self.clock = clock
         self.personas = personas
@@ -83,6 +87,7 @@ class PracticeChannel(Channel):
         self.speed = speed
         self.difficulty = difficulty  # for scheduled arrivals; a requested client carries its own
         self.voice = voice  # an LLMVoice, or None for the scripted lines
+        self.hours = hours or ServiceHours()  # outside them no simulated client walks in or is booked
         self.schedule = arrival_schedule(sorted(personas), seed, arrivals, mean_gap)
         self.emit: Emit = lambda event: None
         self.pending: list[_Pending] = []
@@ -206,8 +211,11 @@ class PracticeChannel(Channel):
                 continue  # arrived and left while the workstation was closed
             if persona.id in self._busy():
                 continue  # already waiting or talking: the same person does not queue twice
+            if not is_open(self.hours, arrived_at) or self._held_for_appointment(persona.id, arrived_at):
+                continue  # the service is closed, or this person comes by appointment soon
             visit_id = f"p{self.seed}-{arrival.index}" + (f"-d{self._day()}" if self._day() else "")
             self.emit(ClientArrived(self._visit(persona, visit_id, arrived_at)))
+        self._appointments_due(now)
         delivered = True
         while delivered:  # a reply held by the model may release the ones queued behind it
             delivered = False
@@ -226,7 +234,7 @@ class PracticeChannel(Channel):
 
     def _leave_if_tired(self, now: float) -> None:
         for visit in self.store.visits.waiting():
-            if visit.persona and now - visit.arrived_at > self._patience(visit):
+            if visit.persona and now - self._waits_from(visit) > self._patience(visit):
                 self.emit(ClientLeft(visit.id))
 
     def _first_of_session(self, item: _Pending) -> bool:
@@ -335,7 +343,7 @@ class PracticeChannel(Channel):
     async def claim(self, visit: Visit, session: Session) -> dict:
         current = self.store.visits.get(visit.id)
         if current is None or current.status is VisitStatus.LEFT or (
-                visit.persona and session.started_at - visit.arrived_at > self._patience(visit)):
+                visit.persona and session.started_at - self._waits_from(visit) > self._patience(visit)):
             raise ClaimFailed("left")
         if current.status is VisitStatus.ACCEPTED:
             raise ClaimFailed("taken")
