@@ -1,0 +1,78 @@
+"""A waiting client whose words the intake's risk detector called imminent heads the queue, stays marked, and
+stays there after a restart; a later report never lowers their risk or takes the mark back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from curhat_tui.channels.base import ClientArrived
+from curhat_tui.domain.clock import FakeClock
+from curhat_tui.domain.models import Risk, Tier, Visit
+from curhat_tui.services import events as ev
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.store import Store
+from tests.conftest import START
+from tests.support.fake_channel import FakeChannel
+
+
+def visit(vid: str, risk: Risk = Risk.NONE, arrived: float = START) -> Visit:
+    return Visit(vid, f"client-{vid}", f"Klien {vid}", Tier.PEER, 30, 25000, "kerja", "tidak", risk, arrived)
+
+
+async def desk_over(path, data) -> tuple[Workstation, FakeChannel, list]:
+    store = Store(path, kind="real")
+    channel = FakeChannel(simulated=False)
+    ws = Workstation(store, channel, FakeClock(START + 600), data, counselor="Ani")
+    heard: list = []
+    ws.listen(heard.append)
+    await ws.start()
+    return ws, channel, heard
+
+
+async def test_an_imminent_waiting_client_heads_the_queue_and_stays_there_after_a_restart(tmp_path, data):
+    path = tmp_path / "curhat.db"
+    ws, channel, heard = await desk_over(path, data)
+    channel.inject(ClientArrived(visit("high", Risk.HIGH, START)))
+    channel.inject(ClientArrived(visit("moderate", Risk.MODERATE, START + 10)))
+    channel.inject(ClientArrived(visit("calm", Risk.NONE, START + 20)))
+    assert [v.id for v in ws.desk.queue()] == ["high", "moderate", "calm"]
+    heard.clear()
+    # the intake's entry for "calm" now says imminent (and high): what they wrote while waiting
+    channel.inject(ClientArrived(replace(visit("calm", Risk.HIGH, START + 20), imminent=True)))
+    assert [(v.id, v.imminent, v.risk) for v in ws.desk.queue()] == [
+        ("calm", True, Risk.HIGH), ("high", False, Risk.HIGH), ("moderate", False, Risk.MODERATE)]
+    assert heard == [ev.QueueChanged()]
+    assert ws.store.visits.get("calm").imminent  # kept before it was told
+    # a later entry that says less (the same words seen again, an older copy) lowers nothing
+    heard.clear()
+    channel.inject(ClientArrived(visit("calm", Risk.LOW, START + 20)))
+    assert ws.desk.queue()[0].id == "calm" and ws.desk.queue()[0].imminent and ws.desk.queue()[0].risk is Risk.HIGH
+    assert heard == []
+    await ws.stop()
+    ws.store.close()
+
+    again, _, _ = await desk_over(path, data)
+    assert [(v.id, v.imminent) for v in again.desk.queue()] == [("calm", True), ("high", False), ("moderate", False)]
+    await again.stop()
+    again.store.close()
+
+
+async def test_imminence_alone_moves_a_client_up_without_a_higher_risk(tmp_path, data):
+    ws, channel, _ = await desk_over(tmp_path / "curhat.db", data)
+    channel.inject(ClientArrived(visit("high", Risk.HIGH, START)))
+    channel.inject(ClientArrived(visit("late", Risk.HIGH, START + 30)))
+    channel.inject(ClientArrived(replace(visit("late", Risk.HIGH, START + 30), imminent=True)))
+    assert [(v.id, v.imminent) for v in ws.desk.queue()] == [("late", True), ("high", False)]
+    await ws.stop()
+    ws.store.close()
+
+
+async def test_a_client_accepted_after_being_called_imminent_opens_at_their_raised_risk(tmp_path, data):
+    ws, channel, _ = await desk_over(tmp_path / "curhat.db", data)
+    channel.inject(ClientArrived(visit("calm")))
+    channel.inject(ClientArrived(replace(visit("calm", Risk.HIGH), imminent=True)))
+    session = await ws.desk.accept()
+    assert session.visit_id == "calm" and session.risk is Risk.HIGH
+    assert ws.store.visits.get("calm").imminent  # the visit keeps its mark in the record
+    await ws.stop()
+    ws.store.close()
