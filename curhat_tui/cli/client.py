@@ -44,7 +44,7 @@ def client_main(argv: list[str]) -> int:
         return 1
     t = Catalogue(data.strings, args.lang or settings.lang or "id")
     try:
-        store = Store(path, key=database_key(data_dir, args.key_file))
+        store = Store(path, key=database_key(data_dir, args.key_file, t))
     except (KeyUnavailable, StoreError, KeyboardInterrupt, EOFError) as exc:
         print(f"curhat client: {exc}", file=sys.stderr)
         return 1

@@ -7,38 +7,57 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from curhat_tui.domain.i18n import LANGS, Catalogue
 
-def database_key(data_dir: Path, key_file: str | None) -> str:
-    """The database key: from the OS keyring, the --key-file, or a passphrase asked for at the terminal.
+MIN_PASSPHRASE = 12  # characters: a database passphrase shorter than this is refused
+PASSPHRASE_TRIES = 3  # a mistyped or too-short passphrase is asked again, this many times in all
+
+
+def database_key(data_dir: Path, key_file: str | None, t: Catalogue | None = None) -> str:
+    """The database key: from the OS keyring, the --key-file, or a passphrase asked for at the terminal in `t`'s
+    language (Indonesian when none is given).
 
     Raises storage.database_key.KeyUnavailable (and KeyboardInterrupt/EOFError from the prompt)."""
     from curhat_tui.storage.database_key import KeyUnavailable
     from curhat_tui.storage.database_key import database_key as stored_key
 
+    say = t or cli_catalogue(None)
+
     def ask(new: bool) -> str:
         if not sys.stdin.isatty():
-            raise KeyUnavailable("no OS keyring and no terminal to ask for a passphrase; use --key-file PATH")
-        print("curhat: no OS keyring is available, so the database is protected by a passphrase.", file=sys.stderr)
-        first = getpass.getpass("Passphrase for the curhat-tui database: ")
-        if new and getpass.getpass("Again, to confirm: ") != first:
-            raise KeyUnavailable("the passphrases differ")
-        if len(first) < 12:
-            raise KeyUnavailable("use a passphrase of at least 12 characters")
-        return first
+            raise KeyUnavailable(say("cli.passphrase.no_terminal"))
+        print(say("cli.passphrase.no_keyring"), file=sys.stderr)
+        for _ in range(PASSPHRASE_TRIES):
+            first = getpass.getpass(say("cli.passphrase.new" if new else "cli.passphrase.ask", min=MIN_PASSPHRASE))
+            if len(first) < MIN_PASSPHRASE:  # said at once, before any confirmation is typed
+                print(say("cli.passphrase.too_short", min=MIN_PASSPHRASE, length=len(first)), file=sys.stderr)
+                continue
+            if new and getpass.getpass(say("cli.passphrase.again")) != first:
+                print(say("cli.passphrase.differ"), file=sys.stderr)
+                continue
+            return first
+        raise KeyUnavailable(say("cli.passphrase.gave_up", tries=PASSPHRASE_TRIES))
 
     return stored_key(data_dir, key_file=Path(key_file) if key_file else None, ask_passphrase=ask)
 
 
-def matrix_password(user: str) -> Callable[[], str]:
+def cli_catalogue(lang: str | None) -> Catalogue:
+    """The string catalogue for what the command line says, in `lang` (Indonesian by default)."""
+    from curhat_tui.config.datafiles import data_dir, load_catalogue
+
+    return Catalogue(load_catalogue(data_dir()), lang if lang in LANGS else "id")
+
+
+def matrix_password(user: str, t: Catalogue | None = None) -> Callable[[], str]:
     """Asks for the Matrix password, only if the keyring holds no login for `user`."""
-    return lambda: getpass.getpass(f"Matrix password for {user}: ")
+    return lambda: getpass.getpass((t or cli_catalogue(None))("cli.matrix_password", user=user))
 
 
-def password_once(user: str) -> str:
+def password_once(user: str, t: Catalogue | None = None) -> str:
     """The Matrix password of `user`, asked once: at the terminal, or read as one line from standard
     input when that is not a terminal (a script). EOFError when there is nothing to read."""
     if sys.stdin.isatty():
-        return getpass.getpass(f"Matrix password for {user}: ")
+        return getpass.getpass((t or cli_catalogue(None))("cli.matrix_password", user=user))
     line = sys.stdin.readline()
     if not line.strip():
         raise EOFError("no password on standard input")

@@ -19,6 +19,7 @@ FIRST_PURGE_DELAY = 2.0  # seconds: the start-up retention purge waits until the
 def run_main(args: argparse.Namespace) -> int:
     from curhat_tui.config.datafiles import DataError, load_all
     from curhat_tui.config.settings import ConfigError, load_settings
+    from curhat_tui.domain.i18n import Catalogue
     from curhat_tui.paths import resolve_data_dir
     from curhat_tui.services.workstation import default_name
     from curhat_tui.storage.database_key import KeyUnavailable
@@ -32,43 +33,41 @@ def run_main(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(data_dir)
     except ConfigError as exc:
-        print(f"curhat: cannot start: {exc}", file=sys.stderr)
+        print(Catalogue(data.strings, args.lang or "id")("cli.error.config", error=exc), file=sys.stderr)
         return 2
     lang = args.lang or settings.lang or "id"
+    t = Catalogue(data.strings, lang)  # what the command line says, in the language the screen will speak
     name = args.name or settings.name or default_name(data, args.role or settings.role or "counselor", lang)
     homeserver = args.homeserver or settings.homeserver
     user = args.user or settings.user
     role = args.role or settings.role or "counselor"
     if role == "trainee" and (homeserver or user):
-        print("curhat: a trainee practises with simulated clients only; remove --homeserver/--user "
-              "(or the role) to work with real clients", file=sys.stderr)
+        print(t("cli.error.trainee_real"), file=sys.stderr)
         return 2
     practice_only = [flag for flag, value in (("--persona", args.persona), ("--difficulty", args.difficulty),
                                               ("--llm-url", args.llm_url), ("--llm-model", args.llm_model)) if value]
     if practice_only and (homeserver or user):
-        print(f"curhat: {practice_only[0]} is for practice with simulated clients; it cannot be used with a "
-              "homeserver", file=sys.stderr)
+        print(t("cli.error.practice_only", flag=practice_only[0]), file=sys.stderr)
         return 2
     if args.persona and args.persona not in data.personas:
-        print(f"curhat: no persona {args.persona!r}; choose one of {', '.join(sorted(data.personas))}",
+        print(t("cli.error.persona", persona=args.persona, personas=", ".join(sorted(data.personas))),
               file=sys.stderr)
         return 2
     llm_url = args.llm_url or settings.llm_url
     llm_model = args.llm_model or settings.llm_model
     if llm_url and not llm_model and not (homeserver or user):
-        print("curhat: the LLM voice needs a model name: --llm-model NAME or model = \"...\" under [llm] in "
-              "config.toml", file=sys.stderr)
+        print(t("cli.error.llm_model"), file=sys.stderr)
         return 2
     try:
-        key = database_key(data_dir, args.key_file)
+        key = database_key(data_dir, args.key_file, t)
     except (KeyUnavailable, KeyboardInterrupt, EOFError) as exc:
-        print(f"curhat: cannot open the encrypted store: {exc}", file=sys.stderr)
+        print(t("cli.error.key", error=exc), file=sys.stderr)
         return 1
     common = {"data": data, "name": name, "lang": lang, "key": key, "retention": settings.retention,
               "first_purge_delay": FIRST_PURGE_DELAY}  # what every footing's builder takes alike
     if homeserver or user:
         if not (homeserver and user):
-            print("curhat: --homeserver and --user go together", file=sys.stderr)
+            print(t("cli.error.homeserver_user"), file=sys.stderr)
             return 2
         return _run_matrix(data_dir, homeserver, user, args.intake or settings.intake, settings, common)
     if role == "supervisor":
@@ -84,7 +83,7 @@ def _run_practice(args: argparse.Namespace, data_dir: Path, role: str, settings,
 
     seed = args.seed
     if seed is None:
-        seed = _practice_seed(data_dir, common["key"])
+        seed = _practice_seed(data_dir, common["key"], _say(common))
         if seed is None:
             return 1
     voice = None
@@ -98,7 +97,14 @@ def _run_practice(args: argparse.Namespace, data_dir: Path, role: str, settings,
     return _launch(parts, data_dir, settings, common, key_guard=0.6)
 
 
-def _practice_seed(data_dir: Path, key: str) -> int | None:
+def _say(common: dict):
+    """The catalogue in the language the workstation was started in."""
+    from curhat_tui.domain.i18n import Catalogue
+
+    return Catalogue(common["data"].strings, common["lang"])
+
+
+def _practice_seed(data_dir: Path, key: str, t) -> int | None:
     """The seed kept in the practice database (a fresh one the first time): each start continues the same days."""
     from curhat_tui.paths import practice_db
     from curhat_tui.storage.store import Store, StoreError
@@ -109,8 +115,7 @@ def _practice_seed(data_dir: Path, key: str) -> int | None:
         print(f"curhat: {exc}", file=sys.stderr)
         return None
     if store.migrated_backup:
-        print(f"curhat: the database is now encrypted; the unencrypted original is kept at "
-              f"{store.migrated_backup} - delete it once you have checked your data", file=sys.stderr)
+        print(t("cli.migrated", path=store.migrated_backup), file=sys.stderr)
     seed = store.state.practice_seed() or random.SystemRandom().randrange(1, 1_000_000)
     store.state.set_practice_seed(seed)
     store.close()
@@ -139,7 +144,7 @@ def _run_matrix(data_dir: Path, homeserver: str, user: str, intake: str, setting
     from curhat_tui.storage.store import StoreError
 
     try:
-        parts = build_matrix(data_dir, homeserver, user, matrix_password(user), clock=SystemClock(), intake=intake,
+        parts = build_matrix(data_dir, homeserver, user, matrix_password(user, _say(common)), clock=SystemClock(), intake=intake,
                              max_load=settings.service.max_load, **common)
     except (LoginError, StoreError) as exc:
         print(f"curhat: {exc}", file=sys.stderr)

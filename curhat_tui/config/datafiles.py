@@ -132,11 +132,15 @@ def load_directory(path: Path) -> dict[str, DirectoryEntry]:
     result: dict[str, DirectoryEntry] = {}
     for i, e in enumerate(f.entries("entry")):
         checked = f.need(e, "entry", i, "checked", date)
+        # name, contact and region: one text for every language, or name.id / name.en when they differ
+        local = {key: f.langs(e, "entry", i, key) for key in ("name", "contact", "region") if isinstance(e.get(key), dict)}
         entry = DirectoryEntry(
-            id=f.need(e, "entry", i, "id"), name=f.need(e, "entry", i, "name"),
-            contact=f.need(e, "entry", i, "contact"), operator=f.need(e, "entry", i, "operator"),
+            id=f.need(e, "entry", i, "id"), name=local["name"]["id"] if "name" in local else f.need(e, "entry", i, "name"),
+            contact=local["contact"]["id"] if "contact" in local else f.need(e, "entry", i, "contact"),
+            operator=f.need(e, "entry", i, "operator"),
             hours=f.langs(e, "entry", i, "hours"), scope=f.langs(e, "entry", i, "scope"),
-            region=f.need(e, "entry", i, "region"), checked=checked, source=f.need(e, "entry", i, "source"),
+            region=local["region"]["id"] if "region" in local else f.need(e, "entry", i, "region"), checked=checked,
+            source=f.need(e, "entry", i, "source"), local=local,
         )
         if entry.id in result:
             raise f.fail("entry", i, f"duplicate id {entry.id!r}", "give each entry its own id", "id")

@@ -13,11 +13,20 @@ class Catalogue:
         self.lang = lang
 
     def __call__(self, key: str, **values: object) -> str:
+        if "count" in values:
+            key = self.plural(key, values["count"])
         entry = self.strings.get(key)
         if entry is None:
             return f"⟨{key}⟩"
         text = entry.get(self.lang) or entry["id"]
         return text.format(**values) if values else text
+
+    def plural(self, key: str, count: object) -> str:
+        """The key for `count`: `key.one` for one in English (Indonesian nouns do not change), else `key.other`,
+        else `key` itself; a key without forms is the same for every count."""
+        if self.lang == "en" and count == 1 and f"{key}.one" in self.strings:
+            return f"{key}.one"
+        return f"{key}.other" if f"{key}.other" in self.strings else key
 
     def pick(self, by_lang: dict[str, str]) -> str:
         """Choose the current language from a {lang: text} mapping in a data file."""

@@ -22,11 +22,17 @@ class DirectoryEntry:
     region: str
     checked: date
     source: str
+    local: dict[str, dict[str, str]] = field(default_factory=dict)  # name, contact, region per language, if given
+
+    def text(self, name: str, lang: str) -> str:
+        """`name`, `contact` or `region` in `lang`: its own words there, else the one text the directory gives."""
+        return self.local.get(name, {}).get(lang) or getattr(self, name)
 
     def line(self, lang: str) -> str:
         hours = self.hours.get(lang) or self.hours.get("id", "")
-        region = f", {self.region}" if self.region and self.region.lower() not in ("nasional", "national") else ""
-        return f"- {self.name}: {self.contact} ({hours}{region})"
+        region = self.text("region", lang)
+        region = f", {region}" if self.region and self.region.lower() not in ("nasional", "national") else ""
+        return f"- {self.text('name', lang)}: {self.text('contact', lang)} ({hours}{region})"
 
 
 @dataclass(frozen=True)

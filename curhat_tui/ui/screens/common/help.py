@@ -40,7 +40,8 @@ class HelpModal(ModalScreen[None]):
         for col in ("dir.name", "dir.contact", "dir.hours", "dir.region", "dir.checked"):
             directory.add_column(t(col))
         for entry in self.app.data.redflags.directory.values():
-            directory.add_row(Text(entry.name), Text(entry.contact), Text(t.pick(entry.hours)), Text(entry.region),
+            directory.add_row(Text(entry.text("name", t.lang)), Text(entry.text("contact", t.lang)),
+                              Text(t.pick(entry.hours)), Text(entry.text("region", t.lang)),
                               entry.checked.isoformat())
         with Vertical():
             yield Static(Text(t("help.title")), id="help-title")
