@@ -206,6 +206,7 @@ async def test_a_supervisor_who_joins_after_a_submission_reads_it_and_it_can_be_
     """Ani's workstation submits before the supervisor ever joined her (new) supervision room: when the
     supervisor joins, Ani's workstation forwards the room's keys and the submission is read; the homeserver
     never held its words; withdrawing it redacts it."""
+    intake, intake_task = await intake_service(hs, data, tmp_path)  # the roster and the staff rooms
     ani_store, sari_store = Store(tmp_path / "ani.db"), Store(tmp_path / "sari.db")
     ani = encrypted(MatrixSupervisionLink(api_of(hs, "ani"), ani_store, "counselor", staff=staff_of(hs),
                                           sync_timeout_ms=500), olm("ani"))
@@ -224,6 +225,15 @@ async def test_a_supervisor_who_joins_after_a_submission_reads_it_and_it_can_be_
         assert submitted["snapshot"]["secret"] == "KIRIMAN-AWAL-7730"
         assert words_in_synapse(hs, "KIRIMAN-AWAL-7730") == 0
 
+        # a debrief is words: it travels encrypted beside the live status (a state event, never encrypted)
+        await ani.live("terlambat-1", {"counselor": "Ani", "alias": "Rina", "started_at": 1.0, "deadline": 2.0,
+                                       "risk": 3, "status": "closed", "load": {"open": 0, "weight": 0, "cap": 4},
+                                       "debrief": {"alias": "Rina", "text": "DEBRIEF-BERAT-8841", "at": 3.5}})
+        await until(lambda: any(e.get("kind") == "live" and e["info"].get("debrief", {}).get("text")
+                                == "DEBRIEF-BERAT-8841" and e["info"].get("risk") == 3 for e in received),
+                    timeout=30, what="the debrief with the live status")
+        assert words_in_synapse(hs, "DEBRIEF-BERAT-8841") == 0
+
         sent = ani_store.state.supervision_sent("terlambat-1")
         assert await ani.withdraw("terlambat-1") == len(sent) >= 1
         assert ani_store.state.supervision_sent("terlambat-1") == []
@@ -232,5 +242,6 @@ async def test_a_supervisor_who_joins_after_a_submission_reads_it_and_it_can_be_
     finally:
         await ani.stop()
         await sari.stop()
+        await stop_intake(intake, intake_task)
         ani_store.close()
         sari_store.close()

@@ -16,7 +16,8 @@ submitted transcript, a note, a comment or a whisper reaches the homeserver only
 supervisor who joins later gets the room's keys forwarded by the counselor's workstation when it sees them
 join, and takes forwarded keys only from roster counselors; an event whose keys have not come yet waits and
 is read when they do. Live status is a state event and cannot be encrypted: it holds no words (alias,
-times, risk, status). When a session's transcript reaches the end of its retention (or at once with zero
+times, risk, status, load); a debrief, which is words, travels as its own (encrypted) timeline event and is
+shown with the session's live status. When a session's transcript reaches the end of its retention (or at once with zero
 retention) the counselor's workstation redacts the submissions it sent for that session (`withdraw`).
 
 Every event is checked against its sender: a supervisor joins a supervision room only when a roster
@@ -47,6 +48,7 @@ SUBMIT = "org.curhat.submit"
 LIVE = "org.curhat.live"
 REVIEW = "org.curhat.review"
 WHISPER = "org.curhat.whisper"
+DEBRIEF = "org.curhat.debrief"  # the counselor's words after a high-risk session: a timeline event, so encrypted
 PART_CHARS = 30_000  # well under the 64 KiB event limit, even with JSON escaping
 MAX_PARTS = 200
 MAX_WAITING_KEYS = 2000  # encrypted events kept for keys that have not come yet (the oldest go first)
@@ -79,6 +81,7 @@ class MatrixSupervisionLink:
         self._parts: dict[str, dict[int, str]] = {}
         self._waiting_keys: list[tuple[str, dict]] = []  # (room, encrypted event) read again when keys come
         self._tasks: set[asyncio.Task] = set()
+        self._live: dict[str, dict] = {}  # session -> its newest live status, with its debrief once one came
         self.ready = asyncio.Event()
 
     # ---- lifecycle ---------------------------------------------------------------
@@ -230,7 +233,19 @@ class MatrixSupervisionLink:
                 for key in ("started_at", "deadline"):  # Matrix event content holds no floats: milliseconds
                     if f"{key}_ms" in info:
                         info[key] = info.pop(f"{key}_ms") / 1000
-                self.emit({"kind": "live", "session_id": event["state_key"], "info": info})
+                info.pop("debrief", None)  # believed only from the encrypted timeline event
+                debrief = self._live.get(event["state_key"], {}).get("debrief")
+                self._live[event["state_key"]] = dict(info, **({"debrief": debrief} if debrief else {}))
+                self.emit({"kind": "live", "session_id": event["state_key"], "info": self._live[event["state_key"]]})
+            elif kind == DEBRIEF and isinstance(content.get("session_id"), str) and isinstance(
+                    content.get("debrief"), dict):
+                session_id, debrief = content["session_id"], dict(content["debrief"])
+                if not self._bound(session_id, room_id) or not isinstance(debrief.get("text"), str):
+                    return
+                at = debrief.pop("at_ms", None)
+                debrief["at"] = at / 1000 if isinstance(at, int) and not isinstance(at, bool) else ts
+                self._live[session_id] = dict(self._live.get(session_id, {}), debrief=debrief)
+                self.emit({"kind": "live", "session_id": session_id, "info": self._live[session_id]})
             elif kind == SUBMIT:
                 self._part(room_id, content, ts)
         elif room_id == self.own_room and sender in self.staff.supervisors and kind in (REVIEW, WHISPER):
@@ -310,6 +325,13 @@ class MatrixSupervisionLink:
 
     async def live(self, session_id: str, info: dict) -> None:
         room = await self._ready_room()
+        info = dict(info)
+        debrief = info.pop("debrief", None)
+        if isinstance(debrief, dict):  # words: never in a state event, which no one can encrypt
+            debrief = {k: (int(v * 1000) if k == "at" else v) for k, v in debrief.items()}
+            debrief = {("at_ms" if k == "at" else k): v for k, v in debrief.items()}
+            body = {"session_id": session_id, "debrief": debrief}
+            await self._send(room, DEBRIEF, body, f"debrief-{session_id}-{_digest(json.dumps(body, sort_keys=True))}")
         content = {k: (int(v * 1000) if k in ("started_at", "deadline") else v) for k, v in info.items()}
         content = {f"{k}_ms" if k in ("started_at", "deadline") else k: v for k, v in content.items()}
         await self.api.put_state(room, LIVE, content, state_key=session_id)
