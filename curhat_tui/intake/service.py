@@ -42,6 +42,7 @@ from curhat_tui.domain import intake as flow
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.intake.pseudonyms import pseudonym
+from curhat_tui.intake.risk_words import answer_verdict, raised_entry
 from curhat_tui.intake.server_purge import ServerPurge, now_ms
 
 if TYPE_CHECKING:
@@ -83,7 +84,6 @@ class IntakeService:
         self.roster = Roster.of(self.counselors, self.supervisors)
         self.purge: ServerPurge | None = None
         self._purging: asyncio.Task | None = None
-
 
     # ---- set-up -----------------------------------------------------------------
     def _load(self) -> None:
@@ -273,7 +273,7 @@ class IntakeService:
         if state.step == "queued":
             await self._waiting_words(room_id, text)
             return
-        replies = flow.advance(state, text, now_ms(), self.data.phrases.items(text))
+        replies = flow.advance(state, text, now_ms(), *answer_verdict(self.data, text))  # items, imminent
         self._keep(room_id, state)
         self._save()
         if state.step == "queued":
@@ -282,13 +282,13 @@ class IntakeService:
         await self._reply(room_id, replies)
 
     async def _waiting_words(self, room_id: str, text: str) -> None:
-        """A risk phrase written while queued raises the entry's risk, and so the client's place in every queue."""
+        """Words written while queued that the detector reads as risk raise the entry's risk, or mark it imminent,
+        and so the client's place in every queue (never lowered, never a ticked flag)."""
         entry = self.queue.get(room_id)
         if not entry or entry.get("status") != WAITING:
             return
-        risk = max((int(self.data.redflags.get(item).risk) for item in self.data.phrases.items(text)), default=0)
-        if risk > int(entry.get("risk") or 0):
-            await self._entry(room_id, dict(entry, risk=risk))
+        if (raised := raised_entry(self.data, entry, text)) is not None:
+            await self._entry(room_id, raised)
 
     async def _entry(self, room_id: str, entry: dict) -> None:
         self.queue[room_id] = entry  # decided before any await: a second claim now loses
@@ -302,7 +302,7 @@ class IntakeService:
             "status": WAITING, "alias": pseudonym(room_id), "tier": state.tier, "minutes": state.minutes,
             "price": self.data.prices.get((state.tier, state.minutes), 0), "topic": state.topic,
             "intake_risk_answer": state.risk_answer, "risk": state.risk, "arrived_at": now_ms(),
-            "answered_at": answered_at or now_ms(), "handover": "",
+            "answered_at": answered_at or now_ms(), "handover": "", "imminent": state.imminent,
         })
 
     async def _client_left(self, room_id: str) -> None:

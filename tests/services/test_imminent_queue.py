@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from curhat_tui.channels.base import ClientArrived
+from curhat_tui.channels.matrix.entries import visit_of
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.models import Risk, Tier, Visit
+from curhat_tui.intake.risk_words import answer_verdict, raised_entry
 from curhat_tui.services import events as ev
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
@@ -76,3 +80,42 @@ async def test_a_client_accepted_after_being_called_imminent_opens_at_their_rais
     assert ws.store.visits.get("calm").imminent  # the visit keeps its mark in the record
     await ws.stop()
     ws.store.close()
+
+
+# ---- the intake's side: what one line does to a waiting entry, and the entry read back by a workstation ----------
+
+ENTRY = {"status": "waiting", "alias": "Klien Biru", "tier": "peer", "minutes": 30, "price": 25000, "topic": "kerja",
+         "intake_risk_answer": "tidak", "risk": 0, "arrived_at": int(START * 1000)}
+
+
+def test_an_imminent_line_marks_the_entry_and_raises_its_risk(data):
+    raised = raised_entry(data, ENTRY, "kak aku udah beli racun tikus, malam ini aku minum semuanya")
+    assert raised is not None and raised["imminent"] is True and raised["risk"] == int(Risk.HIGH)
+    assert {k: v for k, v in raised.items() if k not in ("imminent", "risk")} == \
+        {k: v for k, v in ENTRY.items() if k != "risk"}
+    assert visit_of("!r:hs", raised).imminent and visit_of("!r:hs", raised).risk is Risk.HIGH
+
+
+def test_a_line_never_lowers_an_entry_nor_takes_the_mark_back(data):
+    marked = dict(ENTRY, risk=int(Risk.HIGH), imminent=True)
+    assert raised_entry(data, marked, "udah gapapa kok kak, bercanda") is None
+    assert raised_entry(data, marked, "kak aku udah beli racun tikus, malam ini aku minum semuanya") is None
+    assert raised_entry(data, ENTRY, "halo kak, aku nunggu ya") is None
+
+
+def test_a_risk_line_that_is_not_imminent_raises_the_risk_only(data):
+    raised = raised_entry(data, ENTRY, "suami aku sering mukul aku")
+    assert raised is not None and raised["risk"] == int(Risk.HIGH) and "imminent" not in raised
+
+
+def test_the_risk_answer_verdict_carries_imminence(data):
+    items, imminent = answer_verdict(data, "ya pernah, aku udah siapin tali di kamar")
+    assert "suicide" in items and imminent
+    assert answer_verdict(data, "tidak") == ([], False)
+
+
+@pytest.mark.parametrize("junk", ["true", 1, [True], {"yes": True}])
+def test_a_queue_entry_whose_imminent_is_not_a_boolean_is_dropped(junk):
+    with pytest.raises(TypeError):
+        visit_of("!r:hs", dict(ENTRY, imminent=junk))
+    assert visit_of("!r:hs", dict(ENTRY, imminent=None)).imminent is False

@@ -22,8 +22,17 @@ def visit_of(room_id: str, entry: dict) -> Visit:
         tier=Tier(tier), minutes=_whole(entry.get("minutes"), 30), price=_whole(entry.get("price"), 0),
         topic=_text(entry.get("topic")), intake_risk_answer=_text(entry.get("intake_risk_answer")),
         risk=Risk(max(0, min(3, _whole(entry.get("risk"), 0)))), arrived_at=_whole(entry.get("arrived_at"), 0) / 1000,
-        status=VisitStatus.WAITING,
+        status=VisitStatus.WAITING, imminent=_flag(entry.get("imminent")),
     )
+
+
+def _flag(value: object) -> bool:
+    """A yes/no field (the intake's `imminent`): absent is no; TypeError for anything but true or false."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise TypeError("a yes/no field is not a boolean")
+    return value
 
 
 def _text(value: object) -> str:
