@@ -15,6 +15,9 @@ from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, RiskDataError, r
 from curhat_tui.domain.i18n import LANGS
 from curhat_tui.domain.models import Risk, Tier
 from curhat_tui.domain.persona import Fact, HiddenRisk, Persona
+from curhat_tui.domain.quick_replies import GROUPS, QuickReply, QuickReplyBook
+from curhat_tui.domain.quick_replies import PLACEHOLDERS as REPLY_PLACEHOLDERS
+from curhat_tui.domain.quick_replies import placeholders_in as reply_placeholders_in
 from curhat_tui.domain.redflags import PLACEHOLDERS, DirectoryEntry, RedFlagBook, RedFlagItem, placeholders_in
 from curhat_tui.domain.risk import IMMINENT, RiskDetector, RiskRule
 from curhat_tui.domain.templates import NoteTemplate, Section, TemplateBook
@@ -49,6 +52,7 @@ class ServiceData:
     personas: dict[str, Persona]
     strings: dict[str, dict[str, str]]
     prices: dict[tuple[str, int], int]
+    quick_replies: QuickReplyBook = QuickReplyBook()  # data/quick_replies.toml: the reply box's snippets
 
 
 class _File:
@@ -353,6 +357,32 @@ def load_prices(path: Path) -> dict[tuple[str, int], int]:
     return prices
 
 
+def load_quick_replies(path: Path) -> QuickReplyBook:
+    """quick_replies.toml: [[reply]] id, group and text.id/text.en, with only the known placeholders."""
+    f = _File(path)
+    replies: list[QuickReply] = []
+    for i, e in enumerate(f.entries("reply")):
+        reply_id = f.need(e, "reply", i, "id")
+        if reply_id in {r.id for r in replies}:
+            raise f.fail("reply", i, f"duplicate id {reply_id!r}", "give each reply its own id", "id")
+        group = f.need(e, "reply", i, "group")
+        if group not in GROUPS:
+            raise f.fail("reply", i, f"reply {reply_id!r} has group {group!r}", f"use one of: {', '.join(GROUPS)}",
+                         "group")
+        text = f.langs(e, "reply", i, "text")
+        for lang in LANGS:
+            try:
+                unknown = reply_placeholders_in(text[lang]) - REPLY_PLACEHOLDERS
+            except ValueError as exc:
+                raise f.fail("reply", i, f"text.{lang} of {reply_id!r}: {exc}", "write a literal brace as {{ or }}",
+                             "text") from None
+            if unknown:
+                raise f.fail("reply", i, f"text.{lang} of {reply_id!r} uses unknown placeholder(s) {sorted(unknown)}",
+                             "use only {client}, {counselor} and {minutes_left}", "text")
+        replies.append(QuickReply(reply_id, group, {lang: text[lang] for lang in LANGS}))
+    return QuickReplyBook(tuple(replies))
+
+
 def load_all(root: Path | None = None) -> ServiceData:
     """Load every data file, validating each; raises DataError on the first problem."""
     root = root or data_dir()
@@ -366,4 +396,5 @@ def load_all(root: Path | None = None) -> ServiceData:
         personas=load_personas(root / "personas.toml", item_ids),
         strings=load_catalogue(root),
         prices=load_prices(root / "service.toml"),
+        quick_replies=load_quick_replies(root / "quick_replies.toml"),
     )
