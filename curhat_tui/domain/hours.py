@@ -145,7 +145,9 @@ def describe(hours: ServiceHours, t: Catalogue, at: float) -> str:
     return "; ".join(parts) + f" ({zone_label(hours, at)})"
 
 
-def moment(hours: ServiceHours, t: Catalogue, at: float) -> str:
-    """A moment in the service's zone with its weekday: "Senin 08.00 WIB" / "Mon 08:00 WIB"."""
+def moment(hours: ServiceHours, t: Catalogue, at: float, *, zone: bool = True) -> str:
+    """A moment in the service's zone with its weekday: "Senin 08.00 WIB" / "Mon 08:00 WIB" (without the zone's
+    name where space is short)."""
     local = _local(hours, at)
-    return f"{t(f'hours.day.{DAYS[local.weekday()]}')} {_hhmm(local.hour * 60 + local.minute, t.lang)} {zone_label(hours, at)}"
+    text = f"{t(f'hours.day.{DAYS[local.weekday()]}')} {_hhmm(local.hour * 60 + local.minute, t.lang)}"
+    return f"{text} {zone_label(hours, at)}" if zone else text

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Risk, Visit, rupiah
 from curhat_tui.ui.widgets.localize import localize_bindings
+from curhat_tui.ui.widgets.queue_marks import APPOINTMENT_STYLE, appointment_detail, appointment_mark, duty_line
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -48,6 +49,7 @@ class QueuePanel(Vertical):
     DEFAULT_CSS = """
     QueuePanel { width: 35; border-right: vkey $panel; }
     QueuePanel > #queue-title { height: 1; background: $boost; text-style: bold; padding: 0 1; }
+    QueuePanel > #queue-duty { height: 1; background: $boost; color: $text-muted; padding: 0 1; }
     QueuePanel > QueueTable { height: 1fr; }
     QueuePanel > #queue-detail { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
     """
@@ -60,6 +62,7 @@ class QueuePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
+        yield Static(id="queue-duty")  # who is on duty, or that the service is closed
         table = QueueTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="queue-detail")
@@ -90,8 +93,10 @@ class QueuePanel(Vertical):
             table.add_row(
                 Text(t("risk.short.imminent"), style=IMMINENT_STYLE) if visit.imminent
                 else Text(t(f"risk.short.{visit.risk.key}"), style=RISK_STYLE[visit.risk]),
-                Text(("⊘ " if visit.client_key in self.withdrawn else "") + visit.alias, overflow="ellipsis",
-                     no_wrap=True, style="strike" if visit.client_key in self.withdrawn else ""),
+                Text.assemble(appointment_mark(visit, now),
+                              Text(("⊘ " if visit.client_key in self.withdrawn else "") + visit.alias,
+                                   style="strike" if visit.client_key in self.withdrawn else ""),
+                              overflow="ellipsis", no_wrap=True),
                 Text(f"{tier}{visit.minutes}"),
                 Text(mmss(visit.waiting_seconds(now))),
                 key=visit.id,
@@ -107,6 +112,7 @@ class QueuePanel(Vertical):
         title = t("queue.title", count=total) if total <= MAX_ROWS else t("queue.title_top", count=total,
                                                                                      shown=MAX_ROWS)
         self.query_one("#queue-title", Static).update(Text(title))
+        self.query_one("#queue-duty", Static).update(duty_line(self.app))
         self._detail()
 
     def highlight(self, visit_id: str) -> None:
@@ -151,6 +157,8 @@ class QueuePanel(Vertical):
         text.append(t(f"risk.{visit.risk.key}"), style=RISK_STYLE[visit.risk])
         if visit.imminent:
             text.append("\n" + t("queue.imminent"), style=IMMINENT_STYLE)
+        if visit.appointment_at is not None:
+            text.append("\n" + appointment_detail(self.app, visit), style=APPOINTMENT_STYLE)
         withdrawal = self.withdrawn.get(visit.client_key)
         if withdrawal is not None:
             date = clock_time(self.app.clock, withdrawal.withdrawn_at, "%Y-%m-%d %H:%M")
