@@ -15,6 +15,7 @@ from pathlib import Path
 from curhat_tui.channels.base import Channel, SupervisionLink
 from curhat_tui.channels.practice.channel import PracticeChannel
 from curhat_tui.config.datafiles import ServiceData, load_all
+from curhat_tui.config.settings import DEFAULT_CALL_LINK
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.paths import crypto_dir, practice_db, real_db
@@ -47,7 +48,7 @@ def build_practice(data_dir: Path, *, clock: Clock, data: ServiceData | None = N
                    speed: float = 0.0, name: str = "Ani", lang: str = "id", key: str | None = None,
                    role: str = "counselor", difficulty: str = "normal", voice=None, persona: str | None = None,
                    retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0,
-                   max_load: int = 0) -> Parts:
+                   max_load: int = 0, call_link: str = DEFAULT_CALL_LINK) -> Parts:
     """A practice workstation over the store in `data_dir` (speed 0: simulated clients type instantly).
 
     With `key` the store is encrypted (SQLCipher); the CLI always passes one. `difficulty` applies to
@@ -63,7 +64,8 @@ def build_practice(data_dir: Path, *, clock: Clock, data: ServiceData | None = N
     if persona:
         channel.requests_on_start.append((persona, difficulty))
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, role=role,
-                              retention=retention, first_purge_delay=first_purge_delay, max_load=max_load)
+                              retention=retention, first_purge_delay=first_purge_delay, max_load=max_load,
+                              call_link=call_link)
     return Parts(store, channel, workstation, data, clock)
 
 
@@ -90,7 +92,7 @@ def build_supervisor(data_dir: Path, *, clock: Clock, data: ServiceData | None =
 def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Callable[[], str], *, clock: Clock,
                  data: ServiceData | None = None, name: str = "Konselor", lang: str = "id", key: str | None = None,
                  retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0, intake: str = "",
-                 max_load: int = 0) -> Parts:
+                 max_load: int = 0, call_link: str = DEFAULT_CALL_LINK) -> Parts:
     """Log in (the keyring first, else `ask_password()`), learn the role from the intake's roster and
     assemble the workstation on real clients: a counselor's on the Matrix channel, a supervisor's
     reading counselors over the supervision link; one sync loop carries both. Raises
@@ -146,5 +148,5 @@ def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Calla
     channel = MatrixChannel(api, store, clock, name, data.strings, staff=staff, sync=sync)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, retention=retention,
                               link=MatrixSupervisionLink(api, store, "counselor", staff=staff, sync=sync, author=name),
-                              first_purge_delay=first_purge_delay, max_load=max_load)
+                              first_purge_delay=first_purge_delay, max_load=max_load, call_link=call_link)
     return Parts(store, channel, workstation, data, clock)

@@ -93,7 +93,7 @@ def _run_practice(args: argparse.Namespace, data_dir: Path, role: str, settings,
         voice = practice_voice(llm_url, llm_model, common["data"].phrases.items)
     parts = build_practice(data_dir, clock=SystemClock(), seed=seed, speed=args.typing_speed, role=role,
                            difficulty=args.difficulty or "normal", voice=voice, persona=args.persona,
-                           max_load=settings.service.max_load, **common)
+                           max_load=settings.service.max_load, call_link=settings.service.call_link, **common)
     return _launch(parts, data_dir, settings, common, key_guard=0.6)
 
 
@@ -145,7 +145,7 @@ def _run_matrix(data_dir: Path, homeserver: str, user: str, intake: str, setting
 
     try:
         parts = build_matrix(data_dir, homeserver, user, matrix_password(user, _say(common)), clock=SystemClock(), intake=intake,
-                             max_load=settings.service.max_load, **common)
+                             max_load=settings.service.max_load, call_link=settings.service.call_link, **common)
     except (LoginError, StoreError) as exc:
         print(f"curhat: {exc}", file=sys.stderr)
         return 1

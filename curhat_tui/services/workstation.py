@@ -11,10 +11,12 @@ import logging
 
 from curhat_tui.channels.base import Channel, SupervisionLink
 from curhat_tui.config.datafiles import ServiceData
+from curhat_tui.config.settings import DEFAULT_CALL_LINK
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.services.background import Background
+from curhat_tui.services.calls import Calls
 from curhat_tui.services.desk import Desk
 from curhat_tui.services.events import EventBus, Listener, Notice
 from curhat_tui.services.flags import Flags
@@ -42,11 +44,12 @@ class Workstation:
                  counselor: str = "Konselor", lang: str = "id", role: str = "counselor",
                  retention: RetentionPolicy | None = None, link: SupervisionLink | None = None,
                  practice_store: Store | None = None, first_purge_delay: float = 0.0,
-                 max_load: int = 0) -> None:
+                 max_load: int = 0, call_link: str = DEFAULT_CALL_LINK) -> None:
         """`role` is counselor, supervisor or trainee (a trainee's channel is always simulated); `link` carries
         supervision between machines (None: one machine); `practice_store` holds trainees' sessions for a
         supervisor to read; `first_purge_delay` is how many real seconds the start-up retention purge waits; `max_load` is
-        the cap on a counselor's open sessions weighed by risk (0: none; the CLI passes config.toml's, default 4)."""
+        the cap on a counselor's open sessions weighed by risk (0: none; the CLI passes config.toml's, default 4);
+        `call_link` is [service] call_link, the https template of a session's voice/video room."""
         self.store = store
         self.channel = channel
         self.clock = clock
@@ -71,6 +74,8 @@ class Workstation:
                                  practice_store=practice_store, clock=clock)
         self.supervision = Supervision(store, clock, self.audit, self.bus, counselor, role, link, self.notes,
                                        load=self.desk.guard.status)
+        self.calls = Calls(store, self.desk, self.notes, self.audit, clock, data, counselor=counselor,
+                           template=call_link)
         self.bus.listen(self.practice.on_event)  # a practice report is kept before a closing can take the transcript
         self.schedule = Schedule(store, channel, clock, self.desk, counselor=counselor)  # appointments, hours, on duty
         self.bus.listen(self.schedule.on_event)
