@@ -263,7 +263,8 @@ def intake_main(argv: list[str]) -> int:
         counselors, supervisors = load_roster(data_dir)
         service = IntakeService(None, data, state_file=intake_state(data_dir),  # type: ignore[arg-type]
                                 counselors=counselors + args.counselor, supervisors=supervisors + args.supervisor,
-                                retention=load_settings(data_dir).retention)
+                                retention=load_settings(data_dir).retention,
+                                hours=load_settings(data_dir).service.hours)  # outside them: the hours and numbers
     except (DataError, ConfigError, ValueError) as exc:
         print(f"curhat intake: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,66 @@
+"""Service hours over Matrix, against a real Synapse: outside the hours a new client first reads the hours, when
+the service opens again and the emergency numbers from the referral directory, then the intake carries on and
+queues them for the next shift; inside the hours nothing of that is said."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from curhat_tui.domain.hours import DAYS, ServiceHours, parse_day
+from curhat_tui.intake.hours import emergency_entries
+from tests.integration.test_matrix import PASSWORD, ScriptedClient, intake_service, stop_intake, until
+from tests.support.synapse import synapse_with_accounts
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture(scope="module")
+def hs():
+    yield from synapse_with_accounts(("intake", "ani", "budi", "supervisor", "klien1", "klien2"), PASSWORD)
+
+
+def closed_today() -> ServiceHours:
+    """Open only tomorrow 08:00-09:00 (Jakarta), so closed now, whatever the hour."""
+    tomorrow = DAYS[(datetime.now(JAKARTA) + timedelta(days=1)).weekday()]
+    return ServiceHours(week={tomorrow: parse_day("08:00-09:00")}, tz=JAKARTA, tz_name="Asia/Jakarta")
+
+
+async def test_outside_the_hours_a_client_gets_the_hours_and_the_emergency_numbers(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data, tmp_path)
+    try:
+        intake.hours = closed_today()
+        client = ScriptedClient(hs, "klien1")
+        await client.open(intake.api.user_id)
+        notice = await client.wait_for("Saat ini layanan kami sedang tutup")
+        body = notice["content"]["body"]
+        tomorrow = datetime.now(JAKARTA) + timedelta(days=1)
+        assert "08.00–09.00" in body and "08:00–09:00" in body  # the hours, in both languages
+        assert "Our service is closed right now" in body and "WIB" in body
+        for entry in emergency_entries(data.redflags.directory):
+            assert entry.contact in body, entry.id
+        assert "112" in body and "119 ext. 8" in body
+        assert data.strings[f"hours.day.{DAYS[tomorrow.weekday()]}"]["id"] + " 08.00 WIB" in body  # opens again
+        # the intake carries on, and the client is queued for the next shift
+        await client.wait_for("YA")
+        assert "sedang tutup" in client.received[0]["content"]["body"]  # the hours came before the questions
+        await client.say("ya")
+        await client.wait_for("1 =")
+        await client.say("1")
+        await client.wait_for("satu kalimat")
+        await client.say("susah tidur")
+        await client.wait_for("2 minggu terakhir")
+        await client.say("tidak")
+        await client.wait_for("antrian")
+        await until(lambda: intake.queue.get(client.room, {}).get("status") == "waiting", what="queued for the next shift")
+
+        # inside the hours: no such message
+        intake.hours = ServiceHours()
+        other = ScriptedClient(hs, "klien2")
+        await other.open(intake.api.user_id)
+        await other.wait_for("YA")
+        assert not any("tutup" in e["content"]["body"] for e in other.received)
+    finally:
+        await stop_intake(intake, task)
