@@ -17,6 +17,7 @@ from curhat_tui.channels.practice.channel import PracticeChannel
 from curhat_tui.config.datafiles import ServiceData, load_all
 from curhat_tui.config.settings import DEFAULT_CALL_LINK
 from curhat_tui.domain.clock import Clock
+from curhat_tui.domain.hours import ServiceHours
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.paths import crypto_dir, practice_db, real_db
 from curhat_tui.services.workstation import Workstation
@@ -48,19 +49,20 @@ def build_practice(data_dir: Path, *, clock: Clock, data: ServiceData | None = N
                    speed: float = 0.0, name: str = "Ani", lang: str = "id", key: str | None = None,
                    role: str = "counselor", difficulty: str = "normal", voice=None, persona: str | None = None,
                    retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0,
-                   max_load: int = 0, call_link: str = DEFAULT_CALL_LINK) -> Parts:
+                   max_load: int = 0, call_link: str = DEFAULT_CALL_LINK, hours: ServiceHours | None = None) -> Parts:
     """A practice workstation over the store in `data_dir` (speed 0: simulated clients type instantly).
 
     With `key` the store is encrypted (SQLCipher); the CLI always passes one. `difficulty` applies to
     scheduled arrivals; `voice` (channels.practice.llm_voice) lets a language model phrase the clients'
     lines; `persona` is a simulated client who joins the queue first. `first_purge_delay` is how many
     real seconds the start-up retention purge waits (the CLI lets the first frame come first). `max_load` is the
-    load guard's cap (0: none; the CLI passes config.toml's [service] max_load).
+    load guard's cap (0: none; the CLI passes config.toml's [service] max_load). Outside the service `hours`
+    ([service.hours]; None: always open) no simulated client walks in or is booked.
     """
     data = data or load_all()
     store = Store(practice_db(data_dir), key=key)
     channel = PracticeChannel(store, data.personas, data.prices, clock, seed=seed, speed=speed,
-                              difficulty=difficulty, voice=voice)
+                              difficulty=difficulty, voice=voice, hours=hours)
     if persona:
         channel.requests_on_start.append((persona, difficulty))
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, role=role,

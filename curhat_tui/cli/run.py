@@ -93,7 +93,8 @@ def _run_practice(args: argparse.Namespace, data_dir: Path, role: str, settings,
         voice = practice_voice(llm_url, llm_model, common["data"].phrases.items)
     parts = build_practice(data_dir, clock=SystemClock(), seed=seed, speed=args.typing_speed, role=role,
                            difficulty=args.difficulty or "normal", voice=voice, persona=args.persona,
-                           max_load=settings.service.max_load, call_link=settings.service.call_link, **common)
+                           max_load=settings.service.max_load, call_link=settings.service.call_link,
+                           hours=settings.service.hours, **common)
     return _launch(parts, data_dir, settings, common, key_guard=0.6)
 
 

@@ -37,6 +37,7 @@ from curhat_tui.domain.review import (
     order_review,
 )
 from curhat_tui.domain.session_clock import countdown
+from curhat_tui.services import live_board
 from curhat_tui.services.background import Background
 from curhat_tui.services.events import (
     CrisisAlert,
@@ -204,6 +205,18 @@ class Supervision:
         if self.link is not None:
             debrief = {"alias": session.alias, "text": text.strip(), "at": self.clock.now()}
             self._background(self.link.live(session_id, dict(self._live_info(session), debrief=debrief)))
+        else:  # one machine: a supervisor sharing this data dir reads it here
+            live_board.keep_debrief(self.store, live_board.Debrief(session_id, self.user, session.alias,
+                                                                   text.strip(), self.clock.now()))
+            self.bus.tell(LiveChanged())
+
+    def loads(self) -> list[live_board.CounselorLoad]:
+        """Each counselor's open sessions and weighted load against the cap, for the Live tab."""
+        return live_board.loads(self.store, self.load()["cap"] if self.load is not None else 0)
+
+    def debriefs(self) -> list[live_board.Debrief]:
+        """Debriefs counselors sent after a high-risk session, newest first."""
+        return live_board.debriefs(self.store)
 
     def whispers(self, session_id: str) -> list[dict]:
         return self.book.whispers(session_id)
@@ -360,6 +373,7 @@ class Supervision:
                 return [WhisperArrived(sid, author, text)]
             case LiveStatus(session_id=sid, info=info) if supervisor:
                 self.book.set_live(sid, info, now)
+                live_board.keep_told(self.store, sid, info, now)  # the counselor's load, a debrief
                 return [LiveChanged()]
             case Alerted(session_id=sid, item=item, counselor=counselor, alias=alias, ts=ts) if supervisor:
                 self.book.set_alert(sid, item, now if ts is None else ts)

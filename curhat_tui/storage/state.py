@@ -27,6 +27,8 @@ SUPERVISION_SINCE = "sv.since"  # the supervision link's Matrix sync position
 SUPERVISION_ROOM = "sv.room.{session_id}"  # the room a session's review travels in
 SUPERVISION_SENT = "sv.sent.{session_id}"  # JSON list of the event ids a session's submissions went out as
 SUPERVISION_OWN_ROOM = "sv.own_room"  # a counselor's own supervision room (found by id, never by alias)
+SUPERVISION_LOADS = "sv.loads"  # JSON {counselor: {open, weight, cap, at}}: each counselor's last told load
+SUPERVISION_DEBRIEFS = "sv.debriefs"  # JSON list of the newest debriefs counselors sent after high-risk sessions
 MATRIX_LOGIN = "matrix.login.{account}"  # a Matrix token and device id, kept here where no OS keyring is usable
 UNLOCK_VERIFIER = "lock.unlock_verifier"  # the screen lock's salted hash, when the key is a key file
 AUDIT_HEAD = "audit.head"  # "id:hash" of the newest audit entry
@@ -162,6 +164,22 @@ class State:
 
     def set_supervision_own_room(self, room_id: str) -> None:
         self._set(SUPERVISION_OWN_ROOM, room_id)
+
+    def supervision_loads(self) -> dict[str, dict]:
+        """Each counselor's load as their workstation last told it (supervisor side)."""
+        value = json.loads(self._get(SUPERVISION_LOADS) or "{}")
+        return value if isinstance(value, dict) else {}
+
+    def set_supervision_loads(self, loads: dict[str, dict]) -> None:
+        self._set(SUPERVISION_LOADS, json.dumps(loads, ensure_ascii=False))
+
+    def supervision_debriefs(self) -> list[dict]:
+        """The newest debriefs counselors sent after a high-risk session, oldest first."""
+        value = json.loads(self._get(SUPERVISION_DEBRIEFS) or "[]")
+        return value if isinstance(value, list) else []
+
+    def set_supervision_debriefs(self, debriefs: list[dict]) -> None:
+        self._set(SUPERVISION_DEBRIEFS, json.dumps(debriefs, ensure_ascii=False))
 
     def matrix_login(self, account: str) -> str | None:
         """The saved Matrix login (JSON: access token and device id) of `account`, on a machine whose

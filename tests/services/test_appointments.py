@@ -79,8 +79,7 @@ async def test_an_appointment_taken_is_listed_taken_and_a_no_show_missed(parts, 
 
 async def test_outside_the_hours_no_simulated_client_walks_in(tmp_path, data, clock):
     closed_all_week = ServiceHours(week={"mon": parse_day("03:00-03:01")})
-    parts = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, speed=0, key=TEST_KEY)
-    parts.channel.hours = closed_all_week
+    parts = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, speed=0, key=TEST_KEY, hours=closed_all_week)
     await parts.workstation.start()
     assert parts.workstation.desk.queue() == []
     assert parts.workstation.schedule.appointments() == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters
 from textual.app import ComposeResult
@@ -25,6 +26,9 @@ MAX_ROWS = 100  # the top of the queue is what a counselor acts on; the title gi
 RISK_STYLE = {Risk.HIGH: "bold white on red", Risk.MODERATE: "bold black on dark_orange", Risk.LOW: "yellow",
               Risk.NONE: "dim"}
 IMMINENT_STYLE = "bold yellow on red"  # the detector called their words while waiting imminent
+COLUMNS = {"risk": 3, "alias": 10, "package": 5, "wait": 6}  # the narrowest each may be (the alias: its share)
+COLUMNS_WIDTH = sum(COLUMNS.values())  # what the 35-column panel holds beside the cells' padding
+ALIAS_MIN = 6
 
 
 class QueueTable(DataTable):
@@ -70,10 +74,11 @@ class QueuePanel(Vertical):
     def on_mount(self) -> None:
         t = self.app.t
         table = self.query_one(QueueTable)
-        table.add_column(t("queue.col.risk"), key="risk", width=2)
-        table.add_column(t("queue.col.alias"), key="alias", width=11)
-        table.add_column(t("queue.col.package"), key="package", width=5)
-        table.add_column(t("queue.col.wait"), key="wait", width=6)
+        # every header fits its column in both languages; the alias takes what is left of the panel
+        widths = {key: max(width, cell_len(t(f"queue.col.{key}"))) for key, width in COLUMNS.items()}
+        widths["alias"] = max(ALIAS_MIN, COLUMNS_WIDTH - sum(w for key, w in widths.items() if key != "alias"))
+        for key in COLUMNS:
+            table.add_column(t(f"queue.col.{key}"), key=key, width=widths[key])
         localize_bindings(table)
 
     def show(self, visits: list[Visit], now: float) -> None:

@@ -23,7 +23,9 @@ from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.screens.common.ask_text import AskTextModal
 from curhat_tui.ui.screens.common.confirm import ConfirmModal
 from curhat_tui.ui.screens.common.help import HelpModal
+from curhat_tui.ui.screens.supervisor.live import debrief_text, load_text
 
+ALIAS_WIDTH = 16  # longer aliases end in "…" (the detail names them whole)
 STATUS_FILTERS = (None, NoteStatus.SUBMITTED, NoteStatus.COMMENTED, NoteStatus.SIGNED, NoteStatus.DRAFT)
 
 
@@ -36,6 +38,8 @@ class SupervisorScreen(EventScreen):
     SupervisorScreen .sv-list { width: 62; max-width: 50%; height: 1fr; border-right: vkey $panel; }
     SupervisorScreen .sv-detail { width: 1fr; height: 1fr; padding: 0 1; }
     SupervisorScreen #live-table { height: 1fr; }
+    SupervisorScreen #live-load { height: auto; padding: 0 1; }
+    SupervisorScreen #live-debriefs { height: auto; max-height: 7; padding: 0 1; border-top: hkey $panel; }
     """
     BINDINGS = [
         Binding("1", "tab('review')", "Review", id="sv.tab_review", show=False),
@@ -75,7 +79,9 @@ class SupervisorScreen(EventScreen):
                     with VerticalScroll(classes="sv-detail", id="review-scroll"):
                         yield Static(Text(t("sv.pick")), id="review-detail")
             with TabPane(t("sv.tab.live"), id="live"):
+                yield Static(id="live-load")
                 yield DataTable(id="live-table", cursor_type="row")
+                yield Static(id="live-debriefs")
             with TabPane(t("sv.tab.trainee"), id="trainee"):
                 with Horizontal():
                     yield DataTable(id="trainee-table", cursor_type="row", classes="sv-list")
@@ -85,8 +91,13 @@ class SupervisorScreen(EventScreen):
 
     def on_mount(self) -> None:
         t = self.app.t
-        self.query_one("#review-table", DataTable).add_columns(
-            t("sv.col.flags"), t("sv.col.alias"), t("sv.col.counselor"), t("sv.col.ended"), t("sv.col.status"))
+        review = self.query_one("#review-table", DataTable)
+        # the note's status right after the alias: a narrow screen cuts the counselor and the date, never it
+        review.add_column(t("sv.col.flags"), key="flags")
+        review.add_column(t("sv.col.alias"), key="alias", width=ALIAS_WIDTH)
+        review.add_column(t("sv.col.status"), key="status")
+        review.add_column(t("sv.col.counselor"), key="counselor")
+        review.add_column(t("sv.col.ended"), key="ended")
         self.query_one("#live-table", DataTable).add_columns(
             t("sv.col.alert"), t("sv.col.counselor"), t("sv.col.alias"), t("sv.col.left"), t("sv.col.risk"))
         self.query_one("#trainee-table", DataTable).add_columns(
@@ -104,9 +115,9 @@ class SupervisorScreen(EventScreen):
         table.clear()
         for item in items:
             keys = " ".join(self._flag_key(f) for f in item.flags)
-            table.add_row(Text(keys, style="bold red"), Text(item.alias), Text(item.counselor),
-                          clock_time(self.app.clock, item.ended_at, "%d/%m %H:%M"),
+            table.add_row(Text(keys, style="bold red"), Text(item.alias, overflow="ellipsis", no_wrap=True),
                           Text(t(f"sv.status.{item.status}"), style="bold" if item.awaiting else ""),
+                          Text(item.counselor), clock_time(self.app.clock, item.ended_at, "%d/%m %H:%M"),
                           key=item.session_id)
         filters = [t("sv.filter.sort", sort=t(f"sv.sort.{self.sort}")),
                    t("sv.filter.counselor", counselor=self.counselor or t("sv.all")),
@@ -125,11 +136,15 @@ class SupervisorScreen(EventScreen):
             return "!"
 
     def _flag_label(self, item_id: str) -> str:
-        """A red-flag item's label; alerts from older workstations carry the label itself."""
+        """A red-flag item's label in this screen's language; an alert that carries a label (in the counselor's
+        language) instead of the item's id is matched to its item by any of its labels."""
+        book = self.app.data.redflags
         try:
-            return self.app.t.pick(self.app.data.redflags.get(item_id).label)
+            return self.app.t.pick(book.get(item_id).label)
         except KeyError:
-            return item_id
+            told = item_id.strip().casefold()
+            item = next((i for i in book.items if told in {label.casefold() for label in i.label.values()}), None)
+            return self.app.t.pick(item.label) if item is not None else item_id
 
     @on(DataTable.RowHighlighted, "#review-table")
     def _review_row(self, event: DataTable.RowHighlighted) -> None:
@@ -280,6 +295,8 @@ class SupervisorScreen(EventScreen):
                           Text(row.alias), left, Text(t(f"risk.{Risk(row.risk).key}")), key=row.session_id)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
+        self.query_one("#live-load", Static).update(load_text(t, self.supervision.loads()))
+        self.query_one("#live-debriefs", Static).update(debrief_text(t, self.app.clock, self.supervision.debriefs()))
 
     def action_whisper(self) -> None:
         table = self.query_one("#live-table", DataTable)
