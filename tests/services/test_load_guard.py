@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 
+from curhat_tui.bootstrap import build_practice
 from curhat_tui.channels.base import ClientArrived
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.models import Risk, Tier, Visit
@@ -15,7 +16,7 @@ from curhat_tui.services import events as ev
 from curhat_tui.services.desk import AcceptError
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
-from tests.conftest import START
+from tests.conftest import START, TEST_KEY
 from tests.services.test_link_boundary import FakeLink
 from tests.support.fake_channel import FakeChannel
 
@@ -183,3 +184,16 @@ async def test_supervisors_hear_the_load_and_the_debrief(tmp_path, data):
     assert any(row["action"] == "debrief" for row in ws.store.database.rows("select action from audit"))
     await ws.stop()
     ws.store.close()
+
+
+async def test_practice_mode_is_guarded_by_the_cap_it_is_built_with(tmp_path, data):
+    parts = build_practice(tmp_path / "d", data=data, clock=FakeClock(START), seed=7, key=TEST_KEY, max_load=1)
+    ws = parts.workstation
+    await ws.start()
+    assert len(ws.desk.queue()) >= 2  # the simulation's first clients
+    await ws.desk.accept()
+    with pytest.raises(AcceptError) as refused:
+        await ws.desk.accept()
+    assert refused.value.reason == "load" and refused.value.cap == 1 and ws.desk.load()[1] == 1
+    await ws.stop()
+    parts.close()
