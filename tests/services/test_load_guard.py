@@ -197,3 +197,22 @@ async def test_practice_mode_is_guarded_by_the_cap_it_is_built_with(tmp_path, da
     assert refused.value.reason == "load" and refused.value.cap == 1 and ws.desk.load()[1] == 1
     await ws.stop()
     parts.close()
+
+
+def test_the_cap_comes_from_config_toml_through_the_command_line(tmp_path, monkeypatch):
+    from curhat_tui.cli import run
+    from curhat_tui.cli.args import build_parser
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "config.toml").write_text("[service]\nmax_load = 2\n", encoding="utf-8")
+    seen: dict = {}
+
+    def launch(parts, data_dir, settings, common, *, key_guard):  # instead of the screen: what was built
+        seen["load"] = parts.workstation.desk.load()
+        parts.close()
+        return 0
+
+    monkeypatch.setattr(run, "_launch", launch)
+    assert run.run_main(build_parser().parse_args(["--data-dir", str(data_dir), "--seed", "3"])) == 0
+    assert seen["load"] == (0, 2)
