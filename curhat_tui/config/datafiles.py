@@ -325,7 +325,9 @@ def load_strings(path: Path) -> dict[str, dict[str, str]]:
                                     f"add {key}.{missing[0]} = \"...\"")
                 strings[name] = value
             elif isinstance(value, dict):
-                walk(name, value)
+                if any(lang in value for lang in LANGS):  # a string with forms beside it: key.id, key.one.id...
+                    walk(prefix, {key: {lang: value.get(lang) for lang in LANGS}})
+                walk(name, {k: v for k, v in value.items() if k not in LANGS})
 
     walk("", f.doc)
     return strings
