@@ -36,6 +36,8 @@ class CurhatApp(App):
     TITLE = "curhat-tui"
     CSS = """
     Screen { background: $background; }
+    /* toasts at the top right, under the top bar: never over the reply box while the counselor types */
+    ToastRack { dock: top; align: right top; margin: 1 0 0 0; max-height: 60%; }
     """
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from curhat_tui.domain.models import Message, Risk, Sender, Session, SessionStat
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.domain.session_clock import Phase, countdown
 from curhat_tui.ui.widgets.composer import Composer
+from curhat_tui.ui.widgets.tab_strip import TabState, tab_label
 from curhat_tui.ui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -24,6 +26,19 @@ if TYPE_CHECKING:
 
 WAIT_NORM_SECONDS = 180
 PAGE = 100
+HEAD_SEPARATOR = " · "
+
+
+def pack(parts: list[str], width: int, separator: str = HEAD_SEPARATOR) -> list[str]:
+    """The parts on as few lines of `width` cells as they fit, never split inside a part (one too long for a
+    line stands alone on it)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1] + separator + part) <= width:
+            lines[-1] += separator + part
+        else:
+            lines.append(part)
+    return lines
 
 
 class ChatPane(Vertical):
@@ -32,11 +47,11 @@ class ChatPane(Vertical):
 
     DEFAULT_CSS = """
     ChatPane { height: 1fr; }
-    ChatPane > .pane-head { height: 1; background: $boost; padding: 0 1; }
+    ChatPane > .pane-head { height: auto; max-height: 4; background: $boost; padding: 0 1; }
     ChatPane > .pane-head.-warning { background: $warning 40%; }
     ChatPane > .pane-head.-critical { background: $error 45%; }
     ChatPane > .pane-head.-overtime { background: $error; color: $text; text-style: bold; }
-    ChatPane > .pane-status { height: auto; max-height: 2; color: $text-muted; padding: 0 1; }
+    ChatPane > .pane-status { height: auto; max-height: 4; color: $text-muted; padding: 0 1; }
     ChatPane > .pane-status.-late { color: $warning; text-style: bold; }
     ChatPane > .pane-status.-suggest { color: $text; background: $warning 30%; }
     ChatPane > .pane-status.-imminent { background: $error 45%; text-style: bold; }
@@ -58,6 +73,7 @@ class ChatPane(Vertical):
         self.counselor_typing = False
         self.suggested: list[str] = []
         self.imminent = False  # the detector called the newest client message's suicide risk imminent
+        self.ticked = False  # a red flag is ticked in this session (or was, before a handover)
         self.loaded = False
         self.composer = Composer(id="composer", blink=blink)
         self.transcript: Transcript | None = None
@@ -97,6 +113,7 @@ class ChatPane(Vertical):
             self.last_message = messages[-1]
             self._suggest(messages[-1])
         self.set_class(self.session.status is not SessionStatus.ACTIVE, "-wrapup")
+        self._read_ticked()
         self.show_consent()
         self.show_handover()
         whispers = self.app.workstation.supervision.whispers(self.session.id)
@@ -189,7 +206,17 @@ class ChatPane(Vertical):
         self.set_class(session.status is not SessionStatus.ACTIVE, "-wrapup")
         if self.loaded:
             self.show_consent()
+            self._read_ticked()
         self.refresh_clock()
+
+    def _read_ticked(self) -> None:
+        """Whether a red flag is ticked: read when the pane mounts and when the session changes (a flag raised
+        tells SessionChanged)."""
+        ws = self.app.workstation
+        self.ticked = bool(ws.flags.flags(self.session.id) or ws.desk.handover_flags(self.session.id))
+
+    def on_resize(self) -> None:
+        self.refresh_clock()  # the header is packed to the pane's width
 
     def show_consent(self) -> None:
         """A client who withdrew consent: say so above the transcript, with the deletion deadline (UU PDP)."""
@@ -207,11 +234,26 @@ class ChatPane(Vertical):
         self.imminent = "suicide" in self.suggested and self.app.data.phrases.detect(message.text).imminent
 
     # ---- the parts that change every second ------------------------------------
+    def waiting_seconds(self, now: float) -> float | None:
+        """How long the client has waited for a reply, or None (not waiting, typing, or the chat is over)."""
+        last = self.last_message
+        if self.client_typing or last is None or last.sender is not Sender.CLIENT \
+                or self.session.status is not SessionStatus.ACTIVE:
+            return None
+        return max(0.0, now - last.ts)
+
+    def tab_state(self) -> TabState:
+        """What the tab strip shows of this session now."""
+        session, now = self.session, self.app.clock.now()
+        clock = countdown(session.deadline, now)
+        return TabState(alias=session.alias, high_risk=session.risk >= Risk.HIGH,
+                        active=session.status is SessionStatus.ACTIVE, status=session.status.value,
+                        phase=clock.phase, remaining=clock.remaining_seconds, waiting=self.waiting_seconds(now),
+                        flagged=self.ticked or bool(self.suggested))
+
     def tab_label(self, index: int) -> str:
-        clock = countdown(self.session.deadline, self.app.clock.now())
-        left = ("+" + mmss(clock.overtime_seconds)) if clock.phase is Phase.OVERTIME else mmss(clock.remaining_seconds)
-        marker = "!" if self.session.risk >= Risk.HIGH else ""
-        return f"{index} {marker}{self.session.alias} {left}"
+        """The full tab label as plain text (the strip fits it to its width: `tab_strip.fit_labels`)."""
+        return tab_label(self.tab_state(), index, self.app.t).plain
 
     def _update(self, widget: Static, text: Text) -> None:
         """Redraw only what changed: an update re-lays out the screen."""
@@ -236,28 +278,26 @@ class ChatPane(Vertical):
         else:
             timer = t("pane.left", time=mmss(clock.remaining_seconds))
         encrypted = self.app.workstation.desk.encrypted(session.id)
-        self._update(head, Text(" · ".join([
-            timer, t("pane.risk", level=t(f"risk.{session.risk.key}")), session.alias, t(f"tier.{session.tier.value}"),
-            f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
-            *([] if encrypted is None else [t("pane.encrypted" if encrypted else "pane.not_encrypted")]),
-        ]), no_wrap=True, overflow="ellipsis"))
+        parts = [timer, t("pane.risk", level=t(f"risk.{session.risk.key}")), session.alias,
+                 t(f"tier.{session.tier.value}"), f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
+                 *([] if encrypted is None else [t("pane.encrypted" if encrypted else "pane.not_encrypted")])]
+        width = self.content_size.width - 2  # the header's padding
+        packed = pack(parts, width) if width > 0 else [HEAD_SEPARATOR.join(parts)]
+        self._update(head, Text("\n".join(packed), no_wrap=True, overflow="ellipsis"))
         status = self.query_one("#status", Static)
         status.set_class(bool(self.suggested), "-suggest")
         status.set_class(self.imminent, "-imminent")
-        parts: list[str] = []
-        if self.client_typing:
-            parts.append(t("pane.typing", alias=session.alias))
+        lines: list[str] = []  # the risk suggestion on a line of its own, then who is typing or waiting
         if self.suggested:
             book = self.app.data.redflags
             hints = [f"{book.get(i).key.upper()} {t.pick(book.get(i).label)}"
                      + (f" ({t('pane.imminent')})" if i == "suicide" and self.imminent else "")
                      for i in self.suggested if i in {item.id for item in book.items}]
-            parts.append(t("pane.suggest", items=", ".join(hints)))
-        waited = 0.0
-        if not self.client_typing and self.last_message is not None and self.last_message.sender is Sender.CLIENT \
-                and session.status is SessionStatus.ACTIVE:
-            waited = now - self.last_message.ts
-            parts.append(t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts), time=mmss(waited)))
-        status.set_class(waited >= WAIT_NORM_SECONDS, "-late")
-        line = " · ".join(parts)
-        self._update(status, Text(line))
+            lines.append(t("pane.suggest", items=", ".join(hints)))
+        if self.client_typing:
+            lines.append(t("pane.typing", alias=session.alias))
+        waited = self.waiting_seconds(now)
+        if waited is not None and self.last_message is not None:
+            lines.append(t("pane.waiting", since=clock_time(self.app.clock, self.last_message.ts), time=mmss(waited)))
+        status.set_class(waited is not None and waited >= WAIT_NORM_SECONDS, "-late")
+        self._update(status, Text("\n".join(lines)))

@@ -1,21 +1,25 @@
 """The counselor's main screen: queue, chat panes, red-flag checklist and notes, redrawn from workstation events.
 
+Below 160 columns one chat shows at a time under the tab strip; from 160 columns the two (from 200 the three)
+most recently focused chats stand side by side, the focused one marked, and the red-flag panel and the notes
+are always the focused chat's. The tab strip shows every session's state (`widgets/tab_strip.py`).
+
 The actions (accept, send, flag, end, transfer, the dialogs) live in `session_actions`."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.lazy import Lazy
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
 
 from curhat_tui.config.datafiles import REQUIRED_ITEMS
 from curhat_tui.domain.clock import clock_time
-from curhat_tui.domain.models import Message, Risk, Session, SessionStatus
+from curhat_tui.domain.models import Message, Session
 from curhat_tui.services.events import (
     ClientTyping,
     Connection,
@@ -36,7 +40,10 @@ from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS
 from curhat_tui.ui.widgets.notes_form import NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueuePanel
 from curhat_tui.ui.widgets.redflag_panel import RedFlagPanel
+from curhat_tui.ui.widgets.tab_strip import fit_labels
 
+WIDE_WIDTH = 160  # from here chats stand side by side
+THREE_PANES_WIDTH = 200  # from here three of them
 NARROW_WIDTH = 140
 SIDE_PANEL_WIDTH = 120  # below this the chat gets the room; Ctrl+R shows the panels
 FLAG_KEYS = ("f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9")
@@ -60,6 +67,11 @@ class MainScreen(SessionActions):
     MainScreen.-empty NotesForm { display: none; }
     MainScreen #empty { display: none; }
     MainScreen.-empty #empty { display: block; }
+    MainScreen.-wide #chats ContentSwitcher { layout: horizontal; }
+    MainScreen.-wide #chats TabPane { width: 1fr; }
+    MainScreen.-wide ChatPane { border: round $panel-lighten-2; border-title-color: $text-muted; }
+    MainScreen.-wide ChatPane.-focused { border: heavy $accent; border-title-color: $accent;
+        border-title-style: bold; }
     """
 
     BINDINGS = [
@@ -88,10 +100,19 @@ class MainScreen(SessionActions):
         super().__init__(classes=" ".join(self._width_classes(self.app.size.width) + ([] if restoring else ["-empty"])))
         self.panes: dict[str, ChatPane] = {}
         self._manual_layout = False
+        self._recent: list[str] = []  # session ids, the most recently focused first
+        self._labels: dict[str, tuple] = {}  # what each tab shows now, so an unchanged label is not set again
 
     @staticmethod
     def _width_classes(width: int) -> list[str]:
-        return (["-narrow"] if width < NARROW_WIDTH else []) + (["-hide-side"] if width < SIDE_PANEL_WIDTH else [])
+        return ((["-narrow"] if width < NARROW_WIDTH else []) + (["-hide-side"] if width < SIDE_PANEL_WIDTH else [])
+                + (["-wide"] if width >= WIDE_WIDTH else []))
+
+    @property
+    def side_by_side(self) -> int:
+        """How many chats stand side by side: 1 (tabs only), 2 or 3."""
+        width = self.app.size.width
+        return 1 if width < WIDE_WIDTH else 2 if width < THREE_PANES_WIDTH else 3
 
     # ---- layout ---------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -116,14 +137,13 @@ class MainScreen(SessionActions):
         self.tick()
 
     def on_resize(self, event) -> None:
-        if not self._manual_layout:
-            self._apply_width(event.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        wanted = self._width_classes(width)
-        for name in ("-narrow", "-hide-side"):
+        wanted = self._width_classes(event.size.width)
+        names = ("-narrow", "-hide-side", "-wide") if not self._manual_layout else ("-wide",)
+        for name in names:
             if self.has_class(name) != (name in wanted):
                 self.set_class(name in wanted, name)
+        self._show_panes()
+        self.call_after_refresh(self.relabel)  # the strip's width changed
 
     # ---- what the workstation tells us -------------------------------------------
     async def handle(self, event: Event) -> None:
@@ -162,20 +182,26 @@ class MainScreen(SessionActions):
         pane = ChatPane(session, blink=self.app.blink)
         self.panes[session.id] = pane
         tabs = self.query_one(TabbedContent)
-        await tabs.add_pane(TabPane(Content(self.tab_label(pane, len(self.panes))), Lazy(pane) if lazy else pane,
+        await tabs.add_pane(TabPane(Content(f"{len(self.panes)} {session.alias}"), Lazy(pane) if lazy else pane,
                                     id=f"tab-{session.id}"))
+        self._recent.append(session.id)
         if self.has_class("-empty"):
             self.remove_class("-empty")
         if focus:
             tabs.active = f"tab-{session.id}"
             await self._active_changed()
             pane.focus_composer()
+        else:
+            self._show_panes()
+        self.relabel()
         return pane
 
     async def close_pane(self, session_id: str) -> None:
         pane = self.panes.pop(session_id, None)
         if pane is None:
             return
+        self._recent = [sid for sid in self._recent if sid != session_id]
+        self._labels.clear()  # the panes after it are numbered anew
         await self.query_one(TabbedContent).remove_pane(f"tab-{session_id}")
         if self.has_class("-empty") != (not self.panes):
             self.set_class(not self.panes, "-empty")
@@ -187,6 +213,7 @@ class MainScreen(SessionActions):
             pane.add_message(message)
             if pane is self.active_pane:
                 self._show_flags()
+            self.relabel()
 
     def message_updated(self, message: Message) -> None:
         pane = self.panes.get(message.session_id)
@@ -199,6 +226,7 @@ class MainScreen(SessionActions):
             pane.revise_message(message)
             if pane is self.active_pane:
                 self._show_flags()
+            self.relabel()
 
     def whisper(self, session_id: str, author: str, text: str) -> None:
         pane = self.panes.get(session_id)
@@ -209,6 +237,7 @@ class MainScreen(SessionActions):
         pane = self.panes.get(session_id)
         if pane:
             pane.set_typing(typing)
+            self.relabel()
 
     def session_changed(self, session: Session) -> None:
         pane = self.panes.get(session.id)
@@ -216,28 +245,36 @@ class MainScreen(SessionActions):
             pane.set_session(session)
             if pane is self.active_pane:
                 self._show_flags()
+            self.relabel()
         self.ended(session)
 
-    def tab_label(self, pane: ChatPane, index: int) -> str:
-        """A running session counts down in the tab strip; one ended or handed over shows its state instead."""
-        session = pane.session
-        if session.status is SessionStatus.ACTIVE:
-            return pane.tab_label(index)
-        marker = "!" if session.risk >= Risk.HIGH else ""
-        return f"{index} {marker}{session.alias} · {self.app.t(f'session_state.{session.status.value}')}"
+    def relabel(self) -> None:
+        """Every tab's label from its session's state, fitted to the strip's width so that none is cut.
+
+        A running session counts down (or, when space is short, shows a glyph from the warning on); one ended
+        or handed over shows its state instead, never a countdown."""
+        if not self.panes:
+            return
+        tabs = self.query_one(TabbedContent)
+        labels = fit_labels([pane.tab_state() for pane in self.panes.values()], self.app.t, tabs.size.width)
+        for session_id, label in zip(self.panes, labels):
+            shown = (label.plain, tuple(label.spans))
+            if self._labels.get(session_id) == shown:
+                continue
+            try:
+                tabs.get_tab(f"tab-{session_id}").label = label
+            except Exception:  # noqa: BLE001 - tab not mounted yet
+                continue
+            self._labels[session_id] = shown
 
     def tick(self) -> None:
-        """Once a second: clocks, countdowns, waiting times, the top bar."""
+        """Once a second: clocks, countdowns, waiting times, the tab strip, the top bar."""
         app = self.app
         now = app.clock.now()
         self.query_one(QueuePanel).tick(now)
-        tabs = self.query_one(TabbedContent)
-        for index, (session_id, pane) in enumerate(self.panes.items(), 1):
+        for pane in self.panes.values():
             pane.refresh_clock()
-            try:
-                tabs.get_tab(f"tab-{session_id}").label = Content(self.tab_label(pane, index))
-            except Exception:  # noqa: BLE001 - tab not mounted yet
-                pass
+        self.relabel()
         t = app.t
         parts = [t("top.practice")] if app.workstation.simulated else []
         parts += [t("top.counselor", name=app.workstation.counselor), t(f"conn.{app.workstation.desk.connection}"),
@@ -258,10 +295,43 @@ class MainScreen(SessionActions):
 
     async def _active_changed(self) -> None:
         pane = self.active_pane
+        if pane is not None and self._recent[:1] != [pane.session.id]:
+            self._recent = [pane.session.id, *(sid for sid in self._recent if sid != pane.session.id)]
+        self._show_panes()
         notes = self.query_one(NotesForm)
         if notes.session_id != (pane.session.id if pane else None):
             await notes.load(pane.session.id if pane else None)
         self._show_flags()
+
+    def _show_panes(self) -> None:
+        """Side by side: the focused chat and the most recently focused others, in tab order, the focused one
+        marked; in tabs, the focused chat alone (the tab strip's own way)."""
+        active = self.active_pane
+        count = self.side_by_side if self.has_class("-wide") else 1
+        first = [active.session.id] if active is not None else []
+        shown = set((first + [sid for sid in self._recent if sid not in first])[:count])
+        switcher = self.query_one(TabbedContent).query_one(ContentSwitcher)
+        with self.app.batch_update():
+            for index, (session_id, pane) in enumerate(self.panes.items(), 1):
+                visible = session_id in shown if count > 1 else pane is active
+                try:
+                    tab_pane = switcher.get_child_by_id(f"tab-{session_id}")
+                except Exception:  # noqa: BLE001 - not mounted yet
+                    continue
+                if tab_pane.display != visible:
+                    tab_pane.display = visible
+                focused = pane is active and count > 1
+                if pane.has_class("-focused") != focused:
+                    pane.set_class(focused, "-focused")
+                key = "pane.title_focused" if focused else "pane.title"
+                pane.border_title = self.app.t(key, index=index, alias=pane.session.alias) if count > 1 else None
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        """Focus moved into a chat beside the focused one (a click, Tab): that chat becomes the focused one."""
+        pane = next((node for node in event.widget.ancestors_with_self if isinstance(node, ChatPane)), None)
+        if pane is not None and pane is not self.active_pane and pane.session.id in self.panes:
+            self.query_one(TabbedContent).active = f"tab-{pane.session.id}"
 
     def _show_flags(self) -> None:
         pane = self.active_pane
@@ -278,6 +348,7 @@ class MainScreen(SessionActions):
         ids = list(self.panes)
         if 1 <= number <= len(ids):
             self.query_one(TabbedContent).active = f"tab-{ids[number - 1]}"
+            self._show_panes()  # at once, so that a chat beside it never blinks out for a frame
             self.panes[ids[number - 1]].focus_composer()
 
     def action_next_pane(self, step: int = 1) -> None:

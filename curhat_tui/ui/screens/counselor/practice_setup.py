@@ -2,7 +2,8 @@
 
 The list shows each persona's alias, package and topic; a persona that hides a red flag
 says only that it has a hidden risk, never which. The chosen client joins the ordinary
-queue (the same screens as live work) and is highlighted there.
+queue (the same screens as live work) and is highlighted there. On a short terminal (80x24) the dialog
+takes the whole height and each client takes one line, so that every one of them is in view.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
 
 PICK = "__pick__"
+SHORT_HEIGHT = 32  # below this many rows the dialog is compact: one line per client
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,15 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
     PracticeSetupModal RadioSet { layout: horizontal; width: 100%; }
     PracticeSetupModal #setup-buttons { height: auto; align-horizontal: right; }
     PracticeSetupModal Button { margin: 0 0 0 1; }
+    PracticeSetupModal #difficulty-row { height: auto; layout: vertical; }
+    PracticeSetupModal.-short > Vertical { height: 100%; max-width: 100%; width: 100%; }
+    PracticeSetupModal.-short #difficulty-row { height: 1; layout: horizontal; }
+    PracticeSetupModal.-short #difficulty-label { width: auto; margin-right: 1; }
+    PracticeSetupModal.-short RadioSet { border: none; height: 1; width: 1fr; padding: 0; }
+    PracticeSetupModal.-short OptionList { text-wrap: nowrap; text-overflow: ellipsis; }
+    PracticeSetupModal #persona-detail { display: none; height: auto; max-height: 2; padding: 0 1;
+        background: $boost; }
+    PracticeSetupModal.-short #persona-detail { display: block; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="practice_setup.cancel")]
 
@@ -60,33 +71,46 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
         super().__init__()
         self.level = level if level in DIFFICULTIES else "normal"
 
-    def compose(self) -> ComposeResult:
-        app = self.app
-        t = app.t
-        options = [Option(Text.assemble((t("practice_setup.pick"), "bold"), "\n   ", t("practice_setup.pick_detail")),
-                          id=PICK)]
-        for persona in sorted(app.data.personas.values(), key=lambda p: p.alias):
+    @property
+    def short(self) -> bool:
+        return self.app.size.height < SHORT_HEIGHT
+
+    def _options(self, short: bool) -> list[Option]:
+        """"Pick for me" and every persona: two lines each, or one (cut at the end) on a short terminal."""
+        t = self.app.t
+        gap = "  ·  " if short else "\n   "
+        options = [Option(Text.assemble((t("practice_setup.pick"), "bold"), gap, t("practice_setup.pick_detail"),
+                                        no_wrap=short, overflow="ellipsis"), id=PICK)]
+        for persona in sorted(self.app.data.personas.values(), key=lambda p: p.alias):
             line = Text.assemble((persona.alias, "bold"),
-                                 f"  ·  {t(f'tier.{persona.tier.value}')} {persona.minutes} {t('unit.min')}")
+                                 f"  ·  {t(f'tier.{persona.tier.value}')} {persona.minutes} {t('unit.min')}",
+                                 no_wrap=short, overflow="ellipsis")
             if persona.hidden_flag:
                 line.append(f"  ·  {t('practice_setup.hidden')}", style="bold yellow")
-            line.append("\n   ")
+            line.append(gap)
             line.append(persona.topic)
             options.append(Option(line, id=persona.id))
+        return options
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        self.set_class(self.short, "-short")
         with Vertical():
             yield Static(Text(t("practice_setup.title")), id="setup-title")
             yield Static(Text(t("practice_setup.intro")), id="setup-intro")
-            yield OptionList(*options, id="personas")
-            yield Static(Text(t("practice_setup.difficulty")), id="difficulty-label")
-            with RadioSet(id="difficulty"):
-                for level in DIFFICULTIES:
-                    yield RadioButton(Text(t(f"practice_setup.level.{level}")), value=level == self.level,
-                                      id=f"level-{level}")
+            yield OptionList(*self._options(self.short), id="personas")
+            yield Static(id="persona-detail")  # on a short terminal: the highlighted client's line in full
+            with Horizontal(id="difficulty-row"):
+                yield Static(Text(t("practice_setup.difficulty")), id="difficulty-label")
+                with RadioSet(id="difficulty"):
+                    for level in DIFFICULTIES:
+                        yield RadioButton(Text(t(f"practice_setup.level.{level}")), value=level == self.level,
+                                          id=f"level-{level}")
             yield Static(Text(t(f"practice_setup.level_help.{self.level}")), id="level-help")
             yield Static(Text(self._voice_line()), id="setup-voice")
             with Horizontal(id="setup-buttons"):
-                yield Button(t("practice_setup.start"), variant="primary", id="start")
-                yield Button(t("practice_setup.cancel"), id="cancel")
+                yield Button(t("practice_setup.start"), variant="primary", id="start", compact=self.short)
+                yield Button(t("practice_setup.cancel"), id="cancel", compact=self.short)
 
     def _voice_line(self) -> str:
         t = self.app.t
@@ -103,6 +127,31 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
         self.query_one(OptionList).highlighted = 0
+
+    def on_resize(self) -> None:
+        """Taller or shorter than SHORT_HEIGHT now: the other layout, the same client highlighted."""
+        if self.has_class("-short") == self.short:
+            return
+        self.set_class(self.short, "-short")
+        for button in self.query(Button):
+            button.compact = self.short
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options(self._options(self.short))
+        options.highlighted = highlighted
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        t = self.app.t
+        persona = self.app.data.personas.get(event.option.id or "")
+        if persona is None:
+            text = Text(t("practice_setup.pick_detail"))
+        else:
+            text = Text(persona.topic)
+            if persona.hidden_flag:
+                text.append(f"  ·  {t('practice_setup.hidden')}", style="bold yellow")
+        self.query_one("#persona-detail", Static).update(text)
 
     @on(RadioSet.Changed)
     def _level_changed(self, event: RadioSet.Changed) -> None:
