@@ -74,8 +74,9 @@ class Schedule:
         return next_opening(self.hours, self.clock.now())
 
     def on_duty(self) -> list[str]:
-        """Names of the counselors on duty: the channel's list where it keeps one, else this counselor."""
-        names = getattr(self.channel, "on_duty", None)
-        listed = names() if callable(names) else None
+        """Names of the counselors on duty: the queue room's announcements where the channel reads them (Matrix),
+        else this counselor."""
+        duty = getattr(self.channel, "duty", None)  # Matrix: channels/matrix/duty.py
+        listed = duty.names() if duty is not None else None
         return list(listed) if listed else [self.counselor]
 

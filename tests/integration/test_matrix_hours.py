@@ -1,6 +1,7 @@
 """Service hours over Matrix, against a real Synapse: outside the hours a new client first reads the hours, when
 the service opens again and the emergency numbers from the referral directory, then the intake carries on and
-queues them for the next shift; inside the hours nothing of that is said."""
+queues them for the next shift; inside the hours nothing of that is said. Who is on duty: each counselor's
+workstation says so in the queue room when it connects and when it stops, believed from roster counselors only."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from curhat_tui.channels.matrix.protocol import DUTY
 from curhat_tui.domain.hours import DAYS, ServiceHours, parse_day
 from curhat_tui.intake.hours import emergency_entries
-from tests.integration.test_matrix import PASSWORD, ScriptedClient, intake_service, stop_intake, until
+from tests.integration.test_matrix import PASSWORD, ScriptedClient, intake_service, stop_intake, until, workstation
 from tests.support.synapse import synapse_with_accounts
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -63,4 +65,26 @@ async def test_outside_the_hours_a_client_gets_the_hours_and_the_emergency_numbe
         await other.wait_for("YA")
         assert not any("tutup" in e["content"]["body"] for e in other.received)
     finally:
+        await stop_intake(intake, task)
+
+
+async def test_the_queue_header_lists_who_is_on_duty(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data, tmp_path)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    budi = workstation(hs, "budi", "Budi", data, tmp_path)
+    try:
+        await ani.start()
+        await until(lambda: ani.schedule.on_duty() == ["Ani"] and ani.channel.duty.announced, what="Ani on duty")
+        await budi.start()
+        await until(lambda: ani.schedule.on_duty() == ["Ani", "Budi"], what="Budi on duty, seen by Ani")
+        # Ani came before Budi joined the room's history: Ani says it again when Budi comes on duty
+        await until(lambda: budi.schedule.on_duty() == ["Ani", "Budi"], what="Ani on duty, seen by Budi")
+        # only roster counselors are believed: the intake's own account (a member, not a counselor) is not
+        await intake.api.send(intake.queue_room, DUTY, {"on": True, "name": "Palsu"}, "fake-duty-1")
+        await intake.api.send(intake.queue_room, DUTY, {"on": False, "name": "Ani"}, "fake-duty-2")
+        await budi.stop()
+        await until(lambda: ani.schedule.on_duty() == ["Ani"], what="Budi off duty")
+        assert "Palsu" not in ani.schedule.on_duty() and "Palsu" not in budi.channel.duty.names()
+    finally:
+        await ani.stop()
         await stop_intake(intake, task)

@@ -15,7 +15,9 @@ Rooms
     handover note). No Matrix ID, puppet ID or phone number of a client is ever in it.
   Counselors send requests as message events: `org.curhat.claim` {room_id, name},
   `org.curhat.handover` {room_id, note, to}, `org.curhat.end` {room_id} and
-  `org.curhat.forget` {room_id} (a client's deletion request). The intake takes a claim
+  `org.curhat.forget` {room_id} (a client's deletion request); each workstation also says
+  `org.curhat.duty` {on, name} when it connects and when it stops (believed from roster
+  counselors only; the intake ignores it). The intake takes a claim
   only from a counselor on the roster (first claim in timeline order wins), a handover or
   end only from the counselor the entry names.
 - the supervisors' room: closed like the queue room; the roster's counselors post red-flag
@@ -37,6 +39,7 @@ HANDOVER = "org.curhat.handover"
 END = "org.curhat.end"
 FORGET = "org.curhat.forget"  # {room_id}: a client asked to be deleted; the intake deletes their room
 ALERT = "org.curhat.alert"
+DUTY = "org.curhat.duty"  # {on, name}: a counselor's workstation on or off duty (message event, queue room; duty.py)
 
 QUEUE_KIND, SUPERVISORS_KIND = "queue", "supervisors"
 WAITING, TAKEN, CLOSED, LEFT = "waiting", "taken", "closed", "left"
