@@ -4,7 +4,10 @@ the day's list says what became of each; outside the service hours no simulated 
 
 from dataclasses import replace
 
+import pytest
+
 from curhat_tui.bootstrap import build_practice
+from curhat_tui.channels.matrix.entries import visit_of
 from curhat_tui.domain.appointments import LEAD_SECONDS, NO_SHOW_SECONDS, AppointmentStatus, booked, of_visit, status
 from curhat_tui.domain.hours import ServiceHours, parse_day
 from curhat_tui.domain.models import Risk, Tier, Visit, VisitStatus
@@ -90,3 +93,11 @@ async def test_outside_the_hours_no_simulated_client_walks_in(tmp_path, data, cl
     assert len(open_parts.workstation.desk.queue()) == 3  # the first three arrive at once
     open_parts.store.close()
     assert START  # the shared frozen moment
+
+
+def test_a_matrix_queue_entry_carries_its_appointment():
+    entry = {"alias": "klien_a", "tier": "peer", "minutes": 30, "arrived_at": 1_000_000, "appointment_at": 1_200_000}
+    assert visit_of("!a:x", entry).appointment_at == 1200.0
+    assert visit_of("!b:x", {"alias": "walk"}).appointment_at is None
+    with pytest.raises(TypeError):
+        visit_of("!c:x", dict(entry, appointment_at="12:00"))

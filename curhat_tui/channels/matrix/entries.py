@@ -23,6 +23,7 @@ def visit_of(room_id: str, entry: dict) -> Visit:
         topic=_text(entry.get("topic")), intake_risk_answer=_text(entry.get("intake_risk_answer")),
         risk=Risk(max(0, min(3, _whole(entry.get("risk"), 0)))), arrived_at=_whole(entry.get("arrived_at"), 0) / 1000,
         status=VisitStatus.WAITING, imminent=_flag(entry.get("imminent")),
+        appointment_at=_whole(entry.get("appointment_at"), 0) / 1000 or None,  # ms, when the intake booked them
     )
 
 
