@@ -38,11 +38,11 @@ def client_main(argv: list[str]) -> int:
         print(f"curhat client: {exc}", file=sys.stderr)
         return 2
     path = practice_db(data_dir) if args.practice else real_db(data_dir)
-    if not path.exists():
-        print(f"curhat client: no database at {path}" + ("" if args.practice else " (add --practice for practice "
-                                                        "sessions)"), file=sys.stderr)
-        return 1
     t = Catalogue(data.strings, args.lang or settings.lang or "id")
+    if not path.exists():
+        print(t("cli.client.no_database" if args.practice else "cli.client.no_database_real", path=path),
+              file=sys.stderr)
+        return 1
     try:
         store = Store(path, key=database_key(data_dir, args.key_file, t))
     except (KeyUnavailable, StoreError, KeyboardInterrupt, EOFError) as exc:

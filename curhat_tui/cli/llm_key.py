@@ -12,6 +12,7 @@ def llm_key_main(argv: list[str]) -> int:
     from keyring.errors import KeyringError
 
     from curhat_tui.channels.practice.llm_voice import chat_url, delete_key, save_key
+    from curhat_tui.cli.passphrase import configured_catalogue
     from curhat_tui.config.settings import ConfigError, load_settings
     from curhat_tui.paths import resolve_data_dir
 
@@ -22,29 +23,30 @@ def llm_key_main(argv: list[str]) -> int:
     parser.add_argument("--data-dir", metavar="DIR", help="where config.toml lives (also $CURHAT_DATA_DIR)")
     parser.add_argument("--delete", action="store_true", help="remove the stored key")
     args = parser.parse_args(argv)
+    data_dir = resolve_data_dir(args.data_dir)
+    t = configured_catalogue(data_dir)
     try:
-        url = args.llm_url or load_settings(resolve_data_dir(args.data_dir)).llm_url
+        url = args.llm_url or load_settings(data_dir).llm_url
     except ConfigError as exc:
         print(f"curhat llm-key: {exc}", file=sys.stderr)
         return 2
     if not url:
-        print("curhat llm-key: which server? give --llm-url URL or url under [llm] in config.toml", file=sys.stderr)
+        print(t("cli.llm_key.which"), file=sys.stderr)
         return 2
     try:
         if args.delete:
             removed = delete_key(url)
-            print(f"curhat llm-key: {'key removed' if removed else 'no key stored'} for {chat_url(url)}")
+            print(t("cli.llm_key.removed" if removed else "cli.llm_key.none_stored", url=chat_url(url)))
             return 0
-        key = getpass.getpass(f"API key for {chat_url(url)} (not shown): ").strip()
+        key = getpass.getpass(t("cli.llm_key.ask", url=chat_url(url))).strip()
         if not key:
-            print("curhat llm-key: no key given; nothing stored", file=sys.stderr)
+            print(t("cli.llm_key.empty"), file=sys.stderr)
             return 1
         save_key(url, key)
     except KeyringError as exc:
-        print(f"curhat llm-key: no OS keyring is available ({exc}); set CURHAT_LLM_KEY in the environment "
-              "instead", file=sys.stderr)
+        print(t("cli.llm_key.no_keyring", error=exc), file=sys.stderr)
         return 1
     except (KeyboardInterrupt, EOFError):
         return 1
-    print(f"curhat llm-key: key stored in the OS keyring for {chat_url(url)}")
+    print(t("cli.llm_key.stored", url=chat_url(url)))
     return 0

@@ -41,6 +41,19 @@ def database_key(data_dir: Path, key_file: str | None, t: Catalogue | None = Non
     return stored_key(data_dir, key_file=Path(key_file) if key_file else None, ask_passphrase=ask)
 
 
+def configured_catalogue(data_dir: Path, lang: str | None = None) -> Catalogue:
+    """The catalogue in `lang`, else the `lang` of the data dir's config.toml, else Indonesian (a broken
+    config.toml is the command's to report)."""
+    from curhat_tui.config.settings import ConfigError, load_settings
+
+    if lang is None:
+        try:
+            lang = load_settings(data_dir).lang
+        except ConfigError:
+            lang = None
+    return cli_catalogue(lang)
+
+
 def cli_catalogue(lang: str | None) -> Catalogue:
     """The string catalogue for what the command line says, in `lang` (Indonesian by default)."""
     from curhat_tui.config.datafiles import data_dir, load_catalogue
@@ -64,7 +77,7 @@ def password_once(user: str, t: Catalogue | None = None) -> str:
     return line.rstrip("\r\n")
 
 
-def login_fallback(data_dir: Path, key_file: str | None):
+def login_fallback(data_dir: Path, key_file: str | None, t: Catalogue | None = None):
     """Where `curhat logout` also looks for a saved Matrix login: the encrypted real-sessions database,
     opened with its key (the --key-file, or the passphrase asked here). None when there is no such
     database, or when the OS keyring works and no key file was named (the login is in the keyring).
@@ -81,4 +94,4 @@ def login_fallback(data_dir: Path, key_file: str | None):
             return None
         except KeyringUnusable:
             pass
-    return database_tokens(data_dir, database_key(data_dir, key_file))
+    return database_tokens(data_dir, database_key(data_dir, key_file, t))

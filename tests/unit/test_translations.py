@@ -113,3 +113,13 @@ def test_the_command_line_answers_in_the_configured_language(tmp_path, capsys):
     assert "a trainee practises with simulated clients only" in capsys.readouterr().err
     assert cli.main(["--data-dir", str(tmp_path), "--lang", "id", "--llm-url", "http://x"]) == 2
     assert "butuh nama model" in capsys.readouterr().err
+
+
+def test_the_other_commands_answer_in_the_configured_language(tmp_path, capsys):
+    assert cli.main(["llm-key", "--data-dir", str(tmp_path)]) == 2
+    assert "server yang mana?" in capsys.readouterr().err
+    assert cli.main(["client", "show", "Mawar", "--data-dir", str(tmp_path)]) == 1
+    assert "tidak ada basis data di" in capsys.readouterr().err
+    (tmp_path / "config.toml").write_text('lang = "en"\n', encoding="utf-8")
+    assert cli.main(["llm-key", "--data-dir", str(tmp_path)]) == 2
+    assert "which server?" in capsys.readouterr().err
