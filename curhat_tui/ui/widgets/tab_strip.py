@@ -63,7 +63,7 @@ def _state_parts(state: TabState, t: Catalogue, level: int) -> list[tuple[str, s
     """The glyphs after the alias, each with its style."""
     if not state.active:
         word = t("tab.wrapup") if level else t("tab.wrapup") + " " + t(f"session_state.{state.status}")
-        return [(word, "$text-muted")]
+        return [(word, "dim")]
     parts: list[tuple[str, str]] = []
     time = _time_part(state, t, level > FULL)
     if time:
@@ -99,7 +99,7 @@ def tab_label(state: TabState, index: int, t: Catalogue, *, level: int = FULL,
         pieces.append(" ")
     if state.high_risk:
         pieces.append(("!", "bold $error"))
-    pieces.append((alias, "$text-muted" if not state.active else ""))
+    pieces.append((alias, "dim" if not state.active else ""))
     for n, (text, style) in enumerate(_state_parts(state, t, level)):
         if level < COMPACT or n == 0:
             pieces.append(" ")
