@@ -48,7 +48,7 @@ def chats(count: int, focus: int):
     async def run(pilot) -> None:
         app = pilot.app
         await pilot.pause()
-        for n in range(count):
+        for _ in range(count):
             await accept(pilot)
             app.clock.advance(40)
             await app.workstation.desk.send(app.main.active_pane.session.id,
