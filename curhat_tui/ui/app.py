@@ -22,6 +22,7 @@ from curhat_tui.services.lock import Unlocker
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.compat import bindings_by_key, keymap_of, release_removed_widgets, report_crash_without_locals
+from curhat_tui.ui.screens.common.help import offered
 from curhat_tui.ui.screens.common.lock import LockScreen
 from curhat_tui.ui.screens.counselor.client_rights import PurgeNotifier
 from curhat_tui.ui.screens.counselor.main import MainScreen
@@ -212,7 +213,7 @@ class CurhatApp(App):
         for bindings in bindings_by_key(screen).values():
             for binding in bindings:
                 if binding.id in seen or not binding.id or binding.id.startswith("main.pane") \
-                        or binding.id == "main.next_pane_page":
+                        or binding.id == "main.next_pane_page" or not offered(screen, binding):
                     continue
                 seen.add(binding.id)
                 yield SystemCommand(binding.description, self.get_key_display(binding),
@@ -231,7 +232,7 @@ class CurhatApp(App):
             if key in ALT_DIGIT_KEYS:  # what some terminals send for Alt+1..9: listed once, as alt+N
                 continue
             for binding in bindings:
-                if binding.id and f"key.{binding.id}" in self.t.strings:  # ours, described in the catalogue
+                if binding.id and f"key.{binding.id}" in self.t.strings and offered(self.main, binding):  # ours, acting
                     rows.append((self.get_key_display(binding), binding.description))
         rows.append(("tab / shift+tab", self.t("key.focus")))
         if self.workstation.role == "supervisor":  # no reply box or wrap-up here: the audit log instead

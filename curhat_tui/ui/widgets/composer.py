@@ -1,6 +1,12 @@
-"""The reply box: Enter sends, Ctrl+J inserts a newline (terminals report Alt+Enter as Enter)."""
+"""The reply box: Enter sends, Ctrl+J inserts a newline (terminals report Alt+Enter as Enter).
+
+What the counselor did not type (a referral script, a quick reply) goes in as one insertion the
+box remembers, so that one key takes it out again; clearing the draft is remembered the same way
+and that key brings it back. Both are ordinary edits too, so Ctrl+Z undoes them as well."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from textual import events
 from textual.message import Message
@@ -22,10 +28,20 @@ class PaneSwitchKeys:
         return super().check_consume_key(key, character)  # type: ignore[misc]
 
 
+@dataclass
+class Insertion:
+    """One thing the box took in that the counselor did not type, or a cleared draft (`inserted` empty)."""
+
+    before: str  # the whole box just before
+    after: str  # the whole box just after
+    inserted: str  # the inserted block ("" for a cleared draft)
+    script_ids: list[int] = field(default_factory=list)  # the script ids it added (or, cleared, the ones it held)
+
+
 class Composer(PaneSwitchKeys, TextArea):
     DEFAULT_CSS = """
     Composer { height: auto; min-height: 3; max-height: 50%; border: tall $primary 40%; }
-    Composer:focus { border: tall $primary; }
+    Composer:focus { border: thick $accent; background-tint: $accent 8%; }
     """
 
     class Submitted(Message):
@@ -39,6 +55,7 @@ class Composer(PaneSwitchKeys, TextArea):
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.cursor_blink = blink
         self.script_ids: list[int] = []
+        self.insertions: list[Insertion] = []  # newest last: what undo_insertion takes back
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if not self.text.strip():
@@ -60,14 +77,82 @@ class Composer(PaneSwitchKeys, TextArea):
             event.prevent_default()
             self.insert("\n")
 
+    def undo(self) -> None:
+        """Ctrl+Z. Textual sizes the box before it places the cursor, and a cursor past the end of a text that got
+        shorter raised ValueError (undoing a loaded script did): the cursor waits at the start meanwhile."""
+        kept, text = self.selection, self.text
+        self.move_cursor((0, 0))
+        super().undo()
+        if self.text == text:  # nothing was undone
+            self.selection = kept
+
+    def _set_all(self, text: str) -> None:
+        """Replace the whole box as one edit (Ctrl+Z can take it back), the cursor at the end."""
+        self.replace(text, (0, 0), self.document.end, maintain_selection_offset=False)
+        self.move_cursor(self.document.end)
+
     def load_script(self, text: str, script_id: int) -> None:
         """Put a referral script in the box after whatever is already typed; never send it."""
-        current = self.text.rstrip()
-        self.text = f"{current}\n\n{text}" if current else text
+        before = self.text
+        current = before.rstrip()
+        block = f"\n\n{text}" if current else text
+        self._set_all(current + block)
         self.script_ids.append(script_id)
-        self.move_cursor(self.document.end)
+        self.insertions.append(Insertion(before, self.text, block, [script_id]))
         self.focus()
+
+    def insert_snippet(self, text: str) -> None:
+        """Put a quick reply where the cursor is (replacing a selection); never send it."""
+        before = self.text
+        start, end = sorted(self.selection)
+        line = self.document.get_line(start[0])
+        if start[1] > 0 and not line[start[1] - 1].isspace():
+            text = " " + text  # not glued to the word before it
+        self.replace(text, start, end, maintain_selection_offset=False)
+        self.insertions.append(Insertion(before, self.text, text))
+        self.focus()
+
+    def clear_draft(self) -> bool:
+        """Empty the box, remembering what it held so that `undo_insertion` brings it back; False if empty."""
+        before = self.text
+        if not before.strip():
+            return False
+        ids = list(self.script_ids)
+        self._set_all("")
+        self.script_ids = []
+        self.insertions.append(Insertion(before, "", "", ids))
+        return True
+
+    def undo_insertion(self) -> bool:
+        """Take back the last insertion (or bring back a cleared draft), keeping anything typed since.
+
+        If the box is as the insertion left it, it returns to what it held before; otherwise the inserted
+        block is taken out where it still stands, and a cleared draft comes back above what was typed since.
+        False when there is nothing to take back."""
+        while self.insertions:
+            last = self.insertions.pop()
+            now = self.text
+            if now == last.after:
+                restored = last.before
+            elif not last.inserted:  # a cleared draft, and the counselor typed since
+                restored = f"{last.before.rstrip()}\n\n{now}" if now.strip() else last.before
+            elif last.inserted in now:
+                cut = now.rfind(last.inserted)
+                restored = now[:cut] + now[cut + len(last.inserted):]
+            else:
+                continue  # the counselor changed that block themselves: nothing of it left to take back
+            self._set_all(restored)
+            if last.inserted:
+                for script_id in last.script_ids:
+                    if script_id in self.script_ids:
+                        self.script_ids.remove(script_id)
+            else:
+                self.script_ids = last.script_ids + [i for i in self.script_ids if i not in last.script_ids]
+            self.focus()
+            return True
+        return False
 
     def sent(self) -> None:
         self.text = ""
         self.script_ids = []
+        self.insertions = []

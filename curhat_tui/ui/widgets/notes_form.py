@@ -58,7 +58,7 @@ class NoteField(PaneSwitchKeys, TextArea):
     NoteField { height: auto; min-height: 3; max-height: 10; border: round $panel-lighten-2;
         border-title-color: $text; border-title-style: bold; padding: 0 1;
         border-subtitle-align: left; border-subtitle-color: $warning; }
-    NoteField:focus { border: round $primary; }
+    NoteField:focus { border: round $accent; border-title-color: $accent; background-tint: $accent 6%; }
     NoteField.-missing { border: round $error; border-title-color: $error; }
     NoteField > .note-field--personal { background: $warning 35%; text-style: underline; }
     """
@@ -106,6 +106,7 @@ class NotesForm(Vertical):
     NotesForm { height: 1fr; }
     NotesForm > #notes-head { height: 1; background: $boost; padding: 0 1; text-style: bold; }
     NotesForm > #notes-template { width: 100%; }
+    NotesForm > #notes-template:focus { background-tint: $accent 25%; }
     NotesForm > #notes-saved { height: 1; color: $success; padding: 0 1; }
     NotesForm > #notes-saved.-dirty { color: $warning; }
     NotesForm > VerticalScroll { height: 1fr; }
@@ -136,7 +137,8 @@ class NotesForm(Vertical):
         options = [(t.pick(tpl.name), tpl.id) for tpl in self.app.data.templates.templates]
         yield Select(options, allow_blank=False, id="notes-template", compact=True)
         yield Static(id="notes-saved")
-        yield VerticalScroll(id="notes-fields")
+        # the fields take the focus, never their scroll box: it shows no focus, and typing there would be lost
+        yield VerticalScroll(id="notes-fields", can_focus=False)
 
     async def load(self, session_id: str | None) -> None:
         """Show the note of this session (saving the previous one first)."""

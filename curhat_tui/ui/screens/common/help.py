@@ -7,14 +7,23 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 from textual import getters
+from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
+
+
+def offered(node: DOMNode, binding: Binding) -> bool:
+    """Whether `node` offers this binding now: its `check_action` does not hide it (F1 and the palette ask this)."""
+    namespace, action, parameters = parse(binding.action)
+    target = node.app if namespace == "app" else node
+    return target.check_action(action, parameters) is not False
 
 
 class HelpModal(ModalScreen[None]):

@@ -171,6 +171,8 @@ class MainScreen(SessionActions):
                 self.whisper(session_id, author, text)
             case Connection():
                 self.tick()
+            case _:
+                self.other_event(event)  # session_actions: the debrief after a high-risk session
 
     def refresh_queue(self) -> None:
         self.query_one(QueuePanel).show(self.app.workstation.desk.queue(), self.app.clock.now())

@@ -8,20 +8,27 @@ script for the reply box) is taken from the call's answer.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
+from textual.binding import Binding
 from textual.widgets import TextArea
 
-from curhat_tui.domain.models import Session, SessionStatus
+from curhat_tui.domain.load import weight
+from curhat_tui.domain.models import Risk, Session, SessionStatus
+from curhat_tui.domain.session_clock import countdown
 from curhat_tui.services.desk import AcceptError
+from curhat_tui.services.events import DebriefDue, Event
 from curhat_tui.services.privacy import ConsentWithdrawn
 from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.screens.common.confirm import ConfirmModal
 from curhat_tui.ui.screens.common.export import ExportModal
 from curhat_tui.ui.screens.common.help import HelpModal
+from curhat_tui.ui.screens.counselor.call_link import CallLinkModal
 from curhat_tui.ui.screens.counselor.client_rights import ClientRightsScreen, when
+from curhat_tui.ui.screens.counselor.debrief import DebriefModal
 from curhat_tui.ui.screens.counselor.extend import ExtendModal
 from curhat_tui.ui.screens.counselor.history import HistoryModal
 from curhat_tui.ui.screens.counselor.practice_setup import open_practice_setup
+from curhat_tui.ui.screens.counselor.quick_replies import QuickRepliesModal
 from curhat_tui.ui.screens.counselor.screener import ScreenerModal
 from curhat_tui.ui.screens.counselor.transfer import TransferModal
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
@@ -29,10 +36,26 @@ from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.composer import Composer
 from curhat_tui.ui.widgets.notes_form import NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueueTable
+from curhat_tui.ui.widgets.transcript import Transcript
 
 
 class SessionActions(EventScreen):
     """The main screen's actions; `MainScreen` adds the layout, the panes and the events."""
+
+    # Where the focus is must show at a glance: the accent colour marks the focused part (the reply box and the
+    # note fields mark themselves). The transcript trades its left padding for the bar, so nothing moves.
+    DEFAULT_CSS = """
+    SessionActions Transcript:focus { padding-left: 0; border-left: thick $accent; background-tint: $accent 6%; }
+    SessionActions QueueTable:focus { background-tint: $accent 12%; }
+    SessionActions ContentTabs:focus { background-tint: $accent 20%; }
+    """
+
+    BINDINGS = [  # merged with MainScreen's; priority, so that they act while the reply box has focus
+        Binding("alt+r", "quick_replies", "Quick replies", id="main.quick_replies", priority=True, show=False),
+        Binding("alt+z", "undo_insert", "Undo insertion", id="main.undo_insert", priority=True, show=False),
+        Binding("alt+x", "clear_draft", "Clear draft", id="main.clear_draft", priority=True, show=False),
+        Binding("alt+v", "call_link", "Call link", id="main.call_link", priority=True, show=False),
+    ]
 
     panes: dict[str, ChatPane]
 
@@ -51,6 +74,14 @@ class SessionActions(EventScreen):
     async def _active_changed(self) -> None:
         raise NotImplementedError
 
+    def on_key(self, event: events.Key) -> None:
+        """Enter in the transcript goes back to the reply box (the transcript itself scrolls with the arrows)."""
+        if event.key == "enter" and isinstance(self.focused, Transcript):
+            pane = self.active_pane
+            if pane is not None and pane.loaded and pane.composer.display:
+                event.stop()
+                pane.composer.focus()
+
     # ---- accepting clients ------------------------------------------------------
     @on(QueueTable.Accept)
     def _accept_highlighted(self, event: QueueTable.Accept) -> None:
@@ -66,6 +97,12 @@ class SessionActions(EventScreen):
         try:
             await self.app.workstation.desk.accept(visit_id)
         except AcceptError as exc:
+            if exc.reason == "load":  # the load guard: say how full the desk is and what this client would add
+                risk = Risk(getattr(exc, "risk", Risk.NONE))
+                self.app.notify(t("accept.load", load=getattr(exc, "load", "?"), cap=getattr(exc, "cap", "?"),
+                                  risk=t(f"risk.{risk.key}"), weight=getattr(exc, "weight", weight(risk))),
+                                severity="warning", timeout=12)
+                return
             key = {"left": "accept.left", "taken": "accept.taken", "empty": "accept.empty", "busy": "accept.busy",
                    "consent": "rights.accept_refused"}.get(exc.reason, "accept.failed")
             self.app.notify(t(key, by=exc.by), severity="warning")
@@ -132,9 +169,21 @@ class SessionActions(EventScreen):
         self.app.notify(self.app.t("flags.loaded", label=self.app.t.pick(self.app.data.redflags.get(item_id).label)))
 
     # ---- session lifecycle ------------------------------------------------------
+    def _live_pane(self) -> ChatPane | None:
+        """The active pane if its session is running; otherwise the counselor is told why the key did nothing."""
+        pane = self.active_pane
+        if pane is None:
+            self.app.notify(self.app.t("keys.no_session"), severity="warning")
+            return None
+        if pane.session.status is not SessionStatus.ACTIVE:
+            self.app.notify(self.app.t("keys.not_active", alias=pane.session.alias), severity="warning")
+            return None
+        return pane
+
     def action_end_session(self) -> None:
         pane = self.active_pane
         if pane is None:
+            self.app.notify(self.app.t("keys.no_session"), severity="warning")
             return
         if pane.session.status is not SessionStatus.ACTIVE:
             self._wrapup(pane.session)
@@ -164,8 +213,8 @@ class SessionActions(EventScreen):
         self.app.push_screen(WrapUpScreen(session, blink=self.app.blink), done)
 
     def action_extend(self) -> None:
-        pane = self.active_pane
-        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
+        pane = self._live_pane()
+        if pane is None:
             return
 
         def reason_given(reason: str | None) -> None:
@@ -175,6 +224,7 @@ class SessionActions(EventScreen):
         self.app.push_screen(ExtendModal(pane.session.alias), reason_given)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """False hides a key from the footer, F1 and the palette: only keys that act here are offered."""
         if action == "transfer" and self.app.workstation.simulated:
             return False  # handover is for real clients: not offered in practice
         if action == "practice_setup" and not self.app.workstation.simulated:
@@ -182,11 +232,11 @@ class SessionActions(EventScreen):
         return True
 
     def action_transfer(self) -> None:
-        pane = self.active_pane
-        if pane is None or pane.session.status is not SessionStatus.ACTIVE:
-            return
         if self.app.workstation.simulated:
             self.app.notify(self.app.t("transfer.practice"), severity="warning")
+            return
+        pane = self._live_pane()
+        if pane is None:
             return
         session_id, alias = pane.session.id, pane.session.alias
 
@@ -224,3 +274,66 @@ class SessionActions(EventScreen):
         self.query_one(NotesForm).flush()  # the note as typed so far is what gets exported
         pane = self.active_pane
         self.app.push_screen(ExportModal(pane.session if pane else None))
+
+    # ---- the reply box: insertions, quick replies, the call link ------------------------
+    def _composer(self) -> Composer | None:
+        pane = self._live_pane()
+        return pane.composer if pane is not None and pane.loaded else None
+
+    def action_undo_insert(self) -> None:
+        composer = self._composer()
+        if composer is not None and not composer.undo_insertion():
+            self.app.notify(self.app.t("reply.nothing_to_undo"), severity="warning")
+
+    def action_clear_draft(self) -> None:
+        composer = self._composer()
+        if composer is None:
+            return
+        if composer.clear_draft():
+            self.app.notify(self.app.t("reply.cleared"))
+        else:
+            self.app.notify(self.app.t("reply.empty"))
+
+    def action_quick_replies(self) -> None:
+        pane = self._live_pane()
+        if pane is None or not pane.loaded:
+            return
+        left = countdown(pane.session.deadline, self.app.clock.now()).remaining_seconds
+        composer = pane.composer
+
+        def chosen(line: str | None) -> None:
+            if line is not None and composer.is_attached:
+                composer.insert_snippet(line)
+            elif composer.is_attached:
+                composer.focus()
+        self.app.push_screen(QuickRepliesModal(pane.session.alias, self.app.workstation.counselor, int(left // 60)),
+                             chosen)
+
+    def action_call_link(self) -> None:
+        """Show the exact message with the session's call link; sent through the outbox only once confirmed."""
+        pane = self._live_pane()
+        if pane is None:
+            return
+        session_id, alias = pane.session.id, pane.session.alias
+        calls = self.app.workstation.calls
+
+        async def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                sent = await calls.send(session_id)
+            except ConsentWithdrawn as exc:
+                self.app.notify(self.app.t("rights.send_refused", alias=alias,
+                                           date=when(self.app, exc.withdrawal.withdrawn_at)), severity="error")
+                return
+            if sent is None:
+                self.app.notify(self.app.t("call.failed", alias=alias), severity="error")
+            else:
+                self.app.notify(self.app.t("call.sent", alias=alias))
+        self.app.push_screen(CallLinkModal(alias, calls.message(session_id)), confirmed)
+
+    # ---- after a high-risk session: a debrief ------------------------------------------------
+    def other_event(self, event: Event) -> None:
+        """The workstation events MainScreen.handle leaves to the actions."""
+        if isinstance(event, DebriefDue):
+            self.app.push_screen(DebriefModal(event.session_id, event.alias))

@@ -121,6 +121,12 @@ class WrapUpScreen(Screen[bool]):
         self.app.notify(self.app.t("wrapup.closed", alias=self.session.alias))
         self.dismiss(True)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The practice report is for practice sessions only: a real wrap-up neither shows nor offers its key."""
+        if action == "feedback" and not self.app.workstation.simulated:
+            return False
+        return True
+
     @on(Button.Pressed, "#feedback")
     def action_feedback(self) -> None:
         if self.app.workstation.simulated:  # reports are for practice sessions only
