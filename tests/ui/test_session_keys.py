@@ -262,7 +262,7 @@ async def test_a_refusal_by_the_load_guard_says_the_load_the_cap_and_the_risk(ma
         await pilot.pause()
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert any("bebanmu 3 dari batas 4" in m and "berisiko sedang (bobot 2)" in m for m in messages), messages
+        assert any("bebanmu 3 dari batas 4" in m and "menambah 2 (risiko sedang)" in m for m in messages), messages
         assert app.main.panes == {}
 
 

@@ -36,7 +36,8 @@ class QuickRepliesModal(ModalScreen[str | None]):
     QuickRepliesModal #qr-title { text-style: bold; height: auto; }
     QuickRepliesModal #qr-filter { margin: 1 0 0 0; }
     QuickRepliesModal #qr-list { height: 1fr; border: round $panel-lighten-2; }
-    QuickRepliesModal #qr-list:focus { border: round $accent; }
+    QuickRepliesModal #qr-list > .option-list--option-highlighted { color: $block-cursor-foreground;
+        background: $block-cursor-background; text-style: bold; }
     QuickRepliesModal #qr-hint { color: $text-muted; height: auto; }
     """
     BINDINGS = [
@@ -86,7 +87,7 @@ class QuickRepliesModal(ModalScreen[str | None]):
             if label != group:
                 options.add_option(Option(Text(label, style="bold"), disabled=True))
                 group = label
-            options.add_option(Option(Text("  " + line)))
+            options.add_option(Option(Text("• " + line)))
             self.shown.append(line)
         if not self.shown:
             options.add_option(Option(Text(self.app.t("replies.none", words=words.strip())), disabled=True))
