@@ -55,6 +55,7 @@ class SessionActions(EventScreen):
         Binding("alt+z", "undo_insert", "Undo insertion", id="main.undo_insert", priority=True, show=False),
         Binding("alt+x", "clear_draft", "Clear draft", id="main.clear_draft", priority=True, show=False),
         Binding("alt+v", "call_link", "Call link", id="main.call_link", priority=True, show=False),
+        Binding("alt+j", "appointments", "Appointments", id="main.appointments", priority=True, show=False),
     ]
 
     panes: dict[str, ChatPane]
@@ -337,3 +338,9 @@ class SessionActions(EventScreen):
         """The workstation events MainScreen.handle leaves to the actions."""
         if isinstance(event, DebriefDue):
             self.app.push_screen(DebriefModal(event.session_id, event.alias))
+
+    def action_appointments(self) -> None:
+        """Today's appointments and what became of each (ui/screens/counselor/appointments.py)."""
+        from curhat_tui.ui.screens.counselor.appointments import AppointmentsModal
+
+        self.app.push_screen(AppointmentsModal())
