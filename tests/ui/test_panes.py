@@ -136,6 +136,31 @@ async def test_below_160_columns_the_tabbed_layout_stays(fake_parts):
         assert shown_panes(app) == [second] and not second.has_class("-focused")
 
 
+async def test_after_a_restart_the_restored_chats_stand_side_by_side(tmp_path, data, clock):
+    from curhat_tui.bootstrap import build_practice
+
+    first = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, speed=0)
+    app = build_app(first)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        for _ in range(3):
+            await accept(pilot)
+        sids = list(app.main.panes)
+    first.store.close()
+    second = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, speed=0)
+    app = build_app(second)
+    async with app.run_test(size=(200, 50)) as pilot:
+        for _ in range(10):  # the panes after the first mount lazily, after the first frame
+            await pilot.pause()
+            if all(p.loaded for p in app.main.panes.values()):
+                break
+        await pilot.pause()
+        assert [p.session.id for p in shown_panes(app)] == sids
+        assert app.main.panes[sids[0]].has_class("-focused")
+        assert app.main.query_one(NotesForm).session_id == sids[0]
+    second.store.close()
+
+
 async def test_the_flags_and_the_notes_are_always_the_focused_chats(fake_parts):
     parts, channel = fake_parts
     app = build_app(parts)
