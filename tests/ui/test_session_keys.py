@@ -142,6 +142,22 @@ async def test_every_key_the_help_lists_is_bound_and_the_new_ones_are_there(make
         assert any(key == "f12" for key in help_keys.values())  # practice: choosing a simulated client acts here
 
 
+async def test_moving_between_sessions_is_offered_only_when_there_is_one_to_move_to(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "ctrl+o" not in app.screen.active_bindings and "alt+1" not in app.screen.active_bindings
+        assert "Sesi berikutnya" not in [desc for _, desc in app.key_help()]
+        await accept_top(pilot)
+        assert "ctrl+o" in app.screen.active_bindings and "alt+1" in app.screen.active_bindings
+        assert "alt+2" not in app.screen.active_bindings
+        await accept_top(pilot)
+        assert "alt+2" in app.screen.active_bindings
+        await pilot.press("alt+1")
+        await pilot.pause()
+        assert app.main.active_pane is list(app.main.panes.values())[0]
+
+
 # ---- defect 8: focus shows, and never lands where typing is lost -------------------------------------
 def shows_focus(widget, accent: Color) -> bool:
     """The widget, focused, carries the accent colour: an edge, or a tint of it."""

@@ -230,6 +230,11 @@ class SessionActions(EventScreen):
             return False  # handover is for real clients: not offered in practice
         if action == "practice_setup" and not self.app.workstation.simulated:
             return False  # choosing a simulated client: practice only
+        if action in ("next_pane", "previous_pane") and not getattr(self, "panes", None):
+            return False  # no session to move to
+        if action == "switch" and parameters and isinstance(parameters[0], int) \
+                and parameters[0] > len(getattr(self, "panes", {})):
+            return False  # Alt+N for a session that is not there
         return True
 
     def action_transfer(self) -> None:
