@@ -314,3 +314,26 @@ async def test_a_debrief_can_be_skipped(make_app, monkeypatch):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main and sent == []
+
+
+async def test_closing_a_session_after_a_high_risk_flag_asks_for_the_debrief_and_audits_it(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        sid = pane.session.id
+        await pilot.press("f4")  # harm to others: a high-risk item
+        await pilot.pause()
+        await end_to_wrapup(pilot)
+        wrapup = app.screen
+        wrapup.query_one("#skip-reason").value = "latihan"
+        wrapup.query_one("#skip").press()
+        for _ in range(10):  # the wrap-up closes, then the desk's DebriefDue reaches the screen
+            await pilot.pause()
+            if isinstance(app.screen, DebriefModal):
+                break
+        assert isinstance(app.screen, DebriefModal) and app.screen.session_id == sid
+        await type_text(pilot, "Saya baik, klien punya rencana aman")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is app.main
+        assert ("debrief", f"session:{sid}") in [(e.action, e.subject) for e in app.workstation.audit.entries()]
