@@ -136,6 +136,29 @@ async def test_below_160_columns_the_tabbed_layout_stays(fake_parts):
         assert shown_panes(app) == [second] and not second.has_class("-focused")
 
 
+async def test_a_closed_chat_leaves_the_row_and_the_next_most_recent_takes_its_place(fake_parts):
+    parts, channel = fake_parts
+    desk = parts.workstation.desk
+    app = build_app(parts)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        first, second, third = await open_sessions(pilot, channel, 3)
+        await pilot.press("alt+2")
+        await pilot.pause()
+        assert shown_panes(app) == [second, third]
+        await desk.end(second.session.id)
+        desk.close(second.session.id, skip_reason="uji tata letak")
+        for _ in range(5):
+            await pilot.pause()
+        assert second.session.id not in app.main.panes
+        assert shown_panes(app) == [first, third]
+        focused = app.main.active_pane
+        assert focused is not None and focused.has_class("-focused")
+        assert app.main.query_one(NotesForm).session_id == focused.session.id
+        assert [str(tab.label).split(" ")[0] for tab in app.main.query_one(TabbedContent).query("ContentTab")] \
+            == ["1", "2"]  # renumbered
+
+
 async def test_after_a_restart_the_restored_chats_stand_side_by_side(tmp_path, data, clock):
     from curhat_tui.bootstrap import build_practice
 

@@ -208,6 +208,7 @@ class MainScreen(SessionActions):
         if self.has_class("-empty") != (not self.panes):
             self.set_class(not self.panes, "-empty")
         await self._active_changed()
+        self.relabel()
 
     def message_added(self, message: Message) -> None:
         pane = self.panes.get(message.session_id)
