@@ -290,6 +290,36 @@ async def test_a_warning_that_falls_due_while_locked_is_shown_after_unlocking_an
         assert "09:00" in label.plain and any("$warning" in str(span.style) for span in label.spans)
 
 
+def warnings_shown(app, alias: str) -> list:
+    return [n for n in app._notifications if f"Sesi dengan {alias}: sisa 10 menit" in n.message]
+
+
+@pytest.mark.parametrize("before_lock, told_again", [(3, True), (30, False)], ids=["covered", "already-gone"])
+async def test_a_warning_whose_toast_the_lock_covered_is_told_again_after_unlocking(parts, clock, before_lock,
+                                                                                    told_again):
+    app = build_app(parts, unlocker=memory_unlocker())
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        pane = await accept(pilot)
+        clock.set(parts.workstation.store.sessions.get(pane.session.id).deadline - 9 * 60)
+        app.tick()  # the 10-minute warning, on screen for a few seconds
+        await pilot.pause()
+        first = warnings_shown(app, pane.session.alias)
+        assert len(first) == 1
+        clock.advance(before_lock)
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        app.tick()
+        clock.advance(120)  # the counselor is away; a toast's seconds run out under the lock
+        app.tick()
+        await pilot.press(*PASSPHRASE, "enter")
+        await pilot.pause()
+        app.tick()
+        await pilot.pause()
+        again = [n for n in warnings_shown(app, pane.session.alias) if n.identity != first[0].identity]
+        assert bool(again) is told_again and len(again) <= 1
+
+
 # ---- 4. headers, the risk line, toasts, F12 ---------------------------------------------------------------
 def test_the_header_packs_whole_parts_onto_lines():
     parts = ["sisa 1:00:00", "risiko tidak ada", "kopi_tanpa_gula", "profesional", "60 mnt Rp250.000", "🔒 e2e"]

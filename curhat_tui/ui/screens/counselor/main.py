@@ -28,12 +28,14 @@ from curhat_tui.services.events import (
     MessageRevised,
     MessageUpdated,
     NoteChanged,
+    Notice,
     QueueChanged,
     SessionChanged,
     SessionClosed,
     SessionOpened,
     WhisperArrived,
 )
+from curhat_tui.ui.screens.counselor.lock_warnings import TOAST_SECONDS, LockWarnings
 from curhat_tui.ui.screens.counselor.session_actions import SessionActions
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS
@@ -102,6 +104,7 @@ class MainScreen(SessionActions):
         self._manual_layout = False
         self._recent: list[str] = []  # session ids, the most recently focused first
         self._labels: dict[str, tuple] = {}  # what each tab shows now, so an unchanged label is not set again
+        self.lock_warnings = LockWarnings()  # a warning whose toast the lock covered is told again after it
 
     @staticmethod
     def _width_classes(width: int) -> list[str]:
@@ -171,6 +174,8 @@ class MainScreen(SessionActions):
                 self.whisper(session_id, author, text)
             case Connection():
                 self.tick()
+            case Notice():
+                self.lock_warnings.notice(event, self.app.clock.now(), self.app.lock_screen is not None)
             case _:
                 self.other_event(event)  # session_actions: the debrief after a high-risk session
 
@@ -274,6 +279,8 @@ class MainScreen(SessionActions):
         """Once a second: clocks, countdowns, waiting times, the tab strip, the top bar."""
         app = self.app
         now = app.clock.now()
+        for notice in self.lock_warnings.tick(app.lock_screen is not None, now):
+            app.notify(app.t(notice.key, **notice.values), severity=notice.severity, timeout=TOAST_SECONDS)
         self.query_one(QueuePanel).tick(now)
         for pane in self.panes.values():
             pane.refresh_clock()
