@@ -156,3 +156,19 @@ def test_the_shipped_quick_replies_cover_every_group_in_both_languages(data):
     groups = {reply.group for reply in data.quick_replies.replies}
     assert groups == {"greeting", "reflection", "silence", "ending"}
     assert all(reply.text["id"] and reply.text["en"] for reply in data.quick_replies.replies)
+
+
+async def test_ctrl_z_after_a_long_paste_in_a_note_field_restores_it_without_a_crash(make_app):
+    from curhat_tui.ui.widgets.notes_form import NoteField
+
+    app = make_app()
+    async with app.run_test(size=(150, 40)) as pilot:
+        await accept_top(pilot)
+        field = app.screen.query(NoteField).first()
+        field.focus()
+        await pilot.pause()
+        field.insert("\n".join(f"baris {i}" for i in range(14)))  # taller than the field: its scrollbar appears
+        await pilot.pause()
+        await pilot.press("ctrl+z")  # Textual 8.2.8 raised ValueError here and the app died
+        await pilot.pause()
+        assert field.text == "" and app.is_running

@@ -25,7 +25,7 @@ from textual.widgets import Select, Static, TextArea
 from curhat_tui.domain.clock import clock_time
 from curhat_tui.domain.masking import find as find_personal_data
 from curhat_tui.domain.masking import kinds as personal_data_kinds
-from curhat_tui.ui.widgets.composer import PaneSwitchKeys
+from curhat_tui.ui.widgets.composer import PaneSwitchKeys, SafeUndo
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -47,7 +47,7 @@ def with_lines(text: str, lines: list[str]) -> str:
     return "\n".join([text.rstrip(), *lines]).strip() if lines else text
 
 
-class NoteField(PaneSwitchKeys, TextArea):
+class NoteField(SafeUndo, PaneSwitchKeys, TextArea):
     """One section of the note; its label is the border title (one widget per field, not two)."""
 
     if TYPE_CHECKING:

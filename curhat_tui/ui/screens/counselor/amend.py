@@ -15,6 +15,7 @@ from textual.widgets import Button, Static, TextArea
 from curhat_tui.domain.clock import clock_time
 from curhat_tui.domain.review import ReviewError
 from curhat_tui.domain.sanitize import clean
+from curhat_tui.ui.widgets.composer import SafeUndo
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -29,6 +30,10 @@ def comments_text(app: App, comments: list[dict]) -> Text:
                    style="bold yellow")
         out.append(clean(comment["text"]) + "\n")
     return out
+
+
+class AmendField(SafeUndo, TextArea):
+    """One field of the note being amended (Ctrl+Z safe)."""
 
 
 class AmendModal(ModalScreen[bool]):
@@ -66,7 +71,7 @@ class AmendModal(ModalScreen[bool]):
                 yield Static(comments_text(self.app, ws.supervision.comments(self.session_id)))
                 for section in self.app.data.templates.sections(self.template):
                     yield Static(Text(t.pick(section.label)), classes="amend-label")
-                    yield TextArea(fields.get(section.key, ""), id=f"amend-{section.key}", soft_wrap=True)
+                    yield AmendField(fields.get(section.key, ""), id=f"amend-{section.key}", soft_wrap=True)
             with Horizontal():
                 yield Button(t("review.amend.cancel"), id="cancel")
                 yield Button(t("review.amend.resubmit"), id="resubmit", variant="warning")

@@ -14,9 +14,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from curhat_tui.domain.sanitize import clean
+from curhat_tui.ui.widgets.composer import SafeUndo
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
+
+
+class DebriefText(SafeUndo, TextArea):
+    """The debrief's text box (Ctrl+Z safe)."""
 
 
 class DebriefModal(ModalScreen[bool]):
@@ -48,7 +53,7 @@ class DebriefModal(ModalScreen[bool]):
         with Vertical():
             yield Static(Text(t("debrief.title", alias=clean(self.alias))), id="debrief-title")
             yield Static(Text(t("debrief.prompt")))
-            yield TextArea(id="debrief-text", soft_wrap=True, tab_behavior="focus",
+            yield DebriefText(id="debrief-text", soft_wrap=True, tab_behavior="focus",
                            placeholder=t("debrief.placeholder"))
             yield Static(id="debrief-error")
             with Horizontal():
