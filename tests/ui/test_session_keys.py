@@ -337,3 +337,29 @@ async def test_closing_a_session_after_a_high_risk_flag_asks_for_the_debrief_and
         await pilot.pause()
         assert app.screen is app.main
         assert ("debrief", f"session:{sid}") in [(e.action, e.subject) for e in app.workstation.audit.entries()]
+
+
+async def test_a_debrief_due_while_the_screen_is_locked_waits_for_the_unlock(make_app, monkeypatch):
+    from curhat_tui.ui.screens.common.lock import LockScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(app.workstation.supervision, "send_debrief", lambda sid, text: None)
+        app.lock()
+        await pilot.pause()
+        app.workstation.bus.tell(DebriefDue("s-1", "Melati"))
+        app.workstation.bus.tell(DebriefDue("s-2", "Mawar"))
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen) and "Melati" not in screen_text(app)  # nothing shows over the lock
+        app.screen.dismiss(None)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefModal) and app.screen.session_id == "s-1"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefModal) and app.screen.session_id == "s-2"  # one at a time
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main

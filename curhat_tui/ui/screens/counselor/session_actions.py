@@ -63,6 +63,7 @@ class SessionActions(EventScreen):
     def __init__(self, classes: str | None = None) -> None:
         super().__init__(classes=classes)
         self.ending: set[str] = set()  # sessions ended or handed over here: their wrap-up opens when they reach it
+        self.debriefs_due: list[DebriefDue] = []  # high-risk sessions closed, their debrief not yet asked
 
     # ---- what MainScreen provides ---------------------------------------------------
     @property
@@ -342,7 +343,18 @@ class SessionActions(EventScreen):
     def other_event(self, event: Event) -> None:
         """The workstation events MainScreen.handle leaves to the actions."""
         if isinstance(event, DebriefDue):
-            self.app.push_screen(DebriefModal(event.session_id, event.alias))
+            self.debriefs_due.append(event)
+            self._ask_debriefs()
+
+    def _ask_debriefs(self) -> None:
+        """Ask for the debriefs due, one at a time; never over the screen lock (asked once it is unlocked)."""
+        if not self.debriefs_due or self.app.lock_screen is not None or isinstance(self.app.screen, DebriefModal):
+            return
+        due = self.debriefs_due.pop(0)
+        self.app.push_screen(DebriefModal(due.session_id, due.alias), lambda _: self._ask_debriefs())
+
+    def on_screen_resume(self) -> None:
+        self._ask_debriefs()
 
     def action_appointments(self) -> None:
         """Today's appointments and what became of each (ui/screens/counselor/appointments.py)."""
