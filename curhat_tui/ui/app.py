@@ -239,7 +239,8 @@ class CurhatApp(App):
             rows.append((self.get_key_display(self._binding("app.audit")), self.t("key.app.audit")))
         else:
             rows += [(self.t("key.enter"), self.t("key.enter_desc")), ("ctrl+j", self.t("key.newline")),
-                     ("ctrl+s", self.t("key.wrapup.close"))]
+                     ("ctrl+z", self.t("key.reply_undo")),
+                     ("ctrl+s", self.t("key.wrapup_close_help"))]
         return rows + [(self.get_key_display(self._binding("app.lock")), self.t("key.app.lock")),
                        ("ctrl+q", self.t("key.quit"))]
 

@@ -363,3 +363,12 @@ async def test_a_debrief_due_while_the_screen_is_locked_waits_for_the_unlock(mak
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main
+
+
+async def test_help_says_where_ctrl_s_acts_and_lists_ctrl_z(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        rows = dict(app.key_help())
+        assert rows["ctrl+s"] == "Tutup sesi (di layar penutup, setelah sesi diakhiri)"  # not on the main screen
+        assert rows["ctrl+z"].startswith("Batalkan ketikan")
