@@ -219,7 +219,7 @@ def intake_main(argv: list[str]) -> int:
     from curhat_tui.channels.matrix.login import LoginError, connect
     from curhat_tui.config.datafiles import DataError, load_all
     from curhat_tui.config.settings import ConfigError, load_roster, load_settings
-    from curhat_tui.intake.service import IntakeService
+    from curhat_tui.intake.hours import HoursIntake
     from curhat_tui.paths import INTAKE_STATE, intake_state, resolve_data_dir
     from curhat_tui.storage.files import PrivateFileError, keep_private
 
@@ -261,7 +261,7 @@ def intake_main(argv: list[str]) -> int:
     try:
         data = load_all()
         counselors, supervisors = load_roster(data_dir)
-        service = IntakeService(None, data, state_file=intake_state(data_dir),  # type: ignore[arg-type]
+        service = HoursIntake(None, data, state_file=intake_state(data_dir),  # type: ignore[arg-type]
                                 counselors=counselors + args.counselor, supervisors=supervisors + args.supervisor,
                                 retention=load_settings(data_dir).retention,
                                 hours=load_settings(data_dir).service.hours)  # outside them: the hours and numbers

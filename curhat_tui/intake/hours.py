@@ -9,19 +9,39 @@ intake line; sent encrypted where the client's room is.
 from __future__ import annotations
 
 import itertools
+import logging
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import httpx
+
+from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.domain.hours import ServiceHours, describe, is_open, moment, next_opening
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.redflags import DirectoryEntry
+from curhat_tui.intake.service import IntakeService
 
 if TYPE_CHECKING:
     from curhat_tui.config.datafiles import ServiceData
-    from curhat_tui.intake.service import IntakeService
 
-__all__ = ["ServiceHours", "closed_message", "emergency_entries", "tell_if_closed"]
+log = logging.getLogger("curhat.intake.hours")
 _txn = itertools.count(1)
+
+
+@dataclass
+class HoursIntake(IntakeService):
+    """The intake with the service's hours (`curhat intake` runs this one): outside them a new client is told
+    before the first question. `hours` None or empty: always open, and it is the plain intake."""
+
+    hours: ServiceHours | None = None
+
+    async def _start(self, room_id: str) -> None:
+        try:
+            await tell_if_closed(self, room_id)
+        except (MatrixError, httpx.HTTPError) as exc:  # the intake itself still starts
+            log.warning("could not tell a client the service hours: %s", type(exc).__name__)
+        await super()._start(room_id)
 
 
 def emergency_entries(directory: dict[str, DirectoryEntry]) -> list[DirectoryEntry]:
@@ -41,7 +61,7 @@ def closed_message(data: ServiceData, hours: ServiceHours, at: float) -> str:
     return "\n\n".join(parts)
 
 
-async def tell_if_closed(service: IntakeService, room_id: str, at: float | None = None) -> bool:
+async def tell_if_closed(service: HoursIntake, room_id: str, at: float | None = None) -> bool:
     """Send the closed-service message to a client just greeted when the hours say closed; whether it was sent."""
     at = time.time() if at is None else at
     if service.hours is None or is_open(service.hours, at):

@@ -41,7 +41,6 @@ from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain import intake as flow
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.retention import RetentionPolicy
-from curhat_tui.intake.hours import ServiceHours, tell_if_closed
 from curhat_tui.intake.pseudonyms import pseudonym
 from curhat_tui.intake.risk_words import answer_verdict, raised_entry
 from curhat_tui.intake.server_purge import ServerPurge, now_ms
@@ -78,7 +77,6 @@ class IntakeService:
     sync_timeout_ms: int = 10_000
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # how long client rooms stay on the server
     crypto: Crypto | None = None  # end-to-end encryption: clients' encrypted rooms are read and answered
-    hours: ServiceHours | None = None  # [service.hours]: outside them a new client hears the hours first (hours.py)
     _txn: int = 0
     stopped: bool = False
 
@@ -220,7 +218,6 @@ class IntakeService:
         replies = flow.start(state)
         self._keep(room_id, state)
         self._save()
-        await tell_if_closed(self, room_id)
         await self._reply(room_id, replies)
 
     async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None:

@@ -5,14 +5,16 @@ workstation says so in the queue room when it connects and when it stops, believ
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from curhat_tui.channels.matrix.api import MatrixAPI
 from curhat_tui.channels.matrix.protocol import DUTY
 from curhat_tui.domain.hours import DAYS, ServiceHours, parse_day
-from curhat_tui.intake.hours import emergency_entries
+from curhat_tui.intake.hours import HoursIntake, emergency_entries
 from tests.integration.test_matrix import PASSWORD, ScriptedClient, intake_service, stop_intake, until, workstation
 from tests.support.synapse import synapse_with_accounts
 
@@ -24,6 +26,20 @@ def hs():
     yield from synapse_with_accounts(("intake", "ani", "budi", "supervisor", "klien1", "klien2"), PASSWORD)
 
 
+async def hours_intake(hs, data, hours: ServiceHours) -> tuple[HoursIntake, asyncio.Task]:
+    """The intake `curhat intake` runs, with the service's hours (state in the module's homeserver folder)."""
+    account = hs.accounts["intake"]
+    api = MatrixAPI(hs.base_url, account["access_token"])
+    api.user_id = account["user_id"]
+    service = HoursIntake(api, data, state_file=hs.data_dir / "intake.json", sync_timeout_ms=1000,
+                          counselors=[hs.accounts[n]["user_id"] for n in ("ani", "budi")],
+                          supervisors=[hs.accounts["supervisor"]["user_id"]], hours=hours)
+    task = asyncio.create_task(service.run())
+    await until(lambda: getattr(service, "sync", None) is not None and service.sync.state == "connected",
+                what="intake set-up")
+    return service, task
+
+
 def closed_today() -> ServiceHours:
     """Open only tomorrow 08:00-09:00 (Jakarta), so closed now, whatever the hour."""
     tomorrow = DAYS[(datetime.now(JAKARTA) + timedelta(days=1)).weekday()]
@@ -31,9 +47,8 @@ def closed_today() -> ServiceHours:
 
 
 async def test_outside_the_hours_a_client_gets_the_hours_and_the_emergency_numbers(hs, data, tmp_path):
-    intake, task = await intake_service(hs, data, tmp_path)
+    intake, task = await hours_intake(hs, data, closed_today())
     try:
-        intake.hours = closed_today()
         client = ScriptedClient(hs, "klien1")
         await client.open(intake.api.user_id)
         notice = await client.wait_for("Saat ini layanan kami sedang tutup")

@@ -75,7 +75,7 @@ class MatrixChannel(Channel):
         self.sync = sync or SyncLoop(api, store.state.matrix_since, store.state.set_matrix_since,
                                      timeout_ms=sync_timeout_ms)
         self.claim_timeout = claim_timeout
-        self.duty = DutyRoster(api, staff, counselor_name)  # who is on duty, as the queue room says (duty.py)
+        self.duty = DutyRoster(api, staff, counselor_name, self.sync)  # who is on duty, as the queue room says
         self.emit: Emit = lambda event: None
         self.room_to_session: dict[str, str] = {}
         self.room_since: dict[str, float] = {}  # from when the client's words are the session's
@@ -99,12 +99,10 @@ class MatrixChannel(Channel):
         if self.sync.crypto is not None:  # the intake forwards the keys of what a client wrote before we came
             self.sync.crypto.accept_forwards_from(self.staff.intake)
         self.sync.subscribe(self)
-        self.sync.subscribe(self.duty)  # after the channel, which finds the staff rooms first
         self.sync.start()
 
     async def stop(self) -> None:
-        await self.duty.announce(False)
-        await self.sync.stop()
+        await self.duty.stop(self.sync.stop)  # off duty first (duty.py)
         for task in list(self._tasks):
             task.cancel()
         await self.api.close()

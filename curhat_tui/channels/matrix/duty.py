@@ -12,12 +12,14 @@ from __future__ import annotations
 import itertools
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 import httpx
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import DUTY, content_of, events_in, section
 from curhat_tui.channels.matrix.staff import Staff
+from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.domain.sanitize import clean
 
 log = logging.getLogger("curhat.matrix.duty")
@@ -30,12 +32,15 @@ _txn = itertools.count(1)
 class DutyRoster:
     """A sync subscriber that keeps {counselor: (name, since)} for those who said they are on duty."""
 
-    def __init__(self, api: MatrixAPI, staff: Staff, name: str) -> None:
+    def __init__(self, api: MatrixAPI, staff: Staff, name: str, sync: SyncLoop | None = None) -> None:
         self.api = api
         self.staff = staff
         self.name = name
         self.on: dict[str, tuple[str, float]] = {}  # user id -> (name, when it said so, seconds)
         self.announced = False
+        self.begun = False  # the room's history read and this workstation announced, once the queue room is known
+        if sync is not None:
+            sync.subscribe(self)
 
     def take(self, event: dict) -> bool:
         """One queue-room event: an on/off announcement from a roster counselor changes the list. True when a
@@ -66,10 +71,16 @@ class DutyRoster:
         return sorted(name for name, at in self.on.values() if now - at < STALE_HOURS * 3600)
 
     async def prepare(self) -> None:
-        """Read the queue room's recent announcements, then say this workstation is on duty."""
+        """Read the queue room's recent announcements, then say this workstation is on duty (at the first batch
+        instead when the channel has not found the queue room yet)."""
+        self.begun = False  # a new run of the sync loop: say it again
+        await self._begin()
+
+    async def _begin(self) -> None:
         room = self.staff.queue_room
-        if not room:
+        if self.begun or not room:
             return
+        self.begun = True
         try:
             page = await self.api.messages(room, direction="b", limit=HISTORY)
             for event in reversed([e for e in page.get("chunk", []) if isinstance(e, dict)]):
@@ -81,6 +92,7 @@ class DutyRoster:
     async def on_sync(self, rooms: dict, first: bool) -> None:
         """Announcements as they come; a colleague newly on duty hears ours again (the queue room shows a member
         only what was said after they joined), once per colleague's arrival."""
+        await self._begin()
         joined = section(section(rooms, "join"), self.staff.queue_room) if self.staff.queue_room else {}
         newcomer = False
         for event in events_in(joined, "timeline"):
@@ -98,3 +110,8 @@ class DutyRoster:
             self.announced = on
         except (MatrixError, httpx.HTTPError, OSError) as exc:
             log.info("could not say %s duty: %s", "on" if on else "off", exc)
+
+    async def stop(self, then: Callable[[], Awaitable[None]]) -> None:
+        """Say off duty, then stop (the channel passes its sync loop's stop)."""
+        await self.announce(False)
+        await then()
