@@ -94,7 +94,7 @@ def build_supervisor(data_dir: Path, *, clock: Clock, data: ServiceData | None =
 def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Callable[[], str], *, clock: Clock,
                  data: ServiceData | None = None, name: str = "Konselor", lang: str = "id", key: str | None = None,
                  retention: RetentionPolicy | None = None, first_purge_delay: float = 0.0, intake: str = "",
-                 max_load: int = 0, call_link: str = DEFAULT_CALL_LINK) -> Parts:
+                 max_load: int = 0, call_link: str = DEFAULT_CALL_LINK, hours: ServiceHours | None = None) -> Parts:
     """Log in (the keyring first, else `ask_password()`), learn the role from the intake's roster and
     assemble the workstation on real clients: a counselor's on the Matrix channel, a supervisor's
     reading counselors over the supervision link; one sync loop carries both. Raises
@@ -150,5 +150,6 @@ def build_matrix(data_dir: Path, homeserver: str, user: str, ask_password: Calla
     channel = MatrixChannel(api, store, clock, name, data.strings, staff=staff, sync=sync)
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, retention=retention,
                               link=MatrixSupervisionLink(api, store, "counselor", staff=staff, sync=sync, author=name),
-                              first_purge_delay=first_purge_delay, max_load=max_load, call_link=call_link)
+                              first_purge_delay=first_purge_delay, max_load=max_load, call_link=call_link,
+                              hours=hours)  # the queue header says when the service is closed
     return Parts(store, channel, workstation, data, clock)

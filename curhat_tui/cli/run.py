@@ -146,7 +146,8 @@ def _run_matrix(data_dir: Path, homeserver: str, user: str, intake: str, setting
 
     try:
         parts = build_matrix(data_dir, homeserver, user, matrix_password(user, _say(common)), clock=SystemClock(), intake=intake,
-                             max_load=settings.service.max_load, call_link=settings.service.call_link, **common)
+                             max_load=settings.service.max_load, call_link=settings.service.call_link,
+                             hours=settings.service.hours, **common)
     except (LoginError, StoreError) as exc:
         print(f"curhat: {exc}", file=sys.stderr)
         return 1

@@ -29,18 +29,21 @@ class AppointmentRow:
 
 
 class Schedule:
-    def __init__(self, store: Store, channel: Channel, clock: Clock, desk: Desk, *, counselor: str) -> None:
+    def __init__(self, store: Store, channel: Channel, clock: Clock, desk: Desk, *, counselor: str,
+                 hours: ServiceHours | None = None) -> None:
         self.store = store
         self.channel = channel
         self.clock = clock
         self.desk = desk
         self.counselor = counselor
+        self._hours = hours  # [service.hours] as config.toml gives them (None: the channel's, else always open)
         self._seen: dict[str, Appointment] = {}  # Matrix: appointments the queue has carried, by visit id
 
     @property
     def hours(self) -> ServiceHours:
-        """The service's hours where this channel knows them (the practice simulation keeps them), else always open."""
-        hours = getattr(self.channel, "hours", None)
+        """The service's hours: as configured, else where the channel keeps them (the practice simulation), else
+        always open."""
+        hours = self._hours or getattr(self.channel, "hours", None)
         return hours if isinstance(hours, ServiceHours) else ServiceHours()
 
     def on_event(self, event: Event) -> None:

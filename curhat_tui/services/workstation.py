@@ -13,6 +13,7 @@ from curhat_tui.channels.base import Channel, SupervisionLink
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.config.settings import DEFAULT_CALL_LINK
 from curhat_tui.domain.clock import Clock
+from curhat_tui.domain.hours import ServiceHours
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.services.background import Background
@@ -44,7 +45,7 @@ class Workstation:
                  counselor: str = "Konselor", lang: str = "id", role: str = "counselor",
                  retention: RetentionPolicy | None = None, link: SupervisionLink | None = None,
                  practice_store: Store | None = None, first_purge_delay: float = 0.0,
-                 max_load: int = 0, call_link: str = DEFAULT_CALL_LINK) -> None:
+                 max_load: int = 0, call_link: str = DEFAULT_CALL_LINK, hours: ServiceHours | None = None) -> None:
         """`role` is counselor, supervisor or trainee (a trainee's channel is always simulated); `link` carries
         supervision between machines (None: one machine); `practice_store` holds trainees' sessions for a
         supervisor to read; `first_purge_delay` is how many real seconds the start-up retention purge waits; `max_load` is
@@ -77,7 +78,7 @@ class Workstation:
         self.calls = Calls(store, self.desk, self.notes, self.audit, clock, data, counselor=counselor,
                            template=call_link)
         self.bus.listen(self.practice.on_event)  # a practice report is kept before a closing can take the transcript
-        self.schedule = Schedule(store, channel, clock, self.desk, counselor=counselor)  # appointments, hours, on duty
+        self.schedule = Schedule(store, channel, clock, self.desk, counselor=counselor, hours=hours)  # and on duty
         self.bus.listen(self.schedule.on_event)
 
     @property

@@ -101,3 +101,18 @@ def test_a_matrix_queue_entry_carries_its_appointment():
     assert visit_of("!b:x", {"alias": "walk"}).appointment_at is None
     with pytest.raises(TypeError):
         visit_of("!c:x", dict(entry, appointment_at="12:00"))
+
+
+def test_configured_hours_reach_a_workstation_without_simulated_clients(tmp_path, data, clock):
+    from curhat_tui.channels.idle import IdleChannel
+    from curhat_tui.services.workstation import Workstation
+    from curhat_tui.storage.store import Store
+
+    hours = ServiceHours(week={"tue": parse_day("08:00-17:00")})  # START is a Monday evening
+    store = Store(tmp_path / "real.db", key=TEST_KEY)
+    ws = Workstation(store, IdleChannel(), clock, data, counselor="Budi", hours=hours)
+    assert not ws.schedule.open_now() and ws.schedule.next_opening() is not None
+    assert ws.schedule.on_duty() == ["Budi"] and ws.schedule.appointments() == []
+    clock.set(ws.schedule.next_opening())
+    assert ws.schedule.open_now()
+    store.close()
