@@ -7,7 +7,7 @@ import pytest
 
 from curhat_tui.config.datafiles import load_all
 from curhat_tui.config.settings import ConfigError, load_settings
-from curhat_tui.domain.hours import Span, describe, is_open, moment, next_opening, parse_day
+from curhat_tui.domain.hours import ServiceHours, Span, describe, is_open, moment, next_opening, parse_day
 from curhat_tui.domain.i18n import Catalogue
 
 
@@ -87,3 +87,18 @@ def test_hours_described_in_both_languages(tmp_path):
     assert describe(hours, Catalogue(strings, "en"), at) == "Mon–Fri 08:00–22:00; Sat 09:00–15:00; Sun closed (WIB)"
     assert moment(hours, Catalogue(strings, "id"), utc(2026, 12, 7, 1, 0)) == "Senin 08.00 WIB"
     assert describe(load_settings(tmp_path / "none").service.hours, Catalogue(strings, "en"), at) == "every day, 24 hours"
+
+
+def test_the_closed_message_gives_the_hours_the_next_opening_and_the_24_hour_numbers(tmp_path):
+    from curhat_tui.intake.hours import closed_message, emergency_entries
+
+    data = load_all()
+    hours = hours_from(tmp_path, '[service.hours]\nmon = "08:00-22:00"\nsat = "09:00-15:00"\n')
+    text = closed_message(data, hours, utc(2026, 12, 7, 16, 0))  # Monday 23:00 WIB
+    assert "Jam layanan: Senin 08.00–22.00" in text and "Buka lagi: Sabtu 09.00 WIB." in text
+    assert "Opens again: Sat 09:00 WIB." in text
+    assert text.index("Saat ini layanan") < text.index("Our service is closed")  # Indonesian first
+    numbers = emergency_entries(data.redflags.directory)
+    assert {e.id for e in numbers} >= {"sejiwa119", "darurat112"} and "119 ext. 8" in text and "112" in text
+    never = ServiceHours(week={"mon": ()}, tz=hours.tz)
+    assert "Buka lagi: belum dijadwalkan." in closed_message(data, never, 0.0)
