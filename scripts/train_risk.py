@@ -7,7 +7,7 @@ Needs scikit-learn (pip install -e '.[train]'); the app itself never imports it.
 the same corpus gives the same file.
 
 1. The templates in corpus/templates/ are expanded (scripts/risk_corpus.py) into corpus/generated.tsv;
-   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv is never read here except to report on.
+   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv and heldout2.tsv are never read here except to report on.
 2. Lines are split by template (a template's lines all land on one side): 15% test, the rest development,
    the development part into 5 folds, per label so every item is on each side.
 3. Out-of-fold scores on development (each fold scored by a model trained on the other four) choose one
@@ -46,8 +46,8 @@ SEED = 7
 TEST_SHARE, FOLDS = 0.15, 5
 MIN_GROUPS = 2  # a feature must occur in at least this many templates (or hand-written lines)
 C = 32.0  # inverse regularisation strength of each logistic head
-TOTAL_BUDGET = 0.04  # out-of-fold false alarms on benign lines, all heads and rules together
-BUDGET = {IMMINENT: 0.006}  # what the imminence head may spend of it
+TOTAL_BUDGET = 0.044  # out-of-fold false alarms on benign lines, all heads and rules together (the goal allows 0.05)
+BUDGET = {IMMINENT: 0.01}  # what the imminence head may spend of it (missing an imminent line costs most)
 ITEM_BUDGET = 0.002  # what each item head may spend of it (the any-risk head spends the rest)
 IMMINENT_WEIGHT = 3.0  # an imminent line counts this many times in every head: missing one costs most
 PRUNE = 0.1  # weights smaller than this are left out of the shipped file
@@ -62,6 +62,12 @@ def load_corpus(write: bool = True) -> tuple[list[Line], list[Line]]:
         (CORPUS / "generated.tsv").write_text(generated_text(generated), encoding="utf-8")
     heldout = read_tsv(CORPUS / "heldout.tsv") if (CORPUS / "heldout.tsv").exists() else []
     return lines, heldout
+
+
+def heldout_sets() -> dict[str, list[Line]]:
+    """The hand-written held-out sets, by the column name the figures give them (never trained or tuned on)."""
+    names = {"heldout.tsv": "held-out (hand-written)", "heldout2.tsv": "held-out 2 (chat style)"}
+    return {column: read_tsv(CORPUS / name) for name, column in names.items() if (CORPUS / name).exists()}
 
 
 def labels_of(line: Line) -> frozenset[str]:
@@ -275,9 +281,9 @@ def main(argv: list[str] | None = None) -> int:
         "test": evaluate([labels_of(line) for line in test_lines], detector_predictions(detector, test_lines), items),
         "5-fold CV": cv,
     }
+    for column, held in heldout_sets().items():
+        results[column] = evaluate([labels_of(line) for line in held], detector_predictions(detector, held), items)
     if heldout:
-        results["held-out (hand-written)"] = evaluate([labels_of(line) for line in heldout],
-                                                      detector_predictions(detector, heldout), items)
         results["old matcher, held-out"] = evaluate(
             [labels_of(line) for line in heldout],
             [Prediction(frozenset(baseline_matcher().items(line.text)), False) for line in heldout], items)
