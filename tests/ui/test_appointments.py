@@ -59,7 +59,7 @@ async def test_a_booked_client_appears_at_its_time_with_its_mark_and_is_listed(m
         table.move_cursor(row=[v.id for v in app.main.query_one(QueuePanel).visits].index(first.visit_id))
         await pilot.pause()
         detail = str(app.main.query_one("#queue-detail", Static).render())
-        assert f"Janji temu pukul {clock_time(app.clock, first.at)}: sudah lewat 7 menit" in detail
+        assert f"Janji {clock_time(app.clock, first.at)} · lewat 7 menit" in detail
         await pilot.press("alt+j")
         await pilot.pause()
         assert "menunggu, terlambat dilayani" in screen_text(app)
@@ -96,3 +96,22 @@ def test_appointments_snapshot(snap_compare, tmp_path, size):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_list)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_queue_with_a_late_appointment_snapshot(snap_compare, tmp_path, size):
+    """The booked client heads the walk-ins of their risk, ◷ on red past the time, the detail saying how late."""
+    parts = build_practice(tmp_path / "snap", data=load_all(), clock=FakeClock(START), seed=7, speed=0, name="Ani")
+    app = build_app(parts)
+
+    async def late(pilot):
+        await pilot.pause()
+        first = parts.workstation.schedule.appointments()[0].appointment
+        await at(pilot, first.at + 4 * 60)
+        panel = app.main.query_one(QueuePanel)
+        table = app.main.query_one("#queue-table")
+        table.focus()
+        table.move_cursor(row=[v.id for v in panel.visits].index(first.visit_id))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=late)

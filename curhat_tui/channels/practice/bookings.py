@@ -77,8 +77,8 @@ class Bookings:
                     or self.store.visits.get(visit_id) is not None or booking.persona_id in self._busy()):
                 continue
             persona = self.personas[booking.persona_id]
-            visit = replace(self._visit(persona, visit_id, max(now, booking.at - LEAD_SECONDS)),
-                            appointment_at=booking.at)
+            # like a walk-in, they arrived when they came for it, even if the workstation pumps later
+            visit = replace(self._visit(persona, visit_id, booking.at - LEAD_SECONDS), appointment_at=booking.at)
             self.emit(ClientArrived(visit))
 
     def _waits_from(self, visit: Visit) -> float:
