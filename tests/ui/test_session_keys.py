@@ -217,6 +217,11 @@ async def test_shift_tab_from_the_reply_box_reaches_the_transcript_and_enter_ret
         await pilot.press("enter")
         await pilot.pause()
         assert app.focused is pane.composer
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        await pilot.press("down")  # the newest message is in view: Down goes on to the reply box
+        await pilot.pause()
+        assert app.focused is pane.composer
 
 
 # ---- the call hand-off ----------------------------------------------------------------------------------

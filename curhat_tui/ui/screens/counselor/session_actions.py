@@ -77,11 +77,16 @@ class SessionActions(EventScreen):
         raise NotImplementedError
 
     def on_key(self, event: events.Key) -> None:
-        """Enter in the transcript goes back to the reply box (the transcript itself scrolls with the arrows)."""
-        if event.key == "enter" and isinstance(self.focused, Transcript):
-            pane = self.active_pane
+        """In the transcript the arrows scroll; Enter, or Down past the newest message, goes back to the reply box."""
+        transcript = self.focused
+        if not isinstance(transcript, Transcript):
+            return
+        at_end = transcript.scroll_y >= transcript.max_scroll_y
+        if event.key == "enter" or (event.key == "down" and at_end):
+            pane = next((p for p in self.panes.values() if p.transcript is transcript), None)
             if pane is not None and pane.loaded and pane.composer.display:
                 event.stop()
+                event.prevent_default()
                 pane.composer.focus()
 
     # ---- accepting clients ------------------------------------------------------
