@@ -245,6 +245,23 @@ async def test_the_strip_shows_each_sessions_state_and_no_label_is_cut(fake_part
         assert strip_fits(app)
 
 
+@pytest.mark.parametrize("count", [3, 4, 6])
+def test_labels_fit_the_80x24_strip_with_many_sessions_and_keep_their_numbers(data, count):
+    from curhat_tui.domain.i18n import Catalogue
+    from curhat_tui.domain.session_clock import Phase
+    from curhat_tui.ui.widgets.tab_strip import TAB_PADDING, TabState, fit_labels
+
+    t = Catalogue(data.strings, "id")
+    states = [TabState(alias=f"klien_dengan_nama_panjang_{n}", high_risk=n == 0, active=n != 1, status="wrapup",
+                       phase=[Phase.NORMAL, Phase.WARNING, Phase.CRITICAL, Phase.OVERTIME][n % 4],
+                       remaining=[1800, 540, 240, -120][n % 4], waiting=200.0 if n % 2 else None, flagged=n % 3 == 0)
+              for n in range(count)]
+    labels = fit_labels(states, t, 47)
+    assert sum(label.cell_length + TAB_PADDING for label in labels) <= 47
+    assert [label.plain.split(" ")[0].rstrip("⏳⚑✎") for label in labels] == [str(n) for n in range(1, count + 1)]
+    assert "✎" in labels[1].plain  # wrap-up is said even when space is shortest
+
+
 async def test_with_room_a_label_keeps_the_full_alias_and_the_countdown(fake_parts):
     parts, channel = fake_parts
     app = build_app(parts)
