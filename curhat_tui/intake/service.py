@@ -1,13 +1,11 @@
 """`curhat intake`: the organisation's intake account on Matrix, and its authority (DESIGN 4b).
 
-It joins rooms that clients open with it, asks for consent (with the limits of
-confidentiality), runs a short intake and publishes each waiting client to the closed queue
-room under a pseudonym. It holds the staff roster and reconciles the staff rooms with it at
-every start. It takes claims only from roster counselors (the first in the queue room's
-timeline wins), handovers and ends only from the counselor a session belongs to, and writes
-every session fact itself, where clients cannot write. A client's own room is the client's:
-nothing written there but the client's words is believed. The intake's own progress with each
-client lives in its state file (with the sync token), never in a room a client controls.
+It joins rooms clients open with it, asks for consent (with the limits of confidentiality), runs a short intake and
+publishes each waiting client to the closed queue room under a pseudonym (an entry's words sealed: sealing.py).
+It holds the staff roster and reconciles the staff rooms with it at every start. It takes claims only from roster
+counselors (the first in the queue room's timeline wins), handovers and ends only from the counselor a session is
+with, and writes every session fact itself, where clients cannot write. A client's room is the client's: nothing
+but the client's words is believed there. Its progress with each client lives in its state file, not in a room.
 """
 
 from __future__ import annotations
@@ -34,7 +32,9 @@ from curhat_tui.channels.matrix.protocol import (
     events_in,
     obj,
     section,
+    text_of,
 )
+from curhat_tui.channels.matrix.sealing import QueueKeys, put_entry
 from curhat_tui.channels.matrix.staff import invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.config.datafiles import ServiceData
@@ -52,10 +52,6 @@ from curhat_tui.intake.staff_rooms import Roster, closed_entry, read_queue, setu
 log = logging.getLogger("curhat.intake")
 INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this often
 NAME_CHARS, NOTE_CHARS = 60, 4000  # the longest counselor name and handover note taken from a request
-
-
-def _text(value: object, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ""
 
 
 @dataclass
@@ -122,7 +118,7 @@ class IntakeService:
             await self.api.whoami()
         self.queue_room, self.supervisors_room = await setup_staff_rooms(
             self.api, self.queue_room, self.supervisors_room, self.roster)
-        self.queue = await read_queue(self.api, self.queue_room, now_ms())
+        self.queue = await read_queue(self.api, self.queue_room, now_ms(), self.crypto)
         self._save()
         self.purge = ServerPurge(self.api, self.retention, folder=self.state_file.parent if self.state_file else None)
         await self.purge.check_admin()
@@ -132,6 +128,7 @@ class IntakeService:
         self._load()
         self.sync = SyncLoop(self.api, lambda: self.since, self._saved_since, timeout_ms=self.sync_timeout_ms)
         self.sync.subscribe(self)
+        self.sync.subscribe(QueueKeys(self))  # a workstation that cannot open the queue's sealed words asks
         self.sync.crypto = self.crypto
         self.sync.after_batch.append(self._start_purge)
         try:
@@ -292,7 +289,7 @@ class IntakeService:
 
     async def _entry(self, room_id: str, entry: dict) -> None:
         self.queue[room_id] = entry  # decided before any await: a second claim now loses
-        await self.api.put_state(self.queue_room, QUEUE_ENTRY, entry, room_id)
+        await put_entry(self.api, self.crypto, self.queue_room, room_id, entry)  # its words sealed: sealing.py
 
     async def _publish(self, room_id: str, state: flow.IntakeState, answered_at: int = 0) -> None:
         current = self.queue.get(room_id)
@@ -344,7 +341,7 @@ class IntakeService:
                 start = now_ms()
                 await self._assign(room_id, dict(entry, started_at=start,
                                                  deadline=start + int(entry.get("minutes") or 30) * 60_000),
-                                   sender, _text(content.get("name"), NAME_CHARS) or sender)
+                                   sender, text_of(content.get("name"), NAME_CHARS) or sender)
             return
         if entry.get("status") != TAKEN or entry.get("taken_by") != sender:
             log.warning("dropped a %s for a session that is not the sender's", kind)
@@ -356,13 +353,13 @@ class IntakeService:
                 self._keep(room_id, flow.IntakeState())
                 self._save()
             return
-        note, to = _text(content.get("note"), NOTE_CHARS), content.get("to")
+        note, to = text_of(content.get("note"), NOTE_CHARS), content.get("to")
         flags = content.get("flags")
         flags = flags if isinstance(flags, list) else []
         entry = dict(entry, flags=sorted({f for f in flags if isinstance(f, str) and 0 < len(f) <= 64})[:30])
         if to and to in self.roster.counselors and to != sender:
             await self._assign(room_id, dict(entry, handover=note), to,
-                               _text(content.get("to_name"), NAME_CHARS) or to)
+                               text_of(content.get("to_name"), NAME_CHARS) or to)
         else:  # back to the queue, with the note for whoever takes the client next
             back = {k: v for k, v in entry.items() if k not in ("taken_by", "taken_by_name", "taken_at",
                                                                 "started_at", "deadline")}

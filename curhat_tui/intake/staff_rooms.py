@@ -21,6 +21,7 @@ from curhat_tui.channels.matrix.protocol import (
     closed_room,
     user_ids,
 )
+from curhat_tui.channels.matrix.sealing import encrypt_room, unseal_entry
 
 log = logging.getLogger("curhat.intake")
 
@@ -128,9 +129,12 @@ def closed_entry(entry: dict, status: str, ts: int) -> dict:
     return {"status": status if status in (CLOSED, LEFT) else CLOSED, "closed_at": ts}
 
 
-async def read_queue(api: MatrixAPI, queue_room: str, now: int) -> dict[str, dict]:
-    """The queue as its state holds it; finished entries that still carry words are emptied."""
+async def read_queue(api: MatrixAPI, queue_room: str, now: int, crypto=None) -> dict[str, dict]:  # noqa: ANN001
+    """The queue as its state holds it; finished entries that still carry words are emptied. With an Olm
+    machine (`crypto`) the queue room is encrypted and sealed words are opened for the intake's own use."""
     queue: dict[str, dict] = {}
+    if crypto is not None:
+        await encrypt_room(api, queue_room)
     for event in await api.room_state(queue_room):
         if event.get("type") != QUEUE_ENTRY or event.get("sender") != api.user_id:
             continue
@@ -141,5 +145,5 @@ async def read_queue(api: MatrixAPI, queue_room: str, now: int) -> dict[str, dic
             content = closed_entry(content, content["status"], int(content.get("closed_at") or now)
                                    if isinstance(content.get("closed_at"), int) else now)
             await api.put_state(queue_room, QUEUE_ENTRY, content, key)
-        queue[key] = content
+        queue[key] = unseal_entry(crypto, queue_room, key, content, api.user_id)[0] if crypto else content
     return queue

@@ -15,9 +15,13 @@ import pytest
 nio = pytest.importorskip("nio")
 
 from curhat_tui.channels.matrix.api import MatrixAPI  # noqa: E402
+from curhat_tui.channels.matrix.channel import MatrixChannel  # noqa: E402
 from curhat_tui.channels.matrix.crypto import Crypto  # noqa: E402
+from curhat_tui.domain.clock import SystemClock  # noqa: E402
 from curhat_tui.intake.service import IntakeService  # noqa: E402
-from tests.integration.test_matrix import PASSWORD, roster, until, workstation  # noqa: E402
+from curhat_tui.services.workstation import Workstation  # noqa: E402
+from curhat_tui.storage.store import Store  # noqa: E402
+from tests.integration.test_matrix import PASSWORD, roster, staff_of, until, workstation  # noqa: E402
 from tests.integration.test_matrix_retention import words_in_synapse  # noqa: E402
 from tests.support.synapse import synapse_with_accounts  # noqa: E402
 
@@ -93,6 +97,26 @@ class EncryptedClient:
         await self.client.close()
 
 
+async def a_new_device_reads_the_sealed_queue(hs, data, tmp_path, room: str) -> None:
+    """Ani logs in on a second machine (a new device, which the intake never shared the queue's keys with): it
+    cannot open the sealed entry at first, asks the intake, gets the keys forwarded and shows the topic."""
+    api = MatrixAPI(hs.base_url)
+    await api.login("ani", PASSWORD, device_name="laptop kedua")
+    store = Store(tmp_path / "ani-laptop" / "curhat.db")
+    channel = MatrixChannel(api, store, SystemClock(), "Ani", data.strings, staff=staff_of(hs), sync_timeout_ms=1000)
+    channel.sync.crypto = Crypto(hs.base_url, api.user_id, api.device_id, api.access_token, tmp_path / "laptop-olm",
+                                 "kunci-uji-laptop")
+    laptop = Workstation(store, channel, SystemClock(), data, counselor="Ani")
+    await laptop.start()
+    try:
+        await until(lambda: any(v.id == room and v.topic == "lagi banyak pikiran" for v in laptop.desk.queue()),
+                    timeout=45, what="the sealed topic opened on a new device")
+    finally:
+        await laptop.stop()
+        store.close()
+        await MatrixAPI(hs.base_url, api.access_token).logout()
+
+
 async def test_an_encrypting_client_is_heard_answered_claimed_and_chats_both_ways(hs, data, tmp_path):
     intake_api = MatrixAPI(hs.base_url, hs.accounts["intake"]["access_token"])
     intake_api.user_id = hs.accounts["intake"]["user_id"]
@@ -115,6 +139,11 @@ async def test_an_encrypting_client_is_heard_answered_claimed_and_chats_both_way
             await client.say(answer)
             await client.wait_for(prompt)
         await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="the client in Ani's queue")
+        # the client's intake answers reach the counselor's queue, but the queue room's state holds them sealed
+        (waiting,) = [v for v in ani.desk.queue() if v.id == client.room]
+        assert waiting.topic == "lagi banyak pikiran"
+        assert words_in_synapse(hs, "lagi banyak pikiran") == 0
+        await a_new_device_reads_the_sealed_queue(hs, data, tmp_path, client.room)
         await client.say("kak aku nunggu dari tadi, WAKTU-TUNGGU-8812")  # before any counselor is in the room
         await asyncio.sleep(1.0)
         session = await ani.desk.accept(client.room)
@@ -149,6 +178,12 @@ async def test_an_encrypting_client_is_heard_answered_claimed_and_chats_both_way
         await relaunched.desk.send(session.id, "Masih di sini")
         await client.wait_for("Masih di sini")
         assert words_in_synapse(hs, "setelah restart") == 0
+
+        # a handover note travels encrypted to the intake and comes back sealed in the queue entry
+        await relaunched.desk.transfer(session.id, "CATATAN-SERAH-3391 butuh konselor perempuan")
+        await until(lambda: relaunched.channel.queue.get(client.room, {}).get("handover", "").startswith(
+            "CATATAN-SERAH-3391"), timeout=30, what="the handover note back in the queue, opened")
+        assert words_in_synapse(hs, "CATATAN-SERAH-3391") == 0
     finally:
         for ws in (relaunched,) if relaunched else (ani,):
             await ws.stop()

@@ -32,6 +32,7 @@ from curhat_tui.channels.matrix.client_room import ClientRoomReader
 from curhat_tui.channels.matrix.duty import DutyRoster
 from curhat_tui.channels.matrix.entries import handover_items, seconds, visit_of
 from curhat_tui.channels.matrix.history import fill_in_decrypted, read_earlier
+from curhat_tui.channels.matrix.joining import join_when_invited
 from curhat_tui.channels.matrix.protocol import (
     ALERT,
     CLAIM,
@@ -45,6 +46,7 @@ from curhat_tui.channels.matrix.protocol import (
     obj,
     section,
 )
+from curhat_tui.channels.matrix.sealing import SealedEntries
 from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.domain.clock import Clock
@@ -66,12 +68,8 @@ class MatrixChannel(Channel):
     def __init__(self, api: MatrixAPI, store: Store, clock: Clock, counselor_name: str, strings: dict, *,
                  staff: Staff, sync: SyncLoop | None = None, sync_timeout_ms: int = 20_000,
                  claim_timeout: float = 15.0) -> None:
-        self.api = api
-        self.store = store
-        self.clock = clock
-        self.counselor_name = counselor_name
-        self.strings = strings
-        self.staff = staff
+        self.api, self.store, self.clock, self.counselor_name, self.strings, self.staff = (
+            api, store, clock, counselor_name, strings, staff)
         self.sync = sync or SyncLoop(api, store.state.matrix_since, store.state.set_matrix_since,
                                      timeout_ms=sync_timeout_ms)
         self.claim_timeout = claim_timeout
@@ -86,6 +84,7 @@ class MatrixChannel(Channel):
         self._tasks: set[asyncio.Task] = set()
         self.reader = ClientRoomReader(lambda: self.api.user_id, staff, lambda: self.emit, self._catalogue,
                                        self._colleague)
+        self.sealed = SealedEntries(api, self.sync, staff)  # queue entries whose words we cannot open yet
 
     # ---- life cycle -----------------------------------------------------------
     async def start(self, emit: Emit) -> None:
@@ -124,8 +123,7 @@ class MatrixChannel(Channel):
         return Catalogue(self.strings, session.lang if session else "id")
 
     async def prepare(self) -> None:
-        """Find the staff rooms (from the intake's invites) and take the whole queue as it is now: arrivals,
-        and who left, was taken, or was handed away while we were away."""
+        """Find the staff rooms (from the intake's invites); take the queue as it is now (who came, left, went)."""
         if not self.api.user_id:
             await self.api.whoami()
         if not self.staff.queue_room or self.staff.role_of(self.api.user_id) != "counselor":
@@ -157,6 +155,8 @@ class MatrixChannel(Channel):
                 session_id = self.room_to_session[room_id]
                 self.reader.events(session_id, events, self.room_since.get(room_id, 0.0))
                 self.reader.ephemeral(session_id, events_in(joined, "ephemeral"))
+        for room_id, entry in self.sealed.ready():  # the queue room's keys came: sealed words can be read now
+            self._queue_entry(room_id, entry)
         await self._adopt()
         self._fill_in_decrypted()
 
@@ -206,9 +206,12 @@ class MatrixChannel(Channel):
         except MatrixError as exc:
             log.warning("could not join %s: %s", room_id, exc)
 
-    def _queue_entry(self, room_id: str, entry: dict) -> None:
-        if not isinstance(entry, dict):
+    def _queue_entry(self, room_id: str, written: dict) -> None:
+        if not isinstance(written, dict):
             log.warning("dropped a queue entry that is not an object")
+            return
+        entry = self.sealed.open(room_id, written)  # its words, sealed by the intake (sealing.py); None: held back
+        if entry is None:
             return
         status, me = entry.get("status"), self.api.user_id
         if status == WAITING:
@@ -297,7 +300,7 @@ class MatrixChannel(Channel):
                 status = entry.get("status")
                 if status == TAKEN and entry.get("taken_by") == self.api.user_id:
                     try:
-                        await self._join_when_invited(room_id, deadline)
+                        await join_when_invited(self.api, room_id, deadline)
                     except ClaimFailed:  # won, but the room will not have us: back to the queue, not stranded
                         await self.api.send(self.staff.queue_room, HANDOVER, {"room_id": room_id, "note": "", "to": ""},
                                             f"unclaim-{session.id}")
@@ -320,18 +323,6 @@ class MatrixChannel(Channel):
             raise ClaimFailed("timeout")
         finally:
             self._claims.discard(room_id)
-
-    async def _join_when_invited(self, room_id: str, deadline: float) -> None:
-        """Join a client's room the intake gave us; an invitation still on its way is waited for, briefly."""
-        loop = asyncio.get_running_loop()
-        while True:
-            try:
-                await self.api.join(room_id)
-                return
-            except MatrixError as exc:
-                if exc.status != 403 or loop.time() >= deadline:
-                    raise ClaimFailed("timeout") from None
-            await asyncio.sleep(0.2)
 
     def _room(self, session: Session) -> str:
         room = self.store.sessions.channel_state(session.id).get("room_id")
@@ -380,8 +371,8 @@ class MatrixChannel(Channel):
         self.room_to_session.pop(room, None)
         carried = self.store.sessions.channel_state(session.id).get(FLAGS) or []
         flags = sorted({f.item for f in self.store.flags.for_session(session.id)} | set(carried))
-        await self.api.send(self.staff.queue_room, HANDOVER, {"room_id": room, "note": handover, "to": to,
-                                                             "flags": flags}, f"handover-{session.id}")
+        await self._send(self.staff.queue_room, HANDOVER, {"room_id": room, "note": handover, "to": to,
+                                                           "flags": flags}, f"handover-{session.id}")  # encrypted
         await self._leave(room)
 
     async def forget(self, client_key: str) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -31,6 +32,7 @@ from curhat_tui.channels.matrix.protocol import obj
 
 log = logging.getLogger("curhat.matrix.crypto")
 ENCRYPTED = "m.room.encrypted"
+SEALED_TYPE = "org.curhat.sealed"  # the inner type of words sealed into a state event
 
 
 class CryptoUnavailable(RuntimeError):
@@ -55,14 +57,19 @@ class Crypto:
         self.client = AsyncClient(homeserver, user_id, device_id=device_id, store_path=str(store_dir), config=config)
         self.client.restore_login(user_id, device_id, access_token)
         self._encrypted: dict[str, bool] = {}
-        self._sharing = asyncio.Lock()  # the channel and the supervision link share one Olm machine: one at a time
+        self._sharing = asyncio.Lock()  # one Olm machine, shared by the sync loop, the channel and the link: one at a time
 
     async def close(self) -> None:
         await self.client.close()
 
     # ---- incoming ---------------------------------------------------------------------------
     async def process(self, raw: dict) -> None:
-        """Let nio take one sync answer (keys, devices) and decrypt its timelines in place."""
+        """Let nio take one sync answer (keys, devices) and decrypt its timelines in place. Never while a room
+        key is being shared: a member leaving makes nio drop the room's outbound session under the sharing."""
+        async with self._sharing:
+            await self._process(raw)
+
+    async def _process(self, raw: dict) -> None:
         from nio import MegolmEvent, SyncResponse
 
         parsed = SyncResponse.from_dict(copy.deepcopy(raw))
@@ -192,6 +199,31 @@ class Crypto:
 
     async def _encrypted_room(self, room_id: str) -> bool:
         return bool(self._encrypted.get(room_id)) or room_id in self.client.encrypted_rooms
+
+    @property
+    def published(self) -> bool:
+        """Whether this device's keys are on the server (others can then share room keys with it)."""
+        return self.client.olm is not None and not self.client.should_upload_keys
+
+    # ---- words sealed into a state event (see sealing.py) -------------------------------------
+    async def seal(self, room_id: str, content: dict) -> dict:
+        """`content` as the `m.room.encrypted` content of an event in `room_id`, made by this room's Megolm
+        session (shared with the members' devices), to be carried inside a state event."""
+        _, sealed = await self.encrypt(room_id, SEALED_TYPE, content)
+        return sealed
+
+    def unseal(self, room_id: str, sealed: object, sender: str) -> dict | None:
+        """What `seal` sealed, when we hold its keys and `sender`'s device made it; None otherwise. The same
+        sealed bytes always read as the same event (an id from their digest), so reading an entry again, or
+        the same words carried into a newer entry, is never taken for a replay."""
+        if not isinstance(sealed, dict):
+            return None
+        digest = hashlib.sha256(json.dumps(sealed, sort_keys=True).encode()).hexdigest()[:32]
+        plain = self.decrypt_raw(room_id, {"type": ENCRYPTED, "content": sealed, "sender": sender,
+                                           "event_id": f"$sealed-{digest}", "origin_server_ts": 0})
+        if plain is None or plain.get("type") != SEALED_TYPE or not isinstance(plain.get("content"), dict):
+            return None
+        return plain["content"]
 
     # ---- outgoing ---------------------------------------------------------------------------
     async def is_encrypted(self, room_id: str, api) -> bool:  # noqa: ANN001 - a MatrixAPI

@@ -75,6 +75,11 @@ def closed_room(name: str, kind: str, *, extra: dict | None = None, history: str
     }
 
 
+def text_of(value: object, limit: int) -> str:
+    """A text field from someone's content, cut at `limit` characters; "" when it is not text."""
+    return value[:limit] if isinstance(value, str) else ""
+
+
 def user_ids(value: object) -> list[str]:
     """A list of Matrix user ids from someone's content; anything that is not one is left out."""
     if not isinstance(value, list):
