@@ -7,12 +7,16 @@ form shows them without either writer overwriting the other.
 
 from __future__ import annotations
 
+import logging
+
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.models import Session, Visit
 from curhat_tui.services.events import EventBus, NoteChanged
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import Store
+
+log = logging.getLogger("curhat.notes")
 
 
 class Notes:
@@ -47,7 +51,27 @@ class Notes:
             merged = {**(before["fields"] if before else {}), **fields}
             version = self._store(session, template, merged, before)
             self.store.notes.set_client_template(session.client_key, template)
+            self.store.state.drop_note_draft(session_id)
         return version
+
+    def keep_typing(self, session_id: str, template: str, fields: dict[str, str]) -> None:
+        """What the counselor typed into a note and has not saved yet, kept at once (no version, no event): a
+        crash between a keystroke and the next autosave loses nothing; `recover` saves it at the next start."""
+        self.store.state.set_note_draft(session_id, template, fields)
+
+    def recover(self) -> list[str]:
+        """Save the note typing a crash left unsaved (as the next version of each note); the sessions' ids."""
+        recovered = []
+        for session_id, template, fields in self.store.state.note_drafts():
+            if self.store.sessions.get(session_id) is None:
+                self.store.state.drop_note_draft(session_id)
+                continue
+            try:
+                self.save(session_id, template, fields)
+                recovered.append(session_id)
+            except Exception as exc:  # noqa: BLE001 - the draft stays for the next start; the app still opens
+                log.warning("could not recover a note's unsaved typing: %s", type(exc).__name__)
+        return recovered
 
     def _store(self, session: Session, template: str, fields: dict[str, str], before: dict | None) -> int:
         """Save the note over `before` (as just read); the audit log gets one "change" per note version."""

@@ -156,6 +156,14 @@ class Supervision:
                 self.publish_live(closed)
 
     # ---- counselor side -----------------------------------------------------------
+    def transcripts_gone(self, session_ids: list[str]) -> None:
+        """Those sessions' transcripts went here (retention, a client's deletion): their submissions are
+        withdrawn from the link too, so the server keeps no copy longer than this machine."""
+        if self.link is None or self.role == "supervisor":
+            return
+        for session_id in session_ids:
+            self._background(self.link.withdraw(session_id))
+
     def submit(self, session_id: str) -> NoteStatus:
         """Send a closed session's note for review (again, after a comment)."""
         status = self.book.act(session_id, ReviewAction.SUBMIT, self.user, "counselor", "", self.clock.now())

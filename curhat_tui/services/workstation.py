@@ -63,6 +63,7 @@ class Workstation:
         self.audit = AuditLog(store, clock)
         self.privacy = Privacy(store, self.audit, clock, retention)
         self.notes = Notes(store, clock, data, self.bus, self.audit, counselor=counselor)
+        self.notes.recover()  # note typing a crash left unsaved becomes the next version of its note
         self.desk = Desk(store, channel, clock, data, self.bus, self.audit, self.privacy, self.notes, self.background,
                          counselor=counselor, lang=lang, max_load=max_load)
         self.flags = Flags(store, channel, clock, data, self.bus, self.notes, self.background, counselor=counselor)
@@ -75,6 +76,7 @@ class Workstation:
                                  practice_store=practice_store, clock=clock)
         self.supervision = Supervision(store, clock, self.audit, self.bus, counselor, role, link, self.notes,
                                        load=self.desk.guard.status)
+        self.privacy.transcripts_gone.append(self.supervision.transcripts_gone)
         self.calls = Calls(store, self.desk, self.notes, self.audit, clock, data, counselor=counselor,
                            template=call_link)
         self.bus.listen(self.practice.on_event)  # a practice report is kept before a closing can take the transcript

@@ -15,6 +15,7 @@ from curhat_tui.storage.database import Database, placeholders
 # every key family, in one place
 STORE_KIND = "store.kind"  # "practice" or "real": what the database holds
 DRAFT = "draft.{session_id}"  # what the counselor is composing
+NOTE_DRAFT = "note.draft.{session_id}"  # JSON {template, fields}: note typing not yet saved as a version
 PRACTICE_SEED = "practice.seed"  # the practice run's seed, kept between starts
 PRACTICE_EPOCH = "practice.epoch.{seed}"  # when the simulated day began
 PRACTICE_DAY = "practice.day.{seed}"  # how many simulated days have passed
@@ -72,7 +73,33 @@ class State:
         if not session_ids:
             return 0
         keys = [DRAFT.format(session_id=sid) for sid in session_ids]
+        notes = [NOTE_DRAFT.format(session_id=sid) for sid in session_ids]
+        self.database.execute(f"delete from meta where key in ({placeholders(notes)})", notes)
         return int(self.database.execute(f"delete from meta where key in ({placeholders(keys)})", keys).rowcount)
+
+    def set_note_draft(self, session_id: str, template: str, fields: dict[str, str]) -> None:
+        """Note typing not yet saved as a version, kept at once (one small write, no version, no event)."""
+        self._set(NOTE_DRAFT.format(session_id=session_id), json.dumps({"template": template, "fields": fields},
+                                                                       ensure_ascii=False))
+
+    def drop_note_draft(self, session_id: str) -> None:
+        self.database.execute("delete from meta where key = ?", [NOTE_DRAFT.format(session_id=session_id)])
+
+    def note_drafts(self) -> list[tuple[str, str, dict[str, str]]]:
+        """(session id, template, typed fields) of every note draft left behind (a crash before the save)."""
+        prefix = NOTE_DRAFT.format(session_id="")
+        found = []
+        for key, value in self.database.execute("select key, value from meta where key like ?",
+                                                [prefix + "%"]).fetchall():
+            if not str(key).startswith(prefix):  # (LIKE's "_" matches any character)
+                continue
+            try:
+                draft = json.loads(value)
+                fields = {str(k): str(v) for k, v in dict(draft["fields"]).items()}
+                found.append((str(key)[len(prefix):], str(draft["template"]), fields))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+        return found
 
     # ---- practice ----------------------------------------------------------------------------
     def practice_seed(self) -> int | None:

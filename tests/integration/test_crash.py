@@ -51,7 +51,8 @@ async def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path, data):
         lines, killed_at = run_until_killed(data_dir, rng.randint(4, 60))
         sent += [line.split()[1] for line in lines if line.startswith("SENT ")]
         received += [int(line.split()[1]) for line in lines if line.startswith("RECV ")]
-        # every note edit made more than a second before the kill must have been saved
+        # every note edit made more than a second before the kill must have been saved (edits are numbered on
+        # across runs, so the stored number can only be at least the newest such edit's)
         edits = [(int(line.split()[1]), float(line.split()[2])) for line in lines if line.startswith("EDIT ")]
         settled = [n for n, at in edits if killed_at - at > 1.0]
         last_note = settled[-1] if settled else last_note

@@ -42,7 +42,10 @@ async def main(data_dir: str) -> None:
             await pilot.pause()
             pane = app.main.active_pane
         print("READY", flush=True)
-        n = 0
+        # edits are numbered on from the last one the note kept, so a later run's edit always has a higher number
+        kept = [v for v in (parts.store.notes.get(pane.session.id) or {"fields": {}})["fields"].values()
+                if v.startswith("versi ")]
+        n = int(kept[0].split()[1]) if kept else 0
         while True:
             n += 1
             message = await ws.desk.send(pane.session.id, f"{LINES[n % len(LINES)]} #{n}")

@@ -220,6 +220,9 @@ class NotesForm(Vertical):
             return  # the form itself filled the field (loading another session's note)
         self.fields[event.text_area.key] = event.text_area.text
         self.edited.add(event.text_area.key)
+        if self.session_id is not None:  # kept at once (one small write); the autosave makes the version
+            self.app.workstation.notes.keep_typing(self.session_id, self.template,
+                                                   {key: self.fields.get(key, "") for key in self.edited})
         self._schedule()
 
     def on_unmount(self) -> None:
