@@ -84,7 +84,10 @@ def test_wheel_ships_the_data_files(tmp_path):
 def test_a_trainee_never_reaches_real_clients(tmp_path):
     result = run_cli("--role", "trainee", "--homeserver", "http://127.0.0.1:9", "--user", "@a:b",
                      "--data-dir", str(tmp_path))
-    assert result.returncode == 2 and "trainee" in result.stderr
+    assert result.returncode == 2 and "peserta latihan" in result.stderr  # the CLI speaks Indonesian by default
+    english = run_cli("--role", "trainee", "--homeserver", "http://127.0.0.1:9", "--user", "@a:b", "--lang", "en",
+                      "--data-dir", str(tmp_path))
+    assert english.returncode == 2 and "trainee" in english.stderr
 
 
 def test_practice_and_real_sessions_live_in_different_databases():

@@ -288,8 +288,9 @@ async def test_the_workstation_screen_over_matrix(hs, data, tmp_path):
         await through_intake(client, intake.api.user_id, "susah tidur terus")
         async with app.run_test(size=(120, 40)) as pilot:
             await until(lambda: any(v.id == client.room for v in ws.desk.queue()), what="client in the queue")
-            await pilot.pause()
-            assert "LATIHAN" not in screen_text(app) and "terhubung" in screen_text(app)
+            # the queue is read before the first sync answers: the top bar says connected once that has come
+            await until(lambda: "terhubung" in screen_text(app), what="'connected' in the top bar")
+            assert "LATIHAN" not in screen_text(app)
             from curhat_tui.ui.widgets.queue_panel import QueueTable
 
             table = app.main.query_one(QueueTable)

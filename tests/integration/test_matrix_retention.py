@@ -122,8 +122,11 @@ async def test_without_admin_rights_the_intake_redacts_what_it_may_and_leaves(hs
         secret = "RAHASIA-TIGA-9040"
         await chat_and_end(hs, ani, client, intake, secret)
         await until(lambda: client.room not in intake.purge.due, timeout=60, what="the fallback done")
-        members = await client.api.members(client.room)
-        assert members.get(intake.api.user_id) == "leave" and members.get(ani.channel.api.user_id) == "leave"
+
+        async def both_left() -> bool:  # the counselor leaves beside the loop, the intake after its redactions
+            members = await client.api.members(client.room)
+            return members.get(intake.api.user_id) == "leave" and members.get(ani.channel.api.user_id) == "leave"
+        await until(both_left, timeout=30, what="the intake and the counselor gone from the room")
         page = await client.api.messages(client.room, None, "b", 100)
         said = [e for e in page["chunk"] if e.get("sender") == client.api.user_id and e["type"] == "m.room.message"]
         assert said and all(not e.get("content") for e in said)  # redacted: the words are gone from every reader

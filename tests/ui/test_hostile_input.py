@@ -41,7 +41,6 @@ async def test_hostile_messages_are_shown_literally_and_nothing_breaks(make_app,
         await pilot.pause()
         pane = app.main.active_pane
         transcript = pane.transcript
-        slowest = [0.0]
         seen = [0]
 
         @settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -55,16 +54,13 @@ async def test_hostile_messages_are_shown_literally_and_nothing_breaks(make_app,
             assert "\x1b" not in message.text and "\u202e" not in message.text
             if seen[0] % 200 == 0:  # keep the pane a realistic size: a fresh page every 200 messages
                 transcript.set_messages(ws.desk.transcript(pane.session.id, limit=50), True)
-            started = time.perf_counter()
             transcript.append(message)
             lines = [transcript.render_line(y) for y in range(transcript.size.height)]
-            slowest[0] = max(slowest[0], time.perf_counter() - started)
             shown = "".join(segment.text for line in lines for segment in line)
             assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
 
         feed()
-        assert seen[0] >= min(EXAMPLES, 100)
-        assert slowest[0] < 1.0, f"a render took {slowest[0]:.2f} s"
+        assert seen[0] >= min(EXAMPLES, 100)  # (how fast a render is belongs to bench/, not to a test)
         await pilot.pause()  # let the app catch up on the events the synchronous loop above queued
         # a megabyte from one client: stored whole, shown without stalling, the session goes on
         huge = "[b]" + "x" * 1_000_000
