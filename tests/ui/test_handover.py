@@ -15,7 +15,7 @@ from curhat_tui.ui.app import build_app
 from tests.conftest import START, screen_text
 from tests.support.fake_channel import FakeChannel
 
-SIZE = (160, 40)  # wide enough for the note on one line
+SIZE = (150, 40)  # wide enough for the note on one line, one chat in view (side by side starts at 160)
 NOTE = "Klien sudah aman, lanjut bahas tidur"
 
 
