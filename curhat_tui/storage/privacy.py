@@ -208,7 +208,7 @@ class PrivacyRecords:
             drafts = sum(self.state.drop_drafts(chunk) for chunk in _chunks(sids))
             if drafts:
                 counts["drafts"] = drafts
-            for table in ("sessions", "visits", "visit_marks", WITHDRAWALS):
+            for table in ("sessions", "visits", "visit_marks", "visit_appointments", WITHDRAWALS):
                 removed = db.execute(f"delete from {table} where client_key = ?", [client_key]).rowcount
                 if removed:
                     counts[table] = removed

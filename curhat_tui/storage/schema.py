@@ -114,11 +114,18 @@ VISIT_MARKS = (
     _index("visit_marks", "client_key"),
 )
 
+VISIT_APPOINTMENTS = (
+    # a visit booked for a time (an appointment beside walk-ins): its place in the queue survives a restart
+    _table("visit_appointments", '"visit_id" TEXT PRIMARY KEY', '"client_key" TEXT', '"appointment_at" FLOAT'),
+    _index("visit_appointments", "client_key"),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline", BASELINE),
     Migration(2, "message marks", MESSAGE_MARKS),
     Migration(3, "written files", WRITTEN_FILES),
     Migration(4, "visit marks", VISIT_MARKS),
+    Migration(5, "visit appointments", VISIT_APPOINTMENTS),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -1,4 +1,5 @@
-"""Visits (table `visits`; `visit_marks` keeps the imminent ones): a client waiting, accepted, or gone."""
+"""Visits (table `visits`; `visit_marks` keeps the imminent ones, `visit_appointments` the booked ones' times): a
+client waiting, accepted, or gone."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ def _visit(row: dict[str, Any]) -> Visit:
         minutes=row["minutes"], price=row["price"], topic=row["topic"],
         intake_risk_answer=row["intake_risk_answer"], risk=Risk(row["risk"]), arrived_at=row["arrived_at"],
         status=VisitStatus(row["status"]), persona=row["persona"] or "", imminent=bool(row.get("imminent")),
+        appointment_at=row.get("appointment_at"),
     )
 
 
-_SELECT = ("select visits.*, coalesce(visit_marks.imminent, 0) as imminent from visits "
-           "left join visit_marks on visit_marks.visit_id = visits.id")
+_SELECT = ("select visits.*, coalesce(visit_marks.imminent, 0) as imminent, visit_appointments.appointment_at "
+           "from visits left join visit_marks on visit_marks.visit_id = visits.id "
+           "left join visit_appointments on visit_appointments.visit_id = visits.id")
 
 
 class Visits:
@@ -37,6 +40,7 @@ class Visits:
             "status": str(visit.status), "left_at": None, "persona": visit.persona,
         })
         self._mark(visit.id, visit.client_key, visit.imminent)
+        self._booked(visit)
 
     def requeue(self, visit: Visit) -> None:
         """A visit seen before comes back to the queue (for example after a transfer)."""
@@ -45,6 +49,7 @@ class Visits:
             "where id = ?", [VisitStatus.WAITING.value, visit.arrived_at, visit.topic, visit.intake_risk_answer,
                              int(visit.risk), visit.id])
         self._mark(visit.id, visit.client_key, visit.imminent)
+        self._booked(visit)
 
     def set_risk(self, visit_id: str, risk: Risk, imminent: bool | None = None) -> None:
         """A waiting visit's standing: its risk, and whether its words were called imminent (None: unchanged)."""
@@ -60,6 +65,14 @@ class Visits:
                                   "on conflict(visit_id) do update set imminent = 1", [visit_id, client_key])
         else:
             self.database.execute("delete from visit_marks where visit_id = ?", [visit_id])
+
+    def _booked(self, visit: Visit) -> None:
+        """Keep when a booked visit's appointment is (a row only for a booked one; deleted with the client)."""
+        if visit.appointment_at is not None:
+            self.database.execute("insert into visit_appointments (visit_id, client_key, appointment_at) "
+                                  "values (?, ?, ?) on conflict(visit_id) do update set "
+                                  "appointment_at = excluded.appointment_at",
+                                  [visit.id, visit.client_key, float(visit.appointment_at)])
 
     def get(self, visit_id: str) -> Visit | None:
         rows = self.database.rows(f"{_SELECT} where visits.id = ?", [visit_id])
