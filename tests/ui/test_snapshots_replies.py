@@ -59,7 +59,8 @@ def test_call_link_confirmation(snap_compare, tmp_path, size, monkeypatch):
     assert snap_compare(make(tmp_path), terminal_size=size, run_before=confirm)
 
 
-def test_load_guard_refusal_80x24(snap_compare, tmp_path):
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_load_guard_refusal(snap_compare, tmp_path, size):
     """A cap of 1: the second client is refused, and the counselor is told the load, the cap and the risk."""
 
     async def refused(pilot):
@@ -68,4 +69,4 @@ def test_load_guard_refusal_80x24(snap_compare, tmp_path):
         await pilot.pause()
         await pilot.pause()
 
-    assert snap_compare(make(tmp_path, max_load=1), terminal_size=(80, 24), run_before=refused)
+    assert snap_compare(make(tmp_path, max_load=1), terminal_size=size, run_before=refused)
