@@ -20,6 +20,7 @@ from curhat_tui.domain.risk_text import (
     Token,
     block_scale,
     char_grams,
+    class_grams,
     covered,
     features,
     joined,
@@ -306,12 +307,14 @@ class RiskDetector:
         per_token = [set(char_grams(tok.text)) for tok in tokens]
         share = [c_scale * sum(weight(g, 0.0) for g in mine) for mine in per_token]
         parts = word_grams(tokens) + [("n:" + tok.text, t, t + 1) for t, tok in enumerate(tokens) if tok.neg]
+        parts += class_grams(tokens)
         parts += [(("Ln:" if all_tokens[h.i].neg else "L:") + h.rule.item, h.i - start, h.j - start)
                   for h in hits if h.rule.cue and start <= h.i and h.j <= start + WINDOW]
         seen: set[str] = set()
         for gram, i, j in parts:
-            if gram not in seen:
-                seen.add(gram)
+            key = f"{gram}@{i}" if gram.startswith("K:") else gram  # a pair of classes counts on both its words
+            if key not in seen:
+                seen.add(key)
                 part = weight(gram, 0.0) * w_scale / (j - i)
                 for t in range(i, j):
                     share[t] += part

@@ -84,6 +84,10 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
             stem = slang.get(word[: -len(suffix)])
             if stem is not None and len(stem) == 1:
                 return (stem[0] + suffix,)
+    if word.startswith("ku") and len(word) >= 6:  # "kusiram", "kunyayat": the chat "I did it" form of a known verb
+        stem = slang.get(word[2:])
+        if stem is not None and len(stem) == 1 and stem != DROP:
+            return ("aku", stem[0])
     return (word,)
 
 
@@ -128,9 +132,44 @@ def char_grams(word: str) -> list[str]:
     return ["c:" + padded[k:k + n] for n in CHAR_SIZES for k in range(len(padded) - n + 1)]
 
 
+# Word classes whose CO-OCCURRENCE in a message marks imminent suicide risk better than any one word: a
+# suicide or self-harm cue, a means, a time that is now, a preparation, an act under way (over canonical words,
+# so "td nelen", "udh kumpulin", "mlm ini" read as "tadi telan", "sudah kumpul", "malam ini").
+CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern)) for name, pattern in (
+    ("sui", r"\b(mati|bunuh diri|gantung diri|akhiri|lompat|nyawa|selamanya|menyerah|udahan|sayat|nadi|pergi|"
+            r"hilang|selesai|beban|hidup)\b"),
+    ("means", r"\b(obat|racun|tali|pisau|silet|senjata|arang|bensin|rel|jembatan|atap|tebing|flyover|jurang|waduk|"
+              r"tambang|pestisida|overdosis|ketinggian)\b"),  # not trains, lorries, buildings or the sea: errands
+    ("now", r"\b(malam ini|nanti malam|sekarang|habis ini|setelah ini|besok|subuh|sebentar lagi|hari ini|"
+            r"nanti|jam #|minggu ini|weekend ini)\b"),
+    ("prep", r"\b(beli|siapkan|kumpul|simpan|tulis|pesan|pasang|ikat|taruh|bagi|kasih|hapus|lunasi|lunas|surat|"
+             r"wasiat|pamit|titip|terakhir|selamat tinggal|siap|stok|cek|berikan)\b"),
+    ("act", r"\b(barusan|baru saja|(sudah|baru|lagi|tadi) (minum|telan|tenggak|sayat|di|ke|berdiri|duduk|jalan))\b"),
+))
+_CLASS_PAIRS = tuple((a, b) for n, (a, _) in enumerate(CLASSES) for b, _ in CLASSES[n + 1:])
+
+
+def class_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
+    """Which word classes a text holds ("K:means") and which pairs of them occur together ("K:means+now"),
+    with the tokens they cover; a word under a negation counts for nothing ("tidak beli obat")."""
+    line, starts = joined(tokens)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for name, pattern in CLASSES:
+        for m in pattern.finditer(line):
+            i, j = covered(starts, tokens, m.start(), m.end())
+            if not tokens[i].neg:
+                spans.setdefault(name, []).append((i, j))
+    grams = [("K:" + name, i, j) for name, found in spans.items() for i, j in found[:1]]
+    for a, b in _CLASS_PAIRS:
+        if a in spans and b in spans:
+            grams += [(f"K:{a}+{b}", *spans[a][0]), (f"K:{a}+{b}", *spans[b][0])]
+    return grams
+
+
 def features(tokens: list[Token]) -> tuple[set[str], set[str]]:
-    """The two feature blocks of a text: word n-grams and character n-grams (each present or not)."""
+    """The two feature blocks of a text: word n-grams, word classes and their pairs, character n-grams."""
     words = {g for g, _, _ in word_grams(tokens)}
+    words.update(g for g, _, _ in class_grams(tokens))
     words.update("n:" + tok.text for tok in tokens if tok.neg)
     chars: set[str] = set()
     for tok in tokens:
