@@ -94,7 +94,9 @@ class Desk:
         self.notes = notes
         self.counselor = counselor
         self.lang = lang
-        self.guard = LoadGuard(store, data, max_load)  # the cap on open sessions weighed by risk; the debrief
+        # the cap on open sessions weighed by risk, and the debrief; whose sessions are open: in practice everyone
+        # practising on this machine shares the store, and a trainee's sessions are not the counselor's
+        self.guard = LoadGuard(store, data, max_load, counselor if channel.simulated else None)
         self._background = background.run
         self.client_messages = ClientMessages(store, clock, data, bus)  # what a client writes, edits or deletes
         self.connection = "connected" if channel.simulated else "offline"  # until the first sync answers
@@ -109,7 +111,7 @@ class Desk:
         return order_queue(self._waiting.values())
 
     def open_sessions(self) -> list[Session]:
-        return self.store.sessions.open()
+        return self.store.sessions.open(self.guard.counselor)
 
     def session(self, session_id: str) -> Session | None:
         return self.store.sessions.get(session_id)
@@ -320,7 +322,7 @@ class Desk:
     def tick(self, now: float) -> None:
         """Outbox retries with a growing delay, and the countdown's 10- and 5-minute notices."""
         self.outbox.tick(now)
-        for session in self.store.sessions.open():
+        for session in self.store.sessions.open(self.guard.counselor):
             if session.status is not SessionStatus.ACTIVE:
                 continue
             marks = due_notifications(session.deadline, now, session.notified)

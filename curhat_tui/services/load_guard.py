@@ -21,19 +21,20 @@ class LoadRefused(Exception):
 
 
 class LoadGuard:
-    def __init__(self, store: Store, data: ServiceData, max_load: int) -> None:
+    def __init__(self, store: Store, data: ServiceData, max_load: int, counselor: str | None = None) -> None:
         self.store = store
+        self.counselor = counselor  # whose sessions count (None: every open one in the store)
         self.data = data
         self.max_load = max_load  # weighted open sessions this counselor may hold (domain/load.py); 0 = no cap
 
     def load(self) -> tuple[int, int]:
         """The weighted load of the open sessions (wrap-up included: the note is still to write) and the cap."""
-        return load_of(s.risk for s in self.store.sessions.open()), self.max_load
+        return load_of(s.risk for s in self.store.sessions.open(self.counselor)), self.max_load
 
     def status(self) -> dict:
         """The load as supervisors see it: open sessions, their weight, the cap (0: none)."""
         current, cap = self.load()
-        return {"open": len(self.store.sessions.open()), "weight": current, "cap": cap}
+        return {"open": len(self.store.sessions.open(self.counselor)), "weight": current, "cap": cap}
 
     def check(self, visit: Visit) -> None:
         """Raise LoadRefused when taking this client would pass the cap (an imminent one weighs as high risk)."""

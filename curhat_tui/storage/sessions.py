@@ -63,11 +63,12 @@ class Sessions:
         rows = self.database.rows("select * from sessions where id = ?", [session_id])
         return _session(rows[0]) if rows else None
 
-    def open(self) -> list[Session]:
-        """Sessions not closed yet (running or in wrap-up), oldest first."""
+    def open(self, counselor: str | None = None) -> list[Session]:
+        """Sessions not closed yet (running or in wrap-up), oldest first; only `counselor`'s when given (a
+        practice store is shared by everyone who practises on this machine)."""
         rows = self.database.rows("select * from sessions where status != ? order by started_at",
                                   [SessionStatus.CLOSED.value])
-        return [_session(r) for r in rows]
+        return [s for s in map(_session, rows) if counselor is None or s.counselor == counselor]
 
     def all(self) -> list[Session]:
         return [_session(r) for r in self.database.rows("select * from sessions order by started_at")]
