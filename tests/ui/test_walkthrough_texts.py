@@ -1,0 +1,26 @@
+"""Small defects a new user met walking through the supervisor screens, the lock screen and the texts (issue 13):
+quick replies that never promise unconditional secrecy, supervisor keys offered only on the tab where they act,
+the audit log's C in either case, plural minutes on the lock screen, referral lines that read cleanly, and F1's
+referral table that keeps contacts whole at 80x24."""
+
+from __future__ import annotations
+
+import re
+
+from curhat_tui.config.datafiles import load_all
+
+# A line that speaks of keeping what the client tells must also name the limit (risk to safety), as the consent does.
+SECRECY = re.compile(r"rahasia|jaga bersama|between us|confidential|secret|private|stays here|no one else|"
+                     r"tidak ada yang tahu|hanya kita", re.IGNORECASE)
+LIMIT = {"id": re.compile(r"kecuali.*(risiko|keselamatan)", re.IGNORECASE),
+         "en": re.compile(r"unless.*(risk|safety)", re.IGNORECASE)}
+
+
+def test_no_quick_reply_promises_unconditional_secrecy():
+    replies = load_all().quick_replies.replies
+    promising = [(reply.id, lang) for reply in replies for lang, text in reply.text.items()
+                 if SECRECY.search(text) and not LIMIT[lang].search(text)]
+    assert promising == []
+    greet = next(reply for reply in replies if reply.id == "greet_safe")
+    assert "between us" not in greet.text["en"] and "jaga bersama" not in greet.text["id"]
+    assert all(SECRECY.search(text) and LIMIT[lang].search(text) for lang, text in greet.text.items())
