@@ -24,3 +24,25 @@ def test_no_quick_reply_promises_unconditional_secrecy():
     greet = next(reply for reply in replies if reply.id == "greet_safe")
     assert "between us" not in greet.text["en"] and "jaga bersama" not in greet.text["id"]
     assert all(SECRECY.search(text) and LIMIT[lang].search(text) for lang, text in greet.text.items())
+
+
+async def test_the_audit_log_checks_its_chain_with_c_and_with_shift_c(tmp_path, data, clock):
+    """The hint says "Tekan C": a capital C (Shift held, or Caps Lock) checks the chain as a small c does."""
+    from curhat_tui.bootstrap import build_practice
+    from curhat_tui.ui.app import build_app
+    from curhat_tui.ui.screens.supervisor.audit_view import AuditViewModal
+    from tests.conftest import TEST_KEY, screen_text
+
+    parts = build_practice(tmp_path / "data", data=data, clock=clock, seed=7, name="Sri", key=TEST_KEY,
+                           role="supervisor")
+    app = build_app(parts)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("alt+a")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditViewModal)
+        assert "Tekan C" in screen_text(app) and "Rantai utuh" not in screen_text(app)
+        await pilot.press("C")
+        await pilot.pause()
+        assert "Rantai utuh" in screen_text(app)
+    parts.store.close()

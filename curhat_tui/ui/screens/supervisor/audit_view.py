@@ -36,7 +36,7 @@ class AuditViewModal(ModalScreen[None]):
     AuditViewModal #audit-buttons Button { margin-left: 2; }
     """
     BINDINGS = [Binding("escape", "close", "Close", id="audit.close"),
-                Binding("c", "check", "Check chain", id="audit.check")]
+                Binding("c,C", "check", "Check chain", id="audit.check")]  # the hint says C: Shift held works too
 
     def __init__(self) -> None:
         super().__init__()
