@@ -61,9 +61,12 @@ class Schedule:
         items = listed() if callable(listed) else list(self._seen.values())
         rows = []
         waiting = {v.id: v for v in self.desk.queue()}
+        in_session = {s.alias for s in self.store.sessions.open()}
         for appointment in sorted(items, key=lambda a: (a.at, a.visit_id)):
             visit = waiting.get(appointment.visit_id) or self.store.visits.get(appointment.visit_id)
             state = status(appointment, visit, now)
+            if visit is None and appointment.alias in in_session:  # came early as a walk-in: already being seen
+                state = AppointmentStatus.TAKEN
             late = 0
             if state is AppointmentStatus.WAITING and visit is not None:
                 late = late_minutes(replace(visit, appointment_at=appointment.at), now)

@@ -116,3 +116,18 @@ def test_configured_hours_reach_a_workstation_without_simulated_clients(tmp_path
     clock.set(ws.schedule.next_opening())
     assert ws.schedule.open_now()
     store.close()
+
+
+async def test_a_booked_client_who_came_early_as_a_walk_in_is_listed_taken_not_upcoming(parts, clock):
+    """Found trying the app: a booked persona accepted as a walk-in before the time stayed 'upcoming' in Alt+J."""
+    from curhat_tui.channels.base import ClientArrived
+
+    ws = parts.workstation
+    await ws.start()
+    booking = ws.schedule.appointments()[0].appointment
+    early = replace(visit("datang-awal", arrived=clock.now()), alias=booking.alias, client_key="c:awal",
+                    persona=booking.persona)
+    ws.desk.on_channel_event(ClientArrived(early))
+    await ws.desk.accept("datang-awal")
+    row = next(r for r in ws.schedule.appointments() if r.appointment.visit_id == booking.visit_id)
+    assert row.status is AppointmentStatus.TAKEN
