@@ -46,3 +46,29 @@ async def test_the_audit_log_checks_its_chain_with_c_and_with_shift_c(tmp_path, 
         await pilot.pause()
         assert "Rantai utuh" in screen_text(app)
     parts.store.close()
+
+
+async def test_the_lock_screen_says_one_minute_and_one_try_in_english(tmp_path, parts, clock):
+    """Locked after 1 idle minute: "1 minute", not "1 minutes"; the last try before a pause: "1 more try"."""
+    from curhat_tui.services.lock import unlocker_for
+    from curhat_tui.storage.database_key import DatabaseKey
+    from curhat_tui.ui.app import build_app
+    from curhat_tui.ui.screens.common.lock import LockScreen
+    from tests.conftest import screen_text
+
+    unlocker = unlocker_for(DatabaseKey("kopi-susu-jam-tiga", "passphrase"), tmp_path / "data")
+    app = build_app(parts, lang="en", unlocker=unlocker, lock_after=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        clock.advance(61)
+        app.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        text = screen_text(app)
+        assert "after 1 minute without input" in text and "1 minutes" not in text
+        await pilot.press("s", "a", "l", "a", "h", "enter")
+        await pilot.pause()
+        assert "2 more tries before a pause" in screen_text(app)
+        await pilot.press("l", "a", "g", "i", "enter")
+        await pilot.pause()
+        assert "1 more try before a pause" in screen_text(app)

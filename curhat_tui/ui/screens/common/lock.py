@@ -84,7 +84,7 @@ class LockScreen(Screen[None]):
             prompt = t("lock.prompt.passphrase" if self.unlocker.kind == "passphrase" else "lock.prompt.unlock")
             placeholder = t("lock.placeholder")
         time = clock_time(self.app.clock, self.since)
-        since = (t("lock.since_idle", time=time, minutes=f"{self.idle_minutes:g}") if self.idle_minutes
+        since = (t("lock.since_idle", time=time, minutes=f"{self.idle_minutes:g}", count=self.idle_minutes) if self.idle_minutes
                  else t("lock.since", time=time))
         self.query_one("#lock-title", Static).update(Text(title))
         self.query_one("#lock-since", Static).update(Text(since))
@@ -152,16 +152,17 @@ class LockScreen(Screen[None]):
         t = self.app.t
         seconds = int(attempt.wait + 0.999)
         if not attempt.checked:
-            return t("lock.wait", seconds=seconds)
+            return t("lock.wait", seconds=seconds, count=seconds)
         if attempt.wait:
-            return t("lock.wrong_wait", seconds=seconds)
-        return t("lock.wrong", left=attempt.left)
+            return t("lock.wrong_wait", seconds=seconds, count=seconds)
+        return t("lock.wrong", left=attempt.left, count=attempt.left)
 
     def _refresh_wait(self) -> None:
         """While a wait runs, count it down; when it is over, clear the message."""
         if self.choosing or not self.unlocker.wait_until:
             return
         wait = self.unlocker.wait_seconds(self.app.clock.now())
-        self._say(self.app.t("lock.wait", seconds=int(wait + 0.999)) if wait > 0 else "")
+        seconds = int(wait + 0.999)
+        self._say(self.app.t("lock.wait", seconds=seconds, count=seconds) if wait > 0 else "")
         if wait <= 0:
             self.unlocker.wait_until = 0.0
