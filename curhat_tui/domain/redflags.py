@@ -29,10 +29,17 @@ class DirectoryEntry:
         return self.local.get(name, {}).get(lang) or getattr(self, name)
 
     def line(self, lang: str) -> str:
+        """'- Name: contact (hours, region)'; a name that is its own contact is said once, and hours that carry
+        their own brackets follow a dash instead of nesting ('- healing119.id — Website (hours not verified)')."""
         hours = self.hours.get(lang) or self.hours.get("id", "")
         region = self.text("region", lang)
-        region = f", {region}" if self.region and self.region.lower() not in ("nasional", "national") else ""
-        return f"- {self.text('name', lang)}: {self.text('contact', lang)} ({hours}{region})"
+        details = ", ".join(d for d in (hours, region if self.region and self.region.lower() not in (
+            "nasional", "national") else "") if d)
+        name, contact = self.text("name", lang), self.text("contact", lang)
+        head = contact if name.strip().casefold() == contact.strip().casefold() else f"{name}: {contact}"
+        if not details:
+            return f"- {head}"
+        return f"- {head} — {details}" if "(" in details or ")" in details else f"- {head} ({details})"
 
 
 @dataclass(frozen=True)
