@@ -22,6 +22,9 @@ def database_key(data_dir: Path, key_file: str | None, t: Catalogue | None = Non
     from curhat_tui.storage.database_key import database_key as stored_key
 
     say = t or cli_catalogue(None)
+    from curhat_tui.cli import echo
+
+    echo.release()  # the terminal's echo back before any prompt (getpass hides the passphrase itself)
 
     def ask(new: bool) -> str:
         if not sys.stdin.isatty():

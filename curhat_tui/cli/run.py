@@ -17,6 +17,16 @@ FIRST_PURGE_DELAY = 2.0  # seconds: the start-up retention purge waits until the
 
 
 def run_main(args: argparse.Namespace) -> int:
+    from curhat_tui.cli import echo
+
+    echo.hold()  # a passphrase typed while the app loads is not shown; the prompt gives echo back
+    try:
+        return _run_main(args)
+    finally:
+        echo.release()
+
+
+def _run_main(args: argparse.Namespace) -> int:
     from curhat_tui.config.datafiles import DataError, load_all
     from curhat_tui.config.settings import ConfigError, load_settings
     from curhat_tui.domain.i18n import Catalogue

@@ -80,3 +80,38 @@ def test_client_written_escapes_never_reach_the_terminal(tmp_path):
     assert b"\xc2\x9b" not in out  # the one-byte CSI, UTF-8 encoded
     assert b"\x07" not in re.sub(rb"\x1b\][^\x07\x1b]*\x07", b"", out)  # no bell outside the app's own OSC replies
     assert "␛" in text  # each ESC a client wrote is shown as a visible symbol
+
+
+def test_a_passphrase_typed_before_its_prompt_is_never_shown(tmp_path):
+    """Found trying the app: with no keyring the app loads for a few seconds before asking for the passphrase, and
+    a counselor who types it ahead saw it echoed in clear. Once the command runs, echo is off until the prompt;
+    the prompt itself (getpass) drops what was typed ahead, so it is asked for and never shown."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update(TERM="xterm-256color", HOME=str(tmp_path / "home"), PYTHONPATH=str(REPO),
+                          PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+        os.execv(sys.executable, [sys.executable, "-m", "curhat_tui", "--data-dir", str(tmp_path / "data")])
+    out = bytearray()
+    secret = b"rahasia-diketik-duluan-77"
+    typed = False
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and b"minimal 12 karakter):" not in out:
+            if not typed and not termios.tcgetattr(fd)[3] & termios.ECHO:  # the command holds echo: type ahead
+                os.write(fd, secret + b"\n")
+                typed = True
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
+    assert typed, f"echo was never held before the prompt: {bytes(out)[-300:]!r}"
+    assert b"minimal 12 karakter):" in out and secret not in out
