@@ -207,6 +207,7 @@ class MainScreen(SessionActions):
         pane = self.panes.pop(session_id, None)
         if pane is None:
             return
+        was_active = pane is self.active_pane
         self._recent = [sid for sid in self._recent if sid != session_id]
         self._labels.clear()  # the panes after it are numbered anew
         await self.query_one(TabbedContent).remove_pane(f"tab-{session_id}")
@@ -214,6 +215,7 @@ class MainScreen(SessionActions):
             self.set_class(not self.panes, "-empty")
         await self._active_changed()
         self.relabel()
+        self.settle_focus(move=was_active)  # typing goes on in the chat now in front (or the queue)
 
     def message_added(self, message: Message) -> None:
         pane = self.panes.get(message.session_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual import events, on, work
 from textual.binding import Binding
-from textual.widgets import TextArea
+from textual.widgets import Tabs, TextArea
 
 from curhat_tui.domain.load import weight
 from curhat_tui.domain.models import Risk, Session, SessionStatus
@@ -360,6 +360,29 @@ class SessionActions(EventScreen):
 
     def on_screen_resume(self) -> None:
         self._ask_debriefs()
+        self.call_after_refresh(self.settle_focus)  # a dialog closed: typing must land somewhere
+
+    # ---- where typing lands ------------------------------------------------------------------
+    def settle_focus(self, *, move: bool = False) -> None:
+        """Give the focus back to where typing belongs when it was lost (nothing focused, a part gone or hidden,
+        the tab strip), or always with `move` (a session closed): the active chat's reply box, else the queue,
+        where keys do no harm. Focus the counselor put on a note field or the transcript stays there."""
+        if self.app.screen is not self:
+            return  # a dialog or the wrap-up is on top: this runs again when it closes
+        focused = self.focused
+        lost = focused is None or not focused.is_attached or not focused.visible or focused.region.area == 0 \
+            or isinstance(focused, Tabs)
+        if not (move or lost):
+            return
+        pane = self.active_pane
+        if pane is not None and pane.loaded and pane.session.status is SessionStatus.ACTIVE:
+            pane.composer.focus()
+            return
+        queue = self.query_one(QueueTable)
+        if queue.region.area > 0:
+            queue.focus()
+        elif pane is not None and pane.loaded and pane.transcript is not None:
+            pane.transcript.focus()  # the queue is hidden (Ctrl+B): the chat in wrap-up, read-only
 
     def action_appointments(self) -> None:
         """Today's appointments and what became of each (ui/screens/counselor/appointments.py)."""

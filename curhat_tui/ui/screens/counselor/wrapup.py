@@ -16,7 +16,7 @@ from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Session
 from curhat_tui.services.desk import NoteIncomplete
 from curhat_tui.ui.screens.counselor.feedback import FeedbackModal
-from curhat_tui.ui.widgets.notes_form import NotesForm
+from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -43,6 +43,7 @@ class WrapUpScreen(Screen[bool]):
         Binding("escape", "back", "Back", id="wrapup.back"),
         Binding("ctrl+f", "feedback", "Practice report", id="wrapup.feedback"),
     ]
+    AUTO_FOCUS = ""  # not the template selector: on_mount focuses the first note field still to be written
 
     def __init__(self, session: Session, *, blink: bool = True) -> None:
         super().__init__()
@@ -74,7 +75,15 @@ class WrapUpScreen(Screen[bool]):
             risk=t(f"risk.{s.risk.key}"))))
         self.set_class(self.app.size.width < 100, "-narrow")
         await self.query_one(NotesForm).load(s.id)
-        self._show_missing()
+        self._focus_first_empty(self._show_missing())
+
+    def _focus_first_empty(self, missing: list[str]) -> None:
+        """Typing on entering wrap-up goes into the first required field still empty (else the first field);
+        the template selector stays one Shift+Tab away."""
+        fields = list(self.query(NoteField))
+        target = next((f for f in fields if f.key in missing), fields[0] if fields else None)
+        if target is not None:
+            target.focus()
 
     def _show_missing(self) -> list[str]:
         t = self.app.t

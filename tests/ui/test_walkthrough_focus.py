@@ -1,0 +1,174 @@
+"""Focus and scrolling on the counselor's screens, as a new user drove them (issue 13 follow-up).
+
+After a session closes or a dialog closes over the main screen, typing lands in the active chat's reply box
+(or, with no chat left, in the queue, where it does no harm); on entering wrap-up the first empty required
+note field has the focus, never the template selector; the transcript keeps the newest message in view
+through a relayout when it was at its end; F12 marks the personas already in a session or waiting."""
+
+from __future__ import annotations
+
+import pytest
+
+from curhat_tui.bootstrap import Parts
+from curhat_tui.channels.base import ClientArrived
+from curhat_tui.domain.models import Risk, Tier, Visit
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.store import Store
+from curhat_tui.ui.app import build_app
+from curhat_tui.ui.screens.counselor.debrief import DebriefModal
+from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
+from curhat_tui.ui.widgets.chat_pane import ChatPane
+from curhat_tui.ui.widgets.notes_form import NoteField
+from curhat_tui.ui.widgets.queue_panel import QueueTable
+from tests.conftest import START
+from tests.support.fake_channel import FakeChannel
+
+ALIASES = ("kupukupu_senja", "anakindie_bandung", "kopi_tanpa_gula")
+TYPED = "Skripsi yang mandek itu melelahkan"
+
+
+def visit(vid: str, alias: str, risk: Risk = Risk.NONE) -> Visit:
+    return Visit(vid, f"client-{vid}", alias, Tier.PROFESSIONAL, 60, 250000, "skripsi", "tidak", risk, START)
+
+
+@pytest.fixture
+def fake_parts(tmp_path, data, clock):
+    """A real (not simulated) workstation over a channel the test speaks for."""
+    store = Store(tmp_path / "curhat.db", kind="real")
+    channel = FakeChannel(simulated=False)
+    parts = Parts.of(Workstation(store, channel, clock, data, counselor="Ani"))
+    yield parts, channel
+    store.close()
+
+
+async def settle(pilot, until, rounds: int = 20) -> None:
+    """Pause until `until()` holds (or the rounds run out: the assertion after says what was wrong)."""
+    for _ in range(rounds):
+        if until():
+            return
+        await pilot.pause()
+
+
+async def open_sessions(pilot, channel, count: int) -> list[ChatPane]:
+    panes = []
+    for n in range(count):
+        channel.inject(ClientArrived(visit(f"v{n}", ALIASES[n])))
+        await pilot.pause()
+        before = len(pilot.app.main.panes)
+        await pilot.press("ctrl+n")
+        await settle(pilot, lambda n=before: len(pilot.app.main.panes) > n and pilot.app.main.active_pane.loaded)
+        panes.append(pilot.app.main.active_pane)
+    return panes
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space", ".": "full_stop"}.get(ch, ch) for ch in text])
+
+
+async def end_to_wrapup(pilot) -> WrapUpScreen:
+    await pilot.press("ctrl+t")
+    await pilot.pause()
+    await pilot.press("y")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, WrapUpScreen))
+    assert isinstance(pilot.app.screen, WrapUpScreen)
+    return pilot.app.screen
+
+
+async def skip_wrapup(pilot, wrapup: WrapUpScreen) -> None:
+    wrapup.query_one("#skip-reason").value = "uji fokus"
+    wrapup.query_one("#skip").press()
+    await settle(pilot, lambda: pilot.app.screen is not wrapup)
+
+
+# ---- 1. keystrokes after a session closes land in a reply box ------------------------------------------
+@pytest.mark.parametrize("size", [(200, 50), (120, 40), (80, 24)])
+async def test_after_a_wrapup_closes_typing_lands_in_the_remaining_chats_reply_box(fake_parts, size):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        first, second = await open_sessions(pilot, channel, 2)
+        wrapup = await end_to_wrapup(pilot)  # the second, the active one
+        await skip_wrapup(pilot, wrapup)
+        await settle(pilot, lambda: second.session.id not in app.main.panes and app.focused is not None)
+        assert app.screen is app.main and app.main.active_pane is first
+        assert app.focused is first.composer
+        await type_text(pilot, TYPED)
+        await pilot.pause()
+        assert first.composer.text == TYPED
+
+
+async def test_after_the_last_session_closes_the_queue_has_the_focus(fake_parts):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await open_sessions(pilot, channel, 1)
+        await skip_wrapup(pilot, await end_to_wrapup(pilot))
+        await settle(pilot, lambda: not app.main.panes and app.focused is not None)
+        assert isinstance(app.focused, QueueTable) and app.focused.region.height > 0
+
+
+async def test_after_the_debrief_at_80x24_typing_lands_in_the_reply_box(fake_parts, monkeypatch):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first, second = await open_sessions(pilot, channel, 2)
+        monkeypatch.setattr(app.workstation.supervision, "send_debrief", lambda sid, text: None)
+        await pilot.press("f4")  # harm to others: a high-risk item, so its close asks for a debrief
+        await pilot.pause()
+        await skip_wrapup(pilot, await end_to_wrapup(pilot))
+        await settle(pilot, lambda: isinstance(app.screen, DebriefModal))
+        assert isinstance(app.screen, DebriefModal)
+        await type_text(pilot, "Saya baik")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: app.screen is app.main and app.focused is not None)
+        assert app.focused is first.composer
+        await type_text(pilot, TYPED)
+        await pilot.pause()
+        assert first.composer.text == TYPED
+
+
+# ---- 2. on entering wrap-up, typing goes into the first empty required field ----------------------------
+@pytest.mark.parametrize("size", [(200, 50), (120, 40), (80, 24)])
+async def test_wrapup_starts_in_the_first_empty_required_field_and_tab_fills_the_next(fake_parts, size):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        (pane,) = await open_sessions(pilot, channel, 1)
+        wrapup = await end_to_wrapup(pilot)
+        await settle(pilot, lambda: isinstance(app.focused, NoteField))
+        template = wrapup.query_one("#notes-template").value
+        fields = list(wrapup.query(NoteField))
+        assert app.focused is fields[0]
+        await type_text(pilot, "Skripsi mandek")
+        await pilot.press("tab")
+        await type_text(pilot, "Nada lelah")
+        await pilot.pause()
+        assert (fields[0].text, fields[1].text) == ("Skripsi mandek", "Nada lelah")
+        assert wrapup.query_one("#notes-template").value == template  # the selector was never touched
+        assert not wrapup.query_one("#notes-template").expanded
+        await pilot.press("shift+tab", "shift+tab")  # the selector is still one Shift+Tab before the fields
+        await pilot.pause()
+        assert app.focused is wrapup.query_one("#notes-template")
+
+
+async def test_wrapup_skips_a_required_field_already_written(fake_parts):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        (pane,) = await open_sessions(pilot, channel, 1)
+        template, fields, _ = app.workstation.notes.note(pane.session.id)
+        first = app.data.templates.sections(template)[0].key
+        app.workstation.notes.save(pane.session.id, template, {**fields, first: "sudah ditulis"})
+        wrapup = await end_to_wrapup(pilot)
+        await settle(pilot, lambda: isinstance(app.focused, NoteField))
+        second = app.data.templates.sections(template)[1].key
+        assert app.focused is wrapup.query_one(f"#field-{second}", NoteField)
+        await type_text(pilot, "Nada lelah")
+        await pilot.pause()
+        assert wrapup.query_one(f"#field-{first}", NoteField).text == "sudah ditulis"
+        assert wrapup.query_one(f"#field-{second}", NoteField).text == "Nada lelah"
