@@ -85,3 +85,66 @@ def test_a_referral_line_names_a_contact_once_and_never_nests_brackets():
             assert "((" not in line and "))" not in line and not re.search(r"\([^()]*\(", line), line
             name, contact = entry.text("name", lang), entry.text("contact", lang)
             assert name == contact and line.count(contact) == 1 or f"{name}: {contact}" in line
+
+
+def footer_keys(app) -> set[str]:
+    """The keys the footer offers now (what it draws from: the screen's shown, enabled bindings)."""
+    return {key for key, active in app.screen.active_bindings.items() if active.binding.show and active.enabled}
+
+
+def help_keys(app) -> set[str]:
+    """The keys F1 lists now."""
+    return {key.lower() for key, _ in app.key_help()}
+
+
+async def test_supervisor_keys_are_offered_only_on_the_tab_where_they_act(tmp_path, data):
+    from textual.widgets import DataTable, TabbedContent
+
+    from curhat_tui.bootstrap import build_supervisor
+    from curhat_tui.domain.clock import FakeClock
+    from curhat_tui.ui.app import build_app
+    from tests.conftest import START, TEST_KEY
+    from tests.ui.test_supervisor_ui import counselor_snapshot, trainee_practice
+
+    clock = FakeClock(START)
+    snap = await counselor_snapshot(tmp_path, data, clock)
+    await trainee_practice(tmp_path / "sup", data, clock)
+    parts = build_supervisor(tmp_path / "sup", data=data, clock=clock, name="Sari", key=TEST_KEY)
+    parts.workstation.supervision.on_link_event({"kind": "submit", "snapshot": snap, "remote_id": "$ev1"})
+    app = build_app(parts)
+    review_keys = {"s", "o", "u", "k", "t", "e"}
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.pause()
+        screen = app.main
+        assert review_keys <= footer_keys(app) and review_keys <= help_keys(app)
+        assert "w" not in footer_keys(app) and "w" not in help_keys(app)
+
+        await pilot.press("2")  # Live: no list of notes, so no sort, filter, comment, sign-off or export
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "live"
+        assert not review_keys & footer_keys(app) and not review_keys & help_keys(app)
+        assert "w" in footer_keys(app) and "w" in help_keys(app)
+        assert {"1", "2", "3"} <= {b.key for b in screen.BINDINGS} and "a" in footer_keys(app)
+        sort, notices = screen.sort, len(app._notifications)
+        await pilot.press("s", "k", "t")
+        await pilot.pause()
+        assert screen.sort == sort and len(app._notifications) == notices  # nothing done, nothing wrongly said
+        assert app.screen is screen  # no comment box opened for a note that is not shown
+
+        await pilot.press("3")  # Trainees: a trainee's session highlighted, still no note to comment or sign
+        await pilot.pause()
+        screen.query_one("#trainee-table", DataTable).focus()
+        await pilot.pause()
+        assert screen.selected_trainee
+        assert not review_keys & footer_keys(app) and "w" not in footer_keys(app)
+        await pilot.press("k")
+        await pilot.pause()
+        assert len(app._notifications) == notices and app.screen is screen
+
+        await pilot.press("1")  # back on Review the keys act again
+        await pilot.pause()
+        assert review_keys <= footer_keys(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.sort != sort
+    parts.store.close()

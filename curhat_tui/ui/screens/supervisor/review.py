@@ -27,6 +27,9 @@ from curhat_tui.ui.screens.supervisor.live import debrief_text, load_text
 
 ALIAS_WIDTH = 16  # longer aliases end in "…" (the detail names them whole)
 STATUS_FILTERS = (None, NoteStatus.SUBMITTED, NoteStatus.COMMENTED, NoteStatus.SIGNED, NoteStatus.DRAFT)
+# the tab each key acts on; the footer and F1 offer it only there (the rest act on every tab)
+ACTION_TAB = {"cycle_sort": "review", "cycle_counselor": "review", "cycle_status": "review", "comment": "review",
+              "sign": "review", "export": "review", "whisper": "live"}
 
 
 class SupervisorScreen(EventScreen):
@@ -327,6 +330,15 @@ class SupervisorScreen(EventScreen):
             self.query_one("#trainee-detail", Markdown).update(report)  # rendered: no raw "#" or "**"
 
     # ---- tabs, ticks, events -----------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A tab's keys only on that tab: Sort or Whisper elsewhere would act on a list that is not shown."""
+        tab = ACTION_TAB.get(action)
+        return tab is None or not self.is_mounted or self.query_one(TabbedContent).active == tab
+
+    @on(TabbedContent.TabActivated, "#sv-tabs")
+    def _tab_shown(self) -> None:
+        self.refresh_bindings()
+
     def action_tab(self, tab: str) -> None:
         """Show a tab and focus its list (a focused widget in a hidden tab would pull its tab back)."""
         self.query_one(TabbedContent).active = tab
