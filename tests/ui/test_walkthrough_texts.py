@@ -148,3 +148,31 @@ async def test_supervisor_keys_are_offered_only_on_the_tab_where_they_act(tmp_pa
         await pilot.pause()
         assert screen.sort != sort
     parts.store.close()
+
+
+async def test_f1_at_80x24_shows_every_referral_contact_and_hours_whole(make_app, data):
+    """The referral table wraps between words: no contact, hours or date is cut to "…" at 80 columns."""
+    from textual.containers import VerticalScroll
+
+    from curhat_tui.ui.screens.common.help import HelpModal
+    from tests.conftest import screen_text
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpModal)
+        scroll = app.screen.query_one(VerticalScroll)
+        seen = [screen_text(app)]
+        for _ in range(40):  # a page at a time, down to the end of the directory and the keys
+            if scroll.scroll_y >= scroll.max_scroll_y:
+                break
+            scroll.scroll_page_down(animate=False)
+            await pilot.pause()
+            seen.append(screen_text(app))
+        text = "\n".join(seen)
+        words = {word for entry in data.redflags.directory.values()
+                 for word in f"{entry.text('contact', 'id')} {entry.hours['id']}".split()}
+        assert [word for word in sorted(words) if word not in text] == []
+        assert "…" not in text and "2026-11-21" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual import getters
@@ -15,6 +16,9 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.redflags import DirectoryEntry
+
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
 
@@ -24,6 +28,23 @@ def offered(node: DOMNode, binding: Binding) -> bool:
     namespace, action, parameters = parse(binding.action)
     target = node.app if namespace == "app" else node
     return target.check_action(action, parameters) is not False
+
+
+def directory_table(t: Catalogue, entries: list[DirectoryEntry]) -> Table:
+    """The referral directory, wrapping between words; each column is as wide as its longest word up to a cap that
+    favours the contact, then the hours, so a number is read whole at 80 columns (a long name or region folds);
+    no side borders, so the words get the room."""
+    rows = [(entry.text("name", t.lang), entry.text("contact", t.lang), t.pick(entry.hours),
+             entry.text("region", t.lang), entry.checked.isoformat()) for entry in entries]
+    table = Table(title=t("help.directory"), expand=True, box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, (key, ratio, cap) in enumerate((("dir.name", 2, 9), ("dir.contact", 3, 16), ("dir.hours", 3, 14),
+                                           ("dir.region", 2, 8))):
+        longest = max((len(word) for row in rows for word in row[i].split()), default=1)
+        table.add_column(t(key), ratio=ratio, width=min(longest, cap), overflow="fold")
+    table.add_column(t("dir.checked"), no_wrap=True)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
 
 
 class HelpModal(ModalScreen[None]):
@@ -45,17 +66,10 @@ class HelpModal(ModalScreen[None]):
         keys.add_column()
         for key, desc in self.app.key_help():
             keys.add_row(key, desc)
-        directory = Table(title=t("help.directory"), expand=True, show_lines=False)
-        for col in ("dir.name", "dir.contact", "dir.hours", "dir.region", "dir.checked"):
-            directory.add_column(t(col))
-        for entry in self.app.data.redflags.directory.values():
-            directory.add_row(Text(entry.text("name", t.lang)), Text(entry.text("contact", t.lang)),
-                              Text(t.pick(entry.hours)), Text(entry.text("region", t.lang)),
-                              entry.checked.isoformat())
         with Vertical():
             yield Static(Text(t("help.title")), id="help-title")
             with VerticalScroll():
-                yield Static(directory)
+                yield Static(directory_table(t, list(self.app.data.redflags.directory.values())), id="help-directory")
                 yield Static(Text(t("help.directory_source")))
                 yield Static(Text(""))
                 yield Static(keys)
