@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from curhat_tui.bootstrap import Parts
-from curhat_tui.channels.base import ClientArrived
+from curhat_tui.channels.base import ClientArrived, MessageReceived
 from curhat_tui.domain.models import Risk, Tier, Visit
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
@@ -20,7 +20,7 @@ from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.notes_form import NoteField
 from curhat_tui.ui.widgets.queue_panel import QueueTable
-from tests.conftest import START
+from tests.conftest import START, screen_text
 from tests.support.fake_channel import FakeChannel
 
 ALIASES = ("kupukupu_senja", "anakindie_bandung", "kopi_tanpa_gula")
@@ -172,3 +172,86 @@ async def test_wrapup_skips_a_required_field_already_written(fake_parts):
         await pilot.pause()
         assert wrapup.query_one(f"#field-{first}", NoteField).text == "sudah ditulis"
         assert wrapup.query_one(f"#field-{second}", NoteField).text == "Nada lelah"
+
+
+# ---- 3. the transcript keeps following the newest message through a relayout -----------------------------
+def at_end(transcript) -> bool:
+    return transcript.max_scroll_y > 0 and transcript.scroll_y >= transcript.max_scroll_y
+
+
+async def chat_with_history(pilot, channel, clock, lines: int = 40) -> ChatPane:
+    (pane,) = await open_sessions(pilot, channel, 1)
+    for n in range(lines):
+        channel.inject(MessageReceived(pane.session.id, f"baris lama nomor {n} tentang skripsi dan dosen", clock.now()))
+    await settle(pilot, lambda: f"nomor {lines - 1} " in pane.transcript.plain_text())
+    await pilot.pause()
+    assert at_end(pane.transcript)
+    return pane
+
+
+async def client_says(pilot, channel, clock, pane, text: str) -> None:
+    channel.inject(MessageReceived(pane.session.id, text, clock.now()))
+    await settle(pilot, lambda: text in pane.transcript.plain_text())
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("steps", [
+    [(120, 40), (80, 24)],  # the terminal made smaller, twice
+    [(120, 40), "ctrl+r"],  # the side panels shown beside the chat
+    [(120, 40), "ctrl+b"],  # the queue hidden
+    [(80, 24), "ctrl+r"],
+], ids=["resize", "ctrl+r", "ctrl+b", "80x24-ctrl+r"])
+async def test_after_a_layout_change_the_clients_new_line_is_in_view(fake_parts, clock, steps):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        pane = await chat_with_history(pilot, channel, clock)
+        for step in steps:
+            if isinstance(step, tuple):
+                await pilot.resize_terminal(*step)
+            else:
+                await pilot.press(step)
+            await pilot.pause()
+            await pilot.pause()
+            assert at_end(pane.transcript), step
+        await client_says(pilot, channel, clock, pane, "capek banget kak")
+        assert at_end(pane.transcript)
+        if pane.transcript.size.width >= 20:  # (80x24 with the panels leaves the chat a few columns: it wraps)
+            assert "capek banget kak" in screen_text(app)
+
+
+async def test_a_long_script_in_the_reply_box_at_80x24_keeps_the_newest_line_in_view(fake_parts, clock):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = await chat_with_history(pilot, channel, clock)
+        await client_says(pilot, channel, clock, pane, "mending hilang aja")
+        height = pane.composer.region.height
+        await pilot.press("f3")  # self-harm: its script, several lines, loads into the reply box at once
+        await settle(pilot, lambda: pane.composer.region.height > height)
+        await pilot.pause()
+        assert pane.composer.region.height > height  # the box grew
+        assert at_end(pane.transcript)
+        assert "mending hilang aja" in screen_text(app)
+
+
+async def test_a_counselor_who_scrolled_up_to_read_stays_there_through_a_resize(fake_parts, clock):
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        pane = await chat_with_history(pilot, channel, clock)
+        pane.transcript.focus()
+        await pilot.press("pageup")
+        await pilot.pause()
+        reading = pane.transcript.scroll_y
+        assert 0 < reading < pane.transcript.max_scroll_y
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert not at_end(pane.transcript)
+        await client_says(pilot, channel, clock, pane, "kak masih di sana?")
+        assert not at_end(pane.transcript)
+

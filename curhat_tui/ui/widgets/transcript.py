@@ -77,6 +77,9 @@ class Transcript(ScrollView, can_focus=True):
         self._height = 0
         self._laid_width = -1
         self._styles: dict[str, str] = {}
+        # whether the newest message is in view, as it was when the transcript last scrolled: a resize or a
+        # relayout (the screen's width, a panel shown, the reply box growing) keeps it so, never decides it
+        self.following = True
 
     # ---- content --------------------------------------------------------------
     def _entry(self, message: Message) -> _Entry:
@@ -93,6 +96,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def _to_bottom(self) -> None:
         """Show the newest message; before the first layout this waits for one."""
+        self.following = True
         self.scroll_end(animate=False, immediate=True, force=True)
         self.call_after_refresh(self.scroll_end, animate=False, immediate=True, force=True)
 
@@ -106,10 +110,9 @@ class Transcript(ScrollView, can_focus=True):
     def append(self, message: Message) -> None:
         if self.entries and message.id <= self.entries[-1].message.id:
             return  # already shown (loaded from the store while its event was on the way)
-        at_bottom = self.scroll_y >= self.max_scroll_y - 1
         self.entries.append(self._entry(message))
         self._relayout()
-        if at_bottom or message.sender is Sender.COUNSELOR:
+        if self.following or message.sender is Sender.COUNSELOR:
             self._to_bottom()
 
     def update_message(self, message: Message) -> None:
@@ -120,6 +123,8 @@ class Transcript(ScrollView, can_focus=True):
             entry.highlights = None  # an edit has new words to highlight, a deletion none
             entry.width = -1
             self._relayout()
+            if self.following:  # an edit may take more lines: the newest stays in view
+                self._to_bottom()
 
     @property
     def first_id(self) -> int | None:
@@ -186,13 +191,15 @@ class Transcript(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        at_bottom = self.scroll_y >= self.max_scroll_y - 1
+        following = self.following
         self._relayout()
-        if at_bottom:
+        if following:
             self._to_bottom()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
+        if self._laid_width == (self.scrollable_content_region.width or self.size.width):
+            self.following = new >= self.max_scroll_y - 1  # laid out for this size: the scroll is the reader's
         if new <= 0 < old and self.has_older:
             self.post_message(self.NeedOlder(self))
 
