@@ -8,6 +8,7 @@ through a relayout when it was at its end; F12 marks the personas already in a s
 from __future__ import annotations
 
 import pytest
+from textual.widgets import OptionList
 
 from curhat_tui.bootstrap import Parts
 from curhat_tui.channels.base import ClientArrived, MessageReceived
@@ -15,7 +16,9 @@ from curhat_tui.domain.models import Risk, Tier, Visit
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
+from curhat_tui.ui.screens.counselor import practice_setup
 from curhat_tui.ui.screens.counselor.debrief import DebriefModal
+from curhat_tui.ui.screens.counselor.practice_setup import PracticeSetupModal
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.notes_form import NoteField
@@ -255,3 +258,76 @@ async def test_a_counselor_who_scrolled_up_to_read_stays_there_through_a_resize(
         await client_says(pilot, channel, clock, pane, "kak masih di sana?")
         assert not at_end(pane.transcript)
 
+
+# ---- 4. F12 marks the practice clients already in a session or waiting ---------------------------------
+async def open_f12(pilot) -> PracticeSetupModal:
+    await pilot.press("f12")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, PracticeSetupModal))
+    assert isinstance(pilot.app.screen, PracticeSetupModal)
+    return pilot.app.screen
+
+
+def option_of(modal: PracticeSetupModal, persona_id: str):
+    options = modal.query_one(OptionList)
+    index = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == persona_id)
+    return index, options.get_option_at_index(index)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_f12_marks_a_client_in_session_and_does_not_offer_them(parts, size):
+    app = build_app(parts)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        app.workstation.practice.request_client(None, "normal")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await settle(pilot, lambda: app.main.active_pane is not None and app.main.active_pane.loaded)
+        talking = app.main.active_pane.session
+        persona = next(p for p in app.data.personas.values() if f"practice:{p.id}" == talking.client_key)
+        modal = await open_f12(pilot)
+        index, option = option_of(modal, persona.id)
+        assert option.disabled and "sedang sesi" in str(option.prompt)
+        assert "sedang sesi" in screen_text(app)
+        options = modal.query_one(OptionList)
+        options.highlighted = index  # even when reached, Enter brings no other client in silence
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [v for v in app.workstation.desk.queue() if v.persona != persona.id] == app.workstation.desk.queue()
+        assert not any("masuk antrian" in n.message for n in app._notifications)
+
+
+async def test_f12_marks_a_waiting_client_and_choosing_them_says_they_already_wait(parts):
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        visit = app.workstation.practice.request_client(None, "normal")
+        await settle(pilot, lambda: any(v.id == visit.id for v in app.workstation.desk.queue()))
+        modal = await open_f12(pilot)
+        index, option = option_of(modal, visit.persona)
+        assert not option.disabled and "sudah di antrian" in str(option.prompt)
+        modal.query_one(OptionList).highlighted = index
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.screen is app.main)
+        messages = [n.message for n in app._notifications]
+        assert any(f"{visit.alias} sudah menunggu di antrian" in m for m in messages), messages
+        assert [v.id for v in app.workstation.desk.queue()].count(visit.id) == 1
+
+
+async def test_when_another_client_comes_instead_the_counselor_is_told_who(parts, monkeypatch):
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        app.workstation.practice.request_client(None, "normal")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await settle(pilot, lambda: app.main.active_pane is not None and app.main.active_pane.loaded)
+        talking = app.main.active_pane.session
+        persona = next(p for p in app.data.personas.values() if f"practice:{p.id}" == talking.client_key)
+        monkeypatch.setattr(practice_setup, "busy_personas", lambda app: {}, raising=False)  # a list drawn before the session
+        modal = await open_f12(pilot)
+        modal.query_one(OptionList).highlighted = option_of(modal, persona.id)[0]
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.screen is app.main)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith(f"{persona.alias} sedang dalam sesi; yang masuk antrian: ") for m in messages), \
+            messages

@@ -67,9 +67,10 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="practice_setup.cancel")]
 
-    def __init__(self, level: str = "normal") -> None:
+    def __init__(self, level: str = "normal", busy: dict[str, str] | None = None) -> None:
         super().__init__()
         self.level = level if level in DIFFICULTIES else "normal"
+        self.busy = busy or {}  # persona id -> "in_session" or "waiting" (`busy_personas`)
 
     @property
     def short(self) -> bool:
@@ -82,14 +83,17 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
         options = [Option(Text.assemble((t("practice_setup.pick"), "bold"), gap, t("practice_setup.pick_detail"),
                                         no_wrap=short, overflow="ellipsis"), id=PICK)]
         for persona in sorted(self.app.data.personas.values(), key=lambda p: p.alias):
-            line = Text.assemble((persona.alias, "bold"),
-                                 f"  ·  {t(f'tier.{persona.tier.value}')} {persona.minutes} {t('unit.min')}",
-                                 no_wrap=short, overflow="ellipsis")
+            busy = self.busy.get(persona.id)
+            line = Text.assemble((persona.alias, "bold"), no_wrap=short, overflow="ellipsis")
+            if busy:  # right after the name, so that a one-line entry at 80x24 still shows it
+                line.append(f"  {t(f'walk.{busy}')}", style="bold")
+            line.append(f"  ·  {t(f'tier.{persona.tier.value}')} {persona.minutes} {t('unit.min')}")
             if persona.hidden_flag:
                 line.append(f"  ·  {t('practice_setup.hidden')}", style="bold yellow")
             line.append(gap)
             line.append(persona.topic)
-            options.append(Option(line, id=persona.id))
+            # one already in a session cannot come again: shown, never offered (another would come instead)
+            options.append(Option(line, id=persona.id, disabled=busy == "in_session"))
         return options
 
     def compose(self) -> ComposeResult:
@@ -162,7 +166,10 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
         options = self.query_one(OptionList)
         if options.highlighted is None:
             return None
-        chosen = options.get_option_at_index(options.highlighted).id
+        option = options.get_option_at_index(options.highlighted)
+        if option.disabled:
+            return None
+        chosen = option.id
         return PracticeChoice(None if chosen == PICK else chosen, self.level)
 
     @on(OptionList.OptionSelected)
@@ -187,12 +194,34 @@ def open_practice_setup(screen: Screen) -> None:
         app.notify(t("practice_setup.live_only"), severity="warning")
         return
 
+    busy = busy_personas(app)
+
     def chosen(choice: PracticeChoice | None) -> None:
         if choice is None:
             return
         queue = screen.query_one(QueuePanel)
         visit = practice.request_client(choice.persona_id, choice.level)
         queue.highlight(visit.id)  # the queue shows them when their arrival is told (QueueChanged)
-        app.notify(t("practice_setup.queued", alias=visit.alias, level=t(f"practice_setup.level.{choice.level}")))
+        level = t(f"practice_setup.level.{choice.level}")
+        chosen_persona = app.data.personas.get(choice.persona_id or "")
+        if chosen_persona is not None and visit.persona != chosen_persona.id:  # never silently another client
+            app.notify(t("walk.instead", chosen=chosen_persona.alias, alias=visit.alias, level=level),
+                       severity="warning")
+        elif choice.persona_id is not None and busy.get(choice.persona_id) == "waiting":
+            app.notify(t("walk.already_waiting", alias=visit.alias, level=level))
+        else:
+            app.notify(t("practice_setup.queued", alias=visit.alias, level=level))
 
-    app.push_screen(PracticeSetupModal(practice.difficulty), chosen)
+    app.push_screen(PracticeSetupModal(practice.difficulty, busy), chosen)
+
+
+def busy_personas(app: "CurhatApp") -> dict[str, str]:
+    """The practice personas already in an open session ("in_session") or waiting in the queue ("waiting"),
+    from the desk's own reads (a practice client's key is `practice:<persona id>`)."""
+    desk = app.workstation.desk
+    busy = {visit.persona: "waiting" for visit in desk.queue() if visit.persona}
+    for session in desk.open_sessions():
+        persona = session.client_key.removeprefix("practice:")
+        if persona != session.client_key and persona in app.data.personas:
+            busy[persona] = "in_session"
+    return busy
