@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import datetime
 
-from curhat_tui.cli.passphrase import database_key
+from curhat_tui.cli.passphrase import cli_catalogue, database_key
 
 
 def client_main(argv: list[str]) -> int:
@@ -34,8 +34,11 @@ def client_main(argv: list[str]) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     try:
         data, settings = load_all(), load_settings(data_dir)
-    except (DataError, ConfigError) as exc:
+    except DataError as exc:
         print(f"curhat client: {exc}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        print(f"curhat client: {exc.text(cli_catalogue(args.lang))}", file=sys.stderr)
         return 2
     path = practice_db(data_dir) if args.practice else real_db(data_dir)
     t = Catalogue(data.strings, args.lang or settings.lang or "id")

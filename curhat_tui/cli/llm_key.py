@@ -28,7 +28,7 @@ def llm_key_main(argv: list[str]) -> int:
     try:
         url = args.llm_url or load_settings(data_dir).llm_url
     except ConfigError as exc:
-        print(f"curhat llm-key: {exc}", file=sys.stderr)
+        print(f"curhat llm-key: {exc.text(t)}", file=sys.stderr)
         return 2
     if not url:
         print(t("cli.llm_key.which"), file=sys.stderr)

@@ -43,7 +43,8 @@ def _run_main(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(data_dir)
     except ConfigError as exc:
-        print(Catalogue(data.strings, args.lang or "id")("cli.error.config", error=exc), file=sys.stderr)
+        said = Catalogue(data.strings, args.lang or "id")
+        print(said("cli.error.config", error=exc.text(said)), file=sys.stderr)
         return 2
     lang = args.lang or settings.lang or "id"
     t = Catalogue(data.strings, lang)  # what the command line says, in the language the screen will speak
