@@ -289,7 +289,8 @@ class MainScreen(SessionActions):
         self.relabel()
         t = app.t
         parts = [t("top.practice")] if app.workstation.simulated else []
-        parts += [t("top.counselor", name=app.workstation.counselor), t(f"conn.{app.workstation.desk.connection}"),
+        who = "top.trainee" if app.workstation.role == "trainee" else "top.counselor"
+        parts += [t(who, name=app.workstation.counselor), t(f"conn.{app.workstation.desk.connection}"),
                   clock_time(app.clock, now), "curhat-tui"]
         bar = self.query_one("#topbar", Static)
         bar.set_class(app.workstation.simulated, "-practice")
