@@ -33,8 +33,8 @@ class LoadGuard:
 
     def status(self) -> dict:
         """The load as supervisors see it: open sessions, their weight, the cap (0: none)."""
-        current, cap = self.load()
-        return {"open": len(self.store.sessions.open(self.counselor)), "weight": current, "cap": cap}
+        sessions = self.store.sessions.open(self.counselor)  # one read for both figures
+        return {"open": len(sessions), "weight": load_of(s.risk for s in sessions), "cap": self.max_load}
 
     def check(self, visit: Visit) -> None:
         """Raise LoadRefused when taking this client would pass the cap (an imminent one weighs as high risk)."""
