@@ -221,9 +221,12 @@ class NotesForm(Vertical):
         self.fields[event.text_area.key] = event.text_area.text
         self.edited.add(event.text_area.key)
         if self.session_id is not None:  # kept at once (one small write); the autosave makes the version
-            self.app.workstation.notes.keep_typing(self.session_id, self.template,
-                                                   {key: self.fields.get(key, "") for key in self.edited})
+            self.app.workstation.notes.keep_typing(self.session_id, self.template, self._typed())
         self._schedule()
+
+    def _typed(self) -> dict[str, str]:
+        """The fields typed in since the last save, as they stand."""
+        return {key: self.fields.get(key, "") for key in self.edited}
 
     def on_unmount(self) -> None:
         self.flush()
@@ -248,7 +251,7 @@ class NotesForm(Vertical):
             for key in self.edited:  # a service line that landed since the form last looked joins the typing
                 self._show_field(key, self._merged(key, stored.get(key, "")))
                 self.stored[key] = stored.get(key, "")
-            typed = {key: self.fields.get(key, "") for key in self.edited}
+            typed = self._typed()
             self.version = notes.save(self.session_id, self.template, typed)
         except Exception as exc:  # noqa: BLE001 - a failed save is shown, never fatal
             self.app.notify(self.app.t("notes.save_failed", error=str(exc)), severity="error")
