@@ -33,17 +33,21 @@ def sgr_attributes(params: bytes) -> set[int]:
     return found
 
 
-def run_in_pty(data_dir: Path, done: Path, seconds: float = 40.0) -> bytes:
+def in_pty(argv: list[str], env: dict[str, str], seconds: float, done=lambda out: False,
+           on_wait=lambda fd: None) -> bytes:
+    """Run `argv` with a pseudo-terminal as its terminal and return what it wrote, until `done(output)`, its exit or
+    `seconds`; `on_wait(fd)` is called while waiting for output (to type into the terminal). Killed at the end."""
     pid, fd = pty.fork()
-    if pid == 0:  # the child: the app, with the pty as its terminal
-        os.environ.update(TERM="xterm-256color", COLUMNS="120", LINES="40", PYTHONPATH=str(REPO))
-        os.execv(sys.executable, [sys.executable, str(CHILD), str(data_dir), str(done)])
+    if pid == 0:  # the child: the program, with the pty as its terminal
+        os.environ.update(env)
+        os.execv(sys.executable, argv)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     out = bytearray()
     deadline = time.monotonic() + seconds
     try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.2)
+        while time.monotonic() < deadline and not done(out):
+            on_wait(fd)
+            ready, _, _ = select.select([fd], [], [], 0.05)
             if ready:
                 try:
                     chunk = os.read(fd, 65536)
@@ -62,6 +66,11 @@ def run_in_pty(data_dir: Path, done: Path, seconds: float = 40.0) -> bytes:
             pass
         os.close(fd)
     return bytes(out)
+
+
+def run_in_pty(data_dir: Path, done: Path, seconds: float = 40.0) -> bytes:
+    return in_pty([sys.executable, str(CHILD), str(data_dir), str(done)],
+                  {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40", "PYTHONPATH": str(REPO)}, seconds)
 
 
 def test_client_written_escapes_never_reach_the_terminal(tmp_path):
@@ -86,32 +95,17 @@ def test_a_passphrase_typed_before_its_prompt_is_never_shown(tmp_path):
     """Found trying the app: with no keyring the app loads for a few seconds before asking for the passphrase, and
     a counselor who types it ahead saw it echoed in clear. Once the command runs, echo is off until the prompt;
     the prompt itself (getpass) drops what was typed ahead, so it is asked for and never shown."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ.update(TERM="xterm-256color", HOME=str(tmp_path / "home"), PYTHONPATH=str(REPO),
-                          PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-        os.execv(sys.executable, [sys.executable, "-m", "curhat_tui", "--data-dir", str(tmp_path / "data")])
-    out = bytearray()
     secret = b"rahasia-diketik-duluan-77"
-    typed = False
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline and b"minimal 12 karakter):" not in out:
-            if not typed and not termios.tcgetattr(fd)[3] & termios.ECHO:  # the command holds echo: type ahead
-                os.write(fd, secret + b"\n")
-                typed = True
-            ready, _, _ = select.select([fd], [], [], 0.05)
-            if ready:
-                try:
-                    out += os.read(fd, 65536)
-                except OSError:
-                    break
-    finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        os.close(fd)
-    assert typed, f"echo was never held before the prompt: {bytes(out)[-300:]!r}"
+    typed: list[bool] = []
+
+    def type_ahead(fd: int) -> None:
+        if not typed and not termios.tcgetattr(fd)[3] & termios.ECHO:  # the command holds echo: type ahead
+            os.write(fd, secret + b"\n")
+            typed.append(True)
+
+    out = in_pty([sys.executable, "-m", "curhat_tui", "--data-dir", str(tmp_path / "data")],
+                 {"TERM": "xterm-256color", "HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO),
+                  "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}, 60,
+                 done=lambda out: b"minimal 12 karakter):" in out, on_wait=type_ahead)
+    assert typed, f"echo was never held before the prompt: {out[-300:]!r}"
     assert b"minimal 12 karakter):" in out and secret not in out
