@@ -7,7 +7,7 @@ Needs scikit-learn (pip install -e '.[train]'); the app itself never imports it.
 the same corpus gives the same file.
 
 1. The templates in corpus/templates/ are expanded (scripts/risk_corpus.py) into corpus/generated.tsv;
-   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv, heldout2.tsv and heldout3.tsv are never read
+   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv and heldout2-4.tsv are never read
    here except to report on.
 2. Lines are split by template (a template's lines all land on one side): 15% test, the rest development,
    the development part into 5 folds, per label so every item is on each side.
@@ -68,7 +68,7 @@ def load_corpus(write: bool = True) -> tuple[list[Line], list[Line]]:
 def heldout_sets() -> dict[str, list[Line]]:
     """The hand-written held-out sets, by the column name the figures give them (never trained or tuned on)."""
     names = {"heldout.tsv": "held-out (hand-written)", "heldout2.tsv": "held-out 2 (chat style)",
-             "heldout3.tsv": "held-out 3 (short chat lines)"}
+             "heldout3.tsv": "held-out 3 (short chat lines)", "heldout4.tsv": "held-out 4 (voice notes)"}
     return {column: read_tsv(CORPUS / name) for name, column in names.items() if (CORPUS / name).exists()}
 
 
