@@ -2,6 +2,11 @@
 
 This is a keyword heuristic, not certified MITI coding. It drives how simulated
 clients open up or close down and, later, the trainee's feedback report.
+
+Validation ("bukan salahmu", "wajar kamu merasa...", "it's not your fault") is never
+judgement: it is taken out before the judgement patterns are tried and codes as an
+affirmation or a reflection. `risk_question` says how a question about suicide or
+self-harm is asked: directly, leading (it expects "no") or shaming.
 """
 
 from __future__ import annotations
@@ -88,14 +93,41 @@ _QUESTIONISH = _rx(r"\?\s*$")
 _SECOND_PERSON = _rx(r"^(kamu|kmu|km|anda|you)\b", r"\w+mu\b(?! (sendiri))", r"^(jadi|dan|\.\.\.)")
 
 
+# validation: never judgement, even where a judgement word ("salahmu") is inside it
+_VALIDATE_FAULT = _rx(
+    r"\b(bukan|tidak|nggak|gak|ga|enggak) (sepenuhnya )?(salah ?mu|salah (kamu|anda|mbak|mas|kakak|ibu|bunda))\b",
+    r"\bkamu (nggak|gak|tidak|ga) salah\b", r"\bbukan kesalahan ?(mu|kamu|anda)\b",
+    r"\b(it'?s|it is|that'?s|that is|was) not your fault\b", r"\byou (did|do) nothing wrong\b",
+    r"\b(kamu|anda) berhak (merasa|marah|sedih|aman|kecewa|takut|dihargai|bahagia)", r"\byou deserve to be safe\b",
+)
+_VALIDATE_FEELING = _rx(
+    r"\b(wajar|masuk akal|manusiawi|normal|bisa dimengerti|dapat dimengerti|dimaklumi)\b[^.?!]{0,20}"
+    r"\b(kamu|kalau|jika|bila|apabila|kalo) ",
+    r"\bperasaan ?(mu|kamu) (itu )?(valid|wajar|penting|masuk akal)",
+    r"\b(it'?s|it is|that'?s|that is) (understandable|natural|normal|okay|ok) (that you|to feel|you feel)",
+    r"\bno wonder you\b", r"\bof course you (feel|are)\b", r"\bmakes sense (that )?you\b",
+)
+
+
+def _unvalidated(low: str) -> str:
+    """The text with its validating phrases taken out (what is left may still judge)."""
+    return _VALIDATE_FEELING.sub(" ", _VALIDATE_FAULT.sub(" ", low))
+
+
 def code_utterance(text: str) -> Code:
     """One code per utterance, by precedence: confront, advice, question, reflection, affirm."""
     t = " ".join(text.strip().split())
     if not t:
         return Code.OTHER
     low = t.lower()
-    if _CONFRONT.search(low):
+    if _CONFRONT.search(_unvalidated(low)):
         return Code.CONFRONT
+    if not _QUESTIONISH.search(low) and not _ADVICE.search(_unvalidated(low)):
+        if _VALIDATE_FAULT.search(low):
+            return Code.AFFIRM
+        if _VALIDATE_FEELING.search(low):
+            return Code.COMPLEX_REFLECTION if _COMPLEX.search(low) or len(low.split()) >= 13 \
+                else Code.SIMPLE_REFLECTION
     question = bool(_QUESTIONISH.search(low))
     if _ADVICE.search(low) and not (question and _OPEN_Q.search(low)):
         return Code.ADVICE
@@ -129,3 +161,63 @@ OPENNESS_DELTA = {
     Code.CONFRONT: -2,
     Code.OTHER: 0,
 }
+
+
+# ---- how a risk question is asked ----------------------------------------------------------
+
+RISK_WORDS = _rx(
+    r"bunuh diri", r"\bbundir\b", r"(meng|ng)?akhiri(n)? hidup", r"\bmengakhiri (hidup|nyawa)",
+    r"(pikiran|kepikiran|berpikir|mikir|memikirkan|niat|keinginan|ingin|mau|pengen|pingin|berharap|harap) "
+    r"(untuk |buat |akan |ingin |kamu )?(mati|meninggal|membunuh diri|bunuh diri|ngakhirin)",
+    r"\b(sudah |udah )?mati saja\b", r"\blebih baik (tidak|nggak|gak|ga) (ada|hidup|usah hidup)",
+    r"(tidur|tertidur) (dan|terus|lalu) (tidak|nggak|gak|ga) (bangun|terbangun)",
+    r"(menyakiti|nyakitin|melukai|nyilet|menyilet|melukai) (diri|dirimu|badan)", r"\bself[- ]?harm",
+    r"\bsuicid", r"\bkill(ing)? (yourself|urself)", r"\bend(ing)? (your|ur) (own )?life",
+    r"\bwish(ed)? (you were|to be) dead", r"\b(want|wanted|wanting) to die\b", r"\bhurt(ing)? yourself",
+    r"\bnot (wake|waking) up\b", r"\btake your (own )?life",
+)
+_SHAMING = _rx(
+    r"\bdosa\b", r"\bbodoh\b", r"\begois\b", r"kurang (iman|ibadah|bersyukur|berdoa)", r"\bcari (perhatian|sensasi)",
+    r"\bdrama\b", r"\blebay\b", r"\bcengeng\b", r"\blemah\b", r"\bmalu(in)? (dong|sama)", r"\bpengecut\b",
+    r"\bsinful\b", r"\bselfish\b", r"\bstupid\b", r"\bfor attention\b", r"\bcoward", r"\ba sin\b", r"\bweak\b",
+    r"\b(ingat|inget) (tuhan|allah|dosa|keluarga)", r"\bmasa (iya |sih )?(kamu|km) ",
+)
+_LEADING = _rx(
+    r"\b(nggak|gak|ga|enggak|engga|tidak|tak|bukan|ndak|gk)\b[^?]*\bkan\b\s*(\?|ya\b|$)",
+    r"\bjangan (aneh|macam|macem|mikir|berpikir|sampai|sampe|nekat|bodoh)", r"\baneh[- ]aneh\b",
+    r"\b(nggak|gak|tidak|ga) (mungkin|sampai|sampe) [^?]*\?", r"\bsemoga (nggak|gak|tidak|ga|bukan)\b",
+    r"\bpasti (nggak|gak|tidak|ga|bukan)\b", r"\b(kamu|km) (nggak|gak|ga|tidak|enggak) [^?]*\bkan\b",
+    r"\byou'?re not [^?]*,? (are|aren'?t) you\b", r"\byou (are not|aren'?t|don'?t|do not|wouldn'?t|won'?t|would not|"
+    r"will not|haven'?t|have not) [^?]*\b(right|are you|do you|would you|will you|have you|surely|I hope)\b",
+    r"\byou'?re not (thinking|going|planning)[^?]*\?", r"\bsurely (you|not)\b", r"\bnothing (like|silly) that\b",
+    r"\bdon'?t do anything (stupid|silly)\b",
+)
+_ASKING = _rx(
+    r"\?", r"^(apakah|apa|apa kamu|pernah|ada|adakah|gimana|bagaimana|sudah|udah|kamu pernah|kamu ada|boleh|"
+    r"do|did|are|have|has|is|was|were|could|would|how|what|when|where)\b",
+    r"\b(boleh|bolehkah|bisa|mau) (aku|saya|kakak|kak) (tanya|bertanya|nanya|tau|tahu)",
+    r"\b(ceritakan|ceritain|cerita(in)? (lebih|dong|lagi|sedikit|soal|tentang))\b", r"\bboleh cerita\b",
+    r"\b(tell me|can you tell|i'?d like to ask|may i ask|can i ask|i want to ask)\b",
+    r"\b(aku|saya) (mau|ingin|perlu|pengen) (tanya|bertanya|menanyakan|nanya)",
+)
+
+
+def question_manner(text: str) -> str | None:
+    """'direct', 'leading' (it expects "no"), 'shaming', or None when `text` asks or invites nothing."""
+    low = " ".join(text.strip().lower().split())
+    if not low or not any(_ASKING.search(part) for part in re.split(r"(?<=[.!?])\s+", low)):
+        return None
+    if _SHAMING.search(low):
+        return "shaming"
+    if _LEADING.search(low):
+        return "leading"
+    return "direct"
+
+
+def risk_question(text: str) -> str | None:
+    """How a question about suicide or self-harm is asked: 'direct', 'leading', 'shaming', or None when the
+    text is not a question (or invitation) about it. A direct screening question is good practice, not a weak
+    closed question; a leading or shaming one closes the client."""
+    if not RISK_WORDS.search(text):
+        return None
+    return question_manner(text)
