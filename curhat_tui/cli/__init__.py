@@ -1,7 +1,7 @@
 """`curhat`: start the workstation (on the embedded practice channel unless told otherwise).
 
 The sub-commands live one to a module: run (the workstation itself), intake, client, llm_key, logout,
-risk_scan;
+risk_scan, serve (the supervisor's screen in a browser);
 args holds the command lines and passphrase what the terminal asks for. Nothing here loads Textual
 or touches the data dir until a command runs.
 """
@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         from curhat_tui.cli.risk_scan import risk_scan_main
 
         return risk_scan_main(argv[1:])
+    if argv[:1] == ["serve"]:
+        from curhat_tui.cli.serve import serve_main
+
+        return serve_main(argv[1:])
     if argv[:1] == ["client"]:
         from curhat_tui.cli.client import client_main
 
