@@ -1,0 +1,178 @@
+"""`curhat serve` in a real headless browser: Debian's Chromium, driven by Playwright, opens the page that
+`curhat serve` gives on 127.0.0.1 and sees the supervisor's review list: the Review tab's title and the note a
+counselor submitted, with her name and its status.
+
+How the page is read: textual-serve draws the terminal with xterm.js onto a canvas (WebGL, else 2D), so the
+DOM holds no text. An init script, run before the page's own script, keeps the xterm.js Terminal the page
+creates (its `terminal` property is set once, through a setter the script puts in place); the test then reads
+the Terminal's active buffer row by row, the same cells the canvas paints. A screenshot is saved beside the
+test's files to look at when it fails.
+
+Chromium comes from Debian's `chromium` package (.ci/install-browser.sh installs it in CI).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from curhat_tui.bootstrap import build_supervisor
+from curhat_tui.domain.clock import FakeClock
+from tests.conftest import TEST_KEY
+from tests.ui.test_supervisor_ui import counselor_snapshot
+
+CHROMIUM = os.environ.get("CURHAT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+REPO = Path(__file__).resolve().parents[2]
+WAIT = 45.0  # seconds, at most, for the server to listen and for the review list to be drawn (on a loaded machine)
+
+KEEP_TERMINAL = """
+window.__curhatTerminals = [];
+Object.defineProperty(Object.prototype, "terminal", {
+  configurable: true,
+  set(value) {
+    Object.defineProperty(this, "terminal", {value, writable: true, configurable: true, enumerable: true});
+    if (value && value.buffer && value.buffer.active) window.__curhatTerminals.push(value);
+  },
+});
+"""
+SCREEN_TEXT = """
+() => {
+  const term = (window.__curhatTerminals || [])[0];
+  if (!term) return "";
+  const buffer = term.buffer.active, rows = [];
+  for (let y = 0; y < term.rows; y++) {
+    const line = buffer.getLine(buffer.viewportY + y);
+    rows.push(line ? line.translateToString(true) : "");
+  }
+  return rows.join("\\n");
+}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def supervisor_with_a_submitted_note(root: Path, data) -> Path:
+    """A supervisor's data dir whose review list holds one note Ani submitted (as the supervision link brings
+    it), dated now so that no retention purge at start takes it away."""
+    clock = FakeClock(time.time())
+    snap = await counselor_snapshot(root, data, clock)
+    data_dir = root / "sup"
+    parts = build_supervisor(data_dir, data=data, clock=clock, name="Sari", key=TEST_KEY)
+    parts.workstation.supervision.on_link_event({"kind": "submit", "snapshot": snap, "remote_id": "$ev1"})
+    assert len(parts.workstation.supervision.review_list("flagged")) == 1
+    parts.close()
+    return data_dir
+
+
+def wait_listening(proc: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"curhat serve exited ({proc.returncode}):\n{log.read_text(errors='replace')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"curhat serve did not listen within {WAIT:.0f} s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def served(tmp_path, data):
+    """`curhat serve` on a free port of 127.0.0.1, over a supervisor's data dir; yields (port, its log)."""
+    data_dir = asyncio.run(supervisor_with_a_submitted_note(tmp_path, data))
+    key_file = tmp_path / "db.key"
+    key_file.write_text(TEST_KEY, encoding="utf-8")
+    key_file.chmod(0o600)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "curhat_tui", "serve", "--port", str(port), "--lang", "id",
+                                 "--name", "Sari", "--data-dir", str(data_dir), "--key-file", str(key_file)],
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+    try:
+        wait_listening(proc, port, log)
+        yield port, log
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)  # as Ctrl+C: the served sessions are told to quit
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+async def test_a_headless_browser_sees_the_supervisors_review_list(served, tmp_path):
+    from playwright.async_api import async_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run .ci/install-browser.sh (Debian's chromium)"
+    port, log = served
+    started = time.monotonic()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1400, "height": 900})
+            await page.add_init_script(KEEP_TERMINAL)
+            await page.goto(f"http://127.0.0.1:{port}/", wait_until="load")
+            try:
+                await page.wait_for_function(
+                    f"() => {{ const t = ({SCREEN_TEXT})(); return ['Tinjauan', 'Ani', 'diajukan'].every(w => t.includes(w)); }}",
+                    timeout=WAIT * 1000)
+            except Exception:
+                await page.screenshot(path=str(tmp_path / "serve.png"))
+                pytest.fail(f"the review list was not drawn in {WAIT:.0f} s; the terminal held:\n"
+                            f"{await page.evaluate(SCREEN_TEXT)}\nserver log:\n{log.read_text(errors='replace')}")
+            text = await page.evaluate(SCREEN_TEXT)
+            await page.screenshot(path=str(tmp_path / "serve.png"))
+        finally:
+            await browser.close()
+    seconds = time.monotonic() - started
+    lines = text.splitlines()
+    assert "Tinjauan [1]" in lines[1], text  # the Review tab, from the catalogue
+    assert "Sari" in lines[0] and "1 catatan menunggu tanda tangan" in lines[0], text  # --name reached the session
+    review_list = [line.split("▕")[0].split() for line in lines[2:]]  # left of the detail pane's border
+    assert ["Bendera", "Alias", "Status", "Konselor", "Selesai"] in review_list, text
+    assert [row for row in review_list if "Ani" in row and "diajukan" in row], text  # Ani's note, submitted
+    print(f"browser to review list: {seconds:.1f} s")
+
+
+def test_other_sites_and_rebound_names_are_refused(served):
+    """A page of another site in the supervisor's own browser may open ws://127.0.0.1; a DNS-rebinding name
+    may point at 127.0.0.1. Neither gets the page or the websocket; the server's own address does."""
+    port, _ = served
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+    def status(path: str, headers: dict[str, str]) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("GET", path, headers=headers)
+            return conn.getresponse().status
+        finally:
+            conn.close()
+
+    own = f"127.0.0.1:{port}"
+    assert status("/", {"Host": own}) == 200
+    assert status("/", {"Host": f"curhat.attacker.example:{port}"}) == 403
+    assert status("/ws", {"Host": f"curhat.attacker.example:{port}", **upgrade}) == 403
+    assert status("/ws", {"Host": own, "Origin": "https://attacker.example", **upgrade}) == 403
+    assert status("/ws", {"Host": own, "Origin": f"http://{own}", **upgrade}) == 101
