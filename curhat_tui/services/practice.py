@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from curhat_tui.channels.base import Channel
 from curhat_tui.channels.practice.channel import PracticeChannel
+from curhat_tui.config.curriculum import load_curriculum
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.models import Session, SessionStatus, Visit
 from curhat_tui.paths import practice_reports_dir
-from curhat_tui.services.events import Event, MessageAdded, MessageRevised, SessionChanged
+from curhat_tui.services.curriculum import CurriculumProgress
+from curhat_tui.services.events import Event, MessageAdded, MessageRevised, SessionChanged, SessionClosed
 from curhat_tui.services.practice_report import feedback_markdown, keep_report, kept_markdown
+from curhat_tui.services.trainer import Trainer
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.files import free_name, private_folder, write_private
 from curhat_tui.storage.store import Store
@@ -37,6 +41,7 @@ class Practice:
         self.audit = audit
         self.counselor = counselor
         self.practice_store = practice_store  # trainees' sessions (a supervisor reads them), never mixed with real
+        self.blind = True  # F12 never says which clients carry a hidden risk; only a non-trainee may turn it off
 
     @property
     def available(self) -> bool:
@@ -86,6 +91,8 @@ class Practice:
                 current = self.store.sessions.get(message.session_id)
                 if current is not None and current.status is SessionStatus.WRAPUP:
                     keep_report(self.store, self.data, current.id, self.difficulty_of(current.id))
+            case SessionClosed(session_id=session_id):
+                self.curriculum.judge_session(session_id)  # a step passed or not, kept with the trainee's progress
 
     def export_feedback(self, session_id: str) -> Path:
         """Write the report next to the database, readable by this user only (practice reports live apart from real
@@ -119,3 +126,14 @@ class Practice:
         level = self.practice_store.state.practice_difficulty(session.visit_id) if session is not None else None
         return feedback_markdown(self.practice_store, self.data, session_id, difficulty=level or "normal",
                                  tz=self.clock.tz, lang=lang)
+
+    # ---- the trainer's loop: curriculum, supervisors' view of practice (services.curriculum, services.trainer) ----
+    @cached_property
+    def curriculum(self) -> CurriculumProgress:
+        """The curriculum (data/curriculum.toml, checked when first read) and each trainee's progress."""
+        return CurriculumProgress(self.practice_store or self.store, self.data, self.clock, load_curriculum(self.data))
+
+    @cached_property
+    def trainer(self) -> Trainer:
+        """Practice sessions for a supervisor: live rows, whispers, transcripts and line comments."""
+        return Trainer(self.practice_store, self.audit, self.clock, user=self.counselor)

@@ -120,12 +120,24 @@ VISIT_APPOINTMENTS = (
     _index("visit_appointments", "client_key"),
 )
 
+TRAINING = (
+    # a trainee's curriculum: each practice session judged against a step, passed or not, with the figures used
+    _table("curriculum_progress", '"id" INTEGER PRIMARY KEY', '"trainee" TEXT', '"step" TEXT', '"session_id" TEXT',
+           '"passed" INTEGER', '"at" REAL', '"detail" TEXT'),
+    _index("curriculum_progress", "trainee"),
+    # a supervisor's comment on one line of a practice transcript
+    _table("line_comments", '"id" INTEGER PRIMARY KEY', '"session_id" TEXT', '"message_id" INTEGER',
+           '"author" TEXT', '"text" TEXT', '"ts" REAL'),
+    _index("line_comments", "session_id"),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline", BASELINE),
     Migration(2, "message marks", MESSAGE_MARKS),
     Migration(3, "written files", WRITTEN_FILES),
     Migration(4, "visit marks", VISIT_MARKS),
     Migration(5, "visit appointments", VISIT_APPOINTMENTS),
+    Migration(6, "training", TRAINING),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -29,6 +29,7 @@ from curhat_tui.storage.privacy import PrivacyRecords
 from curhat_tui.storage.review import ReviewBook
 from curhat_tui.storage.sessions import Sessions
 from curhat_tui.storage.state import State
+from curhat_tui.storage.training import TrainingBook
 from curhat_tui.storage.visits import Visits
 from curhat_tui.storage.written_files import WrittenFiles
 
@@ -74,6 +75,7 @@ class Store:
         self.audit = AuditLog(database)
         self.privacy = PrivacyRecords(database, self.sessions, self.state)
         self.written = WrittenFiles(database)
+        self.training = TrainingBook(database)  # curriculum progress, comments on practice transcript lines
 
     def _settle_kind(self, asked: str | None) -> str | None:
         recorded = self.state.store_kind()

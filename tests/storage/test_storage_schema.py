@@ -176,7 +176,8 @@ def test_an_old_database_opens_with_every_row(tmp_path):
     assert {t: r for t, r in opened.items() if t in before and t != "meta"} == \
         {t: r for t, r in before.items() if t != "meta"}
     assert {t: r for t, r in opened.items() if t not in before} == {"message_marks": [], "written_files": [],
-                                                                 "visit_marks": [], "visit_appointments": []}
+                                                                 "visit_marks": [], "visit_appointments": [],
+                                                                 "curriculum_progress": [], "line_comments": []}
     reopened = Store(path)  # a second open changes nothing
     assert reopened.kind == "practice" and reopened.messages.count("s1") == 2
     reopened.close()
