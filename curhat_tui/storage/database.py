@@ -1,4 +1,5 @@
-"""The database file: opened with its SQLCipher key, encrypted once if found plain, readable by this user only.
+"""The database file: opened with its SQLCipher key, encrypted once if found plain, readable by this user only
+(0600 in a 0700 folder on Linux and macOS; on Windows the data folder's access list, see storage.files).
 
 Every repository works through one `Database`: its connection, `transaction()` for atomic writes,
 and the few SQL helpers they share. The connection runs in autocommit mode (isolation_level None),
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+from curhat_tui.storage.files import restrict
 
 PLAIN_HEADER = b"SQLite format 3\x00"
 MEMORY = ":memory:"
@@ -99,11 +102,11 @@ def migrate_plain(path: Path, key: str) -> Path:
     finally:
         conn.close()
     os.replace(path, backup)
-    os.chmod(backup, 0o600)
+    restrict(backup, 0o600)
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     os.replace(encrypted, path)
-    os.chmod(path, 0o600)
+    restrict(path, 0o600)
     return backup
 
 
@@ -132,12 +135,12 @@ class Database:
         self.migrated_backup: Path | None = None
         if not self.in_memory:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.chmod(self.path.parent, 0o700)  # counseling records: readable by this user only
+            restrict(self.path.parent, 0o700)  # counseling records: readable by this user only
             if key is not None and is_plain(self.path):
                 self.migrated_backup = migrate_plain(self.path, key)
             if not self.path.exists():
                 self.path.touch(mode=0o600)
-            os.chmod(self.path, 0o600)
+            restrict(self.path, 0o600)
         if key is not None:
             conn = _open_encrypted(self.path, key)
         else:
@@ -148,7 +151,7 @@ class Database:
         for suffix in ("-wal", "-shm"):
             side = Path(f"{self.path}{suffix}")
             if side.exists():
-                os.chmod(side, 0o600)
+                restrict(side, 0o600)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         self.conn: Any = conn

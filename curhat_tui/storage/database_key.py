@@ -3,12 +3,19 @@
 Where no keyring backend exists (a headless server) the counselor gives a passphrase
 at start, or names a key file explicitly with --key-file (outside the data dir).
 
+The keyring is whatever `keyring` picks for the platform: Windows Credential Locker, the macOS Keychain,
+the Secret Service (GNOME Keyring, KWallet) on a Linux desktop; nothing here names a backend. A new key is
+never put in a keyring that is only a file in the home folder (keyrings.alt's PlaintextKeyring and
+EncryptedKeyring, which Debian and Ubuntu often install): that would keep the key beside the data, so
+there the passphrase is asked for instead. A key already kept in one is still read.
+
 The keyring also keeps the screen lock's unlock verifier for a keyring-held key
 (services.lock decides what unlocks the screen).
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -34,13 +41,42 @@ class DatabaseKey(str):
         return key
 
 
+FILE_KEYRINGS = ("keyrings.alt",)  # "keyrings" that are a file in the home folder, not the OS's secret store
+
+
 def _account(data_dir: Path) -> str:
-    return f"db-key:{data_dir.resolve()}"
+    """The keyring entry of this data dir's key: its absolute path (case-folded on Windows, where C:\\Users\\Ani and
+    c:\\users\\ani are the same folder; unchanged elsewhere, so existing entries keep their names)."""
+    return f"db-key:{os.path.normcase(data_dir.resolve())}"
+
+
+def keyring_for_new_key() -> object:
+    """The backend a new key would be written to; NoKeyringError when that is none, or only a file."""
+    backend = keyring.get_keyring()
+    chain = getattr(backend, "backends", None)
+    writer = chain[0] if chain else backend  # a chain writes to its first backend
+    module = type(writer).__module__
+    if module.startswith(FILE_KEYRINGS):
+        raise NoKeyringError(f"the only keyring is a file in the home folder ({module}), not the OS's secret store")
+    return writer
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """`path` lies in `folder` (the same folder however its name is spelt: case, links, 8.3 names)."""
+    for parent in path.parents:
+        if parent == folder:
+            return True
+        try:
+            if folder.exists() and os.path.samefile(parent, folder):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def read_key_file(key_file: Path, data_dir: Path) -> str:
     key_file = key_file.expanduser().resolve()
-    if data_dir.resolve() in key_file.parents:
+    if _inside(key_file, data_dir.resolve()):
         raise KeyUnavailable(f"{key_file}: a key file must not live in the data dir it protects; move it elsewhere")
     try:
         key = key_file.read_text(encoding="utf-8").strip()
@@ -64,6 +100,7 @@ def database_key(data_dir: Path, *, key_file: Path | None = None,
         existing = keyring.get_password(SERVICE, _account(data_dir))
         if existing:
             return DatabaseKey(existing, "keyring")
+        keyring_for_new_key()
         created = secrets.token_hex(32)
         keyring.set_password(SERVICE, _account(data_dir), created)
         if keyring.get_password(SERVICE, _account(data_dir)) != created:

@@ -5,6 +5,12 @@ where the user chose (`write_secret`); state that is rewritten in place goes thr
 `replace_private`, which swaps a whole new file in. `read_private` reads a secret
 only if nobody else could have read it, and `keep_private` narrows a folder and its files that are
 open to other users.
+
+Who may read a file is a POSIX file mode here (0600, 0700). On Windows a mode means nothing of the kind
+(`os.chmod` only sets or clears the read-only flag), so `restrict` does nothing there and a file is as
+private as its folder's access list (ACL) makes it: the default data dir lies in the user's own profile
+(%LOCALAPPDATA%, via platformdirs), which by default only that user, SYSTEM and the administrators can
+open. Nothing here fails on Windows for want of file modes.
 """
 
 from __future__ import annotations
@@ -18,6 +24,12 @@ from pathlib import Path
 POSIX = os.name == "posix"
 
 
+def restrict(path: Path, mode: int) -> None:
+    """Give `path` the POSIX `mode` (0o600 a file, 0o700 a folder); on Windows nothing (see the module's note)."""
+    if POSIX:
+        os.chmod(path, mode)
+
+
 class PrivateFileError(Exception):
     """A file or folder open to other users that may not be used as it is, or cannot be narrowed."""
 
@@ -25,7 +37,7 @@ class PrivateFileError(Exception):
 def private_folder(folder: Path) -> Path:
     """Make `folder` (and its parents) if missing and leave it readable by this user only."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    restrict(folder, 0o700)
     return folder
 
 
@@ -54,7 +66,7 @@ def write_private(path: Path, text: str) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o600)
+        restrict(temporary, 0o600)
         try:
             os.link(temporary, path)  # fails, like O_EXCL, when the target exists
         except FileExistsError:
@@ -75,8 +87,7 @@ def write_secret(path: Path, text: str) -> Path:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
-    if POSIX:
-        os.chmod(path, 0o600)
+    restrict(path, 0o600)
     return path
 
 
@@ -84,7 +95,7 @@ def _write_new(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
-    os.chmod(path, 0o600)
+    restrict(path, 0o600)
 
 
 def replace_private(path: Path, text: str) -> Path:
@@ -103,8 +114,7 @@ def replace_private(path: Path, text: str) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if POSIX:
-            os.chmod(temporary, 0o600)
+        restrict(temporary, 0o600)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
