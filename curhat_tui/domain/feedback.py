@@ -1,45 +1,69 @@
-"""The trainee's feedback report after a practice session (heuristic MITI-style coding).
+"""The trainee's feedback report after a practice session, built from the transcript line by line.
 
-Counts of questions, reflections, affirmations, unasked advice and confronting lines;
-the reflection-to-question ratio and the share of complex reflections against the
-MITI 4.2.1 thresholds (fair 1:1 and 40%, good 2:1 and 50%); reply latency against a
-3-minute norm; whether the hidden red flag was caught (a direct risk question within
-three of the trainee's turns after the first hint); whether a referral was made (a
-concrete service named and the client's willingness checked); and a better line for
-each weak one. The codes come from a keyword heuristic, not certified coding.
+Each of the trainee's lines gets its code (a keyword heuristic after MITI 4.2.1, not certified coding), the
+client's reply and whether that reply opened something (a disclosure, a fact, an answer) or closed (a closed
+reply, a denial), and, for a weak line, a better one built from that line (`alternatives.py`). Lines the app
+wrote (a red-flag script, a quick reply) are marked and never counted as weak; a direct question about suicide
+is best practice and never weak either. The crisis segment runs from the client's disclosure to the end of
+safety planning: the reflection-to-question ratio is computed outside it (a crisis calls for direct questions)
+and the segment's counts are reported apart. Waiting times: 3 minutes is the norm, 2 minutes in a crisis.
+The safety rubric and the critical misses come from `rubric.py`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from curhat_tui.domain.alternatives import Alternative, suggest
 from curhat_tui.domain.coding import Code, code_utterance
-from curhat_tui.domain.models import Message, Sender
-from curhat_tui.domain.persona import Persona
+from curhat_tui.domain.models import FlagEvent, Message, Sender
+from curhat_tui.domain.rubric import RubricItem, ScreenerRow, SessionFacts, score
+from curhat_tui.domain.safety_lines import SERVICE, WILLING, assesses_safety, judges, risk_question, safety_steps
 
 LATENCY_NORM_SECONDS = 180
-CATCH_WINDOW_TURNS = 3
+CRISIS_LATENCY_SECONDS = 120
 FAIR = (1.0, 40.0)
 GOOD = (2.0, 50.0)
 WEAK = (Code.ADVICE, Code.CONFRONT, Code.CLOSED_QUESTION)
-_SERVICE = re.compile(r"\b(119|112|129|sejiwa|healing119|igd|jakcare|sapa|puskesmas|psikolog|psikiater|"
-                      r"rumah sakit|dinas sosial|hotline)\b", re.IGNORECASE)
-_WILLING = re.compile(r"\b(bersedia|mau (mencoba|menghubungi|coba|nelpon|menelepon)|apakah kamu mau|kamu mau|"
-                      r"maukah|siap (menghubungi|mencoba)|willing|would you)\b", re.IGNORECASE)
+CODES = ("open_question", "closed_question", "simple_reflection", "complex_reflection", "affirm", "advice", "confront",
+         "other")
 
 
 @dataclass(frozen=True)
 class Turn:
+    """One of the trainee's lines and what followed it."""
+
     index: int
     text: str
     code: Code
     latency_seconds: float | None
+    offset: float = 0.0  # seconds since the session's first message
+    source: str = "own"  # own | script (a red-flag script) | quick_reply
+    risk_kind: str = ""  # direct | leading | shaming | "" (not a question about suicide)
+    in_crisis: bool = False
+    reply: str = ""  # the client's next message
+    effect: str = ""  # opened | closed | ""
+    weak: bool = False
+    alternative: Alternative | None = None
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A client waiting for the trainee: from the client's message to the trainee's next line (or the end)."""
+
+    offset: float
+    seconds: float
+    client_text: str
+    in_crisis: bool
+    answered: bool = True
 
 
 @dataclass
 class FeedbackReport:
-    counts: dict[str, int]
+    counts: dict[str, int]  # outside the crisis segment
     reflection_ratio: float | None
     complex_percent: float | None
     ratio_level: str
@@ -47,15 +71,37 @@ class FeedbackReport:
     turns: list[Turn]
     slow_turns: list[int]
     hidden_flag: str
-    first_hint_turn: int | None
-    caught: bool | None
-    referral_named: bool
-    willingness_checked: bool
-    weak: list[Turn] = field(default_factory=list)
+    crisis_counts: dict[str, int] = field(default_factory=dict)
+    crisis_item: str = ""  # the red-flag item the crisis is about ("" when none)
+    disclosure_offset: float | None = None
+    disclosure_text: str = ""
+    crisis_end_offset: float | None = None
+    waits: list[Wait] = field(default_factory=list)  # over the norm (or over 2 minutes in the crisis)
+    rubric: list[RubricItem] = field(default_factory=list)
+    critical: list[RubricItem] = field(default_factory=list)
+    screener: list[ScreenerRow] = field(default_factory=list)
+    screener_correct: bool | None = None
+    safety_plan_steps: int = 0
+    referral_named: bool = False
+    willingness_checked: bool = False
 
     @property
     def referral_made(self) -> bool:
         return self.referral_named and self.willingness_checked
+
+    @property
+    def critical_miss(self) -> bool:
+        return bool(self.critical)
+
+    @property
+    def weak(self) -> list[Turn]:
+        return [turn for turn in self.turns if turn.weak]
+
+    @property
+    def all_good(self) -> bool:
+        """Nothing to suggest: no weak line, no rubric item short of passing, nobody left waiting."""
+        return not self.weak and not self.waits and not self.critical \
+            and all(item.status in ("pass", "na") for item in self.rubric)
 
 
 def _level(value: float | None, fair: float, good: float) -> str:
@@ -64,41 +110,144 @@ def _level(value: float | None, fair: float, good: float) -> str:
     return "good" if value >= good else "fair" if value >= fair else "below"
 
 
-def analyse(messages: list[Message], persona: Persona | None) -> FeedbackReport:
-    turns: list[Turn] = []
-    last_client_ts: float | None = None
-    hint_texts = {f.text for f in persona.facts if f.hint} if persona else set()
-    first_hint_turn: int | None = None
-    for message in messages:
-        if message.sender is Sender.CLIENT:
-            if last_client_ts is None:
-                last_client_ts = message.ts
-            if message.text in hint_texts and first_hint_turn is None:
-                first_hint_turn = len(turns)  # counselor turns before the hint
-        elif message.sender is Sender.COUNSELOR:
-            latency = None if last_client_ts is None else message.ts - last_client_ts
-            turns.append(Turn(len(turns) + 1, message.text, code_utterance(message.text), latency))
-            last_client_ts = None
-    counts = {code.value: 0 for code in Code}
+def _counts(turns: list[Turn]) -> dict[str, int]:
+    counts = {code: 0 for code in CODES}
     for turn in turns:
         counts[turn.code.value] += 1
+    return counts
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """A quick reply's text as a pattern: its placeholders match anything, and it may be completed after."""
+    parts = re.split(r"\{[a-z_]+\}", template.strip())
+    return re.compile(".+?".join(re.escape(part) for part in parts) + ".*", re.DOTALL)
+
+
+def _lines(persona, name: str) -> set[str]:
+    value = getattr(persona, name, None) if persona is not None else None
+    if value is None:
+        return set()
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {v for v in value.values() if isinstance(v, str)}
+    return {v for v in value if isinstance(v, str)}
+
+
+def _effect(reply: str, opened: set[str], closed: set[str]) -> str:
+    if not reply:
+        return ""
+    return "opened" if reply in opened else "closed" if reply in closed else ""
+
+
+def _disclosure(messages: list[Message], persona) -> tuple[Message | None, str]:
+    """The client's first message that discloses the hidden risk (its reveal line, or the detector's item on it)."""
+    hidden = getattr(persona, "hidden_flag", "") if persona is not None else ""
+    risk = getattr(persona, "risk", None)
+    reveals = {risk.reveal} if risk is not None else set()
+    for message in messages:
+        if message.sender is not Sender.CLIENT or message.redacted:
+            continue
+        if message.text in reveals:
+            return message, hidden
+        if hidden and hidden in message.flags:
+            return message, hidden
+        if not hidden and message.flags:
+            return message, message.flags[0]
+    return None, ""
+
+
+def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = (),
+            script_ids: AbstractSet[int] = frozenset(), quick_replies: Sequence[str] = (),
+            note: dict[str, str] | None = None, ended_at: float | None = None,
+            screener_item: str = "suicide") -> FeedbackReport:
+    """The report for one session's transcript (`messages`, oldest first) against its persona (None: a real client).
+
+    `flags` are the red flags ticked (with their time and screener answers), `script_ids` the ids of the messages
+    that were the app's red-flag scripts, `quick_replies` the quick reply texts (with placeholders), `note` the
+    session note's fields, `ended_at` when the session ended (how long a last client message went unanswered)."""
+    messages = [m for m in messages if m.sender is not Sender.SYSTEM]
+    start = messages[0].ts if messages else 0.0
+    disclosure, crisis_item = _disclosure(messages, persona)
+    quick = [template_pattern(text) for text in quick_replies if text.strip()]
+    facts = getattr(persona, "facts", ()) if persona is not None else ()
+    opened = {f.text for f in facts} | _lines(persona, "answers") | _lines(persona, "upset")
+    if getattr(persona, "risk", None) is not None:
+        opened.add(persona.risk.reveal)
+    closed = _lines(persona, "closed") | _lines(persona, "deny") | _lines(persona, "risk_no")
+    # the end of safety planning: the trainee's last line after the disclosure that assesses, plans or refers
+    crisis_end = None
+    if disclosure is not None:
+        crisis_end = max((m.ts for m in messages if m.sender is Sender.COUNSELOR and m.ts >= disclosure.ts and (
+            m.id in script_ids or safety_steps(m.text) or assesses_safety(m.text) or SERVICE.search(m.text)
+            or risk_question(m.text) == "direct")), default=None)
+        if crisis_end is None:
+            crisis_end = max(ended_at or 0.0, messages[-1].ts)
+
+    def in_crisis(ts: float) -> bool:
+        return disclosure is not None and crisis_end is not None and disclosure.ts <= ts <= crisis_end
+
+    turns: list[Turn] = []
+    waits: list[Wait] = []
+    waiting: Message | None = None  # the first client message not yet answered
+    last_client = ""
+    for position, message in enumerate(messages):
+        if message.sender is Sender.CLIENT:
+            if waiting is None:
+                waiting = message
+            last_client = message.text
+            continue
+        latency = None if waiting is None else message.ts - waiting.ts
+        if waiting is not None:
+            limit = CRISIS_LATENCY_SECONDS if in_crisis(waiting.ts) else LATENCY_NORM_SECONDS
+            if latency is not None and latency > limit:
+                waits.append(Wait(waiting.ts - start, latency, waiting.text, in_crisis(waiting.ts)))
+        waiting = None
+        reply = next((m.text for m in messages[position + 1:] if m.sender is Sender.CLIENT), "")
+        source = "script" if message.id in script_ids else \
+            "quick_reply" if any(p.fullmatch(message.text.strip()) for p in quick) else "own"
+        code = code_utterance(message.text)
+        kind = risk_question(message.text) or ""
+        crisis = in_crisis(message.ts)
+        after = disclosure is not None and message.ts >= disclosure.ts
+        judging = judges(message.text)
+        safety_line = bool(safety_steps(message.text) or assesses_safety(message.text) or SERVICE.search(message.text)
+                           or WILLING.search(message.text))
+        weak = source == "own" and kind != "direct" and (
+            kind in ("leading", "shaming") or judging or code in (Code.ADVICE, Code.CONFRONT)
+            or (code is Code.CLOSED_QUESTION and not (after and safety_line)))
+        if after and code is Code.ADVICE and safety_line and not judging:
+            weak = False  # in a crisis, planning safety and referring are what is called for
+        alternative = suggest(message.text, code, kind, last_client, after_disclosure=after, judging=judging) \
+            if weak else None
+        turns.append(Turn(len(turns) + 1, message.text, code, latency, message.ts - start, source, kind, crisis, reply,
+                          _effect(reply, opened, closed), weak, alternative))
+    if waiting is not None:
+        end = max(ended_at or 0.0, messages[-1].ts)
+        limit = CRISIS_LATENCY_SECONDS if in_crisis(waiting.ts) else LATENCY_NORM_SECONDS
+        if end - waiting.ts > limit:
+            waits.append(Wait(waiting.ts - start, end - waiting.ts, waiting.text, in_crisis(waiting.ts), False))
+    counted = [t for t in turns if t.source != "script"]
+    counts = _counts([t for t in counted if not t.in_crisis])
     questions = counts["open_question"] + counts["closed_question"]
     reflections = counts["simple_reflection"] + counts["complex_reflection"]
     ratio = reflections / questions if questions else (None if not reflections else float(reflections))
     complex_percent = 100.0 * counts["complex_reflection"] / reflections if reflections else None
-    caught: bool | None = None
-    if persona and persona.hidden_flag and persona.risk:
-        if first_hint_turn is not None:
-            window = turns[first_hint_turn:first_hint_turn + CATCH_WINDOW_TURNS]
-            caught = any(p.search(t.text) for t in window for p in persona.risk.probe)
-        else:
-            caught = False
+    session = SessionFacts(start=start, persona=persona, turns=turns, disclosure=disclosure, crisis_item=crisis_item,
+                           flags=list(flags), note=note or {}, waits=waits, screener_item=screener_item)
+    scored = score(session)
     return FeedbackReport(
         counts=counts, reflection_ratio=ratio, complex_percent=complex_percent,
         ratio_level=_level(ratio, FAIR[0], GOOD[0]), complex_level=_level(complex_percent, FAIR[1], GOOD[1]),
-        turns=turns, slow_turns=[t.index for t in turns if t.latency_seconds and t.latency_seconds > LATENCY_NORM_SECONDS],
-        hidden_flag=persona.hidden_flag if persona else "", first_hint_turn=first_hint_turn, caught=caught,
-        referral_named=any(_SERVICE.search(t.text) for t in turns),
-        willingness_checked=any(_WILLING.search(t.text) for t in turns),
-        weak=[t for t in turns if t.code in WEAK],
+        turns=turns, slow_turns=[t.index for t in turns if t.latency_seconds and t.latency_seconds > (
+            CRISIS_LATENCY_SECONDS if t.in_crisis else LATENCY_NORM_SECONDS)],
+        hidden_flag=getattr(persona, "hidden_flag", "") if persona is not None else "",
+        crisis_counts=_counts([t for t in counted if t.in_crisis]), crisis_item=crisis_item,
+        disclosure_offset=None if disclosure is None else disclosure.ts - start,
+        disclosure_text=disclosure.text if disclosure is not None else "",
+        crisis_end_offset=None if crisis_end is None else crisis_end - start, waits=waits,
+        rubric=scored.items, critical=scored.critical, screener=scored.screener,
+        screener_correct=scored.screener_correct, safety_plan_steps=scored.safety_plan_steps,
+        referral_named=any(SERVICE.search(t.text) for t in turns),
+        willingness_checked=any(WILLING.search(t.text) for t in turns),
     )

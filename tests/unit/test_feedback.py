@@ -33,18 +33,7 @@ def test_counts_ratios_latency_and_weak_lines(data):
     assert report.complex_percent == 100.0 and report.complex_level == "good"
     assert report.slow_turns == [2]
     assert [t.code.value for t in report.weak] == ["advice"]
-    assert report.caught is None  # sinta hides nothing
-
-
-def test_hidden_flag_caught_only_by_a_direct_question_soon_after_the_hint(data):
-    bayu = data.personas["bayu"]
-    hint = next(f.text for f in bayu.facts if f.hint)
-    caught = analyse(msgs(("client", hint, 0), ("counselor", "Kedengarannya berat sekali.", 10),
-                          ("counselor", "Apakah kamu punya pikiran untuk bunuh diri?", 10)), bayu)
-    assert caught.caught is True
-    late = analyse(msgs(("client", hint, 0), *[("counselor", "Hmm, lalu?", 10)] * 3,
-                        ("counselor", "Apakah kamu punya pikiran untuk bunuh diri?", 10)), bayu)
-    assert late.caught is False
+    assert [item.key for item in report.rubric] == ["disclosure"] and report.rubric[0].variant == "no_risk"
 
 
 def test_referral_needs_a_service_and_willingness(data):
