@@ -11,10 +11,11 @@ from pathlib import Path
 
 from curhat_tui.config.data_file import DataError
 from curhat_tui.config.data_file import DataFile as _File
+from curhat_tui.config.persona_data import load_personas  # personas.toml, then personas/*.toml
 from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, RiskDataError, read_model, read_slang
 from curhat_tui.domain.i18n import LANGS
 from curhat_tui.domain.models import Risk, Tier
-from curhat_tui.domain.persona import Fact, HiddenRisk, Persona
+from curhat_tui.domain.persona import Persona
 from curhat_tui.domain.quick_replies import GROUPS, QuickReply, QuickReplyBook
 from curhat_tui.domain.quick_replies import PLACEHOLDERS as REPLY_PLACEHOLDERS
 from curhat_tui.domain.quick_replies import placeholders_in as reply_placeholders_in
@@ -68,6 +69,9 @@ def load_directory(path: Path) -> dict[str, DirectoryEntry]:
             hours=f.langs(e, "entry", i, "hours"), scope=f.langs(e, "entry", i, "scope"),
             region=local["region"]["id"] if "region" in local else f.need(e, "entry", i, "region"), checked=checked,
             source=f.need(e, "entry", i, "source"), local=local,
+            verified=f.need(e, "entry", i, "verified", date) if "verified" in e else None,
+            province=f.need(e, "entry", i, "province") if "province" in e else "",
+            note=f.langs(e, "entry", i, "note") if "note" in e else {},
         )
         if entry.id in result:
             raise f.fail("entry", i, f"duplicate id {entry.id!r}", "give each entry its own id", "id")
@@ -191,45 +195,6 @@ def load_phrases(path: Path, item_ids: set[str], order: tuple[str, ...] = ()) ->
     except RiskDataError as exc:
         raise DataError(model_path, exc.line, exc.problem, exc.fix) from None
     return RiskDetector(rules, slang, model, order)
-
-
-def load_personas(path: Path, item_ids: set[str]) -> dict[str, Persona]:
-    f = _File(path)
-    personas: dict[str, Persona] = {}
-    for i, e in enumerate(f.entries("persona")):
-        pid = f.need(e, "persona", i, "id")
-        tier = f.need(e, "persona", i, "tier")
-        if tier not in {t.value for t in Tier}:
-            raise f.fail("persona", i, f"tier {tier!r} is unknown", "use peer or professional", "tier")
-        minutes = f.need(e, "persona", i, "minutes", int)
-        if minutes not in (30, 60):
-            raise f.fail("persona", i, f"minutes is {minutes}", "use 30 or 60", "minutes")
-        hidden = e.get("hidden_flag", "")
-        if hidden and hidden not in item_ids:
-            raise f.fail("persona", i, f"hidden_flag {hidden!r} is not a red-flag item", "use an id from redflags.toml",
-                         "hidden_flag")
-        risk = None
-        if hidden:
-            r = f.need(e, "persona", i, "risk", dict)
-            try:
-                probes = tuple(re.compile(p, re.IGNORECASE) for p in r.get("probe", []))
-            except re.error as exc:
-                raise f.fail("persona", i, f"a risk.probe pattern is invalid: {exc}", "fix the regex", "probe") from None
-            if not probes or "reveal" not in r or "openness" not in r:
-                raise f.fail("persona", i, f"persona {pid!r} hides {hidden!r} but [persona.risk] lacks probe, "
-                             "openness or reveal", "add all three")
-            risk = HiddenRisk(probes, int(r["openness"]), r["reveal"])
-        facts = tuple(Fact(int(x["openness"]), x["text"], x.get("hint", "")) for x in f.need(e, "persona", i, "fact", list))
-        personas[pid] = Persona(
-            id=pid, alias=f.need(e, "persona", i, "alias"), tier=Tier(tier), minutes=minutes,
-            topic=f.need(e, "persona", i, "topic"), intake_risk=f.need(e, "persona", i, "intake_risk"),
-            intake_risk_level=_risk(f, "persona", i, e, "intake_risk_level"),
-            patience_minutes=f.need(e, "persona", i, "patience_minutes", int), hidden_flag=hidden,
-            opening=f.need(e, "persona", i, "opening"), neutral=tuple(f.need(e, "persona", i, "neutral", list)),
-            closed=tuple(f.need(e, "persona", i, "closed", list)), thanks=f.need(e, "persona", i, "thanks"),
-            risk_no=f.need(e, "persona", i, "risk_no"), facts=facts, risk=risk,
-        )
-    return personas
 
 
 def load_strings(path: Path) -> dict[str, dict[str, str]]:

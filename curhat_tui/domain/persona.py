@@ -1,131 +1,134 @@
-"""Scripted practice clients: what they disclose depends on what the counselor writes.
+"""Scripted practice clients: what they disclose depends on how the counselor listens and what they ask.
 
-Open questions, reflections and affirmations raise a persona's openness and unlock
-its next disclosure; unasked advice and judgement lower it and get a closed reply.
-A hidden red flag is revealed only to a direct question about it, or once good
-listening has raised openness far enough. Everything is deterministic given the
-seed, the difficulty and the counselor's messages.
+Open questions, reflections and affirmations raise a persona's openness; unasked advice
+and judgement lower it and get a closed reply. A reply follows what was asked: a
+question about sleep gets the persona's sleep fact once it is open enough for it, else
+the next fact in order. The hidden red flag comes out only to a real, non-leading
+question about it once enough rapport is built (or to very high rapport alone); a
+leading question ("nggak ... kan?", "jangan aneh-aneh") or a shaming one gets a denial
+and costs openness, and probe words in advice unlock nothing. After the disclosure the
+client answers assessment questions (the C-SSRS screener, plan, means, whereabouts,
+companions, protective factors, the safety-plan steps, a referral) from its
+`[persona.answers]`, in its own voice, as its `[persona.truth]` says. The first line
+greets by the local time of day. Everything is deterministic given the seed, the
+difficulty, the clock and the counselor's messages.
 
-The engine alone decides what a client may say. An optional language model (see
-`channels/llm_voice.py`) only rephrases the line chosen here: `voice_prompt` gives it
-the facts already disclosed and nothing else, and `check_voiced` rejects a rephrasing
-that is too long, in the wrong language, or touches something still locked.
+The data types live in persona_model.py, the question classifiers in persona_ask.py and
+the optional language-model voice in persona_voice.py; they are re-exported here.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from curhat_tui.domain.coding import OPENNESS_DELTA, Code, code_utterance
-from curhat_tui.domain.models import Risk, Tier, fill
-
-_SUICIDE_PROBE = re.compile(
-    r"bunuh diri|mengakhiri hidup|akhiri hidup|pikiran (untuk |buat )?mati|ingin mati|pengen mati|menyakiti diri|"
-    r"nyakitin diri|kill (yourself|urself)|suicid|end your life|hurt yourself",
-    re.IGNORECASE,
+from curhat_tui.domain.coding import OPENNESS_DELTA, Code, code_utterance, question_manner, risk_question
+from curhat_tui.domain.persona_ask import NEAREST, assessment_of, topic_of
+from curhat_tui.domain.persona_model import (  # noqa: F401 - re-exported
+    ANSWER_KEYS,
+    DIFFICULTIES,
+    NORMAL,
+    SCREENER_KEYS,
+    TOPICS,
+    Difficulty,
+    Fact,
+    HiddenRisk,
+    Persona,
+    PersonaState,
+    Reply,
+    Truth,
+    difficulty,
+    fact_threshold,
+    screener_truth,
+)
+from curhat_tui.domain.persona_voice import (  # noqa: F401 - re-exported
+    MAX_VOICED_CHARS,
+    check_voiced,
+    keep_verbatim,
+    language_of,
+    locked_lines,
+    tidy_voiced,
+    unlocked_lines,
+    voice_prompt,
 )
 
-
-@dataclass(frozen=True)
-class Fact:
-    openness: int
-    text: str
-    hint: str = ""
-
-
-@dataclass(frozen=True)
-class Difficulty:
-    """How hard a simulated client is to reach; `normal` is the persona exactly as written.
-
-    Thresholds shift the openness a disclosure needs; `penalty` scales the openness lost
-    to unasked advice and judgement (truncated toward zero, so easy forgives a single
-    piece of advice); `patience` scales the minutes a client waits in the queue;
-    `typing` scales typing speed (a faster client leaves the trainee less time to think).
-    """
-
-    id: str
-    fact_shift: int  # added to every disclosure's threshold: how guarded the client is
-    hint_shift: int  # added on top for the hidden flag's hint lines: how soon hints surface
-    risk_shift: int  # added to the hidden risk's reveal threshold (a direct question always works)
-    penalty: float
-    patience: float
-    typing: float
+TOPIC_LEEWAY = 2  # a question about a fact's topic reaches it this much sooner than waiting for it in order
+SPLIT_AT = 120  # a longer reply (not a clinical cue) goes out as two messages in a row
+_SELF_RISK_FLAGS = ("suicide", "self_harm")  # hidden flags a generic suicide/self-harm question is about
+_CASUAL = {"id": ("pagi", "siang", "sore", "malem"), "en": ("good morning", "good afternoon", "good afternoon",
+                                                           "good evening")}
+_FORMAL = {"id": ("pagi", "siang", "sore", "malam"), "en": ("morning", "afternoon", "afternoon", "evening")}
 
 
-DIFFICULTIES: dict[str, Difficulty] = {
-    "easy": Difficulty("easy", fact_shift=0, hint_shift=-1, risk_shift=-2, penalty=0.5, patience=1.5, typing=0.8),
-    "normal": Difficulty("normal", fact_shift=0, hint_shift=0, risk_shift=0, penalty=1.0, patience=1.0, typing=1.0),
-    "hard": Difficulty("hard", fact_shift=1, hint_shift=1, risk_shift=2, penalty=2.0, patience=0.7, typing=1.3),
-}
-NORMAL = DIFFICULTIES["normal"]
+def part_of_day(hour: int) -> int:
+    """0 morning (before 11), 1 midday (before 15), 2 afternoon (before 18), 3 evening and night."""
+    return 0 if 5 <= hour < 11 else 1 if 11 <= hour < 15 else 2 if 15 <= hour < 18 else 3
 
 
-def difficulty(level: str | None) -> Difficulty:
-    """The named difficulty; an unknown or empty name is `normal`."""
-    return DIFFICULTIES.get(level or "normal", NORMAL)
+def first_line(persona: Persona, hour: int) -> str:
+    """The client's first message at this local hour: a time-of-day greeting, then the opening.
+
+    `greeting` "kak" gives "malem kak. <opening>"; one with {time} is a template taking the formal
+    word ("selamat {time} kak" -> "selamat malam kak"); "" means the opening needs no time greeting."""
+    if not persona.greeting:
+        return persona.opening
+    lang = persona.lang if persona.lang in _CASUAL else "id"
+    part = part_of_day(hour)
+    if "{time}" in persona.greeting:
+        greet = persona.greeting.replace("{time}", _FORMAL[lang][part])
+    else:
+        greet = f"{_CASUAL[lang][part]} {persona.greeting}"
+    return f"{greet}. {persona.opening}"
 
 
-@dataclass(frozen=True)
-class HiddenRisk:
-    probe: tuple[re.Pattern[str], ...]
-    openness: int
-    reveal: str
+def nudge_line(persona: Persona, count: int) -> str:
+    """What the client writes after the counselor has been silent a while (the count-th time)."""
+    lines = persona.nudge or persona.neutral
+    return lines[count % len(lines)]
 
 
-@dataclass(frozen=True)
-class Persona:
-    id: str
-    alias: str
-    tier: Tier
-    minutes: int
-    topic: str
-    intake_risk: str
-    intake_risk_level: Risk
-    patience_minutes: int
-    hidden_flag: str
-    opening: str
-    neutral: tuple[str, ...]
-    closed: tuple[str, ...]
-    thanks: str
-    risk_no: str
-    facts: tuple[Fact, ...]
-    risk: HiddenRisk | None = None
+def leave_line(persona: Persona) -> str:
+    """The client's last line before it leaves a silent chat."""
+    return persona.leave or persona.closed[0]
 
 
-@dataclass
-class PersonaState:
-    """Everything the engine remembers about one simulated session; JSON-friendly."""
+def ask_threshold(persona: Persona, level: Difficulty = NORMAL) -> int:
+    """The openness at which a direct, non-leading question about the hidden risk is answered truly."""
+    base = max(1, persona.risk.openness - 4) if persona.risk else 3
+    return max(0, base + level.risk_shift)
 
-    openness: int = 0
-    revealed: int = 0
-    risk_revealed: bool = False
-    turns: int = 0
-    neutral_index: int = 0
-    closed_index: int = 0
-    codes: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> "PersonaState":
-        return fill(cls(), data)
+def answer_line(persona: Persona, key: str) -> tuple[str, str]:
+    """(key, line) the persona answers an assessment question with: its own line, else the nearest it has."""
+    for candidate in (key, *NEAREST.get(key, ())):
+        if persona.answers.get(candidate):
+            return candidate, persona.answers[candidate]
+    return "", ""
 
 
 @dataclass(frozen=True)
-class Reply:
-    text: str
+class _Asked:
     code: Code
-    hint: str = ""
-    revealed_flag: str = ""
+    key: str  # assessment question asked ('' none)
+    manner: str | None  # how a question about the risk was asked (direct/leading/shaming), None if not one
+    hidden: bool  # ... about the risk this persona hides
 
 
-def fact_threshold(fact: Fact, level: Difficulty = NORMAL) -> int:
-    """The openness a disclosure needs at this difficulty."""
-    return fact.openness + level.fact_shift + (level.hint_shift if fact.hint else 0)
+def _asked(persona: Persona, text: str, code: Code) -> _Asked:
+    key = assessment_of(text)
+    manner, hidden = None, False
+    self_risk = risk_question(text)
+    if self_risk is None and key in SCREENER_KEYS:
+        self_risk = question_manner(text)
+    probed = bool(persona.risk and any(p.search(text.lower()) for p in persona.risk.probe))
+    probe = question_manner(text) if probed else None
+    found = [(m, about) for m, about in ((self_risk, persona.hidden_flag in _SELF_RISK_FLAGS), (probe, True))
+             if m is not None and not (m == "direct" and code in (Code.ADVICE, Code.CONFRONT))]
+    found = [f for f in found if f[0] != "direct"] or found  # a leading or shaming manner outweighs a direct one
+    if found:  # a probe word in advice or in a statement unlocks nothing
+        manner, hidden = found[0][0], any(about for _, about in found)
+    return _Asked(code, key, manner, hidden)
 
 
 def respond(persona: Persona, state: PersonaState, counselor_text: str, level: Difficulty = NORMAL) -> Reply:
@@ -137,25 +140,101 @@ def respond(persona: Persona, state: PersonaState, counselor_text: str, level: D
     if delta < 0:
         delta = int(delta * level.penalty)
     state.openness = max(-3, state.openness + delta)
+    asked = _asked(persona, counselor_text, code)
     risk = persona.risk
+    if asked.manner in ("leading", "shaming"):
+        state.openness = max(-3, state.openness + int((-1 if asked.manner == "leading" else -2) * level.penalty))
+        state.denied += 1
+        if asked.hidden or state.risk_revealed or (risk and not state.risk_revealed and asked.key):
+            return Reply(_deny(persona, state), code, more=_upset(persona, state, asked.manner == "shaming"),
+                         answered="deny")
+        return Reply(persona.risk_no, code, answered="deny")
+    if state.risk_revealed and asked.key:
+        key, line = answer_line(persona, asked.key)
+        if line:
+            if key not in state.asked:
+                state.asked.append(key)
+            return Reply(line, code, answered=key)
     if risk and not state.risk_revealed:
-        probed = any(p.search(counselor_text) for p in risk.probe)
-        if probed or state.openness >= risk.openness + level.risk_shift:
+        direct = asked.manner == "direct" and asked.hidden
+        if (direct and state.openness >= ask_threshold(persona, level)) or \
+                state.openness >= risk.openness + level.risk_shift:
             state.risk_revealed = True
-            return Reply(risk.reveal, code, revealed_flag=persona.hidden_flag)
-    if _SUICIDE_PROBE.search(counselor_text) and persona.hidden_flag != "suicide":
-        return Reply(persona.risk_no, code)
+            return Reply(risk.reveal, code, revealed_flag=persona.hidden_flag, more=_upset(persona, state, True))
+        if direct:  # asked well, but too early: the client plays it down
+            return Reply(_deny(persona, state), code, answered="guarded")
+    if asked.manner == "direct" and not asked.hidden:
+        return _screen(persona, state, asked.key, code, level)
     if code in (Code.ADVICE, Code.CONFRONT):
         line = persona.closed[state.closed_index % len(persona.closed)]
         state.closed_index += 1
-        return Reply(line, code)
-    if state.revealed < len(persona.facts) and state.openness >= fact_threshold(persona.facts[state.revealed], level):
-        fact = persona.facts[state.revealed]
-        state.revealed += 1
-        return Reply(fact.text, code, hint=fact.hint)
+        return Reply(line, code, more=_upset(persona, state, code is Code.CONFRONT and state.risk_revealed))
+    index = _next_fact(persona, state, topic_of(counselor_text), level)
+    if index is not None:
+        fact = persona.facts[index]
+        state.told.append(index)
+        state.revealed = len(state.told)
+        if fact.hint:
+            return Reply(fact.text, code, hint=fact.hint)
+        first, *rest = _split(fact.text)
+        return Reply(first, code, more=tuple(rest))
     line = persona.neutral[state.neutral_index % len(persona.neutral)]
     state.neutral_index += 1
     return Reply(line, code)
+
+
+def _screen(persona: Persona, state: PersonaState, key: str, code: Code, level: Difficulty) -> Reply:
+    """A direct question about suicide to a client who does not hide it: the truth, in voice (a yes only to
+    enough rapport), else its plain no."""
+    if key in SCREENER_KEYS:
+        found, line = answer_line(persona, key)
+        truly = getattr(persona.truth, key, False)
+        if line and (not truly or state.openness >= ask_threshold(persona, level)):
+            if found not in state.asked:
+                state.asked.append(found)
+            return Reply(line, code, answered=found)
+    return Reply(persona.risk_no, code, answered="risk_no")
+
+
+def _next_fact(persona: Persona, state: PersonaState, topic: str, level: Difficulty) -> int | None:
+    """The fact to tell now: the first untold one about what was asked that is open enough (with leeway),
+    else the next untold one in order if it is open enough."""
+    untold = [i for i in range(len(persona.facts)) if i not in state.told]
+    if topic:
+        for i in untold:
+            fact = persona.facts[i]
+            if fact.topic == topic and state.openness >= fact_threshold(fact, level) - TOPIC_LEEWAY:
+                return i
+    if untold and state.openness >= fact_threshold(persona.facts[untold[0]], level):
+        return untold[0]
+    return None
+
+
+def _deny(persona: Persona, state: PersonaState) -> str:
+    lines = persona.deny or (persona.risk_no,)
+    line = lines[state.deny_index % len(lines)]
+    state.deny_index += 1
+    return line
+
+
+def _upset(persona: Persona, state: PersonaState, upset: bool) -> tuple[str, ...]:
+    """One extra message an upset client sends right after (none when the persona has no upset lines)."""
+    if not upset or not persona.upset:
+        return ()
+    line = persona.upset[state.upset_index % len(persona.upset)]
+    state.upset_index += 1
+    return (line,)
+
+
+def _split(text: str) -> list[str]:
+    """A long line as two chat messages, split at the sentence end nearest its middle."""
+    if len(text) <= SPLIT_AT:
+        return [text]
+    ends = [m.end() for m in re.finditer(r"[.!?]+\s+", text)]
+    if not ends:
+        return [text]
+    cut = min(ends, key=lambda end: abs(end - len(text) / 2))
+    return [text[:cut].strip(), text[cut:].strip()]
 
 
 def typing_seconds(text: str, rng: random.Random, speed: float) -> float:
@@ -189,159 +268,3 @@ def arrival_schedule(persona_ids: list[str], seed: int, count: int = 60, mean_ga
             offset += max(20.0, rng.expovariate(1.0 / mean_gap))
         arrivals.append(Arrival(index, persona_id, offset))
     return arrivals
-
-
-# ---- an optional language-model voice: what it may know and what it may not say ----------
-
-MAX_VOICED_CHARS = 320
-LANGUAGE_NAMES = {"id": "informal Indonesian (chat style, like the examples)", "en": "casual English"}
-
-_TOKEN = re.compile(r"[^\W_]+(?:'[a-z]+)?", re.UNICODE)
-_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
-_PREFIX = re.compile(r"^\s*(?:klien|client|assistant|asisten)\s*:\s*", re.IGNORECASE)
-_ID_WORDS = frozenset(
-    "aku gue gua gw kak kakak yang dan di ke dari ini itu ga gak nggak enggak engga tidak udah sudah banget aja "
-    "saja sih ya kok lagi sama jadi tapi mau bisa karena soalnya kalau kalo buat untuk juga masih belum pernah "
-    "ada apa gimana kenapa dia mereka kita kami kamu lo lu deh dong nih tuh jujur makasih terima kasih iya "
-    "emang gitu gini kayak kaya pengen pingin cuma doang bikin udh gak tau tahu rasanya".split())
-_EN_WORDS = frozenset(
-    "the and i i'm you is are was were it it's to that this of my me but just so what have has don't can't "
-    "not with for about really feel like know because been being they them he she we our your there would "
-    "could should i've i'd didn't doesn't yeah thanks thank".split())
-# chat words long enough to look like content but telling nothing about a person
-_COMMON = frozenset(
-    "banget sekarang kayaknya beneran gimana padahal soalnya makanya pokoknya sebenernya sebenarnya kadang "
-    "langsung ketemu rasanya pengen pingin sendiri kenapa karena tentang sampai sampe terus mikir kepikiran "
-    "gitu ngerasa merasa perasaan cerita ceritanya semua apalagi udahan lagian pernah belum makin jadinya "
-    "capek stres bingung takut sedih susah berat lumayan malah emang memang tiap setiap waktu minggu bulan "
-    "tahun hari malam pagi orang temen teman kerja kerjaan rumah".split())
-
-
-def unlocked_lines(persona: Persona, state: PersonaState) -> list[str]:
-    """What the client has already told: the only facts a language model may be shown."""
-    told = [fact.text for fact in persona.facts[:state.revealed]]
-    if persona.risk and state.risk_revealed:
-        told.append(persona.risk.reveal)
-    return told
-
-
-def locked_lines(persona: Persona, state: PersonaState) -> list[str]:
-    """What the client has not told yet: never shown to a model, and checked against what it writes."""
-    locked = [fact.text for fact in persona.facts[state.revealed:]]
-    if persona.risk and not state.risk_revealed:
-        locked.append(persona.risk.reveal)
-    return locked
-
-
-def keep_verbatim(reply: Reply) -> bool:
-    """Hint lines and the risk reveal are authored clinical cues (the feedback report finds the
-    hint by its exact text): a model never rephrases them."""
-    return bool(reply.hint or reply.revealed_flag)
-
-
-def voice_prompt(persona: Persona, state: PersonaState, line: str, lang: str,
-                 history: list[tuple[str, str]]) -> list[dict[str, str]]:
-    """Chat messages asking a model to say `line` as this client; `history` is (sender, text), oldest first.
-
-    Only the persona's profile, its already-disclosed facts, its style lines and the
-    transcript go in: a fact still locked in `state` never reaches the model.
-    """
-    examples = [persona.opening, *persona.neutral[:3], *persona.closed[:2]]
-    told = unlocked_lines(persona, state)
-    parts = [
-        'You play a client of an Indonesian online counseling ("curhat") chat service, so that a trainee '
-        f'counselor can practise. Your chat name is "{persona.alias}". You came because: {persona.topic}',
-        f"Write ONLY your next chat message, in {LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES['id'])}.",
-    ]
-    if lang == "id":
-        parts.append("How you write (examples): " + " | ".join(examples))
-    parts.append(f'Your next message says this, in your own words, and nothing more: "{line}"')
-    if told:
-        parts.append("What you have told the counselor so far (you may refer to it):\n"
-                     + "\n".join(f"- {text}" for text in told))
-    parts.append(
-        "Rules: add no new fact about your life, people, places, numbers, health or feelings beyond that "
-        "message and what you have told so far. Give no advice. Never say you are an AI or role-playing. "
-        f"At most {MAX_VOICED_CHARS} characters, one message, no quotation marks, no name before it.")
-    messages = [{"role": "system", "content": "\n\n".join(parts)}]
-    for sender, text in history:
-        messages.append({"role": "assistant" if sender == "client" else "user", "content": text})
-    if not history or history[-1][0] == "client":
-        messages.append({"role": "user", "content": "(sesi dimulai)" if not history else "(…)"})
-    return messages
-
-
-def tidy_voiced(text: str) -> str:
-    """A model's raw answer as a chat line: reasoning blocks, name prefixes and wrapping quotes removed."""
-    text = _THINK.sub("", text)
-    if "<think>" in text.lower():
-        return ""  # reasoning that never finished: nothing to say
-    text = _PREFIX.sub("", text.strip())
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'“”":
-        text = text[1:-1]
-    text = text.strip().strip("“”").strip()
-    return re.sub(r"[ \t]+", " ", text)
-
-
-def language_of(text: str) -> str:
-    """'id', 'en', or '' when the text is too short to tell: counts each language's common words."""
-    words = [w.lower() for w in _TOKEN.findall(text)]
-    ids = sum(w in _ID_WORDS for w in words)
-    ens = sum(w in _EN_WORDS for w in words)
-    if ids + ens < 2:
-        return ""
-    return "en" if ens > ids else "id"
-
-
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in _TOKEN.findall(text)}
-
-
-def _markers(line: str, known: set[str]) -> tuple[set[str], set[str]]:
-    """(content words, strong words) of a locked line that the client has not said and that are not small talk.
-
-    Strong words are names and numbers: one of them in a reply is enough to count as a leak.
-    """
-    content, strong = set(), set()
-    for index, raw in enumerate(_TOKEN.findall(line)):
-        word = raw.lower()
-        if word in known or word in _COMMON or word in _ID_WORDS or word in _EN_WORDS:
-            continue
-        if any(ch.isdigit() for ch in word) or (raw[0].isupper() and index > 0 and len(word) >= 2):
-            strong.add(word)
-            content.add(word)
-        elif len(word) >= 4:
-            content.add(word)
-    return content, strong
-
-
-def check_voiced(persona: Persona, state: PersonaState, voiced: str, line: str, lang: str,
-                 history: Sequence[tuple[str, str]] = (), risk_items=None) -> str:
-    """Why a model's rephrasing of `line` may not be sent ('' if it may).
-
-    Reasons: 'empty', 'too_long', 'language' (not the session language), 'locked' (it
-    touches a fact or the hidden risk the client has not disclosed), 'risk' (it adds a
-    risk phrase that the scripted line does not have; `risk_items(text)` lists them).
-    """
-    if not voiced.strip():
-        return "empty"
-    if len(voiced) > MAX_VOICED_CHARS:
-        return "too_long"
-    if language_of(voiced) not in ("", lang):
-        return "language"
-    known_text = " ".join([persona.topic, persona.opening, persona.intake_risk, persona.thanks, persona.risk_no,
-                           line, *persona.neutral, *persona.closed, *unlocked_lines(persona, state),
-                           *(text for _, text in history)])
-    known = _words(known_text)
-    said = _words(voiced)
-    for locked in locked_lines(persona, state):
-        content, strong = _markers(locked, known)
-        hits = content & said
-        if hits & strong or len(hits) >= 3:
-            return "locked"
-    if persona.risk and not state.risk_revealed and any(
-            p.search(voiced) and not p.search(known_text) for p in persona.risk.probe):
-        return "locked"
-    if risk_items is not None and set(risk_items(voiced)) - set(risk_items(line)):
-        return "risk"
-    return ""

@@ -31,9 +31,16 @@ def test_difficulty_changes_how_soon_the_hidden_risk_surfaces(data):
     for persona in (p for p in data.personas.values() if p.risk):
         easy, normal, hard = (turns_until_reveal(persona, DIFFICULTIES[k]) for k in ("easy", "normal", "hard"))
         assert easy < normal < hard, persona.id
-    # a direct question works at every difficulty
+    # a direct question works at every difficulty once there is some rapport, never before it
     bayu = data.personas["bayu"]
-    assert respond(bayu, PersonaState(), "Apakah kamu punya pikiran bunuh diri?", DIFFICULTIES["hard"]).revealed_flag
+    question = "Apakah kamu punya pikiran bunuh diri?"
+    assert not respond(bayu, PersonaState(), question, DIFFICULTIES["hard"]).revealed_flag
+    for level in DIFFICULTIES.values():
+        state = PersonaState()
+        for _ in range(3):
+            respond(bayu, state, REFLECTION, level)
+        respond(bayu, state, question, level)
+        assert state.risk_revealed, level.id  # (easy: the reflections alone were already enough)
 
 
 def test_hints_come_earlier_when_easy_and_advice_costs_more_when_hard(data):

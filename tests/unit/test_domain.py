@@ -139,6 +139,10 @@ def test_hidden_suicide_risk_comes_out_only_when_asked_or_heard(data):
     replies = [respond(bayu, state, "Oke.").text for _ in range(5)]
     assert bayu.risk.reveal not in replies and not state.risk_revealed
     asked = respond(bayu, state, "Apakah kamu punya pikiran untuk bunuh diri?")
+    assert not asked.revealed_flag and asked.text in bayu.deny  # asked well, but no rapport yet: played down
+    for _ in range(2):
+        respond(bayu, state, "Kedengarannya kamu capek, tapi tetap berusaha bertahan demi keluarga.")
+    asked = respond(bayu, state, "Apakah kamu punya pikiran untuk bunuh diri?")
     assert asked.revealed_flag == "suicide" and asked.text == bayu.risk.reveal
 
 
