@@ -61,18 +61,18 @@ def serve_main(argv: list[str]) -> int:
     if exposed and not args.expose_unauthenticated:
         print(t("serve.refuse_remote", host=args.host, port=args.port, flag=PUBLIC_FLAG), file=sys.stderr)
         return 2
-    key_file, private = _key_for_sessions(data_dir, args.key_file, t)
-    if key_file is None and private is None:
+    handed = _key_for_sessions(data_dir, args.key_file, t)
+    if handed is None:
         return 1
+    key_file, private = handed
     try:
         command = served_command(data_dir, lang=args.lang, name=args.name, key_file=key_file)
         if exposed:
             print(t("serve.warn_remote", host=args.host, port=args.port), file=sys.stderr)
         if private is not None:
             print(t("serve.handover", path=private), file=sys.stderr)
-        print(t("serve.serving", host=args.host, port=args.port), flush=True)
         server = GuardedServer(command, host=args.host, port=args.port, guard_host=not exposed,
-                               refusal=t("serve.forbidden"))
+                               refusal=t("serve.forbidden"), ready=t("serve.serving", host=args.host, port=args.port))
         try:
             server.serve()
         except OSError as exc:
@@ -84,9 +84,9 @@ def serve_main(argv: list[str]) -> int:
             _remove(private)
 
 
-def _key_for_sessions(data_dir: Path, key_file: str | None, t) -> tuple[str | None, Path | None]:
+def _key_for_sessions(data_dir: Path, key_file: str | None, t) -> tuple[str, Path | None] | None:
     """(the --key-file path to give each served session or "" for the keyring, the private folder to delete at
-    the end); (None, None) when refused, with the reason printed."""
+    the end); None when refused, with the reason printed."""
     from curhat_tui.cli.passphrase import database_key
     from curhat_tui.paths import real_db
     from curhat_tui.storage.database_key import KeyUnavailable
@@ -96,12 +96,12 @@ def _key_for_sessions(data_dir: Path, key_file: str | None, t) -> tuple[str | No
         key = database_key(data_dir, key_file, t)
     except (KeyUnavailable, KeyboardInterrupt, EOFError) as exc:
         print(t("serve.no_key", error=exc), file=sys.stderr)
-        return None, None
+        return None
     try:  # the served sessions would each fail on a wrong key: say it once, here
         Store(real_db(data_dir), key=key).close()
     except StoreError as exc:
         print(f"curhat serve: {exc}", file=sys.stderr)
-        return None, None
+        return None
     source = getattr(key, "source", "")
     if source == "key_file" and key_file:
         return str(Path(key_file).expanduser().resolve()), None
@@ -143,16 +143,37 @@ def served_command(data_dir: Path, *, lang: str | None, name: str | None, key_fi
 
 
 def _server_class():
+    import asyncio
+    import signal
+
     from aiohttp import web
     from textual_serve.server import Server
 
     class Guarded(Server):
         """textual-serve's server, refusing requests from other sites and DNS-rebinding names (module docstring)."""
 
-        def __init__(self, command: str, *, host: str, port: int, guard_host: bool, refusal: str) -> None:
+        def __init__(self, command: str, *, host: str, port: int, guard_host: bool, refusal: str, ready: str) -> None:
             super().__init__(command, host=host, port=port, title="curhat")
             self.guard_host = guard_host
             self.refusal = refusal
+            self.ready = ready
+
+        def serve(self, debug: bool = False) -> None:
+            """As textual-serve's, but says `ready` once the address is bound (OSError when it cannot be)."""
+            self.debug = debug
+            self.initialize_logging()
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                try:
+                    loop.add_signal_handler(signum, self.request_exit)
+                except (NotImplementedError, AttributeError):  # Windows: Ctrl+C raises KeyboardInterrupt
+                    pass
+            try:
+                web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
+                            print=lambda _banner: print(self.ready, flush=True))
+            except KeyboardInterrupt:
+                pass
 
         def _refused(self, request: web.Request, *, websocket: bool) -> web.Response | None:
             if self.guard_host and not is_loopback(urlsplit(f"//{request.host}").hostname or ""):
@@ -162,7 +183,7 @@ def _server_class():
                 return web.Response(status=403, text=self.refusal)
             return None
 
-        async def handle_index(self, request: web.Request):  # type: ignore[override]
+        async def handle_index(self, request: web.Request):
             refused = self._refused(request, websocket=False)
             if refused is not None:
                 return refused
@@ -170,7 +191,7 @@ def _server_class():
             self.public_url = f"{request.scheme}://{request.host}"
             return await super().handle_index(request)
 
-        async def handle_websocket(self, request: web.Request):  # type: ignore[override]
+        async def handle_websocket(self, request: web.Request):
             refused = self._refused(request, websocket=True)
             if refused is not None:
                 return refused
