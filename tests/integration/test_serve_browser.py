@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -93,10 +94,9 @@ def wait_listening(proc: subprocess.Popen, port: int, log: Path) -> None:
     pytest.fail(f"curhat serve did not listen within {WAIT:.0f} s:\n{log.read_text(errors='replace')}")
 
 
-@pytest.fixture
-def served(tmp_path, data):
-    """`curhat serve` on a free port of 127.0.0.1, over a supervisor's data dir; yields (port, its log)."""
-    data_dir = asyncio.run(supervisor_with_a_submitted_note(tmp_path, data))
+@contextmanager
+def serving(tmp_path: Path, data_dir: Path, *options: str):
+    """`curhat serve` on a free port over `data_dir` with the test key in a key file; yields (port, its log)."""
     key_file = tmp_path / "db.key"
     key_file.write_text(TEST_KEY, encoding="utf-8")
     key_file.chmod(0o600)
@@ -104,8 +104,8 @@ def served(tmp_path, data):
     log = tmp_path / "serve.log"
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "curhat_tui", "serve", "--port", str(port), "--lang", "id",
-                                 "--name", "Sari", "--data-dir", str(data_dir), "--key-file", str(key_file)],
+        proc = subprocess.Popen([sys.executable, "-m", "curhat_tui", "serve", "--port", str(port), *options,
+                                 "--data-dir", str(data_dir), "--key-file", str(key_file)],
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
                                 start_new_session=True)
     try:
@@ -119,6 +119,14 @@ def served(tmp_path, data):
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+
+@pytest.fixture
+def served(tmp_path, data):
+    """`curhat serve` on 127.0.0.1 over a supervisor's data dir holding Ani's submitted note."""
+    data_dir = asyncio.run(supervisor_with_a_submitted_note(tmp_path, data))
+    with serving(tmp_path, data_dir, "--lang", "id", "--name", "Sari") as served:
+        yield served
 
 
 async def test_a_headless_browser_sees_the_supervisors_review_list(served, tmp_path):
@@ -163,12 +171,7 @@ def test_other_sites_and_rebound_names_are_refused(served):
                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
 
     def status(path: str, headers: dict[str, str]) -> int:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        try:
-            conn.request("GET", path, headers=headers)
-            return conn.getresponse().status
-        finally:
-            conn.close()
+        return get(port, path, headers)[0]
 
     own = f"127.0.0.1:{port}"
     assert status("/", {"Host": own}) == 200
@@ -176,3 +179,23 @@ def test_other_sites_and_rebound_names_are_refused(served):
     assert status("/ws", {"Host": f"curhat.attacker.example:{port}", **upgrade}) == 403
     assert status("/ws", {"Host": own, "Origin": "https://attacker.example", **upgrade}) == 403
     assert status("/ws", {"Host": own, "Origin": f"http://{own}", **upgrade}) == 101
+
+
+def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def test_exposed_on_purpose_it_warns_and_serves_any_name(tmp_path):
+    """With --expose-unauthenticated a non-loopback address is used, after a warning that says why it is unsafe;
+    the page then answers under the name it was reached by (the websocket address follows it)."""
+    with serving(tmp_path, tmp_path / "data", "--host", "0.0.0.0", "--expose-unauthenticated", "--lang", "en") as (port, log):
+        said = log.read_text(errors="replace")
+        assert "WARNING: curhat serve is open on 0.0.0.0" in said and "WITHOUT authentication" in said, said
+        status, page = get(port, "/", {"Host": f"supervisor.lan:{port}"})
+        assert status == 200 and f'data-session-websocket-url="ws://supervisor.lan:{port}/ws"' in page
