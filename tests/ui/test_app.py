@@ -5,6 +5,7 @@ from __future__ import annotations
 from curhat_tui.bootstrap import build_practice
 from curhat_tui.channels.base import ClientArrived
 from curhat_tui.domain.models import Delivery, Risk, Sender, SessionStatus
+from curhat_tui.domain.persona import first_line
 from curhat_tui.ui.screens.counselor.screener import ScreenerModal
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
@@ -588,7 +589,8 @@ async def test_a_client_still_typing_at_quit_answers_after_restart(tmp_path, dat
         await pilot.pause()
         messages = second.workstation.desk.transcript(session.id)
         assert messages and messages[0].sender is Sender.CLIENT
-        assert messages[0].text == data.personas[parts_persona(second, session.id)].opening
+        greeting = first_line(data.personas[parts_persona(second, session.id)], 21)  # START is 21:53 WIB
+        assert messages[0].text == greeting
     second.store.close()
 
 
