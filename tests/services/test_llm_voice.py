@@ -19,7 +19,7 @@ from curhat_tui.channels.practice.llm_voice import (
     save_key,
 )
 from curhat_tui.domain.models import Sender
-from curhat_tui.domain.persona import PersonaState, check_voiced, locked_lines, voice_prompt
+from curhat_tui.domain.persona import PersonaState, check_voiced, first_line, locked_lines, voice_prompt
 from curhat_tui.services.events import ClientTyping
 from curhat_tui.ui.app import build_app
 from tests.conftest import TEST_KEY, screen_text
@@ -255,7 +255,7 @@ async def test_a_leaking_model_falls_back_and_the_session_stops_asking_it(tmp_pa
     await ws.desk.send(session.id, "Apa kabar?")
     await parts.channel.settle()
     client = [m.text for m in ws.desk.transcript(session.id) if m.sender is Sender.CLIENT]
-    assert client[0] == persona.opening  # two rejected answers: the scripted greeting
+    assert client[0] == first_line(persona, 21)  # two rejected answers: the scripted greeting (21:53 WIB)
     assert persona.facts[-1].text not in client
     assert len(llm.requests) == 4
     assert parts.store.sessions.channel_state(session.id)["voice"]["off"] is True
@@ -295,7 +295,7 @@ async def test_the_client_types_while_the_model_works_and_a_restart_keeps_the_sc
     persona = data.personas["rara"]
     await asyncio.sleep(0.1)
     assert ws.desk.typing.get(session.id) is True  # typing while the model streams
-    assert parts.store.sessions.channel_state(session.id)["pending"][0]["text"] == persona.opening  # safe if we quit now
+    assert parts.store.sessions.channel_state(session.id)["pending"][0]["text"] == first_line(persona, 21)  # safe to quit
     assert ws.desk.transcript(session.id) == []
     await parts.channel.settle()
     assert [m.text for m in ws.desk.transcript(session.id)] == ["iya kak, pelan-pelan ya"]

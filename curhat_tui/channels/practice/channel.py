@@ -4,7 +4,9 @@ Clients arrive on a seeded schedule, or when the trainee asks for one (`request_
 a chosen persona, or one picked for them, at a chosen difficulty). With an `LLMVoice`
 the engine's chosen line is rephrased by a language model in a background task while
 the client shows as typing; the scripted line is kept in the store meanwhile, so a
-restart or a failing model never silences a client.
+restart or a failing model never silences a client. A client answers with one message or
+several in a row (an upset client, a long reply), greets by the local time of day, nudges a
+silent counselor and leaves a chat after a long silence (silence.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass
+from datetime import datetime
 
 from curhat_tui.channels.base import (
     Channel,
@@ -22,9 +25,12 @@ from curhat_tui.channels.base import (
     Delivered,
     Emit,
     MessageReceived,
+    SessionGone,
     TypingChanged,
 )
 from curhat_tui.channels.practice.bookings import Bookings
+from curhat_tui.channels.practice.silence import Silence
+from curhat_tui.channels.practice.voicing import Voicing
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.coding import Code
 from curhat_tui.domain.hours import ServiceHours, is_open
@@ -36,6 +42,7 @@ from curhat_tui.domain.persona import (
     Reply,
     arrival_schedule,
     difficulty,
+    first_line,
     keep_verbatim,
     respond,
     typing_seconds,
@@ -46,7 +53,6 @@ from curhat_tui.storage.store import Store
 log = logging.getLogger("curhat.practice")
 
 HISTORY_FOR_VOICE = 12  # transcript lines a model sees (all of them already said aloud)
-VOICE_OFF_AFTER = 2  # consecutive replies that fell back to the script before a session stops asking the model
 
 
 @dataclass
@@ -59,12 +65,14 @@ class _Pending:
     typing_shown: bool = False
     turn: int = 0
     held: bool = False  # a model is phrasing it: not delivered until it answers or gives up
+    kind: str = "reply"  # reply | nudge | leave (after a leave line the client is gone)
 
     def to_dict(self) -> dict:
-        return {"typing_at": self.typing_at, "due": self.due, "text": self.text, "txn_ids": list(self.txn_ids)}
+        return {"typing_at": self.typing_at, "due": self.due, "text": self.text, "txn_ids": list(self.txn_ids),
+                "kind": self.kind}
 
 
-class PracticeChannel(Bookings, Channel):
+class PracticeChannel(Voicing, Silence, Bookings, Channel):
     """Simulated clients arrive over time, type with believable delays and react to the counselor.
 
     `speed` scales typing delays (0 = instant, for tests). State that must survive a
@@ -94,6 +102,7 @@ class PracticeChannel(Bookings, Channel):
         self.epoch: float | None = None
         self.requests_on_start: list[tuple[str | None, str]] = []
         self._voicing: dict[str, asyncio.Task] = {}
+        self._init_silence()
 
     async def start(self, emit: Emit) -> None:
         self.emit = emit
@@ -101,7 +110,8 @@ class PracticeChannel(Bookings, Channel):
         for session in self.store.sessions.open():
             for item in self.store.sessions.channel_state(session.id).get(PENDING, []):
                 self.pending.append(_Pending(session.id, item["typing_at"], item["due"], item["text"],
-                                             tuple(item.get("txn_ids", ()))))
+                                             tuple(item.get("txn_ids", ())), kind=item.get("kind", "reply")))
+                self._watch(session.id)
         for persona_id, level in self.requests_on_start:
             self.request_client(persona_id, level)
         self.requests_on_start = []
@@ -216,6 +226,7 @@ class PracticeChannel(Bookings, Channel):
             visit_id = f"p{self.seed}-{arrival.index}" + (f"-d{self._day()}" if self._day() else "")
             self.emit(ClientArrived(self._visit(persona, visit_id, arrived_at)))
         self._appointments_due(now)
+        self._silences(now)
         delivered = True
         while delivered:  # a reply held by the model may release the ones queued behind it
             delivered = False
@@ -230,6 +241,10 @@ class PracticeChannel(Bookings, Channel):
                     self.emit(TypingChanged(item.session_id, False))
                     self.emit(MessageReceived(item.session_id, item.text, now))
                     self._persist_pending(item.session_id)
+                    self._client_spoke(item.session_id, item.kind)
+                    if item.kind == "leave":  # the client's last line: it has left the chat
+                        self._quiet.pop(item.session_id, None)
+                        self.emit(SessionGone(item.session_id, "left"))
                     delivered = True
 
     def _leave_if_tired(self, now: float) -> None:
@@ -249,14 +264,14 @@ class PracticeChannel(Bookings, Channel):
         return self.speed * level.typing
 
     def _queue_reply(self, session_id: str, text: str, now: float, turn: int, txn_ids: tuple[str, ...] = (),
-                     held: bool = False) -> _Pending:
+                     held: bool = False, kind: str = "reply") -> _Pending:
         speed = self._speed(session_id)
         rng = self._rng(session_id, turn)
         read_delay = 0.0 if speed <= 0 else rng.uniform(1.0, 4.0) / speed
         start = max([now] + [p.due for p in self.pending if p.session_id == session_id])
         typing_at = start + read_delay
         item = _Pending(session_id, typing_at, typing_at + typing_seconds(text, rng, speed), text, txn_ids,
-                        turn=turn, held=held)
+                        turn=turn, held=held, kind=kind)
         self.pending.append(item)
         self._persist_pending(session_id)
         if self.speed <= 0:
@@ -269,15 +284,16 @@ class PracticeChannel(Bookings, Channel):
         state = self.store.sessions.channel_state(session.id)
         voice_state = state.get("voice", {})
         persona = self.personas[state["persona"]]
-        if self.voice is None or self.voice.disabled or voice_state.get("off") or keep_verbatim(reply):
-            self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids)
-            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop (a plain script): the scripted line
+            loop = None
+        if loop is None or self.voice is None or self.voice.disabled or voice_state.get("off") or keep_verbatim(reply):
             self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids)
+            self._say_more(session.id, reply, turn)
             return
         item = self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids, held=True)
+        self._say_more(session.id, reply, turn)
         history = [("client" if m.sender is Sender.CLIENT else "counselor", m.text)
                    for m in self.store.messages.for_session(session.id)[-HISTORY_FOR_VOICE:] if m.sender is not Sender.SYSTEM]
         previous = self._voicing.get(session.id)
@@ -295,38 +311,10 @@ class PracticeChannel(Bookings, Channel):
                     self.pump(self.clock.now())
         task.add_done_callback(done)
 
-    async def _voice(self, item: _Pending, previous: asyncio.Task | None, persona: Persona, engine: PersonaState,
-                     line: str, lang: str, history: list[tuple[str, str]]) -> None:
-        """Ask the model for this line (after the session's earlier line), then release it."""
-        if previous is not None:
-            await asyncio.gather(previous, return_exceptions=True)
-        try:
-            result = await self.voice.phrase(persona, engine, line, lang, history)
-        finally:
-            item.held = False
-        if item not in self.pending:
-            return  # the session ended meanwhile
-        state = self.store.sessions.channel_state(item.session_id)
-        if not state:
-            return
-        stats = state.setdefault("voice", {})
-        stats["voiced" if result.voiced else "scripted"] = stats.get("voiced" if result.voiced else "scripted", 0) + 1
-        stats["tokens"] = stats.get("tokens", 0) + result.tokens
-        stats["streak"] = 0 if result.voiced else stats.get("streak", 0) + 1
-        if stats["streak"] >= VOICE_OFF_AFTER:
-            stats["off"] = True
-            log.info("practice voice off for session %s after %s fallbacks", item.session_id, stats["streak"])
-        self.store.sessions.update(item.session_id, channel_state=state)
-        if result.voiced and result.text != item.text:
-            speed = self._speed(item.session_id)
-            rng = self._rng(item.session_id, item.turn)
-            if speed > 0:
-                rng.uniform(1.0, 4.0)  # the read delay, drawn as when it was queued
-            item.text = result.text
-            item.due = item.typing_at + typing_seconds(item.text, rng, speed)
-        self._persist_pending(item.session_id)
-        if self.speed <= 0:
-            self.pump(self.clock.now())
+    def _say_more(self, session_id: str, reply: Reply, turn: int) -> None:
+        """The further messages of this turn, each typed after the one before (never rephrased)."""
+        for number, text in enumerate(reply.more, 1):
+            self._queue_reply(session_id, text, self.clock.now(), turn * 10 + number)
 
     def _persist_pending(self, session_id: str) -> None:
         """Keep what the client is about to say in the store, so a restart does not silence them."""
@@ -357,13 +345,17 @@ class PracticeChannel(Bookings, Channel):
             state["greeted"] = True
             self.store.sessions.update(session.id, channel_state=state)
             persona = self._persona(session)
-            self._say(session, Reply(persona.opening, Code.OTHER), PersonaState(), 0)
+            hour = datetime.fromtimestamp(self.clock.now(), self.clock.tz).hour
+            self._watch(session.id)
+            self._say(session, Reply(first_line(persona, hour), Code.OTHER), PersonaState(), 0)
 
     async def send(self, session: Session, message: Message) -> None:
         self.emit(Delivered(message.txn_id, Delivery.SENT))
         state = self.store.sessions.channel_state(session.id)
         if state.get("done_txn") and message.txn_id in state["done_txn"]:
             return  # a retry of a message already answered
+        self._watch(session.id)
+        state = self.store.sessions.channel_state(session.id)
         persona = self.personas[state["persona"]]
         engine = PersonaState.from_dict(state.get("engine"))
         reply = respond(persona, engine, message.text, difficulty(state.get("difficulty")))
@@ -378,9 +370,10 @@ class PracticeChannel(Bookings, Channel):
         if task is not None:
             task.cancel()
         self.pending = [p for p in self.pending if p.session_id != session.id]
+        self._quiet.pop(session.id, None)
         self._persist_pending(session.id)
         state = self.store.sessions.channel_state(session.id)
         persona = self.personas.get(state.get("persona", ""))
-        if persona:
+        if persona and not state.get("left"):  # a client who left the chat says nothing more
             engine = PersonaState.from_dict(state.get("engine"))
             self._say(session, Reply(persona.thanks, Code.OTHER), engine, 9999)
