@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -29,6 +30,7 @@ import pytest
 
 from curhat_tui.bootstrap import build_supervisor
 from curhat_tui.domain.clock import FakeClock
+from curhat_tui.domain.i18n import Catalogue
 from tests.conftest import TEST_KEY
 from tests.ui.test_supervisor_ui import counselor_snapshot
 
@@ -129,8 +131,12 @@ def served(tmp_path, data):
         yield served
 
 
-async def test_a_headless_browser_sees_the_supervisors_review_list(served, tmp_path):
+async def test_a_headless_browser_sees_the_supervisors_review_list(served, tmp_path, data):
     from playwright.async_api import async_playwright
+
+    t = Catalogue(data.strings, "id")  # the words the supervisor reads, as the catalogue has them
+    tab, submitted, waiting = t("sv.tab.review"), t("sv.status.submitted"), t("sv.waiting", count=1)
+    columns = [t(f"sv.col.{column}") for column in ("flags", "alias", "status", "counselor", "ended")]
 
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run .ci/install-browser.sh (Debian's chromium)"
     port, log = served
@@ -143,7 +149,8 @@ async def test_a_headless_browser_sees_the_supervisors_review_list(served, tmp_p
             await page.goto(f"http://127.0.0.1:{port}/", wait_until="load")
             try:
                 await page.wait_for_function(
-                    f"() => {{ const t = ({SCREEN_TEXT})(); return ['Tinjauan', 'Ani', 'diajukan'].every(w => t.includes(w)); }}",
+                    f"() => {{ const t = ({SCREEN_TEXT})(); return {json.dumps([tab, 'Ani', submitted])}"
+                    ".every(w => t.includes(w)); }",
                     timeout=WAIT * 1000)
             except Exception:
                 await page.screenshot(path=str(tmp_path / "serve.png"))
@@ -155,11 +162,11 @@ async def test_a_headless_browser_sees_the_supervisors_review_list(served, tmp_p
             await browser.close()
     seconds = time.monotonic() - started
     lines = text.splitlines()
-    assert "Tinjauan [1]" in lines[1], text  # the Review tab, from the catalogue
-    assert "Sari" in lines[0] and "1 catatan menunggu tanda tangan" in lines[0], text  # --name reached the session
-    review_list = [line.split("▕")[0].split() for line in lines[2:]]  # left of the detail pane's border
-    assert ["Bendera", "Alias", "Status", "Konselor", "Selesai"] in review_list, text
-    assert [row for row in review_list if "Ani" in row and "diajukan" in row], text  # Ani's note, submitted
+    assert tab in text, text  # "Tinjauan [1]": the Review tab
+    assert [line for line in lines if "Sari" in line and waiting in line], text  # the top bar: --name reached it
+    review_list = [line.split("▕")[0].split() for line in lines]  # left of the detail pane's border
+    assert [row for row in review_list if all(column in row for column in columns)], text  # the list's header
+    assert [row for row in review_list if "Ani" in row and submitted in row], text  # Ani's note, submitted
     print(f"browser to review list: {seconds:.1f} s")
 
 
