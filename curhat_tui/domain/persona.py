@@ -149,8 +149,8 @@ def respond(persona: Persona, state: PersonaState, counselor_text: str, level: D
             return Reply(_deny(persona, state), code, more=_upset(persona, state, asked.manner == "shaming"),
                          answered="deny")
         return Reply(persona.risk_no, code, answered="deny")
-    if state.risk_revealed and asked.key:
-        key, line = answer_line(persona, asked.key)
+    if asked.key and (state.risk_revealed or not (risk or getattr(persona.truth, asked.key, False))):
+        key, line = answer_line(persona, asked.key)  # (a client with nothing hidden may say its lines any time)
         if line:
             if key not in state.asked:
                 state.asked.append(key)
