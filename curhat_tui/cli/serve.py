@@ -164,7 +164,8 @@ def _server_class():
             self.initialize_logging()
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
-            for signum in (signal.SIGINT, signal.SIGTERM):
+            hangup = [signal.SIGHUP] if hasattr(signal, "SIGHUP") else []  # the terminal closed: clean up as well
+            for signum in (signal.SIGINT, signal.SIGTERM, *hangup):
                 try:
                     loop.add_signal_handler(signum, self.request_exit)
                 except (NotImplementedError, AttributeError):  # Windows: Ctrl+C raises KeyboardInterrupt

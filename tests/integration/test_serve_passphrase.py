@@ -1,6 +1,7 @@
 """`curhat serve` on a machine without an OS keyring: the passphrase is asked once, at the terminal, and each
 browser session gets it through a private file (folder 0700, file 0600) named by --key-file, never in argv
-or the environment; the session opens the database with it, and the file is gone when serve stops."""
+or the environment; the session opens the database with it, and the file is gone when serve stops (Ctrl+C
+or its terminal closing)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.integration.test_serve_browser import REPO, WAIT, free_port
 
@@ -68,7 +71,8 @@ async def session_screen(port: int) -> bytes:
             return ANSI.sub(b"", seen)
 
 
-def test_the_passphrase_is_asked_once_and_handed_to_sessions_through_a_private_file(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGHUP], ids=["ctrl-c", "terminal-closed"])
+def test_the_passphrase_is_asked_once_and_handed_to_sessions_through_a_private_file(tmp_path, stop):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
            "TERM": "xterm-256color"}
@@ -104,7 +108,7 @@ def test_the_passphrase_is_asked_once_and_handed_to_sessions_through_a_private_f
             assert PASSPHRASE.encode() not in argv and PASSPHRASE.encode() not in environment
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C
+            os.killpg(proc.pid, stop)  # Ctrl+C, or the terminal closing
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
