@@ -6,7 +6,6 @@ from curhat_tui.bootstrap import build_practice
 from curhat_tui.channels.base import ClientArrived
 from curhat_tui.domain.models import Delivery, Risk, Sender, SessionStatus
 from curhat_tui.domain.persona import first_line
-from curhat_tui.ui.screens.counselor.screener import ScreenerModal
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueueTable
@@ -139,46 +138,6 @@ async def test_skip_note_needs_a_reason(make_app, parts):
         await pilot.pause()
         row = parts.store.db["sessions"].get(sid)
         assert row["status"] == "closed" and row["skip_reason"].startswith("Klien memutus")
-
-
-async def test_suicide_flag_runs_the_screener_and_picks_the_high_script(make_app, parts):
-    app = make_app()
-    ws = parts.workstation
-    async with app.run_test(size=SIZE) as pilot:
-        pane = await accept_top(pilot)
-        await pilot.press("f2")
-        await pilot.pause()
-        assert isinstance(app.screen, ScreenerModal)
-        for key in ("y", "y", "n", "y", "n", "n"):  # q1 q2 q3 q4 q5 q6
-            await pilot.press(key)
-        await pilot.pause()
-        assert "TINGGI" in str(app.screen.query_one("#sc-result").render())
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is app.main
-        assert ws.desk.risk_of(pane.session.id) is Risk.HIGH
-        assert "112" in pane.composer.text and "IGD" in pane.composer.text
-        assert parts.store.flags.scripts(pane.session.id)[0]["variant"] == "high"
-        assert "TINGGI" in str(pane.query_one("#head").render())
-        flag = parts.store.flags.for_session(pane.session.id)[0]
-        assert '"result": "high"' in flag.detail
-        _, fields, _ = ws.notes.note(pane.session.id)
-        assert "C-SSRS: risiko TINGGI" in fields["risk_screen"]
-
-
-async def test_screener_skip_logic_in_the_dialog(make_app):
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await accept_top(pilot)
-        await pilot.press("f2")
-        await pilot.pause()
-        modal = app.screen
-        await pilot.press("n", "n")  # no wish, no thoughts: straight to question 6
-        await pilot.pause()
-        assert "Apakah kamu pernah melakukan" in str(modal.query_one("#sc-question").render())
-        await pilot.press("backspace")
-        await pilot.pause()
-        assert "benar-benar pernah berpikir" in str(modal.query_one("#sc-question").render())
 
 
 async def test_risk_phrase_is_highlighted_and_suggested_but_never_ticked(make_app, parts):
@@ -622,23 +581,6 @@ async def test_a_flag_adds_to_a_note_being_typed_without_losing_either(make_app,
         stored = parts.store.notes.get(pane.session.id)["fields"]["risk_screen"]
         assert "klien tampak lelah" in stored and "Menyakiti diri" in stored
         assert "klien tampak lelah" in field.text and "Menyakiti diri" in field.text
-
-
-async def test_keys_typed_through_f2_do_not_answer_the_screener(parts):
-    from curhat_tui.ui.app import build_app
-
-    app = build_app(parts, key_guard=3.0)  # generous: on a loaded machine the typed-through keys arrive late
-    async with app.run_test(size=SIZE) as pilot:
-        await accept_top(pilot)
-        await type_text(pilot, "ka")
-        await pilot.press("f2", "n", "g", "g", "a", "s", "enter")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, ScreenerModal) and modal.answers == {}
-        await pilot.pause(3.1)
-        await pilot.press("y")
-        await pilot.pause()
-        assert modal.answers == {"q1": True}
 
 
 async def test_an_alias_with_markup_is_shown_literally_everywhere(make_app, parts, clock):

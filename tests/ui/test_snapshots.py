@@ -51,9 +51,11 @@ def test_screener(snap_compare, tmp_path, size):
 
     async def open_screener(pilot):
         await two_chats(pilot)
-        await pilot.press("f2")
+        await pilot.press("f2")  # the screener docks beside the chat; the question is asked in the chat
         await pilot.pause()
-        await pilot.press("y", "y")
+        await pilot.press("alt+q", "enter")
+        await pilot.pause()
+        await pilot.press("alt+n")  # the client said no
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_screener)

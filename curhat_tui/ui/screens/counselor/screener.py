@@ -1,17 +1,24 @@
-"""The Columbia suicide screener, one question at a time with its skip logic."""
+"""The Columbia suicide screener (C-SSRS), docked beside the chat: the counselor asks each question in the chat and
+records the client's answer here, one question at a time with its skip logic (domain/screener.py).
+
+The panel never covers the chat. F2 opens it for the active session and leaves the focus in the reply box: the
+counselor types the question (Alt+Q puts the screener's wording in the reply box), reads the client's answer, and
+records it with Alt+Y or Alt+N, or with y and n when the panel has the focus (Tab). Each session keeps its own
+answers while the screener is open; finishing (Enter on the panel, or Alt+Y/Alt+N/Alt+L when complete) ticks the
+red flag with the answers, which the flag's record keeps (services/flags.py), and loads the matching script.
+"""
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
 
 from curhat_tui.domain import screener
 
@@ -19,94 +26,115 @@ if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
 
 
-def _unfocusable(button: Button) -> Button:
-    """Enter, y and n are the only answers: a button that never holds focus never takes Enter."""
-    button.can_focus = False
-    return button
-
-
 def question_number(qid: str) -> str:
     """The screener's own number for a question ("q6b" -> "6b"), the one the answers list and the report use."""
     return qid.removeprefix("q")
 
 
-class ScreenerModal(ModalScreen[dict | None]):
-    """Returns the answers ({question id: bool}) when complete, {} when skipped, None if cancelled."""
-
-    AUTO_FOCUS = None  # nothing focused: Enter reaches the screen's binding, which only loads a finished result
+class ScreenerPanel(Vertical, can_focus=True):
+    """One screener at a time on screen, for the active session; answers kept per session until finished."""
 
     if TYPE_CHECKING:
         app = getters.app(CurhatApp)
 
     DEFAULT_CSS = """
-    ScreenerModal { align: center middle; }
-    ScreenerModal > Vertical { width: 76; max-width: 98%; height: auto; max-height: 98%; border: thick $error;
-        background: $surface; padding: 0 2; }
-    ScreenerModal #sc-title { text-style: bold; color: $error; }
-    ScreenerModal #sc-progress { color: $text-muted; }
-    ScreenerModal #sc-question { margin: 1 0; text-style: bold; }
-    ScreenerModal #sc-answers { color: $text-muted; height: auto; }
-    ScreenerModal #sc-result { height: auto; margin-top: 1; }
-    ScreenerModal Horizontal { height: auto; align-horizontal: right; }
-    ScreenerModal Button { margin-left: 1; min-width: 12; }
+    ScreenerPanel { width: 38; height: 1fr; border-left: thick $error; background: $surface; padding: 0 1;
+        display: none; }
+    ScreenerPanel.-open { display: block; }
+    ScreenerPanel:focus { background-tint: $accent 10%; border-left: thick $accent; }
+    ScreenerPanel #sc-title { text-style: bold; color: $error; }
+    ScreenerPanel #sc-progress { color: $text-muted; margin-top: 1; }
+    ScreenerPanel #sc-question { margin: 1 0; text-style: bold; }
+    ScreenerPanel #sc-answers { height: auto; }
+    ScreenerPanel #sc-result { height: auto; margin-top: 1; }
+    ScreenerPanel #sc-keys { color: $text-muted; margin-top: 1; }
     """
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="screener.yes"),
         Binding("n", "answer(False)", "No", id="screener.no"),
         Binding("backspace", "back", "Back", id="screener.back"),
-        Binding("enter", "done", "Load script", id="screener.done", show=False),
+        Binding("enter", "done", "Load script", id="screener.done"),
         Binding("s", "skip", "Skip screener", id="screener.skip"),
-        Binding("escape", "cancel", "Cancel", id="screener.cancel"),
+        Binding("escape", "close", "Close", id="screener.cancel"),
     ]
 
-    def __init__(self, alias: str, key_guard: float = 0.6) -> None:
-        super().__init__()
-        self.alias = alias
-        self.answers: dict[str, bool] = {}
-        self.key_guard = key_guard
-        self._opened = 0.0
+    class Finished(Message):
+        """The screener is done for `session_id`: `answers` complete, or {} when skipped."""
+
+        def __init__(self, session_id: str, answers: dict[str, bool]) -> None:
+            super().__init__()
+            self.session_id = session_id
+            self.answers = answers
+
+    class Closed(Message):
+        """The panel was closed (its answers kept for the next F2)."""
+
+    def __init__(self, id: str | None = "screener") -> None:
+        super().__init__(id=id)
+        self.progress: dict[str, dict[str, bool]] = {}  # session id -> answers so far, while the screener is open
+        self.aliases: dict[str, str] = {}
+        self.session_id: str | None = None
+        self.stepped_aside: set[str] = set()  # sessions whose screener was closed with Esc (answers kept)
+
+    @property
+    def answers(self) -> dict[str, bool]:
+        return self.progress.get(self.session_id or "", {})
+
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("-open")
 
     def compose(self) -> ComposeResult:
+        yield Static(id="sc-title")
+        yield Static(id="sc-progress")
+        yield Static(id="sc-question")
+        yield Static(id="sc-answers")
+        yield Static(id="sc-result")
+        yield Static(id="sc-keys")
+
+    # ---- which session it shows ----------------------------------------------------------
+    def open(self, session_id: str, alias: str) -> None:
+        """Show the screener of `session_id` (a new one, or the one left open for it)."""
+        self.progress.setdefault(session_id, {})
+        self.aliases[session_id] = alias
+        self.stepped_aside.discard(session_id)
+        self.follow(session_id)
+
+    def follow(self, session_id: str | None) -> None:
+        """The active session changed: show its screener if it has one open, else step aside."""
+        self.session_id = session_id if session_id in self.progress and session_id not in self.stepped_aside else None
+        self.set_class(self.session_id is not None, "-open")
+        if self.session_id is not None:
+            self.show()
+
+    def forget(self, session_id: str) -> None:
+        """The session is gone (closed, or the screener finished): its answers with it."""
+        self.progress.pop(session_id, None)
+        self.aliases.pop(session_id, None)
+        self.stepped_aside.discard(session_id)
+        if self.session_id == session_id:
+            self.follow(None)
+
+    # ---- what it shows ---------------------------------------------------------------------
+    def show(self) -> None:
         t = self.app.t
-        with Vertical():
-            yield Static(Text(t("screener.title", alias=self.alias)), id="sc-title")
-            yield Static(id="sc-progress")
-            yield Static(id="sc-question")
-            yield Static(id="sc-answers")
-            yield Static(id="sc-result")
-            with Horizontal():
-                yield _unfocusable(Button(t("button.no") + " (n)", id="no"))
-                yield _unfocusable(Button(t("button.yes") + " (y)", id="yes", variant="error"))
-                yield _unfocusable(Button(t("screener.load"), id="done", variant="primary"))
-
-    def on_mount(self) -> None:
-        self._opened = time.monotonic()
-        self._show()
-
-    def _typed_through(self) -> bool:
-        """Keys arriving right after F2 were meant for the reply box, not for the screener."""
-        return time.monotonic() - self._opened < self.key_guard
-
-    def _show(self) -> None:
-        t = self.app.t
-        qid = screener.next_question(self.answers)
-        asked = [q for q in screener.asked(self.answers) if q in self.answers]
+        answers = self.answers
+        qid = screener.next_question(answers)
         done = qid is None
-        self.query_one("#sc-progress", Static).update(t("screener.done_hint") if done else
-                                                      t("screener.progress", n=question_number(qid)))
+        self.query_one("#sc-title", Static).update(Text(t("screener.title", alias=self.aliases.get(
+            self.session_id or "", ""))))
+        self.query_one("#sc-progress", Static).update(
+            Text(t("screener_panel.complete_hint") if done else t("screener_panel.progress", n=question_number(qid))))
         lines = Text()
-        for q in asked:
+        for q in [q for q in screener.asked(answers) if q in answers]:
             lines.append(f"{t(f'screener.short.{q}')}: ", style="dim")
-            lines.append((t("button.yes") if self.answers[q] else t("button.no")) + "\n",
-                         style="bold red" if self.answers[q] else "")
+            lines.append((t("button.yes") if answers[q] else t("button.no")) + "\n",
+                         style="bold red" if answers[q] else "")
         self.query_one("#sc-answers", Static).update(lines)
         question = self.query_one("#sc-question", Static)
         result = self.query_one("#sc-result", Static)
-        self.query_one("#yes", Button).display = not done
-        self.query_one("#no", Button).display = not done
-        self.query_one("#done", Button).display = done
         if done:
-            risk = screener.result(self.answers)
+            risk = screener.result(answers)
             question.update(Text(t("screener.complete")))
             result.update(Text(t(f"screener.result.{risk.key}"),
                                style={"high": "bold white on red", "moderate": "bold black on dark_orange"}
@@ -114,35 +142,47 @@ class ScreenerModal(ModalScreen[dict | None]):
         else:
             question.update(Text(t(f"screener.{qid}")))
             result.update("")
+        self.query_one("#sc-keys", Static).update(Text(t("screener_panel.keys_done" if done else "screener_panel.keys")))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "done":
-            self.action_done()
-        else:
-            self.action_answer(event.button.id == "yes")
+    def current_question(self) -> str:
+        """The wording of the question to ask now ('' when all are answered)."""
+        qid = screener.next_question(self.answers)
+        return "" if qid is None else self.app.t(f"screener.{qid}")
 
+    # ---- recording ---------------------------------------------------------------------------
     def action_answer(self, yes: bool) -> None:
-        if self._typed_through():
+        if self.session_id is None:
             return
         qid = screener.next_question(self.answers)
-        if qid is not None:
-            self.answers[qid] = yes
-            self._show()
+        if qid is None:
+            self.action_done()
+            return
+        self.progress[self.session_id][qid] = yes
+        self.show()
 
     def action_back(self) -> None:
         asked = [q for q in screener.asked(self.answers) if q in self.answers]
-        if asked:
-            self.answers.pop(asked[-1])
-            self._show()
+        if self.session_id is not None and asked:
+            self.progress[self.session_id].pop(asked[-1])
+            self.show()
 
     def action_done(self) -> None:
-        if screener.is_complete(self.answers) and not self._typed_through():
-            self.dismiss(dict(self.answers))
+        """Finished: the screen ticks the flag with the answers and loads the script."""
+        if self.session_id is not None and screener.is_complete(self.answers):
+            session_id, answers = self.session_id, dict(self.answers)
+            self.forget(session_id)
+            self.post_message(self.Finished(session_id, answers))
 
     def action_skip(self) -> None:
-        """Load the general script now without screening (the flag and the skip are recorded)."""
-        if not self._typed_through():
-            self.dismiss({})
+        """Tick the flag and load the general script now, without screening (the skip is recorded)."""
+        if self.session_id is not None:
+            session_id = self.session_id
+            self.forget(session_id)
+            self.post_message(self.Finished(session_id, {}))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def action_close(self) -> None:
+        """Step aside; the answers so far stay for this session's next F2."""
+        if self.session_id is not None:
+            self.stepped_aside.add(self.session_id)
+        self.follow(None)
+        self.post_message(self.Closed())

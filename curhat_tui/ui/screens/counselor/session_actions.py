@@ -18,7 +18,6 @@ from curhat_tui.domain.session_clock import countdown
 from curhat_tui.services.desk import AcceptError
 from curhat_tui.services.events import DebriefDue, Event
 from curhat_tui.services.privacy import ConsentWithdrawn
-from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.screens.common.confirm import ConfirmModal
 from curhat_tui.ui.screens.common.export import ExportModal
 from curhat_tui.ui.screens.common.help import HelpModal
@@ -29,7 +28,7 @@ from curhat_tui.ui.screens.counselor.extend import ExtendModal
 from curhat_tui.ui.screens.counselor.history import HistoryModal
 from curhat_tui.ui.screens.counselor.practice_setup import open_practice_setup
 from curhat_tui.ui.screens.counselor.quick_replies import QuickRepliesModal
-from curhat_tui.ui.screens.counselor.screener import ScreenerModal
+from curhat_tui.ui.screens.counselor.screener_actions import ScreenerActions
 from curhat_tui.ui.screens.counselor.transfer import TransferModal
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.chat_pane import ChatPane
@@ -39,7 +38,7 @@ from curhat_tui.ui.widgets.queue_panel import QueueTable
 from curhat_tui.ui.widgets.transcript import Transcript
 
 
-class SessionActions(EventScreen):
+class SessionActions(ScreenerActions):
     """The main screen's actions; `MainScreen` adds the layout, the panes and the events."""
 
     # Where the focus is must show at a glance: the accent colour marks the focused part (the reply box and the
@@ -161,10 +160,7 @@ class SessionActions(EventScreen):
             return
         item = self.app.data.redflags.get(item_id)
         if item.screener:
-            def answered(answers: dict | None) -> None:
-                if answers is not None:
-                    self._raise(pane, item_id, answers)
-            self.app.push_screen(ScreenerModal(pane.session.alias, self.app.key_guard), answered)
+            self._open_screener(pane, item_id)
         else:
             self._raise(pane, item_id, None)
 
@@ -174,6 +170,10 @@ class SessionActions(EventScreen):
         pane.composer.load_script(loaded.text, loaded.script_id)
         pane.suggested = [i for i in pane.suggested if i != item_id]
         self.app.notify(self.app.t("flags.loaded", label=self.app.t.pick(self.app.data.redflags.get(item_id).label)))
+        unverified = self.app.data.redflags.unverified(loaded.entries)  # the counselor's side: never in the script
+        if unverified:
+            names = ", ".join(entry.text("name", self.app.t.lang) for entry in unverified)
+            self.app.notify(self.app.t("directory.script_unverified", names=names), severity="warning")
 
     # ---- session lifecycle ------------------------------------------------------
     def _live_pane(self) -> ChatPane | None:
@@ -232,6 +232,8 @@ class SessionActions(EventScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """False hides a key from the footer, F1 and the palette: only keys that act here are offered."""
+        if action.startswith("screener_"):
+            return self._open_panel() is not None  # offered only while the screener is open beside the chat
         if action == "transfer" and self.app.workstation.simulated:
             return False  # handover is for real clients: not offered in practice
         if action == "practice_setup" and not self.app.workstation.simulated:

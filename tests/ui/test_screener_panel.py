@@ -1,0 +1,157 @@
+"""The C-SSRS screener is done with the client, not over it: a panel beside the chat, the reply box keeps the focus,
+the counselor asks in the chat and records each answer; finishing ticks the flag with the answers (kept with it) and
+loads the script. Works the same with a real client (it is a clinical tool), here through the practice desk."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from curhat_tui.domain.models import Risk
+from curhat_tui.ui.screens.counselor.screener import ScreenerPanel
+from curhat_tui.ui.widgets.composer import Composer
+from tests.conftest import screen_text
+
+SIZE = (120, 40)
+
+
+async def accept_top(pilot):
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    await pilot.pause()
+    return pilot.app.main.active_pane
+
+
+async def open_screener(pilot):
+    await pilot.press("f2")
+    await pilot.pause()
+    await pilot.pause()
+    return pilot.app.main.query_one(ScreenerPanel)
+
+
+def shown(panel, part: str) -> str:
+    return str(panel.query_one(part).render())
+
+
+async def test_the_screener_stands_beside_the_chat_and_the_reply_box_keeps_the_focus(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        panel = await open_screener(pilot)
+        assert app.screen is app.main  # no dialog over the chat
+        assert panel.is_open and panel.region.width > 0 and pane.region.width > 0
+        assert panel.region.x >= pane.region.right  # beside the chat, not over it
+        assert isinstance(app.focused, Composer)
+        assert "Pertanyaan 1." in shown(panel, "#sc-progress")
+        assert "berharap sudah mati" in shown(panel, "#sc-question")
+        text = screen_text(app)
+        assert "berharap sudah mati" in text and pane.session.alias in text  # the question and the chat, both seen
+
+
+async def test_ask_in_the_chat_record_the_answer_and_finish_with_the_high_script(make_app, parts):
+    app = make_app()
+    ws = parts.workstation
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        panel = await open_screener(pilot)
+        await pilot.press("alt+q")  # the question's wording in the reply box
+        await pilot.pause()
+        assert "berharap sudah mati" in pane.composer.text
+        await pilot.press("enter")  # sent to the client, in the chat
+        await pilot.pause()
+        assert any("berharap sudah mati" in m.text for m in ws.desk.transcript(pane.session.id))
+        for key in ("alt+y", "alt+y", "alt+n", "alt+y", "alt+n", "alt+n"):  # q1 q2 q3 q4 q5 q6
+            await pilot.press(key)
+            await pilot.pause()
+        assert panel.answers == {"q1": True, "q2": True, "q3": False, "q4": True, "q5": False, "q6": False}
+        assert "TINGGI" in shown(panel, "#sc-result")
+        assert ws.flags.flags(pane.session.id) == {}  # nothing ticked until it is finished
+        await pilot.press("alt+y")  # complete: Alt+Y finishes
+        await pilot.pause()
+        assert not panel.is_open
+        assert ws.desk.risk_of(pane.session.id) is Risk.HIGH
+        assert "112" in pane.composer.text and "IGD" in pane.composer.text
+        assert parts.store.flags.scripts(pane.session.id)[0]["variant"] == "high"
+        flag = parts.store.flags.for_session(pane.session.id)[0]
+        assert json.loads(flag.detail)["screener"] == {"q1": True, "q2": True, "q3": False, "q4": True, "q5": False,
+                                                       "q6": False}
+        _, fields, _ = ws.notes.note(pane.session.id)
+        assert "C-SSRS: risiko TINGGI" in fields["risk_screen"]
+
+
+async def test_skip_logic_back_and_keys_typed_after_f2_go_to_the_chat(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        await pilot.press("k", "a")
+        panel = await open_screener(pilot)
+        await pilot.press("n", "g", "g", "a")  # typed through F2: the reply box, never an answer
+        await pilot.pause()
+        assert pane.composer.text == "kangga" and panel.answers == {}
+        await pilot.press("alt+n", "alt+n")  # no wish, no thoughts: straight to question 6
+        await pilot.pause()
+        assert "Pertanyaan 6." in shown(panel, "#sc-progress")
+        assert "Apakah kamu pernah melakukan" in shown(panel, "#sc-question")
+        await pilot.press("alt+u")
+        await pilot.pause()
+        assert "benar-benar pernah berpikir" in shown(panel, "#sc-question") and panel.answers == {"q1": False}
+
+
+async def test_on_the_panel_y_n_enter_s_and_escape(make_app, parts):
+    app = make_app()
+    ws = parts.workstation
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        panel = await open_screener(pilot)
+        panel.focus()
+        await pilot.pause()
+        await pilot.press("enter")  # on a question Enter records nothing
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert panel.answers == {"q1": False, "q2": False}
+        assert "Pertanyaan 6." in shown(panel, "#sc-progress")  # reported as 6, as the answers list and report do
+        await pilot.press("y")
+        await pilot.pause()
+        assert "Pertanyaan 6b." in shown(panel, "#sc-progress")
+        await pilot.press("escape")  # step aside: the answers stay for the next F2
+        await pilot.pause()
+        assert not panel.is_open and isinstance(app.focused, Composer)
+        await open_screener(pilot)
+        assert panel.is_open and panel.answers == {"q1": False, "q2": False, "q6": True}
+        panel.focus()
+        await pilot.press("s")  # skip: the general script, the skip recorded
+        await pilot.pause()
+        assert not panel.is_open and "suicide" in ws.flags.flags(pane.session.id)
+        assert json.loads(parts.store.flags.for_session(pane.session.id)[0].detail) == {"screener": "skipped"}
+
+
+async def test_each_session_keeps_its_own_screener(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        first = await accept_top(pilot)
+        panel = await open_screener(pilot)
+        await pilot.press("alt+y")
+        second = await accept_top(pilot)
+        await pilot.pause()
+        assert second is not first and not panel.is_open  # the other chat has no screener open
+        await pilot.press("alt+y")  # not offered here: nothing recorded anywhere
+        await pilot.pause()
+        assert panel.progress[first.session.id] == {"q1": True} and second.session.id not in panel.progress
+        await pilot.press("alt+1")
+        await pilot.pause()
+        await pilot.pause()
+        assert panel.is_open and panel.session_id == first.session.id and panel.answers == {"q1": True}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_below_160_columns_the_queue_steps_aside_for_the_screener(make_app, parts, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        pane = await accept_top(pilot)
+        panel = await open_screener(pilot)
+        assert panel.region.width > 0 and pane.region.width >= 30
+        panel.focus()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.main.has_class("-hide-queue")  # the queue comes back
