@@ -20,9 +20,6 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-import keyring
-from keyring.errors import KeyringError, NoKeyringError
-
 from curhat_tui.paths import KEYRING_SERVICE as SERVICE
 
 
@@ -52,6 +49,9 @@ def _account(data_dir: Path) -> str:
 
 def keyring_for_new_key() -> object:
     """The backend a new key would be written to; NoKeyringError when that is none, or only a file."""
+    import keyring
+    from keyring.errors import NoKeyringError
+
     backend = keyring.get_keyring()
     chain = getattr(backend, "backends", None)
     writer = chain[0] if chain else backend  # a chain writes to its first backend
@@ -96,6 +96,9 @@ def database_key(data_dir: Path, *, key_file: Path | None = None,
     """
     if key_file is not None:
         return DatabaseKey(read_key_file(key_file, data_dir), "key_file")
+    import keyring  # here, not at start-up: a key file never needs it (and loading it scans entry points)
+    from keyring.errors import KeyringError, NoKeyringError
+
     try:
         existing = keyring.get_password(SERVICE, _account(data_dir))
         if existing:
@@ -121,8 +124,12 @@ def _unlock_account(data_dir: Path) -> str:
 
 def keyring_unlock_verifier(data_dir: Path) -> str | None:
     """The screen lock's verifier kept in the keyring beside a keyring-held key (KeyringError if unreachable)."""
+    import keyring
+
     return keyring.get_password(SERVICE, _unlock_account(data_dir))
 
 
 def save_keyring_unlock_verifier(data_dir: Path, verifier: str) -> None:
+    import keyring
+
     keyring.set_password(SERVICE, _unlock_account(data_dir), verifier)
