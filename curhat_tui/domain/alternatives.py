@@ -71,5 +71,6 @@ def suggest(text: str, code: Code, risk_kind: str | None, client_before: str, *,
         return Alternative("reflect", said=said)
     if code is Code.CLOSED_QUESTION:
         topic = topic_of(text)
-        return Alternative("open", topic=topic, body="" if topic else question_body(text))
+        body = "" if topic else question_body(text)
+        return Alternative("open", topic=topic or ("start" if len(body.split()) < 3 else ""), body=body)
     return None

@@ -45,6 +45,8 @@ class Turn:
     risk_kind: str = ""  # direct | leading | shaming | "" (not a question about suicide)
     in_crisis: bool = False
     reply: str = ""  # the client's next message
+    more: tuple[tuple[float, str], ...] = ()  # (offset, text) of the client's further messages before the next line
+    after_disclosure: bool = False
     effect: str = ""  # opened | closed | ""
     weak: bool = False
     alternative: Alternative | None = None
@@ -141,18 +143,16 @@ def _effect(reply: str, opened: set[str], closed: set[str]) -> str:
 
 
 def _disclosure(messages: list[Message], persona) -> tuple[Message | None, str]:
-    """The client's first message that discloses the hidden risk (its reveal line, or the detector's item on it)."""
-    hidden = getattr(persona, "hidden_flag", "") if persona is not None else ""
-    risk = getattr(persona, "risk", None)
-    reveals = {risk.reveal} if risk is not None else set()
+    """The client's first message that discloses the risk: a simulated client's reveal line (its hints do not count),
+    or, with no persona (a real client), the first message the risk detector marked."""
+    risk = getattr(persona, "risk", None) if persona is not None else None
     for message in messages:
         if message.sender is not Sender.CLIENT or message.redacted:
             continue
-        if message.text in reveals:
-            return message, hidden
-        if hidden and hidden in message.flags:
-            return message, hidden
-        if not hidden and message.flags:
+        if persona is not None:
+            if risk is not None and message.text == risk.reveal:
+                return message, persona.hidden_flag
+        elif message.flags:
             return message, message.flags[0]
     return None, ""
 
@@ -184,32 +184,41 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
         if crisis_end is None:
             crisis_end = max(ended_at or 0.0, messages[-1].ts)
 
-    def in_crisis(ts: float) -> bool:
-        return disclosure is not None and crisis_end is not None and disclosure.ts <= ts <= crisis_end
+    disclosed_at = messages.index(disclosure) if disclosure is not None else len(messages)
+
+    def in_crisis(position: int) -> bool:
+        return crisis_end is not None and disclosed_at <= position and messages[position].ts <= crisis_end
 
     turns: list[Turn] = []
     waits: list[Wait] = []
-    waiting: Message | None = None  # the first client message not yet answered
-    last_client = ""
+    waiting: int | None = None  # the position of the first client message not yet answered
+    last_client = ""  # the client's last message that said something (what a reflection would say back)
     for position, message in enumerate(messages):
         if message.sender is Sender.CLIENT:
             if waiting is None:
-                waiting = message
-            last_client = message.text
+                waiting = position
+            if message.text not in closed and len(message.text.split()) >= 5:
+                last_client = message.text
             continue
-        latency = None if waiting is None else message.ts - waiting.ts
+        latency = None if waiting is None else message.ts - messages[waiting].ts
         if waiting is not None:
-            limit = CRISIS_LATENCY_SECONDS if in_crisis(waiting.ts) else LATENCY_NORM_SECONDS
+            limit = CRISIS_LATENCY_SECONDS if in_crisis(waiting) else LATENCY_NORM_SECONDS
             if latency is not None and latency > limit:
-                waits.append(Wait(waiting.ts - start, latency, waiting.text, in_crisis(waiting.ts)))
+                waits.append(Wait(messages[waiting].ts - start, latency, messages[waiting].text, in_crisis(waiting)))
         waiting = None
-        reply = next((m.text for m in messages[position + 1:] if m.sender is Sender.CLIENT), "")
+        answers = []
+        for later in messages[position + 1:]:
+            if later.sender is not Sender.CLIENT:
+                break
+            answers.append(later)
+        reply = answers[0].text if answers else ""
+        more = tuple((m.ts - start, m.text) for m in answers[1:])
         source = "script" if message.id in script_ids else \
             "quick_reply" if any(p.fullmatch(message.text.strip()) for p in quick) else "own"
         code = code_utterance(message.text)
         kind = risk_question(message.text) or ""
-        crisis = in_crisis(message.ts)
-        after = disclosure is not None and message.ts >= disclosure.ts
+        crisis = in_crisis(position)
+        after = position > disclosed_at
         judging = judges(message.text)
         safety_line = bool(safety_steps(message.text) or assesses_safety(message.text) or SERVICE.search(message.text)
                            or WILLING.search(message.text))
@@ -221,12 +230,13 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
         alternative = suggest(message.text, code, kind, last_client, after_disclosure=after, judging=judging) \
             if weak else None
         turns.append(Turn(len(turns) + 1, message.text, code, latency, message.ts - start, source, kind, crisis, reply,
-                          _effect(reply, opened, closed), weak, alternative))
+                          more, after, _effect(reply, opened, closed), weak, alternative))
     if waiting is not None:
         end = max(ended_at or 0.0, messages[-1].ts)
-        limit = CRISIS_LATENCY_SECONDS if in_crisis(waiting.ts) else LATENCY_NORM_SECONDS
-        if end - waiting.ts > limit:
-            waits.append(Wait(waiting.ts - start, end - waiting.ts, waiting.text, in_crisis(waiting.ts), False))
+        first = messages[waiting]
+        limit = CRISIS_LATENCY_SECONDS if in_crisis(waiting) else LATENCY_NORM_SECONDS
+        if end - first.ts > limit:
+            waits.append(Wait(first.ts - start, end - first.ts, first.text, in_crisis(waiting), False))
     counted = [t for t in turns if t.source != "script"]
     counts = _counts([t for t in counted if not t.in_crisis])
     questions = counts["open_question"] + counts["closed_question"]

@@ -154,14 +154,15 @@ def score(session: SessionFacts) -> Scored:
     ticked = [f for f in session.flags if f.item == session.crisis_item]
     if ticked:
         seconds = min(f.ts for f in ticked) - disclosure.ts
-        variant = "before" if seconds < 0 else ""
+        screened = recorded_answers(ticked, session.screener_item) is not None
+        variant = "before" if seconds < 0 else "with_screener" if screened else ""
         items.append(RubricItem("noticed", "pass", variant, {"seconds": int(round(max(seconds, 0))),
                                                               "at": _mmss(min(f.ts for f in ticked) - session.start)}))
     else:
         other = sorted({f.item for f in session.flags})
         items.append(RubricItem("noticed", "fail", "other" if other else "", {"items": ", ".join(other)}))
         critical.append(RubricItem("unflagged", "fail", values={"at": _mmss(at), "text": disclosure.text}))
-    after = [t for t in session.turns if t.offset >= at]
+    after = [t for t in session.turns if t.after_disclosure]
     first = next((t for t in after if t.source == "own"), None)
     if first is None:
         items.append(RubricItem("first_response", "fail", "none"))

@@ -132,9 +132,10 @@ _WORD = re.compile(r"[\w'-]+|[^\w\s]", re.UNICODE)
 
 
 def second_person(text: str, max_words: int = 14) -> str:
-    """The client's words turned toward them ("aku capek sama suamiku" -> "kamu capek sama suamimu"), the first
-    clause only, fillers like "kak" dropped: the core of a reflection a trainee could have written."""
-    clause = re.split(r"(?<=[.!?;])\s+|\n", text.strip())[0]
+    """The client's words turned toward them ("aku capek sama suamiku" -> "kamu capek sama suamimu"), their longest
+    sentence only, fillers like "kak" dropped: the core of a reflection a trainee could have written."""
+    clauses = [c for c in re.split(r"[.!?;\n]+", text.strip()) if c.strip()] or [text]
+    clause = max(reversed(clauses), key=lambda c: len([w for w in c.split() if w.lower() not in _FILLERS]))
     words: list[str] = []
     for token in _WORD.findall(clause):
         low = token.lower()

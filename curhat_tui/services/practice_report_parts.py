@@ -128,6 +128,8 @@ def line_by_line(report: FeedbackReport, t: Catalogue) -> list[str]:
         reply = f"“{md_escape(turn.reply)}”" if turn.reply else t("report.lines.no_reply")
         effect = f" — {t(f'report.effect.{turn.effect}')}" if turn.effect else ""
         lines.append(f"   - {t('report.lines.client')}: {reply}{effect}")
+        for offset, text in turn.more:
+            lines.append(f"   - {t('report.lines.client')} [{mmss(offset)}]: “{md_escape(text)}”")
     return lines + [""]
 
 
@@ -143,7 +145,8 @@ def report_record(report: FeedbackReport, facts: ReportFacts) -> dict:
 
 def _turn(d: dict) -> Turn:
     alt = d.get("alternative")
-    return Turn(**{**d, "code": Code(d["code"]), "alternative": Alternative(**alt) if alt else None})
+    return Turn(**{**d, "code": Code(d["code"]), "alternative": Alternative(**alt) if alt else None,
+                   "more": tuple((offset, text) for offset, text in d.get("more", ()))})
 
 
 def from_record(record: dict) -> tuple[FeedbackReport, ReportFacts]:
