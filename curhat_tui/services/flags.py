@@ -25,7 +25,8 @@ class LoadedScript:
     script_id: int
     item: str
     variant: str
-    text: str
+    text: str  # what goes to the client: never a verification note
+    entries: tuple[str, ...] = ()  # the directory ids the script offers, in its order (the counselor's side)
 
 
 class Flags:
@@ -68,11 +69,25 @@ class Flags:
         elif detail:
             line += " — " + t("note.cssrs_skipped")
         self.notes.append_field(session, "risk_screen", line)
-        text = self.data.redflags.render_script(item_id, session.lang, session.alias, self.counselor, variant)
+        region = self.region(session_id)
+        text = self.data.redflags.render_script(item_id, session.lang, session.alias, self.counselor, variant, region)
         script_id = self.store.flags.add_script(session_id, item_id, variant, text, now)
         self.bus.tell(SessionChanged(session))
         self._background(self.channel.alert(session, label, risk.key))
-        return LoadedScript(script_id, item_id, variant, text)
+        entries = tuple(entry.id for entry in self.data.redflags.offered(item_id, region))
+        return LoadedScript(script_id, item_id, variant, text, entries)
+
+    def region(self, session_id: str) -> str:
+        """The client's province as far as the session knows it: a practice client's persona `region`, or a
+        `region` the channel put in the session's state; "" when unknown. It only orders the referral list."""
+        state = self.store.sessions.channel_state(session_id)
+        region = state.get("region")
+        if isinstance(region, str) and region.strip():
+            return region.strip()
+        persona_id = state.get("persona")
+        persona = self.data.personas.get(persona_id) if isinstance(persona_id, str) else None
+        region = getattr(persona, "region", "")
+        return region if isinstance(region, str) else ""
 
     def flags(self, session_id: str) -> dict[str, float]:
         """Ticked items of a session with the time each was first ticked."""

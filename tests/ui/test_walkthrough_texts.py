@@ -76,8 +76,8 @@ async def test_the_lock_screen_says_one_minute_and_one_try_in_english(tmp_path, 
 
 def test_a_referral_line_names_a_contact_once_and_never_nests_brackets():
     directory = load_all().redflags.directory
-    assert directory["healing119"].line("id") == "- healing119.id — Situs web (jam layanan belum diverifikasi)"
-    assert directory["healing119"].line("en") == "- healing119.id — Website (service hours not verified)"
+    assert directory["healing119"].line("id") == "- healing119.id (Situs web)"  # no verification note: issue 15
+    assert directory["healing119"].line("en") == "- healing119.id (Website)"
     assert directory["darurat112"].line("en") == "- Emergency Service 112: 112 (24 hours)"  # the usual shape stays
     for entry in directory.values():
         for lang in ("id", "en"):

@@ -187,8 +187,8 @@ def test_scripts_fill_placeholders_in_both_languages(data):
         for lang in ("id", "en"):
             text = book.render_script(item.id, lang, "kupukupu", "Ani")
             assert "kupukupu" in text and "Ani" in text and "{" not in text
-            for entry_id in item.directory:  # each number in the script's own language
-                assert book.directory[entry_id].text("contact", lang) in text
+            for entry in book.offered(item.id):  # each number in the script's own language
+                assert entry.text("contact", lang) in text
     high = book.render_script("suicide", "id", "x", "y", "high")
     assert "112" in high and "IGD" in high
 

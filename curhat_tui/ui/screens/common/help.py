@@ -30,18 +30,32 @@ def offered(node: DOMNode, binding: Binding) -> bool:
     return target.check_action(action, parameters) is not False
 
 
+def verification(t: Catalogue, entry: DirectoryEntry) -> str:
+    """For the counselor: the day the entry was verified, or that it is not, with its last desk check."""
+    if entry.verified is not None:
+        return t("directory.verified", date=entry.verified.isoformat())
+    return t("directory.unverified", date=entry.checked.isoformat())
+
+
+def directory_notes(t: Catalogue, entries: list[DirectoryEntry]) -> str:
+    """What the verification column means, then the entries' notes for the counselor (never in a script)."""
+    notes = [t("directory.note", name=entry.text("name", t.lang), note=t.pick(entry.note)) for entry in entries
+             if entry.note]
+    return "\n".join([t("directory.legend"), t("directory.notes"), *notes])
+
+
 def directory_table(t: Catalogue, entries: list[DirectoryEntry]) -> Table:
     """The referral directory, wrapping between words; each column is as wide as its longest word up to a cap that
     favours the contact, then the hours, so a number is read whole at 80 columns (a long name or region folds);
-    no side borders, so the words get the room."""
+    no side borders, so the words get the room. The last column says whether the entry is verified, and when."""
     rows = [(entry.text("name", t.lang), entry.text("contact", t.lang), t.pick(entry.hours),
-             entry.text("region", t.lang), entry.checked.isoformat()) for entry in entries]
+             entry.text("region", t.lang), verification(t, entry)) for entry in entries]
     table = Table(title=t("help.directory"), expand=True, box=box.SIMPLE_HEAD, pad_edge=False)
     for i, (key, ratio, cap) in enumerate((("dir.name", 2, 9), ("dir.contact", 3, 16), ("dir.hours", 3, 14),
                                            ("dir.region", 2, 8))):
         longest = max((len(word) for row in rows for word in row[i].split()), default=1)
         table.add_column(t(key), ratio=ratio, width=min(longest, cap), overflow="fold")
-    table.add_column(t("dir.checked"), no_wrap=True)
+    table.add_column(t("directory.status"), no_wrap=True)  # a mark or "belum" over the date: the date stays whole
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     return table
@@ -69,8 +83,10 @@ class HelpModal(ModalScreen[None]):
         with Vertical():
             yield Static(Text(t("help.title")), id="help-title")
             with VerticalScroll():
-                yield Static(directory_table(t, list(self.app.data.redflags.directory.values())), id="help-directory")
+                entries = list(self.app.data.redflags.directory.values())
+                yield Static(directory_table(t, entries), id="help-directory")
                 yield Static(Text(t("help.directory_source")))
+                yield Static(Text(directory_notes(t, entries)), id="help-directory-notes")
                 yield Static(Text(""))
                 yield Static(keys)
 
