@@ -43,6 +43,7 @@ DIRECT_EN = {
 NO = re.compile(r"\b(nggak|ngga|enggak|engga|gak|ga|ndak|nda|ora|sonde|tidak|belum|bukan|teu|henteu|kada|no|not|never|"
                 r"haven't|don't|didn't|nope|nah)\b", re.IGNORECASE)
 DOSE = re.compile(r"\d+\s*(mg|butir|tablet|strip|pil|ml|cc)\b", re.IGNORECASE)
+OWN_SALUTATION = re.compile(r"(assalamu.?alaikum|hi|hello|halo|permisi)\b", re.IGNORECASE)
 GREETING_WORDS = re.compile(r"^(selamat|pagi|siang|sore|malam|malem|good (morning|afternoon|evening)|p\b)", re.IGNORECASE)
 
 
@@ -87,7 +88,8 @@ def test_the_mix_the_trainer_asked_for():
 def test_every_key_of_schema_v2(name, persona):
     for key in TEXTS:
         assert isinstance(persona.get(key), str), key
-        assert persona[key].strip() or key == "greeting" and persona["lang"] == "en", key
+        # no time greeting only for a client who opens with a salutation of their own
+        assert persona[key].strip() or key == "greeting" and OWN_SALUTATION.match(persona["opening"]), key
     for key in LISTS:
         assert isinstance(persona.get(key), list) and persona[key] and all(isinstance(x, str) and x for x in persona[key]), key
     assert persona["tier"] in ("peer", "professional") and persona["minutes"] in (30, 60)
