@@ -57,7 +57,7 @@ class ServerPurge:
         """The rooms still to delete, kept beside the intake's state so a restart forgets none."""
         if path.exists():
             try:
-                saved = json.loads(path.read_text())
+                saved = json.loads(path.read_text(encoding="utf-8"))
             except ValueError:
                 raise ValueError(f"{path}: not valid JSON; move it away (its rooms are then not deleted)") from None
             self.due = {k: v for k, v in saved.items() if isinstance(k, str) and isinstance(v, int)}

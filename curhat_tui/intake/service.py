@@ -94,7 +94,7 @@ class IntakeService:
                 log.warning("%s", notice)
         if self.state_file and self.state_file.exists():
             try:
-                saved = json.loads(self.state_file.read_text())
+                saved = json.loads(self.state_file.read_text(encoding="utf-8"))
             except ValueError:
                 raise ValueError(f"{self.state_file}: not valid JSON; move it away to start afresh") from None
             self.since = saved.get("since") if isinstance(saved.get("since"), str) else None
