@@ -105,6 +105,15 @@ class ChatPane(Vertical):
         else:
             self._focus_on_mount = True
 
+    def prime(self) -> None:
+        """What the tab strip tells of a pane not built yet, read from the store: the newest message (is the client
+        waiting, what did the detector suggest) and whether a red flag is ticked. Building it reads the rest."""
+        newest = self.app.workstation.desk.transcript(self.session.id, limit=1)
+        if newest:
+            self.last_message = newest[-1]
+            self._suggest(newest[-1])
+        self._read_ticked()
+
     def on_mount(self) -> None:
         messages = self.app.workstation.desk.transcript(self.session.id, limit=PAGE)
         has_older = bool(messages) and self.app.workstation.desk.message_count(self.session.id) > len(messages)
@@ -151,9 +160,8 @@ class ChatPane(Vertical):
 
     # ---- updates from the workstation -------------------------------------------
     def add_message(self, message: Message) -> None:
-        if not self.loaded:
-            return  # already in the store: on_mount will show it
-        self._transcript().append(message)
+        if self.loaded:  # else it is in the store: on_mount shows it, and the tab tells it meanwhile
+            self._transcript().append(message)
         self.last_message = message
         if message.sender is Sender.CLIENT:
             self.client_typing = False
@@ -168,9 +176,8 @@ class ChatPane(Vertical):
 
     def revise_message(self, message: Message) -> None:
         """The client edited or deleted a message: shown as stored now, and the risk hint follows its words."""
-        if not self.loaded:
-            return  # already in the store: on_mount will show it
-        self._transcript().update_message(message)
+        if self.loaded:  # else it is in the store: on_mount shows it
+            self._transcript().update_message(message)
         if self.last_message is not None and self.last_message.id == message.id:
             self.last_message = message
             self._suggest(message)
@@ -204,9 +211,9 @@ class ChatPane(Vertical):
     def set_session(self, session: Session) -> None:
         self.session = session
         self.set_class(session.status is not SessionStatus.ACTIVE, "-wrapup")
+        self._read_ticked()  # the tab marks a ticked flag, built or not
         if self.loaded:
             self.show_consent()
-            self._read_ticked()
         self.refresh_clock()
 
     def _read_ticked(self) -> None:

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.lazy import Lazy
 from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
 
 from curhat_tui.config.datafiles import REQUIRED_ITEMS
@@ -183,13 +182,16 @@ class MainScreen(SessionActions):
         self.query_one(QueuePanel).show(self.app.workstation.desk.queue(), self.app.clock.now())
 
     async def open_pane(self, session: Session, focus: bool = True, lazy: bool = False) -> ChatPane:
-        """Add a session's pane; `lazy` panes mount after the first frame (restored, not yet shown)."""
+        """Add a session's pane. A `lazy` one (restored, not in front) is built when it is first shown; until then
+        its tab tells the session's state from the store (`ChatPane.prime`)."""
         if session.id in self.panes:
             return self.panes[session.id]
         pane = ChatPane(session, blink=self.app.blink)
         self.panes[session.id] = pane
+        if lazy:
+            pane.prime()
         tabs = self.query_one(TabbedContent)
-        await tabs.add_pane(TabPane(Content(f"{len(self.panes)} {session.alias}"), Lazy(pane) if lazy else pane,
+        await tabs.add_pane(TabPane(Content(f"{len(self.panes)} {session.alias}"), *([] if lazy else [pane]),
                                     id=f"tab-{session.id}"))
         self._recent.append(session.id)
         if self.has_class("-empty"):
@@ -333,6 +335,8 @@ class MainScreen(SessionActions):
                     continue
                 if tab_pane.display != visible:
                     tab_pane.display = visible
+                if visible and pane.parent is None:
+                    tab_pane.mount(pane)  # shown for the first time: built now
                 focused = pane is active and count > 1
                 if pane.has_class("-focused") != focused:
                     pane.set_class(focused, "-focused")
