@@ -86,8 +86,7 @@ class Flags:
             return region.strip()
         persona_id = state.get("persona")
         persona = self.data.personas.get(persona_id) if isinstance(persona_id, str) else None
-        region = getattr(persona, "region", "")
-        return region if isinstance(region, str) else ""
+        return persona.region if persona is not None else ""
 
     def flags(self, session_id: str) -> dict[str, float]:
         """Ticked items of a session with the time each was first ticked."""
