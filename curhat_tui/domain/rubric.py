@@ -147,6 +147,9 @@ def score(session: SessionFacts) -> Scored:
         if session.flags:
             items.append(RubricItem("noticed", "pass", "without_disclosure",
                                     {"at": _mmss(min(f.ts for f in session.flags) - session.start)}))
+        if recorded_answers(session.flags, session.screener_item) is not None:  # screened anyway: compare it too
+            item, rows, correct = _screener(session)
+            items.append(item)
         return Scored(items, critical, rows, correct, 0)
 
     at = disclosure.ts - session.start

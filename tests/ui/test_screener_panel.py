@@ -155,3 +155,28 @@ async def test_below_160_columns_the_queue_steps_aside_for_the_screener(make_app
         await pilot.press("escape")
         await pilot.pause()
         assert not app.main.has_class("-hide-queue")  # the queue comes back
+
+
+async def test_the_answers_recorded_beside_the_chat_reach_the_report_against_the_truth(make_app, parts):
+    app = make_app()
+    ws = parts.workstation
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        sid = pane.session.id
+        persona = parts.data.personas[parts.store.sessions.channel_state(sid)["persona"]]
+        truth = persona.truth.screener()
+        panel = await open_screener(pilot)
+        while not panel.current_question() == "":
+            await pilot.press("alt+q", "enter")  # asked in the chat
+            await pilot.pause()
+            qid = next(q for q in ("q1", "q2", "q3", "q4", "q5", "q6", "q6b") if q not in panel.answers
+                       and panel.current_question() == app.t(f"screener.{q}"))
+            await pilot.press("alt+y" if truth[qid] else "alt+n")  # what the client answered
+            await pilot.pause()
+        await pilot.press("alt+y")  # finish
+        await pilot.pause()
+        report = ws.practice.feedback(sid)
+    table = report.split("### Skrining C-SSRS")[1].split("\n\n")[1]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "Pertanyaan" not in line]
+    assert rows and all(line.endswith("✅ |") for line in rows)
+    assert "Skrining C-SSRS selesai dan setiap jawaban" in report

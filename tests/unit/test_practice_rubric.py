@@ -273,3 +273,17 @@ def test_the_kept_record_renders_the_same_report(data):
     assert record["report"]["critical_miss"] is False and record["report"]["safety_plan_steps"] == 6
     again, facts = from_record(record)
     assert report_md(again, data) == report_md(report, data) and facts.trainee == "Ani"
+
+
+def test_recorded_answers_that_differ_from_the_truth_are_named(data):
+    bayu = with_truth(data.personas["bayu"])
+    s, note = skilled_session(bayu)
+    wrong = {qid: not yes for qid, yes in answers_from_truth(bayu).items() if qid in ("q1", "q2")}
+    wrong.update({"q3": False, "q4": False, "q5": False, "q6": False})  # q1 and q2 flipped, the rest recorded no
+    s.flags = [FlagEvent("s", "suicide", s.flags[0].ts, json.dumps({"screener": wrong}))]
+    report = analyse(s.messages, bayu, flags=s.flags, note=note)
+    item = next(i for i in report.rubric if i.key == "screener")
+    assert item.status == "partial" and item.variant == "mismatch" and report.screener_correct is False
+    assert item.values["items"].startswith("1, 2")
+    md = report_md(report, data)
+    assert "| 1 Berharap mati | Tidak | Ya | ❌ |" in md and "Tidak ada saran" not in md
