@@ -71,7 +71,7 @@ class Trainee:
     def replies_after(self, message_id: int) -> list[str]:
         return [m.text for m in self.ws.desk.transcript(self.sid) if m.id > message_id and m.sender == "client"]
 
-    async def wait(self, seconds: float, step: float = 15.0) -> None:
+    async def wait(self, seconds: float, step: float = 5.0) -> None:
         while seconds > 0:
             self.parts.clock.advance(min(step, seconds))
             seconds -= step
