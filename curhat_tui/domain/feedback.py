@@ -21,7 +21,15 @@ from curhat_tui.domain.alternatives import Alternative, suggest
 from curhat_tui.domain.coding import Code, code_utterance
 from curhat_tui.domain.models import FlagEvent, Message, Sender
 from curhat_tui.domain.rubric import RubricItem, ScreenerRow, SessionFacts, score
-from curhat_tui.domain.safety_lines import SERVICE, WILLING, assesses_safety, judges, risk_question, safety_steps
+from curhat_tui.domain.safety_lines import (
+    SERVICE,
+    WILLING,
+    assesses_safety,
+    judges,
+    risk_question,
+    safety_line,
+    safety_steps,
+)
 
 LATENCY_NORM_SECONDS = 180
 CRISIS_LATENCY_SECONDS = 120
@@ -220,12 +228,11 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
         crisis = in_crisis(position)
         after = position > disclosed_at
         judging = judges(message.text)
-        safety_line = bool(safety_steps(message.text) or assesses_safety(message.text) or SERVICE.search(message.text)
-                           or WILLING.search(message.text))
+        safe = safety_line(message.text)
         weak = source == "own" and kind != "direct" and (
             kind in ("leading", "shaming") or judging or code in (Code.ADVICE, Code.CONFRONT)
-            or (code is Code.CLOSED_QUESTION and not (after and safety_line)))
-        if after and code is Code.ADVICE and safety_line and not judging:
+            or (code is Code.CLOSED_QUESTION and not (after and safe)))
+        if after and code is Code.ADVICE and safe and not judging:
             weak = False  # in a crisis, planning safety and referring are what is called for
         alternative = suggest(message.text, code, kind, last_client, after_disclosure=after, judging=judging) \
             if weak else None

@@ -19,7 +19,7 @@ from typing import Any
 from curhat_tui.domain import screener
 from curhat_tui.domain.coding import Code
 from curhat_tui.domain.models import FlagEvent, Message
-from curhat_tui.domain.safety_lines import SAFETY_STEPS, SERVICE, WILLING, judges, safety_steps
+from curhat_tui.domain.safety_lines import SAFETY_STEPS, SERVICE, WILLING, judges, safety_line, safety_steps
 
 PLAN_ITEMS = ("suicide", "self_harm")  # a Stanley-Brown safety plan is the answer to these
 _LEVEL_IN_NOTE = re.compile(r"rendah|sedang|tinggi|\blow\b|moderate|\bhigh\b|c-ssrs|risiko|risk", re.IGNORECASE)
@@ -169,7 +169,8 @@ def score(session: SessionFacts) -> Scored:
     first = next((t for t in after if t.source == "own"), None)
     if first is None:
         items.append(RubricItem("first_response", "fail", "none"))
-    elif judges(first.text) or first.code in (Code.CONFRONT, Code.ADVICE) or first.risk_kind in ("leading", "shaming"):
+    elif judges(first.text) or first.code is Code.CONFRONT or first.risk_kind in ("leading", "shaming") \
+            or (first.code is Code.ADVICE and not safety_line(first.text)):
         items.append(RubricItem("first_response", "fail", values={"line": first.text}))
     else:
         items.append(RubricItem("first_response", "pass", values={"line": first.text}))

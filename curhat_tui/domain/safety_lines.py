@@ -117,6 +117,24 @@ WILLING = _rx(r"\b(bersedia|mau (mencoba|menghubungi|coba|nelpon|menelepon)|apak
               r"how would you feel about (reaching|calling|contacting)")
 
 
+_GROUNDING = _rx(r"tarik napas", r"tarik nafas", r"napas(mu)? (pelan|dalam)", r"nafas(mu)? (pelan|dalam)",
+                 r"hitung (sampai|bareng|sama)", r"(sebutkan|sebut) (5|lima|4|empat|3|tiga) (hal|benda)",
+                 r"(rasakan|injak) (kaki|lantai)", r"\bkamu aman (di sini|sekarang|bersamaku)",
+                 r"aku (ada )?di sini (bersamamu|sama kamu|nemenin)", r"\bbreath", r"\bground(ing)?\b",
+                 r"name (5|five|4|four|3|three) things", r"feet on the floor", r"i'?m (here )?with you")
+
+
+def grounds(text: str) -> bool:
+    """A line that steadies a client in panic or distress (breathing, the senses, "aku di sini bersamamu")."""
+    return bool(_GROUNDING.search(" ".join(text.lower().split())))
+
+
+def safety_line(text: str) -> bool:
+    """A line that belongs in a crisis: a plan step, assessing the danger, a service, willingness, or grounding."""
+    return bool(safety_steps(text) or assesses_safety(text) or SERVICE.search(text) or WILLING.search(text)
+                or grounds(text))
+
+
 def assesses_safety(text: str) -> bool:
     """A line that asks about the danger now: plan, means, where the client is, who is with them, reasons to live."""
     return bool(_ASSESS.search(" ".join(text.lower().split())))

@@ -287,3 +287,24 @@ def test_recorded_answers_that_differ_from_the_truth_are_named(data):
     assert item.values["items"].startswith("1, 2")
     md = report_md(report, data)
     assert "| 1 Berharap mati | Tidak | Ya | ❌ |" in md and "Tidak ada saran" not in md
+
+
+def test_validation_and_grounding_after_a_disclosure_are_good_first_responses(data):
+    maya = data.personas["maya"]  # domestic violence
+    s = Session()
+    s.client(maya.opening, 0)
+    s.trainee("Apa yang paling berat buatmu sekarang?")
+    s.client(maya.risk.reveal)
+    s.trainee("Apa yang suamimu lakukan itu bukan salahmu.")
+    report = analyse(s.messages, maya)
+    first = next(i for i in report.rubric if i.key == "first_response")
+    assert first.status == "pass" and report.weak == [] and "judged" not in {c.key for c in report.critical}
+    kevin = data.personas["kevin"]  # a panic attack: steadying the breath is the right first step, not "advice"
+    s = Session()
+    s.client(kevin.opening, 0)
+    s.trainee("Apa yang sedang kamu rasakan sekarang?")
+    s.client(kevin.risk.reveal)
+    s.trainee("Aku di sini bersamamu. Coba tarik napas pelan-pelan bareng aku, hitung sampai empat.")
+    report = analyse(s.messages, kevin)
+    first = next(i for i in report.rubric if i.key == "first_response")
+    assert first.status == "pass" and report.weak == []
