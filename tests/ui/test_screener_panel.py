@@ -180,3 +180,16 @@ async def test_the_answers_recorded_beside_the_chat_reach_the_report_against_the
     rows = [line for line in table.splitlines() if line.startswith("| ") and "Pertanyaan" not in line]
     assert rows and all(line.endswith("✅ |") for line in rows)
     assert "Skrining C-SSRS selesai dan setiap jawaban" in report
+
+
+async def test_the_panels_own_keys_are_named_in_the_session_language(make_app, parts):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await accept_top(pilot)
+        panel = await open_screener(pilot)
+        footer = [line for line in screen_text(app).splitlines() if line.strip()][-1]
+        assert "Skrining: ya" in footer and "Skrining: tidak" in footer  # Alt+Y / Alt+N while typing
+        panel.focus()
+        await pilot.pause()
+        footer = [line for line in screen_text(app).splitlines() if line.strip()][-1]
+        assert "Ya" in footer and "Tidak" in footer and "Yes" not in footer

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from curhat_tui.domain import screener
+from curhat_tui.ui.widgets.localize import localize_bindings
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -55,7 +56,7 @@ class ScreenerPanel(Vertical, can_focus=True):
         Binding("backspace", "back", "Back", id="screener.back"),
         Binding("enter", "done", "Load script", id="screener.done"),
         Binding("s", "skip", "Skip screener", id="screener.skip"),
-        Binding("escape", "close", "Close", id="screener.cancel"),
+        Binding("escape", "close", "Close", id="screener.close"),
     ]
 
     class Finished(Message):
@@ -83,6 +84,9 @@ class ScreenerPanel(Vertical, can_focus=True):
     @property
     def is_open(self) -> bool:
         return self.has_class("-open")
+
+    def on_mount(self) -> None:
+        localize_bindings(self)  # the footer names y, n, Backspace, Enter, s and Esc in the session language
 
     def compose(self) -> ComposeResult:
         yield Static(id="sc-title")
