@@ -151,3 +151,12 @@ async def test_the_f2_script_of_a_practice_client_from_semarang_offers_her_provi
     bali = await ws.desk.accept(other.id)
     loaded = ws.flags.raise_flag(bali.id, "severe_depression")
     assert loaded.entries[0] == "rsj_bali" and "Bangli" in loaded.text and "Gondohutomo" not in loaded.text
+
+
+def test_the_violence_script_does_not_leave_out_a_man_or_anyone_outside_sapas_scope(data):
+    """A male victim read F5 as meant for women only: it says violence at home can happen to anyone, and names
+    the police (112) and the social affairs office besides SAPA 129."""
+    for lang, said in (("id", ("bukan salahmu", "bisa dialami siapa saja", "polisi lewat 112 dan Dinas Sosial")),
+                       ("en", ("not your fault", "can happen to anyone", "the police through 112 and the local social"))):
+        text = data.redflags.render_script("abuse", lang, "ayah_dua_jagoan", "Ani", region="Kalimantan Timur")
+        assert all(words in text for words in said), (lang, text)
