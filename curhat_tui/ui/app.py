@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -23,12 +23,14 @@ from curhat_tui.services.workstation import Workstation
 from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.compat import bindings_by_key, keymap_of, release_removed_widgets, report_crash_without_locals
 from curhat_tui.ui.screens.common.help import offered
-from curhat_tui.ui.screens.common.lock import LockScreen
-from curhat_tui.ui.screens.counselor.client_rights import PurgeNotifier
 from curhat_tui.ui.screens.counselor.main import MainScreen
 from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS
 from curhat_tui.ui.widgets.localize import localize_bindings
 from curhat_tui.ui.widgets.notes_form import NotesForm
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.screens.common.lock import LockScreen
+    from curhat_tui.ui.screens.counselor.client_rights import PurgeNotifier
 
 TICK_SECONDS = 0.5
 
@@ -75,7 +77,15 @@ class CurhatApp(App):
         self.lock_screen: LockScreen | None = None
         self._held_notices: list[tuple[str, dict]] = []
         workstation.listen(self._post_event)
-        self.purge_notifier = PurgeNotifier()
+        self._purge_notifier: PurgeNotifier | None = None  # made at the first purge: its screen loads on demand
+
+    @property
+    def purge_notifier(self) -> PurgeNotifier:
+        if self._purge_notifier is None:
+            from curhat_tui.ui.screens.counselor.client_rights import PurgeNotifier
+
+            self._purge_notifier = PurgeNotifier()
+        return self._purge_notifier
 
     def _post_event(self, event: Event) -> None:
         """The workstation tells on its own call stack: the app handles the event on its message queue."""
@@ -165,6 +175,8 @@ class CurhatApp(App):
         """Cover every screen with the lock screen; the workstation keeps running underneath."""
         if self.lock_screen is not None:
             return
+        from curhat_tui.ui.screens.common.lock import LockScreen
+
         self.lock_screen = LockScreen(self.unlocker, since=self.clock.now(),
                                       idle_minutes=self.lock_after / 60 if idle else 0)
         self.push_screen(self.lock_screen, self._unlocked)
@@ -204,6 +216,8 @@ class CurhatApp(App):
             self.notify(self.t("error.background", error=str(event.worker.error)), severity="error", timeout=15)
 
     def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
         if not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder")))
 
