@@ -16,6 +16,7 @@ from curhat_tui.ui.app import build_app
 from curhat_tui.ui.screens.counselor.appointments import AppointmentsModal
 from curhat_tui.ui.widgets.queue_panel import QueuePanel
 from tests.conftest import START, screen_text
+from tests.support.personas import classic  # the eight classic personas: scenes stay put
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -81,7 +82,7 @@ async def test_the_list_in_english_and_the_closed_service_in_the_header(tmp_path
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_appointments_snapshot(snap_compare, tmp_path, size):
-    parts = build_practice(tmp_path / "snap", data=load_all(), clock=FakeClock(START), seed=7, speed=0, name="Ani")
+    parts = build_practice(tmp_path / "snap", data=classic(load_all()), clock=FakeClock(START), seed=7, speed=0, name="Ani")
     app = build_app(parts)
 
     async def open_list(pilot):
@@ -101,7 +102,7 @@ def test_appointments_snapshot(snap_compare, tmp_path, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_queue_with_a_late_appointment_snapshot(snap_compare, tmp_path, size):
     """The booked client heads the walk-ins of their risk, ◷ on red past the time, the detail saying how late."""
-    parts = build_practice(tmp_path / "snap", data=load_all(), clock=FakeClock(START), seed=7, speed=0, name="Ani")
+    parts = build_practice(tmp_path / "snap", data=classic(load_all()), clock=FakeClock(START), seed=7, speed=0, name="Ani")
     app = build_app(parts)
 
     async def late(pilot):

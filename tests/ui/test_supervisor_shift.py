@@ -14,6 +14,7 @@ from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.ui.app import build_app
 from tests.conftest import START, TEST_KEY, screen_text
 from tests.services.test_review import COMPLETE
+from tests.support.personas import classic  # the eight classic personas: scenes stay put
 from tests.ui.test_supervisor_ui import counselor_snapshot
 
 TRAINEE_LINES = ("Halo, aku Tari. Apa yang ingin kamu ceritakan?", "Kedengarannya kamu lelah sekali.",
@@ -221,7 +222,7 @@ SIZES = [(120, 40), (80, 24)]
 @pytest.mark.parametrize("tab", ["review", "live"])
 def test_supervisor_tabs_snapshot(snap_compare, tmp_path, data, size, tab):
     clock = FakeClock(START)
-    parts, app = asyncio_run(supervisor_with_work(tmp_path, data, clock))
+    parts, app = asyncio_run(supervisor_with_work(tmp_path, classic(data), clock))
     app.bell = lambda: None
 
     async def show(pilot):

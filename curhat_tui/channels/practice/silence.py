@@ -4,8 +4,8 @@ real client who left: SessionGone "left"). Difficulty sets how long (domain/pers
 120/90/60 s, leaves after 6/4/3 min on easy/normal/hard).
 
 Mixed into `PracticeChannel`. Silence is counted only while the workstation runs: time between two ticks
-further apart than MAX_TICK_GAP (a suspended laptop, the app closed) does not count, so nobody leaves a
-chat because the machine slept.
+further apart than MAX_TICK_GAP (10 s; the app ticks twice a second) does not count (a suspended laptop, the
+app closed or blocked), so nobody leaves a chat because the machine slept.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from curhat_tui.domain.persona import Persona
     from curhat_tui.storage.store import Store
 
-MAX_TICK_GAP = 30.0  # seconds between two ticks beyond which the gap is not counted as silence
+MAX_TICK_GAP = 10.0  # seconds between two ticks (the app ticks every 0.5 s) beyond which the gap is not silence
 MAX_NUDGES = 2  # then the client waits quietly until it leaves
 
 
