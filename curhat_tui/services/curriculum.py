@@ -92,10 +92,11 @@ class CurriculumProgress:
         session = self.store.sessions.get(session_id)
         if session is None:
             return None
-        persona_id = self.store.sessions.channel_state(session_id).get("persona", "")
+        state = self.store.sessions.channel_state(session_id)
+        persona_id = state.get("persona", "")
         if persona_id not in self.data.personas:
             return None
-        level = self.store.state.practice_difficulty(session.visit_id) or "normal"
+        level = state.get("difficulty") or self.store.state.practice_difficulty(session.visit_id) or "normal"
         kept = self.store.state.practice_report(session_id)
         if kept is None:  # no report kept at wrap-up (ended another way): kept now, from the transcript
             keep_report(self.store, self.data, session_id, level)

@@ -78,8 +78,10 @@ class Trainer:
     def level(self, session_id: str) -> str:
         """The difficulty the session's simulated client played at."""
         session = self.session(session_id)
-        level = self.store.state.practice_difficulty(session.visit_id) if session and self.store else None
-        return level or "normal"
+        if session is None or self.store is None:
+            return "normal"
+        level = self.store.sessions.channel_state(session_id).get("difficulty")
+        return str(level or self.store.state.practice_difficulty(session.visit_id) or "normal")
 
     def transcript(self, session_id: str, *, record: bool = True) -> list[Message]:
         """A practice session's lines (empty when retention took them); reading it is audited."""

@@ -151,7 +151,12 @@ async def test_f12_lists_personas_without_spoiling_the_hidden_risk_and_queues_th
         text = screen_text(app)
         assert "Pilihkan untukku" in text and "Sulit" in text and "naskah bawaan" in text
         hidden = [p for p in data.personas.values() if p.hidden_flag]
-        assert text.count("ada risiko tersembunyi") == len(hidden) == 5
+        assert "risiko tersembunyi" not in text and "⚠" not in text  # blind mode, the default
+        await pilot.press("b")  # a counselor (a trainer) may show which clients hide a risk, never which risk
+        await pilot.pause()
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert sum("ada risiko tersembunyi" in p for p in prompts) == len(hidden) >= 5
+        text = screen_text(app)
         for item in data.redflags.items:  # which risk is hidden is never said
             assert item.label["id"][:18] not in text
         # choose kevin, hard: arrow down to him, Tab to the difficulty, pick Sulit, back, Enter
@@ -211,7 +216,11 @@ async def test_help_lists_the_key_in_english(parts):
         await pilot.press("f12")
         await pilot.pause()
         text = screen_text(app)
-        assert "Choose a practice client" in text and "has a hidden risk" in text and "Pick for me" in text
+        assert "Choose a practice client" in text and "Blind mode: " in text and "Pick for me" in text
+        assert "has a hidden risk" not in text
+        await pilot.press("b")
+        await pilot.pause()
+        assert "has a hidden risk" in screen_text(app) and "Blind mode off" in screen_text(app)
 
 
 # ---- command line and configuration -------------------------------------------------------------

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from curhat_tui.domain.clock import Clock, clock_time
+from curhat_tui.domain.clock import Clock, clock_time, mmss
 from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.models import Risk
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.services.live_board import CounselorLoad, Debrief
+from curhat_tui.services.trainer import PracticeLive
 
 SHOWN_DEBRIEFS = 3  # the newest; the rest are in the audit log and the counselors' notes
 
@@ -39,4 +41,17 @@ def debrief_text(t: Catalogue, clock: Clock, debriefs: list[Debrief]) -> Text:
         out.append("\n" + t("sv.debrief.head", time=clock_time(clock, d.at, "%H:%M"), counselor=clean(d.counselor),
                             alias=clean(d.alias)) + " ", style="bold")
         out.append(clean(d.text).replace("\n", " "))
+    return out
+
+
+def practice_rows(t: Catalogue, rows: list[PracticeLive]) -> list[tuple[tuple, str]]:
+    """Trainees' running practice sessions as Live rows (alert, counselor, alias, time left, risk), the trainee
+    marked 'practice'; a whisper on one reaches the trainee like any whisper."""
+    out = []
+    for row in rows:
+        left = mmss(row.remaining_seconds) if row.remaining_seconds >= 0 else "+" + mmss(-row.remaining_seconds)
+        who = Text(clean(row.trainee) + " ")
+        who.append(f"({t('trainer.live.practice')})", style="italic")
+        out.append(((Text(""), who, Text(clean(row.alias)), left, Text(t(f"risk.{Risk(row.risk).key}"))),
+                    row.session_id))
     return out

@@ -23,13 +23,15 @@ from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.screens.common.ask_text import AskTextModal
 from curhat_tui.ui.screens.common.confirm import ConfirmModal
 from curhat_tui.ui.screens.common.help import HelpModal
-from curhat_tui.ui.screens.supervisor.live import debrief_text, load_text
+from curhat_tui.ui.screens.supervisor.live import debrief_text, load_text, practice_rows
+from curhat_tui.ui.screens.supervisor.practice_transcript import PracticeTranscriptScreen
+from curhat_tui.ui.screens.supervisor.trainees import progress_markdown
 
 ALIAS_WIDTH = 16  # longer aliases end in "…" (the detail names them whole)
 STATUS_FILTERS = (None, NoteStatus.SUBMITTED, NoteStatus.COMMENTED, NoteStatus.SIGNED, NoteStatus.DRAFT)
 # the tab each key acts on; the footer and F1 offer it only there (the rest act on every tab)
 ACTION_TAB = {"cycle_sort": "review", "cycle_counselor": "review", "cycle_status": "review", "comment": "review",
-              "sign": "review", "export": "review", "whisper": "live"}
+              "sign": "review", "export": "review", "whisper": "live", "transcript": "trainee"}
 
 
 class SupervisorScreen(EventScreen):
@@ -55,6 +57,7 @@ class SupervisorScreen(EventScreen):
         Binding("t", "sign", "Sign off", id="sv.sign"),
         Binding("w", "whisper", "Whisper", id="sv.whisper"),
         Binding("e", "export", "Export", id="sv.export"),
+        Binding("v", "transcript", "Transcript", id="sv.transcript"),
         Binding("a", "app.audit_log", "Audit log", id="sv.audit"),
         Binding("f1", "help", "Help", id="sv.help"),
     ]
@@ -296,6 +299,8 @@ class SupervisorScreen(EventScreen):
             alert = ", ".join(self._flag_label(a) for a in dict.fromkeys(row.alert.split(","))) if row.alert else ""
             table.add_row(Text(alert, style="bold white on red" if alert else ""), Text(row.counselor),
                           Text(row.alias), left, Text(t(f"risk.{Risk(row.risk).key}")), key=row.session_id)
+        for cells, key in practice_rows(t, self.app.workstation.practice.trainer.live()):  # trainees, same tab
+            table.add_row(*cells, key=key)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self.query_one("#live-load", Static).update(load_text(t, self.supervision.loads()))
@@ -308,9 +313,12 @@ class SupervisorScreen(EventScreen):
             return
         session_id = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
 
+        trainer = self.app.workstation.practice.trainer  # a practice session: into the practice store
+        whisper = trainer.whisper if trainer.is_practice(session_id) else self.supervision.whisper
+
         def done(text: str | None) -> None:
             if text:
-                self._act(lambda: self.supervision.whisper(session_id, text), "sv.whispered")
+                self._act(lambda: whisper(session_id, text), "sv.whispered")
 
         self.app.push_screen(AskTextModal("sv.whisper.title", "sv.whisper.placeholder", "sv.empty"), done)
 
@@ -326,8 +334,19 @@ class SupervisorScreen(EventScreen):
     def _trainee_row(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value:
             self.selected_trainee = event.row_key.value
-            report = self.app.workstation.practice.trainee_report(self.selected_trainee, lang=self.app.t.lang)
-            self.query_one("#trainee-detail", Markdown).update(report)  # rendered: no raw "#" or "**"
+            practice = self.app.workstation.practice
+            report = practice.trainee_report(self.selected_trainee, lang=self.app.t.lang)
+            session = practice.trainer.session(self.selected_trainee)
+            progress = progress_markdown(self.app.t, self.app.clock, practice.curriculum, session.counselor,
+                                         blind=False) if session is not None else ""
+            hint = self.app.t("trainer.transcript.open_hint")
+            self.query_one("#trainee-detail", Markdown).update(f"_{hint}_\n\n{report}\n{progress}")  # rendered
+
+    @on(DataTable.RowSelected, "#trainee-table")
+    def action_transcript(self) -> None:
+        """The highlighted practice session's transcript, to read and comment on line by line."""
+        if self.selected_trainee:
+            self.app.push_screen(PracticeTranscriptScreen(self.selected_trainee))
 
     # ---- tabs, ticks, events -----------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

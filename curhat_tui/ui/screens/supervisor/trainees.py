@@ -1,0 +1,52 @@
+"""A trainee's curriculum progress as the supervisor's Trainee practice tab and the trainee's history show it:
+each step passed (when, with which session), tried and not passed yet, or still to come.
+
+A supervisor also reads what each step trains (`focus`, which names the risk); a trainee in blind mode reads
+only the neutral titles."""
+
+from __future__ import annotations
+
+from curhat_tui.domain.clock import Clock, clock_time
+from curhat_tui.domain.curriculum import Criterion
+from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.services.curriculum import CurriculumProgress
+from curhat_tui.services.markdown import md_escape
+
+
+def criteria_text(t: Catalogue, criteria: tuple[Criterion, ...] | list[Criterion], *, blind: bool) -> str:
+    """'R:Q ≥ 1 · complex reflections % ≥ 40'; in blind mode the safety figures become one neutral phrase,
+    the same for every step (so the phrase itself tells nothing)."""
+    ops = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
+    parts = []
+    for c in criteria:
+        if blind and not c.public:
+            continue
+        value = t(f"curriculum.bool.{str(c.value).lower()}") if isinstance(c.value, bool) else f"{c.value:g}"
+        parts.append(f"{t(f'curriculum.figure.{c.figure}')} {ops[c.op]} {value}")
+    if blind:
+        parts.append(t("curriculum.safety_blind"))
+    return " · ".join(parts)
+
+
+def progress_markdown(t: Catalogue, clock: Clock, progress: CurriculumProgress, trainee: str, *,
+                      blind: bool) -> str:
+    summary = progress.summary(trainee)
+    done = sum(1 for s in summary if s.passed)
+    lines = [f"## {md_escape(t('curriculum.progress', passed=done, total=len(summary)))}", ""]
+    for item in summary:
+        step = item.step
+        if item.passed:
+            lines.append("- " + md_escape(t("curriculum.step_passed", number=step.number, title=t.pick(step.title),
+                                            date=clock_time(clock, item.passed["at"], "%d/%m/%Y %H:%M"),
+                                            alias=item.passed["detail"].get("alias", ""),
+                                            session=item.passed["session_id"])))
+        elif item.attempts:
+            lines.append("- " + md_escape(t("curriculum.step_tried", number=step.number, title=t.pick(step.title),
+                                            count=item.attempts)))
+        else:
+            lines.append("- " + md_escape(t("curriculum.step_open", number=step.number, title=t.pick(step.title))))
+        if not blind:
+            lines.append("  - " + md_escape(t("curriculum.focus", focus=t.pick(step.focus))))
+            lines.append("  - " + md_escape(t("curriculum.pass", criteria=criteria_text(t, step.criteria,
+                                                                                          blind=False))))
+    return "\n".join(lines) + "\n"
