@@ -44,6 +44,18 @@ TARGETS = {
                               [f"manylinux_2_{minor}_x86_64" for minor in range(28, 4, -1)]
                               + ["manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64", "linux_x86_64"]),
 }
+# Checked only when named (`.ci/check-wheels.sh macosx_11_0_x86_64 3.12`): Intel Macs, ARM Windows and Linux.
+MORE = {
+    "macosx_11_0_x86_64": ({"os_name": "posix", "sys_platform": "darwin", "platform_system": "Darwin",
+                            "platform_machine": "x86_64"}, ["macosx_11_0_x86_64"]),
+    "win_arm64": ({"os_name": "nt", "sys_platform": "win32", "platform_system": "Windows",
+                   "platform_machine": "ARM64"}, ["win_arm64"]),
+    "manylinux_2_28_aarch64": ({"os_name": "posix", "sys_platform": "linux", "platform_system": "Linux",
+                                "platform_machine": "aarch64"},
+                               [f"manylinux_2_{minor}_aarch64" for minor in range(28, 16, -1)] + ["manylinux2014_aarch64"]),
+}
+DEFAULT = list(TARGETS)
+TARGETS.update(MORE)
 
 
 def runtime_dependencies() -> list[str]:
@@ -131,7 +143,7 @@ def check(target: str, version: str, work: Path) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    targets = [a for a in argv if a in TARGETS] or list(TARGETS)
+    targets = [a for a in argv if a in TARGETS] or DEFAULT
     versions = [a for a in argv if re.fullmatch(r"3\.\d+", a)] or ["3.11", "3.12"]
     print("runtime dependencies (pyproject.toml):", ", ".join(runtime_dependencies()))
     with tempfile.TemporaryDirectory(prefix="check-wheels.") as tmp:
