@@ -203,3 +203,23 @@ def test_the_data_dir_is_the_platforms_user_data_folder(monkeypatch):
     from platformdirs.macos import MacOS
 
     assert MacOS("curhat-tui", appauthor=False).user_data_dir.endswith("/Library/Application Support/curhat-tui")
+
+
+def test_on_windows_the_passphrase_prompt_drops_what_was_typed_while_loading(windows_console, tmp_path, monkeypatch):
+    """The command holds the console at start; the prompt then starts from an empty buffer, so keys typed while
+    the app loaded are not taken as the start of the passphrase (getpass on Windows reads the buffer as it is)."""
+    import getpass
+
+    from curhat_tui.cli import passphrase
+
+    keyring.set_keyring(fail.Keyring())
+    seen = []
+
+    def prompt(text):
+        seen.append("".join(windows_console.buffer))  # what getpass (msvcrt.getwch) would read first
+        return "kata sandi yang panjang"
+
+    monkeypatch.setattr(getpass, "getpass", prompt)
+    echo.hold()
+    key = passphrase.database_key(tmp_path / "data", None)
+    assert key == "kata sandi yang panjang" and seen == ["", ""]  # asked, then confirmed: nothing typed ahead left
