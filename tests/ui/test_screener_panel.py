@@ -104,8 +104,9 @@ async def test_on_the_panel_y_n_enter_s_and_escape(make_app, parts):
     async with app.run_test(size=SIZE) as pilot:
         pane = await accept_top(pilot)
         panel = await open_screener(pilot)
-        panel.focus()
+        await pilot.press("f2")  # F2 again: to the panel (and back), where y and n answer
         await pilot.pause()
+        assert app.focused is panel
         await pilot.press("enter")  # on a question Enter records nothing
         await pilot.press("n", "n")
         await pilot.pause()
@@ -114,6 +115,10 @@ async def test_on_the_panel_y_n_enter_s_and_escape(make_app, parts):
         await pilot.press("y")
         await pilot.pause()
         assert "Pertanyaan 6b." in shown(panel, "#sc-progress")
+        await pilot.press("f2")  # and back to the reply box
+        await pilot.pause()
+        assert isinstance(app.focused, Composer) and panel.is_open
+        panel.focus()
         await pilot.press("escape")  # step aside: the answers stay for the next F2
         await pilot.pause()
         assert not panel.is_open and isinstance(app.focused, Composer)

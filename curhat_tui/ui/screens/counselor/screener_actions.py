@@ -1,6 +1,7 @@
-"""The screener beside the chat, as the main screen's actions: F2 docks it for the active session, Alt+Y / Alt+N
-record the client's answer while the reply box keeps the focus, Alt+Q puts the question's wording in the reply box,
-Alt+U takes the last answer back; finishing ticks the red flag with the answers and loads the matching script."""
+"""The screener beside the chat, as the main screen's actions: F2 docks it for the active session (F2 again moves
+between the reply box and the panel), Alt+Y / Alt+N record the client's answer while the reply box keeps the focus,
+Alt+Q puts the question's wording in the reply box, Alt+U takes the last answer back; finishing ticks the red flag
+with the answers and loads the matching script."""
 
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ class ScreenerActions(EventScreen):
         """Dock the screener beside the chat for this session; the reply box keeps the focus (ask in the chat)."""
         self._screener_item = item_id
         panel = self._screener()
+        if panel is not None and panel.is_open and panel.session_id == pane.session.id:
+            # F2 again: between the reply box and the panel (y/n there; on a Mac Option+Y/N types characters)
+            if panel.has_focus:
+                pane.composer.focus()
+            else:
+                panel.focus()
+            return
         if panel is None:
             panel = ScreenerPanel()
             self.query_one("#body").mount(panel, after="#center")
