@@ -124,6 +124,15 @@ def _screener(session: SessionFacts) -> tuple[RubricItem, list[ScreenerRow], boo
     return RubricItem("screener", "pass", values={"result": screener.result(recorded).key}), rows, True
 
 
+def note_item(note: dict[str, str]) -> RubricItem:
+    """Whether the session note records the risk level and the referral (the note's risk_screen and referral)."""
+    risk_noted = bool(_LEVEL_IN_NOTE.search(note.get("risk_screen", "")))
+    referral_noted = not _NOTHING.match(note.get("referral", ""))
+    status = "pass" if risk_noted and referral_noted else "partial" if risk_noted or referral_noted else "fail"
+    variant = "" if status != "partial" else "no_referral" if risk_noted else "no_risk"
+    return RubricItem("note", status, variant)
+
+
 def score(session: SessionFacts) -> Scored:
     items: list[RubricItem] = []
     critical: list[RubricItem] = []
@@ -196,11 +205,7 @@ def score(session: SessionFacts) -> Scored:
     status = "pass" if named and willing else "partial" if named or willing else "fail"
     variant = "" if status != "partial" else "no_willingness" if named else "no_service"
     items.append(RubricItem("referral", status, variant, {"truth": truth}))
-    risk_noted = bool(_LEVEL_IN_NOTE.search(session.note.get("risk_screen", "")))
-    referral_noted = not _NOTHING.match(session.note.get("referral", ""))
-    status = "pass" if risk_noted and referral_noted else "partial" if risk_noted or referral_noted else "fail"
-    variant = "" if status != "partial" else "no_referral" if risk_noted else "no_risk"
-    items.append(RubricItem("note", status, variant))
+    items.append(note_item(session.note))
     slow = [w for w in session.waits if w.in_crisis]
     if slow:
         items.append(RubricItem("crisis_latency", "fail", values={

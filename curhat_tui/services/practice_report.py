@@ -14,6 +14,7 @@ from datetime import datetime, tzinfo
 from curhat_tui.domain.clock import mmss
 from curhat_tui.domain.feedback import FAIR, GOOD, FeedbackReport, analyse
 from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.rubric import note_item
 from curhat_tui.services.markdown import md_escape
 from curhat_tui.services.practice_report_parts import (
     ReportFacts,
@@ -129,5 +130,8 @@ def kept_markdown(store, data, session_id: str, *, tz: tzinfo | None = None, lan
         report, facts = from_record(record)
     except (KeyError, TypeError, ValueError):
         return None
+    note = store.notes.get(session_id)  # kept at the start of wrap-up: the note is written after, so read it now
+    if note is not None:
+        report.rubric = [note_item(note["fields"]) if item.key == "note" else item for item in report.rubric]
     session = store.sessions.get(session_id)
     return _markdown(report, facts, data, lang or (session.lang if session else "id"), tz)
