@@ -16,6 +16,7 @@ open. Nothing here fails on Windows for want of file modes.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterable
@@ -41,8 +42,23 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')  # path separators, and what Windows refuses in a file name
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+
+
+def portable_stem(stem: str) -> str:
+    """`stem` made a file name that is the same on Windows, macOS and Linux: no path separator, none of the
+    characters Windows refuses (a colon there would even write into a hidden stream of another file), no
+    trailing dot or space, not a Windows device name (CON, NUL, COM1...)."""
+    cleaned = _UNSAFE.sub("_", stem).rstrip(" .") or "file"
+    return f"_{cleaned}" if cleaned.split(".")[0].upper() in _DEVICES else cleaned
+
+
 def free_name(folder: Path, stem: str, suffix: str = ".md") -> Path:
-    """`folder/stem.md`, or `stem-2.md`, `stem-3.md`... when taken: an earlier file is never overwritten."""
+    """`folder/stem.md`, or `stem-2.md`, `stem-3.md`... when taken: an earlier file is never overwritten.
+
+    The stem is made portable first (`portable_stem`)."""
+    stem = portable_stem(stem)
     candidate = folder / f"{stem}{suffix}"
     number = 2
     while candidate.exists():

@@ -223,3 +223,14 @@ def test_on_windows_the_passphrase_prompt_drops_what_was_typed_while_loading(win
     echo.hold()
     key = passphrase.database_key(tmp_path / "data", None)
     assert key == "kata sandi yang panjang" and seen == ["", ""]  # asked, then confirmed: nothing typed ahead left
+
+
+def test_a_written_file_has_a_name_windows_accepts_and_stays_in_its_folder(tmp_path):
+    folder = files.private_folder(tmp_path / "practice-reports")
+    odd = files.free_name(folder, 'ani:"malam"/../rahasia?* ')  # a colon on NTFS writes a hidden stream
+    assert odd.parent == folder and odd.name == "ani__malam__.._rahasia__.md"
+    assert files.free_name(folder, "CON").name == "_CON.md" and files.free_name(folder, "nul.tar").name == "_nul.tar.md"
+    plain = files.free_name(folder, "sesi-20260921-215320-a1b2c3d4e5f6")
+    assert plain.name == "sesi-20260921-215320-a1b2c3d4e5f6.md"  # the names curhat makes are left as they are
+    files.write_private(plain, "isi")
+    assert files.free_name(folder, "sesi-20260921-215320-a1b2c3d4e5f6").name == "sesi-20260921-215320-a1b2c3d4e5f6-2.md"
