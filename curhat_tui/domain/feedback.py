@@ -250,8 +250,10 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
     reflections = counts["simple_reflection"] + counts["complex_reflection"]
     ratio = reflections / questions if questions else (None if not reflections else float(reflections))
     complex_percent = 100.0 * counts["complex_reflection"] / reflections if reflections else None
+    hints = {f.text for f in facts if f.hint}
+    hint = next((m for m in messages if m.sender is Sender.CLIENT and m.text in hints), None)
     session = SessionFacts(start=start, persona=persona, turns=turns, disclosure=disclosure, crisis_item=crisis_item,
-                           flags=list(flags), note=note or {}, waits=waits, screener_item=screener_item)
+                           flags=list(flags), note=note or {}, waits=waits, screener_item=screener_item, hint=hint)
     scored = score(session)
     return FeedbackReport(
         counts=counts, reflection_ratio=ratio, complex_percent=complex_percent,

@@ -52,6 +52,7 @@ class SessionFacts:
     note: dict[str, str]
     waits: list  # feedback.Wait
     screener_item: str = "suicide"
+    hint: Message | None = None  # the client's first hint at the hidden risk
 
 
 @dataclass
@@ -151,6 +152,9 @@ def score(session: SessionFacts) -> Scored:
             items.append(RubricItem("disclosure", "fail", "leading", {"line": bad.text}))
         elif direct is not None:
             items.append(RubricItem("disclosure", "partial", "asked", {"line": direct.text}))
+        elif risky and session.hint is not None:
+            items.append(RubricItem("disclosure", "fail", "hinted", {
+                "at": _mmss(session.hint.ts - session.start), "text": session.hint.text}))
         elif risky:
             items.append(RubricItem("disclosure", "fail", "hidden"))
         if session.flags:

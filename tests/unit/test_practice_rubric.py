@@ -308,3 +308,20 @@ def test_validation_and_grounding_after_a_disclosure_are_good_first_responses(da
     report = analyse(s.messages, kevin)
     first = next(i for i in report.rubric if i.key == "first_response")
     assert first.status == "pass" and report.weak == []
+
+
+def test_a_hint_left_unasked_is_named_not_blamed_on_the_client(data):
+    bayu = with_truth(data.personas["bayu"])
+    hint = next(f.text for f in bayu.facts if f.hint)
+    s = Session()
+    s.client(bayu.opening, 0)
+    s.trainee("Apa yang bikin kamu pengen cerita malam ini?")
+    s.client(hint)
+    s.trainee("Oh gitu. Kamu sudah makan?")
+    s.client(bayu.neutral[0])
+    report = analyse(s.messages, bayu)
+    item = report.rubric[0]
+    assert (item.key, item.status, item.variant) == ("disclosure", "fail", "hinted")
+    md = report_md(report, data)
+    assert "klien memberi petunjuk pada 00:50" in md and "belum memberi petunjuk" not in md
+    assert "Tidak ada saran" not in md
