@@ -44,6 +44,7 @@ from curhat_tui.services.events import (
     Event,
     EventBus,
     LiveChanged,
+    Notice,
     ReviewChanged,
     SessionChanged,
     SessionClosed,
@@ -134,6 +135,7 @@ class Supervision:
         self._seen_flag = self.store.flags.last_id()
         self._seen_event = self.book.last_event_id()
         self._seen_whisper = self.book.last_whisper_id()
+        self._seen_comment = store.training.last_line_comment_id()  # a supervisor's comments on practice lines
 
     async def start(self) -> None:
         if self.link is not None:
@@ -332,6 +334,11 @@ class Supervision:
             for wid, sid, author, text in self.book.whispers_after(self._seen_whisper):
                 self._seen_whisper = wid
                 self.bus.tell(WhisperArrived(sid, author, text))
+            for cid, sid, author in self.store.training.line_comments_after(self._seen_comment):
+                self._seen_comment = cid  # on a shared practice store: a comment on one of this trainee's lines
+                session = self.store.sessions.get(sid)
+                if session is not None and session.counselor == self.user:
+                    self.bus.tell(Notice("trainer.comment_arrived", {"author": author, "alias": session.alias}))
 
     def on_link_event(self, raw: object) -> None:
         """Keep what the link brought, then tell (persist first, as with client messages).

@@ -40,7 +40,6 @@ class Trainer:
         self.audit = audit
         self.clock = clock
         self.user = user
-        self._seen_comment = practice_store.training.last_line_comment_id() if practice_store is not None else 0
 
     def _need(self) -> Store:
         if self.store is None:
@@ -116,15 +115,3 @@ class Trainer:
             return []
         done = [s for s in self.store.sessions.all() if s.counselor == trainee and s.status is not SessionStatus.ACTIVE]
         return sorted(done, key=lambda s: -(s.ended_at or s.started_at))
-
-    def new_comments(self, trainee: str) -> list[tuple[str, str]]:
-        """(session id, author) of line comments on this trainee's sessions since the last look."""
-        if self.store is None:
-            return []
-        out = []
-        for cid, sid, author in self.store.training.line_comments_after(self._seen_comment):
-            self._seen_comment = cid
-            session = self.store.sessions.get(sid)
-            if session is not None and session.counselor == trainee:
-                out.append((sid, author))
-        return out

@@ -200,10 +200,14 @@ async def test_supervisor_watches_whispers_and_comments_on_a_line_the_trainee_th
     assert [e.action for e in s_parts.workstation.audit.entries()].count("line_comment") == 1
     s_parts.close()
 
-    # the trainee's history: that comment right under that line, and nowhere else
+    # the trainee is told on the next tick, and the history shows that comment right under that line, only there
     t_app = build_app(t_parts)
-    async with t_app.run_test(size=(120, 40)) as pilot:
+    async with t_app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
+        t_app.tick()
+        await pilot.pause()
+        assert any("Sari mengomentari baris di sesi latihan kupukupu_senja" in n.message
+                   for n in t_app._notifications)
         await open_f12(pilot)
         await pilot.press("r")
         for _ in range(10):

@@ -107,11 +107,10 @@ class PracticeSetupModal(ModalScreen[PracticeChoice | None]):
         if step is None:
             return Text(t("curriculum.done", total=total), style="bold green"), set()
         personas = progress.personas_for(step)
-        short = self.short  # two lines, each cut at the end, so that the list keeps its room at 80x24
-        out = Text(t("curriculum.next", number=step.number, total=total, title=t.pick(step.title)), style="bold",
-                   no_wrap=short, overflow="ellipsis")
+        # three lines (on a short terminal each is cut at its end, so that the list keeps its room at 80x24)
+        out = Text(t("curriculum.next", number=step.number, total=total, title=t.pick(step.title)), style="bold")
         level = t(f"practice_setup.level.{step.level}")
-        out.append(("  ·  " if short else "\n") + (
+        out.append("\n" + (
             t("curriculum.clients", aliases=", ".join(p.alias for p in personas), level=level)
             if personas else t("curriculum.no_client")), style="not bold")
         out.append("\n" + t("curriculum.pass", criteria=criteria_text(t, step.criteria, blind=self.blind)),
