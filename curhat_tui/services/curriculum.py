@@ -50,6 +50,7 @@ class StepProgress:
     step: Step
     passed: dict | None  # the first passing attempt {session_id, at, detail}, or None
     attempts: int  # sessions judged against this step
+    last: dict | None = None  # the newest attempt {session_id, passed, at, detail (figures, failed criteria)}
 
 
 class CurriculumProgress:
@@ -74,8 +75,11 @@ class CurriculumProgress:
     def summary(self, trainee: str) -> list[StepProgress]:
         attempts = self.store.training.attempts(trainee)
         passed = self.passed(trainee)
-        return [StepProgress(step, passed.get(step.id), sum(a["step"] == step.id for a in attempts))
-                for step in self.curriculum.steps]
+        out = []
+        for step in self.curriculum.steps:
+            mine = [a for a in attempts if a["step"] == step.id]
+            out.append(StepProgress(step, passed.get(step.id), len(mine), mine[-1] if mine else None))
+        return out
 
     def trainees(self) -> list[str]:
         return self.store.training.trainees()

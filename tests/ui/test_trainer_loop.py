@@ -9,10 +9,12 @@ from textual.widgets import DataTable, OptionList
 
 from curhat_tui.bootstrap import build_practice, build_supervisor
 from curhat_tui.domain.clock import FakeClock
+from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.ui.app import build_app
 from curhat_tui.ui.screens.counselor.practice_history import PracticeHistoryScreen
 from curhat_tui.ui.screens.counselor.practice_setup import PracticeSetupModal
 from curhat_tui.ui.screens.supervisor.practice_transcript import PracticeTranscriptScreen
+from curhat_tui.ui.screens.supervisor.trainees import progress_markdown
 from tests.conftest import START, TEST_KEY, screen_text
 from tests.services.test_review import COMPLETE
 
@@ -108,6 +110,11 @@ async def test_progress_is_kept_after_a_passing_session_and_not_after_a_failing_
     (attempt,) = parts.store.training.attempts("Tari")
     assert attempt["session_id"] == failing.id and not attempt["passed"]
     assert "advice <= 1" in attempt["detail"]["failed"]
+    t = Catalogue(data.strings, "id")  # a supervisor reads what was not met; a trainee in blind mode does not
+    (not_met,) = [line for line in progress_markdown(t, clock, progress, "Tari", blind=False).splitlines()
+                  if "belum terpenuhi pada percobaan terakhir" in line]
+    assert "nasihat tak diminta ≤ 1" in not_met
+    assert "belum terpenuhi" not in progress_markdown(t, clock, progress, "Tari", blind=True)
     passing = await practise(ws, clock, "rara", LISTENING)
     assert progress.passed("Tari")["listening"]["session_id"] == passing.id
     assert progress.next_step("Tari").id == "open_questions"

@@ -47,6 +47,10 @@ def progress_markdown(t: Catalogue, clock: Clock, progress: CurriculumProgress, 
             lines.append("- " + md_escape(t("curriculum.step_open", number=step.number, title=t.pick(step.title))))
         if not blind:
             lines.append("  - " + md_escape(t("curriculum.focus", focus=t.pick(step.focus))))
+            if item.last is not None and not item.passed and item.last["detail"].get("failed"):
+                failed = [c for c in step.criteria if c.text() in item.last["detail"]["failed"]]
+                lines.append("  - " + md_escape(t("curriculum.failed", criteria=criteria_text(t, failed,
+                                                                                                blind=False))))
             lines.append("  - " + md_escape(t("curriculum.pass", criteria=criteria_text(t, step.criteria,
                                                                                           blind=False))))
     return "\n".join(lines) + "\n"
