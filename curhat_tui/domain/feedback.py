@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from curhat_tui.domain.alternatives import Alternative, suggest
 from curhat_tui.domain.coding import Code, code_utterance
 from curhat_tui.domain.models import FlagEvent, Message, Sender
-from curhat_tui.domain.rubric import RubricItem, ScreenerRow, SessionFacts, score
+from curhat_tui.domain.rubric import RubricItem, ScreenerRow, SessionFacts, score, truth_of
 from curhat_tui.domain.safety_lines import (
     SERVICE,
     WILLING,
@@ -36,6 +36,7 @@ CRISIS_LATENCY_SECONDS = 120
 FAIR = (1.0, 40.0)
 GOOD = (2.0, 50.0)
 WEAK = (Code.ADVICE, Code.CONFRONT, Code.CLOSED_QUESTION)
+SCREENER_QUESTIONS = ("q1", "q2", "q3", "q4", "q5", "q6", "q6b")
 CODES = ("open_question", "closed_question", "simple_reflection", "complex_reflection", "affirm", "advice", "confront",
          "other")
 
@@ -150,16 +151,20 @@ def _effect(reply: str, opened: set[str], closed: set[str]) -> str:
     return "opened" if reply in opened else "closed" if reply in closed else ""
 
 
-def _disclosure(messages: list[Message], persona) -> tuple[Message | None, str]:
-    """The client's first message that discloses the risk: a simulated client's reveal line (its hints do not count),
-    or, with no persona (a real client), the first message the risk detector marked."""
+def _disclosure(messages: list[Message], persona, screener_item: str) -> tuple[Message | None, str]:
+    """The client's first message that discloses the risk: a simulated client's reveal line, or its yes to a screener
+    question (its hints do not count); with no persona (a real client), the first message the risk detector marked."""
     risk = getattr(persona, "risk", None) if persona is not None else None
+    answers = getattr(persona, "answers", None) or {}
+    yes_lines = {answers[q] for q in SCREENER_QUESTIONS if q in answers and truth_of(persona, q)}
     for message in messages:
         if message.sender is not Sender.CLIENT or message.redacted:
             continue
         if persona is not None:
             if risk is not None and message.text == risk.reveal:
                 return message, persona.hidden_flag
+            if message.text in yes_lines:
+                return message, screener_item
         elif message.flags:
             return message, message.flags[0]
     return None, ""
@@ -176,7 +181,7 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
     session note's fields, `ended_at` when the session ended (how long a last client message went unanswered)."""
     messages = [m for m in messages if m.sender is not Sender.SYSTEM]
     start = messages[0].ts if messages else 0.0
-    disclosure, crisis_item = _disclosure(messages, persona)
+    disclosure, crisis_item = _disclosure(messages, persona, screener_item)
     quick = [template_pattern(text) for text in quick_replies if text.strip()]
     facts = getattr(persona, "facts", ()) if persona is not None else ()
     opened = {f.text for f in facts} | _lines(persona, "answers") | _lines(persona, "upset")

@@ -325,3 +325,15 @@ def test_a_hint_left_unasked_is_named_not_blamed_on_the_client(data):
     md = report_md(report, data)
     assert "klien memberi petunjuk pada 00:50" in md and "belum memberi petunjuk" not in md
     assert "Tidak ada saran" not in md
+
+
+def test_a_yes_to_a_direct_question_is_a_disclosure_too(data):
+    bayu = data.personas["bayu"]  # the persona's own truth and in-voice answers
+    s = Session()
+    s.client(bayu.opening, 0)
+    s.trainee("Apakah kamu sedang berpikir untuk bunuh diri?")
+    s.client(bayu.answers["q2"])
+    s.trainee("Terima kasih sudah jujur sama aku.")
+    report = analyse(s.messages, bayu)
+    assert report.crisis_item == "suicide" and report.disclosure_offset == 50
+    assert {c.key for c in report.critical} == {"unflagged"}
