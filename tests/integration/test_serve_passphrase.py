@@ -60,10 +60,10 @@ async def session_screen(port: int) -> bytes:
         async with http.ws_connect(f"http://127.0.0.1:{port}/ws?width=120&height=40") as ws:
             deadline = time.monotonic() + WAIT
             while b"Review [1]" not in ANSI.sub(b"", seen) and time.monotonic() < deadline:
-                try:
-                    message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
+                try:  # short waits: the server's heartbeat pings would restart a long one
+                    message = await ws.receive(timeout=1.0)
                 except asyncio.TimeoutError:
-                    break
+                    continue
                 if message.type == aiohttp.WSMsgType.BINARY:
                     seen += message.data
                 elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
