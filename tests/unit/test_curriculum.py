@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from curhat_tui.config.curriculum import load_curriculum
+from curhat_tui.config.curriculum import load_curriculum, persona_trains
 from curhat_tui.config.data_file import DataError
 from curhat_tui.domain.curriculum import FIGURES, CurriculumError, judge, parse, parse_criterion
 from curhat_tui.domain.feedback import analyse
@@ -22,6 +22,10 @@ def test_the_shipped_curriculum_loads_and_covers_every_red_flag_item(data):
     trained = {step.trains for step in curriculum.steps}
     assert {item.id for item in data.redflags.items} <= trained
     assert curriculum.steps[0].trains == ""  # listening first
+    for step in curriculum.steps:  # every step has a client to practise with; a hidden-risk step, its variants
+        fits = [p for p in data.personas.values()
+                if (p.id == step.persona if step.persona else persona_trains(p) == step.trains)]
+        assert len(fits) >= (2 if step.trains else 1), step.id
     for step in curriculum.steps:  # a trainee's title never names the risk
         for word in ("bunuh", "suicide", "abuse", "kekerasan", "psikosis", "psychosis", "melukai", "harm"):
             assert word not in step.title["id"].casefold() and word not in step.title["en"].casefold(), step.id
