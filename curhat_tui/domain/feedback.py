@@ -236,7 +236,7 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
         safe = safety_line(message.text)
         weak = source == "own" and kind != "direct" and (
             kind in ("leading", "shaming") or judging or code in (Code.ADVICE, Code.CONFRONT)
-            or (code is Code.CLOSED_QUESTION and not (after and safe)))
+            or (code is Code.CLOSED_QUESTION and not (assesses_safety(message.text) or (after and safe))))
         if after and code is Code.ADVICE and safe and not judging:
             weak = False  # in a crisis, planning safety and referring are what is called for
         alternative = suggest(message.text, code, kind, last_client, after_disclosure=after, judging=judging) \

@@ -337,3 +337,15 @@ def test_a_yes_to_a_direct_question_is_a_disclosure_too(data):
     report = analyse(s.messages, bayu)
     assert report.crisis_item == "suicide" and report.disclosure_offset == 50
     assert {c.key for c in report.critical} == {"unflagged"}
+
+
+def test_the_screeners_own_questions_are_never_weak(data):
+    sinta = data.personas["sinta"]  # no risk: every answer a no, so no disclosure and no crisis segment
+    for lang in ("id", "en"):
+        s = Session()
+        s.client(sinta.opening, 0)
+        for qid in ("q1", "q2", "q3", "q4", "q5", "q6", "q6b"):  # as Alt+Q puts them in the reply box
+            s.trainee(data.strings[f"screener.{qid}"][lang])
+            s.client(sinta.neutral[0])
+        report = analyse(s.messages, sinta)
+        assert report.weak == [], [t.text for t in report.weak]
