@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -33,7 +33,7 @@ class PracticeHistoryScreen(Screen[None]):
     DEFAULT_CSS = """
     PracticeHistoryScreen #ph-title { height: 1; background: $boost; padding: 0 1; text-style: bold; }
     PracticeHistoryScreen #ph-left { width: 44; max-width: 40%; height: 1fr; border-right: vkey $panel; }
-    PracticeHistoryScreen #ph-progress { height: auto; max-height: 50%; }
+    PracticeHistoryScreen #ph-progress-scroll { height: auto; max-height: 50%; }
     PracticeHistoryScreen #ph-sessions { height: 1fr; }
     PracticeHistoryScreen #ph-right { width: 1fr; height: 1fr; }
     PracticeHistoryScreen #ph-head { height: auto; padding: 0 1; }
@@ -51,8 +51,9 @@ class PracticeHistoryScreen(Screen[None]):
         yield Static(Text(t("trainer.history_title", name=name)), id="ph-title")
         with Horizontal():
             with Vertical(id="ph-left"):
-                yield Markdown(progress_markdown(t, self.app.clock, self.app.workstation.practice.curriculum, name,
-                                                 blind=True), id="ph-progress")
+                with VerticalScroll(id="ph-progress-scroll"):  # long on a short terminal: it scrolls
+                    yield Markdown(progress_markdown(t, self.app.clock, self.app.workstation.practice.curriculum,
+                                                     name, blind=True), id="ph-progress")
                 yield OptionList(*self._sessions(), id="ph-sessions")
             with Vertical(id="ph-right"):
                 yield Static(Text(t("trainer.history_pick")), id="ph-head")
