@@ -33,8 +33,8 @@ class PracticeHistoryScreen(Screen[None]):
     DEFAULT_CSS = """
     PracticeHistoryScreen #ph-title { height: 1; background: $boost; padding: 0 1; text-style: bold; }
     PracticeHistoryScreen #ph-left { width: 44; max-width: 40%; height: 1fr; border-right: vkey $panel; }
-    PracticeHistoryScreen #ph-progress-scroll { height: auto; max-height: 50%; }
-    PracticeHistoryScreen #ph-sessions { height: 1fr; }
+    PracticeHistoryScreen #ph-progress-scroll { height: 2fr; }
+    PracticeHistoryScreen #ph-sessions { height: 1fr; min-height: 4; }
     PracticeHistoryScreen #ph-right { width: 1fr; height: 1fr; }
     PracticeHistoryScreen #ph-head { height: auto; padding: 0 1; }
     PracticeHistoryScreen #ph-lines { height: 1fr; }
