@@ -18,19 +18,7 @@ from curhat_tui.domain.session_clock import countdown
 from curhat_tui.services.desk import AcceptError
 from curhat_tui.services.events import DebriefDue, Event
 from curhat_tui.services.privacy import ConsentWithdrawn
-from curhat_tui.ui.screens.common.confirm import ConfirmModal
-from curhat_tui.ui.screens.common.export import ExportModal
-from curhat_tui.ui.screens.common.help import HelpModal
-from curhat_tui.ui.screens.counselor.call_link import CallLinkModal
-from curhat_tui.ui.screens.counselor.client_rights import ClientRightsScreen, when
-from curhat_tui.ui.screens.counselor.debrief import DebriefModal
-from curhat_tui.ui.screens.counselor.extend import ExtendModal
-from curhat_tui.ui.screens.counselor.history import HistoryModal
-from curhat_tui.ui.screens.counselor.practice_setup import open_practice_setup
-from curhat_tui.ui.screens.counselor.quick_replies import QuickRepliesModal
 from curhat_tui.ui.screens.counselor.screener_actions import ScreenerActions
-from curhat_tui.ui.screens.counselor.transfer import TransferModal
-from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.composer import Composer
 from curhat_tui.ui.widgets.notes_form import NotesForm
@@ -126,6 +114,7 @@ class SessionActions(ScreenerActions):
         try:
             message = ws.desk.queue_message(pane.session.id, event.text, event.script_ids)
         except ConsentWithdrawn as exc:  # the text stays in the box; nothing is stored or sent
+            from curhat_tui.ui.screens.counselor.client_rights import when
             self.app.notify(self.app.t("rights.send_refused", alias=pane.session.alias,
                                        date=when(self.app, exc.withdrawal.withdrawn_at)), severity="error")
             return
@@ -201,6 +190,7 @@ class SessionActions(ScreenerActions):
             if yes:
                 self.ending.add(session_id)
                 await self.app.workstation.desk.end(session_id)
+        from curhat_tui.ui.screens.common.confirm import ConfirmModal
         self.app.push_screen(ConfirmModal(self.app.t("end.confirm", alias=pane.session.alias)), confirmed)
 
     def ended(self, session: Session) -> None:
@@ -217,6 +207,7 @@ class SessionActions(ScreenerActions):
                 await self.query_one(NotesForm).load(None)
                 await self._active_changed()
         self.query_one(NotesForm).flush()  # the wrap-up screen's form reads the note from the store
+        from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
         self.app.push_screen(WrapUpScreen(session, blink=self.app.blink), done)
 
     def action_extend(self) -> None:
@@ -228,6 +219,7 @@ class SessionActions(ScreenerActions):
             if reason:
                 self.app.workstation.desk.extend(pane.session.id, reason)  # the countdown follows SessionChanged
                 self.app.notify(self.app.t("extend.done", alias=pane.session.alias))
+        from curhat_tui.ui.screens.counselor.extend import ExtendModal
         self.app.push_screen(ExtendModal(pane.session.alias), reason_given)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -266,27 +258,33 @@ class SessionActions(ScreenerActions):
                 self.app.notify(self.app.t("transfer.failed", error=str(exc)), severity="error")
                 return
             self.app.notify(self.app.t("transfer.done", alias=alias))
+        from curhat_tui.ui.screens.counselor.transfer import TransferModal
         self.app.push_screen(TransferModal(alias), chosen)
 
     # ---- dialogs ------------------------------------------------------------------
     def action_history(self) -> None:
         """The client's earlier notes; with no session open, the notes a supervisor commented on."""
         pane = self.active_pane
+        from curhat_tui.ui.screens.counselor.history import HistoryModal
         self.app.push_screen(HistoryModal(pane.session.id if pane else None, pane.session.alias if pane else ""))
 
     def action_help(self) -> None:
+        from curhat_tui.ui.screens.common.help import HelpModal
         self.app.push_screen(HelpModal())
 
     def action_practice_setup(self) -> None:
+        from curhat_tui.ui.screens.counselor.practice_setup import open_practice_setup
         open_practice_setup(self)
 
     def action_client_rights(self) -> None:
         pane = self.active_pane
+        from curhat_tui.ui.screens.counselor.client_rights import ClientRightsScreen
         self.app.push_screen(ClientRightsScreen(pane.session.alias if pane else ""))
 
     def action_export(self) -> None:
         self.query_one(NotesForm).flush()  # the note as typed so far is what gets exported
         pane = self.active_pane
+        from curhat_tui.ui.screens.common.export import ExportModal
         self.app.push_screen(ExportModal(pane.session if pane else None))
 
     # ---- the reply box: insertions, quick replies, the call link ------------------------
@@ -320,6 +318,7 @@ class SessionActions(ScreenerActions):
                 composer.insert_snippet(line)
             elif composer.is_attached:
                 composer.focus()
+        from curhat_tui.ui.screens.counselor.quick_replies import QuickRepliesModal
         self.app.push_screen(QuickRepliesModal(pane.session.alias, self.app.workstation.counselor, int(left // 60)),
                              chosen)
 
@@ -337,6 +336,7 @@ class SessionActions(ScreenerActions):
             try:
                 sent = await calls.send(session_id)
             except ConsentWithdrawn as exc:
+                from curhat_tui.ui.screens.counselor.client_rights import when
                 self.app.notify(self.app.t("rights.send_refused", alias=alias,
                                            date=when(self.app, exc.withdrawal.withdrawn_at)), severity="error")
                 return
@@ -344,6 +344,7 @@ class SessionActions(ScreenerActions):
                 self.app.notify(self.app.t("call.failed", alias=alias), severity="error")
             else:
                 self.app.notify(self.app.t("call.sent", alias=alias))
+        from curhat_tui.ui.screens.counselor.call_link import CallLinkModal
         self.app.push_screen(CallLinkModal(alias, calls.message(session_id)), confirmed)
 
     # ---- after a high-risk session: a debrief ------------------------------------------------
@@ -355,7 +356,10 @@ class SessionActions(ScreenerActions):
 
     def _ask_debriefs(self) -> None:
         """Ask for the debriefs due, one at a time; never over the screen lock (asked once it is unlocked)."""
-        if not self.debriefs_due or self.app.lock_screen is not None or isinstance(self.app.screen, DebriefModal):
+        if not self.debriefs_due or self.app.lock_screen is not None:
+            return
+        from curhat_tui.ui.screens.counselor.debrief import DebriefModal
+        if isinstance(self.app.screen, DebriefModal):
             return
         due = self.debriefs_due.pop(0)
         self.app.push_screen(DebriefModal(due.session_id, due.alias), lambda _: self._ask_debriefs())
