@@ -15,8 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from keyring.errors import KeyringError
-
 from curhat_tui.storage.database_key import keyring_unlock_verifier, save_keyring_unlock_verifier
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1  # about 16 MB and a few tens of ms per check
@@ -137,6 +135,8 @@ def unlocker_for(key: str, data_dir: Path, store=None) -> Unlocker:
     if source == "passphrase":
         return Unlocker("passphrase", make_verifier(str(key)), where="")
     if source == "keyring":
+        from keyring.errors import KeyringError  # only a key from the keyring needs it (a slow import)
+
         try:
             verifier = keyring_unlock_verifier(data_dir)
         except KeyringError:
