@@ -162,6 +162,21 @@ async def test_supervisor_watches_whispers_and_comments_on_a_line_the_trainee_th
         await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in "Refleksikan perasaannya dulu"])
         await pilot.press("enter")
         await pilot.pause()
+        await pilot.press("v")  # watch it: the transcript, and the trainee's next line as it comes
+        for _ in range(10):
+            await pilot.pause()
+            if isinstance(s_app.screen, PracticeTranscriptScreen):
+                break
+        assert isinstance(s_app.screen, PracticeTranscriptScreen) and LISTENING[1] in screen_text(s_app)
+        assert LISTENING[2] not in screen_text(s_app)
+        await ws.desk.send(running.id, LISTENING[2])
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if LISTENING[2] in screen_text(s_app):
+                break
+        assert LISTENING[2] in screen_text(s_app)
+        await pilot.press("escape")
+        await pilot.pause()
 
     # the trainee's screen shows the whisper beside that session (found on the tick), never sent to the client
     t_app = build_app(t_parts)

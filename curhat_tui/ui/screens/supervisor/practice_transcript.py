@@ -1,8 +1,9 @@
 """A practice transcript line by line, with the supervisor's comments beside the lines they are about.
 
-The supervisor opens it from the Trainee practice tab (Enter or V), picks a line and presses K to comment on
-it; the trainee reads the same lines and comments in their practice history (F12, R), where K does nothing.
-Client and trainee text is shown literally (rich Text, control characters removed).
+The supervisor opens it from the Trainee practice tab (Enter or V) or, to watch a running session as it goes,
+from Live (V on a "(latihan)" row); picks a line and presses K to comment on it. The trainee reads the same lines
+and comments in their practice history (F12, R), where K does nothing. Client and trainee text is shown
+literally (rich Text, control characters removed).
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ class PracticeTranscriptScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_lines(record=True)
         self.query_one(OptionList).focus()
+        self.set_interval(1.0, self._follow)  # a running session: its new lines come in as the trainee works
+
+    def _follow(self) -> None:
+        if self.query_one(OptionList).option_count != len(self.trainer.transcript(self.session_id, record=False)):
+            self.refresh_lines()
 
     def refresh_lines(self, record: bool = False) -> None:
         t = self.app.t

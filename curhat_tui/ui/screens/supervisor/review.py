@@ -25,13 +25,13 @@ from curhat_tui.ui.screens.common.confirm import ConfirmModal
 from curhat_tui.ui.screens.common.help import HelpModal
 from curhat_tui.ui.screens.supervisor.live import debrief_text, load_text, practice_rows
 from curhat_tui.ui.screens.supervisor.practice_transcript import PracticeTranscriptScreen
-from curhat_tui.ui.screens.supervisor.trainees import progress_markdown
+from curhat_tui.ui.screens.supervisor.trainees import trainee_detail
 
 ALIAS_WIDTH = 16  # longer aliases end in "…" (the detail names them whole)
 STATUS_FILTERS = (None, NoteStatus.SUBMITTED, NoteStatus.COMMENTED, NoteStatus.SIGNED, NoteStatus.DRAFT)
 # the tab each key acts on; the footer and F1 offer it only there (the rest act on every tab)
 ACTION_TAB = {"cycle_sort": "review", "cycle_counselor": "review", "cycle_status": "review", "comment": "review",
-              "sign": "review", "export": "review", "whisper": "live", "transcript": "trainee"}
+              "sign": "review", "export": "review", "whisper": "live", "transcript": "trainee live"}
 
 
 class SupervisorScreen(EventScreen):
@@ -334,25 +334,34 @@ class SupervisorScreen(EventScreen):
     def _trainee_row(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value:
             self.selected_trainee = event.row_key.value
-            practice = self.app.workstation.practice
-            report = practice.trainee_report(self.selected_trainee, lang=self.app.t.lang)
-            session = practice.trainer.session(self.selected_trainee)
-            progress = progress_markdown(self.app.t, self.app.clock, practice.curriculum, session.counselor,
-                                         blind=False) if session is not None else ""
-            hint = self.app.t("trainer.transcript.open_hint")
-            self.query_one("#trainee-detail", Markdown).update(f"_{hint}_\n\n{report}\n{progress}")  # rendered
+            detail = trainee_detail(self.app.t, self.app.clock, self.app.workstation.practice, self.selected_trainee)
+            self.query_one("#trainee-detail", Markdown).update(detail)  # rendered: no raw "#" or "**"
 
     @on(DataTable.RowSelected, "#trainee-table")
     def action_transcript(self) -> None:
-        """The highlighted practice session's transcript, to read and comment on line by line."""
-        if self.selected_trainee:
-            self.app.push_screen(PracticeTranscriptScreen(self.selected_trainee))
+        """The highlighted practice session's transcript, to read and comment on line by line (on Live: to watch a
+        running one as it goes)."""
+        session_id = self._live_practice() if self.query_one(TabbedContent).active == "live" else self.selected_trainee
+        if session_id and self.app.workstation.practice.trainer.is_practice(session_id):
+            self.app.push_screen(PracticeTranscriptScreen(session_id))
 
     # ---- tabs, ticks, events -----------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A tab's keys only on that tab: Sort or Whisper elsewhere would act on a list that is not shown."""
         tab = ACTION_TAB.get(action)
-        return tab is None or not self.is_mounted or self.query_one(TabbedContent).active == tab
+        if action == "transcript" and self.is_mounted and self.query_one(TabbedContent).active == "live":
+            return bool(self._live_practice())  # on Live, only a practice session's transcript can be watched
+        return tab is None or not self.is_mounted or self.query_one(TabbedContent).active in tab.split()
+
+    def _live_practice(self) -> str:
+        """The highlighted Live row's session id when it is a trainee's practice session, else ""."""
+        table = self.query_one("#live-table", DataTable)
+        row = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value if table.row_count else ""
+        return row if row and self.app.workstation.practice.trainer.is_practice(row) else ""
+
+    @on(DataTable.RowHighlighted, "#live-table")
+    def _live_row(self) -> None:
+        self.refresh_bindings()
 
     @on(TabbedContent.TabActivated, "#sv-tabs")
     def _tab_shown(self) -> None:

@@ -54,3 +54,12 @@ def progress_markdown(t: Catalogue, clock: Clock, progress: CurriculumProgress, 
             lines.append("  - " + md_escape(t("curriculum.pass", criteria=criteria_text(t, step.criteria,
                                                                                           blind=False))))
     return "\n".join(lines) + "\n"
+
+
+def trainee_detail(t: Catalogue, clock: Clock, practice, session_id: str) -> str:
+    """The Trainee practice tab's Markdown for one session: how to open its transcript, the trainee's report, then
+    the trainee's curriculum progress with each step's focus and criteria (a supervisor is never blind)."""
+    report = practice.trainee_report(session_id, lang=t.lang)
+    session = practice.trainer.session(session_id)
+    progress = progress_markdown(t, clock, practice.curriculum, session.counselor, blind=False) if session else ""
+    return f"_{t('trainer.transcript.open_hint')}_\n\n{report}\n{progress}"
