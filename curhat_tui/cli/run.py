@@ -27,6 +27,7 @@ def run_main(args: argparse.Namespace) -> int:
 
 
 def _run_main(args: argparse.Namespace) -> int:
+    from curhat_tui.config.curriculum import load_curriculum
     from curhat_tui.config.datafiles import DataError, load_all
     from curhat_tui.config.settings import ConfigError, load_settings
     from curhat_tui.domain.i18n import Catalogue
@@ -36,6 +37,7 @@ def _run_main(args: argparse.Namespace) -> int:
 
     try:
         data = load_all()
+        load_curriculum(data)  # the trainer's curriculum: an unknown figure in a pass criterion stops the start
     except DataError as exc:
         print(f"curhat: cannot start, a data file is broken:\n  {exc}", file=sys.stderr)
         return 2

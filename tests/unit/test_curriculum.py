@@ -76,3 +76,18 @@ def test_every_figure_a_criterion_may_name_is_given_for_a_report(data):
     assert set(values) == set(FIGURES)
     assert values["flagged"] is True and values["turns"] == 0
     assert figures(replace(report, hidden_flag=""), set())["flagged"] is None  # no hidden risk: not measured
+
+
+def test_curhat_refuses_to_start_with_a_broken_curriculum(tmp_path, monkeypatch, capsys):
+    from curhat_tui.cli import run
+    from curhat_tui.cli.args import build_parser
+    from curhat_tui.config import curriculum
+
+    shipped = (curriculum.data_dir() / "curriculum.toml").read_text(encoding="utf-8")
+    (tmp_path / "curriculum.toml").write_text(shipped.replace('"advice <= 1"', '"kindness >= 3"', 1),
+                                              encoding="utf-8")
+    monkeypatch.setattr(curriculum, "data_dir", lambda: tmp_path)
+    monkeypatch.setattr(run, "_launch", lambda *a, **k: pytest.fail("the app started"))
+    assert run.run_main(build_parser().parse_args(["--data-dir", str(tmp_path / "d")])) == 2
+    err = capsys.readouterr().err
+    assert "cannot start, a data file is broken" in err and "kindness" in err and "step 1 (listening)" in err
