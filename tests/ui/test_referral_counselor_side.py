@@ -30,12 +30,22 @@ async def test_a_loaded_script_is_clean_and_the_counselor_is_told_what_is_not_ve
 
 
 async def test_f1_shows_each_entrys_verification_and_the_counselors_notes(make_app):
+    from textual.containers import VerticalScroll
+
     app = make_app()
     async with app.run_test(size=(160, 60)) as pilot:
         await pilot.pause()
         await pilot.press("f1")
         await pilot.pause()
-        text = screen_text(app)
+        scroll = app.screen.query_one(VerticalScroll)
+        seen = [screen_text(app)]
+        for _ in range(20):  # the keys come first, then the directory: a page at a time to the end
+            if scroll.scroll_y >= scroll.max_scroll_y:
+                break
+            scroll.scroll_page_down(animate=False)
+            await pilot.pause()
+            seen.append(screen_text(app))
+        text = "\n".join(seen)
         jakcare = next(line for line in text.splitlines() if "JakCare" in line)
         assert "Verifikasi" in text and jakcare.rstrip(" █▇▆▅▄▃▂▁").endswith("belum")
         assert "Catatan untuk konselor" in text

@@ -82,13 +82,13 @@ class HelpModal(ModalScreen[None]):
             keys.add_row(key, desc)
         with Vertical():
             yield Static(Text(t("help.title")), id="help-title")
-            with VerticalScroll():
+            with VerticalScroll():  # the keys first: the directory (a row per service, many provinces) follows
+                yield Static(keys)
+                yield Static(Text(""))
                 entries = list(self.app.data.redflags.directory.values())
                 yield Static(directory_table(t, entries), id="help-directory")
                 yield Static(Text(t("help.directory_source")))
                 yield Static(Text(directory_notes(t, entries)), id="help-directory-notes")
-                yield Static(Text(""))
-                yield Static(keys)
 
     def action_close(self) -> None:
         self.dismiss(None)
