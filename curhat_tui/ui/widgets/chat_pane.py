@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
 
 WAIT_NORM_SECONDS = 180
-PAGE = 100
+PAGE = 100  # older messages load a page at a time as the counselor scrolls to the top
+
+
+def first_page(screen_height: int) -> int:
+    """How many of the newest messages a pane shows when it opens: more than the screen holds (each message takes
+    two lines or more, so the transcript can always scroll up, where the older ones load), and no more, so that
+    a long session opens as fast as a short one."""
+    return min(PAGE, max(10, screen_height // 2 + 1))
 HEAD_SEPARATOR = " · "
 
 
@@ -115,7 +122,7 @@ class ChatPane(Vertical):
         self._read_ticked()
 
     def on_mount(self) -> None:
-        messages = self.app.workstation.desk.transcript(self.session.id, limit=PAGE)
+        messages = self.app.workstation.desk.transcript(self.session.id, limit=first_page(self.app.size.height))
         has_older = bool(messages) and self.app.workstation.desk.message_count(self.session.id) > len(messages)
         self._transcript().set_messages(messages, has_older)
         if messages:
