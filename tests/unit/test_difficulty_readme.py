@@ -57,3 +57,16 @@ def test_openness_lost_and_patience_are_what_the_readme_says():
     patience = tables["patience in the queue"]
     for level in ("easy", "normal", "hard"):
         assert float(patience[level].lstrip("×")) == DIFFICULTIES[level].patience
+
+
+def test_silence_and_the_direct_question_are_what_the_readme_says():
+    rows = _table()
+    nudge = rows['a silent counselor is nudged ("kak?") after']
+    leave = rows["the client leaves a silent chat after"]
+    for level in ("easy", "normal", "hard"):
+        assert float(nudge[level].removesuffix(" s")) == DIFFICULTIES[level].nudge_seconds, level
+        assert float(leave[level].removesuffix(" min")) * 60 == DIFFICULTIES[level].leave_seconds, level
+    direct = rows["a direct, non-leading question about the risk is answered truly from openness"]
+    assert direct["easy"] == "2 lower" and DIFFICULTIES["easy"].risk_shift == -2
+    assert direct["hard"] == "2 higher" and DIFFICULTIES["hard"].risk_shift == 2
+    assert "always works" not in " ".join(rows["the risk revealed by good listening"].values())
