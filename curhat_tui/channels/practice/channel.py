@@ -31,6 +31,7 @@ from curhat_tui.channels.base import (
 from curhat_tui.channels.practice.bookings import Bookings
 from curhat_tui.channels.practice.silence import Silence
 from curhat_tui.channels.practice.voicing import Voicing
+from curhat_tui.domain.appointments import NO_SHOW_SECONDS, PRACTICE_OFFSETS_MINUTES
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.coding import Code
 from curhat_tui.domain.hours import ServiceHours, is_open
@@ -52,6 +53,8 @@ from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.practice")
 
+# the latest a booking can fall after the day starts: its offset, 3 minutes either way, rounded up to 5 minutes
+LAST_BOOKING_SECONDS = (max(PRACTICE_OFFSETS_MINUTES) + 3) * 60 + 300
 HISTORY_FOR_VOICE = 12  # transcript lines a model sees (all of them already said aloud)
 
 
@@ -142,7 +145,8 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
                 stored = now
                 self.store.state.set_practice_epoch(self.seed, stored)
             self.epoch = stored
-        day_length = self.schedule[-1].offset_seconds + max(p.patience_minutes for p in self.personas.values()) * 60
+        day_length = max(self.schedule[-1].offset_seconds + max(p.patience_minutes for p in self.personas.values()) * 60,
+                         LAST_BOOKING_SECONDS + NO_SHOW_SECONDS)  # never before the day's bookings are settled
         if now - self.epoch > day_length:
             # the simulated day is over (or the app was closed past it): a new day starts now
             self.epoch = now
