@@ -60,7 +60,8 @@ def topic_of(text: str) -> str:
 
 
 _MEANS_WORDS = r"(obat|pil|tali|pisau|silet|cutter|racun|senjata|bahan|alat|barang|pills?|rope|knife|blade|gun|weapon|poison)"
-# (key, pattern), most specific first: the first that matches is what was asked
+# (key, pattern), most specific first: the first that matches is what was asked (q5 before q4: the screener's
+# question 5 asks about the details and then about the intention to carry them out)
 _ASSESSMENT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("referral_yes", _rx(
         r"\b(mau|bersedia|maukah|siap|oke|setuju|gimana kalau|bagaimana kalau|gimana kalo)\b.{0,40}"
@@ -77,9 +78,9 @@ _ASSESSMENT: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(pernah|sudah|udah)\b.{0,25}\b(melakukan|ngelakuin|mencoba|nyoba|menyiapkan|nyiapin|mempersiapkan|"
         r"memulai|mulai)\b.{0,40}\b(mengakhiri|akhiri|ngakhirin|bunuh|nyawa|hidup|mati)",
         r"\bpercobaan bunuh diri", r"\bever (done|started|prepared|tried|attempted)\b", r"\battempt")),
+    ("q5", _rx(r"\b(detail|detailnya|rinci|rincian|rinciannya|menyusun|nyusun)\b", r"\bwork(ed)? out\b", r"\bdetails\b")),
     ("q4", _rx(r"\b(niat|berniat|intensi|bermaksud)\b", r"\bakan (melakukan|ngelakuin)", r"\bbakal (ngelakuin|dilakuin)",
                r"\b(intention|intend|act on)\b")),
-    ("q5", _rx(r"\b(detail|detailnya|rinci|rinciannya)\b", r"\bworked out\b", r"\bdetails\b")),
     ("plan", _rx(r"\brencana", r"\bkapan\b.{0,30}\b(melakukan|ngelakuin|mau)", r"\bplan(s|ned|ning)?\b")),
     ("q3", _rx(r"\b(cara|caranya|metode)\b", r"\bhow (you|to) (would|might|could)? ?(do|end|kill)", r"\bmethod\b",
                r"\bthought about how\b")),

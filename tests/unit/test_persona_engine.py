@@ -193,3 +193,15 @@ def test_every_persona_answers_its_truth_once_disclosed(pid):
             continue
         reply = respond(persona, state, ASK[key])
         assert (reply.answered, reply.text) == (key, line), f"{pid}: {key}"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_screeners_own_questions_get_their_own_answers(data, lang):
+    """The F2 screener's wording of each question (what a trainee copies into the chat) reaches the matching
+    answer line: question 5 asks about details and then intention, and gets the q5 line, not q4's."""
+    bayu = data.personas["bayu"]
+    state = listened_to(bayu)
+    respond(bayu, state, SUICIDE_QUESTION)
+    for key in SCREENER_KEYS:
+        reply = respond(bayu, state, data.strings[f"screener.{key}"][lang])
+        assert (reply.answered, reply.text) == (key, bayu.answers[key]), (key, lang)
