@@ -346,3 +346,19 @@ async def test_the_setup_screen_says_which_voice_speaks_and_where_it_fell_back(t
         text = screen_text(app)
         assert "fake-model" in text and f"Sesi {pane.session.alias} kembali ke naskah" in text
     parts.store.close()
+
+
+async def test_an_english_speaking_client_is_voiced_in_english(tmp_path, data, clock, llm):
+    """tasha writes English (lang = "en") although the desk runs in Indonesian: the model is asked for English
+    and an English rephrasing passes the language check (it was asked for Indonesian and rejected)."""
+    llm.default = Stream(reply_events("hey, thanks for asking. it's been a rough week honestly"))
+    parts = voiced_practice(tmp_path, data, clock, llm)
+    session = await start_with(parts, "tasha")
+    assert session.lang == "id"
+    await parts.channel.settle()
+    prompts = ["\n".join(m["content"] for m in body["messages"]) for body in llm.requests]
+    assert prompts and "in casual English" in prompts[0]
+    client = [m.text for m in parts.workstation.desk.transcript(session.id) if m.sender is Sender.CLIENT]
+    assert client[0] == "hey, thanks for asking. it's been a rough week honestly"
+    await parts.workstation.stop()
+    parts.store.close()

@@ -301,8 +301,8 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
         history = [("client" if m.sender is Sender.CLIENT else "counselor", m.text)
                    for m in self.store.messages.for_session(session.id)[-HISTORY_FOR_VOICE:] if m.sender is not Sender.SYSTEM]
         previous = self._voicing.get(session.id)
-        task = loop.create_task(
-            self._voice(item, previous, persona, engine, reply.text, session.lang, history))
+        task = loop.create_task(  # in the client's own language
+            self._voice(item, previous, persona, engine, reply.text, persona.lang or session.lang, history))
         self._voicing[session.id] = task
 
         def done(finished: asyncio.Task, session_id: str = session.id) -> None:
