@@ -16,8 +16,11 @@ from curhat_tui.domain.persona import (
     DIFFICULTIES,
     SCREENER_KEYS,
     PersonaState,
+    keep_verbatim,
+    locked_lines,
     respond,
     screener_truth,
+    unlocked_lines,
 )
 
 REFLECT = "Kedengarannya kamu capek banget, tapi tetap berusaha bertahan demi keluarga."
@@ -205,3 +208,17 @@ def test_the_screeners_own_questions_get_their_own_answers(data, lang):
     for key in SCREENER_KEYS:
         reply = respond(bayu, state, data.strings[f"screener.{key}"][lang])
         assert (reply.answered, reply.text) == (key, bayu.answers[key]), (key, lang)
+
+
+def test_a_language_model_never_rephrases_answers_denials_or_the_reveal(data):
+    """The optional voice may only rephrase what the engine chose; the ground-truth answers, the denials and the
+    reveal go out word for word (keep_verbatim), and untold answers are locked from the model."""
+    bayu = data.personas["bayu"]
+    state = listened_to(bayu)
+    assert not any(bayu.answers[key] in unlocked_lines(bayu, state) for key in bayu.answers)
+    assert bayu.answers["plan"] in locked_lines(bayu, state)
+    reveal = respond(bayu, state, SUICIDE_QUESTION)
+    plan = respond(bayu, state, ASK["plan"])
+    denied = respond(bayu, PersonaState(), SHAMING)
+    assert all(keep_verbatim(reply) for reply in (reveal, plan, denied))
+    assert bayu.answers["plan"] in unlocked_lines(bayu, state) and bayu.answers["q1"] in locked_lines(bayu, state)
