@@ -151,6 +151,8 @@ async def test_the_f2_script_of_a_practice_client_from_semarang_offers_her_provi
     bali = await ws.desk.accept(other.id)
     loaded = ws.flags.raise_flag(bali.id, "severe_depression")
     assert loaded.entries[0] == "rsj_bali" and "Bangli" in loaded.text and "Gondohutomo" not in loaded.text
+    assert bali.lang == "en" and ws.store.sessions.get(bali.id).lang == "en"  # she writes English: so does her script
+    assert "This is not a sign that you are weak" in loaded.text and "Ini bukan" not in loaded.text
 
 
 def test_the_violence_script_does_not_leave_out_a_man_or_anyone_outside_sapas_scope(data):

@@ -339,6 +339,9 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
             raise ClaimFailed("left")
         if current.status is VisitStatus.ACCEPTED:
             raise ClaimFailed("taken")
+        persona = self.personas.get(visit.persona)
+        if persona is not None and persona.lang:
+            session.lang = persona.lang  # scripts and notes in the client's own language (tasha writes English)
         return {"persona": visit.persona, "engine": PersonaState().to_dict(), "greeted": False,
                 "difficulty": self._visit_level(visit.id).id}
 
