@@ -349,12 +349,13 @@ async def test_the_setup_screen_says_which_voice_speaks_and_where_it_fell_back(t
 
 
 async def test_an_english_speaking_client_is_voiced_in_english(tmp_path, data, clock, llm):
-    """tasha writes English (lang = "en") although the desk runs in Indonesian: the model is asked for English
-    and an English rephrasing passes the language check (it was asked for Indonesian and rejected)."""
+    """tasha writes English (lang = "en") although the desk runs in Indonesian: her session is in English, the
+    model is asked for English and an English rephrasing passes the language check (it was asked for Indonesian
+    and rejected)."""
     llm.default = Stream(reply_events("hey, thanks for asking. it's been a rough week honestly"))
     parts = voiced_practice(tmp_path, data, clock, llm)
     session = await start_with(parts, "tasha")
-    assert session.lang == "id"
+    assert session.lang == "en"
     await parts.channel.settle()
     prompts = ["\n".join(m["content"] for m in body["messages"]) for body in llm.requests]
     assert prompts and "in casual English" in prompts[0]
