@@ -20,11 +20,12 @@ from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.services.events import Event, Notice, PurgeProgress, ReviewChanged, WhisperArrived
 from curhat_tui.services.lock import Unlocker
 from curhat_tui.services.workstation import Workstation
+from curhat_tui.ui import startup_gc
 from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.compat import bindings_by_key, keymap_of, release_removed_widgets, report_crash_without_locals
 from curhat_tui.ui.screens.common.help import offered
 from curhat_tui.ui.screens.counselor.main import MainScreen
-from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS
+from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS, MAC_OPTION_KEYS
 from curhat_tui.ui.widgets.localize import localize_bindings
 from curhat_tui.ui.widgets.notes_form import NotesForm
 
@@ -87,6 +88,14 @@ class CurhatApp(App):
             self._purge_notifier = PurgeNotifier()
         return self._purge_notifier
 
+    def run(self, *args, **kwargs):
+        """The real start (tests use run_test): the garbage collector waits until the first frame is on screen."""
+        startup_gc.hold()
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            startup_gc.release()
+
     def _post_event(self, event: Event) -> None:
         """The workstation tells on its own call stack: the app handles the event on its message queue."""
         self.post_message(self.WsEvent(event))
@@ -117,6 +126,7 @@ class CurhatApp(App):
         else:
             self.main = MainScreen(restoring=bool(self.workstation.desk.open_sessions()))
         await self.push_screen(self.main)
+        self.main.call_after_refresh(startup_gc.release)  # once the first screen is drawn
         await self.workstation.start()
         if self.ticking:
             self.set_interval(TICK_SECONDS, self.tick)
@@ -243,7 +253,7 @@ class CurhatApp(App):
         """(key, what it does) for every binding of the main screen (counselor's or supervisor's), in its language."""
         rows = []
         for key, bindings in bindings_by_key(self.main).items():
-            if key in ALT_DIGIT_KEYS:  # what some terminals send for Alt+1..9: listed once, as alt+N
+            if key in ALT_DIGIT_KEYS or key in MAC_OPTION_KEYS.values():  # other keys for Alt+N/letter: once
                 continue
             for binding in bindings:
                 if binding.id and f"key.{binding.id}" in self.t.strings and offered(self.main, binding):  # ours, acting

@@ -172,3 +172,27 @@ async def test_ctrl_z_after_a_long_paste_in_a_note_field_restores_it_without_a_c
         await pilot.press("ctrl+z")  # Textual 8.2.8 raised ValueError here and the app died
         await pilot.pause()
         assert field.text == "" and app.is_running
+
+
+async def test_option_letters_from_a_default_mac_terminal_act_like_alt_and_type_nothing(make_app):
+    """Terminal.app and iTerm2 type ® for Option+R, Ω for Option+Z, ≈ for Option+X unless "Option as Meta" is on:
+    in the reply box they open quick replies, take an insertion back and clear the draft, as Alt+R/Z/X do."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        await type_text(pilot, "Halo.")
+        await pilot.press("registered_sign")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickRepliesModal)
+        await type_text(pilot, "masih di")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pane.composer.text.startswith("Halo. Aku masih di sini")
+        await pilot.press("Ω")
+        await pilot.pause()
+        assert pane.composer.text == "Halo."
+        await pilot.press("almost_equal_to")
+        await pilot.pause()
+        assert pane.composer.text == "" and not any(ch in pane.composer.text for ch in "®Ω≈")
+        rows = dict(app.key_help())
+        assert "registered_sign" not in rows and "Ω" not in rows  # F1 lists Alt+R once

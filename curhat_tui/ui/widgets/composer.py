@@ -17,13 +17,24 @@ NEWLINE_KEYS = ("ctrl+j", "shift+enter")
 # the reply box lets them through so that they switch sessions instead of typing ¡ ™ £ …
 ALT_DIGIT_KEYS = ("inverted_exclamation_mark", "trade_mark_sign", "pound_sign", "cent_sign", "infinity",
                   "section_sign", "pilcrow_sign", "bullet", "feminine_ordinal_indicator")
+# What a Mac terminal types for Option+letter by default (Terminal.app, iTerm2 without "Option as Meta"): ® Ω ≈ √ ∆ ¥ œ.
+# Each such binding also takes that character, and the reply box lets it through. Option+E, +N, +U (and +A, kept
+# for typing å) are dead keys or letters there: those actions are in the command palette (Ctrl+P).
+MAC_OPTION_KEYS = {"r": "registered_sign", "z": "Ω", "x": "almost_equal_to", "v": "square_root", "j": "increment",
+                   "y": "yen_sign", "q": "œ"}
+
+
+def alt(letter: str) -> str:
+    """The keys of an Alt+letter binding: alt+letter, and what a default Mac terminal sends for Option+letter."""
+    mac = MAC_OPTION_KEYS.get(letter)
+    return f"alt+{letter},{mac}" if mac else f"alt+{letter}"
 
 
 class PaneSwitchKeys:
     """Lets Alt+1..9 through a text box to the session-switching bindings instead of typing ¡ ™ £ …"""
 
     def check_consume_key(self, key: str, character: str | None = None) -> bool:
-        if key in ALT_DIGIT_KEYS:
+        if key in ALT_DIGIT_KEYS or key in MAC_OPTION_KEYS.values():
             return False
         return super().check_consume_key(key, character)  # type: ignore[misc]
 

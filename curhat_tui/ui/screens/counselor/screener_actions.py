@@ -13,6 +13,7 @@ from curhat_tui.domain.models import SessionStatus
 from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.screens.counselor.screener import ScreenerPanel
 from curhat_tui.ui.widgets.chat_pane import ChatPane
+from curhat_tui.ui.widgets.composer import alt
 
 NARROW_FOR_SCREENER = 160  # below this the queue steps aside while the screener is open, so the chat keeps room
 
@@ -22,9 +23,9 @@ class ScreenerActions(EventScreen):
 
     BINDINGS = [
         # the screener beside the chat, while the reply box keeps the focus (offered only while it is open)
-        Binding("alt+y", "screener_answer(True)", "Yes", id="main.screener_yes", priority=True),
+        Binding(alt("y"), "screener_answer(True)", "Yes", id="main.screener_yes", priority=True),
         Binding("alt+n", "screener_answer(False)", "No", id="main.screener_no", priority=True),
-        Binding("alt+q", "screener_ask", "Ask", id="main.screener_ask", priority=True),
+        Binding(alt("q"), "screener_ask", "Ask", id="main.screener_ask", priority=True),
         Binding("alt+u", "screener_back", "Back", id="main.screener_back", priority=True, show=False),
     ]
 

@@ -20,7 +20,7 @@ from curhat_tui.services.events import DebriefDue, Event
 from curhat_tui.services.privacy import ConsentWithdrawn
 from curhat_tui.ui.screens.counselor.screener_actions import ScreenerActions
 from curhat_tui.ui.widgets.chat_pane import ChatPane
-from curhat_tui.ui.widgets.composer import Composer
+from curhat_tui.ui.widgets.composer import Composer, alt
 from curhat_tui.ui.widgets.notes_form import NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueueTable
 from curhat_tui.ui.widgets.transcript import Transcript
@@ -38,11 +38,11 @@ class SessionActions(ScreenerActions):
     """
 
     BINDINGS = [  # merged with MainScreen's; priority, so that they act while the reply box has focus
-        Binding("alt+r", "quick_replies", "Quick replies", id="main.quick_replies", priority=True, show=False),
-        Binding("alt+z", "undo_insert", "Undo insertion", id="main.undo_insert", priority=True, show=False),
-        Binding("alt+x", "clear_draft", "Clear draft", id="main.clear_draft", priority=True, show=False),
-        Binding("alt+v", "call_link", "Call link", id="main.call_link", priority=True, show=False),
-        Binding("alt+j", "appointments", "Appointments", id="main.appointments", priority=True, show=False),
+        Binding(alt("r"), "quick_replies", "Quick replies", id="main.quick_replies", priority=True, show=False),
+        Binding(alt("z"), "undo_insert", "Undo insertion", id="main.undo_insert", priority=True, show=False),
+        Binding(alt("x"), "clear_draft", "Clear draft", id="main.clear_draft", priority=True, show=False),
+        Binding(alt("v"), "call_link", "Call link", id="main.call_link", priority=True, show=False),
+        Binding(alt("j"), "appointments", "Appointments", id="main.appointments", priority=True, show=False),
     ]
 
     panes: dict[str, ChatPane]
