@@ -18,11 +18,14 @@ FIRST_PURGE_DELAY = 2.0  # seconds: the start-up retention purge waits until the
 
 def run_main(args: argparse.Namespace) -> int:
     from curhat_tui.cli import echo
+    from curhat_tui.ui import startup_gc
 
     echo.hold()  # a passphrase typed while the app loads is not shown; the prompt gives echo back
+    startup_gc.hold()  # no garbage collector passes over start-up's objects; the app releases it at its first frame
     try:
         return _run_main(args)
     finally:
+        startup_gc.release()
         echo.release()
 
 
