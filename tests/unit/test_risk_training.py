@@ -20,3 +20,28 @@ def test_retraining_reproduces_the_shipped_model(capsys):
     assert train_risk.main(["--check"]) == 0, capsys.readouterr().out
     out = capsys.readouterr().out
     assert "matches what the corpus gives" in out and "| **overall** (any item) |" in out
+
+
+def test_thresholds_are_chosen_jointly_within_one_false_alarm_budget():
+    """The budget goes to the head that catches the most risk per false alarm, and never beyond it."""
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_risk
+    from risk_corpus import Line
+
+    heads = ["suicide", "abuse", "imminent", "any"]
+    lines = [Line(("none",), "k", f"b{i}", "x") for i in range(100)]
+    lines += [Line(("abuse",), "k", f"a{i}", "x") for i in range(20)]
+    benign_scores = np.linspace(0.0, 0.9, 100)
+    probs = np.zeros((120, 4))
+    probs[:100, 0] = benign_scores  # suicide head: benign lines score high, risk lines never do
+    probs[:100, 1] = benign_scores[::-1] * 0.5  # abuse head: benign lines score at most 0.45 ...
+    probs[100:, 1] = 0.8  # ... and every abuse line 0.8
+    feats = type("F", (), {"lines": lines})()
+    ruled = [(frozenset(), False)] * 120
+    chosen = train_risk.choose(heads, list(range(120)), probs, feats, ruled)
+    assert chosen["abuse"] <= 0.8 and chosen["suicide"] > 0.9  # the useful head was lowered, the useless one not
+    flagged = (probs >= np.array([chosen[h] for h in heads])).any(axis=1)
+    assert flagged[100:].all()
+    assert flagged[:100].sum() <= int(train_risk.TOTAL_BUDGET * 100)
