@@ -349,3 +349,18 @@ def test_the_screeners_own_questions_are_never_weak(data):
             s.client(sinta.neutral[0])
         report = analyse(s.messages, sinta)
         assert report.weak == [], [t.text for t in report.weak]
+
+
+def test_asking_casually_who_could_be_with_the_client_tonight_is_safety_planning_not_a_weak_line(data):
+    """Seen in a walkthrough: "Siapa orang yang bisa nemenin kamu malam ini?" after the disclosure was listed as a
+    weak closed question with a nonsense open version; it asks who could keep the client company (Stanley-Brown 4)."""
+    bayu = data.personas["bayu"]
+    s = Session()
+    s.client(bayu.opening, 0)
+    s.trainee("Apakah kamu pernah kepikiran bunuh diri?")
+    s.client(bayu.risk.reveal)
+    s.trainee("Siapa orang yang bisa nemenin kamu malam ini?")
+    s.client(bayu.answers["companions"])
+    report = analyse(s.messages, bayu)
+    assert report.weak == []
+    assert report.safety_plan_steps >= 1
