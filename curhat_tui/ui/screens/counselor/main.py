@@ -104,6 +104,7 @@ class MainScreen(SessionActions):
         self._recent: list[str] = []  # session ids, the most recently focused first
         self._labels: dict[str, tuple] = {}  # what each tab shows now, so an unchanged label is not set again
         self.lock_warnings = LockWarnings()  # a warning whose toast the lock covered is told again after it
+        self.drawn = False  # the first frame is on screen: the footer and the note's fields come after it
 
     @staticmethod
     def _width_classes(width: int) -> list[str]:
@@ -127,7 +128,6 @@ class MainScreen(SessionActions):
             with Vertical(id="side"):
                 yield RedFlagPanel(id="flags")
                 yield NotesForm(blink=self.app.blink, id="notes")
-        yield Footer()
 
     async def on_mount(self) -> None:
         self.refresh_queue()
@@ -137,6 +137,18 @@ class MainScreen(SessionActions):
             self.action_switch(1)
         await self._active_changed()
         self.tick()
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self, waited: int = 0) -> None:
+        """Built once the active chat is on screen (a frame or two after this screen): the footer (a key each,
+        restyled as it mounts) and the note's fields (a text area each); until then a note waits in the store."""
+        pane = self.active_pane
+        if waited < 10 and pane and not (pane.loaded and pane.transcript and pane.transcript.region.area):
+            self.call_after_refresh(self._after_first_frame, waited + 1)
+            return
+        self.drawn = True
+        await self.mount(Footer())
+        await self._active_changed()
 
     def on_resize(self, event) -> None:
         wanted = self._width_classes(event.size.width)
@@ -314,7 +326,7 @@ class MainScreen(SessionActions):
             self._recent = [pane.session.id, *(sid for sid in self._recent if sid != pane.session.id)]
         self._show_panes()
         notes = self.query_one(NotesForm)
-        if notes.session_id != (pane.session.id if pane else None):
+        if self.drawn and notes.session_id != (pane.session.id if pane else None):
             await notes.load(pane.session.id if pane else None)
         self._show_flags()
 
