@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from curhat_tui.paths import PRACTICE_DB, REAL_DB
 from curhat_tui.storage import schema
@@ -32,6 +31,9 @@ from curhat_tui.storage.state import State
 from curhat_tui.storage.training import TrainingBook
 from curhat_tui.storage.visits import Visits
 from curhat_tui.storage.written_files import WrittenFiles
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = ["DuplicateMessage", "NOTE_VERSION_WINDOW", "PRACTICE", "REAL", "Store", "StoreError", "is_plain",
            "kind_from_name", "migrate_plain", "new_id"]
