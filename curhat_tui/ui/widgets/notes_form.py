@@ -134,8 +134,7 @@ class NotesForm(Vertical):
     def compose(self) -> ComposeResult:
         t = self.app.t
         yield Static(Text(t("notes.title")), id="notes-head")
-        options = [(t.pick(tpl.name), tpl.id) for tpl in self.app.data.templates.templates]
-        yield Select(options, allow_blank=False, id="notes-template", compact=True)
+        # the template selector (#notes-template) comes with the first note shown: see _show_template
         yield Static(id="notes-saved")
         # the fields take the focus, never their scroll box: it shows no focus, and typing there would be lost
         yield VerticalScroll(id="notes-fields", can_focus=False)
@@ -153,10 +152,22 @@ class NotesForm(Vertical):
         self.template, self.fields, self.version = self.app.workstation.notes.note(session_id)
         self.fields, self.stored = dict(self.fields), dict(self.fields)
         self._loading = True
-        self.query_one("#notes-template", Select).value = self.template
+        await self._show_template()
         await self._build_fields()
         self._loading = False
         self._show_saved()
+
+    async def _show_template(self) -> None:
+        """The note's template in the selector, which is built with the first note shown: a Select (an overlay
+        and an option list inside) is among the costliest widgets to mount, and the first frame needs no note."""
+        found = self.query("#notes-template")
+        if found:
+            found.first(Select).value = self.template
+            return
+        t = self.app.t
+        options = [(t.pick(tpl.name), tpl.id) for tpl in self.app.data.templates.templates]
+        await self.mount(Select(options, value=self.template, allow_blank=False, id="notes-template", compact=True),
+                         before="#notes-saved")
 
     async def _build_fields(self) -> None:
         t = self.app.t
