@@ -157,8 +157,7 @@ def respond(persona: Persona, state: PersonaState, counselor_text: str, level: D
             return Reply(line, code, answered=key)
     if risk and not state.risk_revealed:
         direct = asked.manner == "direct" and asked.hidden
-        if (direct and state.openness >= ask_threshold(persona, level)) or \
-                state.openness >= risk.openness + level.risk_shift:
+        if direct and state.openness >= ask_threshold(persona, level):  # rapport AND a real question: never one alone
             state.risk_revealed = True
             return Reply(risk.reveal, code, revealed_flag=persona.hidden_flag, more=_upset(persona, state, True))
         if direct:  # asked well, but too early: the client plays it down

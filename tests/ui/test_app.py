@@ -436,6 +436,12 @@ async def test_help_lists_keys_and_directory_with_check_dates(make_app):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpModal)
+        assert "Ambil klien teratas" in screen_text(app)  # the keys first; the directory below them
+        for _ in range(12):
+            if "SEJIWA" in screen_text(app):
+                break
+            await pilot.press("pagedown")
+            await pilot.pause()
         text = screen_text(app)
         assert "SEJIWA" in text and "119 ext. 8" in text
         assert "2026-11-21" in text

@@ -19,18 +19,23 @@ from tests.conftest import START, TEST_KEY, screen_text
 REFLECTION = "Kedengarannya kamu capek sekali, tapi tetap berusaha bertahan."
 
 
+ASK = "Boleh aku tanya langsung: apakah kamu pernah kepikiran untuk bunuh diri?"
+
+
 def turns_until_reveal(persona, level) -> int:
+    """Reflections needed before a direct question gets the disclosure (99: never)."""
     state = PersonaState()
     for turn in range(1, 30):
-        if respond(persona, state, REFLECTION, level).revealed_flag:
+        if respond(persona, PersonaState.from_dict(state.to_dict()), ASK, level).revealed_flag:
             return turn
+        assert not respond(persona, state, REFLECTION, level).revealed_flag  # listening alone never reveals it
     return 99
 
 
 def test_difficulty_changes_how_soon_the_hidden_risk_surfaces(data):
-    for persona in (p for p in data.personas.values() if p.risk):
+    for persona in (p for p in data.personas.values() if p.hidden_flag in ("suicide", "self_harm")):
         easy, normal, hard = (turns_until_reveal(persona, DIFFICULTIES[k]) for k in ("easy", "normal", "hard"))
-        assert easy < normal < hard, persona.id
+        assert easy < normal < hard < 99, persona.id
     # a direct question works at every difficulty once there is some rapport, never before it
     bayu = data.personas["bayu"]
     question = "Apakah kamu punya pikiran bunuh diri?"

@@ -69,4 +69,4 @@ def test_silence_and_the_direct_question_are_what_the_readme_says():
     direct = rows["a direct, non-leading question about the risk is answered truly from openness"]
     assert direct["easy"] == "2 lower" and DIFFICULTIES["easy"].risk_shift == -2
     assert direct["hard"] == "2 higher" and DIFFICULTIES["hard"].risk_shift == 2
-    assert "always works" not in " ".join(rows["the risk revealed by good listening"].values())
+    assert all(said.startswith("never") for said in rows["the risk revealed by good listening alone"].values())

@@ -146,14 +146,19 @@ def test_hidden_suicide_risk_comes_out_only_when_asked_or_heard(data):
     assert asked.revealed_flag == "suicide" and asked.text == bayu.risk.reveal
 
 
-def test_hidden_risk_also_opens_to_good_reflections(data):
+def test_good_reflections_build_the_rapport_but_only_a_direct_question_gets_the_disclosure(data):
+    """Issue 15: disclosure needs rapport AND a real, non-leading question; listening alone gives hints, and the
+    trainee still has to ask (the skill practice is for)."""
     bayu = data.personas["bayu"]
     state = PersonaState()
+    hints = []
     for _ in range(10):
         reply = respond(bayu, state, "Kedengarannya kamu capek, tapi tetap berusaha bertahan demi keluarga.")
-        if reply.revealed_flag:
-            break
-    assert state.risk_revealed
+        assert not reply.revealed_flag
+        hints += [reply.hint] if reply.hint else []
+    assert not state.risk_revealed and hints == ["suicide", "suicide"]
+    reply = respond(bayu, state, "Boleh aku tanya langsung: apakah kamu pernah kepikiran untuk bunuh diri?")
+    assert reply.revealed_flag == "suicide" and reply.text == bayu.risk.reveal
 
 
 def test_arrivals_are_reproducible_from_the_seed(data):
