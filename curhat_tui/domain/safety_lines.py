@@ -80,8 +80,8 @@ _STEPS = {
     "distraction": _rx(r"mengalihkan", r"(orang|tempat|teman) yang (bisa )?(bikin|membuat) (kamu )?(lupa|senang|tenang|nyaman)",
                        r"\bdistract", r"take your mind off", r"(tempat|suasana) (yang )?(aman|nyaman) (buat|untuk) (kamu|dirimu)",
                        r"bikin pikiranmu teralih", r"menghibur"),
-    "help_people": _rx(r"siapa[^?]*(mintai tolong|minta tolong|hubungi|temani|menemani|nemenin|nemani|temenin|percaya|dekat|ada untukmu|"
-                       r"bisa bantu)",
+    "help_people": _rx(r"siapa[^?]*(mintai tolong|minta tolong|hubungi|temani|menemani|nemenin|nemani|temenin|"
+                       r"percaya|dekat|ada untukmu|bisa bantu)",
                        r"(orang|teman|keluarga|kakak|adik)[^?]*(bisa|dapat) (kamu )?(hubungi|mintai|telepon|temani)",
                        r"who (could|can|would) (you )?(ask|call|help|be with|stay with)", r"someone you trust",
                        r"who[^?]*(with you|help you)"),
@@ -108,7 +108,8 @@ _ASSESS = _rx(r"\brencana\b", r"berharap (sudah )?mati", r"tidak bangun lagi", r
               r"menyiapkan sesuatu", r"(3|tiga) bulan terakhir", r"wish(ed)? you were dead", r"how you (might|would) do",
               r"intention of acting", r"past (3|three) months", r"\bcara(nya)?\b.*\?", r"\b(kapan|di mana|dimana)\b.*\?",
               r"\bsekarang (kamu )?(di|lagi)\b",
-              r"\b(aman|selamat)\b", r"\bsiapa\b.*\b(sama|bersama|dengan|temani|menemani|nemenin|nemani|temenin)", r"\bobat\b", r"\bniat\b",
+              r"\b(aman|selamat)\b", r"\bsiapa\b.*\b(sama|bersama|dengan|temani|menemani|nemenin|nemani|temenin)",
+              r"\bobat\b", r"\bniat\b",
               r"\bplan\b", r"\bsafe\b", r"\bwhere are you\b", r"\bwho is with you\b", r"alasan (untuk )?(tetap )?hidup",
               r"reasons? (to|for) liv", r"yang (bikin|membuat) kamu (tetap )?bertahan", r"keeps you going")
 SERVICE = _rx(r"\b(119|112|129|sejiwa|healing119|igd|jakcare|sapa|puskesmas|psikolog|psikiater|rumah sakit|dinas sosial|"
