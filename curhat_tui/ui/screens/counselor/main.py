@@ -3,7 +3,6 @@
 Below 160 columns one chat shows at a time under the tab strip; from 160 columns the two (from 200 the three)
 most recently focused chats stand side by side, the focused one marked, and the red-flag panel and the notes
 are always the focused chat's. The tab strip shows every session's state (`widgets/tab_strip.py`).
-
 The actions (accept, send, flag, end, transfer, the dialogs) live in `session_actions`."""
 
 from __future__ import annotations
@@ -148,6 +147,7 @@ class MainScreen(SessionActions):
             return
         self.drawn = True
         await self.mount(Footer())
+        self.refresh_bindings()  # a footer mounted late missed the screen's first "bindings updated": draw its keys
         await self._active_changed()
 
     def on_resize(self, event) -> None:
