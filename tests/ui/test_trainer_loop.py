@@ -5,7 +5,7 @@ transcript and comments on one line, which the trainee then reads beside that li
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable, OptionList, Static
 
 from curhat_tui.bootstrap import build_practice, build_supervisor
 from curhat_tui.domain.clock import FakeClock
@@ -217,6 +217,8 @@ async def test_supervisor_watches_whispers_and_comments_on_a_line_the_trainee_th
         lines.highlighted = next(i for i in range(lines.option_count) if lines.get_option_at_index(i).id == str(line.id))
         await pilot.press("k")
         await pilot.pause()
+        title = str(s_app.screen.query(Static).first().render())  # the dialog says which line is commented on
+        assert title == f"Komentar untuk baris ini: “{line.text}”"
         await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in "Bagus tambahkan perasaannya"])
         await pilot.press("enter")
         await pilot.pause()

@@ -123,6 +123,8 @@ class PracticeTranscriptScreen(Screen[None]):
         if lines.highlighted is None:
             return
         message_id = int(lines.get_option_at_index(lines.highlighted).id or 0)
+        said = next((m for m in self.trainer.transcript(self.session_id, record=False) if m.id == message_id), None)
+        quoted = "" if said is None or said.redacted else clean(said.text).replace("\n", " ")
 
         def done(text: str | None) -> None:
             if not text:
@@ -136,7 +138,7 @@ class PracticeTranscriptScreen(Screen[None]):
             self.refresh_lines()
 
         self.app.push_screen(AskTextModal("trainer.transcript.ask_title", "trainer.transcript.ask_placeholder",
-                                          "sv.empty"), done)
+                                          "sv.empty", {"line": quoted[:300]}), done)  # which line is being commented
 
     def action_close(self) -> None:
         self.dismiss(None)
