@@ -75,3 +75,11 @@ def screen_text(app) -> str:
 
     svg = app.export_screenshot()
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+async def accept_top(pilot):
+    """Ctrl+N takes the client at the top of the queue; the chat pane it opens."""
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    await pilot.pause()
+    return pilot.app.main.active_pane

@@ -9,21 +9,13 @@ from curhat_tui.domain.persona import first_line
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueueTable
-from tests.conftest import screen_text
+from tests.conftest import accept_top, screen_text
 
 SIZE = (120, 40)
 
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
-
-
-async def accept_top(pilot):
-    app = pilot.app
-    await pilot.press("ctrl+n")
-    await pilot.pause()
-    await pilot.pause()
-    return app.main.active_pane
 
 
 async def test_queue_shows_waiting_clients_ordered_with_details(make_app, parts):

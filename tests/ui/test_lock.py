@@ -14,7 +14,7 @@ from curhat_tui.storage.database_key import SERVICE, DatabaseKey, database_key
 from curhat_tui.ui.app import build_app
 from curhat_tui.ui.screens.common.lock import LockScreen
 from curhat_tui.ui.screens.counselor.extend import ExtendModal
-from tests.conftest import START, TEST_KEY, screen_text
+from tests.conftest import START, TEST_KEY, accept_top, screen_text
 
 SIZE = (120, 40)
 PASSPHRASE = "kopi-susu-jam-tiga"
@@ -40,13 +40,6 @@ def slow_parts(tmp_path, data, clock):
     built = build_practice(tmp_path / "slow", data=data, clock=clock, seed=7, speed=1.0, name="Ani", key=TEST_KEY)
     yield built
     built.store.close()
-
-
-async def accept_top(pilot):
-    await pilot.press("ctrl+n")
-    await pilot.pause()
-    await pilot.pause()
-    return pilot.app.main.active_pane
 
 
 # ---- keys: what unlocks --------------------------------------------------------------------------

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm, lines_added, with_lines
+from tests.conftest import accept_top
 
 SIZE = (120, 40)
-
-
-async def accept_top(pilot):
-    await pilot.press("ctrl+n")
-    await pilot.pause()
-    await pilot.pause()
-    return pilot.app.main.active_pane
 
 
 async def type_into(pilot, field: NoteField, text: str) -> None:

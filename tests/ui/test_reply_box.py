@@ -8,20 +8,13 @@ import pytest
 from curhat_tui.config.datafiles import DataError, load_quick_replies
 from curhat_tui.domain.session_clock import countdown
 from curhat_tui.ui.screens.counselor.quick_replies import QuickRepliesModal
-from tests.conftest import screen_text
+from tests.conftest import accept_top, screen_text
 
 SIZE = (120, 40)
 
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space", ".": "full_stop", ",": "comma"}.get(ch, ch) for ch in text])
-
-
-async def accept_top(pilot):
-    await pilot.press("ctrl+n")
-    await pilot.pause()
-    await pilot.pause()
-    return pilot.app.main.active_pane
 
 
 def sent_count(app, pane) -> int:

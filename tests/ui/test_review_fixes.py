@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
+from tests.conftest import accept_top
+
 SIZE = (120, 40)
-
-
-async def accept_top(pilot):
-    await pilot.press("ctrl+n")
-    await pilot.pause()
-    await pilot.pause()
-    return pilot.app.main.active_pane
 
 
 def tab_label(app, session_id: str) -> str:

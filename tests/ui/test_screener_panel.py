@@ -11,16 +11,9 @@ import pytest
 from curhat_tui.domain.models import Risk
 from curhat_tui.ui.screens.counselor.screener import ScreenerPanel
 from curhat_tui.ui.widgets.composer import Composer
-from tests.conftest import screen_text
+from tests.conftest import accept_top, screen_text
 
 SIZE = (120, 40)
-
-
-async def accept_top(pilot):
-    await pilot.press("ctrl+n")
-    await pilot.pause()
-    await pilot.pause()
-    return pilot.app.main.active_pane
 
 
 async def open_screener(pilot):

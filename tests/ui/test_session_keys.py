@@ -25,7 +25,7 @@ from curhat_tui.ui.screens.counselor.feedback import FeedbackModal
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.notes_form import NoteField
 from curhat_tui.ui.widgets.transcript import Transcript
-from tests.conftest import START, screen_text
+from tests.conftest import START, accept_top, screen_text
 from tests.support.fake_channel import FakeChannel
 
 SIZE = (120, 40)
@@ -48,13 +48,6 @@ def real_parts(tmp_path, data, clock):
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
-
-
-async def accept_top(pilot):
-    await pilot.press("ctrl+n")
-    await pilot.pause()
-    await pilot.pause()
-    return pilot.app.main.active_pane
 
 
 def palette_titles(app) -> list[str]:
