@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SEED = 20240612
@@ -39,6 +39,7 @@ class Line:
     kind: str
     group: str
     text: str
+    source: str = field(default="", compare=False)  # a template line's file and template text (not in the TSV)
 
     def tsv(self) -> str:
         return f"{','.join(self.labels)}\t{self.kind}\t{self.group}\t{self.text}"
@@ -182,7 +183,7 @@ def expand_file(path: Path, shared: dict[str, list[str]], seed: int = SEED) -> I
             if text.lower() in seen:
                 continue
             seen.add(text.lower())
-            yield Line(labels, kind, group, chatty(text, rng, slots))
+            yield Line(labels, kind, group, chatty(text, rng, slots), f"{path.stem}:{line}")
 
 
 def expand(folder: Path, seed: int = SEED) -> list[Line]:

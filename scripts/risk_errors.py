@@ -37,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     rule_only = RiskDetector(rules, read_slang(tr.DATA / tr.SLANG_FILE), None, tuple(items))
     feats = tr.Featurised(lines, rule_only)
     ruled = [rule_only.ruled(line.text) for line in lines]
-    test_groups, folds = tr.split(lines)
-    dev = [r for r, line in enumerate(lines) if line.group not in test_groups]
-    fold_of = [folds[lines[r].group] for r in dev]
+    sides = tr.split(lines)
+    dev = [r for r, side in enumerate(sides) if side != tr.TEST]
+    fold_of = [sides[r] for r in dev]
     oof = np.zeros((len(dev), len(heads)))
     for f in range(tr.FOLDS):
         train_at = [i for i, g in enumerate(fold_of) if g != f]

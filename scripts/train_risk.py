@@ -7,10 +7,10 @@ Needs scikit-learn (pip install -e '.[train]'); the app itself never imports it.
 the same corpus gives the same file.
 
 1. The templates in corpus/templates/ are expanded (scripts/risk_corpus.py) into corpus/generated.tsv;
-   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv and heldout2-4.tsv are never read
+   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv and heldout2-5.tsv are never read
    here except to report on.
-2. Lines are split by template (a template's lines all land on one side): 15% test, the rest development,
-   the development part into 5 folds, per label so every item is on each side.
+2. Lines are split by group (scenario(): a template, or a hand-written file's run of one labels and kind), drawn
+   from a hash of its name: about 15% test, the rest development in 5 folds. No group straddles two sides.
 3. Out-of-fold scores on development (each fold scored by a model trained on the other four) choose one
    threshold per head, jointly: one budget of false alarms on benign lines (rules count) spent greedily on
    whichever head flags the most risk per false alarm added (choose()).
@@ -46,6 +46,7 @@ from curhat_tui.domain.risk_text import block_scale  # noqa: E402
 
 SEED = 7
 TEST_SHARE, FOLDS = 0.15, 5
+TEST = -1  # the side of a test line in split()
 MIN_GROUPS = 2  # a feature must occur in at least this many templates (or hand-written lines)
 C = 32.0  # inverse regularisation strength of each logistic head
 TOTAL_BUDGET = 0.042  # out-of-fold false alarms on benign lines, all heads and rules together (the goal allows 0.05)
@@ -71,7 +72,8 @@ def load_corpus(write: bool = True) -> tuple[list[Line], list[Line]]:
 def heldout_sets() -> dict[str, list[Line]]:
     """The hand-written held-out sets, by the column name the figures give them (never trained or tuned on)."""
     names = {"heldout.tsv": "held-out (hand-written)", "heldout2.tsv": "held-out 2 (chat style)",
-             "heldout3.tsv": "held-out 3 (short chat lines)", "heldout4.tsv": "held-out 4 (voice notes)"}
+             "heldout3.tsv": "held-out 3 (short chat lines)", "heldout4.tsv": "held-out 4 (voice notes)",
+             "heldout5.tsv": "held-out 5 (client replies)"}
     return {column: read_tsv(CORPUS / name) for name, column in names.items() if (CORPUS / name).exists()}
 
 
@@ -85,24 +87,36 @@ def targets_of(line: Line) -> frozenset[str]:
     return labels | {ANY} if labels else labels
 
 
-def split(lines: list[Line], seed: int = SEED) -> tuple[set[str], dict[str, int]]:
-    """Test groups, and a fold for every development group; stratified by label set, split by group."""
-    by_class: dict[tuple[str, ...], set[str]] = defaultdict(set)
+def scenario(line: Line) -> str:
+    """The group a line is split by. A template's lines share one (its file and its text, not its line number,
+    so inserting a template moves no other); a hand-written line shares one with every line of its file, labels
+    and kind, because such lines were written in runs of paraphrases of one scenario."""
+    if line.source:
+        return f"template|{line.source}"
+    return f"{line.group.rsplit(':', 1)[0]}|{','.join(line.labels)}|{line.kind}"
+
+
+def split(lines: list[Line]) -> list[int]:
+    """Each line's side: TEST or a development fold (0..FOLDS-1), by its group (scenario()), so no group straddles
+    two sides. Within each label set the groups are ordered by a hash of their name and cut at quantiles: the
+    first TEST_SHARE go to test, the rest into FOLDS equal runs. Every side gets its share of every label set,
+    and a new group moves at most one old group across each cut instead of reshuffling them all."""
+    import hashlib
+
+    def u(name: str) -> int:
+        return int.from_bytes(hashlib.sha256(f"{SEED}:{name}".encode()).digest()[:8], "big")
+
+    by_labels: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for line in lines:
-        by_class[line.labels].add(line.group)
-    rng = random.Random(seed)
-    test: set[str] = set()
-    folds: dict[str, int] = {}
-    offset = 0
-    for labels in sorted(by_class):
-        groups = sorted(by_class[labels])
-        rng.shuffle(groups)
-        n_test = max(1, round(len(groups) * TEST_SHARE)) if len(groups) >= 4 else 0
-        test.update(groups[:n_test])
-        for i, group in enumerate(groups[n_test:]):
-            folds[group] = (i + offset) % FOLDS
-        offset += len(groups) - n_test
-    return test, folds
+        by_labels[line.labels].add(scenario(line))
+    side_of: dict[str, int] = {}
+    for groups in by_labels.values():
+        ordered = sorted(groups, key=u)
+        n_test = round(len(ordered) * TEST_SHARE) if len(ordered) >= 4 else 0
+        for rank, name in enumerate(ordered):
+            dev_rank = rank - n_test
+            side_of.setdefault(name, TEST if dev_rank < 0 else dev_rank * FOLDS // (len(ordered) - n_test))
+    return [side_of[scenario(line)] for line in lines]
 
 
 # ---- features and the model -----------------------------------------------------------------------
@@ -273,10 +287,10 @@ def main(argv: list[str] | None = None) -> int:
     rule_only = RiskDetector(rules, slang, None, tuple(items))
     feats = Featurised(lines, rule_only)
     ruled = [rule_only.ruled(line.text) for line in lines]
-    test_groups, folds = split(lines)
-    dev = [r for r, line in enumerate(lines) if line.group not in test_groups]
-    test = [r for r, line in enumerate(lines) if line.group in test_groups]
-    fold_of = [folds[lines[r].group] for r in dev]
+    sides = split(lines)
+    dev = [r for r, side in enumerate(sides) if side != TEST]
+    test = [r for r, side in enumerate(sides) if side == TEST]
+    fold_of = [sides[r] for r in dev]
 
     oof = np.zeros((len(dev), len(heads)))
     for f in range(FOLDS):

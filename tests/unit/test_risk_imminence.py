@@ -21,8 +21,7 @@ from risk_corpus import read_tsv, training_lines  # noqa: E402
 
 # (kind, text): each carries a plan, means, preparation or an act under way
 IMMINENT_LINES = [
-    pytest.param("act: overdose", "barusan kutelen obat tidur ibu satu strip", marks=pytest.mark.xfail(
-        strict=True, reason="known miss: suggested as suicide, not imminent (the amount after the pills)")),
+    ("act: overdose", "barusan kutelen obat tidur ibu satu strip"),
     ("act: poison", "udh kuminum racun rumput setengah botol"),
     ("act: at a height", "aku udh berdiri di pinggir atap mall"),
     ("plan with a time", "nanti malem aku gantung diri di gudang"),
@@ -59,7 +58,7 @@ def slang():
 
 def test_no_test_line_is_in_the_corpus_or_a_held_out_set():
     known = {line.text.strip().lower() for line in training_lines(ROOT / "corpus")}
-    for name in ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv"):
+    for name in ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv"):
         known |= {line.text.strip().lower() for line in read_tsv(ROOT / "corpus" / name)}
     assert not [t for t in texts(IMMINENT_LINES) if t.lower() in known]
     assert not [t for t in ORDINARY_LINES if t.lower() in known]
