@@ -39,7 +39,7 @@ def _run_main(args: argparse.Namespace) -> int:
     from curhat_tui.storage.database_key import KeyUnavailable
 
     try:
-        data = load_all()
+        data = load_all(defer=True)  # the risk detector is read once the first frame is out (ui.app)
         load_curriculum(data)  # the trainer's curriculum: an unknown figure in a pass criterion stops the start
     except DataError as exc:
         print(f"curhat: cannot start, a data file is broken:\n  {exc}", file=sys.stderr)

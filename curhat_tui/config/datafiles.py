@@ -11,11 +11,12 @@ from pathlib import Path
 
 from curhat_tui.config.data_file import DataError
 from curhat_tui.config.data_file import DataFile as _File
+from curhat_tui.config.deferred import DeferredDetector
 from curhat_tui.config.persona_data import load_personas  # personas.toml, then personas/*.toml
 from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, RiskDataError, read_model, read_slang
 from curhat_tui.domain.i18n import LANGS
 from curhat_tui.domain.models import Risk, Tier
-from curhat_tui.domain.persona import Persona
+from curhat_tui.domain.persona_model import Persona
 from curhat_tui.domain.quick_replies import GROUPS, QuickReply, QuickReplyBook
 from curhat_tui.domain.quick_replies import PLACEHOLDERS as REPLY_PLACEHOLDERS
 from curhat_tui.domain.quick_replies import placeholders_in as reply_placeholders_in
@@ -40,7 +41,7 @@ def data_dir() -> Path:
 class ServiceData:
     redflags: RedFlagBook
     templates: TemplateBook
-    phrases: RiskDetector  # the risk detector, where the phrase matcher stood: items(text), scan(text), detect(text)
+    phrases: DeferredDetector  # the risk detector, where the phrase matcher stood: items(text), scan(text), detect(text)
     personas: dict[str, Persona]
     strings: dict[str, dict[str, str]]
     prices: dict[tuple[str, int], int]
@@ -273,16 +274,22 @@ def load_quick_replies(path: Path) -> QuickReplyBook:
     return QuickReplyBook(tuple(replies))
 
 
-def load_all(root: Path | None = None) -> ServiceData:
-    """Load every data file, validating each; raises DataError on the first problem."""
+def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
+    """Load every data file, validating each; raises DataError on the first problem.
+
+    With `defer` the risk detector is read on first use or `phrases.warm()` (`config.deferred`: the app's start)."""
     root = root or data_dir()
     directory = load_directory(root / "directory.toml")
     redflags = load_redflags(root / "redflags.toml", directory)
     item_ids = {item.id for item in redflags.items}
+    detector = DeferredDetector(lambda: load_phrases(root / "phrases.toml", item_ids,
+                                                     tuple(item.id for item in redflags.items)))
+    if not defer:
+        detector.warm()
     return ServiceData(
         redflags=redflags,
         templates=load_templates(root / "templates.toml"),
-        phrases=load_phrases(root / "phrases.toml", item_ids, tuple(item.id for item in redflags.items)),
+        phrases=detector,
         personas=load_personas(root / "personas.toml", item_ids),
         strings=load_catalogue(root),
         prices=load_prices(root / "service.toml"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -14,6 +15,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from curhat_tui.bootstrap import Parts
+from curhat_tui.config.data_file import DataError
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
@@ -22,7 +24,13 @@ from curhat_tui.services.lock import Unlocker
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.ui import startup_gc
 from curhat_tui.ui.base import EventScreen
-from curhat_tui.ui.compat import bindings_by_key, keymap_of, release_removed_widgets, report_crash_without_locals
+from curhat_tui.ui.compat import (
+    bindings_by_key,
+    frame_reached_terminal,
+    keymap_of,
+    release_removed_widgets,
+    report_crash_without_locals,
+)
 from curhat_tui.ui.screens.common.help import offered
 from curhat_tui.ui.screens.counselor.main import MainScreen
 from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS, MAC_OPTION_KEYS
@@ -79,6 +87,8 @@ class CurhatApp(App):
         self._held_notices: list[tuple[str, dict]] = []
         workstation.listen(self._post_event)
         self._purge_notifier: PurgeNotifier | None = None  # made at the first purge: its screen loads on demand
+        self.frame_shown = False  # the first frame has gone to the terminal
+        self._after_frame: list[Callable] = []
 
     @property
     def purge_notifier(self) -> PurgeNotifier:
@@ -95,6 +105,22 @@ class CurhatApp(App):
             return super().run(*args, **kwargs)
         finally:
             startup_gc.release()
+
+    def after_first_frame(self, callback: Callable) -> None:
+        """Run `callback` on the app's queue once the first frame has gone to the terminal (at once if it has):
+        start-up work that can wait for the counselor to see the desk."""
+        if self.frame_shown:
+            self.call_later(callback)
+        else:
+            self._after_frame.append(callback)
+
+    def _display(self, screen: Screen, renderable) -> None:
+        super()._display(screen, renderable)
+        if not self.frame_shown and screen is getattr(self, "main", None) and frame_reached_terminal(self, renderable):
+            self.frame_shown = True
+            for callback in self._after_frame:
+                self.call_later(callback)
+            self._after_frame.clear()
 
     def _post_event(self, event: Event) -> None:
         """The workstation tells on its own call stack: the app handles the event on its message queue."""
@@ -114,6 +140,9 @@ class CurhatApp(App):
         return super().notify(message, markup=markup, **kwargs)
 
     def highlight_spans(self, text: str) -> list[tuple[int, int]]:
+        """The words a risk suggestion rests on; none until the detector is read (a moment after the first frame)."""
+        if not self.data.phrases.ready:
+            return []
         return [(hit.start, hit.end) for hit in self.data.phrases.scan(text)]
 
     async def on_mount(self) -> None:
@@ -125,8 +154,22 @@ class CurhatApp(App):
             self.main = SupervisorScreen()
         else:
             self.main = MainScreen(restoring=bool(self.workstation.desk.open_sessions()))
-        await self.push_screen(self.main)
-        self.main.call_after_refresh(startup_gc.release)  # once the first screen is drawn
+        # pushed once Textual's start-up batch is over (on_mount runs inside it, where every frame is dropped and a
+        # screen laid out there is laid out again for the first frame that is shown)
+        self.call_later(self.push_screen, self.main)
+        self.after_first_frame(self._start_after_first_frame)
+
+    async def _start_after_first_frame(self) -> None:
+        """The workstation starts (channel, supervision, outbox) once the desk is on screen, then the clock ticks.
+        The risk detector is read first: the transcripts on screen get their highlights."""
+        startup_gc.release()
+        if not self.data.phrases.ready:
+            try:
+                self.data.phrases.warm()
+            except DataError as exc:  # as a broken data file stops `curhat` before the app (cli.run)
+                self.exit(return_code=2, message=Text(f"curhat: cannot start, a data file is broken:\n  {exc}"))
+                return
+            self.main.refresh_highlights()
         await self.workstation.start()
         if self.ticking:
             self.set_interval(TICK_SECONDS, self.tick)

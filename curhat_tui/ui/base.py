@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import getters
+from textual import events, getters
 from textual.dom import DOMNode
 from textual.screen import Screen
 
 from curhat_tui.services.events import Event
+from curhat_tui.ui.compat import skip_first_resume_restyle
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -35,3 +36,9 @@ class EventScreen(Screen):
 
     def tick(self) -> None:
         """Redraw what moves with the clock."""
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        skip_first_resume_restyle(self, event)  # styled as it mounted: not all over again
+
+    def refresh_highlights(self) -> None:
+        """The risk detector is ready (read just after the first frame): mark the risk words already shown."""

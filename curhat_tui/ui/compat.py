@@ -16,6 +16,7 @@ from textual.signal import Signal
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.events import ScreenResume
 
 TEXTUAL_VERSION = "8.2.8"  # the version these privates were read from (pyproject pins it)
 
@@ -70,6 +71,33 @@ def release_removed_widgets(app: App) -> None:
             if isinstance(signal, Signal):
                 for subscriber in [node for node in list(signal._subscriptions) if node._closing]:
                     signal.unsubscribe(subscriber)
+
+
+def frame_reached_terminal(app: App, renderable: object) -> bool:
+    """Whether `App._display` was just handed a frame that goes to the terminal (headless: would go).
+
+    Textual has no "first frame shown" event. `App.on_mount` runs inside `App.batch_update()` (the
+    batch opened in `App._process_messages`), and while `App._batch_count` is above zero `_display`
+    drops every frame; so `call_after_refresh` from a screen mounted there fires before anything has
+    been drawn. `CurhatApp._display` calls this after Textual's own `_display` to run start-up work
+    only once the counselor can see the desk.
+    """
+    return renderable is not None and not app._batch_count and app.is_running
+
+
+def skip_first_resume_restyle(screen: DOMNode, event: ScreenResume) -> None:
+    """A screen resumed for the first time, just after it mounted, is not styled a second time.
+
+    `App.push_screen` posts `ScreenResume(refresh_styles=True)`, and `Screen._on_screen_resume` then
+    restyles every node of the screen (`update_node_styles`). A screen that has just been composed was
+    styled node by node as it mounted, so at start-up that pass styled the whole desk twice (a third of
+    the CSS work before the first frame, measured with bench/bench.py). Textual dispatches a subclass's
+    `on_screen_resume` before `Screen._on_screen_resume` (MRO order in `MessagePump._get_dispatch_methods`),
+    so the flag can be cleared there. Later resumes (after a dialog, a theme change) restyle as usual.
+    """
+    if not getattr(screen, "_resumed_before", False):
+        screen._resumed_before = True  # type: ignore[attr-defined]
+        event.refresh_styles = False
 
 
 def report_crash_without_locals(app: App) -> None:

@@ -85,3 +85,55 @@ def test_the_crash_report_privates_are_where_compat_expects_them():
     assert "_exit_renderables" in inspect.getsource(App.__init__), "App._exit_renderables moved"
     assert "show_locals=True" in inspect.getsource(App._fatal_error), \
         "Textual's crash report changed: check whether it still prints locals before keeping the override"
+
+
+async def test_frames_are_dropped_while_on_mount_runs_and_reach_the_terminal_after():
+    """`frame_reached_terminal` reads `App._batch_count`: Textual runs `on_mount` inside a batch that drops frames."""
+    seen: dict[str, bool] = {}
+
+    class Starting(Probe):
+        def on_mount(self) -> None:
+            seen["in_on_mount"] = compat.frame_reached_terminal(self, object())
+
+    app = Starting()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert seen["in_on_mount"] is False
+        assert compat.frame_reached_terminal(app, object()) is True
+        assert compat.frame_reached_terminal(app, None) is False  # no frame at all
+
+
+async def test_a_pushed_screen_is_styled_once_where_textual_would_style_it_twice():
+    """Textual posts ScreenResume(refresh_styles=True) on push and restyles the whole screen; a subclass's
+    on_screen_resume runs first and may clear the flag for the first resume, which `skip_first_resume_restyle` does."""
+    from textual.screen import Screen
+
+    restyles: list[str] = []
+
+    class Plain(Screen):
+        def compose(self) -> ComposeResult:
+            yield Static("plain")
+
+        def update_node_styles(self, animate: bool = True) -> None:
+            restyles.append(type(self).__name__)
+            super().update_node_styles(animate)
+
+    class Desk(Plain):
+        def on_screen_resume(self, event) -> None:
+            compat.skip_first_resume_restyle(self, event)
+
+    app = Probe()
+    async with app.run_test() as pilot:
+        await app.push_screen(Plain())
+        await pilot.pause()
+        assert restyles == ["Plain"], "Textual no longer restyles a pushed screen: skip_first_resume_restyle is moot"
+        desk = Desk()
+        await app.push_screen(desk)
+        await pilot.pause()
+        assert restyles == ["Plain"]
+        assert desk.query_one(Static).styles.height is not None and desk.query_one(Static).region.area > 0
+        app.pop_screen()
+        await pilot.pause()
+        await app.push_screen(desk)  # pushed again: restyled as usual
+        await pilot.pause()
+        assert restyles == ["Plain", "Desk"]

@@ -126,6 +126,13 @@ class Transcript(ScrollView, can_focus=True):
             if self.following:  # an edit may take more lines: the newest stays in view
                 self._to_bottom()
 
+    def rehighlight(self) -> None:
+        """The risk detector is ready (it is read just after the first frame): flagged messages get their marks."""
+        for entry in self.entries:
+            if entry.highlights == [] and entry.message.flags:
+                entry.highlights, entry.width = None, -1
+        self._relayout()
+
     @property
     def first_id(self) -> int | None:
         return self.entries[0].message.id if self.entries else None

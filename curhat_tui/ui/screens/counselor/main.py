@@ -82,7 +82,7 @@ class MainScreen(SessionActions):
                   show=False) for n in range(1, 10)],
         Binding("ctrl+o", "next_pane", "Next pane", id="main.next_pane", priority=True),
         Binding("ctrl+pagedown", "next_pane", "Next pane", id="main.next_pane_page", priority=True, show=False),
-        Binding("ctrl+pageup", "previous_pane", "Previous pane", id="main.previous_pane", priority=True, show=False),
+        Binding("ctrl+pageup", "next_pane(-1)", "Previous pane", id="main.previous_pane", priority=True, show=False),
         Binding("ctrl+t", "end_session", "End", id="main.end", priority=True),
         Binding("ctrl+g", "extend", "+15", id="main.extend", priority=True),
         Binding("ctrl+l", "history", "History", id="main.history", priority=True),
@@ -136,14 +136,12 @@ class MainScreen(SessionActions):
             self.action_switch(1)
         await self._active_changed()
         self.tick()
-        self.call_after_refresh(self._after_first_frame)
+        self.app.after_first_frame(self._after_first_frame)
 
-    async def _after_first_frame(self, waited: int = 0) -> None:
-        """Built once the active chat is on screen (a frame or two after this screen): the footer (a key each,
-        restyled as it mounts) and the note's fields (a text area each); until then a note waits in the store."""
-        pane = self.active_pane
-        if waited < 10 and pane and not (pane.loaded and pane.transcript and pane.transcript.region.area):
-            self.call_after_refresh(self._after_first_frame, waited + 1)
+    async def _after_first_frame(self) -> None:
+        """Built once the desk with the active chat is on screen: the footer (a key each, restyled as it mounts)
+        and the note's fields (a text area each); until then a note waits in the store."""
+        if not self.is_attached:  # the app quit before its first frame was out
             return
         self.drawn = True
         await self.mount(Footer())
@@ -291,6 +289,10 @@ class MainScreen(SessionActions):
                 continue
             self._labels[session_id] = shown
 
+    def refresh_highlights(self) -> None:
+        for pane in (pane for pane in self.panes.values() if pane.loaded and pane.transcript is not None):
+            pane.transcript.rehighlight()
+
     def tick(self) -> None:
         """Once a second: clocks, countdowns, waiting times, the tab strip, the top bar."""
         app = self.app
@@ -387,9 +389,6 @@ class MainScreen(SessionActions):
         pane = self.active_pane
         current = ids.index(pane.session.id) if pane else -1
         self.action_switch((current + step) % len(ids) + 1)
-
-    def action_previous_pane(self) -> None:
-        self.action_next_pane(-1)
 
     def action_toggle_queue(self) -> None:
         self._manual_layout = True

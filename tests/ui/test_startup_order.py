@@ -1,0 +1,100 @@
+"""Start-up order: the desk is drawn first; the workstation, the risk detector and the footer come right after.
+
+`curhat` reads the risk detector after the first frame (`load_all(defer=True)`): the restored transcript shows
+its risk words marked a moment later, and a broken phrase file still stops the app with the file, line and fix.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from curhat_tui.bootstrap import Parts
+from curhat_tui.channels.base import ClientArrived, MessageReceived
+from curhat_tui.config.datafiles import data_dir, load_all
+from curhat_tui.domain.models import Risk, Tier, Visit
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.store import Store
+from curhat_tui.ui.app import build_app
+from tests.conftest import START
+from tests.support.fake_channel import FakeChannel
+
+SIZE = (120, 40)
+RISKY = "aku pengen mati aja malam ini"
+
+
+def visit(vid: str, alias: str) -> Visit:
+    return Visit(vid, f"client-{vid}", alias, Tier.PEER, 30, 25000, "tidur", "tidak", Risk.NONE, START)
+
+
+class CountingChannel(FakeChannel):
+    def __init__(self) -> None:
+        super().__init__(simulated=False)
+        self.started_at_frame: list[bool] = []
+        self.app = None
+
+    async def start(self, emit) -> None:
+        self.started_at_frame.append(bool(self.app and self.app.frame_shown))
+        await super().start(emit)
+
+
+async def test_the_desk_is_drawn_first_and_the_risk_words_are_marked_right_after(tmp_path, data, clock):
+    store = Store(tmp_path / "curhat.db", kind="real")
+    channel = FakeChannel(simulated=False)
+    app = build_app(Parts.of(Workstation(store, channel, clock, data, counselor="Ani")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        sid = app.main.active_pane.session.id
+        channel.inject(MessageReceived(sid, RISKY, START + 10, remote_id="$e1"))
+        channel.inject(MessageReceived(sid, "udah gitu aja kak", START + 20, remote_id="$e2"))  # newest: no risk
+        await pilot.pause()
+
+    deferred = load_all(defer=True)  # as `curhat` loads it
+    assert not deferred.phrases.ready
+    channel = CountingChannel()
+    app = build_app(Parts.of(Workstation(store, channel, clock, deferred, counselor="Ani")))
+    channel.app = app
+    at_first_frame: dict[str, object] = {}
+
+    def first_frame() -> None:  # registered before the app's own start-up work, so it runs first
+        pane = app.main.active_pane
+        at_first_frame.update(transcript=pane.transcript.plain_text(), detector=deferred.phrases.ready,
+                              footer=bool(app.main.query("Footer")))
+
+    app.after_first_frame(first_frame)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(5):
+            await pilot.pause()
+        assert RISKY in at_first_frame["transcript"]  # the restored chat is on the first frame
+        assert at_first_frame["detector"] is False and at_first_frame["footer"] is False
+        assert channel.started_at_frame == [True]  # the channel started once the desk was on screen
+        assert deferred.phrases.ready
+        pane = app.main.active_pane
+        [risky] = [entry for entry in pane.transcript.entries if entry.message.text == RISKY]
+        marked = RISKY[risky.highlights[0][0]:risky.highlights[0][1]] if risky.highlights else ""
+        assert "mati" in marked
+        assert app.main.query("Footer")
+    store.close()
+
+
+async def test_a_broken_phrase_file_still_stops_the_app_naming_file_line_and_fix(tmp_path, clock, capsys):
+    root = tmp_path / "data"
+    shutil.copytree(data_dir(), root)
+    phrases = root / "phrases.toml"
+    text = phrases.read_text(encoding="utf-8")
+    start = text.index("patterns = [") + len("patterns = [")
+    phrases.write_text(text[:start] + '"(unclosed", ' + text[start:], encoding="utf-8")
+    deferred = load_all(root, defer=True)  # the phrase file is not read yet
+    store = Store(tmp_path / "curhat.db", kind="real")
+    app = build_app(Parts.of(Workstation(store, FakeChannel(simulated=False), clock, deferred, counselor="Ani")))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(5):
+            await pilot.pause()
+    assert app.return_code == 2
+    told = capsys.readouterr().err.replace("\n", "")  # printed as the app closes, wrapped to the terminal
+    line = text[:start].count("\n") + 1
+    assert "phrases.toml" in told and f"line {line}" in told and "not a valid regex" in told
+    assert "escape special characters" in told  # the fix
+    store.close()
