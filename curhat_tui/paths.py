@@ -13,6 +13,7 @@ from pathlib import Path
 APP_NAME = "curhat-tui"
 KEYRING_SERVICE = APP_NAME  # the OS keyring's service name for every secret the app keeps
 ENV_DATA_DIR = "CURHAT_DATA_DIR"
+ENV_CACHE_DIR = "CURHAT_CACHE_DIR"  # where parsed data files are kept (default: the platform's user cache folder)
 
 PRACTICE_DB = "practice.db"  # simulated clients and trainees' sessions
 REAL_DB = "curhat.db"  # real clients
@@ -33,6 +34,15 @@ def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """The platform's user cache folder: only things rebuilt from files when missing (parsed data files)."""
+    if os.environ.get(ENV_CACHE_DIR):
+        return Path(os.environ[ENV_CACHE_DIR]).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
 def resolve_data_dir(flag: str | None) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
@@ -30,6 +32,18 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service, username):
         self.secrets.pop((service, username), None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def toml_cache_dir(tmp_path_factory):
+    """Parsed data files (config.toml_cache) are kept for the run in a temporary folder, never the user's cache."""
+    previous = os.environ.get("CURHAT_CACHE_DIR")
+    os.environ["CURHAT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("CURHAT_CACHE_DIR", None)
+    else:
+        os.environ["CURHAT_CACHE_DIR"] = previous
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from curhat_tui.config import toml_cache
 from curhat_tui.domain.i18n import LANGS
 
 
@@ -32,7 +33,7 @@ class DataFile:
         except UnicodeDecodeError as exc:
             raise DataError(path, None, f"not UTF-8 ({exc.reason})", "save the file as UTF-8") from None
         try:
-            self.doc = tomllib.loads(self.text)
+            self.doc = toml_cache.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"line (\d+)", str(exc))
             raise DataError(path, int(m.group(1)) if m else None, f"TOML syntax error: {exc}",
