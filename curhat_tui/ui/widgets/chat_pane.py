@@ -122,8 +122,11 @@ class ChatPane(Vertical):
         self._read_ticked()
 
     def on_mount(self) -> None:
-        messages = self.app.workstation.desk.transcript(self.session.id, limit=first_page(self.app.size.height))
-        has_older = bool(messages) and self.app.workstation.desk.message_count(self.session.id) > len(messages)
+        page = first_page(self.app.size.height)
+        # one more than the page tells whether older ones exist (counting a long session's rows would read them all)
+        messages = self.app.workstation.desk.transcript(self.session.id, limit=page + 1)
+        has_older = len(messages) > page
+        messages = messages[-page:]
         self._transcript().set_messages(messages, has_older)
         if messages:
             self.last_message = messages[-1]

@@ -20,6 +20,7 @@ from textual.geometry import Size
 from textual.message import Message as TextualMessage
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from curhat_tui.domain.models import Delivery, Message, Sender
 
@@ -80,6 +81,19 @@ class Transcript(ScrollView, can_focus=True):
         # whether the newest message is in view, as it was when the transcript last scrolled: a resize or a
         # relayout (the screen's width, a panel shown, the reply box growing) keeps it so, never decides it
         self.following = True
+
+    def allow_focus(self) -> bool:
+        """Not while its pane is hidden (another chat in front): when the reply box of a pane being hidden loses the
+        focus, Textual hands it to a focusable sibling, and the transcript would pull its hidden pane back to the
+        front (a tab flip and every side panel redrawn twice while a newly opened pane is still mounting)."""
+        if not super().allow_focus():
+            return False
+        node = self.parent
+        while isinstance(node, Widget):
+            if not node.display:
+                return False
+            node = node.parent
+        return True
 
     # ---- content --------------------------------------------------------------
     def _entry(self, message: Message) -> _Entry:
