@@ -3,6 +3,7 @@ accepts the highlighted client."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -13,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import RowKey
 
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Risk, Visit, rupiah
@@ -31,6 +33,11 @@ COLUMNS_WIDTH = sum(COLUMNS.values())  # what the 35-column panel holds beside t
 ALIAS_MIN = 6
 
 
+def _same(shown: Text, cell: Text) -> bool:
+    """Whether a cell looks as the one shown: the same text in the same styles (then it is not updated)."""
+    return shown.plain == cell.plain and shown.style == cell.style and shown.spans == cell.spans
+
+
 class QueueTable(DataTable):
     BINDINGS = [Binding("enter", "accept", "Accept", id="queue.accept")]
 
@@ -44,6 +51,13 @@ class QueueTable(DataTable):
             key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
             if key:
                 self.post_message(self.Accept(key))
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Every column has a fixed width and every row is one line, so new rows need no measuring: Textual measures
+        each new cell (to widen an auto-width column or size an auto-height row), 400 measurements for a full queue,
+        whose results a fixed width ignores. The scrollable size is still worked out from the rows."""
+        fixed = self.columns and not any(column.auto_width for column in self.columns.values())
+        super()._update_dimensions(() if fixed else new_rows)
 
 
 class QueuePanel(Vertical):
@@ -63,6 +77,7 @@ class QueuePanel(Vertical):
         self.visits: list[Visit] = []
         self.withdrawn: dict = {}  # client key -> consent withdrawal: shown, and never accepted
         self.wanted: str | None = None  # a visit to highlight and focus when the queue next shows it
+        self._shown: dict[str, list[Text]] = {}  # visit id -> its cells as shown now
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
@@ -82,7 +97,10 @@ class QueuePanel(Vertical):
         localize_bindings(table)
 
     def show(self, visits: list[Visit], now: float) -> None:
-        """Redraw the rows for this ordered list of waiting visits, keeping the highlighted client."""
+        """Redraw the rows for this ordered list of waiting visits, keeping the highlighted client.
+
+        Rows still shown in the same order are updated in place, only in the cells that changed; a client who left
+        is removed and one who came at the end is added; any other change of order rebuilds the rows."""
         t = self.app.t
         table = self.query_one(QueueTable)
         selected = None
@@ -90,25 +108,15 @@ class QueuePanel(Vertical):
             selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         total = len(visits)
         visits = visits[:MAX_ROWS]
-        self.visits = visits
         self.withdrawn = self.app.workstation.rights.withdrawals()
-        table.clear()
-        for visit in visits:
-            tier = t(f"tier.short.{visit.tier.value}")
-            table.add_row(
-                Text(t("risk.short.imminent"), style=IMMINENT_STYLE) if visit.imminent
-                else Text(t(f"risk.short.{visit.risk.key}"), style=RISK_STYLE[visit.risk]),
-                Text.assemble(appointment_mark(visit, now),
-                              Text(("⊘ " if visit.client_key in self.withdrawn else "") + visit.alias,
-                                   style="strike" if visit.client_key in self.withdrawn else ""),
-                              overflow="ellipsis", no_wrap=True),
-                Text(f"{tier}{visit.minutes}"),
-                Text(mmss(visit.waiting_seconds(now))),
-                key=visit.id,
-            )
+        self._update_rows(table, visits, now)
+        self.visits = visits
         rows = {visit.id: row for row, visit in enumerate(visits)}
         if selected in rows:
-            table.move_cursor(row=rows[selected], animate=False)
+            if table.cursor_row != rows[selected]:
+                table.move_cursor(row=rows[selected], animate=False)
+        elif table.cursor_row:
+            table.move_cursor(row=0, animate=False)  # the highlighted client went: back to the top, as a rebuild does
         if self.wanted is not None:
             wanted, self.wanted = self.wanted, None
             if wanted in rows:  # a client asked for in practice: shown and focused (past the top rows: the notice names it)
@@ -119,6 +127,46 @@ class QueuePanel(Vertical):
         self.query_one("#queue-title", Static).update(Text(title))
         self.query_one("#queue-duty", Static).update(duty_line(self.app))
         self._detail()
+
+    def _cells(self, visit: Visit, now: float) -> tuple[Text, Text, Text, Text]:
+        t = self.app.t
+        withdrawn = visit.client_key in self.withdrawn
+        return (Text(t("risk.short.imminent"), style=IMMINENT_STYLE) if visit.imminent
+                else Text(t(f"risk.short.{visit.risk.key}"), style=RISK_STYLE[visit.risk]),
+                Text.assemble(appointment_mark(visit, now),
+                              Text(("⊘ " if withdrawn else "") + visit.alias, style="strike" if withdrawn else ""),
+                              overflow="ellipsis", no_wrap=True),
+                Text(f"{t(f'tier.short.{visit.tier.value}')}{visit.minutes}"),
+                Text(mmss(visit.waiting_seconds(now))))
+
+    def _update_rows(self, table: QueueTable, visits: list[Visit], now: float) -> None:
+        """Make the table's rows these visits, changing only what differs from the rows shown."""
+        ids = [visit.id for visit in visits]
+        shown = [visit.id for visit in self.visits] if table.row_count == len(self.visits) else None
+        new = set(ids)
+        kept = [key for key in shown or () if key in new]
+        if shown is None or not kept or ids[:len(kept)] != kept:
+            table.clear()  # a new order: built afresh
+            self._shown = {}
+            for visit in visits:
+                cells = self._cells(visit, now)
+                table.add_row(*cells, key=visit.id)
+                self._shown[visit.id] = list(cells)
+            return
+        for key in shown:
+            if key not in new:
+                table.remove_row(key)  # accepted, or left the queue
+                del self._shown[key]
+        for visit in visits[:len(kept)]:
+            shown = self._shown[visit.id]
+            for index, (column, cell) in enumerate(zip(COLUMNS, self._cells(visit, now))):
+                if not _same(shown[index], cell):
+                    table.update_cell(visit.id, column, cell)
+                    shown[index] = cell
+        for visit in visits[len(kept):]:  # came at the end of the queue
+            cells = self._cells(visit, now)
+            table.add_row(*cells, key=visit.id)
+            self._shown[visit.id] = list(cells)
 
     def highlight(self, visit_id: str) -> None:
         """Highlight and focus this client's row: now if it is shown already (asked for while waiting), else when the
@@ -132,12 +180,19 @@ class QueuePanel(Vertical):
         table.focus()
 
     def tick(self, now: float) -> None:
+        """The waiting times: only those whose shown minute:second changed (every other half-second tick, none)."""
         table = self.query_one(QueueTable)
+        wait = list(COLUMNS).index("wait")  # the last column
         for visit in self.visits:
+            shown = self._shown.get(visit.id)
+            cell = Text(mmss(visit.waiting_seconds(now)))
+            if shown is None or _same(shown[wait], cell):
+                continue
             try:
-                table.update_cell(visit.id, "wait", Text(mmss(visit.waiting_seconds(now))))
+                table.update_cell(visit.id, "wait", cell)
             except Exception:  # noqa: BLE001 - the row went away between redraws
-                pass
+                continue
+            shown[wait] = cell
 
     def on_data_table_row_highlighted(self) -> None:
         self._detail()
