@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from curhat_tui.domain.coding import Code
+from curhat_tui.domain.patterns import LazyPattern, lazy
 from curhat_tui.domain.safety_lines import second_person
 
 
@@ -23,7 +24,7 @@ class Alternative:
     body: str = ""  # for `open` without a topic: the question without its yes/no opening
 
 
-_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((topic, re.compile(words, re.IGNORECASE)) for topic, words in (
+_TOPICS: tuple[tuple[str, LazyPattern], ...] = tuple((topic, lazy(words, re.IGNORECASE)) for topic, words in (
     ("help", r"\b(cerita|bilang|ngomong|minta tolong|terbuka)\b[^?]*\b(ke|sama|kepada|dengan)\b|\b(told|tell|talked to)\b"),
     ("sleep", r"\b(tidur|begadang|insomnia|ngantuk|sleep)"),
     ("eating", r"\b(makan|nafsu makan|eat)"),
@@ -37,7 +38,7 @@ _TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((topic, re.compile(word
     ("faith", r"\b(doa|sholat|salat|ibadah|tuhan|allah|gereja|pray|god|church)"),
     ("feelings", r"\b(merasa|ngerasa|rasa|sedih|marah|takut|cemas|capek|lelah|kecewa|feel|sad|angry|afraid)"),
 ))
-_CLOSED_OPENING = re.compile(
+_CLOSED_OPENING = lazy(
     r"^(apakah|apa|emang|memang|bener|benar)?\s*(kamu|km|kak|anda|you|do you|are you|have you|did you|can you)?\s*",
     re.IGNORECASE)
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from curhat_tui.domain.patterns import rx
+
 
 class Code(StrEnum):
     OPEN_QUESTION = "open_question"
@@ -26,11 +28,7 @@ class Code(StrEnum):
     OTHER = "other"
 
 
-def _rx(*words: str) -> re.Pattern[str]:
-    return re.compile("|".join(words), re.IGNORECASE)
-
-
-_CONFRONT = _rx(
+_CONFRONT = rx(
     r"\bterlalu (sensitif|pemilih|baper|membesar|mendramatisir|lemah)", r"\bcuma (malas|cari perhatian|alasan)",
     r"\balasan (aja|saja)\b", r"\bdrama\b", r"seharusnya (malu|sadar)", r"\bmasa(k)? (belum|gitu|cuma|sih)\b",
     r"\bmakanya\b", r"\bkok (masih|bisa-bisanya)\b", r"\bgak usah\b", r"\bnggak usah\b", r"udah (dewasa|gede)",
@@ -40,7 +38,7 @@ _CONFRONT = _rx(
     r"harusnya kamu( tuh)? (tahu|sadar|malu)", r"overreact", r"your own fault", r"stop (whining|complaining)",
     r"dramatis", r"kamu sendiri yang", r"\bgitu aja kok\b",
 )
-_ADVICE = _rx(
+_ADVICE = rx(
     r"^(coba|cobain) (deh |aja |dulu )?(tarik|jual|tulis|mulai|buat|bikin|ajak|hubungi|telepon|ngomong|bicara|"
     r"cari|pakai|olahraga|tidur|istirahat|matikan|kurangi|simpan|minum|lunasin|putusin|pindah)",
     r"^(lunasin|jual|tarik|pindah|putusin|hubungi|telepon|tidur|olahraga|istirahat|minum|matikan|kurangi|simpan|"
@@ -50,7 +48,7 @@ _ADVICE = _rx(
     r"\bkenapa (nggak|gak|ga|tidak) (coba|kamu)\b", r"\bsaran(ku| saya)\b", r"\bjangan\b", r"\byou should\b",
     r"\byou need to\b", r"\bwhy don'?t you\b", r"\bjust\b", r"\btry to\b", r"\blebih baik kamu\b", r"\bperlu kamu\b",
 )
-_AFFIRM = _rx(
+_AFFIRM = rx(
     r"\b(kamu|anda) punya (nilai|komitmen|kekuatan|keberanian|tekad|niat)", r"\bluar biasa\b",
     r"\b(kamu|anda) (adalah )?(orang|ayah|ibu|anak|teman|kakak|sahabat) yang (baik|peduli|perhatian|kuat|hebat|sayang)",
     r"itu (namanya )?(berani|kekuatan|gak gampang|nggak gampang|tidak mudah|hebat)", r"\bsetia kawan\b",
@@ -60,47 +58,47 @@ _AFFIRM = _rx(
     r"thank(s| you) for (sharing|telling)", r"\bcourage\b", r"\bbrave\b", r"you'?ve (done|worked)",
     r"\bmenghargai\b", r"\bbangga\b",
 )
-_REFLECT_START = _rx(
+_REFLECT_START = rx(
     r"^(jadi|kedengarannya|kayaknya|sepertinya|kelihatannya|tampaknya|rasanya|sepertinya)\b",
     r"^(kamu|km|kak) (merasa|ngerasa|lagi merasa)", r"^(aku|saya) (dengar|menangkap|nangkep)",
     r"^(it )?sounds like", r"^(it )?seems (like )?", r"^you('re| are) feeling", r"^you feel", r"^so you",
     r"^(berarti|intinya|dengan kata lain)\b", r"^(bagi|buat) kamu\b",
 )
-_COMPLEX = _rx(
+_COMPLEX = rx(
     r"\bbukan karena\b", r"\b(supaya|agar) (layak|dianggap|diterima)", r"merasa harus", r"\bsendirian\b",
     r"\bsebagai (anak|ibu|ayah|istri|suami|kakak)", r"^\.\.\.", r"^dan\b",
     r"\b(tapi|namun|padahal|sekaligus|di satu sisi|di sisi lain|sementara)\b", r"\bseolah\b", r"\bseakan\b",
     r"\bmungkin (sebenarnya|yang)\b", r"\bsebenarnya\b", r"\bartinya\b", r"\bbegitu penting\b", r"\bberarti banget\b",
     r"\b(but|yet|while|as if|part of you|on one hand|matters)\b", r"\b(karena|sebab)\b",
 )
-_FEELING = _rx(
+_FEELING = rx(
     r"\b(sedih|kecewa|marah|takut|cemas|khawatir|capek|lelah|sendiri|kesepian|bingung|tertekan|malu|bersalah|"
     r"hancur|putus asa|kosong|terluka|sakit hati|berat|kewalahan|terjebak|sad|angry|afraid|scared|anxious|"
     r"tired|alone|lonely|hurt|overwhelmed|stuck|ashamed|guilty|hopeless)\b"
 )
-_OPEN_Q = _rx(
+_OPEN_Q = rx(
     r"^(apa|bagaimana|gimana|kenapa|mengapa|seperti apa|kayak apa|sejauh apa|dalam hal apa|hal apa)\b"
     r"(?! (kamu|km) (sudah|udah|pernah|mau|ingin|bisa|masih)\b)",
     r"\b(ceritakan|ceritain|cerita(in)? (lebih|dong|lagi))\b", r"\bboleh (cerita|ceritain|jelasin|kasih tahu)\b",
     r"\bapa (yang|saja|aja)\b", r"\b(bagaimana|gimana) (rasanya|perasaan)\b",
     r"^(what|how|why|tell me|in what way|help me understand)\b",
 )
-_CLOSED_Q = _rx(
+_CLOSED_Q = rx(
     r"^(apakah|apa kamu|apa km|kamu (sudah|udah|pernah|mau|masih|sering|punya|ada)|sudah|udah|pernah|ada|mau|bisa|benar|bener|"
     r"do you|are you|is it|did you|have you|can you|will you|was it|were you)\b",
 )
-_QUESTIONISH = _rx(r"\?\s*$")
-_SECOND_PERSON = _rx(r"^(kamu|kmu|km|anda|you)\b", r"\w+mu\b(?! (sendiri))", r"^(jadi|dan|\.\.\.)")
+_QUESTIONISH = rx(r"\?\s*$")
+_SECOND_PERSON = rx(r"^(kamu|kmu|km|anda|you)\b", r"\w+mu\b(?! (sendiri))", r"^(jadi|dan|\.\.\.)")
 
 
 # validation: never judgement, even where a judgement word ("salahmu") is inside it
-_VALIDATE_FAULT = _rx(
+_VALIDATE_FAULT = rx(
     r"\b(bukan|tidak|nggak|gak|ga|enggak) (sepenuhnya )?(salah ?mu|salah (kamu|anda|mbak|mas|kakak|ibu|bunda))\b",
     r"\bkamu (nggak|gak|tidak|ga) salah\b", r"\bbukan kesalahan ?(mu|kamu|anda)\b",
     r"\b(it'?s|it is|that'?s|that is|was) not your fault\b", r"\byou (did|do) nothing wrong\b",
     r"\b(kamu|anda) berhak (merasa|marah|sedih|aman|kecewa|takut|dihargai|bahagia)", r"\byou deserve to be safe\b",
 )
-_VALIDATE_FEELING = _rx(
+_VALIDATE_FEELING = rx(
     r"\b(wajar|masuk akal|manusiawi|normal|bisa dimengerti|dapat dimengerti|dimaklumi)\b[^.?!]{0,20}"
     r"\b(kamu|kalau|jika|bila|apabila|kalo) ",
     r"\bperasaan ?(mu|kamu) (itu )?(valid|wajar|penting|masuk akal)",
@@ -165,7 +163,7 @@ OPENNESS_DELTA = {
 
 # ---- how a risk question is asked ----------------------------------------------------------
 
-RISK_WORDS = _rx(
+RISK_WORDS = rx(
     r"bunuh diri", r"\bbundir\b", r"(meng|ng)?akhiri(n)? hidup", r"\bmengakhiri (hidup|nyawa)",
     r"(pikiran|kepikiran|berpikir|mikir|memikirkan|niat|keinginan|ingin|mau|pengen|pingin|berharap|harap) "
     r"(untuk |buat |akan |ingin |kamu )?(mati|meninggal|membunuh diri|bunuh diri|ngakhirin)",
@@ -176,13 +174,13 @@ RISK_WORDS = _rx(
     r"\bwish(ed)? (you were|to be) dead", r"\b(want|wanted|wanting) to die\b", r"\bhurt(ing)? yourself",
     r"\bnot (wake|waking) up\b", r"\btake your (own )?life",
 )
-_SHAMING = _rx(
+_SHAMING = rx(
     r"\bdosa\b", r"\bbodoh\b", r"\begois\b", r"kurang (iman|ibadah|bersyukur|berdoa)", r"\bcari (perhatian|sensasi)",
     r"\bdrama\b", r"\blebay\b", r"\bcengeng\b", r"\blemah\b", r"\bmalu(in)? (dong|sama)", r"\bpengecut\b",
     r"\bsinful\b", r"\bselfish\b", r"\bstupid\b", r"\bfor attention\b", r"\bcoward", r"\ba sin\b", r"\bweak\b",
     r"\b(ingat|inget) (tuhan|allah|dosa|keluarga)", r"\bmasa (iya |sih )?(kamu|km) ",
 )
-_LEADING = _rx(
+_LEADING = rx(
     r"\b(nggak|gak|ga|enggak|engga|tidak|tak|bukan|ndak|gk)\b[^?]*\bkan\b\s*(\?|ya\b|$)",
     r"\bjangan (aneh|macam|macem|mikir|berpikir|sampai|sampe|nekat|bodoh)", r"\baneh[- ]aneh\b",
     r"\b(nggak|gak|tidak|ga) (mungkin|sampai|sampe) [^?]*\?", r"\bsemoga (nggak|gak|tidak|ga|bukan)\b",
@@ -192,7 +190,7 @@ _LEADING = _rx(
     r"\byou'?re not (thinking|going|planning)[^?]*\?", r"\bsurely (you|not)\b", r"\bnothing (like|silly) that\b",
     r"\bdon'?t do anything (stupid|silly)\b",
 )
-_ASKING = _rx(
+_ASKING = rx(
     r"\?", r"^(apakah|apa|apa kamu|pernah|ada|adakah|gimana|bagaimana|sudah|udah|kamu pernah|kamu ada|boleh|"
     r"do|did|are|have|has|is|was|were|could|would|how|what|when|where)\b",
     r"\b(boleh|bolehkah|bisa|mau) (aku|saya|kakak|kak) (tanya|bertanya|nanya|tau|tahu)",

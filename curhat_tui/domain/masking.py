@@ -29,26 +29,27 @@ kept as a hint, since even a partial number narrows down a person (UU PDP: data 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from curhat_tui.domain.patterns import lazy
 
 KINDS = ("nik", "email", "phone", "address")  # also which name an overlap of two kinds gets
 
 _SEP = r"[ .\-]"
-_MOBILE = re.compile(
+_MOBILE = lazy(
     r"(?<![\w+])(?<!Rp)(?<!Rp )(?<!Rp\.)"
     rf"(?:\+62{_SEP}?0?|62{_SEP}?0?|0)8[1-35-9]\d(?:{_SEP}?\d){{6,9}}(?!\w)"
 )
-_LANDLINE = re.compile(
+_LANDLINE = lazy(
     r"(?<![\w+])(?:"
     r"\(0[2-7]\d{1,2}\)[ ]?\d{3,4}[ .\-]?\d{3,4}"  # (021) 555 1234
     r"|\+62[ .\-]?\(?[2-7]\d{1,2}\)?[ .\-]?\d{3,4}[ .\-]?\d{3,4}"  # +62 21 5551234
     r"|0[2-7]\d{1,2}-\d{6,8}"  # 021-5551234, 0274-512345
     r")(?!\w)"
 )
-_NIK = re.compile(rf"(?<![\w+])[1-9](?:{_SEP}?\d){{15}}(?!\w)")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_NIK = lazy(rf"(?<![\w+])[1-9](?:{_SEP}?\d){{15}}(?!\w)")
+_EMAIL = lazy(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 
 _KEYWORD = r"(?:(?i:no|rt|rw|blok|blk|kav)(?![^\W\d_]))"  # what follows a street's name, never part of it
 _NAME_WORD = rf"(?!{_KEYWORD})(?:[A-Z][\w'’.\-]*|\d{{1,4}}[A-Za-z]?)"  # Merdeka, H.R., KH., 45, 12A
@@ -59,7 +60,7 @@ _PART = (r"(?:(?i:no)\.?[ ]?\d{1,4}[A-Za-z]?(?:[ ]?[-/][ ]?\d{1,4})?"
          r"|(?i:blok|blk)\.?[ ]?[A-Za-z]{0,2}\d{0,3}[A-Za-z]?(?<![ .])"
          r"|(?i:kav)\.?[ ]?\d{1,4}[A-Za-z]?(?:-\d{1,4})?)")
 _PARTS = rf"(?:[ \t]*,?[ \t]*{_PART})*"
-_ADDRESS = re.compile(
+_ADDRESS = lazy(
     r"(?<![\w])(?:"
     rf"(?i:jln?|gg)\.[ \t]*(?:{_ANY_WORD}|{_NAME_WORD})(?:[ \t]+{_NAME_WORD}){{0,3}}{_PARTS}"
     rf"|(?:(?i:jln?)|Gg|GG)[ \t]+(?:{_ANY_WORD}|{_NAME_WORD})(?:[ \t]+{_NAME_WORD}){{0,3}}{_PARTS}"
@@ -68,7 +69,7 @@ _ADDRESS = re.compile(
     r"|\d{1,5}[ \t]+(?:[A-Z][a-z']+[ \t]+){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane)"
     r")(?!\w|[\-/]\d)"
 )
-_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_AMOUNT = lazy(r"\d{1,3}(?:\.\d{3})+")
 
 
 @dataclass(frozen=True, order=True)

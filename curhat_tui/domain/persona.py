@@ -13,13 +13,12 @@ companions, protective factors, the safety-plan steps, a referral) from its
 greets by the local time of day. Everything is deterministic given the seed, the
 difficulty, the clock and the counselor's messages.
 
-The data types live in persona_model.py, the question classifiers in persona_ask.py and
-the optional language-model voice in persona_voice.py; they are re-exported here.
+The data types (and the day's arrivals and typing times) live in persona_model.py, the question classifiers
+in persona_ask.py and the optional language-model voice in persona_voice.py; they are re-exported here.
 """
 
 from __future__ import annotations
 
-import random
 import re
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from curhat_tui.domain.persona_model import (  # noqa: F401 - re-exported
     NORMAL,
     SCREENER_KEYS,
     TOPICS,
+    Arrival,
     Difficulty,
     Fact,
     HiddenRisk,
@@ -38,9 +38,11 @@ from curhat_tui.domain.persona_model import (  # noqa: F401 - re-exported
     PersonaState,
     Reply,
     Truth,
+    arrival_schedule,
     difficulty,
     fact_threshold,
     screener_truth,
+    typing_seconds,
 )
 from curhat_tui.domain.persona_voice import (  # noqa: F401 - re-exported
     MAX_VOICED_CHARS,
@@ -234,36 +236,3 @@ def _split(text: str) -> list[str]:
         return [text]
     cut = min(ends, key=lambda end: abs(end - len(text) / 2))
     return [text[:cut].strip(), text[cut:].strip()]
-
-
-def typing_seconds(text: str, rng: random.Random, speed: float) -> float:
-    """How long a believable client takes to type `text`; zero when speed is 0 (tests)."""
-    if speed <= 0:
-        return 0.0
-    base = 2.0 + len(text) / 7.0
-    return round(base * rng.uniform(0.7, 1.3) / speed, 2)
-
-
-@dataclass(frozen=True)
-class Arrival:
-    index: int
-    persona_id: str
-    offset_seconds: float
-
-
-def arrival_schedule(persona_ids: list[str], seed: int, count: int = 60, mean_gap: float = 75.0) -> list[Arrival]:
-    """Who arrives when, relative to the practice start: the same seed gives the same day."""
-    rng = random.Random(seed)
-    order: list[str] = []
-    while len(order) < count:
-        batch = list(persona_ids)
-        rng.shuffle(batch)
-        order.extend(batch)
-    arrivals: list[Arrival] = []
-    offset = 0.0
-    for index, persona_id in enumerate(order[:count]):
-        # the first three arrive at once so a counselor has work from the start
-        if index >= 3:
-            offset += max(20.0, rng.expovariate(1.0 / mean_gap))
-        arrivals.append(Arrival(index, persona_id, offset))
-    return arrivals

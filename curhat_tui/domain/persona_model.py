@@ -1,8 +1,10 @@
 """What a simulated practice client is (schema v2, see data/personas.toml's header) and what the engine
-remembers about one session with it. The engine itself is domain/persona.py."""
+remembers about one session with it, and when practice clients arrive and how long they type (what the practice
+channel needs before anyone speaks). The engine itself is domain/persona.py."""
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass, field
 
@@ -181,3 +183,37 @@ class Reply:
 def fact_threshold(fact: Fact, level: Difficulty = NORMAL) -> int:
     """The openness a disclosure needs at this difficulty."""
     return fact.openness + level.fact_shift + (level.hint_shift if fact.hint else 0)
+
+
+# ---- when the clients of a practice day arrive, and how long they take to type ----------------------------
+def typing_seconds(text: str, rng: random.Random, speed: float) -> float:
+    """How long a believable client takes to type `text`; zero when speed is 0 (tests)."""
+    if speed <= 0:
+        return 0.0
+    base = 2.0 + len(text) / 7.0
+    return round(base * rng.uniform(0.7, 1.3) / speed, 2)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    index: int
+    persona_id: str
+    offset_seconds: float
+
+
+def arrival_schedule(persona_ids: list[str], seed: int, count: int = 60, mean_gap: float = 75.0) -> list[Arrival]:
+    """Who arrives when, relative to the practice start: the same seed gives the same day."""
+    rng = random.Random(seed)
+    order: list[str] = []
+    while len(order) < count:
+        batch = list(persona_ids)
+        rng.shuffle(batch)
+        order.extend(batch)
+    arrivals: list[Arrival] = []
+    offset = 0.0
+    for index, persona_id in enumerate(order[:count]):
+        # the first three arrive at once so a counselor has work from the start
+        if index >= 3:
+            offset += max(20.0, rng.expovariate(1.0 / mean_gap))
+        arrivals.append(Arrival(index, persona_id, offset))
+    return arrivals

@@ -16,7 +16,7 @@ from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.curriculum import FIGURES, Curriculum, Step, Verdict, judge
 from curhat_tui.domain.feedback import FeedbackReport
-from curhat_tui.domain.persona import Persona
+from curhat_tui.domain.persona_model import Persona
 from curhat_tui.services.practice_report import from_record, keep_report
 from curhat_tui.storage.store import Store
 

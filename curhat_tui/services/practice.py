@@ -5,21 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from curhat_tui.channels.base import Channel
 from curhat_tui.channels.practice.channel import PracticeChannel
-from curhat_tui.config.curriculum import load_curriculum
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.models import Session, SessionStatus, Visit
 from curhat_tui.paths import practice_reports_dir
-from curhat_tui.services.curriculum import CurriculumProgress
 from curhat_tui.services.events import Event, MessageAdded, MessageRevised, SessionChanged, SessionClosed
-from curhat_tui.services.practice_report import feedback_markdown, keep_report, kept_markdown
-from curhat_tui.services.trainer import Trainer
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.files import free_name, private_folder, write_private
 from curhat_tui.storage.store import Store
+
+if TYPE_CHECKING:
+    from curhat_tui.services.curriculum import CurriculumProgress
+    from curhat_tui.services.trainer import Trainer
+
+# The reports (feedback, rubric, alternatives, safety lines), the curriculum and the trainer's view are imported
+# where they are first used: a report is built at wrap-up or on request, never before the first screen.
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class Practice:
     # ---- feedback reports -------------------------------------------------------------
     def feedback(self, session_id: str) -> str:
         """The trainee's feedback report for a practice session, as Markdown in the session language."""
+        from curhat_tui.services.practice_report import feedback_markdown
+
         return feedback_markdown(self.store, self.data, session_id, difficulty=self.difficulty_of(session_id),
                                  tz=self.clock.tz)
 
@@ -86,13 +92,18 @@ class Practice:
             return
         match event:
             case SessionChanged(session=session) if session.status is SessionStatus.WRAPUP:
-                keep_report(self.store, self.data, session.id, self.difficulty_of(session.id))
+                self._keep_report(session.id)
             case MessageAdded(message=message) | MessageRevised(message=message):
                 current = self.store.sessions.get(message.session_id)
                 if current is not None and current.status is SessionStatus.WRAPUP:
-                    keep_report(self.store, self.data, current.id, self.difficulty_of(current.id))
+                    self._keep_report(current.id)
             case SessionClosed(session_id=session_id):
                 self.curriculum.judge_session(session_id)  # a step passed or not, kept with the trainee's progress
+
+    def _keep_report(self, session_id: str) -> None:
+        from curhat_tui.services.practice_report import keep_report
+
+        keep_report(self.store, self.data, session_id, self.difficulty_of(session_id))
 
     def export_feedback(self, session_id: str) -> Path:
         """Write the report next to the database, readable by this user only (practice reports live apart from real
@@ -118,6 +129,8 @@ class Practice:
         wrap-up, else one computed from the transcript."""
         if self.practice_store is None:
             raise KeyError(session_id)
+        from curhat_tui.services.practice_report import feedback_markdown, kept_markdown
+
         self.audit.record(self.counselor, "view", f"practice-session:{session_id}", {"report": True})
         kept = kept_markdown(self.practice_store, self.data, session_id, tz=self.clock.tz, lang=lang)
         if kept is not None:
@@ -131,9 +144,14 @@ class Practice:
     @cached_property
     def curriculum(self) -> CurriculumProgress:
         """The curriculum (data/curriculum.toml, checked when first read) and each trainee's progress."""
+        from curhat_tui.config.curriculum import load_curriculum
+        from curhat_tui.services.curriculum import CurriculumProgress
+
         return CurriculumProgress(self.practice_store or self.store, self.data, self.clock, load_curriculum(self.data))
 
     @cached_property
     def trainer(self) -> Trainer:
         """Practice sessions for a supervisor: live rows, whispers, transcripts and line comments."""
+        from curhat_tui.services.trainer import Trainer
+
         return Trainer(self.practice_store, self.audit, self.clock, user=self.counselor)

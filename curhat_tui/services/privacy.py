@@ -31,8 +31,6 @@ from curhat_tui.domain.models import SessionStatus
 from curhat_tui.domain.retention import RetentionPolicy, SessionRecord, batches, deletion_due_at, plan_purge
 from curhat_tui.paths import exports_dir
 from curhat_tui.services.events import PurgeProgress
-from curhat_tui.services.markdown import client_markdown
-from curhat_tui.services.session_view import default_data, session_view
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.files import private_folder, write_private
 from curhat_tui.storage.privacy import PurgeMark, Withdrawal
@@ -333,6 +331,9 @@ class Privacy:
 
     def export(self, actor: str, client: ClientRef, t: Catalogue, folder: Path | None = None) -> ExportResult:
         """Write the client's data as JSON and as readable Markdown into DATA_DIR/exports/ (files 0600)."""
+        from curhat_tui.services.markdown import client_markdown  # the renderers load when a client asks
+        from curhat_tui.services.session_view import default_data, session_view
+
         data = self.collect(client)
         folder = private_folder(folder or exports_dir(self.store.path.parent))
         stamp = datetime.fromtimestamp(self.clock.now(), self.clock.tz).strftime("%Y%m%d-%H%M%S")

@@ -9,12 +9,6 @@ from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.audit import AuditEntry, ChainBreak
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.models import Session
-from curhat_tui.services.exports import (
-    day_range,
-    export_dir,
-    export_sessions,
-    sessions_ended_between,
-)
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import Store
 
@@ -38,6 +32,8 @@ class Records:
         return self.simulated if kind is None else kind
 
     def export_folder(self) -> Path:
+        from curhat_tui.services.exports import export_dir  # exports (Markdown, masking) load on first use
+
         return export_dir(self.store, self.is_practice())
 
     def exportable_sessions(self, first: date, last: date, only_mine: bool = True) -> list[Session]:
@@ -45,6 +41,8 @@ class Records:
 
         Counselors and trainees get their own sessions only; a supervisor may ask for everyone's.
         """
+        from curhat_tui.services.exports import day_range, sessions_ended_between
+
         start, end = day_range(first, last, self.clock.tz)
         mine = only_mine or self.role != "supervisor"
         return sessions_ended_between(self.store, start, end, self.counselor if mine else None)
@@ -55,6 +53,8 @@ class Records:
         A supervisor also reads trainees' sessions from `practice_store`: a list wholly from there is
         exported as practice, and a list mixing practice and real sessions is refused.
         """
+        from curhat_tui.services.exports import export_sessions
+
         store = self.store
         trainees = self.practice_store
         if trainees is not None and trainees is not self.store:

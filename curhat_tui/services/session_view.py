@@ -4,6 +4,8 @@ the supervisor's review) shows, read from the store once and formatted by none o
 - ``session_view(store, data, session_id, lang=None, *, practice=None) -> SessionView``: the session's
   header facts (its ``Session``), the transcript, one timeline, the note with its fields labelled in
   its template's order, every saved note version, review events, whispers and the retention mark.
+- ``ReviewDetail``: a session view with the changes between note versions and the sign-off status, for a
+  supervisor's review (``Supervision.detail``).
 - ``session_timeline(session, flags, scripts, extensions, versions, events, whispers)``: the one
   timeline of a session from its stored records, oldest first (``domain.review.TimelineEvent``).
 
@@ -20,11 +22,11 @@ from functools import lru_cache
 from curhat_tui.config.datafiles import ServiceData, load_all
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import FlagEvent, Message, Session
-from curhat_tui.domain.review import TimelineEvent, timeline
+from curhat_tui.domain.review import FieldDiff, NoteStatus, TimelineEvent, timeline
 from curhat_tui.storage.privacy import PurgeMark
 from curhat_tui.storage.store import Store
 
-__all__ = ["NoteField", "NoteView", "SessionView", "default_data", "session_timeline", "session_view"]
+__all__ = ["NoteField", "NoteView", "ReviewDetail", "SessionView", "default_data", "session_timeline", "session_view"]
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +85,39 @@ class SessionView:
         """Whole minutes from start to end; None while the session has not ended."""
         session = self.session
         return None if session.ended_at is None else round((session.ended_at - session.started_at) / 60)
+
+
+@dataclass(frozen=True)
+class ReviewDetail:
+    """One session for review: the session view, the changes between note versions, and the sign-off status."""
+
+    view: SessionView  # labelled when `Supervision.detail` was given data
+    diffs: list[tuple[int, list[FieldDiff]]]  # (version, changes from the version before)
+    status: NoteStatus
+
+    @property
+    def session(self) -> Session:
+        return self.view.session
+
+    @property
+    def messages(self) -> list[Message]:
+        return list(self.view.messages)
+
+    @property
+    def timeline(self) -> list[TimelineEvent]:
+        return list(self.view.timeline)
+
+    @property
+    def versions(self) -> list[dict]:
+        return list(self.view.versions)
+
+    @property
+    def events(self) -> list[dict]:
+        return list(self.view.review_events)
+
+    @property
+    def whispers(self) -> list[dict]:
+        return list(self.view.whispers)
 
 
 def _flag_detail(flag: FlagEvent) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from curhat_tui.channels.supervision_events import (
     Alerted,
@@ -25,19 +26,16 @@ from curhat_tui.channels.supervision_events import (
     parse_link_event,
 )
 from curhat_tui.config.datafiles import ServiceData
-from curhat_tui.domain.models import Message, Session, SessionStatus
+from curhat_tui.domain.models import Session, SessionStatus
 from curhat_tui.domain.review import (
-    FieldDiff,
     NoteStatus,
     ReviewAction,
     ReviewError,
     ReviewItem,
-    TimelineEvent,
     note_diff,
     order_review,
 )
 from curhat_tui.domain.session_clock import countdown
-from curhat_tui.services import live_board
 from curhat_tui.services.background import Background
 from curhat_tui.services.events import (
     CrisisAlert,
@@ -52,10 +50,13 @@ from curhat_tui.services.events import (
     WhisperArrived,
 )
 from curhat_tui.services.notes import Notes
-from curhat_tui.services.session_view import SessionView, session_view
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.database import database_errors
 from curhat_tui.storage.store import Store
+
+if TYPE_CHECKING:  # both load on first use: a session view for review, the Live tab's board
+    from curhat_tui.services import live_board
+    from curhat_tui.services.session_view import ReviewDetail
 
 log = logging.getLogger("curhat.supervision")
 # what keeping a record from the link may raise: the record is dropped, the link goes on
@@ -82,39 +83,6 @@ class LiveRow:
     @property
     def running(self) -> bool:
         return self.status == SessionStatus.ACTIVE.value
-
-
-@dataclass(frozen=True)
-class ReviewDetail:
-    """One session for review: the session view, the changes between note versions, and the sign-off status."""
-
-    view: SessionView  # labelled when `detail` was given data
-    diffs: list[tuple[int, list[FieldDiff]]]  # (version, changes from the version before)
-    status: NoteStatus
-
-    @property
-    def session(self) -> Session:
-        return self.view.session
-
-    @property
-    def messages(self) -> list[Message]:
-        return list(self.view.messages)
-
-    @property
-    def timeline(self) -> list[TimelineEvent]:
-        return list(self.view.timeline)
-
-    @property
-    def versions(self) -> list[dict]:
-        return list(self.view.versions)
-
-    @property
-    def events(self) -> list[dict]:
-        return list(self.view.review_events)
-
-    @property
-    def whispers(self) -> list[dict]:
-        return list(self.view.whispers)
 
 
 class Supervision:
@@ -216,16 +184,19 @@ class Supervision:
             debrief = {"alias": session.alias, "text": text.strip(), "at": self.clock.now()}
             self._background(self.link.live(session_id, dict(self._live_info(session), debrief=debrief)))
         else:  # one machine: a supervisor sharing this data dir reads it here
+            from curhat_tui.services import live_board
             live_board.keep_debrief(self.store, live_board.Debrief(session_id, self.user, session.alias,
                                                                    text.strip(), self.clock.now()))
             self.bus.tell(LiveChanged())
 
     def loads(self) -> list[live_board.CounselorLoad]:
         """Each counselor's open sessions and weighted load against the cap, for the Live tab."""
+        from curhat_tui.services import live_board
         return live_board.loads(self.store, self.load()["cap"] if self.load is not None else 0)
 
     def debriefs(self) -> list[live_board.Debrief]:
         """Debriefs counselors sent after a high-risk session, newest first."""
+        from curhat_tui.services import live_board
         return live_board.debriefs(self.store)
 
     def whispers(self, session_id: str) -> list[dict]:
@@ -250,6 +221,7 @@ class Supervision:
     def detail(self, session_id: str, *, record: bool = True, data: ServiceData | None = None,
                lang: str | None = None) -> ReviewDetail:
         """All of one session for review (labelled from `data` in `lang`); opening it is recorded in the audit log."""
+        from curhat_tui.services.session_view import ReviewDetail, session_view
         view = session_view(self.store, data, session_id, lang)
         versions = list(view.versions)
         diffs = [(b["version"], note_diff(a["fields"], b["fields"]))
@@ -388,6 +360,7 @@ class Supervision:
                 return [WhisperArrived(sid, author, text)]
             case LiveStatus(session_id=sid, info=info) if supervisor:
                 self.book.set_live(sid, info, now)
+                from curhat_tui.services import live_board
                 live_board.keep_told(self.store, sid, info, now)  # the counselor's load, a debrief
                 return [LiveChanged()]
             case Alerted(session_id=sid, item=item, counselor=counselor, alias=alias, ts=ts) if supervisor:

@@ -36,16 +36,13 @@ from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.coding import Code
 from curhat_tui.domain.hours import ServiceHours, is_open
 from curhat_tui.domain.models import Delivery, Message, Sender, Session, Visit, VisitStatus
-from curhat_tui.domain.persona import (
+from curhat_tui.domain.persona_model import (
     Difficulty,
     Persona,
     PersonaState,
     Reply,
     arrival_schedule,
     difficulty,
-    first_line,
-    keep_verbatim,
-    respond,
     typing_seconds,
 )
 from curhat_tui.storage.sessions import PENDING
@@ -285,6 +282,7 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
     def _say(self, session: Session, reply: Reply, engine: PersonaState, turn: int,
              txn_ids: tuple[str, ...] = ()) -> None:
         """Queue what the client says next; with a voice, a model phrases it while the client types."""
+        from curhat_tui.domain.persona import keep_verbatim  # the engine loads when a client first speaks
         state = self.store.sessions.channel_state(session.id)
         voice_state = state.get("voice", {})
         persona = self.personas[state["persona"]]
@@ -351,6 +349,8 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
         if not state.get("greeted"):
             state["greeted"] = True
             self.store.sessions.update(session.id, channel_state=state)
+            from curhat_tui.domain.persona import first_line
+
             persona = self._persona(session)
             hour = datetime.fromtimestamp(self.clock.now(), self.clock.tz).hour
             self._watch(session.id)
@@ -361,6 +361,8 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
         state = self.store.sessions.channel_state(session.id)
         if state.get("done_txn") and message.txn_id in state["done_txn"]:
             return  # a retry of a message already answered
+        from curhat_tui.domain.persona import respond
+
         self._watch(session.id)
         state = self.store.sessions.channel_state(session.id)
         persona = self.personas[state["persona"]]

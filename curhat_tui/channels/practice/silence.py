@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from curhat_tui.domain.models import SessionStatus
-from curhat_tui.domain.persona import difficulty, leave_line, nudge_line
+from curhat_tui.domain.persona_model import difficulty
 
 if TYPE_CHECKING:
-    from curhat_tui.domain.persona import Persona
+    from curhat_tui.domain.persona_model import Persona
     from curhat_tui.storage.store import Store
 
 MAX_TICK_GAP = 10.0  # seconds between two ticks (the app ticks every 0.5 s) beyond which the gap is not silence
@@ -77,10 +77,14 @@ class Silence:
             quiet, level = self._quiet[session_id], difficulty(state.get("difficulty"))
             nudges = int(state.get("nudges", 0))
             if quiet >= level.leave_seconds:
+                from curhat_tui.domain.persona import leave_line  # the engine loads once a line is due
+
                 state["left"] = True
                 self.store.sessions.update(session_id, channel_state=state)
                 self._queue_reply(session_id, leave_line(persona), now, 10_000, kind="leave")
             elif nudges < MAX_NUDGES and quiet >= level.nudge_seconds * (nudges + 1):
+                from curhat_tui.domain.persona import nudge_line
+
                 state["nudges"] = nudges + 1
                 self.store.sessions.update(session_id, channel_state=state)
                 self._queue_reply(session_id, nudge_line(persona, nudges), now, 20_000 + nudges, kind="nudge")

@@ -8,13 +8,13 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from curhat_tui.domain.persona import typing_seconds
+from curhat_tui.domain.persona_model import typing_seconds
 
 if TYPE_CHECKING:
     import random
 
     from curhat_tui.domain.clock import Clock
-    from curhat_tui.domain.persona import Persona, PersonaState
+    from curhat_tui.domain.persona_model import Persona, PersonaState
     from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.practice")
