@@ -7,6 +7,8 @@ The actions (accept, send, flag, end, transfer, the dialogs) live in `session_ac
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -123,15 +125,24 @@ class MainScreen(SessionActions):
             yield QueuePanel()
             with Vertical(id="center"):
                 yield Static(Text(self.app.t("main.no_sessions")), id="empty")
-                yield TabbedContent(id="chats")
+                with TabbedContent(id="chats"):
+                    yield from self._restored_tabs()
             with Vertical(id="side"):
                 yield RedFlagPanel(id="flags")
                 yield NotesForm(blink=self.app.blink, id="notes")
 
+    def _restored_tabs(self) -> Iterator[TabPane]:
+        """The sessions open at the last stop, composed with the screen (laid out once, not once per tab). The
+        first one's chat is built now, the others' when first shown (`ChatPane.prime` tells their tabs meanwhile)."""
+        for index, session in enumerate(self.app.workstation.desk.open_sessions()):
+            pane = self.panes[session.id] = ChatPane(session, blink=self.app.blink)
+            self._recent.append(session.id)
+            yield TabPane(Content(f"{index + 1} {session.alias}"), *([] if index else [pane]), id=f"tab-{session.id}")
+
     async def on_mount(self) -> None:
         self.refresh_queue()
-        for index, session in enumerate(self.app.workstation.desk.open_sessions()):
-            await self.open_pane(session, focus=False, lazy=index > 0)
+        for pane in list(self.panes.values())[1:]:
+            pane.prime()
         if self.panes:
             self.action_switch(1)
         await self._active_changed()
@@ -191,18 +202,13 @@ class MainScreen(SessionActions):
     def refresh_queue(self) -> None:
         self.query_one(QueuePanel).show(self.app.workstation.desk.queue(), self.app.clock.now())
 
-    async def open_pane(self, session: Session, focus: bool = True, lazy: bool = False) -> ChatPane:
-        """Add a session's pane. A `lazy` one (restored, not in front) is built when it is first shown; until then
-        its tab tells the session's state from the store (`ChatPane.prime`)."""
+    async def open_pane(self, session: Session, focus: bool = True) -> ChatPane:
+        """Add a session's pane (the ones open at start-up come with the screen: `_restored_tabs`)."""
         if session.id in self.panes:
             return self.panes[session.id]
-        pane = ChatPane(session, blink=self.app.blink)
-        self.panes[session.id] = pane
-        if lazy:
-            pane.prime()
+        pane = self.panes[session.id] = ChatPane(session, blink=self.app.blink)
         tabs = self.query_one(TabbedContent)
-        await tabs.add_pane(TabPane(Content(f"{len(self.panes)} {session.alias}"), *([] if lazy else [pane]),
-                                    id=f"tab-{session.id}"))
+        await tabs.add_pane(TabPane(Content(f"{len(self.panes)} {session.alias}"), pane, id=f"tab-{session.id}"))
         self._recent.append(session.id)
         if self.has_class("-empty"):
             self.remove_class("-empty")
@@ -230,40 +236,34 @@ class MainScreen(SessionActions):
         self.settle_focus(move=was_active)  # typing goes on in the chat now in front (or the queue)
 
     def message_added(self, message: Message) -> None:
-        pane = self.panes.get(message.session_id)
-        if pane:
+        if pane := self.panes.get(message.session_id):
             pane.add_message(message)
             if pane is self.active_pane:
                 self._show_flags()
             self.relabel()
 
     def message_updated(self, message: Message) -> None:
-        pane = self.panes.get(message.session_id)
-        if pane:
+        if pane := self.panes.get(message.session_id):
             pane.update_message(message)
 
     def message_revised(self, message: Message) -> None:
-        pane = self.panes.get(message.session_id)
-        if pane:
+        if pane := self.panes.get(message.session_id):
             pane.revise_message(message)
             if pane is self.active_pane:
                 self._show_flags()
             self.relabel()
 
     def whisper(self, session_id: str, author: str, text: str) -> None:
-        pane = self.panes.get(session_id)
-        if pane and pane.loaded:
+        if (pane := self.panes.get(session_id)) and pane.loaded:
             pane.set_whisper(author, text)
 
     def typing(self, session_id: str, typing: bool) -> None:
-        pane = self.panes.get(session_id)
-        if pane:
+        if pane := self.panes.get(session_id):
             pane.set_typing(typing)
             self.relabel()
 
     def session_changed(self, session: Session) -> None:
-        pane = self.panes.get(session.id)
-        if pane:
+        if pane := self.panes.get(session.id):
             pane.set_session(session)
             if pane is self.active_pane:
                 self._show_flags()
