@@ -169,16 +169,22 @@ RISK_WORDS = rx(
     r"(untuk |buat |akan |ingin |kamu )?(mati|meninggal|membunuh diri|bunuh diri|ngakhirin)",
     r"\b(sudah |udah )?mati saja\b", r"\blebih baik (tidak|nggak|gak|ga) (ada|hidup|usah hidup)",
     r"(tidur|tertidur) (dan|terus|lalu) (tidak|nggak|gak|ga) (bangun|terbangun)",
-    r"(menyakiti|nyakitin|melukai|nyilet|menyilet|melukai) (diri|dirimu|badan)", r"\bself[- ]?harm",
+    r"(menyakiti|nyakitin|melukai|ngelukain|nyilet|menyilet) (diri|dirimu|badan)", r"\bself[- ]?harm",
     r"\bsuicid", r"\bkill(ing)? (yourself|urself)", r"\bend(ing)? (your|ur) (own )?life",
     r"\bwish(ed)? (you were|to be) dead", r"\b(want|wanted|wanting) to die\b", r"\bhurt(ing)? yourself",
-    r"\bnot (wake|waking) up\b", r"\btake your (own )?life",
+    r"\bnot (wake|waking) up\b", r"\btake your (own )?life", r"tidak ingin hidup", r"(nggak|gak) (mau|pengen) hidup",
+    r"better off dead", r"menghilang (selamanya|aja)",
+)
+# shaming a client's pain: a risk question with one of these is 'shaming'; the practice report's judging words
+# (safety_lines.judges) are these and a few more
+SHAMING_WORDS = (
+    r"\bdosa\b", r"\bbodoh\b", r"\begois\b", r"kurang (iman|ibadah|bersyukur|berdoa)", r"\bcari (perhatian|sensasi)",
+    r"\bdrama\b", r"\blebay\b", r"\bcengeng\b", r"\bselfish\b",
 )
 _SHAMING = rx(
-    r"\bdosa\b", r"\bbodoh\b", r"\begois\b", r"kurang (iman|ibadah|bersyukur|berdoa)", r"\bcari (perhatian|sensasi)",
-    r"\bdrama\b", r"\blebay\b", r"\bcengeng\b", r"\blemah\b", r"\bmalu(in)? (dong|sama)", r"\bpengecut\b",
-    r"\bsinful\b", r"\bselfish\b", r"\bstupid\b", r"\bfor attention\b", r"\bcoward", r"\ba sin\b", r"\bweak\b",
-    r"\b(ingat|inget) (tuhan|allah|dosa|keluarga)", r"\bmasa (iya |sih )?(kamu|km) ",
+    *SHAMING_WORDS, r"\blemah\b", r"\bmalu(in)? (dong|sama)", r"\bpengecut\b", r"\bsinful\b", r"\bstupid\b",
+    r"\bfor attention\b", r"\bcoward", r"\ba sin\b", r"\bweak\b", r"\b(ingat|inget) (tuhan|allah|dosa|keluarga)",
+    r"\bmasa (iya |sih )?(kamu|km) ",
 )
 _LEADING = rx(
     r"\b(nggak|gak|ga|enggak|engga|tidak|tak|bukan|ndak|gk)\b[^?]*\bkan\b\s*(\?|ya\b|$)",
@@ -212,10 +218,17 @@ def question_manner(text: str) -> str | None:
     return "direct"
 
 
-def risk_question(text: str) -> str | None:
+def risk_question(text: str, *, statements: bool = False) -> str | None:
     """How a question about suicide or self-harm is asked: 'direct', 'leading', 'shaming', or None when the
     text is not a question (or invitation) about it. A direct screening question is good practice, not a weak
-    closed question; a leading or shaming one closes the client."""
+    closed question; a leading or shaming one closes the client.
+
+    With `statements` (the practice report) a line about it that asks nothing counts too when it shames
+    ('shaming': "bunuh diri itu dosa") or expects a denial ('leading')."""
     if not RISK_WORDS.search(text):
         return None
-    return question_manner(text)
+    manner = question_manner(text)
+    if manner is None and statements:
+        low = " ".join(text.lower().split())
+        return "shaming" if _SHAMING.search(low) else "leading" if _LEADING.search(low) else None
+    return manner

@@ -18,7 +18,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from curhat_tui.domain.alternatives import Alternative, suggest
-from curhat_tui.domain.coding import Code, code_utterance
+from curhat_tui.domain.coding import Code, code_utterance, risk_question
 from curhat_tui.domain.models import FlagEvent, Message, Sender
 from curhat_tui.domain.rubric import RubricItem, ScreenerRow, SessionFacts, score, truth_of
 from curhat_tui.domain.safety_lines import (
@@ -26,7 +26,6 @@ from curhat_tui.domain.safety_lines import (
     WILLING,
     assesses_safety,
     judges,
-    risk_question,
     safety_line,
     safety_steps,
 )
@@ -193,7 +192,7 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
     if disclosure is not None:
         crisis_end = max((m.ts for m in messages if m.sender is Sender.COUNSELOR and m.ts >= disclosure.ts and (
             m.id in script_ids or safety_steps(m.text) or assesses_safety(m.text) or SERVICE.search(m.text)
-            or risk_question(m.text) == "direct")), default=None)
+            or risk_question(m.text, statements=True) == "direct")), default=None)
         if crisis_end is None:
             crisis_end = max(ended_at or 0.0, messages[-1].ts)
 
@@ -229,7 +228,7 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
         source = "script" if message.id in script_ids else \
             "quick_reply" if any(p.fullmatch(message.text.strip()) for p in quick) else "own"
         code = code_utterance(message.text)
-        kind = risk_question(message.text) or ""
+        kind = risk_question(message.text, statements=True) or ""
         crisis = in_crisis(position)
         after = position > disclosed_at
         judging = judges(message.text)

@@ -1,5 +1,6 @@
-"""What a counselor's line does for safety: a risk question (direct, leading or shaming), a Stanley-Brown
-safety-plan step, a referral or a check of the client's willingness, a judgement of the disclosure.
+"""What a counselor's line does for safety: a Stanley-Brown safety-plan step, assessing the danger, a referral
+or a check of the client's willingness, grounding, a judgement of the disclosure. (How a risk question is asked,
+direct, leading or shaming, is the utterance coder's: `coding.risk_question`.)
 
 Keyword heuristics in Indonesian and English, like the utterance coder: they read the trainee's own words
 for the practice report. A direct, non-judgemental question about suicide is best practice (asking does not
@@ -14,82 +15,46 @@ import re
 from curhat_tui.domain import coding
 from curhat_tui.domain.patterns import lazy, rx
 
-RISK_WORDS = rx(
-    r"bunuh diri", r"mengakhiri hidup", r"akhiri hidup", r"(ingin|pengen|pingin|mau|berharap) mati\b",
-    r"pikiran (untuk |buat )?mati", r"(menyakiti|nyakitin|melukai|ngelukain) diri", r"tidak ingin hidup",
-    r"nggak (mau|pengen) hidup", r"gak (mau|pengen) hidup", r"self[- ]?harm", r"suicid", r"kill(ing)? (yourself|urself)",
-    r"end (your|ur) life", r"hurt(ing)? yourself", r"better off dead", r"want(ed)? to die", r"wish(ed)? you were dead",
-    r"tidur dan tidak bangun", r"menghilang (selamanya|aja)",
+# judging a disclosure: the coder's shaming words (a shaming risk question) and a few ways of dismissing it
+_JUDGING = rx(
+    *coding.SHAMING_WORDS, r"aneh[- ]aneh", r"macam[- ]macam", r"jangan (mikir|berpikir|pikir)", r"\bistighfar\b",
+    r"kasihan (orang ?tua|ortu|keluarga|ibumu|ayahmu|anakmu)", r"\bsin\b", r"\bsilly\b",
+    r"don'?t be (stupid|silly|dramatic)", r"\bmasa(k)? (gitu|cuma)\b", r"\bgitu aja\b",
 )
-_LEADING = rx(
-    r"\b(nggak|gak|ga|enggak|engga|tidak|bukan)\b[^?]*\bkan\b", r"\bkan\s*\?\s*$", r"\bkan\b[^?]*\?$",
-    r"you'?re not [^?]*,? (are|do) you", r"you (don'?t|wouldn'?t) [^?]*,? (do|would) you", r"\bright\s*\?\s*$",
-    r"\bsurely\b", r"\bjangan[- ](sampai|sampe)\b",
-)
-_SHAMING = rx(
-    r"\bdosa\b", r"aneh[- ]aneh", r"macam[- ]macam", r"jangan (mikir|berpikir|pikir)", r"\bbodoh\b", r"\begois\b",
-    r"kasihan (orang ?tua|ortu|keluarga|ibumu|ayahmu|anakmu)", r"kurang (iman|bersyukur|ibadah)", r"\bistighfar\b",
-    r"\bselfish\b", r"\bsin\b", r"\bsilly\b", r"don'?t be (stupid|silly|dramatic)", r"\bcari perhatian\b",
-    r"\bdrama\b", r"\blebay\b", r"\bcengeng\b", r"\bmasa(k)? (gitu|cuma)\b", r"\bgitu aja\b",
-)
-_QUESTION = rx(r"\?", r"^(apakah|apa|pernah|do you|have you|are you|did you)\b", r"\bboleh (aku|saya) tanya\b")
-
-
-def risk_question(text: str) -> str | None:
-    """'direct', 'leading' or 'shaming' for a question about suicide or self-harm, None for any other line.
-
-    Uses the persona engine's coder when it offers `risk_question` (domain/coding.py), else this heuristic."""
-    engine = getattr(coding, "risk_question", None)
-    if engine is not None and engine is not risk_question:
-        kind = engine(text)
-        if kind is not None or not RISK_WORDS.search(text):
-            return kind
-    return own_risk_question(text)
-
-
-def own_risk_question(text: str) -> str | None:
-    low = " ".join(text.lower().split())
-    if not RISK_WORDS.search(low):
-        return None
-    if _SHAMING.search(low):
-        return "shaming"
-    if _LEADING.search(low):
-        return "leading"
-    return "direct" if _QUESTION.search(low) else None
 
 
 def judges(text: str) -> bool:
     """A line that shames or dismisses ("itu dosa", "jangan aneh-aneh", "lebay")."""
-    return bool(_SHAMING.search(" ".join(text.lower().split())))
+    return bool(_JUDGING.search(" ".join(text.lower().split())))
 
 
 # ---- Stanley-Brown safety plan: the six steps, as a counselor asks about them ------------------------
 SAFETY_STEPS = ("warning_signs", "coping", "distraction", "help_people", "professionals", "means_safety")
 _STEPS = {
     "warning_signs": rx(r"tanda[- ]?(tanda )?(awal|peringatan|bahaya)", r"sebelum (pikiran|perasaan|rasa|dorongan)",
-                         r"(apa|hal) yang (biasanya )?(terjadi|kamu rasakan|muncul) sebelum", r"\bpemicu", r"\bmemicu",
-                         r"kapan (biasanya )?(pikiran|perasaan) itu (datang|muncul)", r"warning sign",
-                         r"what (usually )?happens (right )?before", r"\btrigger"),
+                        r"(apa|hal) yang (biasanya )?(terjadi|kamu rasakan|muncul) sebelum", r"\bpemicu", r"\bmemicu",
+                        r"kapan (biasanya )?(pikiran|perasaan) itu (datang|muncul)", r"warning sign",
+                        r"what (usually )?happens (right )?before", r"\btrigger"),
     "coping": rx(r"(bisa|biasa) (kamu )?lakukan sendiri", r"lakukan sendiri", r"menenangkan (diri|dirimu)",
-                  r"(cara|hal) (yang )?(bikin|membuat) kamu (lebih )?tenang", r"bertahan (sampai|melewati)",
-                  r"\bcoping\b", r"on your own to", r"calm yourself", r"get through (it|the night)"),
+                 r"(cara|hal) (yang )?(bikin|membuat) kamu (lebih )?tenang", r"bertahan (sampai|melewati)",
+                 r"\bcoping\b", r"on your own to", r"calm yourself", r"get through (it|the night)"),
     "distraction": rx(r"mengalihkan", r"(orang|tempat|teman) yang (bisa )?(bikin|membuat) (kamu )?(lupa|senang|tenang|nyaman)",
-                       r"\bdistract", r"take your mind off", r"(tempat|suasana) (yang )?(aman|nyaman) (buat|untuk) (kamu|dirimu)",
-                       r"bikin pikiranmu teralih", r"menghibur"),
+                      r"\bdistract", r"take your mind off", r"(tempat|suasana) (yang )?(aman|nyaman) (buat|untuk) (kamu|dirimu)",
+                      r"bikin pikiranmu teralih", r"menghibur"),
     "help_people": rx(r"siapa[^?]*(mintai tolong|minta tolong|hubungi|temani|menemani|nemenin|nemani|temenin|"
-                       r"percaya|dekat|ada untukmu|bisa bantu)",
-                       r"(orang|teman|keluarga|kakak|adik)[^?]*(bisa|dapat) (kamu )?(hubungi|mintai|telepon|temani)",
-                       r"who (could|can|would) (you )?(ask|call|help|be with|stay with)", r"someone you trust",
-                       r"who[^?]*(with you|help you)"),
+                      r"percaya|dekat|ada untukmu|bisa bantu)",
+                      r"(orang|teman|keluarga|kakak|adik)[^?]*(bisa|dapat) (kamu )?(hubungi|mintai|telepon|temani)",
+                      r"who (could|can|would) (you )?(ask|call|help|be with|stay with)", r"someone you trust",
+                      r"who[^?]*(with you|help you)"),
     "professionals": rx(r"psikolog", r"psikiater", r"puskesmas", r"sejiwa", r"\b119\b", r"\b112\b", r"\bigd\b",
-                         r"layanan (darurat|profesional|kesehatan jiwa|konseling)", r"tenaga (profesional|kesehatan)",
-                         r"\bdokter\b", r"rumah sakit", r"professional", r"hotline", r"crisis line", r"\bdoctor\b",
-                         r"healing119", r"jakcare"),
+                        r"layanan (darurat|profesional|kesehatan jiwa|konseling)", r"tenaga (profesional|kesehatan)",
+                        r"\bdokter\b", r"rumah sakit", r"professional", r"hotline", r"crisis line", r"\bdoctor\b",
+                        r"healing119", r"jakcare"),
     "means_safety": rx(r"(jauhkan|menjauhkan|simpan|menyimpan|titip|titipkan|menitipkan|singkirkan|buang|kunci)[^.?]*"
-                        r"(obat|pisau|tali|silet|racun|benda|senjata|pil)",
-                        r"(obat|pisau|tali|silet|racun|benda|senjata|pil)[^.?]*(jauh|aman|titip|simpan|kunci|serahkan)",
-                        r"\bakses\b[^.?]*(obat|benda|alat)", r"means", r"lock (it|them) away", r"(make|keep)[^.?]*safe(r)?\b.*"
-                        r"(pills|medicine|knife|rope)", r"(pills|medicine|knife|rope|weapon)[^.?]*(away|safe|lock)"),
+                       r"(obat|pisau|tali|silet|racun|benda|senjata|pil)",
+                       r"(obat|pisau|tali|silet|racun|benda|senjata|pil)[^.?]*(jauh|aman|titip|simpan|kunci|serahkan)",
+                       r"\bakses\b[^.?]*(obat|benda|alat)", r"means", r"lock (it|them) away", r"(make|keep)[^.?]*safe(r)?\b.*"
+                       r"(pills|medicine|knife|rope)", r"(pills|medicine|knife|rope|weapon)[^.?]*(away|safe|lock)"),
 }
 
 
@@ -101,25 +66,25 @@ def safety_steps(text: str) -> set[str]:
 
 # ---- assessing the danger now, and referral ------------------------------------------------------
 _ASSESS = rx(r"\brencana\b", r"berharap (sudah )?mati", r"tidak bangun lagi", r"cara melakukan", r"\brincian",
-              r"menyiapkan sesuatu", r"(3|tiga) bulan terakhir", r"wish(ed)? you were dead", r"how you (might|would) do",
-              r"intention of acting", r"past (3|three) months", r"\bcara(nya)?\b.*\?", r"\b(kapan|di mana|dimana)\b.*\?",
-              r"\bsekarang (kamu )?(di|lagi)\b",
-              r"\b(aman|selamat)\b", r"\bsiapa\b.*\b(sama|bersama|dengan|temani|menemani|nemenin|nemani|temenin)",
-              r"\bobat\b", r"\bniat\b",
-              r"\bplan\b", r"\bsafe\b", r"\bwhere are you\b", r"\bwho is with you\b", r"alasan (untuk )?(tetap )?hidup",
-              r"reasons? (to|for) liv", r"yang (bikin|membuat) kamu (tetap )?bertahan", r"keeps you going")
+             r"menyiapkan sesuatu", r"(3|tiga) bulan terakhir", r"wish(ed)? you were dead", r"how you (might|would) do",
+             r"intention of acting", r"past (3|three) months", r"\bcara(nya)?\b.*\?", r"\b(kapan|di mana|dimana)\b.*\?",
+             r"\bsekarang (kamu )?(di|lagi)\b",
+             r"\b(aman|selamat)\b", r"\bsiapa\b.*\b(sama|bersama|dengan|temani|menemani|nemenin|nemani|temenin)",
+             r"\bobat\b", r"\bniat\b",
+             r"\bplan\b", r"\bsafe\b", r"\bwhere are you\b", r"\bwho is with you\b", r"alasan (untuk )?(tetap )?hidup",
+             r"reasons? (to|for) liv", r"yang (bikin|membuat) kamu (tetap )?bertahan", r"keeps you going")
 SERVICE = rx(r"\b(119|112|129|sejiwa|healing119|igd|jakcare|sapa|puskesmas|psikolog|psikiater|rumah sakit|dinas sosial|"
-              r"hotline|crisis line|emergency)\b")
+             r"hotline|crisis line|emergency)\b")
 WILLING = rx(r"\b(bersedia|mau (mencoba|menghubungi|coba|nelpon|menelepon)|apakah kamu mau|kamu mau|maukah|"
-              r"siap (menghubungi|mencoba)|willing|would you)\b", r"bagaimana perasaanmu kalau (mencoba )?menghubungi",
-              r"how would you feel about (reaching|calling|contacting)")
+             r"siap (menghubungi|mencoba)|willing|would you)\b", r"bagaimana perasaanmu kalau (mencoba )?menghubungi",
+             r"how would you feel about (reaching|calling|contacting)")
 
 
 _GROUNDING = rx(r"tarik napas", r"tarik nafas", r"napas(mu)? (pelan|dalam)", r"nafas(mu)? (pelan|dalam)",
-                 r"hitung (sampai|bareng|sama)", r"(sebutkan|sebut) (5|lima|4|empat|3|tiga) (hal|benda)",
-                 r"(rasakan|injak) (kaki|lantai)", r"\bkamu aman (di sini|sekarang|bersamaku)",
-                 r"aku (ada )?di sini (bersamamu|sama kamu|nemenin)", r"\bbreath", r"\bground(ing)?\b",
-                 r"name (5|five|4|four|3|three) things", r"feet on the floor", r"i'?m (here )?with you")
+                r"hitung (sampai|bareng|sama)", r"(sebutkan|sebut) (5|lima|4|empat|3|tiga) (hal|benda)",
+                r"(rasakan|injak) (kaki|lantai)", r"\bkamu aman (di sini|sekarang|bersamaku)",
+                r"aku (ada )?di sini (bersamamu|sama kamu|nemenin)", r"\bbreath", r"\bground(ing)?\b",
+                r"name (5|five|4|four|3|three) things", r"feet on the floor", r"i'?m (here )?with you")
 
 
 def grounds(text: str) -> bool:
