@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import random
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -49,7 +48,8 @@ TEST_SHARE, FOLDS = 0.15, 5
 TEST = -1  # the side of a test line in split()
 MIN_GROUPS = 2  # a feature must occur in at least this many templates (or hand-written lines)
 C = 32.0  # inverse regularisation strength of each logistic head
-TOTAL_BUDGET = 0.042  # out-of-fold false alarms on benign lines, all heads and rules together (the goal allows 0.05)
+TOTAL_BUDGET = 0.038  # out-of-fold false alarms on benign lines, all heads and rules together (the goal allows 0.05;
+# 0.042 spent 5.4% judged fold by fold once the split went by group, 0.038 spends 4.8%)
 IMMINENT_VALUE = 3.0  # choosing thresholds, an imminent line flagged counts this many risk lines
 CALLED_VALUE = 0.3  # ... and one newly called imminent by the imminence head this much more
 STEPS = (1, 2, 3, 5, 8)  # how many more benign lines one step down a head's threshold may flag

@@ -91,18 +91,32 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     return (word,)
 
 
+_JV_I = frozenset({"tak", "dak"})  # the Javanese "I" prefix of a verb, also the Indonesian "not" (tak bisa)
+_JV_VERB = re.compile(r"^[^\W\d_]{3,}(ke|ne|ni|in|kno|ake)$")  # siapke, pateni, kumpulin, jupukno, tukokake
+_NOT_JV_VERB = frozenset({"ingin", "mungkin", "pengin", "pingin", "kepingin", "yakin", "main", "lain", "dingin",
+                          "miskin", "batin", "mesin", "boleh", "bisa", "mau", "ada", "pernah", "sengaja"})
+
+
+def _jv_verb(raw: str) -> bool:
+    return bool(_JV_VERB.match(raw)) and raw not in _NOT_JV_VERB
+
+
 def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
     """The normalised tokens of `text`, each with its span in `text` and whether a negation covers it."""
     lowered = lower_keep_length(text)
     out: list[Token] = []
     last = 0
     scope = 0
-    for m in _WORD.finditer(lowered):
+    matches = list(_WORD.finditer(lowered))
+    for n, m in enumerate(matches):
         gap_start = last
         brk = bool(out) and _BREAK.search(lowered, gap_start, m.start()) is not None
         if _CLAUSE.search(lowered, gap_start, m.start()) is not None:
             scope = 0
-        for i, word in enumerate(_word(m.group(), slang)):
+        words = _word(m.group(), slang)
+        if m.group() in _JV_I and n + 1 < len(matches) and _jv_verb(matches[n + 1].group()):
+            words = ("aku",)  # Javanese "tak siapke", "dak pateni": I (do it), not a negation
+        for i, word in enumerate(words):
             if word in SCOPE_ENDS:
                 scope = 0
             out.append(Token(word, m.start(), m.end(), brk and i == 0, scope > 0 and word not in NEGATORS))

@@ -77,3 +77,14 @@ def test_lowercasing_keeps_every_index(text):
 def test_any_text_tokenizes_into_spans_inside_it(text):
     for tok in tokenize(text, {"gw": ("aku",), "gpp": ("tidak", "apa", "apa")}):
         assert 0 <= tok.start < tok.end <= len(text)
+
+
+def test_javanese_tak_before_a_verb_is_i_not_a_negation(slang):
+    # "tak siapke" (I have prepared it), "dak pateni" (I'll kill him): the Javanese "I" prefix of a verb
+    assert [(t.text, t.neg) for t in tokenize("wis tak siapke talinya", slang)][:3] == [
+        ("sudah", False), ("aku", False), ("siapkan", False)]
+    assert words("dak pateni wong iku", slang)[:2] == ["aku", "bunuh"]
+    # the Indonesian "tak" before a modal or an adjective still negates what follows
+    negated = tokenize("aku tak ingin bangun lagi", slang)
+    assert negated[1].text == "tidak" and negated[2].neg
+    assert words("tak bisa tidur", slang)[0] == "tidak"
