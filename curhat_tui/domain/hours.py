@@ -38,7 +38,7 @@ class ServiceHours:
     """The weekly hours in one time zone; `week` None means always open."""
 
     week: dict[str, tuple[Span, ...]] | None = None
-    tz: tzinfo = field(default=timezone(timedelta(hours=7)))  # WIB; config passes ZoneInfo(timezone)
+    tz: tzinfo = field(default=timezone(timedelta(hours=7), "WIB"))  # config passes ZoneInfo(timezone)
     tz_name: str = DEFAULT_TIMEZONE
 
     @property

@@ -72,11 +72,25 @@ async def test_the_list_in_english_and_the_closed_service_in_the_header(tmp_path
     app = build_app(parts, lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert "Closed · opens Mon 08:00" in screen_text(app)
+        assert "Closed · opens Mon 08:00 WIB" in screen_text(app)  # the zone the hours are kept in
         assert app.main.query_one(QueuePanel).visits == []  # nobody walks in while the service is closed
         await pilot.press("alt+j")
         await pilot.pause()
         assert "Today's appointments" in screen_text(app) and "No appointments today." in screen_text(app)
+    parts.store.close()
+
+
+async def test_a_closed_service_in_another_zone_says_its_own_zone_even_at_80_columns(tmp_path, data, clock):
+    from zoneinfo import ZoneInfo
+
+    # START is Monday 22:13 WITA: after Makassar's hours, before Tuesday's
+    hours = ServiceHours(week={"mon": parse_day("08:00-17:00"), "tue": parse_day("09:00-17:00")},
+                         tz=ZoneInfo("Asia/Makassar"), tz_name="Asia/Makassar")
+    parts = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, speed=0, name="Ani", hours=hours)
+    app = build_app(parts)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Tutup · buka Selasa 09.00 WITA" in screen_text(app)  # whole in the narrow queue
     parts.store.close()
 
 

@@ -39,7 +39,8 @@ def duty_line(app: CurhatApp) -> Text:
     schedule = app.workstation.schedule
     if not schedule.open_now():
         opens = schedule.next_opening()
-        when = moment(schedule.hours, app.t, opens, zone=False) if opens is not None else app.t("intake_hours.never")
+        # with the service's zone: a counselor elsewhere in Indonesia reads the hours as the clients are told them
+        when = moment(schedule.hours, app.t, opens) if opens is not None else app.t("intake_hours.never")
         return Text(app.t("queue.closed_now", next=when), style="bold", overflow="ellipsis", no_wrap=True)
     names = schedule.on_duty()
     line = app.t("queue.on_duty", names=", ".join(names)) if names else app.t("queue.on_duty_none")
