@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from curhat_tui.bootstrap import build_practice
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.ui.app import build_app
@@ -20,35 +22,67 @@ KEY = "3c" * 32
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "15"))  # 15 keeps CI within its 15 minutes; 50 for a soak
 
 
-def run_until_killed(data_dir: Path, after_lines: int) -> tuple[list[str], float]:
-    proc = subprocess.Popen([sys.executable, str(CHILD), str(data_dir)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+@pytest.fixture
+def rounds(tmp_path):
+    """The crash child in --fork mode: it imports the app and reads the data files once, and forks one
+    workstation process per round (the start-up every round shared took most of a round)."""
+    errors = open(tmp_path / "child-stderr.txt", "w+")  # noqa: SIM115 - read on failure, closed below
+    zygote = subprocess.Popen([sys.executable, str(CHILD), str(tmp_path / "crash"), "--fork"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=errors, text=True)
+    yield zygote, errors
+    zygote.stdin.close()
+    try:
+        zygote.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        zygote.kill()
+        zygote.wait()
+    errors.close()
+
+
+def written(errors) -> str:
+    errors.seek(0)
+    return errors.read()
+
+
+def run_until_killed(rounds, after_lines: int) -> tuple[list[str], float]:
+    zygote, errors = rounds
+    zygote.stdin.write("GO\n")
+    zygote.stdin.flush()
+    first = zygote.stdout.readline().split()
+    assert first[:1] == ["PID"], (first, written(errors))
+    pid = int(first[1])
     lines: list[str] = []
+    ended = False  # the zygote said the round's process is gone
     deadline = time.monotonic() + 60
     try:
         while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
+            line = zygote.stdout.readline()
+            if not line or line.startswith("GONE "):
+                ended = True
                 break
             lines.append(line.strip())
             if len(lines) >= after_lines:
                 break
-        os.kill(proc.pid, signal.SIGKILL)
-        killed_at = time.monotonic()
+        died = ended  # before our kill: an error, not a crash we made
     finally:
-        proc.wait(timeout=30)
-    assert "READY" in lines, proc.stderr.read()
+        if not ended:
+            os.kill(pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        while not ended:  # what it wrote after our last read, then the zygote's word that it is gone
+            line = zygote.stdout.readline()
+            ended = not line or line.startswith(f"GONE {pid}")
+    assert "READY" in lines and not died, written(errors)
     return lines, killed_at
 
 
-async def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path, data):
+async def test_sigkill_loses_nothing_and_duplicates_nothing(tmp_path, data, rounds):
     rng = random.Random(2026)
     data_dir = tmp_path / "crash"
     sent: list[str] = []
     received: list[int] = []
     last_note = 0
     for _ in range(ROUNDS):
-        lines, killed_at = run_until_killed(data_dir, rng.randint(4, 60))
+        lines, killed_at = run_until_killed(rounds, rng.randint(4, 60))
         sent += [line.split()[1] for line in lines if line.startswith("SENT ")]
         received += [int(line.split()[1]) for line in lines if line.startswith("RECV ")]
         # every note edit made more than a second before the kill must have been saved (edits are numbered on

@@ -4,16 +4,23 @@ Prints one line per fact, flushed: "SENT <txn>" after a counselor message is in 
 store, "RECV <id>" after a client message is, and "EDIT <n> <time>" when note text
 "versi n" is typed into the form (not flushed: the autosave must keep it). The parent
 kills this process with SIGKILL at a random moment.
+
+With ``--fork`` this process only imports the app and reads the data files, once; then, for each "GO" line
+on stdin, it forks the workstation process (which prints "PID <pid>" first and is killed by the parent),
+waits for it to die and prints "GONE <pid>". Each round is still its own process with its own database
+connection, killed mid-write; only the start-up work common to all rounds is done once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
 
 from curhat_tui.bootstrap import build_practice
+from curhat_tui.config.datafiles import ServiceData, load_all
 from curhat_tui.domain.clock import SystemClock
 from curhat_tui.services.events import MessageAdded
 from curhat_tui.ui.app import build_app
@@ -24,8 +31,8 @@ LINES = ["Apa yang paling berat buat kamu?", "Kedengarannya kamu capek, tapi tet
          "Gimana perasaanmu sekarang?", "Terima kasih sudah mau cerita."]
 
 
-async def main(data_dir: str) -> None:
-    parts = build_practice(Path(data_dir), clock=SystemClock(), seed=11, speed=0, key=KEY)
+async def main(data_dir: str, data: ServiceData | None = None) -> None:
+    parts = build_practice(Path(data_dir), clock=SystemClock(), data=data, seed=11, speed=0, key=KEY)
     ws = parts.workstation
 
     def report(event) -> None:
@@ -57,5 +64,30 @@ async def main(data_dir: str) -> None:
             await pilot.pause(0.05)
 
 
+def fork_rounds(data_dir: str) -> None:
+    """One workstation process per "GO" line, forked from this one (nothing here has opened the store)."""
+    data = load_all()
+    for command in sys.stdin:
+        if command.strip() != "GO":
+            break
+        pid = os.fork()
+        if pid == 0:
+            try:
+                print(f"PID {os.getpid()}", flush=True)
+                asyncio.run(main(data_dir, data))
+            except BaseException:  # noqa: BLE001 - the parent reads the traceback; the zygote must go on
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                sys.stderr.flush()
+                os._exit(1)  # main() only ends by the kill or an error
+        os.waitpid(pid, 0)
+        print(f"GONE {pid}", flush=True)
+
+
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    if sys.argv[2:] == ["--fork"]:
+        fork_rounds(sys.argv[1])
+    else:
+        asyncio.run(main(sys.argv[1]))
