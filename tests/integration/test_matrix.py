@@ -444,7 +444,9 @@ def test_the_command_line_path_to_matrix_builds_a_connected_workstation(hs, data
     async def check():
         async with app.run_test(size=(100, 30)) as pilot:
             await until(lambda: app.workstation.desk.connection == "connected", what="connected")
+            # the top bar is redrawn when the screen takes the connection event: wait for that, not for one pause
             await pilot.pause()
+            await until(lambda: "terhubung" in screen_text(app), what="the top bar saying connected")
             text = screen_text(app)
             assert "terhubung" in text and "LATIHAN" not in text
 

@@ -427,7 +427,8 @@ async def test_what_a_client_writes_while_queued_raises_its_place_and_reaches_th
         await stop_intake(intake, intake_task)
 
 
-async def test_a_flooding_client_gets_few_replies_and_slows_nobody_else(hs, data, tmp_path):
+async def test_a_flooding_client_gets_few_replies_and_slows_nobody_else(hs, data, tmp_path, monkeypatch):
+    monkeypatch.setattr("curhat_tui.intake.service.INTAKE_REPLY_GAP", INTAKE_REPLY_GAP)  # the service's own pace
     intake, intake_task = await intake_service(hs, data)
     try:
         flooder = ScriptedClient(hs, "flooder")
