@@ -28,6 +28,12 @@ class Catalogue:
             return f"{key}.one"
         return f"{key}.other" if f"{key}.other" in self.strings else key
 
+    def number(self, value: float, places: int | None = None) -> str:
+        """A number as this language writes it: Indonesian with a decimal comma ("4,00", "0,5"), English with a
+        point; `places` fixed decimals, else as few as needed."""
+        text = f"{value:.{places}f}" if places is not None else f"{value:g}"
+        return text.replace(".", ",") if self.lang == "id" else text
+
     def pick(self, by_lang: dict[str, str]) -> str:
         """Choose the current language from a {lang: text} mapping in a data file."""
         return by_lang.get(self.lang) or by_lang.get("id") or next(iter(by_lang.values()), "")

@@ -48,7 +48,7 @@ def render(report: FeedbackReport, t: Catalogue, alias: str, flag_label: str = "
     for code in ("open_question", "closed_question", "simple_reflection", "complex_reflection", "affirm", "advice",
                  "confront", "other"):
         lines.append(f"- {t(f'code.{code}')}: {c[code]}")
-    ratio = "–" if report.reflection_ratio is None else f"{report.reflection_ratio:.2f}"
+    ratio = "–" if report.reflection_ratio is None else t.number(report.reflection_ratio, 2)
     complex_pct = "–" if report.complex_percent is None else f"{report.complex_percent:.0f}%"
     lines += ["", f"## {t('feedback.miti')}", "",
               f"- {t('feedback.ratio')}: **{ratio}** ({t(f'level.{report.ratio_level}')}; "

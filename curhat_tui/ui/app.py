@@ -175,7 +175,7 @@ class CurhatApp(App):
             self.set_interval(TICK_SECONDS, self.tick)
         if self.lock_after and self.unlocker.needs_setup:
             self.notify(self.t("lock.nudge", hotkey=self.get_key_display(self._binding("app.lock")),
-                               minutes=f"{self.lock_after / 60:g}"), severity="warning", timeout=20)
+                               minutes=self.t.number(self.lock_after / 60)), severity="warning", timeout=20)
 
     def push_screen(self, screen, *args, **kwargs):
         """Every screen's key descriptions come from the catalogue."""

@@ -84,7 +84,8 @@ class LockScreen(Screen[None]):
             prompt = t("lock.prompt.passphrase" if self.unlocker.kind == "passphrase" else "lock.prompt.unlock")
             placeholder = t("lock.placeholder")
         time = clock_time(self.app.clock, self.since)
-        since = (t("lock.since_idle", time=time, minutes=f"{self.idle_minutes:g}", count=self.idle_minutes) if self.idle_minutes
+        minutes = t.number(self.idle_minutes)
+        since = (t("lock.since_idle", time=time, minutes=minutes, count=self.idle_minutes) if self.idle_minutes
                  else t("lock.since", time=time))
         self.query_one("#lock-title", Static).update(Text(title))
         self.query_one("#lock-since", Static).update(Text(since))

@@ -21,7 +21,7 @@ def criteria_text(t: Catalogue, criteria: tuple[Criterion, ...] | list[Criterion
     for c in criteria:
         if blind and not c.public:
             continue
-        value = t(f"curriculum.bool.{str(c.value).lower()}") if isinstance(c.value, bool) else f"{c.value:g}"
+        value = t(f"curriculum.bool.{str(c.value).lower()}") if isinstance(c.value, bool) else t.number(c.value)
         parts.append(f"{t(f'curriculum.figure.{c.figure}')} {ops[c.op]} {value}")
     if blind:
         parts.append(t("curriculum.safety_blind"))
