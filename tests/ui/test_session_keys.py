@@ -199,6 +199,19 @@ async def test_after_choosing_a_note_template_tab_reaches_a_field_and_keeps_the_
         assert app.workstation.notes.note(pane.session.id)[1][field.key] == "tidak hilang"
 
 
+async def test_the_open_template_list_names_its_escape_key_in_the_app_language(make_app):
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await accept_top(pilot)
+        select = app.screen.query_one("#notes-template", Select)
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert select.expanded
+        shown = screen_text(app)
+        assert "Tutup daftar" in shown and "Dismiss menu" not in shown  # Textual's own binding, from the catalogue
+
+
 async def test_shift_tab_from_the_reply_box_reaches_the_transcript_and_enter_returns(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

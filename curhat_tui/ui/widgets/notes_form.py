@@ -26,6 +26,7 @@ from curhat_tui.domain.clock import clock_time
 from curhat_tui.domain.masking import find as find_personal_data
 from curhat_tui.domain.masking import kinds as personal_data_kinds
 from curhat_tui.ui.widgets.composer import PaneSwitchKeys, SafeUndo
+from curhat_tui.ui.widgets.localize import localize_bindings
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -166,8 +167,10 @@ class NotesForm(Vertical):
             return
         t = self.app.t
         options = [(t.pick(tpl.name), tpl.id) for tpl in self.app.data.templates.templates]
-        await self.mount(Select(options, value=self.template, allow_blank=False, id="notes-template", compact=True),
-                         before="#notes-saved")
+        select = Select(options, value=self.template, allow_blank=False, id="notes-template", compact=True)
+        await self.mount(select, before="#notes-saved")
+        for node in select.walk_children(with_self=True):  # Textual's own keys, in the app's language
+            localize_bindings(node)
 
     async def _build_fields(self) -> None:
         t = self.app.t
