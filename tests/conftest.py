@@ -91,6 +91,17 @@ def screen_text(app) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
+async def until_shown(pilot, predicate, timeout: float = 10.0) -> None:
+    """Let the app run until `predicate()` holds: a real-time timer (the note's autosave) that fires late on a
+    loaded machine is waited for instead of raced by a fixed pause. Fails after `timeout` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"still not true after {timeout:g} s"
+        await pilot.pause(0.05)
+
+
 async def accept_top(pilot):
     """Ctrl+N takes the client at the top of the queue; the chat pane it opens."""
     await pilot.press("ctrl+n")

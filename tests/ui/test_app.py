@@ -9,7 +9,7 @@ from curhat_tui.domain.persona import first_line
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueueTable
-from tests.conftest import accept_top, screen_text
+from tests.conftest import accept_top, screen_text, until_shown
 
 SIZE = (120, 40)
 
@@ -266,8 +266,7 @@ async def test_notes_autosave_and_template_is_remembered_per_client(make_app, pa
         field = form.query_one("#field-behaviour", NoteField)
         field.focus()
         await type_text(pilot, "Klien bercerita pelan")
-        await pilot.pause(0.7)
-        assert "tersimpan" in str(form.query_one("#notes-saved").render())
+        await until_shown(pilot, lambda: "tersimpan" in str(form.query_one("#notes-saved").render()))  # autosaved
         note = parts.store.notes.get(sid)
         assert note["template"] == "birp" and note["fields"]["behaviour"] == "Klien bercerita pelan"
         assert parts.store.notes.client_template(key) == "birp"
@@ -577,7 +576,8 @@ async def test_a_flag_adds_to_a_note_being_typed_without_losing_either(make_app,
         await type_text(pilot, "klien tampak lelah")
         await pilot.press("f3")  # well inside the autosave delay
         await pilot.pause()
-        await pilot.pause(0.7)
+        saved = lambda: (parts.store.notes.get(pane.session.id) or {"fields": {}})["fields"]  # noqa: E731
+        await until_shown(pilot, lambda: "klien tampak lelah" in saved().get("risk_screen", ""))  # the autosave
         stored = parts.store.notes.get(pane.session.id)["fields"]["risk_screen"]
         assert "klien tampak lelah" in stored and "Menyakiti diri" in stored
         assert "klien tampak lelah" in field.text and "Menyakiti diri" in field.text

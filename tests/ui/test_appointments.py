@@ -8,7 +8,6 @@ import pytest
 from textual.widgets import Static
 
 from curhat_tui.bootstrap import build_practice
-from curhat_tui.config.datafiles import load_all
 from curhat_tui.domain.appointments import LEAD_SECONDS
 from curhat_tui.domain.clock import FakeClock, clock_time
 from curhat_tui.domain.hours import ServiceHours, parse_day
@@ -96,7 +95,7 @@ async def test_a_closed_service_in_another_zone_says_its_own_zone_even_at_80_col
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_appointments_snapshot(snap_compare, tmp_path, size):
-    parts = build_practice(tmp_path / "snap", data=classic(load_all()), clock=FakeClock(START), seed=7, speed=0, name="Ani")
+    parts = build_practice(tmp_path / "snap", data=classic(), clock=FakeClock(START), seed=7, speed=0, name="Ani")
     app = build_app(parts)
 
     async def open_list(pilot):
@@ -116,7 +115,7 @@ def test_appointments_snapshot(snap_compare, tmp_path, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_queue_with_a_late_appointment_snapshot(snap_compare, tmp_path, size):
     """The booked client heads the walk-ins of their risk, ◷ on red past the time, the detail saying how late."""
-    parts = build_practice(tmp_path / "snap", data=classic(load_all()), clock=FakeClock(START), seed=7, speed=0, name="Ani")
+    parts = build_practice(tmp_path / "snap", data=classic(), clock=FakeClock(START), seed=7, speed=0, name="Ani")
     app = build_app(parts)
 
     async def late(pilot):

@@ -64,10 +64,10 @@ async def test_hostile_messages_are_shown_literally_and_nothing_breaks(make_app,
         await pilot.pause()  # let the app catch up on the events the synchronous loop above queued
         # a megabyte from one client: stored whole, shown without stalling, the session goes on
         huge = "[b]" + "x" * 1_000_000
-        started = time.perf_counter()
+        started = time.process_time()  # the app's own work: other programs on a loaded machine do not count
         parts.channel.emit(MessageReceived(pane.session.id, huge, parts.clock.now()))
         await pilot.pause()
-        assert time.perf_counter() - started < 1.0
+        assert time.process_time() - started < 1.0
         assert len(ws.store.messages.for_session(pane.session.id, limit=1)[0].text) == len(huge)
         assert "1000003 karakter" in transcript.plain_text()
         await ws.desk.send(pane.session.id, "Aku masih di sini.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm, lines_added, with_lines
-from tests.conftest import accept_top
+from tests.conftest import accept_top, until_shown
 
 SIZE = (120, 40)
 
@@ -32,7 +32,8 @@ async def test_a_flag_fills_its_field_and_leaves_typing_in_another_field_alone(m
         await pilot.pause()
         risk = form.query_one("#field-risk_screen", NoteField)
         assert "Menyakiti diri" in risk.text and topic.text == "skripsi"
-        await pilot.pause(0.7)
+        await until_shown(pilot, lambda: (parts.store.notes.get(pane.session.id) or {"fields": {}})["fields"].get(
+            "topic") == "skripsi")  # the autosave
         stored = parts.store.notes.get(pane.session.id)["fields"]
         assert stored["topic"] == "skripsi" and "Menyakiti diri" in stored["risk_screen"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from curhat_tui.bootstrap import build_practice
-from curhat_tui.config.datafiles import load_all
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.ui.app import build_app
 from tests.support.personas import classic  # the eight classic personas: scenes stay put
@@ -19,7 +18,7 @@ START = 1_790_000_000.0
 
 
 def make(tmp_path):
-    parts = build_practice(tmp_path / "snap", data=classic(load_all()), clock=FakeClock(START), seed=7, speed=0, name="Ani")
+    parts = build_practice(tmp_path / "snap", data=classic(), clock=FakeClock(START), seed=7, speed=0, name="Ani")
     return parts, build_app(parts)
 
 

@@ -7,7 +7,6 @@ import pytest
 from textual.widgets import DataTable, OptionList
 
 from curhat_tui.bootstrap import build_practice, build_supervisor
-from curhat_tui.config.datafiles import load_all
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.ui.app import build_app
 from tests.conftest import START, TEST_KEY
@@ -15,8 +14,8 @@ from tests.ui.test_trainer_loop import LISTENING, practise
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_trainee_f12_blind_with_next_step(snap_compare, tmp_path, size):
-    parts = build_practice(tmp_path / "snap", data=load_all(), clock=FakeClock(START), seed=7, speed=0,
+def test_trainee_f12_blind_with_next_step(snap_compare, tmp_path, size, data):
+    parts = build_practice(tmp_path / "snap", data=data, clock=FakeClock(START), seed=7, speed=0,
                            name="Tari", role="trainee")
 
     async def f12(pilot) -> None:
@@ -28,8 +27,7 @@ def test_trainee_f12_blind_with_next_step(snap_compare, tmp_path, size):
     assert snap_compare(build_app(parts), terminal_size=size, run_before=f12)
 
 
-def test_supervisor_practice_transcript_with_a_line_comment(snap_compare, tmp_path):
-    data = load_all()
+def test_supervisor_practice_transcript_with_a_line_comment(snap_compare, tmp_path, data):
     clock = FakeClock(START)
     data_dir = tmp_path / "shared"
     trainee = build_practice(data_dir, data=data, clock=clock, seed=7, speed=0, name="Tari", key=TEST_KEY,
