@@ -102,6 +102,18 @@ async def until_shown(pilot, predicate, timeout: float = 10.0) -> None:
         await pilot.pause(0.05)
 
 
+def palette_offers(app, words: str) -> bool:
+    """The command palette's highlighted entry (what Enter runs) contains `words`: its search gathers results in
+    batches a quarter of a second apart, so a test waits for this instead of pausing a fixed time."""
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found or found.first().highlighted is None:
+        return False
+    listed = found.first()
+    return words.lower() in str(listed.get_option_at_index(listed.highlighted).prompt).lower()
+
+
 async def accept_top(pilot):
     """Ctrl+N takes the client at the top of the queue; the chat pane it opens."""
     await pilot.press("ctrl+n")

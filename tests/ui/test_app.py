@@ -9,7 +9,7 @@ from curhat_tui.domain.persona import first_line
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueueTable
-from tests.conftest import accept_top, screen_text, until_shown
+from tests.conftest import accept_top, palette_offers, screen_text, until_shown
 
 SIZE = (120, 40)
 
@@ -456,7 +456,7 @@ async def test_command_palette_offers_this_screens_commands_in_the_session_langu
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, "Ambil klien")
-        await pilot.pause(0.3)
+        await until_shown(pilot, lambda: palette_offers(app, "Ambil klien teratas"))
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()

@@ -14,7 +14,7 @@ from curhat_tui.domain.persona import DIFFICULTIES, NORMAL, PersonaState, diffic
 from curhat_tui.ui.app import build_app
 from curhat_tui.ui.screens.counselor.practice_setup import PracticeSetupModal
 from curhat_tui.ui.widgets.queue_panel import QueueTable
-from tests.conftest import START, TEST_KEY, screen_text
+from tests.conftest import START, TEST_KEY, palette_offers, screen_text, until_shown
 
 REFLECTION = "Kedengarannya kamu capek sekali, tapi tetap berusaha bertahan."
 
@@ -202,7 +202,7 @@ async def test_pick_for_me_from_the_palette_and_escape_cancels(make_app, parts):
         await pilot.pause()
         for ch in "klien latihan":
             await pilot.press({" ": "space"}.get(ch, ch))
-        await pilot.pause(0.3)
+        await until_shown(pilot, lambda: palette_offers(app, "klien latihan"))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PracticeSetupModal)
