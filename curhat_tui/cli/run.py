@@ -182,4 +182,4 @@ def _launch(parts, data_dir: Path, settings, common: dict, *, key_guard: float) 
         app.run()
     finally:
         parts.close()
-    return 0
+    return app.return_code or 0  # 2: a data file read after the first frame was broken (ui.app)

@@ -94,7 +94,7 @@ class Workstation:
     async def start(self) -> None:
         await self.channel.start(self.desk.on_channel_event)
         await self.supervision.start()
-        await self.desk.flush_outbox()
+        self.background.run(self.desk.flush_outbox())  # beside the desk: a slow or dead server never freezes it
         try:
             self.tick()
         except Exception as exc:  # noqa: BLE001 - a bad tick must not stop the workstation starting

@@ -87,8 +87,10 @@ class CurhatApp(App):
         self._held_notices: list[tuple[str, dict]] = []
         workstation.listen(self._post_event)
         self._purge_notifier: PurgeNotifier | None = None  # made at the first purge: its screen loads on demand
-        self.frame_shown = False  # the first frame has gone to the terminal
+        self.frame_shown = False  # the first frame with the desk in the screen stack has gone to the terminal
         self._after_frame: list[Callable] = []
+        self._held_keys: list[events.Event] = []  # typed before the desk was there: replayed on it
+        self._quitting = False
 
     @property
     def purge_notifier(self) -> PurgeNotifier:
@@ -115,12 +117,21 @@ class CurhatApp(App):
             self._after_frame.append(callback)
 
     def _display(self, screen: Screen, renderable) -> None:
+        """Textual's (compat.frame_reached_terminal), then the start-up work once the desk's first frame is out."""
         super()._display(screen, renderable)
-        if not self.frame_shown and screen is getattr(self, "main", None) and frame_reached_terminal(self, renderable):
+        main = getattr(self, "main", None)
+        if not self.frame_shown and main is not None and main in self.screen_stack \
+                and frame_reached_terminal(self, renderable):
             self.frame_shown = True
-            for callback in self._after_frame:
+            for callback in [*self._after_frame, self._replay_held_keys]:
                 self.call_later(callback)
             self._after_frame.clear()
+
+    def _replay_held_keys(self) -> None:
+        """Keys typed while the app started reach the desk, after the start-up work, in the order typed."""
+        held, self._held_keys = self._held_keys, []
+        for event in held:
+            self.post_message(event)
 
     def _post_event(self, event: Event) -> None:
         """The workstation tells on its own call stack: the app handles the event on its message queue."""
@@ -161,8 +172,10 @@ class CurhatApp(App):
 
     async def _start_after_first_frame(self) -> None:
         """The workstation starts (channel, supervision, outbox) once the desk is on screen, then the clock ticks.
-        The risk detector is read first: the transcripts on screen get their highlights."""
+        The risk detector is read first: the transcripts on screen get their highlights. Not after a quit."""
         startup_gc.release()
+        if self._quitting:
+            return
         if not self.data.phrases.ready:
             try:
                 self.data.phrases.warm()
@@ -199,6 +212,11 @@ class CurhatApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.last_input = self.clock.now()  # any key or mouse input postpones the idle lock
+        if isinstance(event, (events.Key, events.Paste)) and not self.frame_shown:
+            self._held_keys.append(event)  # the desk is not there yet: nothing may act on Textual's blank screen
+            return
+        if isinstance(event, events.MouseEvent) and not self.frame_shown:
+            return
         await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -312,6 +330,8 @@ class CurhatApp(App):
                        ("ctrl+q", self.t("key.quit"))]
 
     async def action_quit(self) -> None:
+        self._quitting = True  # the start-up work not yet done never runs: the workstation stops here
+        self._after_frame.clear()
         for form in self.main.query(NotesForm):
             form.flush()
         await self.workstation.stop()

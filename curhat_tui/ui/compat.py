@@ -80,7 +80,8 @@ def frame_reached_terminal(app: App, renderable: object) -> bool:
     batch opened in `App._process_messages`), and while `App._batch_count` is above zero `_display`
     drops every frame; so `call_after_refresh` from a screen mounted there fires before anything has
     been drawn. `CurhatApp._display` calls this after Textual's own `_display` to run start-up work
-    only once the counselor can see the desk.
+    only once the counselor can see the desk (upstream has no such hook; `App._display` is private too,
+    checked with this in tests/ui/test_textual_compat.py).
     """
     return renderable is not None and not app._batch_count and app.is_running
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+from textual import events
+
 from curhat_tui.bootstrap import Parts
 from curhat_tui.channels.base import ClientArrived, MessageReceived
 from curhat_tui.config.datafiles import data_dir, load_all
@@ -20,6 +23,7 @@ from tests.support.fake_channel import FakeChannel
 
 SIZE = (120, 40)
 RISKY = "aku pengen mati aja malam ini"
+IMMINENT = "obatnya udah aku kumpulin, malam ini aku minum semua"
 
 
 def visit(vid: str, alias: str) -> Visit:
@@ -37,8 +41,8 @@ class CountingChannel(FakeChannel):
         await super().start(emit)
 
 
-async def test_the_desk_is_drawn_first_and_the_risk_words_are_marked_right_after(tmp_path, data, clock):
-    store = Store(tmp_path / "curhat.db", kind="real")
+async def chat_in_store(store: Store, data, clock, *lines: str) -> None:
+    """A session with Melati left open in `store`, holding `lines` from her."""
     channel = FakeChannel(simulated=False)
     app = build_app(Parts.of(Workstation(store, channel, clock, data, counselor="Ani")))
     async with app.run_test(size=SIZE) as pilot:
@@ -47,10 +51,15 @@ async def test_the_desk_is_drawn_first_and_the_risk_words_are_marked_right_after
         await pilot.press("ctrl+n")
         await pilot.pause()
         sid = app.main.active_pane.session.id
-        channel.inject(MessageReceived(sid, RISKY, START + 10, remote_id="$e1"))
-        channel.inject(MessageReceived(sid, "udah gitu aja kak", START + 20, remote_id="$e2"))  # newest: no risk
+        for n, line in enumerate(lines):
+            channel.inject(MessageReceived(sid, line, START + 10 * (n + 1), remote_id=f"$e{n}"))
         await pilot.pause()
 
+
+@pytest.mark.parametrize("newest", ["udah gitu aja kak", IMMINENT])
+async def test_the_desk_is_drawn_first_and_the_risk_words_are_marked_right_after(tmp_path, data, clock, newest):
+    store = Store(tmp_path / "curhat.db", kind="real")
+    await chat_in_store(store, data, clock, RISKY, newest)
     deferred = load_all(defer=True)  # as `curhat` loads it
     assert not deferred.phrases.ready
     channel = CountingChannel()
@@ -76,6 +85,26 @@ async def test_the_desk_is_drawn_first_and_the_risk_words_are_marked_right_after
         marked = RISKY[risky.highlights[0][0]:risky.highlights[0][1]] if risky.highlights else ""
         assert "mati" in marked
         assert app.main.query("Footer")
+        assert pane.imminent is (newest == IMMINENT)  # judged once the detector was read, not before the frame
+    store.close()
+
+
+async def test_keys_typed_while_the_app_starts_reach_the_desk_not_the_blank_screen_before_it(tmp_path, data, clock):
+    from curhat_tui.ui.app import CurhatApp
+    from curhat_tui.ui.screens.common.lock import LockScreen
+
+    class EarlyKeys(CurhatApp):
+        def on_mount(self) -> None:  # before CurhatApp.on_mount: as keys already waiting when the app starts
+            self.post_message(events.Key("ctrl+k", None))
+
+    store = Store(tmp_path / "curhat.db", kind="real")
+    app = EarlyKeys(Workstation(store, FakeChannel(simulated=False), clock, data, counselor="Ani"), data, clock,
+                    blink=False, tick=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(5):
+            await pilot.pause()
+        assert [type(screen) for screen in app.screen_stack][-2:] == [type(app.main), LockScreen]
+        assert app.screen is app.lock_screen  # locked, and the lock is what is on screen
     store.close()
 
 
@@ -88,6 +117,7 @@ async def test_a_broken_phrase_file_still_stops_the_app_naming_file_line_and_fix
     phrases.write_text(text[:start] + '"(unclosed", ' + text[start:], encoding="utf-8")
     deferred = load_all(root, defer=True)  # the phrase file is not read yet
     store = Store(tmp_path / "curhat.db", kind="real")
+    await chat_in_store(store, load_all(), clock, IMMINENT)  # restored with a flagged newest message
     app = build_app(Parts.of(Workstation(store, FakeChannel(simulated=False), clock, deferred, counselor="Ani")))
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(5):

@@ -137,3 +137,11 @@ async def test_a_pushed_screen_is_styled_once_where_textual_would_style_it_twice
         await app.push_screen(desk)  # pushed again: restyled as usual
         await pilot.pause()
         assert restyles == ["Plain", "Desk"]
+
+
+def test_app_display_is_where_curhat_app_watches_frames_go_out():
+    """CurhatApp._display extends Textual's private App._display(screen, renderable) to see the first frame."""
+    assert list(inspect.signature(App._display).parameters) == ["self", "screen", "renderable"]
+    from curhat_tui.ui.app import CurhatApp
+
+    assert CurhatApp._display is not App._display

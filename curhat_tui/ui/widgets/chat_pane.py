@@ -246,9 +246,19 @@ class ChatPane(Vertical):
                                           due=clock_time(clock, withdrawal.due_at, fmt))))
 
     def _suggest(self, message: Message) -> None:
-        """The items the detector suggested for this client message, and whether it called it imminent."""
+        """The items the detector suggested for this client message (stored with it), and whether it called it
+        imminent (asked again: not before the detector is read, just after the first frame; `refresh_risk`)."""
         self.suggested = list(message.flags) if message.sender is Sender.CLIENT else []
-        self.imminent = "suicide" in self.suggested and self.app.data.phrases.detect(message.text).imminent
+        phrases = self.app.data.phrases
+        self.imminent = "suicide" in self.suggested and phrases.ready and phrases.detect(message.text).imminent
+
+    def refresh_risk(self) -> None:
+        """The detector is ready: the transcript marks its risk words, and the newest message is judged again."""
+        if self.loaded and self.transcript is not None:
+            self.transcript.rehighlight()
+        if self.last_message is not None:
+            self._suggest(self.last_message)
+            self.refresh_clock()
 
     # ---- the parts that change every second ------------------------------------
     def waiting_seconds(self, now: float) -> float | None:

@@ -290,8 +290,9 @@ class MainScreen(SessionActions):
             self._labels[session_id] = shown
 
     def refresh_highlights(self) -> None:
-        for pane in (pane for pane in self.panes.values() if pane.loaded and pane.transcript is not None):
-            pane.transcript.rehighlight()
+        for pane in self.panes.values():
+            pane.refresh_risk()
+        self.relabel()
 
     def tick(self) -> None:
         """Once a second: clocks, countdowns, waiting times, the tab strip, the top bar."""
