@@ -90,6 +90,7 @@ class CurhatApp(App):
         self.frame_shown = False  # the first frame with the desk in the screen stack has gone to the terminal
         self._after_frame: list[Callable] = []
         self._held_keys: list[events.Event] = []  # typed before the desk was there: replayed on it
+        self._held_events: list[Event] = []  # told before the desk was there: it reads the store, then these
         self._quitting = False
 
     @property
@@ -128,10 +129,14 @@ class CurhatApp(App):
             self._after_frame.clear()
 
     def _replay_held_keys(self) -> None:
-        """Keys typed while the app started reach the desk, after the start-up work, in the order typed."""
+        """What the workstation told and the keys typed while the app started reach the desk, after the start-up
+        work, in order (an event the desk already shows from the store changes nothing when told again)."""
+        told, self._held_events = self._held_events, []
+        for event in told:
+            self.post_message(self.WsEvent(event))
         held, self._held_keys = self._held_keys, []
-        for event in held:
-            self.post_message(event)
+        for key in held:
+            self.post_message(key)
 
     def _post_event(self, event: Event) -> None:
         """The workstation tells on its own call stack: the app handles the event on its message queue."""
@@ -261,6 +266,9 @@ class CurhatApp(App):
 
     async def on_curhat_app_ws_event(self, message: "CurhatApp.WsEvent") -> None:
         """One path for every workstation event: told as a notification if it is one, then shown by the main screen."""
+        if not self.frame_shown:
+            self._held_events.append(message.event)
+            return
         self.announce(message.event)
         await self.main.handle(message.event)
 

@@ -18,7 +18,7 @@ from curhat_tui.domain.models import Risk, Tier, Visit
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
-from tests.conftest import START
+from tests.conftest import START, screen_text
 from tests.support.fake_channel import FakeChannel
 
 SIZE = (120, 40)
@@ -105,6 +105,28 @@ async def test_keys_typed_while_the_app_starts_reach_the_desk_not_the_blank_scre
             await pilot.pause()
         assert [type(screen) for screen in app.screen_stack][-2:] == [type(app.main), LockScreen]
         assert app.screen is app.lock_screen  # locked, and the lock is what is on screen
+    store.close()
+
+
+async def test_what_the_workstation_tells_before_the_desk_exists_reaches_it_once_it_does(tmp_path, data, clock):
+    """A Matrix workstation is built (and talking) before the app: an event told before the desk is pushed waits."""
+    from curhat_tui.services.events import QueueChanged
+    from curhat_tui.ui.app import CurhatApp
+
+    store = Store(tmp_path / "curhat.db", kind="real")
+    channel = FakeChannel(simulated=False)
+    workstation = Workstation(store, channel, clock, data, counselor="Ani")
+
+    class EarlyNews(CurhatApp):
+        def on_mount(self) -> None:  # before CurhatApp.on_mount pushes the desk
+            self.workstation.desk.on_channel_event(ClientArrived(visit("b", "Kenanga")))  # stored; QueueChanged told
+            self.workstation.bus.tell(QueueChanged())
+
+    app = EarlyNews(workstation, data, clock, blink=False, tick=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(5):
+            await pilot.pause()
+        assert app.main.is_mounted and "Kenanga" in screen_text(app)
     store.close()
 
 
