@@ -15,8 +15,12 @@ from textual.dom import DOMNode
 from textual.signal import Signal
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from textual.app import App
     from textual.events import ScreenResume
+    from textual.widgets import DataTable
+    from textual.widgets.data_table import RowKey
 
 TEXTUAL_VERSION = "8.2.8"  # the version these privates were read from (pyproject pins it)
 
@@ -99,6 +103,18 @@ def skip_first_resume_restyle(screen: DOMNode, event: ScreenResume) -> None:
     if not getattr(screen, "_resumed_before", False):
         screen._resumed_before = True  # type: ignore[attr-defined]
         event.refresh_styles = False
+
+
+def rows_to_measure(table: DataTable, new_rows: Iterable[RowKey]) -> Iterable[RowKey]:
+    """The new rows `DataTable._update_dimensions` should measure: none when every column has a fixed width.
+
+    Textual measures every cell of every new row (to widen an auto-width column or size an auto-height row)
+    even when no column is auto-width, where the measurements change nothing: 400 of them for a full queue
+    (`QueueTable._update_dimensions` overrides the private to pass what this returns; bench/bench.py's queue
+    redraw). The scrollable size is still worked out from the rows. Upstream has no public way to skip it.
+    """
+    fixed = table.columns and not any(column.auto_width for column in table.columns.values())
+    return () if fixed else new_rows
 
 
 def report_crash_without_locals(app: App) -> None:

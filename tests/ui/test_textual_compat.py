@@ -145,3 +145,13 @@ def test_app_display_is_where_curhat_app_watches_frames_go_out():
     from curhat_tui.ui.app import CurhatApp
 
     assert CurhatApp._display is not App._display
+
+
+def test_the_queue_table_overrides_the_data_table_private_that_measures_new_rows():
+    """QueueTable._update_dimensions narrows Textual's private DataTable._update_dimensions(new_rows)."""
+    from textual.widgets import DataTable
+
+    from curhat_tui.ui.widgets.queue_panel import QueueTable
+
+    assert list(inspect.signature(DataTable._update_dimensions).parameters) == ["self", "new_rows"]
+    assert QueueTable._update_dimensions is not DataTable._update_dimensions

@@ -18,6 +18,7 @@ from textual.widgets.data_table import RowKey
 
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Risk, Visit, rupiah
+from curhat_tui.ui.compat import rows_to_measure
 from curhat_tui.ui.widgets.localize import localize_bindings
 from curhat_tui.ui.widgets.queue_marks import APPOINTMENT_STYLE, appointment_detail, appointment_mark, duty_line
 
@@ -53,11 +54,8 @@ class QueueTable(DataTable):
                 self.post_message(self.Accept(key))
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Every column has a fixed width and every row is one line, so new rows need no measuring: Textual measures
-        each new cell (to widen an auto-width column or size an auto-height row), 400 measurements for a full queue,
-        whose results a fixed width ignores. The scrollable size is still worked out from the rows."""
-        fixed = self.columns and not any(column.auto_width for column in self.columns.values())
-        super()._update_dimensions(() if fixed else new_rows)
+        """Every column has a fixed width: new rows need no measuring (a Textual private: compat.rows_to_measure)."""
+        super()._update_dimensions(rows_to_measure(self, new_rows))
 
 
 class QueuePanel(Vertical):
