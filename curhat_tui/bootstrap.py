@@ -39,10 +39,10 @@ class Parts:
         return cls(workstation.store, workstation.channel, workstation, workstation.data, workstation.clock)
 
     def close(self) -> None:
-        """Close the databases: the store, and a supervisor's separate practice store."""
+        """Close the databases: the store, and a supervisor's separate practice store (opened late, maybe)."""
         self.store.close()
-        if self.practice_store is not None:
-            self.practice_store.close()
+        for practice in {id(s): s for s in (self.practice_store, self.workstation.late_practice_store) if s}.values():
+            practice.close()
 
 
 def build_practice(data_dir: Path, *, clock: Clock, data: ServiceData | None = None, seed: int = 1,
@@ -87,7 +87,8 @@ def build_supervisor(data_dir: Path, *, clock: Clock, data: ServiceData | None =
     channel = IdleChannel()
     workstation = Workstation(store, channel, clock, data, counselor=name, lang=lang, role="supervisor",
                               retention=retention, link=link(store) if link else None,
-                              practice_store=practice_store, first_purge_delay=first_purge_delay)
+                              practice_store=practice_store, first_purge_delay=first_purge_delay,
+                              practice_opener=lambda: Store(practice, key=key) if practice.exists() else None)
     return Parts(store, channel, workstation, data, clock, practice_store)
 
 

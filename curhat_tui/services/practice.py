@@ -117,6 +117,12 @@ class Practice:
                                self.clock.now())
         return path
 
+    def attach(self, practice_store: Store) -> None:
+        """Trainees' practice store, opened after the start: read from now on (the views built on it are rebuilt)."""
+        self.practice_store = practice_store
+        for view in ("curriculum", "trainer"):
+            self.__dict__.pop(view, None)
+
     def trainee_sessions(self) -> list[Session]:
         """Practice sessions past their end, newest first: what a supervisor reviews of the trainees' work."""
         if self.practice_store is None:

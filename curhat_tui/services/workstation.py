@@ -8,6 +8,7 @@ Screens reach the services through it (`ws.desk`, `ws.notes`, `ws.flags`, `ws.ri
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from curhat_tui.channels.base import Channel, SupervisionLink
 from curhat_tui.config.datafiles import ServiceData
@@ -19,7 +20,7 @@ from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.services.background import Background
 from curhat_tui.services.calls import Calls
 from curhat_tui.services.desk import Desk
-from curhat_tui.services.events import EventBus, Listener, Notice
+from curhat_tui.services.events import EventBus, Listener, LiveChanged, Notice
 from curhat_tui.services.flags import Flags
 from curhat_tui.services.notes import Notes
 from curhat_tui.services.practice import Practice
@@ -40,17 +41,21 @@ def default_name(data: ServiceData, role: str, lang: str) -> str:
     return Catalogue(data.strings, lang)(f"role_name.{role if role in known else 'counselor'}")
 
 
+PRACTICE_LOOK_SECONDS = 5.0  # how often a supervisor without practice.db looks whether a trainee has made one
+
 class Workstation:
     def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData, *,
                  counselor: str = "Konselor", lang: str = "id", role: str = "counselor",
                  retention: RetentionPolicy | None = None, link: SupervisionLink | None = None,
                  practice_store: Store | None = None, first_purge_delay: float = 0.0,
-                 max_load: int = 0, call_link: str = DEFAULT_CALL_LINK, hours: ServiceHours | None = None) -> None:
+                 max_load: int = 0, call_link: str = DEFAULT_CALL_LINK, hours: ServiceHours | None = None,
+                 practice_opener: Callable[[], Store | None] | None = None) -> None:
         """`role` is counselor, supervisor or trainee (a trainee's channel is always simulated); `link` carries
         supervision between machines (None: one machine); `practice_store` holds trainees' sessions for a
         supervisor to read; `first_purge_delay` is how many real seconds the start-up retention purge waits; `max_load` is
         the cap on a counselor's open sessions weighed by risk (0: none; the CLI passes config.toml's, default 4);
-        `call_link` is [service] call_link, the https template of a session's voice/video room."""
+        `call_link` is [service] call_link, the https template of a session's voice/video room; `practice_opener`
+        opens trainees' practice store once there is one (a supervisor started before any practice)."""
         self.store = store
         self.channel = channel
         self.clock = clock
@@ -82,6 +87,9 @@ class Workstation:
         self.bus.listen(self.practice.on_event)  # a practice report is kept before a closing can take the transcript
         self.schedule = Schedule(store, channel, clock, self.desk, counselor=counselor, hours=hours)  # and on duty
         self.bus.listen(self.schedule.on_event)
+        self.late_practice_store: Store | None = None  # opened by `practice_opener` after the start (bootstrap closes it)
+        self._practice_opener = practice_opener if practice_store is None else None
+        self._practice_look_at = 0.0
 
     @property
     def simulated(self) -> bool:
@@ -112,6 +120,20 @@ class Workstation:
         if self.rights.due(now):
             self.background.run(self.rights.purge_retention())
         self.desk.tick(now)
+        if self._practice_opener is not None and now >= self._practice_look_at:
+            self._look_for_practice(now)
+
+    def _look_for_practice(self, now: float) -> None:
+        """A trainee has practised here since this supervisor started: their sessions are read from now on."""
+        self._practice_look_at = now + PRACTICE_LOOK_SECONDS
+        assert self._practice_opener is not None
+        store = self._practice_opener()
+        if store is None:
+            return
+        self._practice_opener, self.late_practice_store = None, store
+        self.records.practice_store = store
+        self.practice.attach(store)
+        self.bus.tell(LiveChanged())  # Live lists running practice sessions; the trainees' tab reads them on its tick
 
     def _background_failed(self, exc: BaseException) -> None:
         """Channel work run in the background failed: logged and told."""

@@ -245,3 +245,39 @@ async def test_supervisor_watches_whispers_and_comments_on_a_line_the_trainee_th
         assert "💬 Sari" in rows[at] and rows[at - 1].split("▕▊")[-1].startswith(LISTENING[1][-22:])  # under it
         assert sum("Bagus tambahkan" in row for row in rows) == 1
     t_parts.close()
+
+
+async def test_a_supervisor_started_before_any_practice_sees_the_trainees_sessions_without_restarting(tmp_path, data):
+    from curhat_tui.services.workstation import PRACTICE_LOOK_SECONDS
+
+    clock = FakeClock(START)
+    data_dir = tmp_path / "shared"
+    s_parts = build_supervisor(data_dir, data=data, clock=clock, name="Sari", key=TEST_KEY)
+    assert s_parts.practice_store is None  # nobody has practised on this machine yet
+    s_app = build_app(s_parts)
+    async with s_app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        t_parts = trainee(data_dir, data, clock)  # now a trainee practises here, and finishes a session
+        ws = t_parts.workstation
+        await ws.start()
+        done = await practise(ws, clock, "rara", LISTENING[:2])
+        clock.advance(PRACTICE_LOOK_SECONDS)
+        s_app.tick()
+        table = s_app.main.query_one("#trainee-table", DataTable)
+        for _ in range(10):
+            await pilot.pause()
+            if table.row_count:
+                break
+        assert [row.value for row in table.rows] == [done.id]
+        assert done.alias in screen_text(s_app) and "Tari" in screen_text(s_app)
+        await pilot.press("v")  # and its transcript opens from there
+        for _ in range(10):
+            await pilot.pause()
+            if isinstance(s_app.screen, PracticeTranscriptScreen):
+                break
+        assert isinstance(s_app.screen, PracticeTranscriptScreen) and LISTENING[0] in screen_text(s_app)
+    t_parts.close()
+    s_parts.close()
+    assert s_parts.workstation.late_practice_store is not None

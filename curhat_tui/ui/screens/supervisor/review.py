@@ -25,7 +25,7 @@ from curhat_tui.ui.screens.common.confirm import ConfirmModal
 from curhat_tui.ui.screens.common.help import HelpModal
 from curhat_tui.ui.screens.supervisor.live import debrief_text, load_text, practice_rows
 from curhat_tui.ui.screens.supervisor.practice_transcript import PracticeTranscriptScreen
-from curhat_tui.ui.screens.supervisor.trainees import trainee_detail
+from curhat_tui.ui.screens.supervisor.trainees import fill_trainees, trainee_detail
 
 ALIAS_WIDTH = 16  # longer aliases end in "…" (the detail names them whole)
 STATUS_FILTERS = (None, NoteStatus.SUBMITTED, NoteStatus.COMMENTED, NoteStatus.SIGNED, NoteStatus.DRAFT)
@@ -324,11 +324,7 @@ class SupervisorScreen(EventScreen):
 
     # ---- trainees -----------------------------------------------------------------------
     def refresh_trainees(self) -> None:
-        table = self.query_one("#trainee-table", DataTable)
-        table.clear()
-        for row in self.app.workstation.practice.trainee_sessions():
-            table.add_row(Text(row.alias), Text(row.counselor),
-                          clock_time(self.app.clock, row.ended_at or row.started_at, "%d/%m %H:%M"), key=row.id)
+        fill_trainees(self.query_one("#trainee-table", DataTable), self.app)
 
     @on(DataTable.RowHighlighted, "#trainee-table")
     def _trainee_row(self, event: DataTable.RowHighlighted) -> None:
@@ -379,8 +375,11 @@ class SupervisorScreen(EventScreen):
                  t(f"conn.{self.app.workstation.desk.connection}"), clock_time(self.app.clock, self.app.clock.now()),
                  "curhat-tui"]
         self.query_one("#sv-topbar", Static).update(Text(" · ".join(parts)))
-        if self.query_one(TabbedContent).active == "live":
+        active = self.query_one(TabbedContent).active
+        if active == "live":
             self.refresh_live()
+        elif active == "trainee":
+            self.refresh_trainees()  # a trainee finished a session, or practised here for the first time
 
     async def handle(self, event: Event) -> None:
         match event:

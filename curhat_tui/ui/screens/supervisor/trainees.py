@@ -6,11 +6,19 @@ only the neutral titles."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import DataTable
+
 from curhat_tui.domain.clock import Clock, clock_time
 from curhat_tui.domain.curriculum import Criterion
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.services.curriculum import CurriculumProgress
 from curhat_tui.services.markdown import md_escape
+
+if TYPE_CHECKING:
+    from curhat_tui.ui.app import CurhatApp
 
 
 def criteria_text(t: Catalogue, criteria: tuple[Criterion, ...] | list[Criterion], *, blind: bool) -> str:
@@ -63,3 +71,15 @@ def trainee_detail(t: Catalogue, clock: Clock, practice, session_id: str) -> str
     session = practice.trainer.session(session_id)
     progress = progress_markdown(t, clock, practice.curriculum, session.counselor, blind=False) if session else ""
     return f"_{t('trainer.transcript.open_hint')}_\n\n{report}\n{progress}"
+
+
+def fill_trainees(table: DataTable, app: CurhatApp) -> None:
+    """The trainees' finished practice sessions, newest first (a supervisor started before the first practice sees
+    them once there are some); an unchanged list is left as it is, so the highlighted row stays."""
+    rows = app.workstation.practice.trainee_sessions()
+    if [key.value for key in table.rows] == [row.id for row in rows]:
+        return
+    table.clear()
+    for row in rows:
+        table.add_row(Text(row.alias), Text(row.counselor),
+                      clock_time(app.clock, row.ended_at or row.started_at, "%d/%m %H:%M"), key=row.id)
