@@ -119,6 +119,7 @@ class CrisisAlert:
     counselor: str
     alias: str
     item: str
+    practice: bool = False  # ticked by a trainee for a simulated client: told to the supervisor quietly
 
 
 @dataclass(frozen=True)

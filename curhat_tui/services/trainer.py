@@ -16,6 +16,7 @@ from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.models import Message, Session, SessionStatus
 from curhat_tui.domain.review import ReviewError
 from curhat_tui.domain.session_clock import countdown
+from curhat_tui.services.events import CrisisAlert
 from curhat_tui.storage.audit import AuditLog
 from curhat_tui.storage.store import Store
 
@@ -32,6 +33,7 @@ class PracticeLive:
     remaining_seconds: float
     risk: int
     status: str
+    alert: str = ""  # the red flags ticked in it, comma-separated, as on a counselor's Live row
 
 
 class Trainer:
@@ -40,6 +42,7 @@ class Trainer:
         self.audit = audit
         self.clock = clock
         self.user = user
+        self._seen_flag: int | None = None  # the newest flag already told (None: not looked yet)
 
     def _need(self) -> Store:
         if self.store is None:
@@ -52,10 +55,26 @@ class Trainer:
         if self.store is None:
             return []
         now = self.clock.now()
+        flagged = self.store.flags.in_running_sessions()
         rows = [PracticeLive(s.id, s.counselor, s.alias, countdown(s.deadline, now).remaining_seconds, int(s.risk),
-                             str(s.status))
+                             str(s.status), flagged.get(s.id, ("", 0.0))[0])
                 for s in self.store.sessions.open() if s.status is SessionStatus.ACTIVE]
         return sorted(rows, key=lambda r: r.remaining_seconds)
+
+    def new_alerts(self) -> list[CrisisAlert]:
+        """Red flags trainees ticked since the last look in practice sessions still running, for the supervisor's
+        Live tab and a quiet notice (the first look only notes where to start)."""
+        if self.store is None:
+            return []
+        if self._seen_flag is None:
+            self._seen_flag = self.store.flags.last_id()
+            return []
+        alerts = []
+        for flag_id, session_id, item in self.store.flags.new_in_running_sessions(self._seen_flag):
+            self._seen_flag = max(self._seen_flag, flag_id)
+            if (session := self.store.sessions.get(session_id)) is not None:
+                alerts.append(CrisisAlert(session_id, session.counselor, session.alias, item, practice=True))
+        return alerts
 
     def is_practice(self, session_id: str) -> bool:
         return self.store is not None and self.store.sessions.get(session_id) is not None

@@ -122,6 +122,9 @@ class Workstation:
         self.desk.tick(now)
         if self._practice_opener is not None and now >= self._practice_look_at:
             self._look_for_practice(now)
+        if self.role == "supervisor" and self.practice.practice_store is not None:
+            for alert in self.practice.trainer.new_alerts():  # a trainee ticked a red flag in a practice session
+                self.bus.tell(alert)
 
     def _look_for_practice(self, now: float) -> None:
         """A trainee has practised here since this supervisor started: their sessions are read from now on."""

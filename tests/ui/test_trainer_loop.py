@@ -281,3 +281,35 @@ async def test_a_supervisor_started_before_any_practice_sees_the_trainees_sessio
     t_parts.close()
     s_parts.close()
     assert s_parts.workstation.late_practice_store is not None
+
+
+async def test_a_red_flag_a_trainee_ticks_reaches_the_supervisor_quietly_and_marks_the_live_row(tmp_path, data):
+    clock = FakeClock(START)
+    data_dir = tmp_path / "shared"
+    t_parts = trainee(data_dir, data, clock)
+    ws = t_parts.workstation
+    await ws.start()
+    running = await practise(ws, clock, "rara", LISTENING[:1], close=False)
+    s_parts = build_supervisor(data_dir, data=data, clock=clock, name="Sari", key=TEST_KEY)
+    s_app = build_app(s_parts)
+    told: list[tuple[str, str]] = []
+    notify = s_app.notify
+    s_app.notify = lambda message, **kw: (told.append((message, kw.get("severity", ""))), notify(message, **kw))[1]
+    async with s_app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        s_app.tick()  # the supervisor's first look: nothing ticked yet
+        await pilot.pause()
+        ws.flags.raise_flag(running.id, "suicide")
+        s_app.tick()
+        for _ in range(10):
+            await pilot.pause()
+            if told:
+                break
+        label = Catalogue(data.strings, "id").pick(data.redflags.get("suicide").label)
+        assert told == [(f"Latihan: Tari menandai {label} untuk klien simulasi {running.alias}", "warning")]
+        live = s_app.main.query_one("#live-table", DataTable)
+        assert live.get_row(running.id)[0].plain == label  # the Live row names the flag, as a counselor's does
+        assert f"{label} Tari (latihan) {running.alias}" in screen_text(s_app)
+    t_parts.close()
+    s_parts.close()

@@ -3,6 +3,8 @@ debriefs counselors sent after a high-risk session (their words shown literally)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 
 from curhat_tui.domain.clock import Clock, clock_time, mmss
@@ -44,14 +46,17 @@ def debrief_text(t: Catalogue, clock: Clock, debriefs: list[Debrief]) -> Text:
     return out
 
 
-def practice_rows(t: Catalogue, rows: list[PracticeLive]) -> list[tuple[tuple, str]]:
+def practice_rows(t: Catalogue, rows: list[PracticeLive], label: Callable[[str], str]) -> list[tuple[tuple, str]]:
     """Trainees' running practice sessions as Live rows (alert, counselor, alias, time left, risk), the trainee
-    marked 'practice'; a whisper on one reaches the trainee like any whisper."""
+    marked 'practice', the red flags ticked in it named by `label` (on amber: practice, not a real crisis); a
+    whisper on one reaches the trainee like any whisper."""
     out = []
     for row in rows:
+        alert = ", ".join(label(item) for item in dict.fromkeys(row.alert.split(","))) if row.alert else ""
         left = mmss(row.remaining_seconds) if row.remaining_seconds >= 0 else "+" + mmss(-row.remaining_seconds)
         who = Text(clean(row.trainee) + " ")
         who.append(f"({t('trainer.live.practice')})", style="italic")
-        out.append(((Text(""), who, Text(clean(row.alias)), left, Text(t(f"risk.{Risk(row.risk).key}"))),
+        out.append(((Text(alert, style="bold black on yellow" if alert else ""), who, Text(clean(row.alias)), left,
+                     Text(t(f"risk.{Risk(row.risk).key}"))),
                     row.session_id))
     return out

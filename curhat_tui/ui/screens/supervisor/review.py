@@ -136,10 +136,8 @@ class SupervisorScreen(EventScreen):
             self.show_detail(self.selected, record=False)
 
     def _flag_key(self, item_id: str) -> str:
-        try:
-            return self.app.data.redflags.get(item_id).key.upper()
-        except KeyError:
-            return "!"
+        item = next((i for i in self.app.data.redflags.items if i.id == item_id), None)
+        return item.key.upper() if item is not None else "!"
 
     def _flag_label(self, item_id: str) -> str:
         """A red-flag item's label in this screen's language; an alert that carries a label (in the counselor's
@@ -299,7 +297,7 @@ class SupervisorScreen(EventScreen):
             alert = ", ".join(self._flag_label(a) for a in dict.fromkeys(row.alert.split(","))) if row.alert else ""
             table.add_row(Text(alert, style="bold white on red" if alert else ""), Text(row.counselor),
                           Text(row.alias), left, Text(t(f"risk.{Risk(row.risk).key}")), key=row.session_id)
-        for cells, key in practice_rows(t, self.app.workstation.practice.trainer.live()):  # trainees, same tab
+        for cells, key in practice_rows(t, self.app.workstation.practice.trainer.live(), self._flag_label):
             table.add_row(*cells, key=key)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
@@ -383,6 +381,10 @@ class SupervisorScreen(EventScreen):
 
     async def handle(self, event: Event) -> None:
         match event:
+            case CrisisAlert(alias=alias, counselor=counselor, item=item, practice=True):  # a trainee's: no alarm
+                self.refresh_live()
+                self.app.notify(self.app.t("sv.practice_alert", alias=alias, trainee=counselor,
+                                           item=self._flag_label(item)), severity="warning", timeout=15)
             case CrisisAlert(alias=alias, counselor=counselor, item=item):
                 self.refresh_live()
                 self.query_one("#live-table", DataTable).move_cursor(row=0)
