@@ -22,6 +22,7 @@ class QueueChanged:
 @dataclass(frozen=True)
 class SessionOpened:
     session: Session
+    focus: bool = True  # accepted here: in front; handed over by a colleague: beside the chat in front
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ class Handovers:
             session.risk = Risk(risk)
             desk.store.sessions.update(session.id, risk=session.risk)
         desk.bus.tell(QueueChanged())
-        desk.bus.tell(SessionOpened(session))
+        desk.bus.tell(SessionOpened(session, focus=False))  # never under the counselor's typing: the tab tells it
         desk.channel.opened(session)
         note = desk.handover(session.id)
         if note:

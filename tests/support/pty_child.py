@@ -53,7 +53,9 @@ async def main(data_dir: str, done: str) -> None:
         await asyncio.sleep(1.0)
         channel.inject(SessionAssigned(visit("!tiga:curhat.test", f"Camar{BLINK}", now), now, now + 1800,
                                        {"room_id": "!tiga:curhat.test", "handover": f"catatan {HOSTILE}"}))
-        await asyncio.sleep(2.0)
+        await asyncio.sleep(1.0)
+        app.main.action_switch(3)  # a handover opens beside the chat in front: show it, with its note
+        await asyncio.sleep(1.5)
         Path(done).write_text("done")
         app.exit()
 

@@ -46,11 +46,17 @@ async def test_a_transferred_session_shows_its_handover_note_while_it_lasts(fake
         await pilot.pause()
         own = app.main.active_pane
         assert not handover_block(own).display  # a session that came without a note shows none
+        await pilot.press("h", "a", "i")  # typing to Melati when a colleague hands Mawar over
         channel.inject(SessionAssigned(visit("b", "Mawar"), START, START + 1800, {"handover": NOTE}))
         await pilot.pause()
-        moved = app.main.active_pane
-        assert moved is not own and moved.session.alias == "Mawar"
-        assert handover_block(moved).display
+        [moved] = [pane for pane in app.main.panes.values() if pane is not own]
+        assert moved.session.alias == "Mawar" and "2 Mawar" in screen_text(app)  # a tab beside, and a notice
+        assert app.main.active_pane is own and app.focused is own.composer  # the typing stays with Melati
+        await pilot.press("!")
+        assert own.composer.text == "hai!" and not moved.composer.text
+        await pilot.press("alt+2")
+        await pilot.pause()
+        assert app.main.active_pane is moved and handover_block(moved).display
         assert f"Catatan serah terima: {NOTE}" in screen_text(app)
         await pilot.press("alt+1")  # to the other session and back
         await pilot.pause()

@@ -174,8 +174,8 @@ class MainScreen(SessionActions):
         match event:
             case QueueChanged():
                 self.refresh_queue()
-            case SessionOpened(session=session):
-                await self.open_pane(session)
+            case SessionOpened(session=session, focus=focus):  # a handover opens beside, unless it's the only chat
+                await self.open_pane(session, focus=focus or not self.panes)
             case MessageAdded(message=message):
                 self.message_added(message)
             case MessageUpdated(message=message):
