@@ -46,13 +46,18 @@ def debrief_text(t: Catalogue, clock: Clock, debriefs: list[Debrief]) -> Text:
     return out
 
 
+def alert_text(alert: str, label: Callable[[str], str]) -> str:
+    """A Live row's red flags (the link's comma-separated items, maybe repeated) as labels, each once, in order."""
+    return ", ".join(label(item) for item in dict.fromkeys(alert.split(","))) if alert else ""
+
+
 def practice_rows(t: Catalogue, rows: list[PracticeLive], label: Callable[[str], str]) -> list[tuple[tuple, str]]:
     """Trainees' running practice sessions as Live rows (alert, counselor, alias, time left, risk), the trainee
     marked 'practice', the red flags ticked in it named by `label` (on amber: practice, not a real crisis); a
     whisper on one reaches the trainee like any whisper."""
     out = []
     for row in rows:
-        alert = ", ".join(label(item) for item in dict.fromkeys(row.alert.split(","))) if row.alert else ""
+        alert = alert_text(row.alert, label)
         left = mmss(row.remaining_seconds) if row.remaining_seconds >= 0 else "+" + mmss(-row.remaining_seconds)
         who = Text(clean(row.trainee) + " ")
         who.append(f"({t('trainer.live.practice')})", style="italic")

@@ -23,7 +23,7 @@ from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.screens.common.ask_text import AskTextModal
 from curhat_tui.ui.screens.common.confirm import ConfirmModal
 from curhat_tui.ui.screens.common.help import HelpModal
-from curhat_tui.ui.screens.supervisor.live import debrief_text, load_text, practice_rows
+from curhat_tui.ui.screens.supervisor.live import alert_text, debrief_text, load_text, practice_rows
 from curhat_tui.ui.screens.supervisor.practice_transcript import PracticeTranscriptScreen
 from curhat_tui.ui.screens.supervisor.trainees import fill_trainees, trainee_detail
 
@@ -136,8 +136,10 @@ class SupervisorScreen(EventScreen):
             self.show_detail(self.selected, record=False)
 
     def _flag_key(self, item_id: str) -> str:
-        item = next((i for i in self.app.data.redflags.items if i.id == item_id), None)
-        return item.key.upper() if item is not None else "!"
+        try:
+            return self.app.data.redflags.get(item_id).key.upper()
+        except KeyError:
+            return "!"
 
     def _flag_label(self, item_id: str) -> str:
         """A red-flag item's label in this screen's language; an alert that carries a label (in the counselor's
@@ -294,7 +296,7 @@ class SupervisorScreen(EventScreen):
         for row in self.supervision.live():
             left = (t(f"session_state.{row.status}") if not row.running
                     else mmss(row.remaining_seconds) if row.remaining_seconds >= 0 else "+" + mmss(-row.remaining_seconds))
-            alert = ", ".join(self._flag_label(a) for a in dict.fromkeys(row.alert.split(","))) if row.alert else ""
+            alert = alert_text(row.alert, self._flag_label)
             table.add_row(Text(alert, style="bold white on red" if alert else ""), Text(row.counselor),
                           Text(row.alias), left, Text(t(f"risk.{Risk(row.risk).key}")), key=row.session_id)
         for cells, key in practice_rows(t, self.app.workstation.practice.trainer.live(), self._flag_label):
@@ -373,11 +375,9 @@ class SupervisorScreen(EventScreen):
                  t(f"conn.{self.app.workstation.desk.connection}"), clock_time(self.app.clock, self.app.clock.now()),
                  "curhat-tui"]
         self.query_one("#sv-topbar", Static).update(Text(" · ".join(parts)))
-        active = self.query_one(TabbedContent).active
-        if active == "live":
-            self.refresh_live()
-        elif active == "trainee":
-            self.refresh_trainees()  # a trainee finished a session, or practised here for the first time
+        refresh = {"live": self.refresh_live, "trainee": self.refresh_trainees}.get(self.query_one(TabbedContent).active)
+        if refresh:  # the shown tab's list (trainees: one may have finished a session, or practised here first)
+            refresh()
 
     async def handle(self, event: Event) -> None:
         match event:
