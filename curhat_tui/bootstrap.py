@@ -39,9 +39,10 @@ class Parts:
         return cls(workstation.store, workstation.channel, workstation, workstation.data, workstation.clock)
 
     def close(self) -> None:
-        """Close the databases: the store, and a supervisor's separate practice store (opened late, maybe)."""
+        """Close the databases: the store, and a supervisor's separate practice store (maybe opened after the start)."""
         self.store.close()
-        for practice in {id(s): s for s in (self.practice_store, self.workstation.late_practice_store) if s}.values():
+        practice = self.workstation.practice.practice_store
+        if practice is not None and practice is not self.store:
             practice.close()
 
 

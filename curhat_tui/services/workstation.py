@@ -43,6 +43,7 @@ def default_name(data: ServiceData, role: str, lang: str) -> str:
 
 PRACTICE_LOOK_SECONDS = 5.0  # how often a supervisor without practice.db looks whether a trainee has made one
 
+
 class Workstation:
     def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData, *,
                  counselor: str = "Konselor", lang: str = "id", role: str = "counselor",
@@ -87,7 +88,6 @@ class Workstation:
         self.bus.listen(self.practice.on_event)  # a practice report is kept before a closing can take the transcript
         self.schedule = Schedule(store, channel, clock, self.desk, counselor=counselor, hours=hours)  # and on duty
         self.bus.listen(self.schedule.on_event)
-        self.late_practice_store: Store | None = None  # opened by `practice_opener` after the start (bootstrap closes it)
         self._practice_opener = practice_opener if practice_store is None else None
         self._practice_look_at = 0.0
 
@@ -133,7 +133,7 @@ class Workstation:
         store = self._practice_opener()
         if store is None:
             return
-        self._practice_opener, self.late_practice_store = None, store
+        self._practice_opener = None
         self.records.practice_store = store
         self.practice.attach(store)
         self.bus.tell(LiveChanged())  # Live lists running practice sessions; the trainees' tab reads them on its tick

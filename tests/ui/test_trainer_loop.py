@@ -280,7 +280,7 @@ async def test_a_supervisor_started_before_any_practice_sees_the_trainees_sessio
         assert isinstance(s_app.screen, PracticeTranscriptScreen) and LISTENING[0] in screen_text(s_app)
     t_parts.close()
     s_parts.close()
-    assert s_parts.workstation.late_practice_store is not None
+    assert s_parts.workstation.practice.practice_store is not None
 
 
 async def test_a_red_flag_a_trainee_ticks_reaches_the_supervisor_quietly_and_marks_the_live_row(tmp_path, data):
