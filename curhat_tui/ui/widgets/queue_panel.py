@@ -140,31 +140,31 @@ class QueuePanel(Vertical):
     def _update_rows(self, table: QueueTable, visits: list[Visit], now: float) -> None:
         """Make the table's rows these visits, changing only what differs from the rows shown."""
         ids = [visit.id for visit in visits]
-        shown = [visit.id for visit in self.visits] if table.row_count == len(self.visits) else None
+        before = [visit.id for visit in self.visits] if table.row_count == len(self.visits) else None
         new = set(ids)
-        kept = [key for key in shown or () if key in new]
-        if shown is None or not kept or ids[:len(kept)] != kept:
+        kept = [key for key in before or () if key in new]
+        if before is None or not kept or ids[:len(kept)] != kept:
             table.clear()  # a new order: built afresh
             self._shown = {}
-            for visit in visits:
-                cells = self._cells(visit, now)
-                table.add_row(*cells, key=visit.id)
-                self._shown[visit.id] = list(cells)
-            return
-        for key in shown:
+            kept = []
+        for key in before if kept else ():
             if key not in new:
                 table.remove_row(key)  # accepted, or left the queue
                 del self._shown[key]
         for visit in visits[:len(kept)]:
-            shown = self._shown[visit.id]
-            for index, (column, cell) in enumerate(zip(COLUMNS, self._cells(visit, now))):
-                if not _same(shown[index], cell):
-                    table.update_cell(visit.id, column, cell)
-                    shown[index] = cell
-        for visit in visits[len(kept):]:  # came at the end of the queue
+            for index, cell in enumerate(self._cells(visit, now)):
+                self._set_cell(table, visit.id, index, cell)
+        for visit in visits[len(kept):]:  # came at the end of the queue (or all of them, built afresh)
             cells = self._cells(visit, now)
             table.add_row(*cells, key=visit.id)
             self._shown[visit.id] = list(cells)
+
+    def _set_cell(self, table: QueueTable, visit_id: str, index: int, cell: Text) -> None:
+        """Write one cell of a row shown, unless it already looks so."""
+        shown = self._shown[visit_id]
+        if not _same(shown[index], cell):
+            table.update_cell(visit_id, list(COLUMNS)[index], cell)
+            shown[index] = cell
 
     def highlight(self, visit_id: str) -> None:
         """Highlight and focus this client's row: now if it is shown already (asked for while waiting), else when the
@@ -182,15 +182,12 @@ class QueuePanel(Vertical):
         table = self.query_one(QueueTable)
         wait = list(COLUMNS).index("wait")  # the last column
         for visit in self.visits:
-            shown = self._shown.get(visit.id)
-            cell = Text(mmss(visit.waiting_seconds(now)))
-            if shown is None or _same(shown[wait], cell):
+            if visit.id not in self._shown:
                 continue
             try:
-                table.update_cell(visit.id, "wait", cell)
+                self._set_cell(table, visit.id, wait, Text(mmss(visit.waiting_seconds(now))))
             except Exception:  # noqa: BLE001 - the row went away between redraws
                 continue
-            shown[wait] = cell
 
     def on_data_table_row_highlighted(self) -> None:
         self._detail()
