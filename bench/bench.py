@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import gc
 import json
 import os
@@ -480,6 +481,9 @@ def launch(kind: str, data_dir: Path | None, timeout: float = 60.0) -> dict:
 
 def bench_startup(work: Path, template: Path, runs: int) -> dict:
     log(f"start-up: 1 warm-up + {runs} interleaved runs each of hello-world and curhat")
+    # An installed copy has its bytecode compiled at install time (pip does it), like Textual's here; a source
+    # checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise compile curhat_tui on every start.
+    compileall.compile_dir(str(REPO / "curhat_tui"), quiet=1)
     launch("hello", None)
     launch("curhat", copy_db(template, work / "warm", time.time()).parent)
     hello: list[dict] = []

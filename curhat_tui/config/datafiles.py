@@ -4,14 +4,14 @@ line and the fix, so the app never runs half-configured."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 from curhat_tui.config.data_file import DataError
 from curhat_tui.config.data_file import DataFile as _File
-from curhat_tui.config.deferred import DeferredDetector
+from curhat_tui.config.deferred import DeferredChecks, DeferredDetector
 from curhat_tui.config.persona_data import load_personas  # personas.toml, then personas/*.toml
 from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, RiskDataError, read_model, read_slang
 from curhat_tui.domain.i18n import LANGS
@@ -46,6 +46,17 @@ class ServiceData:
     strings: dict[str, dict[str, str]]
     prices: dict[tuple[str, int], int]
     quick_replies: QuickReplyBook = QuickReplyBook()  # data/quick_replies.toml: the reply box's snippets
+    checks: DeferredChecks = field(default_factory=DeferredChecks)  # what load_all(defer=True) left for warm()
+
+    @property
+    def warmed(self) -> bool:
+        return self.phrases.ready and self.checks.done
+
+    def warm(self) -> None:
+        """Read what `load_all(defer=True)` left unread: the risk detector, then the persona patterns.
+        Raises the loader's DataError (file, line, fix) for a broken file."""
+        self.phrases.warm()
+        self.checks.run()
 
 
 def _risk(file: _File, table: str, index: int, entry: dict, key: str) -> Risk:
@@ -277,7 +288,8 @@ def load_quick_replies(path: Path) -> QuickReplyBook:
 def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
     """Load every data file, validating each; raises DataError on the first problem.
 
-    With `defer` the risk detector is read on first use or `phrases.warm()` (`config.deferred`: the app's start)."""
+    With `defer` the risk detector is read on first use or `warm()`, and the persona patterns are compiled on first
+    use and checked by `warm()` (`config.deferred`: the app's start)."""
     root = root or data_dir()
     directory = load_directory(root / "directory.toml")
     redflags = load_redflags(root / "redflags.toml", directory)
@@ -286,12 +298,15 @@ def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
                                                      tuple(item.id for item in redflags.items)))
     if not defer:
         detector.warm()
+    checks = DeferredChecks() if defer else None
+    personas = load_personas(root / "personas.toml", item_ids, checks.pending if checks else None)
     return ServiceData(
         redflags=redflags,
         templates=load_templates(root / "templates.toml"),
         phrases=detector,
-        personas=load_personas(root / "personas.toml", item_ids),
+        personas=personas,
         strings=load_catalogue(root),
         prices=load_prices(root / "service.toml"),
         quick_replies=load_quick_replies(root / "quick_replies.toml"),
+        checks=checks or DeferredChecks(),
     )

@@ -3,13 +3,15 @@
 The risk detector (a 1.7 MB model and the lexicon's regexes) takes about a tenth of a second to read on a
 counselor's laptop, and the desk can be drawn without it. `load_all(defer=True)` (the app's start) hands it
 out unread; the app warms it as soon as its first frame is on the screen, so a broken file still stops the app
-with its name, line and fix, a moment later.
+with its name, line and fix, a moment later. The practice personas' probe patterns (about 200 regexes) are
+compiled on first use the same way, and checked by the same warm-up (`DeferredChecks`).
 Everything else (`risk-scan`, the intake, tests) reads it at once, as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from curhat_tui.domain.risk import Detection, PhraseHit, RiskDetector
 
@@ -44,3 +46,20 @@ class DeferredDetector:
 
     def scores(self, text: str) -> dict[str, float]:
         return self.warm().scores(text)
+
+
+@dataclass
+class DeferredChecks:
+    """Checks of a data file left for after the first frame (the persona patterns: `config.persona_data`); each
+    raises the loader's DataError. `run()` runs those not yet passed, in order."""
+
+    pending: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return not self.pending
+
+    def run(self) -> None:
+        while self.pending:
+            self.pending[0]()
+            self.pending.pop(0)

@@ -5,11 +5,13 @@ the key; ids are unique across all the files."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from curhat_tui.config.data_file import DataError
 from curhat_tui.config.data_file import DataFile as _File
 from curhat_tui.domain.models import Risk, Tier
+from curhat_tui.domain.patterns import LazyPattern
 from curhat_tui.domain.persona_model import ANSWER_KEYS, REFERRALS, SCREENER_KEYS, TOPICS, Fact, HiddenRisk, Persona, Truth
 
 _LANGS = ("id", "en")
@@ -22,13 +24,18 @@ def persona_files(path: Path) -> list[Path]:
     return [path, *extra]
 
 
-def load_personas(path: Path, item_ids: set[str]) -> dict[str, Persona]:
-    """Every persona of personas.toml and of the personas/ folder next to it."""
+def load_personas(path: Path, item_ids: set[str], checks: list[Callable[[], None]] | None = None
+                  ) -> dict[str, Persona]:
+    """Every persona of personas.toml and of the personas/ folder next to it.
+
+    The probe patterns are compiled here, and a broken one stops the load, unless `checks` is given: then they
+    compile on first use and a check that compiles them (raising the same DataError) is appended to `checks`,
+    for the app to run once its first frame is out (about 200 patterns: tens of milliseconds)."""
     personas: dict[str, Persona] = {}
     for file_path in persona_files(path):
         f = _File(file_path)
         for i, entry in enumerate(f.entries("persona")):
-            persona = _persona(f, i, entry, item_ids)
+            persona = _persona(f, i, entry, item_ids, checks)
             if persona.id in personas:
                 raise f.fail("persona", i, f"persona id {persona.id!r} is already used in {personas[persona.id].source}",
                              "give each persona its own id", "id")
@@ -59,7 +66,7 @@ def _text(f: _File, i: int, e: dict, key: str) -> str:
     return value
 
 
-def _persona(f: _File, i: int, e: dict, item_ids: set[str]) -> Persona:
+def _persona(f: _File, i: int, e: dict, item_ids: set[str], checks: list[Callable[[], None]] | None) -> Persona:
     pid = f.need(e, "persona", i, "id")
     tier = f.need(e, "persona", i, "tier")
     if tier not in {t.value for t in Tier}:
@@ -74,10 +81,11 @@ def _persona(f: _File, i: int, e: dict, item_ids: set[str]) -> Persona:
     risk = None
     if hidden:
         r = f.need(e, "persona", i, "risk", dict)
-        try:
-            probes = tuple(re.compile(p, re.IGNORECASE) for p in r.get("probe", []))
-        except re.error as exc:
-            raise f.fail("persona", i, f"a risk.probe pattern is invalid: {exc}", "fix the regex", "probe") from None
+        probes = _probes(f, i, r.get("probe", []))
+        if checks is None:
+            _compile(f, i, probes)
+        else:
+            checks.append(lambda: _compile(f, i, probes))
         if not probes or "reveal" not in r or "openness" not in r:
             raise f.fail("persona", i, f"persona {pid!r} hides {hidden!r} but [persona.risk] lacks probe, "
                          "openness or reveal", "add all three")
@@ -104,6 +112,20 @@ def _persona(f: _File, i: int, e: dict, item_ids: set[str]) -> Persona:
         nudge=_strings(f, i, e, "nudge"), leave=_text(f, i, e, "leave"), deny=_strings(f, i, e, "deny"),
         upset=_strings(f, i, e, "upset"), truth=_truth(f, i, e), answers=_answers(f, i, e), source=f.path.name,
     )
+
+
+def _probes(f: _File, i: int, sources: object) -> tuple[LazyPattern, ...]:
+    if not isinstance(sources, list) or not all(isinstance(p, str) for p in sources):
+        raise f.fail("persona", i, "risk.probe must be a list of patterns", 'write probe = ["..."]', "probe")
+    return tuple(LazyPattern(p, re.IGNORECASE) for p in sources)
+
+
+def _compile(f: _File, i: int, probes: tuple[LazyPattern, ...]) -> None:
+    try:
+        for probe in probes:
+            probe.compiled
+    except re.error as exc:
+        raise f.fail("persona", i, f"a risk.probe pattern is invalid: {exc}", "fix the regex", "probe") from None
 
 
 def _facts(f: _File, i: int, e: dict) -> tuple[Fact, ...]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from curhat_tui.domain.coding import Code
 from curhat_tui.domain.models import Risk, Tier, fill
+from curhat_tui.domain.patterns import LazyPattern
 
 TOPICS = (
     "feelings", "sleep", "eating", "family", "partner", "children", "work", "study", "money", "debt", "friends",
@@ -90,7 +91,7 @@ def difficulty(level: str | None) -> Difficulty:
 
 @dataclass(frozen=True)
 class HiddenRisk:
-    probe: tuple[re.Pattern[str], ...]
+    probe: tuple[re.Pattern[str] | LazyPattern, ...]  # LazyPattern when loaded for the app (config.persona_data)
     openness: int
     reveal: str
 

@@ -181,9 +181,9 @@ class CurhatApp(App):
         startup_gc.release()
         if self._quitting:
             return
-        if not self.data.phrases.ready:
+        if not self.data.warmed:
             try:
-                self.data.phrases.warm()
+                self.data.warm()
             except DataError as exc:  # as a broken data file stops `curhat` before the app (cli.run)
                 self.exit(return_code=2, message=Text(f"curhat: cannot start, a data file is broken:\n  {exc}"))
                 return

@@ -130,14 +130,22 @@ async def test_what_the_workstation_tells_before_the_desk_exists_reaches_it_once
     store.close()
 
 
-async def test_a_broken_phrase_file_still_stops_the_app_naming_file_line_and_fix(tmp_path, clock, capsys):
+# the phrase file's lexicon, and a practice persona's probe patterns (compiled on first use, checked after the frame)
+BROKEN = {"phrases.toml": ("patterns = [", "not a valid regex", "escape special characters"),
+          "personas.toml": ("probe = [", "a risk.probe pattern is invalid", "fix the regex")}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+async def test_a_broken_pattern_file_still_stops_the_app_naming_file_line_and_fix(tmp_path, clock, capsys, name):
+    anchor, problem, fix = BROKEN[name]
     root = tmp_path / "data"
     shutil.copytree(data_dir(), root)
-    phrases = root / "phrases.toml"
-    text = phrases.read_text(encoding="utf-8")
-    start = text.index("patterns = [") + len("patterns = [")
-    phrases.write_text(text[:start] + '"(unclosed", ' + text[start:], encoding="utf-8")
-    deferred = load_all(root, defer=True)  # the phrase file is not read yet
+    broken = root / name
+    text = broken.read_text(encoding="utf-8")
+    start = text.index(anchor) + len(anchor)
+    broken.write_text(text[:start] + '"(unclosed", ' + text[start:], encoding="utf-8")
+    deferred = load_all(root, defer=True)  # the broken pattern is not compiled yet
+    assert not deferred.warmed
     store = Store(tmp_path / "curhat.db", kind="real")
     await chat_in_store(store, load_all(), clock, IMMINENT)  # restored with a flagged newest message
     app = build_app(Parts.of(Workstation(store, FakeChannel(simulated=False), clock, deferred, counselor="Ani")))
@@ -147,6 +155,5 @@ async def test_a_broken_phrase_file_still_stops_the_app_naming_file_line_and_fix
     assert app.return_code == 2
     told = capsys.readouterr().err.replace("\n", "")  # printed as the app closes, wrapped to the terminal
     line = text[:start].count("\n") + 1
-    assert "phrases.toml" in told and f"line {line}" in told and "not a valid regex" in told
-    assert "escape special characters" in told  # the fix
+    assert name in told and f"line {line}" in told and problem in told and fix in told  # file, line, what, fix
     store.close()
