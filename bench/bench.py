@@ -119,6 +119,49 @@ T_BUILT = time.perf_counter()
 app.run(headless=True, size=(W, H))
 '''
 
+# The same hello-world method, composing what the desk's first frame is made of in Textual terms and nothing of
+# curhat's: a top bar; a queue column (title, duty line, a DataTable with 3 rows, a detail line); five chats in a
+# TabbedContent, the front one with a header, 30 transcript lines, a TextArea and a status line; a side column of
+# eight red-flag lines and a notes box. It tells how much of curhat's start-up is Textual's price for such a screen.
+SHAPE_CHILD = HELLO_CHILD.replace('''from textual.widgets import Static
+''', '''from textual.widgets import DataTable, Static, TabbedContent, TabPane, TextArea
+from textual.containers import Horizontal, Vertical, VerticalScroll
+''').replace('''    def compose(self) -> ComposeResult:
+        yield Static("Hello, World!")
+''', '''    CSS = '''
+    + "'''" + r'''
+    #top { height: 1; } #queue { width: 35; } #side { width: 40; } #transcript { height: 1fr; }
+    TextArea { height: 4; } DataTable { height: 1fr; }
+    ''' + "'''" + r'''
+
+    def compose(self) -> ComposeResult:
+        yield Static("Praktik · Ani · 09.00", id="top")
+        with Horizontal():
+            with Vertical(id="queue"):
+                yield Static("Antrean (3)")
+                yield Static("Bertugas")
+                table = DataTable()
+                table.add_columns("Klien", "Menit", "Topik", "Menunggu", "Risiko")
+                for i in range(3):
+                    table.add_row(f"klien{i}", "30", "tidur", f"{i + 1}m", "-")
+                yield table
+                yield Static("detail")
+            with TabbedContent():
+                for i in range(5):
+                    with TabPane(f"chat {i}"):
+                        if i == 0:
+                            with Vertical():
+                                yield Static("klien0 · 30 menit · 12.00 tersisa")
+                                yield Static("\\n".join(f"12.{j:02d} klien0: pesan nomor {j} " * 2
+                                                        for j in range(30)), id="transcript")
+                                yield TextArea()
+                                yield Static("status")
+            with Vertical(id="side"):
+                for i in range(8):
+                    yield Static(f"[ ] F{i + 2} tanda bahaya {i}")
+                yield VerticalScroll(Static("catatan"))
+''')
+
 CURHAT_CHILD = r'''
 import time
 T0 = time.perf_counter()
@@ -412,7 +455,7 @@ def child_env() -> dict[str, str]:
 
 def launch(kind: str, data_dir: Path | None, timeout: float = 60.0) -> dict:
     """Start a child, return the time from just before Popen to its first-frame marker, its stamps and rusage."""
-    code = HELLO_CHILD if kind == "hello" else CURHAT_CHILD
+    code = {"hello": HELLO_CHILD, "shape": SHAPE_CHILD}.get(kind, CURHAT_CHILD)
     args = [sys.executable, "-c", code, str(SIZE[0]), str(SIZE[1]), MARK] + ([str(data_dir), COUNSELOR] if data_dir
                                                                              else [])
     env = child_env()
@@ -480,23 +523,20 @@ def launch(kind: str, data_dir: Path | None, timeout: float = 60.0) -> dict:
 
 
 def bench_startup(work: Path, template: Path, runs: int) -> dict:
-    log(f"start-up: 1 warm-up + {runs} interleaved runs each of hello-world and curhat")
+    log(f"start-up: 1 warm-up + {runs} interleaved runs each of hello-world, Textual alone and curhat")
     # An installed copy has its bytecode compiled at install time (pip does it), like Textual's here; a source
     # checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise compile curhat_tui on every start.
     compileall.compile_dir(str(REPO / "curhat_tui"), quiet=1)
     launch("hello", None)
+    launch("shape", None)
     launch("curhat", copy_db(template, work / "warm", time.time()).parent)
-    hello: list[dict] = []
-    curhat: list[dict] = []
+    runs_of: dict[str, list[dict]] = {"hello": [], "shape": [], "curhat": []}
     for i in range(runs):
-        order = ("hello", "curhat") if i % 2 == 0 else ("curhat", "hello")
+        order = ("hello", "shape", "curhat") if i % 2 == 0 else ("curhat", "shape", "hello")
         for kind in order:
-            if kind == "hello":
-                hello.append(launch("hello", None))
-            else:
-                data_dir = copy_db(template, work / f"run{i}", time.time()).parent
-                curhat.append(launch("curhat", data_dir))
-    return {"hello": hello, "curhat": curhat}
+            data_dir = copy_db(template, work / f"run{i}", time.time()).parent if kind == "curhat" else None
+            runs_of[kind].append(launch(kind, data_dir))
+    return runs_of
 
 
 # ==================================================================================================
@@ -932,6 +972,9 @@ def main(argv: list[str] | None = None) -> int:
         report.row("1 start to first frame, 1,000 sessions", f"{ratio:.2f}x",
                    f"{ms(curhat_t):.0f} ms vs hello-world {ms(hello_t):.0f} ms (target <= {STARTUP_RATIO_TARGET}x)",
                    ratio <= STARTUP_RATIO_TARGET)
+        shape_t = median([r["total"] for r in start["shape"]])
+        report.row("  Textual alone, the desk's widgets", f"{shape_t / hello_t:.2f}x",
+                   f"{ms(shape_t):.0f} ms vs hello-world; curhat is {curhat_t / shape_t:.2f}x of it", None)
         panes = {r["info"].get("panes") for r in start["curhat"]}
         built = {r["info"].get("built_panes") for r in start["curhat"]}
         phases_c = [r["phases"] for r in start["curhat"] if "phases" in r]
@@ -1022,11 +1065,11 @@ def main(argv: list[str] | None = None) -> int:
                   "store, app; to_mount = run() until on_mount; to_frame = on_mount until first frame")
             print(phase_line("hello", phases_h))
             print(phase_line("curhat", phases_c))
-        bad_exits = sorted({r["exit"] for r in start["hello"] + start["curhat"]} - {0})
+        bad_exits = sorted({r["exit"] for rs in start.values() for r in rs} - {0})
         if bad_exits:
             print(f"    WARNING: a start-up child exited with status {bad_exits}")
-        print("  start-up runs (ms): hello " + " ".join(f"{ms(r['total']):.0f}" for r in start["hello"])
-              + " | curhat " + " ".join(f"{ms(r['total']):.0f}" for r in start["curhat"]))
+        print("  start-up runs (ms): " + " | ".join(kind + " " + " ".join(f"{ms(r['total']):.0f}" for r in rs)
+                                                     for kind, rs in start.items()))
         for n in (10_000, 10):
             rs = opened[n]
             print(f"  open {n:>6} msgs: open_pane() returns {ms(median([r['call'] for r in rs])):.0f} ms, first "

@@ -30,7 +30,6 @@ def run_main(args: argparse.Namespace) -> int:
 
 
 def _run_main(args: argparse.Namespace) -> int:
-    from curhat_tui.config.curriculum import load_curriculum
     from curhat_tui.config.datafiles import DataError, load_all
     from curhat_tui.config.settings import ConfigError, load_settings
     from curhat_tui.domain.i18n import Catalogue
@@ -39,8 +38,7 @@ def _run_main(args: argparse.Namespace) -> int:
     from curhat_tui.storage.database_key import KeyUnavailable
 
     try:
-        data = load_all(defer=True)  # the risk detector is read once the first frame is out (ui.app)
-        load_curriculum(data)  # the trainer's curriculum: an unknown figure in a pass criterion stops the start
+        data = load_all(defer=True)  # the risk detector and the curriculum are read once the first frame is out
     except DataError as exc:
         print(f"curhat: cannot start, a data file is broken:\n  {exc}", file=sys.stderr)
         return 2

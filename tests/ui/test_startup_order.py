@@ -130,21 +130,24 @@ async def test_what_the_workstation_tells_before_the_desk_exists_reaches_it_once
     store.close()
 
 
-# the phrase file's lexicon, and a practice persona's probe patterns (compiled on first use, checked after the frame)
-BROKEN = {"phrases.toml": ("patterns = [", "not a valid regex", "escape special characters"),
-          "personas.toml": ("probe = [", "a risk.probe pattern is invalid", "fix the regex")}
+# the phrase file's lexicon, a practice persona's probe patterns (compiled on first use) and the trainer's curriculum
+# are all checked after the first frame: (where the break goes, what it writes, what the message says, the fix);
+# a curriculum error names its step's [[step]] line
+BROKEN = {"phrases.toml": ("patterns = [", '"(unclosed", ', "not a valid regex", "escape special characters"),
+          "personas.toml": ("probe = [", '"(unclosed", ', "a risk.probe pattern is invalid", "fix the regex"),
+          "curriculum.toml": ("pass = [", '"empathy_score >= 3", ', "empathy_score", "use a figure")}
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
 async def test_a_broken_pattern_file_still_stops_the_app_naming_file_line_and_fix(tmp_path, clock, capsys, name):
-    anchor, problem, fix = BROKEN[name]
+    anchor, written, problem, fix = BROKEN[name]
     root = tmp_path / "data"
     shutil.copytree(data_dir(), root)
     broken = root / name
     text = broken.read_text(encoding="utf-8")
     start = text.index(anchor) + len(anchor)
-    broken.write_text(text[:start] + '"(unclosed", ' + text[start:], encoding="utf-8")
-    deferred = load_all(root, defer=True)  # the broken pattern is not compiled yet
+    broken.write_text(text[:start] + written + text[start:], encoding="utf-8")
+    deferred = load_all(root, defer=True)  # the broken part is not read yet
     assert not deferred.warmed
     store = Store(tmp_path / "curhat.db", kind="real")
     await chat_in_store(store, load_all(), clock, IMMINENT)  # restored with a flagged newest message
@@ -154,6 +157,7 @@ async def test_a_broken_pattern_file_still_stops_the_app_naming_file_line_and_fi
             await pilot.pause()
     assert app.return_code == 2
     told = capsys.readouterr().err.replace("\n", "")  # printed as the app closes, wrapped to the terminal
-    line = text[:start].count("\n") + 1
+    named = text.rindex("[[step]]", 0, start) if name == "curriculum.toml" else start
+    line = text[:named].count("\n") + 1
     assert name in told and f"line {line}" in told and problem in told and fix in told  # file, line, what, fix
     store.close()
