@@ -123,7 +123,7 @@ def _probes(f: _File, i: int, sources: object) -> tuple[LazyPattern, ...]:
 def _compile(f: _File, i: int, probes: tuple[LazyPattern, ...]) -> None:
     try:
         for probe in probes:
-            probe.compiled
+            probe.compile()
     except re.error as exc:
         raise f.fail("persona", i, f"a risk.probe pattern is invalid: {exc}", "fix the regex", "probe") from None
 

@@ -24,6 +24,10 @@ class LazyPattern:
 
     @property
     def compiled(self) -> re.Pattern[str]:
+        return self._compiled or self.compile()
+
+    def compile(self) -> re.Pattern[str]:
+        """Compile now if not yet (raises re.error for a broken pattern)."""
         if self._compiled is None:
             self._compiled = re.compile(self._source, self._flags)
         return self._compiled
