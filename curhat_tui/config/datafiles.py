@@ -288,8 +288,9 @@ def load_quick_replies(path: Path) -> QuickReplyBook:
 def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
     """Load every data file, validating each; raises DataError on the first problem.
 
-    With `defer` the risk detector is read on first use or `warm()`, the persona patterns are compiled on first
-    use and checked by `warm()`, and so is the trainer's curriculum (`config.deferred`: the app's start)."""
+    With `defer` the risk detector is read on first use or `warm()`, and the persona patterns are compiled on first
+    use and checked by `warm()` (`config.deferred`: the app's start; `config.curriculum.check_later` adds the
+    trainer's curriculum to the same checks)."""
     root = root or data_dir()
     directory = load_directory(root / "directory.toml")
     redflags = load_redflags(root / "redflags.toml", directory)
@@ -310,13 +311,4 @@ def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
         quick_replies=load_quick_replies(root / "quick_replies.toml"),
         checks=checks or DeferredChecks(),
     )
-    if checks is not None:  # `curhat` checks the trainer's curriculum after the first frame; nothing else reads it now
-        checks.pending.append(lambda: _check_curriculum(data, root))
     return data
-
-
-def _check_curriculum(data: ServiceData, root: Path) -> None:
-    """The trainer's curriculum: an unknown figure, persona or item in a step stops the app (DataError)."""
-    from curhat_tui.config.curriculum import load_curriculum  # it reads ServiceData: imported on use
-
-    load_curriculum(data, root)

@@ -13,6 +13,7 @@ from textual import events
 
 from curhat_tui.bootstrap import Parts
 from curhat_tui.channels.base import ClientArrived, MessageReceived
+from curhat_tui.cli.run import check_curriculum_later
 from curhat_tui.config.datafiles import data_dir, load_all
 from curhat_tui.domain.models import Risk, Tier, Visit
 from curhat_tui.services.workstation import Workstation
@@ -147,7 +148,8 @@ async def test_a_broken_pattern_file_still_stops_the_app_naming_file_line_and_fi
     text = broken.read_text(encoding="utf-8")
     start = text.index(anchor) + len(anchor)
     broken.write_text(text[:start] + written + text[start:], encoding="utf-8")
-    deferred = load_all(root, defer=True)  # the broken part is not read yet
+    deferred = load_all(root, defer=True)  # the broken part is not read yet (as `curhat` loads it)
+    check_curriculum_later(deferred, root)
     assert not deferred.warmed
     store = Store(tmp_path / "curhat.db", kind="real")
     await chat_in_store(store, load_all(), clock, IMMINENT)  # restored with a flagged newest message

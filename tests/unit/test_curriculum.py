@@ -83,6 +83,7 @@ def test_curhat_checks_the_curriculum_once_its_first_frame_is_out_and_a_broken_o
     its first frame and which stops it with exit 2 (tests/ui/test_startup_order.py drives that part)."""
     import shutil
 
+    from curhat_tui.cli.run import check_curriculum_later
     from curhat_tui.config.datafiles import data_dir, load_all
 
     root = tmp_path / "data"
@@ -90,6 +91,7 @@ def test_curhat_checks_the_curriculum_once_its_first_frame_is_out_and_a_broken_o
     shipped = (root / "curriculum.toml").read_text(encoding="utf-8")
     (root / "curriculum.toml").write_text(shipped.replace('"advice <= 1"', '"kindness >= 3"', 1), encoding="utf-8")
     data = load_all(root, defer=True)
+    check_curriculum_later(data, root)  # as `curhat` does
     assert not data.warmed
     with pytest.raises(DataError) as caught:
         data.warm()
