@@ -144,6 +144,32 @@ def _lines(persona, name: str) -> set[str]:
     return {v for v in value if isinstance(v, str)}
 
 
+def _answers(messages: list[Message], answered: Sequence[tuple[str, str]]) -> dict[int, list[Message]] | None:
+    """The client's messages paired with each counselor line (by position): those that answered it (its txn id in
+    `answered`, which is aligned in order with the client's messages by text), and those that answered no line (a
+    nudge in a silence, a goodbye) after it. None without `answered` (pair by position)."""
+    if not answered:
+        return None
+    line_at = {m.txn_id: n for n, m in enumerate(messages) if m.sender is Sender.COUNSELOR and m.txn_id}
+    out: dict[int, list[Message]] = {}
+    at = 0
+    last_line = None
+    for position, message in enumerate(messages):
+        if message.sender is not Sender.CLIENT:
+            last_line = position
+            continue
+        # the next record of this text (one with no record, which should not happen, answered no line)
+        found = next((i for i in range(at, len(answered)) if answered[i][0] == message.text), None)
+        txn = ""
+        if found is not None:
+            at = found + 1
+            txn = answered[found][1]
+        line = line_at.get(txn, last_line) if txn else last_line
+        if line is not None:
+            out.setdefault(line, []).append(message)
+    return out
+
+
 def _effect(reply: str, opened: set[str], closed: set[str]) -> str:
     if not reply:
         return ""
@@ -172,12 +198,15 @@ def _disclosure(messages: list[Message], persona, screener_item: str) -> tuple[M
 def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = (),
             script_ids: AbstractSet[int] = frozenset(), quick_replies: Sequence[str] = (),
             note: dict[str, str] | None = None, ended_at: float | None = None,
-            screener_item: str = "suicide") -> FeedbackReport:
+            screener_item: str = "suicide", answered: Sequence[tuple[str, str]] = ()) -> FeedbackReport:
     """The report for one session's transcript (`messages`, oldest first) against its persona (None: a real client).
 
     `flags` are the red flags ticked (with their time and screener answers), `script_ids` the ids of the messages
     that were the app's red-flag scripts, `quick_replies` the quick reply texts (with placeholders), `note` the
-    session note's fields, `ended_at` when the session ended (how long a last client message went unanswered)."""
+    session note's fields, `ended_at` when the session ended (how long a last client message went unanswered).
+    `answered` is what a simulated client said, in order, each with the txn id of the counselor's line it answered:
+    a line is then paired with its own answers even when the trainee wrote again before the client had answered.
+    Without it (a real client) a line is paired with the client's messages that came right after it."""
     messages = [m for m in messages if m.sender is not Sender.SYSTEM]
     start = messages[0].ts if messages else 0.0
     disclosure, crisis_item = _disclosure(messages, persona, screener_item)
@@ -201,6 +230,7 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
     def in_crisis(position: int) -> bool:
         return crisis_end is not None and disclosed_at <= position and messages[position].ts <= crisis_end
 
+    answers_to = _answers(messages, answered)
     turns: list[Turn] = []
     waits: list[Wait] = []
     waiting: int | None = None  # the position of the first client message not yet answered
@@ -218,11 +248,14 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
             if latency is not None and latency > limit:
                 waits.append(Wait(messages[waiting].ts - start, latency, messages[waiting].text, in_crisis(waiting)))
         waiting = None
-        answers = []
-        for later in messages[position + 1:]:
-            if later.sender is not Sender.CLIENT:
-                break
-            answers.append(later)
+        if answers_to is not None:
+            answers = answers_to.get(position, [])
+        else:
+            answers = []
+            for later in messages[position + 1:]:
+                if later.sender is not Sender.CLIENT:
+                    break
+                answers.append(later)
         reply = answers[0].text if answers else ""
         more = tuple((m.ts - start, m.text) for m in answers[1:])
         source = "script" if message.id in script_ids else \

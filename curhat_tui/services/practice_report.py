@@ -26,6 +26,7 @@ from curhat_tui.services.practice_report_parts import (
     rubric_section,
     waits_section,
 )
+from curhat_tui.storage.sessions import ANSWERED
 
 LEVELS = ("easy", "normal", "hard")
 __all__ = ["ReportFacts", "render", "report_record", "from_record", "feedback_markdown", "keep_report",
@@ -83,9 +84,11 @@ def analysed(store, data, session_id: str, lang: str = "id") -> FeedbackReport:
     quick = [reply.text.get(session.lang) or reply.text.get("id", "") for reply in data.quick_replies.replies]
     quick += [reply.text.get("en", "") for reply in data.quick_replies.replies]
     note = store.notes.get(session_id)
+    answered = [(str(pair[0]), str(pair[1])) for pair in store.sessions.channel_state(session_id).get(ANSWERED, [])
+                if isinstance(pair, list) and len(pair) == 2]
     return analyse(store.messages.for_session(session_id), persona, flags=store.flags.for_session(session_id),
                    script_ids=script_ids, quick_replies=quick, note=(note or {}).get("fields") or {},
-                   ended_at=session.ended_at, screener_item=_screener_item(data))
+                   ended_at=session.ended_at, screener_item=_screener_item(data), answered=answered)
 
 
 def _analysed(store, data, session_id: str, difficulty: str) -> tuple[FeedbackReport, ReportFacts]:

@@ -15,6 +15,7 @@ from curhat_tui.domain.models import Risk, Session, SessionStatus, Tier, VisitSt
 from curhat_tui.storage.database import Database, placeholders, quoted
 
 PENDING = "pending"  # channel_state: replies a simulated client was still typing
+ANSWERED = "answered"  # channel_state: [text, txn id of the counselor line it answers] per line a simulated client said
 HANDOVER = "handover"  # channel_state: the handover note of a transferred session
 ENCRYPTED = "encrypted"  # channel_state: whether the client's room is end-to-end encrypted (a real channel's)
 HANDOVER_FLAGS = "handover_flags"  # channel_state: red-flag item ids raised before the session was handed over

@@ -6,6 +6,7 @@ from curhat_tui.bootstrap import build_practice
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.feedback import analyse
 from curhat_tui.domain.models import Message, Sender
+from curhat_tui.services.practice_report import analysed
 
 START = 1_790_000_000.0
 
@@ -72,3 +73,59 @@ async def test_same_seed_and_inputs_give_byte_identical_transcript_and_report(tm
     transcript, report, exported = first
     assert report == exported
     assert "heuristik" in report and "Rasio refleksi" in report and "Nasihat tak diminta: 1" in report
+
+
+def test_each_line_is_paired_with_its_own_answer_when_the_trainee_writes_again_before_it_comes(data):
+    lines = msgs(
+        ("counselor", "Apa yang bikin kamu pengen cerita hari ini?", 0),
+        ("counselor", "Kamu harus resign aja.", 3),  # written before the client answered the first line
+        ("client", "kerjaan numpuk terus, aku capek banget kak", 20),
+        ("client", "kok langsung nyuruh resign sih", 15),
+        ("client", "aku kan cuma pengen cerita", 4),
+    )
+    first, second = lines[0], lines[1]
+    first.__dict__.update(txn_id="t1")  # frozen: as the store would hand them back
+    second.__dict__.update(txn_id="t2")
+    said = [("kerjaan numpuk terus, aku capek banget kak", "t1"), ("kok langsung nyuruh resign sih", "t2"),
+            ("aku kan cuma pengen cerita", "t2")]
+    paired = analyse(lines, data.personas["sinta"], answered=said)
+    assert [t.reply for t in paired.turns] == ["kerjaan numpuk terus, aku capek banget kak",
+                                               "kok langsung nyuruh resign sih"]
+    assert [text for _, text in paired.turns[1].more] == ["aku kan cuma pengen cerita"]
+    by_position = analyse(lines, data.personas["sinta"])  # a real client: what came right after each line
+    assert [t.reply for t in by_position.turns] == ["", "kerjaan numpuk terus, aku capek banget kak"]
+
+
+async def test_the_practice_report_pairs_a_hasty_trainee_s_lines_with_the_answers_the_client_gave_them(tmp_path, data):
+    """The same two lines, once waiting for each answer and once sent back to back: the report pairs them alike."""
+    async def run(name: str, hasty: bool) -> list[tuple[str, str]]:
+        parts = build_practice(tmp_path / name, data=data, clock=FakeClock(START), seed=7, speed=1.0)
+        ws = parts.workstation
+        await ws.start()
+        session = await ws.desk.accept()
+        for _ in range(60):  # the client's opening line
+            parts.clock.advance(1)
+            ws.tick()
+            if any(m.sender is Sender.CLIENT for m in ws.desk.transcript(session.id)):
+                break
+        for line in ("Halo, aku Ani. Apa yang lagi bikin kamu berat akhir-akhir ini?",
+                     "Kedengarannya kamu capek sekali, ya."):
+            before = sum(m.sender is Sender.CLIENT for m in ws.desk.transcript(session.id))
+            await ws.desk.send(session.id, line)
+            for _ in range(0 if hasty else 120):
+                parts.clock.advance(1)
+                ws.tick()
+                if sum(m.sender is Sender.CLIENT for m in ws.desk.transcript(session.id)) > before:
+                    break
+        for _ in range(240):  # every answer has come
+            parts.clock.advance(1)
+            ws.tick()
+        report = analysed(parts.store, data, session.id)
+        await ws.stop()
+        parts.store.close()
+        return [(t.text, t.reply) for t in report.turns]
+
+    patient = await run("patient", hasty=False)
+    hasty = await run("hasty", hasty=True)
+    assert all(reply for _, reply in patient)  # each line was answered
+    assert hasty == patient

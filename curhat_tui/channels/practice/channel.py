@@ -45,7 +45,7 @@ from curhat_tui.domain.persona_model import (
     difficulty,
     typing_seconds,
 )
-from curhat_tui.storage.sessions import PENDING
+from curhat_tui.storage.sessions import ANSWERED, PENDING
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.practice")
@@ -66,10 +66,11 @@ class _Pending:
     turn: int = 0
     held: bool = False  # a model is phrasing it: not delivered until it answers or gives up
     kind: str = "reply"  # reply | nudge | leave (after a leave line the client is gone)
+    answers: str = ""  # the txn id of the counselor's line this one answers ("": none); kept as ANSWERED
 
     def to_dict(self) -> dict:
         return {"typing_at": self.typing_at, "due": self.due, "text": self.text, "txn_ids": list(self.txn_ids),
-                "kind": self.kind}
+                "kind": self.kind, "answers": self.answers}
 
 
 class PracticeChannel(Voicing, Silence, Bookings, Channel):
@@ -110,7 +111,8 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
         for session in self.store.sessions.open():
             for item in self.store.sessions.channel_state(session.id).get(PENDING, []):
                 self.pending.append(_Pending(session.id, item["typing_at"], item["due"], item["text"],
-                                             tuple(item.get("txn_ids", ())), kind=item.get("kind", "reply")))
+                                             tuple(item.get("txn_ids", ())), kind=item.get("kind", "reply"),
+                                             answers=item.get("answers", "")))
                 self._watch(session.id)
         for persona_id, level in self.requests_on_start:
             self.request_client(persona_id, level)
@@ -241,7 +243,7 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
                     self.pending.remove(item)
                     self.emit(TypingChanged(item.session_id, False))
                     self.emit(MessageReceived(item.session_id, item.text, now))
-                    self._persist_pending(item.session_id)
+                    self._persist_pending(item.session_id, delivered=item)
                     self._client_spoke(item.session_id, item.kind)
                     if item.kind == "leave":  # the client's last line: it has left the chat
                         self._quiet.pop(item.session_id, None)
@@ -265,14 +267,14 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
         return self.speed * level.typing
 
     def _queue_reply(self, session_id: str, text: str, now: float, turn: int, txn_ids: tuple[str, ...] = (),
-                     held: bool = False, kind: str = "reply") -> _Pending:
+                     held: bool = False, kind: str = "reply", answers: str = "") -> _Pending:
         speed = self._speed(session_id)
         rng = self._rng(session_id, turn)
         read_delay = 0.0 if speed <= 0 else rng.uniform(1.0, 4.0) / speed
         start = max([now] + [p.due for p in self.pending if p.session_id == session_id])
         typing_at = start + read_delay
         item = _Pending(session_id, typing_at, typing_at + typing_seconds(text, rng, speed), text, txn_ids,
-                        turn=turn, held=held, kind=kind)
+                        turn=turn, held=held, kind=kind, answers=answers)
         self.pending.append(item)
         self._persist_pending(session_id)
         if self.speed <= 0:
@@ -286,16 +288,17 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
         state = self.store.sessions.channel_state(session.id)
         voice_state = state.get("voice", {})
         persona = self.personas[state["persona"]]
+        answers = txn_ids[0] if txn_ids else ""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop (a plain script): the scripted line
             loop = None
         if loop is None or self.voice is None or self.voice.disabled or voice_state.get("off") or keep_verbatim(reply):
-            self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids)
-            self._say_more(session.id, reply, turn)
+            self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids, answers=answers)
+            self._say_more(session.id, reply, turn, answers)
             return
-        item = self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids, held=True)
-        self._say_more(session.id, reply, turn)
+        item = self._queue_reply(session.id, reply.text, self.clock.now(), turn, txn_ids, held=True, answers=answers)
+        self._say_more(session.id, reply, turn, answers)
         history = [("client" if m.sender is Sender.CLIENT else "counselor", m.text)
                    for m in self.store.messages.for_session(session.id)[-HISTORY_FOR_VOICE:] if m.sender is not Sender.SYSTEM]
         previous = self._voicing.get(session.id)
@@ -313,17 +316,20 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
                     self.pump(self.clock.now())
         task.add_done_callback(done)
 
-    def _say_more(self, session_id: str, reply: Reply, turn: int) -> None:
+    def _say_more(self, session_id: str, reply: Reply, turn: int, answers: str = "") -> None:
         """The further messages of this turn, each typed after the one before (never rephrased)."""
         for number, text in enumerate(reply.more, 1):
-            self._queue_reply(session_id, text, self.clock.now(), turn * 10 + number)
+            self._queue_reply(session_id, text, self.clock.now(), turn * 10 + number, answers=answers)
 
-    def _persist_pending(self, session_id: str) -> None:
-        """Keep what the client is about to say in the store, so a restart does not silence them."""
+    def _persist_pending(self, session_id: str, delivered: _Pending | None = None) -> None:
+        """Keep what the client is about to say in the store, so a restart does not silence them, and for a line just
+        said, which of the counselor's lines it answered (the report pairs them: services.practice_report)."""
         state = self.store.sessions.channel_state(session_id)
         if not state:
             return
         state[PENDING] = [p.to_dict() for p in self.pending if p.session_id == session_id]
+        if delivered is not None:
+            state.setdefault(ANSWERED, []).append([delivered.text, delivered.answers])
         self.store.sessions.update(session_id, channel_state=state)
 
     def _persona(self, session: Session) -> Persona:
