@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
+from curhat_tui.domain.risk_clause import clause_grams
 from curhat_tui.domain.risk_text import (
     Token,
     block_scale,
@@ -307,12 +308,12 @@ class RiskDetector:
         per_token = [set(char_grams(tok.text)) for tok in tokens]
         share = [c_scale * sum(weight(g, 0.0) for g in mine) for mine in per_token]
         parts = word_grams(tokens) + [("n:" + tok.text, t, t + 1) for t, tok in enumerate(tokens) if tok.neg]
-        parts += class_grams(tokens)
+        parts += class_grams(tokens) + clause_grams(tokens)
         parts += [(("Ln:" if all_tokens[h.i].neg else "L:") + h.rule.item, h.i - start, h.j - start)
                   for h in hits if h.rule.cue and start <= h.i and h.j <= start + WINDOW]
         seen: set[str] = set()
         for gram, i, j in parts:
-            key = f"{gram}@{i}" if gram.startswith("K:") else gram  # a pair of classes counts on both its words
+            key = f"{gram}@{i}" if gram[:2] in ("K:", "S:", "M:") else gram  # a class feature counts on each word
             if key not in seen:
                 seen.add(key)
                 part = weight(gram, 0.0) * w_scale / (j - i)

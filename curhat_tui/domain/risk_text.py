@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from curhat_tui.domain.risk_clause import clause_grams
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\U0001F602\U0001F923\U0001F606\U0001F605]")  # words, and laughing faces
 _BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
 _CLAUSE = re.compile(r"[,;:.!?\n]")  # a clause ends: a negation reaches no further
@@ -42,6 +44,7 @@ class Token:
     end: int
     brk: bool = False  # a sentence boundary stands before it
     neg: bool = False  # inside the scope of a negation ("tidak ada niat buat ...")
+    cut: bool = False  # a clause boundary (a comma, a full stop, a line break) stands before it
 
 
 def lower_keep_length(text: str) -> str:
@@ -111,7 +114,8 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
     for n, m in enumerate(matches):
         gap_start = last
         brk = bool(out) and _BREAK.search(lowered, gap_start, m.start()) is not None
-        if _CLAUSE.search(lowered, gap_start, m.start()) is not None:
+        cut = bool(out) and _CLAUSE.search(lowered, gap_start, m.start()) is not None
+        if cut:
             scope = 0
         words = _word(m.group(), slang)
         if m.group() in _JV_I and n + 1 < len(matches) and _jv_verb(matches[n + 1].group()):
@@ -119,7 +123,8 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
         for i, word in enumerate(words):
             if word in SCOPE_ENDS:
                 scope = 0
-            out.append(Token(word, m.start(), m.end(), brk and i == 0, scope > 0 and word not in NEGATORS))
+            out.append(Token(word, m.start(), m.end(), brk and i == 0, scope > 0 and word not in NEGATORS,
+                             cut and i == 0))
             scope = SCOPE if word in NEGATORS else max(0, scope - 1)
         last = m.end()
     return out
@@ -181,9 +186,11 @@ def class_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
 
 
 def features(tokens: list[Token]) -> tuple[set[str], set[str]]:
-    """The two feature blocks of a text: word n-grams, word classes and their pairs, character n-grams."""
+    """The two feature blocks of a text: word n-grams, word classes and their pairs, the clause structure
+    (risk_clause.py: who does what to whom, and when), character n-grams."""
     words = {g for g, _, _ in word_grams(tokens)}
     words.update(g for g, _, _ in class_grams(tokens))
+    words.update(g for g, _, _ in clause_grams(tokens))
     words.update("n:" + tok.text for tok in tokens if tok.neg)
     chars: set[str] = set()
     for tok in tokens:

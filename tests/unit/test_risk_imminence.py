@@ -27,8 +27,7 @@ IMMINENT_LINES = [
     ("plan with a time", "nanti malem aku gantung diri di gudang"),
     ("plan with a place", "besok pagi aku terjun dr flyover"),
     ("means bought", "udh beli tali tambang buat gantung diri"),
-    pytest.param("means collected", "aku nabung pil tidur buat bundir", marks=pytest.mark.xfail(
-        strict=True, reason="known miss: nothing suggested ('nabung', saving up, is no preparation word it knows)")),
+    ("means collected", "aku nabung pil tidur buat bundir"),  # a known miss until the seventh round ("nabung")
     ("preparation: letter", "udh nulis surat pamit buat bapak ibu"),
     ("preparation: farewell", "selamat tinggal semuanya aku pergi malam ini"),
 ]

@@ -1,0 +1,212 @@
+"""Clause structure for the risk model: who does what to whom, and when.
+
+A linear model over n-grams weighs words: "dia bunuh diri" (someone else) and "aku mau bunuh diri" share their
+strongest words, and so do "dulu aku pernah nyilet, sekarang udah berhenti" and "semalem aku nyilet lagi". This
+module cuts a message's normalised tokens into clauses (at a comma, a full stop, or a joining word such as
+"tapi", "karena", "kalau", "pas") and reads in each clause:
+
+* the harm-related word classes it holds (dying, hurting, abuse, a means, a plan, a wish, being watched or
+  controlled, voices, substances), each with whether a negation covers it;
+* who does it (the nearest person word before the class word: the client "aku" and its chat, Javanese and
+  Sundanese forms, all read as "aku" by the dictionary, or another person, "dia", "temanku", "suami", or a
+  frame, "berita", "film") and to whom (the first person word after it; a "di-" verb turns the doer into the
+  one it is done to); a clause with no person word keeps the doer of the clause before it (Indonesian drops
+  the subject: "aku udah beli racun, nanti malam mau diminum");
+* when: a past ("dulu", "pernah", "waktu SMA", "tahun lalu"), a now ("sekarang", "barusan", "malam ini"),
+  a condition ("kalau", "andai").
+
+and, over the whole message, a joke ("wkwk", "canda"), a frame (news, a film, a study) and a resolution ("udah
+sembuh", "sekarang aman"). The conjunctions become features ("S:self>die", "S:other>hurt>self",
+"S:die@past", "S:self:wish+die", "S:neg die", "M:resolved+hurt") that the linear model weighs like any other;
+each one covers its class word, so the evidence a counselor sees still points at the words of the message.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from curhat_tui.domain.risk_text import Token
+
+_PRE = r"(?:di|ter|ke|me|mem|men|meng|meny|nge|ng|ny|n)?"
+_SUF = r"(?:in|kan|an|i|nya|ku|mu|ke|ne|ni|no|ake|ing|ed|s)*"
+
+
+def _cls(stems: str) -> re.Pattern[str]:
+    return re.compile(rf"^{_PRE}(?:{stems}){_SUF}$")
+
+
+# The classes, over canonical words (the dictionary has already read "nyilet" as "silet", "pengen" as "ingin").
+CLASS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("die", _cls(r"mati|meninggal|bunuh|gantung|akhiri|akhirin|lompat|loncat|tewas|nyawa|udahan|mampus|modar|die|dead|"
+                 r"suicide|wafat|lenyap|nyusul|pateni|mateni|paeh|paehan|nglalu|tiada|koit|ajal")),
+    ("hurt", _cls(r"sayat|silet|iris|sundut|bakar|bentur|pukul|gigit|cakar|garuk|tusuk|tikam|bacok|hajar|tonjok|"
+                  r"tendang|cekik|banting|siram|luka|lukai|sakiti|celaka|tampar|aniaya|siksa|gebuk|hit|hurt|cut|"
+                  r"burn|beat|punch|kick|choke|stab|memar|berdarah|gores|goresan|sayatan|dorong|lempar|jambak|lebam|cubit|"
+                  r"seret|injak|cambuk|setrum|sulut|hantam|gampar|jotos|tinju|jewer|colok|gorok|habisi|slap|shove|"
+                  r"push|strangle|smother|bruise|bruises|gebug|keplak")),
+    ("abuse", _cls(r"paksa|perkosa|leceh|lecehkan|cabul|cabuli|raba|ancam|ancem|kunci|kurung|sekap|rape|molest|threat|"
+                   r"threaten|sebar|intip|grepe|sita|peras|colek|remas|nyelinap|sentuh|pegang|touch|touched")),
+    ("means", _cls(r"obat|racun|tali|pisau|silet|senjata|arang|bensin|rel|jembatan|atap|tebing|jurang|pestisida|"
+                   r"cutter|celurit|golok|parang|pil|baygon|pistol|insulin|penenang|rooftop|flyover|ketinggian|jarum|"
+                   r"gunting|tiner|thinner|karbol|porstex|beling|jerigen|gun|rope|knife|pills|poison|bleach")),
+    ("plan", _cls(r"rencana|akan|bakal|mau|siap|siapkan|beli|kumpul|simpan|tulis|pamit|titip|terakhir|tentukan|"
+                  r"putuskan|arep|gonna|will|wasiat|surat|survei|stok|tabung|checkout|lunas|lunasi|jadwal|jadwalkan|"
+                  r"schedule|mantap|tekad|niat|decided|plan|ready")),
+    ("wish", _cls(r"ingin|berharap|harap|semoga|andai|rela|mending|mendingan|doa|moga|wish|hope|kepikiran|pikir")),
+    ("watch", _cls(r"awasi|awas|pantau|ikuti|kamera|cctv|sadap|penyadap|rekam|lacak|intai|kendali|kendalikan|"
+                   r"chip|track|tracking|stalking|intel|satelit|sinyal|suruhan|watch|watched|followed|control|"
+                   r"kode|pancar|pancarkan|tanam|pelacak|radiasi|hipnotis|santet|kontrol|broadcast|implant|spy|"
+                   r"gelombang|pelet")),
+    ("voice", _cls(r"suara|bisik|bisikan|voice|voices|perintah|suruh")),
+    ("subst", _cls(r"mabuk|narkoba|miras|sabu|ganja|oplosan|teler|fly|sakau|sakaw|overdosis|high|drunk|putaw|"
+                   r"ekstasi|ciu|melayang|trihex|tramadol|koplo|lem|aibon|cimeng|shabu|inex|molly|mdma|xanax|vodka|"
+                   r"whiskey|soju|arak|tuak|mabok|nyabu|alcohol|weed|cocaine|meth")),
+)
+SELF = frozenset({"aku", "kula", "urang", "inyong", "awakku", "ane", "gua", "diriku"})
+OTHER = frozenset({"dia", "mereka", "ia", "beliau", "orang", "seseorang", "someone", "people", "si", "somebody",
+                   "everyone", "him", "her", "them"})
+_PEOPLE = re.compile(r"^(?:(?:teman|sahabat|adik|ibu|ayah|bapak|mama|papa|suami|istri|pacar|mantan|tetangga|sepupu|"
+                     r"om|paman|tante|bos|atasan|majikan|guru|dosen|anak|nenek|kakek|mertua|ipar|cowok|cewek|pria|"
+                     r"wanita|polisi|sopir|artis|aktor|tokoh|karakter|korban|mahasiswa|warga|bayi|keluarga|ortu|"
+                     r"friend|boyfriend|girlfriend|husband|wife|mom|dad|brother|sister|stepdad|bojo)(?:ku|nya|mu)?"
+                     r"|kakak(?:ku|nya|mu))$")
+_OWN = re.compile(r"^[^\W\d_]{3,}ku$")  # "tanganku", "hidupku": the client's own (a person word is read first)
+REFLEXIVE = frozenset({"diri", "sendiri", "myself", "herself", "himself", "themselves", "dirinya"})  # done to: "bunuh diri"
+FRAME = frozenset({"berita", "film", "novel", "game", "lagu", "lirik", "drama", "drakor", "sinetron", "series",
+                   "buku", "artikel", "skripsi", "penelitian", "materi", "presentasi", "podcast", "anime", "komik",
+                   "netflix", "movie", "show", "news", "episode", "adegan", "scene", "horor", "makalah", "seminar",
+                   "webinar", "dokumenter", "cerpen", "manga"})
+PAST = frozenset({"dulu", "pernah", "dahulu", "biyen", "sempat", "sempet", "jaman", "zaman", "semasa", "bekas",
+                  "used", "ago", "mbiyen", "baheula", "kapungkur"})
+_PAST_AFTER = frozenset({"waktu", "masa", "pas", "jaman", "zaman"})  # "waktu SMA", "pas kecil"
+_SCHOOL = frozenset({"sma", "smp", "sd", "smk", "kecil", "kuliah", "remaja", "muda", "itu"})
+NOW = frozenset({"sekarang", "barusan", "sedang", "tadi", "nanti", "besok", "tonight", "now", "kini", "subuh",
+                 "semalam", "semalem", "currently", "already", "malam", "sebentar"})
+RESOLVED = frozenset({"sembuh", "pulih", "membaik", "stabil", "aman", "bahagia", "senang", "seneng",
+                      "bangga", "better", "okay", "fine", "recovered", "helped", "berhenti", "bersih", "terapi",
+                      "kontrol", "ikhlas", "syukur", "alhamdulillah", "lega", "lancar", "baikan", "normal"})
+JOKE = frozenset({"wkwk", "canda", "bercanda", "becanda", "kidding", "jk", "bcanda", "guyon", "heureuy"})
+HYPO = frozenset({"kalau", "jika", "seandainya", "andai", "misal", "misalnya", "if", "umpama", "semisal", "jikalau",
+                  "nek", "lamun"})
+JOINS = frozenset({"tapi", "tetapi", "namun", "padahal", "karena", "soalnya", "terus", "lalu", "kalau", "jika",
+                   "biar", "supaya", "pas", "but", "because", "so", "then", "when", "if", "while", "although",
+                   "sedangkan", "sementara", "nek", "lamun", "trus"})
+
+
+_NASAL = (("ny", "s"), ("ng", "k"), ("n", "t"), ("m", "p"))  # nusuk <- tusuk, mukul <- pukul, nyayat <- sayat
+
+
+def _forms(word: str) -> list[str]:
+    """A word and the stems its verb prefixes may hide, in a fixed order: "menusuk", "nusuk" -> "tusuk";
+    "ngunci" -> "kunci"; "ngiris" -> "iris"."""
+    forms = [word, word[2:]] if word.startswith("me") and len(word) > 5 else [word]
+    out = list(forms)
+    for form in forms:
+        for nasal, first in _NASAL:
+            if form.startswith(nasal) and len(form) > len(nasal) + 2:
+                out.append(first + form[len(nasal):])
+                if nasal == "ng":
+                    out.append(form[2:])
+                break
+    return out
+
+
+@lru_cache(maxsize=8192)
+def word_class(word: str) -> tuple[str, bool] | None:
+    """A word's harm class and whether it is a "di-" (passive) form, or None."""
+    for form in _forms(word):
+        for name, pattern in CLASS_WORDS:
+            if pattern.match(form):
+                return name, form.startswith("di") and pattern.match(form[2:]) is not None
+    return None
+
+
+@lru_cache(maxsize=8192)
+def who(word: str) -> str | None:
+    """"self", "other", "frame" or "refl" (diri, sendiri) for a word naming who acts or is acted on, else None."""
+    if word in SELF:
+        return "self"
+    if word in REFLEXIVE:
+        return "refl"
+    if word in OTHER or _PEOPLE.match(word):
+        return "other"
+    if word in FRAME:
+        return "frame"
+    if _OWN.match(word):
+        return "self"
+    return None
+
+
+def clauses(tokens: list[Token]) -> list[tuple[int, int]]:
+    """The clauses [i, j) of a token list: cut at a comma or sentence end and before a joining word."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for k, tok in enumerate(tokens):
+        if k > start and (tok.brk or tok.cut or tok.text in JOINS):
+            out.append((start, k))
+            start = k
+    if tokens:
+        out.append((start, len(tokens)))
+    return out
+
+
+def _when(tokens: list[Token], i: int, j: int) -> str:
+    for k in range(i, j):
+        word = tokens[k].text
+        if word in PAST or (word in _PAST_AFTER and k + 1 < j and tokens[k + 1].text in _SCHOOL) or (
+                word == "lalu" and k > i and tokens[k - 1].text in {"tahun", "bulan", "minggu"}):
+            return "past"
+    for k in range(i, j):
+        if tokens[k].text in NOW:
+            return "now"
+    if any(tokens[k].text in HYPO for k in range(i, j)):
+        return "if"
+    return "-"
+
+
+def clause_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
+    """The structure features of a text with the tokens they cover (each covers its class word)."""
+    grams: list[tuple[str, int, int]] = []
+    present: dict[str, int] = {}  # class -> first token, over the message (not negated)
+    doer = "-"
+    for i, j in clauses(tokens):
+        when = _when(tokens, i, j)
+        found: list[tuple[str, int]] = []
+        last = "-"
+        for k in range(i, j):
+            tok = tokens[k]
+            person = who(tok.text)
+            if person is not None:
+                if person != "refl":  # "diri", "sendiri" say to whom, never who
+                    last = person
+                continue
+            hit = word_class(tok.text)
+            if hit is None:
+                continue
+            name, passive = hit
+            if tok.neg:
+                grams += [(f"S:neg {name}", k, k + 1), (f"S:{last if last != '-' else doer}>neg {name}", k, k + 1)]
+                continue
+            agent = last if last != "-" else doer
+            after = next((p for p in (who(tokens[m].text) for m in range(k + 1, j)) if p is not None), "-")
+            role = f"{agent}<" if passive else f"{agent}>"  # "aku dipukul": the client is the one it is done to
+            grams += [(f"S:{role}{name}", k, k + 1), (f"S:{role}{name}>{after}", k, k + 1),
+                      (f"S:{name}@{when}", k, k + 1), (f"S:{role}{name}@{when}", k, k + 1)]
+            found.append((name, k))
+            present.setdefault(name, k)
+        if last != "-":
+            doer = last
+        names = sorted({name for name, _ in found})
+        first = {name: k for name, k in reversed(found)}
+        for a_i, a in enumerate(names):
+            for b in names[a_i + 1:]:
+                grams += [(f"S:{doer}:{a}+{b}", first[a], first[a] + 1), (f"S:{doer}:{a}+{b}", first[b], first[b] + 1)]
+    words = {tok.text for tok in tokens}
+    context = [name for name, found in (("joke", words & JOKE), ("frame", {w for w in words if who(w) == "frame"}),
+                                        ("resolved", words & RESOLVED), ("past", words & PAST)) if found]
+    for ctx in context:
+        grams += [(f"M:{ctx}+{name}", k, k + 1) for name, k in present.items()]
+    return grams

@@ -1,0 +1,154 @@
+"""The clause structure the risk model reads (domain/risk_clause.py): who does what to whom, and when; and the
+detector on the kinds earlier rounds missed most (being watched or controlled, hidden or burning self-harm,
+passive death wishes, imminence said in Javanese or Sundanese) in sentences written for these tests, in no corpus
+file and in no held-out set, beside the same words said about someone else, in the past, as a joke or denied."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from curhat_tui.config.risk_data import SLANG_FILE, read_slang
+from curhat_tui.domain.risk_clause import clause_grams, clauses, who
+from curhat_tui.domain.risk_text import tokenize
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from risk_corpus import read_tsv, training_lines  # noqa: E402
+
+SLANG = read_slang(ROOT / "data" / SLANG_FILE)
+
+
+def grams(text: str) -> set[str]:
+    return {g for g, _, _ in clause_grams(tokenize(text, SLANG))}
+
+
+def test_a_message_is_cut_into_clauses_at_commas_and_joining_words():
+    tokens = tokenize("dulu aku pernah nyilet, sekarang udah berhenti tapi masih takut kambuh", SLANG)
+    parts = [" ".join(t.text for t in tokens[i:j]) for i, j in clauses(tokens)]
+    assert parts == ["dulu aku pernah silet", "sekarang sudah berhenti", "tapi masih takut kambuh"]
+
+
+@pytest.mark.parametrize("word", ["aku", "gue", "gw", "saya", "aq", "abdi", "kula", "urang"])
+def test_the_client_in_every_register_is_the_self(word):
+    assert who(tokenize(word, SLANG)[0].text) == "self"
+
+
+def test_javanese_tak_before_a_verb_is_the_client_doing_it():
+    assert "S:self>die" in grams("wis tak pateni wae uripku")
+
+
+@pytest.mark.parametrize("word", ["dia", "temenku", "adikku", "suaminya", "orang", "mereka"])
+def test_other_people_are_not_the_client(word):
+    assert who(tokenize(word, SLANG)[0].text) == "other"
+
+
+def test_who_does_it_and_to_whom():
+    assert "S:self>die" in grams("gue mau mati aja")
+    assert "S:other>die" in grams("temenku mau bunuh diri") and "S:self>die" not in grams("temenku mau bunuh diri")
+    assert "S:other>hurt>self" in grams("pacarku nampar aku tiap berantem")
+    assert "S:self<hurt" in grams("aku ditampar pacar tiap berantem")  # a "di-" verb: the client is done to
+    assert "S:self>hurt>other" in grams("aku pengen nusuk dia")
+
+
+def test_a_clause_without_a_person_keeps_the_doer_of_the_clause_before():
+    assert "S:self>means" in grams("aku udah siap, racunnya di meja")
+
+
+def test_a_negated_harm_word_is_read_as_negated_not_as_an_act():
+    found = grams("aku ga pengen mati kok")
+    assert "S:neg die" in found and "S:self>die" not in found
+
+
+def test_time_past_now_and_a_resolution():
+    assert {"S:hurt@past", "M:past+hurt", "M:resolved+hurt"} <= grams("dulu waktu SMP aku pernah nyayat tangan, "
+                                                                        "sekarang udah sembuh")
+    assert "S:self>die@now" in grams("aku mau mati sekarang")
+
+
+def test_a_joke_and_a_frame_are_read_over_the_whole_message():
+    assert "M:joke+die" in grams("mati aku besok presentasi wkwk")
+    assert "M:frame+die" in grams("film semalem tentang orang yg bunuh diri")
+
+
+def test_a_structure_feature_covers_its_class_word_so_evidence_points_at_it():
+    text = "aku udah beli racun tikus"
+    tokens = tokenize(text, SLANG)
+    covered = {tokens[i].text for g, i, j in clause_grams(tokens) if g.startswith("S:self>")}
+    assert covered == {"beli", "racun"}
+
+
+def _MISSED(why: str) -> pytest.MarkDecorator:
+    """A line the round-seven model misses, written before it was trained and kept as a known miss: the test
+    fails the day the detector catches it, so the mark is removed then."""
+    return pytest.mark.xfail(strict=True, reason=f"known miss of the seventh round: {why}")
+
+
+# (kind, item, imminent, text): every one must be suggested as its item (imminent where marked)
+WEAK_KINDS = [
+    ("watched: drone", "psychosis", False, "tiap aku keluar kos ada drone yg ngikutin, mereka tau aku kemana aja"),
+    ("controlled: thoughts put in", "psychosis", False, "ada orang yg naruh pikiran di kepalaku, aku ga bisa ngusir"),
+    ("watched: phone tapped", "psychosis", False, "hp aku disadap tetangga, semua obrolanku mereka rekam"),
+    ("controlled: broadcast", "psychosis", False,
+     "my thoughts are being broadcast on the radio, everyone hears what i think"),
+    pytest.param("burning: iron", "self_harm", False,
+                 "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester",
+                 marks=_MISSED("nothing suggested: an iron is no word of harm it knows")),
+    pytest.param("hidden: under a watch", "self_harm", False,
+                 "lukanya aku sembunyiin di balik jam tangan biar mama ga nanya",
+                 marks=_MISSED("any-risk head 0.91, under its threshold")),
+    pytest.param("burning: cigarette", "self_harm", False, "tiap stres aku tempelin puntung rokok ke betis",
+                 marks=_MISSED("nothing suggested: a cigarette end on the calf reads as no harm")),
+    ("passive wish: not wake up", "suicide", False, "pengen tidur aja terus ga usah bangun2 lagi selamanya"),
+    pytest.param("passive wish: illness", "suicide", False,
+                 "semoga penyakitku cepet parah biar aku ga usah hidup lama",
+                 marks=_MISSED("any-risk head 0.94, just under its threshold")),
+    pytest.param("passive wish: english", "suicide", False, "i wouldn't mind if a car hit me on the way home",
+                 marks=_MISSED("any-risk head 0.82, under its threshold")),
+    pytest.param("javanese: rope tonight", "suicide", True,
+                 "tali wis tak cantolke nang wuwungan, bengi iki aku budhal",
+                 marks=_MISSED("imminence 0.63, under its threshold")),
+    ("javanese: pills swallowed", "suicide", True, "obat sak lemari wis tak untal kabeh"),
+    pytest.param("sundanese: poison tonight", "suicide", True, "abdi tos meuli racun, wengi ieu rek diinum",
+                 marks=_MISSED("imminence 0.69 and any-risk 0.93, under their thresholds")),
+]
+
+# the same words about someone else, in the past, as a joke, denied: every one must stay quiet
+CONTRASTS = [
+    "temenku cerita adiknya dulu pernah nyilet, sekarang udah sembuh",
+    "film tadi tentang orang yang diawasi kamera terus, serem",
+    "aku ga pernah pengen mati kok, cuma lagi bete",
+    "dulu waktu kuliah aku sering nyakitin diri, udah lima tahun berhenti",
+    "kameranya baru dipasang bapak di teras buat jaga motor",
+    "tetangga ngebakar sampah tiap sore, asapnya masuk kamar",
+    "bunuh aja aku kalau sampe lupa ultah mama wkwk",
+]
+
+
+def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set():
+    known = {line.text.strip().lower() for line in training_lines(ROOT / "corpus")}
+    for path in (ROOT / "corpus").glob("heldout*.tsv"):
+        known |= {line.text.strip().lower() for line in read_tsv(path)}
+    texts = [(case.values if hasattr(case, "values") else case)[-1] for case in WEAK_KINDS]
+    assert not [t for t in texts if t.lower() in known]
+    assert not [t for t in CONTRASTS if t.lower() in known]
+
+
+@pytest.mark.parametrize("kind, item, imminent, text", WEAK_KINDS,
+                         ids=[(k.values if hasattr(k, "values") else k)[0] for k in WEAK_KINDS])
+def test_the_weak_kinds_are_suggested(data, kind, item, imminent, text):
+    found = data.phrases.detect(text)
+    assert item in found.items, (kind, found.items, found.scores)
+    if imminent:
+        assert found.imminent, (kind, found.scores)
+    shown = " ".join(found.evidence_text(text))
+    assert shown and shown.strip() not in {"aku", "kak"}, shown
+
+
+@pytest.mark.parametrize("text", CONTRASTS)
+def test_the_same_words_about_someone_else_the_past_a_joke_or_denied_stay_quiet(data, text):
+    found = data.phrases.detect(text)
+    assert found.items == () and not found.imminent, (found.items, found.scores)
