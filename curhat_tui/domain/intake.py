@@ -1,13 +1,17 @@
 """The intake conversation a new client has before joining the queue: consent and the
-limits of confidentiality, then package, topic and one risk question. Pure logic; the
-intake service sends the replies (catalogue keys) and stores the state in the room."""
+limits of confidentiality, then package, topic and one risk question; once queued, one optional
+question, their province or city (so a referral script lists the services near them first; the
+queue never waits for it). Pure logic; the intake service sends the replies (catalogue keys, or a
+key with its values) and stores the state in the room."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from curhat_tui.domain.models import Risk, fill
+from curhat_tui.domain.provinces import SKIP, province_of
 
 PACKAGES = {"1": ("peer", 30), "2": ("peer", 60), "3": ("professional", 30), "4": ("professional", 60)}
 _YES = re.compile(r"^\s*(ya|iya|iyaa+|y|yes|setuju|ok|oke|boleh|agree)\b", re.IGNORECASE)
@@ -18,7 +22,7 @@ _RISK_NO = re.compile(r"\b(tidak|ga|gak|nggak|enggak|no|never|belum pernah)\b", 
 
 @dataclass
 class IntakeState:
-    step: str = "new"  # new, consent, package, topic, risk, queued, declined
+    step: str = "new"  # new, consent, package, topic, risk, region (queued, asked where), queued, declined
     consent: bool | None = None
     consent_ts: int = 0
     tier: str = ""
@@ -27,6 +31,7 @@ class IntakeState:
     risk_answer: str = ""
     risk: int = 0
     imminent: bool = False  # the risk detector called the risk answer imminent: the queue entry says so
+    region: str = ""  # the province the client named (provinces.PROVINCES), "" when not told
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -42,7 +47,14 @@ def start(state: IntakeState) -> list[str]:
     return ["intake.welcome", "intake.consent"]
 
 
-def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str], imminent: bool = False) -> list[str]:
+QUEUED_STEPS = ("region", "queued")  # in the queue: every line is read for risk, and the entry is published
+
+
+Reply = str | tuple[str, dict]  # a catalogue key, or a key with the values it is filled with
+
+
+def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str], imminent: bool = False
+            ) -> Sequence[Reply]:
     """Take the client's answer; return the catalogue keys of the replies to send. `risk_items` and
     `imminent` are what the risk detector suggests for the answer (an imminent one queues them as urgent)."""
     text = text.strip()
@@ -77,8 +89,15 @@ def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str], i
                                            or re.search(r"\b(sering|ya|iya|yes)\b", text, re.I)) else Risk.MODERATE)
         else:
             state.risk = int(Risk.NONE)
+        state.step = "region"
+        return ["intake.queued_urgent" if state.risk >= Risk.HIGH else "intake.queued", "intake.region"]
+    if state.step == "region":  # asked once: a province is thanked, "skip" is respected, anything else is let be
         state.step = "queued"
-        return ["intake.queued_urgent" if state.risk >= Risk.HIGH else "intake.queued"]
+        province = province_of(text)
+        if province:
+            state.region = province
+            return [("intake.region_thanks", {"province": province})]
+        return ["intake.region_skipped"] if SKIP.search(text) else []
     if state.step == "declined" and _YES.search(text):
         return start(state)[1:]
     return []

@@ -11,9 +11,9 @@ but the client's words is believed there. Its progress with each client lives in
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +44,7 @@ from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.intake.pseudonyms import pseudonym
 from curhat_tui.intake.risk_words import answer_verdict, raised_entry
 from curhat_tui.intake.server_purge import ServerPurge, now_ms
+from curhat_tui.intake.state_file import read_state, write_state
 
 if TYPE_CHECKING:
     from curhat_tui.channels.matrix.crypto import Crypto
@@ -83,34 +84,17 @@ class IntakeService:
 
     # ---- set-up -----------------------------------------------------------------
     def _load(self) -> None:
-        """Read the state file back, after making its folder 0700 and the intake's files in it 0600
-        (storage.files.PrivateFileError when one open to others cannot be narrowed)."""
-        from curhat_tui.storage.files import keep_private
-
-        if self.state_file:
-            folder = self.state_file.parent
-            mine = sorted(p.name for p in folder.glob(f"{self.state_file.stem}*")) if folder.is_dir() else []
-            for notice in keep_private(folder, mine):
-                log.warning("%s", notice)
-        if self.state_file and self.state_file.exists():
-            try:
-                saved = json.loads(self.state_file.read_text(encoding="utf-8"))
-            except ValueError:
-                raise ValueError(f"{self.state_file}: not valid JSON; move it away to start afresh") from None
-            self.since = saved.get("since") if isinstance(saved.get("since"), str) else None
-            self.queue_room = str(saved.get("queue_room") or "")
-            self.supervisors_room = str(saved.get("supervisors_room") or "")
-            clients = saved.get("clients") if isinstance(saved.get("clients"), dict) else {}
-            self.clients = {k: v for k, v in clients.items() if isinstance(v, dict)}
+        """Read the state file back (intake/state_file.py: narrowed to 0600 in 0700 first)."""
+        saved = read_state(self.state_file) if self.state_file else {}
+        if saved:
+            self.since, self.clients = saved["since"], saved["clients"]
+            self.queue_room, self.supervisors_room = saved["queue_room"], saved["supervisors_room"]
 
     def _save(self) -> None:
         """Write the state file whole, 0600 in a 0700 folder: it maps client rooms to client accounts."""
-        from curhat_tui.storage.files import replace_private
-
         if self.state_file:
-            replace_private(self.state_file, json.dumps({"since": self.since, "queue_room": self.queue_room,
-                                                         "supervisors_room": self.supervisors_room,
-                                                         "clients": self.clients}))
+            write_state(self.state_file, {"since": self.since, "queue_room": self.queue_room,
+                                          "supervisors_room": self.supervisors_room, "clients": self.clients})
 
     async def prepare(self) -> None:
         """Find (or make) the closed staff rooms, reconcile them with the roster, read the queue."""
@@ -231,10 +215,12 @@ class IntakeService:
                 said.append(event)
         if not said:
             return
-        if self._state(room_id).step == "queued":  # queued or with a counselor: every line counts for the risk
+        step = self._state(room_id).step
+        if step in flow.QUEUED_STEPS:  # queued or with a counselor: every line counts for the risk
             for event in said:
                 await self._waiting_words(room_id, event["content"]["body"])
-            return
+            if step == "queued":
+                return  # asked for their province ("region"), the newest line is also the answer (below)
         # in the intake conversation the newest line is the answer, answered at most once a second: a flood gets
         # a few replies, a quick answer waits a moment but is never dropped, and no client holds up the others
         self.newest[room_id] = said[-1]
@@ -270,12 +256,19 @@ class IntakeService:
         if state.step == "queued":
             await self._waiting_words(room_id, text)
             return
+        asked_where = state.step == "region"
         replies = flow.advance(state, text, now_ms(), *answer_verdict(self.data, text))  # items, imminent
         self._keep(room_id, state)
         self._save()
-        if state.step == "queued":
+        if state.step in flow.QUEUED_STEPS:
             # the server's time of the last answer: the client's words after it are the waiting period's
             await self._publish(room_id, state, answered_at=sent_ms if isinstance(sent_ms, int) else now_ms())
+        entry = self.queue.get(room_id) or {}
+        if asked_where:  # where they live, answered: kept only while they wait; a counselor's client is not answered
+            if entry.get("status") != WAITING:
+                return
+            if state.region:
+                await self._entry(room_id, {**entry, "region": state.region})
         await self._reply(room_id, replies)
 
     async def _waiting_words(self, room_id: str, text: str) -> None:
@@ -386,10 +379,11 @@ class IntakeService:
             log.warning("could not forward the room keys to the counselor: %s", type(exc).__name__)
 
     # ---- sending ----------------------------------------------------------------
-    async def _reply(self, room_id: str, keys: list[str]) -> None:
+    async def _reply(self, room_id: str, keys: Sequence[flow.Reply]) -> None:
         both = {lang: Catalogue(self.data.strings, lang) for lang in ("id", "en")}
-        for key in keys:
-            body = f"{both['id'](key)}\n\n{both['en'](key)}"
+        for item in keys:
+            key, values = (item, {}) if isinstance(item, str) else item
+            body = f"{both['id'](key, **values)}\n\n{both['en'](key, **values)}"
             self._txn += 1
             event_type, content = "m.room.message", {"msgtype": "m.text", "body": body}
             if self.crypto is not None and await self.crypto.is_encrypted(room_id, self.api):

@@ -144,9 +144,16 @@ async def test_an_encrypting_client_is_heard_answered_claimed_and_chats_both_way
         assert waiting.topic == "lagi banyak pikiran"
         assert words_in_synapse(hs, "lagi banyak pikiran") == 0
         await a_new_device_reads_the_sealed_queue(hs, data, tmp_path, client.room)
+        await client.wait_for("provinsi atau kota")  # where they live, asked once they are queued: sealed too
+        await client.say("jogja")
+        await client.wait_for("dicatat")
+        await until(lambda: (ani.channel.queue.get(client.room) or {}).get("region") == "DI Yogyakarta",
+                    what="the province opened at Ani's")
+        assert words_in_synapse(hs, "DI Yogyakarta") == 0
         await client.say("kak aku nunggu dari tadi, WAKTU-TUNGGU-8812")  # before any counselor is in the room
         await asyncio.sleep(1.0)
         session = await ani.desk.accept(client.room)
+        assert ani.flags.region(session.id) == "DI Yogyakarta"
         # the intake forwarded the room keys: what the client wrote while waiting is readable, not a placeholder
         await until(lambda: any("WAKTU-TUNGGU-8812" in m.text for m in ani.desk.transcript(session.id)), timeout=30,
                     what="the waiting-period line decrypted at the counselor's")

@@ -24,7 +24,7 @@ IMMINENT_ANSWER = "ya pernah, aku udah siapin tali di kamar"
 
 @pytest.fixture(scope="module")
 def hs():
-    yield from synapse_with_accounts(("intake", "ani", "klien1", "klien2", "klien3"), PASSWORD)
+    yield from synapse_with_accounts(("intake", "ani", "klien1", "klien2", "klien3", "klien4"), PASSWORD)
 
 
 def waiting(ws) -> list[tuple[str, bool, Risk]]:
@@ -83,4 +83,29 @@ async def test_an_imminent_line_while_waiting_puts_the_client_first_with_the_mar
         for ws in running:
             await ws.stop()
             ws.store.close()
+        await stop_intake(intake, intake_task)
+
+
+async def test_a_client_who_names_their_city_while_waiting_gets_that_province_s_services_first(hs, data, tmp_path):
+    """The intake asks a queued client where they live (optional); the province goes into the queue entry sealed as
+    the client's words, the counselor's session keeps it, and a referral script lists that province's service."""
+    intake, intake_task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien4")
+        await through_intake(client, intake.api.user_id, "lagi banyak pikiran")
+        await client.wait_for("provinsi atau kota")
+        await client.say("aku di surabaya kak")
+        await client.wait_for("dicatat: Jawa Timur")
+        await until(lambda: intake.queue.get(client.room, {}).get("region") == "Jawa Timur", what="the region kept")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="the client queued")
+        session = await ani.desk.accept(client.room)
+        assert ani.flags.region(session.id) == "Jawa Timur"
+        script = ani.flags.raise_flag(session.id, "suicide")
+        assert "RSJ Menur, Surabaya" in script.text  # East Java's own service, listed with the national ones
+        assert "RSJ Provinsi Bali" not in script.text  # another province's is left out
+    finally:
+        await ani.stop()
+        ani.store.close()
         await stop_intake(intake, intake_task)

@@ -50,7 +50,7 @@ def test_an_imminent_risk_answer_at_intake_queues_the_client_as_urgent():
     from curhat_tui.domain.intake import IntakeState, advance
 
     state = IntakeState(step="risk")
-    assert advance(state, "aku udah siapin talinya", 0, ["suicide"], imminent=True) == ["intake.queued_urgent"]
+    assert advance(state, "aku udah siapin talinya", 0, ["suicide"], imminent=True)[0] == "intake.queued_urgent"
     assert state.imminent and state.risk == int(Risk.HIGH)
     plain = IntakeState(step="risk")
     advance(plain, "nggak", 0, [])

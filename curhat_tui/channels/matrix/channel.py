@@ -52,6 +52,7 @@ from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
+from curhat_tui.domain.provinces import known
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.storage.sessions import ENCRYPTED
 from curhat_tui.storage.sessions import HANDOVER as HANDOVER_NOTE
@@ -273,7 +274,8 @@ class MatrixChannel(Channel):
             self.emit(SessionAssigned(visit, started, seconds(entry.get("deadline")),
                                       {"room_id": room_id, "started_at": started, "since": started,
                                        ENCRYPTED: await self._encrypted(room_id),
-                                       HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry)}))
+                                       HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry),
+                                       "region": known(entry.get("region"))}))
 
     def opened(self, session: Session) -> None:
         room = self.store.sessions.channel_state(session.id).get("room_id")
@@ -289,6 +291,7 @@ class MatrixChannel(Channel):
     # ---- outgoing -------------------------------------------------------------
     async def claim(self, visit: Visit, session: Session) -> dict:
         room_id = visit.id
+        region = known((self.queue.get(room_id) or {}).get("region"))  # the intake's, opened; only a province name
         self._claims.add(room_id)
         try:
             await self.api.send(self.staff.queue_room, CLAIM, {"room_id": room_id, "name": self.counselor_name},
@@ -314,7 +317,8 @@ class MatrixChannel(Channel):
                     return {"room_id": room_id, "started_at": seconds(entry.get("started_at")),
                             ENCRYPTED: await self._encrypted(room_id),
                             "deadline": seconds(entry.get("deadline")), "since": answered,
-                            HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry)}
+                            HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry),
+                            "region": region}
                 if status == TAKEN:
                     raise ClaimFailed("taken", clean(str(entry.get("taken_by_name") or ""))[:60])
                 if status != WAITING:

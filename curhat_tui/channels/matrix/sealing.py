@@ -1,8 +1,8 @@
 """Words in the queue's state, sealed with Megolm.
 
 A queue entry is a state event in the queue room, and Matrix cannot encrypt state. Most of an entry is no
-one's words (status, alias, package, price, risk, times); three fields are: the client's topic and risk
-answer from the intake, and a counselor's handover note. When the intake has an Olm machine, those words go
+one's words (status, alias, package, price, risk, times); four fields are: the client's topic, risk answer
+and province from the intake, and a counselor's handover note. When the intake has an Olm machine, those words go
 into the entry only as `sealed`: an `m.room.encrypted` content made by nio's Megolm session for the queue
 room (crypto.py `seal`), whose keys the intake shares with the roster's devices in that room. A workstation
 opens it with the same machinery (`unseal`), checks that the sealed words name the entry's own client room,
@@ -24,7 +24,7 @@ from curhat_tui.channels.matrix.protocol import MEGOLM, QUEUE_ENTRY, obj
 
 log = logging.getLogger("curhat.matrix.sealing")
 
-WORDS = ("topic", "intake_risk_answer", "handover")  # the fields of an entry that are someone's words
+WORDS = ("topic", "intake_risk_answer", "handover", "region")  # the fields of an entry that are someone's words
 SEALED = "sealed"
 KEYS = "org.curhat.keys"  # a workstation asks the intake for the queue room's keys (no content needed)
 KEYS_EVERY = 60.0  # seconds: the intake forwards the queue's keys to one counselor at most this often
