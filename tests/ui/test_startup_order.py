@@ -131,6 +131,22 @@ async def test_what_the_workstation_tells_before_the_desk_exists_reaches_it_once
     store.close()
 
 
+async def test_what_the_workstation_tells_while_the_app_closes_is_let_go_not_shown_on_a_desk_taken_down(
+        tmp_path, data, clock):
+    """A Matrix channel keeps talking while the app quits: an event that arrives as the desk is taken down is dropped
+    (the store has it), never a crash on the way out."""
+    from curhat_tui.services.events import QueueChanged
+
+    store = Store(tmp_path / "curhat.db", kind="real")
+    app = build_app(Parts.of(Workstation(store, FakeChannel(simulated=False), clock, data, counselor="Ani")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.frame_shown and app.main.query("QueuePanel")
+    assert not app.main.query("QueuePanel")  # taken down with the app
+    await app.on_curhat_app_ws_event(app.WsEvent(QueueChanged()))  # told just then: nothing to show it on
+    store.close()
+
+
 # the phrase file's lexicon, a practice persona's probe patterns (compiled on first use) and the trainer's curriculum
 # are all checked after the first frame: (where the break goes, what it writes, what the message says, the fix);
 # a curriculum error names its step's [[step]] line
