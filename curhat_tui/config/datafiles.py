@@ -53,8 +53,8 @@ class ServiceData:
         return self.phrases.ready and self.checks.done
 
     def warm(self) -> None:
-        """Read what `load_all(defer=True)` left unread: the risk detector, then the persona patterns.
-        Raises the loader's DataError (file, line, fix) for a broken file."""
+        """Read what `load_all(defer=True)` left unread: the risk detector, then the deferred checks (the persona
+        patterns, the curriculum). Raises the loader's DataError (file, line, fix) for a broken file."""
         self.phrases.warm()
         self.checks.run()
 
@@ -289,7 +289,7 @@ def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
     """Load every data file, validating each; raises DataError on the first problem.
 
     With `defer` the risk detector is read on first use or `warm()`, and the persona patterns are compiled on first
-    use and checked by `warm()` (`config.deferred`: the app's start; `config.curriculum.check_later` adds the
+    use and checked by `warm()` (`config.deferred`: the app's start; `cli.run.check_curriculum_later` adds the
     trainer's curriculum to the same checks)."""
     root = root or data_dir()
     directory = load_directory(root / "directory.toml")
@@ -301,7 +301,7 @@ def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
         detector.warm()
     checks = DeferredChecks() if defer else None
     personas = load_personas(root / "personas.toml", item_ids, checks.pending if checks else None)
-    data = ServiceData(
+    return ServiceData(
         redflags=redflags,
         templates=load_templates(root / "templates.toml"),
         phrases=detector,
@@ -311,4 +311,3 @@ def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
         quick_replies=load_quick_replies(root / "quick_replies.toml"),
         checks=checks or DeferredChecks(),
     )
-    return data
