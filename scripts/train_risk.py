@@ -48,9 +48,9 @@ TEST_SHARE, FOLDS = 0.15, 5
 TEST = -1  # the side of a test line in split()
 MIN_GROUPS = 2  # a feature must occur in at least this many templates (or hand-written lines)
 C = 32.0  # inverse regularisation strength of each logistic head
-TOTAL_BUDGET = 0.037  # out-of-fold false alarms on benign lines, all heads and rules together (the goal allows 0.05;
+TOTAL_BUDGET = 0.040  # out-of-fold false alarms on benign lines, all heads and rules together (the goal allows 0.05;
 # 0.042 spent 5.4% judged fold by fold once the split went by group, 0.038 4.9%; with the clause features of the
-# seventh round 0.038 spends 5.1%, 0.037 4.9%)
+# seventh round 0.038 spent 5.1%; with their gating (risk_clause.gated) 0.040 spends 4.9%, 0.042 5.2%)
 IMMINENT_VALUE = 3.0  # choosing thresholds, an imminent line flagged counts this many risk lines
 CALLED_VALUE = 0.3  # ... and one newly called imminent by the imminence head this much more
 STEPS = (1, 2, 3, 5, 8)  # how many more benign lines one step down a head's threshold may flag

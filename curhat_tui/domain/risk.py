@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
-from curhat_tui.domain.risk_clause import clause_grams
+from curhat_tui.domain.risk_clause import gated
 from curhat_tui.domain.risk_text import (
     Token,
     block_scale,
@@ -292,7 +292,7 @@ class RiskDetector:
         """The runs of tokens in the window from `start` whose features pushed this head's score up the most."""
         model = self.model
         assert model is not None
-        tokens = all_tokens[start:start + WINDOW]
+        tokens, structure = gated(all_tokens[start:start + WINDOW])
         k = model.heads.index(head)
         weights = model.weights
         pairs = weights.pairs if isinstance(weights, Weights) else (lambda f: weights.get(f, ()))
@@ -308,7 +308,7 @@ class RiskDetector:
         per_token = [set(char_grams(tok.text)) for tok in tokens]
         share = [c_scale * sum(weight(g, 0.0) for g in mine) for mine in per_token]
         parts = word_grams(tokens) + [("n:" + tok.text, t, t + 1) for t, tok in enumerate(tokens) if tok.neg]
-        parts += class_grams(tokens) + clause_grams(tokens)
+        parts += class_grams(tokens) + structure
         parts += [(("Ln:" if all_tokens[h.i].neg else "L:") + h.rule.item, h.i - start, h.j - start)
                   for h in hits if h.rule.cue and start <= h.i and h.j <= start + WINDOW]
         seen: set[str] = set()

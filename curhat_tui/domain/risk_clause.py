@@ -19,11 +19,19 @@ and, over the whole message, a joke ("wkwk", "canda"), a frame (news, a film, a 
 sembuh", "sekarang aman"). The conjunctions become features ("S:self>die", "S:other>hurt>self",
 "S:die@past", "S:self:wish+die", "S:neg die", "M:resolved+hurt") that the linear model weighs like any other;
 each one covers its class word, so the evidence a counselor sees still points at the words of the message.
+
+A feature beside the words cannot outvote them: "mati" keeps its weight in "berita: mahasiswa mati gantung
+diri". So the structure also GATES (`gated()`): a word of dying or hurting done by someone else to someone
+else, any class word in a message about news, a film or a study, and any class word in a past clause of a
+message that says it is over ("udah sembuh", "sekarang aman") is read apart, as "~mati", with n-grams and
+character n-grams of its own that the model learns separately from the client's own "mati". Abuse (done to
+the client) and a past not told as over are read as they are.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -169,7 +177,21 @@ def _when(tokens: list[Token], i: int, j: int) -> str:
 
 def clause_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
     """The structure features of a text with the tokens they cover (each covers its class word)."""
+    return read(tokens)[0]
+
+
+_GATED = frozenset({"die", "hurt"})
+
+
+def read(tokens: list[Token]) -> tuple[list[tuple[str, int, int]], set[int]]:
+    """The structure features of a text with the tokens they cover, and the class words to read apart (gated):
+    dying or hurting done by someone else to someone else, anything in a past the message says is over, and
+    dying, hurting or a means in a message about news, a film or a study."""
     grams: list[tuple[str, int, int]] = []
+    gates: set[int] = set()
+    over: list[int] = []
+    words = {tok.text for tok in tokens}
+    framed = any(who(w) == "frame" for w in words)
     present: dict[str, int] = {}  # class -> first token, over the message (not negated)
     doer = "-"
     for i, j in clauses(tokens):
@@ -195,6 +217,11 @@ def clause_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
             role = f"{agent}<" if passive else f"{agent}>"  # "aku dipukul": the client is the one it is done to
             grams += [(f"S:{role}{name}", k, k + 1), (f"S:{role}{name}>{after}", k, k + 1),
                       (f"S:{name}@{when}", k, k + 1), (f"S:{role}{name}@{when}", k, k + 1)]
+            if ((name in _GATED and agent in ("other", "frame") and not passive and after != "self")
+                         or (framed and name in ("die", "hurt", "means"))):
+                gates.add(k)
+            if when == "past":
+                over.append(k)
             found.append((name, k))
             present.setdefault(name, k)
         if last != "-":
@@ -204,9 +231,19 @@ def clause_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
         for a_i, a in enumerate(names):
             for b in names[a_i + 1:]:
                 grams += [(f"S:{doer}:{a}+{b}", first[a], first[a] + 1), (f"S:{doer}:{a}+{b}", first[b], first[b] + 1)]
-    words = {tok.text for tok in tokens}
+    if words & RESOLVED:
+        gates.update(over)
     context = [name for name, found in (("joke", words & JOKE), ("frame", {w for w in words if who(w) == "frame"}),
                                         ("resolved", words & RESOLVED), ("past", words & PAST)) if found]
     for ctx in context:
         grams += [(f"M:{ctx}+{name}", k, k + 1) for name, k in present.items()]
-    return grams
+    return grams, gates
+
+
+def gated(tokens: list[Token]) -> tuple[list[Token], list[tuple[str, int, int]]]:
+    """The tokens with their gated class words marked ("~mati": read apart from the client's own "mati"), and
+    the structure features."""
+    grams, gates = read(tokens)
+    if not gates:
+        return tokens, grams
+    return [replace(tok, text="~" + tok.text) if k in gates else tok for k, tok in enumerate(tokens)], grams

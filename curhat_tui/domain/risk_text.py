@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from curhat_tui.domain.risk_clause import clause_grams
+from curhat_tui.domain.risk_clause import gated
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\U0001F602\U0001F923\U0001F606\U0001F605]")  # words, and laughing faces
 _BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
@@ -188,9 +188,10 @@ def class_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
 def features(tokens: list[Token]) -> tuple[set[str], set[str]]:
     """The two feature blocks of a text: word n-grams, word classes and their pairs, the clause structure
     (risk_clause.py: who does what to whom, and when), character n-grams."""
+    tokens, structure = gated(tokens)
     words = {g for g, _, _ in word_grams(tokens)}
     words.update(g for g, _, _ in class_grams(tokens))
-    words.update(g for g, _, _ in clause_grams(tokens))
+    words.update(g for g, _, _ in structure)
     words.update("n:" + tok.text for tok in tokens if tok.neg)
     chars: set[str] = set()
     for tok in tokens:

@@ -1,4 +1,5 @@
-"""The clause structure the risk model reads (domain/risk_clause.py): who does what to whom, and when; and the
+"""The clause structure the risk model reads (domain/risk_clause.py): who does what to whom, and when, and which
+words of harm it reads apart (someone else's, a story's, a past told as over); and the
 detector on the kinds earlier rounds missed most (being watched or controlled, hidden or burning self-harm,
 passive death wishes, imminence said in Javanese or Sundanese) in sentences written for these tests, in no corpus
 file and in no held-out set, beside the same words said about someone else, in the past, as a joke or denied."""
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from curhat_tui.config.risk_data import SLANG_FILE, read_slang
-from curhat_tui.domain.risk_clause import clause_grams, clauses, who
+from curhat_tui.domain.risk_clause import clause_grams, clauses, gated, who
 from curhat_tui.domain.risk_text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +75,20 @@ def test_a_joke_and_a_frame_are_read_over_the_whole_message():
     assert "M:frame+die" in grams("film semalem tentang orang yg bunuh diri")
 
 
+def read_apart(text: str) -> list[str]:
+    return [t.text for t in gated(tokenize(text, SLANG))[0] if t.text.startswith("~")]
+
+
+def test_words_of_harm_about_someone_else_a_story_or_an_end_are_read_apart_from_the_clients_own():
+    assert read_apart("temenku mukul adiknya") == ["~pukul"]  # someone else does it to someone else
+    assert read_apart("berita tadi ada yg bunuh diri di jembatan") == ["~bunuh", "~jembatan"]
+    assert read_apart("dulu aku pernah nyilet, sekarang udah berhenti") == ["~silet"]  # a past told as over
+    assert read_apart("suamiku mukul aku tiap malam") == []  # done to the client: abuse, read as it is
+    assert read_apart("aku dipukul suami") == []
+    assert read_apart("semalem aku nyilet lagi") == []
+    assert read_apart("dulu aku pernah nyilet, sekarang kambuh lagi") == []  # a past not told as over
+
+
 def test_a_structure_feature_covers_its_class_word_so_evidence_points_at_it():
     text = "aku udah beli racun tikus"
     tokens = tokenize(text, SLANG)
@@ -99,15 +114,13 @@ WEAK_KINDS = [
                  marks=_MISSED("nothing suggested: an iron is no word of harm it knows")),
     pytest.param("hidden: under a watch", "self_harm", False,
                  "lukanya aku sembunyiin di balik jam tangan biar mama ga nanya",
-                 marks=_MISSED("any-risk head 0.91, under its threshold")),
+                 marks=_MISSED("self-harm and any-risk heads 0.90, under their thresholds")),
     pytest.param("burning: cigarette", "self_harm", False, "tiap stres aku tempelin puntung rokok ke betis",
                  marks=_MISSED("nothing suggested: a cigarette end on the calf reads as no harm")),
     ("passive wish: not wake up", "suicide", False, "pengen tidur aja terus ga usah bangun2 lagi selamanya"),
-    pytest.param("passive wish: illness", "suicide", False,
-                 "semoga penyakitku cepet parah biar aku ga usah hidup lama",
-                 marks=_MISSED("any-risk head 0.94, just under its threshold")),
+    ("passive wish: illness", "suicide", False, "semoga penyakitku cepet parah biar aku ga usah hidup lama"),
     pytest.param("passive wish: english", "suicide", False, "i wouldn't mind if a car hit me on the way home",
-                 marks=_MISSED("any-risk head 0.82, under its threshold")),
+                 marks=_MISSED("any-risk head 0.84, under its threshold")),
     pytest.param("javanese: rope tonight", "suicide", True,
                  "tali wis tak cantolke nang wuwungan, bengi iki aku budhal",
                  marks=_MISSED("imminence 0.63, under its threshold")),
