@@ -22,6 +22,9 @@ from risk_corpus import read_tsv, training_lines  # noqa: E402
 # (kind, text): each carries a plan, means, preparation or an act under way
 IMMINENT_LINES = [
     ("act: overdose", "barusan kutelen obat tidur ibu satu strip"),
+    # the pill before the amount, after "kak": missed by the model of rounds six and seven, caught by a rule
+    ("act: overdose, amount after", "kak aku barusan minum obat banyak, sekarang pusing banget"),
+    ("act: pills counted", "tadi aku nelen pil tidur 20 butir"),
     ("act: poison", "udh kuminum racun rumput setengah botol"),
     ("act: at a height", "aku udh berdiri di pinggir atap mall"),
     ("plan with a time", "nanti malem aku gantung diri di gudang"),
@@ -35,6 +38,8 @@ IMMINENT_LINES = [
 # the same words in ordinary lines: none of them may be called imminent
 ORDINARY_LINES = [
     "barusan minum obat maag abis makan",
+    "barusan minum obat maag dua butir",
+    "tadi minum obat flu, sekarang ngantuk banget",
     "nanti malem mau nonton bola di rumah",
     "udh beli tali buat ngiket kardus pindahan",
     "besok pagi berangkat kerja naik kereta",
