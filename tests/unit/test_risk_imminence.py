@@ -27,6 +27,7 @@ IMMINENT_LINES = [
     ("act: pills counted", "tadi aku nelen pil tidur 20 butir"),
     ("act: poison", "udh kuminum racun rumput setengah botol"),
     ("act: at a height", "aku udh berdiri di pinggir atap mall"),
+    ("act: at a height, then the wish", "kak aku lagi di rooftop kantor, pengen loncat"),
     ("plan with a time", "nanti malem aku gantung diri di gudang"),
     ("plan with a place", "besok pagi aku terjun dr flyover"),
     ("means bought", "udh beli tali tambang buat gantung diri"),
@@ -39,6 +40,7 @@ IMMINENT_LINES = [
 ORDINARY_LINES = [
     "barusan minum obat maag abis makan",
     "barusan minum obat maag dua butir",
+    "aku lagi di rooftop cafe sama temen, seru banget",
     "tadi minum obat flu, sekarang ngantuk banget",
     "nanti malem mau nonton bola di rumah",
     "udh beli tali buat ngiket kardus pindahan",
