@@ -29,18 +29,8 @@ def run_main(args: argparse.Namespace) -> int:
         echo.release()
 
 
-def check_curriculum_later(data, root: Path | None = None) -> None:
-    """The trainer's curriculum is checked with the data's deferred checks, which the app runs right after its first
-    frame (an unknown figure, persona or item in a step stops it then, with file, line and fix); it is imported then."""
-    def check() -> None:
-        from curhat_tui.config.curriculum import load_curriculum
-
-        load_curriculum(data, root)
-
-    data.checks.pending.append(check)
-
-
 def _run_main(args: argparse.Namespace) -> int:
+    from curhat_tui.config.curriculum import load_curriculum
     from curhat_tui.config.datafiles import DataError, load_all
     from curhat_tui.config.settings import ConfigError, load_settings
     from curhat_tui.domain.i18n import Catalogue
@@ -50,7 +40,8 @@ def _run_main(args: argparse.Namespace) -> int:
 
     try:
         data = load_all(defer=True)  # the risk detector is read once the first frame is out (ui.app)
-        check_curriculum_later(data)  # so is the trainer's curriculum
+        # the trainer's curriculum, before the app: a supervisor's first frame reads it (an unknown figure stops here)
+        load_curriculum(data)
     except DataError as exc:
         print(f"curhat: cannot start, a data file is broken:\n  {exc}", file=sys.stderr)
         return 2

@@ -54,7 +54,7 @@ class ServiceData:
 
     def warm(self) -> None:
         """Read what `load_all(defer=True)` left unread: the risk detector, then the deferred checks (the persona
-        patterns, the curriculum). Raises the loader's DataError (file, line, fix) for a broken file."""
+        patterns). Raises the loader's DataError (file, line, fix) for a broken file."""
         self.phrases.warm()
         self.checks.run()
 
@@ -289,8 +289,7 @@ def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
     """Load every data file, validating each; raises DataError on the first problem.
 
     With `defer` the risk detector is read on first use or `warm()`, and the persona patterns are compiled on first
-    use and checked by `warm()` (`config.deferred`: the app's start; `cli.run.check_curriculum_later` adds the
-    trainer's curriculum to the same checks)."""
+    use and checked by `warm()` (`config.deferred`: the app's start)."""
     root = root or data_dir()
     directory = load_directory(root / "directory.toml")
     redflags = load_redflags(root / "redflags.toml", directory)

@@ -50,8 +50,8 @@ class DeferredDetector:
 
 @dataclass
 class DeferredChecks:
-    """Checks of the data files left for after the first frame (the persona patterns: `config.persona_data`; the
-    curriculum: `cli.run`); each raises the loader's DataError. `run()` runs those not yet passed, in order."""
+    """Checks of the data files left for after the first frame (the persona patterns: `config.persona_data`); each
+    raises the loader's DataError. `run()` runs those not yet passed, in order."""
 
     pending: list[Callable[[], None]] = field(default_factory=list)
 

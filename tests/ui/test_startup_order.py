@@ -13,7 +13,6 @@ from textual import events
 
 from curhat_tui.bootstrap import Parts
 from curhat_tui.channels.base import ClientArrived, MessageReceived
-from curhat_tui.cli.run import check_curriculum_later
 from curhat_tui.config.datafiles import data_dir, load_all
 from curhat_tui.domain.models import Risk, Tier, Visit
 from curhat_tui.services.workstation import Workstation
@@ -147,12 +146,10 @@ async def test_what_the_workstation_tells_while_the_app_closes_is_let_go_not_sho
     store.close()
 
 
-# the phrase file's lexicon, a practice persona's probe patterns (compiled on first use) and the trainer's curriculum
-# are all checked after the first frame: (where the break goes, what it writes, what the message says, the fix);
-# a curriculum error names its step's [[step]] line
+# the phrase file's lexicon and a practice persona's probe patterns (compiled on first use) are checked after the
+# first frame: (where the break goes, what it writes, what the message says, the fix)
 BROKEN = {"phrases.toml": ("patterns = [", '"(unclosed", ', "not a valid regex", "escape special characters"),
-          "personas.toml": ("probe = [", '"(unclosed", ', "a risk.probe pattern is invalid", "fix the regex"),
-          "curriculum.toml": ("pass = [", '"empathy_score >= 3", ', "empathy_score", "use a figure")}
+          "personas.toml": ("probe = [", '"(unclosed", ', "a risk.probe pattern is invalid", "fix the regex")}
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
@@ -165,7 +162,6 @@ async def test_a_broken_pattern_file_still_stops_the_app_naming_file_line_and_fi
     start = text.index(anchor) + len(anchor)
     broken.write_text(text[:start] + written + text[start:], encoding="utf-8")
     deferred = load_all(root, defer=True)  # the broken part is not read yet (as `curhat` loads it)
-    check_curriculum_later(deferred, root)
     assert not deferred.warmed
     store = Store(tmp_path / "curhat.db", kind="real")
     await chat_in_store(store, load_all(), clock, IMMINENT)  # restored with a flagged newest message
@@ -175,7 +171,6 @@ async def test_a_broken_pattern_file_still_stops_the_app_naming_file_line_and_fi
             await pilot.pause()
     assert app.return_code == 2
     told = capsys.readouterr().err.replace("\n", "")  # printed as the app closes, wrapped to the terminal
-    named = text.rindex("[[step]]", 0, start) if name == "curriculum.toml" else start
-    line = text[:named].count("\n") + 1
+    line = text[:start].count("\n") + 1
     assert name in told and f"line {line}" in told and problem in told and fix in told  # file, line, what, fix
     store.close()

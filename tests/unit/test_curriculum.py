@@ -78,25 +78,16 @@ def test_every_figure_a_criterion_may_name_is_given_for_a_report(data):
     assert figures(replace(report, hidden_flag=""), set())["flagged"] is None  # no hidden risk: not measured
 
 
-def test_curhat_checks_the_curriculum_once_its_first_frame_is_out_and_a_broken_one_stops_it(tmp_path):
-    """`curhat` loads its data with defer=True: the curriculum is checked by warm(), which the app runs right after
-    its first frame and which stops it with exit 2 (tests/ui/test_startup_order.py drives that part)."""
-    import shutil
+def test_curhat_refuses_to_start_with_a_broken_curriculum(tmp_path, monkeypatch, capsys):
+    from curhat_tui.cli import run
+    from curhat_tui.cli.args import build_parser
+    from curhat_tui.config import curriculum
 
-    from curhat_tui.cli.run import check_curriculum_later
-    from curhat_tui.config.datafiles import data_dir, load_all
-
-    root = tmp_path / "data"
-    shutil.copytree(data_dir(), root)
-    shipped = (root / "curriculum.toml").read_text(encoding="utf-8")
-    (root / "curriculum.toml").write_text(shipped.replace('"advice <= 1"', '"kindness >= 3"', 1), encoding="utf-8")
-    data = load_all(root, defer=True)
-    check_curriculum_later(data, root)  # as `curhat` does
-    assert not data.warmed
-    with pytest.raises(DataError) as caught:
-        data.warm()
-    told = str(caught.value)
-    assert "curriculum.toml" in told and "kindness" in told and "step 1 (listening)" in told
-    assert not data.warmed  # not passed: asked again, it says so again
-    with pytest.raises(DataError):
-        data.warm()
+    shipped = (curriculum.data_dir() / "curriculum.toml").read_text(encoding="utf-8")
+    (tmp_path / "curriculum.toml").write_text(shipped.replace('"advice <= 1"', '"kindness >= 3"', 1),
+                                              encoding="utf-8")
+    monkeypatch.setattr(curriculum, "data_dir", lambda: tmp_path)
+    monkeypatch.setattr(run, "_launch", lambda *a, **k: pytest.fail("the app started"))
+    assert run.run_main(build_parser().parse_args(["--data-dir", str(tmp_path / "d")])) == 2
+    err = capsys.readouterr().err
+    assert "cannot start, a data file is broken" in err and "kindness" in err and "step 1 (listening)" in err
