@@ -93,6 +93,8 @@ def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str], i
         return ["intake.queued_urgent" if state.risk >= Risk.HIGH else "intake.queued", "intake.region"]
     if state.step == "region":  # asked once: a province is thanked, "skip" is respected, anything else is let be
         state.step = "queued"
+        if risk_items or imminent:  # they are telling something else, and it is risk: no cheerful reply to it
+            return []
         province = province_of(text)
         if province:
             state.region = province

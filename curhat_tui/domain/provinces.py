@@ -14,7 +14,7 @@ import re
 PROVINCES: dict[str, tuple[str, ...]] = {
     "Aceh": ("nad", "banda aceh", "lhokseumawe", "langsa", "meulaboh"),
     "Sumatera Utara": ("sumut", "sumatra utara", "medan", "binjai", "pematangsiantar", "siantar", "sibolga",
-                       "tebing tinggi", "deli serdang"),
+                       "tebing tinggi", "deli serdang", "padang sidempuan", "padangsidimpuan"),
     "Sumatera Barat": ("sumbar", "sumatra barat", "padang", "bukittinggi", "payakumbuh"),
     "Riau": ("pekanbaru", "dumai"),
     "Kepulauan Riau": ("kepri", "batam", "tanjungpinang", "tanjung pinang"),
@@ -58,34 +58,63 @@ PROVINCES: dict[str, tuple[str, ...]] = {
     "Papua Pegunungan": ("wamena", "jayawijaya"),
 }
 
-# "skip" in the ways people say it: the client would rather not say (a province is never required)
+# names that are also everyday words ("nasibku malang", "aku solo", "dia serang aku", "dipukul palu", "tebing
+# tinggi"): read as a place only when the line is little more than the name, or right after di/dari/kota/tinggal
+AMBIGUOUS = frozenset({"malang", "solo", "padang", "serang", "kudus", "palu", "tebing tinggi", "tegal", "ende",
+                       "sorong", "lombok", "medan", "tasik", "pontianak", "bangka", "flores", "bali"})
+_BEFORE_A_PLACE = frozenset({"di", "dari", "kota", "kab", "kabupaten", "tinggal", "domisili", "asal", "daerah"})
+_FILLER = _BEFORE_A_PLACE | {"aku", "saya", "gue", "gw", "aq", "kak", "ka", "ya", "iya", "sih", "kok", "dong", "deh",
+                             "aja", "sekarang", "lagi", "provinsi", "prov", "wilayah", "nya"}
+_LIVES = ("tinggal", "domisili", "rumah", "rumahku", "kos", "ngekos", "tinggalnya")  # where they live comes after
+
+# "skip" in the ways people say it, as the whole answer: the client would rather not say (never required)
 SKIP = re.compile(r"^\W*(lewati|lewat|skip|pass|rahasia|ga usah|gak usah|nggak usah|tidak usah|ga mau|gak mau|"
-                  r"nggak mau|tidak mau|no|tidak|ga|gak|nggak|-)\b", re.IGNORECASE)
+                  r"nggak mau|tidak mau|no|tidak|ga|gak|nggak|-)(\s+(kak|ka|ya|aja|deh|dulu|kok|sih|dong))*\W*$",
+                  re.IGNORECASE)
 _MAX_WORDS = 12  # a longer line is not an answer to "where do you live?" (the client is telling something else)
 
 
 def _names() -> list[tuple[str, str]]:
-    """(what is written, the province), longest first: "papua barat daya" before "papua barat" before "papua"."""
+    """(what is written, the province)."""
     pairs = [(name.casefold(), name) for name in PROVINCES]
     pairs += [(alias, name) for name, aliases in PROVINCES.items() for alias in aliases]
     pairs += [(name.casefold().removeprefix("dki ").removeprefix("di "), name) for name in PROVINCES]
     pairs += [(name.casefold().replace("sumatera", "sumatra"), name) for name in PROVINCES if "Sumatera" in name]
-    return sorted(set(pairs), key=lambda pair: -len(pair[0]))
+    return sorted(set(pairs))
 
 
 _NAMES = _names()
 
 
 def province_of(text: str) -> str | None:
-    """The province a short answer names (its canonical name), or None: no known name, or a long line."""
+    """The province a short answer names (its canonical name), or None: no known name, or a long line. Where they
+    live ("kerja di jakarta, tinggal di bekasi") is read first; an everyday word is a place only in its place."""
     words = re.sub(r"[^\w\s]", " ", text.casefold()).split()
     if not words or len(words) > _MAX_WORDS:
         return None
-    line = f" {' '.join(words)} "
-    for written, name in _NAMES:
-        if f" {written} " in line:
-            return name
+    lives = next((i for i, word in enumerate(words) if word in _LIVES), None)
+    for part in ([words[lives:]] if lives is not None else []) + [words]:
+        found = _named(part)
+        if found:
+            return found
     return None
+
+
+def _named(words: list[str]) -> str | None:
+    """The place named first in `words` (at one spot the longest name: "papua barat daya", not "papua")."""
+    line = f" {' '.join(words)} "
+    found: list[tuple[int, int, str]] = []
+    for written, name in _NAMES:
+        at = line.find(f" {written} ")
+        if at < 0:
+            continue
+        if written in AMBIGUOUS:
+            before = line[:at].split()
+            others = before + line[at + len(written) + 2:].split()
+            if not (before and before[-1] in _BEFORE_A_PLACE) and not all(w in _FILLER for w in others):
+                continue
+        found.append((at, -len(written), name))
+    return min(found)[2] if found else None
 
 
 def known(name: object) -> str:
