@@ -145,29 +145,32 @@ def _lines(persona, name: str) -> set[str]:
 
 
 def _answers(messages: list[Message], answered: Sequence[tuple[str, str]]) -> dict[int, list[Message]] | None:
-    """The client's messages paired with each counselor line (by position): those that answered it (its txn id in
-    `answered`, which is aligned in order with the client's messages by text), and those that answered no line (a
-    nudge in a silence, a goodbye) after it. None without `answered` (pair by position)."""
+    """The client's messages paired with each counselor line (by position): first those that answered it (its txn
+    id in `answered`), then those that answered no line (a nudge in a silence, a late greeting, a goodbye, a line
+    said before the records began) in the order they came after it. None without `answered` (pair by position).
+
+    The records are the client's lines in the order they were said, so they go with the client's messages by
+    count from the end: a session begun before they were kept has its first lines unrecorded (paired by
+    position), and a line stored with its text tidied keeps its record."""
     if not answered:
         return None
     line_at = {m.txn_id: n for n, m in enumerate(messages) if m.sender is Sender.COUNSELOR and m.txn_id}
-    out: dict[int, list[Message]] = {}
-    at = 0
+    clients = [n for n, m in enumerate(messages) if m.sender is Sender.CLIENT]
+    records = list(answered)[-len(clients):] if clients else []
+    record_of = dict(zip(clients[len(clients) - len(records):], records))
+    answering: dict[int, list[Message]] = {}
+    after: dict[int, list[Message]] = {}
     last_line = None
     for position, message in enumerate(messages):
         if message.sender is not Sender.CLIENT:
             last_line = position
             continue
-        # the next record of this text (one with no record, which should not happen, answered no line)
-        found = next((i for i in range(at, len(answered)) if answered[i][0] == message.text), None)
-        txn = ""
-        if found is not None:
-            at = found + 1
-            txn = answered[found][1]
-        line = line_at.get(txn, last_line) if txn else last_line
-        if line is not None:
-            out.setdefault(line, []).append(message)
-    return out
+        txn = record_of.get(position, ("", ""))[1]
+        if txn in line_at:
+            answering.setdefault(line_at[txn], []).append(message)
+        elif last_line is not None:
+            after.setdefault(last_line, []).append(message)
+    return {line: answering.get(line, []) + after.get(line, []) for line in set(answering) | set(after)}
 
 
 def _effect(reply: str, opened: set[str], closed: set[str]) -> str:

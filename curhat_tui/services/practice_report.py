@@ -84,7 +84,8 @@ def analysed(store, data, session_id: str, lang: str = "id") -> FeedbackReport:
     quick = [reply.text.get(session.lang) or reply.text.get("id", "") for reply in data.quick_replies.replies]
     quick += [reply.text.get("en", "") for reply in data.quick_replies.replies]
     note = store.notes.get(session_id)
-    answered = [(str(pair[0]), str(pair[1])) for pair in store.sessions.channel_state(session_id).get(ANSWERED, [])
+    kept = store.sessions.channel_state(session_id).get(ANSWERED)
+    answered = [(str(pair[0]), str(pair[1])) for pair in (kept if isinstance(kept, list) else [])
                 if isinstance(pair, list) and len(pair) == 2]
     return analyse(store.messages.for_session(session_id), persona, flags=store.flags.for_session(session_id),
                    script_ids=script_ids, quick_replies=quick, note=(note or {}).get("fields") or {},

@@ -96,6 +96,28 @@ def test_each_line_is_paired_with_its_own_answer_when_the_trainee_writes_again_b
     assert [t.reply for t in by_position.turns] == ["", "kerjaan numpuk terus, aku capek banget kak"]
 
 
+def test_a_line_s_own_answer_comes_before_lines_that_answered_nothing_and_unrecorded_lines_go_by_position(data):
+    lines = msgs(
+        ("counselor", "Halo, aku Ani. Aku di sini mendengarkan.", 0),
+        ("client", "malem kak. sori telat, baru pulang", 10),  # the greeting, late: it answers no line
+        ("client", "iya kak, makasih udah nungguin", 6),  # the answer to the trainee's line
+    )
+    lines[0].__dict__.update(txn_id="t1")
+    paired = analyse(lines, data.personas["sinta"], answered=[("malem kak. sori telat, baru pulang", ""),
+                                                               ("iya kak, makasih udah nungguin", "t1")])
+    assert paired.turns[0].reply == "iya kak, makasih udah nungguin"
+    assert [text for _, text in paired.turns[0].more] == ["malem kak. sori telat, baru pulang"]
+
+    # a session begun before the records were kept: its first lines are paired by position, the rest by record
+    early = msgs(
+        ("counselor", "halo, aku Ani", 0), ("client", "iya", 5), ("counselor", "oke, ceritain ya", 5),
+        ("counselor", "pelan-pelan aja", 1), ("client", "hmm", 20), ("client", "iya", 5))
+    for n, message in enumerate(early):
+        message.__dict__.update(txn_id=f"t{n}" if message.sender is Sender.COUNSELOR else "")
+    paired = analyse(early, data.personas["sinta"], answered=[("hmm", "t2"), ("iya", "t3")])
+    assert [t.reply for t in paired.turns] == ["iya", "hmm", "iya"]
+
+
 async def test_the_practice_report_pairs_a_hasty_trainee_s_lines_with_the_answers_the_client_gave_them(tmp_path, data):
     """The same two lines, once waiting for each answer and once sent back to back: the report pairs them alike."""
     async def run(name: str, hasty: bool) -> list[tuple[str, str]]:

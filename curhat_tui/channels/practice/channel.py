@@ -329,7 +329,8 @@ class PracticeChannel(Voicing, Silence, Bookings, Channel):
             return
         state[PENDING] = [p.to_dict() for p in self.pending if p.session_id == session_id]
         if delivered is not None:
-            state.setdefault(ANSWERED, []).append([delivered.text, delivered.answers])
+            kept = state.get(ANSWERED)
+            state[ANSWERED] = [*(kept if isinstance(kept, list) else []), [delivered.text, delivered.answers]]
         self.store.sessions.update(session_id, channel_state=state)
 
     def _persona(self, session: Session) -> Persona:
