@@ -152,7 +152,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
                         if i == 0:
                             with Vertical():
                                 yield Static("klien0 · 30 menit · 12.00 tersisa")
-                                yield Static("\\n".join(f"12.{j:02d} klien0: pesan nomor {j} " * 2
+                                yield Static(chr(10).join(f"12.{j:02d} klien0: pesan nomor {j} " * 2
                                                         for j in range(30)), id="transcript")
                                 yield TextArea()
                                 yield Static("status")
