@@ -83,6 +83,14 @@ _OPEN_Q = rx(
     r"\bapa (yang|saja|aja)\b", r"\b(bagaimana|gimana) (rasanya|perasaan)\b",
     r"^(what|how|why|tell me|in what way|help me understand)\b",
 )
+# a wh-word inside the question ("mau cerita apa?", "terus gimana?", "rasanya kayak gimana?"): open, whatever the
+# question starts with; "apa" right after a word, unless it means "or" ("udah makan apa belum?") or asks yes/no
+# ("terus apa kamu ...?"); "gimana kalau ..." proposes (advice), and siapa/kapan/di mana ask one fact (closed)
+_OPEN_WH = rx(
+    r"(?<!apa )\b(gimana|gmn|gmana|bagaimana|kenapa|knp|mengapa)\b(?! (kalau|kalo|klo|kl|jika)\b)",
+    r"\w apa\b(?! (belum|blm|nggak|ngga|enggak|engga|tidak|tdk|ga|gak|gk|bukan|gimana|gmn|kamu|km|dia|anda|kau)\b)",
+)
+_YES_NO = rx(r"^(apakah|apa (kamu|km|anda|kau|dia)|do you|are you|is it|did you|have you|can you|will you)\b")  # asked so
 _CLOSED_Q = rx(
     r"^(apakah|apa kamu|apa km|kamu (sudah|udah|pernah|mau|masih|sering|punya|ada)|sudah|udah|pernah|ada|mau|bisa|benar|bener|"
     r"do you|are you|is it|did you|have you|can you|will you|was it|were you)\b",
@@ -132,6 +140,8 @@ def code_utterance(text: str) -> Code:
     # a question is judged on its last sentence
     last = re.split(r"(?<=[.!])\s+", low)[-1]
     if question or _OPEN_Q.search(last) and len(last.split()) > 2:
+        if question and _OPEN_WH.search(last) and not _YES_NO.search(last):
+            return Code.OPEN_QUESTION
         if _CLOSED_Q.search(last):
             return Code.CLOSED_QUESTION
         if _OPEN_Q.search(last):

@@ -43,3 +43,13 @@ def test_coder_agreement_with_hand_labels():
           f"(n={len(rows)})")
     assert is_question >= 0.6
     assert is_reflection >= 0.6
+
+
+def test_a_question_word_inside_the_question_makes_it_open_unless_it_asks_yes_or_no_or_means_or():
+    """Indonesian puts the question word where the answer goes: "mau cerita apa?" is "what do you want to tell?"."""
+    opened = ["Mau cerita apa malam ini?", "Kamu lagi mikirin apa?", "Terus gimana?", "Halo. Kamu kenapa?",
+              "Kak, gmn rasanya pas pertama kali denger kabar itu?", "Ada apa?"]
+    closed = ["Apa kamu capek?", "Sudah makan apa belum?", "Kamu capek apa gimana?", "Mau cerita?",
+              "Apakah kamu pernah memikirkan bagaimana cara melakukannya?", "Kamu mau cerita ke siapa?"]
+    assert [code_utterance(t) for t in opened] == [Code.OPEN_QUESTION] * len(opened)
+    assert [code_utterance(t) for t in closed] == [Code.CLOSED_QUESTION] * len(closed)
