@@ -215,12 +215,16 @@ class IntakeService:
                 said.append(event)
         if not said:
             return
-        step = self._state(room_id).step
-        if step in flow.QUEUED_STEPS:  # queued or with a counselor: every line counts for the risk
+        state = self._state(room_id)
+        if state.step in flow.QUEUED_STEPS:  # queued or with a counselor: every line counts for the risk
             for event in said:
                 await self._waiting_words(room_id, event["content"]["body"])
-            if step == "queued":
-                return  # asked for their province ("region"), the newest line is also the answer (below)
+            if state.step == "region" and (self.queue.get(room_id) or {}).get("status") != WAITING:
+                state.step = "queued"  # with a counselor (or gone) before answering where: not asked any more
+                self._keep(room_id, state)
+                self._save()
+            if state.step == "queued":
+                return  # asked for their province ("region") while waiting: the newest line is also the answer
         # in the intake conversation the newest line is the answer, answered at most once a second: a flood gets
         # a few replies, a quick answer waits a moment but is never dropped, and no client holds up the others
         self.newest[room_id] = said[-1]
@@ -256,11 +260,11 @@ class IntakeService:
         if state.step == "queued":
             await self._waiting_words(room_id, text)
             return
-        asked_where = state.step == "region"
+        asked_where, was = state.step == "region", state.step
         replies = flow.advance(state, text, now_ms(), *answer_verdict(self.data, text))  # items, imminent
         self._keep(room_id, state)
         self._save()
-        if state.step in flow.QUEUED_STEPS:
+        if was == "risk" and state.step in flow.QUEUED_STEPS:  # the intake's last answer: into the queue, once
             # the server's time of the last answer: the client's words after it are the waiting period's
             await self._publish(room_id, state, answered_at=sent_ms if isinstance(sent_ms, int) else now_ms())
         entry = self.queue.get(room_id) or {}
