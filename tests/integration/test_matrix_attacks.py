@@ -45,7 +45,7 @@ PHONE = "6281234567890"
 @pytest.fixture(scope="module")
 def hs():
     yield from synapse_with_accounts(("intake", "ani", "budi", "carla", "supervisor", "exsup", "mallory", "klien1",
-                                      "klien2", "klien3", "klien4", "klien5", "klien6", "klien7", "flooder",
+                                      "klien2", "klien3", "klien4", "klien5", "klien6", "klien7", "klien8", "flooder",
                                       f"whatsapp_{PHONE}"), PASSWORD)
 
 
@@ -456,4 +456,38 @@ async def test_a_flooding_client_gets_few_replies_and_slows_nobody_else(hs, data
         await flooder.say("ya")  # the newest line is still the answer
         await flooder.wait_for("1 =")
     finally:
+        await stop_intake(intake, intake_task)
+
+
+async def test_what_a_client_or_a_stolen_intake_token_puts_in_the_province_never_reaches_a_script(hs, data, tmp_path):
+    """The province a script is ordered by: only one of the 38 names, whatever a client writes or forges in its room,
+    and whatever a queue entry says (an intake token in the wrong hands writes entries the workstation reads)."""
+    intake, intake_task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien8")
+        await through_intake(client, intake.api.user_id, "lagi berat")
+        await client.wait_for("provinsi atau kota")
+        # the client holds power 100 in its room: it writes its own intake state with a province of its choosing
+        await client.api.put_state(client.room, "org.curhat.intake", {"step": "region", "region": "[red]PWNED[/red]"})
+        await client.say("[b]aceh[/b] \x1b[2J<script>alert(1)</script>")  # markup and escapes around a real name
+        reply = await client.wait_for("dicatat")
+        assert "Aceh" in reply["content"]["body"]
+        for bad in ("[b]", "\x1b", "<script>", "PWNED"):
+            assert bad not in reply["content"]["body"]  # the reply names the canonical province only
+        await until(lambda: (intake.queue.get(client.room) or {}).get("region") == "Aceh", what="Aceh kept")
+
+        # a stolen intake token rewrites the entry: a province no intake would write, then one of the wrong type
+        entry = await intake.api.get_state(intake.queue_room, QUEUE_ENTRY, client.room)
+        for forged in ("[red]PWNED[/red] <script>", ["Aceh"]):
+            await intake.api.put_state(intake.queue_room, QUEUE_ENTRY, {**entry, "region": forged}, client.room)
+        await until(lambda: (ani.channel.queue.get(client.room) or {}).get("region") == ["Aceh"],
+                    what="the forged entry read")
+        session = await ani.desk.accept(client.room)
+        assert ani.flags.region(session.id) == ""  # not a province: the script offers national services only
+        script = ani.flags.raise_flag(session.id, "suicide")
+        assert "PWNED" not in script.text and "RSJ Aceh" not in script.text and "SEJIWA" in script.text
+    finally:
+        await stop(ani)
         await stop_intake(intake, intake_task)
