@@ -30,6 +30,20 @@ def trainee(data_dir, data, clock, name="Tari"):
     return build_practice(data_dir, data=data, clock=clock, seed=9, name=name, key=TEST_KEY, role="trainee")
 
 
+def supervisor(data_dir, data, clock):
+    return build_supervisor(data_dir, data=data, clock=clock, name="Sari", key=TEST_KEY)
+
+
+async def watched(tmp_path, data, clock, lines):
+    """A trainee practising with rara, the session still running, and a supervisor on the same data dir."""
+    data_dir = tmp_path / "shared"
+    t_parts = trainee(data_dir, data, clock)
+    await t_parts.workstation.start()
+    running = await practise(t_parts.workstation, clock, "rara", lines, close=False)
+    s_parts = supervisor(data_dir, data, clock)
+    return t_parts, running, s_parts, build_app(s_parts)
+
+
 async def practise(ws, clock, persona: str, lines, *, close: bool = True):
     """A practice session with `persona` at normal: the trainee's lines, then (with `close`) its end and note."""
     visit = ws.practice.request_client(persona, "normal")
@@ -141,15 +155,9 @@ async def test_progress_is_kept_after_a_passing_session_and_not_after_a_failing_
 
 async def test_supervisor_watches_whispers_and_comments_on_a_line_the_trainee_then_reads(tmp_path, data):
     clock = FakeClock(START)
-    data_dir = tmp_path / "shared"
-    t_parts = trainee(data_dir, data, clock)
-    ws = t_parts.workstation
-    await ws.start()
-    running = await practise(ws, clock, "rara", LISTENING[:2], close=False)
-
     # the supervisor, on the same data dir: the running practice session is in Live, and w whispers to it
-    s_parts = build_supervisor(data_dir, data=data, clock=clock, name="Sari", key=TEST_KEY)
-    s_app = build_app(s_parts)
+    t_parts, running, s_parts, s_app = await watched(tmp_path, data, clock, LISTENING[:2])
+    ws = t_parts.workstation
     async with s_app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("2")
@@ -252,7 +260,7 @@ async def test_a_supervisor_started_before_any_practice_sees_the_trainees_sessio
 
     clock = FakeClock(START)
     data_dir = tmp_path / "shared"
-    s_parts = build_supervisor(data_dir, data=data, clock=clock, name="Sari", key=TEST_KEY)
+    s_parts = supervisor(data_dir, data, clock)
     assert s_parts.practice_store is None  # nobody has practised on this machine yet
     s_app = build_app(s_parts)
     async with s_app.run_test(size=(120, 40)) as pilot:
@@ -285,13 +293,8 @@ async def test_a_supervisor_started_before_any_practice_sees_the_trainees_sessio
 
 async def test_a_red_flag_a_trainee_ticks_reaches_the_supervisor_quietly_and_marks_the_live_row(tmp_path, data):
     clock = FakeClock(START)
-    data_dir = tmp_path / "shared"
-    t_parts = trainee(data_dir, data, clock)
+    t_parts, running, s_parts, s_app = await watched(tmp_path, data, clock, LISTENING[:1])
     ws = t_parts.workstation
-    await ws.start()
-    running = await practise(ws, clock, "rara", LISTENING[:1], close=False)
-    s_parts = build_supervisor(data_dir, data=data, clock=clock, name="Sari", key=TEST_KEY)
-    s_app = build_app(s_parts)
     told: list[tuple[str, str]] = []
     notify = s_app.notify
     s_app.notify = lambda message, **kw: (told.append((message, kw.get("severity", ""))), notify(message, **kw))[1]
