@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from curhat_tui.domain.redflags import province_key
+
 # canonical name -> what else people write for it: short forms and the main cities (lowercase, whole words)
 PROVINCES: dict[str, tuple[str, ...]] = {
     "Aceh": ("nad", "banda aceh", "lhokseumawe", "langsa", "meulaboh"),
@@ -78,7 +80,7 @@ def _names() -> list[tuple[str, str]]:
     """(what is written, the province)."""
     pairs = [(name.casefold(), name) for name in PROVINCES]
     pairs += [(alias, name) for name, aliases in PROVINCES.items() for alias in aliases]
-    pairs += [(name.casefold().removeprefix("dki ").removeprefix("di "), name) for name in PROVINCES]
+    pairs += [(province_key(name), name) for name in PROVINCES]  # "jakarta", "yogyakarta": as the directory compares
     pairs += [(name.casefold().replace("sumatera", "sumatra"), name) for name in PROVINCES if "Sumatera" in name]
     return sorted(set(pairs))
 
