@@ -7,7 +7,7 @@ Needs scikit-learn (pip install -e '.[train]'); the app itself never imports it.
 the same corpus gives the same file.
 
 1. The templates in corpus/templates/ are expanded (scripts/risk_corpus.py) into corpus/generated.tsv;
-   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv and heldout2-6.tsv are never read
+   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv and heldout2-7.tsv are never read
    here except to report on.
 2. Lines are split by group (scenario(): a template, or a hand-written file's run of one labels and kind), drawn
    from a hash of its name: about 15% test, the rest development in 5 folds. No group straddles two sides.
@@ -74,7 +74,8 @@ def heldout_sets() -> dict[str, list[Line]]:
     """The hand-written held-out sets, by the column name the figures give them (never trained or tuned on)."""
     names = {"heldout.tsv": "held-out (hand-written)", "heldout2.tsv": "held-out 2 (chat style)",
              "heldout3.tsv": "held-out 3 (short chat lines)", "heldout4.tsv": "held-out 4 (voice notes)",
-             "heldout5.tsv": "held-out 5 (client replies)", "heldout6.tsv": "held-out 6 (who, what, when)"}
+             "heldout5.tsv": "held-out 5 (client replies)", "heldout6.tsv": "held-out 6 (who, what, when)",
+             "heldout7.tsv": "held-out 7 (bursts, mixed, turning)"}
     return {column: read_tsv(CORPUS / name) for name, column in names.items() if (CORPUS / name).exists()}
 
 
