@@ -1,0 +1,253 @@
+"""Red team, round two: attacks and losses on a real Synapse that tests/integration/test_matrix_attacks.py does not
+cover. Each test is the attacker's (or the unlucky client's) script and asserts what should hold; the ones the code
+does not yet withstand are marked xfail(strict=True) with the finding in one line, so the suite stays green until
+the fix lands and then fails loudly (XPASS) so the mark is taken off.
+
+- a client who comes back in the same direct chat loses the new session when the first one's retention runs out;
+- what a client writes between two intake questions (not the newest line) never reaches anyone;
+- in a client room anyone can join, a stranger speaks as the client and reads the counselor;
+- a counselor on the roster deletes a colleague's live client room with `org.curhat.forget`;
+- one ordinary account fills the queue with as many "clients" as it opens rooms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
+from curhat_tui.channels.matrix.protocol import FORGET
+from curhat_tui.domain.models import SessionStatus
+from curhat_tui.intake import server_purge
+from tests.integration.test_matrix import (
+    PASSWORD,
+    ScriptedClient,
+    intake_service,
+    stop_intake,
+    through_intake,
+    until,
+    workstation,
+)
+from tests.support.synapse import synapse_with_accounts
+
+DAY_MS = 86_400_000
+
+
+@pytest.fixture(scope="module")
+def hs():
+    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
+                                      "klien5"), PASSWORD, admins=("intake",))
+
+
+def api_of(hs, name: str) -> MatrixAPI:
+    account = hs.accounts[name]
+    api = MatrixAPI(hs.base_url, account["access_token"])
+    api.user_id = account["user_id"]
+    return api
+
+
+async def eventually(predicate, timeout: float) -> bool:
+    """True as soon as `predicate` holds, False when `timeout` seconds pass without it (never raises)."""
+    try:
+        await until(predicate, timeout=timeout)
+    except AssertionError:
+        return False
+    return True
+
+
+async def readable(api: MatrixAPI, room: str) -> bool:
+    try:
+        await api.messages(room, None, "b", 10)
+    except MatrixError:
+        return False
+    return True
+
+
+async def walk(client: ScriptedClient, *, topic: str, risk: str, before: tuple[str, ...] = ()) -> None:
+    """The intake's questions answered in a room already open (`before`: lines written at the package question)."""
+    await client.wait_for("YA")
+    await client.say("ya")
+    await client.wait_for("1 =")
+    for line in before:
+        await client.say(line)
+        await client.wait_for("Balas dengan angka")  # the intake asks for the package again
+    await client.say("1")
+    await client.wait_for("satu kalimat")
+    await client.say(topic)
+    await client.wait_for("2 minggu terakhir")
+    await client.say(risk)
+    await client.wait_for("antrian")
+
+
+async def stop(*stations) -> None:
+    for ws in stations:
+        await ws.stop()
+        ws.store.close()
+
+
+def client_words(ws, session_id: str) -> list[str]:
+    return [m.text for m in ws.desk.transcript(session_id) if m.sender.value == "client"]
+
+
+@pytest.mark.xfail(strict=True, reason="red team: the first session's scheduled purge deletes a returning client's "
+                                       "room mid-session (intake/service.py END -> _forget_later, never unscheduled)")
+async def test_a_returning_clients_new_session_outlives_the_first_sessions_retention(hs, data, tmp_path, monkeypatch):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    budi = workstation(hs, "budi", "Budi", data, tmp_path)
+    await ani.start()
+    await budi.start()
+    try:
+        assert intake.purge is not None and intake.purge.admin  # deletes rooms with Synapse's admin API
+        client = ScriptedClient(hs, "klien1")
+        await through_intake(client, intake.api.user_id, "pertama kali cerita")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        first = await ani.desk.accept(client.room)
+        await client.say("makasih kak")
+        await until(lambda: "makasih kak" in client_words(ani, first.id), what="the first session's words")
+        await ani.desk.end(first.id)
+        await until(lambda: client.room in intake.purge.due, what="the room scheduled for the end of its retention")
+
+        # within the retention the client writes again in the same direct chat (Element reuses a DM with the same
+        # account): a new intake, a new session, with Budi this time
+        client.received.clear()
+        await client.say("kak, aku mau cerita lagi")
+        await walk(client, topic="balik lagi", risk="tidak")
+        await until(lambda: any(v.id == client.room for v in budi.desk.queue()), what="queued again")
+        second = await budi.desk.accept(client.room)
+        await client.say("yang kedua ini lebih berat kak")
+        await until(lambda: "yang kedua ini lebih berat kak" in client_words(budi, second.id), what="second session")
+
+        # the first session's 30 days run out while the second one is going on
+        real_now = server_purge.now_ms
+        monkeypatch.setattr(server_purge, "now_ms", lambda: real_now() + 31 * DAY_MS)
+        await client.say("kak masih di sana?")  # a batch: the intake's after-batch purge runs
+        await eventually(lambda: client.room not in intake.purge.due
+                         or budi.store.sessions.get(second.id).status is not SessionStatus.ACTIVE, 20)
+        await asyncio.sleep(2.0)
+        assert budi.store.sessions.get(second.id).status is SessionStatus.ACTIVE, "the live session was ended"
+        assert await readable(client.api, client.room), "the client's room was deleted under the live session"
+        assert (intake.queue.get(client.room) or {}).get("taken_by") == budi.channel.api.user_id
+    finally:
+        await stop(ani, budi)
+        await stop_intake(intake, task)
+
+
+DISTRESS = "kak aku barusan minum obat banyak, sekarang pusing"
+
+
+@pytest.mark.xfail(strict=True, reason="red team: a line that is not the answer to an intake question is dropped: "
+                                       "never risk-scanned, never shown to the counselor (intake/service.py _answer)")
+async def test_what_a_client_writes_between_intake_questions_reaches_the_counselor(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien2")
+        await client.open(intake.api.user_id)
+        # consent given; asked for a package, the client says what is happening right now instead
+        await walk(client, topic="lagi capek", risk="tidak", before=(DISTRESS,))
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        visit = next(v for v in ani.desk.queue() if v.id == client.room)
+        session = await ani.desk.accept(client.room)
+        arrived = await eventually(lambda: any(DISTRESS in text for text in client_words(ani, session.id)), 8)
+        summarised = DISTRESS in visit.topic or DISTRESS in visit.intake_risk_answer
+        assert arrived or summarised, f"the line is lost; the queue showed risk {int(visit.risk)}"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: in a client room anyone may join, a stranger is taken for the client "
+                                       "and reads the counselor (client_room.py is_client; intake joins any room)")
+async def test_a_stranger_in_a_client_room_anyone_can_join_neither_speaks_as_the_client_nor_reads_the_counselor(
+        hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    mallory = api_of(hs, "mallory")
+    try:
+        client = ScriptedClient(hs, "klien3")
+        # the client's app made a room anyone on the homeserver may join (a public room, or one in the directory)
+        client.room = await client.api.create_room(preset="public_chat", invite=[intake.api.user_id])
+        await walk(client, topic="masalah keluarga", risk="tidak")
+        queued = await eventually(lambda: any(v.id == client.room for v in ani.desk.queue()), 15)
+        if queued:  # (an intake that refuses such a room, and says so to the client, passes here)
+            session = await ani.desk.accept(client.room)
+            await ani.desk.send(session.id, "Halo, ini Ani. RAHASIA-KONSELOR-3391")
+            await client.wait_for("RAHASIA-KONSELOR-3391")
+            try:
+                await mallory.join(client.room)
+                joined = True
+            except MatrixError:
+                joined = False
+            if joined:
+                await mallory.send(client.room, "m.room.message", {"msgtype": "m.text",
+                                                                   "body": "MALLORY-9044 aku mau kabur malam ini"},
+                                   f"m{time.time_ns()}")
+            spoke = await eventually(lambda: any("MALLORY-9044" in t for t in client_words(ani, session.id)), 6)
+            assert not spoke, "a stranger's words are in the transcript as the client's"
+            read = joined and await readable(mallory, client.room) and "RAHASIA-KONSELOR-3391" in repr(
+                await mallory.messages(client.room, None, "b", 50))
+            assert not read, "a stranger reads what the counselor wrote to the client"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
+
+
+@pytest.mark.xfail(strict=True, reason="red team: any roster counselor's org.curhat.forget deletes any room, a "
+                                       "colleague's live client room included (intake/service.py _staff_request)")
+async def test_a_colleague_cannot_delete_a_live_client_room_with_a_forget_request(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    budi = api_of(hs, "budi")
+    try:
+        client = ScriptedClient(hs, "klien4")
+        await through_intake(client, intake.api.user_id, "butuh teman ngobrol")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        await client.say("kak aku takut")
+        await until(lambda: "kak aku takut" in client_words(ani, session.id), what="the client's words")
+
+        # Budi is on the roster but this is not his client: a "deletion request" for the room
+        await budi.join(intake.queue_room)
+        await budi.send(intake.queue_room, FORGET, {"room_id": client.room}, f"b{time.time_ns()}")
+        await eventually(lambda: (intake.queue.get(client.room) or {}).get("status") != "taken", 10)
+        await asyncio.sleep(1.0)
+        assert (intake.queue.get(client.room) or {}).get("taken_by") == ani.channel.api.user_id
+        assert ani.store.sessions.get(session.id).status is SessionStatus.ACTIVE
+        assert await readable(client.api, client.room), "the client's room was deleted"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await budi.close()
+
+
+@pytest.mark.xfail(strict=True, reason="red team: one account opens N rooms and is N urgent 'clients' ahead of real "
+                                       "ones (intake/service.py _invited: no per-account limit)")
+async def test_one_account_is_one_client_in_the_queue_however_many_rooms_it_opens(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        fakes = [ScriptedClient(hs, "mallory") for _ in range(3)]
+
+        async def one(fake: ScriptedClient, n: int) -> None:
+            await fake.open(intake.api.user_id)
+            await walk(fake, topic=f"tolong {n}", risk="iya sering")  # "yes, often": urgent, first in line
+
+        await asyncio.gather(*(one(fake, n) for n, fake in enumerate(fakes)))
+        honest = ScriptedClient(hs, "klien5")
+        await through_intake(honest, intake.api.user_id, "aku butuh bantuan")
+        await until(lambda: any(v.id == honest.room for v in ani.desk.queue()), what="the honest client queued")
+        await asyncio.sleep(1.0)
+        hers = [v for v in ani.desk.queue() if v.id in {f.room for f in fakes}]
+        ahead = [v.id for v in ani.desk.queue()].index(honest.room)
+        assert len(hers) <= 1, f"one account is {len(hers)} clients; the real one is number {ahead + 1} in line"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
