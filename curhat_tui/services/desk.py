@@ -31,6 +31,7 @@ from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.load import weight
 from curhat_tui.domain.models import Delivery, Message, Risk, Sender, Session, SessionStatus, Visit, VisitStatus
+from curhat_tui.domain.provinces import known as known_province
 from curhat_tui.domain.queue import order_queue, raised
 from curhat_tui.domain.sanitize import clean, shown_safely
 from curhat_tui.domain.session_clock import EXTENSION_MINUTES, due_notifications
@@ -55,7 +56,7 @@ from curhat_tui.services.notes import Notes
 from curhat_tui.services.outbox import Outbox
 from curhat_tui.services.privacy import Privacy
 from curhat_tui.storage.audit import AuditLog
-from curhat_tui.storage.sessions import ENCRYPTED
+from curhat_tui.storage.sessions import ENCRYPTED, REGION
 from curhat_tui.storage.store import Store, new_id
 
 log = logging.getLogger("curhat.desk")
@@ -133,10 +134,13 @@ class Desk:
     def draft(self, session_id: str) -> str:
         return self.store.state.draft(session_id)
 
-    def encrypted(self, session_id: str) -> bool | None:
-        """Whether the session's chat is end-to-end encrypted; None where that does not apply (practice)."""
-        value = self.store.sessions.channel_state(session_id).get(ENCRYPTED)
-        return value if isinstance(value, bool) else None
+    def channel_facts(self, session_id: str) -> tuple[bool | None, str]:
+        """What the channel knows of the session for its header, in one read: whether it is end-to-end encrypted
+        (None where that does not apply) and the province the client told the intake ("" when not told; a practice
+        client's persona region is not something they said, so it is not here)."""
+        state = self.store.sessions.channel_state(session_id)
+        value, region = state.get(ENCRYPTED), state.get(REGION)
+        return value if isinstance(value, bool) else None, known_province(region)
 
     def handover_flags(self, session_id: str) -> list[str]:
         """The red-flag items raised before this session was handed here (ids)."""

@@ -17,6 +17,7 @@ from curhat_tui.domain.models import SessionStatus
 from curhat_tui.services.background import Background
 from curhat_tui.services.events import EventBus, SessionChanged
 from curhat_tui.services.notes import Notes
+from curhat_tui.storage.sessions import REGION
 from curhat_tui.storage.store import Store
 
 
@@ -81,7 +82,7 @@ class Flags:
         """The client's province as far as the session knows it: a practice client's persona `region`, or a
         `region` the channel put in the session's state; "" when unknown. It only orders the referral list."""
         state = self.store.sessions.channel_state(session_id)
-        region = state.get("region")
+        region = state.get(REGION)
         if isinstance(region, str) and region.strip():
             return region.strip()
         persona_id = state.get("persona")

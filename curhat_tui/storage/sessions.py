@@ -19,7 +19,8 @@ ANSWERED = "answered"  # channel_state: [text, txn id of the counselor line it a
 HANDOVER = "handover"  # channel_state: the handover note of a transferred session
 ENCRYPTED = "encrypted"  # channel_state: whether the client's room is end-to-end encrypted (a real channel's)
 HANDOVER_FLAGS = "handover_flags"  # channel_state: red-flag item ids raised before the session was handed over
-CLIENT_WORDS = (PENDING, HANDOVER)  # the channel_state keys that may hold words of a session
+REGION = "region"  # channel_state: the province a real client told the intake (a place they live: personal data)
+CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION)  # the channel_state keys that may hold words of a session
 
 
 def _session(row: dict[str, Any]) -> Session:

@@ -102,6 +102,7 @@ async def test_a_client_who_names_their_city_while_waiting_gets_that_province_s_
         await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="the client queued")
         session = await ani.desk.accept(client.room)
         assert ani.flags.region(session.id) == "Jawa Timur"
+        assert ani.desk.channel_facts(session.id)[1] == "Jawa Timur"  # the pane's header says where they live
         script = ani.flags.raise_flag(session.id, "suicide")
         assert "RSJ Menur, Surabaya" in script.text  # East Java's own service, listed with the national ones
         assert "RSJ Provinsi Bali" not in script.text  # another province's is left out

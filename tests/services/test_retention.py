@@ -14,6 +14,7 @@ from curhat_tui.domain.models import Risk, Sender, Session, SessionStatus, Tier,
 from curhat_tui.domain.retention import RetentionPolicy, SessionRecord, add_years, plan_purge
 from curhat_tui.services.privacy import Privacy
 from curhat_tui.storage.audit import AuditLog
+from curhat_tui.storage.sessions import ANSWERED, ENCRYPTED, HANDOVER, REGION
 from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
 from tests.conftest import START, TEST_KEY
@@ -36,6 +37,8 @@ def add_session(store: Store, *, sid: str, key: str = "c1", alias: str = "Melati
     store.flags.add(sid, "self_harm", started + 40, {"screener": {"q1": True}})
     store.flags.add_script(sid, "self_harm", "default", "Halo Melati, boleh aku tanya…", started + 40)
     store.state.set_draft(sid, "draf balasan")
+    store.sessions.update(sid, channel_state={"room_id": "!r:hs", ENCRYPTED: True, HANDOVER: "dia cerita soal kerja",
+                                              REGION: "Jawa Timur", ANSWERED: [["aku capek sekali", "t1"]]})
     if status is not SessionStatus.ACTIVE:
         store.sessions.update(sid, status=status, ended_at=ended)
     return sid
@@ -70,8 +73,10 @@ def test_a_session_ended_31_days_ago_loses_its_transcript_an_open_one_never(worl
     assert store.state.draft(old) == ""
     assert store.visits.get(f"v-{old}").topic == ""
     assert store.notes.get(old) is not None  # notes are kept for years
+    assert store.sessions.channel_state(old) == {"room_id": "!r:hs", ENCRYPTED: True}  # no word, no place of theirs
     for kept in (recent, running, wrapping):
         assert len(store.messages.for_session(kept)) == 2 and privacy.mark(kept) is None
+        assert store.sessions.channel_state(kept)[REGION] == "Jawa Timur"
         assert store.state.draft(kept) == "draf balasan"
 
     entries = [e for e in audit.entries() if e.action == "retention.purge_transcripts"]

@@ -14,6 +14,7 @@ from curhat_tui.channels.base import ClientArrived, MessageReceived
 from curhat_tui.domain.models import Risk, Tier, Visit
 from curhat_tui.services.lock import Unlocker
 from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.sessions import ENCRYPTED, REGION
 from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
 from curhat_tui.ui.screens.common.lock import LockScreen
@@ -347,17 +348,28 @@ def test_the_header_packs_whole_parts_onto_lines():
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
-async def test_the_header_shows_package_price_and_the_encryption_mark(fake_parts, size, monkeypatch):
+async def test_the_header_shows_package_price_the_encryption_mark_and_the_told_province(fake_parts, size):
     parts, channel = fake_parts
-    monkeypatch.setattr(parts.workstation.desk, "encrypted", lambda session_id: True)
     app = build_app(parts)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         (pane,) = await open_sessions(pilot, channel, 1)
         await pilot.pause()
+        assert "domisili" not in screen_text(app)  # nothing told, nothing shown
+        sessions = parts.workstation.store.sessions  # what a real channel keeps when it claims the client's room
+        sessions.update(pane.session.id, channel_state={**sessions.channel_state(pane.session.id), ENCRYPTED: True,
+                                                        REGION: "Jawa Timur"})
+        pane.refresh_clock()
+        await pilot.pause()
         text = screen_text(app)
-        for shown in ("sisa 1:00:00", ALIASES[0], "profesional", "60 mnt Rp250.000", "🔒 terenkripsi ujung-ke-ujung"):
+        for shown in ("sisa 1:00:00", ALIASES[0], "profesional", "60 mnt Rp250.000", "🔒 terenkripsi ujung-ke-ujung",
+                      "domisili: Jawa Timur"):
             assert shown in text, shown
+        sessions.update(pane.session.id, channel_state={**sessions.channel_state(pane.session.id),
+                                                        REGION: "[red]Atlantis[/red]"})  # not one of the 38: not shown
+        pane.refresh_clock()
+        await pilot.pause()
+        assert "domisili" not in screen_text(app) and "Atlantis" not in screen_text(app)
 
 
 async def test_the_risk_suggestion_has_a_line_of_its_own(fake_parts, clock):

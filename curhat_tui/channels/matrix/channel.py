@@ -54,7 +54,7 @@ from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
 from curhat_tui.domain.provinces import known
 from curhat_tui.domain.sanitize import clean
-from curhat_tui.storage.sessions import ENCRYPTED
+from curhat_tui.storage.sessions import ENCRYPTED, REGION
 from curhat_tui.storage.sessions import HANDOVER as HANDOVER_NOTE
 from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
 from curhat_tui.storage.store import Store
@@ -275,7 +275,7 @@ class MatrixChannel(Channel):
                                       {"room_id": room_id, "started_at": started, "since": started,
                                        ENCRYPTED: await self._encrypted(room_id),
                                        HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry),
-                                       "region": known(entry.get("region"))}))
+                                       REGION: known(entry.get("region"))}))
 
     def opened(self, session: Session) -> None:
         room = self.store.sessions.channel_state(session.id).get("room_id")
@@ -318,7 +318,7 @@ class MatrixChannel(Channel):
                             ENCRYPTED: await self._encrypted(room_id),
                             "deadline": seconds(entry.get("deadline")), "since": answered,
                             HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry),
-                            "region": region}
+                            REGION: region}
                 if status == TAKEN:
                     raise ClaimFailed("taken", clean(str(entry.get("taken_by_name") or ""))[:60])
                 if status != WAITING:

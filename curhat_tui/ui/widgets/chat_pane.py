@@ -304,9 +304,10 @@ class ChatPane(Vertical):
             timer = t("pane.overtime", time=mmss(clock.overtime_seconds))
         else:
             timer = t("pane.left", time=mmss(clock.remaining_seconds))
-        encrypted = self.app.workstation.desk.encrypted(session.id)
+        encrypted, region = self.app.workstation.desk.channel_facts(session.id)
         parts = [timer, t("pane.risk", level=t(f"risk.{session.risk.key}")), session.alias,
                  t(f"tier.{session.tier.value}"), f"{session.minutes} {t('unit.min')} {rupiah(session.price)}",
+                 *([t("pane.region", province=region)] if region else []),
                  *([] if encrypted is None else [t("pane.encrypted" if encrypted else "pane.not_encrypted")])]
         width = self.content_size.width - 2  # the header's padding
         packed = pack(parts, width) if width > 0 else [HEAD_SEPARATOR.join(parts)]
