@@ -18,7 +18,7 @@ import time
 import pytest
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import FORGET
+from curhat_tui.channels.matrix.protocol import FORGET, QUEUE_ENTRY
 from curhat_tui.domain.models import SessionStatus
 from curhat_tui.intake import server_purge
 from tests.integration.test_matrix import (
@@ -249,5 +249,67 @@ async def test_one_account_is_one_client_in_the_queue_however_many_rooms_it_open
         ahead = [v.id for v in ani.desk.queue()].index(honest.room)
         assert len(hers) <= 1, f"one account is {len(hers)} clients; the real one is number {ahead + 1} in line"
     finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: in a client room whose history is 'joined', what the client wrote while "
+                                       "queued never reaches the counselor (history.py read_earlier; nothing relays it)")
+async def test_what_a_client_writes_while_queued_reaches_the_counselor_whatever_the_rooms_history_setting(
+        hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien2")
+        # a client app that shows new members only what is said after they join (a legal, common room setting)
+        client.room = await client.api.create_room(
+            preset="trusted_private_chat", is_direct=True, invite=[intake.api.user_id],
+            initial_state=[{"type": "m.room.history_visibility", "state_key": "",
+                            "content": {"history_visibility": "joined"}}])
+        await walk(client, topic="sendirian terus", risk="tidak")
+        await client.wait_for("provinsi atau kota")
+        await client.say("kak aku sendirian di kos, takut banget malam ini")  # written while waiting in the queue
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        arrived = await eventually(lambda: any("takut banget malam ini" in t for t in client_words(ani, session.id)), 8)
+        assert arrived, "what the client wrote while waiting is lost to the counselor"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: one failed write of a queue entry loses the client for good: the intake "
+                                       "keeps it in memory as written and never writes it again (intake/service.py _entry)")
+async def test_one_failed_write_of_a_queue_entry_loses_no_client(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    real_put = intake.api.put_state
+    failed: list[str] = []
+
+    async def put_once_failing(room_id, event_type, content, state_key=""):
+        # the homeserver refuses one write (a 429 still there after the client's retries, a proxy's 502): the
+        # intake's own sends are rate-limited per account, and a flood of clients makes it send a lot
+        if event_type == QUEUE_ENTRY and not failed:
+            failed.append(state_key)
+            raise MatrixError(429, "M_LIMIT_EXCEEDED", "Too Many Requests")
+        return await real_put(room_id, event_type, content, state_key)
+
+    intake.api.put_state = put_once_failing
+    try:
+        client = ScriptedClient(hs, "klien3")
+        await client.open(intake.api.user_id)
+        for prompt, answer in (("YA", "ya"), ("1 =", "1"), ("satu kalimat", "aku butuh bantuan"),
+                               ("2 minggu terakhir", "tidak")):
+            await client.wait_for(prompt)
+            await client.say(answer)
+        await until(lambda: failed, what="the write that puts the client in the queue")
+        assert failed == [client.room]
+        await client.say("kak, ada orang?")  # the client waits and writes; the intake's loop goes on
+        queued = await eventually(lambda: any(v.id == client.room for v in ani.desk.queue()), 20)
+        assert queued, f"the intake says {intake.queue[client.room]['status']!r}, no counselor ever sees the client"
+    finally:
+        intake.api.put_state = real_put
         await stop(ani)
         await stop_intake(intake, task)
