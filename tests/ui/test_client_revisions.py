@@ -4,17 +4,12 @@ reviewing the session sees the same marks."""
 
 from __future__ import annotations
 
-import pytest
-
-from curhat_tui.bootstrap import Parts, build_supervisor
+from curhat_tui.bootstrap import build_supervisor
 from curhat_tui.channels.base import ClientArrived, MessageEdited, MessageReceived, MessageRedacted
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.models import Risk, Tier, Visit
-from curhat_tui.services.workstation import Workstation
-from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
 from tests.conftest import START, TEST_KEY, screen_text
-from tests.support.fake_channel import FakeChannel
 from tests.ui.test_supervisor_ui import counselor_snapshot
 
 SIZE = (120, 40)
@@ -22,15 +17,6 @@ SIZE = (120, 40)
 
 def visit(vid: str, alias: str) -> Visit:
     return Visit(vid, f"client-{vid}", alias, Tier.PEER, 30, 25000, "tidur", "tidak", Risk.NONE, START)
-
-
-@pytest.fixture
-def fake_parts(tmp_path, data, clock):
-    store = Store(tmp_path / "curhat.db", kind="real")
-    channel = FakeChannel(simulated=False)
-    parts = Parts.of(Workstation(store, channel, clock, data, counselor="Ani"))
-    yield parts, channel
-    store.close()
 
 
 async def test_an_edit_shows_its_new_words_marked_and_a_deletion_a_placeholder(fake_parts):

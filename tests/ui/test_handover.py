@@ -3,17 +3,12 @@ tabs away and back, and after a restart, shown literally."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Static
 
-from curhat_tui.bootstrap import Parts
 from curhat_tui.channels.base import ClientArrived, SessionAssigned
 from curhat_tui.domain.models import Risk, Tier, Visit
-from curhat_tui.services.workstation import Workstation
-from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
 from tests.conftest import START, screen_text
-from tests.support.fake_channel import FakeChannel
 
 SIZE = (150, 40)  # wide enough for the note on one line, one chat in view (side by side starts at 160)
 NOTE = "Klien sudah aman, lanjut bahas tidur"
@@ -21,15 +16,6 @@ NOTE = "Klien sudah aman, lanjut bahas tidur"
 
 def visit(vid: str, alias: str) -> Visit:
     return Visit(vid, f"client-{vid}", alias, Tier.PEER, 30, 25000, "tidur", "tidak", Risk.NONE, START)
-
-
-@pytest.fixture
-def fake_parts(tmp_path, data, clock):
-    store = Store(tmp_path / "curhat.db", kind="real")
-    channel = FakeChannel(simulated=False)
-    parts = Parts.of(Workstation(store, channel, clock, data, counselor="Ani"))
-    yield parts, channel
-    store.close()
 
 
 def handover_block(pane) -> Static:

@@ -9,13 +9,10 @@ from rich.cells import cell_len
 from textual.widgets import OptionList, TabbedContent, Tabs
 from textual.widgets._toast import Toast
 
-from curhat_tui.bootstrap import Parts
 from curhat_tui.channels.base import ClientArrived, MessageReceived
 from curhat_tui.domain.models import Risk, Tier, Visit
 from curhat_tui.services.lock import Unlocker
-from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.sessions import ENCRYPTED, REGION
-from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
 from curhat_tui.ui.screens.common.lock import LockScreen
 from curhat_tui.ui.screens.counselor.practice_setup import PracticeSetupModal
@@ -23,7 +20,6 @@ from curhat_tui.ui.widgets.chat_pane import ChatPane, pack
 from curhat_tui.ui.widgets.notes_form import NotesForm
 from curhat_tui.ui.widgets.redflag_panel import RedFlagPanel
 from tests.conftest import START, screen_text
-from tests.support.fake_channel import FakeChannel
 
 PASSPHRASE = "kopi-susu-jam-tiga"
 ALIASES = ("kupukupu_senja_malam", "anakindie_bandung", "kopi_tanpa_gula_aren", "bu_guru_semarang")
@@ -31,16 +27,6 @@ ALIASES = ("kupukupu_senja_malam", "anakindie_bandung", "kopi_tanpa_gula_aren", 
 
 def visit(vid: str, alias: str, minutes: int = 60, tier: Tier = Tier.PROFESSIONAL) -> Visit:
     return Visit(vid, f"client-{vid}", alias, tier, minutes, 250000, "tidur", "tidak", Risk.NONE, START)
-
-
-@pytest.fixture
-def fake_parts(tmp_path, data, clock):
-    """A real (not simulated) workstation over a channel the test speaks for: long aliases, a handover."""
-    store = Store(tmp_path / "curhat.db", kind="real")
-    channel = FakeChannel(simulated=False)
-    parts = Parts.of(Workstation(store, channel, clock, data, counselor="Ani"))
-    yield parts, channel
-    store.close()
 
 
 async def accept(pilot):

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from curhat_tui.bootstrap import Parts
 from curhat_tui.channels.base import ClientArrived, MessageReceived
 from curhat_tui.domain.models import Risk, Tier, Visit
-from curhat_tui.services.workstation import Workstation
-from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
 from tests.conftest import START, screen_text
-from tests.support.fake_channel import FakeChannel
 
 SIZE = (120, 40)
 
@@ -21,15 +17,6 @@ SIZE = (120, 40)
 def visit(vid: str, alias: str, risk: Risk = Risk.NONE, arrived: float = START, imminent: bool = False) -> Visit:
     return Visit(vid, f"client-{vid}", alias, Tier.PEER, 30, 25000, "tidur", "tidak", risk, arrived,
                  imminent=imminent)
-
-
-@pytest.fixture
-def fake_parts(tmp_path, data, clock):
-    store = Store(tmp_path / "curhat.db", kind="real")
-    channel = FakeChannel(simulated=False)
-    parts = Parts.of(Workstation(store, channel, clock, data, counselor="Ani"))
-    yield parts, channel
-    store.close()
 
 
 @pytest.mark.parametrize("lang, imminent_word", [("id", "RISIKO SEGERA"), ("en", "IMMINENT")])

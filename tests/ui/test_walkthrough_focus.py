@@ -10,11 +10,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import OptionList, Tabs
 
-from curhat_tui.bootstrap import Parts
 from curhat_tui.channels.base import ClientArrived, MessageReceived
 from curhat_tui.domain.models import Risk, Tier, Visit
-from curhat_tui.services.workstation import Workstation
-from curhat_tui.storage.store import Store
 from curhat_tui.ui.app import build_app
 from curhat_tui.ui.screens.counselor import practice_setup
 from curhat_tui.ui.screens.counselor.debrief import DebriefModal
@@ -24,7 +21,6 @@ from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.notes_form import NoteField
 from curhat_tui.ui.widgets.queue_panel import QueueTable
 from tests.conftest import START, screen_text
-from tests.support.fake_channel import FakeChannel
 
 ALIASES = ("kupukupu_senja", "anakindie_bandung", "kopi_tanpa_gula")
 TYPED = "Skripsi yang mandek itu melelahkan"
@@ -32,16 +28,6 @@ TYPED = "Skripsi yang mandek itu melelahkan"
 
 def visit(vid: str, alias: str, risk: Risk = Risk.NONE) -> Visit:
     return Visit(vid, f"client-{vid}", alias, Tier.PROFESSIONAL, 60, 250000, "skripsi", "tidak", risk, START)
-
-
-@pytest.fixture
-def fake_parts(tmp_path, data, clock):
-    """A real (not simulated) workstation over a channel the test speaks for."""
-    store = Store(tmp_path / "curhat.db", kind="real")
-    channel = FakeChannel(simulated=False)
-    parts = Parts.of(Workstation(store, channel, clock, data, counselor="Ani"))
-    yield parts, channel
-    store.close()
 
 
 def focus_settled(app) -> bool:
