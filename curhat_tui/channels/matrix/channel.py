@@ -46,6 +46,7 @@ from curhat_tui.channels.matrix.protocol import (
     obj,
     section,
 )
+from curhat_tui.channels.matrix.relay import Relay, client_hash, freshest
 from curhat_tui.channels.matrix.sealing import SealedEntries
 from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
@@ -54,7 +55,7 @@ from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
 from curhat_tui.domain.provinces import known
 from curhat_tui.domain.sanitize import clean
-from curhat_tui.storage.sessions import ENCRYPTED, REGION
+from curhat_tui.storage.sessions import CLIENT, ENCRYPTED, REGION
 from curhat_tui.storage.sessions import HANDOVER as HANDOVER_NOTE
 from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
 from curhat_tui.storage.store import Store
@@ -83,8 +84,9 @@ class MatrixChannel(Channel):
         self._claims: set[str] = set()
         self._earlier: dict[str, tuple[float, bool]] = {}  # rooms whose earlier words are still to read
         self._tasks: set[asyncio.Task] = set()
+        self.relay = Relay(lambda: self.emit, store.sessions)  # who the client is; lines the room cannot give back
         self.reader = ClientRoomReader(lambda: self.api.user_id, staff, lambda: self.emit, self._catalogue,
-                                       self._colleague)
+                                       self._colleague, self.relay.client_of)
         self.sealed = SealedEntries(api, self.sync, staff)  # queue entries whose words we cannot open yet
 
     # ---- life cycle -----------------------------------------------------------
@@ -95,6 +97,7 @@ class MatrixChannel(Channel):
             if isinstance(state.get("room_id"), str):
                 self.room_to_session[state["room_id"]] = session.id
                 self.room_since[state["room_id"]] = float(state.get("since") or state.get("started_at") or 0.0)
+                self.relay.remember(session.id, state)
         self.sync.on_state = self._set_state
         if self.sync.crypto is not None:  # the intake forwards the keys of what a client wrote before we came
             self.sync.crypto.accept_forwards_from(self.staff.intake)
@@ -159,11 +162,7 @@ class MatrixChannel(Channel):
         for room_id, entry in self.sealed.ready():  # the queue room's keys came: sealed words can be read now
             self._queue_entry(room_id, entry)
         await self._adopt()
-        self._fill_in_decrypted()
-
-    def _fill_in_decrypted(self) -> None:
-        """Encrypted lines whose keys have come since: their words replace the placeholder."""
-        if self.sync.crypto is not None:
+        if self.sync.crypto is not None:  # encrypted lines whose keys have come since: their words replace the placeholder
             fill_in_decrypted(self.sync.crypto, self.reader, lambda sid: self.store.sessions.channel_state(sid).get(
                 "room_id", ""), self._catalogue, self.emit)
 
@@ -229,7 +228,9 @@ class MatrixChannel(Channel):
             return
         self.queue[room_id] = entry
         if status == TAKEN and entry.get("taken_by") == me:
-            if room_id not in self.room_to_session and room_id not in self._claims:
+            if self.room_to_session.get(room_id):  # our session: the client's lines it relays are the session's
+                self.relay.arrived(room_id, self.room_to_session[room_id], entry)
+            elif room_id not in self.room_to_session and room_id not in self._claims:
                 self.room_to_session[room_id] = ""  # handed to us by a colleague: reserved, adopted after the batch
             return
         self._gone(room_id, "handed_away" if status == TAKEN else "left" if status == "left" else "closed")
@@ -271,16 +272,19 @@ class MatrixChannel(Channel):
             started = seconds(entry.get("started_at"))
             self.room_since[room_id] = started
             self._earlier[room_id] = (started, True)
+            self.relay.hold(room_id, entry)
             self.emit(SessionAssigned(visit, started, seconds(entry.get("deadline")),
                                       {"room_id": room_id, "started_at": started, "since": started,
-                                       ENCRYPTED: await self._encrypted(room_id),
+                                       ENCRYPTED: await self._encrypted(room_id), CLIENT: client_hash(entry),
                                        HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry),
                                        REGION: known(entry.get("region"))}))
 
     def opened(self, session: Session) -> None:
-        room = self.store.sessions.channel_state(session.id).get("room_id")
+        state = self.store.sessions.channel_state(session.id)
+        room = state.get("room_id")
         if room:
             self.room_to_session[room] = session.id
+            self.relay.opened(room, session.id, state)  # the session is stored: lines the room cannot give back
             earlier = self._earlier.pop(room, None)
             if earlier is not None:  # the session is stored now: the client's earlier words can follow
                 self._background(self._read_earlier(room, session.id, *earlier))
@@ -291,7 +295,6 @@ class MatrixChannel(Channel):
     # ---- outgoing -------------------------------------------------------------
     async def claim(self, visit: Visit, session: Session) -> dict:
         room_id = visit.id
-        region = known((self.queue.get(room_id) or {}).get("region"))  # the intake's, opened; only a province name
         self._claims.add(room_id)
         try:
             await self.api.send(self.staff.queue_room, CLAIM, {"room_id": room_id, "name": self.counselor_name},
@@ -308,17 +311,19 @@ class MatrixChannel(Channel):
                         await self.api.send(self.staff.queue_room, HANDOVER, {"room_id": room_id, "note": "", "to": ""},
                                             f"unclaim-{session.id}")
                         raise
-                    self.queue[room_id] = entry
+                    shown = self.queue.get(room_id)  # sync's copy, words opened (the newest the keys allowed)
+                    self.queue[room_id] = entry = freshest(self.sealed, room_id, entry, shown)
                     self.room_to_session[room_id] = session.id
+                    client = self.relay.claimed(room_id, session.id, shown, entry)
                     # what the client wrote while queued is part of the session: from their last intake answer on
                     answered = seconds(entry.get("answered_at")) or seconds(entry.get("started_at"))
                     self.room_since[room_id] = answered
                     self._earlier[room_id] = (answered, False)
                     return {"room_id": room_id, "started_at": seconds(entry.get("started_at")),
-                            ENCRYPTED: await self._encrypted(room_id),
+                            ENCRYPTED: await self._encrypted(room_id), CLIENT: client,
                             "deadline": seconds(entry.get("deadline")), "since": answered,
                             HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry),
-                            REGION: region}
+                            REGION: known(entry.get("region"))}  # the intake's, opened; only a province name
                 if status == TAKEN:
                     raise ClaimFailed("taken", clean(str(entry.get("taken_by_name") or ""))[:60])
                 if status != WAITING:

@@ -1,6 +1,8 @@
 """Reading a client's room: the client's words (and edits, deletions, typing, read receipts) as channel
 events, and nothing else. The room is the client's own, so only *who* sent an event is trusted (the
-server vouches for that): staff and the intake are never the client, and no state is believed.
+server vouches for that): staff and the intake are never the client, and no state is believed. When the
+intake named the client (the sha256 of their Matrix id, relay.py), only that account is the client in
+that session's room: anyone else who got in is dropped, logged without their words.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from curhat_tui.channels.base import (
     MessageRedacted,
     TypingChanged,
 )
-from curhat_tui.channels.matrix.entries import client_text
+from curhat_tui.channels.matrix.entries import client_text, quotes_an_id, reply_body
 from curhat_tui.channels.matrix.protocol import content_of, obj
+from curhat_tui.channels.matrix.relay import user_hash
 from curhat_tui.channels.matrix.staff import Staff
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery
@@ -34,16 +37,23 @@ def _event_id(value: object) -> str:
 
 class ClientRoomReader:
     def __init__(self, me: Callable[[], str], staff: Staff, emit: Callable[[], Emit],
-                 catalogue: Callable[[str], Catalogue], colleague: Callable[[str, str], str] | None = None) -> None:
+                 catalogue: Callable[[str], Catalogue], colleague: Callable[[str, str], str] | None = None,
+                 client_of: Callable[[str], str] | None = None) -> None:
         self.me = me
+        self.client_of = client_of or (lambda session_id: "")  # session id -> the client's hash ('' not known)
         self.colleague = colleague or (lambda session_id, user: user.lstrip("@").split(":", 1)[0])
         self.undecrypted: dict[str, tuple[str, dict]] = {}  # event id -> (session id, the encrypted event)
         self.staff = staff
         self.emit = emit
         self.catalogue = catalogue  # session id -> the catalogue in that session's language
 
-    def is_client(self, sender: object) -> bool:
-        return isinstance(sender, str) and sender != self.me() and not self.staff.is_staff(sender)
+    def is_client(self, sender: object, session_id: str = "") -> bool:
+        """Whether `sender` is the client of this session: never us or staff; when the intake named the client,
+        only that account (otherwise, for a session from an older intake, anyone else)."""
+        if not isinstance(sender, str) or sender == self.me() or self.staff.is_staff(sender):
+            return False
+        known = self.client_of(session_id) if session_id else ""
+        return not known or user_hash(sender) == known
 
     def events(self, session_id: str, events: list, since: float) -> None:
         """Each event on its own: one that is malformed is dropped and logged, the rest still count."""
@@ -63,8 +73,11 @@ class ClientRoomReader:
             if isinstance(txn, str) and txn:
                 self.emit()(Delivered(txn, Delivery.SENT))
             return
-        if not self.is_client(sender):
-            return  # the intake's questions, a colleague's lines: not the client's words
+        if not self.is_client(sender, session_id):
+            if isinstance(sender, str) and sender != self.me() and not self.staff.is_staff(sender):
+                log.warning("dropped a %s event of someone who is not the client (session %s)", str(kind)[:60],
+                            session_id)
+            return  # the intake's questions, a colleague's lines, a stranger in the room: not the client's words
         ts = event.get("origin_server_ts")
         ts = ts / 1000 if isinstance(ts, int) and not isinstance(ts, bool) else 0.0
         if kind == "m.room.encrypted" and event.get("curhat_undecrypted"):
@@ -84,7 +97,8 @@ class ClientRoomReader:
         if relation.get("rel_type") == "m.replace":
             new = content.get("m.new_content")
             target = _event_id(relation.get("event_id"))
-            text = client_text(str(kind), new, self.catalogue(session_id)) if isinstance(new, dict) else None
+            text = client_text(str(kind), new, self.catalogue(session_id), reply=quotes_an_id(str(new.get(
+                "body")))) if isinstance(new, dict) else None
             if target and isinstance(text, str):
                 self.emit()(MessageEdited(session_id, target, text, ts))
             return
@@ -101,12 +115,12 @@ class ClientRoomReader:
                 continue
             if event.get("type") == "m.typing":
                 users = event["content"].get("user_ids")
-                typing = [u for u in users if self.is_client(u)] if isinstance(users, list) else []
+                typing = [u for u in users if self.is_client(u, session_id)] if isinstance(users, list) else []
                 self.emit()(TypingChanged(session_id, bool(typing)))
             elif event.get("type") == "m.receipt":
                 readers = {user for receipts in event["content"].values() if isinstance(receipts, dict)
                            for users in receipts.values() if isinstance(users, dict) for user in users}
-                if any(self.is_client(u) for u in readers):
+                if any(self.is_client(u, session_id) for u in readers):
                     self.emit()(ClientRead(session_id))
 
     def earlier(self, session_id: str, history: list[dict], since: float, *, handed_over: bool) -> None:
@@ -123,8 +137,6 @@ class ClientRoomReader:
                 sender, content = event.get("sender"), content_of(event)
                 ts = event.get("origin_server_ts")
                 ts = ts / 1000 if isinstance(ts, int) and not isinstance(ts, bool) else 0.0
-                event_id = _event_id(event.get("event_id"))
-                if sender in self.staff.counselors and sender != self.me() and ts > since and event_id and isinstance(
-                        content.get("body"), str):
-                    self.emit()(EarlierLine(session_id, self.colleague(session_id, str(sender)), content["body"], ts,
-                                            event_id))
+                event_id, body = _event_id(event.get("event_id")), reply_body(content)
+                if sender in self.staff.counselors and sender != self.me() and ts > since and event_id and body:
+                    self.emit()(EarlierLine(session_id, self.colleague(session_id, str(sender)), body, ts, event_id))

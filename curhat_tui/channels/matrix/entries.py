@@ -7,6 +7,8 @@ that is wrong raises TypeError or ValueError (the channel drops that entry and g
 
 from __future__ import annotations
 
+import re
+
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Risk, Tier, Visit, VisitStatus
 
@@ -53,12 +55,51 @@ def _whole(value: object, default: int) -> int:
     return value
 
 
-def client_text(kind: str, content: dict, t: Catalogue) -> str | None:
-    """What a client's event says as text: the words, or for a picture, a file, a voice note or a place a
-    clear placeholder naming what came, in `t`'s language (nothing is downloaded or shown). None: no text."""
+def is_reply(content: dict) -> bool:
+    """Whether the content is a rich reply (`m.relates_to.m.in_reply_to`), whose body may start with a fallback."""
+    relation = content.get("m.relates_to")
+    return isinstance(relation, dict) and isinstance(relation.get("m.in_reply_to"), dict)
+
+
+def without_fallback(body: str) -> str:
+    """A reply's body without the spec's reply fallback: the leading run of lines starting with ">" (the quoted
+    line, with the quoted sender's Matrix id: a bridge puppet's is a phone number) and the blank line after it."""
+    lines = body.split("\n")
+    quoted = 0
+    while quoted < len(lines) and lines[quoted].startswith(">"):
+        quoted += 1
+    if quoted and quoted < len(lines) and not lines[quoted].strip():
+        quoted += 1
+    return "\n".join(lines[quoted:])
+
+
+def quotes_an_id(body: str) -> bool:
+    """Whether a body starts as a reply fallback does, a quote naming a Matrix id ("> <@who:server> ..."): an edit
+    of a reply carries no `m.in_reply_to` (the spec keeps relations out of `m.new_content`), yet some apps put the
+    fallback back into the new body."""
+    return re.match(r"> <@[^<>\s]+:[^<>\s]+>", body) is not None
+
+
+def reply_body(content: dict) -> str | None:
+    """The body of a message as its author wrote it: a reply's fallback taken off; None when there is no body."""
     body = content.get("body")
     if not isinstance(body, str):
         return None
+    return without_fallback(body) if is_reply(content) else body
+
+
+def client_text(kind: str, content: dict, t: Catalogue, *, reply: bool = False) -> str | None:
+    """What a client's event says as text: the words, or for a picture, a file, a voice note or a place a
+    clear placeholder naming what came, in `t`'s language (nothing is downloaded or shown). None: no text.
+    A reply (or, with `reply`, an edit of one) loses its fallback, the quote naming a Matrix id; a reply that
+    was only the quote says so."""
+    body = content.get("body")
+    if not isinstance(body, str):
+        return None
+    if reply or is_reply(content):
+        body = without_fallback(body)
+        if not body.strip():
+            return t("media.reply")
     media = MEDIA.get("m.sticker" if kind == "m.sticker" else str(content.get("msgtype")))
     if media is None:
         return body
