@@ -111,6 +111,10 @@ def test_relayed_lines_are_read_defensively():
     assert [line[2] for line in said_lines({"said": mixed})] == ["satu", "dua"]
     for broken in (None, 7, ["$a", T0, "x"], "{not json", json.dumps({"$a": "x"}), json.dumps("text")):
         assert said_lines({"said": broken}) == []
+    # a relayed line that was a reply loses its fallback (the quoted sender's id); one that was only the quote goes
+    replies = said(("$r1", T0, "> <@whatsapp_6281298765432:s> aku capek\n\nmaksudku capek banget"),
+                   ("$r2", T0, "> <@whatsapp_6281298765432:s> aku capek\n\n"), ("$r3", T0, "> kutipan biasa\n\nkata"))
+    assert [line[2] for line in said_lines({"said": replies})] == ["maksudku capek banget", "> kutipan biasa\n\nkata"]
     many = json.dumps([[f"$n{i}", T0 + i, f"baris {i}"] for i in range(80)])
     assert len(said_lines({"said": many})) == 60
     # two entries relaying the same line (an older and a newer one): once, oldest first, in seconds

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from curhat_tui.channels.base import EarlierLine, MessageEdited, MessageReceived
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
-from curhat_tui.channels.matrix.entries import client_text
+from curhat_tui.channels.matrix.entries import client_text, visit_of
 from curhat_tui.channels.matrix.staff import Staff
 from curhat_tui.domain.i18n import Catalogue
 
@@ -74,3 +74,10 @@ def test_no_phone_number_reaches_the_transcript_through_a_reply_an_edit_or_a_col
                         event(5, reply(f"> <{PUPPET}> aku capek\n\n"), sender=BUDI)], since=0.0, handed_over=True)
     assert events == [EarlierLine("s1", "budi", "Aku dengar, kamu capek.", 10.004, "$e4")]
     assert "6281298765432" not in repr(events)
+
+
+def test_an_intake_answer_given_as_a_reply_shows_in_the_queue_without_the_id():
+    visit = visit_of("!r:s", {"topic": f"> <{PUPPET}> Ceritakan dalam satu kalimat\n\nputus sama pacar",
+                              "intake_risk_answer": f"> <{PUPPET}> 2 minggu terakhir?\n\ntidak"})
+    assert (visit.topic, visit.intake_risk_answer) == ("putus sama pacar", "tidak")
+    assert visit_of("!r:s", {"topic": "> kata ibu\n\naku salah"}).topic == "> kata ibu\n\naku salah"

@@ -22,7 +22,7 @@ def visit_of(room_id: str, entry: dict) -> Visit:
     return Visit(
         id=room_id, client_key=_text(entry.get("client")) or room_id, alias=_text(entry.get("alias")) or "klien",
         tier=Tier(tier), minutes=_whole(entry.get("minutes"), 30), price=_whole(entry.get("price"), 0),
-        topic=_text(entry.get("topic")), intake_risk_answer=_text(entry.get("intake_risk_answer")),
+        topic=_said(entry.get("topic")), intake_risk_answer=_said(entry.get("intake_risk_answer")),
         risk=Risk(max(0, min(3, _whole(entry.get("risk"), 0)))), arrived_at=_whole(entry.get("arrived_at"), 0) / 1000,
         status=VisitStatus.WAITING, imminent=_flag(entry.get("imminent")),
         appointment_at=_whole(entry.get("appointment_at"), 0) / 1000 or None,  # ms, when the intake booked them
@@ -44,6 +44,12 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError("a text field is not a string")
     return value
+
+
+def _said(value: object) -> str:
+    """A client's answer the intake kept: a reply's fallback (a quote naming their Matrix id) taken off."""
+    text = _text(value)
+    return without_fallback(text) if quotes_an_id(text) else text
 
 
 def _whole(value: object, default: int) -> int:

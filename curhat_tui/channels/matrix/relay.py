@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from curhat_tui.channels.base import Emit, MessageReceived
+from curhat_tui.channels.matrix.entries import quotes_an_id, without_fallback
 from curhat_tui.channels.matrix.sealing import SealedEntries, unseal_entry
 from curhat_tui.storage.sessions import CLIENT, Sessions
 
@@ -45,7 +46,8 @@ def client_hash(entry: dict) -> str:
 
 def said_lines(entry: dict) -> list[tuple[str, int, str]]:
     """The entry's `said` as (event id, ms, body), in the order given; a malformed line dropped, the whole field
-    ignored when it is not a JSON string of a list."""
+    ignored when it is not a JSON string of a list. A body that starts with a reply's fallback (a quote naming a
+    Matrix id: the relayed line was a reply) loses it, and is dropped when nothing else is left."""
     value = entry.get("said")
     if not isinstance(value, str) or not value or len(value) > MAX_FIELD:
         return []
@@ -64,7 +66,8 @@ def said_lines(entry: dict) -> list[tuple[str, int, str]]:
         if (isinstance(event_id, str) and event_id.startswith("$") and len(event_id) <= 255
                 and isinstance(ts, int) and not isinstance(ts, bool) and ts >= 0
                 and isinstance(body, str) and len(body) <= MAX_BODY):
-            lines.append((event_id, ts, body))
+            lines.append((event_id, ts, without_fallback(body) if quotes_an_id(body) else body))
+    lines = [line for line in lines if line[2].strip()]
     if len(lines) < min(len(items), MAX_LINES):
         log.warning("dropped %d malformed relayed lines", min(len(items), MAX_LINES) - len(lines))
     return lines
