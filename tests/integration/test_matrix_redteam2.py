@@ -5,7 +5,9 @@
 - a session handed over to a colleague whose workstation is not running strands the client: taken, and nobody
   comes;
 - an invitation whose join the server refuses once (the intake's own join rate, under a flood of rooms) is never
-  tried again: that client is never greeted.
+  tried again: that client is never greeted;
+- a client who upgrades their room mid-session (a tombstone and a new room, as Element's /upgraderoom does) goes on
+  talking where nobody from the service listens.
 """
 
 from __future__ import annotations
@@ -135,3 +137,29 @@ async def test_an_invitation_whose_join_is_refused_once_is_still_answered(hs, da
 async def _greeted(client: ScriptedClient) -> bool:
     await client.pull(timeout_ms=200)
     return any("YA" in str(e["content"].get("body")) for e in client.received)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: a room upgrade (m.room.tombstone) is not followed: the client talks in "
+                                       "the new room, the counselor's lines stay pending in the old (no tombstone handling)")
+async def test_a_client_who_upgrades_their_room_mid_session_is_still_heard(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien1")
+        await through_intake(client, intake.api.user_id, "capek banget")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        # the room is the client's (power 100): it may upgrade it; Element then invites the members to the new room
+        old = client.room
+        new = (await client.api.request("POST", f"/rooms/{old}/upgrade", body={"new_version": "10"}))[
+            "replacement_room"]
+        for member in (intake.api.user_id, ani.channel.api.user_id):
+            await client.api.invite(new, member)
+        client.room = new
+        await client.say("kak aku masih di sini, tadi aplikasinya minta upgrade")
+        heard = await eventually(lambda: any("minta upgrade" in t for t in client_words(ani, session.id)), 15)
+        assert heard, "the client's words in the upgraded room never reach the counselor"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
