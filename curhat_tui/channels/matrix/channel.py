@@ -280,8 +280,7 @@ class MatrixChannel(Channel):
                                        REGION: known(entry.get("region"))}))
 
     def opened(self, session: Session) -> None:
-        state = self.store.sessions.channel_state(session.id)
-        room = state.get("room_id")
+        room = (state := self.store.sessions.channel_state(session.id)).get("room_id")
         if room:
             self.room_to_session[room] = session.id
             self.relay.opened(room, session.id, state)  # the session is stored: lines the room cannot give back
@@ -295,6 +294,7 @@ class MatrixChannel(Channel):
     # ---- outgoing -------------------------------------------------------------
     async def claim(self, visit: Visit, session: Session) -> dict:
         room_id = visit.id
+        region = known((self.queue.get(room_id) or {}).get("region"))  # the intake's, opened; only a province name
         self._claims.add(room_id)
         try:
             await self.api.send(self.staff.queue_room, CLAIM, {"room_id": room_id, "name": self.counselor_name},
@@ -323,7 +323,7 @@ class MatrixChannel(Channel):
                             ENCRYPTED: await self._encrypted(room_id), CLIENT: client,
                             "deadline": seconds(entry.get("deadline")), "since": answered,
                             HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry),
-                            REGION: known(entry.get("region"))}  # the intake's, opened; only a province name
+                            REGION: region}
                 if status == TAKEN:
                     raise ClaimFailed("taken", clean(str(entry.get("taken_by_name") or ""))[:60])
                 if status != WAITING:
