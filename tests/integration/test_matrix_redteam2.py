@@ -7,7 +7,9 @@
 - an invitation whose join the server refuses once (the intake's own join rate, under a flood of rooms) is never
   tried again: that client is never greeted;
 - a client who upgrades their room mid-session (a tombstone and a new room, as Element's /upgraderoom does) goes on
-  talking where nobody from the service listens.
+  talking where nobody from the service listens;
+- a client who writes "aku mau bunuh diri malam ini" right after the counselor ended the session is asked for
+  consent again, as a stranger; nobody on duty hears of it.
 """
 
 from __future__ import annotations
@@ -160,6 +162,33 @@ async def test_a_client_who_upgrades_their_room_mid_session_is_still_heard(hs, d
         await client.say("kak aku masih di sini, tadi aplikasinya minta upgrade")
         heard = await eventually(lambda: any("minta upgrade" in t for t in client_words(ani, session.id)), 15)
         assert heard, "the client's words in the upgraded room never reach the counselor"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: a risk statement written right after a session ends only starts a new "
+                                       "intake (consent question); no counselor hears of it (intake/service.py _answer "
+                                       "step 'new')")
+async def test_a_risk_statement_right_after_the_session_ends_reaches_someone_on_duty(hs, data, tmp_path):
+    statement = "kak makasih ya, tapi aku mau bunuh diri malam ini"
+    if not data.phrases.detect(statement).imminent:
+        pytest.skip("the detector does not call this statement imminent any more")
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien2")
+        await through_intake(client, intake.api.user_id, "putus sama pacar")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        await client.say("makasih kak udah dengerin")
+        await until(lambda: "makasih kak udah dengerin" in client_words(ani, session.id), what="the last line")
+        await ani.desk.end(session.id)
+        await client.wait_for("Sesi kita sudah selesai")  # the closing message
+        await client.say(statement)  # the counselor has just left the room
+        back = await eventually(lambda: any(v.id == client.room for v in ani.desk.queue()), 20)
+        assert back, "the statement reached no one: the intake asks for consent again and nobody is told"
     finally:
         await stop(ani)
         await stop_intake(intake, task)
