@@ -9,7 +9,9 @@
 - a client who upgrades their room mid-session (a tombstone and a new room, as Element's /upgraderoom does) goes on
   talking where nobody from the service listens;
 - a client who writes "aku mau bunuh diri malam ini" right after the counselor ended the session is asked for
-  consent again, as a stranger; nobody on duty hears of it.
+  consent again, as a stranger; nobody on duty hears of it;
+- a client's words written into the queue room (topic, risk answer) stay in the homeserver's database after their
+  room is deleted for retention.
 """
 
 from __future__ import annotations
@@ -189,6 +191,32 @@ async def test_a_risk_statement_right_after_the_session_ends_reaches_someone_on_
         await client.say(statement)  # the counselor has just left the room
         back = await eventually(lambda: any(v.id == client.room for v in ani.desk.queue()), 20)
         assert back, "the statement reached no one: the intake asks for consent again and nobody is told"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: the queue room's earlier state events keep a client's topic and risk "
+                                       "answer on the server after their room is deleted (only the client room is purged)")
+async def test_a_deleted_clients_intake_answers_do_not_stay_in_the_homeservers_database(hs, data, tmp_path):
+    from curhat_tui.domain.retention import RetentionPolicy
+    from tests.integration.test_matrix_retention import start_intake, words_in_synapse
+
+    intake, task = await start_intake(hs, data, tmp_path, RetentionPolicy(zero_transcript=True))
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        assert intake.purge is not None and intake.purge.admin
+        client = ScriptedClient(hs, "klien1")
+        topic = "TOPIK-RAHASIA-6607 suamiku kasar"
+        await through_intake(client, intake.api.user_id, topic)
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        await ani.desk.end(session.id)  # zero retention: the client's room is deleted on the server at once
+        await until(lambda: client.room not in intake.purge.due and not (intake.queue.get(client.room) or {}),
+                    timeout=60, what="the client's room deleted")
+        await until(lambda: words_in_synapse(hs, "TOPIK-RAHASIA-6607") == 0, timeout=10,
+                    what="the topic gone from the homeserver's database")
     finally:
         await stop(ani)
         await stop_intake(intake, task)
