@@ -41,6 +41,12 @@ def test_without_a_reply_relation_a_leading_quote_is_the_clients_own_words(data)
                        t) == body  # a malformed relation is no reply
 
 
+def test_a_fallback_quoting_an_id_goes_even_where_the_relation_is_not_beside_it(data):
+    # an encrypted reply whose relation travelled only outside the ciphertext, or an app that sends the quote alone
+    t = Catalogue(data.strings, "en")
+    assert client_text("m.room.message", {"msgtype": "m.text", "body": f"> <{PUPPET}> aku capek\n\niya"}, t) == "iya"
+
+
 def reader(data, events: list, client: str = "") -> ClientRoomReader:
     staff = Staff(intake=INTAKE)
     staff.counselors = frozenset({ANI, BUDI})

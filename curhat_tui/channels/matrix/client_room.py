@@ -20,7 +20,7 @@ from curhat_tui.channels.base import (
     MessageRedacted,
     TypingChanged,
 )
-from curhat_tui.channels.matrix.entries import client_text, quotes_an_id, reply_body
+from curhat_tui.channels.matrix.entries import client_text, reply_body
 from curhat_tui.channels.matrix.protocol import content_of, obj
 from curhat_tui.channels.matrix.relay import user_hash
 from curhat_tui.channels.matrix.staff import Staff
@@ -97,8 +97,7 @@ class ClientRoomReader:
         if relation.get("rel_type") == "m.replace":
             new = content.get("m.new_content")
             target = _event_id(relation.get("event_id"))
-            text = client_text(str(kind), new, self.catalogue(session_id), reply=quotes_an_id(str(new.get(
-                "body")))) if isinstance(new, dict) else None
+            text = client_text(str(kind), new, self.catalogue(session_id)) if isinstance(new, dict) else None
             if target and isinstance(text, str):
                 self.emit()(MessageEdited(session_id, target, text, ts))
             return

@@ -80,9 +80,10 @@ def without_fallback(body: str) -> str:
 
 
 def quotes_an_id(body: str) -> bool:
-    """Whether a body starts as a reply fallback does, a quote naming a Matrix id ("> <@who:server> ..."): an edit
-    of a reply carries no `m.in_reply_to` (the spec keeps relations out of `m.new_content`), yet some apps put the
-    fallback back into the new body."""
+    """Whether a body starts as a reply fallback does, a quote naming a Matrix id ("> <@who:server> ..."), with
+    or without the relation beside it: an edit of a reply carries no `m.in_reply_to` (the spec keeps relations out
+    of `m.new_content`), an encrypted reply's relation may travel only outside the ciphertext, and an intake
+    answer or a relayed line keeps the body alone."""
     return re.match(r"> <@[^<>\s]+:[^<>\s]+>", body) is not None
 
 
@@ -91,18 +92,18 @@ def reply_body(content: dict) -> str | None:
     body = content.get("body")
     if not isinstance(body, str):
         return None
-    return without_fallback(body) if is_reply(content) else body
+    return without_fallback(body) if is_reply(content) or quotes_an_id(body) else body
 
 
-def client_text(kind: str, content: dict, t: Catalogue, *, reply: bool = False) -> str | None:
+def client_text(kind: str, content: dict, t: Catalogue) -> str | None:
     """What a client's event says as text: the words, or for a picture, a file, a voice note or a place a
     clear placeholder naming what came, in `t`'s language (nothing is downloaded or shown). None: no text.
-    A reply (or, with `reply`, an edit of one) loses its fallback, the quote naming a Matrix id; a reply that
-    was only the quote says so."""
+    A reply (or a body that starts with a reply's fallback: an edit of one) loses the fallback, the quote naming a
+    Matrix id; a reply that was only the quote says so."""
     body = content.get("body")
     if not isinstance(body, str):
         return None
-    if reply or is_reply(content):
+    if is_reply(content) or quotes_an_id(body):
         body = without_fallback(body)
         if not body.strip():
             return t("media.reply")
