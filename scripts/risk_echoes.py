@@ -1,0 +1,80 @@
+"""List the lines of a new labelled file that echo a line the detector already knows or is judged on.
+
+    .venv/bin/python scripts/risk_echoes.py corpus/heldout7.tsv
+
+A line echoes another when their word sets share at least MIN_SHARED words and half their union (word Jaccard
+>= 0.5). The new file is compared with every training line (templates expanded, written.tsv), every other
+held-out set, and its own other lines. Run it on a fresh held-out set before any model is run on it, and on new
+training lines before they are trained on, and rewrite what it lists: an echo lets a held-out set judge a
+wording the model was taught. Exit status 1 when anything echoes. Reads the lines' text only, never a model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+from risk_corpus import read_tsv, training_lines  # noqa: E402
+
+JACCARD, MIN_SHARED = 0.5, 4
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def echo(a: frozenset[str], b: frozenset[str]) -> float:
+    """The word Jaccard of two lines when they echo each other, else 0."""
+    shared = len(a & b)
+    if shared < MIN_SHARED:
+        return 0.0
+    score = shared / len(a | b)
+    return score if score >= JACCARD else 0.0
+
+
+def echoes(new: list[str], known: list[tuple[str, str]]) -> list[tuple[float, str, str, str]]:
+    """(score, new line, where the echoed line is, echoed line) for each new line's first echo."""
+    known_words = [(words(text), text, where) for text, where in known]
+    own = [(words(text), text, "the same file") for text in new]
+    found = []
+    for n, text in enumerate(new):
+        mine = own[n][0]
+        for other, other_text, where in known_words + own[:n] + own[n + 1:]:
+            score = echo(mine, other)
+            if score:
+                found.append((score, text, where, other_text))
+                break
+    return found
+
+
+@lru_cache(maxsize=1)
+def _training(corpus: Path) -> tuple[tuple[str, str], ...]:
+    return tuple((line.text, "the training corpus") for line in training_lines(corpus))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", type=Path, help="a labelled TSV file (labels, kind, text)")
+    args = parser.parse_args(argv)
+    corpus = ROOT / "corpus"
+    known = list(_training(corpus))
+    for path in sorted(corpus.glob("heldout*.tsv")):
+        if path.resolve() != args.file.resolve():
+            known += [(line.text, path.name) for line in read_tsv(path)]
+    new = [line.text for line in read_tsv(args.file)]
+    found = echoes(new, known)
+    for score, text, where, other in found:
+        print(f"{score:.2f}\t{text}\n\t~ {where}: {other}")
+    print(f"{len(found)} of {len(new)} lines echo another line")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

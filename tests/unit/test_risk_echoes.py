@@ -1,0 +1,37 @@
+"""The echo check that keeps a held-out set judging wordings the model was never taught (scripts/risk_echoes.py):
+two lines echo when they share at least four words and half their words; held-out 6 and 7 were rewritten until
+nothing echoed, and a training line added later that echoes one of their lines fails here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import risk_echoes  # noqa: E402
+
+
+def test_a_paraphrase_with_most_words_shared_echoes_and_a_new_wording_does_not():
+    known = [("aku udah beli racun tikus buat nanti malam", "corpus")]
+    found = risk_echoes.echoes(["udah beli racun tikus buat nanti malam kak", "tadi mampir toko tani, botolnya gede"],
+                               known)
+    assert [(text, where) for _, text, where, _ in found] == [("udah beli racun tikus buat nanti malam kak", "corpus")]
+
+
+def test_short_lines_need_four_shared_words_to_echo():
+    assert risk_echoes.echo(risk_echoes.words("mati aku"), risk_echoes.words("aku mati")) == 0.0
+    assert risk_echoes.echo(risk_echoes.words("aku mau mati aja"), risk_echoes.words("aku mau mati aja kak")) == 0.8
+
+
+def test_lines_of_one_file_are_checked_against_each_other():
+    found = risk_echoes.echoes(["obat tidur udah aku kumpulin banyak", "obat tidur udah aku kumpulin dari apotek"], [])
+    assert len(found) == 2 and found[0][2] == "the same file"
+
+
+@pytest.mark.parametrize("name", ["heldout6.tsv", "heldout7.tsv"])
+def test_the_newest_held_out_sets_echo_no_training_or_other_held_out_line(name, capsys):
+    assert risk_echoes.main([str(ROOT / "corpus" / name)]) == 0, capsys.readouterr().out
