@@ -81,6 +81,11 @@ class ServerPurge:
         if self.due_file:
             self.save(self.due_file)
 
+    def unschedule(self, room_id: str) -> None:
+        """The room is in use again (a client back in it): it is not deleted on the old session's account."""
+        if self.due.pop(room_id, None) is not None and self.due_file:
+            self.save(self.due_file)
+
     async def check_admin(self) -> bool:
         """Whether this account may use Synapse's admin API (it is a server admin)."""
         try:

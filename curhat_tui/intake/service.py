@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
+
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import (
-    CLAIM,
-    END,
-    FORGET,
-    HANDOVER,
     LEFT,
     QUEUE_ENTRY,
     TAKEN,
@@ -32,17 +30,20 @@ from curhat_tui.channels.matrix.protocol import (
     events_in,
     obj,
     section,
-    text_of,
 )
-from curhat_tui.channels.matrix.sealing import QueueKeys, put_entry
+from curhat_tui.channels.matrix.sealing import QueueKeys
 from curhat_tui.channels.matrix.staff import invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain import intake as flow
 from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.models import Risk
 from curhat_tui.domain.retention import RetentionPolicy
-from curhat_tui.intake.pseudonyms import pseudonym
-from curhat_tui.intake.risk_words import answer_verdict, raised_entry
+from curhat_tui.intake import relay
+from curhat_tui.intake.admission import JoinRetries, is_live, open_to_anyone
+from curhat_tui.intake.queueing import QueueWriting
+from curhat_tui.intake.requests import StaffRequests
+from curhat_tui.intake.risk_words import answer_verdict
 from curhat_tui.intake.server_purge import ServerPurge, now_ms
 from curhat_tui.intake.state_file import read_state, write_state
 
@@ -52,11 +53,10 @@ from curhat_tui.intake.staff_rooms import Roster, closed_entry, read_queue, setu
 
 log = logging.getLogger("curhat.intake")
 INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this often
-NAME_CHARS, NOTE_CHARS = 60, 4000  # the longest counselor name and handover note taken from a request
 
 
 @dataclass
-class IntakeService:
+class IntakeService(QueueWriting, StaffRequests):
     api: MatrixAPI
     data: ServiceData
     state_file: Path | None = None
@@ -70,6 +70,8 @@ class IntakeService:
     newest: dict[str, dict] = field(default_factory=dict)  # room id -> the client's newest line, still to answer
     last_reply: dict[str, float] = field(default_factory=dict)  # room id -> when it was last answered (monotonic)
     deferred: set[str] = field(default_factory=set)  # rooms whose newest line waits for the reply gap
+    unwritten: set[str] = field(default_factory=set)  # rooms whose queue entry the server refused: written again
+    written_at: dict[str, float] = field(default_factory=dict)  # room id -> when its entry was last written
     tasks: set[asyncio.Task] = field(default_factory=set)
     sync_timeout_ms: int = 10_000
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)  # how long client rooms stay on the server
@@ -80,6 +82,8 @@ class IntakeService:
     def __post_init__(self) -> None:
         self.roster = Roster.of(self.counselors, self.supervisors)
         self.purge: ServerPurge | None = None
+        self.joins = JoinRetries()
+        self.taken_up: set[str] = set()  # rooms whose assigned counselor has been seen in them
         self._purging: asyncio.Task | None = None
 
     # ---- set-up -----------------------------------------------------------------
@@ -115,11 +119,18 @@ class IntakeService:
         self.sync.subscribe(QueueKeys(self))  # a workstation that cannot open the queue's sealed words asks
         self.sync.crypto = self.crypto
         self.sync.after_batch.append(self._start_purge)
+        self.sync.after_batch.append(self._write_again)
+        self.sync.after_batch.append(self._join_again)
+        self.sync.after_batch.append(self._not_taken_up)
         try:
             await self.sync.run()
         finally:
             for task in list(self.tasks):
                 task.cancel()
+
+    async def _join_again(self) -> None:
+        for room_id, invite in self.joins.due():
+            await self._invited(room_id, invite)
 
     def _saved_since(self, token: str) -> None:
         self.since = token
@@ -134,6 +145,8 @@ class IntakeService:
 
     async def _purge_due(self) -> None:
         assert self.purge is not None
+        for room_id in [r for r in self.purge.due if is_live(r, self.clients, self.queue)]:
+            self.purge.unschedule(room_id)  # a client back in the room before its time ran out keeps it
         for room_id in await self.purge.run_due():
             if room_id in self.queue:  # nothing of it stays in the queue's state either
                 self.queue.pop(room_id, None)
@@ -183,14 +196,27 @@ class IntakeService:
 
     async def _invited(self, room_id: str, invite: dict) -> None:
         client = invited_by(invite, self.api.user_id)
-        if not client or room_id in (self.queue_room, self.supervisors_room):
-            return
-        try:
-            await self.api.join(room_id)
-        except MatrixError as exc:
-            log.warning("could not join %s: %s", room_id, exc)
+        if not client or room_id in (self.queue_room, self.supervisors_room) or room_id in self.clients:
             return
         self.clients[room_id] = {"client": client, "intake": flow.IntakeState().to_dict()}
+        try:
+            await self.api.join(room_id)
+            refused = await open_to_anyone(self.api, room_id)
+        except (MatrixError, httpx.HTTPError, OSError) as exc:
+            log.warning("could not join a client room (%s); it is tried again", type(exc).__name__)
+            self.clients.pop(room_id, None)
+            self.joins.failed(room_id, invite, exc)
+            return
+        self.joins.joined(room_id)
+        if refused:  # a room anyone may join: said once, then left; nothing of it is kept
+            log.warning("refused a client room anyone may join")
+            self.clients.pop(room_id, None)
+            try:
+                await self._reply(room_id, ["intake.open_room"])
+                await self.api.leave(room_id)
+            except MatrixError as exc:
+                log.info("refusing a room: %s", exc.errcode)
+            return
         await self._start(room_id)
         await self.purge.retention_state(room_id) if self.purge else None  # after the greeting, never before
 
@@ -204,6 +230,9 @@ class IntakeService:
     async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None:
         client = self.clients[room_id].get("client")
         said: list[dict] = []
+        for event in events_in(joined, "state", "timeline"):  # a setting the server let someone change, from anyone
+            if event.get("type") == "m.room.history_visibility" and event.get("state_key") == "":
+                self.clients[room_id]["hides"] = content_of(event).get("history_visibility") in relay.HIDDEN
         for event in events_in(joined, "timeline"):
             if event.get("sender") != client:
                 continue  # only the client's words count here; nothing else in a client's room is believed
@@ -216,9 +245,14 @@ class IntakeService:
         if not said:
             return
         state = self._state(room_id)
+        if state.step not in flow.QUEUED_STEPS:  # every line read for risk, not only the one answered
+            answers = state.step in ("topic", "risk")  # the newest becomes the topic or the risk answer, shown
+            for event in said[:-1] if answers else said:
+                if relay.note_intake_line(self.clients[room_id], event, self.data):
+                    self._save()
         if state.step in flow.QUEUED_STEPS:  # queued or with a counselor: every line counts for the risk
             for event in said:
-                await self._waiting_words(room_id, event["content"]["body"])
+                await self._waiting_words(room_id, event)
             if state.step == "region" and (self.queue.get(room_id) or {}).get("status") != WAITING:
                 state.step = "queued"  # with a counselor (or gone) before answering where: not asked any more
                 self._keep(room_id, state)
@@ -254,19 +288,22 @@ class IntakeService:
 
     async def _answer(self, room_id: str, text: str, sent_ms: object = None) -> None:
         state = self._state(room_id)
-        if state.step == "new":  # a client back after an ended session: a new intake
-            await self._start(room_id)
+        if state.step == "new":  # a client back after an ended session: a new intake, in a room kept for it
+            self.purge.unschedule(room_id) if self.purge else None
+            if not await self._back_in_danger(room_id, sent_ms):
+                await self._start(room_id)
             return
         if state.step == "queued":
-            await self._waiting_words(room_id, text)
-            return
+            return  # read for risk as it came (_client_room)
         asked_where, was = state.step == "region", state.step
         replies = flow.advance(state, text, now_ms(), *answer_verdict(self.data, text))  # items, imminent
         self._keep(room_id, state)
         self._save()
         if was == "risk" and state.step in flow.QUEUED_STEPS:  # the intake's last answer: into the queue, once
             # the server's time of the last answer: the client's words after it are the waiting period's
-            await self._publish(room_id, state, answered_at=sent_ms if isinstance(sent_ms, int) else now_ms())
+            if not await self._publish(room_id, state, answered_at=sent_ms if isinstance(sent_ms, int) else now_ms()):
+                await self._reply(room_id, ["intake.one_room"])
+                return
         entry = self.queue.get(room_id) or {}
         if asked_where:  # where they live, answered: kept only while they wait; a counselor's client is not answered
             if entry.get("status") != WAITING:
@@ -275,29 +312,20 @@ class IntakeService:
                 await self._entry(room_id, {**entry, "region": state.region})
         await self._reply(room_id, replies)
 
-    async def _waiting_words(self, room_id: str, text: str) -> None:
-        """Words written while queued that the detector reads as risk raise the entry's risk, or mark it imminent,
-        and so the client's place in every queue (never lowered, never a ticked flag)."""
-        entry = self.queue.get(room_id)
-        if not entry or entry.get("status") != WAITING:
-            return
-        if (raised := raised_entry(self.data, entry, text)) is not None:
-            await self._entry(room_id, raised)
-
-    async def _entry(self, room_id: str, entry: dict) -> None:
-        self.queue[room_id] = entry  # decided before any await: a second claim now loses
-        await put_entry(self.api, self.crypto, self.queue_room, room_id, entry)  # its words sealed: sealing.py
-
-    async def _publish(self, room_id: str, state: flow.IntakeState, answered_at: int = 0) -> None:
-        current = self.queue.get(room_id)
-        if current and current.get("status") in (WAITING, TAKEN):
-            return  # already published: never twice
-        await self._entry(room_id, {
-            "status": WAITING, "alias": pseudonym(room_id), "tier": state.tier, "minutes": state.minutes,
-            "price": self.data.prices.get((state.tier, state.minutes), 0), "topic": state.topic,
-            "intake_risk_answer": state.risk_answer, "risk": state.risk, "arrived_at": now_ms(),
-            "answered_at": answered_at or now_ms(), "handover": "", "imminent": state.imminent,
-        })
+    async def _back_in_danger(self, room_id: str, sent_ms: object) -> bool:
+        """A client who, right after their session, writes what the detector reads as high or imminent risk is put
+        back in the queue at once, with the same package and the words carried (they consented in this room);
+        asking for consent again first would leave the words with no one."""
+        known = self.clients[room_id]
+        carried, last = known.get("said_risk") or [0, False], known.get("last")
+        if not isinstance(last, dict) or not (carried[0] >= Risk.HIGH or carried[1]):
+            return False
+        state = flow.IntakeState.from_dict(dict(last, step="queued", consent=True, risk=int(Risk.HIGH)))
+        self._keep(room_id, state)
+        self._save()
+        if await self._publish(room_id, state, answered_at=sent_ms if isinstance(sent_ms, int) else now_ms()):
+            await self._reply(room_id, ["intake.queued_urgent"])
+        return True
 
     async def _client_left(self, room_id: str) -> None:
         entry = self.queue.get(room_id)
@@ -314,73 +342,6 @@ class IntakeService:
             await self.api.leave(room_id)
         except MatrixError as exc:
             log.info("leaving %s: %s", room_id, exc)
-
-    # ---- what counselors ask of the intake --------------------------------------
-    async def _staff_request(self, event: dict) -> None:
-        """A claim, handover or end from the queue room's timeline, believed only from the right counselor."""
-        kind, sender = event.get("type"), event.get("sender")
-        if kind not in (CLAIM, HANDOVER, END, FORGET):
-            return
-        content = content_of(event)
-        room_id = content.get("room_id")
-        if sender not in self.roster.counselors:
-            log.warning("dropped a %s from an account not on the counselors' roster", kind)
-            return
-        if kind == FORGET and isinstance(room_id, str) and room_id.startswith("!"):
-            self._forget_later(room_id, now=True)  # a client's deletion request: their room goes now
-            log.info("a client's deletion request: their room is deleted")
-            return
-        if not isinstance(room_id, str) or room_id not in self.queue:
-            return
-        entry = self.queue[room_id]
-        if kind == CLAIM:
-            if entry.get("status") == WAITING:  # someone was first otherwise; they already see it taken
-                start = now_ms()
-                await self._assign(room_id, dict(entry, started_at=start,
-                                                 deadline=start + int(entry.get("minutes") or 30) * 60_000),
-                                   sender, text_of(content.get("name"), NAME_CHARS) or sender)
-            return
-        if entry.get("status") != TAKEN or entry.get("taken_by") != sender:
-            log.warning("dropped a %s for a session that is not the sender's", kind)
-            return
-        if kind == END:
-            await self._entry(room_id, closed_entry(entry, "closed", now_ms()))
-            self._forget_later(room_id)
-            if room_id in self.clients:  # a client who writes again later starts a new intake
-                self._keep(room_id, flow.IntakeState())
-                self._save()
-            return
-        note, to = text_of(content.get("note"), NOTE_CHARS), content.get("to")
-        flags = content.get("flags")
-        flags = flags if isinstance(flags, list) else []
-        entry = dict(entry, flags=sorted({f for f in flags if isinstance(f, str) and 0 < len(f) <= 64})[:30])
-        if to and to in self.roster.counselors and to != sender:
-            await self._assign(room_id, dict(entry, handover=note), to,
-                               text_of(content.get("to_name"), NAME_CHARS) or to)
-        else:  # back to the queue, with the note for whoever takes the client next
-            back = {k: v for k, v in entry.items() if k not in ("taken_by", "taken_by_name", "taken_at",
-                                                                "started_at", "deadline")}
-            await self._entry(room_id, dict(back, status=WAITING, handover=note, arrived_at=now_ms()))
-            await self._reply(room_id, ["intake.returned"])
-        try:
-            await self.api.kick(room_id, sender, "handover")
-        except MatrixError as exc:  # a client's room may not give us that power; the workstation leaves itself
-            log.info("could not remove the previous counselor: %s", exc.errcode)
-
-    async def _assign(self, room_id: str, entry: dict, counselor: str, name: str) -> None:
-        names = dict(obj(entry.get("names")), **{counselor: name})
-        taken = dict(entry, status=TAKEN, taken_by=counselor, taken_by_name=name, taken_at=now_ms(), names=names)
-        self.queue[room_id] = taken  # decided before any await: a second claim now loses
-        try:  # invited before the entry says so, so the counselor's join never races the invitation
-            await self.api.invite(room_id, counselor)
-        except MatrixError as exc:
-            if exc.errcode != "M_FORBIDDEN" or "already in the room" not in str(exc):
-                log.warning("could not invite the counselor into %s: %s", room_id, exc.errcode)
-        await self._entry(room_id, taken)
-        try:  # so that what the client wrote before the counselor came can be read by them
-            await self.crypto.forward_room_keys(room_id, counselor) if self.crypto else None
-        except Exception as exc:  # noqa: BLE001 - nio's errors vary; the counselor then sees placeholders
-            log.warning("could not forward the room keys to the counselor: %s", type(exc).__name__)
 
     # ---- sending ----------------------------------------------------------------
     async def _reply(self, room_id: str, keys: Sequence[flow.Reply]) -> None:

@@ -26,7 +26,10 @@ PASSWORD = "rahasia-uji-123"
 
 @pytest.fixture(scope="module")
 def hs():
-    yield from synapse_with_accounts(("intake", "ani", "budi", "supervisor", "klien1", "klien2"), PASSWORD)
+    # one client account per test: the intake's state outlives each test (as a real restart), and an account whose
+    # client is still waiting from an earlier test has no second place in the queue
+    yield from synapse_with_accounts(("intake", "ani", "budi", "supervisor", "klien1", "klien2", "klien3", "klien4",
+                                      "klien5"), PASSWORD)
 
 
 async def until(predicate, timeout: float = 20.0, what: str = "condition"):
@@ -319,7 +322,7 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
     await budi.start()
     try:
         # a session ended by the counselor: closing message, and the room state says so
-        first = ScriptedClient(hs, "klien1")
+        first = ScriptedClient(hs, "klien3")
         await through_intake(first, intake.api.user_id, "putus sama pacar")
         await until(lambda: any(v.id == first.room for v in ani.desk.queue()), what="first client queued")
         session = await ani.desk.accept(first.room)
@@ -341,7 +344,7 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
         assert set(entry) == {"status", "closed_at"}  # nothing of the session stays readable in the queue
 
         # transfer straight to a named colleague, with a handover note
-        second = ScriptedClient(hs, "klien2")
+        second = ScriptedClient(hs, "klien4")
         await through_intake(second, intake.api.user_id, "kerjaan numpuk")
         await until(lambda: any(v.id == second.room for v in ani.desk.queue()), what="second client queued")
         session = await ani.desk.accept(second.room)
@@ -370,7 +373,7 @@ async def test_end_transfer_to_a_colleague_departures_and_intake_restart(hs, dat
         intake, intake_task = await intake_service(hs, data, tmp_path)
         assert {k: v.get("status") for k, v in intake.queue.items()} == \
             {k: v.get("status") for k, v in queue_before.items()}
-        third_client = ScriptedClient(hs, "klien1")
+        third_client = ScriptedClient(hs, "klien3")
         await through_intake(third_client, intake.api.user_id, "setelah restart")
         await until(lambda: any(v.id == third_client.room for v in budi.desk.queue()), what="client after intake restart")
         entries = [e for e in await intake.api.room_state(intake.queue_room)
@@ -398,7 +401,7 @@ async def test_handing_over_from_the_screen(hs, data, tmp_path):
     ws = workstation(hs, "ani", "Ani", data, tmp_path)
     app = build_app(Parts.of(ws), tick=True, key_guard=0.6)
     try:
-        client = ScriptedClient(hs, "klien2")
+        client = ScriptedClient(hs, "klien5")
         await through_intake(client, intake.api.user_id, "mau ganti konselor")
         async with app.run_test(size=(120, 40)) as pilot:
             await until(lambda: any(v.id == client.room for v in ws.desk.queue()), what="client in the queue")

@@ -44,9 +44,11 @@ PHONE = "6281234567890"
 
 @pytest.fixture(scope="module")
 def hs():
+    # a client account per test where one may still be waiting from an earlier test: the intake's state outlives
+    # each test, and one account has one place in the queue
     yield from synapse_with_accounts(("intake", "ani", "budi", "carla", "supervisor", "exsup", "mallory", "klien1",
-                                      "klien2", "klien3", "klien4", "klien5", "klien6", "klien7", "klien8", "flooder",
-                                      f"whatsapp_{PHONE}"), PASSWORD)
+                                      "klien2", "klien3", "klien4", "klien5", "klien6", "klien7", "klien8", "klien9",
+                                      "klien10", "klien11", "flooder", f"whatsapp_{PHONE}"), PASSWORD)
 
 
 def api_of(hs, name: str) -> MatrixAPI:
@@ -208,7 +210,7 @@ async def test_a_client_room_that_will_not_let_the_counselor_in_strands_no_one(h
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
     await ani.start()
     try:
-        client = ScriptedClient(hs, "klien4")
+        client = ScriptedClient(hs, "klien9")
         # only the client may invite in its room: the intake cannot bring a counselor in
         client.room = await client.api.create_room(preset="private_chat", is_direct=True,
                                                    invite=[intake.api.user_id],
@@ -242,7 +244,7 @@ async def test_the_roster_is_reconciled_at_every_start(hs, data, tmp_path):
     assert levels["users"].get(exsup) == 50
     carla_ws = workstation(hs, "carla", "Carla", data, tmp_path)
     await carla_ws.start()
-    client = ScriptedClient(hs, "klien3")
+    client = ScriptedClient(hs, "klien10")
     await through_intake(client, intake.api.user_id, "boleh cerita?")
     await until(lambda: any(v.id == client.room for v in carla_ws.desk.queue()), what="the client in Carla's queue")
     await stop_intake(intake, intake_task)
@@ -445,7 +447,7 @@ async def test_a_flooding_client_gets_few_replies_and_slows_nobody_else(hs, data
         for wave in range(15):  # 300 lines, twenty at a time
             await asyncio.gather(*(flooder.say(f"spam {wave}-{n}") for n in range(20)))
         flood_seconds = time.monotonic() - began
-        honest = ScriptedClient(hs, "klien1")
+        honest = ScriptedClient(hs, "klien11")
         await through_intake(honest, intake.api.user_id, "aku cuma mau cerita")  # not held up by the flood
         await asyncio.sleep(2.0)
         replies = await intake_lines() - before

@@ -39,7 +39,7 @@ PHONE = "6281298765432"
 @pytest.fixture(scope="module")
 def hs():
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
-                                      "klien5", f"whatsapp_{PHONE}"), PASSWORD, admins=("intake",))
+                                      "klien5", "klien6", f"whatsapp_{PHONE}"), PASSWORD, admins=("intake",))
 
 
 def api_of(hs, name: str) -> MatrixAPI:
@@ -92,8 +92,6 @@ def client_words(ws, session_id: str) -> list[str]:
     return [m.text for m in ws.desk.transcript(session_id) if m.sender.value == "client"]
 
 
-@pytest.mark.xfail(strict=True, reason="red team: the first session's scheduled purge deletes a returning client's "
-                                       "room mid-session (intake/service.py END -> _forget_later, never unscheduled)")
 async def test_a_returning_clients_new_session_outlives_the_first_sessions_retention(hs, data, tmp_path, monkeypatch):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -139,8 +137,6 @@ async def test_a_returning_clients_new_session_outlives_the_first_sessions_reten
 DISTRESS = "kak aku barusan minum obat banyak, sekarang pusing"
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a line that is not the answer to an intake question is dropped: "
-                                       "never risk-scanned, never shown to the counselor (intake/service.py _answer)")
 async def test_what_a_client_writes_between_intake_questions_reaches_the_counselor(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -161,8 +157,6 @@ async def test_what_a_client_writes_between_intake_questions_reaches_the_counsel
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: in a client room anyone may join, a stranger is taken for the client "
-                                       "and reads the counselor (client_room.py is_client; intake joins any room)")
 async def test_a_stranger_in_a_client_room_anyone_can_join_neither_speaks_as_the_client_nor_reads_the_counselor(
         hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
@@ -173,8 +167,16 @@ async def test_a_stranger_in_a_client_room_anyone_can_join_neither_speaks_as_the
         client = ScriptedClient(hs, "klien3")
         # the client's app made a room anyone on the homeserver may join (a public room, or one in the directory)
         client.room = await client.api.create_room(preset="public_chat", invite=[intake.api.user_id])
-        await walk(client, topic="masalah keluarga", risk="tidak")
-        queued = await eventually(lambda: any(v.id == client.room for v in ani.desk.queue()), 15)
+        first = await client.wait_for("siapa saja")  # refused: told why and how to reach us privately, never asked
+        assert "112" in first["content"]["body"] and "Anyone can join" in first["content"]["body"]
+
+        async def intake_left() -> bool:
+            member = await client.api.get_state(client.room, "m.room.member", intake.api.user_id)
+            return (member or {}).get("membership") == "leave"
+        await until(intake_left, what="the intake gone from the room")
+        assert client.room not in intake.clients and client.room not in intake.queue  # nothing of it kept
+        queued = await eventually(lambda: any(v.id == client.room for v in ani.desk.queue()), 3)
+        assert not queued
         if queued:  # (an intake that refuses such a room, and says so to the client, passes here)
             session = await ani.desk.accept(client.room)
             await ani.desk.send(session.id, "Halo, ini Ani. RAHASIA-KONSELOR-3391")
@@ -199,8 +201,6 @@ async def test_a_stranger_in_a_client_room_anyone_can_join_neither_speaks_as_the
         await mallory.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: any roster counselor's org.curhat.forget deletes any room, a "
-                                       "colleague's live client room included (intake/service.py _staff_request)")
 async def test_a_colleague_cannot_delete_a_live_client_room_with_a_forget_request(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -228,8 +228,6 @@ async def test_a_colleague_cannot_delete_a_live_client_room_with_a_forget_reques
         await budi.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: one account opens N rooms and is N urgent 'clients' ahead of real "
-                                       "ones (intake/service.py _invited: no per-account limit)")
 async def test_one_account_is_one_client_in_the_queue_however_many_rooms_it_opens(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -249,20 +247,21 @@ async def test_one_account_is_one_client_in_the_queue_however_many_rooms_it_open
         hers = [v for v in ani.desk.queue() if v.id in {f.room for f in fakes}]
         ahead = [v.id for v in ani.desk.queue()].index(honest.room)
         assert len(hers) <= 1, f"one account is {len(hers)} clients; the real one is number {ahead + 1} in line"
+        for fake in [f for f in fakes if f.room not in {v.id for v in hers}]:  # the others are told where to go on
+            assert any("percakapan dengan kami yang masih berjalan" in str(e["content"].get("body"))
+                       for e in fake.received)
     finally:
         await stop(ani)
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: in a client room whose history is 'joined', what the client wrote while "
-                                       "queued never reaches the counselor (history.py read_earlier; nothing relays it)")
 async def test_what_a_client_writes_while_queued_reaches_the_counselor_whatever_the_rooms_history_setting(
         hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
     await ani.start()
     try:
-        client = ScriptedClient(hs, "klien2")
+        client = ScriptedClient(hs, "klien6")
         # a client app that shows new members only what is said after they join (a legal, common room setting)
         client.room = await client.api.create_room(
             preset="trusted_private_chat", is_direct=True, invite=[intake.api.user_id],
@@ -280,8 +279,6 @@ async def test_what_a_client_writes_while_queued_reaches_the_counselor_whatever_
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: one failed write of a queue entry loses the client for good: the intake "
-                                       "keeps it in memory as written and never writes it again (intake/service.py _entry)")
 async def test_one_failed_write_of_a_queue_entry_loses_no_client(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -316,8 +313,6 @@ async def test_one_failed_write_of_a_queue_entry_loses_no_client(hs, data, tmp_p
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a reply's fallback quotes the client's Matrix id (a bridged phone number) "
-                                       "into the transcript (entries.py client_text keeps the body whole)")
 async def test_a_bridged_clients_reply_does_not_put_their_phone_number_on_the_counselors_screen(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)

@@ -24,7 +24,8 @@ from curhat_tui.channels.matrix.protocol import MEGOLM, QUEUE_ENTRY, obj
 
 log = logging.getLogger("curhat.matrix.sealing")
 
-WORDS = ("topic", "intake_risk_answer", "handover", "region")  # the fields of an entry that are someone's words
+WORDS = ("topic", "intake_risk_answer", "handover", "region",  # the fields of an entry that are someone's words:
+         "said", "client_hash")  # lines carried for the counselor (intake/relay.py); whose room it is (admission.py)
 SEALED = "sealed"
 KEYS = "org.curhat.keys"  # a workstation asks the intake for the queue room's keys (no content needed)
 KEYS_EVERY = 60.0  # seconds: the intake forwards the queue's keys to one counselor at most this often
