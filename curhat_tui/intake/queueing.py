@@ -55,6 +55,8 @@ class QueueWriting:
             lines = self.clients[room_id]["said"] = relay.kept(self.clients[room_id].get("said") or [], line, False)
             entry = self.queue[room_id] = dict(entry, said=relay.said_field(lines))
             self.unwritten.add(room_id)  # written after this batch: a flood of lines is one write
+        if entry.get("status") == TAKEN and relay.note_intake_line(self.clients[room_id], event, self.data):
+            self._save()  # with a counselor: kept in case the session ends before it is read (requests.py END)
         raised = raised_entry(self.data, entry, event["content"]["body"]) if entry.get("status") == WAITING else None
         if raised is not None:
             await self._entry(room_id, raised)

@@ -16,6 +16,7 @@ from curhat_tui.intake.staff_rooms import Roster, closed_entry
 
 log = logging.getLogger("curhat.intake")
 NAME_CHARS, NOTE_CHARS = 60, 4000  # the longest counselor name and handover note taken from a request
+LATE_MS = 60_000  # a client's line with risk this close before their session's end puts them back in the queue
 
 
 class StaffRequests:
@@ -35,6 +36,7 @@ class StaffRequests:
         def _forget_later(self, room_id: str, *, now: bool = False) -> None: ...
         def _keep(self, room_id: str, state: flow.IntakeState) -> None: ...
         def _save(self) -> None: ...
+        async def _back_in_danger(self, room_id: str, sent_ms: object) -> bool: ...
 
     async def _staff_request(self, event: dict) -> None:
         """A claim, handover or end from the queue room's timeline, believed only from the right counselor."""
@@ -71,12 +73,17 @@ class StaffRequests:
             await self._entry(room_id, closed_entry(entry, "closed", now_ms()))
             self._forget_later(room_id)
             if room_id in self.clients:  # a client who writes again later starts a new intake
-                ended = obj(self.clients[room_id].get("intake"))  # the package they had, should they be back in danger
-                self.clients[room_id]["last"] = {k: ended[k] for k in ("tier", "minutes", "consent_ts") if k in ended}
+                known = self.clients[room_id]
+                ended = obj(known.get("intake"))  # the package they had, should they be back in danger
+                known["last"] = {k: ended[k] for k in ("tier", "minutes", "consent_ts") if k in ended}
                 self._keep(room_id, flow.IntakeState())
-                for carried in ("said", "said_risk"):  # this session's lines went with it
-                    self.clients[room_id].pop(carried, None)
+                # a line with risk in the last minute may not have been read before the end: it is not left alone
+                late = [line for line in known.get("said") or [] if line[3] and line[1] >= now_ms() - LATE_MS]
+                known["said"] = late
+                known.pop("said_risk", None) if not late else None
                 self._save()
+                if late:
+                    await self._back_in_danger(room_id, now_ms())
             return
         note, to = text_of(content.get("note"), NOTE_CHARS), content.get("to")
         flags = content.get("flags")

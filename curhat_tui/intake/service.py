@@ -321,6 +321,7 @@ class IntakeService(QueueWriting, StaffRequests):
         if not isinstance(last, dict) or not (carried[0] >= Risk.HIGH or carried[1]):
             return False
         state = flow.IntakeState.from_dict(dict(last, step="queued", consent=True, risk=int(Risk.HIGH)))
+        self.purge.unschedule(room_id) if self.purge else None
         self._keep(room_id, state)
         self._save()
         if await self._publish(room_id, state, answered_at=sent_ms if isinstance(sent_ms, int) else now_ms()):

@@ -135,12 +135,10 @@ class Desk:
         return self.store.state.draft(session_id)
 
     def channel_facts(self, session_id: str) -> tuple[bool | None, str]:
-        """What the channel knows of the session for its header, in one read: whether it is end-to-end encrypted
-        (None where that does not apply) and the province the client told the intake ("" when not told; a practice
-        client's persona region is not something they said, so it is not here)."""
+        """For the header, in one read: end-to-end encrypted (None: not applicable) and the province the client told
+        the intake ("" if not told; a practice persona's region is not something a client said)."""
         state = self.store.sessions.channel_state(session_id)
-        value, region = state.get(ENCRYPTED), state.get(REGION)
-        return value if isinstance(value, bool) else None, known_province(region)
+        return state.get(ENCRYPTED) if isinstance(state.get(ENCRYPTED), bool) else None, known_province(state.get(REGION))
 
     def handover_flags(self, session_id: str) -> list[str]:
         """The red-flag items raised before this session was handed here (ids)."""
@@ -165,8 +163,9 @@ class Desk:
                         self._waiting[visit.id] = moved
                         self.bus.tell(QueueChanged())
                     return
-                elif known.status is VisitStatus.WAITING or self._has_open_session(visit.id):
-                    return  # already queued here, or it is our own session
+                elif known.status is VisitStatus.WAITING or any(
+                        s.visit_id == visit.id and s.status is SessionStatus.ACTIVE for s in self.store.sessions.open()):
+                    return  # already queued, or our running session (a client back while we wrap up is shown)
                 else:
                     self.store.visits.requeue(visit)  # back in the queue (a transfer)
                 self._waiting[visit.id] = visit
@@ -209,9 +208,6 @@ class Desk:
                 self.bus.tell(Connection(state))
                 if state == "connected" and was != "connected":
                     self._background(self.flush_outbox())
-
-    def _has_open_session(self, visit_id: str) -> bool:
-        return any(s.visit_id == visit_id for s in self.store.sessions.open())
 
     def new_session(self, visit: Visit, started_at: float, deadline: float) -> Session:
         return Session(

@@ -37,8 +37,9 @@ from tests.support.synapse import synapse_with_accounts
 
 @pytest.fixture(scope="module")
 def hs():
-    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2"), PASSWORD,
-                                     admins=("intake",))
+    # one client account per test: the intake's state outlives each test, and one account has one place in the queue
+    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
+                                      "klien5", "klien6"), PASSWORD, admins=("intake",))
 
 
 async def stop(*stations) -> None:
@@ -79,9 +80,6 @@ async def _reads(api, room: str, words: str) -> bool:
     return words in repr(page.get("chunk"))
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a handover to a roster counselor whose workstation is not running "
-                                       "leaves the client taken and unserved (intake/service.py _assign: no check, "
-                                       "no time-out)")
 async def test_a_session_handed_to_a_colleague_who_is_not_there_does_not_strand_the_client(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -110,8 +108,6 @@ async def test_a_session_handed_to_a_colleague_who_is_not_there_does_not_strand_
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a join the server refuses once is never tried again; the client's "
-                                       "room stays unanswered (intake/service.py _invited returns on MatrixError)")
 async def test_an_invitation_whose_join_is_refused_once_is_still_answered(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     real_join = intake.api.join
@@ -127,7 +123,7 @@ async def test_an_invitation_whose_join_is_refused_once_is_still_answered(hs, da
 
     intake.api.join = join_once_refused
     try:
-        client = ScriptedClient(hs, "klien1")
+        client = ScriptedClient(hs, "klien3")
         await client.open(intake.api.user_id)
         await until(lambda: refused == [client.room], what="the refused join")
         await client.say("halo? ada orang?")  # the client waits, writes, and cannot invite the intake a second time
@@ -150,7 +146,7 @@ async def test_a_client_who_upgrades_their_room_mid_session_is_still_heard(hs, d
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
     await ani.start()
     try:
-        client = ScriptedClient(hs, "klien1")
+        client = ScriptedClient(hs, "klien4")
         await through_intake(client, intake.api.user_id, "capek banget")
         await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
         session = await ani.desk.accept(client.room)
@@ -169,9 +165,6 @@ async def test_a_client_who_upgrades_their_room_mid_session_is_still_heard(hs, d
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a risk statement written right after a session ends only starts a new "
-                                       "intake (consent question); no counselor hears of it (intake/service.py _answer "
-                                       "step 'new')")
 async def test_a_risk_statement_right_after_the_session_ends_reaches_someone_on_duty(hs, data, tmp_path):
     statement = "kak makasih ya, tapi aku mau bunuh diri malam ini"
     if not data.phrases.detect(statement).imminent:
@@ -180,7 +173,7 @@ async def test_a_risk_statement_right_after_the_session_ends_reaches_someone_on_
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
     await ani.start()
     try:
-        client = ScriptedClient(hs, "klien2")
+        client = ScriptedClient(hs, "klien5")
         await through_intake(client, intake.api.user_id, "putus sama pacar")
         await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
         session = await ani.desk.accept(client.room)
@@ -207,7 +200,7 @@ async def test_a_deleted_clients_intake_answers_do_not_stay_in_the_homeservers_d
     await ani.start()
     try:
         assert intake.purge is not None and intake.purge.admin
-        client = ScriptedClient(hs, "klien1")
+        client = ScriptedClient(hs, "klien6")
         topic = "TOPIK-RAHASIA-6607 suamiku kasar"
         await through_intake(client, intake.api.user_id, topic)
         await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
