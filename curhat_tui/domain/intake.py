@@ -16,6 +16,9 @@ from curhat_tui.domain.provinces import SKIP, province_of
 PACKAGES = {"1": ("peer", 30), "2": ("peer", 60), "3": ("professional", 30), "4": ("professional", 60)}
 _YES = re.compile(r"^\s*(ya|iya|iyaa+|y|yes|setuju|ok|oke|boleh|agree)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(tidak|ga|gak|nggak|enggak|no|n|tolak|decline)\b", re.IGNORECASE)
+# consent is a plain yes: a "but", a negation or a question anywhere in the answer makes it no consent (asked again)
+_NOT_PLAIN = re.compile(r"\b(tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|no|not|don'?t|tapi|but|belum|jangan|"
+                        r"kecuali|asal|asalkan|unless)\b|\?", re.IGNORECASE)
 _RISK_YES = re.compile(r"\b(ya|iya|pernah|sering|yes|sometimes|kadang)\b", re.IGNORECASE)
 _RISK_NO = re.compile(r"\b(tidak|ga|gak|nggak|enggak|no|never|belum pernah)\b", re.IGNORECASE)
 
@@ -42,6 +45,12 @@ class IntakeState:
         return fill(cls(), data, strict=True)
 
 
+def consents(text: str) -> bool:
+    """Whether an answer to the consent question is a plain yes ("ya", "iya setuju", "oke"), not "ya, tapi aku
+    tidak setuju", a condition or a question."""
+    return bool(_YES.search(text)) and not _NOT_PLAIN.search(text)
+
+
 def start(state: IntakeState) -> list[str]:
     state.step = "consent"
     return ["intake.welcome", "intake.consent"]
@@ -59,7 +68,7 @@ def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str], i
     `imminent` are what the risk detector suggests for the answer (an imminent one queues them as urgent)."""
     text = text.strip()
     if state.step == "consent":
-        if _YES.search(text):
+        if consents(text):
             state.consent, state.consent_ts, state.step = True, now_ms, "package"
             return ["intake.consent_thanks", "intake.package"]
         if _NO.search(text):
@@ -100,6 +109,6 @@ def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str], i
             state.region = province
             return [("intake.region_thanks", {"province": province})]
         return ["intake.region_skipped"] if SKIP.search(text) else []
-    if state.step == "declined" and _YES.search(text):
+    if state.step == "declined" and consents(text):
         return start(state)[1:]
     return []

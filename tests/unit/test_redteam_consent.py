@@ -22,8 +22,6 @@ NOT_CONSENT = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="red team: an answer starting with ya/ok/boleh is consent even with a "
-                                       "refusal or a question after it (domain/intake.py _YES before _NO)")
 @pytest.mark.parametrize("answer", NOT_CONSENT)
 def test_a_refusal_a_condition_or_a_question_is_not_taken_as_consent(answer):
     state = flow.IntakeState(step="consent")
