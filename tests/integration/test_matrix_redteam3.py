@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from curhat_tui.intake import server_purge
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
@@ -91,4 +92,43 @@ async def test_a_queue_entry_does_not_give_a_bridged_clients_phone_number_to_eve
                       if hashlib.sha256(f"@whatsapp_{number}:{server}".encode()).hexdigest() == digest), None)
         assert found is None, f"the entry gives away the client's phone number {found}"
     finally:
+        await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: a returning client who stops at the consent question unschedules the "
+                                       "room's purge for good (service.py _purge_due: is_live -> unschedule, never again)")
+async def test_an_earlier_sessions_words_leave_the_server_when_its_retention_ends_even_if_the_client_came_back(
+        hs, data, tmp_path, monkeypatch):
+    from tests.integration.test_matrix_retention import words_in_synapse
+
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        assert intake.purge is not None and intake.purge.admin
+        client = ScriptedClient(hs, "klien1")
+        await through_intake(client, intake.api.user_id, "sesi pertama")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        await client.say("RAHASIA-SESI-SATU-4410 soal skripsiku tadi")
+        await until(lambda: any("RAHASIA-SESI-SATU" in m.text for m in ani.desk.transcript(session.id)),
+                    what="the words")
+        await ani.desk.end(session.id)
+        await until(lambda: client.room in intake.purge.due, what="the room scheduled for the end of its retention")
+        client.received.clear()
+        await client.say("makasih kak")  # a last word after the end: a new intake begins, asking for consent
+        await client.wait_for("YA")
+        await asyncio.sleep(2.0)  # the client does not answer; they are fine now
+        # the first session's 30 days run out
+        real_now = server_purge.now_ms
+        monkeypatch.setattr(server_purge, "now_ms", lambda: real_now() + 31 * 86_400_000)
+        gone = False
+        for _ in range(40):
+            await asyncio.sleep(0.5)
+            if words_in_synapse(hs, "RAHASIA-SESI-SATU-4410") == 0:
+                gone = True
+                break
+        assert gone, f"the first session's words are still on the server (purge due: {client.room in intake.purge.due})"
+    finally:
+        await stop(ani)
         await stop_intake(intake, task)
