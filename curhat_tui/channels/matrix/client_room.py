@@ -139,3 +139,20 @@ class ClientRoomReader:
                 event_id, body = _event_id(event.get("event_id")), reply_body(content)
                 if sender in self.staff.counselors and sender != self.me() and ts > since and event_id and body:
                     self.emit()(EarlierLine(session_id, self.colleague(session_id, str(sender)), body, ts, event_id))
+        for event in history:  # deleted before we came: a copy the intake relayed (relay.py) is emptied too
+            if isinstance(event, dict):
+                self.withdrawn(session_id, event)
+
+    def withdrawn(self, session_id: str, event: dict) -> None:
+        """A line of the client's that the room's history shows deleted by the client (the redacted event, or the
+        redaction itself): told as a deletion, which empties the line if it is stored here (nothing otherwise)."""
+        kind, because = event.get("type"), obj(obj(event.get("unsigned")).get("redacted_because"))
+        if kind in SAID and because and self.is_client(because.get("sender"), session_id):
+            target, ts = _event_id(event.get("event_id")), because.get("origin_server_ts")
+        elif kind == "m.room.redaction" and self.is_client(event.get("sender"), session_id):
+            target, ts = _event_id(event.get("redacts") or content_of(event).get("redacts")), event.get("origin_server_ts")
+        else:
+            return
+        if target:
+            self.emit()(MessageRedacted(session_id, target, ts / 1000 if isinstance(ts, int) and not isinstance(
+                ts, bool) else 0.0))
