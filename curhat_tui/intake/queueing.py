@@ -3,6 +3,7 @@ writes the server refused, written again. A mixin of IntakeService (service.py).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -90,11 +91,12 @@ class QueueWriting:
     async def _publish(self, room_id: str, state: flow.IntakeState, answered_at: int = 0) -> bool:
         """Put the client in the queue; False when this account is already there from another room (one account,
         one place in the queue: admission.py), and this room's intake starts again if they write here later."""
-        current = self.queue.get(room_id)
-        if current and current.get("status") in (WAITING, TAKEN):
-            return True  # already published: never twice
         known = self.clients.get(room_id) or {}
         client = str(known.get("client") or "")
+        digest = await asyncio.to_thread(client_hash, client, room_id)  # costly on purpose: beside the loop
+        current = self.queue.get(room_id)  # from here on no wait until the entry is decided
+        if current and current.get("status") in (WAITING, TAKEN):
+            return True  # already published: never twice
         if live_room_of(client, {r: c for r, c in self.clients.items() if r != room_id}, self.queue, queued=True):
             log.warning("refused a second place in the queue for one account")
             self._keep(room_id, flow.IntakeState())
@@ -106,7 +108,7 @@ class QueueWriting:
             "price": self.data.prices.get((state.tier, state.minutes), 0), "topic": state.topic,
             "intake_risk_answer": state.risk_answer, "risk": max(state.risk, int(said_risk[0])), "arrived_at": now_ms(),
             "answered_at": answered_at or now_ms(), "handover": "", "imminent": state.imminent or bool(said_risk[1]),
-            "client_hash": client_hash(client), "said": relay.said_field(known.get("said") or []),
+            "client_hash": digest, "said": relay.said_field(known.get("said") or []),
         })
         known["hides"] = await relay.hides_history(self.api, room_id)  # after: the entry was decided without a wait
         return True

@@ -16,7 +16,7 @@ from curhat_tui.intake.staff_rooms import Roster, closed_entry
 
 log = logging.getLogger("curhat.intake")
 NAME_CHARS, NOTE_CHARS = 60, 4000  # the longest counselor name and handover note taken from a request
-LATE_MS = 60_000  # a client's line with risk this close before their session's end puts them back in the queue
+LATE_MS = 15_000  # a client's line with risk this close before their session's end (likely unread) requeues them
 
 
 class StaffRequests:
@@ -77,7 +77,7 @@ class StaffRequests:
                 ended = obj(known.get("intake"))  # the package they had, should they be back in danger
                 known["last"] = {k: ended[k] for k in ("tier", "minutes", "consent_ts") if k in ended}
                 self._keep(room_id, flow.IntakeState())
-                # a line with risk in the last minute may not have been read before the end: it is not left alone
+                # a line with risk in the last seconds may not have been read before the end: it is not left alone
                 late = [line for line in known.get("said") or [] if line[3] and line[1] >= now_ms() - LATE_MS]
                 known["said"] = late
                 known.pop("said_risk", None) if not late else None

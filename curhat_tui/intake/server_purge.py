@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -81,11 +82,6 @@ class ServerPurge:
         if self.due_file:
             self.save(self.due_file)
 
-    def unschedule(self, room_id: str) -> None:
-        """The room is in use again (a client back in it): it is not deleted on the old session's account."""
-        if self.due.pop(room_id, None) is not None and self.due_file:
-            self.save(self.due_file)
-
     async def check_admin(self) -> bool:
         """Whether this account may use Synapse's admin API (it is a server admin)."""
         try:
@@ -107,8 +103,10 @@ class ServerPurge:
         except MatrixError as exc:
             log.info("no retention state in a client room (%s)", exc.errcode)
 
-    async def run_due(self) -> list[str]:
-        """Delete every room whose time has come; the ones that fail stay due and are tried again."""
+    async def run_due(self, live: Callable[[str], bool] = lambda room_id: False) -> list[str]:
+        """Delete every room whose time has come; the ones that fail stay due and are tried again. A room that is
+        `live` again (a client back in it) keeps what came after the old session: only the history up to that
+        session's end goes. Returns the rooms deleted."""
         if self.admin is None:
             await self.check_admin()
         done = []
@@ -116,6 +114,11 @@ class ServerPurge:
             if when > now_ms():
                 continue
             try:
+                if live(room_id):
+                    how = await self._purge_before(room_id, when - self.after_ms())
+                    self._audit(room_id, how, "complete")
+                    self.due.pop(room_id, None)
+                    continue
                 how = await self._delete(room_id) if self.admin else await self._leave(room_id)
             except (MatrixError, OSError, TimeoutError) as exc:
                 log.warning("deleting a client room failed (%s); it is tried again later", type(exc).__name__)
@@ -143,8 +146,37 @@ class ServerPurge:
             await asyncio.sleep(POLL_SECONDS)
         raise TimeoutError("the room's deletion did not finish")
 
+    async def _purge_before(self, room_id: str, ended_ms: int) -> str:
+        """The old session's part of a room in use again: purged up to its end with admin rights (the server keeps
+        the room and what came after), else what the client wrote before then redacted where we may."""
+        if not self.admin:
+            return f"redacted {await self._redact(room_id, before_ms=ended_ms)} (room in use)"
+        started = await self.api.request("POST", f"/_synapse/admin/v1/purge_history/{quote(room_id, safe='')}",
+                                         body={"purge_up_to_ts": ended_ms + 1, "delete_local_events": True})
+        purge_id = started.get("purge_id")
+        if not isinstance(purge_id, str):
+            raise MatrixError(200, "M_BAD_JSON", "no purge_id")
+        for _ in range(POLL_LIMIT):
+            status = await self.api.request("GET", f"/_synapse/admin/v1/purge_history_status/{quote(purge_id)}")
+            if status.get("status") == "complete":
+                return "history purged (room in use)"
+            if status.get("status") == "failed":
+                raise MatrixError(500, "M_UNKNOWN", "the server could not purge the room's history")
+            await asyncio.sleep(POLL_SECONDS)
+        raise TimeoutError("the purge of the room's history did not finish")
+
     async def _leave(self, room_id: str) -> str:
         """Without admin rights: redact what the client wrote (where we may), then leave and forget."""
+        redacted = await self._redact(room_id)
+        for call in (self.api.leave, self.api.forget):
+            try:
+                await call(room_id)
+            except MatrixError as exc:
+                log.info("leaving a finished client room: %s", exc.errcode)
+        return f"left (redacted {redacted})"
+
+    async def _redact(self, room_id: str, before_ms: int | None = None) -> int:
+        """Redact the messages others wrote in the room (all, or those before `before_ms`) where we have the power."""
         redacted = 0
         token = None
         for _ in range(50):
@@ -154,6 +186,9 @@ class ServerPurge:
                 break
             chunk = [e for e in page.get("chunk") or [] if isinstance(e, dict)]
             for event in chunk:
+                ts = event.get("origin_server_ts")
+                if before_ms is not None and (not isinstance(ts, int) or ts > before_ms):
+                    continue
                 if event.get("type") == "m.room.message" and event.get("sender") != self.api.user_id and isinstance(
                         event.get("event_id"), str):
                     try:
@@ -166,12 +201,7 @@ class ServerPurge:
             token = page.get("end")
             if not chunk or not isinstance(token, str):
                 break
-        for call in (self.api.leave, self.api.forget):
-            try:
-                await call(room_id)
-            except MatrixError as exc:
-                log.info("leaving a finished client room: %s", exc.errcode)
-        return f"left (redacted {redacted})"
+        return redacted
 
     def _audit(self, room_id: str, how: str, outcome: str) -> None:
         if self.audit_file is None:

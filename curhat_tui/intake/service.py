@@ -144,10 +144,8 @@ class IntakeService(QueueWriting, StaffRequests):
             self._purging = asyncio.create_task(self._purge_due())
 
     async def _purge_due(self) -> None:
-        assert self.purge is not None
-        for room_id in [r for r in self.purge.due if is_live(r, self.clients, self.queue)]:
-            self.purge.unschedule(room_id)  # a client back in the room before its time ran out keeps it
-        for room_id in await self.purge.run_due():
+        assert self.purge is not None  # a client back in the room keeps it: only the old session's history goes
+        for room_id in await self.purge.run_due(lambda r: is_live(r, self.clients, self.queue)):
             if room_id in self.queue:  # nothing of it stays in the queue's state either
                 self.queue.pop(room_id, None)
                 await self.api.put_state(self.queue_room, QUEUE_ENTRY, {}, room_id)
@@ -242,6 +240,8 @@ class IntakeService(QueueWriting, StaffRequests):
                 return
             if kind == "m.room.message" and not initial and isinstance(content.get("body"), str):
                 said.append(event)
+            if kind == "m.room.redaction":  # a line the client deleted is not carried to anyone
+                self._unsay(room_id, event.get("redacts") or content.get("redacts"))
         if not said:
             return
         state = self._state(room_id)
@@ -289,7 +289,6 @@ class IntakeService(QueueWriting, StaffRequests):
     async def _answer(self, room_id: str, text: str, sent_ms: object = None) -> None:
         state = self._state(room_id)
         if state.step == "new":  # a client back after an ended session: a new intake, in a room kept for it
-            self.purge.unschedule(room_id) if self.purge else None
             if not await self._back_in_danger(room_id, sent_ms):
                 await self._start(room_id)
             return
@@ -312,6 +311,16 @@ class IntakeService(QueueWriting, StaffRequests):
                 await self._entry(room_id, {**entry, "region": state.region})
         await self._reply(room_id, replies)
 
+    def _unsay(self, room_id: str, event_id: object) -> None:
+        known = self.clients[room_id]
+        lines = [line for line in known.get("said") or [] if line[0] != event_id]
+        if len(lines) != len(known.get("said") or []):
+            known["said"] = lines
+            self._save()
+            if room_id in self.queue and self.queue[room_id].get("said"):
+                self.queue[room_id] = dict(self.queue[room_id], said=relay.said_field(lines))
+                self.unwritten.add(room_id)
+
     async def _back_in_danger(self, room_id: str, sent_ms: object) -> bool:
         """A client who, right after their session, writes what the detector reads as high or imminent risk is put
         back in the queue at once, with the same package and the words carried (they consented in this room);
@@ -321,7 +330,6 @@ class IntakeService(QueueWriting, StaffRequests):
         if not isinstance(last, dict) or not (carried[0] >= Risk.HIGH or carried[1]):
             return False
         state = flow.IntakeState.from_dict(dict(last, step="queued", consent=True, risk=int(Risk.HIGH)))
-        self.purge.unschedule(room_id) if self.purge else None
         self._keep(room_id, state)
         self._save()
         if await self._publish(room_id, state, answered_at=sent_ms if isinstance(sent_ms, int) else now_ms()):

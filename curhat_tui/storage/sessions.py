@@ -20,7 +20,7 @@ HANDOVER = "handover"  # channel_state: the handover note of a transferred sessi
 ENCRYPTED = "encrypted"  # channel_state: whether the client's room is end-to-end encrypted (a real channel's)
 HANDOVER_FLAGS = "handover_flags"  # channel_state: red-flag item ids raised before the session was handed over
 REGION = "region"  # channel_state: the province a real client told the intake (a place they live: personal data)
-CLIENT = "client_hash"  # channel_state: sha256 of the client's Matrix id (a phone number is found back from it)
+CLIENT = "client_hash"  # channel_state: the scrypt hash of the client's Matrix id, salted with the room (relay.py)
 CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION, CLIENT)  # the channel_state keys that may hold words of a session
 
 

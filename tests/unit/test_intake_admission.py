@@ -3,6 +3,7 @@ as a reader of someone else's events: wrong types dropped, bounds kept, nothing 
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from curhat_tui.intake.admission import client_hash, is_live, live_room_of, may_forget
@@ -36,10 +37,15 @@ def test_a_deletion_request_never_touches_a_live_room_a_staff_room_or_a_stranger
     assert not is_live("!done:hs", known, queue) and is_live("!busy:hs", known, queue)
 
 
-def test_the_client_hash_is_the_accounts_sha256_not_the_account():
-    digest = client_hash("@whatsapp_6281298765432:hs")
+def test_the_client_hash_is_costly_salted_with_the_room_and_what_the_workstation_computes():
+    from curhat_tui.channels.matrix.relay import user_hash
+
+    digest = client_hash("@whatsapp_6281298765432:hs", "!a:hs")
     assert len(digest) == 64 and "6281298765432" not in digest
-    assert digest == client_hash("@whatsapp_6281298765432:hs") != client_hash("@whatsapp_6281298765433:hs")
+    assert digest == user_hash("@whatsapp_6281298765432:hs", "!a:hs")  # the workstation recognises the client
+    assert digest != client_hash("@whatsapp_6281298765433:hs", "!a:hs")
+    assert digest != client_hash("@whatsapp_6281298765432:hs", "!b:hs")  # no table of numbers serves two rooms
+    assert digest != hashlib.sha256(b"@whatsapp_6281298765432:hs").hexdigest()
 
 
 def event(n: int, body: object = "kak aku takut", ts: object = 1_000) -> dict:

@@ -4,12 +4,11 @@ cannot read back from the room (`said`) reach the transcript once, oldest first,
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from curhat_tui.channels.matrix.channel import MatrixChannel
 from curhat_tui.channels.matrix.protocol import QUEUE_ENTRY, TAKEN, WAITING
-from curhat_tui.channels.matrix.relay import said_events, said_lines
+from curhat_tui.channels.matrix.relay import said_events, said_lines, user_hash
 from curhat_tui.channels.matrix.staff import Staff
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.services.workstation import Workstation
@@ -23,8 +22,9 @@ QUEUE, ROOM = "!queue:s", "!klien:s"
 T0 = int(START * 1000)
 
 
-def sha(user: str) -> str:
-    return hashlib.sha256(user.encode()).hexdigest()
+def sha(user: str, room: str = ROOM) -> str:
+    """The client's hash as the intake writes it (scrypt salted with the room)."""
+    return user_hash(user, room)
 
 
 class FakeAPI:

@@ -51,7 +51,7 @@ def reader(data, events: list, client: str = "") -> ClientRoomReader:
     staff = Staff(intake=INTAKE)
     staff.counselors = frozenset({ANI, BUDI})
     return ClientRoomReader(lambda: ANI, staff, lambda: events.append, lambda sid: Catalogue(data.strings, "id"),
-                            client_of=lambda sid: client)
+                            client_of=lambda sid: (client, "!room:s"))
 
 
 def event(n: int, content: dict, sender: str = PUPPET, kind: str = "m.room.message") -> dict:

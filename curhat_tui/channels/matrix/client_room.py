@@ -1,7 +1,7 @@
 """Reading a client's room: the client's words (and edits, deletions, typing, read receipts) as channel
 events, and nothing else. The room is the client's own, so only *who* sent an event is trusted (the
 server vouches for that): staff and the intake are never the client, and no state is believed. When the
-intake named the client (the sha256 of their Matrix id, relay.py), only that account is the client in
+intake named the client (the scrypt hash of their Matrix id, relay.py), only that account is the client in
 that session's room: anyone else who got in is dropped, logged without their words.
 """
 
@@ -38,9 +38,9 @@ def _event_id(value: object) -> str:
 class ClientRoomReader:
     def __init__(self, me: Callable[[], str], staff: Staff, emit: Callable[[], Emit],
                  catalogue: Callable[[str], Catalogue], colleague: Callable[[str, str], str] | None = None,
-                 client_of: Callable[[str], str] | None = None) -> None:
+                 client_of: Callable[[str], tuple[str, str]] | None = None) -> None:
         self.me = me
-        self.client_of = client_of or (lambda session_id: "")  # session id -> the client's hash ('' not known)
+        self.client_of = client_of or (lambda session_id: ("", ""))  # session id -> the client's hash and room
         self.colleague = colleague or (lambda session_id, user: user.lstrip("@").split(":", 1)[0])
         self.undecrypted: dict[str, tuple[str, dict]] = {}  # event id -> (session id, the encrypted event)
         self.staff = staff
@@ -52,8 +52,8 @@ class ClientRoomReader:
         only that account (otherwise, for a session from an older intake, anyone else)."""
         if not isinstance(sender, str) or sender == self.me() or self.staff.is_staff(sender):
             return False
-        known = self.client_of(session_id) if session_id else ""
-        return not known or user_hash(sender) == known
+        known, room = self.client_of(session_id) if session_id else ("", "")
+        return not known or user_hash(sender, room) == known
 
     def events(self, session_id: str, events: list, since: float) -> None:
         """Each event on its own: one that is malformed is dropped and logged, the rest still count."""

@@ -1,5 +1,5 @@
 """What the intake's queue entry tells a workstation about a client room beyond the visit (PROTOCOL of the red-team
-fixes): who the client is (`client_hash`, sha256 of the Matrix id the intake took as the client, so that a stranger
+fixes): who the client is (`client_hash`, the scrypt of the Matrix id the intake took as the client, so that a stranger
 who joined the room never speaks as the client) and the client's lines the counselor cannot read back from the room
 (`said`: lines between intake questions, lines written while waiting in a room whose history new members cannot
 see), relayed into the session as the client's messages once the session is stored.
@@ -10,6 +10,7 @@ dropped (a malformed line on its own, the whole field when it is not a JSON list
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -29,8 +30,11 @@ MAX_FIELD = 24_000 * 4  # a generous bound on the JSON text (escapes take room) 
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
-def user_hash(user_id: str) -> str:
-    return hashlib.sha256(user_id.encode()).hexdigest()
+@functools.lru_cache(maxsize=512)
+def user_hash(user_id: str, room_id: str) -> str:
+    """What the intake names the client by (intake/admission.py client_hash): scrypt of the account salted with
+    the room, costly on purpose, so that no one who opens a queue entry can try phone numbers until one fits."""
+    return hashlib.scrypt(user_id.encode(), salt=room_id.encode(), n=2**14, r=8, p=1, dklen=32).hex()
 
 
 def client_hash(entry: dict) -> str:
@@ -97,24 +101,26 @@ class Relay:
     def __init__(self, emit: Callable[[], Emit], sessions: Sessions) -> None:
         self.emit = emit
         self.sessions = sessions
-        self.hashes: dict[str, str] = {}  # session id -> sha256 of the client's Matrix id (none: not known)
+        self.hashes: dict[str, str] = {}  # session id -> the client's hash (user_hash; none: not known)
+        self.rooms: dict[str, str] = {}  # session id -> its client room (the hash's salt)
         self.later: dict[str, list[dict]] = {}  # client room -> entries whose lines follow once the session is stored
 
-    def client_of(self, session_id: str) -> str:
-        return self.hashes.get(session_id, "")
+    def client_of(self, session_id: str) -> tuple[str, str]:
+        """The client's hash and the room it is salted with ('' when not known)."""
+        return self.hashes.get(session_id, ""), self.rooms.get(session_id, "")
 
     def remember(self, session_id: str, channel_state: dict) -> None:
         """The hash a stored session keeps (start, or a session opened here)."""
-        known = channel_state.get(CLIENT)
-        if isinstance(known, str) and _HASH.fullmatch(known):
-            self.hashes[session_id] = known
+        known, room = channel_state.get(CLIENT), channel_state.get("room_id")
+        if isinstance(known, str) and _HASH.fullmatch(known) and isinstance(room, str):
+            self.hashes[session_id], self.rooms[session_id] = known, room
 
     def claimed(self, room_id: str, session_id: str, *entries: dict | None) -> str:
         """A claim won: the client is whom the entries name (the newest that names one); their lines follow once
         the session is stored. Returns the hash ('' when no entry names the client)."""
         known = next((h for h in map(client_hash, reversed([e for e in entries if e])) if h), "")
         if known:
-            self.hashes[session_id] = known
+            self.hashes[session_id], self.rooms[session_id] = known, room_id
         self.hold(room_id, *(e for e in entries if e))
         return known
 
@@ -142,5 +148,5 @@ class Relay:
         self.tell(session_id, [entry])
         new = client_hash(entry)
         if new and session_id not in self.hashes:
-            self.hashes[session_id] = new
+            self.hashes[session_id], self.rooms[session_id] = new, room_id
             self.sessions.update(session_id, channel_state={**self.sessions.channel_state(session_id), CLIENT: new})
