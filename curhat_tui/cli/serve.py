@@ -6,6 +6,9 @@ who they are. So:
 - It listens on 127.0.0.1 unless told otherwise; any other address is refused unless the flag that says what it
   gives up (args.PUBLIC_FLAG) is given, and then a warning is printed. The way in from another computer is an
   SSH tunnel (`ssh -L 8000:127.0.0.1:8000 supervisor-host`), which authenticates and encrypts.
+- On 127.0.0.1 every account of this computer can connect too (a shared machine): the page and its websocket are
+  served only to a browser that opened the address printed at start, with its random token (`?token=`, kept
+  then as an HttpOnly, SameSite=Strict cookie); the token changes at every start.
 - Even on 127.0.0.1 a web page in the supervisor's own browser could reach the server: a page on another site
   may open a websocket to 127.0.0.1 (browsers allow it; the Origin header tells), and a DNS-rebinding name may
   point at 127.0.0.1 (the Host header tells). `GuardedServer` refuses both: the page and its websocket are
@@ -25,8 +28,10 @@ does (cli.passphrase.database_key), opens the database with it to check it, and 
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import os
+import secrets
 import shlex
 import subprocess
 import sys
@@ -37,6 +42,7 @@ from urllib.parse import urlsplit
 from curhat_tui.cli.args import PUBLIC_FLAG, serve_parser
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+COOKIE = "curhat_serve"  # the start's token, kept by the browser that opened the printed address
 
 
 def is_loopback(host: str) -> bool:
@@ -71,8 +77,10 @@ def serve_main(argv: list[str]) -> int:
             print(t("serve.warn_remote", host=args.host, port=args.port), file=sys.stderr)
         if private is not None:
             print(t("serve.handover", path=private), file=sys.stderr)
-        server = GuardedServer(command, host=args.host, port=args.port, guard_host=not exposed,
-                               refusal=t("serve.forbidden"), ready=t("serve.serving", host=args.host, port=args.port))
+        token = secrets.token_urlsafe(24)
+        server = GuardedServer(command, host=args.host, port=args.port, guard_host=not exposed, token=token,
+                               refusal=t("serve.forbidden"), no_token=t("serve.no_token"),
+                               ready=t("serve.serving", host=args.host, port=args.port, token=token))
         try:
             server.serve()
         except OSError as exc:
@@ -152,11 +160,18 @@ def _server_class():
     class Guarded(Server):
         """textual-serve's server, refusing requests from other sites and DNS-rebinding names (module docstring)."""
 
-        def __init__(self, command: str, *, host: str, port: int, guard_host: bool, refusal: str, ready: str) -> None:
+        def __init__(self, command: str, *, host: str, port: int, guard_host: bool, token: str, refusal: str,
+                     no_token: str, ready: str) -> None:
             super().__init__(command, host=host, port=port, title="curhat")
             self.guard_host = guard_host
+            self.token = token
             self.refusal = refusal
+            self.no_token = no_token
             self.ready = ready
+
+        def _holds_token(self, request: web.Request, *, in_query: bool) -> bool:
+            given = [request.cookies.get(COOKIE, "")] + ([request.query.get("token", "")] if in_query else [])
+            return any(hmac.compare_digest(value.encode(), self.token.encode()) for value in given if value)
 
         def serve(self, debug: bool = False) -> None:
             """As textual-serve's, but says `ready` once the address is bound (OSError when it cannot be)."""
@@ -188,14 +203,20 @@ def _server_class():
             refused = self._refused(request, websocket=False)
             if refused is not None:
                 return refused
+            if not self._holds_token(request, in_query=True):
+                return web.Response(status=403, text=self.no_token)
             # the page's own address, so a tunnel to another local port (ssh -L 9000:...:8000) works too
             self.public_url = f"{request.scheme}://{request.host}"
-            return await super().handle_index(request)
+            page = await super().handle_index(request)
+            page.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict", path="/")
+            return page
 
         async def handle_websocket(self, request: web.Request):
             refused = self._refused(request, websocket=True)
             if refused is not None:
                 return refused
+            if not self._holds_token(request, in_query=False):
+                return web.Response(status=403, text=self.no_token)
             return await super().handle_websocket(request)
 
         async def on_startup(self, app: web.Application) -> None:

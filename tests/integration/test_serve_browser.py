@@ -17,6 +17,7 @@ import asyncio
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -83,6 +84,17 @@ async def supervisor_with_a_submitted_note(root: Path, data) -> Path:
     return data_dir
 
 
+def token_of(log: Path) -> str:
+    """The start's token, from the address curhat serve printed."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        found = re.search(r"\?token=([A-Za-z0-9_-]{20,})", log.read_text(errors="replace"))
+        if found:
+            return found.group(1)
+        time.sleep(0.1)
+    pytest.fail(f"curhat serve printed no address with a token:\n{log.read_text(errors='replace')}")
+
+
 def wait_listening(proc: subprocess.Popen, port: int, log: Path) -> None:
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
@@ -112,7 +124,7 @@ def serving(tmp_path: Path, data_dir: Path, *options: str):
                                 start_new_session=True)
     try:
         wait_listening(proc, port, log)
-        yield port, log
+        yield port, log, token_of(log)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGINT)  # as Ctrl+C: the served sessions are told to quit
@@ -139,14 +151,14 @@ async def test_a_headless_browser_sees_the_supervisors_review_list(served, tmp_p
     columns = [t(f"sv.col.{column}") for column in ("flags", "alias", "status", "counselor", "ended")]
 
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run .ci/install-browser.sh (Debian's chromium)"
-    port, log = served
+    port, log, token = served
     started = time.monotonic()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             page = await browser.new_page(viewport={"width": 1400, "height": 900})
             await page.add_init_script(KEEP_TERMINAL)
-            await page.goto(f"http://127.0.0.1:{port}/", wait_until="load")
+            await page.goto(f"http://127.0.0.1:{port}/?token={token}", wait_until="load")
             try:
                 await page.wait_for_function(
                     f"() => {{ const t = ({SCREEN_TEXT})(); return {json.dumps([tab, 'Ani', submitted])}"
@@ -170,10 +182,11 @@ async def test_a_headless_browser_sees_the_supervisors_review_list(served, tmp_p
     print(f"browser to review list: {seconds:.1f} s")
 
 
-def test_other_sites_and_rebound_names_are_refused(served):
+def test_other_sites_rebound_names_and_other_local_accounts_are_refused(served):
     """A page of another site in the supervisor's own browser may open ws://127.0.0.1; a DNS-rebinding name
-    may point at 127.0.0.1. Neither gets the page or the websocket; the server's own address does."""
-    port, _ = served
+    may point at 127.0.0.1; another account on the same computer may connect to 127.0.0.1. None gets the page or
+    the websocket; the browser that opened the printed address, with its token, does."""
+    port, _, token = served
     upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
 
@@ -181,11 +194,26 @@ def test_other_sites_and_rebound_names_are_refused(served):
         return get(port, path, headers)[0]
 
     own = f"127.0.0.1:{port}"
-    assert status("/", {"Host": own}) == 200
-    assert status("/", {"Host": f"curhat.attacker.example:{port}"}) == 403
-    assert status("/ws", {"Host": f"curhat.attacker.example:{port}", **upgrade}) == 403
-    assert status("/ws", {"Host": own, "Origin": "https://attacker.example", **upgrade}) == 403
-    assert status("/ws", {"Host": own, "Origin": f"http://{own}", **upgrade}) == 101
+    cookie = {"Cookie": f"curhat_serve={token}"}
+    assert status("/", {"Host": own}) == 403  # another local account, or a guess: no token, no page
+    assert status(f"/?token={token[:-1]}x", {"Host": own}) == 403
+    assert status("/ws", {"Host": own, "Origin": f"http://{own}", **upgrade}) == 403
+    page = get_response(port, f"/?token={token}", {"Host": own})
+    assert page.status == 200 and f"curhat_serve={token}" in page.getheader("Set-Cookie", "")
+    assert "HttpOnly" in page.getheader("Set-Cookie", "") and "SameSite=Strict" in page.getheader("Set-Cookie", "")
+    assert status(f"/?token={token}", {"Host": f"curhat.attacker.example:{port}"}) == 403
+    assert status("/ws", {"Host": f"curhat.attacker.example:{port}", **cookie, **upgrade}) == 403
+    assert status("/ws", {"Host": own, "Origin": "https://attacker.example", **cookie, **upgrade}) == 403
+    assert status("/ws", {"Host": own, "Origin": f"http://{own}", **cookie, **upgrade}) == 101
+
+
+def get_response(port: int, path: str, headers: dict[str, str]):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response
 
 
 def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:
@@ -201,8 +229,10 @@ def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:
 def test_exposed_on_purpose_it_warns_and_serves_any_name(tmp_path):
     """With --expose-unauthenticated a non-loopback address is used, after a warning that says why it is unsafe;
     the page then answers under the name it was reached by (the websocket address follows it)."""
-    with serving(tmp_path, tmp_path / "data", "--host", "0.0.0.0", "--expose-unauthenticated", "--lang", "en") as (port, log):
+    with serving(tmp_path, tmp_path / "data", "--host", "0.0.0.0", "--expose-unauthenticated", "--lang", "en") as (
+            port, log, token):
         said = log.read_text(errors="replace")
         assert "WARNING: curhat serve is open on 0.0.0.0" in said and "WITHOUT authentication" in said, said
-        status, page = get(port, "/", {"Host": f"supervisor.lan:{port}"})
+        assert get(port, "/", {"Host": f"supervisor.lan:{port}"})[0] == 403  # the token still guards the page
+        status, page = get(port, f"/?token={token}", {"Host": f"supervisor.lan:{port}"})
         assert status == 200 and f'data-session-websocket-url="ws://supervisor.lan:{port}/ws"' in page

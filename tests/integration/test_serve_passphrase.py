@@ -51,13 +51,14 @@ def processes_naming(path: str) -> dict[int, tuple[bytes, bytes]]:
     return found
 
 
-async def session_screen(port: int) -> bytes:
+async def session_screen(port: int, token: str) -> bytes:
     """What one browser session's curhat draws, as a browser's websocket receives it, until its Review tab."""
     import aiohttp
 
     seen = b""
     async with aiohttp.ClientSession() as http:
-        async with http.ws_connect(f"http://127.0.0.1:{port}/ws?width=120&height=40") as ws:
+        async with http.ws_connect(f"http://127.0.0.1:{port}/ws?width=120&height=40",
+                                   headers={"Cookie": f"curhat_serve={token}"}) as ws:  # as the browser, its page opened
             deadline = time.monotonic() + WAIT
             while b"Review [1]" not in ANSI.sub(b"", seen) and time.monotonic() < deadline:
                 try:  # short waits: the server's heartbeat pings would restart a long one
@@ -100,7 +101,8 @@ def test_the_passphrase_is_asked_once_and_handed_to_sessions_through_a_private_f
         while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
             assert proc.poll() is None and time.monotonic() < deadline, out.decode("utf-8", "replace")
             time.sleep(0.1)
-        screen = asyncio.run(session_screen(port))  # a browser session: its curhat opens the database
+        token = re.search(r"\?token=([A-Za-z0-9_-]{20,})", text).group(1)  # from the address it printed
+        screen = asyncio.run(session_screen(port, token))  # a browser session: its curhat opens the database
         assert b"Review [1]" in screen and b"0 notes awaiting sign-off" in screen, screen[-3000:]
         sessions = processes_naming(str(key_file))
         assert sessions  # the served curhat named the file, not the key
