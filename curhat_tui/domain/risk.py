@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
 from curhat_tui.domain.risk_clause import gated
@@ -26,6 +26,7 @@ from curhat_tui.domain.risk_text import (
     features,
     joined,
     tokenize,
+    visible,
     word_grams,
 )
 
@@ -199,7 +200,11 @@ class RiskDetector:
         cached = self._cache.get(text)
         if cached is not None:
             return cached
-        found = self._detect(text[:SCAN_CHARS])
+        shown, where = visible(text[:SCAN_CHARS])
+        found = self._detect(shown)
+        if where is not None:  # the evidence's spans back in the text as written
+            found = replace(found, evidence=tuple(replace(h, start=where[h.start], end=where[h.end - 1] + 1)
+                                                  for h in found.evidence))
         if len(self._cache) >= 256:
             self._cache.clear()
         self._cache[text] = found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -45,6 +46,28 @@ class Token:
     brk: bool = False  # a sentence boundary stands before it
     neg: bool = False  # inside the scope of a negation ("tidak ada niat buat ...")
     cut: bool = False  # a clause boundary (a comma, a full stop, a line break) stands before it
+
+
+def visible(text: str) -> tuple[str, list[int] | None]:
+    """`text` as a reader sees it: characters that do not show (zero-width spaces and joiners, a byte-order mark,
+    a soft hyphen: Unicode's format class) taken out, and letters and digits written in look-alike forms
+    (full-width, mathematical bold) folded to plain ones; with where each character came from in `text` (None:
+    nothing changed). Spaces in words and odd letters hide nothing from a counselor's eye, so they hide nothing
+    here (red-team test_redteam_risk_invisible). Other compatibility forms ("…") stay as the model learnt them."""
+    if text.isascii():
+        return text, None
+    kept: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) == "Cf":
+            continue
+        if not ch.isascii():
+            folded = unicodedata.normalize("NFKC", ch)
+            ch = folded if folded != ch and folded.isascii() and folded.isalnum() else ch
+        kept.append(ch)
+        where.extend([i] * len(ch))
+    shown = "".join(kept)
+    return (text, None) if shown == text else (shown, where)
 
 
 def lower_keep_length(text: str) -> str:
