@@ -15,6 +15,15 @@ from typing import Protocol
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
 
 
+class SendHeld(Exception):
+    """A message the channel will not send now, for a reason the counselor is told (`notice`, a catalogue key with
+    the session's alias); it stays in the outbox and is tried again."""
+
+    def __init__(self, notice: str) -> None:
+        super().__init__(notice)
+        self.notice = notice
+
+
 @dataclass(frozen=True)
 class ClientArrived:
     visit: Visit

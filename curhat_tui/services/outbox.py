@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from curhat_tui.channels.base import Channel
+from curhat_tui.channels.base import Channel, SendHeld
 from curhat_tui.domain.models import Delivery, Message
 from curhat_tui.services.events import EventBus, MessageUpdated, Notice
 from curhat_tui.storage.store import Store
@@ -34,6 +34,8 @@ class Outbox:
             return
         try:
             await self.channel.send(session, message)
+        except SendHeld as held:  # not sent on purpose (someone else is in the client's room): said why
+            self.bus.tell(Notice(held.notice, {"alias": session.alias}, "warning", session.id))
         except Exception:  # noqa: BLE001 - the outbox keeps it; flush retries with the same txn id
             self.bus.tell(Notice("notice.send_failed", {"alias": session.alias}, "warning", session.id))
 

@@ -48,11 +48,11 @@ async def stop(*stations) -> None:
         ws.store.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a member added to a client room mid-session reads the counselor "
-                                       "from then on; nothing watches the room's members (client_room.py, channel.py)")
 async def test_someone_added_to_a_client_room_mid_session_does_not_read_the_counselor(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    heard: list = []
+    ani.listen(heard.append)
     await ani.start()
     mallory = api_of(hs, "mallory")
     try:
@@ -69,6 +69,15 @@ async def test_someone_added_to_a_client_room_mid_session_does_not_read_the_coun
         await ani.desk.send(session.id, "RAHASIA-KONSELOR-5120 kamu bisa hubungi rumah aman di nomor ini")
         leaked = await eventually(lambda: _reads(mallory, client.room, "RAHASIA-KONSELOR-5120"), 6)
         assert not leaked, "a third person in the room reads what the counselor writes, and the counselor is not told"
+        assert any(getattr(e, "key", "") == "notice.send_held" for e in heard)  # the counselor is told why
+        assert [m for m in ani.store.messages.outbox() if "RAHASIA-KONSELOR-5120" in m.text]  # kept, not lost
+        await mallory.leave(client.room)  # the client sends them out: the held line goes on the next try
+
+        async def delivered() -> bool:
+            await ani.desk.outbox.flush()
+            await client.pull(timeout_ms=200)
+            return any("RAHASIA-KONSELOR-5120" in str(e["content"].get("body")) for e in client.received)
+        await until(delivered, what="the held line delivered once the room is the client's again")
     finally:
         await stop(ani)
         await stop_intake(intake, task)

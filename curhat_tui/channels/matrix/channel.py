@@ -11,6 +11,7 @@ See protocol.py for the rooms and event types.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 import httpx
@@ -24,6 +25,7 @@ from curhat_tui.channels.base import (
     ConnectionChanged,
     Delivered,
     Emit,
+    SendHeld,
     SessionAssigned,
     SessionGone,
 )
@@ -33,6 +35,7 @@ from curhat_tui.channels.matrix.duty import DutyRoster
 from curhat_tui.channels.matrix.entries import handover_items, seconds, visit_of
 from curhat_tui.channels.matrix.history import fill_in_decrypted, read_earlier
 from curhat_tui.channels.matrix.joining import join_when_invited
+from curhat_tui.channels.matrix.members import outsiders
 from curhat_tui.channels.matrix.protocol import (
     ALERT,
     CLAIM,
@@ -339,12 +342,10 @@ class MatrixChannel(Channel):
             raise KeyError(f"session {session.id} has no Matrix room")
         return room
 
-    async def _encrypted(self, room_id: str) -> bool:
-        """Whether the client's room is end-to-end encrypted (the session header says so)."""
-        try:
+    async def _encrypted(self, room_id: str) -> bool:  # whether the client's room is end-to-end encrypted (the header)
+        with contextlib.suppress(MatrixError):
             return bool(await self.api.get_state(room_id, "m.room.encryption"))
-        except MatrixError:
-            return False
+        return False
 
     async def _send(self, room: str, event_type: str, content: dict, txn: str) -> None:
         """Send into a client's room, encrypted when the room is (the outbox's transaction id either way)."""
@@ -354,15 +355,15 @@ class MatrixChannel(Channel):
         await self.api.send(room, event_type, content, txn)
 
     async def send(self, session: Session, message: Message) -> None:
-        await self._send(self._room(session), "m.room.message", {"msgtype": "m.text", "body": message.text},
-                         message.txn_id or "")
+        room = self._room(session)
+        if await outsiders(self.api, room, self.staff, self.relay.client_of(session.id)):
+            raise SendHeld("notice.send_held")  # someone else is in the client's room (members.py)
+        await self._send(room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "")
         self.emit(Delivered(message.txn_id, Delivery.SENT))
 
     async def typing(self, session: Session, typing: bool) -> None:
-        try:
+        with contextlib.suppress(MatrixError, httpx.HTTPError, KeyError):  # a typing notice lost is no loss
             await self.api.typing(self._room(session), typing)
-        except (MatrixError, httpx.HTTPError, KeyError) as exc:
-            log.info("typing notice not sent: %s", exc)
 
     def _both(self, key: str) -> str:
         return f"{Catalogue(self.strings, 'id')(key)}\n\n{Catalogue(self.strings, 'en')(key)}"
@@ -384,8 +385,7 @@ class MatrixChannel(Channel):
                                                            "flags": flags}, f"handover-{session.id}")  # encrypted
         await self._leave(room)
 
-    async def forget(self, client_key: str) -> None:
-        """A client's deletion request reaches the intake, which deletes their room on the server."""
+    async def forget(self, client_key: str) -> None:  # a client's deletion request: the intake deletes their room
         if client_key.startswith("!"):  # a Matrix client's key is their room id
             await self.api.send(self.staff.queue_room, FORGET, {"room_id": client_key}, f"forget-{client_key}")
 

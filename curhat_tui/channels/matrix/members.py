@@ -1,0 +1,31 @@
+"""Who else is in a client's room. The room is the client's: they (or whoever holds their phone) may let someone
+in at any time, and from then on that person reads what is written there. Before each line a counselor sends,
+the room's members are read from the server: anyone who is not the client (the account the intake named,
+`client_hash`), the counselor, a colleague or the intake holds the line back (channels.base.SendHeld) and the
+counselor is told; it goes once they have left. The words written before they came are the room's history and
+beyond what a workstation can take back."""
+
+from __future__ import annotations
+
+import logging
+
+from curhat_tui.channels.matrix.api import MatrixAPI, _q
+from curhat_tui.channels.matrix.protocol import obj
+from curhat_tui.channels.matrix.relay import user_hash
+from curhat_tui.channels.matrix.staff import Staff
+
+log = logging.getLogger("curhat.matrix")
+
+
+async def outsiders(api: MatrixAPI, room_id: str, staff: Staff, client: tuple[str, str]) -> int:
+    """How many members of the room are neither the client nor staff (0 when the client is not known by hash: a
+    session from an older intake keeps the old rule, everyone not staff is the client)."""
+    known, salt = client
+    if not known:
+        return 0
+    joined = obj((await api.request("GET", f"/rooms/{_q(room_id)}/joined_members")).get("joined"))
+    others = [user for user in joined if user != api.user_id and not staff.is_staff(user)
+              and user_hash(user, salt) != known]
+    if others:
+        log.warning("a message was held: %d account(s) besides the client are in the client's room", len(others))
+    return len(others)
