@@ -104,7 +104,7 @@ class QueueWriting:
             return False
         said_risk = known.get("said_risk") or [0, False]  # what risky lines during the intake carried
         await self._entry(room_id, {
-            "status": WAITING, "alias": pseudonym(room_id), "tier": state.tier, "minutes": state.minutes,
+            "status": WAITING, "alias": self._alias(room_id), "tier": state.tier, "minutes": state.minutes,
             "price": self.data.prices.get((state.tier, state.minutes), 0), "topic": state.topic,
             "intake_risk_answer": state.risk_answer, "risk": max(state.risk, int(said_risk[0])), "arrived_at": now_ms(),
             "answered_at": answered_at or now_ms(), "handover": "", "imminent": state.imminent or bool(said_risk[1]),
@@ -112,6 +112,17 @@ class QueueWriting:
         })
         known["hides"] = await relay.hides_history(self.api, room_id)  # after: the entry was decided without a wait
         return True
+
+    def _alias(self, room_id: str) -> str:
+        """The client's pseudonym, unlike any other client's in the queue now (14,400 names: two clients would
+        share one often enough, and a handover note or an alert would then point at either)."""
+        taken = {str(e.get("alias")) for r, e in self.queue.items() if r != room_id and e.get("status") in (
+            WAITING, TAKEN)}
+        alias, n = pseudonym(room_id), 0
+        while alias in taken and n < 1000:
+            n += 1
+            alias = pseudonym(f"{room_id}#{n}")
+        return alias
 
     async def _not_taken_up(self) -> None:
         """A client assigned to a counselor (claimed, or handed over) whose workstation has not joined their room

@@ -32,6 +32,7 @@ from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.domain.retention import DAY_SECONDS, RetentionPolicy
 
 log = logging.getLogger("curhat.intake.purge")
+SAID = ("m.room.message", "m.room.encrypted", "m.sticker")  # what others wrote, encrypted rooms included
 POLL_SECONDS = 0.5
 POLL_LIMIT = 600  # five minutes of polling for one room, then it is tried again later
 
@@ -189,7 +190,7 @@ class ServerPurge:
                 ts = event.get("origin_server_ts")
                 if before_ms is not None and (not isinstance(ts, int) or ts > before_ms):
                     continue
-                if event.get("type") == "m.room.message" and event.get("sender") != self.api.user_id and isinstance(
+                if event.get("type") in SAID and event.get("sender") != self.api.user_id and isinstance(
                         event.get("event_id"), str):
                     try:
                         await self.api.request("PUT", f"/rooms/{quote(room_id, safe='')}/redact/"

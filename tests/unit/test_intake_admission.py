@@ -100,3 +100,17 @@ def test_a_join_that_failed_for_a_passing_reason_is_tried_again_later_and_not_fo
     retries.failed("!c:hs", {}, OSError("network"))
     retries.joined("!c:hs")
     assert retries.pending == {}
+
+
+def test_two_clients_in_the_queue_never_share_a_pseudonym():
+    from curhat_tui.intake.pseudonyms import pseudonym
+    from curhat_tui.intake.queueing import QueueWriting
+
+    rooms = [f"!room{n}:hs" for n in range(400)]
+    first = next((a, b) for i, a in enumerate(rooms) for b in rooms[i + 1:] if pseudonym(a) == pseudonym(b))
+    writer = QueueWriting()
+    writer.queue = {first[0]: {"status": "waiting", "alias": pseudonym(first[0])}}
+    alias = writer._alias(first[1])
+    assert alias != pseudonym(first[0]) and alias == writer._alias(first[1])  # another name, the same each time
+    writer.queue[first[0]]["status"] = "closed"  # a finished client's name is free again
+    assert writer._alias(first[1]) == pseudonym(first[1])
