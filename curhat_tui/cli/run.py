@@ -54,7 +54,7 @@ def _run_main(args: argparse.Namespace) -> int:
         return 2
     lang = args.lang or settings.lang or "id"
     t = Catalogue(data.strings, lang)  # what the command line says, in the language the screen will speak
-    name = args.name or settings.name or default_name(data, args.role or settings.role or "counselor", lang)
+    name = args.name or settings.name or default_name(data, args.role or settings.role or "counselor")
     homeserver = args.homeserver or settings.homeserver
     user = args.user or settings.user
     role = args.role or settings.role or "counselor"

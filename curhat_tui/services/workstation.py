@@ -35,10 +35,12 @@ from curhat_tui.storage.store import Store
 log = logging.getLogger("curhat.workstation")
 
 
-def default_name(data: ServiceData, role: str, lang: str) -> str:
-    """The display name when neither --name nor config.toml gives one: the role's word in the catalogue."""
+def default_name(data: ServiceData, role: str) -> str:
+    """The name when neither --name nor config.toml gives one: the role's word in the catalogue's Indonesian, in
+    every language. It is who the open sessions belong to: a name that followed --lang made a counselor who
+    started once in English and once in Indonesian find none of their open sessions (they were "Counselor"'s)."""
     known = ("counselor", "trainee", "supervisor")
-    return Catalogue(data.strings, lang)(f"role_name.{role if role in known else 'counselor'}")
+    return Catalogue(data.strings, "id")(f"role_name.{role if role in known else 'counselor'}")
 
 
 PRACTICE_LOOK_SECONDS = 5.0  # how often a supervisor without practice.db looks whether a trainee has made one

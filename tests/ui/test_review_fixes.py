@@ -167,7 +167,39 @@ async def test_f1_on_the_supervisor_screen_lists_its_keys(tmp_path, data):
 def test_names_default_by_role(data):
     from curhat_tui.services.workstation import default_name
 
-    assert default_name(data, "supervisor", "id") == "Supervisor"
-    assert default_name(data, "trainee", "id") == "Peserta latihan"
-    assert default_name(data, "trainee", "en") == "Trainee"
-    assert default_name(data, "counselor", "id") == "Konselor"
+    assert default_name(data, "supervisor") == "Supervisor"
+    assert default_name(data, "trainee") == "Peserta latihan"
+    assert default_name(data, "counselor") == "Konselor"
+
+
+def test_open_sessions_survive_a_change_of_language(tmp_path, data):
+    """A counselor who started once with --lang en and then in Indonesian (the default) found none of their open
+    sessions: the default name followed the language and the sessions were the other name's."""
+    from curhat_tui.cli import main
+
+    seen: dict[str, list] = {}
+
+    def launch(parts, *args, **kwargs):  # instead of the screen: what the desk would show
+        desk = parts.workstation.desk
+        if "open" not in seen:  # the first start: a session accepted, then the terminal closed
+            from curhat_tui.domain.models import Risk, Tier, Visit
+            visit = Visit("v1", "c1", "Melati", Tier.PEER, 30, 25000, "tidur", "tidak", Risk.NONE, 0.0)
+            desk.store.visits.add(visit)
+            desk.store.sessions.add(desk.new_session(visit, 0.0, 1800.0))
+        seen.setdefault("open", []).append(len(desk.open_sessions()))
+        parts.close()
+        return 0
+
+    import curhat_tui.cli.run as run
+
+    key = tmp_path / "db.key"
+    key.write_text("5a" * 32, encoding="utf-8")
+    key.chmod(0o600)
+    original = run._launch
+    run._launch = lambda parts, *a, **k: launch(parts)
+    try:
+        for lang in ("en", "id"):
+            assert main(["--data-dir", str(tmp_path / "data"), "--key-file", str(key), "--lang", lang]) == 0
+    finally:
+        run._launch = original
+    assert seen["open"] == [1, 1]
