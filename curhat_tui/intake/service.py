@@ -261,6 +261,10 @@ class IntakeService(QueueWriting, StaffRequests):
                 return  # asked for their province ("region") while waiting: the newest line is also the answer
         # in the intake conversation the newest line is the answer, answered at most once a second: a flood gets
         # a few replies, a quick answer waits a moment but is never dropped, and no client holds up the others
+        replaced = self.newest.get(room_id)  # a line waiting to be the answer, overtaken: it is read for risk too
+        if replaced is not None and state.step in ("topic", "risk") and relay.note_intake_line(
+                self.clients[room_id], replaced, self.data):
+            self._save()
         self.newest[room_id] = said[-1]
         if room_id in self.deferred:
             return  # the waiting task answers the newest line

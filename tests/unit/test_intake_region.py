@@ -4,6 +4,7 @@ asked only while the client waits; once a counselor has them, or they are gone, 
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -66,3 +67,26 @@ async def test_a_line_that_carries_risk_raises_the_queue_and_gets_no_cheerful_re
     api, intake = await answer(data, "waiting", "tidak mau hidup lagi")
     assert api.said == []
     assert api.entries and api.entries[-1]["risk"] >= 2 and "region" not in api.entries[-1]
+
+
+async def test_a_line_overtaken_before_it_was_answered_is_still_read_for_risk(data, monkeypatch):
+    """Asked the risk question, a client writes "aku udah siapin tali buat malam ini" and, before the intake's
+    reply gap is over, "iya": the newer line is the answer, and the first is still read, raises the risk the
+    client is queued with, and is carried to the counselor."""
+    monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 0.3)
+    api = RecordingAPI()
+    intake = IntakeService(api, data, queue_room="!queue:curhat.test")  # type: ignore[arg-type]
+    room = "!client:curhat.test"
+    intake.clients[room] = {"client": "@klien:curhat.test", "intake": IntakeState(
+        step="risk", consent=True, tier="peer", minutes=30, topic="capek").to_dict()}
+
+    def line(n: int, body: str) -> dict:
+        return {"timeline": {"events": [{"type": "m.room.message", "sender": "@klien:curhat.test", "event_id": f"$l{n}",
+                                         "content": {"body": body}, "origin_server_ts": n}]}}
+    intake.last_reply[room] = time.monotonic()  # just answered: the next answer waits for the gap
+    await intake._client_room(room, line(1, "aku udah siapin tali buat malam ini"), False)
+    await intake._client_room(room, line(2, "iya"), False)
+    await asyncio.sleep(0.6)
+    entry = api.entries[-1]
+    assert entry["status"] == "waiting" and entry["imminent"] is True and entry["risk"] >= 3
+    assert "siapin tali" in entry["said"] and entry["intake_risk_answer"] == "iya"
