@@ -8,7 +8,7 @@ from textual.widgets import Static
 from curhat_tui.channels.base import ClientArrived, SessionAssigned
 from curhat_tui.domain.models import Risk, Tier, Visit
 from curhat_tui.ui.app import build_app
-from tests.conftest import START, screen_text
+from tests.conftest import START, screen_text, until_shown
 
 SIZE = (150, 40)  # wide enough for the note on one line, one chat in view (side by side starts at 160)
 NOTE = "Klien sudah aman, lanjut bahas tidur"
@@ -29,12 +29,12 @@ async def test_a_transferred_session_shows_its_handover_note_while_it_lasts(fake
         await pilot.pause()
         channel.inject(ClientArrived(visit("a", "Melati")))
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await until_shown(pilot, lambda: app.main.active_pane is not None and app.main.active_pane.loaded)
         own = app.main.active_pane
         assert not handover_block(own).display  # a session that came without a note shows none
         await pilot.press("h", "a", "i")  # typing to Melati when a colleague hands Mawar over
         channel.inject(SessionAssigned(visit("b", "Mawar"), START, START + 1800, {"handover": NOTE}))
-        await pilot.pause()
+        await until_shown(pilot, lambda: len(app.main.panes) == 2 and "2 Mawar" in screen_text(app))
         [moved] = [pane for pane in app.main.panes.values() if pane is not own]
         assert moved.session.alias == "Mawar" and "2 Mawar" in screen_text(app)  # a tab beside, and a notice
         assert app.main.active_pane is own and app.focused is own.composer  # the typing stays with Melati
@@ -78,7 +78,9 @@ async def test_the_red_flags_raised_before_a_handover_are_in_view_and_set_the_ri
         await pilot.pause()
         channel.inject(SessionAssigned(visit("c", "Kenanga"), START, START + 1800,
                                        {"handover": NOTE, "handover_flags": ["suicide", "not-a-real-item", 7]}))
-        await pilot.pause()
+        # the pane opens when the desk has stored the session: a loaded machine takes more than one pause
+        await until_shown(pilot, lambda: app.main.active_pane is not None and app.main.active_pane.loaded
+                          and "Tanda bahaya sebelum serah terima" in screen_text(app))
         pane = app.main.active_pane
         shown = screen_text(app)
         assert "Tanda bahaya sebelum serah terima" in shown and "bunuh diri" in shown.lower()
