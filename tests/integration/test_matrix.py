@@ -120,6 +120,35 @@ async def intake_service(hs: Synapse, data, tmp: Path | None = None, **names) ->
     return service, task
 
 
+def api_of(hs: Synapse, name: str) -> MatrixAPI:
+    """A raw Matrix API as one of the homeserver's accounts (an attacker's, a colleague's)."""
+    account = hs.accounts[name]
+    api = MatrixAPI(hs.base_url, account["access_token"])
+    api.user_id = account["user_id"]
+    return api
+
+
+async def eventually(predicate, timeout: float) -> bool:
+    """True as soon as `predicate` holds, False when `timeout` seconds pass without it (never raises)."""
+    try:
+        await until(predicate, timeout=timeout)
+    except AssertionError:
+        return False
+    return True
+
+
+async def stop(*stations) -> None:
+    """Stop workstations and close their stores."""
+    for ws in stations:
+        await ws.stop()
+        ws.store.close()
+
+
+def client_words(ws, session_id: str) -> list[str]:
+    """What a session's transcript holds as the client's words."""
+    return [m.text for m in ws.desk.transcript(session_id) if m.sender.value == "client"]
+
+
 async def stop_intake(intake: IntakeService, task: asyncio.Task) -> None:
     intake.stopped = True
     task.cancel()

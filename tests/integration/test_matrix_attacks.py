@@ -18,7 +18,7 @@ import time
 import pytest
 
 from curhat_tui.bootstrap import build_supervisor
-from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
+from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.channels.matrix.protocol import ALERT, CLAIM, END, HANDOVER, QUEUE_ENTRY, ROOM
 from curhat_tui.channels.matrix.supervision import SUBMIT, MatrixSupervisionLink
 from curhat_tui.domain.clock import SystemClock
@@ -30,8 +30,10 @@ from tests.conftest import TEST_KEY
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
+    api_of,
     intake_service,
     staff_of,
+    stop,
     stop_intake,
     through_intake,
     until,
@@ -51,24 +53,11 @@ def hs():
                                       "klien10", "klien11", "flooder", f"whatsapp_{PHONE}"), PASSWORD)
 
 
-def api_of(hs, name: str) -> MatrixAPI:
-    account = hs.accounts[name]
-    api = MatrixAPI(hs.base_url, account["access_token"])
-    api.user_id = account["user_id"]
-    return api
-
-
 async def refused(call) -> MatrixError:
     """The server refuses `call` (a coroutine): the attacker gets an error, not the room."""
     with pytest.raises(MatrixError) as caught:
         await call
     return caught.value
-
-
-async def stop(*workstations) -> None:
-    for ws in workstations:
-        await ws.stop()
-        ws.store.close()
 
 
 def supervisor_workstation(hs, data, tmp_path):

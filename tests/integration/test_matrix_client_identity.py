@@ -11,13 +11,15 @@ import pytest
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
+    api_of,
+    client_words,
+    eventually,
     intake_service,
     stop_intake,
     through_intake,
     until,
     workstation,
 )
-from tests.integration.test_matrix_redteam import api_of, client_words, eventually
 from tests.support.synapse import synapse_with_accounts
 
 

@@ -15,6 +15,7 @@ from curhat_tui.channels.matrix.protocol import QUEUE_ENTRY
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
+    client_words,
     intake_service,
     stop_intake,
     through_intake,
@@ -31,10 +32,6 @@ SHORT = 10  # Synapse's own default timeline length: a workstation asking for so
 def hs():
     names = ("intake", "ani", "klien1", "klien2", *(f"c{n:02d}" for n in range(ARRIVALS)))
     yield from synapse_with_accounts(names, PASSWORD, rate_limits=README_RATE_LIMITS)
-
-
-def client_words(ws, session_id: str) -> list[str]:
-    return [m.text for m in ws.desk.transcript(session_id) if m.sender.value == "client"]
 
 
 async def say_retrying(client: ScriptedClient, text: str) -> None:

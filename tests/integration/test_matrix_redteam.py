@@ -24,7 +24,11 @@ from curhat_tui.intake import server_purge
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
+    api_of,
+    client_words,
+    eventually,
     intake_service,
+    stop,
     stop_intake,
     through_intake,
     until,
@@ -40,22 +44,6 @@ PHONE = "6281298765432"
 def hs():
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
                                       "klien5", "klien6", f"whatsapp_{PHONE}"), PASSWORD, admins=("intake",))
-
-
-def api_of(hs, name: str) -> MatrixAPI:
-    account = hs.accounts[name]
-    api = MatrixAPI(hs.base_url, account["access_token"])
-    api.user_id = account["user_id"]
-    return api
-
-
-async def eventually(predicate, timeout: float) -> bool:
-    """True as soon as `predicate` holds, False when `timeout` seconds pass without it (never raises)."""
-    try:
-        await until(predicate, timeout=timeout)
-    except AssertionError:
-        return False
-    return True
 
 
 async def readable(api: MatrixAPI, room: str) -> bool:
@@ -80,16 +68,6 @@ async def walk(client: ScriptedClient, *, topic: str, risk: str, before: tuple[s
     await client.wait_for("2 minggu terakhir")
     await client.say(risk)
     await client.wait_for("antrian")
-
-
-async def stop(*stations) -> None:
-    for ws in stations:
-        await ws.stop()
-        ws.store.close()
-
-
-def client_words(ws, session_id: str) -> list[str]:
-    return [m.text for m in ws.desk.transcript(session_id) if m.sender.value == "client"]
 
 
 async def test_a_returning_clients_new_session_outlives_the_first_sessions_retention(hs, data, tmp_path, monkeypatch):

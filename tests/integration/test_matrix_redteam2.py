@@ -25,13 +25,16 @@ from curhat_tui.domain.models import SessionStatus
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
+    api_of,
+    client_words,
+    eventually,
     intake_service,
+    stop,
     stop_intake,
     through_intake,
     until,
     workstation,
 )
-from tests.integration.test_matrix_redteam import api_of, client_words, eventually
 from tests.support.synapse import synapse_with_accounts
 
 
@@ -40,12 +43,6 @@ def hs():
     # one client account per test: the intake's state outlives each test, and one account has one place in the queue
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
                                       "klien5", "klien6"), PASSWORD, admins=("intake",))
-
-
-async def stop(*stations) -> None:
-    for ws in stations:
-        await ws.stop()
-        ws.store.close()
 
 
 async def test_someone_added_to_a_client_room_mid_session_does_not_read_the_counselor(hs, data, tmp_path):

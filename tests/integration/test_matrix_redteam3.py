@@ -19,6 +19,7 @@ from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
     intake_service,
+    stop,
     stop_intake,
     through_intake,
     until,
@@ -34,12 +35,6 @@ PHONE = "6281377001234"
 def hs():
     yield from synapse_with_accounts(("intake", "ani", "budi", "klien1", "klien2", f"whatsapp_{PHONE}"), PASSWORD,
                                      admins=("intake",))
-
-
-async def stop(*stations) -> None:
-    for ws in stations:
-        await ws.stop()
-        ws.store.close()
 
 
 async def test_a_line_the_client_deleted_while_waiting_never_reaches_the_counselor(hs, data, tmp_path):
