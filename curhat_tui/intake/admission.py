@@ -12,12 +12,12 @@ The client is the account that invited the intake; a workstation believes only t
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import TAKEN, WAITING, obj
+from curhat_tui.channels.matrix.relay import user_hash
 
 PRIVATE_RULES = ("invite", "knock", "private")  # who may join only when a member lets them in
 LIVE_STEPS = ("consent", "package", "topic", "risk", "region", "queued")  # an intake or a wait under way
@@ -28,7 +28,7 @@ def client_hash(user_id: str, room_id: str) -> str:
     account salted with the room. Every roster device opens a queue entry, and a bridged account is a phone
     number: a plain hash would give it away to anyone trying numbers (about 1e11, minutes on a GPU); at ~50 ms
     and 16 MB a try, they would take centuries."""
-    return hashlib.scrypt(user_id.encode("utf-8"), salt=room_id.encode("utf-8"), n=2**14, r=8, p=1, dklen=32).hex()
+    return user_hash(user_id, room_id)  # one definition: the intake writes what the workstation compares
 
 
 async def open_to_anyone(api: MatrixAPI, room_id: str) -> bool:

@@ -53,14 +53,20 @@ class QueueWriting:
         line = relay.line_of(event)
         if self.clients[room_id].get("hides") and line and (
                 entry.get("status") == WAITING or now_ms() - int(entry.get("taken_at") or 0) < 30_000):
-            lines = self.clients[room_id]["said"] = relay.kept(self.clients[room_id].get("said") or [], line, False)
-            entry = self.queue[room_id] = dict(entry, said=relay.said_field(lines))
-            self.unwritten.add(room_id)  # written after this batch: a flood of lines is one write
+            entry = self._carry(room_id, relay.kept(self.clients[room_id].get("said") or [], line, False))
         if entry.get("status") == TAKEN and relay.note_intake_line(self.clients[room_id], event, self.data):
             self._save()  # with a counselor: kept in case the session ends before it is read (requests.py END)
         raised = raised_entry(self.data, entry, event["content"]["body"]) if entry.get("status") == WAITING else None
         if raised is not None:
             await self._entry(room_id, raised)
+
+    def _carry(self, room_id: str, lines: list) -> dict:
+        """The client's carried lines are now `lines`: in their record and in their queue entry, written after this
+        batch (a flood of lines is one write). Returns the entry."""
+        self.clients[room_id]["said"] = lines
+        entry = self.queue[room_id] = dict(self.queue[room_id], said=relay.said_field(lines))
+        self.unwritten.add(room_id)
+        return entry
 
     async def _entry(self, room_id: str, entry: dict) -> None:
         """Write a queue entry (its words sealed: sealing.py). A write the server refuses is not lost: the entry

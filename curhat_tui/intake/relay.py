@@ -18,10 +18,11 @@ import json
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import obj
+from curhat_tui.channels.matrix.relay import MAX_LINES
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.queue import waiting_risk
 
-MAX_LINES, MAX_CHARS, MAX_TOTAL = 60, 2000, 12_000  # bytes of a line, and of all, JSON-escaped
+MAX_CHARS, MAX_TOTAL = 2000, 12_000  # bytes of a line, and of all, JSON-escaped (lines: what a workstation takes)
 HIDDEN = ("joined", "invited")  # a member who joins later does not see what was said before
 
 

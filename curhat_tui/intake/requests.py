@@ -11,6 +11,7 @@ from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.channels.matrix.protocol import CLAIM, END, FORGET, HANDOVER, TAKEN, WAITING, content_of, obj, text_of
 from curhat_tui.domain import intake as flow
 from curhat_tui.intake.admission import may_forget
+from curhat_tui.intake.queueing import TAKEN_FIELDS
 from curhat_tui.intake.server_purge import now_ms
 from curhat_tui.intake.staff_rooms import Roster, closed_entry
 
@@ -93,8 +94,7 @@ class StaffRequests:
             await self._assign(room_id, dict(entry, handover=note), to,
                                text_of(content.get("to_name"), NAME_CHARS) or to)
         else:  # back to the queue, with the note for whoever takes the client next
-            back = {k: v for k, v in entry.items() if k not in ("taken_by", "taken_by_name", "taken_at",
-                                                                "started_at", "deadline")}
+            back = {k: v for k, v in entry.items() if k not in TAKEN_FIELDS}
             await self._entry(room_id, dict(back, status=WAITING, handover=note, arrived_at=now_ms()))
             await self._reply(room_id, ["intake.returned"])
         try:

@@ -135,17 +135,23 @@ class ServerPurge:
     async def _delete(self, room_id: str) -> str:
         path = f"/_synapse/admin/v2/rooms/{quote(room_id, safe='')}"
         started = await self.api.request("DELETE", path, body={"block": False, "purge": True, "force_purge": True})
-        delete_id = started.get("delete_id")
-        if not isinstance(delete_id, str):
-            raise MatrixError(200, "M_BAD_JSON", "no delete_id")
+        await self._finished(started, "delete_id", "/_synapse/admin/v2/rooms/delete_status/", "the room's deletion")
+        return "purged"
+
+    async def _finished(self, started: dict, id_field: str, status_path: str, what: str) -> None:
+        """Wait for a Synapse admin job (its id in `started[id_field]`, polled at `status_path` + id) to complete;
+        MatrixError when the server says it failed, TimeoutError when it does not finish."""
+        job = started.get(id_field)
+        if not isinstance(job, str):
+            raise MatrixError(200, "M_BAD_JSON", f"no {id_field}")
         for _ in range(POLL_LIMIT):
-            status = (await self.api.request("GET", f"/_synapse/admin/v2/rooms/delete_status/{quote(delete_id)}"))
+            status = await self.api.request("GET", f"{status_path}{quote(job)}")
             if status.get("status") == "complete":
-                return "purged"
+                return
             if status.get("status") == "failed":
-                raise MatrixError(500, "M_UNKNOWN", "the server could not delete the room")
+                raise MatrixError(500, "M_UNKNOWN", f"the server could not finish {what}")
             await asyncio.sleep(POLL_SECONDS)
-        raise TimeoutError("the room's deletion did not finish")
+        raise TimeoutError(f"{what} did not finish")
 
     async def _purge_before(self, room_id: str, ended_ms: int) -> str:
         """The old session's part of a room in use again: purged up to its end with admin rights (the server keeps
@@ -154,17 +160,9 @@ class ServerPurge:
             return f"redacted {await self._redact(room_id, before_ms=ended_ms)} (room in use)"
         started = await self.api.request("POST", f"/_synapse/admin/v1/purge_history/{quote(room_id, safe='')}",
                                          body={"purge_up_to_ts": ended_ms + 1, "delete_local_events": True})
-        purge_id = started.get("purge_id")
-        if not isinstance(purge_id, str):
-            raise MatrixError(200, "M_BAD_JSON", "no purge_id")
-        for _ in range(POLL_LIMIT):
-            status = await self.api.request("GET", f"/_synapse/admin/v1/purge_history_status/{quote(purge_id)}")
-            if status.get("status") == "complete":
-                return "history purged (room in use)"
-            if status.get("status") == "failed":
-                raise MatrixError(500, "M_UNKNOWN", "the server could not purge the room's history")
-            await asyncio.sleep(POLL_SECONDS)
-        raise TimeoutError("the purge of the room's history did not finish")
+        await self._finished(started, "purge_id", "/_synapse/admin/v1/purge_history_status/",
+                             "the purge of the room's history")
+        return "history purged (room in use)"
 
     async def _leave(self, room_id: str) -> str:
         """Without admin rights: redact what the client wrote (where we may), then leave and forget."""

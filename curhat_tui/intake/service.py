@@ -322,8 +322,7 @@ class IntakeService(QueueWriting, StaffRequests):
             known["said"] = lines
             self._save()
             if room_id in self.queue and self.queue[room_id].get("said"):
-                self.queue[room_id] = dict(self.queue[room_id], said=relay.said_field(lines))
-                self.unwritten.add(room_id)
+                self._carry(room_id, lines)
 
     async def _back_in_danger(self, room_id: str, sent_ms: object) -> bool:
         """A client who, right after their session, writes what the detector reads as high or imminent risk is put

@@ -356,7 +356,7 @@ class MatrixChannel(Channel):
 
     async def send(self, session: Session, message: Message) -> None:
         room = self._room(session)
-        if await outsiders(self.api, room, self.staff, self.relay.client_of(session.id)):
+        if await outsiders(self.api, room, self.staff, self.reader, session.id):
             raise SendHeld("notice.send_held")  # someone else is in the client's room (members.py)
         await self._send(room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "")
         self.emit(Delivered(message.txn_id, Delivery.SENT))

@@ -10,22 +10,21 @@ from __future__ import annotations
 import logging
 
 from curhat_tui.channels.matrix.api import MatrixAPI, _q
+from curhat_tui.channels.matrix.client_room import ClientRoomReader
 from curhat_tui.channels.matrix.protocol import obj
-from curhat_tui.channels.matrix.relay import user_hash
 from curhat_tui.channels.matrix.staff import Staff
 
 log = logging.getLogger("curhat.matrix")
 
 
-async def outsiders(api: MatrixAPI, room_id: str, staff: Staff, client: tuple[str, str]) -> int:
-    """How many members of the room are neither the client nor staff (0 when the client is not known by hash: a
-    session from an older intake keeps the old rule, everyone not staff is the client)."""
-    known, salt = client
-    if not known:
+async def outsiders(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomReader, session_id: str) -> int:
+    """How many members of the session's room are neither the client (the reader's rule, client_room.py) nor staff
+    nor us; 0 when the client is not known by hash (a session from an older intake keeps the old rule)."""
+    if not reader.client_of(session_id)[0]:
         return 0
     joined = obj((await api.request("GET", f"/rooms/{_q(room_id)}/joined_members")).get("joined"))
-    others = [user for user in joined if user != api.user_id and not staff.is_staff(user)
-              and user_hash(user, salt) != known]
+    others = [user for user in joined
+              if user != api.user_id and not staff.is_staff(user) and not reader.is_client(user, session_id)]
     if others:
         log.warning("a message was held: %d account(s) besides the client are in the client's room", len(others))
     return len(others)
