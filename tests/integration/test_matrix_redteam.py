@@ -43,7 +43,7 @@ PHONE = "6281298765432"
 @pytest.fixture(scope="module")
 def hs():
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
-                                      "klien5", "klien6", f"whatsapp_{PHONE}"), PASSWORD, admins=("intake",))
+                                      "klien5", "klien6", "klien7", f"whatsapp_{PHONE}"), PASSWORD, admins=("intake",))
 
 
 async def readable(api: MatrixAPI, room: str) -> bool:
@@ -320,16 +320,61 @@ async def test_a_bridged_clients_reply_does_not_put_their_phone_number_on_the_co
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: no fallback key on the organisation's devices: any account drains their "
-                                       "one-time keys and clients' room keys then never reach a counselor (crypto.py, nio)")
+async def drained(attacker: MatrixAPI, account: dict, other_than: str = "") -> tuple[dict, int]:
+    """An attacker claims a device's one-time keys, ten claims at a time, until the server hands out the device's
+    fallback key (one other than `other_than`); a claim that finds the device without any key fails at once.
+    Returns that key object and how many one-time keys were taken."""
+    user, device = account["user_id"], account["device_id"]
+    wanted = {"one_time_keys": {user: {device: "signed_curve25519"}}}
+    taken = 0
+
+    async def fallback_handed_out() -> dict | None:
+        nonlocal taken
+        found = None
+        for got in await asyncio.gather(*(attacker.request("POST", "/keys/claim", body=wanted) for _ in range(10))):
+            keys = got.get("one_time_keys", {}).get(user, {}).get(device, {})
+            assert keys, f"a claim found {user}'s device without any key after {taken} were taken"
+            ((key_id, key),) = keys.items()
+            assert key_id.startswith("signed_curve25519:")
+            if not key.get("fallback"):
+                taken += 1
+            elif key["key"] != other_than:
+                found = key
+        return found
+
+    key = await until(fallback_handed_out, timeout=60, what=f"{user}'s device drained down to its fallback key")
+    return key, taken
+
+
+async def signed_by_the_device(api: MatrixAPI, account: dict, key: dict) -> bool:
+    """Whether `key` carries a valid signature of the device's Ed25519 key, as the server lists the device."""
+    import vodozemac
+    from nio import Api
+
+    user, device = account["user_id"], account["device_id"]
+    listed = await api.request("POST", "/keys/query", body={"device_keys": {user: [device]}})
+    ed25519 = listed["device_keys"][user][device]["keys"][f"ed25519:{device}"]
+    signature = key["signatures"][user][f"ed25519:{device}"]
+    body = {k: v for k, v in key.items() if k not in ("signatures", "unsigned")}
+    try:
+        vodozemac.Ed25519PublicKey.from_base64(ed25519).verify_signature(
+            Api.to_canonical_json(body).encode(), vodozemac.Ed25519Signature.from_base64(signature))
+    except vodozemac.SignatureException:
+        return False
+    return True
+
+
 async def test_a_stranger_cannot_drain_the_one_time_keys_of_the_intake_or_a_counselor(hs, data, tmp_path):
-    """What the drain does, measured by hand with the nio client of test_matrix_e2ee.py (too racy for a strict test):
-    with Ani's keys drained while she claims an encrypting client, the client's next lines stay "[pesan terenkripsi]"
-    at her workstation (without the drain they are read); her reply gets through, the client's answers still do not."""
-    pytest.importorskip("nio")
+    """Mallory claims every one-time key of the intake's device and of Ani's: the server then hands out each
+    device's fallback key (signed by the device), never nothing. An encrypting client whose Olm session with Ani must
+    be made right then (Ani's workstation closed, her one-time keys gone) makes it with the fallback key; its room key
+    reaches her device and she reads the client's line in clear once she is back. Her device then publishes a new
+    fallback key, since the server said the old one was used."""
+    nio = pytest.importorskip("nio")
     from curhat_tui.channels.matrix.crypto import Crypto
     from curhat_tui.intake.service import IntakeService
     from tests.integration.test_matrix import roster
+    from tests.integration.test_matrix_e2ee import EncryptedClient
 
     def crypto_for(name: str) -> Crypto:
         account = hs.accounts[name]
@@ -342,27 +387,74 @@ async def test_a_stranger_cannot_drain_the_one_time_keys_of_the_intake_or_a_coun
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
     ani.channel.sync.crypto = crypto_for("ani")
     mallory = api_of(hs, "mallory")
+    client = EncryptedClient(hs, "klien7", tmp_path / "klien7")
+    running = ani  # the workstation to stop at the end, if any
     try:
         await until(lambda: getattr(intake, "sync", None) is not None and intake.sync.state == "connected"
                     and intake.crypto.published, what="the intake's keys published")
         await ani.start()
         await until(lambda: ani.channel.sync.crypto.published, what="Ani's keys published")
-        for name in ("intake", "ani"):
-            account = hs.accounts[name]
-            wanted = {"one_time_keys": {account["user_id"]: {account["device_id"]: "signed_curve25519"}}}
 
-            async def claim(wanted: dict = wanted, account: dict = account) -> bool:
-                got = await mallory.request("POST", "/keys/claim", body=wanted)
-                return bool(got.get("one_time_keys", {}).get(account["user_id"], {}).get(account["device_id"]))
+        # the intake, running and topping up its one-time keys, drained: every claim still gets a signed key
+        key, taken = await drained(mallory, hs.accounts["intake"])
+        assert taken > 0
+        assert await signed_by_the_device(mallory, hs.accounts["intake"], key)
 
-            # 400 claims, five at a time, against a pool of 50 topped up after each of the device's syncs: with a
-            # fallback key every claim gets one; without, the pool runs dry and stays dry while Mallory goes on
-            empty = 0
-            for _ in range(80):
-                empty += sum(1 for got in await asyncio.gather(*(claim() for _ in range(5))) if not got)
-            assert empty == 0, f"{empty} of 400 claims found {name}'s device without a key"
+        # an encrypting client comes through the intake and Ani takes them
+        await client.open(intake.api.user_id)
+        await client.wait_for("YA")
+        for prompt, answer in (("1 =", "ya"), ("satu kalimat", "1"), ("2 minggu terakhir", "lagi banyak pikiran"),
+                               ("antrian", "tidak")):
+            await client.say(answer)
+            await client.wait_for(prompt)
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="the client in Ani's queue")
+        session = await ani.desk.accept(client.room)
+        ani_user, ani_device = hs.accounts["ani"]["user_id"], hs.accounts["ani"]["device_id"]
+
+        async def ani_known_to_the_client() -> bool:
+            await client.pump(0)
+            room = client.client.rooms.get(client.room)
+            return (room is not None and ani_user in room.users
+                    and ani_device in {d.device_id for d in client.client.device_store.active_user_devices(ani_user)})
+
+        await until(ani_known_to_the_client, what="Ani and her device known to the client")
+
+        # Ani's workstation is closed; Mallory takes every one-time key her device has left
+        await stop(ani)
+        running = None
+        key, _ = await drained(mallory, hs.accounts["ani"])
+        assert await signed_by_the_device(mallory, hs.accounts["ani"], key)
+
+        # the client must begin its Olm session with Ani's device now: the server gives it the fallback key
+        missing = client.client.get_missing_sessions(client.room)
+        assert ani_device in missing.get(ani_user, [])
+        claimed = await client.client.keys_claim({ani_user: [ani_device]})
+        assert isinstance(claimed, nio.KeysClaimResponse), claimed
+        ((_, given),) = claimed.one_time_keys[ani_user][ani_device].items()
+        assert given["fallback"] is True and given["key"] == key["key"]
+        # a new room key (as an app starts one every 100 messages or after a member leaves): only the client has it,
+        # not the intake, which forwarded Ani the older ones when it gave her the client
+        client.client.invalidate_outbound_session(client.room)
+        line = "kak aku mau cerita, KUNCI-CADANGAN-5521"
+        await client.say(line)
+
+        # Ani comes back: her device opens the pre-key message made with its fallback key and she reads the line
+        relaunched = workstation(hs, "ani", "Ani", data, tmp_path)
+        relaunched.channel.sync.crypto = crypto_for("ani")
+        running = relaunched
+        await relaunched.start()
+        await until(lambda: line in client_words(relaunched, session.id), timeout=30,
+                    what="the client's line read in clear at Ani's after the drain")
+        client_curve = client.client.olm.account.identity_keys["curve25519"]
+        assert relaunched.channel.sync.crypto.client.olm.session_store[client_curve], "no Olm session from the client"
+
+        # the server told her device its fallback key was used: a new one is published, signed too
+        fresh, _ = await drained(mallory, hs.accounts["ani"], other_than=key["key"])
+        assert await signed_by_the_device(mallory, hs.accounts["ani"], fresh)
     finally:
         await mallory.close()
-        await stop(ani)
+        await client.close()
+        if running is not None:
+            await stop(running)
         await stop_intake(intake, task)
         await intake.crypto.close()

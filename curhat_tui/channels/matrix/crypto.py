@@ -11,6 +11,14 @@ queried, and to-device messages nio has queued are sent. Before a message goes i
 the room's members are loaded, Olm sessions are claimed for devices that lack one, and the Megolm session
 is shared; the encrypted content is then sent by curhat's API with the outbox's transaction id.
 
+Fallback key: every device (workstation and intake alike) also publishes a signed Olm fallback key
+(fallback.py), at its first upload and again whenever a sync answer's `device_unused_fallback_key_types`
+lacks "signed_curve25519" (the last one was claimed). Any account on the homeserver can drain a device's
+one-time keys with /keys/claim; a client who must begin an Olm session with the intake or a counselor right
+then would find no key, its room key would never reach them and its lines would stay "[pesan terenkripsi]".
+A claim that finds no one-time key gets the fallback key instead. The key lives in the account's pickle in
+nio's store, so a restarted device still opens sessions begun with it.
+
 Device trust: trust on first use without verification. Every device of every member of a client's room
 receives the room key (`ignore_unverified_devices`), so a client who adds or changes a device is still
 heard; a device that is blacklisted in the store would be left out. The crypto store (nio's SQLite store,
@@ -28,6 +36,7 @@ import logging
 import os
 from pathlib import Path
 
+from curhat_tui.channels.matrix.fallback import ensure_fallback_key, fallback_used, signed_fallback_keys
 from curhat_tui.channels.matrix.protocol import obj
 
 log = logging.getLogger("curhat.matrix.crypto")
@@ -57,6 +66,7 @@ class Crypto:
         self.client = AsyncClient(homeserver, user_id, device_id=device_id, store_path=str(store_dir), config=config)
         self.client.restore_login(user_id, device_id, access_token)
         self._encrypted: dict[str, bool] = {}
+        self._fallback_wanted = False  # a sync answer said the server holds no unused fallback key of ours
         self._sharing = asyncio.Lock()  # one Olm machine, shared by the sync loop, the channel and the link: one at a time
 
     async def close(self) -> None:
@@ -77,6 +87,7 @@ class Crypto:
             log.warning("nio could not read a sync answer; its encrypted events wait")
             return
         await self.client.receive_response(parsed)
+        self._fallback_wanted = self._fallback_wanted or fallback_used(raw)
         joined = obj(obj(raw.get("rooms")).get("join"))
         for room_id, info in parsed.rooms.join.items():
             raw_events = obj(obj(joined.get(room_id)).get("timeline")).get("events")
@@ -124,14 +135,34 @@ class Crypto:
         """Upload keys, query device lists and send queued to-device messages when nio asks for it."""
         client = self.client
         try:
-            if client.should_upload_keys:
-                await client.keys_upload()
+            if client.olm is not None and (client.should_upload_keys or self._fallback_wanted):
+                await self._upload_keys()
             if client.should_query_keys:
                 await client.keys_query()
             if client.outgoing_to_device_messages:
                 await client.send_to_device_messages()
         except Exception as exc:  # noqa: BLE001 - nio's HTTP errors vary; the next sync tries again
             log.warning("key maintenance failed (%s); tried again after the next sync", type(exc).__name__)
+
+    async def _upload_keys(self) -> None:
+        """Device keys and one-time keys as nio makes them when it wants to upload, with a new fallback key at the
+        first upload or when the last one was used; nio marks them published (and saves the account) when the
+        server accepts them."""
+        from nio import Api, KeysUploadResponse
+
+        client, olm = self.client, self.client.olm
+        assert olm is not None
+        content = olm.share_keys() if client.should_upload_keys else {}
+        if not olm.account.shared or self._fallback_wanted:
+            ensure_fallback_key(olm)
+        fallback = signed_fallback_keys(olm)
+        if fallback:
+            content["fallback_keys"] = fallback
+        response = await client._send(KeysUploadResponse, *Api.keys_upload(client.access_token, content))
+        if isinstance(response, KeysUploadResponse):
+            self._fallback_wanted = False
+        else:
+            log.warning("the keys were not uploaded (%s); tried again after the next sync", type(response).__name__)
 
     # ---- keys for a counselor who joins after the client wrote ------------------------------
     async def forward_room_keys(self, room_id: str, user_id: str) -> int:
@@ -203,7 +234,7 @@ class Crypto:
     @property
     def published(self) -> bool:
         """Whether this device's keys are on the server (others can then share room keys with it)."""
-        return self.client.olm is not None and not self.client.should_upload_keys
+        return self.client.olm is not None and not self.client.should_upload_keys and not self._fallback_wanted
 
     # ---- words sealed into a state event (see sealing.py) -------------------------------------
     async def seal(self, room_id: str, content: dict) -> dict:
