@@ -233,8 +233,9 @@ class Crypto:
 
     @property
     def published(self) -> bool:
-        """Whether this device's keys are on the server (others can then share room keys with it)."""
-        return self.client.olm is not None and not self.client.should_upload_keys and not self._fallback_wanted
+        """Whether this device's keys are on the server (others can then share room keys with it); the first upload
+        carries the fallback key too."""
+        return self.client.olm is not None and not self.client.should_upload_keys
 
     # ---- words sealed into a state event (see sealing.py) -------------------------------------
     async def seal(self, room_id: str, content: dict) -> dict:
