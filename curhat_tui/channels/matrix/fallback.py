@@ -30,8 +30,8 @@ def fallback_used(raw: dict) -> bool:
 
 
 def unpublished(olm: Any) -> dict[str, str]:  # noqa: ANN401 - nio's OlmMachine
-    """The device's fallback key not yet marked published, {key id: base64 key} (vodozemac forgets a fallback
-    key's public half once it is published; the private halves stay in the account)."""
+    """The device's fallback key not yet marked published, {key id: base64 key}: vodozemac lists only that one
+    (a published key, and the one before it, stay in the account to open sessions, but are not listed)."""
     return {key_id: key.to_base64() for key_id, key in olm.account._account.fallback_key.items()}
 
 
