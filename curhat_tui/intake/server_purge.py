@@ -48,6 +48,7 @@ class ServerPurge:
     folder: Path | None = None  # beside the intake's state: intake-purges.json and intake-audit.jsonl
     due: dict[str, int] = field(default_factory=dict)  # client room id -> when it is to be deleted (ms)
     admin: bool | None = None
+    trimmed: set[str] = field(default_factory=set)  # rooms in use again whose old history went (entry_history.py)
 
     def __post_init__(self) -> None:
         self.audit_file = self.folder / "intake-audit.jsonl" if self.folder else None
@@ -119,6 +120,7 @@ class ServerPurge:
                     how = await self._purge_before(room_id, when - self.after_ms())
                     self._audit(room_id, how, "complete")
                     self.due.pop(room_id, None)
+                    self.trimmed.add(room_id)
                     continue
                 how = await self._delete(room_id) if self.admin else await self._leave(room_id)
             except (MatrixError, OSError, TimeoutError) as exc:

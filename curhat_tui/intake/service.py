@@ -23,7 +23,6 @@ import httpx
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import (
     LEFT,
-    QUEUE_ENTRY,
     TAKEN,
     WAITING,
     content_of,
@@ -41,6 +40,7 @@ from curhat_tui.domain.models import Risk
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.intake import relay
 from curhat_tui.intake.admission import JoinRetries, is_live, open_to_anyone
+from curhat_tui.intake.entry_history import clear_entry_quietly
 from curhat_tui.intake.queueing import QueueWriting
 from curhat_tui.intake.requests import StaffRequests
 from curhat_tui.intake.risk_words import answer_verdict
@@ -85,6 +85,7 @@ class IntakeService(QueueWriting, StaffRequests):
         self.joins = JoinRetries()
         self.taken_up: set[str] = set()  # rooms whose assigned counselor has been seen in them
         self._purging: asyncio.Task | None = None
+        self.uncleared: dict[str, bool] = {}  # deleted clients' entries still to redact -> keep the current one
 
     # ---- set-up -----------------------------------------------------------------
     def _load(self) -> None:
@@ -140,15 +141,20 @@ class IntakeService(QueueWriting, StaffRequests):
 
     async def _start_purge(self) -> None:
         """Rooms whose retention is over are deleted beside the loop, never holding it up."""
-        if self.purge and self.purge.due and (self._purging is None or self._purging.done()):
+        if self.purge and (self.purge.due or self.uncleared) and (self._purging is None or self._purging.done()):
             self._purging = asyncio.create_task(self._purge_due())
 
     async def _purge_due(self) -> None:
         assert self.purge is not None  # a client back in the room keeps it: only the old session's history goes
         for room_id in await self.purge.run_due(lambda r: is_live(r, self.clients, self.queue)):
-            if room_id in self.queue:  # nothing of it stays in the queue's state either
-                self.queue.pop(room_id, None)
-                await self.api.put_state(self.queue_room, QUEUE_ENTRY, {}, room_id)
+            self.queue.pop(room_id, None)  # nothing of it stays in the queue's state either, nor in earlier entries
+            self.uncleared[room_id] = False
+        for room_id in self.purge.trimmed:
+            self.uncleared.setdefault(room_id, True)
+        self.purge.trimmed.clear()
+        for room_id, keep in list(self.uncleared.items()):  # refused ones are tried again at the next purge round
+            if await clear_entry_quietly(self.api, self.queue_room, room_id, keep_current=keep):
+                self.uncleared.pop(room_id, None)
 
     def _forget_later(self, room_id: str, *, now: bool = False) -> None:
         if self.purge:

@@ -21,6 +21,7 @@ import time
 import pytest
 
 from curhat_tui.channels.matrix.api import MatrixError
+from curhat_tui.channels.matrix.protocol import QUEUE_ENTRY
 from curhat_tui.domain.models import SessionStatus
 from tests.integration.test_matrix import (
     PASSWORD,
@@ -41,8 +42,13 @@ from tests.support.synapse import synapse_with_accounts
 @pytest.fixture(scope="module")
 def hs():
     # one client account per test: the intake's state outlives each test, and one account has one place in the queue
-    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
-                                      "klien5", "klien6"), PASSWORD, admins=("intake",))
+    for server in synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
+                                         "klien5", "klien6", "klien7", "klien8"), PASSWORD, admins=("intake",)):
+        # as the README asks of operators: a redacted event's original is pruned soon (Synapse's job runs every 5 min)
+        config = server.config_path.read_text(encoding="utf-8")
+        server.config_path.write_text(config + "redaction_retention_period: 1s\n", encoding="utf-8")
+        server.restart()
+        yield server
 
 
 async def test_someone_added_to_a_client_room_mid_session_does_not_read_the_counselor(hs, data, tmp_path):
@@ -195,8 +201,6 @@ async def test_a_risk_statement_right_after_the_session_ends_reaches_someone_on_
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: the queue room's earlier state events keep a client's topic and risk "
-                                       "answer on the server after their room is deleted (only the client room is purged)")
 async def test_a_deleted_clients_intake_answers_do_not_stay_in_the_homeservers_database(hs, data, tmp_path):
     from curhat_tui.domain.retention import RetentionPolicy
     from tests.integration.test_matrix_retention import start_intake, words_in_synapse
@@ -214,8 +218,32 @@ async def test_a_deleted_clients_intake_answers_do_not_stay_in_the_homeservers_d
         await ani.desk.end(session.id)  # zero retention: the client's room is deleted on the server at once
         await until(lambda: client.room not in intake.purge.due and not (intake.queue.get(client.room) or {}),
                     timeout=60, what="the client's room deleted")
-        await until(lambda: words_in_synapse(hs, "TOPIK-RAHASIA-6607") == 0, timeout=10,
+        # every earlier version of the entry (state events that outlive the room) is served without its words now
+        # (their content; Synapse's event cache still adds a redacted predecessor's old content as `prev_content` to
+        # a version it holds in memory, until the cache entry expires: `cache_entry_ttl`, 30 minutes by default)
+        served: list[dict] = []
+
+        async def unserved() -> bool:
+            served[:] = await _queue_history(intake.api, intake.queue_room, client.room)
+            return len(served) >= 3 and "TOPIK-RAHASIA-6607" not in repr([e.get("content") for e in served])
+        assert await eventually(unserved, 20), [e.get("content") for e in served]
+        # and leaves the database once Synapse prunes redacted events: redaction_retention_period (1s here) after
+        # the redaction, by a job that runs every five minutes from the server's start
+        await until(lambda: words_in_synapse(hs, "TOPIK-RAHASIA-6607") == 0, timeout=330,
                     what="the topic gone from the homeserver's database")
     finally:
         await stop(ani)
         await stop_intake(intake, task)
+
+
+async def _queue_history(api, queue_room: str, client_room: str) -> list[dict]:
+    """Every version of a client's queue entry in the queue room's timeline, as the server serves them now."""
+    found, token = [], None
+    for _ in range(40):
+        page = await api.messages(queue_room, token, "b", 100)
+        found += [e for e in page.get("chunk") or [] if e.get("type") == QUEUE_ENTRY and e.get("state_key") == client_room]
+        token = page.get("end")
+        if not page.get("chunk") or not token:
+            break
+    return found
+
