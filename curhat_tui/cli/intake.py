@@ -208,9 +208,49 @@ def intake_crypto_engine(api, homeserver: str, data_dir: Path):  # noqa: ANN001,
                   read_private(key_file).strip())
 
 
+STOP_SECONDS = 15.0  # a stop that takes longer than this prints every thread's stack and ends the process
+
+
+class Stopper:
+    """Ctrl+C or SIGTERM: the intake stops after the batch in hand, its state file whole.
+
+    asyncio's cancellation is one request, which a library may absorb (a shielded close in the HTTP stack, say);
+    so the stop is asked again each second until the service is done, and the sync loop is told to end after its
+    batch too. A stop still not done after STOP_SECONDS prints where every thread is and ends the process (the
+    state file is written whole at each batch, so nothing is lost): the operator sees why, and systemd can start
+    it again. A second Ctrl+C ends it at once."""
+
+    def __init__(self, task, service) -> None:
+        self.task, self.service, self.asked = task, service, 0
+
+    def stop(self) -> None:
+        import asyncio
+        import faulthandler
+        import os
+        import sys
+
+        self.asked += 1
+        if self.asked > 1:
+            print("curhat intake: stopped at once (asked twice)", file=sys.stderr)
+            os._exit(130)
+        print("curhat intake: stopping", file=sys.stderr)
+        faulthandler.dump_traceback_later(STOP_SECONDS, exit=True)
+        self.service.stopped = True
+        sync = getattr(self.service, "sync", None)
+        if sync is not None:
+            sync._stopping = True
+        self._cancel(asyncio.get_running_loop())
+
+    def _cancel(self, loop) -> None:
+        if not self.task.done():
+            self.task.cancel()
+            loop.call_later(1.0, self._cancel, loop)
+
+
 def intake_main(argv: list[str]) -> int:
     """Consent, intake and claims for the organisation, until interrupted (Ctrl+C, SIGTERM)."""
     import asyncio
+    import faulthandler
     import logging
     import signal
 
@@ -276,10 +316,12 @@ def intake_main(argv: list[str]) -> int:
     async def run() -> None:
         task = asyncio.current_task()
         if task is not None:
-            try:  # systemd stops a unit with SIGTERM: stop like Ctrl+C, the state file whole
-                asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-            except (NotImplementedError, AttributeError):  # not on this platform
-                pass
+            stopper = Stopper(task, service)
+            for signum in (signal.SIGINT, signal.SIGTERM):  # systemd stops a unit with SIGTERM: like Ctrl+C
+                try:
+                    asyncio.get_running_loop().add_signal_handler(signum, stopper.stop)
+                except (NotImplementedError, AttributeError, ValueError):  # not on this platform: Ctrl+C as before
+                    pass
         if creds is not None:
             service.api = await login_with(creds, args.homeserver, args.user, data_dir)
             source = creds.source
@@ -308,4 +350,6 @@ def intake_main(argv: list[str]) -> int:
         return 1
     except (KeyboardInterrupt, asyncio.CancelledError):
         pass
+    finally:
+        faulthandler.cancel_dump_traceback_later()  # stopped in time: no stacks
     return 0

@@ -36,6 +36,7 @@ def mode(path: Path) -> int:
 def child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("CREDENTIALS_DIRECTORY", "CURHAT_DATA_DIR")}
     env["PYTHON_KEYRING_BACKEND"] = NO_KEYRING
+    env["PYTHONFAULTHANDLER"] = "1"  # a child that hangs and is aborted says where
     env.update(extra)
     return env
 
@@ -74,9 +75,13 @@ class Intake:
             self.process.send_signal(how)
         try:
             code = self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            code = self.process.wait(10)
+        except subprocess.TimeoutExpired:  # hung: have it print every thread's stack (PYTHONFAULTHANDLER), then kill
+            self.process.send_signal(signal.SIGABRT)
+            try:
+                code = self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                code = self.process.wait(10)
         self.output.close()
         return code
 
