@@ -90,3 +90,18 @@ def test_logout_finds_the_database_login_with_the_key_file_only_where_it_is_need
     keyring.set_keyring(fail.Keyring())
     found = login_fallback(data_dir, str(key_file))
     assert isinstance(found, DatabaseTokens) and found.get("u@h") == '{"access_token": "t"}'
+
+
+def test_a_keyring_that_is_only_a_file_in_the_home_folder_is_passed_over_for_the_encrypted_database(tmp_path):
+    """keyrings.alt (often installed by Debian and Ubuntu) would keep the token in a file beside the data, and
+    its encrypted variant asks, in English, for a password of its own: the login goes to the database instead."""
+    from tests.unit.test_platform import FileKeyring
+
+    backend = FileKeyring()
+    backend.secrets = {}
+    keyring.set_keyring(backend)
+    tokens = database_tokens(tmp_path, TEST_KEY)
+    where, creds = _where(f"{USER}@{DEAD_SERVER}", tokens)
+    _save(f"{USER}@{DEAD_SERVER}", {"access_token": "t2", "device_id": "D2"}, where, tokens)
+    assert backend.secrets == {}, "nothing was written to the file keyring"
+    assert saved(DEAD_SERVER, USER, tokens) == {"access_token": "t2", "device_id": "D2"}

@@ -1,7 +1,8 @@
 """Matrix credentials: an access token and a stable device id, kept in the OS keyring.
 
-Where the keyring is unusable (a machine without a desktop keyring, or one that drops what it is
-given), a workstation keeps them in a fallback `TokenStore` instead: `database_tokens` backs one
+Where the keyring is unusable (a machine without a desktop keyring, one that drops what it is given, or
+one that is only a file in the home folder, such as keyrings.alt's, which would also ask for a password of
+its own in English), a workstation keeps them in a fallback `TokenStore` instead: `database_tokens` backs one
 with the encrypted database's `meta` table, so the token is protected by the database key. The
 intake service, run headless, logs in from a credentials file and never touches the keyring
 (`connect_with_token`, `connect_with_password`).
@@ -21,6 +22,7 @@ from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.paths import KEYRING_SERVICE as SERVICE
 from curhat_tui.paths import real_db
+from curhat_tui.storage.database_key import keyring_for_new_key
 
 if TYPE_CHECKING:
     from curhat_tui.storage.store import Store
@@ -55,6 +57,7 @@ class KeyringTokens:
 
     def set(self, account: str, value: str) -> None:
         try:
+            keyring_for_new_key()  # never a file in the home folder (NoKeyringError): the login would lie beside it
             keyring.set_password(SERVICE, account, value)
             kept = keyring.get_password(SERVICE, account)
         except (NoKeyringError, KeyringError) as exc:
