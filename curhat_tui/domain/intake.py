@@ -19,8 +19,15 @@ _NO = re.compile(r"^\s*(tidak|ga|gak|nggak|enggak|no|n|tolak|decline)\b", re.IGN
 # consent is a plain yes: a "but", a negation or a question anywhere in the answer makes it no consent (asked again)
 _NOT_PLAIN = re.compile(r"\b(tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|no|not|don'?t|tapi|but|belum|jangan|"
                         r"kecuali|asal|asalkan|unless)\b|\?", re.IGNORECASE)
-_RISK_YES = re.compile(r"\b(ya|iya|pernah|sering|yes|sometimes|kadang)\b", re.IGNORECASE)
-_RISK_NO = re.compile(r"\b(tidak|ga|gak|nggak|enggak|no|never|belum pernah)\b", re.IGNORECASE)
+# The answer to the screening question (thoughts of self-harm or of ending one's life in two weeks), read word by
+# word: a negation counts only for the word right after it, so "kadang kepikiran, tapi ga ada rencana" is a yes.
+_NEGATIONS = frozenset("tidak tdk ga gak gk nggak ngga enggak engga ndak nda kagak kaga belum never not no nope nah "
+                       "don't dont didn't didnt haven't havent".split())
+_YES_WORDS = frozenset("ya iya iyaa iyah y yes yup yep yeah sering often always selalu".split())  # a plain yes: high
+_SOME_WORDS = frozenset("pernah kadang terkadang kadang2 sometimes jarang rarely sempat sempet lumayan dikit sedikit "
+                        "masih occasionally once".split())  # some of the time: moderate
+_UNSURE_WORDS = frozenset("entah entahlah mungkin maybe dunno unsure".split())  # unsure is not a no
+_KNOW_WORDS = frozenset("tau tahu know sure yakin".split())  # "ga tau", "don't know", "not sure"
 
 
 @dataclass
@@ -49,6 +56,25 @@ def consents(text: str) -> bool:
     """Whether an answer to the consent question is a plain yes ("ya", "iya setuju", "oke"), not "ya, tapi aku
     tidak setuju", a condition or a question."""
     return bool(_YES.search(text)) and not _NOT_PLAIN.search(text)
+
+
+def screen_answer(text: str) -> Risk:
+    """What an answer to the screening question says: HIGH for a plain yes or "often" ("iya", "sering"), MODERATE
+    for some of the time, a "not often" or an unsure answer ("kadang", "ga sering", "ga tau"), NONE for a no
+    ("tidak", "ga pernah", "ya nggak lah"). A negation counts for the word after it only: "kadang kepikiran, tapi
+    ga ada rencana" says yes to the thoughts; a no to a plan does not take it back."""
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    found = Risk.NONE
+    for i, word in enumerate(words):
+        before = words[i - 1] if i else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word in _YES_WORDS and after not in _NEGATIONS:  # "ya nggak lah" is a no
+            found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga sering": sometimes
+        elif word in _SOME_WORDS and before not in _NEGATIONS:  # "ga pernah", "belum pernah" are a no
+            found = max(found, Risk.MODERATE)
+        elif word in _UNSURE_WORDS or (word in _KNOW_WORDS and before in _NEGATIONS):
+            found = max(found, Risk.MODERATE)
+    return found
 
 
 def start(state: IntakeState) -> list[str]:
@@ -93,11 +119,10 @@ def advance(state: IntakeState, text: str, now_ms: int, risk_items: list[str], i
         state.imminent = imminent
         if imminent:
             state.risk = int(Risk.HIGH)
-        elif risk_items or (_RISK_YES.search(text) and not _RISK_NO.search(text)):
-            state.risk = int(Risk.HIGH if ("suicide" in risk_items or "self_harm" in risk_items
-                                           or re.search(r"\b(sering|ya|iya|yes)\b", text, re.I)) else Risk.MODERATE)
+        elif "suicide" in risk_items or "self_harm" in risk_items:
+            state.risk = int(Risk.HIGH)
         else:
-            state.risk = int(Risk.NONE)
+            state.risk = int(max(screen_answer(text), Risk.MODERATE if risk_items else Risk.NONE))
         state.step = "region"
         return ["intake.queued_urgent" if state.risk >= Risk.HIGH else "intake.queued", "intake.region"]
     if state.step == "region":  # asked once: a province is thanked, "skip" is respected, anything else is let be
