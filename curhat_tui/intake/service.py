@@ -46,6 +46,7 @@ from curhat_tui.intake.requests import StaffRequests
 from curhat_tui.intake.risk_words import answer_verdict
 from curhat_tui.intake.server_purge import ServerPurge, now_ms
 from curhat_tui.intake.state_file import read_state, write_state
+from curhat_tui.intake.successors import note_successor, predecessor, successors
 
 if TYPE_CHECKING:
     from curhat_tui.channels.matrix.crypto import Crypto
@@ -156,9 +157,10 @@ class IntakeService(QueueWriting, StaffRequests):
             if await clear_entry_quietly(self.api, self.queue_room, room_id, keep_current=keep):
                 self.uncleared.pop(room_id, None)
 
-    def _forget_later(self, room_id: str, *, now: bool = False) -> None:
-        if self.purge:
-            self.purge.schedule(room_id, now_ms(), now=now)
+    def _forget_later(self, room_id: str, *, now: bool = False, known: dict | None = None) -> None:
+        if self.purge:  # with the rooms the client moved the session to (successors.py)
+            for room in [room_id, *successors(known if known is not None else self.clients.get(room_id))]:
+                self.purge.schedule(room, now_ms(), now=now)
 
     async def on_sync(self, rooms: dict, first: bool) -> None:
         await self.handle({"rooms": rooms}, initial=first)
@@ -202,6 +204,12 @@ class IntakeService(QueueWriting, StaffRequests):
         client = invited_by(invite, self.api.user_id)
         if not client or room_id in (self.queue_room, self.supervisors_room) or room_id in self.clients:
             return
+        old = predecessor(invite, client, self.clients, self.queue)
+        if old:  # a session's room, upgraded by its client: the counselor follows; nothing is asked again here
+            if note_successor(self.clients[old], room_id):
+                log.info("a client moved their session to a new room")
+                self._save()
+                return
         self.clients[room_id] = {"client": client, "intake": flow.IntakeState().to_dict()}
         try:
             await self.api.join(room_id)
@@ -349,12 +357,12 @@ class IntakeService(QueueWriting, StaffRequests):
         entry = self.queue.get(room_id)
         if entry and entry.get("status") in (WAITING, TAKEN):
             await self._entry(room_id, closed_entry(entry, LEFT, now_ms()))
-        self.clients.pop(room_id, None)
+        known = self.clients.pop(room_id, None)
         self.newest.pop(room_id, None)
         self.last_reply.pop(room_id, None)
         self._save()
         if self.purge:  # the room goes when its retention is over (left, or deleted with admin rights)
-            self._forget_later(room_id)
+            self._forget_later(room_id, known=known or {})
             return
         try:
             await self.api.leave(room_id)

@@ -43,7 +43,7 @@ from tests.support.synapse import synapse_with_accounts
 def hs():
     # one client account per test: the intake's state outlives each test, and one account has one place in the queue
     for server in synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
-                                         "klien5", "klien6", "klien7", "klien8"), PASSWORD, admins=("intake",)):
+                                         "klien5", "klien6", "klien7", "klien8", "klien9"), PASSWORD, admins=("intake",)):
         # as the README asks of operators: a redacted event's original is pruned soon (Synapse's job runs every 5 min)
         config = server.config_path.read_text(encoding="utf-8")
         server.config_path.write_text(config + "redaction_retention_period: 1s\n", encoding="utf-8")
@@ -151,8 +151,6 @@ async def _greeted(client: ScriptedClient) -> bool:
     return any("YA" in str(e["content"].get("body")) for e in client.received)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a room upgrade (m.room.tombstone) is not followed: the client talks in "
-                                       "the new room, the counselor's lines stay pending in the old (no tombstone handling)")
 async def test_a_client_who_upgrades_their_room_mid_session_is_still_heard(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -166,12 +164,35 @@ async def test_a_client_who_upgrades_their_room_mid_session_is_still_heard(hs, d
         old = client.room
         new = (await client.api.request("POST", f"/rooms/{old}/upgrade", body={"new_version": "10"}))[
             "replacement_room"]
+        # the upgrade closed the old room to members below moderator: a line written now stays pending
+        await ani.desk.send(session.id, "TERTUNDA-7731 kak di sini")
+        assert [m for m in ani.store.messages.outbox() if "TERTUNDA-7731" in m.text]
         for member in (intake.api.user_id, ani.channel.api.user_id):
             await client.api.invite(new, member)
-        client.room = new
+        client.room, before = new, len(client.received)
         await client.say("kak aku masih di sini, tadi aplikasinya minta upgrade")
         heard = await eventually(lambda: any("minta upgrade" in t for t in client_words(ani, session.id)), 15)
         assert heard, "the client's words in the upgraded room never reach the counselor"
+        # the same session, now in the new room: what the counselor writes reaches the client there
+        assert ani.store.sessions.channel_state(session.id)["room_id"] == new
+        await ani.desk.send(session.id, "aku masih di sini juga")
+        await client.wait_for("aku masih di sini juga")
+
+        async def flushed() -> bool:  # the line left pending in the old room goes to the new one
+            await ani.desk.outbox.flush()
+            return not ani.store.messages.outbox()
+        await until(flushed, what="the pending line sent")
+        await client.wait_for("TERTUNDA-7731")
+        await stop(ani)  # a restart resumes the session in the new room
+        ani = workstation(hs, "ani", "Ani", data, tmp_path)
+        await ani.start()
+        await client.say("kak masih ada?")
+        await until(lambda: "kak masih ada?" in client_words(ani, session.id), what="heard after a restart")
+        # and the intake did not take the new room for a new client (no consent question there)
+        assert new not in intake.clients and not any("YA" in str(e["content"].get("body"))
+                                                     for e in client.received[before:])
+        await ani.desk.end(session.id)  # the end reaches the intake about the session's first room
+        await until(lambda: (intake.queue.get(old) or {}).get("status") == "closed", what="the session closed")
     finally:
         await stop(ani)
         await stop_intake(intake, task)
@@ -247,3 +268,107 @@ async def _queue_history(api, queue_room: str, client_room: str) -> list[dict]:
             break
     return found
 
+
+async def _upgraded_session(hs, data, tmp_path, name: str, topic: str):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    heard: list = []
+    ani.listen(heard.append)
+    await ani.start()
+    client = ScriptedClient(hs, name)
+    await through_intake(client, intake.api.user_id, topic)
+    await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+    session = await ani.desk.accept(client.room)
+    await client.say("kak aku mau cerita")
+    await until(lambda: "kak aku mau cerita" in client_words(ani, session.id), what="the client's line")
+    return intake, task, ani, heard, client, session
+
+
+async def _held_then_sent(ani, session, client, heard: list, notice: str, words: str) -> None:
+    """The counselor's next line is held once with `notice`, then goes to the session's (old) room."""
+    await until(lambda: session.id in ani.channel.upgrades.refused, what="the move judged")
+    await ani.desk.send(session.id, words)
+    await until(lambda: any(getattr(e, "key", "") == notice for e in heard), what=notice)
+
+    async def delivered() -> bool:
+        await ani.desk.outbox.flush()
+        await client.pull(timeout_ms=200)
+        return any(words in str(e["content"].get("body")) for e in client.received)
+    await until(delivered, what="the held line sent to the old room")
+
+
+async def test_a_tombstone_from_someone_who_is_not_the_client_does_not_move_the_session(hs, data, tmp_path):
+    intake, task, ani, heard, client, session = await _upgraded_session(hs, data, tmp_path, "klien7", "kerjaan")
+    mallory = api_of(hs, "mallory")
+    try:
+        old = client.room
+        # the client let someone in and gave them the room's power (or they hold the phone): they say it moved
+        await client.api.invite(old, mallory.user_id)
+        await mallory.join(old)
+        levels = await client.api.get_state(old, "m.room.power_levels")
+        tombstone = levels.get("events", {}).get("m.room.tombstone", 100)
+        await client.api.put_state(old, "m.room.power_levels", {**levels, "users": {
+            **levels.get("users", {}), mallory.user_id: tombstone}})
+        trap = await mallory.create_room(preset="private_chat", invite=[ani.channel.api.user_id])
+        await mallory.put_state(old, "m.room.tombstone", {"body": "pindah", "replacement_room": trap})
+        await mallory.leave(old)  # gone again: no other hold applies, only the refused move is told
+        await _held_then_sent(ani, session, client, heard, "notice.tombstone_refused", "kamu aman di sini?")
+        assert ani.store.sessions.channel_state(session.id)["room_id"] == old
+        assert trap not in await ani.channel.api.joined_rooms()
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
+
+
+async def test_an_upgrade_to_a_room_anyone_may_join_with_a_stranger_in_it_does_not_move_the_session(
+        hs, data, tmp_path):
+    intake, task, ani, heard, client, session = await _upgraded_session(hs, data, tmp_path, "klien8", "sekolah")
+    mallory = api_of(hs, "mallory")
+    try:
+        old = client.room
+        new = (await client.api.request("POST", f"/rooms/{old}/upgrade", body={"new_version": "12"}))[
+            "replacement_room"]  # the client creates it, with every power (room version 12)
+        await client.api.put_state(new, "m.room.join_rules", {"join_rule": "public"})
+        await mallory.join(new)  # anyone may: a stranger is in the room the client moved to
+        await client.api.invite(new, ani.channel.api.user_id)
+        await until(lambda: session.id in ani.channel.upgrades.refused, what="the move judged")
+        await ani.desk.send(session.id, "kamu bisa balik ke obrolan lama?")
+        await until(lambda: any(getattr(e, "key", "") == "notice.upgrade_refused" for e in heard), what="told")
+        # the upgrade closed the old room to members below moderator: the line waits in the outbox, kept
+        assert [m for m in ani.store.messages.outbox() if "balik ke obrolan lama" in m.text]
+        assert ani.store.sessions.channel_state(session.id)["room_id"] == old
+        assert new not in await ani.channel.api.joined_rooms()
+        assert not await _reads(mallory, new, "balik ke obrolan lama")
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
+
+
+async def test_the_room_a_client_moved_their_session_to_is_deleted_with_the_first(hs, data, tmp_path):
+    from curhat_tui.domain.retention import RetentionPolicy
+    from tests.integration.test_matrix_retention import start_intake, unreadable
+
+    intake, task = await start_intake(hs, data, tmp_path, RetentionPolicy(zero_transcript=True))
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien9")
+        await through_intake(client, intake.api.user_id, "keluarga")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        old = client.room
+        new = (await client.api.request("POST", f"/rooms/{old}/upgrade", body={"new_version": "12"}))[
+            "replacement_room"]
+        for member in (intake.api.user_id, ani.channel.api.user_id):
+            await client.api.invite(new, member)
+        client.room = new
+        await client.say("RAHASIA-BARU-4410 kak")
+        await until(lambda: "RAHASIA-BARU-4410 kak" in client_words(ani, session.id), what="heard in the new room")
+        await ani.desk.end(session.id)  # zero retention: the client's rooms go at once, the new one too
+        await until(lambda: unreadable(client.api, new), timeout=60, what="the new room deleted")
+        assert await unreadable(client.api, old)
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)

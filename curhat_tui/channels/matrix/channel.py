@@ -37,10 +37,7 @@ from curhat_tui.channels.matrix.history import fill_in_decrypted, read_earlier
 from curhat_tui.channels.matrix.joining import join_when_invited
 from curhat_tui.channels.matrix.members import outsiders
 from curhat_tui.channels.matrix.protocol import (
-    ALERT,
     CLAIM,
-    END,
-    FORGET,
     HANDOVER,
     QUEUE_ENTRY,
     TAKEN,
@@ -51,8 +48,10 @@ from curhat_tui.channels.matrix.protocol import (
 )
 from curhat_tui.channels.matrix.relay import Relay, client_hash, freshest
 from curhat_tui.channels.matrix.sealing import SealedEntries
+from curhat_tui.channels.matrix.session_requests import SessionRequests
 from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
+from curhat_tui.channels.matrix.upgrade import HASH_ROOM, RoomUpgrades
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
@@ -66,7 +65,7 @@ from curhat_tui.storage.store import Store
 log = logging.getLogger("curhat.matrix")
 
 
-class MatrixChannel(Channel):
+class MatrixChannel(SessionRequests, Channel):
     simulated = False
     name = "matrix"
 
@@ -91,6 +90,7 @@ class MatrixChannel(Channel):
         self.reader = ClientRoomReader(lambda: self.api.user_id, staff, lambda: self.emit, self._catalogue,
                                        self._colleague, self.relay.client_of)
         self.sealed = SealedEntries(api, self.sync, staff)  # queue entries whose words we cannot open yet
+        self.upgrades = RoomUpgrades(api, staff, self.reader)  # a client's room replaced by a new one (upgrade.py)
 
     # ---- life cycle -----------------------------------------------------------
     async def start(self, emit: Emit) -> None:
@@ -101,6 +101,7 @@ class MatrixChannel(Channel):
                 self.room_to_session[state["room_id"]] = session.id
                 self.room_since[state["room_id"]] = float(state.get("since") or state.get("started_at") or 0.0)
                 self.relay.remember(session.id, state)
+                self.upgrades.remember(session.id, state)
         self.sync.on_state = self._set_state
         if self.sync.crypto is not None:  # the intake forwards the keys of what a client wrote before we came
             self.sync.crypto.accept_forwards_from(self.staff.intake)
@@ -120,8 +121,8 @@ class MatrixChannel(Channel):
 
     def _colleague(self, session_id: str, user: str) -> str:
         """A colleague's name as the intake kept it with the session (their Matrix name part otherwise)."""
-        room = self.store.sessions.channel_state(session_id).get("room_id", "")
-        names = obj(self.queue.get(room)).get("names")
+        state = self.store.sessions.channel_state(session_id)
+        names = obj(self.queue.get(state.get(HASH_ROOM) or state.get("room_id", ""))).get("names")
         name = names.get(user) if isinstance(names, dict) else None
         return clean(name)[:60] if isinstance(name, str) and name else user.lstrip("@").split(":", 1)[0]
 
@@ -161,6 +162,8 @@ class MatrixChannel(Channel):
             elif self.room_to_session.get(room_id):
                 session_id = self.room_to_session[room_id]
                 self.reader.events(session_id, events, self.room_since.get(room_id, 0.0))
+                for new in self.upgrades.tombstones(room_id, session_id, events):  # the client's new room
+                    self._background(self._follow(room_id, new, session_id))
                 self.reader.ephemeral(session_id, events_in(joined, "ephemeral"))
         for room_id, entry in self.sealed.ready():  # the queue room's keys came: sealed words can be read now
             self._queue_entry(room_id, entry)
@@ -170,6 +173,10 @@ class MatrixChannel(Channel):
                 "room_id", ""), self._catalogue, self.emit)
 
     async def _invited(self, room_id: str, invite: dict) -> None:
+        if room_id in self.upgrades.waiting:  # the room a client moved our session to: followed once checked
+            old, session_id = self.upgrades.waiting[room_id]
+            self._background(self._follow(old, room_id, session_id))
+            return
         entry = self.queue.get(room_id) or {}
         mine = entry.get("status") == TAKEN and entry.get("taken_by") == self.api.user_id
         if mine and (room_id in self.room_to_session or room_id in self._claims):
@@ -231,9 +238,9 @@ class MatrixChannel(Channel):
             return
         self.queue[room_id] = entry
         if status == TAKEN and entry.get("taken_by") == me:
-            if self.room_to_session.get(room_id):  # our session: the client's lines it relays are the session's
-                self.relay.arrived(room_id, self.room_to_session[room_id], entry)
-            elif room_id not in self.room_to_session and room_id not in self._claims:
+            if self.room_to_session.get(here := self.upgrades.here(room_id)):  # ours: lines it relays are the session's
+                self.relay.arrived(room_id, self.room_to_session[here], entry)
+            elif here not in self.room_to_session and room_id not in self._claims:
                 self.room_to_session[room_id] = ""  # handed to us by a colleague: reserved, adopted after the batch
             return
         self._gone(room_id, "handed_away" if status == TAKEN else "left" if status == "left" else "closed")
@@ -244,10 +251,12 @@ class MatrixChannel(Channel):
 
     def _gone(self, room_id: str, reason: str) -> None:
         """Our session in this room is over on the intake's word (handed away, ended, the client left)."""
-        session_id = self.room_to_session.pop(room_id, None)
+        here = self.upgrades.here(room_id)  # the room the client moved the session to, if they did
+        session_id = self.room_to_session.pop(here, None)
         if session_id:
             self.emit(SessionGone(session_id, reason))
-            self._background(self._leave(room_id))
+            for room in {room_id, here}:
+                self._background(self._leave(room))
 
     async def _leave(self, room_id: str) -> None:
         try:
@@ -293,6 +302,21 @@ class MatrixChannel(Channel):
 
     async def _read_earlier(self, room_id: str, session_id: str, since: float, handed_over: bool) -> None:
         await read_earlier(self.api, self.sync, self.reader, room_id, session_id, since, handed_over=handed_over)
+
+    async def _follow(self, old: str, new: str, session_id: str) -> None:
+        """The client replaced the session's room with `new`: once it passes upgrade.py's checks, the session
+        lives there (same session, its channel state saying so; pending lines go there; a restart resumes there)."""
+        if self.room_to_session.get(old) != session_id or not await self.upgrades.follow(old, new, session_id):
+            return
+        state = self.store.sessions.channel_state(session_id)
+        first = state.get(HASH_ROOM) or old
+        self.store.sessions.update(session_id, channel_state={**state, "room_id": new, HASH_ROOM: first})
+        self.upgrades.moved[first] = new
+        self.room_to_session.pop(old, None)
+        self.room_to_session[new] = session_id
+        self.room_since[new] = since = self.room_since.pop(old, 0.0)
+        log.info("followed a client's room upgrade (session %s)", session_id)
+        await self._read_earlier(new, session_id, since, False)  # what they wrote there before we came
 
     # ---- outgoing -------------------------------------------------------------
     async def claim(self, visit: Visit, session: Session) -> dict:
@@ -356,6 +380,8 @@ class MatrixChannel(Channel):
 
     async def send(self, session: Session, message: Message) -> None:
         room = self._room(session)
+        if notice := self.upgrades.held(session.id):  # a move of the room refused: said once, then sent here
+            raise SendHeld(notice)
         if await outsiders(self.api, room, self.staff, self.reader, session.id):
             raise SendHeld("notice.send_held")  # someone else is in the client's room (members.py)
         await self._send(room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "")
@@ -364,37 +390,3 @@ class MatrixChannel(Channel):
     async def typing(self, session: Session, typing: bool) -> None:
         with contextlib.suppress(MatrixError, httpx.HTTPError, KeyError):  # a typing notice lost is no loss
             await self.api.typing(self._room(session), typing)
-
-    def _both(self, key: str) -> str:
-        return f"{Catalogue(self.strings, 'id')(key)}\n\n{Catalogue(self.strings, 'en')(key)}"
-
-    async def end(self, session: Session) -> None:
-        room = self._room(session)
-        self.room_to_session.pop(room, None)
-        await self._send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing")},
-                         f"close-{session.id}")
-        await self.api.send(self.staff.queue_room, END, {"room_id": room}, f"end-{session.id}")
-        await self._leave(room)
-
-    async def transfer(self, session: Session, handover: str, to: str = "") -> None:
-        room = self._room(session)
-        self.room_to_session.pop(room, None)
-        carried = self.store.sessions.channel_state(session.id).get(FLAGS) or []
-        flags = sorted({f.item for f in self.store.flags.for_session(session.id)} | set(carried))
-        await self._send(self.staff.queue_room, HANDOVER, {"room_id": room, "note": handover, "to": to,
-                                                           "flags": flags}, f"handover-{session.id}")  # encrypted
-        await self._leave(room)
-
-    async def forget(self, client_key: str) -> None:  # a client's deletion request: the intake deletes their room
-        if client_key.startswith("!"):  # a Matrix client's key is their room id
-            await self.api.send(self.staff.queue_room, FORGET, {"room_id": client_key}, f"forget-{client_key}")
-
-    async def alert(self, session: Session, item_label: str, risk: str) -> None:
-        if not self.staff.supervisors_room:
-            return
-        body = f"⚠ {session.alias}: {item_label} ({risk}) — {self.counselor_name}"
-        await self.api.send(self.staff.supervisors_room, "m.room.message", {
-            "msgtype": "m.notice", "body": body,
-            ALERT: {"room_id": self._room(session), "item": item_label, "risk": risk, "counselor": self.api.user_id,
-                    "session": session.id},
-        }, f"alert-{session.id}-{int(self.clock.now() * 1000)}")

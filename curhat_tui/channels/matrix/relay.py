@@ -28,6 +28,7 @@ MAX_LINES = 60
 MAX_BODY = 4000
 MAX_FIELD = 24_000 * 4  # a generous bound on the JSON text (escapes take room) before it is parsed
 _HASH = re.compile(r"[0-9a-f]{64}")
+FIRST_ROOM = "first_room"  # channel state: a session's first room, the hash's salt, when the client moved it (upgrade.py)
 
 
 @functools.lru_cache(maxsize=512)
@@ -111,7 +112,7 @@ class Relay:
 
     def remember(self, session_id: str, channel_state: dict) -> None:
         """The hash a stored session keeps (start, or a session opened here)."""
-        known, room = channel_state.get(CLIENT), channel_state.get("room_id")
+        known, room = channel_state.get(CLIENT), channel_state.get(FIRST_ROOM) or channel_state.get("room_id")
         if isinstance(known, str) and _HASH.fullmatch(known) and isinstance(room, str):
             self.hashes[session_id], self.rooms[session_id] = known, room
 

@@ -1,0 +1,72 @@
+"""A session's ends, handovers, deletions and alerts: requests to the intake in the queue room, always about the
+session's first room (the queue entry's key), wherever the client has moved it since (upgrade.py). A mixin of
+MatrixChannel (channel.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from curhat_tui.channels.matrix.protocol import ALERT, END, FORGET, HANDOVER
+from curhat_tui.channels.matrix.upgrade import HASH_ROOM
+from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.models import Session
+from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
+
+
+class SessionRequests:
+    if TYPE_CHECKING:  # provided by MatrixChannel
+        api: Any
+        store: Any
+        staff: Any
+        strings: dict
+        clock: Any
+        counselor_name: str
+        room_to_session: dict[str, str]
+
+        def _room(self, session: Session) -> str: ...
+        async def _send(self, room: str, event_type: str, content: dict, txn: str) -> None: ...
+        async def _leave(self, room_id: str) -> None: ...
+
+    def _first_room(self, session: Session) -> str:
+        """The room the session began in: the queue entry's key, whichever room the client talks in now."""
+        first = self.store.sessions.channel_state(session.id).get(HASH_ROOM)
+        return first if isinstance(first, str) and first else self._room(session)
+
+    async def _leave_all(self, session: Session, room: str) -> None:
+        await self._leave(room)
+        if (first := self._first_room(session)) != room:
+            await self._leave(first)
+
+    def _both(self, key: str) -> str:
+        return f"{Catalogue(self.strings, 'id')(key)}\n\n{Catalogue(self.strings, 'en')(key)}"
+
+    async def end(self, session: Session) -> None:
+        room = self._room(session)
+        self.room_to_session.pop(room, None)
+        await self._send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing")},
+                         f"close-{session.id}")
+        await self.api.send(self.staff.queue_room, END, {"room_id": self._first_room(session)}, f"end-{session.id}")
+        await self._leave_all(session, room)
+
+    async def transfer(self, session: Session, handover: str, to: str = "") -> None:
+        room = self._room(session)
+        self.room_to_session.pop(room, None)
+        carried = self.store.sessions.channel_state(session.id).get(FLAGS) or []
+        flags = sorted({f.item for f in self.store.flags.for_session(session.id)} | set(carried))
+        await self._send(self.staff.queue_room, HANDOVER, {"room_id": self._first_room(session), "note": handover,
+                                                           "to": to, "flags": flags}, f"handover-{session.id}")
+        await self._leave_all(session, room)
+
+    async def forget(self, client_key: str) -> None:  # a client's deletion request: the intake deletes their room
+        if client_key.startswith("!"):  # a Matrix client's key is their (first) room id
+            await self.api.send(self.staff.queue_room, FORGET, {"room_id": client_key}, f"forget-{client_key}")
+
+    async def alert(self, session: Session, item_label: str, risk: str) -> None:
+        if not self.staff.supervisors_room:
+            return
+        body = f"⚠ {session.alias}: {item_label} ({risk}) — {self.counselor_name}"
+        await self.api.send(self.staff.supervisors_room, "m.room.message", {
+            "msgtype": "m.notice", "body": body,
+            ALERT: {"room_id": self._first_room(session), "item": item_label, "risk": risk,
+                    "counselor": self.api.user_id, "session": session.id},
+        }, f"alert-{session.id}-{int(self.clock.now() * 1000)}")

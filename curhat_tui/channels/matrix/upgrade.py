@@ -1,0 +1,152 @@
+"""A client's room upgraded mid-session (`m.room.tombstone`), followed only when it is safe.
+
+A client's app may replace their room with a new one (Element's /upgraderoom; Synapse's `/upgrade` sends the
+tombstone in the old room as the account that asked, creates the new room with them as its creator, and invites no
+one: the app invites the old room's members). The client then talks in the new room. The workstation follows, and
+keeps the same session (same transcript; the outbox's pending lines go to the new room; the session's channel state
+records it, so a restart resumes there), when:
+
+- the tombstone was sent by the client (the account the intake named: `client_hash`), never by anyone else who was
+  given the power to send one, and the intake named the client at all;
+- the new room says it replaces the old one (`predecessor`) and was created by the client;
+- nobody may join it without a member letting them in (join rule `invite`, `knock` or `private`, as the intake
+  requires of a client's first room: admission.py);
+- nobody besides the client and staff is in it.
+
+Anything else leaves the session where it was, and the counselor is told at their next line (it is held once:
+`SendHeld` with `notice.upgrade_refused` or `notice.tombstone_refused`, then goes to the old room). In the new room
+the same rules hold as in the old: only the client's words count (client_room.py) and a line is held while anyone
+else is there (members.py). The client's hash stays salted with the first room, which stays the key of the queue
+entry: `HASH_ROOM` in the session's channel state.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError, _q
+from curhat_tui.channels.matrix.client_room import ClientRoomReader
+from curhat_tui.channels.matrix.protocol import content_of, obj
+from curhat_tui.channels.matrix.relay import FIRST_ROOM
+from curhat_tui.channels.matrix.staff import Staff
+
+log = logging.getLogger("curhat.matrix")
+TOMBSTONE = "m.room.tombstone"
+PRIVATE_RULES = ("invite", "knock", "private")  # a member must let anyone else in (the intake's rule too)
+HASH_ROOM = FIRST_ROOM  # channel state: the session's first room (the queue entry's key, the client hash's salt)
+REFUSED = "notice.upgrade_refused"  # the client's new room is open to anyone, or someone else is in it
+FORGED = "notice.tombstone_refused"  # someone who is not the client said the room moved
+
+
+def replacement(event: dict) -> str:
+    """The room a tombstone names ('' when it is not one, or names none)."""
+    if event.get("type") != TOMBSTONE or event.get("state_key") != "":
+        return ""
+    room = content_of(event).get("replacement_room")
+    return room if isinstance(room, str) and room.startswith("!") and len(room) <= 255 else ""
+
+
+class RoomUpgrades:
+    """Per workstation: which sessions moved to which room, upgrades waiting for their invitation, and refusals
+    still to tell."""
+
+    def __init__(self, api: MatrixAPI, staff: Staff, reader: ClientRoomReader) -> None:
+        self.api, self.staff, self.reader = api, staff, reader
+        self.moved: dict[str, str] = {}  # first room (the queue entry's key) -> the room the session is in now
+        self.waiting: dict[str, tuple[str, str]] = {}  # new room -> (old room, session id): no invitation yet
+        self.refused: dict[str, str] = {}  # session id -> the notice to tell at the next send
+        self.seen: set[str] = set()  # tombstone event ids already judged (sync repeats state)
+        self.joining: set[str] = set()  # new rooms being joined and checked now (an invitation repeated waits)
+
+    def remember(self, session_id: str, channel_state: dict) -> None:
+        first, room = channel_state.get(HASH_ROOM), channel_state.get("room_id")
+        if isinstance(first, str) and isinstance(room, str) and first != room:
+            self.moved[first] = room
+
+    def here(self, first_room: str) -> str:
+        """The room a session that began in `first_room` is in now."""
+        return self.moved.get(first_room, first_room)
+
+    def first(self, room_id: str) -> str:
+        """The first room (the queue entry's key) of the session now in `room_id`."""
+        return next((first for first, now in self.moved.items() if now == room_id), room_id)
+
+    def tombstones(self, room_id: str, session_id: str, events: list[dict]) -> list[str]:
+        """The rooms this session's room was replaced with by its client; a tombstone from anyone else is
+        refused (logged, and told to the counselor)."""
+        found = []
+        for event in events:
+            new, event_id = replacement(event), event.get("event_id")
+            if not new or new == room_id or event_id in self.seen:
+                continue
+            if isinstance(event_id, str):
+                self.seen.add(event_id)
+            if not self.reader.client_of(session_id)[0] or not self.reader.is_client(event.get("sender"), session_id):
+                log.warning("a room upgrade not sent by the client was refused (session %s)", session_id)
+                self.refused[session_id] = FORGED
+                continue
+            found.append(new)
+        return found
+
+    def held(self, session_id: str) -> str:
+        """The refusal to tell at this send ('' when none); told once."""
+        return self.refused.pop(session_id, "")
+
+    async def follow(self, old: str, new: str, session_id: str) -> bool | None:
+        """Join the client's new room and check it: True (follow), False (refused and left), None (no invitation
+        yet: tried again when it comes)."""
+        if new in self.joining:
+            return None
+        self.joining.add(new)
+        try:
+            await self.api.join(new)
+        except MatrixError as exc:
+            self.joining.discard(new)
+            if exc.status == 403:
+                self.waiting[new] = (old, session_id)
+                return None
+            log.warning("could not join a client's new room: %s", exc.errcode)
+            self.refused[session_id] = REFUSED
+            return False
+        except httpx.HTTPError:
+            self.joining.discard(new)
+            self.waiting[new] = (old, session_id)  # tried again when the invitation comes round
+            return None
+        self.waiting.pop(new, None)
+        try:
+            safe = await self._safe(old, new, session_id)
+        except (MatrixError, httpx.HTTPError) as exc:
+            log.warning("could not check a client's new room: %s", type(exc).__name__)
+            safe = False
+        finally:
+            self.joining.discard(new)
+        if not safe:
+            try:
+                await self.api.leave(new)
+                await self.api.forget(new)
+            except (MatrixError, httpx.HTTPError) as exc:
+                log.info("leaving a refused room: %s", type(exc).__name__)
+            self.refused[session_id] = REFUSED  # told once we are out of it
+        return safe
+
+    async def _safe(self, old: str, new: str, session_id: str) -> bool:
+        create = await self.api.request("GET", f"/rooms/{_q(new)}/state/m.room.create/", params={"format": "event"})
+        content = obj(create.get("content")) if "content" in create else create
+        creator = create.get("sender") if "content" in create else content.get("creator")
+        if obj(content.get("predecessor")).get("room_id") != old or not self.reader.is_client(creator, session_id):
+            log.warning("refused a client's new room: it does not replace theirs, or the client did not make it")
+            return False
+        rules = obj(await self.api.get_state(new, "m.room.join_rules")).get("join_rule", "invite")
+        if rules not in PRIVATE_RULES:
+            log.warning("refused a client's new room: anyone may join it (%s)", str(rules)[:20])
+            return False
+        joined = obj((await self.api.request("GET", f"/rooms/{_q(new)}/joined_members")).get("joined"))
+        others = [u for u in joined if u != self.api.user_id and not self.staff.is_staff(u)
+                  and not self.reader.is_client(u, session_id)]
+        if others:
+            log.warning("refused a client's new room: %d account(s) besides the client are in it", len(others))
+            return False
+        return True
+
