@@ -31,7 +31,6 @@ from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.load import weight
 from curhat_tui.domain.models import Delivery, Message, Risk, Sender, Session, SessionStatus, Visit, VisitStatus
-from curhat_tui.domain.provinces import known as known_province
 from curhat_tui.domain.queue import order_queue, raised
 from curhat_tui.domain.sanitize import clean, shown_safely
 from curhat_tui.domain.session_clock import EXTENSION_MINUTES, due_notifications
@@ -55,8 +54,8 @@ from curhat_tui.services.load_guard import LoadGuard, LoadRefused
 from curhat_tui.services.notes import Notes
 from curhat_tui.services.outbox import Outbox
 from curhat_tui.services.privacy import Privacy
+from curhat_tui.services.session_facts import SessionFacts
 from curhat_tui.storage.audit import AuditLog
-from curhat_tui.storage.sessions import ENCRYPTED, REGION
 from curhat_tui.storage.store import Store, new_id
 
 log = logging.getLogger("curhat.desk")
@@ -81,7 +80,9 @@ class NoteIncomplete(Exception):
         self.missing = missing
 
 
-class Desk:
+class Desk(SessionFacts):
+    """(The pane's reads beside the transcript: `session_facts.SessionFacts`.)"""
+
     def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData, bus: EventBus,
                  audit: AuditLog, privacy: Privacy, notes: Notes, background: Background, *,
                  counselor: str, lang: str, max_load: int = 0) -> None:
@@ -133,20 +134,6 @@ class Desk:
 
     def draft(self, session_id: str) -> str:
         return self.store.state.draft(session_id)
-
-    def channel_facts(self, session_id: str) -> tuple[bool | None, str]:
-        """For the header, in one read: end-to-end encrypted (None: not applicable) and the province the client told
-        the intake ("" if not told; a practice persona's region is not something a client said)."""
-        state = self.store.sessions.channel_state(session_id)
-        return state.get(ENCRYPTED) if isinstance(state.get(ENCRYPTED), bool) else None, known_province(state.get(REGION))
-
-    def handover_flags(self, session_id: str) -> list[str]:
-        """The red-flag items raised before this session was handed here (ids)."""
-        return self.handovers.flags(session_id)
-
-    def handover(self, session_id: str) -> str:
-        """The handover note this session came with (a transfer, or a client sent back to the queue); '' if none."""
-        return clean(self.store.sessions.handover(session_id)).strip()
 
     # ---- channel events: persist first, then tell ------------------------------------
     def on_channel_event(self, event: ChannelEvent) -> None:

@@ -67,6 +67,9 @@ class ChatPane(Vertical):
     ChatPane > .pane-whisper.-shown { display: block; }
     ChatPane > .pane-consent { height: auto; display: none; padding: 0 1; background: $error 35%; text-style: bold; }
     ChatPane > .pane-consent.-withdrawn { display: block; }
+    ChatPane > .pane-intake { height: auto; max-height: 2; display: none; padding: 0 1; background: $boost;
+                              text-wrap: nowrap; text-overflow: ellipsis; }
+    ChatPane > .pane-intake.-shown { display: block; }
     ChatPane > .pane-handover { height: auto; max-height: 6; display: none; padding: 0 1; background: $warning 20%; }
     ChatPane > .pane-handover.-shown { display: block; }
     """
@@ -92,6 +95,7 @@ class ChatPane(Vertical):
         app = self.app
         yield Static(id="head", classes="pane-head")
         yield Static(id="consent", classes="pane-consent")
+        yield Static(id="intake", classes="pane-intake")
         yield Static(id="handover", classes="pane-handover")
         yield Static(id="whisper", classes="pane-whisper")
         names = {"client": self.session.alias, "counselor": self.session.counselor, "system": "•"}
@@ -134,6 +138,7 @@ class ChatPane(Vertical):
         self.set_class(self.session.status is not SessionStatus.ACTIVE, "-wrapup")
         self._read_ticked()
         self.show_consent()
+        self.show_intake()
         self.show_handover()
         whispers = self.app.workstation.supervision.whispers(self.session.id)
         if whispers:
@@ -194,6 +199,21 @@ class ChatPane(Vertical):
         elif message.flags:
             self._suggest(message)  # an edit put risk words in an earlier message
         self.refresh_clock()
+
+    def show_intake(self) -> None:
+        """What the client told the intake (topic, answer to the screening question), under the header for the whole
+        session, so the counselor does not ask again what the client already said (shown literally, a line each, cut
+        with an ellipsis where the pane is narrow: the header and the chat keep their room at 80x24)."""
+        t = self.app.t
+        topic, answer = self.app.workstation.desk.intake_said(self.session.id)
+        block = self.query_one("#intake", Static)
+        block.set_class(bool(topic or answer), "-shown")
+        text = Text()
+        for label, said in ((t("queue.topic"), topic), (t("queue.intake_risk"), answer)):
+            if said:
+                text.append(("\n" if text else "") + label + ": ", style="bold")
+                text.append(said)
+        block.update(text)
 
     def show_handover(self) -> None:
         """The handover note the session came with, above the transcript for the whole session (shown literally)."""
