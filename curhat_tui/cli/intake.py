@@ -335,6 +335,8 @@ def intake_main(argv: list[str]) -> int:
         try:
             await service.run()
         finally:
+            if service.crypto is not None:
+                await service.crypto.close()  # its HTTP session ("Unclosed client session" otherwise); keys stay stored
             await service.api.close()
 
     try:

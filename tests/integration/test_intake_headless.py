@@ -126,6 +126,7 @@ def test_intake_runs_from_a_written_credentials_file_with_no_keyring_at_all(hs, 
     rooms_saved(state)
     assert intake.stop(signal.SIGINT) == 0, intake.text()
     assert "Traceback" not in intake.text() and "keyring" not in intake.text().lower()
+    assert "Unclosed" not in intake.text(), intake.text()  # its HTTP sessions closed on the way out
     assert mode(state) == 0o700
     files = sorted(p.name for p in state.iterdir())
     assert "intake.json" in files and "intake-device.json" in files
