@@ -22,7 +22,7 @@ _NOT_PLAIN = re.compile(r"\b(tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|no|not|
 # The answer to the screening question (thoughts of self-harm or of ending one's life in two weeks), read word by
 # word: a negation counts only for the word right after it, so "kadang kepikiran, tapi ga ada rencana" is a yes.
 _NEGATIONS = frozenset("tidak tdk ga gak gk nggak ngga enggak engga ndak nda kagak kaga belum never not no nope nah "
-                       "don't dont didn't didnt haven't havent".split())
+                       "ora durung henteu teu acan don't dont didn't didnt haven't havent".split())  # Javanese, Sundanese
 _YES_WORDS = frozenset("ya iya iyaa iyah y yes yup yep yeah sering often always selalu".split())  # a plain yes: high
 _SOME_WORDS = frozenset("pernah kadang terkadang kadang2 sometimes jarang rarely sempat sempet lumayan dikit sedikit "
                         "masih occasionally once".split())  # some of the time: moderate

@@ -28,6 +28,8 @@ HIGH, MODERATE, NONE = Risk.HIGH, Risk.MODERATE, Risk.NONE
     ("I don't know", MODERATE), ("not sure", MODERATE),
     # "ya nggak lah" is a firm no
     ("ya nggak lah", NONE), ("ya enggak kok", NONE),
+    # Javanese and Sundanese no, as clients type them
+    ("ora pernah kok kak", NONE), ("durung pernah", NONE), ("teu pernah", NONE), ("ora kok kak", NONE),
 ])
 def test_an_answer_to_the_screening_question_is_read_as_it_is_meant(answer, risk):
     assert screen_answer(answer) == risk
