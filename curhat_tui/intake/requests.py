@@ -14,6 +14,7 @@ from curhat_tui.intake.admission import may_forget
 from curhat_tui.intake.queueing import TAKEN_FIELDS
 from curhat_tui.intake.server_purge import now_ms
 from curhat_tui.intake.staff_rooms import Roster, closed_entry
+from curhat_tui.intake.successors import successors
 
 log = logging.getLogger("curhat.intake")
 NAME_CHARS, NOTE_CHARS = 60, 4000  # the longest counselor name and handover note taken from a request
@@ -34,7 +35,8 @@ class StaffRequests:
 
         async def _entry(self, room_id: str, entry: dict) -> None: ...
         async def _reply(self, room_id: str, keys: Any) -> None: ...
-        def _forget_later(self, room_id: str, *, now: bool = False) -> None: ...
+        def _forget_later(self, room_id: str, *, now: bool = False, known: dict | None = None) -> None: ...
+        async def _invite_quietly(self, room_id: str, user: str) -> None: ...
         def _keep(self, room_id: str, state: flow.IntakeState) -> None: ...
         def _save(self) -> None: ...
         async def _back_in_danger(self, room_id: str, sent_ms: object) -> bool: ...
@@ -97,10 +99,11 @@ class StaffRequests:
             back = {k: v for k, v in entry.items() if k not in TAKEN_FIELDS}
             await self._entry(room_id, dict(back, status=WAITING, handover=note, arrived_at=now_ms()))
             await self._reply(room_id, ["intake.returned"])
-        try:
-            await self.api.kick(room_id, sender, "handover")
-        except MatrixError as exc:  # a client's room may not give us that power; the workstation leaves itself
-            log.info("could not remove the previous counselor: %s", exc.errcode)
+        for room in [room_id, *successors(self.clients.get(room_id))]:  # and from where the client moved to
+            try:
+                await self.api.kick(room, sender, "handover")
+            except MatrixError as exc:  # a client's room may not give us that power; the workstation leaves itself
+                log.info("could not remove the previous counselor: %s", exc.errcode)
 
     async def _assign(self, room_id: str, entry: dict, counselor: str, name: str) -> None:
         names = dict(obj(entry.get("names")), **{counselor: name})
@@ -115,6 +118,8 @@ class StaffRequests:
         except MatrixError as exc:
             if exc.errcode != "M_FORBIDDEN" or "already in the room" not in str(exc):
                 log.warning("could not invite the counselor into %s: %s", room_id, exc.errcode)
+        for room in successors(self.clients.get(room_id)):  # the room the client moved to (successors.py)
+            await self._invite_quietly(room, counselor)
         await self._entry(room_id, taken)
         try:  # so that what the client wrote before the counselor came can be read by them
             await self.crypto.forward_room_keys(room_id, counselor) if self.crypto else None

@@ -22,8 +22,6 @@ import httpx
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import (
-    LEFT,
-    TAKEN,
     WAITING,
     content_of,
     events_in,
@@ -46,18 +44,18 @@ from curhat_tui.intake.requests import StaffRequests
 from curhat_tui.intake.risk_words import answer_verdict
 from curhat_tui.intake.server_purge import ServerPurge, now_ms
 from curhat_tui.intake.state_file import read_state, write_state
-from curhat_tui.intake.successors import note_successor, predecessor, successors
+from curhat_tui.intake.successors import MovedRooms, successors
 
 if TYPE_CHECKING:
     from curhat_tui.channels.matrix.crypto import Crypto
-from curhat_tui.intake.staff_rooms import Roster, closed_entry, read_queue, setup_staff_rooms
+from curhat_tui.intake.staff_rooms import Roster, read_queue, setup_staff_rooms
 
 log = logging.getLogger("curhat.intake")
 INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this often
 
 
 @dataclass
-class IntakeService(QueueWriting, StaffRequests):
+class IntakeService(QueueWriting, StaffRequests, MovedRooms):
     api: MatrixAPI
     data: ServiceData
     state_file: Path | None = None
@@ -157,11 +155,6 @@ class IntakeService(QueueWriting, StaffRequests):
             if await clear_entry_quietly(self.api, self.queue_room, room_id, keep_current=keep):
                 self.uncleared.pop(room_id, None)
 
-    def _forget_later(self, room_id: str, *, now: bool = False, known: dict | None = None) -> None:
-        if self.purge:  # with the rooms the client moved the session to (successors.py)
-            for room in [room_id, *successors(known if known is not None else self.clients.get(room_id))]:
-                self.purge.schedule(room, now_ms(), now=now)
-
     async def on_sync(self, rooms: dict, first: bool) -> None:
         await self.handle({"rooms": rooms}, initial=first)
 
@@ -184,7 +177,10 @@ class IntakeService(QueueWriting, StaffRequests):
                     except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:  # the next still count
                         log.warning("dropped a %s event: %s", str(event.get("type"))[:60], type(exc).__name__)
             elif room_id != self.supervisors_room and room_id in self.clients:
-                client_rooms.append(self._client_room(room_id, joined, initial))
+                if not successors(self.clients[room_id]):  # a client who moved on talks in the newest room
+                    client_rooms.append(self._client_room(room_id, joined, initial))
+            elif (first := self._first_of(room_id)) and room_id == self._talk_room(first):
+                client_rooms.append(self._client_room(first, joined, initial))  # the same client, moved here
         # each client's conversation is independent: serve them side by side, not in a line
         for result in await asyncio.gather(*client_rooms, return_exceptions=True):
             if isinstance(result, Exception):
@@ -204,12 +200,8 @@ class IntakeService(QueueWriting, StaffRequests):
         client = invited_by(invite, self.api.user_id)
         if not client or room_id in (self.queue_room, self.supervisors_room) or room_id in self.clients:
             return
-        old = predecessor(invite, client, self.clients, self.queue)
-        if old:  # a session's room, upgraded by its client: the counselor follows; nothing is asked again here
-            if note_successor(self.clients[old], room_id):
-                log.info("a client moved their session to a new room")
-                self._save()
-                return
+        if await self._moved_here(room_id, invite, client):  # a client's room replaced: not a new client
+            return
         self.clients[room_id] = {"client": client, "intake": flow.IntakeState().to_dict()}
         try:
             await self.api.join(room_id)
@@ -353,24 +345,9 @@ class IntakeService(QueueWriting, StaffRequests):
             await self._reply(room_id, ["intake.queued_urgent"])
         return True
 
-    async def _client_left(self, room_id: str) -> None:
-        entry = self.queue.get(room_id)
-        if entry and entry.get("status") in (WAITING, TAKEN):
-            await self._entry(room_id, closed_entry(entry, LEFT, now_ms()))
-        known = self.clients.pop(room_id, None)
-        self.newest.pop(room_id, None)
-        self.last_reply.pop(room_id, None)
-        self._save()
-        if self.purge:  # the room goes when its retention is over (left, or deleted with admin rights)
-            self._forget_later(room_id, known=known or {})
-            return
-        try:
-            await self.api.leave(room_id)
-        except MatrixError as exc:
-            log.info("leaving %s: %s", room_id, exc)
-
     # ---- sending ----------------------------------------------------------------
     async def _reply(self, room_id: str, keys: Sequence[flow.Reply]) -> None:
+        room_id = self._talk_room(room_id)  # where the client is now (successors.py)
         both = {lang: Catalogue(self.data.strings, lang) for lang in ("id", "en")}
         for item in keys:
             key, values = (item, {}) if isinstance(item, str) else item

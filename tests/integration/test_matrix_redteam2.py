@@ -43,7 +43,8 @@ from tests.support.synapse import synapse_with_accounts
 def hs():
     # one client account per test: the intake's state outlives each test, and one account has one place in the queue
     for server in synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
-                                         "klien5", "klien6", "klien7", "klien8", "klien9"), PASSWORD, admins=("intake",)):
+                                         "klien5", "klien6", "klien7", "klien8", "klien9", "klien10", "klien11"),
+                                        PASSWORD, admins=("intake",)):
         # as the README asks of operators: a redacted event's original is pruned soon (Synapse's job runs every 5 min)
         config = server.config_path.read_text(encoding="utf-8")
         server.config_path.write_text(config + "redaction_retention_period: 1s\n", encoding="utf-8")
@@ -371,4 +372,57 @@ async def test_the_room_a_client_moved_their_session_to_is_deleted_with_the_firs
         assert await unreadable(client.api, old)
     finally:
         await stop(ani)
+        await stop_intake(intake, task)
+
+
+async def test_a_client_who_upgrades_their_room_while_waiting_is_served_in_the_new_room(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien10")
+        await through_intake(client, intake.api.user_id, "nunggu lama")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        old = client.room
+        new = (await client.api.request("POST", f"/rooms/{old}/upgrade", body={"new_version": "12"}))[
+            "replacement_room"]
+        await client.api.invite(new, intake.api.user_id)  # the app invites the room's members: the intake only
+        client.room, before = new, len(client.received)
+        await until(lambda: new in (intake.clients.get(old) or {}).get("successors", []), what="the intake follows")
+        await client.say("RUANG-BARU-3321 aku masih nunggu ya kak")
+        session = await ani.desk.accept(old)  # the queue entry is still the first room's
+        await until(lambda: any("RUANG-BARU-3321" in t for t in client_words(ani, session.id)),
+                    what="the words written in the new room while waiting")
+        assert ani.store.sessions.channel_state(session.id)["room_id"] == new
+        await ani.desk.send(session.id, "halo, aku Ani")
+        await client.wait_for("halo, aku Ani")
+        assert not any("YA" in str(e["content"].get("body")) for e in client.received[before:])  # no new intake
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+
+
+async def test_a_client_who_upgrades_their_room_during_the_intake_questions_goes_on_in_the_new_room(hs, data,
+                                                                                                   tmp_path):
+    intake, task = await intake_service(hs, data)
+    try:
+        client = ScriptedClient(hs, "klien11")
+        await client.open(intake.api.user_id)
+        await client.wait_for("YA")
+        await client.say("ya")
+        await client.wait_for("1 =")
+        await client.say("1")
+        await client.wait_for("satu kalimat")
+        old = client.room
+        new = (await client.api.request("POST", f"/rooms/{old}/upgrade", body={"new_version": "12"}))[
+            "replacement_room"]
+        await client.api.invite(new, intake.api.user_id)
+        client.room = new
+        await until(lambda: new in (intake.clients.get(old) or {}).get("successors", []), what="the intake follows")
+        await client.say("susah tidur terus")  # the topic, answered in the new room
+        await client.wait_for("2 minggu terakhir")  # the next question comes there
+        await client.say("tidak")
+        await client.wait_for("antrian")
+        assert (intake.queue.get(old) or {}).get("topic") == "susah tidur terus"  # one client, one place
+    finally:
         await stop_intake(intake, task)

@@ -51,13 +51,13 @@ from curhat_tui.channels.matrix.sealing import SealedEntries
 from curhat_tui.channels.matrix.session_requests import SessionRequests
 from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
-from curhat_tui.channels.matrix.upgrade import HASH_ROOM, RoomUpgrades
+from curhat_tui.channels.matrix.upgrade import HASH_ROOM, RoomUpgrades, tombstone_of
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
 from curhat_tui.domain.provinces import known
 from curhat_tui.domain.sanitize import clean
-from curhat_tui.storage.sessions import CLIENT, ENCRYPTED, REGION
+from curhat_tui.storage.sessions import CLIENT, ENCRYPTED, READERS_ALLOWED, REGION
 from curhat_tui.storage.sessions import HANDOVER as HANDOVER_NOTE
 from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
 from curhat_tui.storage.store import Store
@@ -299,6 +299,12 @@ class MatrixChannel(SessionRequests, Channel):
             earlier = self._earlier.pop(room, None)
             if earlier is not None:  # the session is stored now: the client's earlier words can follow
                 self._background(self._read_earlier(room, session.id, *earlier))
+            self._background(self._moved_before(room, session.id))
+
+    async def _moved_before(self, room: str, session_id: str) -> None:
+        """A client who replaced their room before we came (while waiting) is followed there (upgrade.py)."""
+        for new in self.upgrades.tombstones(room, session_id, await tombstone_of(self.api, room)):
+            await self._follow(room, new, session_id)
 
     async def _read_earlier(self, room_id: str, session_id: str, since: float, handed_over: bool) -> None:
         await read_earlier(self.api, self.sync, self.reader, room_id, session_id, since, handed_over=handed_over)
@@ -380,10 +386,11 @@ class MatrixChannel(SessionRequests, Channel):
 
     async def send(self, session: Session, message: Message) -> None:
         room = self._room(session)
-        if notice := self.upgrades.held(session.id):  # a move of the room refused: said once, then sent here
+        if notice := self.upgrades.held(session.id, message.txn_id or ""):  # a refused move: said once (upgrade.py)
             raise SendHeld(notice)
-        if await outsiders(self.api, room, self.staff, self.reader, session.id):
-            raise SendHeld("notice.send_held")  # someone else is in the client's room (members.py)
+        let_read = self.store.sessions.channel_state(session.id).get(READERS_ALLOWED, ())  # the counselor's choice
+        if readers := await outsiders(self.api, room, self.staff, self.reader, session.id, let_read):
+            raise SendHeld("notice.send_held", readers)  # someone else is in the client's room (members.py)
         await self._send(room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "")
         self.emit(Delivered(message.txn_id, Delivery.SENT))
 

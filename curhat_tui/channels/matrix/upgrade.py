@@ -58,6 +58,7 @@ class RoomUpgrades:
         self.waiting: dict[str, tuple[str, str]] = {}  # new room -> (old room, session id): no invitation yet
         self.refused: dict[str, str] = {}  # session id -> the notice to tell at the next send
         self.seen: set[str] = set()  # tombstone event ids already judged (sync repeats state)
+        self.tried: set[str] = set()  # transaction ids of lines tried already (held() tells at a first try)
         self.joining: set[str] = set()  # new rooms being joined and checked now (an invitation repeated waits)
 
     def remember(self, session_id: str, channel_state: dict) -> None:
@@ -90,8 +91,12 @@ class RoomUpgrades:
             found.append(new)
         return found
 
-    def held(self, session_id: str) -> str:
-        """The refusal to tell at this send ('' when none); told once."""
+    def held(self, session_id: str, txn: str) -> str:
+        """The refusal to tell at this send ('' when none); told once, at the first try of a line (a line the
+        outbox tries again says nothing: the outbox tells only a first try's hold)."""
+        if txn in self.tried:
+            return ""
+        self.tried.add(txn)
         return self.refused.pop(session_id, "")
 
     async def follow(self, old: str, new: str, session_id: str) -> bool | None:
@@ -150,3 +155,15 @@ class RoomUpgrades:
             return False
         return True
 
+
+
+async def tombstone_of(api: MatrixAPI, room_id: str) -> list[dict]:
+    """The room's tombstone as a whole event (its sender with it), when it has one: a client who replaced their
+    room before we came (while waiting) is followed from the state, not from a sync we were not there for."""
+    try:
+        if not await api.get_state(room_id, TOMBSTONE):
+            return []  # none: nothing to follow
+        event = await api.request("GET", f"/rooms/{_q(room_id)}/state/{TOMBSTONE}/", params={"format": "event"})
+    except (MatrixError, httpx.HTTPError):
+        return []  # not readable: nothing to follow
+    return [event] if isinstance(event.get("content"), dict) and isinstance(event.get("sender"), str) else []
