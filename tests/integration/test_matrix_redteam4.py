@@ -13,6 +13,7 @@ from curhat_tui.channels.matrix.api import MatrixError
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
+    api_of,
     client_words,
     eventually,
     intake_service,
@@ -29,7 +30,7 @@ from tests.support.synapse import synapse_with_accounts
 def hs():
     # one client account per test: the intake gives one account one place in the queue, and its state outlives a test
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "r4a", "r4b", "r4c", "r4d", "r4e", "r4f",
-                                      "r4g", "r4h"), PASSWORD, admins=("intake",))
+                                      "r4g", "r4h", "r4i", "r4j", "r4k", "r4l"), PASSWORD, admins=("intake",))
 
 
 async def _in_session(hs, data, tmp_path, name: str, topic: str, ani=None):
@@ -114,3 +115,144 @@ async def test_a_tombstone_naming_another_clients_room_does_not_cut_that_client_
     finally:
         await stop(ani)
         await stop_intake(intake, task)
+
+
+async def _upgrade(client: ScriptedClient) -> str:
+    """The client's app replaces their room (Element's /upgraderoom): the new room's id."""
+    return (await client.api.request("POST", f"/rooms/{client.room}/upgrade", body={"new_version": "12"}))[
+        "replacement_room"]
+
+
+async def test_a_stranger_invited_before_the_move_and_joining_after_it_does_not_read_the_counselor(
+        hs, data, tmp_path):
+    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4e", "pacar")
+    mallory = api_of(hs, "mallory")
+    try:
+        new = await _upgrade(client)
+        # the app invites the old room's members; someone (holding the phone) invites a stranger too, who waits
+        for member in (intake.api.user_id, ani.channel.api.user_id, mallory.user_id):
+            await client.api.invite(new, member)
+        client.room = new
+        # nobody else is IN the room yet: the move is the client's and is followed
+        await until(lambda: ani.store.sessions.channel_state(session.id)["room_id"] == new, what="the move followed")
+        await mallory.join(new)  # ...and the stranger comes in after it
+        await ani.desk.send(session.id, "RAHASIA-7720 kamu aman di rumah?")
+        await until(lambda: any(getattr(e, "key", "") == "notice.send_held" for e in heard), what="the hold told")
+        assert not await _reads(mallory, new, "RAHASIA-7720")
+        await mallory.leave(new)  # gone again: the held line goes, to the client, in the new room
+
+        async def delivered() -> bool:
+            await ani.desk.outbox.flush()
+            await client.pull(timeout_ms=200)
+            return any("RAHASIA-7720" in str(e["content"].get("body")) for e in client.received)
+        await until(delivered, what="the held line delivered once the stranger left")
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
+
+
+@pytest.mark.xfail(strict=True, reason="red team: a client room whose history is world_readable is followed (and "
+                                       "admitted): any account reads the counselor's lines without joining, so "
+                                       "members.py never holds them (upgrade.py _safe, admission.py open_to_anyone)")
+async def test_an_upgrade_to_a_world_readable_room_does_not_let_a_stranger_read_without_joining(hs, data, tmp_path):
+    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4f", "utang")
+    mallory = api_of(hs, "mallory")
+    try:
+        new = await _upgrade(client)
+        # invite-only, nobody else in it, but its history may be read by anyone (Element: "Anyone" may read history)
+        await client.api.put_state(new, "m.room.history_visibility", {"history_visibility": "world_readable"})
+        for member in (intake.api.user_id, ani.channel.api.user_id):
+            await client.api.invite(new, member)
+        await until(lambda: ani.store.sessions.channel_state(session.id)["room_id"] == new
+                    or session.id in ani.channel.upgrades.refused, what="the move judged")
+        client.room = new
+        await ani.desk.send(session.id, "DUNIA-6610 ceritakan soal utangnya")
+
+        async def delivered() -> bool:
+            await ani.desk.outbox.flush()
+            await client.pull(timeout_ms=200)
+            return any("DUNIA-6610" in str(e["content"].get("body")) for e in client.received)
+        await eventually(delivered, 10)  # where it went, if anywhere
+        assert new not in await mallory.joined_rooms()
+        assert not await _reads(mallory, new, "DUNIA-6610"), "a stranger who never joined reads the counselor"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
+
+
+async def test_a_client_who_moved_while_waiting_is_still_read_for_risk_after_the_intake_restarts(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    try:
+        client = ScriptedClient(hs, "r4g")
+        await through_intake(client, intake.api.user_id, "capek")
+        old = client.room
+        await until(lambda: (intake.queue.get(old) or {}).get("status") == "waiting", what="queued")
+        assert not (intake.queue.get(old) or {}).get("imminent")
+        new = await _upgrade(client)
+        await client.api.invite(new, intake.api.user_id)
+        client.room = new
+        await until(lambda: new in (intake.clients.get(old) or {}).get("successors", []), what="the intake follows")
+        await stop_intake(intake, task)  # the intake restarts from its state file
+        intake, task = await intake_service(hs, data)
+        await client.say("aku mau bunuh diri malam ini, udah siapin talinya")
+        await until(lambda: (intake.queue.get(old) or {}).get("imminent") is True, what="the wait raised")
+        assert list(intake.queue).count(old) == 1 and new not in intake.queue  # one account, one place
+    finally:
+        await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: a client's FIRST room whose history is world_readable is admitted "
+                                       "too: any account reads both sides of an unencrypted session without joining "
+                                       "(admission.py open_to_anyone, members.py outsiders look at joins only)")
+async def test_a_world_readable_client_room_does_not_let_a_stranger_read_the_session(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    mallory = api_of(hs, "mallory")
+    try:
+        client = ScriptedClient(hs, "r4h")
+        client.room = await client.api.create_room(
+            preset="trusted_private_chat", is_direct=True, invite=[intake.api.user_id],
+            initial_state=[{"type": "m.room.history_visibility", "state_key": "",
+                            "content": {"history_visibility": "world_readable"}}])
+        for ask, answer in (("YA", "ya"), ("1 =", "1"), ("satu kalimat", "pacar kasar"), ("2 minggu terakhir", "tidak")):
+            await client.wait_for(ask)
+            await client.say(answer)
+        await client.wait_for("antrian")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued (the room admitted)")
+        session = await ani.desk.accept(client.room)
+        await ani.desk.send(session.id, "TERBUKA-3390 dia pernah memukulmu?")
+        await client.wait_for("TERBUKA-3390")
+        assert client.room not in await mallory.joined_rooms()
+        assert not await _reads(mallory, client.room, "TERBUKA-3390"), "a stranger who never joined reads the session"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
+
+
+@pytest.mark.xfail(strict=True, reason="red team: a client room made world_readable in the middle of a session is "
+                                       "not noticed: the counselor's next lines go, and any account reads them "
+                                       "without joining (members.py outsiders looks at joined members only)")
+async def test_a_room_made_world_readable_mid_session_does_not_let_a_stranger_read_the_counselor(hs, data, tmp_path):
+    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4i", "rumah")
+    mallory = api_of(hs, "mallory")
+    try:
+        # the room passed the intake's checks; now the client (or whoever holds their phone) opens its history
+        await client.api.put_state(client.room, "m.room.history_visibility", {"history_visibility": "world_readable"})
+        await ani.desk.send(session.id, "SEMUA-8812 kapan terakhir dia datang?")
+
+        async def gone_or_held() -> bool:
+            await ani.desk.outbox.flush()
+            await client.pull(timeout_ms=200)
+            return any("SEMUA-8812" in str(e["content"].get("body")) for e in client.received) or any(
+                getattr(e, "key", "") == "notice.send_held" for e in heard)
+        await until(gone_or_held, what="the line sent or held")
+        assert client.room not in await mallory.joined_rooms()
+        assert not await _reads(mallory, client.room, "SEMUA-8812"), "a stranger who never joined reads the counselor"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
