@@ -2,7 +2,8 @@
 
 A room is the client's, made by their app, so its settings are theirs; two would put a stranger near them:
 - a room anyone can join (join rule `public`, or `restricted` to a space's members): a stranger could read the
-  counselor and speak as the client. The intake explains, asks for a private chat, and leaves.
+  counselor and speak as the client. The intake explains, asks for a private chat, and leaves. A room anyone may
+  read without joining (history `world_readable`) is made `shared`, or, where the intake may not, refused too.
 - one account, many rooms: each would be a "client" in the queue, ahead of real ones. An account has one place
   in the queue at a time (waiting or in a session); another room that reaches the end of the intake meanwhile is
   told to carry on in the first, and is not queued.
@@ -32,10 +33,15 @@ def client_hash(user_id: str, room_id: str) -> str:
 
 
 async def open_to_anyone(api: MatrixAPI, room_id: str) -> bool:
-    """Whether the room lets in people no member invited (read from the room's state once joined: the server's
-    answer, not what an invitation claims). A room whose rule cannot be read counts as open."""
+    """Whether the room lets in people no member invited, or lets anyone read it without joining (read from the
+    room's state once joined: the server's answer, not what an invitation claims). A history anyone may read
+    (`world_readable`) is made `shared` where we hold the power; where we do not, the room counts as open. A room
+    whose settings cannot be read counts as open."""
     try:
         rules = await api.get_state(room_id, "m.room.join_rules")
+        seen = obj(await api.get_state(room_id, "m.room.history_visibility")).get("history_visibility")
+        if seen == "world_readable":
+            await api.put_state(room_id, "m.room.history_visibility", {"history_visibility": "shared"})
     except MatrixError:
         return True
     return obj(rules).get("join_rule", "invite") not in PRIVATE_RULES

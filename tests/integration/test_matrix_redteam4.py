@@ -59,10 +59,6 @@ async def _reads(api, room: str, words: str) -> bool:
     return any(words in str(e.get("content", {}).get("body")) for e in page.get("chunk", []))
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a client's tombstone naming the queue room makes the counselor's "
-                                       "workstation leave it (upgrade.py RoomUpgrades.follow leaves any room it "
-                                       "refuses, even one it was in); its sync then fails with 403 at every retry and "
-                                       "none of the counselor's clients is heard")
 async def test_a_tombstone_naming_the_queue_room_does_not_take_the_counselor_out_of_the_queue(hs, data, tmp_path):
     intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4a", "kerjaan")
     queue_room = intake.queue_room
@@ -93,9 +89,6 @@ async def _in_room(ws, room: str) -> bool:
     return room in await ws.channel.api.joined_rooms()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a client's tombstone naming another client's room makes the "
-                                       "counselor leave that client's session room (upgrade.py RoomUpgrades.follow): "
-                                       "the other client's words are no longer heard")
 async def test_a_tombstone_naming_another_clients_room_does_not_cut_that_client_off(hs, data, tmp_path):
     intake, task, ani, heard, victim, kept = await _in_session(hs, data, tmp_path, "r4c", "keluarga")
     try:

@@ -49,7 +49,7 @@ from curhat_tui.channels.matrix.protocol import (
 from curhat_tui.channels.matrix.relay import Relay, client_hash, freshest
 from curhat_tui.channels.matrix.sealing import SealedEntries
 from curhat_tui.channels.matrix.session_requests import SessionRequests
-from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
+from curhat_tui.channels.matrix.staff import Staff, created_by, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.channels.matrix.upgrade import HASH_ROOM, RoomUpgrades, tombstone_of
 from curhat_tui.domain.clock import Clock
@@ -181,7 +181,8 @@ class MatrixChannel(SessionRequests, Channel):
         mine = entry.get("status") == TAKEN and entry.get("taken_by") == self.api.user_id
         if mine and (room_id in self.room_to_session or room_id in self._claims):
             await self._join_quietly(room_id)  # our client's room (after a homeserver hiccup, say)
-        elif invited_by(invite, self.api.user_id) == self.staff.intake and not mine and room_id not in self.queue:
+        elif invited_by(invite, self.api.user_id) == self.staff.intake == created_by(invite) and not mine and \
+                room_id not in self.queue:  # a room the intake made (a client's room it invites us to is not)
             await self._join_quietly(room_id)  # a staff room the intake made anew: found at the next set-up
             self.sync.reprepare(self)
         # any other invitation is a stranger's: never joined

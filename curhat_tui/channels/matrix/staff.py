@@ -95,6 +95,15 @@ def invited_by(invite: dict, me: str) -> str:
     return ""
 
 
+def created_by(invite: dict) -> str:
+    """Who made the room an invitation is to, from its stripped create event ("" when it does not say)."""
+    for event in events_in(invite, "invite_state"):
+        if event.get("type") == "m.room.create" and event.get("state_key") == "":
+            sender = event.get("sender")
+            return sender if isinstance(sender, str) else ""
+    return ""
+
+
 async def discover(api: MatrixAPI, staff: Staff) -> Staff:
     """Accept the intake's invites and find the staff rooms and the roster; NotOnRoster if the intake has
     put this account in none of them."""

@@ -10,7 +10,9 @@ records it, so a restart resumes there), when:
   given the power to send one, and the intake named the client at all;
 - the new room says it replaces the old one (`predecessor`) and was created by the client;
 - nobody may join it without a member letting them in (join rule `invite`, `knock` or `private`, as the intake
-  requires of a client's first room: admission.py);
+  requires of a client's first room: admission.py), nor read it without joining (history not `world_readable`);
+- it is no room this workstation is already in (the queue room, another client's room): such a room is refused
+  without a join or a leave;
 - nobody besides the client and staff is in it.
 
 Anything else leaves the session where it was, and the counselor is told at their next line (it is held once:
@@ -104,6 +106,10 @@ class RoomUpgrades:
         yet: tried again when it comes)."""
         if new in self.joining:
             return None
+        if await self._in_use(new):  # never joined, never left: a room we are in stays ours
+            log.warning("refused a room upgrade naming a room already in use here (session %s)", session_id)
+            self.refused[session_id] = REFUSED
+            return False
         self.joining.add(new)
         try:
             await self.api.join(new)
@@ -136,6 +142,16 @@ class RoomUpgrades:
             self.refused[session_id] = REFUSED  # told once we are out of it
         return safe
 
+    async def _in_use(self, room_id: str) -> bool:
+        """Whether a tombstone names a room this workstation already has: a staff room, a session's room (another
+        client's), any room it is in. Such a room is refused without a join or a leave."""
+        if room_id in (self.staff.queue_room, self.staff.supervisors_room) or room_id in self.moved.values():
+            return True
+        try:
+            return room_id in await self.api.joined_rooms()
+        except (MatrixError, httpx.HTTPError):
+            return True  # not known: not followed
+
     async def _safe(self, old: str, new: str, session_id: str) -> bool:
         create = await self.api.request("GET", f"/rooms/{_q(new)}/state/m.room.create/", params={"format": "event"})
         content = obj(create.get("content")) if "content" in create else create
@@ -146,6 +162,10 @@ class RoomUpgrades:
         rules = obj(await self.api.get_state(new, "m.room.join_rules")).get("join_rule", "invite")
         if rules not in PRIVATE_RULES:
             log.warning("refused a client's new room: anyone may join it (%s)", str(rules)[:20])
+            return False
+        seen = obj(await self.api.get_state(new, "m.room.history_visibility")).get("history_visibility")
+        if seen == "world_readable":  # anyone may read it without joining: no member list would show them
+            log.warning("refused a client's new room: anyone may read its history")
             return False
         joined = obj((await self.api.request("GET", f"/rooms/{_q(new)}/joined_members")).get("joined"))
         others = [u for u in joined if u != self.api.user_id and not self.staff.is_staff(u)
