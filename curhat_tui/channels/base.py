@@ -17,11 +17,13 @@ from curhat_tui.domain.models import Delivery, Message, Session, Visit
 
 class SendHeld(Exception):
     """A message the channel will not send now, for a reason the counselor is told (`notice`, a catalogue key with
-    the session's alias); it stays in the outbox and is tried again."""
+    the session's alias); it stays in the outbox and is tried again. `readers`: who besides the client would read
+    it, as (account, display name) pairs, when that is the reason (the counselor may let them read)."""
 
-    def __init__(self, notice: str) -> None:
+    def __init__(self, notice: str, readers: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(notice)
         self.notice = notice
+        self.readers = readers
 
 
 @dataclass(frozen=True)

@@ -302,6 +302,17 @@ class Desk(SessionFacts):
         """What the counselor is composing (an edited script, say) survives a quit or a crash."""
         self.store.state.set_draft(session_id, text)
 
+    def held_readers(self, session_id: str) -> tuple[tuple[str, str], ...]:
+        """Who besides the client would read this session's held lines: (account, display name); () if none held."""
+        return self.outbox.held.get(session_id, ())
+
+    def send_anyway(self, session_id: str) -> int:
+        """The counselor lets exactly those who hold the lines back read them; recorded (how many, not who)."""
+        allowed = self.outbox.let_read(session_id)
+        if allowed:
+            self.audit.record(self.counselor, "send_anyway", f"session:{session_id}", {"readers": allowed})
+        return allowed
+
     async def flush_outbox(self) -> None:
         """Send (again) every message still pending; channels deduplicate by txn_id."""
         await self.outbox.flush()

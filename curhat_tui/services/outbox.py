@@ -12,6 +12,7 @@ from typing import Any
 from curhat_tui.channels.base import Channel, SendHeld
 from curhat_tui.domain.models import Delivery, Message
 from curhat_tui.services.events import EventBus, MessageUpdated, Notice
+from curhat_tui.storage.sessions import READERS_ALLOWED
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.outbox")
@@ -26,6 +27,7 @@ class Outbox:
         self._background = background
         self._retry_delay = 2.0
         self._next_retry = 0.0
+        self.held: dict[str, tuple[tuple[str, str], ...]] = {}  # session id: who else would read its held lines
 
     async def deliver(self, message: Message) -> None:
         """Hand an outbox message to the channel; on failure it stays in the outbox for a retry."""
@@ -34,10 +36,34 @@ class Outbox:
             return
         try:
             await self.channel.send(session, message)
+            self.held.pop(session.id, None)
         except SendHeld as held:  # not sent on purpose (someone else is in the client's room): said why
-            self.bus.tell(Notice(held.notice, {"alias": session.alias}, "warning", session.id))
+            self._hold(session.id, held)
+            names = ", ".join(name or "?" for _, name in held.readers)
+            self.bus.tell(Notice(held.notice, {"alias": session.alias, "names": names}, "warning", session.id))
         except Exception:  # noqa: BLE001 - the outbox keeps it; flush retries with the same txn id
             self.bus.tell(Notice("notice.send_failed", {"alias": session.alias}, "warning", session.id))
+
+    def _hold(self, session_id: str, held: SendHeld) -> None:
+        if held.readers:
+            self.held[session_id] = held.readers
+        else:
+            self.held.pop(session_id, None)
+
+    def let_read(self, session_id: str) -> int:
+        """The counselor chose to send although others are in the client's room: exactly the accounts that held the
+        lines back may read them (and what follows); anyone new holds them again. How many accounts; the lines go
+        at the next flush, which starts now."""
+        readers = self.held.pop(session_id, ())
+        if not readers:
+            return 0
+        state = self.store.sessions.channel_state(session_id)
+        before = state.get(READERS_ALLOWED)
+        allowed = {user for user in before if isinstance(user, str)} if isinstance(before, list) else set()
+        allowed |= {user for user, _ in readers}
+        self.store.sessions.update(session_id, channel_state={**state, READERS_ALLOWED: sorted(allowed)})
+        self._background(self.flush())
+        return len(readers)
 
     async def flush(self) -> None:
         """Send (again) every message still pending, oldest first within each session; channels deduplicate
@@ -52,6 +78,10 @@ class Outbox:
                 continue
             try:
                 await self.channel.send(session, message)
+                self.held.pop(session.id, None)
+            except SendHeld as held:  # still held (told at the first try): who is there now
+                self._hold(session.id, held)
+                failed.add(message.session_id)
             except Exception as exc:  # noqa: BLE001 - stays in the outbox; the next tick retries
                 log.info("outbox retry failed: %s", type(exc).__name__)
                 failed.add(message.session_id)

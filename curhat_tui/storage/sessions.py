@@ -21,7 +21,8 @@ ENCRYPTED = "encrypted"  # channel_state: whether the client's room is end-to-en
 HANDOVER_FLAGS = "handover_flags"  # channel_state: red-flag item ids raised before the session was handed over
 REGION = "region"  # channel_state: the province a real client told the intake (a place they live: personal data)
 CLIENT = "client_hash"  # channel_state: the scrypt hash of the client's Matrix id, salted with the room (relay.py)
-CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION, CLIENT)  # the channel_state keys that may hold words of a session
+READERS_ALLOWED = "readers_allowed"  # channel_state: accounts besides the client the counselor chose to let read
+CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION, CLIENT, READERS_ALLOWED)  # the channel_state keys that may hold words of a session
 
 
 def _session(row: dict[str, Any]) -> Session:

@@ -1,5 +1,6 @@
 """Who the client is in a client room, on a real Synapse: the account the intake took as the client (named in the
-queue entry by `client_hash`), and no one else who gets into the room later."""
+queue entry by `client_hash`), and no one else who gets into the room later; and who reads the counselor there: the
+client, and only those others the counselor, told their names, chose to let read."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from tests.support.synapse import synapse_with_accounts
 
 @pytest.fixture(scope="module")
 def hs():
-    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1"), PASSWORD, admins=("intake",))
+    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "eve", "klien1", "klien2"), PASSWORD,
+                                     admins=("intake",))
 
 
 async def test_someone_the_client_lets_into_its_room_mid_session_never_speaks_as_the_client(hs, data, tmp_path, caplog):
@@ -53,3 +55,56 @@ async def test_someone_the_client_lets_into_its_room_mid_session_never_speaks_as
         ani.store.close()
         await stop_intake(intake, task)
         await mallory.close()
+
+
+async def test_the_counselor_may_let_exactly_the_people_in_the_room_read_and_anyone_new_holds_the_lines_again(
+        hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    heard: list = []
+    ani.listen(heard.append)
+    await ani.start()
+    mallory, eve = api_of(hs, "mallory"), api_of(hs, "eve")
+    try:
+        client = ScriptedClient(hs, "klien2")
+        await through_intake(client, intake.api.user_id, "ibu mau ikut baca")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        await mallory.request("PUT", f"/profile/{mallory.user_id}/displayname", body={"displayname": "Ibu [b]Rini[/b]"})
+        await client.api.invite(client.room, mallory.user_id)  # the client brings a parent in
+        await mallory.join(client.room)
+        await ani.desk.send(session.id, "HELD-1 siapa yang ikut membaca?")
+        await until(lambda: ani.desk.held_readers(session.id), what="the line held, with who is there")
+        assert ani.desk.held_readers(session.id) == ((mallory.user_id, "Ibu [b]Rini[/b]"),)
+        assert any(getattr(e, "key", "") == "notice.send_held" and "Ibu [b]Rini[/b]" in str(getattr(e, "values", ""))
+                   for e in heard)
+        assert not await _read_by(mallory, client.room, "HELD-1")
+
+        assert ani.desk.send_anyway(session.id) == 1  # the counselor weighed it: this account may read
+
+        async def delivered(words: str) -> bool:
+            await ani.desk.outbox.flush()
+            return await _read_by(client.api, client.room, words)
+        await until(lambda: delivered("HELD-1"), what="the held line sent once the counselor let her read")
+        assert await _read_by(mallory, client.room, "HELD-1")
+        await ani.desk.send(session.id, "LET-2 terima kasih sudah menemani")
+        await until(lambda: delivered("LET-2"), what="what follows goes too")
+
+        # someone new comes in: held again, asked about them alone
+        await client.api.invite(client.room, eve.user_id)
+        await eve.join(client.room)
+        await ani.desk.send(session.id, "NEW-3 ada orang baru?")
+        await until(lambda: ani.desk.held_readers(session.id), what="held again for the newcomer")
+        assert [user for user, _ in ani.desk.held_readers(session.id)] == [eve.user_id]
+        assert not await eventually(lambda: _read_by(eve, client.room, "NEW-3"), 3)
+    finally:
+        await ani.stop()
+        ani.store.close()
+        await stop_intake(intake, task)
+        await mallory.close()
+        await eve.close()
+
+
+async def _read_by(api, room: str, words: str) -> bool:
+    page = await api.messages(room, None, "b", 50)
+    return words in repr(page.get("chunk"))

@@ -3,7 +3,9 @@ callback a real channel uses, and every send, claim, end and alert is recorded f
 
 from __future__ import annotations
 
-from curhat_tui.channels.base import Channel, ChannelEvent, ClaimFailed, Delivered, Emit
+from collections.abc import Callable
+
+from curhat_tui.channels.base import Channel, ChannelEvent, ClaimFailed, Delivered, Emit, SendHeld
 from curhat_tui.domain.models import Delivery, Message, Session, Visit
 
 
@@ -20,6 +22,8 @@ class FakeChannel(Channel):
         self.alerts: list[tuple[str, str, str]] = []
         self.refuse: dict[str, ClaimFailed] = {}  # visit id -> how a claim of it fails
         self.claim_state: dict = {}  # what a claim returns as the session's channel state (a handover note, say)
+        self.others: tuple[tuple[str, str], ...] = ()  # who besides the client is in the room: (account, name)
+        self.let_read: Callable[[str], object] = lambda session_id: ()  # the session's READERS_ALLOWED, as read
 
     async def start(self, emit: Emit) -> None:
         self.emit = emit
@@ -38,6 +42,10 @@ class FakeChannel(Channel):
     async def send(self, session: Session, message: Message) -> None:
         if self.fail_sends:
             raise ConnectionError("offline")
+        allowed = self.let_read(session.id)
+        held = tuple(r for r in self.others if not isinstance(allowed, list) or r[0] not in allowed)
+        if held:  # as the Matrix channel does (channels/matrix/members.py)
+            raise SendHeld("notice.send_held", held)
         self.sent.append(message)
         self.inject(Delivered(message.txn_id or "", Delivery.SENT))
 

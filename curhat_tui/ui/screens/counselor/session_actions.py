@@ -18,7 +18,7 @@ from curhat_tui.domain.session_clock import countdown
 from curhat_tui.services.desk import AcceptError
 from curhat_tui.services.events import DebriefDue, Event
 from curhat_tui.services.privacy import ConsentWithdrawn
-from curhat_tui.ui.screens.counselor.screener_actions import ScreenerActions
+from curhat_tui.ui.screens.counselor.held_sends import HeldSends
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.composer import Composer, alt
 from curhat_tui.ui.widgets.notes_form import NotesForm
@@ -26,7 +26,7 @@ from curhat_tui.ui.widgets.queue_panel import QueueTable
 from curhat_tui.ui.widgets.transcript import Transcript
 
 
-class SessionActions(ScreenerActions):
+class SessionActions(HeldSends):
     """The main screen's actions; `MainScreen` adds the layout, the panes and the events."""
 
     # Where the focus is must show at a glance: the accent colour marks the focused part (the reply box and the
