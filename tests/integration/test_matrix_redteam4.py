@@ -145,9 +145,6 @@ async def test_a_stranger_invited_before_the_move_and_joining_after_it_does_not_
         await mallory.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a client room whose history is world_readable is followed (and "
-                                       "admitted): any account reads the counselor's lines without joining, so "
-                                       "members.py never holds them (upgrade.py _safe, admission.py open_to_anyone)")
 async def test_an_upgrade_to_a_world_readable_room_does_not_let_a_stranger_read_without_joining(hs, data, tmp_path):
     intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4f", "utang")
     mallory = api_of(hs, "mallory")
@@ -196,9 +193,6 @@ async def test_a_client_who_moved_while_waiting_is_still_read_for_risk_after_the
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a client's FIRST room whose history is world_readable is admitted "
-                                       "too: any account reads both sides of an unencrypted session without joining "
-                                       "(admission.py open_to_anyone, members.py outsiders look at joins only)")
 async def test_a_world_readable_client_room_does_not_let_a_stranger_read_the_session(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
