@@ -32,7 +32,8 @@ from tests.support.synapse import synapse_with_accounts
 def hs():
     # one client account per test: the intake gives one account one place in the queue, and its state outlives a test
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "r4a", "r4b", "r4c", "r4d", "r4e", "r4f",
-                                      "r4g", "r4h", "r4i", "r4j", "r4k", "r4l", "r4m"), PASSWORD, admins=("intake",))
+                                      "r4g", "r4h", "r4i", "r4j", "r4k", "r4l", "r4m", "r4n", "r4o"), PASSWORD,
+                                     admins=("intake",))
 
 
 async def _in_session(hs, data, tmp_path, name: str, topic: str, ani=None):
@@ -443,3 +444,53 @@ async def test_a_forged_pre_key_message_does_not_cost_a_client_their_room_key(hs
             await stop(running)
         await stop_intake(intake, task)
         await intake.crypto.close()
+
+
+@pytest.mark.xfail(strict=True, reason="red team: when a moved client's first session's retention runs out while "
+                                       "they are back in a second one, the room they moved to is deleted under the "
+                                       "live session (server_purge.run_due asks is_live of the successor room, which "
+                                       "no entry is keyed by)")
+async def test_a_returning_clients_moved_room_outlives_the_first_sessions_retention(hs, data, tmp_path, monkeypatch):
+    from curhat_tui.domain.models import SessionStatus
+    from curhat_tui.intake import server_purge
+    from tests.integration.test_matrix_redteam import walk
+
+    intake, task, ani, heard, client, first = await _in_session(hs, data, tmp_path, "r4n", "keluarga")
+    budi = workstation(hs, "budi", "Budi", data, tmp_path)
+    await budi.start()
+    try:
+        assert intake.purge is not None and intake.purge.admin  # deletes rooms with Synapse's admin API
+        old = client.room
+        new = await _upgrade(client)
+        for member in (intake.api.user_id, ani.channel.api.user_id):
+            await client.api.invite(new, member)
+        client.room = new
+        await until(lambda: ani.store.sessions.channel_state(first.id)["room_id"] == new, what="the move followed")
+        await client.say("makasih kak")
+        await until(lambda: "makasih kak" in client_words(ani, first.id), what="heard in the new room")
+        await ani.desk.end(first.id)
+        await until(lambda: old in intake.purge.due and new in intake.purge.due, what="both rooms scheduled")
+
+        # within the retention the client writes again where they are now: a new intake, a new session with Budi
+        client.received.clear()
+        await client.say("kak, aku mau cerita lagi")
+        await walk(client, topic="balik lagi", risk="tidak")
+        await until(lambda: any(v.id == old for v in budi.desk.queue()), what="queued again (the first room's entry)")
+        second = await budi.desk.accept(old)
+        await client.say("yang kedua ini lebih berat kak")
+        await until(lambda: "yang kedua ini lebih berat kak" in client_words(budi, second.id), what="second session")
+
+        # the first session's 30 days run out while the second one is going on
+        real_now = server_purge.now_ms
+        monkeypatch.setattr(server_purge, "now_ms", lambda: real_now() + 31 * 86_400_000)
+        await client.say("kak masih di sana?")  # a batch: the intake's after-batch purge runs
+        await until(lambda: new not in intake.purge.due, what="the moved-to room's due time handled")
+        assert budi.store.sessions.get(second.id).status is SessionStatus.ACTIVE, "the live session was ended"
+        try:
+            await client.api.messages(new, None, "b", 10)
+        except MatrixError as exc:
+            raise AssertionError(f"the room the client talks in was deleted under the live session ({exc.errcode})") \
+                from None
+    finally:
+        await stop(ani, budi)
+        await stop_intake(intake, task)
