@@ -241,7 +241,8 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             if event.get("sender") != client:
                 continue  # only the client's words count here; nothing else in a client's room is believed
             kind, content = event.get("type"), content_of(event)
-            if kind == "m.room.member" and content.get("membership") in ("leave", "ban"):
+            if kind == "m.room.member" and content.get("membership") in ("leave", "ban") and \
+                    event.get("state_key") == client:  # the client leaving; not the client taking someone else out
                 await self._client_left(room_id)
                 return
             if kind == "m.room.message" and not initial and isinstance(content.get("body"), str):

@@ -22,7 +22,8 @@ HANDOVER_FLAGS = "handover_flags"  # channel_state: red-flag item ids raised bef
 REGION = "region"  # channel_state: the province a real client told the intake (a place they live: personal data)
 CLIENT = "client_hash"  # channel_state: the scrypt hash of the client's Matrix id, salted with the room (relay.py)
 READERS_ALLOWED = "readers_allowed"  # channel_state: accounts besides the client the counselor chose to let read
-CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION, CLIENT, READERS_ALLOWED)  # the channel_state keys that may hold words of a session
+# the channel_state keys that may hold words of a session (or who was in it): purged with them
+CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION, CLIENT, READERS_ALLOWED)
 
 
 def _session(row: dict[str, Any]) -> Session:

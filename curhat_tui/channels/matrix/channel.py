@@ -4,9 +4,8 @@ The queue and every session fact come from the intake's queue room (only the int
 state); a client room is joined only when that queue says it is ours; the client's words are read
 by `ClientRoomReader`. Claims, handovers and ends are requests to the intake, sent in the queue
 room. The one sync loop (`sync.SyncLoop`) is shared with the supervision link; outgoing messages
-carry the outbox's transaction id, so a retry never makes a second message.
-See protocol.py for the rooms and event types.
-"""
+carry the outbox's transaction id, so a retry never makes a second message. See protocol.py for the rooms and
+event types."""
 
 from __future__ import annotations
 
@@ -153,6 +152,7 @@ class MatrixChannel(SessionRequests, Channel):
         if self.staff.queue_room and self.staff.queue_room in section(rooms, "leave"):
             self._off_roster()
             return
+        await self.removed_from(rooms)  # a client who took us out of their room (session_requests.py)
         for room_id, invite in section(rooms, "invite").items():
             await self._invited(room_id, invite)
         for room_id, joined in section(rooms, "join").items():

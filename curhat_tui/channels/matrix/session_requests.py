@@ -1,16 +1,24 @@
 """A session's ends, handovers, deletions and alerts: requests to the intake in the queue room, always about the
-session's first room (the queue entry's key), wherever the client has moved it since (upgrade.py). A mixin of
-MatrixChannel (channel.py)."""
+session's first room (the queue entry's key), wherever the client has moved it since (upgrade.py); and the end of a
+session whose client removed the counselor from their room. A mixin of MatrixChannel (channel.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import TYPE_CHECKING, Any
 
-from curhat_tui.channels.matrix.protocol import ALERT, END, FORGET, HANDOVER
+import httpx
+
+from curhat_tui.channels.base import SessionGone
+from curhat_tui.channels.matrix.api import MatrixError
+from curhat_tui.channels.matrix.protocol import ALERT, END, FORGET, HANDOVER, content_of, events_in, section
 from curhat_tui.channels.matrix.upgrade import HASH_ROOM
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Session
 from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
+
+log = logging.getLogger("curhat.matrix")
 
 
 class SessionRequests:
@@ -22,6 +30,7 @@ class SessionRequests:
         clock: Any
         counselor_name: str
         room_to_session: dict[str, str]
+        emit: Any
 
         def _room(self, session: Session) -> str: ...
         async def _send(self, room: str, event_type: str, content: dict, txn: str) -> None: ...
@@ -70,3 +79,27 @@ class SessionRequests:
             ALERT: {"room_id": self._first_room(session), "item": item_label, "risk": risk,
                     "counselor": self.api.user_id, "session": session.id},
         }, f"alert-{session.id}-{int(self.clock.now() * 1000)}")
+
+    async def removed_from(self, rooms: dict) -> None:
+        """A client may take the counselor out of their room (a kick, a ban: the room is theirs). The session is over
+        here: wrap-up, told, its pending lines marked unsent (SessionGone "removed"); and the intake is told it
+        ended, so the client who writes again later starts a new intake instead of being sent back to a room no
+        counselor is in. Leaving by ourselves, or being taken out by the intake (a handover: the queue entry says
+        so), is not this."""
+        for room_id, left in section(rooms, "leave").items():
+            session_id = self.room_to_session.get(room_id)
+            if not session_id:
+                continue
+            by = [event.get("sender") for event in events_in(left, "state", "timeline")
+                  if event.get("type") == "m.room.member" and event.get("state_key") == self.api.user_id
+                  and content_of(event).get("membership") in ("leave", "ban")]
+            if not by or by[-1] in (self.api.user_id, self.staff.intake):
+                continue
+            self.room_to_session.pop(room_id, None)
+            log.warning("taken out of a client's room by someone other than the intake: the session ends here")
+            self.emit(SessionGone(session_id, "removed"))
+            session = self.store.sessions.get(session_id)
+            if session is not None:
+                with contextlib.suppress(MatrixError, httpx.HTTPError):
+                    await self.api.send(self.staff.queue_room, END, {"room_id": self._first_room(session)},
+                                        f"end-{session.id}")
