@@ -50,6 +50,16 @@ def fill_in_decrypted(crypto, reader: ClientRoomReader, room_of: Callable[[str],
         if plain is None:
             continue
         del reader.undecrypted[event_id]
-        text = client_text(str(plain.get("type")), obj(plain.get("content")), catalogue(session_id))
+        content = obj(plain.get("content"))
+        relation, new = obj(content.get("m.relates_to")), content.get("m.new_content")
+        target = relation.get("event_id")
+        if relation.get("rel_type") == "m.replace" and isinstance(target, str) and isinstance(new, dict):
+            # an edit of an earlier line: that line gets the new words; the placeholder says what it was
+            text = client_text(str(plain.get("type")), new, catalogue(session_id))
+            if text is not None:
+                emit(MessageEdited(session_id, target, text, 0.0))
+            emit(MessageEdited(session_id, event_id, catalogue(session_id)("media.edit_of_earlier"), 0.0, decrypted=True))
+            continue
+        text = client_text(str(plain.get("type")), content, catalogue(session_id))
         if text is not None:
             emit(MessageEdited(session_id, event_id, text, 0.0, decrypted=True))
