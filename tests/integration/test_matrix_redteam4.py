@@ -494,3 +494,36 @@ async def test_a_returning_clients_moved_room_outlives_the_first_sessions_retent
     finally:
         await stop(ani, budi)
         await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: a client who moved, back for a second session with the same "
+                                       "(still running) counselor, is not followed again: the tombstone's id is in "
+                                       "RoomUpgrades.seen from the first session (upgrade.py tombstones, channel.py "
+                                       "_moved_before); their words in the new room are never heard")
+async def test_a_moved_client_back_for_a_second_session_with_the_same_counselor_is_heard(hs, data, tmp_path):
+    from tests.integration.test_matrix_redteam import walk
+
+    intake, task, ani, heard, client, first = await _in_session(hs, data, tmp_path, "r4o", "sekolah")
+    try:
+        old = client.room
+        new = await _upgrade(client)
+        for member in (intake.api.user_id, ani.channel.api.user_id):
+            await client.api.invite(new, member)
+        client.room = new
+        await until(lambda: ani.store.sessions.channel_state(first.id)["room_id"] == new, what="the move followed")
+        await ani.desk.end(first.id)
+
+        # the same client, back where they are now, taken by the same counselor (her workstation still running)
+        client.received.clear()
+        await client.say("kak, aku balik lagi")
+        await walk(client, topic="masih soal sekolah", risk="tidak")
+        await until(lambda: any(v.id == old for v in ani.desk.queue()), what="queued again (the first room's entry)")
+        second = await ani.desk.accept(old)
+        await client.say("KEDUA-1907 aku dibully lagi")
+        assert await eventually(lambda: "KEDUA-1907 aku dibully lagi" in client_words(ani, second.id), 20), \
+            "the client's words in the room they moved to never reach the counselor in the second session"
+        await ani.desk.send(second.id, "KEDUA-ANI aku dengar")
+        await client.wait_for("KEDUA-ANI aku dengar")
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
