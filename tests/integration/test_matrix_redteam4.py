@@ -32,7 +32,7 @@ from tests.support.synapse import synapse_with_accounts
 def hs():
     # one client account per test: the intake gives one account one place in the queue, and its state outlives a test
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "r4a", "r4b", "r4c", "r4d", "r4e", "r4f",
-                                      "r4g", "r4h", "r4i", "r4j", "r4k", "r4l", "r4m", "r4n", "r4o"), PASSWORD,
+                                      "r4g", "r4h", "r4i", "r4j", "r4k", "r4l", "r4m", "r4n", "r4o", "r4p"), PASSWORD,
                                      admins=("intake",))
 
 
@@ -527,3 +527,24 @@ async def test_a_moved_client_back_for_a_second_session_with_the_same_counselor_
     finally:
         await stop(ani)
         await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team: a client's tombstone naming a stranger's public room makes the "
+                                       "counselor's account join it (then leave it): upgrade.py RoomUpgrades.follow "
+                                       "joins before it checks who made the room; the stranger sees the counselor")
+async def test_a_tombstone_naming_a_strangers_public_room_does_not_put_the_counselor_in_it(hs, data, tmp_path):
+    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4p", "teman")
+    mallory = api_of(hs, "mallory")
+    try:
+        trap = await mallory.create_room(preset="public_chat")
+        await client.api.put_state(client.room, "m.room.tombstone", {"body": "pindah", "replacement_room": trap})
+        await until(lambda: session.id in ani.channel.upgrades.refused, what="the move judged")
+        assert ani.store.sessions.channel_state(session.id)["room_id"] == client.room  # not followed: good
+        members = await mallory.request("GET", f"/rooms/{trap}/members")
+        seen = [e.get("content", {}).get("membership") for e in members.get("chunk", [])
+                if e.get("state_key") == ani.channel.api.user_id]
+        assert not seen, f"the stranger's room shows the counselor ({seen})"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
