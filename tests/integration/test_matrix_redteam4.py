@@ -32,7 +32,7 @@ from tests.support.synapse import synapse_with_accounts
 def hs():
     # one client account per test: the intake gives one account one place in the queue, and its state outlives a test
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "r4a", "r4b", "r4c", "r4d", "r4e", "r4f",
-                                      "r4g", "r4h", "r4i", "r4j", "r4k", "r4l", "r4m", "r4n", "r4o", "r4p"), PASSWORD,
+                                      "r4g", "r4h", "r4i", "r4j", "r4k", "r4l", "r4m", "r4n", "r4o", "r4p", "r4q"), PASSWORD,
                                      admins=("intake",))
 
 
@@ -548,3 +548,54 @@ async def test_a_tombstone_naming_a_strangers_public_room_does_not_put_the_couns
         await stop(ani)
         await stop_intake(intake, task)
         await mallory.close()
+
+
+async def test_a_live_entrys_redacted_earlier_versions_do_not_end_the_session_at_a_workstation_restart(
+        hs, data, tmp_path, monkeypatch):
+    """A returning client's second session is going on when the first session's retention runs out: the intake
+    redacts every earlier version of the entry (the live visit's own earlier versions among them: keep_current keeps
+    only the current one). The counselor's workstation restarts and reads the queue room again: the redacted
+    versions (empty content) must not end the live session."""
+    from curhat_tui.domain.models import SessionStatus
+    from curhat_tui.intake import server_purge
+    from tests.integration.test_matrix_redteam import walk
+
+    intake, task, ani, heard, client, first = await _in_session(hs, data, tmp_path, "r4q", "kerja")
+    budi = workstation(hs, "budi", "Budi", data, tmp_path)
+    await budi.start()
+    try:
+        await ani.desk.end(first.id)
+        await until(lambda: client.room in intake.purge.due, what="the room scheduled")
+        client.received.clear()
+        await client.say("kak, aku mau cerita lagi")
+        await walk(client, topic="balik lagi", risk="tidak")
+        await until(lambda: any(v.id == client.room for v in budi.desk.queue()), what="queued again")
+        second = await budi.desk.accept(client.room)
+        await client.say("LAGI-4471 yang kedua")
+        await until(lambda: "LAGI-4471 yang kedua" in client_words(budi, second.id), what="second session")
+        await stop(budi)
+
+        real_now = server_purge.now_ms
+        monkeypatch.setattr(server_purge, "now_ms", lambda: real_now() + 31 * 86_400_000)
+        await client.say("kak masih di sana?")  # a batch: the intake's after-batch purge runs
+        from curhat_tui.intake.entry_history import current_entry_event
+
+        async def earlier_redacted() -> bool:
+            now = await current_entry_event(intake.api, intake.queue_room, client.room)
+            earlier = (now or {}).get("unsigned", {}).get("replaces_state")
+            if not earlier:
+                return False
+            old = await intake.api.request("GET", f"/rooms/{intake.queue_room}/event/{earlier}")
+            return not old.get("content") and now.get("content", {}).get("status") == "taken"
+        await until(earlier_redacted, what="the live entry's earlier versions redacted, the current one kept")
+
+        budi = workstation(hs, "budi", "Budi", data, tmp_path)
+        await budi.start()
+        await client.say("LAGI-4472 kakak balik?")
+        await until(lambda: "LAGI-4472 kakak balik?" in client_words(budi, second.id), what="heard after restart")
+        assert budi.store.sessions.get(second.id).status is SessionStatus.ACTIVE
+        await budi.desk.send(second.id, "LAGI-BUDI iya aku di sini")
+        await client.wait_for("LAGI-BUDI iya aku di sini")
+    finally:
+        await stop(ani, budi)
+        await stop_intake(intake, task)
