@@ -31,9 +31,8 @@ from tests.support.synapse import synapse_with_accounts
 @pytest.fixture(scope="module")
 def hs():
     # one client account per test: the intake gives one account one place in the queue, and its state outlives a test
-    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "r4a", "r4b", "r4c", "r4d", "r4e", "r4f",
-                                      "r4g", "r4h", "r4i", "r4j", "r4k", "r4l", "r4m", "r4n", "r4o", "r4p", "r4q"), PASSWORD,
-                                     admins=("intake",))
+    clients = tuple(f"r4{letter}" for letter in "abcdefghijklmnopqr")
+    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", *clients), PASSWORD, admins=("intake",))
 
 
 async def _in_session(hs, data, tmp_path, name: str, topic: str, ani=None):
@@ -446,10 +445,6 @@ async def test_a_forged_pre_key_message_does_not_cost_a_client_their_room_key(hs
         await intake.crypto.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: when a moved client's first session's retention runs out while "
-                                       "they are back in a second one, the room they moved to is deleted under the "
-                                       "live session (server_purge.run_due asks is_live of the successor room, which "
-                                       "no entry is keyed by)")
 async def test_a_returning_clients_moved_room_outlives_the_first_sessions_retention(hs, data, tmp_path, monkeypatch):
     from curhat_tui.domain.models import SessionStatus
     from curhat_tui.intake import server_purge
@@ -496,10 +491,6 @@ async def test_a_returning_clients_moved_room_outlives_the_first_sessions_retent
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a client who moved, back for a second session with the same "
-                                       "(still running) counselor, is not followed again: the tombstone's id is in "
-                                       "RoomUpgrades.seen from the first session (upgrade.py tombstones, channel.py "
-                                       "_moved_before); their words in the new room are never heard")
 async def test_a_moved_client_back_for_a_second_session_with_the_same_counselor_is_heard(hs, data, tmp_path):
     from tests.integration.test_matrix_redteam import walk
 
@@ -599,3 +590,38 @@ async def test_a_live_entrys_redacted_earlier_versions_do_not_end_the_session_at
     finally:
         await stop(ani, budi)
         await stop_intake(intake, task)
+
+
+async def test_a_tombstone_loop_back_to_the_first_room_leaves_the_session_where_the_client_is(hs, data, tmp_path):
+    """A -> B (a real upgrade, followed), then B's tombstone names A again: refused without a join or a leave; the
+    session stays in B, both ways. A colleague on the roster cannot tombstone the queue room either."""
+    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4r", "adik")
+    budi = api_of(hs, "budi")
+    try:
+        old = client.room
+        new = await _upgrade(client)
+        for member in (intake.api.user_id, ani.channel.api.user_id):
+            await client.api.invite(new, member)
+        client.room = new
+        await until(lambda: ani.store.sessions.channel_state(session.id)["room_id"] == new, what="the move followed")
+        await client.api.put_state(new, "m.room.tombstone", {"body": "balik", "replacement_room": old})
+        await until(lambda: session.id in ani.channel.upgrades.refused, what="the loop judged")
+        assert ani.store.sessions.channel_state(session.id)["room_id"] == new
+        assert {old, new} <= set(await ani.channel.api.joined_rooms())
+        await client.say("PUTAR-5150 aku di sini")
+        await until(lambda: "PUTAR-5150 aku di sini" in client_words(ani, session.id), what="heard in B")
+        await ani.desk.send(session.id, "PUTAR-ANI oke")
+        await until(lambda: any(getattr(e, "key", "") == "notice.upgrade_refused" for e in heard), what="told once")
+
+        async def delivered() -> bool:
+            await ani.desk.outbox.flush()
+            await client.pull(timeout_ms=200)
+            return any("PUTAR-ANI oke" in str(e["content"].get("body")) for e in client.received)
+        await until(delivered, what="the counselor's line in B")
+        with pytest.raises(MatrixError) as refused:
+            await budi.put_state(intake.queue_room, "m.room.tombstone", {"body": "x", "replacement_room": new})
+        assert refused.value.status == 403
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await budi.close()
