@@ -145,7 +145,8 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
 
     async def _purge_due(self) -> None:
         assert self.purge is not None  # a client back in the room keeps it: only the old session's history goes
-        for room_id in await self.purge.run_due(lambda r: is_live(r, self.clients, self.queue)):
+        live = lambda r: is_live(self._first_of(r) or r, self.clients, self.queue)  # noqa: E731 - a moved-to room
+        for room_id in await self.purge.run_due(live):  # is as live as its first (successors.py): trimmed, not gone
             self.queue.pop(room_id, None)  # nothing of it stays in the queue's state either, nor in earlier entries
             self.uncleared[room_id] = False
         for room_id in self.purge.trimmed:

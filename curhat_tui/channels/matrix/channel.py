@@ -252,7 +252,7 @@ class MatrixChannel(SessionRequests, Channel):
 
     def _gone(self, room_id: str, reason: str) -> None:
         """Our session in this room is over on the intake's word (handed away, ended, the client left)."""
-        here = self.upgrades.here(room_id)  # the room the client moved the session to, if they did
+        here = self.upgrades.moved.pop(room_id, room_id)  # where the client moved the session to; forgotten now
         session_id = self.room_to_session.pop(here, None)
         if session_id:
             self.emit(SessionGone(session_id, reason))

@@ -59,7 +59,7 @@ class RoomUpgrades:
         self.moved: dict[str, str] = {}  # first room (the queue entry's key) -> the room the session is in now
         self.waiting: dict[str, tuple[str, str]] = {}  # new room -> (old room, session id): no invitation yet
         self.refused: dict[str, str] = {}  # session id -> the notice to tell at the next send
-        self.seen: set[str] = set()  # tombstone event ids already judged (sync repeats state)
+        self.seen: set[tuple[str, str]] = set()  # (session, tombstone event id) judged (sync repeats state)
         self.tried: set[str] = set()  # transaction ids of lines tried already (held() tells at a first try)
         self.joining: set[str] = set()  # new rooms being joined and checked now (an invitation repeated waits)
 
@@ -82,10 +82,10 @@ class RoomUpgrades:
         found = []
         for event in events:
             new, event_id = replacement(event), event.get("event_id")
-            if not new or new == room_id or event_id in self.seen:
-                continue
+            if not new or new == room_id or (session_id, event_id) in self.seen:
+                continue  # judged for this session (a client back for a second session is judged again)
             if isinstance(event_id, str):
-                self.seen.add(event_id)
+                self.seen.add((session_id, event_id))
             if not self.reader.client_of(session_id)[0] or not self.reader.is_client(event.get("sender"), session_id):
                 log.warning("a room upgrade not sent by the client was refused (session %s)", session_id)
                 self.refused[session_id] = FORGED
