@@ -520,9 +520,6 @@ async def test_a_moved_client_back_for_a_second_session_with_the_same_counselor_
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a client's tombstone naming a stranger's public room makes the "
-                                       "counselor's account join it (then leave it): upgrade.py RoomUpgrades.follow "
-                                       "joins before it checks who made the room; the stranger sees the counselor")
 async def test_a_tombstone_naming_a_strangers_public_room_does_not_put_the_counselor_in_it(hs, data, tmp_path):
     intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4p", "teman")
     mallory = api_of(hs, "mallory")

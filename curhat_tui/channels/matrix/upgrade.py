@@ -30,9 +30,9 @@ import httpx
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError, _q
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
-from curhat_tui.channels.matrix.protocol import content_of, obj
+from curhat_tui.channels.matrix.protocol import content_of, events_in, obj
 from curhat_tui.channels.matrix.relay import FIRST_ROOM
-from curhat_tui.channels.matrix.staff import Staff
+from curhat_tui.channels.matrix.staff import Staff, invited_by
 
 log = logging.getLogger("curhat.matrix")
 TOMBSTONE = "m.room.tombstone"
@@ -61,12 +61,19 @@ class RoomUpgrades:
         self.refused: dict[str, str] = {}  # session id -> the notice to tell at the next send
         self.seen: set[tuple[str, str]] = set()  # (session, tombstone event id) judged (sync repeats state)
         self.tried: set[str] = set()  # transaction ids of lines tried already (held() tells at a first try)
+        self.invites: dict[str, dict] = {}  # room id -> the newest invitations no one else took (their stripped state)
         self.joining: set[str] = set()  # new rooms being joined and checked now (an invitation repeated waits)
 
     def remember(self, session_id: str, channel_state: dict) -> None:
         first, room = channel_state.get(HASH_ROOM), channel_state.get("room_id")
         if isinstance(first, str) and isinstance(room, str) and first != room:
             self.moved[first] = room
+
+    def invited(self, room_id: str, invite: dict) -> None:
+        """Keep an invitation (the last 64): a client's move may name its room, judged from it before any join."""
+        self.invites[room_id] = invite
+        for old in list(self.invites)[:-64]:
+            del self.invites[old]
 
     def here(self, first_room: str) -> str:
         """The room a session that began in `first_room` is in now."""
@@ -110,6 +117,20 @@ class RoomUpgrades:
             log.warning("refused a room upgrade naming a room already in use here (session %s)", session_id)
             self.refused[session_id] = REFUSED
             return False
+        summary = await self._summary(new)  # what the server tells anyone of a room they may see, unjoined
+        if summary.get("join_rule", "invite") not in PRIVATE_RULES or summary.get("world_readable") is True:
+            log.warning("refused a client's new room before joining: anyone may join or read it")
+            self.refused[session_id] = REFUSED
+            return False
+        invite = self.invites.get(new)
+        if invite is None:  # never joined uninvited: the client's (or the intake's) invitation is waited for
+            self.waiting[new] = (old, session_id)
+            return None
+        if not self._invite_ok(invite, old, session_id):
+            log.warning("refused a client's new room before joining: not the client's replacement of theirs")
+            self.refused[session_id] = REFUSED
+            self.invites.pop(new, None)
+            return False
         self.joining.add(new)
         try:
             await self.api.join(new)
@@ -141,6 +162,24 @@ class RoomUpgrades:
                 log.info("leaving a refused room: %s", type(exc).__name__)
             self.refused[session_id] = REFUSED  # told once we are out of it
         return safe
+
+    async def _summary(self, room_id: str) -> dict:
+        try:
+            return await self.api.request("GET", f"/_matrix/client/v1/room_summary/{_q(room_id)}")
+        except (MatrixError, httpx.HTTPError):
+            return {}  # not visible to us unjoined (an invite-only room): judged from the invitation
+
+    def _invite_ok(self, invite: dict, old: str, session_id: str) -> bool:
+        """From the invitation's stripped state: the client (or the intake) invited us, the client made the room,
+        it says it replaces the session's room, and its join rule (when shown) lets no one in uninvited."""
+        inviter = invited_by(invite, self.api.user_id)
+        if not (inviter == self.staff.intake or self.reader.is_client(inviter, session_id)):
+            return False
+        state = {(e.get("type"), e.get("state_key")): e for e in events_in(invite, "invite_state")}
+        create = state.get(("m.room.create", ""), {})
+        rules = content_of(state.get(("m.room.join_rules", ""), {})).get("join_rule", "invite")
+        return self.reader.is_client(create.get("sender"), session_id) and obj(content_of(create).get(
+            "predecessor")).get("room_id") == old and rules in PRIVATE_RULES
 
     async def _in_use(self, room_id: str) -> bool:
         """Whether a tombstone names a room this workstation already has: a staff room, a session's room (another
