@@ -72,4 +72,4 @@ async def test_with_nothing_held_alt_k_says_so_and_asks_nothing(fake_parts):
         await pilot.press("alt+k")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)
-        assert any("Tidak ada pesan yang ditahan" in n.message for n in app._notifications)
+        assert any("Tidak ada pesan yang ditahan di sesi ini" in n.message for n in app._notifications)

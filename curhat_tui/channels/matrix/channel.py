@@ -34,7 +34,7 @@ from curhat_tui.channels.matrix.duty import DutyRoster
 from curhat_tui.channels.matrix.entries import handover_items, seconds, visit_of
 from curhat_tui.channels.matrix.history import fill_in_decrypted, read_earlier
 from curhat_tui.channels.matrix.joining import join_when_invited
-from curhat_tui.channels.matrix.members import outsiders
+from curhat_tui.channels.matrix.members import hold
 from curhat_tui.channels.matrix.protocol import (
     CLAIM,
     HANDOVER,
@@ -390,8 +390,8 @@ class MatrixChannel(SessionRequests, Channel):
         if notice := self.upgrades.held(session.id, message.txn_id or ""):  # a refused move: said once (upgrade.py)
             raise SendHeld(notice)
         let_read = self.store.sessions.channel_state(session.id).get(READERS_ALLOWED, ())  # the counselor's choice
-        if readers := await outsiders(self.api, room, self.staff, self.reader, session.id, let_read):
-            raise SendHeld("notice.send_held", readers)  # someone else is in the client's room (members.py)
+        if held := await hold(self.api, room, self.staff, self.reader, session.id, let_read):  # members.py
+            raise held  # someone else is in the client's room, or anyone may read it
         await self._send(room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "")
         self.emit(Delivered(message.txn_id, Delivery.SENT))
 

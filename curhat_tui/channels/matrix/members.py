@@ -4,43 +4,63 @@ the room's members are read from the server: anyone who is not the client (the a
 `client_hash`), the counselor, a colleague or the intake holds the line back (channels.base.SendHeld) and the
 counselor is told; it goes once they have left, or once the counselor, told who they are by their display name,
 chooses to let exactly those accounts read (the session's READERS_ALLOWED; anyone new holds the line again).
-The words written before they came are the room's history and beyond what a workstation can take back."""
+The words written before they came are the room's history and beyond what a workstation can take back. A room
+the client opens to anyone mid-session (history readable without joining, or a join rule anyone may use) holds
+every line, with no "send anyway"."""
 
 from __future__ import annotations
 
 import logging
 
-from curhat_tui.channels.matrix.api import MatrixAPI, _q
+from curhat_tui.channels.base import SendHeld
+from curhat_tui.channels.matrix.api import MatrixAPI
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
-from curhat_tui.channels.matrix.protocol import obj
+from curhat_tui.channels.matrix.protocol import content_of, obj
 from curhat_tui.channels.matrix.staff import Staff
+from curhat_tui.channels.matrix.upgrade import PRIVATE_RULES
 from curhat_tui.domain.sanitize import clean
 
 NAME_CHARS = 40
+PUBLIC = "notice.send_public"  # the room is readable or joinable by anyone: held, and no "send anyway"
 
 log = logging.getLogger("curhat.matrix")
 
 
-async def outsiders(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomReader, session_id: str,
-                    allowed: object = ()) -> tuple[tuple[str, str], ...]:
-    """The members of the session's room who are neither the client (the reader's rule, client_room.py) nor staff
-    nor us, nor let read by the counselor (`allowed`, the session's READERS_ALLOWED): (account, display name) pairs,
-    the name as the room shows it, cleaned and cut. None when the client is not known by hash (a session from an
-    older intake keeps the old rule)."""
+async def hold(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomReader, session_id: str,
+               allowed: object = ()) -> SendHeld | None:
+    """Why a counselor's line may not go into the session's room now (None: it may), read from the room's state on the
+    server, in one request:
+
+    - the room is open to anyone: its history readable without joining (`world_readable`) or anyone may join (a join
+      rule other than invite, knock or private: as the intake refuses at admission, admission.py); a line there is
+      readable by every account, and no "send anyway" can make it private (`notice.send_public`);
+    - members who are neither the client (the reader's rule, client_room.py) nor staff nor us, nor let read by the
+      counselor (`allowed`, the session's READERS_ALLOWED): held with them as (account, display name) pairs, the
+      name as the room shows it, cleaned and cut. Not asked when the client is not known by hash (a session from an
+      older intake keeps the old rule)."""
+    state = [e for e in await api.room_state(room_id) if isinstance(e, dict)]
+    rules = {e.get("type"): content_of(e) for e in state if e.get("state_key") == ""}
+    rule = rules.get("m.room.join_rules", {}).get("join_rule", "invite")
+    if rules.get("m.room.history_visibility", {}).get("history_visibility") == "world_readable" or \
+            rule not in PRIVATE_RULES:
+        log.warning("a message was held: the client's room is open to anyone (history or join rule)")
+        return SendHeld(PUBLIC)
     if not reader.client_of(session_id)[0]:
-        return ()
+        return None
     let_read = {user for user in allowed if isinstance(user, str)} if isinstance(allowed, list | tuple) else set()
-    joined = obj((await api.request("GET", f"/rooms/{_q(room_id)}/joined_members")).get("joined"))
-    others = tuple((user, _name(joined.get(user))) for user in joined
+    joined = {str(e["state_key"]): content_of(e) for e in state if e.get("type") == "m.room.member"
+              and content_of(e).get("membership") == "join" and isinstance(e.get("state_key"), str)}
+    others = tuple((user, _name(member)) for user, member in joined.items()
                    if user != api.user_id and not staff.is_staff(user) and not reader.is_client(user, session_id)
                    and user not in let_read)
-    if others:
-        log.warning("a message was held: %d account(s) besides the client are in the client's room", len(others))
-    return others
+    if not others:
+        return None
+    log.warning("a message was held: %d account(s) besides the client are in the client's room", len(others))
+    return SendHeld("notice.send_held", others)
 
 
 def _name(member: object) -> str:
     """A member's display name as the counselor is shown it: client-written, so cleaned and cut; never the account
     itself (a bridged account's name is a phone number)."""
-    name = obj(member).get("display_name")
+    name = obj(member).get("displayname")
     return clean(name).strip()[:NAME_CHARS] if isinstance(name, str) else ""
