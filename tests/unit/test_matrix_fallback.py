@@ -11,7 +11,7 @@ import pytest
 nio = pytest.importorskip("nio")
 vodozemac = pytest.importorskip("vodozemac")
 
-from curhat_tui.channels.matrix.crypto import Crypto  # noqa: E402
+from curhat_tui.channels.matrix.crypto import FALLBACK_SECONDS, Crypto  # noqa: E402
 from curhat_tui.channels.matrix.fallback import (  # noqa: E402
     ensure_fallback_key,
     fallback_used,
@@ -110,4 +110,12 @@ async def test_a_used_fallback_key_is_replaced_and_the_old_one_still_opens_a_ses
     for key, words in ((first["key"], b"lama"), (second["key"], b"baru")):
         message = sender.create_outbound_session(curve, vodozemac.Curve25519PublicKey.from_base64(key)).encrypt(words)
         assert olm.account.create_inbound_session(sender.curve25519_key.to_base64(), message.to_pre_key())[1] == words
+    await crypto.process(answer([]))  # claimed again at once (an account claiming each new key): not replaced
+    await crypto.process(answer([]))
+    assert len(uploads) == 2
+    crypto._fallback_made -= FALLBACK_SECONDS  # an hour later: replaced
+    await crypto.process(answer([]))
+    assert len(uploads) == 3 and set(uploads[2]) == {"fallback_keys"}
+    ((_, third),) = uploads[2]["fallback_keys"].items()
+    assert third["key"] not in (first["key"], second["key"])
     await crypto.close()

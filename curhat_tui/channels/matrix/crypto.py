@@ -12,12 +12,15 @@ the room's members are loaded, Olm sessions are claimed for devices that lack on
 is shared; the encrypted content is then sent by curhat's API with the outbox's transaction id.
 
 Fallback key: every device (workstation and intake alike) also publishes a signed Olm fallback key
-(fallback.py), at its first upload and again whenever a sync answer's `device_unused_fallback_key_types`
-lacks "signed_curve25519" (the last one was claimed). Any account on the homeserver can drain a device's
-one-time keys with /keys/claim; a client who must begin an Olm session with the intake or a counselor right
-then would find no key, its room key would never reach them and its lines would stay "[pesan terenkripsi]".
-A claim that finds no one-time key gets the fallback key instead. The key lives in the account's pickle in
-nio's store, so a restarted device still opens sessions begun with it.
+(fallback.py), at its first upload and again when a sync answer's `device_unused_fallback_key_types` lacks
+"signed_curve25519" (the last one was claimed), at most once an hour: vodozemac keeps only the key before, and
+an account claiming each new key must not make a client's message begun with an older one unopenable. Any
+account on the homeserver can drain a device's one-time keys with /keys/claim; a client who must begin an Olm
+session with the intake or a counselor right then would find no key, its room key would never reach them and
+its lines would stay "[pesan terenkripsi]". A claim that finds no one-time key gets the fallback key instead.
+The key lives in the account's pickle in nio's store, so a restarted device still opens sessions begun with it.
+A to-device message nio cannot take (a forged pre-key message, say) is dropped and logged alone: the answer's
+other messages, a client's room key among them, are taken one by one.
 
 Device trust: trust on first use without verification. Every device of every member of a client's room
 receives the room key (`ignore_unverified_devices`), so a client who adds or changes a device is still
@@ -34,7 +37,9 @@ import hashlib
 import json
 import logging
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 from curhat_tui.channels.matrix.fallback import ensure_fallback_key, fallback_used, signed_fallback_keys
 from curhat_tui.channels.matrix.protocol import obj
@@ -42,6 +47,7 @@ from curhat_tui.channels.matrix.protocol import obj
 log = logging.getLogger("curhat.matrix.crypto")
 ENCRYPTED = "m.room.encrypted"
 SEALED_TYPE = "org.curhat.sealed"  # the inner type of words sealed into a state event
+FALLBACK_SECONDS = 3600.0  # a used fallback key is replaced at most this often (crypto._fallback_due)
 
 
 class CryptoUnavailable(RuntimeError):
@@ -67,6 +73,7 @@ class Crypto:
         self.client.restore_login(user_id, device_id, access_token)
         self._encrypted: dict[str, bool] = {}
         self._fallback_wanted = False  # a sync answer said the server holds no unused fallback key of ours
+        self._fallback_made = float("-inf")  # when this run last replaced it (monotonic): at most once an hour
         self._sharing = asyncio.Lock()  # one Olm machine, shared by the sync loop, the channel and the link: one at a time
 
     async def close(self) -> None:
@@ -86,7 +93,14 @@ class Crypto:
         if not isinstance(parsed, SyncResponse):
             log.warning("nio could not read a sync answer; its encrypted events wait")
             return
-        await self.client.receive_response(parsed)
+        try:
+            await self.client.receive_response(parsed)
+        except Exception as exc:  # noqa: BLE001 - one bad to-device message (a forged pre-key one, say) must not
+            log.warning("nio could not take a sync answer whole (%s): its to-device messages one by one",
+                        type(exc).__name__)
+            parsed = await self._one_by_one(raw, SyncResponse)  # cost a client's room key in the same answer
+            if parsed is None:
+                return
         self._fallback_wanted = self._fallback_wanted or fallback_used(raw)
         joined = obj(obj(raw.get("rooms")).get("join"))
         for room_id, info in parsed.rooms.join.items():
@@ -103,6 +117,29 @@ class Crypto:
                     continue
                 raw_events[index] = self._as_raw(event.source, original)
         await self.maintain()
+
+    async def _one_by_one(self, raw: dict, response_type: Any) -> Any:  # noqa: ANN401 - nio's SyncResponse
+        """The answer's to-device messages each on its own (a bad one is dropped and logged; one already taken is
+        taken again harmlessly), then the rest of the answer without them; the parsed rest, or None. Each part has a
+        batch token of its own: nio ignores an answer whose token it has seen (it saw this one fail)."""
+        events = obj(raw.get("to_device")).get("events")
+        token = str(raw.get("next_batch"))
+        for index, event in enumerate(events if isinstance(events, list) else []):
+            single = response_type.from_dict(dict(copy.deepcopy(raw), rooms={}, to_device={"events": [event]},
+                                                  next_batch=f"{token}#{index}"))
+            try:
+                if isinstance(single, response_type):
+                    await self.client.receive_response(single)
+            except Exception as exc:  # noqa: BLE001 - nio raises several kinds for a message it cannot open
+                log.warning("dropped a to-device message nio could not take: %s", type(exc).__name__)
+        rest = response_type.from_dict(dict(copy.deepcopy(raw), to_device={"events": []}, next_batch=f"{token}#rest"))
+        if not isinstance(rest, response_type):
+            return None
+        try:
+            await self.client.receive_response(rest)
+        except Exception as exc:  # noqa: BLE001 - the timelines wait for their keys as undecrypted lines
+            log.warning("nio could not take the rest of a sync answer: %s", type(exc).__name__)
+        return rest
 
     def decrypt_raw(self, room_id: str, original: dict) -> dict | None:
         """An encrypted event read back later (a page of history): the event it was, or None."""
@@ -135,7 +172,7 @@ class Crypto:
         """Upload keys, query device lists and send queued to-device messages when nio asks for it."""
         client = self.client
         try:
-            if client.olm is not None and (client.should_upload_keys or self._fallback_wanted):
+            if client.olm is not None and (client.should_upload_keys or self._fallback_due()):
                 await self._upload_keys()
             if client.should_query_keys:
                 await client.keys_query()
@@ -143,6 +180,13 @@ class Crypto:
                 await client.send_to_device_messages()
         except Exception as exc:  # noqa: BLE001 - nio's HTTP errors vary; the next sync tries again
             log.warning("key maintenance failed (%s); tried again after the next sync", type(exc).__name__)
+
+    def _fallback_due(self) -> bool:
+        """The fallback key was used and this run has not replaced it in the last FALLBACK_SECONDS. An account that
+        claims each new key could otherwise make the device replace it at every sync; vodozemac keeps only the one
+        before, so a client's message begun with an older key would no longer open. A used key is still handed
+        out until then, as the spec lets a fallback key be."""
+        return self._fallback_wanted and time.monotonic() - self._fallback_made >= FALLBACK_SECONDS
 
     async def _upload_keys(self) -> None:
         """Device keys and one-time keys as nio makes them when it wants to upload, with a new fallback key at the
@@ -153,14 +197,18 @@ class Crypto:
         client, olm = self.client, self.client.olm
         assert olm is not None
         content = olm.share_keys() if client.should_upload_keys else {}
-        if not olm.account.shared or self._fallback_wanted:
+        replacing = olm.account.shared and self._fallback_due()  # a used key replaced (the first one is not counted)
+        if not olm.account.shared or replacing:
             ensure_fallback_key(olm)
         fallback = signed_fallback_keys(olm)
         if fallback:
             content["fallback_keys"] = fallback
         response = await client._send(KeysUploadResponse, *Api.keys_upload(client.access_token, content))
         if isinstance(response, KeysUploadResponse):
-            self._fallback_wanted = False
+            if fallback:
+                self._fallback_wanted = False
+                if replacing:
+                    self._fallback_made = time.monotonic()
         else:
             log.warning("the keys were not uploaded (%s); tried again after the next sync", type(response).__name__)
 
