@@ -15,6 +15,7 @@ def llm_key_main(argv: list[str]) -> int:
     from curhat_tui.cli.passphrase import configured_catalogue
     from curhat_tui.config.settings import ConfigError, load_settings
     from curhat_tui.paths import resolve_data_dir
+    from curhat_tui.storage.database_key import keyring_for_new_key
 
     parser = argparse.ArgumentParser(prog="curhat llm-key",
                                      description="Store the API key of the LLM server that voices practice clients "
@@ -38,6 +39,7 @@ def llm_key_main(argv: list[str]) -> int:
             removed = delete_key(url)
             print(t("cli.llm_key.removed" if removed else "cli.llm_key.none_stored", url=chat_url(url)))
             return 0
+        keyring_for_new_key()  # never a file in the home folder (keyrings.alt would also ask, in English, for its own)
         key = getpass.getpass(t("cli.llm_key.ask", url=chat_url(url))).strip()
         if not key:
             print(t("cli.llm_key.empty"), file=sys.stderr)

@@ -258,3 +258,19 @@ def test_llm_settings_in_config_and_the_key_only_in_the_keyring(tmp_path, monkey
     (tmp_path / "config.toml").write_text('[llm]\nurl = "http://h"\nkey = "sk-oops"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="llm-key"):
         load_settings(tmp_path)
+
+
+def test_the_llm_key_is_never_kept_in_a_keyring_that_is_only_a_file(tmp_path, monkeypatch, capsys):
+    """keyrings.alt (often installed on Debian and Ubuntu) is a file in the home folder, and its encrypted variant
+    asks, in English, for a password of its own: refused before the key is asked for, with the way out."""
+    import keyring
+
+    from tests.unit.test_platform import FileKeyring
+
+    backend = FileKeyring()
+    backend.secrets = {}
+    keyring.set_keyring(backend)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": pytest.fail("the key was asked for"))
+    (tmp_path / "config.toml").write_text('[llm]\nurl = "http://127.0.0.1:8080"\n', encoding="utf-8")
+    assert cli.main(["llm-key", "--data-dir", str(tmp_path)]) == 1
+    assert "CURHAT_LLM_KEY" in capsys.readouterr().err and backend.secrets == {}
