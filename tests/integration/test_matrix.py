@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.channels.matrix.api import MatrixAPI
+from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.channel import MatrixChannel
 from curhat_tui.channels.matrix.protocol import ALERT, QUEUE_ENTRY
 from curhat_tui.channels.matrix.staff import Staff
@@ -126,6 +126,16 @@ def api_of(hs: Synapse, name: str) -> MatrixAPI:
     api = MatrixAPI(hs.base_url, account["access_token"])
     api.user_id = account["user_id"]
     return api
+
+
+async def reads(api, room: str, words: str) -> bool:
+    """Whether `api`'s account can read `words` anywhere in `room`'s latest 100 events (False when the server refuses
+    it the room's history)."""
+    try:
+        page = await api.request("GET", f"/rooms/{room}/messages", params={"dir": "b", "limit": "100"})
+    except MatrixError:
+        return False
+    return words in repr(page.get("chunk"))
 
 
 async def eventually(predicate, timeout: float) -> bool:

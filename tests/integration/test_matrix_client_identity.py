@@ -17,6 +17,7 @@ from tests.integration.test_matrix import (
     client_words,
     eventually,
     intake_service,
+    reads,
     stop_intake,
     through_intake,
     until,
@@ -79,15 +80,15 @@ async def test_the_counselor_may_let_exactly_the_people_in_the_room_read_and_any
         assert ani.desk.held_readers(session.id) == ((mallory.user_id, "Ibu [b]Rini[/b]"),)
         assert any(getattr(e, "key", "") == "notice.send_held" and "Ibu [b]Rini[/b]" in str(getattr(e, "values", ""))
                    for e in heard)
-        assert not await _read_by(mallory, client.room, "HELD-1")
+        assert not await reads(mallory, client.room, "HELD-1")
 
         assert ani.desk.send_anyway(session.id) == 1  # the counselor weighed it: this account may read
 
         async def delivered(words: str) -> bool:
             await ani.desk.outbox.flush()
-            return await _read_by(client.api, client.room, words)
+            return await reads(client.api, client.room, words)
         await until(lambda: delivered("HELD-1"), what="the held line sent once the counselor let her read")
-        assert await _read_by(mallory, client.room, "HELD-1")
+        assert await reads(mallory, client.room, "HELD-1")
         await ani.desk.send(session.id, "LET-2 terima kasih sudah menemani")
         await until(lambda: delivered("LET-2"), what="what follows goes too")
 
@@ -97,7 +98,7 @@ async def test_the_counselor_may_let_exactly_the_people_in_the_room_read_and_any
         await ani.desk.send(session.id, "NEW-3 ada orang baru?")
         await until(lambda: ani.desk.held_readers(session.id), what="held again for the newcomer")
         assert [user for user, _ in ani.desk.held_readers(session.id)] == [eve.user_id]
-        assert not await eventually(lambda: _read_by(eve, client.room, "NEW-3"), 3)
+        assert not await eventually(lambda: reads(eve, client.room, "NEW-3"), 3)
         # the client takes the newcomer out: the line goes, and the session goes on (taking someone else out of the
         # room is not the client leaving it)
         await client.api.kick(client.room, eve.user_id, "keluar dulu ya")
@@ -149,7 +150,3 @@ async def test_a_client_who_takes_the_counselor_out_of_their_room_ends_the_sessi
         await ani.stop()
         ani.store.close()
         await stop_intake(intake, task)
-
-async def _read_by(api, room: str, words: str) -> bool:
-    page = await api.messages(room, None, "b", 50)
-    return words in repr(page.get("chunk"))

@@ -30,6 +30,7 @@ from tests.integration.test_matrix import (
     client_words,
     eventually,
     intake_service,
+    reads,
     stop,
     stop_intake,
     through_intake,
@@ -71,7 +72,7 @@ async def test_someone_added_to_a_client_room_mid_session_does_not_read_the_coun
         await client.api.invite(client.room, mallory.user_id)
         await mallory.join(client.room)
         await ani.desk.send(session.id, "RAHASIA-KONSELOR-5120 kamu bisa hubungi rumah aman di nomor ini")
-        leaked = await eventually(lambda: _reads(mallory, client.room, "RAHASIA-KONSELOR-5120"), 6)
+        leaked = await eventually(lambda: reads(mallory, client.room, "RAHASIA-KONSELOR-5120"), 6)
         assert not leaked, "a third person in the room reads what the counselor writes, and the counselor is not told"
         assert any(getattr(e, "key", "") == "notice.send_held" for e in heard)  # the counselor is told why
         assert [m for m in ani.store.messages.outbox() if "RAHASIA-KONSELOR-5120" in m.text]  # kept, not lost
@@ -86,11 +87,6 @@ async def test_someone_added_to_a_client_room_mid_session_does_not_read_the_coun
         await stop(ani)
         await stop_intake(intake, task)
         await mallory.close()
-
-
-async def _reads(api, room: str, words: str) -> bool:
-    page = await api.messages(room, None, "b", 50)
-    return words in repr(page.get("chunk"))
 
 
 async def test_a_session_handed_to_a_colleague_who_is_not_there_does_not_strand_the_client(hs, data, tmp_path):
@@ -356,7 +352,7 @@ async def test_an_upgrade_to_a_room_anyone_may_join_with_a_stranger_in_it_does_n
         assert [m for m in ani.store.messages.outbox() if "balik ke obrolan lama" in m.text]
         assert ani.store.sessions.channel_state(session.id)["room_id"] == old
         assert new not in await ani.channel.api.joined_rooms()
-        assert not await _reads(mallory, new, "balik ke obrolan lama")
+        assert not await reads(mallory, new, "balik ke obrolan lama")
     finally:
         await stop(ani)
         await stop_intake(intake, task)

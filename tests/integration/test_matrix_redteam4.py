@@ -19,6 +19,7 @@ from tests.integration.test_matrix import (
     client_words,
     eventually,
     intake_service,
+    reads,
     stop,
     stop_intake,
     through_intake,
@@ -50,15 +51,6 @@ async def _in_session(hs, data, tmp_path, name: str, topic: str, ani=None):
     await client.say(f"kak aku {name} mau cerita")
     await until(lambda: f"kak aku {name} mau cerita" in client_words(ani, session.id), what="the client's line")
     return intake, task, ani, heard, client, session
-
-
-async def _reads(api, room: str, words: str) -> bool:
-    """Whether `api`'s account can read `words` in `room`'s history."""
-    try:
-        page = await api.request("GET", f"/rooms/{room}/messages", params={"dir": "b", "limit": "100"})
-    except MatrixError:
-        return False
-    return any(words in str(e.get("content", {}).get("body")) for e in page.get("chunk", []))
 
 
 async def test_a_tombstone_naming_the_queue_room_does_not_take_the_counselor_out_of_the_queue(hs, data, tmp_path):
@@ -133,7 +125,7 @@ async def test_a_stranger_invited_before_the_move_and_joining_after_it_does_not_
         await mallory.join(new)  # ...and the stranger comes in after it
         await ani.desk.send(session.id, "RAHASIA-7720 kamu aman di rumah?")
         await until(lambda: any(getattr(e, "key", "") == "notice.send_held" for e in heard), what="the hold told")
-        assert not await _reads(mallory, new, "RAHASIA-7720")
+        assert not await reads(mallory, new, "RAHASIA-7720")
         await mallory.leave(new)  # gone again: the held line goes, to the client, in the new room
 
         async def delivered() -> bool:
@@ -167,7 +159,7 @@ async def test_an_upgrade_to_a_world_readable_room_does_not_let_a_stranger_read_
             return any("DUNIA-6610" in str(e["content"].get("body")) for e in client.received)
         await eventually(delivered, 10)  # where it went, if anywhere
         assert new not in await mallory.joined_rooms()
-        assert not await _reads(mallory, new, "DUNIA-6610"), "a stranger who never joined reads the counselor"
+        assert not await reads(mallory, new, "DUNIA-6610"), "a stranger who never joined reads the counselor"
     finally:
         await stop(ani)
         await stop_intake(intake, task)
@@ -215,7 +207,7 @@ async def test_a_world_readable_client_room_does_not_let_a_stranger_read_the_ses
         await ani.desk.send(session.id, "TERBUKA-3390 dia pernah memukulmu?")
         await client.wait_for("TERBUKA-3390")
         assert client.room not in await mallory.joined_rooms()
-        assert not await _reads(mallory, client.room, "TERBUKA-3390"), "a stranger who never joined reads the session"
+        assert not await reads(mallory, client.room, "TERBUKA-3390"), "a stranger who never joined reads the session"
     finally:
         await stop(ani)
         await stop_intake(intake, task)
@@ -237,7 +229,7 @@ async def test_a_room_made_world_readable_mid_session_does_not_let_a_stranger_re
                 getattr(e, "key", "") in ("notice.send_held", "notice.send_public") for e in heard)
         await until(gone_or_held, what="the line sent or held")
         assert client.room not in await mallory.joined_rooms()
-        assert not await _reads(mallory, client.room, "SEMUA-8812"), "a stranger who never joined reads the counselor"
+        assert not await reads(mallory, client.room, "SEMUA-8812"), "a stranger who never joined reads the counselor"
     finally:
         await stop(ani)
         await stop_intake(intake, task)
