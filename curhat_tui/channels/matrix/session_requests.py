@@ -54,8 +54,12 @@ class SessionRequests:
         self.room_to_session.pop(room, None)
         await self._send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing")},
                          f"close-{session.id}")
-        await self.api.send(self.staff.queue_room, END, {"room_id": self._first_room(session)}, f"end-{session.id}")
+        await self._tell_ended(session)
         await self._leave_all(session, room)
+
+    async def _tell_ended(self, session: Session) -> None:
+        """The intake hears that the session is over (the transaction id makes a second telling a no-op)."""
+        await self.api.send(self.staff.queue_room, END, {"room_id": self._first_room(session)}, f"end-{session.id}")
 
     async def transfer(self, session: Session, handover: str, to: str = "") -> None:
         room = self._room(session)
@@ -101,5 +105,4 @@ class SessionRequests:
             session = self.store.sessions.get(session_id)
             if session is not None:
                 with contextlib.suppress(MatrixError, httpx.HTTPError):
-                    await self.api.send(self.staff.queue_room, END, {"room_id": self._first_room(session)},
-                                        f"end-{session.id}")
+                    await self._tell_ended(session)
