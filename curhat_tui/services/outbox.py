@@ -39,8 +39,8 @@ class Outbox:
             self.held.pop(session.id, None)
         except SendHeld as held:  # not sent on purpose (someone else is in the client's room): said why
             self._hold(session.id, held)
-            names = ", ".join(name or "?" for _, name in held.readers)
-            self.bus.tell(Notice(held.notice, {"alias": session.alias, "names": names}, "warning", session.id))
+            # who is there: the screen names them (ui/widgets/localize.py held_names), in the counselor's language
+            self.bus.tell(Notice(held.notice, {"alias": session.alias, "readers": held.readers}, "warning", session.id))
         except Exception:  # noqa: BLE001 - the outbox keeps it; flush retries with the same txn id
             self.bus.tell(Notice("notice.send_failed", {"alias": session.alias}, "warning", session.id))
 

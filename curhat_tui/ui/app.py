@@ -34,7 +34,7 @@ from curhat_tui.ui.compat import (
 from curhat_tui.ui.screens.common.help import offered
 from curhat_tui.ui.screens.counselor.main import MainScreen
 from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS, MAC_OPTION_KEYS
-from curhat_tui.ui.widgets.localize import localize_bindings
+from curhat_tui.ui.widgets.localize import localize_bindings, notice_text
 from curhat_tui.ui.widgets.notes_form import NotesForm
 
 if TYPE_CHECKING:
@@ -279,7 +279,7 @@ class CurhatApp(App):
         counselor = self.workstation.role != "supervisor"
         match event:
             case Notice(key=key, values=values, severity=severity):
-                self.notify(self.t(key, **values), severity=severity, timeout=8)
+                self.notify(notice_text(self.t, key, values), severity=severity, timeout=8)
                 if severity == "error" and counselor:
                     self.bell()
             case PurgeProgress() if counselor:

@@ -73,3 +73,23 @@ async def test_with_nothing_held_alt_k_says_so_and_asks_nothing(fake_parts):
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)
         assert any("Tidak ada pesan yang ditahan di sesi ini" in n.message for n in app._notifications)
+
+
+async def test_someone_without_a_display_name_is_named_alike_in_the_notice_and_the_question(fake_parts):
+    parts, channel = fake_parts
+    ws = parts.workstation
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(Visit("v3", "client-v3", "Kutilang", Tier.PEER, 30, 25000, "", "", Risk.NONE,
+                                           START)))
+        pane = await accept_top(pilot)
+        await until_shown(pilot, lambda: pane is not None and pane.loaded)
+        channel.others = (("@6281299999999:bridge.srv", ""), ("@budi:srv", "Budi"))
+        await ws.desk.send(pane.session.id, "Halo.")
+        await until_shown(pilot, lambda: any("DITAHAN" in n.message for n in app._notifications))
+        told = next(n.message for n in app._notifications if "DITAHAN" in n.message)
+        assert "(tanpa nama), Budi" in told and "62812" not in told
+        await pilot.press("alt+k")
+        await until_shown(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "(tanpa nama), Budi" in screen_text(app) and "62812" not in screen_text(app)

@@ -1,4 +1,5 @@
-"""Binding descriptions come from the catalogue, looked up by binding id (`key.<id>`) or, for Textual's own, action."""
+"""Binding descriptions come from the catalogue, looked up by binding id (`key.<id>`) or, for Textual's own, action;
+and the names of who else is in a client's room, as every notice and question about held lines shows them."""
 
 from __future__ import annotations
 
@@ -23,3 +24,16 @@ def localize_bindings(node: DOMNode) -> None:
 def _localized(binding: Binding, t) -> Binding:
     key = f"key.{binding.id}" if binding.id else f"key.textual.{binding.action}"
     return replace(binding, description=t(key)) if key in t.strings else binding
+
+
+def held_names(t, readers: tuple[tuple[str, str], ...]) -> str:
+    """Who besides the client is in their room, by display name (never the account: a bridged one is a phone
+    number); someone without one is "(tanpa nama)"."""
+    return ", ".join(name or t("held.unnamed") for _, name in readers)
+
+
+def notice_text(t, key: str, values: dict) -> str:
+    """A service's notice in the user's language; held lines' `readers` become their names."""
+    if "readers" in values:
+        values = {**values, "names": held_names(t, values["readers"])}
+    return t(key, **values)

@@ -9,16 +9,13 @@ from textual.binding import Binding
 from curhat_tui.domain.models import Delivery
 from curhat_tui.ui.screens.counselor.screener_actions import ScreenerActions
 from curhat_tui.ui.widgets.composer import alt
+from curhat_tui.ui.widgets.localize import held_names
 
 
 class HeldSends(ScreenerActions):
     """Mixed into `SessionActions`; needs `active_pane` from the main screen."""
 
     BINDINGS = [Binding(alt("k"), "send_anyway", "Send anyway", id="main.send_anyway", priority=True, show=False)]
-
-    def _held_names(self, readers: tuple[tuple[str, str], ...]) -> str:
-        t = self.app.t
-        return ", ".join(name or t("held.unnamed") for _, name in readers)
 
     def action_send_anyway(self) -> None:
         t = self.app.t
@@ -29,7 +26,7 @@ class HeldSends(ScreenerActions):
             self.app.notify(t("held.none"))
             return
         session = pane.session
-        names = self._held_names(readers)
+        names = held_names(t, readers)
         count = sum(1 for m in desk.transcript(session.id, limit=200) if m.delivery is Delivery.PENDING)  # the newest
 
         def confirmed(yes: bool | None) -> None:
