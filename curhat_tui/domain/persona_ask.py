@@ -132,9 +132,19 @@ NEAREST = {"plan": ("q5", "q3"), "q5": ("plan",), "q3": ("plan", "means"), "mean
            "whereabouts": ("companions",), "distraction": ("coping",), "coping": ("distraction",)}
 
 
+# A counselor introducing themselves or the service ("halo, aku Ani, konselor di sini", "terima kasih sudah
+# menghubungi layanan kami") asks about no professional: these spans are set aside before the questions are read.
+_INTRODUCTIONS = rx(
+    r"\b(aku|saya|gue|gw|namaku|nama saya|perkenalkan)( [a-z]+,)? (adalah |seorang |sebagai )?(konselor|pendamping|"
+    r"relawan|listener|counsell?or)\b", r"\blayanan (ini|kami|curhat)\b",
+    r"\b(selamat datang|terima kasih|makasih|thanks?)\b[^.?!]{0,40}\b(layanan|service)\b",
+    r"\bi('m| am)( [a-z]+,)? (a |an |your )?(volunteer |peer )?(counsell?or|listener|volunteer)\b",
+    r"\b(this|our) service\b")
+
+
 def assessment_of(text: str) -> str:
     """The assessment question `text` asks ('' when it asks none of them)."""
-    low = " ".join(text.lower().split())
+    low = _INTRODUCTIONS.sub(" ", " ".join(text.lower().split()))
     for key, pattern in _ASSESSMENT:
         if pattern.search(low):
             return key

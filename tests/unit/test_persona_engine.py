@@ -28,7 +28,7 @@ OPEN = "Apa yang paling berat buat kamu akhir-akhir ini?"
 SUICIDE_QUESTION = "Apakah kamu pernah kepikiran untuk bunuh diri?"
 SHAMING = "Kamu nggak kepikiran bunuh diri kan? Jangan aneh-aneh ya."
 
-# one canonical wording per assessment question (the engine also knows others: see test_question_wordings)
+# one canonical wording per assessment question (tests/unit/test_persona_ask.py checks others)
 ASK = {
     "q1": "Dalam sebulan terakhir, apakah kamu pernah berharap sudah mati atau tidur dan tidak bangun lagi?",
     "q2": "Apakah kamu benar-benar pernah berpikir untuk membunuh dirimu sendiri?",
