@@ -216,6 +216,25 @@ _ASKING = rx(
 )
 
 
+# seeking collaboration (MITI 4.2.1): asking the client's leave or choice before helping, referring or telling
+# ("mau nggak kalau aku bantu cari psikolog?", "boleh aku kasih sedikit info?"). Counted as the question it is, but
+# not a weak closed question: the yes or no is the point.
+_COLLABORATE = rx(
+    r"\b(mau|bersedia|oke|setuju)( (nggak|ngga|gak|ga|enggak|tidak))?\b[^.?!]{0,25}\b(kalau|kalo|klo|jika|bila) "
+    r"(aku|saya|kita|kakak|kak)\b",
+    r"\b(boleh|bolehkah)( (nggak|ngga|gak|ga|enggak|tidak))? (aku|saya|kakak|kak) (sampaikan|kasih|berbagi|berikan|"
+    r"tawarkan|usul|usulkan|bantu|share|ceritakan|jelaskan|hubungkan|rujuk)",
+    r"\b(gimana|bagaimana) (menurutmu|menurut (kamu|km|anda))\b",
+    r"\b(would it be|is it) (ok|okay|alright|all right)\b", r"\bmay i (share|suggest|offer|tell)\b",
+    r"\b(can|could) i (share|suggest|offer|tell you)\b", r"\bwould you like (me|to)\b", r"\bhow would you feel about\b",
+)
+
+
+def seeks_collaboration(text: str) -> bool:
+    """The line asks the client's leave or choice (MITI's seeking collaboration)."""
+    return bool(_COLLABORATE.search(" ".join(text.lower().split())))
+
+
 def question_manner(text: str) -> str | None:
     """'direct', 'leading' (it expects "no"), 'shaming', or None when `text` asks or invites nothing."""
     low = " ".join(text.strip().lower().split())

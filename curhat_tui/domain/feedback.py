@@ -18,7 +18,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from curhat_tui.domain.alternatives import Alternative, suggest
-from curhat_tui.domain.coding import Code, code_utterance, risk_question
+from curhat_tui.domain.coding import Code, code_utterance, risk_question, seeks_collaboration
 from curhat_tui.domain.models import FlagEvent, Message, Sender
 from curhat_tui.domain.rubric import RubricItem, ScreenerRow, SessionFacts, score, truth_of
 from curhat_tui.domain.safety_lines import (
@@ -271,7 +271,8 @@ def analyse(messages: list[Message], persona, *, flags: Sequence[FlagEvent] = ()
         safe = safety_line(message.text)
         weak = source == "own" and kind != "direct" and (
             kind in ("leading", "shaming") or judging or code in (Code.ADVICE, Code.CONFRONT)
-            or (code is Code.CLOSED_QUESTION and not (assesses_safety(message.text) or (after and safe))))
+            or (code is Code.CLOSED_QUESTION and not (assesses_safety(message.text) or (after and safe)
+                                                      or seeks_collaboration(message.text))))
         if after and code is Code.ADVICE and safe and not judging:
             weak = False  # in a crisis, planning safety and referring are what is called for
         alternative = suggest(message.text, code, kind, last_client, after_disclosure=after, judging=judging) \

@@ -151,3 +151,22 @@ async def test_the_practice_report_pairs_a_hasty_trainee_s_lines_with_the_answer
     hasty = await run("hasty", hasty=True)
     assert all(reply for _, reply in patient)  # each line was answered
     assert hasty == patient
+
+
+def test_asking_the_clients_leave_is_counted_as_a_question_but_not_offered_a_better_line(data):
+    """Walking practice mode: "mau nggak kalau aku bantu cari psikolog?" was listed as a line that could be better,
+    with "Apa yang paling berat dari pekerjaanmu sekarang?" in its place. Asking leave (MITI's seeking collaboration)
+    is what a referral offer should do; a plain closed question is still weak."""
+    report = analyse(msgs(
+        ("client", "halo kak, capek bgt sama kerjaan", 0),
+        ("counselor", "Kamu mau nggak kalau aku bantu cari psikolog lewat EAP kantormu?", 30),
+        ("client", "mau kak", 5),
+        ("counselor", "Boleh aku kasih sedikit info soal layanan konseling gratis?", 30),
+        ("client", "boleh", 5),
+        ("counselor", "Would it be okay if I shared a few ideas?", 30),
+        ("client", "ok", 5),
+        ("counselor", "Kamu udah makan?", 30),
+        ("client", "udah", 5),
+    ), data.personas["sinta"])
+    assert report.counts["closed_question"] == 4
+    assert [t.text for t in report.weak] == ["Kamu udah makan?"]
