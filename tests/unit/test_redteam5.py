@@ -1,0 +1,214 @@
+"""Red team, round five (unit): the intake's reading of the screening answer, the Alt+K "send anyway" question and
+the names a held line shows, where the network does not matter.
+
+A test marked xfail(strict=True) shows a defect that is still there; an unmarked one shows a defence that holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from curhat_tui.channels.base import SendHeld
+from curhat_tui.channels.matrix import members
+from curhat_tui.channels.matrix.staff import Staff
+from curhat_tui.domain import intake as flow
+from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.models import Risk
+from curhat_tui.intake.risk_words import answer_verdict
+from curhat_tui.services.events import EventBus
+from curhat_tui.services.outbox import Outbox
+from curhat_tui.storage.sessions import READERS_ALLOWED
+from curhat_tui.ui.widgets.localize import held_names
+
+
+# ---- the screening answer ---------------------------------------------------------------------------------------
+def _queued_risk(data, answer: str) -> Risk:
+    """The risk the intake queues a client with for this answer to "in the past 2 weeks, have you ever thought of
+    hurting yourself or ending your life?" (service.py `_answer`: the detector's verdict, then `advance`)."""
+    state = flow.IntakeState(step="risk")
+    flow.advance(state, answer, 0, *answer_verdict(data, answer))
+    return Risk(state.risk)
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: a yes typed as chat types it ('iyaaa', 'iya. ga kuat lagi') "
+                                       "queues a client with suicidal thoughts as no risk")
+@pytest.mark.parametrize("answer", [
+    "iyaaa",  # a drawn-out yes, as Indonesians type it in chat ("iyaa" is a yes; one more "a" is a no)
+    "yaaa",
+    "Iyaaa kak",
+    "iya. ga kuat lagi",  # "yes. I can't take it any more": the negation of the next sentence takes back the yes
+    "iya nggak tahan lagi",  # "yes, can't bear it any more"
+    "ya, tdk ada harapan",  # "yes, there is no hope"
+    "iya, nggak bisa berhenti mikirin",  # "yes, I can't stop thinking about it"
+    "kepikiran terus",  # "it is on my mind all the time"
+    "hampir tiap hari",  # "almost every day"
+])
+def test_a_yes_to_the_screening_question_queues_the_client_as_high_risk(data, answer):
+    assert _queued_risk(data, answer) >= Risk.HIGH, f"{answer!r} is queued as {_queued_risk(data, answer).name}"
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: a short or regional 'yes'/'sometimes' to the screening question "
+                                       "is read as a no")
+@pytest.mark.parametrize("answer", [
+    "pernahh",  # "I have" with a doubled letter
+    "kdg",  # "kadang" (sometimes) as it is abbreviated
+    "inggih",  # Javanese (polite) yes; "ora" is already read as a no, its yes is not read at all
+    "hooh",  # Javanese yes
+])
+def test_a_short_or_regional_yes_to_the_screening_question_is_not_read_as_a_no(data, answer):
+    assert _queued_risk(data, answer) > Risk.NONE
+
+
+@pytest.mark.parametrize("answer", ["i\u200bya", "iya\u200b", "i\u00adya", "ya\u2060", "IYA", "iya😭"])
+def test_zero_width_characters_or_an_emoji_do_not_turn_a_yes_into_a_no(data, answer):
+    assert _queued_risk(data, answer) >= Risk.HIGH
+
+
+@pytest.mark.parametrize("size", [60_000])
+def test_a_huge_screening_answer_is_read_quickly_and_kept_short(data, size):
+    answer = ("aku capek banget " * (size // 17 + 1))[:size] + " iya"
+    start = time.perf_counter()
+    state = flow.IntakeState(step="risk")
+    flow.advance(state, answer, 0, *answer_verdict(data, answer))
+    assert time.perf_counter() - start < 5  # one line never holds the intake's loop (every client) for long
+    assert len(state.risk_answer) <= 200 and state.risk >= Risk.HIGH
+
+
+# ---- Alt+K: send anyway -----------------------------------------------------------------------------------------
+class _Sessions:
+    def __init__(self) -> None:
+        self.state: dict = {}
+
+    def get(self, session_id: str):
+        return SimpleNamespace(id=session_id, alias="Klien-7")
+
+    def channel_state(self, session_id: str) -> dict:
+        return dict(self.state)
+
+    def update(self, session_id: str, channel_state: dict) -> None:
+        self.state = channel_state
+
+
+class _Messages:
+    def __init__(self, pending) -> None:
+        self.pending = pending
+
+    def outbox(self):
+        return list(self.pending)
+
+
+class _RoomChannel:
+    """The client's room as the channel reads it before each send: whoever is in it besides the client."""
+
+    def __init__(self) -> None:
+        self.others: list[tuple[str, str]] = []
+        self.sent: list = []
+
+    async def send(self, session, message) -> None:
+        if self.others:
+            raise SendHeld("notice.send_held", tuple(self.others))
+        self.sent.append(message)
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: Alt+K lets read whoever joined while the question was open, "
+                                       "unnamed in it")
+def test_send_anyway_lets_read_only_the_accounts_the_counselor_was_asked_about():
+    store = SimpleNamespace(sessions=_Sessions(), messages=_Messages([SimpleNamespace(session_id="s1", txn_id="t1")]))
+    channel, bus = _RoomChannel(), EventBus()
+    outbox = Outbox(store, channel, bus, background=lambda coroutine: coroutine.close())
+    message = SimpleNamespace(session_id="s1", txn_id="t1")
+    # the client's mother is in the room: the line is held and the counselor told
+    channel.others = [("@ibu:hs", "Ibu")]
+    asyncio.run(outbox.deliver(message))
+    # Alt+K: the question is put, naming who is there (held_sends.py reads desk.held_readers)
+    asked = outbox.held["s1"]
+    assert [name for _, name in asked] == ["Ibu"]
+    # while the counselor weighs it, someone else comes in; the outbox's timed retry (desk.tick) meets them
+    channel.others.append(("@mallory:hs", "Mallory"))
+    asyncio.run(outbox.flush())
+    # ...and the counselor answers yes to the question about Ibu (held_sends.py: desk.send_anyway(session.id))
+    outbox.let_read("s1")
+    allowed = store.sessions.state.get(READERS_ALLOWED) or []
+    assert "@ibu:hs" in allowed
+    assert "@mallory:hs" not in allowed, "an account the counselor was never asked about may now read every line"
+
+
+def test_a_newcomer_after_send_anyway_holds_the_lines_again():
+    store = SimpleNamespace(sessions=_Sessions(), messages=_Messages([SimpleNamespace(session_id="s1", txn_id="t1")]))
+    channel, bus = _RoomChannel(), EventBus()
+    outbox = Outbox(store, channel, bus, background=lambda coroutine: coroutine.close())
+    channel.others = [("@ibu:hs", "Ibu")]
+    asyncio.run(outbox.deliver(SimpleNamespace(session_id="s1", txn_id="t1")))
+    assert outbox.let_read("s1") == 1
+    assert store.sessions.state[READERS_ALLOWED] == ["@ibu:hs"]
+    assert outbox.let_read("s1") == 0  # a second Alt+K with nothing held lets no one else in
+
+
+# ---- who the held notice names ------------------------------------------------------------------------------------
+INTAKE, ANI, CLIENT = "@intake:hs", "@ani:hs", "@klien:hs"
+
+
+class _Api:
+    user_id = ANI
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+
+    async def room_state(self, room_id: str) -> list[dict]:
+        state = [{"type": "m.room.join_rules", "state_key": "", "content": {"join_rule": "invite"}},
+                 {"type": "m.room.history_visibility", "state_key": "", "content": {"history_visibility": "shared"}}]
+        for user, name in {CLIENT: "Dewi", INTAKE: "curhat intake", ANI: "Ani", **self.names}.items():
+            state.append({"type": "m.room.member", "state_key": user, "sender": user,
+                          "content": {"membership": "join", "displayname": name}})
+        return state
+
+
+class _Reader:
+    def client_of(self, session_id: str) -> tuple[str, str]:
+        return "hash", "!room:hs"
+
+    def is_client(self, user: object, session_id: str = "") -> bool:
+        return user == CLIENT
+
+
+def _held(names: dict[str, str], allowed=()) -> SendHeld | None:
+    staff = Staff(intake=INTAKE, counselors=frozenset({ANI}))
+    return asyncio.run(members.hold(_Api(names), "!room:hs", staff, _Reader(), "s1", list(allowed)))
+
+
+def _shown(data, held: SendHeld) -> str:
+    return held_names(Catalogue(data.strings, "id"), held.readers)
+
+
+def test_a_held_line_names_a_stranger_as_the_room_shows_them_with_markup_and_escapes_made_harmless(data):
+    held = _held({"@mallory:hs": "\x1b]8;;http://x\x07[b]Mallory[/b]\u202e"})
+    assert held is not None and held.notice == "notice.send_held"
+    shown = _shown(data, held)
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert "@mallory" not in shown  # the account itself (a bridged one is a phone number) never shown
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: a newcomer named like the allowed reader, the intake or the "
+                                       "counselor is named identically in the held notice and the Alt+K question")
+@pytest.mark.parametrize("posing_as", ["Ibu", "curhat intake", "Ani"])
+def test_a_newcomer_posing_as_an_allowed_reader_or_as_staff_is_not_named_as_them(data, posing_as):
+    # the client's mother ("Ibu") was let read with Alt+K; now a different account comes in under a name the counselor
+    # already trusts: the allowed reader's, the intake's, or the counselor's own
+    held = _held({"@ibu:hs": "Ibu", "@mallory:hs": posing_as}, allowed=["@ibu:hs"])
+    assert held is not None and [user for user, _ in held.readers] == ["@mallory:hs"]
+    assert _shown(data, held) != posing_as, "the counselor cannot tell the newcomer from someone they trust"
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: a display name of only invisible characters, or one with a line "
+                                       "break, shows as a blank or forges a line in the held notice")
+@pytest.mark.parametrize("name", ["\u200b\u200c\u200d\u2060", "Ibu\n\nKlien sendiri, aman dikirim"])
+def test_an_invisible_or_multi_line_display_name_is_not_shown_as_it_is(data, name):
+    held = _held({"@mallory:hs": name})
+    assert held is not None
+    shown = _shown(data, held)
+    assert "\n" not in shown
+    assert shown.strip("\u200b\u200c\u200d\u2060 "), "the counselor is told someone is there, named by nothing"
