@@ -321,14 +321,17 @@ class CurhatApp(App):
         yield SystemCommand(self.t("key.quit"), "ctrl+q", self.action_quit)
 
     def key_help(self) -> list[tuple[str, str]]:
-        """(key, what it does) for every binding of the main screen (counselor's or supervisor's), in its language."""
-        rows = []
+        """(key, what it does) for every binding of the main screen (counselor's or supervisor's), in its language;
+        the red flags' keys (each loads its referral script) first, then the others in the screen's order."""
+        rows, flags = [], []
         for key, bindings in bindings_by_key(self.main).items():
             if key in ALT_DIGIT_KEYS or key in MAC_OPTION_KEYS.values():  # other keys for Alt+N/letter: once
                 continue
             for binding in bindings:
                 if binding.id and f"key.{binding.id}" in self.t.strings and offered(self.main, binding):  # ours, acting
-                    rows.append((self.get_key_display(binding), binding.description))
+                    (flags if binding.id.startswith("flag.") else rows).append(
+                        (self.get_key_display(binding), binding.description))
+        rows[:0] = flags
         rows.append(("tab / shift+tab", self.t("key.focus")))
         if self.workstation.role == "supervisor":  # no reply box or wrap-up here: the audit log instead
             rows.append((self.get_key_display(self._binding("app.audit")), self.t("key.app.audit")))
