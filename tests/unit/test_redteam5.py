@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -117,10 +118,11 @@ class _RoomChannel:
 @pytest.mark.xfail(strict=True, reason="red team 5: Alt+K lets read whoever joined while the question was open, "
                                        "unnamed in it")
 def test_send_anyway_lets_read_only_the_accounts_the_counselor_was_asked_about():
-    store = SimpleNamespace(sessions=_Sessions(), messages=_Messages([SimpleNamespace(session_id="s1", txn_id="t1")]))
-    channel, bus = _RoomChannel(), EventBus()
+    store: Any = SimpleNamespace(sessions=_Sessions(), messages=_Messages([SimpleNamespace(session_id="s1", txn_id="t1")]))
+    channel: Any = _RoomChannel()
+    bus = EventBus()
     outbox = Outbox(store, channel, bus, background=lambda coroutine: coroutine.close())
-    message = SimpleNamespace(session_id="s1", txn_id="t1")
+    message: Any = SimpleNamespace(session_id="s1", txn_id="t1")
     # the client's mother is in the room: the line is held and the counselor told
     channel.others = [("@ibu:hs", "Ibu")]
     asyncio.run(outbox.deliver(message))
@@ -138,11 +140,13 @@ def test_send_anyway_lets_read_only_the_accounts_the_counselor_was_asked_about()
 
 
 def test_a_newcomer_after_send_anyway_holds_the_lines_again():
-    store = SimpleNamespace(sessions=_Sessions(), messages=_Messages([SimpleNamespace(session_id="s1", txn_id="t1")]))
-    channel, bus = _RoomChannel(), EventBus()
+    store: Any = SimpleNamespace(sessions=_Sessions(), messages=_Messages([SimpleNamespace(session_id="s1", txn_id="t1")]))
+    channel: Any = _RoomChannel()
+    bus = EventBus()
     outbox = Outbox(store, channel, bus, background=lambda coroutine: coroutine.close())
     channel.others = [("@ibu:hs", "Ibu")]
-    asyncio.run(outbox.deliver(SimpleNamespace(session_id="s1", txn_id="t1")))
+    message: Any = SimpleNamespace(session_id="s1", txn_id="t1")
+    asyncio.run(outbox.deliver(message))
     assert outbox.let_read("s1") == 1
     assert store.sessions.state[READERS_ALLOWED] == ["@ibu:hs"]
     assert outbox.let_read("s1") == 0  # a second Alt+K with nothing held lets no one else in
@@ -177,7 +181,9 @@ class _Reader:
 
 def _held(names: dict[str, str], allowed=()) -> SendHeld | None:
     staff = Staff(intake=INTAKE, counselors=frozenset({ANI}))
-    return asyncio.run(members.hold(_Api(names), "!room:hs", staff, _Reader(), "s1", list(allowed)))
+    api: Any = _Api(names)
+    reader: Any = _Reader()
+    return asyncio.run(members.hold(api, "!room:hs", staff, reader, "s1", list(allowed)))
 
 
 def _shown(data, held: SendHeld) -> str:

@@ -1,0 +1,158 @@
+"""Red team, round five: held lines (members.py `hold`, Alt+K "send anyway") attacked as ordinary accounts on the
+homeserver: a stranger the client (or someone the counselor let read) invites, and a colleague with a counselor
+account who stays in a client's room after handing the client back.
+
+A test marked xfail(strict=True) shows a defect that is still there; an unmarked one shows a defence that holds.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from curhat_tui.channels.matrix.protocol import HANDOVER, WAITING
+from tests.integration.test_matrix import (
+    PASSWORD,
+    ScriptedClient,
+    api_of,
+    client_words,
+    intake_service,
+    reads,
+    stop,
+    stop_intake,
+    through_intake,
+    until,
+    workstation,
+)
+from tests.support.synapse import synapse_with_accounts
+
+
+@pytest.fixture(scope="module")
+def hs():
+    # one client account per test: the intake gives one account one place in the queue, and its state outlives a test
+    clients = tuple(f"r5{letter}" for letter in "abcdef")
+    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "eve", *clients), PASSWORD,
+                                     admins=("intake",))
+
+
+async def _in_session(hs, data, tmp_path, name: str, topic: str):
+    """A client of `name` through the intake and taken by Ani."""
+    intake, task = await intake_service(hs, data)
+    heard: list = []
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    ani.listen(heard.append)
+    await ani.start()
+    client = ScriptedClient(hs, name)
+    await through_intake(client, intake.api.user_id, topic)
+    await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+    session = await ani.desk.accept(client.room)
+    await client.say(f"kak aku {name} mau cerita")
+    await until(lambda: f"kak aku {name} mau cerita" in client_words(ani, session.id), what="the client's line")
+    return intake, task, ani, heard, client, session
+
+
+def _held(heard: list) -> int:
+    return sum(1 for e in heard if getattr(e, "key", "") in ("notice.send_held", "notice.send_public"))
+
+
+async def _sent_or_held(ani, client: ScriptedClient, heard: list, words: str, held_before: int) -> None:
+    """Wait until the counselor's line has reached the client's room, or a (new) hold was told for it."""
+    async def done() -> bool:
+        await ani.desk.outbox.flush()
+        await client.pull(timeout_ms=200)
+        return any(words in str(e["content"].get("body")) for e in client.received) or _held(heard) > held_before
+    await until(done, what=f"{words} sent or held")
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: an account only invited does not hold the line, and reads it "
+                                       "once it joins")
+async def test_someone_invited_into_a_client_room_does_not_read_what_the_counselor_wrote_before_they_joined(
+        hs, data, tmp_path):
+    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r5a", "pacar")
+    mallory = api_of(hs, "mallory")
+    try:
+        # whoever holds the client's phone invites someone; nobody else is IN the room yet
+        await client.api.invite(client.room, mallory.user_id)
+        await ani.desk.send(session.id, "UNDANG-6104 apa dia tahu kamu menghubungi kami?")
+        await _sent_or_held(ani, client, heard, "UNDANG-6104", 0)
+        await mallory.join(client.room)  # ...and the invitation is taken up a moment later
+        assert not await reads(mallory, client.room, "UNDANG-6104"), \
+            "a line sent while someone was invited is read by them once they join; the counselor was never told"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: someone let read with Alt+K invites a third account, which reads "
+                                       "the next lines without ever holding them")
+async def test_someone_let_read_with_send_anyway_cannot_bring_a_third_person_in_unseen(hs, data, tmp_path):
+    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r5b", "keluarga")
+    mallory, eve = api_of(hs, "mallory"), api_of(hs, "eve")
+    try:
+        await client.api.invite(client.room, mallory.user_id)
+        await mallory.join(client.room)
+        await ani.desk.send(session.id, "PERTAMA-2201 siapa yang ada di sampingmu?")
+        await until(lambda: _held(heard) >= 1, what="the first line held")
+        assert ani.desk.send_anyway(session.id) == 1  # Alt+K, yes: exactly mallory may read
+        await client.wait_for("PERTAMA-2201")
+        # mallory (power 0; a private chat lets any member invite) brings eve in by invitation only
+        await mallory.invite(client.room, eve.user_id)
+        held = _held(heard)
+        await ani.desk.send(session.id, "KEDUA-2202 nomor rumah aman: 0812-0000-0000")
+        await _sent_or_held(ani, client, heard, "KEDUA-2202", held)
+        await eve.join(client.room)
+        assert not await reads(eve, client.room, "KEDUA-2202"), \
+            "an account the counselor never let read reads the line: 'anyone new holds the lines again' did not"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await mallory.close()
+        await eve.close()
+
+
+async def _through_intake_in(client: ScriptedClient, intake_user: str, topic: str, **room) -> None:
+    """The intake's questions answered in a room the client made with `room`'s settings."""
+    client.room = await client.api.create_room(is_direct=True, invite=[intake_user], **room)
+    for ask, answer in (("YA", "ya"), ("1 =", "1"), ("satu kalimat", topic), ("2 minggu terakhir", "tidak")):
+        await client.wait_for(ask)
+        await client.say(answer)
+    await client.wait_for("antrian")
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: a colleague who handed the client back but stayed in their room "
+                                       "(the intake may not kick there) reads the next counselor; staff never hold")
+async def test_a_colleague_who_handed_the_client_back_and_stayed_does_not_read_the_next_counselor(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    budi = workstation(hs, "budi", "Budi", data, tmp_path)
+    await budi.start()
+    budi_on = True
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    heard: list = []
+    ani.listen(heard.append)
+    budi_api = api_of(hs, "budi")
+    try:
+        # a private chat as many apps make it: the client holds power 100, everyone they invite 0 (the intake too)
+        client = ScriptedClient(hs, "r5c")
+        await _through_intake_in(client, intake.api.user_id, "dipukul suami", preset="private_chat")
+        await until(lambda: any(v.id == client.room for v in budi.desk.queue()), what="queued at Budi's")
+        await budi.desk.accept(client.room)
+        await stop(budi)
+        budi_on = False
+        # Budi, curious, hands the client back to the queue by hand (raw HTTP) and does not leave their room
+        await budi_api.send(intake.queue_room, HANDOVER, {"room_id": client.room, "note": "", "to": "", "flags": []},
+                            f"rt5-{time.time_ns()}")
+        await until(lambda: (intake.queue.get(client.room) or {}).get("status") == WAITING, what="back in the queue")
+        await ani.start()
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued at Ani's")
+        session = await ani.desk.accept(client.room)
+        assert client.room in await budi_api.joined_rooms()  # the intake could not take him out
+        await ani.desk.send(session.id, "LANJUT-7731 kamu sudah aman dari suamimu malam ini?")
+        await _sent_or_held(ani, client, heard, "LANJUT-7731", 0)
+        assert not await reads(budi_api, client.room, "LANJUT-7731"), \
+            "a colleague no longer on the case reads the session, and the counselor is never told he is there"
+    finally:
+        await stop(ani, *([budi] if budi_on else []))
+        await stop_intake(intake, task)
+        await budi_api.close()
