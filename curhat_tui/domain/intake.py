@@ -23,11 +23,32 @@ _NOT_PLAIN = re.compile(r"\b(tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|no|not|
 # word: a negation counts only for the word right after it, so "kadang kepikiran, tapi ga ada rencana" is a yes.
 _NEGATIONS = frozenset("tidak tdk ga gak gk nggak ngga enggak engga ndak nda kagak kaga belum never not no nope nah "
                        "ora durung henteu teu acan don't dont didn't didnt haven't havent".split())  # Javanese, Sundanese
-_YES_WORDS = frozenset("ya iya iyaa iyah y yes yup yep yeah sering often always selalu".split())  # a plain yes: high
-_SOME_WORDS = frozenset("pernah kadang terkadang kadang2 sometimes jarang rarely sempat sempet lumayan dikit sedikit "
-                        "masih occasionally once".split())  # some of the time: moderate
+# a plain yes (Javanese inggih/nggih/hooh, Sundanese muhun, Betawi iye) or "often": high
+_YES_WORDS = frozenset("ya iya iyaa iyah iye y yes yup yep yeah sering often always selalu inggih nggih enggih "
+                       "injih hooh hoh heeh muhun leres".split())
+_SOME_WORDS = frozenset("pernah kadang terkadang kadang2 kdg kdg2 kdng sometimes jarang rarely sempat sempet lumayan "
+                        "dikit sedikit masih occasionally once kepikiran kepikir".split())  # some of the time: moderate
 _UNSURE_WORDS = frozenset("entah entahlah mungkin maybe dunno unsure".split())  # unsure is not a no
 _KNOW_WORDS = frozenset("tau tahu know sure yakin".split())  # "ga tau", "don't know", "not sure"
+# "iya, nggak kuat lagi": a yes, then what the client cannot bear; "ya nggak lah", "ya gak ada": a no
+_DESPAIR = frozenset("kuat tahan sanggup mampu berhenti bertahan betah".split())
+_CANNOT = frozenset("berhenti lagi tahan nahan kuat".split())  # "nggak bisa berhenti", not "ga bisa dibilang"
+_HOPE = frozenset("harapan gunanya guna artinya arti alasan jalan".split())
+# how often: "kepikiran terus", "hampir tiap hari", "every day", "all the time": high
+_THINKING = frozenset("kepikiran kepikir mikir mikirin kebayang pikiran".split())
+_ALWAYS = frozenset("terus terus2 terusan mulu melulu".split())
+_EVERY = {"tiap": {"hari", "malam", "malem", "saat", "waktu", "minggu"}, "setiap": {"hari", "malam", "saat", "waktu"},
+          "every": {"day", "night", "time"}}
+_KNOWN = _NEGATIONS | _YES_WORDS | _SOME_WORDS | _UNSURE_WORDS | _KNOW_WORDS | _THINKING | _ALWAYS
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def _word(word: str) -> str:
+    """A chat spelling of a known word: "iyaaa", "pernahh", "seriiing" (letters drawn out) are "iya", "pernah"..."""
+    if word in _KNOWN:
+        return word
+    short = re.sub(r"(.)\1+", r"\1", word)
+    return short if short in _KNOWN else word
 
 
 @dataclass
@@ -59,17 +80,21 @@ def consents(text: str) -> bool:
 
 
 def screen_answer(text: str) -> Risk:
-    """What an answer to the screening question says: HIGH for a plain yes or "often" ("iya", "sering"), MODERATE
-    for some of the time, a "not often" or an unsure answer ("kadang", "ga sering", "ga tau"), NONE for a no
-    ("tidak", "ga pernah", "ya nggak lah"). A negation counts for the word after it only: "kadang kepikiran, tapi
-    ga ada rencana" says yes to the thoughts; a no to a plan does not take it back."""
-    words = re.findall(r"[a-z0-9']+", text.lower())
+    """What an answer to the screening question says: HIGH for a plain yes or "often" ("iya", "iyaaa", "sering",
+    "kepikiran terus", "hampir tiap hari"), MODERATE for some of the time, a "not often" or an unsure answer
+    ("kadang", "kdg", "ga sering", "ga tau"), NONE for a no ("tidak", "ga pernah", "ya nggak lah"). A negation counts
+    for the word after it only: "kadang kepikiran, tapi ga ada rencana" says yes to the thoughts; a no to a plan does
+    not take it back, and "iya. ga kuat lagi" is a yes and what the client cannot bear."""
+    words = [_word(w) for w in re.findall(r"[a-z0-9']+", _INVISIBLE.sub("", text.lower()))]
     found = Risk.NONE
     for i, word in enumerate(words):
         before = words[i - 1] if i else ""
-        after = words[i + 1] if i + 1 < len(words) else ""
-        if word in _YES_WORDS and after not in _NEGATIONS:  # "ya nggak lah" is a no
+        after, then, last = (words[i + k] if i + k < len(words) else "" for k in (1, 2, 3))
+        despair = then in _DESPAIR or (then == "bisa" and last in _CANNOT) or (then == "ada" and last in _HOPE)
+        if word in _YES_WORDS and (after not in _NEGATIONS or despair):  # "ya nggak lah" is a no
             found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga sering": sometimes
+        elif (word in _ALWAYS and before in _THINKING) or after in _EVERY.get(word, ()):
+            found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga tiap hari": sometimes
         elif word in _SOME_WORDS and before not in _NEGATIONS:  # "ga pernah", "belum pernah" are a no
             found = max(found, Risk.MODERATE)
         elif word in _UNSURE_WORDS or (word in _KNOW_WORDS and before in _NEGATIONS):

@@ -35,8 +35,6 @@ def _queued_risk(data, answer: str) -> Risk:
     return Risk(state.risk)
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: a yes typed as chat types it ('iyaaa', 'iya. ga kuat lagi') "
-                                       "queues a client with suicidal thoughts as no risk")
 @pytest.mark.parametrize("answer", [
     "iyaaa",  # a drawn-out yes, as Indonesians type it in chat ("iyaa" is a yes; one more "a" is a no)
     "yaaa",
@@ -52,8 +50,6 @@ def test_a_yes_to_the_screening_question_queues_the_client_as_high_risk(data, an
     assert _queued_risk(data, answer) >= Risk.HIGH, f"{answer!r} is queued as {_queued_risk(data, answer).name}"
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: a short or regional 'yes'/'sometimes' to the screening question "
-                                       "is read as a no")
 @pytest.mark.parametrize("answer", [
     "pernahh",  # "I have" with a doubled letter
     "kdg",  # "kadang" (sometimes) as it is abbreviated
