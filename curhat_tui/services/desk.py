@@ -8,6 +8,7 @@ transaction id before the channel sees them, and every retry reuses that id.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from curhat_tui.channels.base import (
     Channel,
@@ -306,9 +307,10 @@ class Desk(SessionFacts):
         """Who besides the client would read this session's held lines: (account, display name); () if none held."""
         return self.outbox.held.get(session_id, ())
 
-    def send_anyway(self, session_id: str) -> int:
-        """The counselor lets exactly those who hold the lines back read them; recorded (how many, not who)."""
-        allowed = self.outbox.let_read(session_id)
+    def send_anyway(self, session_id: str, asked: Iterable[str]) -> int:
+        """The counselor lets exactly the accounts named in the question (and still holding the lines back) read
+        them; recorded (how many, not who)."""
+        allowed = self.outbox.let_read(session_id, asked)
         if allowed:
             self.audit.record(self.counselor, "send_anyway", f"session:{session_id}", {"readers": allowed})
         return allowed

@@ -6,7 +6,7 @@ pending messages up as 'unsent', told to the counselor, instead of retrying for 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from curhat_tui.channels.base import Channel, SendHeld
@@ -50,11 +50,13 @@ class Outbox:
         else:
             self.held.pop(session_id, None)
 
-    def let_read(self, session_id: str) -> int:
-        """The counselor chose to send although others are in the client's room: exactly the accounts that held the
-        lines back may read them (and what follows); anyone new holds them again. How many accounts; the lines go
-        at the next flush, which starts now."""
-        readers = self.held.pop(session_id, ())
+    def let_read(self, session_id: str, asked: Iterable[str]) -> int:
+        """The counselor chose to send although others are in the client's room: exactly the accounts they were asked
+        about (`asked`, named in the question) and that still hold the lines back may read them (and what follows);
+        anyone who came while the question was open, or comes later, holds them again. How many accounts; the lines
+        go at the next flush, which starts now."""
+        names = set(asked)
+        readers = [reader for reader in self.held.pop(session_id, ()) if reader[0] in names]
         if not readers:
             return 0
         state = self.store.sessions.channel_state(session_id)

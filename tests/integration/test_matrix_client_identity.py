@@ -82,7 +82,8 @@ async def test_the_counselor_may_let_exactly_the_people_in_the_room_read_and_any
                    for e in heard)
         assert not await reads(mallory, client.room, "HELD-1")
 
-        assert ani.desk.send_anyway(session.id) == 1  # the counselor weighed it: this account may read
+        named = [user for user, _ in ani.desk.held_readers(session.id)]  # as the Alt+K question names them
+        assert ani.desk.send_anyway(session.id, named) == 1  # the counselor weighed it: this account may read
 
         async def delivered(words: str) -> bool:
             await ani.desk.outbox.flush()

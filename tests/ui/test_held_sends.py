@@ -93,3 +93,32 @@ async def test_someone_without_a_display_name_is_named_alike_in_the_notice_and_t
         await pilot.press("alt+k")
         await until_shown(pilot, lambda: isinstance(app.screen, ConfirmModal))
         assert "(tanpa nama), Budi" in screen_text(app) and "62812" not in screen_text(app)
+
+
+async def test_yes_lets_read_only_whom_the_question_named_not_who_came_while_it_was_open(fake_parts):
+    """Red team 5: the outbox's retry met a newcomer while the question about the client's mother was open, and the
+    yes let the newcomer read too, never named in it."""
+    parts, channel = fake_parts
+    ws = parts.workstation
+    channel.let_read = lambda sid: ws.store.sessions.channel_state(sid).get(READERS_ALLOWED)
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(Visit("v4", "client-v4", "Merpati", Tier.PEER, 30, 25000, "", "", Risk.NONE,
+                                           START)))
+        pane = await accept_top(pilot)
+        await until_shown(pilot, lambda: pane is not None and pane.loaded)
+        sid = pane.session.id
+        channel.others = (("@ibu:srv", "Ibu"),)
+        await ws.desk.send(sid, "Halo.")
+        await pilot.press("alt+k")
+        await until_shown(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        channel.others += (("@mallory:srv", "Mallory"),)  # comes in while the counselor weighs it
+        await ws.desk.flush_outbox()
+        assert {user for user, _ in ws.desk.held_readers(sid)} == {"@ibu:srv", "@mallory:srv"}
+        await pilot.press("y")
+        await until_shown(pilot, lambda: not isinstance(app.screen, ConfirmModal))
+        await pilot.pause()
+        assert ws.store.sessions.channel_state(sid)[READERS_ALLOWED] == ["@ibu:srv"]
+        await ws.desk.flush_outbox()
+        assert channel.sent == [] and ws.desk.held_readers(sid) == (("@mallory:srv", "Mallory"),)

@@ -111,8 +111,6 @@ class _RoomChannel:
         self.sent.append(message)
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: Alt+K lets read whoever joined while the question was open, "
-                                       "unnamed in it")
 def test_send_anyway_lets_read_only_the_accounts_the_counselor_was_asked_about():
     store: Any = SimpleNamespace(sessions=_Sessions(), messages=_Messages([SimpleNamespace(session_id="s1", txn_id="t1")]))
     channel: Any = _RoomChannel()
@@ -129,7 +127,7 @@ def test_send_anyway_lets_read_only_the_accounts_the_counselor_was_asked_about()
     channel.others.append(("@mallory:hs", "Mallory"))
     asyncio.run(outbox.flush())
     # ...and the counselor answers yes to the question about Ibu (held_sends.py: desk.send_anyway(session.id))
-    outbox.let_read("s1")
+    outbox.let_read("s1", [user for user, _ in asked])  # the accounts the question named
     allowed = store.sessions.state.get(READERS_ALLOWED) or []
     assert "@ibu:hs" in allowed
     assert "@mallory:hs" not in allowed, "an account the counselor was never asked about may now read every line"
@@ -143,9 +141,9 @@ def test_a_newcomer_after_send_anyway_holds_the_lines_again():
     channel.others = [("@ibu:hs", "Ibu")]
     message: Any = SimpleNamespace(session_id="s1", txn_id="t1")
     asyncio.run(outbox.deliver(message))
-    assert outbox.let_read("s1") == 1
+    assert outbox.let_read("s1", ["@ibu:hs"]) == 1
     assert store.sessions.state[READERS_ALLOWED] == ["@ibu:hs"]
-    assert outbox.let_read("s1") == 0  # a second Alt+K with nothing held lets no one else in
+    assert outbox.let_read("s1", ["@ibu:hs"]) == 0  # a second Alt+K with nothing held lets no one else in
 
 
 # ---- who the held notice names ------------------------------------------------------------------------------------
@@ -194,8 +192,6 @@ def test_a_held_line_names_a_stranger_as_the_room_shows_them_with_markup_and_esc
     assert "@mallory" not in shown  # the account itself (a bridged one is a phone number) never shown
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: a newcomer named like the allowed reader, the intake or the "
-                                       "counselor is named identically in the held notice and the Alt+K question")
 @pytest.mark.parametrize("posing_as", ["Ibu", "curhat intake", "Ani"])
 def test_a_newcomer_posing_as_an_allowed_reader_or_as_staff_is_not_named_as_them(data, posing_as):
     # the client's mother ("Ibu") was let read with Alt+K; now a different account comes in under a name the counselor
@@ -205,8 +201,6 @@ def test_a_newcomer_posing_as_an_allowed_reader_or_as_staff_is_not_named_as_them
     assert _shown(data, held) != posing_as, "the counselor cannot tell the newcomer from someone they trust"
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: a display name of only invisible characters, or one with a line "
-                                       "break, shows as a blank or forges a line in the held notice")
 @pytest.mark.parametrize("name", ["\u200b\u200c\u200d\u2060", "Ibu\n\nKlien sendiri, aman dikirim"])
 def test_an_invisible_or_multi_line_display_name_is_not_shown_as_it_is(data, name):
     held = _held({"@mallory:hs": name})

@@ -10,7 +10,9 @@ every line, with no "send anyway"."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 
 from curhat_tui.channels.base import SendHeld
 from curhat_tui.channels.matrix.api import MatrixAPI
@@ -50,17 +52,34 @@ async def hold(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomRea
     let_read = {user for user in allowed if isinstance(user, str)} if isinstance(allowed, list | tuple) else set()
     joined = {str(e["state_key"]): content_of(e) for e in state if e.get("type") == "m.room.member"
               and content_of(e).get("membership") == "join" and isinstance(e.get("state_key"), str)}
-    others = tuple((user, _name(member)) for user, member in joined.items()
-                   if user != api.user_id and not staff.is_staff(user) and not reader.is_client(user, session_id)
-                   and user not in let_read)
-    if not others:
+    strangers = [user for user in joined if user != api.user_id and not staff.is_staff(user)
+                 and not reader.is_client(user, session_id) and user not in let_read]
+    if not strangers:
         return None
+    names = {user: _name(content_of(e)) for e in state if e.get("type") == "m.room.member"
+             for user in [e.get("state_key")] if isinstance(user, str)}
+    others = tuple((user, _told_apart(user, names)) for user in strangers)
     log.warning("a message was held: %d account(s) besides the client are in the client's room", len(others))
     return SendHeld("notice.send_held", others)
 
 
+_INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\u3164\ufe00-\ufe0f"
+                        "\ufeff\uffa0]")
+
+
 def _name(member: object) -> str:
-    """A member's display name as the counselor is shown it: client-written, so cleaned and cut; never the account
-    itself (a bridged account's name is a phone number)."""
+    """A member's display name as the counselor is shown it: client-written, so cleaned, on one line, without
+    invisible characters, and cut; never the account itself (a bridged account's name is a phone number)."""
     name = obj(member).get("displayname")
-    return clean(name).strip()[:NAME_CHARS] if isinstance(name, str) else ""
+    return " ".join(_INVISIBLE.sub("", clean(name)).split())[:NAME_CHARS] if isinstance(name, str) else ""
+
+
+def _told_apart(user: str, names: dict[str, str]) -> str:
+    """The name of a held reader; when another member of the room (the client, staff, someone let read) goes by
+    the same name, with a short mark of the account ("Ibu #3fa2"): a newcomer posing as the mother the counselor
+    let read, as the intake or as the counselor is not taken for them. The mark tells accounts apart and says
+    nothing of a phone number."""
+    name = names.get(user, "")
+    if not name or not any(other != user and shown.casefold() == name.casefold() for other, shown in names.items()):
+        return name
+    return f"{name} #{hashlib.sha256(user.encode()).hexdigest()[:4]}"

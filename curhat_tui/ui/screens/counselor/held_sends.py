@@ -30,7 +30,7 @@ class HeldSends(ScreenerActions):
         count = sum(1 for m in desk.transcript(session.id, limit=200) if m.delivery is Delivery.PENDING)  # the newest
 
         def confirmed(yes: bool | None) -> None:
-            if yes and desk.send_anyway(session.id):
+            if yes and desk.send_anyway(session.id, [user for user, _ in readers]):  # those named, no one else
                 self.app.notify(t("held.sent", alias=session.alias, names=names), severity="warning")
 
         from curhat_tui.ui.screens.common.confirm import ConfirmModal
