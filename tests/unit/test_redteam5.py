@@ -208,3 +208,38 @@ def test_an_invisible_or_multi_line_display_name_is_not_shown_as_it_is(data, nam
     shown = _shown(data, held)
     assert "\n" not in shown
     assert shown.strip("\u200b\u200c\u200d\u2060 "), "the counselor is told someone is there, named by nothing"
+
+
+# ---- after the first fixes (6f02465, e06f77e) ---------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 5: a yes followed by any other negated clause, or a past attempt "
+                                       "('udah nyoba'), is still queued below high risk")
+@pytest.mark.parametrize("answer", [
+    "iya, ga bisa tidur mikirin itu",  # "yes, I can't sleep for thinking about it"
+    "ya. gak ngerti lagi",  # "yes. I don't know any more"
+    "iya... ga ngerti lg",
+    "udah nyoba",  # "I already tried": a past attempt, the highest risk there is
+    "aku udah nyoba sekali",  # "I tried once"
+    "pernah, bahkan udah nyoba",  # "I have, I even tried"
+])
+def test_a_yes_then_a_negated_clause_or_a_past_attempt_is_high_risk(data, answer):
+    assert _queued_risk(data, answer) >= Risk.HIGH, f"{answer!r} is queued as {_queued_risk(data, answer).name}"
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: common chat spellings of yes ('yoi', 'iyap', 'hu um') are "
+                                       "still read as a no")
+@pytest.mark.parametrize("answer", ["yoi", "iyap", "yups", "iy kak", "hu um", "ho oh"])
+def test_more_chat_spellings_of_yes_are_not_read_as_a_no(data, answer):
+    assert _queued_risk(data, answer) > Risk.NONE
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: a look-alike name (Cyrillic letters) is not told apart from the "
+                                       "allowed reader, the intake or the counselor")
+@pytest.mark.parametrize("posing_as, looks_like", [
+    ("\u0406bu", "Ibu"),  # Cyrillic I
+    ("\u0410ni", "Ani"),  # Cyrillic A
+    ("\u0441urhat intake", "curhat intake"),  # Cyrillic es
+])
+def test_a_newcomer_with_a_look_alike_name_is_told_apart(data, posing_as, looks_like):
+    held = _held({"@ibu:hs": "Ibu", "@mallory:hs": posing_as}, allowed=["@ibu:hs"])
+    assert held is not None and [user for user, _ in held.readers] == ["@mallory:hs"]
+    assert _shown(data, held) != posing_as, f"shown as {posing_as!r}, which reads as {looks_like!r} on screen"
