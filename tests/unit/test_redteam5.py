@@ -243,3 +243,41 @@ def test_a_newcomer_with_a_look_alike_name_is_told_apart(data, posing_as, looks_
     held = _held({"@ibu:hs": "Ibu", "@mallory:hs": posing_as}, allowed=["@ibu:hs"])
     assert held is not None and [user for user, _ in held.readers] == ["@mallory:hs"]
     assert _shown(data, held) != posing_as, f"shown as {posing_as!r}, which reads as {looks_like!r} on screen"
+
+
+# ---- the intake block under the chat's header ---------------------------------------------------------------------
+@pytest.fixture
+def fake_parts(tmp_path, data, clock):
+    """As tests/ui/conftest.py: a real workstation, counselor Ani, over a channel the test speaks for."""
+    from curhat_tui.bootstrap import Parts
+    from curhat_tui.services.workstation import Workstation
+    from curhat_tui.storage.store import Store
+    from tests.support.fake_channel import FakeChannel
+
+    store = Store(tmp_path / "curhat.db", kind="real")
+    channel = FakeChannel(simulated=False)
+    yield Parts.of(Workstation(store, channel, clock, data, counselor="Ani")), channel
+    store.close()
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: a topic written on several lines pushes the screening answer out "
+                                       "of the two-line intake block")
+async def test_a_topic_on_several_lines_does_not_hide_the_screening_answer(fake_parts):
+    from curhat_tui.channels.base import ClientArrived
+    from curhat_tui.domain.models import Tier, Visit
+    from curhat_tui.ui.app import build_app
+    from tests.conftest import START, accept_top, screen_text, until_shown
+
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # a phone's Enter between thoughts, as clients type: the intake keeps the topic as written (up to 200 chars)
+        topic = "masalah keluarga\nsama suami\nudah lama banget"
+        channel.inject(ClientArrived(Visit("v1", "client-v1", "Melati", Tier.PEER, 30, 25000, topic, "iya, sering",
+                                           Risk.HIGH, START)))
+        await pilot.pause()
+        pane = await accept_top(pilot)
+        await until_shown(pilot, lambda: pane is not None and pane.loaded)
+        assert "Topik: masalah keluarga" in screen_text(app)
+        assert "iya, sering" in screen_text(app), "the counselor does not see the client's yes to the screening question"
