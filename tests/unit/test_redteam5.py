@@ -281,3 +281,29 @@ async def test_a_topic_on_several_lines_does_not_hide_the_screening_answer(fake_
         await until_shown(pilot, lambda: pane is not None and pane.loaded)
         assert "Topik: masalah keluarga" in screen_text(app)
         assert "iya, sering" in screen_text(app), "the counselor does not see the client's yes to the screening question"
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: a handover note longer than the six-line block pushes the red "
+                                       "flags raised before the handover out of view")
+@pytest.mark.parametrize("note", [
+    "Klien cerita soal suami yang sering memukul dan mengancam, anak-anak dua masih kecil, ibunya tinggal jauh. " * 8,
+    "\n".join(f"- poin {n}: sudah dibahas" for n in range(1, 9)),  # a note written as a list, a line a point
+], ids=["one-long-paragraph", "a-line-a-point"])
+async def test_a_long_handover_note_does_not_hide_the_red_flags_raised_before_it(fake_parts, note):
+    from curhat_tui.channels.base import SessionAssigned
+    from curhat_tui.domain.models import Tier, Visit
+    from curhat_tui.ui.app import build_app
+    from tests.conftest import START, screen_text, until_shown
+
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        channel.inject(SessionAssigned(Visit("h", "client-h", "Kenanga", Tier.PEER, 30, 25000, "rumah", "tidak",
+                                             Risk.NONE, START), START, START + 1800,
+                                       {"handover": note, "handover_flags": ["suicide"]}))
+        main: Any = app.main
+        await until_shown(pilot, lambda: (pane := main.active_pane) is not None and pane.loaded
+                          and pane.query_one("#handover").display)
+        assert "Tanda bahaya sebelum serah terima" in screen_text(app), \
+            "the next counselor does not see that suicide risk was raised before the handover"
