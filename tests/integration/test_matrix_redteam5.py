@@ -77,8 +77,6 @@ async def _sent_or_held(ani, client: ScriptedClient, heard: list, words: str, he
     await until(done, what=f"{words} sent or held")
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: an account only invited does not hold the line, and reads it "
-                                       "once it joins")
 async def test_someone_invited_into_a_client_room_does_not_read_what_the_counselor_wrote_before_they_joined(
         hs, data, tmp_path):
     intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r5a", "pacar")
@@ -97,8 +95,6 @@ async def test_someone_invited_into_a_client_room_does_not_read_what_the_counsel
         await mallory.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: someone let read with Alt+K invites a third account, which reads "
-                                       "the next lines without ever holding them")
 async def test_someone_let_read_with_send_anyway_cannot_bring_a_third_person_in_unseen(hs, data, tmp_path):
     intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r5b", "keluarga")
     mallory, eve = api_of(hs, "mallory"), api_of(hs, "eve")
@@ -134,8 +130,6 @@ async def _through_intake_in(client: ScriptedClient, intake_user: str, topic: st
     await client.wait_for("antrian")
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: a colleague who handed the client back but stayed in their room "
-                                       "(the intake may not kick there) reads the next counselor; staff never hold")
 async def test_a_colleague_who_handed_the_client_back_and_stayed_does_not_read_the_next_counselor(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     budi = workstation(hs, "budi", "Budi", data, tmp_path)
@@ -241,8 +235,6 @@ async def _decrypts(reader, words: str) -> bool:
     return await eventually(read, 8)
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: the room key goes to whoever is in the room when the line is "
-                                       "encrypted, not to those the member check passed: a joiner in between reads it")
 async def test_someone_who_joins_between_the_member_check_and_the_send_cannot_decrypt_the_line(
         hs, data, tmp_path, olm_dir, monkeypatch):
     async with _encrypted_session(hs, data, tmp_path, olm_dir, "r5e", "mallory5") as (ani, heard, client, mallory,
@@ -260,7 +252,7 @@ async def test_someone_who_joins_between_the_member_check_and_the_send_cannot_de
                 joined = await mallory.client.join(room_id)
                 assert not hasattr(joined, "status_code"), joined
             return verdict
-        monkeypatch.setattr("curhat_tui.channels.matrix.channel.hold", racing)
+        monkeypatch.setattr("curhat_tui.channels.matrix.members.hold", racing)
         await ani.desk.send(session.id, "SELA-5512 besok kita bahas rencana amanmu")
         await until(lambda: raced, what="the member check passed")
         await _reached(ani, client, heard, "SELA-5512")
@@ -269,8 +261,6 @@ async def test_someone_who_joins_between_the_member_check_and_the_send_cannot_de
         await client_api.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: in an encrypted room an account only invited is given the room "
-                                       "key, and decrypts the counselor's line once it joins")
 async def test_someone_invited_into_an_encrypted_client_room_cannot_decrypt_what_the_counselor_wrote(
         hs, data, tmp_path, olm_dir):
     async with _encrypted_session(hs, data, tmp_path, olm_dir, "r5f", "mallory6") as (ani, heard, client, mallory,

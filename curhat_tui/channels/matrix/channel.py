@@ -34,7 +34,7 @@ from curhat_tui.channels.matrix.duty import DutyRoster
 from curhat_tui.channels.matrix.entries import handover_items, seconds, visit_of
 from curhat_tui.channels.matrix.history import fill_in_decrypted, read_earlier
 from curhat_tui.channels.matrix.joining import join_when_invited
-from curhat_tui.channels.matrix.members import hold
+from curhat_tui.channels.matrix.members import guarded
 from curhat_tui.channels.matrix.protocol import (
     CLAIM,
     HANDOVER,
@@ -378,11 +378,12 @@ class MatrixChannel(SessionRequests, Channel):
             return bool(await self.api.get_state(room_id, "m.room.encryption"))
         return False
 
-    async def _send(self, room: str, event_type: str, content: dict, txn: str) -> None:
-        """Send into a client's room, encrypted when the room is (the outbox's transaction id either way)."""
+    async def _send(self, room: str, event_type: str, content: dict, txn: str, may_read=None) -> None:  # noqa: ANN001
+        """Send into a client's room, encrypted when the room is (the outbox's transaction id either way; the room key
+        shared only with those `may_read` passes, when given: members.guarded)."""
         crypto = self.sync.crypto
         if crypto is not None and await crypto.is_encrypted(room, self.api):
-            event_type, content = await crypto.encrypt(room, event_type, content)
+            event_type, content = await crypto.encrypt(room, event_type, content, may_read)
         await self.api.send(room, event_type, content, txn)
 
     async def send(self, session: Session, message: Message) -> None:
@@ -390,9 +391,8 @@ class MatrixChannel(SessionRequests, Channel):
         if notice := self.upgrades.held(session.id, message.txn_id or ""):  # a refused move: said once (upgrade.py)
             raise SendHeld(notice)
         let_read = self.store.sessions.channel_state(session.id).get(READERS_ALLOWED, ())  # the counselor's choice
-        if held := await hold(self.api, room, self.staff, self.reader, session.id, let_read):  # members.py
-            raise held  # someone else is in the client's room, or anyone may read it
-        await self._send(room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "")
+        await guarded(self.api, room, self.staff, self.reader, session.id, let_read, lambda rule: self._send(
+            room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "", rule))  # members.py
         self.emit(Delivered(message.txn_id, Delivery.SENT))
 
     async def typing(self, session: Session, typing: bool) -> None:

@@ -38,6 +38,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,11 @@ FALLBACK_SECONDS = 3600.0  # a used fallback key is replaced at most this often 
 
 class CryptoUnavailable(RuntimeError):
     """matrix-nio's end-to-end encryption (and vodozemac) is not installed."""
+
+
+class StrangerInRoom(RuntimeError):
+    """When the room key was about to be shared, someone the line may not reach was in the room (joined or invited
+    since the member check): nothing was shared or encrypted (members.guarded holds the line)."""
 
 
 def pickle_key(secret: str) -> str:
@@ -312,13 +318,17 @@ class Crypto:
                 await api.get_state(room_id, "m.room.encryption"))
         return self._encrypted[room_id]
 
-    async def encrypt(self, room_id: str, event_type: str, content: dict) -> tuple[str, dict]:
+    async def encrypt(self, room_id: str, event_type: str, content: dict,
+                      may_read: Callable[[str], bool] | None = None) -> tuple[str, dict]:
         """The event as it goes into an encrypted room: members loaded, Olm sessions claimed for devices that
-        lack one, the Megolm session shared (trust on first use), then encrypted."""
+        lack one, the Megolm session shared (trust on first use), then encrypted. With `may_read`, every member
+        and invitee the key would go to must pass it, or StrangerInRoom is raised before anything is shared: the
+        room key goes to those the member check passed, not to whoever came in since."""
         async with self._sharing:
-            return await self._encrypt(room_id, event_type, content)
+            return await self._encrypt(room_id, event_type, content, may_read)
 
-    async def _encrypt(self, room_id: str, event_type: str, content: dict) -> tuple[str, dict]:
+    async def _encrypt(self, room_id: str, event_type: str, content: dict,
+                       may_read: Callable[[str], bool] | None = None) -> tuple[str, dict]:
         from nio import MatrixRoom
 
         client = self.client
@@ -328,6 +338,8 @@ class Crypto:
         room.encrypted = True
         client.encrypted_rooms.add(room_id)
         await client.joined_members(room_id)
+        if may_read is not None and [u for u in (*room.users, *room.invited_users) if not may_read(u)]:
+            raise StrangerInRoom(room_id)
         if client.should_query_keys:
             await client.keys_query()
         missing = client.get_missing_sessions(room_id)

@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Awaitable, Callable
 
 from curhat_tui.channels.base import SendHeld
 from curhat_tui.channels.matrix.api import MatrixAPI
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
+from curhat_tui.channels.matrix.crypto import StrangerInRoom
 from curhat_tui.channels.matrix.protocol import content_of, obj
 from curhat_tui.channels.matrix.staff import Staff
 from curhat_tui.channels.matrix.upgrade import PRIVATE_RULES
@@ -28,6 +30,16 @@ PUBLIC = "notice.send_public"  # the room is readable or joinable by anyone: hel
 log = logging.getLogger("curhat.matrix")
 
 
+def reader_rule(api: MatrixAPI, staff: Staff, reader: ClientRoomReader, session_id: str,
+                allowed: object = ()) -> Callable[[object], bool]:
+    """Who may read a counselor's line in the session's room: the client (the account the intake named), this
+    workstation, the intake, and those the counselor let read (`allowed`, the session's READERS_ALLOWED). Not a
+    colleague: one who handed the client back and stayed in the room (the intake may lack the power to take them
+    out) reads the next counselor like anyone else, and is named like anyone else."""
+    let_read = {user for user in allowed if isinstance(user, str)} if isinstance(allowed, list | tuple) else set()
+    return lambda user: user in (api.user_id, staff.intake) or reader.is_client(user, session_id) or user in let_read
+
+
 async def hold(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomReader, session_id: str,
                allowed: object = ()) -> SendHeld | None:
     """Why a counselor's line may not go into the session's room now (None: it may), read from the room's state on the
@@ -36,10 +48,10 @@ async def hold(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomRea
     - the room is open to anyone: its history readable without joining (`world_readable`) or anyone may join (a join
       rule other than invite, knock or private: as the intake refuses at admission, admission.py); a line there is
       readable by every account, and no "send anyway" can make it private (`notice.send_public`);
-    - members who are neither the client (the reader's rule, client_room.py) nor staff nor us, nor let read by the
-      counselor (`allowed`, the session's READERS_ALLOWED): held with them as (account, display name) pairs, the
-      name as the room shows it, cleaned and cut. Not asked when the client is not known by hash (a session from an
-      older intake keeps the old rule)."""
+    - members, joined or invited (an invitee who joins reads what was written since the invitation), who may not
+      read (reader_rule): held with them as (account, display name) pairs, the name as the room shows it, cleaned,
+      cut and told apart from the other members' (_told_apart). Not asked when the client is not known by hash (a
+      session from an older intake keeps the old rule)."""
     state = [e for e in await api.room_state(room_id) if isinstance(e, dict)]
     rules = {e.get("type"): content_of(e) for e in state if e.get("state_key") == ""}
     rule = rules.get("m.room.join_rules", {}).get("join_rule", "invite")
@@ -49,18 +61,32 @@ async def hold(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomRea
         return SendHeld(PUBLIC)
     if not reader.client_of(session_id)[0]:
         return None
-    let_read = {user for user in allowed if isinstance(user, str)} if isinstance(allowed, list | tuple) else set()
-    joined = {str(e["state_key"]): content_of(e) for e in state if e.get("type") == "m.room.member"
-              and content_of(e).get("membership") == "join" and isinstance(e.get("state_key"), str)}
-    strangers = [user for user in joined if user != api.user_id and not staff.is_staff(user)
-                 and not reader.is_client(user, session_id) and user not in let_read]
+    may_read = reader_rule(api, staff, reader, session_id, allowed)
+    present = {str(e["state_key"]) for e in state if e.get("type") == "m.room.member"
+               and content_of(e).get("membership") in ("join", "invite") and isinstance(e.get("state_key"), str)}
+    strangers = [user for user in present if not may_read(user)]
     if not strangers:
         return None
     names = {user: _name(content_of(e)) for e in state if e.get("type") == "m.room.member"
              for user in [e.get("state_key")] if isinstance(user, str)}
-    others = tuple((user, _told_apart(user, names)) for user in strangers)
+    others = tuple((user, _told_apart(user, names)) for user in sorted(strangers))
     log.warning("a message was held: %d account(s) besides the client are in the client's room", len(others))
     return SendHeld("notice.send_held", others)
+
+
+async def guarded(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomReader, session_id: str,
+                  allowed: object, send: Callable[[Callable[[object], bool] | None], Awaitable[None]]) -> None:
+    """A counselor's line sent only where it may go: held (SendHeld) when `hold` says so; in an encrypted room the
+    room key is shared only if everyone it would reach still passes the rule when it is shared (someone who came in
+    between the check and the send holds the line, named as `hold` names them)."""
+    if held := await hold(api, room_id, staff, reader, session_id, allowed):
+        raise held  # someone else is in the client's room, or anyone may read it
+    rule = reader_rule(api, staff, reader, session_id, allowed) if reader.client_of(session_id)[0] else None
+    try:
+        await send(rule)
+    except StrangerInRoom:
+        log.warning("a message was held: someone came into the client's room as it was being sent")
+        raise await hold(api, room_id, staff, reader, session_id, allowed) or SendHeld("notice.send_held") from None
 
 
 _INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\u3164\ufe00-\ufe0f"
