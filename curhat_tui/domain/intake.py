@@ -24,8 +24,8 @@ _NOT_PLAIN = re.compile(r"\b(tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|no|not|
 _NEGATIONS = frozenset("tidak tdk ga gak gk nggak ngga enggak engga ndak nda kagak kaga belum never not no nope nah "
                        "ora durung henteu teu acan don't dont didn't didnt haven't havent".split())  # Javanese, Sundanese
 # a plain yes (Javanese inggih/nggih/hooh, Sundanese muhun, Betawi iye) or "often": high
-_YES_WORDS = frozenset("ya iya iyaa iyah iye y yes yup yep yeah sering often always selalu inggih nggih enggih "
-                       "injih hooh hoh heeh muhun leres".split())
+_YES_WORDS = frozenset("ya iya iyaa iyah iye iyo iy iyap iyes yoi y yes yup yups yep yap yeah sering often always "
+                       "selalu inggih nggih enggih injih hooh hoh heeh huum muhun leres".split())
 _SOME_WORDS = frozenset("pernah kadang terkadang kadang2 kdg kdg2 kdng sometimes jarang rarely sempat sempet lumayan "
                         "dikit sedikit masih occasionally once kepikiran kepikir".split())  # some of the time: moderate
 _UNSURE_WORDS = frozenset("entah entahlah mungkin maybe dunno unsure".split())  # unsure is not a no
@@ -39,7 +39,12 @@ _THINKING = frozenset("kepikiran kepikir mikir mikirin kebayang pikiran".split()
 _ALWAYS = frozenset("terus terus2 terusan mulu melulu".split())
 _EVERY = {"tiap": {"hari", "malam", "malem", "saat", "waktu", "minggu"}, "setiap": {"hari", "malam", "saat", "waktu"},
           "every": {"day", "night", "time"}}
-_KNOWN = _NEGATIONS | _YES_WORDS | _SOME_WORDS | _UNSURE_WORDS | _KNOW_WORDS | _THINKING | _ALWAYS
+# a past attempt ("udah nyoba", "pernah, bahkan udah nyoba", "I tried"): the highest risk there is
+_TRIED = frozenset("nyoba mencoba nyobain tried attempted".split())
+_ALREADY = frozenset("udah udh sudah sdh dah pernah sempat sempet i".split())
+# what makes "ya, nggak ..." a no after all: nothing, or a particle ("ya nggak kok", "ya, gak pernah", "ya gak ada")
+_NO_AFTER = frozenset("kok koq lah sih kak kk ka dong deh ah juga pernah kepikiran sama ada".split()) | {""}
+_KNOWN = _TRIED | _NEGATIONS | _YES_WORDS | _SOME_WORDS | _UNSURE_WORDS | _KNOW_WORDS | _THINKING | _ALWAYS
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
@@ -80,19 +85,36 @@ def consents(text: str) -> bool:
 
 
 def screen_answer(text: str) -> Risk:
-    """What an answer to the screening question says: HIGH for a plain yes or "often" ("iya", "iyaaa", "sering",
-    "kepikiran terus", "hampir tiap hari"), MODERATE for some of the time, a "not often" or an unsure answer
-    ("kadang", "kdg", "ga sering", "ga tau"), NONE for a no ("tidak", "ga pernah", "ya nggak lah"). A negation counts
-    for the word after it only: "kadang kepikiran, tapi ga ada rencana" says yes to the thoughts; a no to a plan does
-    not take it back, and "iya. ga kuat lagi" is a yes and what the client cannot bear."""
-    words = [_word(w) for w in re.findall(r"[a-z0-9']+", _INVISIBLE.sub("", text.lower()))]
+    """What an answer to the screening question says: HIGH for a plain yes, "often" or a past attempt ("iya", "iyaaa",
+    "yoi", "sering", "kepikiran terus", "hampir tiap hari", "udah nyoba"), MODERATE for some of the time, a "not
+    often" or an unsure answer ("kadang", "kdg", "ga sering", "ga tau"), NONE for a no ("tidak", "ga pernah", "ya
+    nggak lah"). A negation counts for the word after it only: "kadang kepikiran, tapi ga ada rencana" says yes to
+    the thoughts; a no to a plan does not take it back. "iya. ga kuat lagi", "iya, ga bisa tidur mikirin itu" are a
+    yes and then something else the client says."""
+    low = re.sub(r"\b(hu|ho|he)[ -]?(um|oh|eh)\b", r"\1\2", _INVISIBLE.sub("", text.lower()))  # "hu um", "ho oh"
+    tokens = [_word(w) for w in re.findall(r"[a-z0-9']+|[.,!?;]+", low)]
+    words = [w for w in tokens if w[0].isalnum() or w[0] == "'"]
+    cut = set()  # indexes (in words) of a word that follows punctuation
+    n = 0
+    for token in tokens:
+        if token[0].isalnum() or token[0] == "'":
+            n += 1
+        elif n:
+            cut.add(n)
     found = Risk.NONE
     for i, word in enumerate(words):
         before = words[i - 1] if i else ""
         after, then, last = (words[i + k] if i + k < len(words) else "" for k in (1, 2, 3))
-        despair = then in _DESPAIR or (then == "bisa" and last in _CANNOT) or (then == "ada" and last in _HOPE)
-        if word in _YES_WORDS and (after not in _NEGATIONS or despair):  # "ya nggak lah" is a no
+        if word in _YES_WORDS and after in _NEGATIONS:  # "ya nggak lah" is a no; "iya. ga kuat lagi" is a yes
+            no = then in _NO_AFTER and (then != "ada" or last in _NO_AFTER)
+            despair = then in _DESPAIR or (then == "bisa" and last in _CANNOT) or (then == "ada" and last in _HOPE)
+            if no or not (despair or i + 1 in cut):
+                continue
+        if word in _YES_WORDS:
             found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga sering": sometimes
+        elif word in _TRIED and (before in _ALREADY or words[i - 2:i - 1] == ["pernah"]) \
+                and not set(words[max(0, i - 3):i]) & _NEGATIONS:
+            found = max(found, Risk.HIGH)  # "belum pernah nyoba", "never tried": not this
         elif (word in _ALWAYS and before in _THINKING) or after in _EVERY.get(word, ()):
             found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga tiap hari": sometimes
         elif word in _SOME_WORDS and before not in _NEGATIONS:  # "ga pernah", "belum pernah" are a no

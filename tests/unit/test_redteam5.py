@@ -211,8 +211,6 @@ def test_an_invisible_or_multi_line_display_name_is_not_shown_as_it_is(data, nam
 
 
 # ---- after the first fixes (6f02465, e06f77e) ---------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 5: a yes followed by any other negated clause, or a past attempt "
-                                       "('udah nyoba'), is still queued below high risk")
 @pytest.mark.parametrize("answer", [
     "iya, ga bisa tidur mikirin itu",  # "yes, I can't sleep for thinking about it"
     "ya. gak ngerti lagi",  # "yes. I don't know any more"
@@ -225,15 +223,11 @@ def test_a_yes_then_a_negated_clause_or_a_past_attempt_is_high_risk(data, answer
     assert _queued_risk(data, answer) >= Risk.HIGH, f"{answer!r} is queued as {_queued_risk(data, answer).name}"
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: common chat spellings of yes ('yoi', 'iyap', 'hu um') are "
-                                       "still read as a no")
 @pytest.mark.parametrize("answer", ["yoi", "iyap", "yups", "iy kak", "hu um", "ho oh"])
 def test_more_chat_spellings_of_yes_are_not_read_as_a_no(data, answer):
     assert _queued_risk(data, answer) > Risk.NONE
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: a look-alike name (Cyrillic letters) is not told apart from the "
-                                       "allowed reader, the intake or the counselor")
 @pytest.mark.parametrize("posing_as, looks_like", [
     ("\u0406bu", "Ibu"),  # Cyrillic I
     ("\u0410ni", "Ani"),  # Cyrillic A
@@ -260,8 +254,6 @@ def fake_parts(tmp_path, data, clock):
     store.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: a topic written on several lines pushes the screening answer out "
-                                       "of the two-line intake block")
 async def test_a_topic_on_several_lines_does_not_hide_the_screening_answer(fake_parts):
     from curhat_tui.channels.base import ClientArrived
     from curhat_tui.domain.models import Tier, Visit
@@ -283,8 +275,6 @@ async def test_a_topic_on_several_lines_does_not_hide_the_screening_answer(fake_
         assert "iya, sering" in screen_text(app), "the counselor does not see the client's yes to the screening question"
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: a handover note longer than the six-line block pushes the red "
-                                       "flags raised before the handover out of view")
 @pytest.mark.parametrize("note", [
     "Klien cerita soal suami yang sering memukul dan mengancam, anak-anak dua masih kecil, ibunya tinggal jauh. " * 8,
     "\n".join(f"- poin {n}: sudah dibahas" for n in range(1, 9)),  # a note written as a list, a line a point

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable
 
 from curhat_tui.channels.base import SendHeld
@@ -100,12 +101,23 @@ def _name(member: object) -> str:
     return " ".join(_INVISIBLE.sub("", clean(name)).split())[:NAME_CHARS] if isinstance(name, str) else ""
 
 
+# letters of other scripts that a terminal shows like Latin ones (Cyrillic, Greek): "Іbu" reads as "Ibu"
+_LOOK_ALIKE = str.maketrans("АВЕКМНОРСТХУІЈЅаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧνορτυχ",
+                            "ABEKMHOPCTXYIJSaeopcyxijsdqwABEZHIKMNOPTYXvoptux")
+
+
+def _skeleton(name: str) -> str:
+    """How a name reads on screen: compatibility forms (full-width letters) and look-alike letters folded, case
+    ignored."""
+    return unicodedata.normalize("NFKC", name).translate(_LOOK_ALIKE).casefold()
+
+
 def _told_apart(user: str, names: dict[str, str]) -> str:
     """The name of a held reader; when another member of the room (the client, staff, someone let read) goes by
     the same name, with a short mark of the account ("Ibu #3fa2"): a newcomer posing as the mother the counselor
     let read, as the intake or as the counselor is not taken for them. The mark tells accounts apart and says
     nothing of a phone number."""
     name = names.get(user, "")
-    if not name or not any(other != user and shown.casefold() == name.casefold() for other, shown in names.items()):
+    if not name or not any(other != user and _skeleton(shown) == _skeleton(name) for other, shown in names.items()):
         return name
     return f"{name} #{hashlib.sha256(user.encode()).hexdigest()[:4]}"

@@ -210,9 +210,9 @@ class ChatPane(Vertical):
         block.set_class(bool(topic or answer), "-shown")
         text = Text()
         for label, said in ((t("queue.topic"), topic), (t("queue.intake_risk"), answer)):
-            if said:
+            if said:  # on one line: a topic typed over several lines does not push the answer out of the block
                 text.append(("\n" if text else "") + label + ": ", style="bold")
-                text.append(said)
+                text.append(" ".join(said.split()))
         block.update(text)
 
     def show_handover(self) -> None:
@@ -222,10 +222,11 @@ class ChatPane(Vertical):
         block = self.query_one("#handover", Static)
         block.set_class(bool(note or flags), "-shown")
         if note or flags:
-            text = Text.assemble((self.app.t("pane.handover") + ": ", "bold"), note)
-            if flags:  # the red flags raised before the handover: this counselor must know them at once
+            text = Text()
+            if flags:  # the red flags raised before the handover, first: a long note never pushes them out of view
                 labels = ", ".join(self.app.t.pick(self.app.data.redflags.get(f).label) for f in flags)
-                text.append("\n" + self.app.t("pane.handover_flags", items=labels), style="bold")
+                text.append(self.app.t("pane.handover_flags", items=labels) + "\n", style="bold")
+            text.append_text(Text.assemble((self.app.t("pane.handover") + ": ", "bold"), note))
             block.update(text)
 
     def set_whisper(self, author: str, text: str) -> None:
