@@ -56,7 +56,7 @@ def echoes(new: list[str], known: list[tuple[str, str]]) -> list[tuple[float, st
 
 @lru_cache(maxsize=1)
 def _training(corpus: Path) -> tuple[tuple[str, str], ...]:
-    return tuple((line.text, "the training corpus") for line in training_lines(corpus))
+    return tuple((line.text, "the training corpus") for line in training_lines(corpus, sets=()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,9 @@ Needs scikit-learn (pip install -e '.[train]'); the app itself never imports it.
 the same corpus gives the same file.
 
 1. The templates in corpus/templates/ are expanded (scripts/risk_corpus.py) into corpus/generated.tsv;
-   corpus/written.tsv adds hand-written lines. corpus/heldout.tsv and heldout2-7.tsv are never read
+   corpus/written.tsv adds hand-written lines; since the ninth round the held-out sets 1-7 (corpus/heldout.tsv,
+   heldout2-7.tsv, risk_corpus.TRAINED_SETS) are training lines too, in the development folds only (dev_only()).
+   A held-out set not in TRAINED_SETS is never read
    here except to report on.
 2. Lines are split by group (scenario(): a template, or a hand-written file's run of one labels and kind), drawn
    from a hash of its name: about 15% test, the rest development in 5 folds. No group straddles two sides.
@@ -32,7 +34,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
-from risk_corpus import Line, corpus_hash, generated_text, read_tsv, training_lines  # noqa: E402
+from risk_corpus import TRAINED_SETS, Line, corpus_hash, generated_text, read_tsv, training_lines  # noqa: E402
 from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
 from scipy import sparse  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
@@ -64,19 +66,19 @@ CORPUS, DATA = ROOT / "corpus", ROOT / "data"
 def load_corpus(write: bool = True) -> tuple[list[Line], list[Line]]:
     lines = training_lines(CORPUS)
     if write:
-        generated = [line for line in lines if not line.group.startswith("written:")]
+        generated = [line for line in lines if line.source]  # the expanded templates only
         (CORPUS / "generated.tsv").write_text(generated_text(generated), encoding="utf-8")
     heldout = read_tsv(CORPUS / "heldout.tsv") if (CORPUS / "heldout.tsv").exists() else []
     return lines, heldout
 
 
 def heldout_sets() -> dict[str, list[Line]]:
-    """The hand-written held-out sets, by the column name the figures give them (never trained or tuned on)."""
-    names = {"heldout.tsv": "held-out (hand-written)", "heldout2.tsv": "held-out 2 (chat style)",
-             "heldout3.tsv": "held-out 3 (short chat lines)", "heldout4.tsv": "held-out 4 (voice notes)",
-             "heldout5.tsv": "held-out 5 (client replies)", "heldout6.tsv": "held-out 6 (who, what, when)",
-             "heldout7.tsv": "held-out 7 (bursts, mixed, turning)"}
-    return {column: read_tsv(CORPUS / name) for name, column in names.items() if (CORPUS / name).exists()}
+    """The hand-written held-out sets still unseen, by the column name the figures give them (never trained or tuned
+    on). Held-out 1-7 are training data since the ninth round (TRAINED_SETS); their unseen figures are the
+    leave-one-set-out ones of scripts/risk_loso.py."""
+    names: dict[str, str] = {}
+    return {column: read_tsv(CORPUS / name) for name, column in names.items()
+            if name not in TRAINED_SETS and (CORPUS / name).exists()}
 
 
 def labels_of(line: Line) -> frozenset[str]:
@@ -98,23 +100,30 @@ def scenario(line: Line) -> str:
     return f"{line.group.rsplit(':', 1)[0]}|{','.join(line.labels)}|{line.kind}"
 
 
+def dev_only(line: Line) -> bool:
+    """A line of a hand-written held-out set trained on (the ninth round): development folds only."""
+    return not line.source and line.group.startswith("heldout")
+
+
 def split(lines: list[Line]) -> list[int]:
     """Each line's side: TEST or a development fold (0..FOLDS-1), by its group (scenario()), so no group straddles
     two sides. Within each label set the groups are ordered by a hash of their name and cut at quantiles: the
     first TEST_SHARE go to test, the rest into FOLDS equal runs. Every side gets its share of every label set,
-    and a new group moves at most one old group across each cut instead of reshuffling them all."""
+    and a new group moves at most one old group across each cut instead of reshuffling them all. The lines of a
+    trained held-out set (dev_only(), since the ninth round) are cut apart from the templates' and written lines'
+    groups, into the FOLDS runs only: they never sit in the test split and move none of the corpus's groups."""
     import hashlib
 
     def u(name: str) -> int:
         return int.from_bytes(hashlib.sha256(f"{SEED}:{name}".encode()).digest()[:8], "big")
 
-    by_labels: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    by_labels: dict[tuple[bool, tuple[str, ...]], set[str]] = defaultdict(set)
     for line in lines:
-        by_labels[line.labels].add(scenario(line))
+        by_labels[dev_only(line), line.labels].add(scenario(line))
     side_of: dict[str, int] = {}
-    for groups in by_labels.values():
+    for (development, _), groups in by_labels.items():
         ordered = sorted(groups, key=u)
-        n_test = round(len(ordered) * TEST_SHARE) if len(ordered) >= 4 else 0
+        n_test = round(len(ordered) * TEST_SHARE) if len(ordered) >= 4 and not development else 0
         for rank, name in enumerate(ordered):
             dev_rank = rank - n_test
             side_of.setdefault(name, TEST if dev_rank < 0 else dev_rank * FOLDS // (len(ordered) - n_test))
@@ -276,24 +285,14 @@ def detector_predictions(detector, lines: list[Line]) -> list[Prediction]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare with the shipped model instead of writing it")
-    args = parser.parse_args(argv)
-    book = load_redflags(DATA / "redflags.toml", load_directory(DATA / "directory.toml"))
-    items = [item.id for item in book.items]
-    heads = items + [IMMINENT, ANY]
-    slang = read_slang(DATA / SLANG_FILE)
-    rules = load_rules(DATA / "phrases.toml", set(items))
-    lines, heldout = load_corpus(write=not args.check)
-    rule_only = RiskDetector(rules, slang, None, tuple(items))
-    feats = Featurised(lines, rule_only)
-    ruled = [rule_only.ruled(line.text) for line in lines]
-    sides = split(lines)
-    dev = [r for r, side in enumerate(sides) if side != TEST]
-    test = [r for r, side in enumerate(sides) if side == TEST]
-    fold_of = [sides[r] for r in dev]
-
+def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[str], items: list[str]):
+    """The whole training of the lines at `rows`: their split, out-of-fold scores of the development folds,
+    thresholds chosen jointly on them, each fold judged with thresholds chosen on the other folds (CV), and the
+    final fit on all of development. Returns (dev rows, test rows, thresholds, CV figures, fitted model)."""
+    sides = split([feats.lines[r] for r in rows])
+    dev = [r for r, side in zip(rows, sides) if side != TEST]
+    test = [r for r, side in zip(rows, sides) if side == TEST]
+    fold_of = [side for side in sides if side != TEST]
     oof = np.zeros((len(dev), len(heads)))
     for f in range(FOLDS):
         train_at = [i for i, g in enumerate(fold_of) if g != f]
@@ -307,9 +306,24 @@ def main(argv: list[str] | None = None) -> int:
         mine = [i for i, g in enumerate(fold_of) if g == f]
         t_f = choose(heads, [dev[i] for i in others], oof[others], feats, ruled)
         preds = [predict(heads, oof[i], t_f, ruled[dev[i]]) for i in mine]
-        cv.append(evaluate([labels_of(lines[dev[i]]) for i in mine], preds, items))
+        cv.append(evaluate([labels_of(feats.lines[dev[i]]) for i in mine], preds, items))
+    return dev, test, thresholds, cv, fit(feats, dev, heads)
 
-    fitted = fit(feats, dev, heads)
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with the shipped model instead of writing it")
+    args = parser.parse_args(argv)
+    book = load_redflags(DATA / "redflags.toml", load_directory(DATA / "directory.toml"))
+    items = [item.id for item in book.items]
+    heads = items + [IMMINENT, ANY]
+    slang = read_slang(DATA / SLANG_FILE)
+    rules = load_rules(DATA / "phrases.toml", set(items))
+    lines, heldout = load_corpus(write=not args.check)
+    rule_only = RiskDetector(rules, slang, None, tuple(items))
+    feats = Featurised(lines, rule_only)
+    ruled = [rule_only.ruled(line.text) for line in lines]
+    dev, test, thresholds, cv, fitted = build(feats, ruled, list(range(len(lines))), heads, items)
     meta = {"corpus_sha256": corpus_hash(lines), "lines": str(len(lines)), "dev": str(len(dev)), "test": str(len(test)),
             "seed": str(SEED), "C": str(C), "min_groups": str(MIN_GROUPS), "scikit_learn": sklearn.__version__}
     text = model_text(heads, fitted, thresholds, meta)

@@ -97,8 +97,8 @@ def test_a_structure_feature_covers_its_class_word_so_evidence_points_at_it():
 
 
 def _MISSED(why: str) -> pytest.MarkDecorator:
-    """A line the round-seven model misses, written before it was trained and kept as a known miss: the test
-    fails the day the detector catches it, so the mark is removed then."""
+    """A line the round-seven model misses (and the ninth round's still does), written before it was trained and
+    kept as a known miss: the test fails the day the detector catches it, so the mark is removed then."""
     return pytest.mark.xfail(strict=True, reason=f"known miss of the seventh round: {why}")
 
 
@@ -121,12 +121,9 @@ WEAK_KINDS = [
     ("passive wish: illness", "suicide", False, "semoga penyakitku cepet parah biar aku ga usah hidup lama"),
     pytest.param("passive wish: english", "suicide", False, "i wouldn't mind if a car hit me on the way home",
                  marks=_MISSED("any-risk head 0.84, under its threshold")),
-    pytest.param("javanese: rope tonight", "suicide", True,
-                 "tali wis tak cantolke nang wuwungan, bengi iki aku budhal",
-                 marks=_MISSED("imminence 0.63, under its threshold")),
+    ("javanese: rope tonight", "suicide", True, "tali wis tak cantolke nang wuwungan, bengi iki aku budhal"),
     ("javanese: pills swallowed", "suicide", True, "obat sak lemari wis tak untal kabeh"),
-    pytest.param("sundanese: poison tonight", "suicide", True, "abdi tos meuli racun, wengi ieu rek diinum",
-                 marks=_MISSED("imminence 0.69 and any-risk 0.93, under their thresholds")),
+    ("sundanese: poison tonight", "suicide", True, "abdi tos meuli racun, wengi ieu rek diinum"),
 ]
 
 # the same words about someone else, in the past, as a joke, denied: every one must stay quiet

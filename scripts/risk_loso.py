@@ -1,0 +1,133 @@
+"""Leave one held-out set out: how the detector, trained on the corpus and six hand-written sets, reads the seventh.
+
+    .venv/bin/python scripts/risk_loso.py              # the seven sets, one after the other (about 5 minutes)
+    .venv/bin/python scripts/risk_loso.py --sets 1 4   # only held-out 1 and held-out 4
+
+For each set k of corpus/heldout.tsv, heldout2.tsv ... heldout7.tsv (LEFT_OUT): the training lines are the corpus
+(expanded templates, written.tsv) and the other six sets; the split, the out-of-fold scores, the joint thresholds
+and the final fit are exactly train_risk.py's (build(): the six sets' lines join the development folds by group,
+never the test split), and set k is judged through the app's own detector (rules, windows and all), as
+risk_judge.py judges the shipped one. Set k is neither trained nor tuned on, so its figure is an honest "unseen
+style" figure. With --before MODEL, a model file that never saw the sets (the seventh round's, which the ninth
+round replaced) is judged on the same set beside it, and on the set's lines that echo no line of the six trained
+sets (word Jaccard >= 0.5, scripts/risk_echoes.py) both are judged again. Needs scikit-learn.
+
+    git show c451a2b:data/risk_model.tsv > /tmp/round7.tsv
+    .venv/bin/python scripts/risk_loso.py --before /tmp/round7.tsv
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+import train_risk as tr  # noqa: E402
+from risk_corpus import read_tsv, training_lines  # noqa: E402
+from risk_echoes import echo, words  # noqa: E402
+from risk_eval import Figures, evaluate, summary, table  # noqa: E402
+
+from curhat_tui.config.datafiles import load_directory, load_redflags, load_rules  # noqa: E402
+from curhat_tui.config.risk_data import SLANG_FILE, parse_model, read_slang  # noqa: E402
+from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
+
+LEFT_OUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
+            "heldout7.tsv")
+
+
+def row(name: str, figs: Figures) -> str:
+    """One set's figures: overall recall, imminent lines flagged and called imminent, false alarms (counts)."""
+    n, rec, fa = figs.rows["overall"]
+    n_imm, flagged, _ = figs.rows["imminent_flagged"]
+    called = figs.rows["imminent"][1]
+    return (f"{name}: overall {rec:.3f} ({round(rec * n)}/{n}), imminent flagged {flagged:.3f} "
+            f"({round(flagged * n_imm)}/{n_imm}), called imminent {called:.3f} ({round(called * n_imm)}/{n_imm}), "
+            f"false alarms {fa:.3f} ({round(fa * figs.benign)}/{figs.benign})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", nargs="*", type=int, default=list(range(1, len(LEFT_OUT) + 1)),
+                        help="which held-out sets to leave out in turn (1..7)")
+    parser.add_argument("--before", type=Path, required=True,
+                        help="a model file trained without the held-out sets, judged beside each LOSO model")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    book = load_redflags(tr.DATA / "redflags.toml", load_directory(tr.DATA / "directory.toml"))
+    items = [item.id for item in book.items]
+    heads = items + [IMMINENT, ANY]
+    slang = read_slang(tr.DATA / SLANG_FILE)
+    rules = load_rules(tr.DATA / "phrases.toml", set(items))
+    corpus = training_lines(tr.CORPUS, sets=())
+    sets = [read_tsv(tr.CORPUS / name) for name in LEFT_OUT]
+    lines = corpus + [line for held in sets for line in held]
+    rule_only = RiskDetector(rules, slang, None, tuple(items))
+    feats = tr.Featurised(lines, rule_only)
+    ruled = [rule_only.ruled(line.text) for line in lines]
+    start_of = [len(corpus)]
+    for held in sets:
+        start_of.append(start_of[-1] + len(held))
+    before_model = parse_model(args.before.read_text(encoding="utf-8").splitlines(), set(items))
+    shipped = RiskDetector(rules, slang, before_model, tuple(items))
+    results: dict[str, Figures | list[Figures]] = {}
+    rows_out, fresh_out = [], []
+    for k in args.sets:
+        t0 = time.monotonic()
+        mine = list(range(start_of[k - 1], start_of[k]))
+        rows = list(range(len(corpus))) + [r for j in range(len(sets)) if j != k - 1
+                                           for r in range(start_of[j], start_of[j + 1])]
+        dev, test, thresholds, cv, fitted = tr.build(feats, ruled, rows, heads, items)
+        text = tr.model_text(heads, fitted, thresholds, {})
+        detector = RiskDetector(rules, slang, parse_model(text.splitlines(), set(items)), tuple(items))
+        held = [lines[r] for r in mine]
+        labels = [tr.labels_of(line) for line in held]
+        loso = evaluate(labels, tr.detector_predictions(detector, held), items)
+        before = evaluate(labels, tr.detector_predictions(shipped, held), items)
+        test_lines = [lines[r] for r in test]
+        on_test = evaluate([tr.labels_of(line) for line in test_lines], tr.detector_predictions(detector, test_lines),
+                           items)
+        name = f"held-out {k}"
+        trained = [words(lines[r].text) for r in rows if r >= len(corpus)]
+        fresh = [i for i, line in enumerate(held) if not any(echo(words(line.text), w) for w in trained)]
+        loso_fresh = evaluate([labels[i] for i in fresh], [tr.detector_predictions(detector, [held[i]])[0]
+                                                            for i in fresh], items)
+        before_fresh = evaluate([labels[i] for i in fresh], [tr.detector_predictions(shipped, [held[i]])[0]
+                                                              for i in fresh], items)
+        results[f"{name}, LOSO"], results[f"{name}, before"] = loso, before
+        rows_out.append((k, before, loso))
+        fresh_out.append((k, before_fresh, loso_fresh))
+        cv_overall = statistics.mean(f.rows["overall"][1] for f in cv)
+        cv_fa = statistics.mean(f.rows["overall"][2] for f in cv)
+        print(f"--- {name} left out: {len(dev)} development / {len(test)} test lines, {len(fitted[0])} features, "
+              f"thresholds {thresholds}; {time.monotonic() - t0:.0f} s", flush=True)
+        print("  before  " + row(name, before))
+        print("  LOSO    " + row(name, loso))
+        print(f"  {len(held) - len(fresh)} lines echo a line of the six trained sets (word Jaccard >= 0.5); without them:")
+        print("  before  " + row(name, before_fresh))
+        print("  LOSO    " + row(name, loso_fresh))
+        print(f"  LOSO model on the corpus test split: {summary('test', on_test)}; 5-fold CV overall "
+              f"{cv_overall:.3f} at {cv_fa:.3f}", flush=True)
+    print(table(results, items))
+    for title, got in (("every line", rows_out), ("lines that echo no trained held-out line", fresh_out)):
+        print(f"\n{title}:\n| set | before: overall | before: imminent flagged | before: called imminent "
+              "| before: false alarms | LOSO: overall | LOSO: imminent flagged | LOSO: called imminent "
+              "| LOSO: false alarms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        keys = (("overall", 1), ("imminent_flagged", 1), ("imminent", 1), ("overall", 2))
+        means: list[list[float]] = [[] for _ in range(8)]
+        for k, before, loso in got:
+            cells = [before.rows[key][i] for key, i in keys] + [loso.rows[key][i] for key, i in keys]
+            for m, c in zip(means, cells):
+                m.append(c)
+            print(f"| held-out {k} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+        print("| **mean** | " + " | ".join(f"{statistics.mean(m):.3f}" for m in means) + " |")
+    print(f"took {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
