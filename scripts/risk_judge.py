@@ -1,10 +1,12 @@
 """Judge the shipped risk detector (data/) on hand-written held-out sets, without retraining or scikit-learn.
 
-    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout*.tsv (seven sets)
+    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout*.tsv (eight sets)
     .venv/bin/python scripts/risk_judge.py corpus/heldout2.tsv --misses   # also list every line it got wrong
 
 Prints the evaluation table (scripts/risk_eval.py) per file, the same figures train_risk.py prints. Use --misses
 to read what a change did, never to tune on a held-out set: a line read and then fixed stops being held out.
+Held-out 1-7 are training data since the ninth round (risk_corpus.TRAINED_SETS): their columns say "trained on"
+and are no unseen figure (scripts/risk_loso.py gives those); held-out 8 is judged, never trained on.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from risk_corpus import read_tsv  # noqa: E402
+from risk_corpus import TRAINED_SETS, read_tsv  # noqa: E402
 from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
 
 from curhat_tui.config.datafiles import load_all  # noqa: E402
 
 HELDOUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
-           "heldout7.tsv")
+           "heldout7.tsv", "heldout8.tsv")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.misses and wrong:
                 got = ",".join(found.items) + (" imminent" if found.imminent else "") or "-"
                 print(f"{path.name}\t{','.join(sorted(lab)) or 'none'}\tgot {got}\t{line.text}")
-        results[path.stem] = evaluate(labels, preds, items)
+        results[path.stem + (" (trained on)" if path.name in TRAINED_SETS else "")] = evaluate(labels, preds, items)
     print(table(results, items))
     for name, figs in results.items():
         if isinstance(figs, Figures):
