@@ -297,3 +297,42 @@ async def test_a_long_handover_note_does_not_hide_the_red_flags_raised_before_it
                           and pane.query_one("#handover").display)
         assert "Tanda bahaya sebelum serah terima" in screen_text(app), \
             "the next counselor does not see that suicide risk was raised before the handover"
+
+
+# ---- after the second fixes (1d5f5e8) -----------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 5: an attempt told in other words ('pernah coba', 'pernah "
+                                       "ngelakuin', 'hampir nyoba') is still queued below high risk")
+@pytest.mark.parametrize("answer", [
+    "pernah coba",  # "I have tried" ("pernah nyoba" is read; the root verb is not)
+    "udah aku coba",  # "I've already tried it"
+    "pernah ngelakuin",  # "I've done it"
+    "udah pernah ngelakuin",
+    "hampir nyoba",  # "I almost tried": an interrupted attempt
+])
+def test_an_attempt_told_in_other_words_is_high_risk(data, answer):
+    assert _queued_risk(data, answer) >= Risk.HIGH, f"{answer!r} is queued as {_queued_risk(data, answer).name}"
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: 'udah' (already have) to 'have you ever thought...' is read as "
+                                       "a no")
+@pytest.mark.parametrize("answer", ["udah", "udh", "udah kak"])
+def test_already_have_is_not_read_as_a_no(data, answer):
+    assert _queued_risk(data, answer) > Risk.NONE
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: look-alikes the skeleton does not fold (Cyrillic palochka, tag "
+                                       "and other invisible characters) still pass for the allowed reader")
+@pytest.mark.parametrize("posing_as", [
+    "\u04c0bu",  # Cyrillic palochka: reads as a capital I
+    "I\U000e0062bu",  # an invisible tag character inside
+    "Ibu\U000e0001",
+    "I\u17b4bu",  # Khmer inherent vowel: no width, no glyph
+    "I\u180bbu",  # Mongolian free variation selector
+], ids=["palochka", "tag-inside", "tag-after", "khmer", "mongolian-fvs"])
+def test_a_newcomer_with_a_name_that_reads_the_same_is_told_apart(data, posing_as):
+    from rich.cells import cell_len
+
+    assert cell_len(posing_as) == cell_len("Ibu")  # as wide on screen as the name it poses as
+    held = _held({"@ibu:hs": "Ibu", "@mallory:hs": posing_as}, allowed=["@ibu:hs"])
+    assert held is not None and [user for user, _ in held.readers] == ["@mallory:hs"]
+    assert _shown(data, held) != posing_as, "shown as a name that reads as 'Ibu', the mother let read"
