@@ -43,7 +43,7 @@ from tests.support.synapse import synapse_with_accounts
 @pytest.fixture(scope="module")
 def hs():
     # one client account per test: the intake gives one account one place in the queue, and its state outlives a test
-    clients = tuple(f"r5{letter}" for letter in "abcdefghij")
+    clients = tuple(f"r5{letter}" for letter in "abcdefghijk")
     # the encrypted test's own intake, so that the first intake's rooms and device stay without Olm keys
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "eve", "intake5", "mallory5", "mallory6", *clients),
                                      PASSWORD, admins=("intake",))
@@ -393,3 +393,43 @@ async def test_someone_who_joins_as_a_line_goes_into_an_unencrypted_room_is_at_l
         await stop(ani)
         await stop_intake(intake, task)
         await mallory.close()
+
+
+# ---- answers given as replies --------------------------------------------------------------------------------------
+async def _reply(client: ScriptedClient, question: dict, answer: str) -> None:
+    """Swipe-to-reply on the intake's question (WhatsApp through the bridge, Element): the body carries the spec's
+    reply fallback, the question quoted with its sender's id, then the answer."""
+    quoted = question["content"]["body"].split("\n")[0]
+    await client.api.send(client.room, "m.room.message", {
+        "msgtype": "m.text", "body": f"> <{question['sender']}> {quoted}\n\n{answer}",
+        "m.relates_to": {"m.in_reply_to": {"event_id": question["event_id"]}}}, f"rt5-{time.time_ns()}")
+
+
+async def _asked(client: ScriptedClient, words: str) -> dict | None:
+    """The intake's message with `words`, once it has come within 6 s (None if it has not)."""
+    found: list[dict] = []
+
+    async def seen() -> bool:
+        await client.pull(timeout_ms=200)
+        found[:] = [e for e in client.received if words in str(e["content"].get("body"))][:1]
+        return bool(found)
+    return found[0] if await eventually(seen, 6) else None
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: the intake reads a reply's fallback as the answer: a 'ya' given "
+                                       "as a reply is no consent, and the client is asked again for ever")
+async def test_a_client_who_answers_the_intake_by_replying_is_understood(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    try:
+        client = ScriptedClient(hs, "r5k")
+        await client.open(intake.api.user_id)
+        steps = (("YA", "ya"), ("1 =", "1"), ("satu kalimat", "kerjaan numpuk"), ("2 minggu terakhir", "tidak"))
+        for (question, answer), (follows, _) in zip(steps, [*steps[1:], ("antrian", "")]):
+            asked = await _asked(client, question)
+            assert asked is not None
+            await _reply(client, asked, answer)
+            assert await _asked(client, follows) is not None, f"the reply {answer!r} to {question!r} was not taken"
+        said = intake.clients[client.room]["intake"]
+        assert said["risk_answer"] == "tidak" and said["risk"] == 0  # the quoted question is not the answer
+    finally:
+        await stop_intake(intake, task)
