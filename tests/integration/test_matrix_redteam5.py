@@ -383,12 +383,13 @@ async def test_someone_who_joins_as_a_line_goes_into_an_unencrypted_room_is_at_l
         await ani.desk.send(session.id, "BALAPAN-3390 kamu aman pulang malam ini?")
         await until(lambda: raced, what="the member check passed")
         await client.wait_for("BALAPAN-3390")
-        assert await reads(mallory, client.room, "BALAPAN-3390")  # without encryption nothing can take it back...
 
-        async def told() -> bool:
+        async def told_or_taken_back() -> bool:  # without encryption the line is theirs once sent: at least say so
             await ani.desk.outbox.flush()
-            return any(isinstance(e, Notice) and e.session_id == session.id for e in heard[told_before:])
-        assert await eventually(told, 5), "...but the counselor goes on as if only the client had read it"
+            return any(isinstance(e, Notice) and e.session_id == session.id for e in heard[told_before:]) or \
+                not await reads(mallory, client.room, "BALAPAN-3390")
+        assert await eventually(told_or_taken_back, 5), \
+            "someone read the line as it went, and the counselor goes on as if only the client had read it"
     finally:
         await stop(ani)
         await stop_intake(intake, task)
