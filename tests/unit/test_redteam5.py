@@ -379,3 +379,21 @@ def test_a_screening_answer_that_is_not_words_is_not_taken_for_a_no(data, conten
     # asked again in writing, or not taken for a no: an answer nobody could read is not "no risk"
     assert state["step"] == "risk" or state["risk"] >= Risk.MODERATE, \
         f"queued with risk {state['risk']} on the answer {state['risk_answer']!r}"
+
+
+@pytest.mark.xfail(strict=True, reason="red team 5: how often, when or how much ('beberapa kali', 'tiap ada masalah', "
+                                       "'pengen banget', 'ada kak', 'all the time') is still read as a no")
+@pytest.mark.parametrize("answer", [
+    "beberapa kali",  # "several times"
+    "sekali dua kali",  # "once or twice"
+    "berkali-kali",  # "many times"
+    "tiap ada masalah",  # "every time something goes wrong"
+    "akhir-akhir ini",  # "lately"
+    "pengen banget",  # "I really want to"
+    "ada kak",  # "there are (such thoughts)"
+    "sampai sekarang",  # "to this day"
+    "kinda",
+    "all the time",
+])
+def test_how_often_when_or_how_much_is_not_read_as_a_no(data, answer):
+    assert _queued_risk(data, answer) > Risk.NONE
