@@ -294,7 +294,8 @@ async def test_a_long_handover_note_does_not_hide_the_red_flags_raised_before_it
                                        {"handover": note, "handover_flags": ["suicide"]}))
         main: Any = app.main
         await until_shown(pilot, lambda: (pane := main.active_pane) is not None and pane.loaded
-                          and pane.query_one("#handover").display)
+                          and pane.query_one("#handover").display and "Catatan serah terima" in screen_text(app))
+        # the note is on screen (a loaded machine draws it a frame or more after the pane is loaded): the flags too
         assert "Tanda bahaya sebelum serah terima" in screen_text(app), \
             "the next counselor does not see that suicide risk was raised before the handover"
 
