@@ -40,8 +40,12 @@ _ALWAYS = frozenset("terus terus2 terusan mulu melulu".split())
 _EVERY = {"tiap": {"hari", "malam", "malem", "saat", "waktu", "minggu"}, "setiap": {"hari", "malam", "saat", "waktu"},
           "every": {"day", "night", "time"}}
 # a past attempt ("udah nyoba", "pernah, bahkan udah nyoba", "I tried"): the highest risk there is
-_TRIED = frozenset("nyoba mencoba nyobain tried attempted".split())
-_ALREADY = frozenset("udah udh sudah sdh dah pernah sempat sempet i".split())
+_TRIED = frozenset("nyoba mencoba nyobain coba ngelakuin ngelakuinnya melakukan melakukannya lakuin tried attempted "
+                    "did".split())
+_ALREADY = frozenset("udah udh sudah sdh dah pernah sempat sempet hampir nyaris i".split())  # "hampir nyoba": interrupted
+# a no said without a negation ("aman kak", "gapapa", "baik2 aja", "I'm fine"); any other answer without a negation
+# is at least some risk: an answer nobody can read as a no (a voice note's file name, "ada kak", "udah") is not one
+_CLEAR_NO = frozenset("aman gapapa gpp gakpapa nggakpapa baik baik2 fine safe okay ok".split())
 # what makes "ya, nggak ..." a no after all: nothing, or a particle ("ya nggak kok", "ya, gak pernah", "ya gak ada")
 _NO_AFTER = frozenset("kok koq lah sih kak kk ka dong deh ah juga pernah kepikiran sama ada".split()) | {""}
 _KNOWN = _TRIED | _NEGATIONS | _YES_WORDS | _SOME_WORDS | _UNSURE_WORDS | _KNOW_WORDS | _THINKING | _ALWAYS
@@ -88,9 +92,9 @@ def screen_answer(text: str) -> Risk:
     """What an answer to the screening question says: HIGH for a plain yes, "often" or a past attempt ("iya", "iyaaa",
     "yoi", "sering", "kepikiran terus", "hampir tiap hari", "udah nyoba"), MODERATE for some of the time, a "not
     often" or an unsure answer ("kadang", "kdg", "ga sering", "ga tau"), NONE for a no ("tidak", "ga pernah", "ya
-    nggak lah"). A negation counts for the word after it only: "kadang kepikiran, tapi ga ada rencana" says yes to
-    the thoughts; a no to a plan does not take it back. "iya. ga kuat lagi", "iya, ga bisa tidur mikirin itu" are a
-    yes and then something else the client says."""
+    nggak lah", "aman kak"); anything else that is no no, at least MODERATE. A negation counts for the word after it
+    only: "kadang kepikiran, tapi ga ada rencana" says yes to the thoughts; a no to a plan does not take it back.
+    "iya. ga kuat lagi", "iya, ga bisa tidur mikirin itu" are a yes and then something else the client says."""
     low = re.sub(r"\b(hu|ho|he)[ -]?(um|oh|eh)\b", r"\1\2", _INVISIBLE.sub("", text.lower()))  # "hu um", "ho oh"
     tokens = [_word(w) for w in re.findall(r"[a-z0-9']+|[.,!?;]+", low)]
     words = [w for w in tokens if w[0].isalnum() or w[0] == "'"]
@@ -112,8 +116,7 @@ def screen_answer(text: str) -> Risk:
                 continue
         if word in _YES_WORDS:
             found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga sering": sometimes
-        elif word in _TRIED and (before in _ALREADY or words[i - 2:i - 1] == ["pernah"]) \
-                and not set(words[max(0, i - 3):i]) & _NEGATIONS:
+        elif word in _TRIED and set(words[max(0, i - 3):i]) & _ALREADY and not set(words[max(0, i - 3):i]) & _NEGATIONS:
             found = max(found, Risk.HIGH)  # "belum pernah nyoba", "never tried": not this
         elif (word in _ALWAYS and before in _THINKING) or after in _EVERY.get(word, ()):
             found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga tiap hari": sometimes
@@ -121,6 +124,8 @@ def screen_answer(text: str) -> Risk:
             found = max(found, Risk.MODERATE)
         elif word in _UNSURE_WORDS or (word in _KNOW_WORDS and before in _NEGATIONS):
             found = max(found, Risk.MODERATE)
+    if found is Risk.NONE and not set(words) & (_NEGATIONS | _CLEAR_NO):
+        return Risk.MODERATE  # not a no: "ada kak", "beberapa kali", "udah", a picture's file name, an emoji
     return found
 
 

@@ -301,8 +301,6 @@ async def test_a_long_handover_note_does_not_hide_the_red_flags_raised_before_it
 
 
 # ---- after the second fixes (1d5f5e8) -----------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 5: an attempt told in other words ('pernah coba', 'pernah "
-                                       "ngelakuin', 'hampir nyoba') is still queued below high risk")
 @pytest.mark.parametrize("answer", [
     "pernah coba",  # "I have tried" ("pernah nyoba" is read; the root verb is not)
     "udah aku coba",  # "I've already tried it"
@@ -314,15 +312,11 @@ def test_an_attempt_told_in_other_words_is_high_risk(data, answer):
     assert _queued_risk(data, answer) >= Risk.HIGH, f"{answer!r} is queued as {_queued_risk(data, answer).name}"
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: 'udah' (already have) to 'have you ever thought...' is read as "
-                                       "a no")
 @pytest.mark.parametrize("answer", ["udah", "udh", "udah kak"])
 def test_already_have_is_not_read_as_a_no(data, answer):
     assert _queued_risk(data, answer) > Risk.NONE
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: look-alikes the skeleton does not fold (Cyrillic palochka, tag "
-                                       "and other invisible characters) still pass for the allowed reader")
 @pytest.mark.parametrize("posing_as", [
     "\u04c0bu",  # Cyrillic palochka: reads as a capital I
     "I\U000e0062bu",  # an invisible tag character inside
@@ -359,8 +353,6 @@ class _IntakeApi:
         return None
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: a voice note (or a picture) sent as the answer to the screening "
-                                       "question is read by its file name: queued as no risk")
 @pytest.mark.parametrize("content", [
     {"msgtype": "m.audio", "body": "ptt.ogg", "url": "mxc://hs/voice"},  # a WhatsApp voice note through the bridge
     {"msgtype": "m.image", "body": "IMG_2041.jpg", "url": "mxc://hs/picture"},  # a screenshot of what they wrote
@@ -382,8 +374,6 @@ def test_a_screening_answer_that_is_not_words_is_not_taken_for_a_no(data, conten
         f"queued with risk {state['risk']} on the answer {state['risk_answer']!r}"
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: how often, when or how much ('beberapa kali', 'tiap ada masalah', "
-                                       "'pengen banget', 'ada kak', 'all the time') is still read as a no")
 @pytest.mark.parametrize("answer", [
     "beberapa kali",  # "several times"
     "sekali dua kali",  # "once or twice"

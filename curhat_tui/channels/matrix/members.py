@@ -90,8 +90,8 @@ async def guarded(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoom
         raise await hold(api, room_id, staff, reader, session_id, allowed) or SendHeld("notice.send_held") from None
 
 
-_INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\u3164\ufe00-\ufe0f"
-                        "\ufeff\uffa0]")
+_INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202f\u205f-\u206f"
+                        "\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]")
 
 
 def _name(member: object) -> str:
@@ -102,8 +102,8 @@ def _name(member: object) -> str:
 
 
 # letters of other scripts that a terminal shows like Latin ones (Cyrillic, Greek): "Іbu" reads as "Ibu"
-_LOOK_ALIKE = str.maketrans("АВЕКМНОРСТХУІЈЅаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧνορτυχ",
-                            "ABEKMHOPCTXYIJSaeopcyxijsdqwABEZHIKMNOPTYXvoptux")
+_LOOK_ALIKE = str.maketrans("АВЕКМНОРСТХУІЈЅаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧνορτυχӀӏ",
+                            "ABEKMHOPCTXYIJSaeopcyxijsdqwABEZHIKMNOPTYXvoptuxIl")
 
 
 def _skeleton(name: str) -> str:
