@@ -92,7 +92,7 @@ def screen_answer(text: str) -> Risk:
     """What an answer to the screening question says: HIGH for a plain yes, "often" or a past attempt ("iya", "iyaaa",
     "yoi", "sering", "kepikiran terus", "hampir tiap hari", "udah nyoba"), MODERATE for some of the time, a "not
     often" or an unsure answer ("kadang", "kdg", "ga sering", "ga tau"), NONE for a no ("tidak", "ga pernah", "ya
-    nggak lah", "aman kak"); anything else that is no no, at least MODERATE. A negation counts for the word after it
+    nggak lah", "aman kak"); anything else (not a no), at least MODERATE. A negation counts for the word after it
     only: "kadang kepikiran, tapi ga ada rencana" says yes to the thoughts; a no to a plan does not take it back.
     "iya. ga kuat lagi", "iya, ga bisa tidur mikirin itu" are a yes and then something else the client says."""
     low = re.sub(r"\b(hu|ho|he)[ -]?(um|oh|eh)\b", r"\1\2", _INVISIBLE.sub("", text.lower()))  # "hu um", "ho oh"
