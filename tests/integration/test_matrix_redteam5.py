@@ -43,7 +43,7 @@ from tests.support.synapse import synapse_with_accounts
 @pytest.fixture(scope="module")
 def hs():
     # one client account per test: the intake gives one account one place in the queue, and its state outlives a test
-    clients = tuple(f"r5{letter}" for letter in "abcdefghijk")
+    clients = tuple(f"r5{letter}" for letter in "abcdefghijkl")
     # the encrypted test's own intake, so that the first intake's rooms and device stay without Olm keys
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "eve", "intake5", "mallory5", "mallory6", *clients),
                                      PASSWORD, admins=("intake",))
@@ -304,7 +304,7 @@ async def test_a_client_who_takes_the_counselor_out_while_their_workstation_is_o
         # the room is the client's: they take the counselor out (the intake, in the room, sees it happen)
         await client.api.kick(client.room, hs.accounts["ani"]["user_id"], "aku mau konselor lain")
         await client.say("halo? ada orang?")
-        assert await eventually(lambda: (intake.queue.get(client.room) or {}).get("status") != TAKEN, 6), \
+        assert await eventually(lambda: (intake.queue.get(client.room) or {}).get("status") != TAKEN, 5), \
             "the intake still has the client with a counselor who is no longer in their room: nobody answers them"
     finally:
         if ani_on:
@@ -434,3 +434,41 @@ async def test_a_client_who_answers_the_intake_by_replying_is_understood(hs, dat
         assert said["risk_answer"] == "tidak" and said["risk"] == 0  # the quoted question is not the answer
     finally:
         await stop_intake(intake, task)
+
+
+# ---- a returning client's earlier session ---------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 5: the counselor of a returning client's new visit reads the whole "
+                                       "earlier session with a colleague (both sides) from the room's shared history")
+async def test_the_counselor_of_a_returning_clients_new_visit_cannot_read_the_earlier_session(hs, data, tmp_path):
+    from tests.integration.test_matrix_redteam import walk
+
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    budi = workstation(hs, "budi", "Budi", data, tmp_path)
+    await ani.start()
+    await budi.start()
+    budi_api = api_of(hs, "budi")
+    try:
+        client = ScriptedClient(hs, "r5l")
+        await through_intake(client, intake.api.user_id, "kerjaan")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        first = await ani.desk.accept(client.room)
+        await client.say("DULU-1150 aku bosan kerja, bosku galak")
+        await until(lambda: "DULU-1150 aku bosan kerja, bosku galak" in client_words(ani, first.id), what="a line")
+        await ani.desk.send(first.id, "DULU-1151 apa yang paling berat dari bosmu?")
+        await client.wait_for("DULU-1151")
+        await ani.desk.end(first.id)
+        await until(lambda: (intake.queue.get(client.room) or {}).get("status") == "closed", what="the end told")
+        # weeks later, within the room's retention, the client writes again in the same chat: a new visit, Budi's
+        client.received.clear()
+        await client.say("kak, aku mau cerita lagi")
+        await walk(client, topic="balik lagi", risk="tidak")
+        await until(lambda: any(v.id == client.room for v in budi.desk.queue()), what="queued again")
+        second = await budi.desk.accept(client.room)
+        assert not any("DULU-115" in m.text for m in budi.desk.transcript(second.id))  # not on Budi's screen...
+        leaked = [words for words in ("DULU-1150", "DULU-1151") if await reads(budi_api, client.room, words)]
+        assert not leaked, "...but Budi, curious, reads the client's earlier session with Ani from the room"
+    finally:
+        await stop(ani, budi)
+        await stop_intake(intake, task)
+        await budi_api.close()
