@@ -388,3 +388,17 @@ def test_a_screening_answer_that_is_not_words_is_not_taken_for_a_no(data, conten
 ])
 def test_how_often_when_or_how_much_is_not_read_as_a_no(data, answer):
     assert _queued_risk(data, answer) > Risk.NONE
+
+
+# ---- after the third fixes (c80e3e6) ------------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 5: a 'no' followed by a plan or a decision ('no, I have a plan', "
+                                       "'ga, udah siap') is still read as a no")
+@pytest.mark.parametrize("answer", [
+    "no, I have a plan",
+    "tidak, sudah terlambat",  # "no, it's too late now"
+    "ga, udah siap",  # "no (need to think about it), I'm ready"
+    "ga kepikiran, udah pasti",  # "not thinking about it: it's certain"
+    "nggak mikir, langsung aja nanti",  # "I don't think about it, I'll just do it later"
+])
+def test_a_no_followed_by_a_plan_or_a_decision_is_not_read_as_a_no(data, answer):
+    assert _queued_risk(data, answer) > Risk.NONE
