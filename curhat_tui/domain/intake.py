@@ -48,7 +48,10 @@ _ALREADY = frozenset("udah udh sudah sdh dah pernah sempat sempet hampir nyaris 
 _CLEAR_NO = frozenset("aman gapapa gpp gakpapa nggakpapa baik baik2 fine safe okay ok".split())
 # what makes "ya, nggak ..." a no after all: nothing, or a particle ("ya nggak kok", "ya, gak pernah", "ya gak ada")
 _NO_AFTER = frozenset("kok koq lah sih kak kk ka dong deh ah juga pernah kepikiran sama ada".split()) | {""}
-_KNOWN = _TRIED | _NEGATIONS | _YES_WORDS | _SOME_WORDS | _UNSURE_WORDS | _KNOW_WORDS | _THINKING | _ALWAYS
+# a plan or a decision told after a no ("no, I have a plan", "ga, udah siap", "tidak, sudah terlambat"): not a no
+_DECIDED = frozenset("plan plans rencana siap ready pasti terlambat telat late langsung decided mutusin memutuskan "
+                     "tekad".split())
+_KNOWN = _DECIDED | _TRIED | _NEGATIONS | _YES_WORDS | _SOME_WORDS | _UNSURE_WORDS | _KNOW_WORDS | _THINKING | _ALWAYS
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
@@ -118,6 +121,9 @@ def screen_answer(text: str) -> Risk:
             found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga sering": sometimes
         elif word in _TRIED and set(words[max(0, i - 3):i]) & _ALREADY and not set(words[max(0, i - 3):i]) & _NEGATIONS:
             found = max(found, Risk.HIGH)  # "belum pernah nyoba", "never tried": not this
+        elif word in _DECIDED and before not in _NEGATIONS and not (
+                before in ("ada", "punya", "have", "any", "a") and i > 1 and words[i - 2] in _NEGATIONS):  # "ga ada rencana"
+            found = max(found, Risk.MODERATE)
         elif (word in _ALWAYS and before in _THINKING) or after in _EVERY.get(word, ()):
             found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga tiap hari": sometimes
         elif word in _SOME_WORDS and before not in _NEGATIONS:  # "ga pernah", "belum pernah" are a no

@@ -391,8 +391,6 @@ def test_how_often_when_or_how_much_is_not_read_as_a_no(data, answer):
 
 
 # ---- after the third fixes (c80e3e6) ------------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 5: a 'no' followed by a plan or a decision ('no, I have a plan', "
-                                       "'ga, udah siap') is still read as a no")
 @pytest.mark.parametrize("answer", [
     "no, I have a plan",
     "tidak, sudah terlambat",  # "no, it's too late now"
