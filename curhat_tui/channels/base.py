@@ -26,6 +26,16 @@ class SendHeld(Exception):
         self.readers = readers
 
 
+class SentButSeen(Exception):
+    """A message that went (it is delivered), but someone besides the client came into the room as it went, where
+    nothing but the member check kept them from it (no encryption): the counselor is told they may have read it,
+    and who (`readers`, as SendHeld's); the next line is held for them as usual."""
+
+    def __init__(self, readers: tuple[tuple[str, str], ...]) -> None:
+        super().__init__("notice.sent_seen")
+        self.readers = readers
+
+
 @dataclass(frozen=True)
 class ClientArrived:
     visit: Visit

@@ -73,20 +73,7 @@ class StaffRequests:
             log.warning("dropped a %s for a session that is not the sender's", kind)
             return
         if kind == END:
-            await self._entry(room_id, closed_entry(entry, "closed", now_ms()))
-            self._forget_later(room_id)
-            if room_id in self.clients:  # a client who writes again later starts a new intake
-                known = self.clients[room_id]
-                ended = obj(known.get("intake"))  # the package they had, should they be back in danger
-                known["last"] = {k: ended[k] for k in ("tier", "minutes", "consent_ts") if k in ended}
-                self._keep(room_id, flow.IntakeState())
-                # a line with risk in the last seconds may not have been read before the end: it is not left alone
-                late = [line for line in known.get("said") or [] if line[3] and line[1] >= now_ms() - LATE_MS]
-                known["said"] = late
-                known.pop("said_risk", None) if not late else None
-                self._save()
-                if late:
-                    await self._back_in_danger(room_id, now_ms())
+            await self._session_over(room_id, entry)
             return
         note, to = text_of(content.get("note"), NOTE_CHARS), content.get("to")
         flags = content.get("flags")
@@ -104,6 +91,24 @@ class StaffRequests:
                 await self.api.kick(room, sender, "handover")
             except MatrixError as exc:  # a client's room may not give us that power; the workstation leaves itself
                 log.info("could not remove the previous counselor: %s", exc.errcode)
+
+    async def _session_over(self, room_id: str, entry: dict) -> None:
+        """The counselor ended the session, or the client took them out of the room (service.py): the entry is
+        closed, the room goes at retention, and a client who writes again later starts a new intake."""
+        await self._entry(room_id, closed_entry(entry, "closed", now_ms()))
+        self._forget_later(room_id)
+        if room_id in self.clients:  # a client who writes again later starts a new intake
+            known = self.clients[room_id]
+            ended = obj(known.get("intake"))  # the package they had, should they be back in danger
+            known["last"] = {k: ended[k] for k in ("tier", "minutes", "consent_ts") if k in ended}
+            self._keep(room_id, flow.IntakeState())
+            # a line with risk in the last seconds may not have been read before the end: it is not left alone
+            late = [line for line in known.get("said") or [] if line[3] and line[1] >= now_ms() - LATE_MS]
+            known["said"] = late
+            known.pop("said_risk", None) if not late else None
+            self._save()
+            if late:
+                await self._back_in_danger(room_id, now_ms())
 
     async def _assign(self, room_id: str, entry: dict, counselor: str, name: str) -> None:
         names = dict(obj(entry.get("names")), **{counselor: name})

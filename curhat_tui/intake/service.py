@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 import httpx
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
+from curhat_tui.channels.matrix.entries import reply_body
 from curhat_tui.channels.matrix.protocol import (
+    TAKEN,
     WAITING,
     content_of,
     events_in,
@@ -242,12 +244,16 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             if event.get("sender") != client:
                 continue  # only the client's words count here; nothing else in a client's room is believed
             kind, content = event.get("type"), content_of(event)
-            if kind == "m.room.member" and content.get("membership") in ("leave", "ban") and \
-                    event.get("state_key") == client:  # the client leaving; not the client taking someone else out
-                await self._client_left(room_id)
-                return
-            if kind == "m.room.message" and not initial and isinstance(content.get("body"), str):
-                said.append(event)
+            if kind == "m.room.member" and content.get("membership") in ("leave", "ban"):
+                if event.get("state_key") == client:  # the client leaving; not the client taking someone else out
+                    await self._client_left(room_id)
+                    return
+                entry = self.queue.get(room_id) or {}
+                if entry.get("status") == TAKEN and entry.get("taken_by") == event.get("state_key"):
+                    await self._session_over(room_id, entry)  # they took their counselor out, whose workstation
+                    continue  # may be off: the session is over, and their next line starts a new intake
+            if kind == "m.room.message" and not initial and isinstance(body := reply_body(content), str):
+                said.append(dict(event, content=dict(content, body=body)))  # a reply: read without the quoted line
             if kind == "m.room.redaction":  # a line the client deleted is not carried to anyone
                 self._unsay(room_id, event.get("redacts") or content.get("redacts"))
         if not said:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
-from curhat_tui.channels.base import Channel, SendHeld
+from curhat_tui.channels.base import Channel, SendHeld, SentButSeen
 from curhat_tui.domain.models import Delivery, Message
 from curhat_tui.services.events import EventBus, MessageUpdated, Notice
 from curhat_tui.storage.sessions import READERS_ALLOWED
@@ -37,6 +37,10 @@ class Outbox:
         try:
             await self.channel.send(session, message)
             self.held.pop(session.id, None)
+        except SentButSeen as seen:  # sent, as someone came in where nothing kept them from it: said who
+            self.held.pop(session.id, None)
+            self.bus.tell(Notice("notice.sent_seen", {"alias": session.alias, "readers": seen.readers}, "warning",
+                                 session.id))
         except SendHeld as held:  # not sent on purpose (someone else is in the client's room): said why
             self._hold(session.id, held)
             # who is there: the screen names them (ui/widgets/localize.py held_names), in the counselor's language

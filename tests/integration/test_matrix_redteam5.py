@@ -285,8 +285,6 @@ async def test_someone_invited_into_an_encrypted_client_room_cannot_decrypt_what
 
 
 # ---- a client taking the counselor out; requests from a colleague; knocks; the race without encryption -------------
-@pytest.mark.xfail(strict=True, reason="red team 5: a client who takes the counselor out while the workstation is off "
-                                       "stays 'taken' by them at the intake, and no one answers")
 async def test_a_client_who_takes_the_counselor_out_while_their_workstation_is_off_is_not_left_with_no_one(
         hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
@@ -359,8 +357,6 @@ async def test_someone_knocking_on_a_client_room_neither_holds_nor_reads_the_cou
         await mallory.close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: in a room without encryption, someone who joins between the member "
-                                       "check and the send reads the line, and the counselor is never told")
 async def test_someone_who_joins_as_a_line_goes_into_an_unencrypted_room_is_at_least_told_to_the_counselor(
         hs, data, tmp_path, monkeypatch):
     intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r5j", "kantor")
@@ -417,8 +413,6 @@ async def _asked(client: ScriptedClient, words: str) -> dict | None:
     return found[0] if await eventually(seen, 6) else None
 
 
-@pytest.mark.xfail(strict=True, reason="red team 5: the intake reads a reply's fallback as the answer: a 'ya' given "
-                                       "as a reply is no consent, and the client is asked again for ever")
 async def test_a_client_who_answers_the_intake_by_replying_is_understood(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     try:

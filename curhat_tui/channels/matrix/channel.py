@@ -368,23 +368,23 @@ class MatrixChannel(SessionRequests, Channel):
             self._claims.discard(room_id)
 
     def _room(self, session: Session) -> str:
-        room = self.store.sessions.channel_state(session.id).get("room_id")
-        if not room:
-            raise KeyError(f"session {session.id} has no Matrix room")
-        return room
+        if room := self.store.sessions.channel_state(session.id).get("room_id"):
+            return room
+        raise KeyError(f"session {session.id} has no Matrix room")
 
     async def _encrypted(self, room_id: str) -> bool:  # whether the client's room is end-to-end encrypted (the header)
         with contextlib.suppress(MatrixError):
             return bool(await self.api.get_state(room_id, "m.room.encryption"))
         return False
 
-    async def _send(self, room: str, event_type: str, content: dict, txn: str, may_read=None) -> None:  # noqa: ANN001
+    async def _send(self, room: str, event_type: str, content: dict, txn: str, may_read=None) -> bool:  # noqa: ANN001
         """Send into a client's room, encrypted when the room is (the outbox's transaction id either way; the room key
-        shared only with those `may_read` passes, when given: members.guarded)."""
+        shared only with those `may_read` passes, when given: members.guarded). Whether it was encrypted."""
         crypto = self.sync.crypto
-        if crypto is not None and await crypto.is_encrypted(room, self.api):
+        if encrypted := crypto is not None and await crypto.is_encrypted(room, self.api):
             event_type, content = await crypto.encrypt(room, event_type, content, may_read)
         await self.api.send(room, event_type, content, txn)
+        return bool(encrypted)
 
     async def send(self, session: Session, message: Message) -> None:
         room = self._room(session)
@@ -392,8 +392,8 @@ class MatrixChannel(SessionRequests, Channel):
             raise SendHeld(notice)
         let_read = self.store.sessions.channel_state(session.id).get(READERS_ALLOWED, ())  # the counselor's choice
         await guarded(self.api, room, self.staff, self.reader, session.id, let_read, lambda rule: self._send(
-            room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "", rule))  # members.py
-        self.emit(Delivered(message.txn_id, Delivery.SENT))
+            room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "", rule),
+            lambda: self.emit(Delivered(message.txn_id, Delivery.SENT)))  # members.py
 
     async def typing(self, session: Session, typing: bool) -> None:
         with contextlib.suppress(MatrixError, httpx.HTTPError, KeyError):  # a typing notice lost is no loss

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 
-from curhat_tui.channels.base import SendHeld
+from curhat_tui.channels.base import SendHeld, SentButSeen
 from curhat_tui.channels.matrix.api import MatrixAPI
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
 from curhat_tui.channels.matrix.crypto import StrangerInRoom
@@ -76,18 +76,25 @@ async def hold(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomRea
 
 
 async def guarded(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomReader, session_id: str,
-                  allowed: object, send: Callable[[Callable[[object], bool] | None], Awaitable[None]]) -> None:
-    """A counselor's line sent only where it may go: held (SendHeld) when `hold` says so; in an encrypted room the
+                  allowed: object, send: Callable[[Callable[[object], bool] | None], Awaitable[bool]],
+                  sent: Callable[[], None]) -> None:
+    """A counselor's line sent only where it may go: held (SendHeld) when `hold` says so. In an encrypted room the
     room key is shared only if everyone it would reach still passes the rule when it is shared (someone who came in
-    between the check and the send holds the line, named as `hold` names them)."""
+    between the check and the send holds the line, named as `hold` names them). Without encryption nothing keeps a
+    newcomer from a line once it is sent (`send` says whether it was encrypted): the room is read again after it
+    went, and anyone new is told to the counselor (SentButSeen, after `sent`)."""
     if held := await hold(api, room_id, staff, reader, session_id, allowed):
         raise held  # someone else is in the client's room, or anyone may read it
     rule = reader_rule(api, staff, reader, session_id, allowed) if reader.client_of(session_id)[0] else None
     try:
-        await send(rule)
+        encrypted = await send(rule)
     except StrangerInRoom:
         log.warning("a message was held: someone came into the client's room as it was being sent")
         raise await hold(api, room_id, staff, reader, session_id, allowed) or SendHeld("notice.send_held") from None
+    sent()
+    if not encrypted and rule is not None and (late := await hold(api, room_id, staff, reader, session_id, allowed)):
+        log.warning("a message went into an unencrypted room as someone else came in")
+        raise SentButSeen(late.readers)
 
 
 _INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202f\u205f-\u206f"
