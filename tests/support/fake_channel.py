@@ -11,6 +11,7 @@ from curhat_tui.domain.models import Delivery, Message, Session, Visit
 
 class FakeChannel(Channel):
     name = "fake"
+    holds_lines = True  # its `others` hold a line as a Matrix room's members do (tests/ui/test_held_sends.py)
 
     def __init__(self, *, simulated: bool = True, fail_sends: bool = False) -> None:
         self.simulated = simulated

@@ -441,6 +441,7 @@ async def test_help_lists_keys_and_directory_with_check_dates(make_app):
         assert described["Tanda: menyakiti diri"].lower() == "f3"
         # the red flags' keys, each loading its referral script, head the list: never hunted for
         assert [key.lower() for key, _ in app.key_help()[:8]] == [f"f{n}" for n in range(2, 10)]
+        assert "Kirim tetap" not in described  # Alt+K: nothing is ever held in practice
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main

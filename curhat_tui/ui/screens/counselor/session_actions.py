@@ -230,6 +230,8 @@ class SessionActions(HeldSends):
             return False  # handover is for real clients: not offered in practice
         if action == "practice_setup" and not self.app.workstation.simulated:
             return False  # choosing a simulated client: practice only
+        if action == "send_anyway" and not self.app.workstation.channel.may_hold():
+            return False  # nothing is ever held in practice: Alt+K is not offered there
         if action in ("next_pane", "previous_pane") and not getattr(self, "panes", None):
             return False  # no session to move to
         if action == "switch" and parameters and isinstance(parameters[0], int) \
