@@ -121,7 +121,7 @@ def screen_answer(text: str) -> Risk:
             found = max(found, Risk.MODERATE if before in _NEGATIONS else Risk.HIGH)  # "ga sering": sometimes
         elif word in _TRIED and set(words[max(0, i - 3):i]) & _ALREADY and not set(words[max(0, i - 3):i]) & _NEGATIONS:
             found = max(found, Risk.HIGH)  # "belum pernah nyoba", "never tried": not this
-        elif word in _DECIDED and before not in _NEGATIONS and not (
+        elif word in _DECIDED and before not in _NEGATIONS and after not in _NEGATIONS and not (
                 before in ("ada", "punya", "have", "any", "a") and i > 1 and words[i - 2] in _NEGATIONS):  # "ga ada rencana"
             found = max(found, Risk.MODERATE)
         elif (word in _ALWAYS and before in _THINKING) or after in _EVERY.get(word, ()):

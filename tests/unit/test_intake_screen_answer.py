@@ -34,6 +34,7 @@ HIGH, MODERATE, NONE = Risk.HIGH, Risk.MODERATE, Risk.NONE
     ("ya gak ada", NONE), ("ya gak bisa dibilang gitu", NONE), ("eh nggak kok", NONE), ("ga kepikiran", NONE),
     ("nggak, terus aku tidur aja", NONE), ("ga tiap hari sih", MODERATE), ("teu, teu acan", NONE),
     ("ya, nggak kok", NONE), ("ya, gak ada kok", NONE), ("belum pernah nyoba", NONE), ("never tried", NONE),
+    ("pasti nggak lah kak", NONE), ("ga, ga ada rencana", NONE), ("no plan", NONE), ("belum siap", NONE),
 ])
 def test_an_answer_to_the_screening_question_is_read_as_it_is_meant(answer, risk):
     assert screen_answer(answer) == risk
