@@ -29,10 +29,13 @@ class SendHeld(Exception):
 class SentButSeen(Exception):
     """A message that went (it is delivered), but someone besides the client came into the room as it went, where
     nothing but the member check kept them from it (no encryption): the counselor is told they may have read it,
-    and who (`readers`, as SendHeld's); the next line is held for them as usual."""
+    and who (`readers`, as SendHeld's); the next line is held for them as usual. Or (`notice`
+    "notice.client_new_device") the client's account has a device it did not have at the session's last line, and
+    the room key went to it: the counselor is told, once."""
 
-    def __init__(self, readers: tuple[tuple[str, str], ...]) -> None:
-        super().__init__("notice.sent_seen")
+    def __init__(self, readers: tuple[tuple[str, str], ...], notice: str = "notice.sent_seen") -> None:
+        super().__init__(notice)
+        self.notice = notice
         self.readers = readers
 
 

@@ -39,8 +39,7 @@ class Outbox:
             self.held.pop(session.id, None)
         except SentButSeen as seen:  # sent, as someone came in where nothing kept them from it: said who
             self.held.pop(session.id, None)
-            self.bus.tell(Notice("notice.sent_seen", {"alias": session.alias, "readers": seen.readers}, "warning",
-                                 session.id))
+            self.bus.tell(Notice(seen.notice, {"alias": session.alias, "readers": seen.readers}, "warning", session.id))
         except SendHeld as held:  # not sent on purpose (someone else is in the client's room): said why
             self._hold(session.id, held)
             # who is there: the screen names them (ui/widgets/localize.py held_names), in the counselor's language

@@ -45,8 +45,8 @@ def hs():
     # one client account per test: the intake gives one account one place in the queue, and its state outlives a test
     clients = tuple(f"r5{letter}" for letter in "abcdefghijkl")
     # the encrypted test's own intake, so that the first intake's rooms and device stay without Olm keys
-    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "eve", "intake5", "mallory5", "mallory6", *clients),
-                                     PASSWORD, admins=("intake",))
+    yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "eve", "intake5", "mallory5", "mallory6",
+                                      "mallory7", "r5m", *clients), PASSWORD, admins=("intake",))
 
 
 async def _in_session(hs, data, tmp_path, name: str, topic: str):
@@ -466,3 +466,40 @@ async def test_the_counselor_of_a_returning_clients_new_visit_cannot_read_the_ea
         await stop(ani, budi)
         await stop_intake(intake, task)
         await budi_api.close()
+
+
+# ---- the client's own account, signed in on a new device mid-session ----------------------------------------------
+async def test_a_new_device_on_the_clients_account_mid_session_is_told_to_the_counselor(hs, data, tmp_path, olm_dir):
+    """Found by red team 5 without a test: someone who signs in to the client's account (an abuser who knows the
+    password) gets every room key from then on, and the counselor was not told. Now the counselor is, once."""
+    import nio
+
+    async with _encrypted_session(hs, data, tmp_path, olm_dir, "r5m", "mallory7") as (ani, heard, client, mallory,
+                                                                                      session):
+        def told() -> list:
+            return [e for e in heard if isinstance(e, Notice) and e.key == "notice.client_new_device"]
+
+        await ani.desk.send(session.id, "PERTAMA-8101 aku di sini, ceritakan pelan-pelan")
+        await _reached(ani, client, heard, "PERTAMA-8101")
+        assert not told()  # the client's own device, there from the start: nothing to tell
+        # someone signs in to the client's account on another device, with an encrypting app
+        login = hs.login("r5m", PASSWORD)
+        (olm_dir / "r5m-other").mkdir(exist_ok=True)
+        other = nio.AsyncClient(hs.base_url, login["user_id"], device_id=login["device_id"],
+                                store_path=str(olm_dir / "r5m-other"),
+                                config=nio.AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True))
+        other.restore_login(login["user_id"], login["device_id"], login["access_token"])
+        try:
+            await other.sync(timeout=300, full_state=True)
+            if other.should_upload_keys:
+                await other.keys_upload()
+
+            for _ in range(10):  # a line at a time, until the workstation's sync has heard of the device
+                await ani.desk.send(session.id, f"BERIKUT-{time.time_ns()} kamu sekarang di mana?")
+                if await eventually(lambda: bool(told()), 2):
+                    break
+            assert told(), "a device signed in to the client's account got the room key, and the counselor was not told"
+            assert len(told()) == 1 and told()[0].session_id == session.id
+        finally:
+            await other.close()
+

@@ -78,6 +78,7 @@ class Crypto:
         self.client = AsyncClient(homeserver, user_id, device_id=device_id, store_path=str(store_dir), config=config)
         self.client.restore_login(user_id, device_id, access_token)
         self._encrypted: dict[str, bool] = {}
+        self.client_devices: dict[str, frozenset[str]] = {}  # session id -> the client's devices at its last line
         self._fallback_wanted = False  # a sync answer said the server holds no unused fallback key of ours
         self._fallback_made = float("-inf")  # when this run last replaced it (monotonic): at most once an hour
         self._sharing = asyncio.Lock()  # one Olm machine, shared by the sync loop, the channel and the link: one at a time
@@ -317,6 +318,14 @@ class Crypto:
             self._encrypted[room_id] = room_id in self.client.encrypted_rooms or bool(
                 await api.get_state(room_id, "m.room.encryption"))
         return self._encrypted[room_id]
+
+    def devices_of(self, room_id: str, who: Callable[[str], bool]) -> frozenset[str]:
+        """The devices (as "user device") of the room's members that `who` picks, as nio knows them after the last
+        encryption in the room (its key query): those the room key went to."""
+        room = self.client.rooms.get(room_id)
+        users = [user for user in (room.users if room is not None else ()) if who(user)]
+        return frozenset(f"{user} {device.device_id}" for user in users
+                         for device in self.client.device_store.active_user_devices(user))
 
     async def encrypt(self, room_id: str, event_type: str, content: dict,
                       may_read: Callable[[str], bool] | None = None) -> tuple[str, dict]:
