@@ -178,6 +178,24 @@ async def through_intake(client: ScriptedClient, intake_user: str, topic: str, t
     await client.wait_for("antrian", timeout)
 
 
+async def in_session(hs, data, tmp_path, name: str, topic: str, ani=None):
+    """A client of `name` through the intake and taken by Ani (a workstation started here, its events heard, unless
+    given): (intake, its task, ani, the events heard, the client, the session)."""
+    intake, task = await intake_service(hs, data)
+    heard: list = []
+    if ani is None:
+        ani = workstation(hs, "ani", "Ani", data, tmp_path)
+        ani.listen(heard.append)
+        await ani.start()
+    client = ScriptedClient(hs, name)
+    await through_intake(client, intake.api.user_id, topic)
+    await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+    session = await ani.desk.accept(client.room)
+    await client.say(f"kak aku {name} mau cerita")
+    await until(lambda: f"kak aku {name} mau cerita" in client_words(ani, session.id), what="the client's line")
+    return intake, task, ani, heard, client, session
+
+
 async def test_intake_claim_race_chat_restarts_alert_and_transfer(hs, data, tmp_path):
     intake, intake_task = await intake_service(hs, data, tmp_path)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)

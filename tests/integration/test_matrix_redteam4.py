@@ -18,6 +18,7 @@ from tests.integration.test_matrix import (
     api_of,
     client_words,
     eventually,
+    in_session,
     intake_service,
     reads,
     stop,
@@ -36,25 +37,8 @@ def hs():
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", *clients), PASSWORD, admins=("intake",))
 
 
-async def _in_session(hs, data, tmp_path, name: str, topic: str, ani=None):
-    """A client of `name` through the intake and taken by Ani (a workstation started here unless given)."""
-    intake, task = await intake_service(hs, data)
-    heard: list = []
-    if ani is None:
-        ani = workstation(hs, "ani", "Ani", data, tmp_path)
-        ani.listen(heard.append)
-        await ani.start()
-    client = ScriptedClient(hs, name)
-    await through_intake(client, intake.api.user_id, topic)
-    await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-    session = await ani.desk.accept(client.room)
-    await client.say(f"kak aku {name} mau cerita")
-    await until(lambda: f"kak aku {name} mau cerita" in client_words(ani, session.id), what="the client's line")
-    return intake, task, ani, heard, client, session
-
-
 async def test_a_tombstone_naming_the_queue_room_does_not_take_the_counselor_out_of_the_queue(hs, data, tmp_path):
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4a", "kerjaan")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r4a", "kerjaan")
     queue_room = intake.queue_room
     try:
         assert queue_room in await ani.channel.api.joined_rooms()
@@ -84,7 +68,7 @@ async def _in_room(ws, room: str) -> bool:
 
 
 async def test_a_tombstone_naming_another_clients_room_does_not_cut_that_client_off(hs, data, tmp_path):
-    intake, task, ani, heard, victim, kept = await _in_session(hs, data, tmp_path, "r4c", "keluarga")
+    intake, task, ani, heard, victim, kept = await in_session(hs, data, tmp_path, "r4c", "keluarga")
     try:
         # a second client of the same counselor, who knows (or guessed, or was told) the first client's room id
         client = ScriptedClient(hs, "r4d")
@@ -110,9 +94,20 @@ async def _upgrade(client: ScriptedClient) -> str:
         "replacement_room"]
 
 
+async def _moved(client: ScriptedClient, intake, ani, session_id: str) -> str:
+    """The client's room upgraded, the intake and the counselor invited by the client's app, and the counselor's
+    workstation followed: the new room's id (now the client's room)."""
+    new = await _upgrade(client)
+    for member in (intake.api.user_id, ani.channel.api.user_id):
+        await client.api.invite(new, member)
+    client.room = new
+    await until(lambda: ani.store.sessions.channel_state(session_id)["room_id"] == new, what="the move followed")
+    return new
+
+
 async def test_a_stranger_invited_before_the_move_and_joining_after_it_does_not_read_the_counselor(
         hs, data, tmp_path):
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4e", "pacar")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r4e", "pacar")
     mallory = api_of(hs, "mallory")
     try:
         new = await _upgrade(client)
@@ -140,7 +135,7 @@ async def test_a_stranger_invited_before_the_move_and_joining_after_it_does_not_
 
 
 async def test_an_upgrade_to_a_world_readable_room_does_not_let_a_stranger_read_without_joining(hs, data, tmp_path):
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4f", "utang")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r4f", "utang")
     mallory = api_of(hs, "mallory")
     try:
         new = await _upgrade(client)
@@ -215,7 +210,7 @@ async def test_a_world_readable_client_room_does_not_let_a_stranger_read_the_ses
 
 
 async def test_a_room_made_world_readable_mid_session_does_not_let_a_stranger_read_the_counselor(hs, data, tmp_path):
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4i", "rumah")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r4i", "rumah")
     mallory = api_of(hs, "mallory")
     try:
         # the room passed the intake's checks; now the client (or whoever holds their phone) opens its history
@@ -434,17 +429,13 @@ async def test_a_returning_clients_moved_room_outlives_the_first_sessions_retent
     from curhat_tui.intake import server_purge
     from tests.integration.test_matrix_redteam import walk
 
-    intake, task, ani, heard, client, first = await _in_session(hs, data, tmp_path, "r4n", "keluarga")
+    intake, task, ani, heard, client, first = await in_session(hs, data, tmp_path, "r4n", "keluarga")
     budi = workstation(hs, "budi", "Budi", data, tmp_path)
     await budi.start()
     try:
         assert intake.purge is not None and intake.purge.admin  # deletes rooms with Synapse's admin API
         old = client.room
-        new = await _upgrade(client)
-        for member in (intake.api.user_id, ani.channel.api.user_id):
-            await client.api.invite(new, member)
-        client.room = new
-        await until(lambda: ani.store.sessions.channel_state(first.id)["room_id"] == new, what="the move followed")
+        new = await _moved(client, intake, ani, first.id)
         await client.say("makasih kak")
         await until(lambda: "makasih kak" in client_words(ani, first.id), what="heard in the new room")
         await ani.desk.end(first.id)
@@ -478,14 +469,10 @@ async def test_a_returning_clients_moved_room_outlives_the_first_sessions_retent
 async def test_a_moved_client_back_for_a_second_session_with_the_same_counselor_is_heard(hs, data, tmp_path):
     from tests.integration.test_matrix_redteam import walk
 
-    intake, task, ani, heard, client, first = await _in_session(hs, data, tmp_path, "r4o", "sekolah")
+    intake, task, ani, heard, client, first = await in_session(hs, data, tmp_path, "r4o", "sekolah")
     try:
         old = client.room
-        new = await _upgrade(client)
-        for member in (intake.api.user_id, ani.channel.api.user_id):
-            await client.api.invite(new, member)
-        client.room = new
-        await until(lambda: ani.store.sessions.channel_state(first.id)["room_id"] == new, what="the move followed")
+        await _moved(client, intake, ani, first.id)
         await ani.desk.end(first.id)
 
         # the same client, back where they are now, taken by the same counselor (her workstation still running)
@@ -505,7 +492,7 @@ async def test_a_moved_client_back_for_a_second_session_with_the_same_counselor_
 
 
 async def test_a_tombstone_naming_a_strangers_public_room_does_not_put_the_counselor_in_it(hs, data, tmp_path):
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4p", "teman")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r4p", "teman")
     mallory = api_of(hs, "mallory")
     try:
         trap = await mallory.create_room(preset="public_chat")
@@ -532,7 +519,7 @@ async def test_a_live_entrys_redacted_earlier_versions_do_not_end_the_session_at
     from curhat_tui.intake import server_purge
     from tests.integration.test_matrix_redteam import walk
 
-    intake, task, ani, heard, client, first = await _in_session(hs, data, tmp_path, "r4q", "kerja")
+    intake, task, ani, heard, client, first = await in_session(hs, data, tmp_path, "r4q", "kerja")
     budi = workstation(hs, "budi", "Budi", data, tmp_path)
     await budi.start()
     try:
@@ -576,15 +563,11 @@ async def test_a_live_entrys_redacted_earlier_versions_do_not_end_the_session_at
 async def test_a_tombstone_loop_back_to_the_first_room_leaves_the_session_where_the_client_is(hs, data, tmp_path):
     """A -> B (a real upgrade, followed), then B's tombstone names A again: refused without a join or a leave; the
     session stays in B, both ways. A colleague on the roster cannot tombstone the queue room either."""
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r4r", "adik")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r4r", "adik")
     budi = api_of(hs, "budi")
     try:
         old = client.room
-        new = await _upgrade(client)
-        for member in (intake.api.user_id, ani.channel.api.user_id):
-            await client.api.invite(new, member)
-        client.room = new
-        await until(lambda: ani.store.sessions.channel_state(session.id)["room_id"] == new, what="the move followed")
+        new = await _moved(client, intake, ani, session.id)
         await client.api.put_state(new, "m.room.tombstone", {"body": "balik", "replacement_room": old})
         await until(lambda: session.id in ani.channel.upgrades.refused, what="the loop judged")
         assert ani.store.sessions.channel_state(session.id)["room_id"] == new

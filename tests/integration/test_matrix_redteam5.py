@@ -29,6 +29,7 @@ from tests.integration.test_matrix import (
     api_of,
     client_words,
     eventually,
+    in_session,
     intake_service,
     reads,
     stop,
@@ -49,22 +50,6 @@ def hs():
                                       "mallory7", "r5m", *clients), PASSWORD, admins=("intake",))
 
 
-async def _in_session(hs, data, tmp_path, name: str, topic: str):
-    """A client of `name` through the intake and taken by Ani."""
-    intake, task = await intake_service(hs, data)
-    heard: list = []
-    ani = workstation(hs, "ani", "Ani", data, tmp_path)
-    ani.listen(heard.append)
-    await ani.start()
-    client = ScriptedClient(hs, name)
-    await through_intake(client, intake.api.user_id, topic)
-    await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-    session = await ani.desk.accept(client.room)
-    await client.say(f"kak aku {name} mau cerita")
-    await until(lambda: f"kak aku {name} mau cerita" in client_words(ani, session.id), what="the client's line")
-    return intake, task, ani, heard, client, session
-
-
 def _held(heard: list) -> int:
     return sum(1 for e in heard if getattr(e, "key", "") in ("notice.send_held", "notice.send_public"))
 
@@ -80,7 +65,7 @@ async def _sent_or_held(ani, client: ScriptedClient, heard: list, words: str, he
 
 async def test_someone_invited_into_a_client_room_does_not_read_what_the_counselor_wrote_before_they_joined(
         hs, data, tmp_path):
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r5a", "pacar")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r5a", "pacar")
     mallory = api_of(hs, "mallory")
     try:
         # whoever holds the client's phone invites someone; nobody else is IN the room yet
@@ -97,7 +82,7 @@ async def test_someone_invited_into_a_client_room_does_not_read_what_the_counsel
 
 
 async def test_someone_let_read_with_send_anyway_cannot_bring_a_third_person_in_unseen(hs, data, tmp_path):
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r5b", "keluarga")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r5b", "keluarga")
     mallory, eve = api_of(hs, "mallory"), api_of(hs, "eve")
     try:
         await client.api.invite(client.room, mallory.user_id)
@@ -342,7 +327,7 @@ async def test_a_colleagues_end_or_handover_of_someone_elses_session_changes_not
 
 
 async def test_someone_knocking_on_a_client_room_neither_holds_nor_reads_the_counselor(hs, data, tmp_path):
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r5i", "tidur")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r5i", "tidur")
     mallory = api_of(hs, "mallory")
     try:
         await client.api.put_state(client.room, "m.room.join_rules", {"join_rule": "knock"})
@@ -359,7 +344,7 @@ async def test_someone_knocking_on_a_client_room_neither_holds_nor_reads_the_cou
 
 async def test_someone_who_joins_as_a_line_goes_into_an_unencrypted_room_is_at_least_told_to_the_counselor(
         hs, data, tmp_path, monkeypatch):
-    intake, task, ani, heard, client, session = await _in_session(hs, data, tmp_path, "r5j", "kantor")
+    intake, task, ani, heard, client, session = await in_session(hs, data, tmp_path, "r5j", "kantor")
     mallory = api_of(hs, "mallory")
     try:
         # the phone's holder sees "Ani is typing" and brings someone in just as the line goes (a hook makes the

@@ -12,6 +12,16 @@ from curhat_tui.ui.screens.common.confirm import ConfirmModal
 from tests.conftest import START, accept_top, screen_text, until_shown
 
 
+async def _in_session(pilot, channel, visit_id: str, alias: str, topic: str = "", answer: str = ""):
+    """A client arrives and the counselor accepts them: their pane, loaded."""
+    channel.inject(ClientArrived(Visit(visit_id, f"client-{visit_id}", alias, Tier.PEER, 30, 25000, topic, answer,
+                                       Risk.NONE, START)))
+    await pilot.pause()
+    pane = await accept_top(pilot)
+    await until_shown(pilot, lambda: pane is not None and pane.loaded)
+    return pane
+
+
 async def test_held_lines_go_only_when_the_counselor_lets_exactly_those_readers_read(fake_parts):
     parts, channel = fake_parts
     ws = parts.workstation
@@ -19,11 +29,7 @@ async def test_held_lines_go_only_when_the_counselor_lets_exactly_those_readers_
     app = build_app(parts)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        channel.inject(ClientArrived(Visit("v1", "client-v1", "Melati", Tier.PEER, 30, 25000, "sedih", "tidak",
-                                           Risk.NONE, START)))
-        await pilot.pause()
-        pane = await accept_top(pilot)
-        await until_shown(pilot, lambda: pane is not None and pane.loaded)
+        pane = await _in_session(pilot, channel, "v1", "Melati", "sedih", "tidak")
         sid = pane.session.id
         channel.others = (("@whatsapp_6281234567:srv", "Ibu [b]Melati[/b]"),)
         await ws.desk.send(sid, "Halo, aku Ani.")
@@ -65,10 +71,7 @@ async def test_with_nothing_held_alt_k_says_so_and_asks_nothing(fake_parts):
     app = build_app(parts)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        channel.inject(ClientArrived(Visit("v2", "client-v2", "Kenari", Tier.PEER, 30, 25000, "", "", Risk.NONE,
-                                           START)))
-        pane = await accept_top(pilot)
-        await until_shown(pilot, lambda: pane is not None and pane.loaded)
+        await _in_session(pilot, channel, "v2", "Kenari")
         await pilot.press("alt+k")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)
@@ -81,10 +84,7 @@ async def test_someone_without_a_display_name_is_named_alike_in_the_notice_and_t
     app = build_app(parts)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        channel.inject(ClientArrived(Visit("v3", "client-v3", "Kutilang", Tier.PEER, 30, 25000, "", "", Risk.NONE,
-                                           START)))
-        pane = await accept_top(pilot)
-        await until_shown(pilot, lambda: pane is not None and pane.loaded)
+        pane = await _in_session(pilot, channel, "v3", "Kutilang")
         channel.others = (("@6281299999999:bridge.srv", ""), ("@budi:srv", "Budi"))
         await ws.desk.send(pane.session.id, "Halo.")
         await until_shown(pilot, lambda: any("DITAHAN" in n.message for n in app._notifications))
@@ -104,10 +104,7 @@ async def test_yes_lets_read_only_whom_the_question_named_not_who_came_while_it_
     app = build_app(parts)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        channel.inject(ClientArrived(Visit("v4", "client-v4", "Merpati", Tier.PEER, 30, 25000, "", "", Risk.NONE,
-                                           START)))
-        pane = await accept_top(pilot)
-        await until_shown(pilot, lambda: pane is not None and pane.loaded)
+        pane = await _in_session(pilot, channel, "v4", "Merpati")
         sid = pane.session.id
         channel.others = (("@ibu:srv", "Ibu"),)
         await ws.desk.send(sid, "Halo.")
