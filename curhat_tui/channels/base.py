@@ -163,12 +163,11 @@ class Channel(ABC):
 
     simulated: bool = False
     name: str = "channel"
-    holds_lines: bool | None = None  # whether a line may be held for someone else in the client's room (SendHeld)
 
     def may_hold(self) -> bool:
         """Whether this channel may hold a line (SendHeld) and so whether Alt+K is offered: real clients' rooms may
-        have others in them; simulated clients' never do. `holds_lines` says otherwise when set."""
-        return not self.simulated if self.holds_lines is None else self.holds_lines
+        have others in them; simulated clients' never do."""
+        return not self.simulated
 
     @abstractmethod
     async def start(self, emit: Emit) -> None:

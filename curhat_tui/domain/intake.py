@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 from curhat_tui.domain.models import Risk, fill
 from curhat_tui.domain.provinces import SKIP, province_of
+from curhat_tui.domain.risk_text import visible
 
 PACKAGES = {"1": ("peer", 30), "2": ("peer", 60), "3": ("professional", 30), "4": ("professional", 60)}
 _YES = re.compile(r"^\s*(ya|iya|iyaa+|y|yes|setuju|ok|oke|boleh|agree)\b", re.IGNORECASE)
@@ -52,7 +53,6 @@ _NO_AFTER = frozenset("kok koq lah sih kak kk ka dong deh ah juga pernah kepikir
 _DECIDED = frozenset("plan plans rencana siap ready pasti terlambat telat late langsung decided mutusin memutuskan "
                      "tekad".split())
 _KNOWN = _DECIDED | _TRIED | _NEGATIONS | _YES_WORDS | _SOME_WORDS | _UNSURE_WORDS | _KNOW_WORDS | _THINKING | _ALWAYS
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def _word(word: str) -> str:
@@ -98,7 +98,7 @@ def screen_answer(text: str) -> Risk:
     nggak lah", "aman kak"); anything else (not a no), at least MODERATE. A negation counts for the word after it
     only: "kadang kepikiran, tapi ga ada rencana" says yes to the thoughts; a no to a plan does not take it back.
     "iya. ga kuat lagi", "iya, ga bisa tidur mikirin itu" are a yes and then something else the client says."""
-    low = re.sub(r"\b(hu|ho|he)[ -]?(um|oh|eh)\b", r"\1\2", _INVISIBLE.sub("", text.lower()))  # "hu um", "ho oh"
+    low = re.sub(r"\b(hu|ho|he)[ -]?(um|oh|eh)\b", r"\1\2", visible(text)[0].lower())  # "hu um", "ho oh"
     tokens = [_word(w) for w in re.findall(r"[a-z0-9']+|[.,!?;]+", low)]
     words = [w for w in tokens if w[0].isalnum() or w[0] == "'"]
     cut = set()  # indexes (in words) of a word that follows punctuation

@@ -11,7 +11,9 @@ from curhat_tui.domain.models import Delivery, Message, Session, Visit
 
 class FakeChannel(Channel):
     name = "fake"
-    holds_lines = True  # its `others` hold a line as a Matrix room's members do (tests/ui/test_held_sends.py)
+
+    def may_hold(self) -> bool:
+        return True  # its `others` hold a line as a Matrix room's members do (tests/ui/test_held_sends.py)
 
     def __init__(self, *, simulated: bool = True, fail_sends: bool = False) -> None:
         self.simulated = simulated
