@@ -62,17 +62,23 @@ def live_room_of(client: str, clients: dict[str, dict], queue: dict[str, dict], 
 
 
 def may_forget(room_id: str, sender: str, clients: dict[str, dict], queue: dict[str, dict], staff_rooms: tuple,
-               scheduled: dict[str, int]) -> bool:
+               scheduled: dict[str, int], served_gone: dict[str, list[str]] | None = None) -> bool:
     """A deletion request (org.curhat.forget) from a roster counselor is carried out only for a client room the
-    intake knows, that is not going on (no intake, wait or session in it), and, where the intake remembers who
-    served the client, from one of those counselors. A colleague's live client, a staff room or any other room
-    on the server is never deleted on a counselor's word."""
+    intake knows, that is not going on (no intake, wait or session in it), and from a counselor who served the
+    client there; after the client has left, who served is kept with the room's schedule (`served_gone`). A
+    colleague's client, a room no counselor served, a staff room or any other room on the server is never
+    deleted on a counselor's word (it goes at the end of its retention)."""
     if room_id in staff_rooms or not (room_id in clients or room_id in queue or room_id in scheduled):
         return False
     if is_live(room_id, clients, queue):
         return False
-    served = obj(clients.get(room_id)).get("served")
-    return not isinstance(served, list) or not served or sender in served
+    if room_id in clients:
+        served = obj(clients[room_id]).get("served")
+        if not isinstance(served, list):  # a client known from before the intake kept who served: as it was
+            return True
+    else:
+        served = (served_gone or {}).get(room_id) or []
+    return sender in served
 
 
 @dataclass

@@ -53,8 +53,8 @@ class StaffRequests:
             return
         if kind == FORGET and isinstance(room_id, str) and room_id.startswith("!"):
             if not may_forget(room_id, sender, self.clients, self.queue, (self.queue_room, self.supervisors_room),
-                              self.purge.due if self.purge else {}):
-                log.warning("dropped a deletion request for a room that is not a finished client room of the sender's")
+                              self.purge.due if self.purge else {}, self.purge.served if self.purge else {}):
+                log.warning("dropped a deletion request for a room that is not a finished client room the sender served")
                 return
             self._forget_later(room_id, now=True)  # a client's deletion request: their room goes now
             log.info("a client's deletion request: their room is deleted")

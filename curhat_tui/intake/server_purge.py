@@ -47,6 +47,7 @@ class ServerPurge:
     policy: RetentionPolicy = field(default_factory=RetentionPolicy)
     folder: Path | None = None  # beside the intake's state: intake-purges.json and intake-audit.jsonl
     due: dict[str, int] = field(default_factory=dict)  # client room id -> when it is to be deleted (ms)
+    served: dict[str, list[str]] = field(default_factory=dict)  # room id -> its counselors, kept after the client left
     admin: bool | None = None
     trimmed: set[str] = field(default_factory=set)  # rooms in use again whose old history went (entry_history.py)
 
@@ -63,13 +64,17 @@ class ServerPurge:
                 saved = json.loads(path.read_text(encoding="utf-8"))
             except ValueError:
                 raise ValueError(f"{path}: not valid JSON; move it away (its rooms are then not deleted)") from None
+            if isinstance(saved, dict) and isinstance(saved.get("due"), dict):  # since the served lists were kept
+                served, saved = saved.get("served"), saved["due"]
+                self.served = {k: [u for u in v if isinstance(u, str)] for k, v in
+                               (served if isinstance(served, dict) else {}).items() if isinstance(v, list)}
             self.due = {k: v for k, v in saved.items() if isinstance(k, str) and isinstance(v, int)}
 
     def save(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.write(fd, json.dumps(self.due).encode())
+            os.write(fd, json.dumps({"due": self.due, "served": self.served}).encode())
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -78,9 +83,13 @@ class ServerPurge:
         """How long after a session ends its room stays on the server."""
         return 0 if self.policy.zero_transcript else int(self.policy.transcript_days * DAY_SECONDS * 1000)
 
-    def schedule(self, room_id: str, ended_ms: int, *, now: bool = False) -> None:
+    def schedule(self, room_id: str, ended_ms: int, *, now: bool = False, served: object = None) -> None:
+        """The room goes at the end of its retention (or `now`). `served`, the counselors who served the client,
+        is kept with it: after the client has left, they alone may still ask for it to go early."""
         when = ended_ms if now else ended_ms + self.after_ms()
         self.due[room_id] = min(when, self.due.get(room_id, when))
+        if isinstance(served, list):
+            self.served[room_id] = sorted({*self.served.get(room_id, []), *(u for u in served if isinstance(u, str))})
         if self.due_file:
             self.save(self.due_file)
 
@@ -129,6 +138,7 @@ class ServerPurge:
                 continue
             self._audit(room_id, how, "complete")
             self.due.pop(room_id, None)
+            self.served.pop(room_id, None)
             done.append(room_id)
         if done and self.due_file:
             self.save(self.due_file)

@@ -110,9 +110,10 @@ class MovedRooms:
                 log.warning("could not invite the counselor into a client's new room: %s", exc.errcode)
 
     def _forget_later(self, room_id: str, *, now: bool = False, known: dict | None = None) -> None:
-        if self.purge:  # with the rooms the client moved to
-            for room in [room_id, *successors(known if known is not None else self.clients.get(room_id))]:
-                self.purge.schedule(room, now_ms(), now=now)
+        if self.purge:  # with the rooms the client moved to, and who served the client (admission.may_forget)
+            known = known if known is not None else self.clients.get(room_id)
+            for room in [room_id, *successors(known)]:
+                self.purge.schedule(room, now_ms(), now=now, served=obj(known).get("served"))
 
     async def _client_left(self, room_id: str) -> None:
         entry = self.queue.get(room_id)

@@ -13,6 +13,7 @@ the fix lands and then fails loudly (XPASS) so the mark is taken off.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 import pytest
@@ -43,7 +44,7 @@ PHONE = "6281298765432"
 @pytest.fixture(scope="module")
 def hs():
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
-                                      "klien5", "klien6", "klien7", f"whatsapp_{PHONE}"), PASSWORD, admins=("intake",))
+                                      "klien5", "klien6", "klien7", "klien8", f"whatsapp_{PHONE}"), PASSWORD, admins=("intake",))
 
 
 async def readable(api: MatrixAPI, room: str) -> bool:
@@ -204,6 +205,45 @@ async def test_a_colleague_cannot_delete_a_live_client_room_with_a_forget_reques
         await stop(ani)
         await stop_intake(intake, task)
         await budi.close()
+
+
+async def test_after_the_client_left_only_who_served_them_may_have_their_room_deleted_early(hs, data, tmp_path,
+                                                                                            caplog):
+    """Found by red team 5 without a test: once the client had left their room the intake forgot who served them,
+    and any roster counselor's deletion request for it was obeyed before the room's retention ran out."""
+    caplog.set_level(logging.WARNING, logger="curhat.intake")
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    budi, ani_api = api_of(hs, "budi"), api_of(hs, "ani")
+    try:
+        client = ScriptedClient(hs, "klien8")
+        await through_intake(client, intake.api.user_id, "sudah lega")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        await client.say("makasih ya kak")
+        await until(lambda: "makasih ya kak" in client_words(ani, session.id), what="the client's words")
+        await ani.desk.end(session.id)
+        assert intake.purge is not None
+        await until(lambda: client.room in intake.purge.due, what="the room scheduled for the end of its retention")
+        due = intake.purge.due[client.room]
+        await client.api.leave(client.room)
+        await until(lambda: client.room not in intake.clients, what="the intake saw the client leave")
+
+        await budi.join(intake.queue_room)  # on the roster, never the client's counselor
+        await budi.send(intake.queue_room, FORGET, {"room_id": client.room}, f"b{time.time_ns()}")
+        await until(lambda: "deletion request" in caplog.text, what="Budi's request read and dropped")
+        assert intake.purge.due.get(client.room) == due, "a colleague had a client's room deleted early"
+        assert await readable(intake.api, client.room)
+
+        # the counselor who served them asks, on the client's word: the room goes now
+        await ani_api.send(intake.queue_room, FORGET, {"room_id": client.room}, f"a{time.time_ns()}")
+        await until(lambda: client.room not in intake.purge.due, what="the served counselor's request obeyed")
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+        await budi.close()
+        await ani_api.close()
 
 
 async def test_one_account_is_one_client_in_the_queue_however_many_rooms_it_opens(hs, data, tmp_path):

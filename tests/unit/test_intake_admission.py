@@ -33,7 +33,12 @@ def test_a_deletion_request_never_touches_a_live_room_a_staff_room_or_a_stranger
     assert not may_forget("!busy:hs", "@c1:hs", known, queue, STAFF, {})  # a client waiting now
     assert not may_forget("!queue:hs", "@c1:hs", known, queue, STAFF, {})
     assert not may_forget("!anything:hs", "@c1:hs", known, queue, STAFF, {})  # a room the intake never served
-    assert may_forget("!gone:hs", "@c2:hs", {}, {}, STAFF, {"!gone:hs": 1})  # left, scheduled: any roster counselor
+    assert not may_forget("!gone:hs", "@c2:hs", {}, {}, STAFF, {"!gone:hs": 1})  # left, and no one known to serve
+    # the client has left: who served them is kept with the room's schedule, and only they may still ask
+    assert may_forget("!gone:hs", "@c1:hs", {}, {}, STAFF, {"!gone:hs": 1}, {"!gone:hs": ["@c1:hs"]})
+    assert not may_forget("!gone:hs", "@c2:hs", {}, {}, STAFF, {"!gone:hs": 1}, {"!gone:hs": ["@c1:hs"]})
+    known["!never:hs"] = {"client": "@eve:hs", "intake": {"step": "new"}, "served": []}
+    assert not may_forget("!never:hs", "@c1:hs", known, {}, STAFF, {})  # no counselor ever served this client
     assert not is_live("!done:hs", known, queue) and is_live("!busy:hs", known, queue)
 
 
@@ -114,3 +119,17 @@ def test_two_clients_in_the_queue_never_share_a_pseudonym():
     assert alias != pseudonym(first[0]) and alias == writer._alias(first[1])  # another name, the same each time
     writer.queue[first[0]]["status"] = "closed"  # a finished client's name is free again
     assert writer._alias(first[1]) == pseudonym(first[1])
+
+
+def test_who_served_a_client_is_kept_with_the_rooms_schedule_across_a_restart(tmp_path):
+    from curhat_tui.intake.server_purge import ServerPurge
+
+    purge = ServerPurge(api=None, folder=tmp_path)  # type: ignore[arg-type]
+    purge.schedule("!a:hs", 1_000, served=["@ani:hs"])
+    purge.schedule("!a:hs", 2_000, served=["@budi:hs", 7])
+    again = ServerPurge(api=None, folder=tmp_path)  # type: ignore[arg-type]
+    assert again.due == purge.due and again.served == {"!a:hs": ["@ani:hs", "@budi:hs"]}
+    # a file written before the served lists were kept still loads: its rooms are still deleted
+    (tmp_path / "intake-purges.json").write_text('{"!old:hs": 5}')
+    old = ServerPurge(api=None, folder=tmp_path)  # type: ignore[arg-type]
+    assert old.due == {"!old:hs": 5} and old.served == {}
