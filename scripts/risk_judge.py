@@ -5,8 +5,8 @@
 
 Prints the evaluation table (scripts/risk_eval.py) per file, the same figures train_risk.py prints. Use --misses
 to read what a change did, never to tune on a held-out set: a line read and then fixed stops being held out.
-Held-out 1-7 are training data since the ninth round (risk_corpus.TRAINED_SETS): their columns say "trained on"
-and are no unseen figure (scripts/risk_loso.py gives those); held-out 8 is judged, never trained on.
+Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth (risk_corpus.TRAINED_SETS): their
+columns say "trained on" and are no unseen figure (scripts/risk_loso.py gives those).
 """
 
 from __future__ import annotations

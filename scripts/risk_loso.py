@@ -1,15 +1,15 @@
-"""Leave one held-out set out: how the detector, trained on the corpus and six hand-written sets, reads the seventh.
+"""Leave one held-out set out: how the detector, trained on the corpus and seven hand-written sets, reads the eighth.
 
-    .venv/bin/python scripts/risk_loso.py              # the seven sets, one after the other (about 5 minutes)
-    .venv/bin/python scripts/risk_loso.py --sets 1 4   # only held-out 1 and held-out 4
+    .venv/bin/python scripts/risk_loso.py --before M             # the eight sets, one after the other (~30 minutes)
+    .venv/bin/python scripts/risk_loso.py --before M --sets 1 4  # only held-out 1 and held-out 4
 
-For each set k of corpus/heldout.tsv, heldout2.tsv ... heldout7.tsv (LEFT_OUT): the training lines are the corpus
-(expanded templates, written.tsv) and the other six sets; the split, the out-of-fold scores, the joint thresholds
-and the final fit are exactly train_risk.py's (build(): the six sets' lines join the development folds by group,
-never the test split), and set k is judged through the app's own detector (rules, windows and all), as
-risk_judge.py judges the shipped one. Set k is neither trained nor tuned on, so its figure is an honest "unseen
-style" figure. With --before MODEL, a model file that never saw the sets (the seventh round's, which the ninth
-round replaced) is judged on the same set beside it, and on the set's lines that echo no line of the six trained
+For each set k of corpus/heldout.tsv, heldout2.tsv ... heldout8.tsv (LEFT_OUT; held-out 8 since the tenth round): the
+training lines are the corpus (expanded templates, written.tsv) and the other seven sets; the split, the out-of-fold
+scores, the joint thresholds and the final fit are exactly train_risk.py's (build(): the other sets' lines join the
+development folds by group, never the test split), and set k is judged through the app's own detector (rules, windows
+and all), as risk_judge.py judges the shipped one. Set k is neither trained nor tuned on, so its figure is an honest
+"unseen style" figure. With --before MODEL, a model file that never saw the sets (the seventh round's, which the ninth
+round replaced) is judged on the same set beside it, and on the set's lines that echo no line of the other trained
 sets (word Jaccard >= 0.5, scripts/risk_echoes.py) both are judged again. Needs scikit-learn.
 
     git show c451a2b:data/risk_model.tsv > /tmp/round7.tsv
@@ -37,7 +37,7 @@ from curhat_tui.config.risk_data import SLANG_FILE, parse_model, read_slang  # n
 from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
 
 LEFT_OUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
-            "heldout7.tsv")
+            "heldout7.tsv", "heldout8.tsv")
 
 
 def row(name: str, figs: Figures) -> str:
@@ -53,7 +53,7 @@ def row(name: str, figs: Figures) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="*", type=int, default=list(range(1, len(LEFT_OUT) + 1)),
-                        help="which held-out sets to leave out in turn (1..7)")
+                        help="which held-out sets to leave out in turn (1..8)")
     parser.add_argument("--before", type=Path, required=True,
                         help="a model file trained without the held-out sets, judged beside each LOSO model")
     args = parser.parse_args(argv)
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
               f"thresholds {thresholds}; {time.monotonic() - t0:.0f} s", flush=True)
         print("  before  " + row(name, before))
         print("  LOSO    " + row(name, loso))
-        print(f"  {len(held) - len(fresh)} lines echo a line of the six trained sets (word Jaccard >= 0.5); without them:")
+        print(f"  {len(held) - len(fresh)} lines echo a line of the other trained sets (word Jaccard >= 0.5); without them:")
         print("  before  " + row(name, before_fresh))
         print("  LOSO    " + row(name, loso_fresh))
         print(f"  LOSO model on the corpus test split: {summary('test', on_test)}; 5-fold CV overall "

@@ -8,7 +8,8 @@ the same corpus gives the same file.
 
 1. The templates in corpus/templates/ are expanded (scripts/risk_corpus.py) into corpus/generated.tsv;
    corpus/written.tsv adds hand-written lines; since the ninth round the held-out sets 1-7 (corpus/heldout.tsv,
-   heldout2-7.tsv, risk_corpus.TRAINED_SETS) are training lines too, in the development folds only (dev_only()).
+   heldout2-7.tsv), since the tenth held-out 8 too (risk_corpus.TRAINED_SETS), are training lines, in the
+   development folds only (dev_only()).
    A held-out set not in TRAINED_SETS is never read
    here except to report on.
 2. Lines are split by group (scenario(): a template, or a hand-written file's run of one labels and kind), drawn
@@ -58,6 +59,7 @@ CALLED_VALUE = 0.3  # ... and one newly called imminent by the imminence head th
 STEPS = (1, 2, 3, 5, 8)  # how many more benign lines one step down a head's threshold may flag
 FLOOR = 0.02  # no threshold goes below this probability
 IMMINENT_WEIGHT = 3.0  # an imminent line counts this many times in every head: missing one costs most
+SET_WEIGHT = 1.0  # a line of a trained hand-written held-out set (dev_only()) counts this many times in every head
 PRUNE = 0.1  # weights smaller than this are left out of the shipped file
 CORPUS, DATA = ROOT / "corpus", ROOT / "data"
 
@@ -74,9 +76,10 @@ def load_corpus(write: bool = True) -> tuple[list[Line], list[Line]]:
 
 def heldout_sets() -> dict[str, list[Line]]:
     """The hand-written held-out sets still unseen, by the column name the figures give them (never trained or tuned
-    on). Held-out 1-7 are training data since the ninth round (TRAINED_SETS); their unseen figures are the
-    leave-one-set-out ones of scripts/risk_loso.py."""
-    names = {"heldout8.tsv": "held-out 8 (phone-typed chat, unseen)"}
+    on). Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth (TRAINED_SETS); their
+    unseen figures are the leave-one-set-out ones of scripts/risk_loso.py. A newer set is judged once, by
+    scripts/risk_judge.py on the final model, never here (each run of this script would judge it again)."""
+    names: dict[str, str] = {}
     return {column: read_tsv(CORPUS / name) for name, column in names.items()
             if name not in TRAINED_SETS and (CORPUS / name).exists()}
 
@@ -169,11 +172,16 @@ def fit(feats: Featurised, rows: list[int], heads: list[str]) -> tuple[dict[str,
     coef, bias = np.zeros((len(heads), len(vocab))), np.zeros(len(heads))
     for k, head in enumerate(heads):
         y = np.array([head in targets_of(feats.lines[r]) for r in rows], dtype=int)
-        weight = np.array([IMMINENT_WEIGHT if IMMINENT in feats.lines[r].labels else 1.0 for r in rows])
+        weight = np.array([weight_of(feats.lines[r]) for r in rows])
         clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=2000, random_state=SEED)
         clf.fit(x, y, sample_weight=weight)
         coef[k], bias[k] = clf.coef_[0], clf.intercept_[0]
     return vocab, coef, bias
+
+
+def weight_of(line: Line) -> float:
+    """How much a training line counts: imminent lines IMMINENT_WEIGHT times, a trained held-out set's SET_WEIGHT."""
+    return (IMMINENT_WEIGHT if IMMINENT in line.labels else 1.0) * (SET_WEIGHT if dev_only(line) else 1.0)
 
 
 def probabilities(feats: Featurised, rows: list[int], fitted: tuple[dict[str, int], np.ndarray, np.ndarray]):
