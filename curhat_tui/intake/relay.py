@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import obj
+from curhat_tui.channels.matrix.protocol import CLOSING, TAKEN, content_of, events_in, obj
 from curhat_tui.channels.matrix.relay import MAX_LINES
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.queue import waiting_risk
@@ -93,3 +93,15 @@ def note_intake_line(known: dict, event: dict, data: ServiceData) -> bool:
     was = known.get("said_risk") or [0, False]
     known["said_risk"] = [max(int(was[0]), int(risk)), bool(was[1] or imminent)]
     return True
+
+
+def note_answered(known: dict, entry: dict, joined: dict) -> None:
+    """The server time of the counselor's newest answer in the client's room, kept as `answered_at`: a line with
+    risk the client wrote before it was read, and needs no requeue when the session ends (requests.py). Only the
+    counselor who has the client counts, and only a line read as a message, not the workstation's closing line."""
+    counselor = entry.get("taken_by") if entry.get("status") == TAKEN else None
+    for event in events_in(joined, "timeline") if counselor else ():
+        ts = event.get("origin_server_ts")
+        if (event.get("sender") == counselor and event.get("type") == "m.room.message" and isinstance(ts, int)
+                and not isinstance(ts, bool) and content_of(event).get(CLOSING) is not True):
+            known["answered_at"] = max(ts, int(known.get("answered_at") or 0))

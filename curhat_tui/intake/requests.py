@@ -102,8 +102,10 @@ class StaffRequests:
             ended = obj(known.get("intake"))  # the package they had, should they be back in danger
             known["last"] = {k: ended[k] for k in ("tier", "minutes", "consent_ts") if k in ended}
             self._keep(room_id, flow.IntakeState())
-            # a line with risk in the last seconds may not have been read before the end: it is not left alone
-            late = [line for line in known.get("said") or [] if line[3] and line[1] >= now_ms() - LATE_MS]
+            # a line with risk in the last seconds, that the counselor did not answer, may not have been read
+            answered = int(known.pop("answered_at", 0) or 0)  # (relay.note_answered): it is not left alone
+            late = [line for line in known.get("said") or []
+                    if line[3] and line[1] >= now_ms() - LATE_MS and line[1] > answered]
             known["said"] = late
             known.pop("said_risk", None) if not late else None
             self._save()

@@ -170,6 +170,9 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             if isinstance(result, Exception):
                 log.warning("could not start the intake in a room: %s", type(result).__name__)
         client_rooms = []
+        for room_id, joined in section(rooms, "join").items():  # answers first: an end in this batch comes after
+            if (first := room_id if room_id in self.clients else self._first_of(room_id)) and first in self.clients:
+                relay.note_answered(self.clients[first], self.queue.get(first) or {}, joined)
         for room_id, joined in section(rooms, "join").items():
             if room_id == self.queue_room:
                 for event in events_in(joined, "timeline"):

@@ -43,8 +43,7 @@ from tests.support.synapse import synapse_with_accounts
 @pytest.fixture(scope="module")
 def hs():
     # one client account per test: the intake's state outlives each test, and one account has one place in the queue
-    for server in synapse_with_accounts(("intake", "ani", "budi", "mallory", "klien1", "klien2", "klien3", "klien4",
-                                         "klien5", "klien6", "klien7", "klien8", "klien9", "klien10", "klien11"),
+    for server in synapse_with_accounts(("intake", "ani", "budi", "mallory", *(f"klien{n}" for n in range(1, 14))),
                                         PASSWORD, admins=("intake",)):
         # as the README asks of operators: a redacted event's original is pruned soon (Synapse's job runs every 5 min)
         config = server.config_path.read_text(encoding="utf-8")
@@ -214,6 +213,59 @@ async def test_a_risk_statement_right_after_the_session_ends_reaches_someone_on_
         await client.say(statement)  # the counselor has just left the room
         back = await eventually(lambda: any(v.id == client.room for v in ani.desk.queue()), 20)
         assert back, "the statement reached no one: the intake asks for consent again and nobody is told"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+
+
+LAST_WORDS = "kak aku udah siapin talinya, malam ini aku mau gantung diri"
+
+
+async def _risk_then_end(hs, data, tmp_path, account: str, answer: str | None) -> tuple:
+    """A session in which the client writes LAST_WORDS, the counselor answers it (or not) and ends at once, within
+    the intake's LATE_MS; returns (intake, its task, the workstation, the client) once the intake has decided."""
+    if not data.phrases.detect(LAST_WORDS).imminent:
+        pytest.skip("the detector does not call this statement imminent any more")
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    client = ScriptedClient(hs, account)
+    await through_intake(client, intake.api.user_id, "capek sama semuanya")
+    await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+    session = await ani.desk.accept(client.room)
+    await client.say(LAST_WORDS)
+    await until(lambda: LAST_WORDS in client_words(ani, session.id), what="the line on the counselor's screen")
+    if answer is not None:
+        await ani.desk.send(session.id, answer)
+        await client.wait_for(answer)
+    await ani.desk.end(session.id)
+
+    def decided() -> bool:  # the end read: the record is a new intake's, or the client is queued again at once
+        step = ((intake.clients.get(client.room) or {}).get("intake") or {}).get("step")
+        status = (intake.queue.get(client.room) or {}).get("status")
+        return status == "waiting" or (status == "closed" and step == "new")
+    await until(decided, what="the end read by the intake")
+    return intake, task, ani, client
+
+
+async def test_a_risk_line_the_counselor_never_answered_before_ending_puts_the_client_back_in_the_queue(
+        hs, data, tmp_path):
+    intake, task, ani, client = await _risk_then_end(hs, data, tmp_path, "klien12", None)
+    try:
+        assert (intake.queue.get(client.room) or {}).get("status") == "waiting"
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="back at the top of the queue")
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+
+
+async def test_a_risk_line_the_counselor_answered_before_ending_does_not_requeue_the_client(hs, data, tmp_path):
+    """Seen by red team 5 without a test: the line was requeued as urgent though the counselor had answered it."""
+    intake, task, ani, client = await _risk_then_end(
+        hs, data, tmp_path, "klien13", "Terima kasih sudah cerita. Aku mau kamu aman malam ini: hubungi 119 ext 8 ya")
+    try:
+        assert (intake.queue.get(client.room) or {}).get("status") == "closed"
+        assert intake.clients[client.room]["intake"]["step"] == "new"  # their next line starts a new intake
     finally:
         await stop(ani)
         await stop_intake(intake, task)

@@ -12,7 +12,7 @@ import httpx
 
 from curhat_tui.channels.base import SessionGone
 from curhat_tui.channels.matrix.api import MatrixError
-from curhat_tui.channels.matrix.protocol import ALERT, END, FORGET, HANDOVER, content_of, events_in, section
+from curhat_tui.channels.matrix.protocol import ALERT, CLOSING, END, FORGET, HANDOVER, content_of, events_in, section
 from curhat_tui.channels.matrix.upgrade import HASH_ROOM
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Session
@@ -52,8 +52,8 @@ class SessionRequests:
     async def end(self, session: Session) -> None:
         room = self._room(session)
         self.room_to_session.pop(room, None)
-        await self._send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing")},
-                         f"close-{session.id}")
+        await self._send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing"),
+                                                  CLOSING: True}, f"close-{session.id}")
         await self._tell_ended(session)
         await self._leave_all(session, room)
 
