@@ -22,8 +22,9 @@ HANDOVER_FLAGS = "handover_flags"  # channel_state: red-flag item ids raised bef
 REGION = "region"  # channel_state: the province a real client told the intake (a place they live: personal data)
 CLIENT = "client_hash"  # channel_state: the scrypt hash of the client's Matrix id, salted with the room (relay.py)
 READERS_ALLOWED = "readers_allowed"  # channel_state: accounts besides the client the counselor chose to let read
+CLIENT_DEVICES = "client_devices"  # channel_state: the client's devices a room key went to (channels/matrix/members.py)
 # the channel_state keys that may hold words of a session (or who was in it): purged with them
-CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION, CLIENT, READERS_ALLOWED)
+CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION, CLIENT, READERS_ALLOWED, CLIENT_DEVICES)
 
 
 def _session(row: dict[str, Any]) -> Session:
@@ -96,6 +97,15 @@ class Sessions:
     def channel_state(self, session_id: str) -> dict:
         value = self.database.scalar("select channel_state from sessions where id = ?", [session_id])
         return json.loads(value) if value else {}
+
+    def client_devices(self, session_id: str) -> frozenset[str] | None:
+        """The client's devices the session's room key went to up to its last line; None before the first."""
+        devices = self.channel_state(session_id).get(CLIENT_DEVICES)
+        return frozenset(d for d in devices if isinstance(d, str)) if isinstance(devices, list) else None
+
+    def set_client_devices(self, session_id: str, devices: frozenset[str]) -> None:
+        """Kept in the channel state, so a restart neither forgets a device nor takes one already there for new."""
+        self.update(session_id, channel_state={**self.channel_state(session_id), CLIENT_DEVICES: sorted(devices)})
 
     def handover(self, session_id: str) -> str:
         """The handover note kept in a session's channel state, as written ('' when none, or not text)."""

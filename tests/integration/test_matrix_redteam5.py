@@ -47,7 +47,7 @@ def hs():
     clients = tuple(f"r5{letter}" for letter in "abcdefghijkl")
     # the encrypted test's own intake, so that the first intake's rooms and device stay without Olm keys
     yield from synapse_with_accounts(("intake", "ani", "budi", "mallory", "eve", "intake5", "mallory5", "mallory6",
-                                      "mallory7", "r5m", *clients), PASSWORD, admins=("intake",))
+                                      "mallory7", "mallory8", "r5m", "r5n", *clients), PASSWORD, admins=("intake",))
 
 
 def _held(heard: list) -> int:
@@ -457,8 +457,6 @@ async def test_the_counselor_of_a_returning_clients_new_visit_cannot_read_the_ea
 async def test_a_new_device_on_the_clients_account_mid_session_is_told_to_the_counselor(hs, data, tmp_path, olm_dir):
     """Found by red team 5 without a test: someone who signs in to the client's account (an abuser who knows the
     password) gets every room key from then on, and the counselor was not told. Now the counselor is, once."""
-    import nio
-
     async with _encrypted_session(hs, data, tmp_path, olm_dir, "r5m", "mallory7") as (ani, heard, client, mallory,
                                                                                       session):
         def told() -> list:
@@ -467,24 +465,67 @@ async def test_a_new_device_on_the_clients_account_mid_session_is_told_to_the_co
         await ani.desk.send(session.id, "PERTAMA-8101 aku di sini, ceritakan pelan-pelan")
         await _reached(ani, client, heard, "PERTAMA-8101")
         assert not told()  # the client's own device, there from the start: nothing to tell
-        # someone signs in to the client's account on another device, with an encrypting app
-        login = hs.login("r5m", PASSWORD)
-        (olm_dir / "r5m-other").mkdir(exist_ok=True)
-        other = nio.AsyncClient(hs.base_url, login["user_id"], device_id=login["device_id"],
-                                store_path=str(olm_dir / "r5m-other"),
-                                config=nio.AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True))
-        other.restore_login(login["user_id"], login["device_id"], login["access_token"])
+        other = await _signed_in_elsewhere(hs, "r5m", olm_dir)  # someone on the client's account, another device
         try:
-            await other.sync(timeout=300, full_state=True)
-            if other.should_upload_keys:
-                await other.keys_upload()
-
-            for _ in range(10):  # a line at a time, until the workstation's sync has heard of the device
-                await ani.desk.send(session.id, f"BERIKUT-{time.time_ns()} kamu sekarang di mana?")
-                if await eventually(lambda: bool(told()), 2):
-                    break
+            await _lines_until(ani, session, told)
             assert told(), "a device signed in to the client's account got the room key, and the counselor was not told"
             assert len(told()) == 1 and told()[0].session_id == session.id
         finally:
+            await other.close()
+
+
+async def _signed_in_elsewhere(hs, name: str, olm_dir):
+    """The client's account signed in on another device with an encrypting app (its device keys on the server)."""
+    import nio
+
+    login = hs.login(name, PASSWORD)
+    (olm_dir / f"{name}-other").mkdir(exist_ok=True)
+    other = nio.AsyncClient(hs.base_url, login["user_id"], device_id=login["device_id"],
+                            store_path=str(olm_dir / f"{name}-other"),
+                            config=nio.AsyncClientConfig(encryption_enabled=True, store_sync_tokens=True))
+    other.restore_login(login["user_id"], login["device_id"], login["access_token"])
+    await other.sync(timeout=300, full_state=True)
+    if other.should_upload_keys:
+        await other.keys_upload()
+    return other
+
+
+async def _lines_until(ani, session, told) -> None:
+    """A line at a time, until the workstation's sync has heard of the client's new device and told it."""
+    for _ in range(10):
+        await ani.desk.send(session.id, f"BERIKUT-{time.time_ns()} kamu sekarang di mana?")
+        if await eventually(lambda: bool(told()), 2):
+            return
+
+
+async def test_a_device_signed_in_to_the_clients_account_while_the_workstation_was_off_is_told(hs, data, tmp_path,
+                                                                                               olm_dir):
+    """The client's devices are remembered in the session, not in memory: after a restart the first line neither
+    takes a device signed in meanwhile for one that was always there, nor tells the old ones as new."""
+    from tests.integration.test_matrix_e2ee import crypto_for
+
+    async with _encrypted_session(hs, data, tmp_path, olm_dir, "r5n", "mallory8") as (ani, heard, client, mallory,
+                                                                                      session):
+        await ani.desk.send(session.id, "SEBELUM-8201 aku masih di sini")
+        await _reached(ani, client, heard, "SEBELUM-8201")
+        await ani.stop()  # the counselor's laptop sleeps; someone signs in to the client's account meanwhile
+        other = await _signed_in_elsewhere(hs, "r5n", olm_dir)
+        channel = MatrixChannel(api_of(hs, "ani"), ani.store, SystemClock(), "Ani", data.strings,
+                                staff=Staff(intake=hs.accounts["intake5"]["user_id"]), sync_timeout_ms=1000,
+                                claim_timeout=10)
+        channel.sync.crypto = crypto_for(hs, "ani", olm_dir / "ani")
+        again = Workstation(ani.store, channel, SystemClock(), data, counselor="Ani")
+        heard_again: list = []
+        again.listen(heard_again.append)
+        try:
+            await again.start()
+
+            def told() -> list:
+                return [e for e in heard_again if isinstance(e, Notice) and e.key == "notice.client_new_device"]
+            await _lines_until(again, session, told)
+            assert told(), "a device signed in while the workstation was off was taken for one always there"
+            assert len(told()) == 1
+        finally:
+            await again.stop()
             await other.close()
 

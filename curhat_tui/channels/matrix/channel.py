@@ -393,7 +393,7 @@ class MatrixChannel(SessionRequests, Channel):
         let_read = self.store.sessions.channel_state(session.id).get(READERS_ALLOWED, ())  # the counselor's choice
         await guarded(self.api, room, self.staff, self.reader, session.id, let_read, lambda rule: self._send(
             room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "", rule),
-            lambda: self.emit(Delivered(message.txn_id, Delivery.SENT)), self.sync.crypto)  # members.py
+            lambda: self.emit(Delivered(message.txn_id, Delivery.SENT)), self.sync.crypto, self.store.sessions)
 
     async def typing(self, session: Session, typing: bool) -> None:
         with contextlib.suppress(MatrixError, httpx.HTTPError, KeyError):  # a typing notice lost is no loss

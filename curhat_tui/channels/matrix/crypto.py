@@ -78,7 +78,6 @@ class Crypto:
         self.client = AsyncClient(homeserver, user_id, device_id=device_id, store_path=str(store_dir), config=config)
         self.client.restore_login(user_id, device_id, access_token)
         self._encrypted: dict[str, bool] = {}
-        self.client_devices: dict[str, frozenset[str]] = {}  # session id -> the client's devices at its last line
         self._fallback_wanted = False  # a sync answer said the server holds no unused fallback key of ours
         self._fallback_made = float("-inf")  # when this run last replaced it (monotonic): at most once an hour
         self._sharing = asyncio.Lock()  # one Olm machine, shared by the sync loop, the channel and the link: one at a time

@@ -24,6 +24,7 @@ from curhat_tui.channels.matrix.protocol import content_of, obj
 from curhat_tui.channels.matrix.staff import Staff
 from curhat_tui.channels.matrix.upgrade import PRIVATE_RULES
 from curhat_tui.domain.sanitize import clean
+from curhat_tui.storage.sessions import Sessions
 
 NAME_CHARS = 40
 PUBLIC = "notice.send_public"  # the room is readable or joinable by anyone: held, and no "send anyway"
@@ -77,14 +78,15 @@ async def hold(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomRea
 
 async def guarded(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoomReader, session_id: str,
                   allowed: object, send: Callable[[Callable[[object], bool] | None], Awaitable[bool]],
-                  sent: Callable[[], None], crypto: Crypto | None = None) -> None:
+                  sent: Callable[[], None], crypto: Crypto | None = None, sessions: Sessions | None = None) -> None:
     """A counselor's line sent only where it may go: held (SendHeld) when `hold` says so. In an encrypted room the
     room key is shared only if everyone it would reach still passes the rule when it is shared (someone who came in
     between the check and the send holds the line, named as `hold` names them). Without encryption nothing keeps a
     newcomer from a line once it is sent (`send` says whether it was encrypted): the room is read again after it
     went, and anyone new is told to the counselor (SentButSeen, after `sent`). In an encrypted room the client's
-    devices the key went to are remembered: a device their account did not have at the session's previous line (a
-    new phone, or someone else signed in with the client's password) is told to the counselor once."""
+    devices the key went to are remembered in the session (`sessions`, across restarts): a device their account did
+    not have at the session's previous line (a new phone, or someone else signed in with the client's password) is
+    told to the counselor once."""
     if held := await hold(api, room_id, staff, reader, session_id, allowed):
         raise held  # someone else is in the client's room, or anyone may read it
     rule = reader_rule(api, staff, reader, session_id, allowed) if reader.client_of(session_id)[0] else None
@@ -97,10 +99,11 @@ async def guarded(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoom
     if not encrypted and rule is not None and (late := await hold(api, room_id, staff, reader, session_id, allowed)):
         log.warning("a message went into an unencrypted room as someone else came in")
         raise SentButSeen(late.readers)
-    if encrypted and crypto is not None and rule is not None:
+    if encrypted and crypto is not None and rule is not None and sessions is not None:
         devices = crypto.devices_of(room_id, lambda user: reader.is_client(user, session_id))
-        before = crypto.client_devices.get(session_id)
-        crypto.client_devices[session_id] = devices | (before or frozenset())
+        before = sessions.client_devices(session_id)
+        if before is None or devices - before:
+            sessions.set_client_devices(session_id, devices | (before or frozenset()))
         if before is not None and devices - before:
             log.warning("the client's account has a new device, which was given the room key")
             raise SentButSeen((), "notice.client_new_device")
