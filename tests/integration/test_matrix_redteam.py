@@ -28,6 +28,7 @@ from tests.integration.test_matrix import (
     api_of,
     client_words,
     eventually,
+    in_session,
     intake_service,
     stop,
     stop_intake,
@@ -212,17 +213,9 @@ async def test_after_the_client_left_only_who_served_them_may_have_their_room_de
     """Found by red team 5 without a test: once the client had left their room the intake forgot who served them,
     and any roster counselor's deletion request for it was obeyed before the room's retention ran out."""
     caplog.set_level(logging.WARNING, logger="curhat.intake")
-    intake, task = await intake_service(hs, data)
-    ani = workstation(hs, "ani", "Ani", data, tmp_path)
-    await ani.start()
+    intake, task, ani, _, client, session = await in_session(hs, data, tmp_path, "klien8", "sudah lega")
     budi, ani_api = api_of(hs, "budi"), api_of(hs, "ani")
     try:
-        client = ScriptedClient(hs, "klien8")
-        await through_intake(client, intake.api.user_id, "sudah lega")
-        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-        session = await ani.desk.accept(client.room)
-        await client.say("makasih ya kak")
-        await until(lambda: "makasih ya kak" in client_words(ani, session.id), what="the client's words")
         await ani.desk.end(session.id)
         assert intake.purge is not None
         await until(lambda: client.room in intake.purge.due, what="the room scheduled for the end of its retention")

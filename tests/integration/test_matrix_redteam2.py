@@ -29,6 +29,7 @@ from tests.integration.test_matrix import (
     api_of,
     client_words,
     eventually,
+    in_session,
     intake_service,
     reads,
     stop,
@@ -226,13 +227,7 @@ async def _risk_then_end(hs, data, tmp_path, account: str, answer: str | None) -
     the intake's LATE_MS; returns (intake, its task, the workstation, the client) once the intake has decided."""
     if not data.phrases.detect(LAST_WORDS).imminent:
         pytest.skip("the detector does not call this statement imminent any more")
-    intake, task = await intake_service(hs, data)
-    ani = workstation(hs, "ani", "Ani", data, tmp_path)
-    await ani.start()
-    client = ScriptedClient(hs, account)
-    await through_intake(client, intake.api.user_id, "capek sama semuanya")
-    await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-    session = await ani.desk.accept(client.room)
+    intake, task, ani, _, client, session = await in_session(hs, data, tmp_path, account, "capek sama semuanya")
     await client.say(LAST_WORDS)
     await until(lambda: LAST_WORDS in client_words(ani, session.id), what="the line on the counselor's screen")
     if answer is not None:
