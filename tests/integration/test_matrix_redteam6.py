@@ -1,0 +1,164 @@
+"""Red team, round six: the supervision path attacked by a colleague (a roster counselor's own account, raw HTTP), a
+risky line the intake takes for answered, and what a client says without words (a reaction).
+
+A test marked xfail(strict=True) shows a defect that is still there; an unmarked one shows a defence that holds.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from curhat_tui.bootstrap import build_supervisor
+from curhat_tui.channels.matrix.protocol import ALERT, closed_room
+from curhat_tui.channels.matrix.staff import discover
+from curhat_tui.channels.matrix.supervision import LIVE, SUBMIT, SUPERVISION, MatrixSupervisionLink
+from curhat_tui.domain.clock import SystemClock
+from curhat_tui.services.events import CrisisAlert
+from tests.conftest import TEST_KEY
+from tests.integration.test_matrix import (
+    PASSWORD,
+    ScriptedClient,
+    api_of,
+    intake_service,
+    staff_of,
+    stop,
+    stop_intake,
+    through_intake,
+    until,
+    workstation,
+)
+from tests.support.synapse import synapse_with_accounts
+
+
+@pytest.fixture(scope="module")
+def hs():
+    # one client account per test: the intake's state outlives a test, and a waiting client has one place in the queue
+    yield from synapse_with_accounts(("intake", "ani", "budi", "supervisor", *(f"r6{c}" for c in "abcdefgh")),
+                                     PASSWORD)
+
+
+def _supervisor(hs, data, tmp_path):
+    """Sari's supervisor workstation over Matrix (no Olm: the rooms here are plain) and the events it tells."""
+    clock = SystemClock()
+    sup = build_supervisor(tmp_path / "sari", data=data, clock=clock, name="Sari", key=TEST_KEY,
+                           link=lambda store: MatrixSupervisionLink(api_of(hs, "supervisor"), store, "supervisor",
+                                                                    staff=staff_of(hs), author="Sari",
+                                                                    sync_timeout_ms=1000))
+    seen: list = []
+    sup.workstation.listen(seen.append)
+    return sup, seen
+
+
+async def _stop_supervisor(sup) -> None:
+    await sup.workstation.stop()
+    sup.store.close()
+
+
+# ---- the supervisors' room: alerts ------------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 6: a supervisor believes an alert about a session from any roster "
+                   "counselor: Budi, who reads Ani's alerts in the supervisors' room, raises one on Ani's session and "
+                   "the supervisor is alarmed about Ani's client with Budi's words")
+async def test_a_colleague_cannot_raise_an_alert_on_another_counselors_session(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    sup, seen = _supervisor(hs, data, tmp_path)
+    await sup.workstation.start()
+    ani = workstation(hs, "ani", "Ani", data, tmp_path, link=True)
+    await ani.start()
+    budi = api_of(hs, "budi")
+    try:
+        client = ScriptedClient(hs, "r6a")
+        await through_intake(client, intake.api.user_id, "capek kerja")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        sv = sup.workstation.supervision
+        await until(lambda: session.id in [r.session_id for r in sv.live()], timeout=30, what="Ani's live session")
+        staff = await discover(budi, staff_of(hs))  # Budi's workstation is in the staff rooms, as every colleague's
+        ani.flags.raise_flag(session.id, "substance")  # Ani's own alert: every roster counselor reads it
+
+        async def alert_read() -> dict | None:
+            page = await budi.messages(staff.supervisors_room, direction="b", limit=50)
+            return next((e["content"][ALERT] for e in page.get("chunk", []) if ALERT in e.get("content", {})), None)
+        told = await until(alert_read, what="Ani's alert, as Budi reads it")
+        assert told["session"] == session.id
+        await budi.send(staff.supervisors_room, "m.room.message", {"msgtype": "m.notice", "body": "⚠", ALERT: {
+            "session": told["session"], "item": "PALSU-7731 klien sudah memegang pisau", "risk": "imminent"}},
+            f"forged-{time.time_ns()}")
+        ani.flags.raise_flag(session.id, "abuse")  # Ani's next alert: once it is heard, Budi's came before it
+        await until(lambda: sum(isinstance(e, CrisisAlert) and e.session_id == session.id for e in seen) >= 2,
+                    timeout=30, what="Ani's second alert at the supervisor's")
+        forged = [e for e in seen if isinstance(e, CrisisAlert) and "PALSU-7731" in e.item]
+        assert not forged, f"shown as {forged[0].counselor}'s alert on {forged[0].alias}" if forged else ""
+        assert not any("PALSU-7731" in r.alert for r in sv.live())
+    finally:
+        await stop(ani)
+        await _stop_supervisor(sup)
+        await budi.close()
+        await stop_intake(intake, task)
+
+
+# ---- a colleague's own supervision room -------------------------------------------------------------------------
+def _forged_snapshot(session_id: str, counselor: str) -> dict:
+    now = time.time()
+    session = {"id": session_id, "visit_id": "!made-up:hs", "client_key": "!made-up:hs", "alias": "Mawar",
+               "tier": "peer", "minutes": 30, "price": 0, "counselor": counselor, "started_at": now - 1800,
+               "deadline": now, "status": "closed", "risk": 0, "end_reason": "done", "skip_reason": "",
+               "ended_at": now, "lang": "id"}
+    return {"session": session, "messages": [
+        {"id": 1, "sender": "counselor", "text": "PALSU-4410 kamu memang pantas diperlakukan begitu", "ts": now - 900,
+         "delivery": "sent", "flags": []}], "flags": [], "scripts": [], "extensions": [], "note_versions": []}
+
+
+async def _budis_room(hs, staff) -> tuple:
+    """Budi's own supervision room, made as a workstation makes one, the roster's supervisor invited."""
+    budi = api_of(hs, "budi")
+    room = await budi.create_room(**closed_room("curhat supervision", SUPERVISION, history="invited"))
+    await budi.invite(room, hs.accounts["supervisor"]["user_id"])
+    return budi, room
+
+
+@pytest.mark.xfail(strict=True, reason="red team 6: a submitted note's counselor is the name inside the snapshot, not "
+                   "the counselor whose room it came from: Budi's note reaches the supervisor's review list as Ani's")
+async def test_a_colleague_cannot_submit_a_note_in_another_counselors_name(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    sup, _ = _supervisor(hs, data, tmp_path)
+    await sup.workstation.start()
+    budi, room = await _budis_room(hs, staff_of(hs))
+    try:
+        sv = sup.workstation.supervision
+        await until(lambda: sup.workstation.supervision.link.owners.get(room), timeout=30, what="the supervisor in")
+        data_ = json.dumps(_forged_snapshot("forged-note-1", "Ani"))
+        await budi.send(room, SUBMIT, {"submission": "forged-note-1-0", "part": 0, "parts": 1, "data": data_},
+                        f"forged-{time.time_ns()}")
+        item = await until(lambda: next((i for i in sv.review_list() if i.session_id == "forged-note-1"), None),
+                           timeout=30, what="the submitted note at the supervisor's")
+        assert item.counselor != "Ani", "Budi's note is listed, and will be signed off, as Ani's"
+    finally:
+        await _stop_supervisor(sup)
+        await budi.close()
+        await stop_intake(intake, task)
+
+
+@pytest.mark.xfail(strict=True, reason="red team 6: a live status's counselor is the name in its content: Budi's room "
+                   "puts a running session on the supervisor's live board as Ani's")
+async def test_a_colleague_cannot_put_a_session_on_the_live_board_in_another_counselors_name(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    sup, _ = _supervisor(hs, data, tmp_path)
+    await sup.workstation.start()
+    budi, room = await _budis_room(hs, staff_of(hs))
+    try:
+        sv = sup.workstation.supervision
+        await until(lambda: sup.workstation.supervision.link.owners.get(room), timeout=30, what="the supervisor in")
+        now_ms = int(time.time() * 1000)
+        await budi.put_state(room, LIVE, {"counselor": "Ani", "alias": "Melati", "started_at_ms": now_ms,
+                                          "deadline_ms": now_ms + 1_800_000, "risk": 3, "status": "active"},
+                             state_key="forged-live-1")
+        row = await until(lambda: next((r for r in sv.live() if r.session_id == "forged-live-1"), None), timeout=30,
+                          what="the live row at the supervisor's")
+        assert row.counselor != "Ani", "a high-risk session Ani does not have is on the board as hers"
+    finally:
+        await _stop_supervisor(sup)
+        await budi.close()
+        await stop_intake(intake, task)
