@@ -22,6 +22,7 @@ from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
     api_of,
+    client_words,
     intake_service,
     staff_of,
     stop,
@@ -161,4 +162,67 @@ async def test_a_colleague_cannot_put_a_session_on_the_live_board_in_another_cou
     finally:
         await _stop_supervisor(sup)
         await budi.close()
+        await stop_intake(intake, task)
+
+
+# ---- the end of a session: a risky line "answered" (intake/relay.py note_answered) ---------------------------------
+LAST_WORDS = "kak aku udah siapin talinya, malam ini aku mau gantung diri"
+
+
+@pytest.mark.xfail(strict=True, reason="red team 6: any line of the counselor's that reaches the room after a risky "
+                   "line counts as its answer: a line written before the risky one came, delivered after it, makes "
+                   "the intake close the client instead of putting them back in the queue, though the line never "
+                   "reached the counselor's screen")
+async def test_a_risk_line_that_never_reached_the_counselor_is_not_taken_as_answered(hs, data, tmp_path):
+    if not data.phrases.detect(LAST_WORDS).imminent:
+        pytest.skip("the detector does not call this statement imminent any more")
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "r6b")
+        await through_intake(client, intake.api.user_id, "capek sama semuanya")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        await ani.channel.sync.stop(last=True)  # Ani's workstation hears nothing more (a network hiccup, say)
+        await client.say(LAST_WORDS)
+        await ani.desk.send(session.id, "oke, kita lanjut minggu depan ya")  # typed before; sent after it
+        await client.wait_for("kita lanjut minggu depan")
+        await ani.desk.end(session.id)
+        assert LAST_WORDS not in client_words(ani, session.id)  # the counselor never saw it
+
+        def decided() -> bool:  # the end read: the record is a new intake's, or the client is queued again at once
+            step = ((intake.clients.get(client.room) or {}).get("intake") or {}).get("step")
+            status = (intake.queue.get(client.room) or {}).get("status")
+            return status == "waiting" or (status == "closed" and step == "new")
+        await until(decided, what="the end read by the intake")
+        assert (intake.queue.get(client.room) or {}).get("status") == "waiting", \
+            "the client's last words reached no one: closed as if the counselor had answered them"
+    finally:
+        await stop(ani)
+        await stop_intake(intake, task)
+
+
+# ---- what a client says without words ------------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 6: a client's reaction (m.reaction) to the counselor's question is "
+                   "not in the transcript at all: the counselor never learns the client answered")
+async def test_a_clients_reaction_to_the_counselors_question_reaches_the_counselor(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "r6c")
+        await through_intake(client, intake.api.user_id, "susah tidur")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        await ani.desk.send(session.id, "Apakah kamu aman di rumah malam ini?")
+        question = await client.wait_for("aman di rumah")
+        await client.api.send(client.room, "m.reaction", {"m.relates_to": {
+            "rel_type": "m.annotation", "event_id": question["event_id"], "key": "👎"}}, f"r{time.time_ns()}")
+        await client.say("REAKSI-2207 ...")  # after the reaction, in the same room: heard after it
+        await until(lambda: any("REAKSI-2207" in w for w in client_words(ani, session.id)), what="the next line")
+        assert any("👎" in m.text for m in ani.desk.transcript(session.id)), \
+            "the client's 👎 to 'are you safe at home tonight?' is nowhere on the counselor's screen"
+    finally:
+        await stop(ani)
         await stop_intake(intake, task)
