@@ -131,23 +131,76 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: a colleague's alert and live status reach the supervisor's "
-                   "terminal as escape sequences (OSC 0 sets the window title, OSC 8 makes a hyperlink; ended with "
-                   "ESC \\, which nothing drops), not as text: the supervisor's side never cleans what counselors "
-                   "send")
-def test_what_a_colleague_sends_never_runs_on_the_supervisors_terminal(tmp_path):
-    import re
+COUNSELOR_CHILD = SUPERVISOR_CHILD.split("async def main")[0] + '''
+from curhat_tui.bootstrap import Parts
+from curhat_tui.channels.base import ClientArrived
+from curhat_tui.domain.models import Risk, Tier, Visit, VisitStatus
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.store import Store
+from tests.support.fake_channel import FakeChannel
+
+async def main(data_dir, done):
+    store = Store(Path(data_dir) / "curhat.db", kind="real")
+    channel = FakeChannel(simulated=False)
+    ws = Workstation(store, channel, SystemClock(), load_all(), counselor="Ani")
+    app = build_app(Parts.of(ws), tick=True)
+
+    async def script():
+        await asyncio.sleep(2.0)
+        channel.inject(ClientArrived(Visit(id="!r:hs", client_key="!r:hs", alias="Kenari", tier=Tier.PEER, minutes=30,
+                                           price=0, topic="susah tidur", intake_risk_answer="tidak", risk=Risk.LOW,
+                                           arrived_at=time.time(), status=VisitStatus.WAITING)))
+        await asyncio.sleep(1.0)
+        session = await ws.desk.accept("!r:hs")
+        # what a roster supervisor's review and whisper may carry (channels/matrix/supervision.py)
+        ws.supervision.on_link_event({"kind": "whisper", "session_id": session.id, "author": "Sari" + TITLE,
+                                      "text": "tanyakan " + LINK, "remote_id": "$w1"})
+        await asyncio.sleep(2.0)
+        Path(done).write_text("done")
+        app.exit()
+
+    task = asyncio.create_task(script())
+    await app.run_async()
+    task.cancel()
+    store.close()
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+'''
+
+
+def _hostile_on_a_terminal(tmp_path, program: str) -> bytes:
+    """What `program` (a child above) writes to a real pseudo-terminal, once it says it is done."""
     import sys
 
     from tests.integration.test_terminal_escapes import REPO, in_pty
 
     child, done = tmp_path / "child.py", tmp_path / "done"
-    child.write_text(SUPERVISOR_CHILD, encoding="utf-8")
-    out = in_pty([sys.executable, str(child), str(tmp_path / "sup"), str(done)],
+    child.write_text(program, encoding="utf-8")
+    out = in_pty([sys.executable, str(child), str(tmp_path / "data"), str(done)],
                  {"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40", "PYTHONPATH": str(REPO)}, 40,
                  done=lambda out: done.exists())
     assert done.exists(), out[-2000:].decode("utf-8", "replace")
-    assert "PWNED-TITLE" in out.decode("utf-8", "replace") or b"PWNED" in out  # it reached the screen at all
+    assert b"PWNED-TITLE" in out  # the words reached the screen at all
+    return out
+
+
+def _no_hostile_escapes(out: bytes) -> None:
+    import re
+
     osc = re.findall(rb"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)", out)
     assert not [o for o in osc if b"PWNED" in o or b"evil.example" in o], osc[:5]  # a title set, a link made
     assert b"\x1b]0;PWNED" not in out and b"\x1b]8;;http://evil" not in out  # nor even begun
+
+
+@pytest.mark.xfail(strict=True, reason="red team 6: a colleague's alert and live status reach the supervisor's "
+                   "terminal as escape sequences (OSC 0 sets the window title, OSC 8 makes a hyperlink; ended with "
+                   "ESC \\, which nothing drops), not as text: the supervisor's side never cleans what counselors "
+                   "send")
+def test_what_a_colleague_sends_never_runs_on_the_supervisors_terminal(tmp_path):
+    _no_hostile_escapes(_hostile_on_a_terminal(tmp_path, SUPERVISOR_CHILD))
+
+
+@pytest.mark.xfail(strict=True, reason="red team 6: a supervisor's whisper (its author and text) reaches the "
+                   "counselor's terminal as escape sequences (OSC 0 sets the window title), not as text")
+def test_what_a_supervisor_whispers_never_runs_on_the_counselors_terminal(tmp_path):
+    _no_hostile_escapes(_hostile_on_a_terminal(tmp_path, COUNSELOR_CHILD))
