@@ -11,6 +11,8 @@ import logging
 import math
 from dataclasses import dataclass
 
+from curhat_tui.domain.sanitize import cleaned
+
 log = logging.getLogger("curhat.link")
 
 
@@ -125,8 +127,8 @@ def parse_link_event(raw: object) -> LinkEvent | None:
     if not isinstance(raw, dict):
         log.warning("dropped a supervision record that is not an object")
         return None
-    try:
-        return _parse(raw)
+    try:  # written on another machine: every text cleaned of terminal controls before anything reads it
+        return _parse(cleaned(raw))  # type: ignore[arg-type]
     except Malformed as exc:
         log.warning("dropped a malformed supervision record %r: %s", str(raw.get("kind"))[:40], exc)
         return None

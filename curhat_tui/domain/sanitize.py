@@ -34,3 +34,15 @@ def shown_safely(visit: Visit) -> Visit:
     """A visit whose client-written words (alias, topic, intake answer) can run nothing in a terminal."""
     return replace(visit, alias=clean(visit.alias), topic=clean(visit.topic),
                    intake_risk_answer=clean(visit.intake_risk_answer))
+
+
+def cleaned(value: object) -> object:
+    """`value` with every text in it, however deep in lists and objects, run through `clean`: a record from another
+    machine (a supervision link's) that can run nothing in a terminal wherever a part of it is shown."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {key: cleaned(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [cleaned(item) for item in value]
+    return value

@@ -18,9 +18,8 @@ import httpx
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import DUTY, content_of, events_in, section
-from curhat_tui.channels.matrix.staff import Staff
+from curhat_tui.channels.matrix.staff import Staff, owned_name
 from curhat_tui.channels.matrix.sync import SyncLoop
-from curhat_tui.domain.sanitize import clean
 
 log = logging.getLogger("curhat.matrix.duty")
 STALE_HOURS = 12  # an announcement older than this no longer counts (a shift is shorter)
@@ -57,8 +56,7 @@ class DutyRoster:
         if sender in self.on and self.on[sender][1] > at:
             return False  # older than what we know
         if content.get("on") is True:
-            name = content.get("name")
-            shown = clean(name)[:NAME_CHARS] if isinstance(name, str) and name.strip() else sender
+            shown = owned_name(content.get("name"), sender, NAME_CHARS)  # no colleague passes for another
             new = sender not in self.on and sender != self.api.user_id
             self.on[sender] = (shown, at)
             return new

@@ -37,7 +37,7 @@ from collections.abc import Callable
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.protocol import ALERT, MEGOLM, closed_room, content_of, events_in, obj, section
-from curhat_tui.channels.matrix.staff import Staff, discover, invited_by
+from curhat_tui.channels.matrix.staff import Staff, discover, invited_by, owned_name
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.storage.store import Store
 
@@ -220,8 +220,13 @@ class MatrixSupervisionLink:
         if self.role == "supervisor":
             if room_id == self.staff.supervisors_room:
                 if ALERT in content and not history and sender in self.staff.counselors:
-                    alert = content[ALERT]
-                    self.emit({"kind": "alert", "session_id": alert.get("session", ""), "item": alert.get("item_id")
+                    alert = obj(content[ALERT])
+                    session = alert.get("session", "")
+                    room = self.store.state.supervision_room(session) if isinstance(session, str) and session else ""
+                    if room and self.owners.get(room) not in (None, sender):  # only its counselor alerts on a session
+                        log.warning("dropped an alert about a session that is another counselor's")
+                        return
+                    self.emit({"kind": "alert", "session_id": session, "item": alert.get("item_id")
                                or alert.get("item", ""), "counselor": sender, "ts": ts})
                 return
             if not owner or sender != owner or owner not in self.staff.counselors:
@@ -229,7 +234,7 @@ class MatrixSupervisionLink:
             if kind == LIVE and isinstance(event.get("state_key"), str) and event["state_key"]:
                 if not self._bound(event["state_key"], room_id):
                     return
-                info = dict(content)
+                info = dict(content, counselor=owned_name(content.get("counselor"), owner))  # whose room it is
                 for key in ("started_at", "deadline"):  # Matrix event content holds no floats: milliseconds
                     if f"{key}_ms" in info:
                         info[key] = info.pop(f"{key}_ms") / 1000
@@ -247,13 +252,13 @@ class MatrixSupervisionLink:
                 self._live[session_id] = dict(self._live.get(session_id, {}), debrief=debrief)
                 self.emit({"kind": "live", "session_id": session_id, "info": self._live[session_id]})
             elif kind == SUBMIT:
-                self._part(room_id, content, ts)
+                self._part(room_id, content, ts, owner)
         elif room_id == self.own_room and sender in self.staff.supervisors and kind in (REVIEW, WHISPER):
             self.emit({"kind": content.get("action") if kind == REVIEW else "whisper",
-                       "session_id": content.get("session_id", ""), "author": content.get("author") or sender,
+                       "session_id": content.get("session_id", ""), "author": owned_name(content.get("author"), sender),
                        "text": content.get("text", ""), "ts": ts, "remote_id": remote_id})
 
-    def _part(self, room_id: str, content: dict, ts: float) -> None:
+    def _part(self, room_id: str, content: dict, ts: float, owner: str) -> None:
         key, part, parts = content.get("submission"), content.get("part"), content.get("parts", 1)
         if not isinstance(key, str) or not isinstance(part, int) or not isinstance(parts, int) or not (
                 0 <= part < parts <= MAX_PARTS) or not isinstance(content.get("data"), str):
@@ -270,7 +275,9 @@ class MatrixSupervisionLink:
         except (ValueError, TypeError, KeyError):
             log.warning("a submitted session arrived malformed; ignored")
             return
-        if isinstance(session_id, str) and self._bound(session_id, room_id):
+        if isinstance(session_id, str) and isinstance(snapshot["session"], dict) and self._bound(session_id, room_id):
+            counselor = owned_name(snapshot["session"].get("counselor"), owner)  # the room's counselor, told apart
+            snapshot = dict(snapshot, session=dict(snapshot["session"], counselor=counselor))
             self.emit({"kind": "submit", "snapshot": snapshot, "ts": ts, "remote_id": key})
 
     def _bound(self, session_id: str, room_id: str) -> bool:
