@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import CLOSING, TAKEN, content_of, events_in, obj
+from curhat_tui.channels.matrix.protocol import SEEN, TAKEN, content_of, events_in, obj
 from curhat_tui.channels.matrix.relay import MAX_LINES
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.queue import waiting_risk
@@ -96,12 +96,13 @@ def note_intake_line(known: dict, event: dict, data: ServiceData) -> bool:
 
 
 def note_answered(known: dict, entry: dict, joined: dict) -> None:
-    """The server time of the counselor's newest answer in the client's room, kept as `answered_at`: a line with
-    risk the client wrote before it was read, and needs no requeue when the session ends (requests.py). Only the
-    counselor who has the client counts, and only a line read as a message, not the workstation's closing line."""
+    """What the counselor had read of the client's lines, kept as `answered_at`: the newest client line a line of
+    theirs was written after (SEEN, put in by their workstation, never later than the line itself). A line with risk
+    up to then needs no requeue when the session ends (requests.py). Only the counselor who has the client counts,
+    and only lines that say what they were written after (not the workstation's closing line)."""
     counselor = entry.get("taken_by") if entry.get("status") == TAKEN else None
     for event in events_in(joined, "timeline") if counselor else ():
-        ts = event.get("origin_server_ts")
+        ts, seen = event.get("origin_server_ts"), content_of(event).get(SEEN)
         if (event.get("sender") == counselor and event.get("type") == "m.room.message" and isinstance(ts, int)
-                and not isinstance(ts, bool) and content_of(event).get(CLOSING) is not True):
-            known["answered_at"] = max(ts, int(known.get("answered_at") or 0))
+                and isinstance(seen, int) and not isinstance(ts, bool) and not isinstance(seen, bool)):
+            known["answered_at"] = max(min(seen, ts), int(known.get("answered_at") or 0))

@@ -63,6 +63,13 @@ class Messages:
         rows = self.database.execute(sql + " order by m.id desc limit ?", args + [limit]).fetchall()
         return [_message(r) for r in reversed(rows)]
 
+    def client_seen_before(self, session_id: str, message_id: int) -> float | None:
+        """When the newest client line kept before message `message_id` was written (None when there is none): what
+        the counselor could have read when writing that message."""
+        value = self.database.scalar("select max(ts) from messages where session_id = ? and sender = ? and id < ?",
+                                     [session_id, str(Sender.CLIENT), message_id])
+        return float(value) if value is not None else None
+
     def count(self, session_id: str) -> int:
         return int(self.database.scalar("select count(*) from messages where session_id = ?", [session_id]))
 

@@ -47,7 +47,7 @@ from curhat_tui.channels.matrix.protocol import (
 )
 from curhat_tui.channels.matrix.relay import Relay, client_hash, freshest
 from curhat_tui.channels.matrix.sealing import SealedEntries
-from curhat_tui.channels.matrix.session_requests import SessionRequests
+from curhat_tui.channels.matrix.session_requests import SessionRequests, counselor_line
 from curhat_tui.channels.matrix.staff import Staff, created_by, discover, invited_by
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.channels.matrix.upgrade import HASH_ROOM, RoomUpgrades, tombstone_of
@@ -392,7 +392,7 @@ class MatrixChannel(SessionRequests, Channel):
             raise SendHeld(notice)
         let_read = self.store.sessions.channel_state(session.id).get(READERS_ALLOWED, ())  # the counselor's choice
         await guarded(self.api, room, self.staff, self.reader, session.id, let_read, lambda rule: self._send(
-            room, "m.room.message", {"msgtype": "m.text", "body": message.text}, message.txn_id or "", rule),
+            room, "m.room.message", counselor_line(self.store, session.id, message), message.txn_id or "", rule),
             lambda: self.emit(Delivered(message.txn_id, Delivery.SENT)), self.sync.crypto, self.store.sessions)
 
     async def typing(self, session: Session, typing: bool) -> None:

@@ -39,7 +39,7 @@ HANDOVER = "org.curhat.handover"
 END = "org.curhat.end"
 FORGET = "org.curhat.forget"  # {room_id}: a client asked to be deleted; the intake deletes their room
 ALERT = "org.curhat.alert"
-CLOSING = "org.curhat.closing"  # true in the content of the workstation's closing line: no answer to the client
+SEEN = "org.curhat.seen_ms"  # in a counselor's line: the server time of the newest client line it was written after
 DUTY = "org.curhat.duty"  # {on, name}: a counselor's workstation on or off duty (message event, queue room; duty.py)
 
 QUEUE_KIND, SUPERVISORS_KIND = "queue", "supervisors"

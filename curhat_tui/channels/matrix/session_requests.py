@@ -12,14 +12,33 @@ import httpx
 
 from curhat_tui.channels.base import SessionGone
 from curhat_tui.channels.matrix.api import MatrixError
-from curhat_tui.channels.matrix.protocol import ALERT, CLOSING, END, FORGET, HANDOVER, content_of, events_in, section
+from curhat_tui.channels.matrix.protocol import (
+    ALERT,
+    END,
+    FORGET,
+    HANDOVER,
+    SEEN,
+    content_of,
+    events_in,
+    section,
+)
 from curhat_tui.channels.matrix.upgrade import HASH_ROOM
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.domain.models import Session
+from curhat_tui.domain.models import Message, Session
 from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
+from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.matrix")
 
+
+def counselor_line(store: Store, session_id: str, message: Message) -> dict:
+    """A counselor's line as it goes into the client's room: with the server time of the newest client line the
+    workstation had before it was written (SEEN), which the intake takes as read (intake/relay.note_answered)."""
+    content: dict = {"msgtype": "m.text", "body": message.text}
+    seen = store.messages.client_seen_before(session_id, message.id)
+    if seen is not None:
+        content[SEEN] = round(seen * 1000)  # the server time in ms it was stored from
+    return content
 
 class SessionRequests:
     if TYPE_CHECKING:  # provided by MatrixChannel
@@ -52,8 +71,8 @@ class SessionRequests:
     async def end(self, session: Session) -> None:
         room = self._room(session)
         self.room_to_session.pop(room, None)
-        await self._send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing"),
-                                                  CLOSING: True}, f"close-{session.id}")
+        await self._send(room, "m.room.message", {"msgtype": "m.text", "body": self._both("intake.closing")},
+                         f"close-{session.id}")
         await self._tell_ended(session)
         await self._leave_all(session, room)
 
