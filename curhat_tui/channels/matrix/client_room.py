@@ -29,6 +29,7 @@ from curhat_tui.domain.models import Delivery
 
 log = logging.getLogger("curhat.matrix")
 SAID = ("m.room.message", "m.sticker")
+OWN_LINES, OWN_CHARS, REACTION_CHARS = 200, 60, 16  # our lines remembered, how much of each; a reaction's key
 
 
 def _event_id(value: object) -> str:
@@ -43,6 +44,7 @@ class ClientRoomReader:
         self.client_of = client_of or (lambda session_id: ("", ""))  # session id -> the client's hash and room
         self.colleague = colleague or (lambda session_id, user: user.lstrip("@").split(":", 1)[0])
         self.undecrypted: dict[str, tuple[str, dict]] = {}  # event id -> (session id, the encrypted event)
+        self.own: dict[str, str] = {}  # event id -> the start of our own line (what a client's reaction is to)
         self.staff = staff
         self.emit = emit
         self.catalogue = catalogue  # session id -> the catalogue in that session's language
@@ -72,6 +74,10 @@ class ClientRoomReader:
             txn = (event.get("unsigned") or {}).get("transaction_id")
             if isinstance(txn, str) and txn:
                 self.emit()(Delivered(txn, Delivery.SENT))
+            if (event_id := _event_id(event.get("event_id"))) and isinstance(body := content.get("body"), str):
+                self.own[event_id] = " ".join(body.split())[:OWN_CHARS]
+                while len(self.own) > OWN_LINES:  # the newest lines: a reaction is to something recent
+                    self.own.pop(next(iter(self.own)))
             return
         if not self.is_client(sender, session_id):
             if isinstance(sender, str) and sender != self.me() and not self.staff.is_staff(sender):
@@ -91,6 +97,9 @@ class ClientRoomReader:
             if target:
                 self.emit()(MessageRedacted(session_id, target, ts))
             return
+        if kind == "m.reaction":
+            self._reaction(session_id, event, ts, since)
+            return
         if kind not in SAID:
             return
         relation = obj(content.get("m.relates_to"))
@@ -107,6 +116,20 @@ class ClientRoomReader:
         event_id = _event_id(event.get("event_id"))
         if isinstance(text, str) and event_id:
             self.emit()(MessageReceived(session_id, text, ts, event_id))
+
+    def _reaction(self, session_id: str, event: dict, ts: float, since: float) -> None:
+        """A client's reaction (an emoji on a line, m.annotation) is an answer too ("aman malam ini?" 👎): it is a
+        line of the transcript, naming the line of ours it is on when this workstation sent it. Removing it (a
+        redaction of the reaction) empties that line as any deletion does."""
+        relation = obj(content_of(event).get("m.relates_to"))
+        key, event_id = relation.get("key"), _event_id(event.get("event_id"))
+        if relation.get("rel_type") != "m.annotation" or not isinstance(key, str) or not key.strip() or not event_id \
+                or (ts and ts <= since):
+            return
+        key, line = " ".join(key.split())[:REACTION_CHARS], self.own.get(_event_id(relation.get("event_id")) or "")
+        t = self.catalogue(session_id)
+        text = t("media.reaction", emoji=key, line=line) if line else t("media.reaction_earlier", emoji=key)
+        self.emit()(MessageReceived(session_id, text, ts, event_id))
 
     def ephemeral(self, session_id: str, events: list) -> None:
         for event in events:
