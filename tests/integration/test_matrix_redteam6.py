@@ -6,17 +6,22 @@ A test marked xfail(strict=True) shows a defect that is still there; an unmarked
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
 import pytest
 
 from curhat_tui.bootstrap import build_supervisor
+from curhat_tui.channels.matrix.channel import MatrixChannel
 from curhat_tui.channels.matrix.protocol import ALERT, closed_room
-from curhat_tui.channels.matrix.staff import discover
+from curhat_tui.channels.matrix.staff import Staff, discover
 from curhat_tui.channels.matrix.supervision import LIVE, SUBMIT, SUPERVISION, MatrixSupervisionLink
 from curhat_tui.domain.clock import SystemClock
-from curhat_tui.services.events import CrisisAlert
+from curhat_tui.intake.service import IntakeService
+from curhat_tui.services.events import CrisisAlert, Notice
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.store import Store
 from tests.conftest import TEST_KEY
 from tests.integration.test_matrix import (
     PASSWORD,
@@ -37,8 +42,9 @@ from tests.support.synapse import synapse_with_accounts
 @pytest.fixture(scope="module")
 def hs():
     # one client account per test: the intake's state outlives a test, and a waiting client has one place in the queue
-    yield from synapse_with_accounts(("intake", "ani", "budi", "supervisor", *(f"r6{c}" for c in "abcdefgh")),
-                                     PASSWORD)
+    # intake6: the encrypted test's own intake, so that the first intake's rooms and device stay without Olm keys
+    yield from synapse_with_accounts(("intake", "intake6", "ani", "budi", "supervisor",
+                                      *(f"r6{c}" for c in "abcdefgh")), PASSWORD)
 
 
 def _supervisor(hs, data, tmp_path):
@@ -226,3 +232,78 @@ async def test_a_clients_reaction_to_the_counselors_question_reaches_the_counsel
     finally:
         await stop(ani)
         await stop_intake(intake, task)
+
+
+# ---- fad71e1: the client's devices a room key went to, across a handover ---------------------------------------
+@pytest.fixture(scope="module")
+def olm_dir(tmp_path_factory):
+    """One Olm store per device for the whole module: a device's identity keys are uploaded once."""
+    return tmp_path_factory.mktemp("olm")
+
+
+def _encrypting(hs, data, tmp_path, olm_dir, name: str, display: str) -> Workstation:
+    from tests.integration.test_matrix_e2ee import crypto_for
+
+    store = Store(tmp_path / name / "curhat.db")
+    channel = MatrixChannel(api_of(hs, name), store, SystemClock(), display, data.strings,
+                            staff=Staff(intake=hs.accounts["intake6"]["user_id"]), sync_timeout_ms=1000,
+                            claim_timeout=10)
+    channel.sync.crypto = crypto_for(hs, name, olm_dir / name)
+    return Workstation(store, channel, SystemClock(), data, counselor=display)
+
+
+def _new_device_told(heard: list) -> list:
+    return [e for e in heard if isinstance(e, Notice) and e.key == "notice.client_new_device"]
+
+
+@pytest.mark.xfail(strict=True, reason="red team 6: the client's devices are kept per session, so a handover starts "
+                   "afresh: a device signed in to the client's account after Ani's last line and before Budi's "
+                   "first gets the room key, and neither counselor is told")
+async def test_a_device_signed_in_to_the_clients_account_during_a_handover_is_told(hs, data, tmp_path, olm_dir):
+    from tests.integration.test_matrix_e2ee import EncryptedClient, crypto_for
+    from tests.integration.test_matrix_redteam5 import _lines_until, _signed_in_elsewhere
+
+    intake_api = api_of(hs, "intake6")
+    intake = IntakeService(intake_api, data, state_file=olm_dir / "intake6.json", sync_timeout_ms=1000,
+                           crypto=crypto_for(hs, "intake6", olm_dir / "intake6"),
+                           counselors=[hs.accounts["ani"]["user_id"], hs.accounts["budi"]["user_id"]])
+    task = asyncio.create_task(intake.run())
+    ani, budi = (_encrypting(hs, data, tmp_path, olm_dir, *who) for who in (("ani", "Ani"), ("budi", "Budi")))
+    heard: list = []
+    budi.listen(heard.append)
+    client = EncryptedClient(hs, "r6e", olm_dir / "r6e")
+    other = None
+    try:
+        await until(lambda: getattr(intake, "sync", None) is not None and intake.sync.state == "connected",
+                    what="intake set-up")
+        await ani.start()
+        await budi.start()
+        await client.open(intake_api.user_id)
+        await client.wait_for("YA")
+        for prompt, answer in (("1 =", "ya"), ("satu kalimat", "1"), ("2 minggu terakhir", "suami"),
+                               ("antrian", "tidak")):
+            await client.say(answer)
+            await client.wait_for(prompt)
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), timeout=30, what="queued")
+        session = await ani.desk.accept(client.room)
+        await ani.desk.send(session.id, "ANI-6301 aku di sini, ceritakan pelan-pelan")
+        await client.wait_for("ANI-6301")  # the room key went to the client's one device
+        await ani.desk.transfer(session.id, "butuh konselor lain", to=hs.accounts["budi"]["user_id"])
+        other = await _signed_in_elsewhere(hs, "r6e", olm_dir)  # meanwhile, someone on the client's account
+        handed = await until(lambda: next((s for s in budi.store.sessions.open() if s.visit_id == client.room), None),
+                             timeout=30, what="the session at Budi's")
+        await _lines_until(budi, handed, lambda: _new_device_told(heard))
+        await client.wait_for("BERIKUT-")  # Budi's lines went, encrypted...
+        keyed = budi.store.sessions.client_devices(handed.id) or ()
+        assert any(d.endswith(f" {other.device_id}") for d in keyed)  # ...and the new device was given the key
+        assert _new_device_told(heard), "the device signed in during the handover got the room key, and nobody was told"
+    finally:
+        for ws in (ani, budi):
+            await ws.stop()
+            ws.store.close()
+        await client.close()
+        if other is not None:
+            await other.close()
+        intake.stopped = True
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
