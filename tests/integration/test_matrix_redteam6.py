@@ -307,3 +307,30 @@ async def test_a_device_signed_in_to_the_clients_account_during_a_handover_is_to
         intake.stopped = True
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+# ---- a counselor's name as a claim gives it -------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 6: the intake keeps the name a claim gives (org.curhat.claim "
+                   "{name}) as the claimer's: Budi, claiming as 'Ani', is shown to every workstation as Ani, and after "
+                   "he hands the client to Ani her transcript shows his lines as 'Ani (konselor sebelumnya)'")
+async def test_a_colleague_who_claims_under_another_counselors_name_is_not_shown_as_them(hs, data, tmp_path):
+    intake, task = await intake_service(hs, data)
+    budi = workstation(hs, "budi", "Ani", data, tmp_path)  # the name is a setting on Budi's own workstation
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await budi.start()
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "r6f")
+        await through_intake(client, intake.api.user_id, "berantem sama suami")
+        await until(lambda: any(v.id == client.room for v in budi.desk.queue()), what="queued")
+        session = await budi.desk.accept(client.room)
+        await budi.desk.send(session.id, "BUDI-5120 kamu sendiri yang cari masalah")
+        await client.wait_for("BUDI-5120")
+        await budi.desk.transfer(session.id, "tolong lanjutkan", to=hs.accounts["ani"]["user_id"])
+        line = await until(lambda: next((m.text for s in ani.store.sessions.open() if s.visit_id == client.room
+                                         for m in ani.desk.transcript(s.id) if "BUDI-5120" in m.text), None),
+                           timeout=30, what="Budi's line in Ani's transcript of the handed-over session")
+        assert not line.startswith("Ani "), f"Budi's line is shown as Ani's own: {line!r}"
+    finally:
+        await stop(budi, ani)
+        await stop_intake(intake, task)
