@@ -334,3 +334,43 @@ async def test_a_colleague_who_claims_under_another_counselors_name_is_not_shown
     finally:
         await stop(budi, ani)
         await stop_intake(intake, task)
+
+
+# ---- what a client sends that is not words --------------------------------------------------------------------------
+async def test_nothing_a_client_sends_is_fetched_and_its_names_are_shown_literally(hs, data, tmp_path):
+    """Never tested before: pictures, files and voice notes whose URLs point at a server the test watches, HTML with an
+    image in it, file names with escapes and Rich markup: nothing is fetched, every name is shown as text."""
+    fetched: list = []
+
+    async def watch(reader, writer) -> None:
+        fetched.append(await reader.read(200))
+        writer.close()
+    server = await asyncio.start_server(watch, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    intake, task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "r6g")
+        await through_intake(client, intake.api.user_id, "susah tidur")
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
+        session = await ani.desk.accept(client.room)
+        sent = [
+            {"msgtype": "m.image", "body": "foto[b]TEBAL[/b].jpg", "url": f"{url}/a.jpg",
+             "info": {"thumbnail_url": f"{url}/t.jpg"}},
+            {"msgtype": "m.file", "body": "surat\x1b]0;PWNED\x1b\\.pdf", "url": f"{url}/b.pdf"},
+            {"msgtype": "m.audio", "body": "[link=http://evil.example]suara[/link].ogg", "url": "mxc://curhat.test/c"},
+            {"msgtype": "m.text", "body": "lihat ini", "format": "org.matrix.custom.html",
+             "formatted_body": f"<img src=\"{url}/d.png\">lihat ini"},
+        ]
+        for content in sent:
+            await client.api.send(client.room, "m.room.message", content, f"m{time.time_ns()}")
+        await until(lambda: len(client_words(ani, session.id)) >= 4, what="the four events on the counselor's screen")
+        words = "\n".join(client_words(ani, session.id))
+        assert "foto[b]TEBAL[/b].jpg" in words and "[link=http://evil.example]suara[/link].ogg" in words
+        assert "\x1b" not in words and "surat␛]0;PWNED" in words and "lihat ini" in words
+        assert not fetched, f"something fetched what a client named: {fetched[0][:80]!r}"
+    finally:
+        server.close()
+        await stop(ani)
+        await stop_intake(intake, task)
