@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from curhat_tui.domain.models import Sender
 from curhat_tui.domain.provinces import known as known_province
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.storage.sessions import ENCRYPTED, REGION
@@ -14,6 +15,8 @@ from curhat_tui.storage.sessions import ENCRYPTED, REGION
 if TYPE_CHECKING:
     from curhat_tui.services.handover import Handovers
     from curhat_tui.storage.store import Store
+
+UNANSWERED_LOOKBACK = 50  # client lines read back for risk since the counselor's last line
 
 
 class SessionFacts:
@@ -38,6 +41,17 @@ class SessionFacts:
     def handover_flags(self, session_id: str) -> list[str]:
         """The red-flag items raised before this session was handed here (ids)."""
         return self.handovers.flags(session_id)
+
+    def unanswered_risk(self, session_id: str) -> tuple[str, ...]:
+        """The red-flag items the risk detector suggested in the client's lines since the counselor last wrote (ids,
+        in order; empty when there are none): what ending the session now would leave unanswered."""
+        items: list[str] = []
+        for message in reversed(self.store.messages.for_session(session_id, limit=UNANSWERED_LOOKBACK)):
+            if message.sender is Sender.COUNSELOR:
+                break
+            if message.sender is Sender.CLIENT and not message.redacted:
+                items += [item for item in message.flags if item not in items]
+        return tuple(items)
 
     def handover(self, session_id: str) -> str:
         """The handover note this session came with (a transfer, or a client sent back to the queue); '' if none."""

@@ -383,3 +383,35 @@ async def test_help_says_where_ctrl_s_acts_and_lists_ctrl_z(make_app):
         rows = dict(app.key_help())
         assert rows["ctrl+s"] == "Tutup sesi (di layar penutup, setelah sesi diakhiri)"  # not on the main screen
         assert rows["ctrl+z"].startswith("Batalkan ketikan")
+
+
+async def test_ending_right_after_an_unanswered_risky_line_says_so_before_the_session_closes(real_parts):
+    """A counselor pressing Ctrl+T just after the client wrote of a rope and tonight is told, in the question, what
+    they have not answered; once they have written back, the plain question comes."""
+    from curhat_tui.channels.base import MessageReceived
+    from curhat_tui.ui.screens.common.confirm import ConfirmModal
+
+    parts, channel = real_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await accept_top(pilot)
+        session = app.workstation.desk.open_sessions()[0]
+        channel.inject(MessageReceived(session.id, "kak aku udah siapin talinya, malam ini aku mau gantung diri",
+                                       START + 60, remote_id="$r1"))
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "belum kamu balas" in screen_text(app) and "bunuh diri" in screen_text(app)
+        await pilot.press("escape")  # not now: the counselor answers first
+        await pilot.pause()
+        await app.workstation.desk.send(session.id, "Terima kasih sudah cerita. Kamu aman sekarang?")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and "belum kamu balas" not in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, WrapUpScreen)

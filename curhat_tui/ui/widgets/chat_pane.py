@@ -18,6 +18,7 @@ from curhat_tui.domain.models import Message, Risk, Sender, Session, SessionStat
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.domain.session_clock import Phase, countdown
 from curhat_tui.ui.widgets.composer import Composer
+from curhat_tui.ui.widgets.localize import flag_labels
 from curhat_tui.ui.widgets.tab_strip import TabState, tab_label
 from curhat_tui.ui.widgets.transcript import Transcript
 
@@ -224,8 +225,7 @@ class ChatPane(Vertical):
         if note or flags:
             text = Text()
             if flags:  # the red flags raised before the handover, first: a long note never pushes them out of view
-                labels = ", ".join(self.app.t.pick(self.app.data.redflags.get(f).label) for f in flags)
-                text.append(self.app.t("pane.handover_flags", items=labels) + "\n", style="bold")
+                text.append(self.app.t("pane.handover_flags", items=flag_labels(self, flags)) + "\n", style="bold")
             text.append_text(Text.assemble((self.app.t("pane.handover") + ": ", "bold"), note))
             block.update(text)
 

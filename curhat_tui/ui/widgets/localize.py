@@ -1,5 +1,6 @@
 """Binding descriptions come from the catalogue, looked up by binding id (`key.<id>`) or, for Textual's own, action;
-and the names of who else is in a client's room, as every notice and question about held lines shows them."""
+the names of who else is in a client's room, as every notice and question about held lines shows them; and red-flag
+items by their labels."""
 
 from __future__ import annotations
 
@@ -37,3 +38,9 @@ def notice_text(t, key: str, values: dict) -> str:
     if "readers" in values:
         values = {**values, "names": held_names(t, values["readers"])}
     return t(key, **values)
+
+
+def flag_labels(node: DOMNode, items: tuple[str, ...] | list[str]) -> str:
+    """Red-flag items (ids) by their labels in the user's language, joined."""
+    app = curhat_app(node)
+    return ", ".join(app.t.pick(app.data.redflags.get(item).label) for item in items)

@@ -21,6 +21,7 @@ from curhat_tui.services.privacy import ConsentWithdrawn
 from curhat_tui.ui.screens.counselor.held_sends import HeldSends
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.composer import Composer, alt
+from curhat_tui.ui.widgets.localize import flag_labels
 from curhat_tui.ui.widgets.notes_form import NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueueTable
 from curhat_tui.ui.widgets.transcript import Transcript
@@ -165,24 +166,21 @@ class SessionActions(HeldSends):
             self.app.notify(self.app.t("directory.script_unverified", names=names), severity="warning")
 
     # ---- session lifecycle ------------------------------------------------------
-    def _live_pane(self) -> ChatPane | None:
-        """The active pane if its session is running; otherwise the counselor is told why the key did nothing."""
+    def _live_pane(self, *, or_wrapup: bool = False) -> ChatPane | None:
+        """The active pane if its session is running; otherwise the counselor is told why the key did nothing (or,
+        `or_wrapup`, an ended session's wrap-up opens)."""
         pane = self.active_pane
         if pane is None:
             self.app.notify(self.app.t("keys.no_session"), severity="warning")
             return None
         if pane.session.status is not SessionStatus.ACTIVE:
-            self.app.notify(self.app.t("keys.not_active", alias=pane.session.alias), severity="warning")
+            self._wrapup(pane.session) if or_wrapup else self.app.notify(
+                self.app.t("keys.not_active", alias=pane.session.alias), severity="warning")
             return None
         return pane
 
     def action_end_session(self) -> None:
-        pane = self.active_pane
-        if pane is None:
-            self.app.notify(self.app.t("keys.no_session"), severity="warning")
-            return
-        if pane.session.status is not SessionStatus.ACTIVE:
-            self._wrapup(pane.session)
+        if (pane := self._live_pane(or_wrapup=True)) is None:
             return
         session_id = pane.session.id
 
@@ -191,7 +189,9 @@ class SessionActions(HeldSends):
                 self.ending.add(session_id)
                 await self.app.workstation.desk.end(session_id)
         from curhat_tui.ui.screens.common.confirm import ConfirmModal
-        self.app.push_screen(ConfirmModal(self.app.t("end.confirm", alias=pane.session.alias)), confirmed)
+        flags = self.app.workstation.desk.unanswered_risk(session_id)  # risk no line of ours has answered yet
+        self.app.push_screen(ConfirmModal(self.app.t("end.confirm_risk" if flags else "end.confirm",
+                                                     alias=pane.session.alias, items=flag_labels(self, flags))), confirmed)
 
     def ended(self, session: Session) -> None:
         """A session this screen ended or handed over has reached wrap-up (told by SessionChanged): open it."""
