@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.channels.matrix.protocol import CLAIM, END, FORGET, HANDOVER, TAKEN, WAITING, content_of, obj, text_of
+from curhat_tui.channels.matrix.staff import owned_name
 from curhat_tui.domain import intake as flow
 from curhat_tui.intake.admission import may_forget
 from curhat_tui.intake.queueing import TAKEN_FIELDS
@@ -67,7 +68,7 @@ class StaffRequests:
                 start = now_ms()
                 await self._assign(room_id, dict(entry, started_at=start,
                                                  deadline=start + int(entry.get("minutes") or 30) * 60_000),
-                                   sender, text_of(content.get("name"), NAME_CHARS) or sender)
+                                   sender, owned_name(text_of(content.get("name"), NAME_CHARS), sender))
             return
         if entry.get("status") != TAKEN or entry.get("taken_by") != sender:
             log.warning("dropped a %s for a session that is not the sender's", kind)
@@ -81,7 +82,7 @@ class StaffRequests:
         entry = dict(entry, flags=sorted({f for f in flags if isinstance(f, str) and 0 < len(f) <= 64})[:30])
         if to and to in self.roster.counselors and to != sender:
             await self._assign(room_id, dict(entry, handover=note), to,
-                               text_of(content.get("to_name"), NAME_CHARS) or to)
+                               owned_name(text_of(content.get("to_name"), NAME_CHARS), to))
         else:  # back to the queue, with the note for whoever takes the client next
             back = {k: v for k, v in entry.items() if k not in TAKEN_FIELDS}
             await self._entry(room_id, dict(back, status=WAITING, handover=note, arrived_at=now_ms()))

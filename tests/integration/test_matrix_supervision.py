@@ -145,7 +145,7 @@ async def test_notes_live_alerts_whispers_and_sign_off_between_machines(hs, data
         await until(lambda: ani.supervision.status(session.id) is NoteStatus.SIGNED, timeout=30,
                     what="sign-off at the counselor's")
         signs = [e for e in ani.supervision.review_events(session.id) if e["action"] == "sign"]
-        assert len(signs) == 1 and signs[0]["author"] == "Sari (supervisor)"  # the account beside a name not its own
+        assert len(signs) == 1 and signs[0]["author"] == "@supervisor:curhat.test (Sari)"  # a name not its account's
         assert any(isinstance(e, ReviewChanged) and e.action == "sign" for e in heard)
         assert words_in_synapse(hs, "Catat juga rencana keselamatan") == 0
 

@@ -32,16 +32,18 @@ log = logging.getLogger("curhat.matrix.staff")
 
 
 def owned_name(name: object, account: str, limit: int = 60) -> str:
-    """A name a staff account chose for itself (a duty announcement, a sign-off, a note's counselor), as shown: on one
-    line, without terminal controls, cut; and followed by the account's own name when it does not read as part of it
-    ("Ani (budi)"), so that no colleague passes for another. The account alone when no name was given."""
-    local = account.lstrip("@").split(":", 1)[0][:32]
+    """A name a staff account chose for itself (a duty announcement, a claim, a sign-off, a note's counselor), as
+    shown: on one line, without terminal controls, cut. When it does not read as part of the account, the account
+    comes first and the name after it ("@budi:example.org (Ani)"), so that no colleague passes for another. The
+    account alone when no name was given."""
+    local = account.lstrip("@").split(":", 1)[0]
     shown = " ".join(clean(name).split())[:limit] if isinstance(name, str) else ""
     if not shown:
-        return local or account
+        return account
+
     def fold(text: str) -> str:
         return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
-    return shown if fold(shown) and fold(shown) in fold(local) else f"{shown} ({local})"
+    return shown if fold(shown) and fold(shown) in fold(local) else f"{account} ({shown})"
 
 
 class NotOnRoster(LookupError):
