@@ -83,6 +83,7 @@ class MatrixSupervisionLink:
         self._tasks: set[asyncio.Task] = set()
         self._live: dict[str, dict] = {}  # session -> its newest live status, with its debrief once one came
         self.ready = asyncio.Event()
+        self._roster: frozenset[str] = frozenset()  # the supervisors the own room was last made to hold
 
     # ---- lifecycle ---------------------------------------------------------------
     async def start(self, emit: Callable[[dict], None]) -> None:
@@ -115,6 +116,13 @@ class MatrixSupervisionLink:
             self.owners[room_id] = self.api.user_id
         elif self.sync.crypto is not None and not await self.api.get_state(room_id, "m.room.encryption"):
             await self.api.put_state(room_id, "m.room.encryption", dict(MEGOLM))  # from now on, ciphertext only
+        await self._only_supervisors(room_id)
+        return room_id
+
+    async def _only_supervisors(self, room_id: str) -> None:
+        """The supervision room holds this counselor and the roster's supervisors: anyone else is taken out (a
+        supervisor taken off the roster reads no further), and a supervisor not yet in is invited."""
+        self._roster = frozenset(self.staff.supervisors)
         present = await self.api.members(room_id)
         wanted = set(self.staff.supervisors)
         for user, membership in present.items():
@@ -128,7 +136,15 @@ class MatrixSupervisionLink:
                 await self.api.invite(room_id, user)
             except MatrixError as exc:
                 log.info("could not invite a supervisor: %s", exc.errcode)
-        return room_id
+
+    async def _roster_kept(self) -> None:
+        """After the roster changed (the intake's word, staff.py), the room is made to match it again."""
+        if self.own_room and self.role != "supervisor" and frozenset(self.staff.supervisors) != self._roster:
+            try:
+                await self._only_supervisors(self.own_room)
+            except MatrixError as exc:  # tried again at the next batch or send
+                self._roster = frozenset()
+                log.warning("could not match the supervision room to the roster: %s", exc.errcode)
 
     async def _owner(self, room_id: str, *, fresh: bool = False) -> str:
         """The counselor who made this supervision room, or "" when it is not one."""
@@ -172,6 +188,7 @@ class MatrixSupervisionLink:
                     self._forward_keys_on_join(event)
                 self._take(room_id, event, owner, first)
         await self._read_waiting()
+        await self._roster_kept()
 
     def _take(self, room_id: str, event: dict, owner: str, history: bool) -> None:
         try:
@@ -293,6 +310,7 @@ class MatrixSupervisionLink:
     # ---- outgoing ------------------------------------------------------------------
     async def _ready_room(self) -> str:
         await asyncio.wait_for(self.ready.wait(), 60)
+        await self._roster_kept()  # nothing goes to a supervisor just taken off the roster
         return self.own_room
 
     async def submit(self, snapshot: dict) -> None:
