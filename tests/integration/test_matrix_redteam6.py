@@ -1,5 +1,6 @@
 """Red team, round six: the supervision path attacked by a colleague (a roster counselor's own account, raw HTTP), a
-risky line the intake takes for answered, and what a client says without words (a reaction).
+colleague's claim under another's name, a risky line the intake takes for answered, a reaction, media, a new device on
+the client's account during a handover, and a supervisor taken off the roster.
 
 A test marked xfail(strict=True) shows a defect that is still there; an unmarked one shows a defence that holds.
 """
@@ -13,6 +14,7 @@ import time
 import pytest
 
 from curhat_tui.bootstrap import build_supervisor
+from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.channels.matrix.channel import MatrixChannel
 from curhat_tui.channels.matrix.protocol import ALERT, closed_room
 from curhat_tui.channels.matrix.staff import Staff, discover
@@ -23,12 +25,15 @@ from curhat_tui.services.events import CrisisAlert, Notice
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
 from tests.conftest import TEST_KEY
+from tests.integration import test_matrix_redteam5 as red5
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
     api_of,
     client_words,
+    eventually,
     intake_service,
+    reads,
     staff_of,
     stop,
     stop_intake,
@@ -38,12 +43,14 @@ from tests.integration.test_matrix import (
 )
 from tests.support.synapse import synapse_with_accounts
 
+olm_dir = red5.olm_dir  # a module fixture: one Olm store per device, its identity keys uploaded once
+
 
 @pytest.fixture(scope="module")
 def hs():
     # one client account per test: the intake's state outlives a test, and a waiting client has one place in the queue
     # intake6: the encrypted test's own intake, so that the first intake's rooms and device stay without Olm keys
-    yield from synapse_with_accounts(("intake", "intake6", "ani", "budi", "supervisor",
+    yield from synapse_with_accounts(("intake", "intake6", "ani", "budi", "supervisor", "exsup6",
                                       *(f"r6{c}" for c in "abcdefgh")), PASSWORD)
 
 
@@ -59,9 +66,12 @@ def _supervisor(hs, data, tmp_path):
     return sup, seen
 
 
-async def _stop_supervisor(sup) -> None:
-    await sup.workstation.stop()
-    sup.store.close()
+async def _taken(hs, ws, intake, name: str, topic: str) -> tuple:
+    """A client of account `name` through the intake, taken by workstation `ws`: (the client, the session)."""
+    client = ScriptedClient(hs, name)
+    await through_intake(client, intake.api.user_id, topic)
+    await until(lambda: any(v.id == client.room for v in ws.desk.queue()), what="queued")
+    return client, await ws.desk.accept(client.room)
 
 
 # ---- the supervisors' room: alerts ------------------------------------------------------------------------------
@@ -76,10 +86,7 @@ async def test_a_colleague_cannot_raise_an_alert_on_another_counselors_session(h
     await ani.start()
     budi = api_of(hs, "budi")
     try:
-        client = ScriptedClient(hs, "r6a")
-        await through_intake(client, intake.api.user_id, "capek kerja")
-        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-        session = await ani.desk.accept(client.room)
+        client, session = await _taken(hs, ani, intake, "r6a", "capek kerja")
         sv = sup.workstation.supervision
         await until(lambda: session.id in [r.session_id for r in sv.live()], timeout=30, what="Ani's live session")
         staff = await discover(budi, staff_of(hs))  # Budi's workstation is in the staff rooms, as every colleague's
@@ -101,7 +108,7 @@ async def test_a_colleague_cannot_raise_an_alert_on_another_counselors_session(h
         assert not any("PALSU-7731" in r.alert for r in sv.live())
     finally:
         await stop(ani)
-        await _stop_supervisor(sup)
+        await stop(sup.workstation)  # its store is the supervisor's store
         await budi.close()
         await stop_intake(intake, task)
 
@@ -118,24 +125,25 @@ def _forged_snapshot(session_id: str, counselor: str) -> dict:
          "delivery": "sent", "flags": []}], "flags": [], "scripts": [], "extensions": [], "note_versions": []}
 
 
-async def _budis_room(hs, staff) -> tuple:
-    """Budi's own supervision room, made as a workstation makes one, the roster's supervisor invited."""
+async def _budis_room(hs, data, tmp_path) -> tuple:
+    """The intake, Sari's supervisor workstation, and Budi's own supervision room (made as a workstation makes one)
+    with Sari in it: (intake, its task, the supervisor, Budi's raw API, the room)."""
+    intake, task = await intake_service(hs, data)
+    sup, _ = _supervisor(hs, data, tmp_path)
+    await sup.workstation.start()
     budi = api_of(hs, "budi")
     room = await budi.create_room(**closed_room("curhat supervision", SUPERVISION, history="invited"))
     await budi.invite(room, hs.accounts["supervisor"]["user_id"])
-    return budi, room
+    await until(lambda: sup.workstation.supervision.link.owners.get(room), timeout=30, what="the supervisor in")
+    return intake, task, sup, budi, room
 
 
 @pytest.mark.xfail(strict=True, reason="red team 6: a submitted note's counselor is the name inside the snapshot, not "
                    "the counselor whose room it came from: Budi's note reaches the supervisor's review list as Ani's")
 async def test_a_colleague_cannot_submit_a_note_in_another_counselors_name(hs, data, tmp_path):
-    intake, task = await intake_service(hs, data)
-    sup, _ = _supervisor(hs, data, tmp_path)
-    await sup.workstation.start()
-    budi, room = await _budis_room(hs, staff_of(hs))
+    intake, task, sup, budi, room = await _budis_room(hs, data, tmp_path)
+    sv = sup.workstation.supervision
     try:
-        sv = sup.workstation.supervision
-        await until(lambda: sup.workstation.supervision.link.owners.get(room), timeout=30, what="the supervisor in")
         data_ = json.dumps(_forged_snapshot("forged-note-1", "Ani"))
         await budi.send(room, SUBMIT, {"submission": "forged-note-1-0", "part": 0, "parts": 1, "data": data_},
                         f"forged-{time.time_ns()}")
@@ -143,7 +151,7 @@ async def test_a_colleague_cannot_submit_a_note_in_another_counselors_name(hs, d
                            timeout=30, what="the submitted note at the supervisor's")
         assert item.counselor != "Ani", "Budi's note is listed, and will be signed off, as Ani's"
     finally:
-        await _stop_supervisor(sup)
+        await stop(sup.workstation)  # its store is the supervisor's store
         await budi.close()
         await stop_intake(intake, task)
 
@@ -151,13 +159,9 @@ async def test_a_colleague_cannot_submit_a_note_in_another_counselors_name(hs, d
 @pytest.mark.xfail(strict=True, reason="red team 6: a live status's counselor is the name in its content: Budi's room "
                    "puts a running session on the supervisor's live board as Ani's")
 async def test_a_colleague_cannot_put_a_session_on_the_live_board_in_another_counselors_name(hs, data, tmp_path):
-    intake, task = await intake_service(hs, data)
-    sup, _ = _supervisor(hs, data, tmp_path)
-    await sup.workstation.start()
-    budi, room = await _budis_room(hs, staff_of(hs))
+    intake, task, sup, budi, room = await _budis_room(hs, data, tmp_path)
+    sv = sup.workstation.supervision
     try:
-        sv = sup.workstation.supervision
-        await until(lambda: sup.workstation.supervision.link.owners.get(room), timeout=30, what="the supervisor in")
         now_ms = int(time.time() * 1000)
         await budi.put_state(room, LIVE, {"counselor": "Ani", "alias": "Melati", "started_at_ms": now_ms,
                                           "deadline_ms": now_ms + 1_800_000, "risk": 3, "status": "active"},
@@ -166,7 +170,7 @@ async def test_a_colleague_cannot_put_a_session_on_the_live_board_in_another_cou
                           what="the live row at the supervisor's")
         assert row.counselor != "Ani", "a high-risk session Ani does not have is on the board as hers"
     finally:
-        await _stop_supervisor(sup)
+        await stop(sup.workstation)  # its store is the supervisor's store
         await budi.close()
         await stop_intake(intake, task)
 
@@ -186,10 +190,7 @@ async def test_a_risk_line_that_never_reached_the_counselor_is_not_taken_as_answ
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
     await ani.start()
     try:
-        client = ScriptedClient(hs, "r6b")
-        await through_intake(client, intake.api.user_id, "capek sama semuanya")
-        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-        session = await ani.desk.accept(client.room)
+        client, session = await _taken(hs, ani, intake, "r6b", "capek sama semuanya")
         await ani.channel.sync.stop(last=True)  # Ani's workstation hears nothing more (a network hiccup, say)
         await client.say(LAST_WORDS)
         await ani.desk.send(session.id, "oke, kita lanjut minggu depan ya")  # typed before; sent after it
@@ -217,10 +218,7 @@ async def test_a_clients_reaction_to_the_counselors_question_reaches_the_counsel
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
     await ani.start()
     try:
-        client = ScriptedClient(hs, "r6c")
-        await through_intake(client, intake.api.user_id, "susah tidur")
-        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-        session = await ani.desk.accept(client.room)
+        client, session = await _taken(hs, ani, intake, "r6c", "susah tidur")
         await ani.desk.send(session.id, "Apakah kamu aman di rumah malam ini?")
         question = await client.wait_for("aman di rumah")
         await client.api.send(client.room, "m.reaction", {"m.relates_to": {
@@ -235,12 +233,6 @@ async def test_a_clients_reaction_to_the_counselors_question_reaches_the_counsel
 
 
 # ---- fad71e1: the client's devices a room key went to, across a handover ---------------------------------------
-@pytest.fixture(scope="module")
-def olm_dir(tmp_path_factory):
-    """One Olm store per device for the whole module: a device's identity keys are uploaded once."""
-    return tmp_path_factory.mktemp("olm")
-
-
 def _encrypting(hs, data, tmp_path, olm_dir, name: str, display: str) -> Workstation:
     from tests.integration.test_matrix_e2ee import crypto_for
 
@@ -252,16 +244,11 @@ def _encrypting(hs, data, tmp_path, olm_dir, name: str, display: str) -> Worksta
     return Workstation(store, channel, SystemClock(), data, counselor=display)
 
 
-def _new_device_told(heard: list) -> list:
-    return [e for e in heard if isinstance(e, Notice) and e.key == "notice.client_new_device"]
-
-
 @pytest.mark.xfail(strict=True, reason="red team 6: the client's devices are kept per session, so a handover starts "
                    "afresh: a device signed in to the client's account after Ani's last line and before Budi's "
                    "first gets the room key, and neither counselor is told")
 async def test_a_device_signed_in_to_the_clients_account_during_a_handover_is_told(hs, data, tmp_path, olm_dir):
     from tests.integration.test_matrix_e2ee import EncryptedClient, crypto_for
-    from tests.integration.test_matrix_redteam5 import _lines_until, _signed_in_elsewhere
 
     intake_api = api_of(hs, "intake6")
     intake = IntakeService(intake_api, data, state_file=olm_dir / "intake6.json", sync_timeout_ms=1000,
@@ -271,6 +258,7 @@ async def test_a_device_signed_in_to_the_clients_account_during_a_handover_is_to
     ani, budi = (_encrypting(hs, data, tmp_path, olm_dir, *who) for who in (("ani", "Ani"), ("budi", "Budi")))
     heard: list = []
     budi.listen(heard.append)
+    told = lambda: [e for e in heard if isinstance(e, Notice) and e.key == "notice.client_new_device"]  # noqa: E731
     client = EncryptedClient(hs, "r6e", olm_dir / "r6e")
     other = None
     try:
@@ -289,24 +277,20 @@ async def test_a_device_signed_in_to_the_clients_account_during_a_handover_is_to
         await ani.desk.send(session.id, "ANI-6301 aku di sini, ceritakan pelan-pelan")
         await client.wait_for("ANI-6301")  # the room key went to the client's one device
         await ani.desk.transfer(session.id, "butuh konselor lain", to=hs.accounts["budi"]["user_id"])
-        other = await _signed_in_elsewhere(hs, "r6e", olm_dir)  # meanwhile, someone on the client's account
+        other = await red5._signed_in_elsewhere(hs, "r6e", olm_dir)  # meanwhile, someone on the client's account
         handed = await until(lambda: next((s for s in budi.store.sessions.open() if s.visit_id == client.room), None),
                              timeout=30, what="the session at Budi's")
-        await _lines_until(budi, handed, lambda: _new_device_told(heard))
+        await red5._lines_until(budi, handed, told)
         await client.wait_for("BERIKUT-")  # Budi's lines went, encrypted...
         keyed = budi.store.sessions.client_devices(handed.id) or ()
         assert any(d.endswith(f" {other.device_id}") for d in keyed)  # ...and the new device was given the key
-        assert _new_device_told(heard), "the device signed in during the handover got the room key, and nobody was told"
+        assert told(), "the device signed in during the handover got the room key, and nobody was told"
     finally:
-        for ws in (ani, budi):
-            await ws.stop()
-            ws.store.close()
+        await stop(ani, budi)
         await client.close()
         if other is not None:
             await other.close()
-        intake.stopped = True
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        await stop_intake(intake, task)
 
 
 # ---- a counselor's name as a claim gives it -------------------------------------------------------------------------
@@ -320,10 +304,7 @@ async def test_a_colleague_who_claims_under_another_counselors_name_is_not_shown
     await budi.start()
     await ani.start()
     try:
-        client = ScriptedClient(hs, "r6f")
-        await through_intake(client, intake.api.user_id, "berantem sama suami")
-        await until(lambda: any(v.id == client.room for v in budi.desk.queue()), what="queued")
-        session = await budi.desk.accept(client.room)
+        client, session = await _taken(hs, budi, intake, "r6f", "berantem sama suami")
         await budi.desk.send(session.id, "BUDI-5120 kamu sendiri yang cari masalah")
         await client.wait_for("BUDI-5120")
         await budi.desk.transfer(session.id, "tolong lanjutkan", to=hs.accounts["ani"]["user_id"])
@@ -351,10 +332,7 @@ async def test_nothing_a_client_sends_is_fetched_and_its_names_are_shown_literal
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
     await ani.start()
     try:
-        client = ScriptedClient(hs, "r6g")
-        await through_intake(client, intake.api.user_id, "susah tidur")
-        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-        session = await ani.desk.accept(client.room)
+        client, session = await _taken(hs, ani, intake, "r6g", "susah tidur")
         sent = [
             {"msgtype": "m.image", "body": "foto[b]TEBAL[/b].jpg", "url": f"{url}/a.jpg",
              "info": {"thumbnail_url": f"{url}/t.jpg"}},
@@ -374,3 +352,46 @@ async def test_nothing_a_client_sends_is_fetched_and_its_names_are_shown_literal
         server.close()
         await stop(ani)
         await stop_intake(intake, task)
+
+
+# ---- a supervisor taken off the roster --------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 6: a supervisor taken off the roster stays in each counselor's "
+                   "supervision room until that counselor's workstation restarts, and reads every note and live "
+                   "status sent there meanwhile (the workstation hears the roster change and removes no one)")
+async def test_a_supervisor_taken_off_the_roster_reads_no_further_in_a_counselors_supervision_room(hs, data,
+                                                                                                 tmp_path):
+    intake, task = await intake_service(hs, data, supervisors=("supervisor", "exsup6"))
+    ani = workstation(hs, "ani", "Ani", data, tmp_path, link=True)
+    await ani.start()
+    exsup = api_of(hs, "exsup6")
+    try:
+        await until(lambda: ani.supervision.link.ready.is_set(), what="Ani's supervision room")
+        room = ani.supervision.link.own_room
+
+        async def joined() -> bool:
+            try:
+                await exsup.join(room)  # invited by Ani's workstation, as every roster supervisor is
+            except MatrixError:
+                return False
+            return True
+        await until(joined, what="the supervisor in Ani's supervision room")
+        await stop_intake(intake, task)
+        intake, task = await intake_service(hs, data)  # the operator takes them off the roster and restarts
+        await until(lambda: exsup.user_id not in ani.channel.staff.supervisors, what="the roster change at Ani's")
+        await eventually(lambda: _gone(exsup, room), 10)  # given time to be taken out
+        now = time.time()
+        await ani.supervision.link.live("after-removal", {"counselor": "Ani", "alias": "SESUDAH-7710", "started_at": now,
+                                                         "deadline": now + 1800, "risk": 3, "status": "active"})
+        assert not await reads(exsup, room, "SESUDAH-7710"), "the removed supervisor still reads Ani's room"
+    finally:
+        await stop(ani)
+        await exsup.close()
+        await stop_intake(intake, task)
+
+
+async def _gone(api, room: str) -> bool:  # `api`'s account no longer in `room` (taken out, or refused it)
+    try:
+        return (await api.members(room)).get(api.user_id) != "join"
+    except MatrixError:
+        return True
+
