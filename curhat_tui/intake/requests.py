@@ -80,6 +80,9 @@ class StaffRequests:
         flags = content.get("flags")
         flags = flags if isinstance(flags, list) else []
         entry = dict(entry, flags=sorted({f for f in flags if isinstance(f, str) and 0 < len(f) <= 64})[:30])
+        devices = content.get("devices")  # marks of the client's devices the counselor's lines reached (members.py)
+        if isinstance(devices, list):
+            entry["devices"] = sorted({d for d in devices if isinstance(d, str) and 0 < len(d) <= 64})[:64]
         if to and to in self.roster.counselors and to != sender:
             await self._assign(room_id, dict(entry, handover=note), to,
                                owned_name(text_of(content.get("to_name"), NAME_CHARS), to))

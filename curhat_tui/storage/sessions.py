@@ -23,8 +23,9 @@ REGION = "region"  # channel_state: the province a real client told the intake (
 CLIENT = "client_hash"  # channel_state: the scrypt hash of the client's Matrix id, salted with the room (relay.py)
 READERS_ALLOWED = "readers_allowed"  # channel_state: accounts besides the client the counselor chose to let read
 CLIENT_DEVICES = "client_devices"  # channel_state: the client's devices a room key went to (channels/matrix/members.py)
+DEVICE_MARKS = "client_device_marks"  # channel_state: marks of those devices, from the counselor who handed it over
 # the channel_state keys that may hold words of a session (or who was in it): purged with them
-CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION, CLIENT, READERS_ALLOWED, CLIENT_DEVICES)
+CLIENT_WORDS = (PENDING, HANDOVER, ANSWERED, REGION, CLIENT, READERS_ALLOWED, CLIENT_DEVICES, DEVICE_MARKS)
 
 
 def _session(row: dict[str, Any]) -> Session:
@@ -102,6 +103,11 @@ class Sessions:
         """The client's devices the session's room key went to up to its last line; None before the first."""
         devices = self.channel_state(session_id).get(CLIENT_DEVICES)
         return frozenset(d for d in devices if isinstance(d, str)) if isinstance(devices, list) else None
+
+    def handed_device_marks(self, session_id: str) -> frozenset[str] | None:
+        """Marks of the client's devices as the counselor who handed the session here had them; None if none came."""
+        marks = self.channel_state(session_id).get(DEVICE_MARKS)
+        return frozenset(m for m in marks if isinstance(m, str)) if isinstance(marks, list) else None
 
     def set_client_devices(self, session_id: str, devices: frozenset[str]) -> None:
         """Kept in the channel state, so a restart neither forgets a device nor takes one already there for new."""

@@ -31,7 +31,7 @@ from curhat_tui.channels.base import (
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
 from curhat_tui.channels.matrix.duty import DutyRoster
-from curhat_tui.channels.matrix.entries import handover_items, seconds, visit_of
+from curhat_tui.channels.matrix.entries import handover_state, seconds, visit_of
 from curhat_tui.channels.matrix.history import fill_in_decrypted, read_earlier
 from curhat_tui.channels.matrix.joining import join_when_invited
 from curhat_tui.channels.matrix.members import guarded
@@ -57,8 +57,6 @@ from curhat_tui.domain.models import Delivery, Message, Session, Visit
 from curhat_tui.domain.provinces import known
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.storage.sessions import CLIENT, ENCRYPTED, READERS_ALLOWED, REGION
-from curhat_tui.storage.sessions import HANDOVER as HANDOVER_NOTE
-from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
 from curhat_tui.storage.store import Store
 
 log = logging.getLogger("curhat.matrix")
@@ -289,7 +287,7 @@ class MatrixChannel(SessionRequests, Channel):
             self.emit(SessionAssigned(visit, started, seconds(entry.get("deadline")),
                                       {"room_id": room_id, "started_at": started, "since": started,
                                        ENCRYPTED: await self._encrypted(room_id), CLIENT: client_hash(entry),
-                                       HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry),
+                                       **handover_state(entry),
                                        REGION: known(entry.get("region"))}))
 
     def opened(self, session: Session) -> None:
@@ -356,7 +354,7 @@ class MatrixChannel(SessionRequests, Channel):
                     return {"room_id": room_id, "started_at": seconds(entry.get("started_at")),
                             ENCRYPTED: await self._encrypted(room_id), CLIENT: client,
                             "deadline": seconds(entry.get("deadline")), "since": answered,
-                            HANDOVER_NOTE: str(entry.get("handover") or ""), FLAGS: handover_items(entry),
+                            **handover_state(entry),
                             REGION: region}
                 if status == TAKEN:
                     raise ClaimFailed("taken", clean(str(entry.get("taken_by_name") or ""))[:60])

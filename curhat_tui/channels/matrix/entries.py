@@ -11,6 +11,7 @@ import re
 
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Risk, Tier, Visit, VisitStatus
+from curhat_tui.storage.sessions import DEVICE_MARKS, HANDOVER, HANDOVER_FLAGS
 
 MEDIA = {"m.image": "image", "m.video": "video", "m.audio": "audio", "m.file": "file", "m.location": "location",
          "m.sticker": "sticker"}  # what a client may send that is not words: shown as a placeholder naming it
@@ -123,3 +124,14 @@ def handover_items(entry: dict) -> list[str]:
     """The red-flag items a session was handed over with (ids, as the intake kept them; at most 30)."""
     flags = entry.get("flags")
     return [f for f in flags if isinstance(f, str)][:30] if isinstance(flags, list) else []
+
+
+def handover_state(entry: dict) -> dict:
+    """What a session's channel state takes from the entry it was handed over (or sent back to the queue) with: the
+    note, the red flags raised before, and marks of the client's devices the previous counselor's lines reached
+    (members.device_mark; at most 64), so a device that came in between is told to the next counselor."""
+    marks = entry.get("devices")
+    state = {HANDOVER: str(entry.get("handover") or ""), HANDOVER_FLAGS: handover_items(entry)}
+    if isinstance(marks, list):
+        state[DEVICE_MARKS] = [m for m in marks if isinstance(m, str) and 0 < len(m) <= 64][:64]
+    return state

@@ -12,6 +12,7 @@ import httpx
 
 from curhat_tui.channels.base import SessionGone
 from curhat_tui.channels.matrix.api import MatrixError
+from curhat_tui.channels.matrix.members import device_mark
 from curhat_tui.channels.matrix.protocol import (
     ALERT,
     END,
@@ -25,6 +26,7 @@ from curhat_tui.channels.matrix.protocol import (
 from curhat_tui.channels.matrix.upgrade import HASH_ROOM
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Message, Session
+from curhat_tui.storage.sessions import CLIENT
 from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
 from curhat_tui.storage.store import Store
 
@@ -85,8 +87,11 @@ class SessionRequests:
         self.room_to_session.pop(room, None)
         carried = self.store.sessions.channel_state(session.id).get(FLAGS) or []
         flags = sorted({f.item for f in self.store.flags.for_session(session.id)} | set(carried))
-        await self._send(self.staff.queue_room, HANDOVER, {"room_id": self._first_room(session), "note": handover,
-                                                           "to": to, "flags": flags}, f"handover-{session.id}")
+        request = {"room_id": self._first_room(session), "note": handover, "to": to, "flags": flags}
+        if (devices := self.store.sessions.client_devices(session.id)) is not None:  # the next counselor compares
+            salt = str(self.store.sessions.channel_state(session.id).get(CLIENT) or "")
+            request["devices"] = sorted(device_mark(salt, device) for device in devices)[:64]
+        await self._send(self.staff.queue_room, HANDOVER, request, f"handover-{session.id}")
         await self._leave_all(session, room)
 
     async def forget(self, client_key: str) -> None:  # a client's deletion request: the intake deletes their room
