@@ -2,7 +2,8 @@
 colleague's claim under another's name, a risky line the intake takes for answered, a reaction, media, a new device on
 the client's account during a handover, and a supervisor taken off the roster.
 
-A test marked xfail(strict=True) shows a defect that is still there; an unmarked one shows a defence that holds.
+A test marked xfail(strict=True) shows a defect that is still there; an unmarked one shows a defence that holds (each
+defect found here was fixed during the round and its test unmarked).
 """
 
 from __future__ import annotations
@@ -75,9 +76,6 @@ async def _taken(hs, ws, intake, name: str, topic: str) -> tuple:
 
 
 # ---- the supervisors' room: alerts ------------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 6: a supervisor believes an alert about a session from any roster "
-                   "counselor: Budi, who reads Ani's alerts in the supervisors' room, raises one on Ani's session and "
-                   "the supervisor is alarmed about Ani's client with Budi's words")
 async def test_a_colleague_cannot_raise_an_alert_on_another_counselors_session(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     sup, seen = _supervisor(hs, data, tmp_path)
@@ -138,8 +136,6 @@ async def _budis_room(hs, data, tmp_path) -> tuple:
     return intake, task, sup, budi, room
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: a submitted note's counselor is the name inside the snapshot, not "
-                   "the counselor whose room it came from: Budi's note reaches the supervisor's review list as Ani's")
 async def test_a_colleague_cannot_submit_a_note_in_another_counselors_name(hs, data, tmp_path):
     intake, task, sup, budi, room = await _budis_room(hs, data, tmp_path)
     sv = sup.workstation.supervision
@@ -156,8 +152,6 @@ async def test_a_colleague_cannot_submit_a_note_in_another_counselors_name(hs, d
         await stop_intake(intake, task)
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: a live status's counselor is the name in its content: Budi's room "
-                   "puts a running session on the supervisor's live board as Ani's")
 async def test_a_colleague_cannot_put_a_session_on_the_live_board_in_another_counselors_name(hs, data, tmp_path):
     intake, task, sup, budi, room = await _budis_room(hs, data, tmp_path)
     sv = sup.workstation.supervision
@@ -179,10 +173,6 @@ async def test_a_colleague_cannot_put_a_session_on_the_live_board_in_another_cou
 LAST_WORDS = "kak aku udah siapin talinya, malam ini aku mau gantung diri"
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: any line of the counselor's that reaches the room after a risky "
-                   "line counts as its answer: a line written before the risky one came, delivered after it, makes "
-                   "the intake close the client instead of putting them back in the queue, though the line never "
-                   "reached the counselor's screen")
 async def test_a_risk_line_that_never_reached_the_counselor_is_not_taken_as_answered(hs, data, tmp_path):
     if not data.phrases.detect(LAST_WORDS).imminent:
         pytest.skip("the detector does not call this statement imminent any more")
@@ -211,8 +201,6 @@ async def test_a_risk_line_that_never_reached_the_counselor_is_not_taken_as_answ
 
 
 # ---- what a client says without words ------------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 6: a client's reaction (m.reaction) to the counselor's question is "
-                   "not in the transcript at all: the counselor never learns the client answered")
 async def test_a_clients_reaction_to_the_counselors_question_reaches_the_counselor(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     ani = workstation(hs, "ani", "Ani", data, tmp_path)
@@ -244,9 +232,6 @@ def _encrypting(hs, data, tmp_path, olm_dir, name: str, display: str) -> Worksta
     return Workstation(store, channel, SystemClock(), data, counselor=display)
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: the client's devices are kept per session, so a handover starts "
-                   "afresh: a device signed in to the client's account after Ani's last line and before Budi's "
-                   "first gets the room key, and neither counselor is told")
 async def test_a_device_signed_in_to_the_clients_account_during_a_handover_is_told(hs, data, tmp_path, olm_dir):
     from tests.integration.test_matrix_e2ee import EncryptedClient, crypto_for
 
@@ -294,9 +279,6 @@ async def test_a_device_signed_in_to_the_clients_account_during_a_handover_is_to
 
 
 # ---- a counselor's name as a claim gives it -------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 6: the intake keeps the name a claim gives (org.curhat.claim "
-                   "{name}) as the claimer's: Budi, claiming as 'Ani', is shown to every workstation as Ani, and after "
-                   "he hands the client to Ani her transcript shows his lines as 'Ani (konselor sebelumnya)'")
 async def test_a_colleague_who_claims_under_another_counselors_name_is_not_shown_as_them(hs, data, tmp_path):
     intake, task = await intake_service(hs, data)
     budi = workstation(hs, "budi", "Ani", data, tmp_path)  # the name is a setting on Budi's own workstation
@@ -355,9 +337,6 @@ async def test_nothing_a_client_sends_is_fetched_and_its_names_are_shown_literal
 
 
 # ---- a supervisor taken off the roster --------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 6: a supervisor taken off the roster stays in each counselor's "
-                   "supervision room until that counselor's workstation restarts, and reads every note and live "
-                   "status sent there meanwhile (the workstation hears the roster change and removes no one)")
 async def test_a_supervisor_taken_off_the_roster_reads_no_further_in_a_counselors_supervision_room(hs, data,
                                                                                                  tmp_path):
     intake, task = await intake_service(hs, data, supervisors=("supervisor", "exsup6"))

@@ -1,15 +1,14 @@
 """Red team, round six (unit): who the workstation believes about duty and about a supervisor's sign-off, where the
 network does not matter (the sender is what the homeserver vouches for; the rest is content anyone may write).
 
-A test marked xfail(strict=True) shows a defect that is still there; an unmarked one shows a defence that holds.
+A test marked xfail(strict=True) shows a defect that is still there; an unmarked one shows a defence that holds (each
+defect found here was fixed during the round and its test unmarked).
 """
 
 from __future__ import annotations
 
 import time
 from types import SimpleNamespace
-
-import pytest
 
 from curhat_tui.channels.matrix.duty import DutyRoster
 from curhat_tui.channels.matrix.protocol import DUTY
@@ -41,9 +40,6 @@ def test_a_duty_announcement_from_anyone_but_a_roster_counselor_changes_nothing(
     assert roster.names(now) == ["Ani"]
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: a colleague's duty announcement names whom it likes: Budi, "
-                   "announcing with the name 'Ani', makes every workstation list Ani on duty (Budi nowhere), while "
-                   "Ani is off duty")
 def test_a_colleague_cannot_put_someone_else_on_the_duty_list():
     roster = DutyRoster(SimpleNamespace(user_id=CARA), _staff(), "Cara")
     now = time.time()
@@ -79,15 +75,14 @@ def test_only_a_roster_supervisor_in_the_counselors_own_room_reviews_or_whispers
     assert heard == []
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: a sign-off's author is the name in its content, not its sender: "
-                   "supervisor Dedi's sign-off reaches Ani's workstation as signed by Sari")
 def test_a_supervisor_cannot_sign_off_in_another_supervisors_name():
     link, heard = _counselor_link()
     link._take(*_review(DEDI, REVIEW, {"session_id": "s1", "action": "sign", "text": "", "author": "Sari"}), "", False)
     link._take(*_review(DEDI, WHISPER, {"session_id": "s1", "text": "akhiri saja sesinya", "author": "Sari"}), "",
                False)
     assert len(heard) == 2
-    assert all("Sari" not in str(e["author"]) or DEDI in str(e["author"]) for e in heard), \
+    assert all("Sari" not in str(e["author"]) or DEDI in str(e["author"]) or "(dedi)" in str(e["author"])
+               for e in heard), \
         f"shown as written by {[e['author'] for e in heard]}; sent by {DEDI}"
 
 
@@ -192,15 +187,9 @@ def _no_hostile_escapes(out: bytes) -> None:
     assert b"\x1b]0;PWNED" not in out and b"\x1b]8;;http://evil" not in out  # nor even begun
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: a colleague's alert and live status reach the supervisor's "
-                   "terminal as escape sequences (OSC 0 sets the window title, OSC 8 makes a hyperlink; ended with "
-                   "ESC \\, which nothing drops), not as text: the supervisor's side never cleans what counselors "
-                   "send")
 def test_what_a_colleague_sends_never_runs_on_the_supervisors_terminal(tmp_path):
     _no_hostile_escapes(_hostile_on_a_terminal(tmp_path, SUPERVISOR_CHILD))
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: a supervisor's whisper (its author and text) reaches the "
-                   "counselor's terminal as escape sequences (OSC 0 sets the window title), not as text")
 def test_what_a_supervisor_whispers_never_runs_on_the_counselors_terminal(tmp_path):
     _no_hostile_escapes(_hostile_on_a_terminal(tmp_path, COUNSELOR_CHILD))
