@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
+import pytest
+
 from curhat_tui.channels.matrix.duty import DutyRoster
 from curhat_tui.channels.matrix.protocol import DUTY
 from curhat_tui.channels.matrix.staff import Staff
@@ -193,3 +195,39 @@ def test_what_a_colleague_sends_never_runs_on_the_supervisors_terminal(tmp_path)
 
 def test_what_a_supervisor_whispers_never_runs_on_the_counselors_terminal(tmp_path):
     _no_hostile_escapes(_hostile_on_a_terminal(tmp_path, COUNSELOR_CHILD))
+
+
+# ---- f50c2be: what the counselor had read when writing a line (org.curhat.seen_ms) ------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 6: a client line whose keys had not come (shown as the 'encrypted, "
+                   "waiting for its keys' placeholder) counts as read: the counselor's next line says it was written "
+                   "after it, and the intake takes the risky line for answered at the end")
+async def test_a_line_still_waiting_for_its_keys_is_not_taken_as_read(tmp_path, data):
+    from curhat_tui.channels.base import ClientArrived, MessageReceived
+    from curhat_tui.channels.matrix.protocol import SEEN
+    from curhat_tui.channels.matrix.session_requests import counselor_line
+    from curhat_tui.domain.clock import SystemClock
+    from curhat_tui.domain.i18n import Catalogue
+    from curhat_tui.domain.models import Risk, Sender, Tier, Visit, VisitStatus
+    from curhat_tui.services.workstation import Workstation
+    from curhat_tui.storage.store import Store
+    from tests.support.fake_channel import FakeChannel
+
+    store, channel = Store(tmp_path / "curhat.db", kind="real"), FakeChannel(simulated=False)
+    ws = Workstation(store, channel, SystemClock(), data, counselor="Ani")
+    await ws.start()
+    try:
+        now = time.time()
+        channel.inject(ClientArrived(Visit(id="!r:hs", client_key="!r:hs", alias="Kenari", tier=Tier.PEER, minutes=30,
+                                           price=0, topic="capek", intake_risk_answer="tidak", risk=Risk.NONE,
+                                           arrived_at=now - 60, status=VisitStatus.WAITING)))
+        session = await ws.desk.accept("!r:hs")
+        channel.inject(MessageReceived(session.id, "oke kak", now - 30, "$read"))  # words on the counselor's screen
+        waiting = Catalogue(data.strings, "id")("media.encrypted")  # client_room.py: what an undecrypted line shows
+        channel.inject(MessageReceived(session.id, waiting, now - 5, "$waiting-for-keys"))
+        await ws.desk.send(session.id, "oke, kita lanjut minggu depan ya")
+        line = next(m for m in ws.desk.transcript(session.id) if m.sender is Sender.COUNSELOR)
+        seen = counselor_line(store, session.id, line).get(SEEN)
+        assert seen == round((now - 30) * 1000), f"read up to {seen}: the line waiting for its keys counts as read"
+    finally:
+        await ws.stop()
+        store.close()
