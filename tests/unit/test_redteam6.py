@@ -231,3 +231,21 @@ async def test_a_line_still_waiting_for_its_keys_is_not_taken_as_read(tmp_path, 
     finally:
         await ws.stop()
         store.close()
+
+
+# ---- 4c3ab4f: a client's reaction as a line ------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="red team 6: a reaction's key is cut at 16 characters, and its key is any text (some apps "
+                   "offer free-text reactions): 'aman, tapi aku mau pergi selamanya' on 'are you safe tonight?' reaches the "
+                   "counselor (and the risk scan) as 'aman, tapi aku m'")
+def test_a_clients_text_reaction_reaches_the_counselor_whole(data):
+    from curhat_tui.channels.matrix.client_room import ClientRoomReader
+    from curhat_tui.domain.i18n import Catalogue
+
+    told: list = []
+    reader = ClientRoomReader(lambda: ANI, _staff(), lambda: told.append, lambda sid: Catalogue(data.strings, "id"))
+    reader.event("s1", {"type": "m.room.message", "sender": ANI, "event_id": "$q", "origin_server_ts": 1_000,
+                        "content": {"msgtype": "m.text", "body": "Apakah kamu aman malam ini?"}}, 0.0)
+    said = "aman, tapi aku mau pergi selamanya"
+    reader.event("s1", {"type": "m.reaction", "sender": "@klien:hs", "event_id": "$r", "origin_server_ts": 2_000,
+                        "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$q", "key": said}}}, 0.0)
+    assert len(told) == 1 and said in told[0].text, f"shown as {told[0].text!r}" if told else "not shown"
