@@ -10,7 +10,7 @@ from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from curhat_tui.channels.base import Channel, SendHeld, SentButSeen
-from curhat_tui.domain.models import Delivery, Message
+from curhat_tui.domain.models import Delivery, Message, Session
 from curhat_tui.services.events import EventBus, MessageUpdated, Notice
 from curhat_tui.storage.sessions import READERS_ALLOWED
 from curhat_tui.storage.store import Store
@@ -37,15 +37,20 @@ class Outbox:
         try:
             await self.channel.send(session, message)
             self.held.pop(session.id, None)
-        except SentButSeen as seen:  # sent, as someone came in where nothing kept them from it: said who
-            self.held.pop(session.id, None)
-            self.bus.tell(Notice(seen.notice, {"alias": session.alias, "readers": seen.readers}, "warning", session.id))
+        except SentButSeen as seen:
+            self._seen(session, seen)
         except SendHeld as held:  # not sent on purpose (someone else is in the client's room): said why
             self._hold(session.id, held)
             # who is there: the screen names them (ui/widgets/localize.py held_names), in the counselor's language
             self.bus.tell(Notice(held.notice, {"alias": session.alias, "readers": held.readers}, "warning", session.id))
         except Exception:  # noqa: BLE001 - the outbox keeps it; flush retries with the same txn id
             self.bus.tell(Notice("notice.send_failed", {"alias": session.alias}, "warning", session.id))
+
+    def _seen(self, session: Session, seen: SentButSeen) -> None:
+        """Sent, as someone came in where nothing kept them from it, or to a device of the client's account that is
+        new: said who (first try or retry alike: a line queued offline goes in a flush)."""
+        self.held.pop(session.id, None)
+        self.bus.tell(Notice(seen.notice, {"alias": session.alias, "readers": seen.readers}, "warning", session.id))
 
     def _hold(self, session_id: str, held: SendHeld) -> None:
         if held.readers:
@@ -84,6 +89,8 @@ class Outbox:
             try:
                 await self.channel.send(session, message)
                 self.held.pop(session.id, None)
+            except SentButSeen as seen:  # it went: the rest of the session goes on
+                self._seen(session, seen)
             except SendHeld as held:  # still held (told at the first try): who is there now
                 self._hold(session.id, held)
                 failed.add(message.session_id)

@@ -84,3 +84,37 @@ async def test_one_sessions_failing_sends_hold_up_no_other_session(parts):
     await ws.desk.flush_outbox()
     assert store.messages.for_session(second.id)[-1].delivery is Delivery.SENT
     assert [m.delivery for m in store.messages.for_session(first.id)] == [Delivery.PENDING, Delivery.PENDING]
+
+
+async def test_a_line_that_went_in_a_retry_as_a_new_device_got_it_is_still_told(tmp_path, data):
+    """Found chasing a flaky test: a line queued while the connection was down goes in the outbox's flush, and a
+    SentButSeen from that send (a stranger came in, a new device on the client's account) was swallowed as a failed
+    retry: the counselor was never told."""
+    from curhat_tui.channels.base import SentButSeen
+
+    class SeenChannel(FakeChannel):
+        seen = False
+
+        async def send(self, session, message) -> None:
+            await super().send(session, message)
+            if self.seen:
+                raise SentButSeen((), "notice.client_new_device")
+
+    store = Store(tmp_path / "curhat.db", kind="real")
+    channel = SeenChannel(simulated=False)
+    ws = Workstation(store, channel, FakeClock(START), data, counselor="Ani")
+    heard: list = []
+    ws.listen(heard.append)
+    await ws.start()
+    try:
+        channel.inject(ClientArrived(visit("a")))
+        session = await ws.desk.accept("a")
+        channel.fail_sends = True  # offline: the line waits in the outbox
+        await ws.desk.send(session.id, "Aku masih di sini")
+        channel.fail_sends, channel.seen = False, True  # back online; the client's account has a new phone
+        await ws.desk.outbox.flush()
+        assert not store.messages.outbox()
+        assert [e.key for e in heard if isinstance(e, ev.Notice)].count("notice.client_new_device") == 1
+    finally:
+        await ws.stop()
+        store.close()
