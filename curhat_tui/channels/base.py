@@ -55,6 +55,7 @@ class MessageReceived:
     text: str
     ts: float
     remote_id: str = ""
+    locked: bool = False  # a placeholder: the words have not come yet (an encrypted line without its keys)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ class Delivery(StrEnum):
     SENT = "sent"
     READ = "read"
     UNSENT = "unsent"  # given up: the session was no longer this counselor's before the channel took it
+    LOCKED = "locked"  # a client's line whose words have not come yet (its keys): shown as such, not yet read
 
 
 @dataclass(frozen=True)

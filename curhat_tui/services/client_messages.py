@@ -15,7 +15,7 @@ from curhat_tui.channels.base import EarlierLine, MessageEdited, MessageReceived
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.domain.models import Message, Sender
+from curhat_tui.domain.models import Delivery, Message, Sender
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.services.events import EventBus, MessageAdded, MessageRevised
 from curhat_tui.storage.store import DuplicateMessage, Store
@@ -40,7 +40,8 @@ class ClientMessages:
         safe, hits = self._scanned(event.text)
         try:
             message = self.store.messages.add(event.session_id, Sender.CLIENT, safe, event.ts or self.clock.now(),
-                                              txn_id=event.remote_id or None, flags=hits)
+                                              txn_id=event.remote_id or None, flags=hits,
+                                              delivery=Delivery.LOCKED if event.locked else Delivery.SENT)
         except DuplicateMessage:
             return None  # the same remote event seen again (a re-sync): stored once
         self.bus.tell(MessageAdded(message))

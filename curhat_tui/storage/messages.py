@@ -66,8 +66,9 @@ class Messages:
     def client_seen_before(self, session_id: str, message_id: int) -> float | None:
         """When the newest client line kept before message `message_id` was written (None when there is none): what
         the counselor could have read when writing that message."""
-        value = self.database.scalar("select max(ts) from messages where session_id = ? and sender = ? and id < ?",
-                                     [session_id, str(Sender.CLIENT), message_id])
+        value = self.database.scalar("select max(ts) from messages where session_id = ? and sender = ? and id < ?"
+                                     " and delivery != ?",  # a line whose words had not come was not read
+                                     [session_id, str(Sender.CLIENT), message_id, str(Delivery.LOCKED)])
         return float(value) if value is not None else None
 
     def count(self, session_id: str) -> int:
@@ -118,11 +119,12 @@ class Messages:
             if current is None or current.redacted or current.text == text \
                     or (current.edited_at is not None and current.edited_at > ts):
                 return None
-            self.database.execute("update messages set text = ?, flags = ? where id = ?",
-                                  [text, json.dumps(list(flags)), current.id])
+            self.database.execute("update messages set text = ?, flags = ?, delivery = ? where id = ?",  # words came
+                                  [text, json.dumps(list(flags)), str(Delivery.SENT), current.id])
             if mark:
                 self._mark(current, "edited_at", ts)
-        return replace(current, text=text, flags=flags, edited_at=ts if mark else current.edited_at)
+        return replace(current, text=text, flags=flags, edited_at=ts if mark else current.edited_at,
+                       delivery=Delivery.SENT)
 
     def redact(self, session_id: str, remote_id: str, ts: float) -> Message | None:
         """The client deleted their message `remote_id`: its text and risk hits are emptied for good (the freed

@@ -10,8 +10,6 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
-import pytest
-
 from curhat_tui.channels.matrix.duty import DutyRoster
 from curhat_tui.channels.matrix.protocol import ALERT, DUTY
 from curhat_tui.channels.matrix.staff import Staff
@@ -198,9 +196,6 @@ def test_what_a_supervisor_whispers_never_runs_on_the_counselors_terminal(tmp_pa
 
 
 # ---- f50c2be: what the counselor had read when writing a line (org.curhat.seen_ms) ------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 6: a client line whose keys had not come (shown as the 'encrypted, "
-                   "waiting for its keys' placeholder) counts as read: the counselor's next line says it was written "
-                   "after it, and the intake takes the risky line for answered at the end")
 async def test_a_line_still_waiting_for_its_keys_is_not_taken_as_read(tmp_path, data):
     from curhat_tui.channels.base import ClientArrived, MessageReceived
     from curhat_tui.channels.matrix.protocol import SEEN
@@ -223,7 +218,7 @@ async def test_a_line_still_waiting_for_its_keys_is_not_taken_as_read(tmp_path, 
         session = await ws.desk.accept("!r:hs")
         channel.inject(MessageReceived(session.id, "oke kak", now - 30, "$read"))  # words on the counselor's screen
         waiting = Catalogue(data.strings, "id")("media.encrypted")  # client_room.py: what an undecrypted line shows
-        channel.inject(MessageReceived(session.id, waiting, now - 5, "$waiting-for-keys"))
+        channel.inject(MessageReceived(session.id, waiting, now - 5, "$waiting-for-keys", locked=_locked(waiting)))
         await ws.desk.send(session.id, "oke, kita lanjut minggu depan ya")
         line = next(m for m in ws.desk.transcript(session.id) if m.sender is Sender.COUNSELOR)
         seen = counselor_line(store, session.id, line).get(SEEN)
@@ -234,9 +229,6 @@ async def test_a_line_still_waiting_for_its_keys_is_not_taken_as_read(tmp_path, 
 
 
 # ---- 4c3ab4f: a client's reaction as a line ------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 6: a reaction's key is cut at 16 characters, and its key is any text (some apps "
-                   "offer free-text reactions): 'aman, tapi aku mau pergi selamanya' on 'are you safe tonight?' reaches the "
-                   "counselor (and the risk scan) as 'aman, tapi aku m'")
 def test_a_clients_text_reaction_reaches_the_counselor_whole(data):
     from curhat_tui.channels.matrix.client_room import ClientRoomReader
     from curhat_tui.domain.i18n import Catalogue
@@ -252,9 +244,6 @@ def test_a_clients_text_reaction_reaches_the_counselor_whole(data):
 
 
 # ---- 129cc4d: a name a staff account chose, told apart from the account -----------------------------------------
-@pytest.mark.xfail(strict=True, reason="red team 6: a chosen name that is part of the account's own name is shown "
-                   "bare: @anita announcing on duty as 'Ani' is listed as 'Ani', exactly as her colleague @ani, who "
-                   "is off duty")
 def test_a_colleague_whose_account_contains_anothers_name_cannot_pass_for_them():
     anita = "@anita:hs"
     staff = _staff()
@@ -284,9 +273,6 @@ def _alert(sender: str, session: str) -> dict:
             "content": {"msgtype": "m.notice", "body": "⚠", ALERT: {"session": session, "item": "PALSU-9911"}}}
 
 
-@pytest.mark.xfail(strict=True, reason="red team 6: whose session an alert is about is checked against an in-memory "
-                   "cache of room owners, empty after the supervisor's workstation restarts: until Ani's supervision "
-                   "room has a new event, Budi's alert on Ani's session is believed")
 def test_a_colleagues_alert_on_another_counselors_session_is_dropped_after_a_restart_too():
     bound = {"s-ani": "!ani-supervision:hs"}
     running, heard = _supervisor_link(bound)
@@ -296,3 +282,19 @@ def test_a_colleagues_alert_on_another_counselors_session_is_dropped_after_a_res
     restarted, heard = _supervisor_link(bound)  # the same store, a new run: nothing read from Ani's room yet
     restarted._take("!sup:hs", _alert(BUDI, "s-ani"), "", False)
     assert heard == [], f"believed after a restart: {heard}"
+
+
+def _locked(placeholder: str) -> bool:
+    """Whether the workstation's reader of a client's room (client_room.py) tells an encrypted line without its keys
+    as locked, as the placeholder the test injects: the real reader, fed such an event."""
+    from curhat_tui.channels.base import MessageReceived
+    from curhat_tui.channels.matrix.client_room import ClientRoomReader
+    from curhat_tui.config.datafiles import load_all
+    from curhat_tui.domain.i18n import Catalogue
+
+    heard: list = []
+    reader = ClientRoomReader(lambda: ANI, _staff(), lambda: heard.append, lambda sid: Catalogue(load_all().strings, "id"))
+    reader.event("s1", {"type": "m.room.encrypted", "sender": "@klien:hs", "event_id": "$e", "origin_server_ts": 1,
+                        "content": {"algorithm": "m.megolm.v1.aes-sha2"}, "curhat_undecrypted": True}, 0.0)
+    told = [e for e in heard if isinstance(e, MessageReceived)]
+    return len(told) == 1 and told[0].text == placeholder and told[0].locked

@@ -29,7 +29,7 @@ from curhat_tui.domain.models import Delivery
 
 log = logging.getLogger("curhat.matrix")
 SAID = ("m.room.message", "m.sticker")
-OWN_LINES, OWN_CHARS, REACTION_CHARS = 200, 60, 16  # our lines remembered, how much of each; a reaction's key
+OWN_LINES, OWN_CHARS, REACTION_CHARS = 200, 60, 500  # our lines remembered, how much of each; a reaction's key
 
 
 def _event_id(value: object) -> str:
@@ -90,7 +90,8 @@ class ClientRoomReader:
             event_id = _event_id(event.get("event_id"))
             if event_id and not (ts and ts <= since):  # shown as waiting for its keys, filled in when they come
                 self.undecrypted[event_id] = (session_id, event)
-                self.emit()(MessageReceived(session_id, self.catalogue(session_id)("media.encrypted"), ts, event_id))
+                self.emit()(MessageReceived(session_id, self.catalogue(session_id)("media.encrypted"), ts, event_id,
+                                            locked=True))
             return
         if kind == "m.room.redaction":
             target = _event_id(event.get("redacts") or content.get("redacts"))

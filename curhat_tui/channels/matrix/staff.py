@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -34,7 +35,9 @@ log = logging.getLogger("curhat.matrix.staff")
 def owned_name(name: object, account: str, limit: int = 60) -> str:
     """A name a staff account chose for itself (a duty announcement, a claim, a sign-off, a note's counselor), as
     shown: on one line, without terminal controls, cut. When it does not read as part of the account, the account
-    comes first and the name after it ("@budi:example.org (Ani)"), so that no colleague passes for another. The
+    comes first and the name after it ("@budi:example.org (Ani)"), so that no colleague passes for another: the
+    name reads as the account's when it is the account's name or one of its words (@ani.rahma may be "Ani Rahma"
+    or "Ani"; @anita is never "Ani"). The
     account alone when no name was given."""
     local = account.lstrip("@").split(":", 1)[0]
     shown = " ".join(clean(name).split())[:limit] if isinstance(name, str) else ""
@@ -43,7 +46,9 @@ def owned_name(name: object, account: str, limit: int = 60) -> str:
 
     def fold(text: str) -> str:
         return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
-    return shown if fold(shown) and fold(shown) in fold(local) else f"{account} ({shown})"
+    # the account's own words: "@ani.rahma" is "ani", "rahma" or "anirahma"; "@anita" is never "ani"
+    own = {fold(word) for word in re.split(r"[^0-9A-Za-z]+", local)} | {fold(local)}
+    return shown if fold(shown) in own - {""} else f"{account} ({shown})"
 
 
 class NotOnRoster(LookupError):

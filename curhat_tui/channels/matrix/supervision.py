@@ -84,6 +84,7 @@ class MatrixSupervisionLink:
         self._live: dict[str, dict] = {}  # session -> its newest live status, with its debrief once one came
         self.ready = asyncio.Event()
         self._roster: frozenset[str] = frozenset()  # the supervisors the own room was last made to hold
+        self._unowned_alerts: list[dict] = []  # alerts waiting for their session's room's owner to be read
 
     # ---- lifecycle ---------------------------------------------------------------
     async def start(self, emit: Callable[[dict], None]) -> None:
@@ -189,6 +190,11 @@ class MatrixSupervisionLink:
                 self._take(room_id, event, owner, first)
         await self._read_waiting()
         await self._roster_kept()
+        waiting, self._unowned_alerts = self._unowned_alerts, []
+        for event in waiting:  # alerts on a session whose room's counselor was not known yet (a restart): read it
+            session = obj(content_of(event).get(ALERT)).get("session")
+            await self._owner(str(self.store.state.supervision_room(str(session)) or ""))
+            self._take(self.staff.supervisors_room, event, "", False)  # a room that cannot be read: told as before
 
     def _take(self, room_id: str, event: dict, owner: str, history: bool) -> None:
         try:
@@ -240,7 +246,10 @@ class MatrixSupervisionLink:
                     alert = obj(content[ALERT])
                     session = alert.get("session", "")
                     room = self.store.state.supervision_room(session) if isinstance(session, str) and session else ""
-                    if room and self.owners.get(room) not in (None, sender):  # only its counselor alerts on a session
+                    if room and room not in self.owners:  # whose room it is is read first (on_sync), then told
+                        self._unowned_alerts.append(event)
+                        return
+                    if room and self.owners[room] not in ("", sender):  # only its counselor alerts on a session
                         log.warning("dropped an alert about a session that is another counselor's")
                         return
                     self.emit({"kind": "alert", "session_id": session, "item": alert.get("item_id")

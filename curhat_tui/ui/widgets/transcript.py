@@ -27,7 +27,7 @@ from curhat_tui.domain.models import Delivery, Message, Sender
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
 
-MARKS = {Delivery.PENDING: "…", Delivery.SENT: "✓", Delivery.READ: "✓✓", Delivery.UNSENT: "✗"}
+MARKS = {Delivery.PENDING: "…", Delivery.SENT: "✓", Delivery.READ: "✓✓", Delivery.UNSENT: "✗", Delivery.LOCKED: ""}
 SHOWN_CHARS = 4000  # a longer message is stored whole but shown cut, so one paste cannot stall the screen
 
 
