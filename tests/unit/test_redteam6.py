@@ -298,3 +298,15 @@ def _locked(placeholder: str) -> bool:
                         "content": {"algorithm": "m.megolm.v1.aes-sha2"}, "curhat_undecrypted": True}, 0.0)
     told = [e for e in heard if isinstance(e, MessageReceived)]
     return len(told) == 1 and told[0].text == placeholder and told[0].locked
+
+
+def test_a_colleague_sending_only_first_parts_of_submissions_grows_nothing_for_ever():
+    """Seen by red team 6 without a test: the supervisor's buffer of unfinished submissions had no bound."""
+    from curhat_tui.channels.matrix.supervision import MAX_UNFINISHED
+
+    link, _ = _supervisor_link({})
+    for n in range(MAX_UNFINISHED * 4):
+        link._part("!budi-supervision:hs", {"submission": f"s{n}", "part": 0, "parts": 2, "data": "x" * 1000}, 0.0,
+                   BUDI)
+    assert len(link._parts) == MAX_UNFINISHED
+    assert f"!budi-supervision:hs|s{MAX_UNFINISHED * 4 - 1}" in link._parts  # the newest are kept

@@ -51,6 +51,7 @@ WHISPER = "org.curhat.whisper"
 DEBRIEF = "org.curhat.debrief"  # the counselor's words after a high-risk session: a timeline event, so encrypted
 PART_CHARS = 30_000  # well under the 64 KiB event limit, even with JSON escaping
 MAX_PARTS = 200
+MAX_UNFINISHED = 50  # submissions arriving in parts at once; the oldest unfinished one goes beyond this
 MAX_WAITING_KEYS = 2000  # encrypted events kept for keys that have not come yet (the oldest go first)
 
 
@@ -291,6 +292,9 @@ class MatrixSupervisionLink:
             log.warning("dropped a malformed part of a submitted session")
             return
         pieces = self._parts.setdefault(f"{room_id}|{key}", {})
+        while len(self._parts) > MAX_UNFINISHED:  # a colleague sending first parts only grows nothing for ever
+            log.warning("dropped an unfinished submitted session: too many arriving at once")
+            self._parts.pop(next(iter(self._parts)))
         pieces[part] = content["data"]
         if len(pieces) < parts:
             return
