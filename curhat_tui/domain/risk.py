@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
-from curhat_tui.domain.risk_clause import gated
+from curhat_tui.domain.risk_clause import euphemisms, gated
 from curhat_tui.domain.risk_text import (
     Token,
     block_scale,
@@ -239,9 +239,14 @@ class RiskDetector:
         return spans, items, imminent
 
     def _hits(self, tokens: list[Token]) -> list[Hit]:
-        line, starts = joined(tokens)
+        """Every rule's and cue's matches; the rules (not the cues the model weighs) read a wish to vanish as one to
+        die (risk_clause.euphemisms(), since the tenth round): "pengen ngilang aja" meets "(ingin|mau) mati saja"."""
+        plain = joined(tokens)
+        read = euphemisms(tokens)
+        spoken = plain if read is tokens else joined(read)
         hits = []
         for rule in self.rules:
+            line, starts = plain if rule.cue else spoken
             for n, m in enumerate(rule.pattern.finditer(line)):
                 if n >= MAX_HITS:
                     break  # a pasted wall of the same words: the first hits say all there is to say

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from curhat_tui.config.datafiles import load_directory, load_redflags, load_rules
 from curhat_tui.config.risk_data import SLANG_FILE, read_slang
-from curhat_tui.domain.risk_clause import clause_grams, clauses, gated, who
+from curhat_tui.domain.risk import RiskDetector
+from curhat_tui.domain.risk_clause import clause_grams, clauses, euphemisms, gated, who
 from curhat_tui.domain.risk_text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +23,13 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from risk_corpus import read_tsv, training_lines  # noqa: E402
 
 SLANG = read_slang(ROOT / "data" / SLANG_FILE)
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    data = ROOT / "data"
+    items = [item.id for item in load_redflags(data / "redflags.toml", load_directory(data / "directory.toml")).items]
+    return RiskDetector(load_rules(data / "phrases.toml", set(items)), SLANG, None, tuple(items))
 
 
 def grams(text: str) -> set[str]:
@@ -89,6 +98,26 @@ def test_words_of_harm_about_someone_else_a_story_or_an_end_are_read_apart_from_
     assert read_apart("dulu aku pernah nyilet, sekarang kambuh lagi") == []  # a past not told as over
 
 
+def vanished(text: str) -> list[str]:
+    return [text[t.start:t.end] for t in euphemisms(tokenize(text, SLANG)) if t.text == "mati"]
+
+
+def test_a_wish_to_vanish_with_nothing_after_it_reads_as_dying_and_other_vanishing_does_not():
+    assert vanished("rasanya pengen ngilang aja") == ["ngilang"]
+    assert vanished("gw mau lenyap dari dunia ini") == ["lenyap"]
+    assert vanished("pengen ngilang dulu ke pantai") == []  # somewhere to go: a break, not an end
+    assert vanished("pengen ngilang aja dari grup kantor") == []
+    assert vanished("dompetku ilang di kereta, pengen nangis aja") == []  # no wish before it
+    assert [t.neg for t in euphemisms(tokenize("ga pengen ngilang kok", SLANG)) if t.text == "mati"] == [True]
+    assert [t.text for t in tokenize("rasanya pengen ngilang aja", SLANG)][-2] == "hilang"  # the model's reading
+
+
+def test_the_rules_read_a_wish_to_vanish_as_one_to_die(rules_only):
+    assert rules_only.ruled("capek bgt, pengen ngilang aja rasanya") == (frozenset({"suicide"}), False)
+    assert rules_only.ruled("pengen ngilang dulu ke pantai, capek kerja") == (frozenset(), False)
+    assert rules_only.ruled("dulu aku pernah pengen ngilang aja, sekarang udah jauh lebih baik") == (frozenset(), False)
+
+
 def test_a_structure_feature_covers_its_class_word_so_evidence_points_at_it():
     text = "aku udah beli racun tikus"
     tokens = tokenize(text, SLANG)
@@ -124,6 +153,8 @@ WEAK_KINDS = [
     ("javanese: rope tonight", "suicide", True, "tali wis tak cantolke nang wuwungan, bengi iki aku budhal"),
     ("javanese: pills swallowed", "suicide", True, "obat sak lemari wis tak untal kabeh"),
     ("sundanese: poison tonight", "suicide", True, "abdi tos meuli racun, wengi ieu rek diinum"),
+    # seen in the app (no held-out set): a wish to vanish after work talk (the tenth round reads it as dying)
+    ("passive wish: vanish", "suicide", False, "aku capek banget sama kerjaan, rasanya pengen ngilang aja"),
 ]
 
 # the same words about someone else, in the past, as a joke, denied: every one must stay quiet
