@@ -1,12 +1,13 @@
 """Judge the shipped risk detector (data/) on hand-written held-out sets, without retraining or scikit-learn.
 
-    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout*.tsv (eight sets)
+    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout*.tsv (nine sets)
     .venv/bin/python scripts/risk_judge.py corpus/heldout2.tsv --misses   # also list every line it got wrong
 
 Prints the evaluation table (scripts/risk_eval.py) per file, the same figures train_risk.py prints. Use --misses
 to read what a change did, never to tune on a held-out set: a line read and then fixed stops being held out.
 Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth (risk_corpus.TRAINED_SETS): their
-columns say "trained on" and are no unseen figure (scripts/risk_loso.py gives those).
+columns say "trained on" and are no unseen figure (scripts/risk_loso.py gives those); held-out 9 is judged, never
+trained on (judged once on the tenth round's final model).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E40
 from curhat_tui.config.datafiles import load_all  # noqa: E402
 
 HELDOUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
-           "heldout7.tsv", "heldout8.tsv")
+           "heldout7.tsv", "heldout8.tsv", "heldout9.tsv")
 
 
 def main(argv: list[str] | None = None) -> int:
