@@ -269,7 +269,9 @@ class CurhatApp(App):
         if not self.frame_shown:
             self._held_events.append(message.event)
             return
-        if not self.main.is_attached:  # the app is closing and the desk is being taken down: the store keeps it all
+        if not self._running or not self.main.is_attached:
+            # the app is closing and the desk is being taken down (its widgets may already be gone while the screen
+            # is still attached): the store keeps it all
             return
         self.announce(message.event)
         await self.main.handle(message.event)
