@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Static, TabbedContent, TabPane
 
 from curhat_tui.config.datafiles import REQUIRED_ITEMS
 from curhat_tui.domain.clock import clock_time
@@ -39,6 +39,7 @@ from curhat_tui.ui.screens.counselor.lock_warnings import TOAST_SECONDS, LockWar
 from curhat_tui.ui.screens.counselor.session_actions import SessionActions
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS
+from curhat_tui.ui.widgets.footer import KeysFooter
 from curhat_tui.ui.widgets.notes_form import NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueuePanel
 from curhat_tui.ui.widgets.redflag_panel import RedFlagPanel
@@ -155,7 +156,7 @@ class MainScreen(SessionActions):
         if not self.is_attached:  # the app quit before its first frame was out
             return
         self.drawn = True
-        await self.mount(Footer())
+        await self.mount(KeysFooter())
         self.refresh_bindings()  # a footer mounted late missed the screen's first "bindings updated": draw its keys
         await self._active_changed()
 

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from curhat_tui.domain.clock import clock_time
 from curhat_tui.ui.screens.supervisor.practice_transcript import transcript_head, transcript_options
 from curhat_tui.ui.screens.supervisor.trainees import progress_markdown
+from curhat_tui.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -58,7 +59,7 @@ class PracticeHistoryScreen(Screen[None]):
             with Vertical(id="ph-right"):
                 yield Static(Text(t("trainer.history_pick")), id="ph-head")
                 yield OptionList(id="ph-lines")
-        yield Footer()
+        yield KeysFooter()
 
     def _sessions(self) -> list[Option]:
         sessions = self.trainer.own_sessions(self.app.workstation.counselor)

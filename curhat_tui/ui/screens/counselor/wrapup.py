@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Session
 from curhat_tui.services.desk import NoteIncomplete
 from curhat_tui.ui.screens.counselor.feedback import FeedbackModal
+from curhat_tui.ui.widgets.footer import KeysFooter
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class WrapUpScreen(Screen[bool]):
                 yield Button(t("wrapup.skip"), id="skip", variant="warning")
                 if self.app.workstation.simulated:
                     yield Button(t("feedback.open"), id="feedback", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     async def on_mount(self) -> None:
         t = self.app.t

@@ -15,7 +15,7 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from curhat_tui.domain.clock import Clock, clock_time
@@ -24,6 +24,7 @@ from curhat_tui.domain.models import Message, Sender, Session
 from curhat_tui.domain.review import ReviewError
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.ui.screens.common.ask_text import AskTextModal
+from curhat_tui.ui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -89,7 +90,7 @@ class PracticeTranscriptScreen(Screen[None]):
         yield Static(transcript_head(self.app, session) if session else Text(self.session_id), id="pt-head")
         yield Static(id="pt-note")
         yield OptionList(id="pt-lines")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_lines(record=True)

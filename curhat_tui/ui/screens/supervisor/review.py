@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Markdown, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Markdown, Static, TabbedContent, TabPane
 
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Risk, Sender
@@ -26,6 +26,7 @@ from curhat_tui.ui.screens.common.help import HelpModal
 from curhat_tui.ui.screens.supervisor.live import alert_text, debrief_text, load_text, practice_rows
 from curhat_tui.ui.screens.supervisor.practice_transcript import PracticeTranscriptScreen
 from curhat_tui.ui.screens.supervisor.trainees import fill_trainees, trainee_detail
+from curhat_tui.ui.widgets.footer import KeysFooter
 
 ALIAS_WIDTH = 16  # longer aliases end in "…" (the detail names them whole)
 STATUS_FILTERS = (None, NoteStatus.SUBMITTED, NoteStatus.COMMENTED, NoteStatus.SIGNED, NoteStatus.DRAFT)
@@ -93,7 +94,7 @@ class SupervisorScreen(EventScreen):
                     yield DataTable(id="trainee-table", cursor_type="row", classes="sv-list")
                     with VerticalScroll(classes="sv-detail", id="trainee-scroll"):
                         yield Markdown(t("sv.trainee.pick"), id="trainee-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         t = self.app.t
