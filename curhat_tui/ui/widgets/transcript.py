@@ -124,8 +124,18 @@ class Transcript(ScrollView, can_focus=True):
     def append(self, message: Message) -> None:
         if self.entries and message.id <= self.entries[-1].message.id:
             return  # already shown (loaded from the store while its event was on the way)
-        self.entries.append(self._entry(message))
-        self._relayout()
+        entry = self._entry(message)
+        self.entries.append(entry)
+        width = self._laid_width
+        if width > 0 and width == (self.scrollable_content_region.width or self.size.width):
+            # laid out for this width: the new message goes below the others, which stay where they are (a long
+            # session's every line would otherwise be walked again for each message)
+            self._offsets.append(self._height)
+            self._height += len(self._render_entry(entry, width))
+            self.virtual_size = Size(width, self._height)
+            self.refresh()
+        else:
+            self._relayout()
         if self.following or message.sender is Sender.COUNSELOR:
             self._to_bottom()
 
