@@ -1,5 +1,7 @@
-"""The shipped risk model is what `python scripts/train_risk.py` builds from the corpus (seeded, so the same
-corpus gives the same weights and thresholds). Needs scikit-learn, the training extra; about a minute."""
+"""How the risk model's training chooses its thresholds. That the shipped model is what `python
+scripts/train_risk.py` builds from the corpus (seeded: the same corpus gives the same weights and thresholds) is
+checked by `scripts/train_risk.py --check`, a step of `.ci/run` of its own: it fits sixty logistic heads, three
+to four minutes of one core, which the suite's fifteen minutes cannot carry. Needs scikit-learn (the test extra)."""
 
 from __future__ import annotations
 
@@ -11,15 +13,6 @@ import pytest
 pytest.importorskip("sklearn")
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def test_retraining_reproduces_the_shipped_model(capsys):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import train_risk
-
-    assert train_risk.main(["--check"]) == 0, capsys.readouterr().out
-    out = capsys.readouterr().out
-    assert "matches what the corpus gives" in out and "| **overall** (any item) |" in out
 
 
 def test_thresholds_are_chosen_jointly_within_one_false_alarm_budget():
