@@ -69,8 +69,8 @@ class ScriptedClient:
         return fresh
 
     async def wait_for(self, text: str, timeout: float = 20.0) -> dict:
-        async def seen():
-            await self.pull(timeout_ms=200)
+        async def seen():  # a long poll: back at once when something comes, few requests while nothing does
+            await self.pull(timeout_ms=1000)
             return next((e for e in self.received if text in e["content"].get("body", "")), None)
         return await until(seen, timeout, f"client to receive {text!r}")
 
