@@ -1,9 +1,9 @@
 """The counselor's main screen: queue, chat panes, red-flag checklist and notes, redrawn from workstation events.
 
-Below 160 columns one chat shows at a time under the tab strip; from 160 columns the two (from 200 the three)
-most recently focused chats stand side by side, the focused one marked, and the red-flag panel and the notes
-are always the focused chat's. The tab strip shows every session's state (`widgets/tab_strip.py`).
-The actions (accept, send, flag, end, transfer, the dialogs) live in `session_actions`."""
+Below 160 columns one chat shows at a time under the tab strip; from 160 columns the two (from 200 the three) most
+recently focused chats stand side by side, the focused one marked, and the red-flag panel and the notes are always
+the focused chat's. The tab strip shows every session's state (`widgets/tab_strip.py`). The actions (accept, send,
+flag, end, transfer, the dialogs) live in `session_actions`."""
 
 from __future__ import annotations
 
@@ -151,8 +151,7 @@ class MainScreen(SessionActions):
         self.app.after_first_frame(self._after_first_frame)
 
     async def _after_first_frame(self) -> None:
-        """Built once the desk with the active chat is on screen: the footer (a key each, restyled as it mounts)
-        and the note's fields (a text area each); until then a note waits in the store."""
+        """Built once the desk is on screen: the key bar and the note's fields; until then a note waits in the store."""
         if not self.is_attached:  # the app quit before its first frame was out
             return
         self.drawn = True

@@ -1,8 +1,7 @@
 """The supervisor's place: notes to review and sign, running sessions with crisis alerts, trainee reports.
 
-Reads everything through `workstation.supervision`; owns no rules. Client text is
-shown literally (rich Text, control characters removed).
-"""
+Reads everything through `workstation.supervision`; owns no rules. Client text is shown literally (rich Text,
+control characters removed)."""
 
 from __future__ import annotations
 
