@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from curhat_tui.domain.models import Visit
@@ -46,3 +47,14 @@ def cleaned(value: object) -> object:
     if isinstance(value, list | tuple):
         return [cleaned(item) for item in value]
     return value
+
+
+# letters of other scripts that a terminal shows like Latin ones (Cyrillic, Greek): "Іbu" reads as "Ibu"
+_LOOK_ALIKE = str.maketrans("АВЕКМНОРСТХУІЈЅаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧνορτυχӀӏ",
+                            "ABEKMHOPCTXYIJSaeopcyxijsdqwABEZHIKMNOPTYXvoptuxIl")
+
+
+def skeleton(name: str) -> str:
+    """How a name reads on screen: compatibility forms (full-width letters) and look-alike letters folded, case
+    ignored. Two names with one skeleton are taken for each other."""
+    return unicodedata.normalize("NFKC", name).translate(_LOOK_ALIKE).casefold()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import unicodedata
 from collections.abc import Awaitable, Callable
 
 from curhat_tui.channels.base import SendHeld, SentButSeen
@@ -23,7 +22,7 @@ from curhat_tui.channels.matrix.crypto import Crypto, StrangerInRoom
 from curhat_tui.channels.matrix.protocol import content_of, obj
 from curhat_tui.channels.matrix.staff import Staff
 from curhat_tui.channels.matrix.upgrade import PRIVATE_RULES
-from curhat_tui.domain.sanitize import clean
+from curhat_tui.domain.sanitize import clean, skeleton
 from curhat_tui.storage.sessions import Sessions
 
 NAME_CHARS = 40
@@ -103,11 +102,12 @@ async def guarded(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoom
         devices = crypto.devices_of(room_id, lambda user: reader.is_client(user, session_id))
         before = sessions.client_devices(session_id)
         if before is None and (marks := sessions.handed_device_marks(session_id)) is not None:
-            salt = reader.client_of(session_id)[0]  # handed over: those the previous counselor's lines reached
+            salt = sessions.client_hash(session_id)  # handed over: those the previous counselor's lines reached
             before = frozenset(device for device in devices if device_mark(salt, device) in marks)
-        if before is None or devices - before:
+        new = devices - (before or frozenset())
+        if before is None or new:
             sessions.set_client_devices(session_id, devices | (before or frozenset()))
-        if before is not None and devices - before:
+        if before is not None and new:
             log.warning("the client's account has a new device, which was given the room key")
             raise SentButSeen((), "notice.client_new_device")
 
@@ -129,23 +129,12 @@ def _name(member: object) -> str:
     return " ".join(_INVISIBLE.sub("", clean(name)).split())[:NAME_CHARS] if isinstance(name, str) else ""
 
 
-# letters of other scripts that a terminal shows like Latin ones (Cyrillic, Greek): "Іbu" reads as "Ibu"
-_LOOK_ALIKE = str.maketrans("АВЕКМНОРСТХУІЈЅаеорсухіјѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧνορτυχӀӏ",
-                            "ABEKMHOPCTXYIJSaeopcyxijsdqwABEZHIKMNOPTYXvoptuxIl")
-
-
-def _skeleton(name: str) -> str:
-    """How a name reads on screen: compatibility forms (full-width letters) and look-alike letters folded, case
-    ignored."""
-    return unicodedata.normalize("NFKC", name).translate(_LOOK_ALIKE).casefold()
-
-
 def _told_apart(user: str, names: dict[str, str]) -> str:
     """The name of a held reader; when another member of the room (the client, staff, someone let read) goes by
     the same name, with a short mark of the account ("Ibu #3fa2"): a newcomer posing as the mother the counselor
     let read, as the intake or as the counselor is not taken for them. The mark tells accounts apart and says
     nothing of a phone number."""
     name = names.get(user, "")
-    if not name or not any(other != user and _skeleton(shown) == _skeleton(name) for other, shown in names.items()):
+    if not name or not any(other != user and skeleton(shown) == skeleton(name) for other, shown in names.items()):
         return name
     return f"{name} #{hashlib.sha256(user.encode()).hexdigest()[:4]}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
@@ -27,7 +26,7 @@ from curhat_tui.channels.matrix.protocol import (
     section,
     user_ids,
 )
-from curhat_tui.domain.sanitize import clean
+from curhat_tui.domain.sanitize import clean, skeleton
 
 log = logging.getLogger("curhat.matrix.staff")
 
@@ -44,8 +43,8 @@ def owned_name(name: object, account: str, limit: int = 60) -> str:
     if not shown:
         return account
 
-    def fold(text: str) -> str:
-        return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    def fold(text: str) -> str:  # as members tells names apart: look-alike letters read as what they look like
+        return "".join(ch for ch in skeleton(text) if ch.isalnum())
     # the account's own words: "@ani.rahma" is "ani", "rahma" or "anirahma"; "@anita" is never "ani"
     own = {fold(word) for word in re.split(r"[^0-9A-Za-z]+", local)} | {fold(local)}
     return shown if fold(shown) in own - {""} else f"{account} ({shown})"
