@@ -99,6 +99,10 @@ class Sessions:
         value = self.database.scalar("select channel_state from sessions where id = ?", [session_id])
         return json.loads(value) if value else {}
 
+    def client_hash(self, session_id: str) -> str:
+        """The client's hash the session keeps ('' when none): what the marks of their devices are salted with."""
+        return str(self.channel_state(session_id).get(CLIENT) or "")
+
     def client_devices(self, session_id: str) -> frozenset[str] | None:
         """The client's devices the session's room key went to up to its last line; None before the first."""
         devices = self.channel_state(session_id).get(CLIENT_DEVICES)

@@ -26,7 +26,6 @@ from curhat_tui.channels.matrix.protocol import (
 from curhat_tui.channels.matrix.upgrade import HASH_ROOM
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Message, Session
-from curhat_tui.storage.sessions import CLIENT
 from curhat_tui.storage.sessions import HANDOVER_FLAGS as FLAGS
 from curhat_tui.storage.store import Store
 
@@ -89,7 +88,7 @@ class SessionRequests:
         flags = sorted({f.item for f in self.store.flags.for_session(session.id)} | set(carried))
         request = {"room_id": self._first_room(session), "note": handover, "to": to, "flags": flags}
         if (devices := self.store.sessions.client_devices(session.id)) is not None:  # the next counselor compares
-            salt = str(self.store.sessions.channel_state(session.id).get(CLIENT) or "")
+            salt = self.store.sessions.client_hash(session.id)
             request["devices"] = sorted(device_mark(salt, device) for device in devices)[:64]
         await self._send(self.staff.queue_room, HANDOVER, request, f"handover-{session.id}")
         await self._leave_all(session, room)
