@@ -310,3 +310,36 @@ def test_a_colleague_sending_only_first_parts_of_submissions_grows_nothing_for_e
                    BUDI)
     assert len(link._parts) == MAX_UNFINISHED
     assert f"!budi-supervision:hs|s{MAX_UNFINISHED * 4 - 1}" in link._parts  # the newest are kept
+
+
+# ---- the counselor's supervision room follows the roster --------------------------------------------------------
+async def test_a_supervisor_who_could_not_be_removed_is_removed_at_the_next_try():
+    """The roster lost Dedi. The first removal fails (the homeserver was busy): the room is not taken as matched,
+    so the next sync batch tries again, although the roster has not changed since."""
+    from curhat_tui.channels.matrix.api import MatrixError
+
+    kicked: list[str] = []
+    fails = [1]
+
+    async def members(room_id):
+        return {ANI: "join", SARI: "join", DEDI: "join"} if DEDI not in kicked else {ANI: "join", SARI: "join"}
+
+    async def kick(room_id, user, reason=""):
+        if fails and fails.pop():
+            raise MatrixError(503, "M_UNKNOWN", "busy")
+        kicked.append(user)
+
+    async def invite(room_id, user):
+        raise AssertionError("everyone on the roster is in")
+
+    api = SimpleNamespace(user_id=ANI, members=members, kick=kick, invite=invite)
+    staff = Staff(intake=INTAKE, queue_room="!queue:hs", supervisors_room="!sup:hs",
+                  counselors=frozenset({ANI}), supervisors=frozenset({SARI}))
+    link = MatrixSupervisionLink(api, SimpleNamespace(), "counselor", staff=staff, sync=SimpleNamespace(crypto=None))
+    link.own_room = "!ani-supervision:hs"
+    await link._roster_kept()
+    assert kicked == []  # the removal failed
+    await link._roster_kept()  # the next batch: same roster, tried again
+    assert kicked == [DEDI]
+    await link._roster_kept()
+    assert kicked == [DEDI]  # matched now: nothing more to do

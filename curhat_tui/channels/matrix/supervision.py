@@ -36,7 +36,7 @@ import logging
 from collections.abc import Callable
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import ALERT, MEGOLM, closed_room, content_of, events_in, obj, section
+from curhat_tui.channels.matrix.protocol import ALERT, MEGOLM, closed_room, content_of, events_in, obj, seconds, section
 from curhat_tui.channels.matrix.staff import Staff, discover, invited_by, owned_name
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.storage.store import Store
@@ -123,21 +123,26 @@ class MatrixSupervisionLink:
 
     async def _only_supervisors(self, room_id: str) -> None:
         """The supervision room holds this counselor and the roster's supervisors: anyone else is taken out (a
-        supervisor taken off the roster reads no further), and a supervisor not yet in is invited."""
-        self._roster = frozenset(self.staff.supervisors)
+        supervisor taken off the roster reads no further), and a supervisor not yet in is invited. The roster is
+        taken as matched only once everyone who should be out is out: a failed removal is tried again at the next
+        batch or send."""
+        roster = frozenset(self.staff.supervisors)
         present = await self.api.members(room_id)
-        wanted = set(self.staff.supervisors)
+        removed = True
         for user, membership in present.items():
-            if user != self.api.user_id and membership in ("join", "invite") and user not in wanted:
+            if user != self.api.user_id and membership in ("join", "invite") and user not in roster:
                 try:  # a supervisor taken off the roster reads no further
                     await self.api.kick(room_id, user, "not a supervisor on the roster")
                 except MatrixError as exc:
+                    removed = False
                     log.warning("could not remove someone from the supervision room: %s", exc.errcode)
-        for user in sorted(wanted - {u for u, m in present.items() if m in ("join", "invite")}):
+        for user in sorted(roster - {u for u, m in present.items() if m in ("join", "invite")}):
             try:
                 await self.api.invite(room_id, user)
             except MatrixError as exc:
                 log.info("could not invite a supervisor: %s", exc.errcode)
+        if removed:
+            self._roster = roster
 
     async def _roster_kept(self) -> None:
         """After the roster changed (the intake's word, staff.py), the room is made to match it again."""
@@ -145,7 +150,6 @@ class MatrixSupervisionLink:
             try:
                 await self._only_supervisors(self.own_room)
             except MatrixError as exc:  # tried again at the next batch or send
-                self._roster = frozenset()
                 log.warning("could not match the supervision room to the roster: %s", exc.errcode)
 
     async def _owner(self, room_id: str, *, fresh: bool = False) -> str:
@@ -275,7 +279,7 @@ class MatrixSupervisionLink:
                 if not self._bound(session_id, room_id) or not isinstance(debrief.get("text"), str):
                     return
                 at = debrief.pop("at_ms", None)
-                debrief["at"] = at / 1000 if isinstance(at, int) and not isinstance(at, bool) else ts
+                debrief["at"] = seconds(at, default=ts)
                 self._live[session_id] = dict(self._live.get(session_id, {}), debrief=debrief)
                 self.emit({"kind": "live", "session_id": session_id, "info": self._live[session_id]})
             elif kind == SUBMIT:
