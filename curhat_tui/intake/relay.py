@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
-from curhat_tui.channels.matrix.protocol import SEEN, TAKEN, content_of, events_in, obj
+from curhat_tui.channels.matrix.protocol import SEEN, TAKEN, content_of, events_in, obj, whole
 from curhat_tui.channels.matrix.relay import MAX_LINES
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.queue import waiting_risk
@@ -102,7 +102,7 @@ def note_answered(known: dict, entry: dict, joined: dict) -> None:
     and only lines that say what they were written after (not the workstation's closing line)."""
     counselor = entry.get("taken_by") if entry.get("status") == TAKEN else None
     for event in events_in(joined, "timeline") if counselor else ():
-        ts, seen = event.get("origin_server_ts"), content_of(event).get(SEEN)
-        if (event.get("sender") == counselor and event.get("type") == "m.room.message" and isinstance(ts, int)
-                and isinstance(seen, int) and not isinstance(ts, bool) and not isinstance(seen, bool)):
+        ts, seen = whole(event.get("origin_server_ts")), whole(content_of(event).get(SEEN))
+        if event.get("sender") == counselor and event.get("type") == "m.room.message" and ts is not None \
+                and seen is not None:
             known["answered_at"] = max(min(seen, ts), int(known.get("answered_at") or 0))

@@ -31,7 +31,7 @@ from curhat_tui.channels.base import (
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
 from curhat_tui.channels.matrix.duty import DutyRoster
-from curhat_tui.channels.matrix.entries import handover_state, seconds, visit_of
+from curhat_tui.channels.matrix.entries import handover_state, visit_of
 from curhat_tui.channels.matrix.history import fill_in_decrypted, read_earlier
 from curhat_tui.channels.matrix.joining import join_when_invited
 from curhat_tui.channels.matrix.members import guarded
@@ -43,6 +43,7 @@ from curhat_tui.channels.matrix.protocol import (
     WAITING,
     events_in,
     obj,
+    seconds,
     section,
 )
 from curhat_tui.channels.matrix.relay import Relay, client_hash, freshest

@@ -21,7 +21,7 @@ from curhat_tui.channels.base import (
     TypingChanged,
 )
 from curhat_tui.channels.matrix.entries import client_text, reply_body
-from curhat_tui.channels.matrix.protocol import content_of, obj
+from curhat_tui.channels.matrix.protocol import content_of, obj, seconds
 from curhat_tui.channels.matrix.relay import user_hash
 from curhat_tui.channels.matrix.staff import Staff
 from curhat_tui.domain.i18n import Catalogue
@@ -84,8 +84,7 @@ class ClientRoomReader:
                 log.warning("dropped a %s event of someone who is not the client (session %s)", str(kind)[:60],
                             session_id)
             return  # the intake's questions, a colleague's lines, a stranger in the room: not the client's words
-        ts = event.get("origin_server_ts")
-        ts = ts / 1000 if isinstance(ts, int) and not isinstance(ts, bool) else 0.0
+        ts = seconds(event.get("origin_server_ts"))
         if kind == "m.room.encrypted" and event.get("curhat_undecrypted"):
             event_id = _event_id(event.get("event_id"))
             if event_id and not (ts and ts <= since):  # shown as waiting for its keys, filled in when they come
@@ -158,8 +157,7 @@ class ClientRoomReader:
         if handed_over:  # what the colleague(s) before us said to the client in this session
             for event in said:
                 sender, content = event.get("sender"), content_of(event)
-                ts = event.get("origin_server_ts")
-                ts = ts / 1000 if isinstance(ts, int) and not isinstance(ts, bool) else 0.0
+                ts = seconds(event.get("origin_server_ts"))
                 event_id, body = _event_id(event.get("event_id")), reply_body(content)
                 if sender in self.staff.counselors and sender != self.me() and ts > since and event_id and body:
                     self.emit()(EarlierLine(session_id, self.colleague(session_id, str(sender)), body, ts, event_id))

@@ -115,9 +115,6 @@ def client_text(kind: str, content: dict, t: Catalogue) -> str | None:
     return t(f"media.{media}", name=body, where=where)
 
 
-def seconds(value: object) -> float:
-    """A time in milliseconds from someone's content (Matrix content holds integers) as seconds; 0 otherwise."""
-    return value / 1000 if isinstance(value, int) and not isinstance(value, bool) else 0.0
 
 
 def handover_items(entry: dict) -> list[str]:

@@ -12,8 +12,8 @@ import httpx
 from curhat_tui.channels.base import Emit, MessageEdited
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.channels.matrix.client_room import ClientRoomReader
-from curhat_tui.channels.matrix.entries import client_text, seconds
-from curhat_tui.channels.matrix.protocol import obj
+from curhat_tui.channels.matrix.entries import client_text
+from curhat_tui.channels.matrix.protocol import obj, seconds
 from curhat_tui.channels.matrix.sync import SyncLoop
 from curhat_tui.domain.i18n import Catalogue
 

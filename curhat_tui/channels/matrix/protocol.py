@@ -81,6 +81,18 @@ def text_of(value: object, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def whole(value: object) -> int | None:
+    """A whole number from someone's content (a server time in milliseconds, a level): Matrix content holds
+    integers; a bool, which Python counts as one, a float or anything else is None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def seconds(value: object, default: float = 0.0) -> float:
+    """A time in milliseconds from someone's content as seconds; `default` when it is not a whole number."""
+    ms = whole(value)
+    return ms / 1000 if ms is not None else default
+
+
 def user_ids(value: object) -> list[str]:
     """A list of Matrix user ids from someone's content; anything that is not one is left out."""
     if not isinstance(value, list):

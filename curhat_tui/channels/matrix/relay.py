@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 
 from curhat_tui.channels.base import Emit, MessageReceived
 from curhat_tui.channels.matrix.entries import quotes_an_id, without_fallback
+from curhat_tui.channels.matrix.protocol import whole
 from curhat_tui.channels.matrix.sealing import SealedEntries, unseal_entry
 from curhat_tui.storage.sessions import CLIENT, Sessions
 
@@ -69,7 +70,7 @@ def said_lines(entry: dict) -> list[tuple[str, int, str]]:
             continue
         event_id, ts, body = item
         if (isinstance(event_id, str) and event_id.startswith("$") and len(event_id) <= 255
-                and isinstance(ts, int) and not isinstance(ts, bool) and ts >= 0
+                and whole(ts) is not None and ts >= 0
                 and isinstance(body, str) and len(body) <= MAX_BODY):
             lines.append((event_id, ts, without_fallback(body) if quotes_an_id(body) else body))
     lines = [line for line in lines if line[2].strip()]
