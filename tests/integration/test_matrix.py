@@ -467,6 +467,11 @@ async def test_handing_over_from_the_screen(hs, data, tmp_path):
             await until(lambda: app.main.active_pane is not None and app.main.active_pane.loaded
                         and app.main.active_pane.session.visit_id == client.room, what="this client's pane")
             sid = app.main.active_pane.session.id
+            await pilot.pause()
+            # a CI run once found this session still active after the wrap-up opened: the handover had gone to
+            # another chat. If a colleague's handover (opened beside) took the front here, this says so
+            shown = {pane.session.id: pane.session.alias for pane in app.main.panes.values()}
+            assert app.main.active_pane.session.id == sid, f"the chat in front changed by itself: {shown}"
             await pilot.press("ctrl+f")
             await pilot.pause()
             assert isinstance(app.screen, TransferModal)
@@ -474,6 +479,7 @@ async def test_handing_over_from_the_screen(hs, data, tmp_path):
             app.screen.query_one("#to").focus()
             await pilot.press("enter")
             await until(lambda: isinstance(app.screen, WrapUpScreen), what="wrap-up after handover")
+            assert app.screen.session.id == sid, f"the wrap-up opened for another session: {shown}"
             assert ws.store.sessions.get(sid).status is SessionStatus.WRAPUP
             await client.wait_for("kembali ke antrian")
     finally:
