@@ -115,8 +115,6 @@ def client_text(kind: str, content: dict, t: Catalogue) -> str | None:
     return t(f"media.{media}", name=body, where=where)
 
 
-
-
 def handover_items(entry: dict) -> list[str]:
     """The red-flag items a session was handed over with (ids, as the intake kept them; at most 30)."""
     flags = entry.get("flags")

@@ -104,9 +104,10 @@ async def guarded(api: MatrixAPI, room_id: str, staff: Staff, reader: ClientRoom
         if before is None and (marks := sessions.handed_device_marks(session_id)) is not None:
             salt = sessions.client_hash(session_id)  # handed over: those the previous counselor's lines reached
             before = frozenset(device for device in devices if device_mark(salt, device) in marks)
-        new = devices - (before or frozenset())
+        known = before or frozenset()
+        new = devices - known
         if before is None or new:
-            sessions.set_client_devices(session_id, devices | (before or frozenset()))
+            sessions.set_client_devices(session_id, devices | known)
         if before is not None and new:
             log.warning("the client's account has a new device, which was given the room key")
             raise SentButSeen((), "notice.client_new_device")

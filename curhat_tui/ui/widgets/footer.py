@@ -10,7 +10,6 @@ language, enabled state, or a remapped key.
 
 from __future__ import annotations
 
-from textual.screen import Screen
 from textual.widgets import Footer
 
 
@@ -29,17 +28,11 @@ class KeysFooter(Footer):
              app.get_key_display(binding), binding.group.description if binding.group else None)
             for _, binding, enabled, tooltip in self.screen.active_bindings.values()))
 
-    def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus:
-            return
-        if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self._recompose_if_changed)
-
-    async def _recompose_if_changed(self) -> None:
+    async def recompose(self) -> None:
+        """Textual's Footer recomposes when the screen's bindings may have changed: only if they did."""
         if not self.is_attached:
             return
         keys = self._keys()
         if keys != self._shown:
             self._shown = keys
-            await self.recompose()
+            await super().recompose()
