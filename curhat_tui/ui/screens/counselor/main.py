@@ -38,6 +38,7 @@ from curhat_tui.services.events import (
 from curhat_tui.ui.screens.counselor.lock_warnings import TOAST_SECONDS, LockWarnings
 from curhat_tui.ui.screens.counselor.session_actions import SessionActions
 from curhat_tui.ui.widgets.chat_pane import ChatPane
+from curhat_tui.ui.widgets.chat_tabs import ChatTabs
 from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS
 from curhat_tui.ui.widgets.footer import KeysFooter
 from curhat_tui.ui.widgets.notes_form import NotesForm
@@ -59,7 +60,7 @@ class MainScreen(SessionActions):
     MainScreen #body { height: 1fr; }
     MainScreen #center { width: 1fr; }
     MainScreen #side { width: 40; border-left: vkey $panel; }
-    MainScreen #empty { height: 1fr; content-align: center middle; color: $text-muted; }
+    MainScreen #empty { height: 1fr; content-align: center middle; color: $text-muted; display: none; }
     MainScreen TabbedContent { height: 1fr; }
     MainScreen TabPane { padding: 0; height: 1fr; }
     MainScreen.-hide-queue QueuePanel { display: none; }
@@ -68,7 +69,6 @@ class MainScreen(SessionActions):
     MainScreen.-narrow #side { width: 36; }
     MainScreen.-empty TabbedContent { display: none; }
     MainScreen.-empty NotesForm { display: none; }
-    MainScreen #empty { display: none; }
     MainScreen.-empty #empty { display: block; }
     MainScreen.-wide #chats ContentSwitcher { layout: horizontal; }
     MainScreen.-wide #chats TabPane { width: 1fr; }
@@ -126,7 +126,7 @@ class MainScreen(SessionActions):
             yield QueuePanel()
             with Vertical(id="center"):
                 yield Static(Text(self.app.t("main.no_sessions")), id="empty")
-                with TabbedContent(id="chats"):
+                with ChatTabs(id="chats"):
                     yield from self._restored_tabs()
             with Vertical(id="side"):
                 yield RedFlagPanel(id="flags")
