@@ -733,6 +733,79 @@ async def bench_baseline_keys(count: int) -> dict:
         return await type_keys(app, area, probe, count, seed=7)
 
 
+SWITCH_PANES = 5  # the start-up store's open sessions; the baseline has as many tabs
+
+
+async def switch_panes(app, probe: FrameProbe, count: int, shown, warmup: int) -> dict:
+    """Alt+N to the next pane in turn, sent as the terminal driver does; time each until the frame that shows the
+    pane in front with its reply box focused. Wall time and this process's CPU time, per switch."""
+    from textual import events
+
+    driver = app._driver
+    walls: list[float] = []
+    cpus: list[float] = []
+    misses = 0
+    for index in range(count + warmup):
+        number = index % SWITCH_PANES + 1
+        if index == 0:
+            number = 2  # the first pane is in front already
+        done = probe.expect(lambda n=number: shown(n))
+        event = events.Key(f"alt+{number}", None)
+        event.set_sender(app)
+        t0, c0 = time.perf_counter(), time.process_time()
+        driver.send_message(event)
+        try:
+            t1 = await asyncio.wait_for(done, 5.0)
+        except asyncio.TimeoutError:
+            misses += 1
+            continue
+        c1 = time.process_time()
+        if index >= warmup:
+            walls.append(t1 - t0)
+            cpus.append(c1 - c0)
+        await asyncio.sleep(0.05)
+    return {"wall": walls, "cpu": cpus, "misses": misses}
+
+
+async def bench_baseline_switch(count: int) -> dict:
+    """Textual's own price for the same move: a TabbedContent of as many tabs, each a transcript-sized Static and a
+    TextArea, a key bar, and Alt+N binding that sets the active tab and focuses its text area."""
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
+
+    lines = "\n".join(f"{i:02d} " + " ".join(WORDS[i % 7:i % 7 + 9]) for i in range(30))
+
+    class HelloTabs(App):
+        BINDINGS = [Binding(f"alt+{n}", f"go({n})", f"Pane {n}") for n in range(1, SWITCH_PANES + 1)]
+
+        def compose(self) -> ComposeResult:
+            with TabbedContent(id="tabs"):
+                for n in range(1, SWITCH_PANES + 1):
+                    with TabPane(f"{n} chat", id=f"p{n}"):
+                        yield Static(lines)
+                        area = TextArea(id=f"ta{n}", soft_wrap=True, show_line_numbers=False)
+                        area.cursor_blink = False
+                        yield area
+            yield Footer()
+
+        def action_go(self, n: int) -> None:
+            self.query_one(TabbedContent).active = f"p{n}"
+            self.query_one(f"#ta{n}", TextArea).focus()
+
+    app = HelloTabs()
+    async with app.run_test(size=SIZE) as pilot:
+        probe = FrameProbe(app)
+        await pilot.pause()
+        tabs = app.query_one(TabbedContent)
+
+        def shown(n: int) -> bool:
+            area = app.query_one(f"#ta{n}", TextArea)
+            return tabs.active == f"p{n}" and app.focused is area and area.region.area > 0
+
+        return await switch_panes(app, probe, count, shown, warmup=SWITCH_PANES)
+
+
 def random_visits(n: int, now: float, rng: random.Random) -> list:
     from curhat_tui.domain.models import Risk, Tier, Visit, VisitStatus
 
@@ -766,7 +839,7 @@ def bench_sort(runs: int) -> dict:
     return {"times": times}
 
 
-async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: int) -> dict:
+async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: int, switches: int) -> dict:
     """One app with the 1,000-session store: composer keystrokes, then the 1,000-row queue."""
     from curhat_tui.domain.queue import order_queue
     from curhat_tui.ui.app import build_app
@@ -790,6 +863,19 @@ async def bench_curhat_ui(template: Path, work: Path, data, keys: int, redraws: 
             log(f"keystrokes: {keys} into the curhat composer")
             result["keys"] = await type_keys(app, composer, probe, keys, seed=7)
             composer.text = ""
+            await pilot.pause()
+
+            log(f"pane switch: Alt+N over {len(main.panes)} chats")
+            ids = list(main.panes)
+
+            def shown(n: int) -> bool:
+                pane = main.active_pane
+                return (pane is not None and pane.session.id == ids[n - 1] and pane.loaded
+                        and app.focused is pane.composer and pane.composer.region.area > 0)
+
+            # the first round builds the panes start-up left unbuilt: it is the warm-up
+            result["switch"] = await switch_panes(app, probe, switches, shown, warmup=SWITCH_PANES)
+            main.action_switch(1)
             await pilot.pause()
 
             # what the app does twice a second (clocks, countdowns, practice arrivals), with the panes open
@@ -877,14 +963,21 @@ def _worker_keys_baseline(p: dict) -> dict:
 def _worker_ui(p: dict) -> dict:
     from curhat_tui.config.datafiles import load_all
 
-    return asyncio.run(bench_curhat_ui(Path(p["template"]), Path(p["work"]), load_all(), p["keys"], p["redraws"]))
+    return asyncio.run(bench_curhat_ui(Path(p["template"]), Path(p["work"]), load_all(), p["keys"], p["redraws"],
+                                       p["switches"]))
+
+
+def _worker_switch_baseline(p: dict) -> dict:
+    log(f"pane switch: Alt+N over {SWITCH_PANES} tabs of a plain TabbedContent (baseline)")
+    return asyncio.run(bench_baseline_switch(p["switches"]))
 
 
 def _worker_sort(p: dict) -> dict:
     return bench_sort(p["runs"])
 
 
-WORKERS = {"open": _worker_open, "keys-baseline": _worker_keys_baseline, "ui": _worker_ui, "sort": _worker_sort}
+WORKERS = {"open": _worker_open, "keys-baseline": _worker_keys_baseline, "ui": _worker_ui, "sort": _worker_sort,
+           "switch-baseline": _worker_switch_baseline}
 
 
 def run_worker(name: str, params: dict, work: Path, timeout: float = 600.0) -> dict:
@@ -934,6 +1027,7 @@ def main(argv: list[str] | None = None) -> int:
 
     q = args.quick
     startup_runs, open_runs, keys, sort_runs, redraws = (3, 2, 50, 50, 4) if q else (5, 5, 200, 300, 8)
+    switches = 20 if q else 60
     began = time.perf_counter()
     try:
         affinity = len(os.sched_getaffinity(0))
@@ -1011,7 +1105,9 @@ def main(argv: list[str] | None = None) -> int:
 
         # 3 + 4 ---------------------------------------------------------------------------------------
         base_keys = run_worker("keys-baseline", {"keys": keys}, work)
-        ui = run_worker("ui", {"template": str(startup_db), "work": str(work), "keys": keys, "redraws": redraws}, work)
+        base_switch = run_worker("switch-baseline", {"switches": switches}, work)
+        ui = run_worker("ui", {"template": str(startup_db), "work": str(work), "keys": keys, "redraws": redraws,
+                               "switches": switches}, work)
         results["keys"] = {"baseline": base_keys, "curhat": ui["keys"]}
         k_c = median(ui["keys"]["latencies"])
         k_b = median(base_keys["latencies"])
@@ -1019,6 +1115,13 @@ def main(argv: list[str] | None = None) -> int:
                    f"plain TextArea {ms(k_b):.1f} ms; target < {KEY_TARGET_MS:.0f} ms", ms(k_c) < KEY_TARGET_MS)
         report.row("  same, 95th percentile", f"{ms(pct(ui['keys']['latencies'], 0.95)):.1f} ms",
                    f"plain TextArea {ms(pct(base_keys['latencies'], 0.95)):.1f} ms", None)
+
+        results["switch"] = {"baseline": base_switch, "curhat": ui["switch"]}
+        sw_c, sw_b = median(ui["switch"]["wall"]), median(base_switch["wall"])
+        report.row(f"  pane switch, Alt+N over {SWITCH_PANES} chats, to frame", f"{sw_c / sw_b:.2f}x",
+                   f"{ms(sw_c):.0f} ms vs plain TabbedContent {ms(sw_b):.0f} ms (no target)", None)
+        report.row("  same, CPU time per switch", f"{ms(median(ui['switch']['cpu'])):.0f} ms",
+                   f"plain TabbedContent {ms(median(base_switch['cpu'])):.0f} ms", None)
 
         sort = run_worker("sort", {"runs": sort_runs}, work)
         results["sort"] = sort
@@ -1090,6 +1193,10 @@ def main(argv: list[str] | None = None) -> int:
             lat = res["latencies"]
             print(f"  keys {name:<9} n={len(lat)} min {ms(min(lat)):.1f} median {ms(median(lat)):.1f} "
                   f"p95 {ms(pct(lat, 0.95)):.1f} max {ms(max(lat)):.1f} ms; missed {res['misses']}")
+        for name, res in (("TabbedContent", base_switch), ("curhat", ui["switch"])):
+            wall = res["wall"]
+            print(f"  switch {name:<13} n={len(wall)} median {ms(median(wall)):.1f} p95 {ms(pct(wall, 0.95)):.1f} "
+                  f"max {ms(max(wall)):.1f} ms; CPU median {ms(median(res['cpu'])):.1f} ms; missed {res['misses']}")
         print(f"  queue sort: n={len(sort['times'])} median {ms(median(sort['times'])):.3f} ms, "
               f"max {ms(max(sort['times'])):.3f} ms; redraw n={len(qu['frame'])}: "
               + " ".join(f"{ms(v):.0f}" for v in qu["frame"]) + " ms; 10 clients: "
