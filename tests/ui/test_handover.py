@@ -120,3 +120,30 @@ async def test_a_late_tab_message_never_pulls_a_handover_back_in_front_of_the_ch
         assert app.focused is own.composer and own.composer.text == "hai"
         await pilot.click(late)  # the counselor's own click on the strip
         await until_shown(pilot, lambda: app.main.active_pane is moved)
+
+
+async def test_a_late_focus_in_a_chat_not_on_screen_leaves_the_chat_in_front_and_the_typing_with_it(fake_parts):
+    """A chat's reply box asks for the focus once the chat is built; for a handover that opened into an empty desk
+    that may come after the counselor has taken a client. Textual would bring the hidden chat in front for it; the
+    desk keeps the chat in front and gives the focus back to its reply box."""
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(SessionAssigned(visit("b", "Mawar"), START, START + 1800, {"handover": NOTE}))
+        await until_shown(pilot, lambda: app.main.active_pane is not None and app.main.active_pane.loaded)
+        moved = app.main.active_pane
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await until_shown(pilot, lambda: len(parts.workstation.desk.queue()) == 1)
+        await pilot.press("ctrl+n")
+        await until_shown(pilot, lambda: len(app.main.panes) == 2 and app.main.active_pane is not moved
+                          and app.focused is app.main.active_pane.composer)
+        own = app.main.active_pane
+        await pilot.press("h", "a", "i")
+        moved.composer.focus()  # late: Mawar's chat is not on screen
+        await pilot.pause()
+        await pilot.pause()
+        assert app.main.active_pane is own, "a late focus put the handover in front"
+        await until_shown(pilot, lambda: app.focused is own.composer)
+        await pilot.press("!")
+        assert own.composer.text == "hai!" and not moved.composer.text

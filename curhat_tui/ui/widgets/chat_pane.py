@@ -149,7 +149,7 @@ class ChatPane(Vertical):
             self.composer.load_text(draft)
         self.loaded = True
         self.refresh_clock()
-        if self._focus_on_mount:
+        if self._focus_on_mount and getattr(self.screen, "active_pane", self) is self:  # still the chat in front
             self.composer.focus()
 
     def schedule_draft(self) -> None:

@@ -304,10 +304,9 @@ class MainScreen(SessionActions):
         for pane in self.panes.values():
             pane.refresh_clock()
         self.relabel()
-        t = app.t
-        parts = [t("top.practice")] if app.workstation.simulated else []
+        parts = [app.t("top.practice")] if app.workstation.simulated else []
         who = "top.trainee" if app.workstation.role == "trainee" else "top.counselor"
-        parts += [t(who, name=app.workstation.counselor), t(f"conn.{app.workstation.desk.connection}"),
+        parts += [app.t(who, name=app.workstation.counselor), app.t(f"conn.{app.workstation.desk.connection}"),
                   clock_time(app.clock, now), "curhat-tui"]
         bar = self.query_one("#topbar", Static)
         bar.set_class(app.workstation.simulated, "-practice")
@@ -360,20 +359,23 @@ class MainScreen(SessionActions):
 
     @on(events.DescendantFocus)
     def _focus_moved(self, event: events.DescendantFocus) -> None:
-        """Focus moved into a chat beside the focused one (a click, Tab): that chat becomes the focused one."""
+        """Focus moved into a chat beside the focused one (a click, Tab): that chat becomes the focused one. Focus
+        that lands in a chat not on screen (a late programmatic focus) never changes the chat in front: it goes back."""
         pane = next((node for node in event.widget.ancestors_with_self if isinstance(node, ChatPane)), None)
-        if pane is not None and pane is not self.active_pane and pane.session.id in self.panes:
+        if pane is None or pane is self.active_pane or pane.session.id not in self.panes:
+            return
+        if pane.parent is not None and pane.parent.display:
             self.query_one(TabbedContent).active = f"tab-{pane.session.id}"
+        else:
+            self.settle_focus(move=True)
 
     def _show_flags(self) -> None:
-        pane = self.active_pane
-        panel = self.query_one(RedFlagPanel)
-        if pane is None:
-            if panel.ticked or panel.suggested:
-                panel.show({}, [], lambda ts: "")
-            return
-        panel.show(self.app.workstation.flags.flags(pane.session.id), pane.suggested,
-                   lambda ts: clock_time(self.app.clock, ts))
+        pane, panel = self.active_pane, self.query_one(RedFlagPanel)
+        if pane is not None:
+            panel.show(self.app.workstation.flags.flags(pane.session.id), pane.suggested,
+                       lambda ts: clock_time(self.app.clock, ts))
+        elif panel.ticked or panel.suggested:
+            panel.show({}, [], lambda ts: "")
 
     # ---- moving between panes and panels ------------------------------------------
     def action_switch(self, number: int) -> None:
@@ -384,12 +386,10 @@ class MainScreen(SessionActions):
             self.panes[ids[number - 1]].focus_composer()
 
     def action_next_pane(self, step: int = 1) -> None:
-        ids = list(self.panes)
-        if not ids:
-            return
-        pane = self.active_pane
-        current = ids.index(pane.session.id) if pane else -1
-        self.action_switch((current + step) % len(ids) + 1)
+        ids, pane = list(self.panes), self.active_pane
+        if ids:
+            current = ids.index(pane.session.id) if pane else -1
+            self.action_switch((current + step) % len(ids) + 1)
 
     def action_toggle_queue(self) -> None:
         self._manual_layout = True
