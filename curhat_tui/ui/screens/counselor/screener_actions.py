@@ -32,6 +32,7 @@ class ScreenerActions(EventScreen):
     panes: dict[str, ChatPane]
     _screener_item = "suicide"
     _queue_hidden_by_screener = False
+    _screener_panel: ScreenerPanel | None = None
 
     def _open_screener(self, pane: ChatPane, item_id: str) -> None:
         """Dock the screener beside the chat for this session; the reply box keeps the focus (ask in the chat)."""
@@ -45,7 +46,7 @@ class ScreenerActions(EventScreen):
                 panel.focus()
             return
         if panel is None:
-            panel = ScreenerPanel()
+            panel = self._screener_panel = ScreenerPanel()
             self.query_one("#body").mount(panel, after="#center")
             self.call_after_refresh(panel.open, pane.session.id, pane.session.alias)
         else:
@@ -56,8 +57,10 @@ class ScreenerActions(EventScreen):
         self.refresh_bindings()
 
     def _screener(self) -> ScreenerPanel | None:
-        found = self.query(ScreenerPanel)
-        return found.first() if found else None
+        """The panel, once mounted (kept: the key bar asks for it with every binding check, and a DOM query costs
+        milliseconds on a desk of several chats)."""
+        panel = self._screener_panel
+        return panel if panel is not None and panel.is_attached else None
 
     def _screener_stepped_aside(self) -> None:
         if self._queue_hidden_by_screener:
