@@ -777,7 +777,8 @@ async def bench_baseline_switch(count: int) -> dict:
     lines = "\n".join(f"{i:02d} " + " ".join(WORDS[i % 7:i % 7 + 9]) for i in range(30))
 
     class HelloTabs(App):
-        BINDINGS = [Binding(f"alt+{n}", f"go({n})", f"Pane {n}") for n in range(1, SWITCH_PANES + 1)]
+        BINDINGS = [*(Binding(f"alt+{n}", f"go({n})", f"Pane {n}") for n in range(1, SWITCH_PANES + 1)),
+                    Binding("ctrl+n", "add", "New tab")]
 
         def compose(self) -> ComposeResult:
             with TabbedContent(id="tabs"):
@@ -793,6 +794,16 @@ async def bench_baseline_switch(count: int) -> dict:
             self.query_one(TabbedContent).active = f"p{n}"
             self.query_one(f"#ta{n}", TextArea).focus()
 
+        async def action_add(self) -> None:
+            """The accept's counterpart: a new tab with a transcript-sized Static and a text area, in front."""
+            tabs = self.query_one(TabbedContent)
+            n = tabs.tab_count + 1
+            area = TextArea(id=f"ta{n}", soft_wrap=True, show_line_numbers=False)
+            area.cursor_blink = False
+            await tabs.add_pane(TabPane(f"{n} chat", Static(lines), area, id=f"p{n}"))
+            tabs.active = f"p{n}"
+            area.focus()
+
     app = HelloTabs()
     async with app.run_test(size=SIZE) as pilot:
         probe = FrameProbe(app)
@@ -803,7 +814,76 @@ async def bench_baseline_switch(count: int) -> dict:
             area = app.query_one(f"#ta{n}", TextArea)
             return tabs.active == f"p{n}" and app.focused is area and area.region.area > 0
 
-        return await switch_panes(app, probe, count, shown, warmup=SWITCH_PANES)
+        result = await switch_panes(app, probe, count, shown, warmup=SWITCH_PANES)
+        added: dict[str, list[float]] = {"wall": [], "cpu": []}
+        for _ in range(ACCEPTS * 3):
+            n = tabs.tab_count + 1
+            took = await press_until(app, probe, "ctrl+n", lambda n=n: shown(n) if tabs.tab_count == n else False)
+            if took is not None:
+                added["wall"].append(took[0])
+                added["cpu"].append(took[1])
+            await asyncio.sleep(0.1)
+        result["add"] = added
+        return result
+
+
+ACCEPTS = 3  # a fresh practice desk's waiting clients, taken one after another with Ctrl+N
+
+
+async def press_until(app, probe: FrameProbe, key: str, shown, timeout: float = 10.0) -> tuple[float, float] | None:
+    """One key sent as the terminal driver does; wall and CPU time until the frame for which `shown()` holds."""
+    from textual import events
+
+    done = probe.expect(shown)
+    event = events.Key(key, None)
+    event.set_sender(app)
+    t0, c0 = time.perf_counter(), time.process_time()
+    app._driver.send_message(event)
+    try:
+        t1 = await asyncio.wait_for(done, timeout)
+    except asyncio.TimeoutError:
+        return None
+    return t1 - t0, time.process_time() - c0
+
+
+async def bench_accept(work: Path, data, runs: int) -> dict:
+    """Ctrl+N on a fresh practice desk, three times: each until the frame with the client's chat in front, its
+    first line in the transcript and the reply box focused. A fresh app (and store) per run."""
+    from curhat_tui.bootstrap import build_practice
+    from curhat_tui.domain.clock import FakeClock
+    from curhat_tui.ui.app import build_app
+
+    walls: list[float] = []
+    cpus: list[float] = []
+    misses = 0
+    for run in range(runs):
+        parts = build_practice(work / f"accept-{run}", data=data, clock=FakeClock(start=time.time()), seed=7, speed=0,
+                              name=COUNSELOR, key=BENCH_KEY)
+        app = build_app(parts, tick=False)
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                probe = FrameProbe(app)
+                await pilot.pause()
+                await asyncio.sleep(0.3)  # what the first frame deferred (the note form, the key bar)
+                for n in range(1, ACCEPTS + 1):
+                    main = app.main
+
+                    def shown(n: int = n) -> bool:
+                        pane = main.active_pane
+                        return (len(main.panes) == n and pane is not None and pane.loaded
+                                and pane.transcript is not None and bool(pane.transcript.entries)
+                                and app.focused is pane.composer and pane.composer.region.area > 0)
+
+                    took = await press_until(app, probe, "ctrl+n", shown)
+                    if took is None:
+                        misses += 1
+                        break
+                    walls.append(took[0])
+                    cpus.append(took[1])
+                    await asyncio.sleep(0.3)
+        finally:
+            parts.store.close()
+    return {"wall": walls, "cpu": cpus, "misses": misses}
 
 
 def random_visits(n: int, now: float, rng: random.Random) -> list:
@@ -972,12 +1052,19 @@ def _worker_switch_baseline(p: dict) -> dict:
     return asyncio.run(bench_baseline_switch(p["switches"]))
 
 
+def _worker_accept(p: dict) -> dict:
+    from curhat_tui.config.datafiles import load_all
+
+    log(f"accept: Ctrl+N {ACCEPTS} times on a fresh practice desk, {p['runs']} runs")
+    return asyncio.run(bench_accept(Path(p["work"]), load_all(), p["runs"]))
+
+
 def _worker_sort(p: dict) -> dict:
     return bench_sort(p["runs"])
 
 
 WORKERS = {"open": _worker_open, "keys-baseline": _worker_keys_baseline, "ui": _worker_ui, "sort": _worker_sort,
-           "switch-baseline": _worker_switch_baseline}
+           "switch-baseline": _worker_switch_baseline, "accept": _worker_accept}
 
 
 def run_worker(name: str, params: dict, work: Path, timeout: float = 600.0) -> dict:
@@ -1027,7 +1114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     q = args.quick
     startup_runs, open_runs, keys, sort_runs, redraws = (3, 2, 50, 50, 4) if q else (5, 5, 200, 300, 8)
-    switches = 20 if q else 60
+    switches, accept_runs = (20, 2) if q else (60, 4)
     began = time.perf_counter()
     try:
         affinity = len(os.sched_getaffinity(0))
@@ -1123,6 +1210,14 @@ def main(argv: list[str] | None = None) -> int:
         report.row("  same, CPU time per switch", f"{ms(median(ui['switch']['cpu'])):.0f} ms",
                    f"plain TabbedContent {ms(median(base_switch['cpu'])):.0f} ms", None)
 
+        accepted = run_worker("accept", {"work": str(work), "runs": accept_runs}, work)
+        results["accept"] = {"baseline": base_switch["add"], "curhat": accepted}
+        ac_c, ac_b = median(accepted["wall"]), median(base_switch["add"]["wall"])
+        report.row("  accept (Ctrl+N) to the chat in front", f"{ac_c / ac_b:.2f}x",
+                   f"{ms(ac_c):.0f} ms vs a new plain tab {ms(ac_b):.0f} ms (no target)", None)
+        report.row("  same, CPU time per accept", f"{ms(median(accepted['cpu'])):.0f} ms",
+                   f"a new plain tab {ms(median(base_switch['add']['cpu'])):.0f} ms", None)
+
         sort = run_worker("sort", {"runs": sort_runs}, work)
         results["sort"] = sort
         results["queue_ui"] = ui["queue"]
@@ -1197,6 +1292,10 @@ def main(argv: list[str] | None = None) -> int:
             wall = res["wall"]
             print(f"  switch {name:<13} n={len(wall)} median {ms(median(wall)):.1f} p95 {ms(pct(wall, 0.95)):.1f} "
                   f"max {ms(max(wall)):.1f} ms; CPU median {ms(median(res['cpu'])):.1f} ms; missed {res['misses']}")
+        for name, res in (("new plain tab", base_switch["add"]), ("curhat accept", accepted)):
+            wall = res["wall"]
+            print(f"  {name:<20} n={len(wall)} median {ms(median(wall)):.1f} max {ms(max(wall)):.1f} ms; "
+                  f"CPU median {ms(median(res['cpu'])):.1f} ms" + (f"; missed {res['misses']}" if "misses" in res else ""))
         print(f"  queue sort: n={len(sort['times'])} median {ms(median(sort['times'])):.3f} ms, "
               f"max {ms(max(sort['times'])):.3f} ms; redraw n={len(qu['frame'])}: "
               + " ".join(f"{ms(v):.0f}" for v in qu["frame"]) + " ms; 10 clients: "
