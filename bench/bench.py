@@ -736,33 +736,37 @@ async def bench_baseline_keys(count: int) -> dict:
 SWITCH_PANES = 5  # the start-up store's open sessions; the baseline has as many tabs
 
 
-async def switch_panes(app, probe: FrameProbe, count: int, shown, warmup: int) -> dict:
-    """Alt+N to the next pane in turn, sent as the terminal driver does; time each until the frame that shows the
-    pane in front with its reply box focused. Wall time and this process's CPU time, per switch."""
+async def press_until(app, probe: FrameProbe, key: str, shown, timeout: float = 10.0) -> tuple[float, float] | None:
+    """One key sent as the terminal driver does; wall and CPU time until the frame for which `shown()` holds."""
     from textual import events
 
-    driver = app._driver
+    done = probe.expect(shown)
+    event = events.Key(key, None)
+    event.set_sender(app)
+    t0, c0 = time.perf_counter(), time.process_time()
+    app._driver.send_message(event)
+    try:
+        t1 = await asyncio.wait_for(done, timeout)
+    except asyncio.TimeoutError:
+        return None
+    return t1 - t0, time.process_time() - c0
+
+
+async def switch_panes(app, probe: FrameProbe, count: int, shown, warmup: int) -> dict:
+    """Alt+N to the next pane in turn; each timed until the frame that shows the pane in front with its reply box
+    focused. Wall time and this process's CPU time, per switch."""
     walls: list[float] = []
     cpus: list[float] = []
     misses = 0
     for index in range(count + warmup):
-        number = index % SWITCH_PANES + 1
-        if index == 0:
-            number = 2  # the first pane is in front already
-        done = probe.expect(lambda n=number: shown(n))
-        event = events.Key(f"alt+{number}", None)
-        event.set_sender(app)
-        t0, c0 = time.perf_counter(), time.process_time()
-        driver.send_message(event)
-        try:
-            t1 = await asyncio.wait_for(done, 5.0)
-        except asyncio.TimeoutError:
+        number = 2 if index == 0 else index % SWITCH_PANES + 1  # the first pane is in front already
+        took = await press_until(app, probe, f"alt+{number}", lambda n=number: shown(n), timeout=5.0)
+        if took is None:
             misses += 1
             continue
-        c1 = time.process_time()
         if index >= warmup:
-            walls.append(t1 - t0)
-            cpus.append(c1 - c0)
+            walls.append(took[0])
+            cpus.append(took[1])
         await asyncio.sleep(0.05)
     return {"wall": walls, "cpu": cpus, "misses": misses}
 
@@ -828,22 +832,6 @@ async def bench_baseline_switch(count: int) -> dict:
 
 
 ACCEPTS = 3  # a fresh practice desk's waiting clients, taken one after another with Ctrl+N
-
-
-async def press_until(app, probe: FrameProbe, key: str, shown, timeout: float = 10.0) -> tuple[float, float] | None:
-    """One key sent as the terminal driver does; wall and CPU time until the frame for which `shown()` holds."""
-    from textual import events
-
-    done = probe.expect(shown)
-    event = events.Key(key, None)
-    event.set_sender(app)
-    t0, c0 = time.perf_counter(), time.process_time()
-    app._driver.send_message(event)
-    try:
-        t1 = await asyncio.wait_for(done, timeout)
-    except asyncio.TimeoutError:
-        return None
-    return t1 - t0, time.process_time() - c0
 
 
 async def bench_accept(work: Path, data, runs: int) -> dict:

@@ -89,9 +89,27 @@ async def test_the_red_flags_raised_before_a_handover_are_in_view_and_set_the_ri
         assert session.risk == parts.data.redflags.get("suicide").risk > Risk.NONE  # the flag's, not the entry's
 
 
+async def handover_then_accept(pilot, parts, channel):
+    """A handover into an empty desk comes in front (the only chat); then the counselor takes a client, whose chat
+    comes in front, and starts typing. The two panes: (handed over, own)."""
+    app = pilot.app
+    channel.inject(SessionAssigned(visit("b", "Mawar"), START, START + 1800, {"handover": NOTE}))
+    await until_shown(pilot, lambda: app.main.active_pane is not None and app.main.active_pane.loaded)
+    moved = app.main.active_pane
+    assert moved.session.alias == "Mawar"
+    channel.inject(ClientArrived(visit("a", "Melati")))
+    await until_shown(pilot, lambda: len(parts.workstation.desk.queue()) == 1)
+    await pilot.press("ctrl+n")
+    await until_shown(pilot, lambda: len(app.main.panes) == 2 and app.main.active_pane is not moved
+                      and app.focused is app.main.active_pane.composer)
+    own = app.main.active_pane
+    assert own.session.alias == "Melati"
+    await pilot.press("h", "a", "i")
+    return moved, own
+
+
 async def test_a_late_tab_message_never_pulls_a_handover_back_in_front_of_the_chat_just_accepted(fake_parts):
-    """A handover into an empty desk comes in front; the counselor then takes a client, whose chat comes in front.
-    Textual posts the first tab's activation after mounting it, on the tab widget's own queue: delivered late (here
+    """Textual posts the first tab's activation after mounting it, on the tab widget's own queue: delivered late (here
     posted again by hand, as a loaded machine may deliver it), it must not put the handover back in front of the
     chat being typed in, where Ctrl+T or Ctrl+F would act on the wrong client. A click on a tab still switches."""
     from textual.widgets import Tabs
@@ -100,17 +118,7 @@ async def test_a_late_tab_message_never_pulls_a_handover_back_in_front_of_the_ch
     app = build_app(parts)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        channel.inject(SessionAssigned(visit("b", "Mawar"), START, START + 1800, {"handover": NOTE}))
-        await until_shown(pilot, lambda: app.main.active_pane is not None and app.main.active_pane.loaded)
-        moved = app.main.active_pane
-        assert moved.session.alias == "Mawar"  # the only chat: in front
-        channel.inject(ClientArrived(visit("a", "Melati")))
-        await until_shown(pilot, lambda: len(parts.workstation.desk.queue()) == 1)
-        await pilot.press("ctrl+n")
-        await until_shown(pilot, lambda: len(app.main.panes) == 2 and app.main.active_pane is not moved)
-        own = app.main.active_pane
-        assert own.session.alias == "Melati"
-        await pilot.press("h", "a", "i")
+        moved, own = await handover_then_accept(pilot, parts, channel)
         strip = app.main.query_one("#chats").query_one(Tabs)
         late = strip.query_one(f"#--content-tab-tab-{moved.session.id}")
         strip.post_message(Tabs.TabActivated(strip, late))
@@ -130,16 +138,7 @@ async def test_a_late_focus_in_a_chat_not_on_screen_leaves_the_chat_in_front_and
     app = build_app(parts)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        channel.inject(SessionAssigned(visit("b", "Mawar"), START, START + 1800, {"handover": NOTE}))
-        await until_shown(pilot, lambda: app.main.active_pane is not None and app.main.active_pane.loaded)
-        moved = app.main.active_pane
-        channel.inject(ClientArrived(visit("a", "Melati")))
-        await until_shown(pilot, lambda: len(parts.workstation.desk.queue()) == 1)
-        await pilot.press("ctrl+n")
-        await until_shown(pilot, lambda: len(app.main.panes) == 2 and app.main.active_pane is not moved
-                          and app.focused is app.main.active_pane.composer)
-        own = app.main.active_pane
-        await pilot.press("h", "a", "i")
+        moved, own = await handover_then_accept(pilot, parts, channel)
         moved.composer.focus()  # late: Mawar's chat is not on screen
         await pilot.pause()
         await pilot.pause()
