@@ -270,3 +270,30 @@ async def test_cli_show_export_withdraw_delete(tmp_path, data, clock, capsys, mo
     assert "no client" in capsys.readouterr().err
     assert cli_main(["client", "show", alias, "--data-dir", str(data_dir)]) == 1  # the real database: none yet
     assert "--practice" in capsys.readouterr().err
+
+
+async def test_the_rights_screen_opened_from_a_chat_takes_another_alias_typed_and_enter_only_looks_it_up(make_app,
+                                                                                                         parts):
+    """F10 from a chat shows that client; a counselor who types another client's alias replaces it (typing went
+    nowhere before: the Export button had the focus), and Enter looks the typed one up instead of exporting the
+    client in front."""
+    ws = parts.workstation
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        sid = await closed_session(ws)
+        other = parts.store.sessions.get(sid).alias
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.pause()
+        alias = app.main.active_pane.session.alias
+        assert alias != other
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientRightsScreen) and alias in screen_text(app)
+        await pilot.press(*other)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientRightsScreen)  # no export question
+        assert app.screen.query_one("#rights-alias", Input).value == other
+        assert app.screen.summary is not None and app.screen.summary.client.alias == other

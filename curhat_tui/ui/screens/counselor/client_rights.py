@@ -95,11 +95,11 @@ class ClientRightsScreen(ModalScreen[None]):
             yield Static(id="rights-result")
 
     def on_mount(self) -> None:
+        """The alias box has the focus, its text selected: typing another alias replaces the one in front, and
+        Enter looks a client up. Export, withdrawal and deletion are a Tab or a click away, never one Enter."""
         if self.initial:
             self.look_up()
-            self.query_one("#export", Button).focus()
-        else:
-            self.query_one("#rights-alias", Input).focus()
+        self.query_one("#rights-alias", Input).focus()
 
     # ---- finding the client and showing what is held --------------------------------
     @on(Input.Submitted, "#rights-alias")
