@@ -350,12 +350,14 @@ async def test_usable_at_80x24(make_app, parts):
         pane = await accept_top(pilot)
         assert pane.composer.region.height >= 3 and pane.transcript.region.height >= 5
         assert not app.main.query_one("#side").display or "-hide-side" in app.main.classes
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r")  # the panels: the queue steps aside, so the chat keeps room to type in
         await pilot.pause()
-        assert "-hide-side" not in app.main.classes
-        await pilot.press("ctrl+b")
+        assert "-hide-side" not in app.main.classes and "-hide-queue" in app.main.classes
+        assert pane.composer.region.width >= 30  # (with both beside it: ten columns, words broken apart)
+        await pilot.press("ctrl+b")  # the queue back: the panels step aside
         await pilot.pause()
-        assert "-hide-queue" in app.main.classes
+        assert "-hide-queue" not in app.main.classes and "-hide-side" in app.main.classes
+        assert pane.composer.region.width >= 30
         await type_text(pilot, "Halo")
         await pilot.press("enter")
         await pilot.pause()

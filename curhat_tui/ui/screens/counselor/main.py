@@ -3,14 +3,14 @@
 Below 160 columns one chat shows at a time under the tab strip; from 160 columns the two (from 200 the three) most
 recently focused chats stand side by side, the focused one marked, and the red-flag panel and the notes are always
 the focused chat's. The tab strip shows every session's state (`widgets/tab_strip.py`). The actions (accept, send,
-flag, end, transfer, the dialogs) live in `session_actions`."""
+flag, end, transfer, the dialogs) live in `session_actions`, moving between chats and panels in `pane_moves`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -36,7 +36,13 @@ from curhat_tui.services.events import (
     WhisperArrived,
 )
 from curhat_tui.ui.screens.counselor.lock_warnings import TOAST_SECONDS, LockWarnings
-from curhat_tui.ui.screens.counselor.session_actions import SessionActions
+from curhat_tui.ui.screens.counselor.pane_moves import (
+    NARROW_WIDTH,
+    SIDE_PANEL_WIDTH,
+    THREE_PANES_WIDTH,
+    WIDE_WIDTH,
+    PaneMoves,
+)
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.chat_tabs import ChatTabs
 from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS
@@ -46,14 +52,10 @@ from curhat_tui.ui.widgets.queue_panel import QueuePanel
 from curhat_tui.ui.widgets.redflag_panel import RedFlagPanel
 from curhat_tui.ui.widgets.tab_strip import fit_labels
 
-WIDE_WIDTH = 160  # from here chats stand side by side
-THREE_PANES_WIDTH = 200  # from here three of them
-NARROW_WIDTH = 140
-SIDE_PANEL_WIDTH = 120  # below this the chat gets the room; Ctrl+R shows the panels
 FLAG_KEYS = ("f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9")
 
 
-class MainScreen(SessionActions):
+class MainScreen(PaneMoves):
     DEFAULT_CSS = """
     MainScreen #topbar { height: 1; background: $primary 30%; padding: 0 1; }
     MainScreen #topbar.-practice { background: $warning 45%; }
@@ -102,7 +104,6 @@ class MainScreen(SessionActions):
         # classes set before mounting cost nothing; each change after mount restyles the screen
         super().__init__(classes=" ".join(self._width_classes(self.app.size.width) + ([] if restoring else ["-empty"])))
         self.panes: dict[str, ChatPane] = {}
-        self._manual_layout = False
         self._recent: list[str] = []  # session ids, the most recently focused first
         self._labels: dict[str, tuple] = {}  # what each tab shows now, so an unchanged label is not set again
         self.lock_warnings = LockWarnings()  # a warning whose toast the lock covered is told again after it
@@ -357,18 +358,6 @@ class MainScreen(SessionActions):
                 key = "pane.title_focused" if focused else "pane.title"
                 pane.border_title = self.app.t(key, index=index, alias=pane.session.alias) if count > 1 else None
 
-    @on(events.DescendantFocus)
-    def _focus_moved(self, event: events.DescendantFocus) -> None:
-        """Focus moved into a chat beside the focused one (a click, Tab): that chat becomes the focused one. Focus
-        that lands in a chat not on screen (a late programmatic focus) never changes the chat in front: it goes back."""
-        pane = next((node for node in event.widget.ancestors_with_self if isinstance(node, ChatPane)), None)
-        if pane is None or pane is self.active_pane or pane.session.id not in self.panes:
-            return
-        if pane.parent is not None and pane.parent.display:
-            self.query_one(TabbedContent).active = f"tab-{pane.session.id}"
-        else:
-            self.settle_focus(move=True)
-
     def _show_flags(self) -> None:
         pane, panel = self.active_pane, self.query_one(RedFlagPanel)
         if pane is not None:
@@ -376,25 +365,3 @@ class MainScreen(SessionActions):
                        lambda ts: clock_time(self.app.clock, ts))
         elif panel.ticked or panel.suggested:
             panel.show({}, [], lambda ts: "")
-
-    # ---- moving between panes and panels ------------------------------------------
-    def action_switch(self, number: int) -> None:
-        ids = list(self.panes)
-        if 1 <= number <= len(ids):
-            self.query_one(TabbedContent).active = f"tab-{ids[number - 1]}"
-            self._show_panes()  # at once, so that a chat beside it never blinks out for a frame
-            self.panes[ids[number - 1]].focus_composer()
-
-    def action_next_pane(self, step: int = 1) -> None:
-        ids, pane = list(self.panes), self.active_pane
-        if ids:
-            current = ids.index(pane.session.id) if pane else -1
-            self.action_switch((current + step) % len(ids) + 1)
-
-    def action_toggle_queue(self) -> None:
-        self._manual_layout = True
-        self.toggle_class("-hide-queue")
-
-    def action_toggle_side(self) -> None:
-        self._manual_layout = True
-        self.toggle_class("-hide-side")
