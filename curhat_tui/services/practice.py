@@ -72,12 +72,13 @@ class Practice:
         return VoiceStatus("llm", voice.label, tuple(self.channel.voice_off_in()))
 
     # ---- feedback reports -------------------------------------------------------------
-    def feedback(self, session_id: str) -> str:
-        """The trainee's feedback report for a practice session, as Markdown in the session language."""
+    def feedback(self, session_id: str, lang: str | None = None) -> str:
+        """The trainee's feedback report for a practice session, as Markdown in `lang`: the trainee's interface
+        language (the screen passes it; without it, the session's language)."""
         from curhat_tui.services.practice_report import feedback_markdown
 
         return feedback_markdown(self.store, self.data, session_id, difficulty=self.difficulty_of(session_id),
-                                 tz=self.clock.tz)
+                                 tz=self.clock.tz, lang=lang)
 
     def difficulty_of(self, session_id: str) -> str:
         """The level the session's simulated client played at."""
@@ -105,14 +106,14 @@ class Practice:
 
         keep_report(self.store, self.data, session_id, self.difficulty_of(session_id))
 
-    def export_feedback(self, session_id: str) -> Path:
+    def export_feedback(self, session_id: str, lang: str | None = None) -> Path:
         """Write the report next to the database, readable by this user only (practice reports live apart from real
         records); exporting again writes a new file beside the earlier one."""
         session = self.store.sessions.get(session_id)
         if session is None:
             raise KeyError(session_id)
         folder = private_folder(practice_reports_dir(self.store.path.parent))
-        path = write_private(free_name(folder, f"{session.alias}-{session_id}"), self.feedback(session_id))
+        path = write_private(free_name(folder, f"{session.alias}-{session_id}"), self.feedback(session_id, lang))
         self.store.written.add(path, "practice_report", [(session.id, session.client_key)],
                                self.clock.now())
         return path

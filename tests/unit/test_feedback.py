@@ -170,3 +170,33 @@ def test_asking_the_clients_leave_is_counted_as_a_question_but_not_offered_a_bet
     ), data.personas["sinta"])
     assert report.counts["closed_question"] == 4
     assert [t.text for t in report.weak] == ["Kamu udah makan?"]
+
+
+async def test_the_report_is_in_the_trainees_interface_language_whatever_the_clients(tmp_path, data):
+    """An Indonesian client's report read in the English interface is in English (it followed the client's language,
+    so the same trainee read reports in two languages), and the exported file is the one on screen."""
+    from curhat_tui.ui.app import build_app
+    from curhat_tui.ui.screens.counselor.feedback import FeedbackModal
+    from tests.conftest import screen_text
+
+    parts = build_practice(tmp_path / "en", data=data, clock=FakeClock(START), seed=42)
+    ws = parts.workstation
+    app = build_app(parts, lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        session = await ws.desk.accept()
+        assert session.lang == "id"
+        await ws.desk.send(session.id, "Halo, aku Ani. Apa yang ingin kamu ceritakan?")
+        await ws.desk.end(session.id)
+        await pilot.pause()
+        app.push_screen(FeedbackModal(session.id))
+        await pilot.pause()
+        await pilot.pause()
+        shown = screen_text(app)
+        assert f"Practice report — {session.alias}" in shown and "Laporan latihan" not in shown
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+    [written] = (tmp_path / "en").rglob(f"{session.alias}-{session.id}*")
+    assert written.read_text(encoding="utf-8").startswith("# Practice report")
+    assert ws.practice.feedback(session.id).startswith("# Laporan latihan")  # no language asked: the session's
+    parts.store.close()

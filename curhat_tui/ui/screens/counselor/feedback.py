@@ -37,10 +37,10 @@ class FeedbackModal(ModalScreen[None]):
         with Vertical():
             yield Static(Text(t("feedback.export") + " · Esc"), id="fb-keys")
             with VerticalScroll():
-                yield Markdown(self.app.workstation.practice.feedback(self.session_id), id="fb-report")
+                yield Markdown(self.app.workstation.practice.feedback(self.session_id, self.app.t.lang), id="fb-report")
 
     def action_export(self) -> None:
-        path = self.app.workstation.practice.export_feedback(self.session_id)
+        path = self.app.workstation.practice.export_feedback(self.session_id, self.app.t.lang)
         self.app.notify(self.app.t("feedback.exported", path=str(path)))
 
     def action_close(self) -> None:
