@@ -59,6 +59,8 @@ class Flags:
             detail = {"screener": answers, "result": risk.key}
         elif item.screener and answers is not None:
             detail = {"screener": "skipped"}
+        if item.screener and answers is not None:
+            self.store.state.drop_screener_answers(session_id)  # finished or skipped: kept with the flag from now
         self.store.flags.add(session_id, item_id, now, detail)
         if risk > session.risk:
             session.risk = risk
@@ -77,6 +79,24 @@ class Flags:
         self._background(self.channel.alert(session, label, risk.key))
         entries = tuple(entry.id for entry in self.data.redflags.offered(item_id, region))
         return LoadedScript(script_id, item_id, variant, text, entries)
+
+    # ---- the screener not finished yet ---------------------------------------------------
+    def screener_answers(self, session_id: str) -> dict[str, bool]:
+        """The answers recorded so far in the session's screener, kept across a restart until it is finished or
+        skipped, the session closed or its transcript purged ({} when none)."""
+        return self.store.state.screener_answers(session_id)
+
+    def keep_screener_answers(self, session_id: str, answers: dict[str, bool]) -> None:
+        """Keep the answers so far (no event: only the panel shows them). A closed or unknown session keeps none:
+        what a client answered never outlives the rest of the session's data."""
+        session = self.store.sessions.get(session_id)
+        if session is None or session.status is SessionStatus.CLOSED or not answers:
+            self.store.state.drop_screener_answers(session_id)
+        else:
+            self.store.state.set_screener_answers(session_id, answers)
+
+    def drop_screener_answers(self, session_id: str) -> None:
+        self.store.state.drop_screener_answers(session_id)
 
     def region(self, session_id: str) -> str:
         """The client's province as far as the session knows it: a practice client's persona `region`, or a

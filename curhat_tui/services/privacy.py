@@ -204,7 +204,9 @@ class Privacy:
         return last
 
     def session_closed(self, session_id: str, actor: str) -> bool:
-        """With zero transcript retention, a session's transcript goes the moment it is closed."""
+        """A closed session keeps no screener answers not finished; with zero transcript retention, its transcript
+        goes the moment it is closed."""
+        self.store.state.drop_screener_answers(session_id)
         if not self.policy.zero_transcript:
             return False
         now = self.clock.now()
@@ -309,6 +311,7 @@ class Privacy:
             session["scripts"] = held.session_rows("scripts", sid, "id")
             session["extensions"] = held.session_rows("extensions", sid, "id")
             session["draft"] = self.store.state.draft(sid)
+            session["screener_unfinished"] = self.store.state.screener_answers(sid)
             mark = self.mark(sid)
             session["retention"] = None if mark is None else {
                 "transcript_deleted_at": iso(mark.transcript_at), "transcript_reason": mark.transcript_reason,

@@ -16,6 +16,7 @@ from curhat_tui.storage.database import Database, placeholders
 STORE_KIND = "store.kind"  # "practice" or "real": what the database holds
 DRAFT = "draft.{session_id}"  # what the counselor is composing
 NOTE_DRAFT = "note.draft.{session_id}"  # JSON {template, fields}: note typing not yet saved as a version
+SCREENER = "screener.{session_id}"  # JSON {question id: bool}: a suicide screener's answers, not finished yet
 PRACTICE_SEED = "practice.seed"  # the practice run's seed, kept between starts
 PRACTICE_EPOCH = "practice.epoch.{seed}"  # when the simulated day began
 PRACTICE_DAY = "practice.day.{seed}"  # how many simulated days have passed
@@ -69,12 +70,14 @@ class State:
         self._set(DRAFT.format(session_id=session_id), text)
 
     def drop_drafts(self, session_ids: Sequence[str]) -> int:
-        """Delete the drafts of these sessions; returns how many there were."""
+        """Delete the drafts of these sessions (reply, note and screener answers not finished); returns how many
+        reply drafts there were."""
         if not session_ids:
             return 0
         keys = [DRAFT.format(session_id=sid) for sid in session_ids]
-        notes = [NOTE_DRAFT.format(session_id=sid) for sid in session_ids]
-        self.database.execute(f"delete from meta where key in ({placeholders(notes)})", notes)
+        for family in (NOTE_DRAFT, SCREENER):  # one list per family: no more ids in an IN (...) than the caller gave
+            others = [family.format(session_id=sid) for sid in session_ids]
+            self.database.execute(f"delete from meta where key in ({placeholders(others)})", others)
         return int(self.database.execute(f"delete from meta where key in ({placeholders(keys)})", keys).rowcount)
 
     def set_note_draft(self, session_id: str, template: str, fields: dict[str, str]) -> None:
@@ -100,6 +103,22 @@ class State:
             except (ValueError, KeyError, TypeError, AttributeError):
                 continue
         return found
+
+    def screener_answers(self, session_id: str) -> dict[str, bool]:
+        """The answers recorded so far in a session's screener not finished yet ({} when there is none)."""
+        try:
+            value = json.loads(self._get(SCREENER.format(session_id=session_id)) or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(value, dict):
+            return {}
+        return {str(k): v for k, v in value.items() if isinstance(v, bool)}
+
+    def set_screener_answers(self, session_id: str, answers: dict[str, bool]) -> None:
+        self._set(SCREENER.format(session_id=session_id), json.dumps(answers))
+
+    def drop_screener_answers(self, session_id: str) -> None:
+        self.database.execute("delete from meta where key = ?", [SCREENER.format(session_id=session_id)])
 
     # ---- practice ----------------------------------------------------------------------------
     def practice_seed(self) -> int | None:

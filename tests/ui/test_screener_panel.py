@@ -8,10 +8,11 @@ import json
 
 import pytest
 
+from curhat_tui.bootstrap import build_practice
 from curhat_tui.domain.models import Risk
 from curhat_tui.ui.screens.counselor.screener import ScreenerPanel
 from curhat_tui.ui.widgets.composer import Composer
-from tests.conftest import accept_top, screen_text
+from tests.conftest import TEST_KEY, accept_top, screen_text
 
 SIZE = (120, 40)
 
@@ -193,3 +194,43 @@ async def test_the_panels_own_keys_are_named_in_the_session_language(make_app, p
         panel.focus()
         await pilot.pause()
         assert offered()["y"] == "Ya" and offered()["n"] == "Tidak" and offered()["escape"].startswith("Tutup")
+
+
+async def test_answers_not_finished_survive_a_restart_and_go_when_it_is_finished(tmp_path, data, clock):
+    """Quit mid-screener, start again: F2 shows the answers recorded and the question it was at, as the reply box
+    keeps its draft; finishing then takes them out of the store (they live on in the flag's record)."""
+    from curhat_tui.ui.app import build_app
+
+    first = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, name="Ani", key=TEST_KEY)
+    app = build_app(first)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        sid = pane.session.id
+        panel = await open_screener(pilot)
+        for key in ("alt+y", "alt+y", "alt+n"):  # a wish, thoughts, no method: question 4 is next
+            await pilot.press(key)
+            await pilot.pause()
+        assert "Pertanyaan 4." in shown(panel, "#sc-progress")
+    first.store.close()  # quit (Ctrl+Q) without finishing
+
+    second = build_practice(tmp_path / "d", data=data, clock=clock, seed=7, name="Ani", key=TEST_KEY)
+    app = build_app(second)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.main.active_pane.session.id == sid
+        panel = await open_screener(pilot)
+        assert panel.is_open and panel.session_id == sid
+        assert panel.answers == {"q1": True, "q2": True, "q3": False}
+        assert "Pertanyaan 4." in shown(panel, "#sc-progress")
+        assert "punya niat untuk benar-benar melakukan" in shown(panel, "#sc-question")
+        assert "3 " in shown(panel, "#sc-answers") and "Tidak" in shown(panel, "#sc-answers")  # the list, as left
+        for key in ("alt+n", "alt+n", "alt+n"):  # q4 q5 q6: complete
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("alt+y")  # finish: the flag keeps the answers, the store's copy goes
+        await pilot.pause()
+        assert not panel.is_open
+        assert json.loads(second.store.flags.for_session(sid)[0].detail)["screener"] == {
+            "q1": True, "q2": True, "q3": False, "q4": False, "q5": False, "q6": False}
+        assert second.workstation.flags.screener_answers(sid) == {}
+    second.store.close()

@@ -4,8 +4,10 @@ records the client's answer here, one question at a time with its skip logic (do
 The panel never covers the chat. F2 opens it for the active session and leaves the focus in the reply box: the
 counselor types the question (Alt+Q puts the screener's wording in the reply box), reads the client's answer, and
 records it with Alt+Y or Alt+N, or with y and n when the panel has the focus (Tab). Each session keeps its own
-answers while the screener is open; finishing (Enter on the panel, or Alt+Y/Alt+N/Alt+L when complete) ticks the
-red flag with the answers, which the flag's record keeps (services/flags.py), and loads the matching script.
+answers until the screener is finished or skipped, kept in the store as they are recorded (`ws.flags`), so a quit or a
+crash loses none: F2 after a restart is back at the question it was at. Finishing (Enter on the panel, or
+Alt+Y/Alt+N/Alt+L when complete) ticks the red flag with the answers, which the flag's record keeps
+(services/flags.py), and loads the matching script.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def question_number(qid: str) -> str:
 
 
 class ScreenerPanel(Vertical, can_focus=True):
-    """One screener at a time on screen, for the active session; answers kept per session until finished."""
+    """One screener at a time on screen, for the active session; answers kept per session until finished (in memory
+    for the run, in the store across a restart)."""
 
     if TYPE_CHECKING:
         app = getters.app(CurhatApp)
@@ -72,7 +75,7 @@ class ScreenerPanel(Vertical, can_focus=True):
 
     def __init__(self, id: str | None = "screener") -> None:
         super().__init__(id=id)
-        self.progress: dict[str, dict[str, bool]] = {}  # session id -> answers so far, while the screener is open
+        self.progress: dict[str, dict[str, bool]] = {}  # session id -> answers so far (the store's copy, at hand)
         self.aliases: dict[str, str] = {}
         self.session_id: str | None = None
         self.stepped_aside: set[str] = set()  # sessions whose screener was closed with Esc (answers kept)
@@ -98,8 +101,10 @@ class ScreenerPanel(Vertical, can_focus=True):
 
     # ---- which session it shows ----------------------------------------------------------
     def open(self, session_id: str, alias: str) -> None:
-        """Show the screener of `session_id` (a new one, or the one left open for it)."""
-        self.progress.setdefault(session_id, {})
+        """Show the screener of `session_id` (a new one, or the one left open for it, in this run or before a
+        restart)."""
+        if session_id not in self.progress:
+            self.progress[session_id] = self.app.workstation.flags.screener_answers(session_id)
         self.aliases[session_id] = alias
         self.stepped_aside.discard(session_id)
         self.follow(session_id)
@@ -112,8 +117,9 @@ class ScreenerPanel(Vertical, can_focus=True):
             self.show()
 
     def forget(self, session_id: str) -> None:
-        """The session is gone (closed, or the screener finished): its answers with it."""
+        """The session is gone (closed, or the screener finished or skipped): its answers with it."""
         self.progress.pop(session_id, None)
+        self.app.workstation.flags.drop_screener_answers(session_id)
         self.aliases.pop(session_id, None)
         self.stepped_aside.discard(session_id)
         if self.session_id == session_id:
@@ -162,13 +168,20 @@ class ScreenerPanel(Vertical, can_focus=True):
             self.action_done()
             return
         self.progress[self.session_id][qid] = yes
+        self._keep()
         self.show()
 
     def action_back(self) -> None:
         asked = [q for q in screener.asked(self.answers) if q in self.answers]
         if self.session_id is not None and asked:
             self.progress[self.session_id].pop(asked[-1])
+            self._keep()
             self.show()
+
+    def _keep(self) -> None:
+        """Each answer reaches the store as it is recorded (a quit or a crash next loses none)."""
+        if self.session_id is not None:
+            self.app.workstation.flags.keep_screener_answers(self.session_id, dict(self.answers))
 
     def action_done(self) -> None:
         """Finished: the screen ticks the flag with the answers and loads the script."""
