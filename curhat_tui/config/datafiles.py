@@ -125,7 +125,7 @@ def load_redflags(path: Path, directory: dict[str, DirectoryEntry]) -> RedFlagBo
         screener = bool(e.get("screener", False))
         if screener:
             for lang in LANGS:
-                for variant in ("low", "moderate", "high"):
+                for variant in ("negative", "low", "moderate", "high"):
                     if variant not in scripts[lang]:
                         raise f.fail("item", i, f"screener item {item_id!r} lacks script {lang}.{variant}",
                                      f"add {variant} = \"\"\"...\"\"\" under [item.script.{lang}]")

@@ -44,12 +44,14 @@ def is_complete(answers: dict[str, bool]) -> bool:
 
 
 def result(answers: dict[str, bool]) -> Risk:
-    """Low, moderate or high, following the screener's scoring.
+    """None, low, moderate or high, following the screener's scoring.
 
     High (imminent): yes to 4 or 5, or behaviour within the past three months.
-    Moderate: yes to 3, or behaviour longer ago. Low: otherwise (yes to 1-2 only,
-    or no to all, which still ends in a referral offer because the item was raised).
+    Moderate: yes to 3, or behaviour longer ago. Low: yes to 1-2 only. None: no to every question asked, a
+    negative screen (the client is not told they had such thoughts: its script is `negative`).
     """
+    if not any(answers.values()):
+        return Risk.NONE
     if answers.get("q2") and (answers.get("q4") or answers.get("q5")):
         return Risk.HIGH
     if answers.get("q6") and answers.get("q6b"):
@@ -60,4 +62,4 @@ def result(answers: dict[str, bool]) -> Risk:
 
 
 def script_variant(risk: Risk) -> str:
-    return {Risk.HIGH: "high", Risk.MODERATE: "moderate"}.get(risk, "low")
+    return {Risk.HIGH: "high", Risk.MODERATE: "moderate", Risk.NONE: "negative"}.get(risk, "low")

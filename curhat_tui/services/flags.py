@@ -13,7 +13,7 @@ from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain import screener
 from curhat_tui.domain.clock import Clock, clock_time
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.domain.models import SessionStatus
+from curhat_tui.domain.models import Risk, SessionStatus
 from curhat_tui.services.background import Background
 from curhat_tui.services.events import EventBus, SessionChanged
 from curhat_tui.services.notes import Notes
@@ -32,8 +32,9 @@ class LoadedScript:
 
 class Flags:
     def __init__(self, store: Store, channel: Channel, clock: Clock, data: ServiceData, bus: EventBus, notes: Notes,
-                 background: Background, *, counselor: str) -> None:
+                 background: Background, *, counselor: str, lang: str = "id") -> None:
         self.store = store
+        self.lang = lang  # the counselor's interface language: the note's lines are theirs, the script the client's
         self.channel = channel
         self.clock = clock
         self.data = data
@@ -51,7 +52,6 @@ class Flags:
             raise ValueError("red flags are raised in an active session")
         item = self.data.redflags.get(item_id)
         now = self.clock.now()
-        t = Catalogue(self.data.strings, session.lang)
         variant, risk, detail = "default", item.risk, {}
         if item.screener and answers:
             risk = screener.result(answers)
@@ -66,11 +66,14 @@ class Flags:
             session.risk = risk
             self.store.sessions.update(session_id, risk=risk)
         label = item.label.get(session.lang) or item.label["id"]
-        line = f"[{clock_time(self.clock, now)}] {label}"
-        if "result" in detail:
-            line += " — " + t("note.cssrs", level=t(f"risk.{detail['result']}"))
+        noted = Catalogue(self.data.strings, self.lang)
+        line = f"[{clock_time(self.clock, now)}] {noted.pick(item.label)}"
+        if detail.get("result") == Risk.NONE.key:
+            line += " — " + noted("note.cssrs_negative")
+        elif "result" in detail:
+            line += " — " + noted("note.cssrs", level=noted(f"risk.{detail['result']}"))
         elif detail:
-            line += " — " + t("note.cssrs_skipped")
+            line += " — " + noted("note.cssrs_skipped")
         self.notes.append_field(session, "risk_screen", line)
         region = self.region(session_id)
         text = self.data.redflags.render_script(item_id, session.lang, session.alias, self.counselor, variant, region)

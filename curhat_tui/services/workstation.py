@@ -74,7 +74,8 @@ class Workstation:
         self.notes.recover()  # note typing a crash left unsaved becomes the next version of its note
         self.desk = Desk(store, channel, clock, data, self.bus, self.audit, self.privacy, self.notes, self.background,
                          counselor=counselor, lang=lang, max_load=max_load)
-        self.flags = Flags(store, channel, clock, data, self.bus, self.notes, self.background, counselor=counselor)
+        self.flags = Flags(store, channel, clock, data, self.bus, self.notes, self.background, counselor=counselor,
+                           lang=lang)
         self.rights = Rights(self.privacy, self.desk, self.bus, counselor=counselor,
                              first_purge_delay=first_purge_delay)
         practice_store = practice_store or (store if channel.simulated else None)

@@ -58,6 +58,7 @@ def test_screener_skips_3_to_5_when_no_thoughts():
     ({"q1": False, "q2": False, "q6": True, "q6b": True}, Risk.HIGH),
     ({"q1": False, "q2": False, "q6": True, "q6b": False}, Risk.MODERATE),
     ({"q1": True, "q2": True, "q3": False, "q4": False, "q5": False, "q6": False}, Risk.LOW),
+    ({"q1": False, "q2": False, "q6": False}, Risk.NONE),  # a negative screen: nothing the client said yes to
 ])
 def test_screener_scoring(answers, expected):
     assert screener.is_complete(answers)
@@ -208,3 +209,15 @@ def test_intake_state_written_by_a_client_keeps_only_well_typed_fields():
     assert IntakeState.from_dict("not a dict").step == "new"
     kept = IntakeState.from_dict({"step": "topic", "minutes": 60, "consent": True, "tier": "peer", "risk": 2})
     assert (kept.minutes, kept.consent, kept.tier, kept.risk) == (60, True, "peer", 2)
+
+
+def test_a_negative_screen_loads_a_script_that_does_not_tell_the_client_they_had_the_thoughts(data):
+    """All no: the client is thanked and told where help is, never "it makes sense that you thought it might be
+    better not to be here" (the low script, which this result loaded before)."""
+    variant = screener.script_variant(screener.result({"q1": False, "q2": False, "q6": False}))
+    assert variant == "negative"
+    for lang in ("id", "en"):
+        text = data.redflags.render_script("suicide", lang, "Rara", "Ani", variant)
+        low = data.redflags.render_script("suicide", lang, "Rara", "Ani", "low")
+        assert text != low and "Rara" in text and "112" in text
+        assert "masuk akal" not in text and "makes sense" not in text
