@@ -131,7 +131,8 @@ def load_redflags(path: Path, directory: dict[str, DirectoryEntry]) -> RedFlagBo
                                      f"add {variant} = \"\"\"...\"\"\" under [item.script.{lang}]")
         items.append(RedFlagItem(id=item_id, key=key, risk=_risk(f, "item", i, e, "risk"),
                                  label=f.langs(e, "item", i, "label"), scripts=scripts,
-                                 directory=refs, screener=screener))
+                                 directory=refs, screener=screener,
+                                 short=f.langs(e, "item", i, "short") if "short" in e else None))
     missing = [r for r in REQUIRED_ITEMS if r not in {it.id for it in items}]
     if missing:
         raise DataError(path, None, f"missing red-flag item(s): {', '.join(missing)}",

@@ -69,6 +69,7 @@ class RedFlagItem:
     scripts: dict[str, dict[str, str]]
     directory: tuple[str, ...] = ()
     screener: bool = False
+    short: dict[str, str] | None = None  # the checklist's label where the full one does not fit (`label` when None)
 
     def script(self, lang: str, variant: str = "default") -> str:
         by_variant = self.scripts.get(lang) or self.scripts["id"]

@@ -168,7 +168,6 @@ class MainScreen(PaneMoves):
                 self.set_class(name in wanted, name)
         self._show_panes()
         self.call_after_refresh(self.relabel)  # the strip's width changed
-        self.call_after_refresh(self.query_one(RedFlagPanel).on_resize)  # long labels wrap on a tall screen
 
     # ---- what the workstation tells us -------------------------------------------
     async def handle(self, event: Event) -> None:
