@@ -1,6 +1,6 @@
 """Judge the shipped risk detector (data/) on hand-written held-out sets, without retraining or scikit-learn.
 
-    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout*.tsv (nine sets)
+    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout*.tsv (ten sets)
     .venv/bin/python scripts/risk_judge.py corpus/heldout2.tsv --misses   # also list every line it got wrong
 
 Prints the evaluation table (scripts/risk_eval.py) per file, the same figures train_risk.py prints. Use --misses
@@ -25,7 +25,7 @@ from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E40
 from curhat_tui.config.datafiles import load_all  # noqa: E402
 
 HELDOUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
-           "heldout7.tsv", "heldout8.tsv", "heldout9.tsv")
+           "heldout7.tsv", "heldout8.tsv", "heldout9.tsv", "heldout10.tsv")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -148,8 +148,7 @@ WEAK_KINDS = [
                  marks=_MISSED("nothing suggested: a cigarette end on the calf reads as no harm")),
     ("passive wish: not wake up", "suicide", False, "pengen tidur aja terus ga usah bangun2 lagi selamanya"),
     ("passive wish: illness", "suicide", False, "semoga penyakitku cepet parah biar aku ga usah hidup lama"),
-    pytest.param("passive wish: english", "suicide", False, "i wouldn't mind if a car hit me on the way home",
-                 marks=_MISSED("any-risk head 0.84, under its threshold")),
+    ("passive wish: english", "suicide", False, "i wouldn't mind if a car hit me on the way home"),  # (since round 11)
     ("javanese: rope tonight", "suicide", True, "tali wis tak cantolke nang wuwungan, bengi iki aku budhal"),
     ("javanese: pills swallowed", "suicide", True, "obat sak lemari wis tak untal kabeh"),
     ("sundanese: poison tonight", "suicide", True, "abdi tos meuli racun, wengi ieu rek diinum"),
