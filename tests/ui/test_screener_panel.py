@@ -156,6 +156,23 @@ async def test_below_160_columns_the_queue_steps_aside_for_the_screener(make_app
         assert not app.main.has_class("-hide-queue")  # the queue comes back
 
 
+async def test_at_80_columns_with_the_panels_shown_they_step_aside_for_the_screener_and_come_back(make_app):
+    """Ctrl+R at 80x24 shows the red flags and the note instead of the queue; F2 then put the screener beside both
+    and left the chat five columns wide."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await accept_top(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert not app.main.has_class("-hide-side")
+        panel = await open_screener(pilot)
+        assert panel.region.width > 0 and pane.region.width >= 30
+        panel.focus()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.main.has_class("-hide-side")  # the panels come back, as the counselor had them
+
+
 async def test_the_answers_recorded_beside_the_chat_reach_the_report_against_the_truth(make_app, parts):
     app = make_app()
     ws = parts.workstation

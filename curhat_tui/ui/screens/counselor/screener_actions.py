@@ -16,6 +16,7 @@ from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.composer import alt
 
 NARROW_FOR_SCREENER = 160  # below this the queue steps aside while the screener is open, so the chat keeps room
+NARROW_FOR_SIDE = 120  # below this the red flags and the note step aside too (Ctrl+R had shown them)
 
 
 class ScreenerActions(EventScreen):
@@ -32,6 +33,7 @@ class ScreenerActions(EventScreen):
     panes: dict[str, ChatPane]
     _screener_item = "suicide"
     _queue_hidden_by_screener = False
+    _side_hidden_by_screener = False
     _screener_panel: ScreenerPanel | None = None
 
     def _open_screener(self, pane: ChatPane, item_id: str) -> None:
@@ -54,6 +56,9 @@ class ScreenerActions(EventScreen):
         if self.app.size.width < NARROW_FOR_SCREENER and not self.has_class("-hide-queue"):  # room for the chat beside it
             self.add_class("-hide-queue")
             self._queue_hidden_by_screener = True
+        if self.app.size.width < NARROW_FOR_SIDE and not self.has_class("-hide-side"):  # at 80 the chat was 5 wide
+            self.add_class("-hide-side")
+            self._side_hidden_by_screener = True
         self.refresh_bindings()
 
     def _screener(self) -> ScreenerPanel | None:
@@ -66,6 +71,9 @@ class ScreenerActions(EventScreen):
         if self._queue_hidden_by_screener:
             self._queue_hidden_by_screener = False
             self.remove_class("-hide-queue")
+        if self._side_hidden_by_screener:
+            self._side_hidden_by_screener = False
+            self.remove_class("-hide-side")
         self.refresh_bindings()
 
     @on(ScreenerPanel.Finished)
