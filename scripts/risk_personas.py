@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from curhat_tui.config.datafiles import load_all  # noqa: E402
-from curhat_tui.domain.persona import _split, first_line  # noqa: E402
+from curhat_tui.domain.persona import first_line, split_message  # noqa: E402
 from curhat_tui.domain.sanitize import clean  # noqa: E402
 
 BENIGN_KINDS = ("neutral", "closed", "thanks", "nudge", "leave", "deny", "risk_no")
@@ -46,7 +46,7 @@ def persona_lines(personas) -> list[tuple[str, str, str, str]]:
         add("risk_no", p.risk_no)
         add("leave", p.leave)
         for n, fact in enumerate(p.facts):
-            for part in ([fact.text] if fact.hint else _split(fact.text)):
+            for part in ([fact.text] if fact.hint else split_message(fact.text)):
                 add(f"fact{n}" + (f" (hint {fact.hint})" if fact.hint else ""), part)
         if p.risk:
             add("reveal", p.risk.reveal)

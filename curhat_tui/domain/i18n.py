@@ -5,6 +5,11 @@ from __future__ import annotations
 LANGS = ("id", "en")
 
 
+def pick(by_lang: dict[str, str], lang: str) -> str:
+    """The `lang` text of a {lang: text} mapping in a data file; Indonesian when it has none, else any."""
+    return by_lang.get(lang) or by_lang.get("id") or next(iter(by_lang.values()), "")
+
+
 class Catalogue:
     def __init__(self, strings: dict[str, dict[str, str]], lang: str = "id") -> None:
         if lang not in LANGS:
@@ -36,4 +41,4 @@ class Catalogue:
 
     def pick(self, by_lang: dict[str, str]) -> str:
         """Choose the current language from a {lang: text} mapping in a data file."""
-        return by_lang.get(self.lang) or by_lang.get("id") or next(iter(by_lang.values()), "")
+        return pick(by_lang, self.lang)

@@ -177,7 +177,7 @@ def respond(persona: Persona, state: PersonaState, counselor_text: str, level: D
         state.revealed = len(state.told)
         if fact.hint:
             return Reply(fact.text, code, hint=fact.hint)
-        first, *rest = _split(fact.text)
+        first, *rest = split_message(fact.text)
         return Reply(first, code, more=tuple(rest))
     line = persona.neutral[state.neutral_index % len(persona.neutral)]
     state.neutral_index += 1
@@ -227,7 +227,7 @@ def _upset(persona: Persona, state: PersonaState, upset: bool) -> tuple[str, ...
     return (line,)
 
 
-def _split(text: str) -> list[str]:
+def split_message(text: str) -> list[str]:
     """A long line as two chat messages, split at the sentence end nearest its middle."""
     if len(text) <= SPLIT_AT:
         return [text]

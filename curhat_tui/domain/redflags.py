@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from curhat_tui.domain.i18n import pick
 from curhat_tui.domain.models import Risk
 
 PLACEHOLDERS = frozenset({"client", "counselor", "directory"})
@@ -51,7 +52,7 @@ class DirectoryEntry:
         """What the client reads: '- Name: contact (hours)', with the province after the hours for a service of one
         province only; a name that is its own contact is said once, and hours that carry their own brackets follow
         a dash instead of nesting. Never a verification note or any other word for the counselor."""
-        hours = self.hours.get(lang) or self.hours.get("id", "")
+        hours = pick(self.hours, lang)
         details = ", ".join(d for d in (hours, self.text("region", lang) if self.province else "") if d)
         name, contact = self.text("name", lang), self.text("contact", lang)
         head = contact if name.strip().casefold() == contact.strip().casefold() else f"{name}: {contact}"

@@ -12,7 +12,7 @@ from curhat_tui.channels.base import Channel
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain import screener
 from curhat_tui.domain.clock import Clock, clock_time
-from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.i18n import Catalogue, pick
 from curhat_tui.domain.models import Risk, SessionStatus
 from curhat_tui.services.background import Background
 from curhat_tui.services.events import EventBus, SessionChanged
@@ -65,7 +65,7 @@ class Flags:
         if risk > session.risk:
             session.risk = risk
             self.store.sessions.update(session_id, risk=risk)
-        label = item.label.get(session.lang) or item.label["id"]
+        label = pick(item.label, session.lang)  # the alert goes out in the session's language
         noted = Catalogue(self.data.strings, self.lang)
         line = f"[{clock_time(self.clock, now)}] {noted.pick(item.label)}"
         if detail.get("result") == Risk.NONE.key:
@@ -97,9 +97,6 @@ class Flags:
             self.store.state.drop_screener_answers(session_id)
         else:
             self.store.state.set_screener_answers(session_id, answers)
-
-    def drop_screener_answers(self, session_id: str) -> None:
-        self.store.state.drop_screener_answers(session_id)
 
     def region(self, session_id: str) -> str:
         """The client's province as far as the session knows it: a practice client's persona `region`, or a

@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 
 from curhat_tui.domain.clock import mmss
 from curhat_tui.domain.feedback import FAIR, GOOD, FeedbackReport, analyse
-from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.i18n import Catalogue, pick
 from curhat_tui.domain.rubric import note_item
 from curhat_tui.services.markdown import md_escape
 from curhat_tui.services.practice_report_parts import (
@@ -81,7 +81,7 @@ def analysed(store, data, session_id: str, lang: str = "id") -> FeedbackReport:
         raise KeyError(session_id)
     persona = data.personas.get(store.sessions.channel_state(session_id).get("persona", ""))
     script_ids = {row["message_id"] for row in store.flags.scripts(session_id) if row.get("message_id")}
-    quick = [reply.text.get(session.lang) or reply.text.get("id", "") for reply in data.quick_replies.replies]
+    quick = [pick(reply.text, session.lang) for reply in data.quick_replies.replies]
     quick += [reply.text.get("en", "") for reply in data.quick_replies.replies]
     note = store.notes.get(session_id)
     kept = store.sessions.channel_state(session_id).get(ANSWERED)

@@ -117,9 +117,10 @@ class ScreenerPanel(Vertical, can_focus=True):
             self.show()
 
     def forget(self, session_id: str) -> None:
-        """The session is gone (closed, or the screener finished or skipped): its answers with it."""
+        """The session is gone (closed, or the screener finished or skipped): the panel lets its answers go. The
+        stored copy is the services' to drop (`Flags.raise_flag` on finish or skip, the close and the purge), so a
+        crash between the two keeps the answers for F2 rather than losing them."""
         self.progress.pop(session_id, None)
-        self.app.workstation.flags.drop_screener_answers(session_id)
         self.aliases.pop(session_id, None)
         self.stepped_aside.discard(session_id)
         if self.session_id == session_id:
