@@ -9,6 +9,7 @@ from pathlib import Path
 
 from curhat_tui.domain.risk import EXTRA_HEADS, LinearModel, Weights
 from curhat_tui.domain.risk_text import parse_slang
+from curhat_tui.domain.risk_unmask import Slang
 
 SLANG_FILE = "risk_slang.tsv"
 MODEL_FILE = "risk_model.tsv"
@@ -20,7 +21,7 @@ class RiskDataError(Exception):
         super().__init__(problem)
 
 
-def read_slang(path: Path) -> dict[str, tuple[str, ...]]:
+def read_slang(path: Path) -> Slang:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:

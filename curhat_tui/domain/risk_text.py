@@ -15,8 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from curhat_tui.domain.risk_clause import gated
+from curhat_tui.domain.risk_unmask import Slang, unmasked
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\U0001F602\U0001F923\U0001F606\U0001F605]")  # words, and laughing faces
+# words, laughing faces, and signs used for what they show (the dictionary reads 🔪 as "pisau", 💊 as "obat")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\U0001F602\U0001F923\U0001F606\U0001F605]"
+                   r"|[\U0001F52A\U0001F48A\U0001FAA2\U0001FA78\U0001F52B\U0001F489\U0001F37A\U0001F37B\U0001F377"
+                   r"\U0001F943\U0001F37E\U0001F33F]")
 _BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
 _CLAUSE = re.compile(r"[,;:.!?\n]")  # a clause ends: a negation reaches no further
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: "capeeek" -> "capek"
@@ -76,18 +80,22 @@ def lower_keep_length(text: str) -> str:
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
-def parse_slang(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The slang dictionary's lines ("variant<TAB>canonical words"; '#' starts a comment; "-" drops the word)."""
+def parse_slang(lines: Iterable[str]) -> Slang:
+    """The slang dictionary's lines ("variant<TAB>canonical words"; '#' starts a comment; "-" drops the word; a
+    variant "*" lists words people mask, read back when written masked, spaced or in digits: risk_unmask)."""
     slang: dict[str, tuple[str, ...]] = {}
+    masked: list[str] = []
     for line in lines:
         line = line.split("#", 1)[0].rstrip()
         if not line.strip():
             continue
         variant, _, canonical = line.partition("\t")
         variant, words = variant.strip(), tuple(canonical.split())
-        if variant and words:
+        if variant == "*":
+            masked += words
+        elif variant and words:
             slang[variant] = words
-    return slang
+    return Slang(slang, tuple(masked))
 
 
 def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -133,24 +141,33 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
     out: list[Token] = []
     last = 0
     scope = 0
-    matches = list(_WORD.finditer(lowered))
-    for n, m in enumerate(matches):
-        gap_start = last
-        brk = bool(out) and _BREAK.search(lowered, gap_start, m.start()) is not None
-        cut = bool(out) and _CLAUSE.search(lowered, gap_start, m.start()) is not None
+    matches = _raw_words(lowered, slang)
+    for n, (raw, start, end) in enumerate(matches):
+        brk = bool(out) and _BREAK.search(lowered, last, start) is not None
+        cut = bool(out) and _CLAUSE.search(lowered, last, start) is not None
         if cut:
             scope = 0
-        words = _word(m.group(), slang)
-        if m.group() in _JV_I and n + 1 < len(matches) and _jv_verb(matches[n + 1].group()):
+        words = _word(raw, slang)
+        if raw in _JV_I and n + 1 < len(matches) and _jv_verb(matches[n + 1][0]):
             words = ("aku",)  # Javanese "tak siapke", "dak pateni": I (do it), not a negation
         for i, word in enumerate(words):
             if word in SCOPE_ENDS:
                 scope = 0
-            out.append(Token(word, m.start(), m.end(), brk and i == 0, scope > 0 and word not in NEGATORS,
-                             cut and i == 0))
+            out.append(Token(word, start, end, brk and i == 0, scope > 0 and word not in NEGATORS, cut and i == 0))
             scope = SCOPE if word in NEGATORS else max(0, scope - 1)
-        last = m.end()
+        last = end
     return out
+
+
+def _raw_words(lowered: str, slang: Mapping[str, tuple[str, ...]]) -> list[tuple[str, int, int]]:
+    """The words of `lowered` as written, with their spans; a word written around a filter ("b*nuh", "m 4 t i")
+    as the word it stands for, spanning all it was written with (risk_unmask)."""
+    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(lowered)]
+    read = unmasked(lowered, slang)
+    if not read:
+        return words
+    kept = [w for w in words if not any(w[1] < end and start < w[2] for _, start, end in read)]
+    return sorted(kept + read, key=lambda w: w[1])
 
 
 def word_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
