@@ -1,10 +1,10 @@
-"""Leave one held-out set out: how the detector, trained on the corpus and seven hand-written sets, reads the eighth.
+"""Leave one held-out set out: how the detector, trained on the corpus and nine hand-written sets, reads the tenth.
 
-    .venv/bin/python scripts/risk_loso.py --before M             # the eight sets, one after the other (~30 minutes)
+    .venv/bin/python scripts/risk_loso.py --before M             # the ten sets, one after the other (~45 minutes)
     .venv/bin/python scripts/risk_loso.py --before M --sets 1 4  # only held-out 1 and held-out 4
 
-For each set k of corpus/heldout.tsv, heldout2.tsv ... heldout8.tsv (LEFT_OUT; held-out 8 since the tenth round): the
-training lines are the corpus (expanded templates, written.tsv) and the other seven sets; the split, the out-of-fold
+For each set k of corpus/heldout.tsv, heldout2.tsv ... heldout10.tsv (LEFT_OUT; held-out 8 since the tenth round, 9
+and 10 since the twelfth): the training lines are the corpus (expanded templates, written.tsv) and the other nine sets; the split, the out-of-fold
 scores, the joint thresholds and the final fit are exactly train_risk.py's (build(): the other sets' lines join the
 development folds by group, never the test split), and set k is judged through the app's own detector (rules, windows
 and all), as risk_judge.py judges the shipped one. Set k is neither trained nor tuned on, so its figure is an honest
@@ -37,7 +37,7 @@ from curhat_tui.config.risk_data import SLANG_FILE, parse_model, read_slang  # n
 from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
 
 LEFT_OUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
-            "heldout7.tsv", "heldout8.tsv")
+            "heldout7.tsv", "heldout8.tsv", "heldout9.tsv", "heldout10.tsv")
 
 
 def row(name: str, figs: Figures) -> str:

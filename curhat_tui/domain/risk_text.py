@@ -18,9 +18,10 @@ from curhat_tui.domain.risk_clause import gated
 from curhat_tui.domain.risk_unmask import Slang, unmasked
 
 # words, laughing faces, and signs used for what they show (the dictionary reads 🔪 as "pisau", 💊 as "obat")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[\U0001F602\U0001F923\U0001F606\U0001F605]"
-                   r"|[\U0001F52A\U0001F48A\U0001FAA2\U0001FA78\U0001F52B\U0001F489\U0001F37A\U0001F37B\U0001F377"
-                   r"\U0001F943\U0001F37E\U0001F33F]")
+# A run of them is one word, read as the distinct words its signs stand for ("😂😂😂" a laugh, "💊🔪💊" obat pisau).
+_SIGNS = ("\U0001F602\U0001F923\U0001F606\U0001F605"
+          "\U0001F52A\U0001F48A\U0001FAA2\U0001FA78\U0001F52B\U0001F489\U0001F37A\U0001F37B\U0001F377\U0001F943\U0001F37E")
+_WORD = re.compile(rf"[^\W_]+(?:['’][^\W_]+)*|[{_SIGNS}]+")
 _BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
 _CLAUSE = re.compile(r"[,;:.!?\n]")  # a clause ends: a negation reaches no further
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: "capeeek" -> "capek"
@@ -52,12 +53,35 @@ class Token:
     cut: bool = False  # a clause boundary (a comma, a full stop, a line break) stands before it
 
 
+# Letters of other scripts that a reader takes for Latin ones (Cyrillic, Greek, small capitals): "mаti" with a
+# Cyrillic а, "sυicide", "ᴍᴀᴛɪ" (the twelfth round's red team)
+_LOOK_ALIKE = str.maketrans(
+    "аеорсухіјѕԁӏАВЕКМНОРСТХУІЈЅ" "αοειкκνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ",
+    "aeopcyxijsdlABEKMHOPCTXYIJS" "aoeikkvptuxABEZHIKMNOPTYX" "abcdefghijklmnoprstuvwyz")
+
+
+def _plain_letter(ch: str) -> str:
+    """A look-alike, full-width, mathematical or accented letter or digit as the plain one ("ü" -> "u"), else
+    `ch` itself."""
+    mapped = ch.translate(_LOOK_ALIKE)
+    if mapped != ch:
+        return mapped
+    folded = unicodedata.normalize("NFKC", ch)
+    if folded != ch and folded.isascii() and folded.isalnum():
+        return folded
+    base = unicodedata.normalize("NFKD", ch)
+    if len(base) > 1 and base[0].isascii() and base[0].isalpha() and all(unicodedata.combining(c) for c in base[1:]):
+        return base[0]
+    return ch
+
+
 def visible(text: str) -> tuple[str, list[int] | None]:
     """`text` as a reader sees it: characters that do not show (zero-width spaces and joiners, a byte-order mark,
     a soft hyphen: Unicode's format class) taken out, and letters and digits written in look-alike forms
-    (full-width, mathematical bold) folded to plain ones; with where each character came from in `text` (None:
-    nothing changed). Spaces in words and odd letters hide nothing from a counselor's eye, so they hide nothing
-    here (red-team test_redteam_risk_invisible). Other compatibility forms ("…") stay as the model learnt them."""
+    (full-width, mathematical bold, Cyrillic or Greek twins, small capitals, accents) folded to plain ones; with
+    where each character came from in `text` (None: nothing changed). Spaces in words and odd letters hide nothing
+    from a counselor's eye, so they hide nothing here (red-team test_redteam_risk_invisible). Other compatibility
+    forms ("…") stay as the model learnt them."""
     if text.isascii():
         return text, None
     kept: list[str] = []
@@ -66,8 +90,7 @@ def visible(text: str) -> tuple[str, list[int] | None]:
         if unicodedata.category(ch) == "Cf":
             continue
         if not ch.isascii():
-            folded = unicodedata.normalize("NFKC", ch)
-            ch = folded if folded != ch and folded.isascii() and folded.isalnum() else ch
+            ch = _plain_letter(ch)
         kept.append(ch)
         where.extend([i] * len(ch))
     shown = "".join(kept)
@@ -100,6 +123,8 @@ def parse_slang(lines: Iterable[str]) -> Slang:
 
 def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     """One raw lowercase token as canonical words (usually one; "gpp" gives three)."""
+    if len(raw) > 1 and raw[0] in _SIGNS:  # a run of signs: each sign's words once, in order
+        return tuple(dict.fromkeys(w for ch in raw for w in ((LAUGH,) if ch in LAUGH_FACES else slang.get(ch, (ch,)))))
     word = _RUNS.sub(r"\1", raw.replace("’", "'"))
     if word.isdigit():
         return (NUMBER,)
@@ -166,7 +191,14 @@ def _raw_words(lowered: str, slang: Mapping[str, tuple[str, ...]]) -> list[tuple
     read = unmasked(lowered, slang)
     if not read:
         return words
-    kept = [w for w in words if not any(w[1] < end and start < w[2] for _, start, end in read)]
+    kept: list[tuple[str, int, int]] = []
+    k = 0
+    for word in words:  # both in order, the read-back spans apart: one sweep drops the words they cover
+        while k < len(read) and read[k][2] <= word[1]:
+            k += 1
+        if k < len(read) and read[k][1] < word[2]:
+            continue
+        kept.append(word)
     return sorted(kept + read, key=lambda w: w[1])
 
 

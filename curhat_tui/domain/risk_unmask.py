@@ -1,30 +1,41 @@
 """Words written around a filter, read back as the words they are (the twelfth round of the risk detector).
 
 People who have learnt that platforms hide or punish some words write them so that a filter misses them and any
-reader does not: a letter masked ("b*nuh d*ri", "s*icide", "k!ll mys*lf"), letters spaced out ("b u n u h  d i r
-i", "m.a.t.i"), digits and signs for letters ("su1c1de", "m4ti", "r@cun"). A counselor reads them at a glance, so the
-detector must too. Each form is read back only when the result is a word the detector knows: one of the words
-people mask (the '*' lines of data/risk_slang.tsv, in order of preference when a mask fits several), or a variant
-or a canonical word of the slang dictionary. Anything else is left exactly as it was, so ordinary text ("15mg",
-"a.n.", "covid19", "*sigh*") reads as before.
+reader does not: a letter masked ("b*nuh d*ri", "s*icide", "k!ll mys*lf", "m?ti", "b-nuh"), a word broken
+("bu-nuh", "ma.ti"), letters spaced out ("b u n u h  d i r i", "m.a.t.i", "m/a/t/i"), digits and signs for letters
+("su1c1de", "m4ti", "r@cun"). A counselor reads them at a glance, so the detector must too. Each form is read back
+only when the result is a word the detector knows: one of the words people mask (the '*' lines of
+data/risk_slang.tsv, in order of preference when a mask fits several), or a variant or a canonical word of the
+slang dictionary. Anything else is left exactly as it was, so ordinary text ("15mg", "5kg", "a.n.", "covid19",
+"hari2", "anak-anak", "*sigh*", "akhir*", "PIN 0 8 4 7") reads as before.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from functools import cached_property
 from itertools import product
 
-MASKS = frozenset("*#%")  # each stands for one letter
+MASKS = frozenset("*#%?^~")  # each stands for one letter
+JOINS = frozenset("-._")  # inside a word: a word broken in two ("bu-nuh"), or a letter left out ("b-nuh")
 LEET: dict[str, str] = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g",
                         "@": "a", "$": "s", "!": "il"}  # a digit or sign written for a letter (some for two)
-_SIGNS = "*#%@$!"
-_RUN = re.compile(r"(?:[^\W_]|[*#%@$!])+")  # a word with its masks and signs
-_SPACED = re.compile(r"(?<![^\W_])[^\W_](?:[ .\-_]{1,3}[^\W_]){2,}(?![^\W_])")  # b u n u h, m.a.t.i, d-i-r-i
+_INNER = "*#%?^~@$!-._"  # what may stand inside a word written around a filter
+_EDGE_MASKS = "*#%"  # at a word's edge: a masked first or last letter ("d*r*"), or emphasis ("*sigh*")
+_EDGE_SIGNS = "#@$!?^~-._"  # at a word's edge: a hashtag, a mention, punctuation; never a letter
+_RUN = re.compile(r"[*#%@$!]*[^\W_]+(?:[*#%?^~@$!\-._]+[^\W_]+)*[*#%@$!?]*")  # a word with what it is written with
+_SEP = r"[ \t\n.\-_/|~+\u2022]"
+_SPACED = re.compile(rf"(?<![^\W_])[^\W_](?:{_SEP}{{1,4}}[^\W_]){{2,}}(?![^\W_])")  # b u n u h, m.a.t.i, m/a/t/i
+_GAP = re.compile(rf"{_SEP}{{2,}}")  # between spaced-out words ("b u n u h  d i r i")
+_UNIT = re.compile(r"\d+[^\W\d_]{1,3}|[^\W\d_]{1,3}\d+")  # 5kg, 15mg, 3nd, km5, ke2: a unit, an order, a grade
+_REDUP = re.compile(r"[^\W\d_]{2,}2")  # hari2: the chat way of writing hari-hari
+_RUNS = re.compile(r"([^\W\d_])\1{2,}")  # b*nuuuh -> b*nuh
 MAX_CHOICES = 16  # readings tried for one word (each ambiguous sign doubles them)
 MAX_LEN = 40
-MAX_READS = 64  # words read back in one message: a hostile paste of masks costs no more than this many
+MIN_PIECE = 3  # a spaced-out run is cut into words of at least this many letters (never an affix: -an, -in, -i)
+MAX_READS = 128  # mask fits tried in one message: a hostile paste of masks costs no more than this many
 
 
 class Slang(dict[str, tuple[str, ...]]):
@@ -76,29 +87,51 @@ def known_words(slang: Mapping[str, tuple[str, ...]]) -> Known:
     return slang.known if isinstance(slang, Slang) else Known(slang, ())
 
 
-def decode(core: str, known: Known) -> str | None:
-    """A masked or digit-written word read back ("b*nuh" -> "bunuh", "su1c1de" -> "suicide"), or None."""
-    if not 3 <= len(core) <= MAX_LEN or sum(ch.isalpha() for ch in core) < 2:
+def _fits(candidate: str, known: Known, budget: list[int]) -> str | None:
+    if "." not in candidate:
+        return candidate if known.exact(candidate) else None
+    if budget[0] <= 0:
         return None
-    options = [(".",) if ch in MASKS else tuple(LEET[ch]) if ch in LEET else (ch,) for ch in core]
+    budget[0] -= 1
+    return known.fit(candidate)
+
+
+def decode(core: str, known: Known, budget: list[int] | None = None) -> str | None:
+    """A word written around a filter read back ("b*nuh" -> "bunuh", "su1c1de" -> "suicide", "bu-nuh" -> "bunuh"),
+    or None. `budget` counts the mask fits still allowed in this message."""
+    budget = budget if budget is not None else [MAX_READS]
+    core = _RUNS.sub(r"\1", core)
+    if not 3 <= len(core) <= MAX_LEN or sum(ch.isalpha() for ch in core) < 2 or _UNIT.fullmatch(core):
+        return None
+    if any(ch in JOINS for ch in core):  # a word broken in two: joined, it may need nothing more
+        joined = "".join(ch for ch in core if ch not in JOINS)
+        if len(joined) < 3:
+            return None  # "a.n", "s.d": an abbreviation
+        if known.exact(joined):
+            return joined
+        if any(ch in _INNER or ch.isdigit() for ch in joined) and (word := decode(joined, known, budget)):
+            return word
+    options = [(".",) if ch in MASKS or ch in JOINS else tuple(LEET[ch]) if ch in LEET else (ch,) for ch in core]
     best: tuple[int, str] | None = None
     for n, choice in enumerate(product(*options)):
         if n >= MAX_CHOICES:
             break
-        candidate = "".join(choice)
-        word = (candidate if known.exact(candidate) else None) if "." not in candidate else known.fit(candidate)
+        word = _fits("".join(choice), known, budget)
         if word is not None and (best is None or known.rank[word] < best[0]):
             best = (known.rank[word], word)
     return None if best is None else best[1]
 
 
 def _segment(letters: str, known: Known) -> list[tuple[int, int]] | None:
-    """`letters` cut into known words of two letters or more, as few as possible ([start, end) pairs), or None."""
+    """`letters` as one known word, or cut into known words of MIN_PIECE letters or more, as few as possible
+    ([start, end) pairs), or None."""
     n = len(letters)
+    if known.exact(letters):
+        return [(0, n)]
     best: list[list[tuple[int, int]] | None] = [None] * (n + 1)
     best[0] = []
-    for end in range(2, n + 1):
-        for start in range(max(0, end - 20), end - 1):
+    for end in range(MIN_PIECE, n + 1):
+        for start in range(max(0, end - 20), end - MIN_PIECE + 1):
             head = best[start]
             if head is not None and known.exact(letters[start:end]):
                 if best[end] is None or len(head) + 1 < len(best[end] or ()):
@@ -106,42 +139,72 @@ def _segment(letters: str, known: Known) -> list[tuple[int, int]] | None:
     return best[n]
 
 
+def _odd(core: str) -> bool:
+    """Written with a mask or a sign, or digits among letters: worth reading back ("hari2" is not)."""
+    if any(ch in _INNER for ch in core):
+        return True
+    return any(ch.isdigit() for ch in core) and not core.isdigit() and not _REDUP.fullmatch(core)
+
+
+def _read_run(lowered: str, start: int, end: int, known: Known, budget: list[int]) -> tuple[str, int, int] | None:
+    """One word as written (a run of letters, digits, masks and signs) read back, with the span it covers."""
+    while start < end and lowered[start] in _EDGE_SIGNS:  # a hashtag, a mention, punctuation
+        start += 1
+    while end > start and lowered[end - 1] in _EDGE_SIGNS:
+        end -= 1
+    core = lowered[start:end]
+    inner_start, inner_end = start, end
+    while inner_start < inner_end and lowered[inner_start] in _EDGE_MASKS:
+        inner_start += 1
+    while inner_end > inner_start and lowered[inner_end - 1] in _EDGE_MASKS:
+        inner_end -= 1
+    bare = lowered[inner_start:inner_end]
+    if bare != core and bare.isalpha() and known.exact(bare):
+        return None  # "akhir*", "*sigh*", "saya*": a star for emphasis or a footnote, the word is whole
+    for a, b in ((start, end), (inner_start, inner_end)) if bare != core else ((start, end),):
+        text = lowered[a:b]
+        if _odd(text) and (word := decode(text, known, budget)) is not None:
+            return None if word == text else (word, a, b)
+    return None
+
+
+def _spaced(lowered: str, m: re.Match[str], known: Known) -> list[tuple[str, int, int]]:
+    """A run of single letters read as the words it spells: cut at the wider gaps ("b u n u h  d i r i") when it
+    has them, each part one known word or a few; parts that spell nothing stay as typed."""
+    found: list[tuple[str, int, int]] = []
+    a = m.start()
+    for part_end, next_start in [*((g.start(), g.end()) for g in _GAP.finditer(lowered, m.start(), m.end())),
+                                 (m.end(), m.end())]:
+        where = [i for i in range(a, part_end) if lowered[i].isalnum()]
+        a = next_start
+        if not 2 <= len(where) <= MAX_LEN or 2 * sum(lowered[i].isalpha() for i in where) < len(where):
+            continue  # "PIN 0 8 4 7": mostly digits, not a word spelt out
+        letters = "".join(LEET.get(lowered[i], lowered[i])[0] for i in where)
+        pieces = _segment(letters, known) if len(where) >= MIN_PIECE else None
+        found += [(letters[x:y], where[x], where[y - 1] + 1) for x, y in pieces or ()]
+    return found
+
+
 def unmasked(lowered: str, slang: Mapping[str, tuple[str, ...]]) -> list[tuple[str, int, int]]:
-    """The words of `lowered` written around a filter, read back: (word, start, end), spans in `lowered`."""
-    if not any(ch in _SIGNS or ch.isdigit() for ch in lowered) and not _SPACED.search(lowered):
+    """The words of `lowered` written around a filter, read back: (word, start, end), spans in `lowered`, sorted
+    and not overlapping."""
+    if not any(ch in _INNER or ch.isdigit() for ch in lowered) and not _SPACED.search(lowered):
         return []  # the usual message: nothing to read back
     known = known_words(slang)
     found: list[tuple[str, int, int]] = []
-    taken = 0
+    spans: list[tuple[int, int]] = []  # the spaced-out runs, in order
     for n, m in enumerate(_SPACED.finditer(lowered)):
         if n >= MAX_READS:
             break
-        if m.end() - m.start() > 4 * MAX_LEN:
-            continue  # a wall of single letters is no word
-        where = [i for i in range(m.start(), m.end()) if lowered[i] not in " .-_"]
-        letters = "".join(LEET.get(lowered[i], lowered[i])[0] for i in where)
-        if sum(ch.isalpha() for ch in letters) < 2 or len(letters) > MAX_LEN:
-            continue
-        pieces = [(0, len(letters))] if known.exact(letters) else _segment(letters, known)
-        if pieces:
-            found += [(letters[a:b], where[a], where[b - 1] + 1) for a, b in pieces]
-            taken = max(taken, m.end())
-    tries = 0
+        spans.append((m.start(), m.end()))
+        found += _spaced(lowered, m, known)
+    starts = [a for a, _ in spans]
+    budget = [MAX_READS]
     for m in _RUN.finditer(lowered):
-        if m.start() < taken and any(s <= m.start() < e for _, s, e in found):
-            continue
-        start, end = m.start(), m.end()
-        while start < end and lowered[start] in _SIGNS:
-            start += 1
-        while end > start and lowered[end - 1] in _SIGNS:
-            end -= 1
-        core = lowered[start:end]
-        odd = any(ch in _SIGNS for ch in core) or (any(ch.isdigit() for ch in core) and not core.isdigit())
-        if not odd:
-            continue
-        tries += 1
-        if tries > MAX_READS:
-            break
-        if (word := decode(core, known)) is not None and word != core:
-            found.append((word, start, end))
+        k = bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < spans[k][1]:
+            continue  # a letter of a spaced-out run
+        read = _read_run(lowered, m.start(), m.end(), known, budget)
+        if read is not None:
+            found.append(read)
     return sorted(found, key=lambda w: w[1])
