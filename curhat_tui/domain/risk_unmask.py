@@ -159,8 +159,8 @@ def _read_run(lowered: str, start: int, end: int, known: Known, budget: list[int
     while inner_end > inner_start and lowered[inner_end - 1] in _EDGE_MASKS:
         inner_end -= 1
     bare = lowered[inner_start:inner_end]
-    if bare != core and bare.isalpha() and known.exact(bare):
-        return None  # "akhir*", "*sigh*", "saya*": a star for emphasis or a footnote, the word is whole
+    if bare != core and not _odd(bare):
+        return None  # "akhir*", "*sigh*", "di*": a star for emphasis, a footnote or a typo fixed; "d*r*" reads on
     for a, b in ((start, end), (inner_start, inner_end)) if bare != core else ((start, end),):
         text = lowered[a:b]
         if _odd(text) and (word := decode(text, known, budget)) is not None:

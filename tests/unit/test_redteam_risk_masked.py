@@ -22,6 +22,13 @@ DISGUISED = {
     "id: english word in digits": ("id", "aku mau su1c1de malam ini"),
     "en: signs and digits": ("en", "i am going to k!ll mys3lf tonight"),
     "en: asterisks": ("en", "i am going to k*ll mys*lf tonight"),
+    "id: other masks": ("id", "aku mau b_nuh d?ri malam ini"),
+    "id: words broken": ("id", "aku mau bu-nuh di.ri malam ini"),
+    "id: slashes between letters": ("id", "aku mau b/u/n/u/h d/i/r/i malam ini"),
+    "id: accents": ("id", "aku mau bünüh dïri malam ini"),
+    "id: cyrillic look-alikes": ("id", "aku mau bunuh dіri mаlаm ini"),
+    "en: greek look-alikes": ("en", "i am going to kill mysεlf tοnight"),
+    "en: small capitals": ("en", "i am going to ᴋɪʟʟ ᴍʏꜱᴇʟꜰ tonight"),
 }
 
 

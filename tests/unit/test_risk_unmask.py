@@ -35,6 +35,12 @@ def words(text: str, slang) -> list[str]:
     ("m.a.t.i aja", ["mati", "saja"]),
     ("mau b*n*h d*r*", ["mau", "bunuh", "diri"]),  # a mask at the end is the last letter
     ("*b*nuh* d*ri", ["bunuh", "diri"]),  # masks around a word are emphasis
+    ("mau b_nuh d_ri", ["mau", "bunuh", "diri"]),
+    ("mau m?ti", ["mau", "mati"]),
+    ("mau bu-nuh di-ri", ["mau", "bunuh", "diri"]),  # a word broken in two
+    ("m/a/t/i aja", ["mati", "saja"]),
+    ("mau b*nuuuh d*riii", ["mau", "bunuh", "diri"]),
+    ("beli 💊🔪💊", ["beli", "obat", "pisau"]),  # a run of emoji is one word: each sign's word once
     ("udh beli r@cun", ["sudah", "beli", "racun"]),
     ("udah nyiapin t4li", ["sudah", "siapkan", "tali"]),
     ("nyiapin 💊 banyak", ["siapkan", "obat", "banyak"]),
@@ -51,6 +57,11 @@ def test_masked_spaced_and_digit_written_words_read_as_the_word(slang, typed, re
     "email ke ani@kantor.id ya",
     "wow!!!keren bgt",
     "makasih kak! @ani #stres",
+    "PIN 0 8 4 7 jangan kasih siapa2",  # mostly digits: not a word spelt out
+    "*lagi sakit* akhir* bulan, di* rumah, *ati ati",  # a star at a plain word's edge: emphasis, a footnote, a fix
+    "beli 5kg beras, km5 jalan, juara 3nd",  # units and orders
+    "anak-anak main",
+    "p u k u l a n  dia kenceng",  # pukul + an: an affix is never a piece
 ])
 def test_ordinary_digits_signs_and_letters_read_as_before(slang, text):
     assert unmasked(text.lower(), slang) == []  # nothing read back: the tokens are the ones before this round
