@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from curhat_tui.config.datafiles import load_all
-from curhat_tui.config.risk_data import read_slang
 from curhat_tui.domain.risk_text import class_grams, features, tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,11 +54,6 @@ def texts(cases) -> list[str]:
 @pytest.fixture(scope="module")
 def data():
     return load_all(ROOT / "data")
-
-
-@pytest.fixture(scope="module")
-def slang():
-    return read_slang(ROOT / "data" / "risk_slang.tsv")
 
 
 def test_no_test_line_is_in_the_corpus_or_a_held_out_set():

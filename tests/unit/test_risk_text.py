@@ -3,21 +3,11 @@ and tokens that still point at the words the client typed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from curhat_tui.config.risk_data import read_slang
 from curhat_tui.domain.risk_text import LAUGH, NUMBER, features, lower_keep_length, parse_slang, tokenize
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def slang():
-    return read_slang(ROOT / "data" / "risk_slang.tsv")
 
 
 def words(text: str, slang) -> list[str]:

@@ -4,22 +4,12 @@ exactly as before."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from curhat_tui.config.risk_data import read_slang
 from curhat_tui.domain.risk_text import parse_slang, tokenize
 from curhat_tui.domain.risk_unmask import decode, unmasked
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def slang():
-    return read_slang(ROOT / "data" / "risk_slang.tsv")
 
 
 def words(text: str, slang) -> list[str]:
