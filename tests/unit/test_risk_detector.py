@@ -80,6 +80,7 @@ LOOK_ALIKES = [
     "aku belum pernah sampai mikir bunuh diri kok kak", "suara hati aku bilang harus resign",
     "b*ngsat, kalah lagi main ranked", "paracetamol maksimal sehari berapa ya buat demam anakku",
     "aku lagi ngerjain tugas soal angka bunuh diri remaja, datanya dari mana ya kak",
+    "besok aku ke apotek beli obat buat mama", "tadi aku beli obat buat adek yang demam",
 ]
 
 
