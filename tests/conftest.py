@@ -120,3 +120,11 @@ async def accept_top(pilot):
     await pilot.pause()
     await pilot.pause()
     return pilot.app.main.active_pane
+
+
+async def client_says(pilot, parts, pane, text: str) -> None:
+    """The client of `pane` writes `text` through the practice channel, and the app has taken it in."""
+    from curhat_tui.channels.base import MessageReceived
+
+    parts.channel.emit(MessageReceived(pane.session.id, text, parts.clock.now()))
+    await pilot.pause()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from curhat_tui.bootstrap import build_practice
 from curhat_tui.channels.base import ClientArrived
 from curhat_tui.domain.models import Delivery, Risk, Sender, SessionStatus
@@ -9,7 +11,7 @@ from curhat_tui.domain.persona import first_line
 from curhat_tui.ui.screens.counselor.wrapup import WrapUpScreen
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
 from curhat_tui.ui.widgets.queue_panel import QueueTable
-from tests.conftest import accept_top, palette_offers, screen_text, until_shown
+from tests.conftest import accept_top, client_says, palette_offers, screen_text, until_shown
 
 SIZE = (120, 40)
 
@@ -140,18 +142,23 @@ async def test_skip_note_needs_a_reason(make_app, parts):
         assert row["status"] == "closed" and row["skip_reason"].startswith("Klien memutus")
 
 
-async def test_risk_phrase_is_highlighted_and_suggested_but_never_ticked(make_app, parts):
+@pytest.mark.parametrize("text, marked, imminent", [
+    ("kak jujur aku pengen mati aja", ["mati"], False),
+    # written around a filter (the twelfth round): shown as typed, the masked words highlighted, called imminent
+    ("kak aku udah b*li r4cun, m*l*m ini aku mau m*ti", ["r4cun", "m*ti"], True),
+])
+async def test_risk_phrase_is_highlighted_and_suggested_but_never_ticked(make_app, parts, text, marked, imminent):
     app = make_app()
     ws = parts.workstation
     async with app.run_test(size=SIZE) as pilot:
         pane = await accept_top(pilot)
         sid = pane.session.id
-        parts.channel.emit(__import__("curhat_tui.channels.base", fromlist=["x"]).MessageReceived(
-            sid, "kak jujur aku pengen mati aja", parts.clock.now()))
-        await pilot.pause()
-        assert pane.suggested == ["suicide"]
+        await client_says(pilot, parts, pane, text)
+        assert pane.suggested == ["suicide"] and pane.imminent == imminent
         entry = pane.transcript.entries[-1]
-        assert entry.highlights and "mati" in entry.message.text[entry.highlights[0][0]:entry.highlights[0][1]]
+        shown = [entry.message.text[a:b] for a, b in entry.highlights]
+        assert all(any(word in span for span in shown) for word in marked), shown
+        assert text in pane.transcript.plain_text()  # literally, masks and digits as the client typed them
         assert "F2" in str(pane.query_one("#status").render())
         panel = app.main.query_one("#flags")
         assert panel.suggested == ["suicide"] and "suicide" not in panel.ticked
@@ -159,14 +166,11 @@ async def test_risk_phrase_is_highlighted_and_suggested_but_never_ticked(make_ap
 
 
 async def test_client_markup_and_escapes_are_shown_literally(make_app, parts):
-    from curhat_tui.channels.base import MessageReceived
-
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         pane = await accept_top(pilot)
         hostile = "[bold red]PANIK[/] \x1b[2J\x1b]0;hacked\x07 [link=http://x]klik[/link]"
-        parts.channel.emit(MessageReceived(pane.session.id, hostile, parts.clock.now()))
-        await pilot.pause()
+        await client_says(pilot, parts, pane, hostile)
         shown = pane.transcript.plain_text()
         assert "[bold red]PANIK[/]" in shown and "[link=http://x]klik[/link]" in shown
         assert "\x1b" not in shown and "␛[2J" in shown
