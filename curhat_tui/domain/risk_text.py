@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from curhat_tui.domain.risk_clause import gated
-from curhat_tui.domain.risk_unmask import Slang, unmasked
+from curhat_tui.domain.risk_unmask import REDUP, RUNS, Slang, unmasked
 
 # words, laughing faces, and signs used for what they show (the dictionary reads 🔪 as "pisau", 💊 as "obat")
 # A run of them is one word, read as the distinct words its signs stand for ("😂😂😂" a laugh, "💊🔪💊" obat pisau).
@@ -24,8 +24,6 @@ _SIGNS = ("\U0001F602\U0001F923\U0001F606\U0001F605"
 _WORD = re.compile(rf"[^\W_]+(?:['’][^\W_]+)*|[{_SIGNS}]+")
 _BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
 _CLAUSE = re.compile(r"[,;:.!?\n]")  # a clause ends: a negation reaches no further
-_RUNS = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: "capeeek" -> "capek"
-_REDUP = re.compile(r"^([^\W\d_]{2,})2$")  # "hari2" -> "hari" (the chat way of writing "hari-hari")
 _LAUGH = re.compile(r"^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,}|a?(?:wok){2,}"
                     r"|lol|lmao|lmfao|rofl|ngakak)$")
 _SUFFIXES = ("nya", "ku", "mu")
@@ -125,7 +123,7 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     """One raw lowercase token as canonical words (usually one; "gpp" gives three)."""
     if len(raw) > 1 and raw[0] in _SIGNS:  # a run of signs: each sign's words once, in order
         return tuple(dict.fromkeys(w for ch in raw for w in ((LAUGH,) if ch in LAUGH_FACES else slang.get(ch, (ch,)))))
-    word = _RUNS.sub(r"\1", raw.replace("’", "'"))
+    word = RUNS.sub(r"\1", raw.replace("’", "'"))
     if word.isdigit():
         return (NUMBER,)
     if _LAUGH.match(word) or word in LAUGH_FACES:
@@ -133,7 +131,7 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     found = slang.get(word)
     if found is not None:
         return () if found == DROP else found
-    redup = _REDUP.match(word)
+    redup = REDUP.fullmatch(word)
     if redup:
         word = redup.group(1)
         found = slang.get(word)

@@ -30,8 +30,8 @@ _SEP = r"[ \t\n.\-_/|~+\u2022]"
 _SPACED = re.compile(rf"(?<![^\W_])[^\W_](?:{_SEP}{{1,4}}[^\W_]){{2,}}(?![^\W_])")  # b u n u h, m.a.t.i, m/a/t/i
 _GAP = re.compile(rf"{_SEP}{{2,}}")  # between spaced-out words ("b u n u h  d i r i")
 _UNIT = re.compile(r"\d+[^\W\d_]{1,3}|[^\W\d_]{1,3}\d+")  # 5kg, 15mg, 3nd, km5, ke2: a unit, an order, a grade
-_REDUP = re.compile(r"[^\W\d_]{2,}2")  # hari2: the chat way of writing hari-hari
-_RUNS = re.compile(r"([^\W\d_])\1{2,}")  # b*nuuuh -> b*nuh
+RUNS = re.compile(r"([^\W\d_])\1{2,}")  # three or more of one letter: "capeeek" -> "capek", "b*nuuuh" -> "b*nuh"
+REDUP = re.compile(r"([^\W\d_]{2,})2")  # "hari2" (fullmatch): the chat way of writing "hari-hari"
 MAX_CHOICES = 16  # readings tried for one word (each ambiguous sign doubles them)
 MAX_LEN = 40
 MIN_PIECE = 3  # a spaced-out run is cut into words of at least this many letters (never an affix: -an, -in, -i)
@@ -100,7 +100,7 @@ def decode(core: str, known: Known, budget: list[int] | None = None) -> str | No
     """A word written around a filter read back ("b*nuh" -> "bunuh", "su1c1de" -> "suicide", "bu-nuh" -> "bunuh"),
     or None. `budget` counts the mask fits still allowed in this message."""
     budget = budget if budget is not None else [MAX_READS]
-    core = _RUNS.sub(r"\1", core)
+    core = RUNS.sub(r"\1", core)
     if not 3 <= len(core) <= MAX_LEN or sum(ch.isalpha() for ch in core) < 2 or _UNIT.fullmatch(core):
         return None
     if any(ch in JOINS for ch in core):  # a word broken in two: joined, it may need nothing more
@@ -143,7 +143,7 @@ def _odd(core: str) -> bool:
     """Written with a mask or a sign, or digits among letters: worth reading back ("hari2" is not)."""
     if any(ch in _INNER for ch in core):
         return True
-    return any(ch.isdigit() for ch in core) and not core.isdigit() and not _REDUP.fullmatch(core)
+    return any(ch.isdigit() for ch in core) and not core.isdigit() and not REDUP.fullmatch(core)
 
 
 def _read_run(lowered: str, start: int, end: int, known: Known, budget: list[int]) -> tuple[str, int, int] | None:
@@ -201,6 +201,8 @@ def unmasked(lowered: str, slang: Mapping[str, tuple[str, ...]]) -> list[tuple[s
     starts = [a for a, _ in spans]
     budget = [MAX_READS]
     for m in _RUN.finditer(lowered):
+        if m.group().isalpha():
+            continue  # a plain word (most of them): nothing to read back
         k = bisect_right(starts, m.start()) - 1
         if k >= 0 and m.start() < spans[k][1]:
             continue  # a letter of a spaced-out run
