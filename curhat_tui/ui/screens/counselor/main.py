@@ -36,13 +36,8 @@ from curhat_tui.services.events import (
     WhisperArrived,
 )
 from curhat_tui.ui.screens.counselor.lock_warnings import TOAST_SECONDS, LockWarnings
-from curhat_tui.ui.screens.counselor.pane_moves import (
-    NARROW_WIDTH,
-    SIDE_PANEL_WIDTH,
-    THREE_PANES_WIDTH,
-    WIDE_WIDTH,
-    PaneMoves,
-)
+from curhat_tui.ui.screens.counselor.pane_moves import PaneMoves
+from curhat_tui.ui.screens.counselor.widths import NARROW_WIDTH, SIDE_PANEL_WIDTH, THREE_PANES_WIDTH, WIDE_WIDTH
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.chat_tabs import ChatTabs
 from curhat_tui.ui.widgets.composer import ALT_DIGIT_KEYS

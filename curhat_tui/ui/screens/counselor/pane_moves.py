@@ -8,12 +8,8 @@ from textual import events, on
 from textual.widgets import TabbedContent
 
 from curhat_tui.ui.screens.counselor.session_actions import SessionActions
+from curhat_tui.ui.screens.counselor.widths import SIDE_PANEL_WIDTH
 from curhat_tui.ui.widgets.chat_pane import ChatPane
-
-WIDE_WIDTH = 160  # from here chats stand side by side
-THREE_PANES_WIDTH = 200  # from here three of them
-NARROW_WIDTH = 140
-SIDE_PANEL_WIDTH = 120  # below this the chat gets the room; Ctrl+R shows the panels (and the queue steps aside)
 
 
 class PaneMoves(SessionActions):

@@ -12,11 +12,9 @@ from textual.widgets import TabbedContent
 from curhat_tui.domain.models import SessionStatus
 from curhat_tui.ui.base import EventScreen
 from curhat_tui.ui.screens.counselor.screener import ScreenerPanel
+from curhat_tui.ui.screens.counselor.widths import NARROW_FOR_SCREENER, SIDE_PANEL_WIDTH
 from curhat_tui.ui.widgets.chat_pane import ChatPane
 from curhat_tui.ui.widgets.composer import alt
-
-NARROW_FOR_SCREENER = 160  # below this the queue steps aside while the screener is open, so the chat keeps room
-NARROW_FOR_SIDE = 120  # below this the red flags and the note step aside too (Ctrl+R had shown them)
 
 
 class ScreenerActions(EventScreen):
@@ -56,7 +54,7 @@ class ScreenerActions(EventScreen):
         if self.app.size.width < NARROW_FOR_SCREENER and not self.has_class("-hide-queue"):  # room for the chat beside it
             self.add_class("-hide-queue")
             self._queue_hidden_by_screener = True
-        if self.app.size.width < NARROW_FOR_SIDE and not self.has_class("-hide-side"):  # at 80 the chat was 5 wide
+        if self.app.size.width < SIDE_PANEL_WIDTH and not self.has_class("-hide-side"):  # at 80 the chat was 5 wide
             self.add_class("-hide-side")
             self._side_hidden_by_screener = True
         self.refresh_bindings()
