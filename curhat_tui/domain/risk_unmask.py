@@ -87,19 +87,30 @@ def known_words(slang: Mapping[str, tuple[str, ...]]) -> Known:
     return slang.known if isinstance(slang, Slang) else Known(slang, ())
 
 
-def _fits(candidate: str, known: Known, budget: list[int]) -> str | None:
+class Budget:
+    """How many mask fits one message may still try (each one scans the known words of its length)."""
+
+    def __init__(self, left: int = MAX_READS) -> None:
+        self.left = left
+
+    def take(self) -> bool:
+        """One fit, if any is left."""
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
+def _fits(candidate: str, known: Known, budget: Budget) -> str | None:
     if "." not in candidate:
         return candidate if known.exact(candidate) else None
-    if budget[0] <= 0:
-        return None
-    budget[0] -= 1
-    return known.fit(candidate)
+    return known.fit(candidate) if budget.take() else None
 
 
-def decode(core: str, known: Known, budget: list[int] | None = None) -> str | None:
+def decode(core: str, known: Known, budget: Budget | None = None) -> str | None:
     """A word written around a filter read back ("b*nuh" -> "bunuh", "su1c1de" -> "suicide", "bu-nuh" -> "bunuh"),
     or None. `budget` counts the mask fits still allowed in this message."""
-    budget = budget if budget is not None else [MAX_READS]
+    budget = budget if budget is not None else Budget()
     core = RUNS.sub(r"\1", core)
     if not 3 <= len(core) <= MAX_LEN or sum(ch.isalpha() for ch in core) < 2 or _UNIT.fullmatch(core):
         return None
@@ -146,7 +157,7 @@ def _odd(core: str) -> bool:
     return any(ch.isdigit() for ch in core) and not core.isdigit() and not REDUP.fullmatch(core)
 
 
-def _read_run(lowered: str, start: int, end: int, known: Known, budget: list[int]) -> tuple[str, int, int] | None:
+def _read_run(lowered: str, start: int, end: int, known: Known, budget: Budget) -> tuple[str, int, int] | None:
     """One word as written (a run of letters, digits, masks and signs) read back, with the span it covers."""
     while start < end and lowered[start] in _EDGE_SIGNS:  # a hashtag, a mention, punctuation
         start += 1
@@ -199,7 +210,7 @@ def unmasked(lowered: str, slang: Mapping[str, tuple[str, ...]]) -> list[tuple[s
         spans.append((m.start(), m.end()))
         found += _spaced(lowered, m, known)
     starts = [a for a, _ in spans]
-    budget = [MAX_READS]
+    budget = Budget()
     for m in _RUN.finditer(lowered):
         if m.group().isalpha():
             continue  # a plain word (most of them): nothing to read back
