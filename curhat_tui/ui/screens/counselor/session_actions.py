@@ -8,6 +8,8 @@ script for the reply box) is taken from the call's answer.
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import events, on, work
 from textual.binding import Binding
 from textual.widgets import Tabs, TextArea
@@ -124,10 +126,10 @@ class SessionActions(HeldSends):
             return
         if message is not None:
             event.composer.sent()
-            self.run_worker(ws.desk.deliver(message), group="send", exit_on_error=False)
+            self.run_worker(partial(ws.desk.deliver, message), group="send", exit_on_error=False)
             if pane.counselor_typing:
                 pane.counselor_typing = False
-                self.run_worker(ws.desk.counselor_typing(pane.session.id, False), group="typing", exit_on_error=False)
+                self.run_worker(partial(ws.desk.counselor_typing, pane.session.id, False), group="typing", exit_on_error=False)
 
     @on(Composer.Changed)
     def _typing(self, event: Composer.Changed) -> None:
@@ -138,7 +140,7 @@ class SessionActions(HeldSends):
         typing = bool(event.text_area.text.strip())
         if typing != pane.counselor_typing:
             pane.counselor_typing = typing
-            self.run_worker(self.app.workstation.desk.counselor_typing(pane.session.id, typing), group="typing",
+            self.run_worker(partial(self.app.workstation.desk.counselor_typing, pane.session.id, typing), group="typing",
                             exit_on_error=False)
 
     # ---- red flags ----------------------------------------------------------------
