@@ -1,14 +1,14 @@
 """Judge the shipped risk detector (data/) on hand-written held-out sets, without retraining or scikit-learn.
 
-    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout*.tsv (twelve sets)
+    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout*.tsv (thirteen sets)
     .venv/bin/python scripts/risk_judge.py corpus/heldout2.tsv --misses   # also list every line it got wrong
 
 Prints the evaluation table (scripts/risk_eval.py) per file, the same figures train_risk.py prints. Use --misses
 to read what a change did, never to tune on a held-out set: a line read and then fixed stops being held out.
 Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth, held-out 9 and 10 since the twelfth, held-out 11
-since the thirteenth (risk_corpus.TRAINED_SETS): their columns say "trained on" and are no unseen figure
-(scripts/risk_loso.py gives those); held-out 12 is judged, never trained on (once on the twelfth round's model, once on
-the thirteenth's).
+since the thirteenth, held-out 12 since the fourteenth (risk_corpus.TRAINED_SETS): their columns say "trained on" and are
+no unseen figure (scripts/risk_loso.py gives those); held-out 13 is judged, never trained on (docs/RISK_DETECTION.md lists
+each look).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from curhat_tui.config.datafiles import load_all  # noqa: E402
 
 HELDOUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
            "heldout7.tsv", "heldout8.tsv", "heldout9.tsv", "heldout10.tsv", "heldout11.tsv",
-           "heldout12.tsv")
+           "heldout12.tsv", "heldout13.tsv")
 
 
 def main(argv: list[str] | None = None) -> int:

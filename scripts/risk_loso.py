@@ -1,11 +1,11 @@
-"""Leave one held-out set out: how the detector, trained on the corpus and ten hand-written sets, reads the eleventh.
+"""Leave one held-out set out: how the detector, trained on the corpus and eleven hand-written sets, reads the twelfth.
 
-    .venv/bin/python scripts/risk_loso.py --before M             # the eleven sets, one after the other (6-45 minutes)
+    .venv/bin/python scripts/risk_loso.py --before M             # the twelve sets, one after the other (8-50 minutes)
     .venv/bin/python scripts/risk_loso.py --before M --sets 1 4  # only held-out 1 and held-out 4
 
-For each set k of corpus/heldout.tsv, heldout2.tsv ... heldout11.tsv (LEFT_OUT; held-out 8 since the tenth round, 9
-and 10 since the twelfth, 11 since the thirteenth): the training lines are the corpus (expanded templates,
-written.tsv) and the other ten sets; the split, the out-of-fold scores, the joint thresholds and the final fit are
+For each set k of corpus/heldout.tsv, heldout2.tsv ... heldout12.tsv (LEFT_OUT; held-out 8 since the tenth round, 9
+and 10 since the twelfth, 11 since the thirteenth, 12 since the fourteenth): the training lines are the corpus (expanded
+templates, written.tsv) and the other eleven sets; the split, the out-of-fold scores, the joint thresholds and the final fit are
 exactly train_risk.py's (build(): the other sets' lines join the development folds by group, never the test split),
 and set k is judged through the app's own detector (rules, windows and all), as risk_judge.py judges the shipped one.
 Set k is neither trained nor tuned on, so its figure is an honest "unseen style" figure. With --before MODEL, a model
@@ -38,7 +38,7 @@ from curhat_tui.config.risk_data import SLANG_FILE, parse_model, read_slang  # n
 from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
 
 LEFT_OUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
-            "heldout7.tsv", "heldout8.tsv", "heldout9.tsv", "heldout10.tsv", "heldout11.tsv")
+            "heldout7.tsv", "heldout8.tsv", "heldout9.tsv", "heldout10.tsv", "heldout11.tsv", "heldout12.tsv")
 
 
 def row(name: str, figs: Figures) -> str:

@@ -9,7 +9,7 @@ the same corpus gives the same file.
 1. The templates in corpus/templates/ are expanded (scripts/risk_corpus.py) into corpus/generated.tsv;
    corpus/written.tsv adds hand-written lines; since the ninth round the held-out sets 1-7 (corpus/heldout.tsv,
    heldout2-7.tsv), since the tenth held-out 8, since the twelfth held-out 9 and 10, since the thirteenth
-   held-out 11 (TRAINED_SETS), are training lines, in the development folds only (dev_only()).
+   held-out 11, since the fourteenth held-out 12 (TRAINED_SETS), are training lines, in the development folds only (dev_only()).
    A held-out set not in TRAINED_SETS is never read
    here except to report on.
 2. Lines are split by group (scenario(): a template, or a hand-written file's run of one labels and kind), drawn
@@ -79,7 +79,8 @@ def load_corpus(write: bool = True) -> tuple[list[Line], list[Line]]:
 def heldout_sets() -> dict[str, list[Line]]:
     """The hand-written held-out sets still unseen, by the column name the figures give them (never trained or tuned on).
     Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth, 9 and 10 since the twelfth, 11
-    since the thirteenth (TRAINED_SETS); their unseen figures are the leave-one-set-out ones of scripts/risk_loso.py.
+    since the thirteenth, 12 since the fourteenth (TRAINED_SETS); their unseen figures are the leave-one-set-out ones
+    of scripts/risk_loso.py.
     A newer set is judged once, by scripts/risk_judge.py on the final model, never here (each run of this script would
     judge it again)."""
     names: dict[str, str] = {}
