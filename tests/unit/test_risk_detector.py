@@ -75,6 +75,7 @@ IDIOMS = [
     "kena racun skincare lagi", "anakku lompat-lompat di kasur", "ngakak sampai mau mati",
     "takut setengah mati sama kecoa", "capek banget kerja hari ini", "hp gue mau mati", "mabuk laut pas naik kapal",
     "this traffic is killing me", "i'm dying to try that new ramen place", "aku deg2an mau interview",
+    "i wouldn't mind if you hit me up later",
 ]
 # other look-alikes: the news, fiction, other people, pasts told as over, jokes, denials, ordinary errands
 LOOK_ALIKES = [
