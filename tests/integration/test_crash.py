@@ -57,7 +57,7 @@ def run_until_killed(rounds, after_lines: int) -> tuple[list[str], float]:
     try:
         while time.monotonic() < deadline:
             line = zygote.stdout.readline()
-            if not line or line.startswith("GONE "):
+            if not line or "GONE " in line:
                 ended = True
                 break
             lines.append(line.strip())
@@ -70,7 +70,7 @@ def run_until_killed(rounds, after_lines: int) -> tuple[list[str], float]:
         killed_at = time.monotonic()
         while not ended:  # what it wrote after our last read, then the zygote's word that it is gone
             line = zygote.stdout.readline()
-            ended = not line or line.startswith(f"GONE {pid}")
+            ended = not line or f"GONE {pid}" in line  # not only at the start: a line cut by the kill may precede it
     assert "READY" in lines and not died, written(errors)
     return lines, killed_at
 

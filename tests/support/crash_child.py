@@ -1,9 +1,10 @@
 """Run a real (headless) workstation that chats and writes notes until it is killed.
 
-Prints one line per fact, flushed: "SENT <txn>" after a counselor message is in the
-store, "RECV <id>" after a client message is, and "EDIT <n> <time>" when note text
-"versi n" is typed into the form (not flushed: the autosave must keep it). The parent
-kills this process with SIGKILL at a random moment.
+Writes one line per fact, each with a single os.write (a pipe takes it whole, and neither Textual's print capture,
+whose flush does not reach the real stdout when headless, nor a buffer holds it back): "SENT <txn>" after a
+counselor message is in the store, "RECV <id>" after a client message is, and "EDIT <n> <time>" when note text
+"versi n" is typed into the form (not saved by anything but the autosave, which must keep it). The parent kills
+this process with SIGKILL at a random moment; a line half in a buffer then would run into the next one.
 
 With ``--fork`` this process only imports the app and reads the data files, once; then, for each "GO" line
 on stdin, it forks the workstation process (which prints "PID <pid>" first and is killed by the parent),
@@ -27,6 +28,11 @@ from curhat_tui.ui.app import build_app
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
 
 KEY = "3c" * 32  # the store is encrypted, as the app keeps it
+def say(line: str) -> None:
+    """One whole line to stdout at once."""
+    os.write(1, (line + "\n").encode())
+
+
 LINES = ["Apa yang paling berat buat kamu?", "Kedengarannya kamu capek, tapi tetap bertahan.",
          "Gimana perasaanmu sekarang?", "Terima kasih sudah mau cerita."]
 
@@ -37,7 +43,7 @@ async def main(data_dir: str, data: ServiceData | None = None) -> None:
 
     def report(event) -> None:
         if isinstance(event, MessageAdded) and event.message.sender.value == "client":
-            print(f"RECV {event.message.id}", flush=True)
+            say(f"RECV {event.message.id}")
 
     ws.listen(report)
     app = build_app(parts)
@@ -48,7 +54,7 @@ async def main(data_dir: str, data: ServiceData | None = None) -> None:
             await pilot.press("ctrl+n")
             await pilot.pause()
             pane = app.main.active_pane
-        print("READY", flush=True)
+        say("READY")
         # edits are numbered on from the last one the note kept, so a later run's edit always has a higher number
         kept = [v for v in (parts.store.notes.get(pane.session.id) or {"fields": {}})["fields"].values()
                 if v.startswith("versi ")]
@@ -56,11 +62,11 @@ async def main(data_dir: str, data: ServiceData | None = None) -> None:
         while True:
             n += 1
             message = await ws.desk.send(pane.session.id, f"{LINES[n % len(LINES)]} #{n}")
-            print(f"SENT {message.txn_id}", flush=True)
+            say(f"SENT {message.txn_id}")
             form = app.main.query_one(NotesForm)
             field = form.query(NoteField).first()
             field.text = f"versi {n}"
-            print(f"EDIT {n} {time.monotonic()}", flush=True)
+            say(f"EDIT {n} {time.monotonic()}")
             await pilot.pause(0.05)
 
 
@@ -73,7 +79,7 @@ def fork_rounds(data_dir: str) -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                print(f"PID {os.getpid()}", flush=True)
+                say(f"PID {os.getpid()}")
                 asyncio.run(main(data_dir, data))
             except BaseException:  # noqa: BLE001 - the parent reads the traceback; the zygote must go on
                 import traceback
@@ -83,7 +89,7 @@ def fork_rounds(data_dir: str) -> None:
                 sys.stderr.flush()
                 os._exit(1)  # main() only ends by the kill or an error
         os.waitpid(pid, 0)
-        print(f"GONE {pid}", flush=True)
+        say(f"GONE {pid}")
 
 
 if __name__ == "__main__":
