@@ -167,6 +167,23 @@ CONTRASTS = [
 ]
 
 
+def _FALSE_ALARM(why: str) -> pytest.MarkDecorator:
+    """A benign line of the fourteenth round's red team (pop-psychology and screening answers; kept out of training)
+    that the shipped model still flags: the test fails the day it stays quiet, so the mark is removed then."""
+    return pytest.mark.xfail(strict=True, reason=f"known false alarm of the fourteenth round: {why}")
+
+
+CONTRASTS_STILL_FLAGGED = [
+    pytest.param("aku udah lama ga minum, terakhir pas tahun baru itupun cuma segelas",
+                 marks=_FALSE_ALARM("called imminent suicide by the imminence head alone (any-risk head 0.04): "
+                                    "'sudah ... minum' and 'terakhir' are how a last act is told")),
+    pytest.param("ga pernah kak, aku ga pake narkoba, minum alkohol juga ngga",
+                 marks=_FALSE_ALARM("substance: the denial does not reach 'minum alkohol' after the comma")),
+    pytest.param("aku survivor depresi berat, dulu ga bisa bangun dari kasur berbulan2, sekarang udah bisa lari 5k",
+                 marks=_FALSE_ALARM("severe depression: a past told as over, without the words the model knows")),
+]
+
+
 def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set():
     known = {line.text.strip().lower() for line in training_lines(ROOT / "corpus")}
     for path in (ROOT / "corpus").glob("heldout*.tsv"):
@@ -174,6 +191,7 @@ def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set():
     texts = [(case.values if hasattr(case, "values") else case)[-1] for case in WEAK_KINDS]
     assert not [t for t in texts if t.lower() in known]
     assert not [t for t in CONTRASTS if t.lower() in known]
+    assert not [case.values[0] for case in CONTRASTS_STILL_FLAGGED if case.values[0].lower() in known]
 
 
 @pytest.mark.parametrize("kind, item, imminent, text", WEAK_KINDS,
@@ -187,7 +205,7 @@ def test_the_weak_kinds_are_suggested(data, kind, item, imminent, text):
     assert shown and shown.strip() not in {"aku", "kak"}, shown
 
 
-@pytest.mark.parametrize("text", CONTRASTS)
+@pytest.mark.parametrize("text", CONTRASTS + CONTRASTS_STILL_FLAGGED)
 def test_the_same_words_about_someone_else_the_past_a_joke_or_denied_stay_quiet(data, text):
     found = data.phrases.detect(text)
     assert found.items == () and not found.imminent, (found.items, found.scores)
