@@ -1,9 +1,8 @@
 """What the counselor does on the main screen: accept, chat, raise a red flag, extend, end, transfer, and the dialogs.
 
-Each action calls a service and leaves the screen to the events that follow: accepting
-opens no pane (SessionOpened does), ending moves nothing to wrap-up (SessionChanged
-does), a red flag's note line arrives as NoteChanged. What no event carries (the loaded
-script for the reply box) is taken from the call's answer.
+Each action calls a service and leaves the screen to the events that follow: accepting opens no pane (SessionOpened
+does), ending moves nothing to wrap-up (SessionChanged does), a red flag's note line arrives as NoteChanged. What no
+event carries (the loaded script for the reply box) is taken from the call's answer.
 """
 
 from __future__ import annotations
