@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -285,11 +286,7 @@ def joined(tokens: list[Token]) -> tuple[str, list[int]]:
 
 
 def covered(starts: list[int], tokens: list[Token], a: int, b: int) -> tuple[int, int]:
-    """The tokens [i, j) that a match at [a, b) of the joined string touches."""
-    i = j = 0
-    for k, s in enumerate(starts):
-        if s <= a:
-            i = k
-        if s < b:
-            j = k + 1
-    return i, max(j, i + 1)
+    """The tokens [i, j) that a match at [a, b) of the joined string touches: the last token starting at or before a,
+    up to the last one starting before b (a binary search: a long paste has a match on every other word)."""
+    i = max(0, bisect_right(starts, a) - 1)
+    return i, max(bisect_left(starts, b), i + 1)
