@@ -14,15 +14,11 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from curhat_tui.domain.risk_clause import gated
-from curhat_tui.domain.risk_unmask import REDUP, RUNS, Slang, unmasked
+from curhat_tui.domain.risk_unmask import REDUP, RUNS, Slang, signs_of, unmasked
 
-# words, laughing faces, and signs used for what they show (the dictionary reads 🔪 as "pisau", 💊 as "obat")
-# A run of them is one word, read as the distinct words its signs stand for ("😂😂😂" a laugh, "💊🔪💊" obat pisau).
-_SIGNS = ("\U0001F602\U0001F923\U0001F606\U0001F605"
-          "\U0001F52A\U0001F48A\U0001FAA2\U0001FA78\U0001F52B\U0001F489\U0001F37A\U0001F37B\U0001F377\U0001F943\U0001F37E")
-_WORD = re.compile(rf"[^\W_]+(?:['’][^\W_]+)*|[{_SIGNS}]+")
 _BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
 _CLAUSE = re.compile(r"[,;:.!?\n]")  # a clause ends: a negation reaches no further
 _LAUGH = re.compile(r"^(?:(?:wk)+w?|(?:kw)+k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,}|a?(?:wok){2,}"
@@ -122,7 +118,7 @@ def parse_slang(lines: Iterable[str]) -> Slang:
 
 def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     """One raw lowercase token as canonical words (usually one; "gpp" gives three)."""
-    if len(raw) > 1 and raw[0] in _SIGNS:  # a run of signs: each sign's words once, in order
+    if len(raw) > 1 and unicodedata.category(raw[0]) == "So":  # a run of signs: each sign's words once, in order
         return tuple(dict.fromkeys(w for ch in raw for w in ((LAUGH,) if ch in LAUGH_FACES else slang.get(ch, (ch,)))))
     word = RUNS.sub(r"\1", raw.replace("’", "'"))
     if word.isdigit():
@@ -183,10 +179,18 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _words_pattern(signs: frozenset[str]) -> re.Pattern[str]:
+    """Words, and laughing faces and the signs the dictionary reads as words (risk_unmask.signs_of). A run of faces
+    and signs is one word, read as the distinct words they stand for ("😂😂😂" a laugh, "💊🔪💊" obat pisau)."""
+    return re.compile(rf"[^\W_]+(?:['’][^\W_]+)*|[{re.escape(''.join(sorted(LAUGH_FACES | signs)))}]+")
+
+
 def _raw_words(lowered: str, slang: Mapping[str, tuple[str, ...]]) -> list[tuple[str, int, int]]:
     """The words of `lowered` as written, with their spans; a word written around a filter ("b*nuh", "m 4 t i")
     as the word it stands for, spanning all it was written with (risk_unmask)."""
-    words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(lowered)]
+    signs = slang.signs if isinstance(slang, Slang) else signs_of(slang)
+    words = [(m.group(), m.start(), m.end()) for m in _words_pattern(signs).finditer(lowered)]
     read = unmasked(lowered, slang)
     if not read:
         return words

@@ -13,6 +13,7 @@ slang dictionary. Anything else is left exactly as it was, so ordinary text ("15
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Mapping
 from functools import cached_property
@@ -48,6 +49,15 @@ class Slang(dict[str, tuple[str, ...]]):
     @cached_property
     def known(self) -> Known:
         return Known(self, self.masked)
+
+    @cached_property
+    def signs(self) -> frozenset[str]:
+        return signs_of(self)
+
+
+def signs_of(slang: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+    """The signs the dictionary reads as words (🔪 "pisau", 💊 "obat"): its entries of one symbol character."""
+    return frozenset(k for k in slang if len(k) == 1 and unicodedata.category(k) == "So")
 
 
 class Known:
