@@ -251,7 +251,7 @@ class RiskDetector:
                 if n >= MAX_HITS:
                     break  # a pasted wall of the same words: the first hits say all there is to say
                 if m.end() > m.start():
-                    hits.append(Hit(rule, *covered(starts, tokens, m.start(), m.end())))
+                    hits.append(Hit(rule, *covered(starts, m.start(), m.end())))
         return hits
 
     def _features(self, tokens: list[Token], hits: list[Hit], start: int) -> tuple[set[str], set[str]]:

@@ -250,7 +250,7 @@ def class_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
     spans: dict[str, list[tuple[int, int]]] = {}
     for name, pattern in CLASSES:
         for m in pattern.finditer(line):
-            i, j = covered(starts, tokens, m.start(), m.end())
+            i, j = covered(starts, m.start(), m.end())
             if not tokens[i].neg:
                 spans.setdefault(name, []).append((i, j))
     grams = [("K:" + name, i, j) for name, found in spans.items() for i, j in found[:1]]
@@ -289,7 +289,7 @@ def joined(tokens: list[Token]) -> tuple[str, list[int]]:
     return " ".join(t.text for t in tokens), starts
 
 
-def covered(starts: list[int], tokens: list[Token], a: int, b: int) -> tuple[int, int]:
+def covered(starts: list[int], a: int, b: int) -> tuple[int, int]:
     """The tokens [i, j) that a match at [a, b) of the joined string touches: the last token starting at or before a,
     up to the last one starting before b (a binary search: a long paste has a match on every other word)."""
     i = max(0, bisect_right(starts, a) - 1)
