@@ -3,15 +3,16 @@
     .venv/bin/python scripts/risk_loso.py --before M             # the twelve sets, one after the other (8-50 minutes)
     .venv/bin/python scripts/risk_loso.py --before M --sets 1 4  # only held-out 1 and held-out 4
 
-For each set k of corpus/heldout.tsv, heldout2.tsv ... heldout12.tsv (LEFT_OUT; held-out 8 since the tenth round, 9
-and 10 since the twelfth, 11 since the thirteenth, 12 since the fourteenth): the training lines are the corpus (expanded
-templates, written.tsv) and the other eleven sets; the split, the out-of-fold scores, the joint thresholds and the final fit are
-exactly train_risk.py's (build(): the other sets' lines join the development folds by group, never the test split),
-and set k is judged through the app's own detector (rules, windows and all), as risk_judge.py judges the shipped one.
-Set k is neither trained nor tuned on, so its figure is an honest "unseen style" figure. With --before MODEL, a model
-file that never saw the sets (the seventh round's, which the ninth round replaced) is judged on the same set beside
-it, and on the set's lines that echo no line of the other trained sets (word Jaccard >= 0.5, scripts/risk_echoes.py)
-both are judged again. Needs scikit-learn.
+For each set k of corpus/heldout.tsv, heldout2.tsv ... heldout12.tsv (LEFT_OUT, the trained sets:
+risk_corpus.TRAINED_SETS; held-out 8 since the tenth round, 9 and 10 since the twelfth, 11 since the thirteenth, 12
+since the fourteenth): the training lines are the corpus (expanded templates, written.tsv) and the other eleven sets;
+the split, the out-of-fold scores, the joint thresholds and the final fit are exactly train_risk.py's (build(): the
+other sets' lines join the development folds by group, never the test split), and set k is judged through the app's
+own detector (rules, windows and all), as risk_judge.py judges the shipped one. Set k is neither trained nor tuned on,
+so its figure is an honest "unseen style" figure. With --before MODEL, a model file that never saw the sets (the
+seventh round's, which the ninth round replaced) is judged on the same set beside it, and on the set's lines that echo
+no line of the other trained sets (word Jaccard >= 0.5, scripts/risk_echoes.py) both are judged again.
+Needs scikit-learn.
 
     git show c451a2b:data/risk_model.tsv > /tmp/round7.tsv
     .venv/bin/python scripts/risk_loso.py --before /tmp/round7.tsv
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import train_risk as tr  # noqa: E402
-from risk_corpus import read_tsv, training_lines  # noqa: E402
+from risk_corpus import TRAINED_SETS, read_tsv, training_lines  # noqa: E402
 from risk_echoes import echo, words  # noqa: E402
 from risk_eval import Figures, evaluate, summary, table  # noqa: E402
 
@@ -37,8 +38,7 @@ from curhat_tui.config.datafiles import load_directory, load_redflags, load_rule
 from curhat_tui.config.risk_data import SLANG_FILE, parse_model, read_slang  # noqa: E402
 from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
 
-LEFT_OUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
-            "heldout7.tsv", "heldout8.tsv", "heldout9.tsv", "heldout10.tsv", "heldout11.tsv", "heldout12.tsv")
+LEFT_OUT = TRAINED_SETS  # each set the model learns from is left out in turn
 
 
 def row(name: str, figs: Figures) -> str:
