@@ -1,6 +1,6 @@
 """Judge the shipped risk detector (data/) on hand-written held-out sets, without retraining or scikit-learn.
 
-    .venv/bin/python scripts/risk_judge.py                          # corpus/heldout*.tsv (thirteen sets)
+    .venv/bin/python scripts/risk_judge.py                          # every corpus/heldout*.tsv, in the order written
     .venv/bin/python scripts/risk_judge.py corpus/heldout2.tsv --misses   # also list every line it got wrong
 
 Prints the evaluation table (scripts/risk_eval.py) per file, the same figures train_risk.py prints. Use --misses
@@ -25,9 +25,10 @@ from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E40
 
 from curhat_tui.config.datafiles import load_all  # noqa: E402
 
-HELDOUT = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", "heldout4.tsv", "heldout5.tsv", "heldout6.tsv",
-           "heldout7.tsv", "heldout8.tsv", "heldout9.tsv", "heldout10.tsv", "heldout11.tsv",
-           "heldout12.tsv", "heldout13.tsv")
+
+def heldout_files() -> list[Path]:
+    """Every hand-written held-out set, in the order they were written (heldout.tsv, heldout2.tsv, ... heldout13.tsv)."""
+    return sorted((ROOT / "corpus").glob("heldout*.tsv"), key=lambda p: int(p.stem.removeprefix("heldout") or 1))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = load_all(ROOT / "data")
     items = [item.id for item in data.redflags.items]
-    files = args.files or [ROOT / "corpus" / name for name in HELDOUT]
+    files = args.files or heldout_files()
     results: dict[str, Figures | list[Figures]] = {}
     for path in files:
         lines = read_tsv(path)
