@@ -10,8 +10,7 @@ the same corpus gives the same file.
    corpus/written.tsv adds hand-written lines; since the ninth round the held-out sets 1-7 (corpus/heldout.tsv,
    heldout2-7.tsv), since the tenth held-out 8, since the twelfth held-out 9 and 10, since the thirteenth
    held-out 11, since the fourteenth held-out 12 (TRAINED_SETS), are training lines, in the development folds only (dev_only()).
-   A held-out set not in TRAINED_SETS is never read
-   here except to report on.
+   A held-out set not in TRAINED_SETS is never read here: scripts/risk_judge.py judges it, once a round.
 2. Lines are split by group (scenario(): a template, or a hand-written file's run of one labels and kind), drawn
    from a hash of its name: about 15% test, the rest development in 5 folds. No group straddles two sides.
 3. Out-of-fold scores on development (each fold scored by a model trained on the other four) choose one
@@ -19,7 +18,8 @@ the same corpus gives the same file.
    whichever head flags the most risk per false alarm added (choose()).
    Cross-validation figures: each fold judged with thresholds chosen on the other folds' scores only.
 4. The shipped model is trained on all of development with those thresholds and judged, through the app's
-   own detector (rules, windows and all), on the test split and on the hand-written held-out set.
+   own detector (rules, windows and all), on the test split; the old regex matcher is judged on the first
+   hand-written set (heldout.tsv) for comparison.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
-from risk_corpus import TRAINED_SETS, Line, corpus_hash, generated_text, read_tsv, training_lines  # noqa: E402
+from risk_corpus import Line, corpus_hash, generated_text, read_tsv, training_lines  # noqa: E402
 from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
 from scipy import sparse  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
@@ -74,18 +74,6 @@ def load_corpus(write: bool = True) -> tuple[list[Line], list[Line]]:
         (CORPUS / "generated.tsv").write_text(generated_text(generated), encoding="utf-8")
     heldout = read_tsv(CORPUS / "heldout.tsv") if (CORPUS / "heldout.tsv").exists() else []
     return lines, heldout
-
-
-def heldout_sets() -> dict[str, list[Line]]:
-    """The hand-written held-out sets still unseen, by the column name the figures give them (never trained or tuned on).
-    Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth, 9 and 10 since the twelfth, 11
-    since the thirteenth, 12 since the fourteenth (TRAINED_SETS); their unseen figures are the leave-one-set-out ones
-    of scripts/risk_loso.py.
-    A newer set is judged once, by scripts/risk_judge.py on the final model, never here (each run of this script would
-    judge it again)."""
-    names: dict[str, str] = {}
-    return {column: read_tsv(CORPUS / name) for name, column in names.items()
-            if name not in TRAINED_SETS and (CORPUS / name).exists()}
 
 
 def labels_of(line: Line) -> frozenset[str]:
@@ -346,8 +334,6 @@ def main(argv: list[str] | None = None) -> int:
         "test": evaluate([labels_of(line) for line in test_lines], detector_predictions(detector, test_lines), items),
         "5-fold CV": cv,
     }
-    for column, held in heldout_sets().items():
-        results[column] = evaluate([labels_of(line) for line in held], detector_predictions(detector, held), items)
     if heldout:
         results["old matcher, held-out"] = evaluate(
             [labels_of(line) for line in heldout],
