@@ -126,9 +126,7 @@ class SessionActions(HeldSends):
         if message is not None:
             event.composer.sent()
             self.run_worker(partial(ws.desk.deliver, message), group="send", exit_on_error=False)
-            if pane.counselor_typing:
-                pane.counselor_typing = False
-                self.run_worker(partial(ws.desk.counselor_typing, pane.session.id, False), group="typing", exit_on_error=False)
+            self._tell_typing(pane, False)
 
     @on(Composer.Changed)
     def _typing(self, event: Composer.Changed) -> None:
@@ -136,11 +134,13 @@ class SessionActions(HeldSends):
         if pane is None or pane.session.status is not SessionStatus.ACTIVE or not pane.loaded:
             return
         pane.schedule_draft()
-        typing = bool(event.text_area.text.strip())
-        if typing != pane.counselor_typing:
+        self._tell_typing(pane, bool(event.text_area.text.strip()))
+
+    def _tell_typing(self, pane: ChatPane, typing: bool) -> None:
+        if typing != pane.counselor_typing:  # the client's "typing" notice starts and stops once each, not per key
             pane.counselor_typing = typing
-            self.run_worker(partial(self.app.workstation.desk.counselor_typing, pane.session.id, typing), group="typing",
-                            exit_on_error=False)
+            self.run_worker(partial(self.app.workstation.desk.counselor_typing, pane.session.id, typing),
+                            group="typing", exit_on_error=False)
 
     # ---- red flags ----------------------------------------------------------------
     def action_flag(self, item_id: str) -> None:
