@@ -7,8 +7,8 @@ Prints the evaluation table (scripts/risk_eval.py) per file, the same figures tr
 to read what a change did, never to tune on a held-out set: a line read and then fixed stops being held out.
 Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth, held-out 9 and 10 since the twelfth, held-out 11
 since the thirteenth, held-out 12 since the fourteenth (risk_corpus.TRAINED_SETS): their columns say "trained on" and are
-no unseen figure (scripts/risk_loso.py gives those); held-out 13 is judged, never trained on (docs/RISK_DETECTION.md lists
-each look).
+no unseen figure (scripts/risk_loso.py gives those); held-out 13 and 14 are judged, never trained on (docs/RISK_DETECTION.md
+lists each look).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from curhat_tui.config.datafiles import load_all  # noqa: E402
 
 
 def heldout_files() -> list[Path]:
-    """Every hand-written held-out set, in the order they were written (heldout.tsv, heldout2.tsv, ... heldout13.tsv)."""
+    """Every hand-written held-out set, in the order they were written (heldout.tsv, heldout2.tsv, ...)."""
     return sorted((ROOT / "corpus").glob("heldout*.tsv"), key=lambda p: int(p.stem.removeprefix("heldout") or 1))
 
 
