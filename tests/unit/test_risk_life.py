@@ -1,0 +1,80 @@
+"""The risk detector on the situations that bring many clients to a counseling chat in Indonesia now: online-loan
+debt and debt collectors, online gambling, layoffs, sextortion, migrant work abroad, a new baby (the fifteenth round's
+voice). Every sentence was written for this test after that round: none is in corpus/ or in any held-out set. Each
+risk sentence is suggested as its item (imminent where it carries a plan, means, preparation or an act under way);
+the same topics with no danger now stay quiet."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from risk_corpus import read_tsv, training_lines  # noqa: E402
+
+# (kind, item, imminent, text)
+RISK = [
+    ("loan debt, a plan with a time", "suicide", True,
+     "tagihan pinjol udh 60jt, DC nelpon bos aku. udh kuputusin, jumat malem aku terjun dr lantai atas kantor"),
+    ("gambling losses, means bought", "suicide", True,
+     "abis kalah slot semua tabungan istri ilang. tadi beli baygon dua botol, nunggu rumah sepi"),
+    ("debts paid as preparation", "suicide", True,
+     "motor udh kujual buat lunasin utang ke temen2, biar ga ada yg nanggung pas aku udh ga ada"),
+    ("a layoff and a burden", "suicide", False, "abis di-PHK aku cuma jadi beban istri, mending aku ilang aja dr hidup mereka"),
+    ("sextortion", "abuse", False,
+     "dia minta transfer 5jt, kalo ga videoku bakal disebar ke grup keluarga. ini udh ketiga kalinya"),
+    ("a migrant worker confined", "abuse", False,
+     "di sini majikan ngunci aku di gudang kalo salah, paspor dipegang dia, gaji 6 bulan belum dibayar"),
+    ("revenge on a debt collector", "harm_others", False,
+     "DC itu dateng lagi ke rumah bentak2 ibuku. besok kutunggu di gang bawa golok, biar dia kapok"),
+    ("a new mother afraid of hurting her baby", "harm_others", False,
+     "tiap bayiku nangis aku kepikiran lempar dia ke lantai, aku takut beneran kelakuan"),
+    ("self-harm after a collector's call", "self_harm", False,
+     "abis ditelpon DC tadi aku sayat lagi pahaku, baru berhenti pas darahnya banyak"),
+    ("panic when the phone rings", "panic_trauma", False,
+     "tiap hp bunyi dadaku sesek, tangan gemeter, kayak mau mati. ini lagi kejadian sekarang"),
+    ("laced liquor now", "substance", False, "abis minum oplosan sama anak2 pangkalan, mataku buram bgt skrg, kepala muter"),
+    ("no sleep, certain of a jackpot", "psychosis", False,
+     "udh 4 hari ga tidur, aku yakin malam ini pasti jackpot, aku dapet wangsit dari tuhan"),
+    ("weeks after a contract ended", "severe_depression", False,
+     "sejak kontrak abis sebulan lalu aku ga mandi ga makan bener, cuma rebahan, semua hambar"),
+]
+
+# the same topics with no danger to anyone now: every one must stay quiet
+BENIGN = [
+    "bunga pinjol ini gila sih, 0,8% per hari. legal ga sih kak di OJK?",
+    "DC-nya nelpon mulu, tp utangku udh lunas minggu lalu, tinggal minta surat lunas aja",
+    "berita hari ini soal bandar judol ditangkep polisi, semoga situsnya ditutup semua",
+    "bapak lagi nyemprot hama di sawah pake pestisida, aku bantuin ngangkut tangki",
+    "abis di-PHK sempet down, tp sekarang udh dapet kerja baru di gudang, lumayan",
+    "temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
+    "auto mati gue liat tagihan paylater bulan ini wkwk",
+    "bayiku rewel terus malem ini, capek bgt tp suami gantian jaga",
+]
+
+
+def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set():
+    known = {line.text.strip().lower() for line in training_lines(ROOT / "corpus")}
+    for path in (ROOT / "corpus").glob("heldout*.tsv"):
+        known |= {line.text.strip().lower() for line in read_tsv(path)}
+    assert not [t for *_, t in RISK if t.lower() in known]
+    assert not [t for t in BENIGN if t.lower() in known]
+
+
+@pytest.mark.parametrize("kind, item, imminent, text", RISK, ids=[r[0] for r in RISK])
+def test_each_situation_is_suggested_as_its_item(data, kind, item, imminent, text):
+    found = data.phrases.detect(text)
+    assert item in found.items, (kind, found)
+    if imminent:
+        assert found.imminent, (kind, found)
+    assert found.evidence
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_the_same_topics_without_danger_stay_quiet(data, text):
+    found = data.phrases.detect(text)
+    assert found.items == () and not found.imminent, found
