@@ -57,12 +57,27 @@ BENIGN = [
 ]
 
 
+_FALSE_ALARM = pytest.mark.xfail(strict=True, reason="known false alarm (round fifteen's red team)")
+
+# benign lines from the fifteenth round's red team (200 benign lines in the voice, 7 fire, 1 called imminent): known
+# false alarms, kept so that the test fails, and the mark comes off, the day they are mended
+STILL_FLAGGED = [
+    pytest.param("aku udah nyiapin semua, tiket, koper, tinggal berangkat magang ke jepang",
+                 marks=_FALSE_ALARM),  # suicide, imminent: "udah nyiapin semua ... tinggal" is how preparation is told
+    pytest.param("bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
+                 marks=_FALSE_ALARM),  # abuse: a parent and "tiap hari", with no one hurt
+    pytest.param("aku pengen nyusul kakek ke jogja, dia tinggal sendirian di sana dan masih sehat",
+                 marks=_FALSE_ALARM),  # harm to others: "pengen nyusul" is also a wish to follow the dead
+]
+
+
 def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set():
     known = {line.text.strip().lower() for line in training_lines(ROOT / "corpus")}
     for path in (ROOT / "corpus").glob("heldout*.tsv"):
         known |= {line.text.strip().lower() for line in read_tsv(path)}
     assert not [t for *_, t in RISK if t.lower() in known]
     assert not [t for t in BENIGN if t.lower() in known]
+    assert not [case.values[0] for case in STILL_FLAGGED if case.values[0].lower() in known]
 
 
 @pytest.mark.parametrize("kind, item, imminent, text", RISK, ids=[r[0] for r in RISK])
@@ -74,7 +89,7 @@ def test_each_situation_is_suggested_as_its_item(data, kind, item, imminent, tex
     assert found.evidence
 
 
-@pytest.mark.parametrize("text", BENIGN)
+@pytest.mark.parametrize("text", BENIGN + STILL_FLAGGED)
 def test_the_same_topics_without_danger_stay_quiet(data, text):
     found = data.phrases.detect(text)
     assert found.items == () and not found.imminent, found
