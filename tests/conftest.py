@@ -128,3 +128,20 @@ async def client_says(pilot, parts, pane, text: str) -> None:
 
     parts.channel.emit(MessageReceived(pane.session.id, text, parts.clock.now()))
     await pilot.pause()
+
+
+def suggested(data, text: str, item: str, imminent: bool, kind: str = ""):
+    """The detector suggests `item` for `text` (and calls it imminent when `imminent`), with the words it rests on."""
+    found = data.phrases.detect(text)
+    assert item in found.items, (kind, found.items, found.scores)
+    if imminent:
+        assert found.imminent, (kind, found.scores)
+    assert found.evidence, "a suggestion always shows the words that carried it"
+    return found
+
+
+def quiet(data, text: str):
+    """The detector suggests nothing for `text` and calls nothing imminent."""
+    found = data.phrases.detect(text)
+    assert found.items == () and not found.imminent, (found.items, found.scores)
+    return found

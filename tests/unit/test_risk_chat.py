@@ -15,6 +15,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from risk_corpus import read_tsv, training_lines  # noqa: E402
 
+from tests.conftest import quiet, suggested  # noqa: E402
+
 # (kind, item, imminent, text)
 DISCLOSURES = [
     ("pills collected", "suicide", True,
@@ -77,14 +79,9 @@ def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set():
 
 @pytest.mark.parametrize("kind, item, imminent, text", DISCLOSURES, ids=[d[0] for d in DISCLOSURES])
 def test_each_kind_of_disclosure_is_suggested_in_chat_style(data, kind, item, imminent, text):
-    found = data.phrases.detect(text)
-    assert item in found.items, (kind, found)
-    if imminent:
-        assert found.imminent, (kind, found)
-    assert found.evidence
+    suggested(data, text, item, imminent, kind)
 
 
 @pytest.mark.parametrize("text", IDIOMS)
 def test_chat_style_idioms_stay_quiet(data, text):
-    found = data.phrases.detect(text)
-    assert found.items == () and not found.imminent, found
+    quiet(data, text)

@@ -16,6 +16,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from risk_corpus import read_tsv, training_lines  # noqa: E402
 
+from tests.conftest import quiet, suggested  # noqa: E402
+
 # (kind, item, imminent, text)
 RISK = [
     ("loan debt, a plan with a time", "suicide", True,
@@ -82,14 +84,9 @@ def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set():
 
 @pytest.mark.parametrize("kind, item, imminent, text", RISK, ids=[r[0] for r in RISK])
 def test_each_situation_is_suggested_as_its_item(data, kind, item, imminent, text):
-    found = data.phrases.detect(text)
-    assert item in found.items, (kind, found)
-    if imminent:
-        assert found.imminent, (kind, found)
-    assert found.evidence
+    suggested(data, text, item, imminent, kind)
 
 
 @pytest.mark.parametrize("text", BENIGN + STILL_FLAGGED)
 def test_the_same_topics_without_danger_stay_quiet(data, text):
-    found = data.phrases.detect(text)
-    assert found.items == () and not found.imminent, found
+    quiet(data, text)
