@@ -145,3 +145,9 @@ def quiet(data, text: str):
     found = data.phrases.detect(text)
     assert found.items == () and not found.imminent, (found.items, found.scores)
     return found
+
+
+def known_false_alarm(round_: str, why: str) -> pytest.MarkDecorator:
+    """A benign line of a round's red team (kept out of training) that the shipped detector still flags: a strict
+    xfail, so the test fails the day the line stays quiet, and the mark comes off then."""
+    return pytest.mark.xfail(strict=True, reason=f"known false alarm of the {round_} round's red team: {why}")

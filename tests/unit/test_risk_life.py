@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import quiet, suggested
+from tests.conftest import known_false_alarm, quiet, suggested
 
 # (kind, item, imminent, text)
 RISK = [
@@ -51,17 +51,16 @@ BENIGN = [
 ]
 
 
-_FALSE_ALARM = pytest.mark.xfail(strict=True, reason="known false alarm (round fifteen's red team)")
-
-# benign lines from the fifteenth round's red team (200 benign lines in the voice, 7 fire, 1 called imminent): known
-# false alarms, kept so that the test fails, and the mark comes off, the day they are mended
+# three of the 7 lines the fifteenth round's red team found flagged (of its 200 benign lines in the voice)
 STILL_FLAGGED = [
     pytest.param("aku udah nyiapin semua, tiket, koper, tinggal berangkat magang ke jepang",
-                 marks=_FALSE_ALARM),  # suicide, imminent: "udah nyiapin semua ... tinggal" is how preparation is told
+                 marks=known_false_alarm("fifteenth", "suicide, imminent: 'udah nyiapin semua ... tinggal' is how "
+                                                      "preparation is told")),
     pytest.param("bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
-                 marks=_FALSE_ALARM),  # abuse: a parent and "tiap hari", with no one hurt
+                 marks=known_false_alarm("fifteenth", "abuse: a parent and 'tiap hari', with no one hurt")),
     pytest.param("aku pengen nyusul kakek ke jogja, dia tinggal sendirian di sana dan masih sehat",
-                 marks=_FALSE_ALARM),  # harm to others: "pengen nyusul" is also a wish to follow the dead
+                 marks=known_false_alarm("fifteenth", "harm to others: 'pengen nyusul' is also a wish to follow the "
+                                                      "dead")),
 ]
 
 

@@ -15,7 +15,7 @@ from curhat_tui.config.risk_data import SLANG_FILE, read_slang
 from curhat_tui.domain.risk import RiskDetector
 from curhat_tui.domain.risk_clause import clause_grams, clauses, euphemisms, gated, who
 from curhat_tui.domain.risk_text import tokenize
-from tests.conftest import quiet, suggested
+from tests.conftest import known_false_alarm, quiet, suggested
 
 ROOT = Path(__file__).resolve().parents[2]
 SLANG = read_slang(ROOT / "data" / SLANG_FILE)
@@ -163,20 +163,16 @@ CONTRASTS = [
 ]
 
 
-def _FALSE_ALARM(why: str) -> pytest.MarkDecorator:
-    """A benign line of the fourteenth round's red team (pop-psychology and screening answers; kept out of training)
-    that the shipped model still flags: the test fails the day it stays quiet, so the mark is removed then."""
-    return pytest.mark.xfail(strict=True, reason=f"known false alarm of the fourteenth round: {why}")
-
-
 CONTRASTS_STILL_FLAGGED = [
     pytest.param("aku udah lama ga minum, terakhir pas tahun baru itupun cuma segelas",
-                 marks=_FALSE_ALARM("called imminent suicide by the imminence head alone (any-risk head 0.04): "
-                                    "'sudah ... minum' and 'terakhir' are how a last act is told")),
+                 marks=known_false_alarm("fourteenth", "called imminent suicide by the imminence head alone (any-risk "
+                                         "head 0.04): 'sudah ... minum' and 'terakhir' are how a last act is told")),
     pytest.param("ga pernah kak, aku ga pake narkoba, minum alkohol juga ngga",
-                 marks=_FALSE_ALARM("substance: the denial does not reach 'minum alkohol' after the comma")),
+                 marks=known_false_alarm("fourteenth", "substance: the denial does not reach 'minum alkohol' after "
+                                         "the comma")),
     pytest.param("aku survivor depresi berat, dulu ga bisa bangun dari kasur berbulan2, sekarang udah bisa lari 5k",
-                 marks=_FALSE_ALARM("severe depression: a past told as over, without the words the model knows")),
+                 marks=known_false_alarm("fourteenth", "severe depression: a past told as over, without the words the "
+                                         "model knows")),
 ]
 
 
