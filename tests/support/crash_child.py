@@ -28,13 +28,13 @@ from curhat_tui.ui.app import build_app
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm
 
 KEY = "3c" * 32  # the store is encrypted, as the app keeps it
+LINES = ["Apa yang paling berat buat kamu?", "Kedengarannya kamu capek, tapi tetap bertahan.",
+         "Gimana perasaanmu sekarang?", "Terima kasih sudah mau cerita."]
+
+
 def say(line: str) -> None:
     """One whole line to stdout at once."""
     os.write(1, (line + "\n").encode())
-
-
-LINES = ["Apa yang paling berat buat kamu?", "Kedengarannya kamu capek, tapi tetap bertahan.",
-         "Gimana perasaanmu sekarang?", "Terima kasih sudah mau cerita."]
 
 
 async def main(data_dir: str, data: ServiceData | None = None) -> None:
