@@ -25,6 +25,7 @@ from curhat_tui.domain.risk_text import (
     covered,
     features,
     joined,
+    read_parts,
     tokenize,
     visible,
     word_grams,
@@ -192,7 +193,7 @@ class RiskDetector:
         return list(self.detect(text).items)
 
     def scan(self, text: str) -> list[PhraseHit]:
-        """The evidence: spans in the ORIGINAL text, sorted by position (within the first SCAN_CHARS)."""
+        """The evidence: spans in the ORIGINAL text, sorted by position (in the parts read: risk_text.read_parts)."""
         return list(self.detect(text).evidence)
 
     # ---- the detector ------------------------------------------------------------------
@@ -200,11 +201,18 @@ class RiskDetector:
         cached = self._cache.get(text)
         if cached is not None:
             return cached
-        shown, where = visible(text[:SCAN_CHARS])
-        found = self._detect(shown)
-        if where is not None:  # the evidence's spans back in the text as written
-            found = replace(found, evidence=tuple(replace(h, start=where[h.start], end=where[h.end - 1] + 1)
-                                                  for h in found.evidence))
+        found = NOTHING
+        for offset, part in read_parts(text):  # a long message: its start and its end
+            shown, where = visible(part)
+            read = self._detect(shown)
+            if where is not None or offset:  # the evidence's spans back in the text as written
+
+                def back(i: int, where: list[int] | None = where, offset: int = offset) -> int:
+                    return (i if where is None else where[i]) + offset
+
+                read = replace(read, evidence=tuple(replace(h, start=back(h.start), end=back(h.end - 1) + 1)
+                                                    for h in read.evidence))
+            found = read if found is NOTHING else _joined(found, read)
         if len(self._cache) >= 256:
             self._cache.clear()
         self._cache[text] = found
@@ -362,6 +370,13 @@ def _silenced(hit: Hit, tokens: list[Token], sentences: dict[tuple[int, int], st
     if sentence is None:
         sentence = sentences[(start, end)] = joined(tokens[start:end])[0]
     return any(u.search(sentence) for u in hit.rule.unless)
+
+
+def _joined(first: Detection, then: Detection) -> Detection:
+    """What a message's start and end suggest together, the start's items first."""
+    scores = {head: max(p, first.scores.get(head, p)) for head, p in then.scores.items()}
+    return Detection(first.items + tuple(i for i in then.items if i not in first.items), first.imminent or then.imminent,
+                     first.evidence + then.evidence, {**first.scores, **scores})
 
 
 def _windows(n: int) -> list[int]:

@@ -12,6 +12,7 @@ import pytest
 from curhat_tui.config.datafiles import DataError, load_all
 from curhat_tui.config.risk_data import RiskDataError, parse_model
 from curhat_tui.domain.risk import ANY, IMMINENT, LinearModel, RiskDetector, RiskRule, decide
+from curhat_tui.domain.risk_text import _TOKENISH, READ_HEAD, READ_TAIL, read_parts
 from tests.conftest import suggested  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,6 +139,40 @@ def test_a_very_long_paste_is_read_in_windows(data):
     found = data.phrases.detect(filler + "aku pengen mati aja. " + filler)
     assert "suicide" in found.items
     assert data.phrases.detect(filler).items == ()
+
+
+HUGE = 64 * 1024  # about the largest message a Matrix event carries
+WALLS = {
+    "chat": "hari ini aku kerja seperti biasa lalu makan siang bareng teman kantor. ",
+    "spaced emoji": "💊 🔪 🪢 ",
+    "spaced letters": "m a t i a j a ",
+    "signs": ".,!?-",
+    "one word": "a",
+}
+
+
+@pytest.mark.parametrize("wall", WALLS.values(), ids=WALLS.keys())
+def test_a_huge_message_is_read_in_bounded_parts_at_its_start_and_end(wall):
+    text = (wall * (HUGE // len(wall) + 1))[:HUGE]
+    parts = read_parts(text)
+    assert len(parts) == 2 and parts[0][0] == 0 and parts[1][0] + len(parts[1][1]) == len(text)
+    for offset, part in parts:
+        assert text[offset:offset + len(part)] == part
+        assert len(_TOKENISH.findall(part)) <= READ_HEAD + 1 and len(part) <= (READ_HEAD + READ_TAIL) * 12
+
+
+def test_a_message_within_the_budget_is_read_whole():
+    text = WALLS["chat"] * 100  # 7,200 characters, 1,300 words
+    assert read_parts(text) == [(0, text)]
+
+
+def test_a_farewell_at_the_end_of_a_huge_paste_is_found_where_it_is_written(data):
+    filler = WALLS["chat"] * 900
+    farewell = "aku udah beli racun tikus buat malam ini, maaf ya semuanya"
+    for text in (filler + farewell, farewell + " " + filler, ("\u200b" + WALLS["chat"]) * 900 + farewell):
+        found = data.phrases.detect(text)
+        assert "suicide" in found.items and found.imminent
+        assert any("racun" in t for t in found.evidence_text(text))
 
 
 def test_decide_names_the_best_item_when_only_the_any_head_is_sure():
