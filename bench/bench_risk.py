@@ -35,7 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from curhat_tui.config.datafiles import data_dir, load_directory, load_phrases, load_redflags  # noqa: E402
+from curhat_tui.config.datafiles import data_dir, load_directory, load_redflags  # noqa: E402
+from curhat_tui.config.risk_data import load_phrases  # noqa: E402
 from curhat_tui.domain.phrases import PhraseMatcher, PhraseRule  # noqa: E402
 
 TARGET_MS = 1.0

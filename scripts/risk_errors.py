@@ -20,8 +20,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 import numpy as np  # noqa: E402
 import train_risk as tr  # noqa: E402
 
-from curhat_tui.config.datafiles import load_directory, load_redflags, load_rules  # noqa: E402
-from curhat_tui.config.risk_data import read_slang  # noqa: E402
+from curhat_tui.config.datafiles import load_directory, load_redflags  # noqa: E402
+from curhat_tui.config.risk_data import load_rules, read_slang  # noqa: E402
 from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
 
 

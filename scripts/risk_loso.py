@@ -34,8 +34,8 @@ from risk_corpus import TRAINED_SETS, read_tsv, training_lines  # noqa: E402
 from risk_echoes import echo, words  # noqa: E402
 from risk_eval import Figures, evaluate, summary, table  # noqa: E402
 
-from curhat_tui.config.datafiles import load_directory, load_redflags, load_rules  # noqa: E402
-from curhat_tui.config.risk_data import SLANG_FILE, parse_model, read_slang  # noqa: E402
+from curhat_tui.config.datafiles import load_directory, load_redflags  # noqa: E402
+from curhat_tui.config.risk_data import SLANG_FILE, load_rules, parse_model, read_slang  # noqa: E402
 from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
 
 LEFT_OUT = TRAINED_SETS  # each set the model learns from is left out in turn

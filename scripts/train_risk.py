@@ -40,8 +40,8 @@ from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E40
 from scipy import sparse  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-from curhat_tui.config.datafiles import load_directory, load_redflags, load_rules  # noqa: E402
-from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, parse_model, read_slang  # noqa: E402
+from curhat_tui.config.datafiles import load_directory, load_redflags  # noqa: E402
+from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, load_rules, parse_model, read_slang  # noqa: E402
 from curhat_tui.domain.phrases import PhraseMatcher, PhraseRule  # noqa: E402
 from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector, decide  # noqa: E402
 from curhat_tui.domain.risk_text import block_scale  # noqa: E402

@@ -3,17 +3,16 @@ line and the fix, so the app never runs half-configured."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from curhat_tui.config.data_file import DataError
 from curhat_tui.config.data_file import DataFile as _File
 from curhat_tui.config.deferred import DeferredChecks, DeferredDetector
 from curhat_tui.config.persona_data import load_personas  # personas.toml, then personas/*.toml
-from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, RiskDataError, read_model, read_slang
 from curhat_tui.domain.i18n import LANGS
 from curhat_tui.domain.models import Risk, Tier
 from curhat_tui.domain.persona_model import Persona
@@ -21,8 +20,10 @@ from curhat_tui.domain.quick_replies import GROUPS, QuickReply, QuickReplyBook
 from curhat_tui.domain.quick_replies import PLACEHOLDERS as REPLY_PLACEHOLDERS
 from curhat_tui.domain.quick_replies import placeholders_in as reply_placeholders_in
 from curhat_tui.domain.redflags import PLACEHOLDERS, DirectoryEntry, RedFlagBook, RedFlagItem, placeholders_in
-from curhat_tui.domain.risk import IMMINENT, RiskDetector, RiskRule
 from curhat_tui.domain.templates import NoteTemplate, Section, TemplateBook
+
+if TYPE_CHECKING:
+    from curhat_tui.domain.risk import RiskDetector
 
 REQUIRED_ITEMS = (
     "suicide", "self_harm", "harm_others", "abuse", "psychosis", "severe_depression", "panic_trauma", "substance",
@@ -170,46 +171,6 @@ def load_templates(path: Path) -> TemplateBook:
     return TemplateBook(tuple(templates), common)
 
 
-def load_rules(path: Path, item_ids: set[str]) -> list[RiskRule]:
-    """phrases.toml: [[phrase]] rules that suggest an item on their own, [[cue]] lexicon cues the model weighs;
-    both regexes over normalised text."""
-    f = _File(path)
-    rules = []
-    for table in ("phrase", "cue"):
-        for i, e in enumerate(f.entries(table)):
-            item = f.need(e, table, i, "item")
-            if item not in item_ids and not (table == "cue" and item == IMMINENT):
-                raise f.fail(table, i, f"item {item!r} is not a red-flag item", "use an id from redflags.toml", "item")
-            imminent = e.get("imminent", False)
-            if not isinstance(imminent, bool):
-                raise f.fail(table, i, "imminent must be true or false", "write imminent = true", "imminent")
-            try:
-                unless = tuple(re.compile(u) for u in e.get("unless", []))
-                patterns = [re.compile(p) for p in f.need(e, table, i, "patterns", list)]
-                # one pass per block: its patterns as one alternation
-                either = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
-                rules.append(RiskRule(item, either, imminent, cue=table == "cue", unless=unless))
-            except re.error as exc:
-                raise f.fail(table, i, f"a pattern is not a valid regex: {exc}",
-                             "escape special characters with a backslash", "patterns") from None
-    return rules
-
-
-def load_phrases(path: Path, item_ids: set[str], order: tuple[str, ...] = ()) -> RiskDetector:
-    """The risk detector: phrases.toml's rules, with the slang dictionary and the model beside it."""
-    rules = load_rules(path, item_ids)
-    slang_path, model_path = path.parent / SLANG_FILE, path.parent / MODEL_FILE
-    try:
-        slang = read_slang(slang_path)
-    except RiskDataError as exc:
-        raise DataError(slang_path, exc.line, exc.problem, exc.fix) from None
-    try:
-        model = read_model(model_path, item_ids)
-    except RiskDataError as exc:
-        raise DataError(model_path, exc.line, exc.problem, exc.fix) from None
-    return RiskDetector(rules, slang, model, order)
-
-
 def load_strings(path: Path) -> dict[str, dict[str, str]]:
     f = _File(path)
     strings: dict[str, dict[str, str]] = {}
@@ -286,6 +247,13 @@ def load_quick_replies(path: Path) -> QuickReplyBook:
     return QuickReplyBook(tuple(replies))
 
 
+def _detector(path: Path, item_ids: set[str], order: tuple[str, ...]) -> RiskDetector:
+    """The risk detector; its modules are imported here, when it is built, not before the first frame."""
+    from curhat_tui.config.risk_data import load_phrases
+
+    return load_phrases(path, item_ids, order)
+
+
 def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
     """Load every data file, validating each; raises DataError on the first problem.
 
@@ -295,8 +263,7 @@ def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
     directory = load_directory(root / "directory.toml")
     redflags = load_redflags(root / "redflags.toml", directory)
     item_ids = {item.id for item in redflags.items}
-    detector = DeferredDetector(lambda: load_phrases(root / "phrases.toml", item_ids,
-                                                     tuple(item.id for item in redflags.items)))
+    detector = DeferredDetector(lambda: _detector(root / "phrases.toml", item_ids, tuple(i.id for i in redflags.items)))
     if not defer:
         detector.warm()
     checks = DeferredChecks() if defer else None

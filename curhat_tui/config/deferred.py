@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from curhat_tui.domain.risk import Detection, PhraseHit, RiskDetector
+if TYPE_CHECKING:  # the detector's modules are imported when it is built (datafiles._detector), after the first frame
+    from curhat_tui.domain.risk import Detection, PhraseHit, RiskDetector
 
 
 class DeferredDetector:

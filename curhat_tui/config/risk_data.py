@@ -1,13 +1,17 @@
 """Read the risk detector's data files: the slang dictionary (risk_slang.tsv) and the trained model's
-weights and thresholds (risk_model.tsv, written by scripts/train_risk.py). Problems are raised with the
-line they are on; `datafiles` turns them into a DataError naming the file."""
+weights and thresholds (risk_model.tsv, written by scripts/train_risk.py), and the lexicon rules (phrases.toml); the
+detector built from all three (`load_phrases`). Problems are raised as a DataError naming the file and the line.
+`datafiles` imports this module only when the detector is built, just after the first frame (`config/deferred.py`),
+so the detector's modules cost the start nothing."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from curhat_tui.domain.risk import EXTRA_HEADS, LinearModel, Weights
+from curhat_tui.config.data_file import DataError
+from curhat_tui.config.data_file import DataFile as _File
+from curhat_tui.domain.risk import EXTRA_HEADS, IMMINENT, LinearModel, RiskDetector, RiskRule, Weights
 from curhat_tui.domain.risk_text import parse_slang
 from curhat_tui.domain.risk_unmask import Slang
 
@@ -76,3 +80,43 @@ def read_model(path: Path, item_ids: set[str]) -> LinearModel:
     except FileNotFoundError:
         raise RiskDataError(None, "the risk model is missing", "retrain: python scripts/train_risk.py") from None
     return parse_model(lines, item_ids)
+
+
+def load_rules(path: Path, item_ids: set[str]) -> list[RiskRule]:
+    """phrases.toml: [[phrase]] rules that suggest an item on their own, [[cue]] lexicon cues the model weighs;
+    both regexes over normalised text."""
+    f = _File(path)
+    rules = []
+    for table in ("phrase", "cue"):
+        for i, e in enumerate(f.entries(table)):
+            item = f.need(e, table, i, "item")
+            if item not in item_ids and not (table == "cue" and item == IMMINENT):
+                raise f.fail(table, i, f"item {item!r} is not a red-flag item", "use an id from redflags.toml", "item")
+            imminent = e.get("imminent", False)
+            if not isinstance(imminent, bool):
+                raise f.fail(table, i, "imminent must be true or false", "write imminent = true", "imminent")
+            try:
+                unless = tuple(re.compile(u) for u in e.get("unless", []))
+                patterns = [re.compile(p) for p in f.need(e, table, i, "patterns", list)]
+                # one pass per block: its patterns as one alternation
+                either = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+                rules.append(RiskRule(item, either, imminent, cue=table == "cue", unless=unless))
+            except re.error as exc:
+                raise f.fail(table, i, f"a pattern is not a valid regex: {exc}",
+                             "escape special characters with a backslash", "patterns") from None
+    return rules
+
+
+def load_phrases(path: Path, item_ids: set[str], order: tuple[str, ...] = ()) -> RiskDetector:
+    """The risk detector: phrases.toml's rules, with the slang dictionary and the model beside it."""
+    rules = load_rules(path, item_ids)
+    slang_path, model_path = path.parent / SLANG_FILE, path.parent / MODEL_FILE
+    try:
+        slang = read_slang(slang_path)
+    except RiskDataError as exc:
+        raise DataError(slang_path, exc.line, exc.problem, exc.fix) from None
+    try:
+        model = read_model(model_path, item_ids)
+    except RiskDataError as exc:
+        raise DataError(model_path, exc.line, exc.problem, exc.fix) from None
+    return RiskDetector(rules, slang, model, order)

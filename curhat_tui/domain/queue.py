@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from curhat_tui.domain.appointments import booked
 from curhat_tui.domain.models import Risk, Visit, VisitStatus
 from curhat_tui.domain.redflags import RedFlagBook
-from curhat_tui.domain.risk import Detection
+
+if TYPE_CHECKING:  # the detector's modules load after the first frame
+    from curhat_tui.domain.risk import Detection
 
 
 def queue_key(visit: Visit) -> tuple[bool, int, bool, float, str]:

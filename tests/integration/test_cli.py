@@ -103,6 +103,21 @@ def test_the_command_line_loads_textual_only_to_start_the_screen():
     assert result.stdout.strip() == "[]", result.stderr
 
 
+def test_the_desk_starts_without_the_risk_detectors_modules_and_loads_them_when_it_is_built():
+    code = ("import sys, curhat_tui.cli.run, curhat_tui.ui.app, curhat_tui.ui.screens.counselor.main\n"
+            "from curhat_tui.config.datafiles import load_all\n"
+            "data = load_all(defer=True)\n"
+            "risk = lambda: sorted(m for m in sys.modules if m.startswith(('curhat_tui.domain.risk', 'curhat_tui.config.risk')))"
+            "\n"
+            "print(risk(), data.phrases.ready)\n"
+            "data.phrases.warm()\n"
+            "print(risk(), data.phrases.ready, data.phrases.items('aku pengen mati aja'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    before, after = result.stdout.splitlines()
+    assert before == "[] False", result.stderr
+    assert "'curhat_tui.domain.risk'" in after and after.endswith("True ['suicide']")
+
+
 def test_one_composition_root_without_fake_defaults(tmp_path):
     import inspect
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.config.datafiles import load_directory, load_redflags, load_rules
-from curhat_tui.config.risk_data import read_slang
+from curhat_tui.config.datafiles import load_directory, load_redflags
+from curhat_tui.config.risk_data import load_rules, read_slang
 from curhat_tui.domain.risk import RiskDetector
 from curhat_tui.domain.risk_text import tokenize
 
