@@ -15,7 +15,7 @@ from curhat_tui.config.risk_data import SLANG_FILE, load_rules, read_slang
 from curhat_tui.domain.risk import RiskDetector
 from curhat_tui.domain.risk_clause import clause_grams, clauses, euphemisms, gated, who
 from curhat_tui.domain.risk_text import tokenize
-from tests.conftest import known_false_alarm, quiet, suggested
+from tests.conftest import known_false_alarm, known_miss, quiet, suggested
 
 ROOT = Path(__file__).resolve().parents[2]
 SLANG = read_slang(ROOT / "data" / SLANG_FILE)
@@ -121,12 +121,6 @@ def test_a_structure_feature_covers_its_class_word_so_evidence_points_at_it():
     assert covered == {"beli", "racun"}
 
 
-def _MISSED(why: str) -> pytest.MarkDecorator:
-    """A line the round-seven model misses (and the ninth round's still does), written before it was trained and
-    kept as a known miss: the test fails the day the detector catches it, so the mark is removed then."""
-    return pytest.mark.xfail(strict=True, reason=f"known miss of the seventh round: {why}")
-
-
 # (kind, item, imminent, text): every one must be suggested as its item (imminent where marked)
 WEAK_KINDS = [
     ("watched: drone", "psychosis", False, "tiap aku keluar kos ada drone yg ngikutin, mereka tau aku kemana aja"),
@@ -136,11 +130,11 @@ WEAK_KINDS = [
      "my thoughts are being broadcast on the radio, everyone hears what i think"),
     pytest.param("burning: iron", "self_harm", False,
                  "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester",
-                 marks=_MISSED("nothing suggested: an iron is no word of harm it knows")),
+                 marks=known_miss("seventh", "nothing suggested: an iron is no word of harm it knows")),
     ("hidden: under a watch", "self_harm", False,
      "lukanya aku sembunyiin di balik jam tangan biar mama ga nanya"),  # missed from the seventh round to the thirteenth
     pytest.param("burning: cigarette", "self_harm", False, "tiap stres aku tempelin puntung rokok ke betis",
-                 marks=_MISSED("nothing suggested: a cigarette end on the calf reads as no harm")),
+                 marks=known_miss("seventh", "nothing suggested: a cigarette end on the calf reads as no harm")),
     ("passive wish: not wake up", "suicide", False, "pengen tidur aja terus ga usah bangun2 lagi selamanya"),
     ("passive wish: illness", "suicide", False, "semoga penyakitku cepet parah biar aku ga usah hidup lama"),
     ("passive wish: english", "suicide", False, "i wouldn't mind if a car hit me on the way home"),  # (since round 11)
