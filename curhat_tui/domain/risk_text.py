@@ -79,7 +79,7 @@ def read_parts(text: str) -> list[tuple[int, str]]:
     """The parts of a message the detector reads, each with where it starts in `text`: all of it when it has up to
     READ_HEAD + READ_TAIL words (about 9,000 characters of chat), else its first READ_HEAD and last READ_TAIL words.
     What a message costs is bounded by this whatever a client pastes: a 64 KiB wall of spaced emoji cost 0.29 s
-    when the first 20,000 characters were read, about 60 ms now (bench/bench_risk.py)."""
+    when the first 20,000 characters were read, about 50 ms now (bench/bench_risk.py)."""
     words = READ_HEAD + READ_TAIL
     reach = min(len(text), words * _REACH)
     starts = [m.start() for m in _TOKENISH.finditer(text, 0, reach)]
