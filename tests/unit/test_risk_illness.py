@@ -53,8 +53,9 @@ RISK = [
 BENIGN = [
     "besok operasi jantung, udah puasa dari jam 12 malem, surat persetujuan udah aku tanda tangan",
     pytest.param("saya sudah tulis wasiat di notaris, tanah dibagi rata buat tiga anak, biar ga ribut nanti",
-                 marks=known_miss("sixteenth", "suicide, imminent: the rule for a will written ('sudah tulis wasiat') "
-                                               "fires on a will for an inheritance")),
+                 marks=known_miss("sixteenth", "suicide, imminent: the rule for a will written ('sudah tulis wasiat') and "
+                                               "the imminence head (0.96 without the rule) both read a will made for "
+                                               "an inheritance as preparation")),
     "baju2 almarhumah ibu udah kusumbangin ke panti, tinggal mukenanya yg kusimpen",
     "insulin malam 10 unit kayak biasa, gula darah tadi 140, aman",
     "rasanya mau mati pas kemo kemarin, mual muntah seharian, tp hari ini udah bisa makan bubur",
