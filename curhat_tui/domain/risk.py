@@ -206,11 +206,8 @@ class RiskDetector:
             shown, where = visible(part)
             read = self._detect(shown)
             if where is not None or offset:  # the evidence's spans back in the text as written
-
-                def back(i: int, where: list[int] | None = where, offset: int = offset) -> int:
-                    return (i if where is None else where[i]) + offset
-
-                read = replace(read, evidence=tuple(replace(h, start=back(h.start), end=back(h.end - 1) + 1)
+                back = where or range(len(shown))
+                read = replace(read, evidence=tuple(replace(h, start=offset + back[h.start], end=offset + back[h.end - 1] + 1)
                                                     for h in read.evidence))
             found = read if found is NOTHING else _joined(found, read)
         if len(self._cache) >= 256:

@@ -81,6 +81,8 @@ def read_parts(text: str) -> list[tuple[int, str]]:
     What a message costs is bounded by this whatever a client pastes: a 64 KiB wall of spaced emoji cost 0.29 s
     when the first 20,000 characters were read, about 50 ms now (bench/bench_risk.py)."""
     words = READ_HEAD + READ_TAIL
+    if len(text) <= words:  # a word takes a character at least: a chat message is read whole without a count
+        return [(0, text)]
     reach = min(len(text), words * _REACH)
     starts = [m.start() for m in _TOKENISH.finditer(text, 0, reach)]
     if reach == len(text) and len(starts) <= words:
