@@ -13,7 +13,7 @@ from curhat_tui.config.datafiles import DataError, load_all
 from curhat_tui.config.risk_data import RiskDataError, parse_model
 from curhat_tui.domain.risk import ANY, IMMINENT, LinearModel, RiskDetector, RiskRule, decide
 from curhat_tui.domain.risk_text import _TOKENISH, READ_HEAD, READ_TAIL, read_parts
-from tests.conftest import suggested  # noqa: E402
+from tests.conftest import suggested
 
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = {"suicide", "self_harm", "harm_others", "abuse", "psychosis", "severe_depression", "panic_trauma", "substance"}

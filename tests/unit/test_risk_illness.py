@@ -52,10 +52,6 @@ RISK = [
 # the same situations with no danger to anyone now: every one must stay quiet
 BENIGN = [
     "besok operasi jantung, udah puasa dari jam 12 malem, surat persetujuan udah aku tanda tangan",
-    pytest.param("saya sudah tulis wasiat di notaris, tanah dibagi rata buat tiga anak, biar ga ribut nanti",
-                 marks=known_miss("sixteenth", "suicide, imminent: the rule for a will written ('sudah tulis wasiat') and "
-                                               "the imminence head (0.96 without the rule) both read a will made for "
-                                               "an inheritance as preparation")),
     "baju2 almarhumah ibu udah kusumbangin ke panti, tinggal mukenanya yg kusimpen",
     "insulin malam 10 unit kayak biasa, gula darah tadi 140, aman",
     "rasanya mau mati pas kemo kemarin, mual muntah seharian, tp hari ini udah bisa makan bubur",
@@ -65,9 +61,17 @@ BENIGN = [
     "udah pamitan sama nenek di ICU, dokter bilang tinggal hitungan hari, keluarga udah ikhlas",
 ]
 
+# look-alikes the shipped detector still flags
+STILL_FLAGGED = [
+    pytest.param("saya sudah tulis wasiat di notaris, tanah dibagi rata buat tiga anak, biar ga ribut nanti",
+                 marks=known_miss("sixteenth", "suicide, imminent: the rule for a will written ('sudah tulis wasiat') and "
+                                               "the imminence head (0.96 without the rule) both read a will made for "
+                                               "an inheritance as preparation")),
+]
+
 
 def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set(corpus_texts):
-    texts = [r.values[-1] for r in RISK] + [b if isinstance(b, str) else b.values[0] for b in BENIGN]
+    texts = [r.values[-1] for r in RISK] + BENIGN + [case.values[0] for case in STILL_FLAGGED]
     assert len(texts) == 22 and not [t for t in texts if t.lower() in corpus_texts]
 
 
@@ -76,6 +80,6 @@ def test_each_situation_is_suggested_as_its_item(data, kind, item, imminent, tex
     suggested(data, text, item, imminent, kind)
 
 
-@pytest.mark.parametrize("text", BENIGN)
+@pytest.mark.parametrize("text", BENIGN + STILL_FLAGGED)
 def test_the_same_situations_without_danger_stay_quiet(data, text):
     quiet(data, text)
