@@ -46,9 +46,6 @@ class DeferredDetector:
     def detect(self, text: str) -> Detection:
         return self.warm().detect(text)
 
-    def scores(self, text: str) -> dict[str, float]:
-        return self.warm().scores(text)
-
 
 @dataclass
 class DeferredChecks:

@@ -215,11 +215,6 @@ class RiskDetector:
         self._cache[text] = found
         return found
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Each head's highest probability over the message's windows (for evaluation and auditing)."""
-        tokens = tokenize(text[:SCAN_CHARS], self.slang)
-        return {head: p for head, (p, _) in self._best(tokens, self._hits(tokens)).items()}
-
     def featurise(self, text: str) -> tuple[set[str], set[str]]:
         """The feature blocks of a short text as the model reads them (the training script's entry)."""
         tokens = tokenize(text, self.slang)
