@@ -147,6 +147,11 @@ def quiet(data, text: str):
     return found
 
 
+def risk_case(kind: str, item: str, imminent: bool, text: str, marks: pytest.MarkDecorator | tuple = ()):
+    """One risk sentence of a round's test file, named by its kind: (kind, item, imminent, text)."""
+    return pytest.param(kind, item, imminent, text, marks=marks, id=kind)
+
+
 def known_false_alarm(round_: str, why: str) -> pytest.MarkDecorator:
     """A benign line of a round's red team (kept out of training) that the shipped detector still flags: a strict
     xfail, so the test fails the day the line stays quiet, and the mark comes off then."""

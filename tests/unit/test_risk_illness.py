@@ -9,11 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import known_miss, quiet, suggested
-
-
-def case(kind: str, item: str, imminent: bool, text: str, marks: pytest.MarkDecorator | tuple = ()):
-    return pytest.param(kind, item, imminent, text, marks=marks, id=kind)
-
+from tests.conftest import risk_case as case
 
 # (kind, item, imminent, text)
 RISK = [
