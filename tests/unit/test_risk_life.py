@@ -48,16 +48,16 @@ BENIGN = [
     "temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
     "auto mati gue liat tagihan paylater bulan ini wkwk",
     "bayiku rewel terus malem ini, capek bgt tp suami gantian jaga",
+    "bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",  # flagged (abuse) until the seventeenth round
 ]
 
 
-# three of the 7 lines the fifteenth round's red team found flagged (of its 200 benign lines in the voice)
+# two of the 7 lines the fifteenth round's red team found flagged (of its 200 benign lines in the voice); a third is
+# quiet since the seventeenth round and stands with BENIGN
 STILL_FLAGGED = [
     pytest.param("aku udah nyiapin semua, tiket, koper, tinggal berangkat magang ke jepang",
                  marks=known_false_alarm("fifteenth", "suicide, imminent: 'udah nyiapin semua ... tinggal' is how "
                                                       "preparation is told")),
-    pytest.param("bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
-                 marks=known_false_alarm("fifteenth", "abuse: a parent and 'tiap hari', with no one hurt")),
     pytest.param("aku pengen nyusul kakek ke jogja, dia tinggal sendirian di sana dan masih sehat",
                  marks=known_false_alarm("fifteenth", "harm to others: 'pengen nyusul' is also a wish to follow the "
                                                       "dead")),
