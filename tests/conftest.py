@@ -147,6 +147,12 @@ def quiet(data, text: str):
     return found
 
 
+def case_text(case) -> str:
+    """The sentence of a test case: a plain sentence, a tuple ending in one, or a pytest.param of either."""
+    values = case.values if hasattr(case, "values") else case
+    return values if isinstance(values, str) else values[-1]
+
+
 def risk_case(kind: str, item: str, imminent: bool, text: str, marks: pytest.MarkDecorator | tuple = ()):
     """One risk sentence of a round's test file, named by its kind: (kind, item, imminent, text)."""
     return pytest.param(kind, item, imminent, text, marks=marks, id=kind)

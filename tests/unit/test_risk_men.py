@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import known_miss, quiet, suggested
+from tests.conftest import case_text, known_miss, quiet, suggested
 from tests.conftest import risk_case as case
 
 # (kind, item, imminent, text)
@@ -69,7 +69,7 @@ STILL_FLAGGED = [
 
 
 def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set(corpus_texts):
-    texts = [r.values[-1] for r in RISK] + BENIGN + [case.values[0] for case in STILL_FLAGGED]
+    texts = [case_text(case) for case in RISK + BENIGN + STILL_FLAGGED]
     assert len(texts) == 23 and not [t for t in texts if t.lower() in corpus_texts]
 
 
