@@ -51,12 +51,27 @@ def row(name: str, figs: Figures) -> str:
             f"false alarms {fa:.3f} ({round(fa * figs.benign)}/{figs.benign})")
 
 
+def miss_of(want: frozenset[str], guess) -> tuple[str, str]:
+    """How a left-out line went wrong, if it did ("" if not), and what was suggested for it."""
+    got = ",".join(sorted(guess.items)) + (" imminent" if guess.imminent else "")
+    if not want:
+        return ("false_alarm" if guess.items else ""), got
+    if not guess.items:
+        return "missed", got
+    if IMMINENT in want and not guess.imminent:
+        return "not_imminent", got
+    return "", got
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="*", type=int, default=list(range(1, len(LEFT_OUT) + 1)),
                         help="which held-out sets to leave out in turn (1..8)")
     parser.add_argument("--before", type=Path, required=True,
                         help="a model file trained without the held-out sets, judged beside each LOSO model")
+    parser.add_argument("--misses", type=Path,
+                        help="also write each left-out set's errors here (set, error, labels, kind, suggested, text): "
+                             "risk lines missed, imminent lines not called imminent, benign lines flagged")
     args = parser.parse_args(argv)
     started = time.monotonic()
     book = load_redflags(tr.DATA / "redflags.toml", load_directory(tr.DATA / "directory.toml"))
@@ -77,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     shipped = RiskDetector(rules, slang, before_model, tuple(items))
     results: dict[str, Figures | list[Figures]] = {}
     rows_out, fresh_out = [], []
+    missed: list[str] = []
     for k in args.sets:
         t0 = time.monotonic()
         mine = list(range(start_of[k - 1], start_of[k]))
@@ -87,7 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         detector = RiskDetector(rules, slang, parse_model(text.splitlines(), set(items)), tuple(items))
         held = [lines[r] for r in mine]
         labels = [tr.labels_of(line) for line in held]
-        loso = evaluate(labels, tr.detector_predictions(detector, held), items)
+        predicted = tr.detector_predictions(detector, held)
+        loso = evaluate(labels, predicted, items)
+        missed += [f"{k}\t{error}\t{','.join(line.labels)}\t{line.kind}\t{got}\t{line.text}"
+                   for line, want, guess in zip(held, labels, predicted)
+                   for error, got in [miss_of(want, guess)] if error]
         before = evaluate(labels, tr.detector_predictions(shipped, held), items)
         test_lines = [lines[r] for r in test]
         on_test = evaluate([tr.labels_of(line) for line in test_lines], tr.detector_predictions(detector, test_lines),
@@ -126,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
                 m.append(c)
             print(f"| held-out {k} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
         print("| **mean** | " + " | ".join(f"{statistics.mean(m):.3f}" for m in means) + " |")
+    if args.misses:
+        args.misses.write_text("".join(f"{m}\n" for m in missed), encoding="utf-8")
     print(f"took {time.monotonic() - started:.0f} s")
     return 0
 
