@@ -74,6 +74,25 @@ async def test_ask_in_the_chat_record_the_answer_and_finish_with_the_high_script
         assert "C-SSRS: risiko TINGGI" in fields["risk_screen"]
 
 
+async def test_an_answer_recorded_before_the_panel_is_drawn_is_kept_and_shown(make_app, parts):
+    """On a loaded laptop the panel's lines are composed a moment after F2: an answer recorded in that moment (Alt+N
+    typed at once) is kept, nothing fails on lines not yet there, and the panel shows it once drawn (CI saw the
+    panel try to fill a title that did not exist yet)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        main = app.main
+        main._open_screener(pane, "suicide")  # F2 and Alt+N in one tick: nothing awaited between them
+        main.action_screener_answer(False)
+        panel = main.query_one(ScreenerPanel)
+        assert panel.answers == {"q1": False} and not panel.query("#sc-title")  # recorded before its lines exist
+        await pilot.pause()
+        await pilot.pause()
+        assert parts.workstation.flags.screener_answers(pane.session.id) == {"q1": False}
+        assert "Pertanyaan 2." in shown(panel, "#sc-progress")
+        assert "benar-benar pernah berpikir" in shown(panel, "#sc-question")
+
+
 async def test_skip_logic_back_and_keys_typed_after_f2_go_to_the_chat(make_app, parts):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

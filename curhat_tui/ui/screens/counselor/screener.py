@@ -79,6 +79,7 @@ class ScreenerPanel(Vertical, can_focus=True):
         self.aliases: dict[str, str] = {}
         self.session_id: str | None = None
         self.stepped_aside: set[str] = set()  # sessions whose screener was closed with Esc (answers kept)
+        self._composed = False  # its lines exist only once mounted; until then show() waits for on_mount
 
     @property
     def answers(self) -> dict[str, bool]:
@@ -90,6 +91,10 @@ class ScreenerPanel(Vertical, can_focus=True):
 
     def on_mount(self) -> None:
         localize_bindings(self)  # the footer names y, n, Backspace, Enter, s and Esc in the session language
+        # Mount comes after compose has mounted the lines: a session opened (or answered) before then shows now
+        self._composed = True
+        if self.session_id is not None:
+            self.show()
 
     def compose(self) -> ComposeResult:
         yield Static(id="sc-title")
@@ -128,6 +133,8 @@ class ScreenerPanel(Vertical, can_focus=True):
 
     # ---- what it shows ---------------------------------------------------------------------
     def show(self) -> None:
+        if not self._composed:  # mounted a moment ago on a loaded machine: on_mount shows what is recorded
+            return
         t = self.app.t
         answers = self.answers
         qid = screener.next_question(answers)

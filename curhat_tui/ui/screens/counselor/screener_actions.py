@@ -48,9 +48,7 @@ class ScreenerActions(EventScreen):
         if panel is None:
             panel = self._screener_panel = ScreenerPanel()
             self.query_one("#body").mount(panel, after="#center")
-            self.call_after_refresh(panel.open, pane.session.id, pane.session.alias)
-        else:
-            panel.open(pane.session.id, pane.session.alias)
+        panel.open(pane.session.id, pane.session.alias)  # shown once its lines are composed (ScreenerPanel.on_mount)
         if self.app.size.width < NARROW_FOR_SCREENER and not self.has_class("-hide-queue"):  # room for the chat beside it
             self.add_class("-hide-queue")
             self._queue_hidden_by_screener = True
