@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import known_false_alarm, quiet, suggested
+from tests.conftest import case_text, known_false_alarm, quiet, suggested
 
 # (kind, item, imminent, text)
 RISK = [
@@ -45,15 +45,13 @@ BENIGN = [
     "berita hari ini soal bandar judol ditangkep polisi, semoga situsnya ditutup semua",
     "bapak lagi nyemprot hama di sawah pake pestisida, aku bantuin ngangkut tangki",
     "abis di-PHK sempet down, tp sekarang udh dapet kerja baru di gudang, lumayan",
-    "temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
     "auto mati gue liat tagihan paylater bulan ini wkwk",
     "bayiku rewel terus malem ini, capek bgt tp suami gantian jaga",
-    "bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",  # flagged (abuse) until the seventeenth round
 ]
 
 
-# two of the 7 lines the fifteenth round's red team found flagged (of its 200 benign lines in the voice); a third is
-# quiet since the seventeenth round and stands with BENIGN
+# two of the 7 lines the fifteenth round's red team found flagged (of its 200 benign lines in the voice; a third is
+# quiet since the seventeenth round and stands with BENIGN), and two of BENIGN that the eighteenth round's model flags
 STILL_FLAGGED = [
     pytest.param("aku udah nyiapin semua, tiket, koper, tinggal berangkat magang ke jepang",
                  marks=known_false_alarm("fifteenth", "suicide, imminent: 'udah nyiapin semua ... tinggal' is how "
@@ -61,13 +59,19 @@ STILL_FLAGGED = [
     pytest.param("aku pengen nyusul kakek ke jogja, dia tinggal sendirian di sana dan masih sehat",
                  marks=known_false_alarm("fifteenth", "harm to others: 'pengen nyusul' is also a wish to follow the "
                                                       "dead")),
+    pytest.param("temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
+                 marks=known_false_alarm("eighteenth", "abuse: its new lines on sextortion by a partner outweigh that "
+                                                       "it is a friend's, reported and over")),
+    pytest.param("bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
+                 marks=known_false_alarm("eighteenth", "abuse: care every day for a father read as harm at home "
+                                                       "(quiet in the seventeenth round only)")),
 ]
 
 
 def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set(corpus_texts):
     assert not [t for *_, t in RISK if t.lower() in corpus_texts]
     assert not [t for t in BENIGN if t.lower() in corpus_texts]
-    assert not [case.values[0] for case in STILL_FLAGGED if case.values[0].lower() in corpus_texts]
+    assert not [case_text(case) for case in STILL_FLAGGED if case_text(case).lower() in corpus_texts]
 
 
 @pytest.mark.parametrize("kind, item, imminent, text", RISK, ids=[r[0] for r in RISK])
