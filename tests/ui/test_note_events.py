@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from curhat_tui.ui.widgets.notes_form import NoteField, NotesForm, lines_added, with_lines
 from tests.conftest import accept_top, until_shown
 
@@ -72,3 +74,25 @@ async def test_another_sessions_note_change_leaves_the_form_alone(make_app, part
         await pilot.pause()
         await pilot.pause()
         assert "Menyakiti diri" in form.query_one("#field-risk_screen", NoteField).text
+
+
+async def test_two_loads_at_once_leave_the_form_on_the_last_note_with_its_own_fields(make_app, parts):
+    """The form is loaded from two tasks (the workstation's events and the tab switches): a load that starts while
+    another waits on its fields being rebuilt must not leave one note's fields under the other's session, or typing
+    would be saved into the wrong client's note."""
+    app = make_app()
+    ws = parts.workstation
+    async with app.run_test(size=SIZE) as pilot:
+        first = await accept_top(pilot)
+        second = await accept_top(pilot)
+        ws.notes.save(second.session.id, "dap", {"data": "data klien kedua"})
+        ws.notes.save(first.session.id, ws.notes.note(first.session.id)[0], {"topic": "topik klien pertama"})
+        form = app.main.query_one(NotesForm)
+        await form.load(first.session.id)
+        await asyncio.gather(form.load(second.session.id), form.load(first.session.id))
+        await pilot.pause()
+        template, fields, _ = ws.notes.note(first.session.id)
+        assert form.session_id == first.session.id and form.template == template
+        shown = {f.key: f.text for f in form.query(NoteField)}
+        assert list(shown) == [s.key for s in app.data.templates.sections(template)]
+        assert shown["topic"] == "topik klien pertama"

@@ -12,6 +12,7 @@ was found and that exports mask it.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -131,6 +132,7 @@ class NotesForm(Vertical):
         self.dirty = False
         self._timer: Timer | None = None
         self._loading = False
+        self._load_lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         t = self.app.t
@@ -141,7 +143,14 @@ class NotesForm(Vertical):
         yield VerticalScroll(id="notes-fields", can_focus=False)
 
     async def load(self, session_id: str | None) -> None:
-        """Show the note of this session (saving the previous one first)."""
+        """Show the note of this session (saving the previous one first). Loads come from two tasks (the
+        workstation's events and the screen's tab switches) and wait on the fields being rebuilt: one at a time, in
+        the order asked, so one note's fields never end up under another session (typing would go to the wrong
+        note)."""
+        async with self._load_lock:
+            await self._load(session_id)
+
+    async def _load(self, session_id: str | None) -> None:
         self.flush()
         self.session_id = session_id
         self.edited = set()
@@ -220,10 +229,13 @@ class NotesForm(Vertical):
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if self._loading or self.session_id is None or event.value == self.template:
+        if self._loading:
             return
-        self.template = str(event.value)
-        await self._build_fields()
+        async with self._load_lock:  # not while another task loads a note: its fields would be rebuilt under this one
+            if self.session_id is None or event.value == self.template or event.value != event.select.value:
+                return  # no note, no change, or a stale choice (a load has set the selector since)
+            self.template = str(event.value)
+            await self._build_fields()
         self._schedule()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
