@@ -4,6 +4,7 @@ first shown. A chat of 10,000 messages opens at its newest message and every old
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import TabbedContent
 
 from curhat_tui.bootstrap import Parts
@@ -138,3 +139,41 @@ async def test_a_chat_of_10000_messages_opens_at_the_newest_and_scrolls_back_to_
         await pilot.pause()
         assert transcript.scroll_y >= transcript.max_scroll_y - 1
     again.store.close()
+
+
+async def test_a_flag_key_pressed_as_a_chat_is_first_built_keeps_both_its_draft_and_the_script(tmp_path, data, clock):
+    """After a restart the second chat is built when first shown; F4 typed right after Ctrl+O, before the chat is
+    built, loads the script into a reply box whose saved draft comes a moment later: the draft stays, and the script
+    follows it (the draft used to replace the script, which was still recorded as loaded)."""
+    first, channel = parts_over(tmp_path / "curhat.db", clock, data)
+    app = build_app(first)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for n in range(2):
+            channel.inject(ClientArrived(visit(n)))
+            await pilot.pause()
+            before = len(app.main.panes)
+            await pilot.press("ctrl+n")
+            await settle(pilot, lambda b=before: len(app.main.panes) > b and app.main.active_pane.loaded)
+        sids = list(app.main.panes)
+        first.workstation.desk.save_draft(sids[1], "aku dengar kamu, terima kasih sudah cerita")
+    first.store.close()
+
+    second, _ = parts_over(tmp_path / "curhat.db", clock, data)
+    app = build_app(second)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: app.main.active_pane is not None and app.main.active_pane.loaded)
+        pane = app.main.panes[sids[1]]
+        assert not pane.is_mounted
+        for key in ("ctrl+o", "f4"):  # one burst: nothing is processed between the two keys
+            event = events.Key(key, None)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await settle(pilot, lambda: built(pane) and pane.composer.text)
+        await pilot.pause()
+        script = second.store.flags.scripts(sids[1])
+        assert len(script) == 1
+        text = pane.composer.text
+        assert text.startswith("aku dengar kamu, terima kasih sudah cerita\n\n")
+        assert text.endswith(script[0]["text"]) and pane.composer.script_ids == [script[0]["id"]]
+    second.store.close()

@@ -91,6 +91,7 @@ class ChatPane(Vertical):
         self._focus_on_mount = False
         self._draft_timer: Timer | None = None
         self._shown: dict[str | None, str] = {}
+        self._scripts_waiting: list[tuple[str, int]] = []  # loaded before the pane was built: they follow the draft
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -147,10 +148,22 @@ class ChatPane(Vertical):
         draft = self.app.workstation.desk.draft(self.session.id)
         if draft:
             self.composer.load_text(draft)
+        for text, script_id in self._scripts_waiting:
+            self.composer.load_script(text, script_id)
+        self._scripts_waiting.clear()
         self.loaded = True
         self.refresh_clock()
         if self._focus_on_mount and getattr(self.screen, "active_pane", self) is self:  # still the chat in front
             self.composer.focus()
+
+    def load_script(self, text: str, script_id: int) -> None:
+        """A referral script into the reply box, after what is typed there. A flag key pressed the moment a chat is
+        first shown (after a restart) can come before the pane is built: the script waits for the saved draft, which
+        would otherwise replace it."""
+        if self.loaded:
+            self.composer.load_script(text, script_id)
+        else:
+            self._scripts_waiting.append((text, script_id))
 
     def schedule_draft(self) -> None:
         """Save what is being typed within half a second (and when the pane goes), even mid-typing."""

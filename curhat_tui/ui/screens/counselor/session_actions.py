@@ -158,7 +158,7 @@ class SessionActions(HeldSends):
     def _raise(self, pane: ChatPane, item_id: str, answers: dict | None) -> None:
         """Raise the flag and put its script in the reply box; the risk and the note line follow as events."""
         loaded = self.app.workstation.flags.raise_flag(pane.session.id, item_id, answers)
-        pane.composer.load_script(loaded.text, loaded.script_id)
+        pane.load_script(loaded.text, loaded.script_id)
         pane.suggested = [i for i in pane.suggested if i != item_id]
         self.app.notify(self.app.t("flags.loaded", label=self.app.t.pick(self.app.data.redflags.get(item_id).label)))
         unverified = self.app.data.redflags.unverified(loaded.entries)  # the counselor's side: never in the script
