@@ -189,3 +189,20 @@ async def test_option_letters_from_a_default_mac_terminal_act_like_alt_and_type_
         assert pane.composer.text == "" and not any(ch in pane.composer.text for ch in "®Ω≈")
         rows = dict(app.key_help())
         assert "registered_sign" not in rows and "Ω" not in rows  # F1 lists Alt+R once
+
+
+async def test_keys_typed_as_the_quick_replies_open_wait_for_the_list_and_are_not_lost(make_app):
+    """Alt+R, Down, Enter in one burst: the list's keys are the dialog's own and reach it before it has drawn its
+    list; they wait for it, and the second reply is inserted (they used to query a list not yet there)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await accept_top(pilot)
+        app.main.action_quick_replies()  # pushed, not yet composed: nothing awaited before the next two keys
+        modal = app.screen
+        assert isinstance(modal, QuickRepliesModal) and not modal.query("#qr-list")
+        modal.action_move(1)
+        modal.action_insert()
+        for _ in range(4):
+            await pilot.pause()
+        assert app.screen is app.main
+        assert pane.composer.text == modal.lines[1][1]

@@ -313,6 +313,25 @@ async def test_a_high_risk_close_asks_for_a_debrief_that_reaches_supervision(mak
         assert sent == [("s-1", "Agak berat, mohon dicek besok")]
 
 
+async def test_ctrl_s_reaching_the_debrief_before_it_is_drawn_waits_for_it(make_app, monkeypatch):
+    """The wrap-up's Ctrl+S pressed twice: the second can reach the debrief the moment it is pushed, before its box
+    exists. It waits for the dialog (which then says nothing was written) instead of failing on a missing box."""
+    app = make_app()
+    sent = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(app.workstation.supervision, "send_debrief", lambda sid, text: sent.append((sid, text)))
+        app.main.debriefs_due.append(DebriefDue("s-1", "Melati"))
+        app.main._ask_debriefs()  # pushed, not yet composed
+        modal = app.screen
+        assert isinstance(modal, DebriefModal) and not modal.query("#debrief-text")
+        await modal.action_send()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is modal and sent == []
+        assert str(modal.query_one("#debrief-error").render()).strip()  # "write something first", shown
+
+
 async def test_a_debrief_can_be_skipped(make_app, monkeypatch):
     app = make_app()
     sent = []

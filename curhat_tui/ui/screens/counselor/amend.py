@@ -15,6 +15,7 @@ from textual.widgets import Button, Static, TextArea
 from curhat_tui.domain.clock import clock_time
 from curhat_tui.domain.review import ReviewError
 from curhat_tui.domain.sanitize import clean
+from curhat_tui.ui.screens.common.early_keys import too_early
 from curhat_tui.ui.widgets.composer import SafeUndo
 
 if TYPE_CHECKING:
@@ -83,6 +84,8 @@ class AmendModal(ModalScreen[bool]):
             self.action_cancel()
 
     def action_resubmit(self) -> None:
+        if too_early(self, self.action_resubmit):
+            return
         fields = {section.key: self.query_one(f"#amend-{section.key}", TextArea).text
                   for section in self.app.data.templates.sections(self.template)}
         try:

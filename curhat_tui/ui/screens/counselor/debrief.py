@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from curhat_tui.domain.sanitize import clean
+from curhat_tui.ui.screens.common.early_keys import too_early
 from curhat_tui.ui.widgets.composer import SafeUndo
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class DebriefModal(ModalScreen[bool]):
 
     @on(Button.Pressed, "#send")
     async def action_send(self) -> None:
+        if too_early(self, self.action_send):
+            return
         t = self.app.t
         text = self.query_one("#debrief-text", TextArea).text.strip()
         error = self.query_one("#debrief-error", Static)

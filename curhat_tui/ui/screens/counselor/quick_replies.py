@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from curhat_tui.domain.quick_replies import fill, matches
 from curhat_tui.domain.sanitize import clean
+from curhat_tui.ui.screens.common.early_keys import too_early
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -95,6 +96,8 @@ class QuickRepliesModal(ModalScreen[str | None]):
         options.highlighted = next(i for i in range(options.option_count) if not options.get_option_at_index(i).disabled)
 
     def action_move(self, step: int) -> None:
+        if too_early(self, self.action_move, step):
+            return
         options = self.query_one("#qr-list", OptionList)
         if step > 0:
             options.action_cursor_down()
@@ -110,6 +113,8 @@ class QuickRepliesModal(ModalScreen[str | None]):
         return self.shown[before]
 
     def action_insert(self) -> None:
+        if too_early(self, self.action_insert):
+            return
         line = self._chosen()
         if line is not None:
             self.dismiss(line)
