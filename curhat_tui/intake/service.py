@@ -304,7 +304,9 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
         self.last_reply[room_id] = time.monotonic()
         try:
             await self._answer(room_id, event["content"]["body"], event.get("origin_server_ts"))
-        except (MatrixError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        except MatrixError as exc:
+            log.warning("could not answer in %s: %s %s", room_id, exc.status, exc.errcode)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
             log.warning("could not answer in %s: %s", room_id, type(exc).__name__)
 
     async def _answer(self, room_id: str, text: str, sent_ms: object = None) -> None:

@@ -1,19 +1,33 @@
 """A small Matrix client-server API client over httpx: just what curhat-tui needs, no SDK.
 
 Every call is async. Errors come back as `MatrixError` with the HTTP status and the
-Matrix errcode; rate limits (429) are retried here after the server's `retry_after_ms`.
+Matrix errcode; rate limits (429) are retried here (`rate_limit_wait`): never sooner than the
+server's `retry_after_ms`, backing off, with jitter, for about two minutes in all before a
+request fails.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 PREFIX = "/_matrix/client/v3"
+RATE_LIMIT_RETRIES = 30  # backing off to 5 s a try: about two minutes of 429s before a request fails
+
+
+def rate_limit_wait(error: dict, attempt: int) -> float:
+    """Seconds to wait before retry `attempt` (0 first) of a rate-limited request. Synapse asks for a few
+    milliseconds when its bucket refills at 20 a second; many requests that waited exactly that long would all come
+    back at once and lose together (fifty clients arriving at once ran five retries dry in CI). So: the server's
+    `retry_after_ms`, but at least a backoff that doubles from 0.1 s to 5 s, at most 10 s, jittered by a quarter."""
+    asked = error.get("retry_after_ms")
+    asked_s = asked / 1000 if isinstance(asked, int) and not isinstance(asked, bool) and asked >= 0 else 1.0
+    return min(max(asked_s, min(0.1 * 2 ** attempt, 5.0)), 10.0) * random.uniform(0.75, 1.25)
 
 
 class MatrixError(Exception):
@@ -40,14 +54,14 @@ class MatrixAPI:
         await self.http.aclose()
 
     async def request(self, method: str, path: str, *, body: Any = None, params: dict | None = None,
-                      timeout: float | None = None, retries: int = 5) -> dict:
+                      timeout: float | None = None, retries: int = RATE_LIMIT_RETRIES) -> dict:
         data = await self.request_json(method, path, body=body, params=params, timeout=timeout, retries=retries)
         if not isinstance(data, dict):
             raise MatrixError(200, "M_BAD_JSON", "expected a JSON object")
         return data
 
     async def request_json(self, method: str, path: str, *, body: Any = None, params: dict | None = None,
-                           timeout: float | None = None, retries: int = 5) -> Any:
+                           timeout: float | None = None, retries: int = RATE_LIMIT_RETRIES) -> Any:
         headers = {"Authorization": f"Bearer {self.access_token}"} if self.access_token else {}
         for _attempt in range(retries + 1):
             response = await self.http.request(
@@ -61,8 +75,7 @@ class MatrixAPI:
                 raise MatrixError(response.status_code, "M_BAD_JSON", "the server sent malformed JSON") from None
             error = data if isinstance(data, dict) else {}
             if response.status_code == 429 and _attempt < retries:
-                wait = error.get("retry_after_ms", 1000)
-                await asyncio.sleep(min(wait if isinstance(wait, int) else 1000, 10_000) / 1000)
+                await asyncio.sleep(rate_limit_wait(error, _attempt))
                 continue
             if response.status_code >= 400:
                 raise MatrixError(response.status_code, str(error.get("errcode", "M_UNKNOWN")),
