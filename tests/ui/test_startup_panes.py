@@ -38,6 +38,19 @@ async def settle(pilot, done, rounds: int = 30) -> None:
             return
 
 
+async def take_clients(pilot, channel: FakeChannel, count: int) -> list[str]:
+    """`count` clients arrive one by one and the counselor takes each with Ctrl+N; their session ids, in order."""
+    app = pilot.app
+    await pilot.pause()
+    for n in range(count):
+        channel.inject(ClientArrived(visit(n)))
+        await pilot.pause()
+        before = len(app.main.panes)
+        await pilot.press("ctrl+n")
+        await settle(pilot, lambda b=before: len(app.main.panes) > b and app.main.active_pane.loaded)
+    return list(app.main.panes)
+
+
 def built(pane: ChatPane) -> bool:
     return pane.loaded and pane.is_mounted
 
@@ -47,14 +60,7 @@ async def test_after_a_restart_only_the_chat_in_front_is_built_and_the_next_is_b
     first, channel = parts_over(tmp_path / "curhat.db", clock, data)
     app = build_app(first)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        for n in range(3):
-            channel.inject(ClientArrived(visit(n)))
-            await pilot.pause()
-            before = len(app.main.panes)
-            await pilot.press("ctrl+n")
-            await settle(pilot, lambda b=before: len(app.main.panes) > b and app.main.active_pane.loaded)
-        sids = list(app.main.panes)
+        sids = await take_clients(pilot, channel, 3)
         assert len(sids) == 3
         for n, sid in enumerate(sids):  # each client says something of their own, the last one waits for a reply
             channel.inject(MessageReceived(sid, f"pesan dari klien nomor {n}", clock.now()))
@@ -148,14 +154,7 @@ async def test_a_flag_key_pressed_as_a_chat_is_first_built_keeps_both_its_draft_
     first, channel = parts_over(tmp_path / "curhat.db", clock, data)
     app = build_app(first)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        for n in range(2):
-            channel.inject(ClientArrived(visit(n)))
-            await pilot.pause()
-            before = len(app.main.panes)
-            await pilot.press("ctrl+n")
-            await settle(pilot, lambda b=before: len(app.main.panes) > b and app.main.active_pane.loaded)
-        sids = list(app.main.panes)
+        sids = await take_clients(pilot, channel, 2)
         first.workstation.desk.save_draft(sids[1], "aku dengar kamu, terima kasih sudah cerita")
     first.store.close()
 
