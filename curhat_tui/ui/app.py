@@ -28,6 +28,7 @@ from curhat_tui.ui.compat import (
     bindings_by_key,
     frame_reached_terminal,
     keymap_of,
+    read_alt_keys_in_bursts,
     release_removed_widgets,
     report_crash_without_locals,
 )
@@ -71,6 +72,7 @@ class CurhatApp(App):
                  keymap: dict[str, str] | None = None, blink: bool = True, tick: bool = True,
                  key_guard: float = 0.6, unlocker: Unlocker | None = None, lock_after: float = 0.0) -> None:
         super().__init__()
+        read_alt_keys_in_bursts()  # Alt+R then Down in one read: Alt+R, never "^r" in the reply box (compat.py)
         self.workstation = workstation
         self.data = data
         self.clock = clock

@@ -132,3 +132,52 @@ def report_crash_without_locals(app: App) -> None:
     traceback = Traceback(show_locals=False, width=None, suppress=[rich])
     app._exit_renderables.append(Segments(app.console.render(traceback, app.console.options)))
     app._close_messages_no_wait()
+
+
+ESC = "\x1b"
+
+
+def split_after_alt_keys(data: str) -> list[str]:
+    """`data` cut after each Alt+key (ESC and one printable character other than `[` or `O`) that another escape
+    sequence follows in the same read: "\\x1br\\x1b[B\\r" -> ["\\x1br", "\\x1b[B\\r"]."""
+    parts, start = [], 0
+    i = data.find(ESC)
+    while i != -1 and i + 2 < len(data):
+        key = data[i + 1]
+        if data[i + 2] == ESC and key not in "[O" + ESC and key.isprintable():
+            parts.append(data[start:i + 2])
+            start = i + 2
+            i = data.find(ESC, start)
+        else:
+            i = data.find(ESC, i + 1)
+    parts.append(data[start:])
+    return [part for part in parts if part]
+
+
+def read_alt_keys_in_bursts() -> None:
+    """An Alt+key followed at once by another key's escape sequence (Alt+R then Down, read together by a loaded
+    laptop or a slow terminal) is that Alt+key, not "^" and a letter typed into the reply box.
+
+    Textual's XTermParser (`_xterm_parser.py`, 8.2.8) waits ESCAPE_DELAY after ESC and a letter to call it Alt+letter;
+    when the next ESC comes first it reissues the pair with the escape as "circumflex_accent" (`process_alt=False`),
+    and an Enter in the same burst would send the "^r" to the client. Each such Alt+key is fed on its own and its
+    wait ended at once through the parser's own timeout (`Parser.tick`, private `_timeout_time`), as if the delay had
+    passed; only while the parser waits within an escape sequence. Installed once, before any driver makes a parser.
+    """
+    from textual._xterm_parser import XTermParser
+
+    if getattr(XTermParser.feed, "curhat_alt_keys", False):
+        return
+    feed = XTermParser.feed
+
+    def feed_alt_keys_apart(self: XTermParser, data: str) -> Iterable[object]:
+        parts = split_after_alt_keys(data) if data else [data]
+        for n, part in enumerate(parts):
+            yield from feed(self, part)
+            if n < len(parts) - 1 and self._timeout_time is not None:  # mid-sequence: ESC and its letter, complete
+                self._timeout_time = 0.0
+                yield from self.tick()
+
+    feed_alt_keys_apart.curhat_alt_keys = True  # type: ignore[attr-defined]
+    feed_alt_keys_apart.textual_feed = feed  # type: ignore[attr-defined]  # Textual's own, for the compat test
+    XTermParser.feed = feed_alt_keys_apart  # type: ignore[method-assign,assignment]

@@ -155,3 +155,32 @@ def test_the_queue_table_overrides_the_data_table_private_that_measures_new_rows
 
     assert list(inspect.signature(DataTable._update_dimensions).parameters) == ["self", "new_rows"]
     assert QueueTable._update_dimensions is not DataTable._update_dimensions
+
+
+def parsed_keys(feed, data: str) -> list[str]:
+    from textual._xterm_parser import XTermParser
+
+    return [getattr(event, "key", type(event).__name__) for event in feed(XTermParser(), data)]
+
+
+def test_textual_still_reads_an_alt_key_followed_at_once_by_an_arrow_as_a_circumflex():
+    """Seen in the app: Alt+R, Down, Enter read together put "^r" in the reply box and sent it. When this fails,
+    Textual reads the burst right by itself: drop compat.read_alt_keys_in_bursts."""
+    from textual._xterm_parser import XTermParser
+
+    compat.read_alt_keys_in_bursts()
+    textual_feed = XTermParser.feed.textual_feed
+    assert parsed_keys(textual_feed, "\x1br\x1b[B\r") == ["circumflex_accent", "r", "down", "enter"]
+
+
+def test_with_the_fix_an_alt_key_in_a_burst_is_that_alt_key_and_nothing_else_changes():
+    from textual._xterm_parser import XTermParser
+
+    compat.read_alt_keys_in_bursts()
+    compat.read_alt_keys_in_bursts()  # once only: a second call wraps nothing twice
+    feed = XTermParser.feed
+    assert parsed_keys(feed, "\x1br\x1b[B\r") == ["alt+r", "down", "enter"]
+    assert parsed_keys(feed, "\x1bq\x1bn\x1by") == ["alt+q", "alt+n"]  # the last waits for its delay, as before
+    for burst in ("halo\x1b[B\r", "\x1b[B\x1b[A", "\x1b\x1b[B", "\x1bO\x1b[B", "ya\r"):
+        assert parsed_keys(feed, burst) == parsed_keys(feed.textual_feed, burst)
+    assert compat.split_after_alt_keys("a\x1br\x1b[B") == ["a\x1br", "\x1b[B"]
