@@ -44,6 +44,7 @@ async def test_a_send_limited_twelve_times_in_a_row_gets_through_once(waits):
     finally:
         await api.close()
     assert len(calls) == 13 and len(set(calls)) == 1  # the same transaction each time: one event, never two
+    assert api.rate_limited == 12  # each refusal counted, for the operator (and the flood test) to see
     assert len(waits) == 12 and all(w >= 0.013 * 0.75 for w in waits)
     assert waits[0] < 0.2 and waits[-1] > 1.0  # 13 ms asked, but backing off: no crowd comes back at once
 

@@ -48,6 +48,7 @@ class MatrixAPI:
         self.access_token = access_token
         self.user_id = ""
         self.device_id = ""
+        self.rate_limited = 0  # 429s this client has been answered with (each retried): the operator's gauge
         self.http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
 
     async def close(self) -> None:
@@ -74,6 +75,8 @@ class MatrixAPI:
             except ValueError:
                 raise MatrixError(response.status_code, "M_BAD_JSON", "the server sent malformed JSON") from None
             error = data if isinstance(data, dict) else {}
+            if response.status_code == 429:
+                self.rate_limited += 1
             if response.status_code == 429 and _attempt < retries:
                 await asyncio.sleep(rate_limit_wait(error, _attempt))
                 continue
