@@ -117,3 +117,20 @@ async def test_a_client_who_left_is_not_answered_after_the_gap():
 async def _answered(answers: Answers, what: tuple[str, str]) -> None:
     while what not in answers.answered:
         await asyncio.sleep(0.01)
+
+
+async def test_with_every_answer_slot_taken_a_calm_room_goes_before_a_flooding_room_that_asked_first(monkeypatch):
+    monkeypatch.setattr(pacing, "IN_FLIGHT", 1)
+    answers = Answers()
+    answers.held["!slow"] = asyncio.Event()  # the one slot, held (its answer waits through 429s)
+    paced = Pacing(answers)
+    paced.heard("!slow", [line(1)])
+    await asyncio.sleep(0.02)
+    paced.heard("!flood", [line(n) for n in range(FLOOD_LINES)])  # waiting first, but flooding
+    await asyncio.sleep(0.02)
+    paced.heard("!calm", [line(2)])
+    await asyncio.sleep(0.02)
+    assert answers.answered == []
+    answers.held["!slow"].set()
+    await paced.settled()
+    assert [room for room, _ in answers.answered] == ["!slow", "!calm", "!flood"]
