@@ -9,6 +9,9 @@ A room that writes faster than anyone types (FLOOD_LINES lines within FLOOD_WIND
 next answer, up to FLOOD_GAP; an answer once the room is calmer brings its gap back. A flood then costs the intake few
 messages. At most IN_FLIGHT answers are sent at once (`Turns`), calm rooms' before flooding ones': a crowd of rooms
 does not turn into a crowd of requests retrying 429s together, and an honest client's answer is next, not last.
+
+An answer that meets a dropped connection or a server error is sent again (`deliver`), with the same transaction id:
+the client gets the next question once, never not at all (the intake has no outbox; the workstation has).
 """
 
 from __future__ import annotations
@@ -21,12 +24,36 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+import httpx
+
+from curhat_tui.channels.matrix.api import MatrixError
+
 log = logging.getLogger("curhat.intake")
 REPLY_GAP = 1.0  # seconds: the intake answers one client at most this often
 FLOOD_WINDOW = 10.0  # seconds
 FLOOD_LINES = 12  # lines within FLOOD_WINDOW that are a flood: a person answering a question writes a few
 FLOOD_GAP = 10.0  # seconds: the longest a flooding room waits for its next answer
 IN_FLIGHT = 4  # answers sent at once
+DELIVERY_WAITS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 30.0)  # seconds between tries: about a minute and a half in all
+
+
+async def deliver(send: Callable[[], Awaitable[object]],
+                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    """`send` (one message, its transaction id fixed) until it goes: a dropped connection or a 5xx is tried again
+    after DELIVERY_WAITS; a refusal (4xx; a 429 the API already waited through) is raised at once, as is the
+    last failure."""
+    for wait in (*DELIVERY_WAITS, None):
+        try:
+            await send()
+            return
+        except MatrixError as exc:
+            if exc.status < 500 or wait is None:
+                raise
+        except (httpx.TransportError, OSError):
+            if wait is None:
+                raise
+        log.info("an answer did not go; sent again in %.0f s", wait)
+        await sleep(wait)
 
 
 class Turns:

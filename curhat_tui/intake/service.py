@@ -11,6 +11,7 @@ but the client's words is believed there. Its progress with each client lives in
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.intake import relay
 from curhat_tui.intake.admission import JoinRetries, is_live, open_to_anyone
 from curhat_tui.intake.entry_history import clear_entry_quietly
-from curhat_tui.intake.pacing import Pacing
+from curhat_tui.intake.pacing import Pacing, deliver
 from curhat_tui.intake.queueing import QueueWriting
 from curhat_tui.intake.requests import StaffRequests
 from curhat_tui.intake.risk_words import answer_verdict
@@ -351,4 +352,5 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             event_type, content = "m.room.message", {"msgtype": "m.text", "body": body}
             if self.crypto is not None and await self.crypto.is_encrypted(room_id, self.api):
                 event_type, content = await self.crypto.encrypt(room_id, event_type, content)
-            await self.api.send(room_id, event_type, content, f"intake-{now_ms()}-{self._txn}")
+            txn = f"intake-{now_ms()}-{self._txn}"
+            await deliver(functools.partial(self.api.send, room_id, event_type, content, txn))
