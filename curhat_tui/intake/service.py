@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +41,8 @@ from curhat_tui.domain.models import Risk
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.intake import relay
 from curhat_tui.intake.admission import JoinRetries, is_live, open_to_anyone
+from curhat_tui.intake.delivery import deliver
 from curhat_tui.intake.entry_history import clear_entry_quietly
-from curhat_tui.intake.pacing import Pacing, deliver
 from curhat_tui.intake.queueing import QueueWriting
 from curhat_tui.intake.requests import StaffRequests
 from curhat_tui.intake.risk_words import answer_verdict
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 from curhat_tui.intake.staff_rooms import Roster, read_queue, setup_staff_rooms
 
 log = logging.getLogger("curhat.intake")
+INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this often
 
 
 @dataclass
@@ -68,6 +70,9 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
     since: str | None = None
     queue: dict[str, dict] = field(default_factory=dict)
     clients: dict[str, dict] = field(default_factory=dict)  # room id -> {"client": user id, "intake": state}
+    newest: dict[str, dict] = field(default_factory=dict)  # room id -> the client's newest line, still to answer
+    last_reply: dict[str, float] = field(default_factory=dict)  # room id -> when it was last answered (monotonic)
+    deferred: set[str] = field(default_factory=set)  # rooms whose newest line waits for the reply gap
     unwritten: set[str] = field(default_factory=set)  # rooms whose queue entry the server refused: written again
     written_at: dict[str, float] = field(default_factory=dict)  # room id -> when its entry was last written
     tasks: set[asyncio.Task] = field(default_factory=set)
@@ -81,7 +86,6 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
         self.roster = Roster.of(self.counselors, self.supervisors)
         self.purge: ServerPurge | None = None
         self.joins = JoinRetries()
-        self.pacing = Pacing(self._answer_logged)  # each room answered beside the loop, at its pace (pacing.py)
         self.taken_up: set[str] = set()  # rooms whose assigned counselor has been seen in them
         self._purging: asyncio.Task | None = None
         self.uncleared: dict[str, bool] = {}  # deleted clients' entries still to redact -> keep the current one
@@ -125,7 +129,6 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
         try:
             await self.sync.run()
         finally:
-            self.pacing.cancel()
             for task in list(self.tasks):
                 task.cancel()
 
@@ -275,21 +278,37 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
                 self._save()
             if state.step == "queued":
                 return  # asked for their province ("region") while waiting: the newest line is also the answer
-        # in the intake conversation the newest line is the answer, answered at its own pace beside the loop: a flood
-        # gets a few replies, a quick answer waits a moment but is never dropped, and no client holds up the others
-        overtaken = self.pacing.heard(room_id, said)  # a line waiting to be the answer: it is read for risk too
-        if overtaken is not None and state.step in ("topic", "risk") and relay.note_intake_line(
-                self.clients[room_id], overtaken, self.data):
+        # in the intake conversation the newest line is the answer, answered at most once a second: a flood gets
+        # a few replies, a quick answer waits a moment but is never dropped, and no client holds up the others
+        replaced = self.newest.get(room_id)  # a line waiting to be the answer, overtaken: it is read for risk too
+        if replaced is not None and state.step in ("topic", "risk") and relay.note_intake_line(
+                self.clients[room_id], replaced, self.data):
             self._save()
-
-    async def _answer_logged(self, room_id: str, event: dict) -> None:
-        if room_id not in self.clients:
+        self.newest[room_id] = said[-1]
+        if room_id in self.deferred:
+            return  # the waiting task answers the newest line
+        wait = self.last_reply.get(room_id, -INTAKE_REPLY_GAP) + INTAKE_REPLY_GAP - time.monotonic()
+        if wait > 0:
+            self.deferred.add(room_id)
+            task = asyncio.create_task(self._answer_newest(room_id, wait))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
             return
+        await self._answer_newest(room_id, 0.0)
+
+    async def _answer_newest(self, room_id: str, wait: float) -> None:
+        if wait:
+            await asyncio.sleep(wait)
+        self.deferred.discard(room_id)
+        event = self.newest.pop(room_id, None)
+        if event is None or room_id not in self.clients:
+            return
+        self.last_reply[room_id] = time.monotonic()
         try:
             await self._answer(room_id, event["content"]["body"], event.get("origin_server_ts"))
         except MatrixError as exc:
             log.warning("could not answer in %s: %s %s", room_id, exc.status, exc.errcode)
-        except (TypeError, ValueError, KeyError, AttributeError, httpx.HTTPError, OSError) as exc:
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
             log.warning("could not answer in %s: %s", room_id, type(exc).__name__)
 
     async def _answer(self, room_id: str, text: str, sent_ms: object = None) -> None:
@@ -353,4 +372,4 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             if self.crypto is not None and await self.crypto.is_encrypted(room_id, self.api):
                 event_type, content = await self.crypto.encrypt(room_id, event_type, content)
             txn = f"intake-{now_ms()}-{self._txn}"
-            await deliver(functools.partial(self.api.send, room_id, event_type, content, txn))
+            await deliver(functools.partial(self.api.send, room_id, event_type, content, txn))  # delivery.py

@@ -53,7 +53,8 @@ class MovedRooms:
         purge: Any
         clients: dict[str, dict]
         queue: dict[str, dict]
-        pacing: Any
+        newest: dict[str, dict]
+        last_reply: dict[str, float]
 
         async def _entry(self, room_id: str, entry: dict) -> None: ...
         async def _reply(self, room_id: str, keys: Any) -> None: ...
@@ -119,7 +120,8 @@ class MovedRooms:
         if entry and entry.get("status") in (WAITING, TAKEN):
             await self._entry(room_id, closed_entry(entry, LEFT, now_ms()))
         known = self.clients.pop(room_id, None)
-        self.pacing.forget(room_id)
+        self.newest.pop(room_id, None)
+        self.last_reply.pop(room_id, None)
         self._save()
         if self.purge:  # the rooms go when the retention is over (left, or deleted with admin rights)
             self._forget_later(room_id, known=known or {})

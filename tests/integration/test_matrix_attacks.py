@@ -23,7 +23,7 @@ from curhat_tui.channels.matrix.protocol import ALERT, CLAIM, END, HANDOVER, QUE
 from curhat_tui.channels.matrix.supervision import SUBMIT, MatrixSupervisionLink
 from curhat_tui.domain.clock import SystemClock
 from curhat_tui.domain.models import SessionStatus
-from curhat_tui.intake.pacing import REPLY_GAP as INTAKE_REPLY_GAP
+from curhat_tui.intake.service import INTAKE_REPLY_GAP
 from curhat_tui.services.desk import AcceptError
 from curhat_tui.services.events import CrisisAlert
 from tests.conftest import TEST_KEY
@@ -419,7 +419,7 @@ async def test_what_a_client_writes_while_queued_raises_its_place_and_reaches_th
 
 
 async def test_a_flooding_client_gets_few_replies_and_slows_nobody_else(hs, data, tmp_path, monkeypatch):
-    monkeypatch.setattr("curhat_tui.intake.pacing.REPLY_GAP", INTAKE_REPLY_GAP)  # the service's own pace
+    monkeypatch.setattr("curhat_tui.intake.service.INTAKE_REPLY_GAP", INTAKE_REPLY_GAP)  # the service's own pace
     intake, intake_task = await intake_service(hs, data)
     try:
         flooder = ScriptedClient(hs, "flooder")

@@ -367,10 +367,7 @@ def test_a_screening_answer_that_is_not_words_is_not_taken_for_a_no(data, conten
         step="risk", consent=True, consent_ts=1, tier="peer", minutes=30, topic="kerjaan").to_dict()}
     answer = {"type": "m.room.message", "sender": "@klien:hs", "event_id": "$answer", "origin_server_ts": 1,
               "content": content}
-    async def handled() -> None:  # read, then answered beside the loop (intake/pacing.py)
-        await intake.handle({"rooms": {"join": {room: {"timeline": {"events": [answer]}}}}}, initial=False)
-        await intake.pacing.settled()
-    asyncio.run(handled())
+    asyncio.run(intake.handle({"rooms": {"join": {room: {"timeline": {"events": [answer]}}}}}, initial=False))
     state = intake.clients[room]["intake"]
     # asked again in writing, or not taken for a no: an answer nobody could read is not "no risk"
     assert state["step"] == "risk" or state["risk"] >= Risk.MODERATE, \
