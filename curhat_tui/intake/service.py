@@ -73,6 +73,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
     newest: dict[str, dict] = field(default_factory=dict)  # room id -> the client's newest line, still to answer
     last_reply: dict[str, float] = field(default_factory=dict)  # room id -> when it was last answered (monotonic)
     deferred: set[str] = field(default_factory=set)  # rooms whose newest line waits for the reply gap
+    locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # room id -> held while it is read or answered
     unwritten: set[str] = field(default_factory=set)  # rooms whose queue entry the server refused: written again
     written_at: dict[str, float] = field(default_factory=dict)  # room id -> when its entry was last written
     tasks: set[asyncio.Task] = field(default_factory=set)
@@ -194,8 +195,9 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             if isinstance(result, Exception):
                 log.warning("handling a client room failed: %s", type(result).__name__)
         for room_id in section(rooms, "leave"):
-            if room_id in self.clients:
-                await self._client_left(room_id)
+            async with self._room_lock(room_id):  # after an answer being given there, never in its middle
+                if room_id in self.clients:
+                    await self._client_left(room_id)
 
     # ---- client rooms -----------------------------------------------------------
     def _state(self, room_id: str) -> flow.IntakeState:
@@ -240,6 +242,17 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
         await self._reply(room_id, replies)
 
     async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None:
+        """A batch of a client's room, read never while the room's answer is being given (a deferred one: a line
+        read meanwhile found no entry yet and was lost for risk, and a client who left then was queued anyway)."""
+        async with self._room_lock(room_id):
+            answer_now = room_id in self.clients and await self._read_room(room_id, joined, initial)
+        if answer_now:
+            await self._answer_newest(room_id, 0.0)
+
+    def _room_lock(self, room_id: str) -> asyncio.Lock:
+        return self.locks.setdefault(room_id, asyncio.Lock())
+
+    async def _read_room(self, room_id: str, joined: dict, initial: bool) -> bool:
         client = self.clients[room_id].get("client")
         said: list[dict] = []
         for event in events_in(joined, "state", "timeline"):  # a setting the server let someone change, from anyone
@@ -252,7 +265,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             if kind == "m.room.member" and content.get("membership") in ("leave", "ban"):
                 if event.get("state_key") == client:  # the client leaving; not the client taking someone else out
                     await self._client_left(room_id)
-                    return
+                    return False
                 entry = self.queue.get(room_id) or {}
                 if entry.get("status") == TAKEN and entry.get("taken_by") == event.get("state_key"):
                     await self._session_over(room_id, entry)  # they took their counselor out, whose workstation
@@ -262,7 +275,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             if kind == "m.room.redaction":  # a line the client deleted is not carried to anyone
                 self._unsay(room_id, event.get("redacts") or content.get("redacts"))
         if not said:
-            return
+            return False
         state = self._state(room_id)
         if state.step not in flow.QUEUED_STEPS:  # every line read for risk, not only the one answered
             answers = state.step in ("topic", "risk")  # the newest becomes the topic or the risk answer, shown
@@ -277,7 +290,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
                 self._keep(room_id, state)
                 self._save()
             if state.step == "queued":
-                return  # asked for their province ("region") while waiting: the newest line is also the answer
+                return False  # asked for their province ("region") while waiting: the newest line is also the answer
         # in the intake conversation the newest line is the answer, answered at most once a second: a flood gets
         # a few replies, a quick answer waits a moment but is never dropped, and no client holds up the others
         replaced = self.newest.get(room_id)  # a line waiting to be the answer, overtaken: it is read for risk too
@@ -286,30 +299,31 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             self._save()
         self.newest[room_id] = said[-1]
         if room_id in self.deferred:
-            return  # the waiting task answers the newest line
+            return False  # the waiting task answers the newest line
         wait = self.last_reply.get(room_id, -INTAKE_REPLY_GAP) + INTAKE_REPLY_GAP - time.monotonic()
         if wait > 0:
             self.deferred.add(room_id)
             task = asyncio.create_task(self._answer_newest(room_id, wait))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
-            return
-        await self._answer_newest(room_id, 0.0)
+            return False
+        return True
 
     async def _answer_newest(self, room_id: str, wait: float) -> None:
         if wait:
             await asyncio.sleep(wait)
-        self.deferred.discard(room_id)
-        event = self.newest.pop(room_id, None)
-        if event is None or room_id not in self.clients:
-            return
-        self.last_reply[room_id] = time.monotonic()
-        try:
-            await self._answer(room_id, event["content"]["body"], event.get("origin_server_ts"))
-        except MatrixError as exc:
-            log.warning("could not answer in %s: %s %s", room_id, exc.status, exc.errcode)
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            log.warning("could not answer in %s: %s", room_id, type(exc).__name__)
+        async with self._room_lock(room_id):  # one thing at a time in a room: the loop's reading waits for this
+            self.deferred.discard(room_id)
+            event = self.newest.pop(room_id, None)
+            if event is None or room_id not in self.clients:
+                return
+            self.last_reply[room_id] = time.monotonic()
+            try:
+                await self._answer(room_id, event["content"]["body"], event.get("origin_server_ts"))
+            except MatrixError as exc:
+                log.warning("could not answer in %s: %s %s", room_id, exc.status, exc.errcode)
+            except (TypeError, ValueError, KeyError, AttributeError, RuntimeError, httpx.HTTPError, OSError) as exc:
+                log.warning("could not answer in %s: %s", room_id, type(exc).__name__)  # never a task dying unheard
 
     async def _answer(self, room_id: str, text: str, sent_ms: object = None) -> None:
         state = self._state(room_id)

@@ -1,0 +1,121 @@
+"""One thing at a time in a client's room at the intake: the sync loop reads a room's next lines, or its client
+leaving, only after an answer being given there is done. An answer deferred to the end of the reply gap ran beside
+the loop, and while it published the client's entry (a costly hash first) a review showed two losses: a line saying
+the rope was ready found no entry yet and was never read for risk (the client went out at risk 0), and a client who
+left was put in the queue as waiting anyway."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from curhat_tui.domain.intake import IntakeState
+from curhat_tui.intake import queueing
+from curhat_tui.intake import service as intake_service
+from curhat_tui.intake.service import IntakeService
+
+ROOM, CLIENT = "!client:curhat.test", "@klien:curhat.test"
+
+
+class RecordingAPI:
+    user_id = "@intake:curhat.test"
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.entries: list[dict] = []
+
+    async def send(self, room: str, event_type: str, content: dict, txn: str) -> str:
+        self.said.append(content["body"].split("\n\n")[1])  # the English half
+        return f"$e{len(self.said)}"
+
+    async def put_state(self, room: str, event_type: str, content: dict, key: str) -> str:
+        self.entries.append(dict(content))
+        return f"$s{len(self.entries)}"
+
+    async def get_state(self, room: str, event_type: str, key: str = "") -> dict:
+        return {"history_visibility": "shared"}
+
+    async def leave(self, room: str) -> None:
+        pass
+
+
+def line(n: int, body: str) -> dict:
+    return {"timeline": {"events": [{"type": "m.room.message", "sender": CLIENT, "event_id": f"$l{n}",
+                                     "content": {"body": body}, "origin_server_ts": n}]}}
+
+
+@pytest.fixture
+def held_hash(monkeypatch):
+    """The client's hash (scrypt, slow on purpose) waits for the test: the entry is being published meanwhile."""
+    started, release = threading.Event(), threading.Event()
+
+    def hashed(user: str, room: str) -> str:
+        started.set()
+        release.wait(10)
+        return "h"
+    monkeypatch.setattr(queueing, "client_hash", hashed)
+    monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 0.05)
+    yield started, release
+    release.set()
+
+
+async def answered_no_while_publishing(data, held_hash) -> tuple[RecordingAPI, IntakeService]:
+    """A client asked the risk question answers "tidak" just after the intake's last answer (so the answer waits out
+    the gap, beside the loop), and the intake is publishing their entry."""
+    started, _ = held_hash
+    api = RecordingAPI()
+    intake = IntakeService(api, data, queue_room="!queue:curhat.test")  # type: ignore[arg-type]
+    intake.clients[ROOM] = {"client": CLIENT, "intake": IntakeState(
+        step="risk", consent=True, tier="peer", minutes=30, topic="capek").to_dict()}
+    intake.last_reply[ROOM] = time.monotonic()
+    await intake._client_room(ROOM, line(1, "tidak"), False)
+    for _ in range(1000):
+        if started.is_set():
+            break
+        await asyncio.sleep(0.01)
+    assert started.is_set()
+    return api, intake
+
+
+async def test_a_risky_line_written_while_the_entry_is_published_is_read_for_risk(data, held_hash):
+    api, intake = await answered_no_while_publishing(data, held_hash)
+    reading = asyncio.create_task(intake._client_room(ROOM, line(2, "aku udah siapin tali buat malam ini"), False))
+    await asyncio.sleep(0.05)
+    held_hash[1].set()
+    await reading
+    await asyncio.gather(*intake.tasks)
+    entry = intake.queue[ROOM]
+    assert entry["status"] == "waiting" and (entry["imminent"] is True or entry["risk"] >= 3), entry
+
+
+async def test_a_client_who_leaves_while_their_entry_is_published_is_not_left_waiting(data, held_hash):
+    api, intake = await answered_no_while_publishing(data, held_hash)
+    leave = {"type": "m.room.member", "sender": CLIENT, "state_key": CLIENT, "content": {"membership": "leave"}}
+    leaving = asyncio.create_task(intake.handle({"rooms": {"leave": {ROOM: {"timeline": {"events": [leave]}}}}},
+                                                initial=False))
+    await asyncio.sleep(0.05)
+    held_hash[1].set()
+    await leaving
+    await asyncio.gather(*intake.tasks)
+    assert ROOM not in intake.clients
+    assert intake.queue[ROOM]["status"] != "waiting" and api.entries[-1]["status"] != "waiting"
+
+
+async def test_an_answer_that_fails_beside_the_loop_is_logged_not_lost_in_a_dead_task(data, monkeypatch, caplog):
+    """Someone joining an encrypted client room makes the encryption refuse (a RuntimeError): a deferred answer
+    that met it died as a task nobody awaited, with no line in the intake's log."""
+    monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 0.05)
+    intake = IntakeService(RecordingAPI(), data, queue_room="!queue:curhat.test")  # type: ignore[arg-type]
+    intake.clients[ROOM] = {"client": CLIENT, "intake": IntakeState(step="consent").to_dict()}
+
+    async def refused(room_id: str, text: str, sent_ms: object = None) -> None:
+        raise RuntimeError("a stranger is in the room")
+    monkeypatch.setattr(intake, "_answer", refused)
+    intake.last_reply[ROOM] = time.monotonic()
+    await intake._client_room(ROOM, line(1, "ya"), False)
+    results = await asyncio.gather(*intake.tasks, return_exceptions=True)
+    assert results and not any(isinstance(r, BaseException) for r in results)
+    assert any(f"could not answer in {ROOM}: RuntimeError" in r.getMessage() for r in caplog.records)
