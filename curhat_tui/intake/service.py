@@ -41,6 +41,7 @@ from curhat_tui.domain.models import Risk
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.intake import relay
 from curhat_tui.intake.admission import JoinRetries, is_live, open_to_anyone
+from curhat_tui.intake.answer_order import AnswerOrder
 from curhat_tui.intake.delivery import deliver
 from curhat_tui.intake.entry_history import clear_entry_quietly
 from curhat_tui.intake.queueing import QueueWriting
@@ -59,7 +60,7 @@ INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this of
 
 
 @dataclass
-class IntakeService(QueueWriting, StaffRequests, MovedRooms):
+class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
     api: MatrixAPI
     data: ServiceData
     state_file: Path | None = None
@@ -115,6 +116,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
         self._save()
         self.purge = ServerPurge(self.api, self.retention, folder=self.state_file.parent if self.state_file else None)
         await self.purge.check_admin()
+        self._resume_answers()
 
     # ---- the loop ---------------------------------------------------------------
     async def run(self) -> None:
@@ -249,9 +251,6 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
         if answer_now:
             await self._answer_newest(room_id, 0.0)
 
-    def _room_lock(self, room_id: str) -> asyncio.Lock:
-        return self.locks.setdefault(room_id, asyncio.Lock())
-
     async def _read_room(self, room_id: str, joined: dict, initial: bool) -> bool:
         client = self.clients[room_id].get("client")
         said: list[dict] = []
@@ -298,14 +297,14 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
                 self.clients[room_id], replaced, self.data):
             self._save()
         self.newest[room_id] = said[-1]
+        # kept in the state file with the sync position of this batch: an answer still waiting when the intake
+        # stops is given when it starts again, not skipped with the batch it came in (_resume_answers)
+        self.clients[room_id]["pending"] = {k: said[-1].get(k) for k in ("event_id", "origin_server_ts", "content")}
         if room_id in self.deferred:
             return False  # the waiting task answers the newest line
         wait = self.last_reply.get(room_id, -INTAKE_REPLY_GAP) + INTAKE_REPLY_GAP - time.monotonic()
         if wait > 0:
-            self.deferred.add(room_id)
-            task = asyncio.create_task(self._answer_newest(room_id, wait))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            self._defer_answer(room_id, wait)
             return False
         return True
 
@@ -317,6 +316,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms):
             event = self.newest.pop(room_id, None)
             if event is None or room_id not in self.clients:
                 return
+            self.clients[room_id].pop("pending", None)  # saved with the state the answer moves on to
             self.last_reply[room_id] = time.monotonic()
             try:
                 await self._answer(room_id, event["content"]["body"], event.get("origin_server_ts"))

@@ -119,3 +119,30 @@ async def test_an_answer_that_fails_beside_the_loop_is_logged_not_lost_in_a_dead
     results = await asyncio.gather(*intake.tasks, return_exceptions=True)
     assert results and not any(isinstance(r, BaseException) for r in results)
     assert any(f"could not answer in {ROOM}: RuntimeError" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_line_still_to_answer_when_the_intake_stops_is_answered_when_it_starts_again(data, tmp_path,
+                                                                                             monkeypatch):
+    """The sync position is saved with each batch; an answer waiting out the reply gap was cancelled at a stop, and
+    the line it answered lay behind the saved position: the client waited for a question that never came."""
+    monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 5.0)
+    state = tmp_path / "intake" / "intake.json"
+    state.parent.mkdir(mode=0o700)
+    api = RecordingAPI()
+    first = IntakeService(api, data, state_file=state, queue_room="!queue:curhat.test")  # type: ignore[arg-type]
+    first.clients[ROOM] = {"client": CLIENT, "intake": IntakeState(step="consent").to_dict()}
+    first.last_reply[ROOM] = time.monotonic()  # just asked for consent: the answer waits out the gap
+    await first._client_room(ROOM, line(1, "ya"), False)
+    first._saved_since("s_after_the_batch")  # the loop saves its position after the batch
+    for task in list(first.tasks):  # stopped: the waiting answer is cancelled
+        task.cancel()
+    await asyncio.gather(*first.tasks, return_exceptions=True)
+    assert api.said == []
+
+    again = IntakeService(api, data, state_file=state, queue_room="!queue:curhat.test")  # type: ignore[arg-type]
+    again._load()
+    assert again.since == "s_after_the_batch"
+    again._resume_answers()
+    await asyncio.gather(*again.tasks)
+    assert api.said[0] == "Thank you." and sum("1 =" in said for said in api.said) == 1  # the next question, once
+    assert "pending" not in again.clients[ROOM]

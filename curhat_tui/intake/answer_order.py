@@ -1,0 +1,42 @@
+"""The order of things in a client's room at the intake, a mixin of `IntakeService`.
+
+One thing at a time in a room: the loop reads a room's lines, or its client leaving, only after an answer being given
+there is done (`_room_lock`). An answer deferred to the end of the reply gap runs beside the loop (`_defer_answer`);
+the line it answers is kept in the client's record, saved with the sync position, until answered, and answered at
+the next start if the intake stopped first (`_resume_answers`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from curhat_tui.channels.matrix.protocol import obj
+
+
+class AnswerOrder:
+    if TYPE_CHECKING:  # provided by IntakeService
+        clients: dict[str, dict]
+        newest: dict[str, dict]
+        deferred: set[str]
+        tasks: set[asyncio.Task]
+        locks: dict[str, asyncio.Lock]
+
+        async def _answer_newest(self, room_id: str, wait: float) -> None: ...
+
+    def _room_lock(self, room_id: str) -> asyncio.Lock:
+        return self.locks.setdefault(room_id, asyncio.Lock())
+
+    def _defer_answer(self, room_id: str, wait: float) -> None:
+        self.deferred.add(room_id)
+        task = asyncio.create_task(self._answer_newest(room_id, wait))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def _resume_answers(self) -> None:
+        """Lines left unanswered at a stop (waiting out the gap) are answered now; a newer line replaces one."""
+        for room_id, known in self.clients.items():
+            pending = known.get("pending")
+            if isinstance(pending, dict) and isinstance(obj(pending.get("content")).get("body"), str):
+                self.newest[room_id] = pending
+                self._defer_answer(room_id, 0.0)
