@@ -11,22 +11,7 @@ import pytest
 from curhat_tui.domain.intake import IntakeState
 from curhat_tui.intake import service as intake_service
 from curhat_tui.intake.service import IntakeService
-
-
-class RecordingAPI:
-    user_id = "@intake:curhat.test"
-
-    def __init__(self) -> None:
-        self.said: list[str] = []
-        self.entries: list[dict] = []
-
-    async def send(self, room: str, event_type: str, content: dict, txn: str) -> str:
-        self.said.append(content["body"].split("\n\n")[1])  # the English half
-        return f"$e{len(self.said)}"
-
-    async def put_state(self, room: str, event_type: str, content: dict, key: str) -> str:
-        self.entries.append(dict(content))
-        return f"$s{len(self.entries)}"
+from tests.support.recording_api import RecordingAPI
 
 
 async def answer(data, status: str, line: str, step: str = "region") -> tuple[RecordingAPI, IntakeService]:

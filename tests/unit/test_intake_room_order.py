@@ -16,30 +16,9 @@ from curhat_tui.domain.intake import IntakeState
 from curhat_tui.intake import queueing
 from curhat_tui.intake import service as intake_service
 from curhat_tui.intake.service import IntakeService
+from tests.support.recording_api import RecordingAPI
 
 ROOM, CLIENT = "!client:curhat.test", "@klien:curhat.test"
-
-
-class RecordingAPI:
-    user_id = "@intake:curhat.test"
-
-    def __init__(self) -> None:
-        self.said: list[str] = []
-        self.entries: list[dict] = []
-
-    async def send(self, room: str, event_type: str, content: dict, txn: str) -> str:
-        self.said.append(content["body"].split("\n\n")[1])  # the English half
-        return f"$e{len(self.said)}"
-
-    async def put_state(self, room: str, event_type: str, content: dict, key: str) -> str:
-        self.entries.append(dict(content))
-        return f"$s{len(self.entries)}"
-
-    async def get_state(self, room: str, event_type: str, key: str = "") -> dict:
-        return {"history_visibility": "shared"}
-
-    async def leave(self, room: str) -> None:
-        pass
 
 
 def line(n: int, body: str) -> dict:
