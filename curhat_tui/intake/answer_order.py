@@ -37,6 +37,8 @@ class AnswerOrder:
         """Lines left unanswered at a stop (waiting out the gap) are answered now; a newer line replaces one."""
         for room_id, known in self.clients.items():
             pending = known.get("pending")
+            if room_id in self.deferred:
+                continue  # set up again (after a reconnect, say) with its answer already waiting
             if isinstance(pending, dict) and isinstance(obj(pending.get("content")).get("body"), str):
                 self.newest[room_id] = pending
                 self._defer_answer(room_id, 0.0)

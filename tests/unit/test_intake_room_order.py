@@ -122,6 +122,8 @@ async def test_a_line_still_to_answer_when_the_intake_stops_is_answered_when_it_
     again._load()
     assert again.since == "s_after_the_batch"
     again._resume_answers()
+    again._resume_answers()  # set up twice (a reconnect): still one answer
+    assert len(again.tasks) == 1
     await asyncio.gather(*again.tasks)
     assert api.said[0] == "Thank you." and sum("1 =" in said for said in api.said) == 1  # the next question, once
     assert "pending" not in again.clients[ROOM]
