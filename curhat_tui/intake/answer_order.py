@@ -33,8 +33,23 @@ class AnswerOrder:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    def _resume_answers(self) -> None:
-        """Lines left unanswered at a stop (waiting out the gap) are answered now; a newer line replaces one."""
+    def _answering(self, room_id: str, event: dict) -> None:
+        """`event` is being answered: it is no longer pending, and the same line read again (a batch the intake saw
+        before a stop, its position not saved) is not answered twice."""
+        known = self.clients[room_id]
+        known.pop("pending", None)
+        known["answered"] = event.get("event_id")
+
+    def _unpend(self, room_id: str, event_id: object) -> None:
+        """The client deleted `event_id`: if it was the line waiting to be answered, nothing is answered."""
+        if (self.newest.get(room_id) or {}).get("event_id") == event_id:
+            self.newest.pop(room_id, None)
+        if obj(self.clients[room_id].get("pending")).get("event_id") == event_id:
+            self.clients[room_id].pop("pending", None)
+
+    async def _resume_answers(self) -> None:
+        """Lines left unanswered at a stop (waiting out the gap) are answered after the first batch: a newer line,
+        a deletion or a leave written while the intake was down are read before."""
         for room_id, known in self.clients.items():
             pending = known.get("pending")
             if room_id in self.deferred:

@@ -42,7 +42,7 @@ from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.intake import relay
 from curhat_tui.intake.admission import JoinRetries, is_live, open_to_anyone
 from curhat_tui.intake.answer_order import AnswerOrder
-from curhat_tui.intake.delivery import deliver
+from curhat_tui.intake.delivery import send_in_order
 from curhat_tui.intake.entry_history import clear_entry_quietly
 from curhat_tui.intake.queueing import QueueWriting
 from curhat_tui.intake.requests import StaffRequests
@@ -116,7 +116,6 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
         self._save()
         self.purge = ServerPurge(self.api, self.retention, folder=self.state_file.parent if self.state_file else None)
         await self.purge.check_admin()
-        self._resume_answers()
 
     # ---- the loop ---------------------------------------------------------------
     async def run(self) -> None:
@@ -129,6 +128,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
         self.sync.after_batch.append(self._write_again)
         self.sync.after_batch.append(self._join_again)
         self.sync.after_batch.append(self._not_taken_up)
+        self.sync.after_batch.append(self._resume_answers)  # after the first batch: the catch-up is read first
         try:
             await self.sync.run()
         finally:
@@ -296,6 +296,8 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
         if replaced is not None and state.step in ("topic", "risk") and relay.note_intake_line(
                 self.clients[room_id], replaced, self.data):
             self._save()
+        if said[-1].get("event_id") is not None and said[-1].get("event_id") == self.clients[room_id].get("answered"):
+            return False  # a batch read again after a stop: its line was answered already
         self.newest[room_id] = said[-1]
         # kept in the state file with the sync position of this batch: an answer still waiting when the intake
         # stops is given when it starts again, not skipped with the batch it came in (_resume_answers)
@@ -316,7 +318,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
             event = self.newest.pop(room_id, None)
             if event is None or room_id not in self.clients:
                 return
-            self.clients[room_id].pop("pending", None)  # saved with the state the answer moves on to
+            self._answering(room_id, event)
             self.last_reply[room_id] = time.monotonic()
             try:
                 await self._answer(room_id, event["content"]["body"], event.get("origin_server_ts"))
@@ -352,6 +354,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
 
     def _unsay(self, room_id: str, event_id: object) -> None:
         known = self.clients[room_id]
+        self._unpend(room_id, event_id)  # a deleted line is not the answer either
         lines = [line for line in known.get("said") or [] if line[0] != event_id]
         if len(lines) != len(known.get("said") or []):
             known["said"] = lines
@@ -378,6 +381,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
     async def _reply(self, room_id: str, keys: Sequence[flow.Reply]) -> None:
         room_id = self._talk_room(room_id)  # where the client is now (successors.py)
         both = {lang: Catalogue(self.data.strings, lang) for lang in ("id", "en")}
+        sends = []
         for item in keys:
             key, values = (item, {}) if isinstance(item, str) else item
             body = f"{both['id'](key, **values)}\n\n{both['en'](key, **values)}"
@@ -385,5 +389,5 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
             event_type, content = "m.room.message", {"msgtype": "m.text", "body": body}
             if self.crypto is not None and await self.crypto.is_encrypted(room_id, self.api):
                 event_type, content = await self.crypto.encrypt(room_id, event_type, content)
-            txn = f"intake-{now_ms()}-{self._txn}"
-            await deliver(functools.partial(self.api.send, room_id, event_type, content, txn))  # delivery.py
+            sends.append(functools.partial(self.api.send, room_id, event_type, content, f"intake-{now_ms()}-{self._txn}"))
+        await send_in_order(sends, self.tasks)  # a failing send goes again beside the loop (delivery.py)

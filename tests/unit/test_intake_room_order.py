@@ -12,8 +12,9 @@ import time
 
 import pytest
 
+from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.domain.intake import IntakeState
-from curhat_tui.intake import queueing
+from curhat_tui.intake import delivery, queueing
 from curhat_tui.intake import service as intake_service
 from curhat_tui.intake.service import IntakeService
 from tests.support.recording_api import RecordingAPI
@@ -121,9 +122,109 @@ async def test_a_line_still_to_answer_when_the_intake_stops_is_answered_when_it_
     again = IntakeService(api, data, state_file=state, queue_room="!queue:curhat.test")  # type: ignore[arg-type]
     again._load()
     assert again.since == "s_after_the_batch"
-    again._resume_answers()
-    again._resume_answers()  # set up twice (a reconnect): still one answer
+    await again._resume_answers()  # after the first batch
+    await again._resume_answers()  # and after the next: still one answer
     assert len(again.tasks) == 1
     await asyncio.gather(*again.tasks)
     assert api.said[0] == "Thank you." and sum("1 =" in said for said in api.said) == 1  # the next question, once
     assert "pending" not in again.clients[ROOM]
+
+
+A, B = "!a:curhat.test", "!b:curhat.test"
+CA, CB = "@ka:curhat.test", "@kb:curhat.test"
+Q = "!queue:curhat.test"
+
+
+def msg(sender, n, body):
+    return {"type": "m.room.message", "sender": sender, "event_id": f"$l{n}", "content": {"body": body},
+            "origin_server_ts": n}
+
+
+def batch(**rooms):
+    return {"rooms": {"join": {r: {"timeline": {"events": evs}} for r, evs in rooms.items()}}}
+
+
+def make(api, data, state):
+    return IntakeService(api, data, state_file=state, queue_room=Q)  # type: ignore[arg-type]
+
+
+async def test_a_batch_read_again_after_a_stop_does_not_answer_a_line_twice(data, tmp_path, monkeypatch):
+    """A's topic line waits out the gap (pending); B's answer in the same batch saves the state file with the old
+    sync position, and the intake is stopped before the new one is saved. The batch comes again at the restart: the
+    line is answered once (answered twice, the topic became the risk answer and the client was queued unasked)."""
+    monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 0.05)
+    monkeypatch.setattr(queueing, "client_hash", lambda u, r: "h")
+    state = tmp_path / "intake" / "intake.json"
+    state.parent.mkdir(mode=0o700)
+    api = RecordingAPI()
+    first = make(api, data, state)
+    first.clients[A] = {"client": CA, "intake": IntakeState(step="topic", consent=True, tier="peer",
+                                                             minutes=30).to_dict()}
+    first.clients[B] = {"client": CB, "intake": IntakeState(step="consent").to_dict()}
+    first.last_reply[A] = time.monotonic()  # A was just asked for the topic: its answer waits out the gap
+    first._saved_since("s_before")
+    the_batch = {A: [msg(CA, 1, "capek kerja")], B: [msg(CB, 2, "ya")]}
+    await first.handle(batch(**the_batch), initial=False)
+    for task in list(first.tasks):  # stopped before the batch's position was saved
+        task.cancel()
+    await asyncio.gather(*first.tasks, return_exceptions=True)
+
+    again = make(api, data, state)
+    again._load()
+    assert again.since == "s_before"  # the batch is delivered again
+    await again.handle(batch(**the_batch), initial=False)  # the replayed batch, then what the loop does after it
+    await again._resume_answers()
+    await asyncio.gather(*again.tasks)
+    assert again._state(A).step == "risk"  # asked the risk question, once, and waiting for the answer
+    assert sum("One more question" in said for said in api.said) == 1
+
+
+async def test_a_line_the_client_deleted_while_it_waited_to_be_answered_is_not_answered(data, tmp_path, monkeypatch):
+    """A topic line still to answer over a stop, deleted by the client meanwhile: the deleted words were answered
+    and became the topic in the queue entry a counselor reads."""
+    monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 5.0)
+    state = tmp_path / "intake" / "intake.json"
+    state.parent.mkdir(mode=0o700)
+    api = RecordingAPI()
+    first = make(api, data, state)
+    first.clients[A] = {"client": CA, "intake": IntakeState(step="topic", consent=True, tier="peer",
+                                                             minutes=30).to_dict()}
+    first.last_reply[A] = time.monotonic()
+    await first.handle(batch(**{A: [msg(CA, 1, "words I then deleted")]}), initial=False)
+    first._saved_since("s1")
+    for task in list(first.tasks):
+        task.cancel()
+    await asyncio.gather(*first.tasks, return_exceptions=True)
+
+    again = make(api, data, state)
+    again._load()
+    redaction = {"type": "m.room.redaction", "sender": CA, "event_id": "$r", "redacts": "$l1", "content": {}}
+    await again.handle(batch(**{A: [redaction]}), initial=False)  # the catch-up, read before resuming
+    await again._resume_answers()
+    await asyncio.gather(*again.tasks)
+    assert again._state(A).topic != "words I then deleted" and "pending" not in again.clients[A]
+
+
+async def test_a_room_whose_sends_keep_failing_holds_up_no_other_client(data, monkeypatch):
+    """A's answer meets 502s and is tried again (delivery.py): beside the loop, not holding A's lock, so the next
+    batch, with B's line, is not held until A's tries run out (about 90 s with the real DELIVERY_WAITS)."""
+    monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 0.01)
+    monkeypatch.setattr(delivery, "DELIVERY_WAITS", (0.5, 0.5, 0.5, 0.5))
+
+    class Flaky(RecordingAPI):
+        async def send(self, room, event_type, content, txn):
+            if room == A:
+                raise MatrixError(502, "M_UNKNOWN", "bad gateway")
+            return await super().send(room, event_type, content, txn)
+
+    intake = IntakeService(Flaky(), data, queue_room=Q)  # type: ignore[arg-type]
+    intake.clients[A] = {"client": CA, "intake": IntakeState(step="consent").to_dict()}
+    intake.clients[B] = {"client": CB, "intake": IntakeState(step="consent").to_dict()}
+    intake.last_reply[A] = time.monotonic()
+    await intake.handle(batch(**{A: [msg(CA, 1, "ya")]}), initial=False)
+    await asyncio.sleep(0.05)  # A's answer is being delivered (retrying)
+    t = time.monotonic()
+    await intake.handle(batch(**{A: [], B: [msg(CB, 3, "ya")]}), initial=False)  # A only typing/receipt
+    held = time.monotonic() - t
+    assert held < 0.5, f"the sync batch was held {held:.1f}s by room A's retrying delivery"
+    await asyncio.gather(*intake.tasks)  # A's tries run out beside the loop
