@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -148,18 +149,24 @@ def make(api, data, state):
     return IntakeService(api, data, state_file=state, queue_room=Q)  # type: ignore[arg-type]
 
 
-async def test_a_batch_read_again_after_a_stop_does_not_answer_a_line_twice(data, tmp_path, monkeypatch):
-    """A's topic line waits out the gap (pending); B's answer in the same batch saves the state file with the old
-    sync position, and the intake is stopped before the new one is saved. The batch comes again at the restart: the
-    line is answered once (answered twice, the topic became the risk answer and the client was queued unasked)."""
-    monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 0.05)
-    monkeypatch.setattr(queueing, "client_hash", lambda u, r: "h")
+def asked_for_the_topic(data, tmp_path: Path) -> tuple[RecordingAPI, Path, IntakeService]:
+    """An intake with a state file, and client A asked for their topic."""
     state = tmp_path / "intake" / "intake.json"
     state.parent.mkdir(mode=0o700)
     api = RecordingAPI()
     first = make(api, data, state)
     first.clients[A] = {"client": CA, "intake": IntakeState(step="topic", consent=True, tier="peer",
                                                              minutes=30).to_dict()}
+    return api, state, first
+
+
+async def test_a_batch_read_again_after_a_stop_does_not_answer_a_line_twice(data, tmp_path, monkeypatch):
+    """A's topic line waits out the gap (pending); B's answer in the same batch saves the state file with the old
+    sync position, and the intake is stopped before the new one is saved. The batch comes again at the restart: the
+    line is answered once (answered twice, the topic became the risk answer and the client was queued unasked)."""
+    monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 0.05)
+    monkeypatch.setattr(queueing, "client_hash", lambda u, r: "h")
+    api, state, first = asked_for_the_topic(data, tmp_path)
     first.clients[B] = {"client": CB, "intake": IntakeState(step="consent").to_dict()}
     first.last_reply[A] = time.monotonic()  # A was just asked for the topic: its answer waits out the gap
     first._saved_since("s_before")
@@ -183,12 +190,7 @@ async def test_a_line_the_client_deleted_while_it_waited_to_be_answered_is_not_a
     """A topic line still to answer over a stop, deleted by the client meanwhile: the deleted words were answered
     and became the topic in the queue entry a counselor reads."""
     monkeypatch.setattr(intake_service, "INTAKE_REPLY_GAP", 5.0)
-    state = tmp_path / "intake" / "intake.json"
-    state.parent.mkdir(mode=0o700)
-    api = RecordingAPI()
-    first = make(api, data, state)
-    first.clients[A] = {"client": CA, "intake": IntakeState(step="topic", consent=True, tier="peer",
-                                                             minutes=30).to_dict()}
+    api, state, first = asked_for_the_topic(data, tmp_path)
     first.last_reply[A] = time.monotonic()
     await first.handle(batch(**{A: [msg(CA, 1, "words I then deleted")]}), initial=False)
     first._saved_since("s1")
