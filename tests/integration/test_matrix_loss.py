@@ -37,7 +37,7 @@ SHORT = 10  # Synapse's own default timeline length: a workstation asking for so
 
 @pytest.fixture(scope="module")
 def hs():
-    names = ("intake", "ani", "klien1", "klien2", "klien3", "klien4", "klien5", *FLOODERS, *HARSH,
+    names = ("intake", "ani", "klien1", "klien2", "klien3", "klien4", "klien5", "klien6", *FLOODERS, *HARSH,
              *(f"c{n:02d}" for n in range(ARRIVALS)))
     yield from synapse_with_accounts(names, PASSWORD, rate_limits=README_RATE_LIMITS)
 
@@ -151,6 +151,51 @@ async def test_a_line_the_intake_had_not_answered_when_it_stopped_is_answered_wh
         await client.pull()
         assert sum("satu kalimat" in e["content"].get("body", "") for e in client.received) == 1  # once
     finally:
+        await stop_intake(intake, intake_task)
+        if again is not None:
+            await stop_intake(again, again_task)
+
+
+async def test_words_a_client_deleted_while_the_intake_was_down_are_never_answered_nor_kept(hs, data, monkeypatch):
+    """The attacker is the client's own app, over raw HTTP: malformed lines (a body that is no text, none at all),
+    then a real one that waits out the reply gap; the intake stops, and the client deletes that line while it is
+    down. Started again, the intake reads the deletion before it resumes anything: the deleted words are never
+    taken as the topic, never stay in its state file, and the client is asked nothing until they write again."""
+    intake, intake_task = await intake_service(hs, data, counselors=("ani",))
+    again = None
+    client = ScriptedClient(hs, "klien6")
+    token = hs.accounts["klien6"]["access_token"]
+    raw = httpx.AsyncClient(base_url=hs.base_url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        await client.open(intake.api.user_id)
+        await client.wait_for("YA")
+        await client.say("ya")
+        await client.wait_for("1 =")
+        await client.say("1")
+        await client.wait_for("satu kalimat")  # asked for the topic
+        monkeypatch.setattr(intake_module, "INTAKE_REPLY_GAP", 30.0)  # the next line waits out a long gap
+        base = f"/_matrix/client/v3/rooms/{client.room}"
+        for n, content in enumerate([{"msgtype": "m.text", "body": {"x": 1}}, {"msgtype": "m.text"},
+                                     {"msgtype": "m.text", "body": None}, {"body": ["a"]}]):
+            assert (await raw.put(f"{base}/send/m.room.message/bad{n}", json=content)).status_code in (200, 400)
+        sent = await raw.put(f"{base}/send/m.room.message/secret", json={"msgtype": "m.text",
+                                                                         "body": "rahasia yang kuhapus"})
+        secret = sent.json()["event_id"]
+        await until(lambda: (intake.clients[client.room].get("pending") or {}).get("event_id") == secret,
+                    what="the line waiting out the gap")
+        await asyncio.sleep(2.0)  # the sync position saved past it (see the test above)
+        await stop_intake(intake, intake_task)
+        assert (await raw.put(f"{base}/redact/{secret}/r1", json={})).status_code == 200
+        again, again_task = await intake_service(hs, data, counselors=("ani",))
+        await asyncio.sleep(3.0)  # a resumed answer would come now
+        await client.pull()
+        assert not any("2 minggu terakhir" in e["content"].get("body", "") for e in client.received)
+        assert "rahasia" not in (hs.data_dir / "intake.json").read_text()
+        await client.say("susah tidur")
+        await client.wait_for("2 minggu terakhir", timeout=45)
+        assert again._state(client.room).topic == "susah tidur"
+    finally:
+        await raw.aclose()
         await stop_intake(intake, intake_task)
         if again is not None:
             await stop_intake(again, again_task)
