@@ -47,13 +47,18 @@ class AnswerOrder:
         if obj(self.clients[room_id].get("pending")).get("event_id") == event_id:
             self.clients[room_id].pop("pending", None)
 
+    _resumed = False  # once a run: later lines are answered as they come, nothing else is left pending
+
     async def _resume_answers(self) -> None:
         """Lines left unanswered at a stop (waiting out the gap) are answered after the first batch: a newer line,
         a deletion or a leave written while the intake was down are read before."""
+        if self._resumed:
+            return
+        self._resumed = True
         for room_id, known in self.clients.items():
             pending = known.get("pending")
             if room_id in self.deferred:
-                continue  # set up again (after a reconnect, say) with its answer already waiting
+                continue  # a newer line in the first batch already waits to be answered
             if isinstance(pending, dict) and isinstance(obj(pending.get("content")).get("body"), str):
                 self.newest[room_id] = pending
                 self._defer_answer(room_id, 0.0)

@@ -29,11 +29,8 @@ async def deliver(send: Callable[[], Awaitable[object]],
         try:
             await send()
             return
-        except MatrixError as exc:
-            if exc.status < 500 or wait is None:
-                raise
-        except (httpx.TransportError, OSError):
-            if wait is None:
+        except (MatrixError, httpx.TransportError, OSError) as exc:
+            if wait is None or not _retryable(exc):
                 raise
         log.info("an answer did not go; sent again in %.0f s", wait)
         await sleep(wait)

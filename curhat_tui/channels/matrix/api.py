@@ -77,9 +77,9 @@ class MatrixAPI:
             error = data if isinstance(data, dict) else {}
             if response.status_code == 429:
                 self.rate_limited += 1
-            if response.status_code == 429 and _attempt < retries:
-                await asyncio.sleep(rate_limit_wait(error, _attempt))
-                continue
+                if _attempt < retries:
+                    await asyncio.sleep(rate_limit_wait(error, _attempt))
+                    continue
             if response.status_code >= 400:
                 raise MatrixError(response.status_code, str(error.get("errcode", "M_UNKNOWN")),
                                   str(error.get("error", "")))
