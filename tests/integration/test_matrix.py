@@ -165,11 +165,16 @@ async def stop_intake(intake: IntakeService, task: asyncio.Task) -> None:
     await asyncio.gather(task, return_exceptions=True)
 
 
-async def through_intake(client: ScriptedClient, intake_user: str, topic: str, timeout: float = 20.0) -> None:
+async def asked_for_a_package(client: ScriptedClient, intake_user: str, timeout: float = 20.0) -> None:
+    """A client opens a room with the intake, consents, and is asked which service they want."""
     await client.open(intake_user)
     await client.wait_for("YA", timeout)
     await client.say("ya")
     await client.wait_for("1 =", timeout)
+
+
+async def through_intake(client: ScriptedClient, intake_user: str, topic: str, timeout: float = 20.0) -> None:
+    await asked_for_a_package(client, intake_user, timeout)
     await client.say("1")
     await client.wait_for("satu kalimat", timeout)
     await client.say(topic)

@@ -17,6 +17,7 @@ from curhat_tui.intake import service as intake_module
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
+    asked_for_a_package,
     client_words,
     intake_service,
     stop_intake,
@@ -133,10 +134,7 @@ async def test_a_line_the_intake_had_not_answered_when_it_stopped_is_answered_wh
     again = None
     try:
         client = ScriptedClient(hs, "klien5")
-        await client.open(intake.api.user_id)
-        await client.wait_for("YA")
-        await client.say("ya")
-        await client.wait_for("1 =")
+        await asked_for_a_package(client, intake.api.user_id)
         await client.say("1")  # within the gap: waits
         await until(lambda: client.room in intake.deferred, what="the answer waiting out the gap")
         # the loop saves its position right after the batch, and polls the server every second: two seconds on,
@@ -167,10 +165,7 @@ async def test_words_a_client_deleted_while_the_intake_was_down_are_never_answer
     token = hs.accounts["klien6"]["access_token"]
     raw = httpx.AsyncClient(base_url=hs.base_url, headers={"Authorization": f"Bearer {token}"})
     try:
-        await client.open(intake.api.user_id)
-        await client.wait_for("YA")
-        await client.say("ya")
-        await client.wait_for("1 =")
+        await asked_for_a_package(client, intake.api.user_id)
         await client.say("1")
         await client.wait_for("satu kalimat")  # asked for the topic
         monkeypatch.setattr(intake_module, "INTAKE_REPLY_GAP", 30.0)  # the next line waits out a long gap

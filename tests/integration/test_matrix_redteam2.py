@@ -27,6 +27,7 @@ from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
     api_of,
+    asked_for_a_package,
     client_words,
     eventually,
     in_session,
@@ -466,10 +467,7 @@ async def test_a_client_who_upgrades_their_room_during_the_intake_questions_goes
     intake, task = await intake_service(hs, data)
     try:
         client = ScriptedClient(hs, "klien11")
-        await client.open(intake.api.user_id)
-        await client.wait_for("YA")
-        await client.say("ya")
-        await client.wait_for("1 =")
+        await asked_for_a_package(client, intake.api.user_id)
         await client.say("1")
         await client.wait_for("satu kalimat")
         old = client.room
