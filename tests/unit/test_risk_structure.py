@@ -128,13 +128,11 @@ WEAK_KINDS = [
     ("watched: phone tapped", "psychosis", False, "hp aku disadap tetangga, semua obrolanku mereka rekam"),
     ("controlled: broadcast", "psychosis", False,
      "my thoughts are being broadcast on the radio, everyone hears what i think"),
-    pytest.param("burning: iron", "self_harm", False,
-                 "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester",
-                 marks=known_miss("seventh", "nothing suggested: an iron is no word of harm it knows (found by one "
-                                             "model of the seventeenth round, missed again by the one shipped)")),
-    pytest.param("hidden: under a watch", "self_harm", False, "lukanya aku sembunyiin di balik jam tangan biar mama ga nanya",
-                 marks=known_miss("seventh", "nothing suggested: missed from the seventh round to the thirteenth, and "
-                                             "again by the eighteenth round's model")),
+    # missed from the seventh round to the eighteenth (the iron found by one model of the seventeenth round); found
+    # since held-out 17 joined training in the nineteenth
+    ("burning: iron", "self_harm", False,
+     "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester"),
+    ("hidden: under a watch", "self_harm", False, "lukanya aku sembunyiin di balik jam tangan biar mama ga nanya"),
     pytest.param("burning: cigarette", "self_harm", False, "tiap stres aku tempelin puntung rokok ke betis",
                  marks=known_miss("seventh", "nothing suggested: a cigarette end on the calf reads as no harm")),
     ("passive wish: not wake up", "suicide", False, "pengen tidur aja terus ga usah bangun2 lagi selamanya"),
@@ -154,12 +152,14 @@ CONTRASTS = [
     "aku ga pernah pengen mati kok, cuma lagi bete",
     "dulu waktu kuliah aku sering nyakitin diri, udah lima tahun berhenti",
     "kameranya baru dipasang bapak di teras buat jaga motor",
-    "tetangga ngebakar sampah tiap sore, asapnya masuk kamar",
     "bunuh aja aku kalau sampe lupa ultah mama wkwk",
 ]
 
 
 CONTRASTS_STILL_FLAGGED = [
+    pytest.param("tetangga ngebakar sampah tiap sore, asapnya masuk kamar",
+                 marks=known_false_alarm("nineteenth", "abuse: a neighbour's burning and smoke coming into the room "
+                                         "read as harm at home since held-out 17 (children at home) joined training")),
     pytest.param("aku udah lama ga minum, terakhir pas tahun baru itupun cuma segelas",
                  marks=known_false_alarm("fourteenth", "called imminent suicide by the imminence head alone (any-risk "
                                          "head 0.04): 'sudah ... minum' and 'terakhir' are how a last act is told")),
