@@ -19,6 +19,7 @@ from curhat_tui.intake.admission import client_hash, live_room_of
 from curhat_tui.intake.pseudonyms import pseudonym
 from curhat_tui.intake.risk_words import raised_entry
 from curhat_tui.intake.server_purge import now_ms
+from curhat_tui.intake.successors import successors
 
 log = logging.getLogger("curhat.intake")
 RELAY_GAP = 2.0  # seconds: an entry written again (a refused write, lines carried while waiting) at most this often
@@ -38,6 +39,7 @@ class QueueWriting:
         written_at: dict[str, float]
 
         taken_up: set[str]
+        roster: Any
 
         def _keep(self, room_id: str, state: flow.IntakeState) -> None: ...
         async def _reply(self, room_id: str, keys: Any) -> None: ...
@@ -133,25 +135,33 @@ class QueueWriting:
     async def _not_taken_up(self) -> None:
         """A client assigned to a counselor (claimed, or handed over) whose workstation has not joined their room
         within JOIN_GRACE_MS (it went off, it crashed) goes back to the queue with any handover note, and is told:
-        an assignment nobody takes up is no session."""
+        an assignment nobody takes up is no session. So does a client whose counselor is no longer on the roster
+        (taken off it while the intake was down): that account is taken out of the client's rooms at once."""
         for room_id, entry in list(self.queue.items()):
             counselor, taken_at = entry.get("taken_by"), entry.get("taken_at")
-            if entry.get("status") != TAKEN or room_id in self.taken_up or not isinstance(counselor, str) or \
-                    not isinstance(taken_at, int) or now_ms() - taken_at < JOIN_GRACE_MS:
+            if entry.get("status") != TAKEN or not isinstance(counselor, str):
                 continue
-            try:
-                member = await self.api.get_state(room_id, "m.room.member", counselor)
-            except (MatrixError, httpx.HTTPError, OSError):
-                continue  # asked again after the next batch
-            if obj(member).get("membership") == "join":
-                self.taken_up.add(room_id)
+            gone = counselor not in self.roster.counselors
+            if not gone and (room_id in self.taken_up or not isinstance(taken_at, int) or
+                             now_ms() - taken_at < JOIN_GRACE_MS):
                 continue
-            log.warning("a client's counselor never came into the room: the client is back in the queue")
+            if not gone:
+                try:
+                    member = await self.api.get_state(room_id, "m.room.member", counselor)
+                except (MatrixError, httpx.HTTPError, OSError):
+                    continue  # asked again after the next batch
+                if obj(member).get("membership") == "join":
+                    self.taken_up.add(room_id)
+                    continue
+            log.warning("a client's counselor %s: the client is back in the queue",
+                        "is no longer on the roster" if gone else "never came into the room")
             back = {k: v for k, v in entry.items() if k not in TAKEN_FIELDS}
+            self.taken_up.discard(room_id)
             await self._entry(room_id, dict(back, status=WAITING, arrived_at=now_ms()))
-            try:
-                await self.api.kick(room_id, counselor, "not taken up")  # the invitation withdrawn, where we may
-            except MatrixError as exc:
-                log.info("could not withdraw the invitation: %s", exc.errcode)
+            for room in [room_id, *successors(self.clients.get(room_id))]:
+                try:  # the invitation withdrawn, or the account no longer staff taken out, where we may
+                    await self.api.kick(room, counselor, "no longer on the roster" if gone else "not taken up")
+                except MatrixError as exc:
+                    log.info("could not take the counselor out: %s", exc.errcode)
             await self._reply(room_id, ["intake.returned"])
 

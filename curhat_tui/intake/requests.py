@@ -64,6 +64,8 @@ class StaffRequests:
             return
         entry = self.queue[room_id]
         if kind == CLAIM:
+            if entry.get("status") == TAKEN and entry.get("taken_by") == sender:  # read again after a stop
+                self._served_by(room_id, sender)
             if entry.get("status") == WAITING:  # someone was first otherwise; they already see it taken
                 start = now_ms()
                 await self._assign(room_id, dict(entry, started_at=start,
@@ -116,11 +118,18 @@ class StaffRequests:
             if late:
                 await self._back_in_danger(room_id, now_ms())
 
+    def _served_by(self, room_id: str, counselor: str) -> None:
+        """Who served this client, the only ones whose deletion request is believed (admission.may_forget): saved
+        at once, before any await, so a crash after the claim cannot leave the room to anyone's request."""
+        if room_id in self.clients:
+            served = self.clients[room_id].setdefault("served", [])
+            if counselor not in served:
+                served.append(counselor)
+                self._save()
+
     async def _assign(self, room_id: str, entry: dict, counselor: str, name: str) -> None:
         names = dict(obj(entry.get("names")), **{counselor: name})
-        if room_id in self.clients:  # who served this client: the only ones whose deletion request is believed
-            served = self.clients[room_id].setdefault("served", [])
-            served.append(counselor) if counselor not in served else None
+        self._served_by(room_id, counselor)
         taken = dict(entry, status=TAKEN, taken_by=counselor, taken_by_name=name, taken_at=now_ms(), names=names)
         self.taken_up.discard(room_id)  # the new counselor is to come in (queueing.py _not_taken_up)
         self.queue[room_id] = taken  # decided before any await: a second claim now loses

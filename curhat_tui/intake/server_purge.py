@@ -50,6 +50,7 @@ class ServerPurge:
     served: dict[str, list[str]] = field(default_factory=dict)  # room id -> its counselors, kept after the client left
     admin: bool | None = None
     trimmed: set[str] = field(default_factory=set)  # rooms in use again whose old history went (entry_history.py)
+    ended: dict[str, int] = field(default_factory=dict)  # room id -> the end of the session its `due` is for (ms)
 
     def __post_init__(self) -> None:
         self.audit_file = self.folder / "intake-audit.jsonl" if self.folder else None
@@ -64,17 +65,20 @@ class ServerPurge:
                 saved = json.loads(path.read_text(encoding="utf-8"))
             except ValueError:
                 raise ValueError(f"{path}: not valid JSON; move it away (its rooms are then not deleted)") from None
+            ended: object = {}
             if isinstance(saved, dict) and isinstance(saved.get("due"), dict):  # since the served lists were kept
-                served, saved = saved.get("served"), saved["due"]
+                served, ended, saved = saved.get("served"), saved.get("ended"), saved["due"]
                 self.served = {k: [u for u in v if isinstance(u, str)] for k, v in
                                (served if isinstance(served, dict) else {}).items() if isinstance(v, list)}
             self.due = {k: v for k, v in saved.items() if isinstance(k, str) and isinstance(v, int)}
+            self.ended = {k: v for k, v in (ended if isinstance(ended, dict) else {}).items()
+                          if k in self.due and isinstance(v, int)}
 
     def save(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.write(fd, json.dumps({"due": self.due, "served": self.served}).encode())
+            os.write(fd, json.dumps({"due": self.due, "served": self.served, "ended": self.ended}).encode())
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -87,6 +91,8 @@ class ServerPurge:
         """The room goes at the end of its retention (or `now`). `served`, the counselors who served the client,
         is kept with it: after the client has left, they alone may still ask for it to go early."""
         when = ended_ms if now else ended_ms + self.after_ms()
+        if when <= self.due.get(room_id, when):  # the end of the session this schedule is for: a room in use again
+            self.ended[room_id] = ended_ms  # keeps what came after it (run_due), never more
         self.due[room_id] = min(when, self.due.get(room_id, when))
         if isinstance(served, list):
             self.served[room_id] = sorted({*self.served.get(room_id, []), *(u for u in served if isinstance(u, str))})
@@ -114,10 +120,13 @@ class ServerPurge:
         except MatrixError as exc:
             log.info("no retention state in a client room (%s)", exc.errcode)
 
-    async def run_due(self, live: Callable[[str], bool] = lambda room_id: False) -> list[str]:
+    async def run_due(self, live: Callable[[str], bool] = lambda room_id: False,
+                      deleting: Callable[[str], None] = lambda room_id: None) -> list[str]:
         """Delete every room whose time has come; the ones that fail stay due and are tried again. A room that is
         `live` again (a client back in it) keeps what came after the old session: only the history up to that
-        session's end goes. Returns the rooms deleted."""
+        session's end goes. `deleting(room)` is called after a room was found not live, before any await: from
+        then on the room is being deleted (what the caller reads there meanwhile must not bring it back into use).
+        Returns the rooms deleted."""
         if self.admin is None:
             await self.check_admin()
         done = []
@@ -126,11 +135,13 @@ class ServerPurge:
                 continue
             try:
                 if live(room_id):
-                    how = await self._purge_before(room_id, when - self.after_ms())
+                    how = await self._purge_before(room_id, self.ended.get(room_id, when - self.after_ms()))
                     self._audit(room_id, how, "complete")
                     self.due.pop(room_id, None)
+                    self.ended.pop(room_id, None)
                     self.trimmed.add(room_id)
                     continue
+                deleting(room_id)
                 how = await self._delete(room_id) if self.admin else await self._leave(room_id)
             except (MatrixError, OSError, TimeoutError) as exc:
                 log.warning("deleting a client room failed (%s); it is tried again later", type(exc).__name__)
@@ -139,6 +150,7 @@ class ServerPurge:
             self._audit(room_id, how, "complete")
             self.due.pop(room_id, None)
             self.served.pop(room_id, None)
+            self.ended.pop(room_id, None)
             done.append(room_id)
         if done and self.due_file:
             self.save(self.due_file)

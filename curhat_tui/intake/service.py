@@ -40,10 +40,10 @@ from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Risk
 from curhat_tui.domain.retention import RetentionPolicy
 from curhat_tui.intake import relay
-from curhat_tui.intake.admission import JoinRetries, is_live, open_to_anyone
+from curhat_tui.intake.admission import JoinRetries, open_to_anyone
 from curhat_tui.intake.answer_order import AnswerOrder
 from curhat_tui.intake.delivery import send_in_order
-from curhat_tui.intake.entry_history import clear_entry_quietly
+from curhat_tui.intake.purging import Purging
 from curhat_tui.intake.queueing import QueueWriting
 from curhat_tui.intake.requests import StaffRequests
 from curhat_tui.intake.risk_words import answer_verdict
@@ -60,7 +60,7 @@ INTAKE_REPLY_GAP = 1.0  # seconds: the intake answers one client at most this of
 
 
 @dataclass
-class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
+class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder, Purging):
     api: MatrixAPI
     data: ServiceData
     state_file: Path | None = None
@@ -91,6 +91,8 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
         self.taken_up: set[str] = set()  # rooms whose assigned counselor has been seen in them
         self._purging: asyncio.Task | None = None
         self.uncleared: dict[str, bool] = {}  # deleted clients' entries still to redact -> keep the current one
+        self.deleting: set[str] = set()  # rooms being deleted now (purging.py)
+        self.held: dict[str, list[dict]] = {}  # room id -> batches read while it was being deleted
 
     # ---- set-up -----------------------------------------------------------------
     def _load(self) -> None:
@@ -145,24 +147,6 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
         if self.stopped:
             self.sync._stopping = True
 
-    async def _start_purge(self) -> None:
-        """Rooms whose retention is over are deleted beside the loop, never holding it up."""
-        if self.purge and (self.purge.due or self.uncleared) and (self._purging is None or self._purging.done()):
-            self._purging = asyncio.create_task(self._purge_due())
-
-    async def _purge_due(self) -> None:
-        assert self.purge is not None  # a client back in the room keeps it: only the old session's history goes
-        live = lambda r: is_live(self._first_of(r) or r, self.clients, self.queue)  # noqa: E731 - a moved-to room
-        for room_id in await self.purge.run_due(live):  # is as live as its first (successors.py): trimmed, not gone
-            self.queue.pop(room_id, None)  # nothing of it stays in the queue's state either, nor in earlier entries
-            self.uncleared[room_id] = False
-        for room_id in self.purge.trimmed:
-            self.uncleared.setdefault(room_id, True)
-        self.purge.trimmed.clear()
-        for room_id, keep in list(self.uncleared.items()):  # refused ones are tried again at the next purge round
-            if await clear_entry_quietly(self.api, self.queue_room, room_id, keep_current=keep):
-                self.uncleared.pop(room_id, None)
-
     async def on_sync(self, rooms: dict, first: bool) -> None:
         await self.handle({"rooms": rooms}, initial=first)
 
@@ -197,6 +181,8 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
             if isinstance(result, Exception):
                 log.warning("handling a client room failed: %s", type(result).__name__)
         for room_id in section(rooms, "leave"):
+            if room_id in self.deleting:
+                continue  # the intake itself taken out by the room's deletion, which forgets the room when done
             async with self._room_lock(room_id):  # after an answer being given there, never in its middle
                 if room_id in self.clients:
                     await self._client_left(room_id)
@@ -214,7 +200,8 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
             return
         if await self._moved_here(room_id, invite, client):  # a client's room replaced: not a new client
             return
-        self.clients[room_id] = {"client": client, "intake": flow.IntakeState().to_dict()}
+        # `served`: none yet (a record without it is from before the intake kept who served: admission.may_forget)
+        self.clients[room_id] = {"client": client, "intake": flow.IntakeState().to_dict(), "served": []}
         try:
             await self.api.join(room_id)
             refused = await open_to_anyone(self.api, room_id)
@@ -246,6 +233,8 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder):
     async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None:
         """A batch of a client's room, read never while the room's answer is being given (a deferred one: a line
         read meanwhile found no entry yet and was lost for risk, and a client who left then was queued anyway)."""
+        if self._hold_back(room_id, joined):  # the room is being deleted (purging.py)
+            return
         async with self._room_lock(room_id):
             answer_now = room_id in self.clients and await self._read_room(room_id, joined, initial)
         if answer_now:

@@ -18,7 +18,9 @@ from curhat_tui.intake import server_purge
 from tests.integration.test_matrix import (
     PASSWORD,
     ScriptedClient,
+    api_of,
     intake_service,
+    roster,
     stop,
     stop_intake,
     through_intake,
@@ -33,7 +35,7 @@ PHONE = "6281377001234"
 
 @pytest.fixture(scope="module")
 def hs():
-    yield from synapse_with_accounts(("intake", "ani", "budi", "klien1", "klien2", f"whatsapp_{PHONE}"), PASSWORD,
+    yield from synapse_with_accounts(("intake", "ani", "budi", "klien1", "klien2", "klien3", f"whatsapp_{PHONE}"), PASSWORD,
                                      admins=("intake",))
 
 
@@ -120,4 +122,62 @@ async def test_an_earlier_sessions_words_leave_the_server_when_its_retention_end
         assert gone, f"the first session's words are still on the server (purge due: {client.room in intake.purge.due})"
     finally:
         await stop(ani)
+        await stop_intake(intake, task)
+
+
+async def test_a_counselor_taken_off_the_roster_while_the_intake_was_down_loses_their_client_to_the_queue(
+        hs, data, tmp_path):
+    """Budi has a client when the organisation takes him off the roster and restarts the intake (found by a red team
+    in session 22: the entry stayed Budi's, Budi stayed in the client's room, and his end was then refused as not
+    from the roster, so the client was left with an account that is no longer staff, in no one's queue). Now the
+    client is back in the queue, told so, and Budi is out of their room: his workstation can no longer write there."""
+    from curhat_tui.channels.matrix.api import MatrixAPI
+    from curhat_tui.intake.service import IntakeService
+
+    def intake_of(*counselors: str) -> IntakeService:  # staff rooms of this test's own (its own state file)
+        api = MatrixAPI(hs.base_url, hs.accounts["intake"]["access_token"])
+        api.user_id = hs.accounts["intake"]["user_id"]
+        return IntakeService(api, data, state_file=tmp_path / "intake" / "intake.json", sync_timeout_ms=1000,
+                             **roster(hs, counselors=counselors, supervisors=()))
+
+    async def running(service: IntakeService) -> asyncio.Task:
+        task = asyncio.create_task(service.run())
+        await until(lambda: getattr(service, "sync", None) is not None and service.sync.state == "connected",
+                    what="intake set-up")
+        return task
+
+    intake = intake_of("ani", "budi")
+    task = await running(intake)
+    budi = workstation(hs, "budi", "Budi", data, tmp_path)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await budi.start()
+    try:
+        client = ScriptedClient(hs, "klien3")
+        await through_intake(client, intake.api.user_id, "capek sama kerjaan")
+        await until(lambda: any(v.id == client.room for v in budi.desk.queue()), what="queued")
+        await budi.desk.accept(client.room)
+        budi_id = hs.accounts["budi"]["user_id"]
+
+        async def budi_is(*states: str) -> bool:
+            return (await client.api.members(client.room)).get(budi_id) in states
+        await until(lambda: budi_is("join"), what="Budi in the client's room")
+        await stop_intake(intake, task)
+
+        client.received.clear()
+        intake = intake_of("ani")  # Budi is no longer staff
+        task = await running(intake)
+        await client.wait_for("kembali ke antrian", timeout=30)
+        await until(lambda: budi_is("leave", "ban"), timeout=20, what="Budi out of the client's room")
+        assert intake.queue[client.room]["status"] == "waiting"
+        try:
+            await api_of(hs, "budi").send(client.room, "m.room.message", {"msgtype": "m.text", "body": "masih di sini"},
+                                          f"b{time.time_ns()}")
+            wrote = True
+        except Exception:  # noqa: BLE001 - the server refuses a non-member
+            wrote = False
+        assert not wrote, "an account taken off the roster could still write to the client"
+        await ani.start()
+        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="in a staff counselor's queue")
+    finally:
+        await stop(budi, ani)
         await stop_intake(intake, task)

@@ -129,6 +129,11 @@ def test_who_served_a_client_is_kept_with_the_rooms_schedule_across_a_restart(tm
     purge.schedule("!a:hs", 2_000, served=["@budi:hs", 7])
     again = ServerPurge(api=None, folder=tmp_path)  # type: ignore[arg-type]
     assert again.due == purge.due and again.served == {"!a:hs": ["@ani:hs", "@budi:hs"]}
+    # and the end of the session the room's time is counted from (a room in use again is trimmed up to it): the
+    # first session's, whose retention ends first; a deletion request (now) counts to the request
+    assert again.ended == {"!a:hs": 1_000}
+    again.schedule("!a:hs", 3_000, now=True)
+    assert ServerPurge(api=None, folder=tmp_path).ended == {"!a:hs": 3_000}  # type: ignore[arg-type]
     # a file written before the served lists were kept still loads: its rooms are still deleted
     (tmp_path / "intake-purges.json").write_text('{"!old:hs": 5}')
     old = ServerPurge(api=None, folder=tmp_path)  # type: ignore[arg-type]

@@ -1,0 +1,84 @@
+"""Client rooms deleted when their retention is over (server_purge.py), beside the intake's loop: a mixin of
+`IntakeService`.
+
+A room counts as in use (trimmed up to its old session's end, never deleted) when an intake, a wait or a session
+is going on in it, or a line of the client's waits to be answered. Once a room is found not in use, it is being
+deleted: what the loop reads there meanwhile (a client writing as the deletion runs) is held back, not answered or
+queued, so no client is told they are in the queue of a room about to go. When the deletion is done, the room is
+forgotten with what was held; when it fails, what was held is read as if it had just come.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from curhat_tui.intake.admission import is_live
+from curhat_tui.intake.entry_history import clear_entry_quietly
+
+if TYPE_CHECKING:
+    from curhat_tui.intake.server_purge import ServerPurge
+
+log = logging.getLogger("curhat.intake.purge")
+
+
+class Purging:
+    if TYPE_CHECKING:  # provided by IntakeService
+        purge: ServerPurge | None
+        clients: dict[str, dict]
+        queue: dict[str, dict]
+        newest: dict[str, dict]
+        deferred: set[str]
+        last_reply: dict[str, float]
+        queue_room: str
+        api: object
+        _purging: asyncio.Task | None
+        uncleared: dict[str, bool]
+        deleting: set[str]
+        held: dict[str, list[dict]]
+
+        def _first_of(self, room_id: str) -> str: ...
+        def _save(self) -> None: ...
+        async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None: ...
+
+    async def _start_purge(self) -> None:
+        """Rooms whose retention is over are deleted beside the loop, never holding it up."""
+        if self.purge and (self.purge.due or self.uncleared) and (self._purging is None or self._purging.done()):
+            self._purging = asyncio.create_task(self._purge_due())
+
+    def _in_use(self, room_id: str) -> bool:
+        first = self._first_of(room_id) or room_id  # a moved-to room is as live as its first (successors.py)
+        return is_live(first, self.clients, self.queue) or first in self.newest or first in self.deferred
+
+    def _hold_back(self, room_id: str, joined: dict) -> bool:
+        """A batch of a room being deleted is kept aside (read again if the deletion fails)."""
+        if room_id not in self.deleting:
+            return False
+        self.held.setdefault(room_id, []).append(joined)
+        return True
+
+    async def _purge_due(self) -> None:
+        assert self.purge is not None  # a client back in the room keeps it: only the old session's history goes
+        try:
+            done = await self.purge.run_due(self._in_use, self.deleting.add)
+        finally:
+            tried, self.deleting = self.deleting, set()
+        for room_id in done:
+            self.queue.pop(room_id, None)  # nothing of it stays in the queue's state either, nor in earlier entries
+            self.uncleared[room_id] = False
+            if self.clients.pop(room_id, None) is not None:  # gone with its room: a late answer finds nothing
+                self.newest.pop(room_id, None)
+                self.last_reply.pop(room_id, None)
+                self._save()
+            if dropped := len(self.held.pop(room_id, [])):
+                log.warning("a client wrote while their room was being deleted: %d batch(es) not answered", dropped)
+        for room_id in tried - set(done):  # the deletion failed: what came meanwhile is read now
+            for joined in self.held.pop(room_id, []):
+                await self._client_room(room_id, joined, False)
+        for room_id in self.purge.trimmed:
+            self.uncleared.setdefault(room_id, True)
+        self.purge.trimmed.clear()
+        for room_id, keep in list(self.uncleared.items()):  # refused ones are tried again at the next purge round
+            if await clear_entry_quietly(self.api, self.queue_room, room_id, keep_current=keep):  # type: ignore[arg-type]
+                self.uncleared.pop(room_id, None)
