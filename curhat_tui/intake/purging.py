@@ -4,8 +4,13 @@
 A room counts as in use (trimmed up to its old session's end, never deleted) when an intake, a wait or a session
 is going on in it, or a line of the client's waits to be answered. Once a room is found not in use, it is being
 deleted: what the loop reads there meanwhile (a client writing as the deletion runs) is held back, not answered or
-queued, so no client is told they are in the queue of a room about to go. When the deletion is done, the room is
-forgotten with what was held; when it fails, what was held is read as if it had just come.
+queued, so no client is told they are in the queue of a room about to go. As soon as that room's attempt is over:
+- deleted: the room is forgotten with what was held;
+- failed (the server refused, or said its job failed): if the intake is still in the room, what was held is read,
+  oldest first, before anything newer (newer batches join the end of the line until it is empty); if the server's
+  job took the intake out already, the room is forgotten as deleted, and its deletion is tried again;
+- unknown (no answer, or we stopped waiting while the server may still be deleting): held, and tried again at the
+  next round; after UNSURE_ROUNDS such rounds, as failed.
 """
 
 from __future__ import annotations
@@ -14,6 +19,10 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+import httpx
+
+from curhat_tui.channels.matrix.api import MatrixError
+from curhat_tui.channels.matrix.protocol import obj
 from curhat_tui.intake.admission import is_live
 from curhat_tui.intake.entry_history import clear_entry_quietly
 
@@ -21,6 +30,7 @@ if TYPE_CHECKING:
     from curhat_tui.intake.server_purge import ServerPurge
 
 log = logging.getLogger("curhat.intake.purge")
+UNSURE_ROUNDS = 3  # purge rounds a deletion may end with no answer before what its client wrote is read anyway
 
 
 class Purging:
@@ -40,7 +50,9 @@ class Purging:
 
         def _first_of(self, room_id: str) -> str: ...
         def _save(self) -> None: ...
-        async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None: ...
+        unsure: dict[str, int]
+
+        async def _read_batch(self, room_id: str, joined: dict, initial: bool) -> None: ...
 
     async def _start_purge(self) -> None:
         """Rooms whose retention is over are deleted beside the loop, never holding it up."""
@@ -60,25 +72,48 @@ class Purging:
 
     async def _purge_due(self) -> None:
         assert self.purge is not None  # a client back in the room keeps it: only the old session's history goes
-        try:
-            done = await self.purge.run_due(self._in_use, self.deleting.add)
-        finally:
-            tried, self.deleting = self.deleting, set()
-        for room_id in done:
-            self.queue.pop(room_id, None)  # nothing of it stays in the queue's state either, nor in earlier entries
-            self.uncleared[room_id] = False
-            if self.clients.pop(room_id, None) is not None:  # gone with its room: a late answer finds nothing
-                self.newest.pop(room_id, None)
-                self.last_reply.pop(room_id, None)
-                self._save()
-            if dropped := len(self.held.pop(room_id, [])):
-                log.warning("a client wrote while their room was being deleted: %d batch(es) not answered", dropped)
-        for room_id in tried - set(done):  # the deletion failed: what came meanwhile is read now
-            for joined in self.held.pop(room_id, []):
-                await self._client_room(room_id, joined, False)
+        await self.purge.run_due(self._in_use, self.deleting.add, self._settled)
         for room_id in self.purge.trimmed:
             self.uncleared.setdefault(room_id, True)
         self.purge.trimmed.clear()
         for room_id, keep in list(self.uncleared.items()):  # refused ones are tried again at the next purge round
             if await clear_entry_quietly(self.api, self.queue_room, room_id, keep_current=keep):  # type: ignore[arg-type]
                 self.uncleared.pop(room_id, None)
+
+    async def _settled(self, room_id: str, outcome: str) -> None:
+        """A room's deletion attempt is over (server_purge.run_due): see the module's docstring."""
+        if outcome == "unknown":
+            self.unsure[room_id] = self.unsure.get(room_id, 0) + 1
+            if self.unsure[room_id] < UNSURE_ROUNDS:
+                return  # still being deleted, perhaps: held, and tried again at the next round
+        self.unsure.pop(room_id, None)
+        if outcome != "deleted" and await self._still_in(room_id):
+            await self._release(room_id)
+            return
+        self.queue.pop(room_id, None)  # nothing of it stays in the queue's state either, nor in earlier entries
+        self.uncleared[room_id] = False
+        if self.clients.pop(room_id, None) is not None:  # gone with its room: a late answer finds nothing
+            self.newest.pop(room_id, None)
+            self.last_reply.pop(room_id, None)
+            self._save()
+        if dropped := len(self.held.pop(room_id, [])):
+            log.warning("a client wrote while their room was being deleted: %d batch(es) not answered", dropped)
+        self.deleting.discard(room_id)
+
+    async def _still_in(self, room_id: str) -> bool:
+        """Whether the intake is still a member of the room (a failed deletion may have taken it out first)."""
+        try:
+            member = await self.api.get_state(room_id, "m.room.member", self.api.user_id)  # type: ignore[attr-defined]
+        except MatrixError as exc:
+            return exc.status >= 500  # not a member (403), no such room (404): gone
+        except (httpx.HTTPError, OSError):
+            return True  # cannot tell: the room is read as staying, and its deletion tried again
+        return obj(member).get("membership") == "join"
+
+    async def _release(self, room_id: str) -> None:
+        """The room stays: what was held is read oldest first; batches that come meanwhile join the end of the line,
+        and the room is no longer being deleted once the line is empty (no await between the check and that)."""
+        while self.held.get(room_id):
+            await self._read_batch(room_id, self.held[room_id].pop(0), False)
+        self.held.pop(room_id, None)
+        self.deleting.discard(room_id)

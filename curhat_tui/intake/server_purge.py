@@ -23,10 +23,12 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
+
+import httpx
 
 from curhat_tui.channels.matrix.api import MatrixAPI, MatrixError
 from curhat_tui.domain.retention import DAY_SECONDS, RetentionPolicy
@@ -35,6 +37,7 @@ log = logging.getLogger("curhat.intake.purge")
 SAID = ("m.room.message", "m.room.encrypted", "m.sticker")  # what others wrote, encrypted rooms included
 POLL_SECONDS = 0.5
 POLL_LIMIT = 600  # five minutes of polling for one room, then it is tried again later
+JOB_FAILED = "CURHAT_JOB_FAILED"  # the errcode of a Synapse admin job that reported "failed" (not a lost answer)
 
 
 def now_ms() -> int:
@@ -121,12 +124,15 @@ class ServerPurge:
             log.info("no retention state in a client room (%s)", exc.errcode)
 
     async def run_due(self, live: Callable[[str], bool] = lambda room_id: False,
-                      deleting: Callable[[str], None] = lambda room_id: None) -> list[str]:
+                      deleting: Callable[[str], None] = lambda room_id: None,
+                      settled: Callable[[str, str], Awaitable[None]] | None = None) -> list[str]:
         """Delete every room whose time has come; the ones that fail stay due and are tried again. A room that is
         `live` again (a client back in it) keeps what came after the old session: only the history up to that
         session's end goes. `deleting(room)` is called after a room was found not live, before any await: from
         then on the room is being deleted (what the caller reads there meanwhile must not bring it back into use).
-        Returns the rooms deleted."""
+        `settled(room, outcome)` is awaited as soon as that room's attempt is over, before the next room's:
+        "deleted", "failed" (the server refused it or said its job failed: the room may stay) or "unknown" (no
+        answer, or we stopped waiting: the server may still be deleting it). Returns the rooms deleted."""
         if self.admin is None:
             await self.check_admin()
         done = []
@@ -141,17 +147,27 @@ class ServerPurge:
                     self.ended.pop(room_id, None)
                     self.trimmed.add(room_id)
                     continue
-                deleting(room_id)
-                how = await self._delete(room_id) if self.admin else await self._leave(room_id)
-            except (MatrixError, OSError, TimeoutError) as exc:
-                log.warning("deleting a client room failed (%s); it is tried again later", type(exc).__name__)
+            except (MatrixError, OSError, TimeoutError, httpx.HTTPError) as exc:
+                log.warning("trimming a client room failed (%s); it is tried again later", type(exc).__name__)
                 self._audit(room_id, "failed", type(exc).__name__)
+                continue
+            deleting(room_id)
+            try:
+                how = await self._delete(room_id) if self.admin else await self._leave(room_id)
+            except (MatrixError, OSError, TimeoutError, httpx.HTTPError) as exc:
+                refused = isinstance(exc, MatrixError) and (exc.status < 500 or exc.errcode == JOB_FAILED)
+                log.warning("deleting a client room failed (%s); it is tried again later", type(exc).__name__)
+                self._audit(room_id, "failed" if refused else "unknown", type(exc).__name__)
+                if settled is not None:
+                    await settled(room_id, "failed" if refused else "unknown")
                 continue
             self._audit(room_id, how, "complete")
             self.due.pop(room_id, None)
             self.served.pop(room_id, None)
             self.ended.pop(room_id, None)
             done.append(room_id)
+            if settled is not None:
+                await settled(room_id, "deleted")
         if done and self.due_file:
             self.save(self.due_file)
         return done
@@ -173,7 +189,7 @@ class ServerPurge:
             if status.get("status") == "complete":
                 return
             if status.get("status") == "failed":
-                raise MatrixError(500, "M_UNKNOWN", f"the server could not finish {what}")
+                raise MatrixError(500, JOB_FAILED, f"the server could not finish {what}")
             await asyncio.sleep(POLL_SECONDS)
         raise TimeoutError(f"{what} did not finish")
 

@@ -93,6 +93,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder, Purgin
         self.uncleared: dict[str, bool] = {}  # deleted clients' entries still to redact -> keep the current one
         self.deleting: set[str] = set()  # rooms being deleted now (purging.py)
         self.held: dict[str, list[dict]] = {}  # room id -> batches read while it was being deleted
+        self.unsure: dict[str, int] = {}  # room id -> purge rounds its deletion ended with no answer
 
     # ---- set-up -----------------------------------------------------------------
     def _load(self) -> None:
@@ -233,8 +234,10 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder, Purgin
     async def _client_room(self, room_id: str, joined: dict, initial: bool) -> None:
         """A batch of a client's room, read never while the room's answer is being given (a deferred one: a line
         read meanwhile found no entry yet and was lost for risk, and a client who left then was queued anyway)."""
-        if self._hold_back(room_id, joined):  # the room is being deleted (purging.py)
-            return
+        if not self._hold_back(room_id, joined):  # unless the room is being deleted (purging.py)
+            await self._read_batch(room_id, joined, initial)
+
+    async def _read_batch(self, room_id: str, joined: dict, initial: bool) -> None:
         async with self._room_lock(room_id):
             answer_now = room_id in self.clients and await self._read_room(room_id, joined, initial)
         if answer_now:

@@ -8,7 +8,11 @@ await."""
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import quote
 
+import httpx
+
+from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.channels.matrix.protocol import (
     END,
     FORGET,
@@ -21,7 +25,7 @@ from curhat_tui.channels.matrix.protocol import (
 )
 from curhat_tui.domain.intake import IntakeState
 from curhat_tui.domain.retention import RetentionPolicy
-from curhat_tui.intake import queueing
+from curhat_tui.intake import purging, queueing, server_purge
 from curhat_tui.intake.server_purge import ServerPurge, now_ms
 from curhat_tui.intake.service import IntakeService
 
@@ -60,7 +64,7 @@ class FakeHS:
 
     async def get_state(self, room, event_type, key=""):
         if event_type == "m.room.member":
-            return {"membership": self.membership.get((room, key), "leave")}
+            return {"membership": self.membership.get((room, key), "join" if key == ME else "leave")}
         if event_type == ROOM:
             return {"kind": QUEUE_KIND, "supervisors_room": SUP} if room == Q else {"kind": SUPERVISORS_KIND}
         if event_type == "m.room.join_rules":
@@ -287,3 +291,149 @@ async def test_after_a_crash_between_a_claim_and_the_next_save_only_the_counselo
     await again.handle(batch([staff(BUDI, FORGET, R)]), initial=False)  # a counselor who never served this client
     assert R not in again.purge.due or again.purge.due[R] > now_ms() + DAY_MS, \
         "Budi, who never served the client, had their room deleted now"
+
+
+# ---- the same, reviewed (red team of d3db328): each failed on it ------------------------------------------------
+R2, CL2 = "!other:curhat.test", "@klien2:curhat.test"
+ROPE = "kak aku udah siapin tali buat malam ini"
+
+
+async def _until(check, n: int = 200) -> None:
+    for _ in range(n):
+        if check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("never happened")
+
+
+def _finished(client: str) -> dict:
+    """A client whose session ended (a new intake if they write; back in danger if at risk)."""
+    return {"client": client, "served": [ANI], "intake": IntakeState().to_dict(),
+            "last": {"tier": "peer", "minutes": 30, "consent_ts": now_ms() - 600_000}}
+
+
+class OneRefused(FakeHS):
+    """The server refuses to delete R at once (its other deletions take their time)."""
+
+    async def request(self, method, path, body=None, params=None):
+        if method == "DELETE" and quote(R, safe="") in path:
+            self.admin_calls.append((method, path, body))
+            raise MatrixError(400, "M_UNKNOWN", "could not delete")
+        return await super().request(method, path, body, params)
+
+
+async def test_a_client_whose_room_deletion_failed_is_read_without_waiting_for_other_rooms(data, monkeypatch):
+    """R's deletion fails at once while R2's takes minutes: R's client, writing that the rope is ready, is read
+    then, not when the whole round is over."""
+    monkeypatch.setattr(queueing, "client_hash", lambda user, room: "h")
+    api = OneRefused()
+    intake = service(api, data)
+    purge = with_purge(intake, api, RetentionPolicy())
+    intake.clients[R], intake.clients[R2] = _finished(CL), _finished(CL2)
+    purge.due = {R: now_ms() - 2000, R2: now_ms() - 1000}
+    api.jobs_done.clear()  # R2's deletion takes minutes (polled up to 5 min)
+    await intake._start_purge()
+    await _until(lambda: any(m == "DELETE" and quote(R2, safe="") in p for m, p, _ in api.admin_calls))
+    await intake.handle(batch(client_events=[said(7, ROPE)]), initial=False)
+    try:
+        assert R in purge.due  # R's deletion failed: the room stays, tried again later
+        assert (intake.queue.get(R) or {}).get("status") == WAITING, f"held: {list(intake.held)}"
+    finally:
+        api.jobs_done.set()
+        await intake._purging
+
+
+class NoAnswer(FakeHS):
+    """Synapse restarting: the deletion's status never comes (a connection error, which is no OSError)."""
+
+    async def request(self, method, path, body=None, params=None):
+        if "delete_status" in path:
+            await self.jobs_done.wait()
+            raise httpx.ConnectError("connection refused")
+        return await super().request(method, path, body, params)
+
+
+async def test_a_deletion_with_no_answer_holds_the_clients_words_a_few_rounds_then_reads_them(data, monkeypatch):
+    """Before, the connection error escaped the purge, the held rope line was neither read nor dropped, and the
+    client's next line started a new intake: the rope line was never read for risk. Now a deletion that ends with no
+    answer may still be under way on the server: the line is held for UNSURE_ROUNDS rounds, then read."""
+    api = NoAnswer()
+    intake = await _writes_while_deleted(api, data, monkeypatch)  # the rope line is held
+    api.jobs_done.set()
+    await intake._purging
+    for _ in range(purging.UNSURE_ROUNDS - 1):
+        assert R in intake.deleting and intake.held.get(R) and not any("front of the queue" in s for _, s in api.said)
+        await intake._start_purge()
+        await intake._purging
+    assert R not in intake.deleting and not intake.held
+    assert intake.queue[R]["status"] == WAITING and any("front of the queue" in s for _, s in api.said)
+
+
+async def test_a_deletion_still_running_when_polling_gives_up_does_not_queue_the_client(data, monkeypatch):
+    """We stopped polling, but Synapse's job goes on (it is never cancelled by our giving up): the client is not
+    told they are queued in a room the server is deleting."""
+    monkeypatch.setattr(server_purge, "POLL_LIMIT", 3)
+    monkeypatch.setattr(server_purge, "POLL_SECONDS", 0.001)
+    api = FakeHS()
+    api.job_status = "purging"
+    intake = await _writes_while_deleted(api, data, monkeypatch)
+    api.jobs_done.set()
+    await intake._purging
+    assert not [s for room, s in api.said if room == R and "queue" in s] and intake.held.get(R)
+
+
+async def test_a_failed_deletion_that_took_the_intake_out_forgets_the_room_and_tries_again(data, monkeypatch):
+    """Synapse's deletion takes every member out before it purges: a job that then fails has left a room the
+    client and the intake are no longer in. It is forgotten (nothing is told to a room no one reads) and its
+    deletion is tried again."""
+    api = FakeHS()
+    api.job_status = "failed"
+    api.membership[(R, ME)] = "leave"
+    intake = await _writes_while_deleted(api, data, monkeypatch)
+    api.jobs_done.set()
+    await intake._purging
+    assert R not in intake.clients and not intake.held and not [s for room, s in api.said if room == R]
+    assert intake.purge is not None and R in intake.purge.due
+
+
+class SlowSend(FakeHS):
+    def __init__(self) -> None:
+        super().__init__()
+        self.slow = False
+        self.sending = asyncio.Event()
+
+    async def send(self, room, event_type, content, txn):
+        sent = await super().send(room, event_type, content, txn)
+        if self.slow:
+            self.sending.set()
+            await asyncio.sleep(0.05)  # a real send is a network round trip
+        return sent
+
+
+async def test_a_line_the_client_deleted_after_a_failed_deletion_is_not_kept(data, monkeypatch):
+    """Two batches held; the deletion fails; while the first is answered, the client deletes the line of the second.
+    Before, the newer batch overtook the held one, the deletion found nothing, and the line was kept and carried."""
+    api = SlowSend()
+    api.job_status = "failed"
+    monkeypatch.setattr(queueing, "client_hash", lambda user, room: "h")
+    intake = service(api, data)
+    with_purge(intake, api, RetentionPolicy())
+    in_session(intake)
+    api.jobs_done.clear()
+    await intake.handle(batch([staff(ANI, END, R), staff(ANI, FORGET, R)]), initial=False)
+    await intake._start_purge()
+    await _until(lambda: any(m == "DELETE" for m, _, _ in api.admin_calls))
+    await intake.handle(batch(client_events=[said(1, "halo kak")]), initial=False)  # held
+    await intake.handle(batch(client_events=[said(2, ROPE)]), initial=False)  # held
+    api.slow = True
+    api.jobs_done.set()  # the deletion fails: the held batches are read
+    await api.sending.wait()  # the first held batch is being answered
+    redact = {"type": "m.room.redaction", "sender": CL, "event_id": "$r2", "redacts": "$l2",
+              "content": {"redacts": "$l2"}}
+    await intake.handle(batch(client_events=[redact]), initial=False)  # the client deletes the rope line
+    await intake._purging
+    for task in list(intake.tasks):
+        task.cancel()
+    kept = [line[0] for line in intake.clients[R].get("said") or []]
+    pending = (intake.clients[R].get("pending") or {}).get("event_id")
+    assert "$l2" not in kept and pending != "$l2", f"a line the client deleted is kept: said={kept} pending={pending}"
