@@ -151,6 +151,41 @@ def chatty(text: str, rng: random.Random, slots: dict[str, list[str]] | None = N
     return text
 
 
+NEIGHBOURS = dict(zip("qwertyuiopasdfghjklzxcvbnm", (
+    "wa", "qes", "wrd", "etf", "ryg", "tuh", "yij", "uok", "ipl", "ol", "qsz", "awdx", "sefc", "drgv", "fthb", "gyjn",
+    "hukm", "jil", "kop", "asx", "zsdc", "xdfv", "cfgb", "vghn", "bhjm", "njk")))  # a phone's QWERTY keyboard
+
+
+def typos(text: str, rng: random.Random, rate: float = 0.25) -> str:
+    """The line as a hurried thumb types it: each word of three letters or more is, with probability `rate`, hit by
+    one slip (a letter dropped, two swapped, a neighbouring key, a letter doubled or a neighbour's added, or the
+    space after it lost). Seeded by `rng`; used to measure and to train robustness to typos, never on a test or
+    held-out line."""
+    words = text.split(" ")
+    for k, w in enumerate(words):
+        letters = [i for i, ch in enumerate(w) if ch.isalpha()]
+        if len(letters) < 3 or rng.random() >= rate:
+            continue
+        i = rng.choice(letters[1:])  # the first letter is the one people get right
+        ch, roll = w[i], rng.random()
+        near = NEIGHBOURS.get(ch.lower(), ch)
+        if roll < 0.3:
+            w = w[:i] + w[i + 1:]
+        elif roll < 0.5 and i + 1 < len(w):
+            w = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+        elif roll < 0.75:
+            w = w[:i] + rng.choice(near) + w[i + 1:]
+        elif roll < 0.85:
+            w = w[:i] + ch + w[i:]
+        elif roll < 0.92:
+            w = w[:i] + rng.choice(near) + w[i:]
+        elif k + 1 < len(words):
+            words[k + 1] = w + words[k + 1]
+            w = ""
+        words[k] = w
+    return " ".join(w for w in words if w)
+
+
 def parse_slots(path: Path, into: dict[str, list[str]]) -> None:
     for raw in path.read_text(encoding="utf-8").splitlines():
         if raw.startswith("="):

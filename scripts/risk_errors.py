@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         train_at = [i for i, g in enumerate(fold_of) if g != f]
         score_at = [i for i, g in enumerate(fold_of) if g == f]
         oof[score_at] = tr.probabilities(feats, [dev[i] for i in score_at],
-                                         tr.fit(feats, [dev[i] for i in train_at], heads))
+                                         tr.fit(feats, feats.augmented([dev[i] for i in train_at]), heads))
     total: dict[str, int] = defaultdict(int)
     missed: dict[str, list[str]] = defaultdict(list)
     for f in range(tr.FOLDS):

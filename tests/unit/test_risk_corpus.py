@@ -68,3 +68,20 @@ def test_a_held_out_set_not_named_for_training_is_never_trained_on(lines):
     for path in sorted((ROOT / "corpus").glob("heldout*.tsv")):
         if path.name not in TRAINED_SETS:
             assert not sum(1 for line in read_tsv(path) if line.text.strip().lower() in trained), path.name
+
+
+def test_typos_give_a_hurried_thumbs_slips_the_same_in_every_run():
+    """risk_corpus.typos (scripts/risk_typos.py judges the folds with them): seeded, about `rate` of the longer words
+    slipped, first letters kept, nothing but a word's own letters and its keyboard neighbours."""
+    import random
+
+    from risk_corpus import NEIGHBOURS, typos
+
+    text = "aku udah beli racun tikus buat malam ini kak soalnya capek banget sama semuanya"
+    once = [typos(text, random.Random(f"s{n}")) for n in range(200)]
+    assert once == [typos(text, random.Random(f"s{n}")) for n in range(200)]
+    assert typos(text, random.Random(1), rate=0.0) == text
+    changed = sum(a != b for line in once for a, b in zip(line.split(), text.split()))
+    assert 0.1 < changed / (200 * len(text.split())) < 0.5
+    allowed = set(text) | set("".join(NEIGHBOURS.values()))
+    assert all(set(line) <= allowed and line[0] == "a" for line in once)
