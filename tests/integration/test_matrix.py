@@ -183,6 +183,13 @@ async def through_intake(client: ScriptedClient, intake_user: str, topic: str, t
     await client.wait_for("antrian", timeout)
 
 
+async def taken(ws, client: ScriptedClient, intake_user: str, topic: str, timeout: float = 20.0):
+    """A client through the intake, in `ws`'s queue, and taken by it: the session."""
+    await through_intake(client, intake_user, topic, timeout)
+    await until(lambda: any(v.id == client.room for v in ws.desk.queue()), timeout, what="queued")
+    return await ws.desk.accept(client.room)
+
+
 async def in_session(hs, data, tmp_path, name: str, topic: str, ani=None):
     """A client of `name` through the intake and taken by Ani (a workstation started here, its events heard, unless
     given): (intake, its task, ani, the events heard, the client, the session)."""
@@ -193,9 +200,7 @@ async def in_session(hs, data, tmp_path, name: str, topic: str, ani=None):
         ani.listen(heard.append)
         await ani.start()
     client = ScriptedClient(hs, name)
-    await through_intake(client, intake.api.user_id, topic)
-    await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-    session = await ani.desk.accept(client.room)
+    session = await taken(ani, client, intake.api.user_id, topic)
     await client.say(f"kak aku {name} mau cerita")
     await until(lambda: f"kak aku {name} mau cerita" in client_words(ani, session.id), what="the client's line")
     return intake, task, ani, heard, client, session

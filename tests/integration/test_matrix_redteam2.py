@@ -35,6 +35,7 @@ from tests.integration.test_matrix import (
     reads,
     stop,
     stop_intake,
+    taken,
     through_intake,
     until,
     workstation,
@@ -155,9 +156,7 @@ async def test_a_client_who_upgrades_their_room_mid_session_is_still_heard(hs, d
     await ani.start()
     try:
         client = ScriptedClient(hs, "klien4")
-        await through_intake(client, intake.api.user_id, "capek banget")
-        await until(lambda: any(v.id == client.room for v in ani.desk.queue()), what="queued")
-        session = await ani.desk.accept(client.room)
+        session = await taken(ani, client, intake.api.user_id, "capek banget")
         # the room is the client's (power 100): it may upgrade it; Element then invites the members to the new room
         old = client.room
         new = (await client.api.request("POST", f"/rooms/{old}/upgrade", body={"new_version": "10"}))[

@@ -23,6 +23,7 @@ from tests.integration.test_matrix import (
     roster,
     stop,
     stop_intake,
+    taken,
     through_intake,
     until,
     workstation,
@@ -153,9 +154,7 @@ async def test_a_counselor_taken_off_the_roster_while_the_intake_was_down_loses_
     await budi.start()
     try:
         client = ScriptedClient(hs, "klien3")
-        await through_intake(client, intake.api.user_id, "capek sama kerjaan")
-        await until(lambda: any(v.id == client.room for v in budi.desk.queue()), what="queued")
-        await budi.desk.accept(client.room)
+        await taken(budi, client, intake.api.user_id, "capek sama kerjaan")
         budi_id = hs.accounts["budi"]["user_id"]
 
         async def budi_is(*states: str) -> bool:
