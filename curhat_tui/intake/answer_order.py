@@ -27,6 +27,14 @@ class AnswerOrder:
     def _room_lock(self, room_id: str) -> asyncio.Lock:
         return self.locks.setdefault(room_id, asyncio.Lock())
 
+    def _drop_lock(self, room_id: str) -> None:
+        """A room the intake no longer serves (its client left, or it was deleted) keeps no lock: a daemon that runs
+        for years would otherwise hold one per room it ever saw. Kept while held; a task still waiting for the old
+        one finds the room gone and does nothing, as does whatever takes a new one."""
+        lock = self.locks.get(room_id)
+        if room_id not in self.clients and lock is not None and not lock.locked():
+            del self.locks[room_id]
+
     def _defer_answer(self, room_id: str, wait: float) -> None:
         self.deferred.add(room_id)
         task = asyncio.create_task(self._answer_newest(room_id, wait))

@@ -53,6 +53,7 @@ class Purging:
         unsure: dict[str, int]
 
         async def _read_batch(self, room_id: str, joined: dict, initial: bool) -> None: ...
+        def _drop_lock(self, room_id: str) -> None: ...
 
     async def _start_purge(self) -> None:
         """Rooms whose retention is over are deleted beside the loop, never holding it up."""
@@ -96,6 +97,7 @@ class Purging:
             self.newest.pop(room_id, None)
             self.last_reply.pop(room_id, None)
             self._save()
+        self._drop_lock(room_id)
         if dropped := len(self.held.pop(room_id, [])):
             log.warning("a client wrote while their room was being deleted: %d batch(es) not answered", dropped)
         self.deleting.discard(room_id)

@@ -187,6 +187,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder, Purgin
             async with self._room_lock(room_id):  # after an answer being given there, never in its middle
                 if room_id in self.clients:
                     await self._client_left(room_id)
+            self._drop_lock(room_id)
 
     # ---- client rooms -----------------------------------------------------------
     def _state(self, room_id: str) -> flow.IntakeState:
@@ -240,6 +241,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder, Purgin
     async def _read_batch(self, room_id: str, joined: dict, initial: bool) -> None:
         async with self._room_lock(room_id):
             answer_now = room_id in self.clients and await self._read_room(room_id, joined, initial)
+        self._drop_lock(room_id)  # when the client left in this batch
         if answer_now:
             await self._answer_newest(room_id, 0.0)
 

@@ -209,6 +209,7 @@ async def test_a_client_who_writes_while_their_room_is_deleted_is_never_told_the
     api.jobs_done.set()
     await intake._purging
     assert R not in intake.queue and R not in intake.clients and R not in intake.held
+    assert R not in intake.locks  # a room the intake no longer serves keeps no lock
     assert not any("front of the queue" in s for _, s in api.said)
 
 
@@ -437,3 +438,16 @@ async def test_a_line_the_client_deleted_after_a_failed_deletion_is_not_kept(dat
     kept = [line[0] for line in intake.clients[R].get("said") or []]
     pending = (intake.clients[R].get("pending") or {}).get("event_id")
     assert "$l2" not in kept and pending != "$l2", f"a line the client deleted is kept: said={kept} pending={pending}"
+
+
+async def test_a_client_who_left_leaves_no_lock_behind(data):
+    """The intake runs for years: a room whose client left keeps no lock (one per room ever seen, before)."""
+    api = FakeHS()
+    intake = service(api, data)
+    in_session(intake)
+    await intake.handle(batch(client_events=[said(1, "kak?")]), initial=False)
+    assert R in intake.locks
+    left = {"type": "m.room.member", "sender": CL, "state_key": CL, "event_id": "$left",
+            "content": {"membership": "leave"}}
+    await intake.handle(batch(client_events=[left]), initial=False)
+    assert R not in intake.clients and R not in intake.locks
