@@ -48,10 +48,10 @@ class Purging:
         deleting: set[str]
         held: dict[str, list[dict]]
 
-        def _first_of(self, room_id: str) -> str: ...
-        def _save(self) -> None: ...
         unsure: dict[str, int]
 
+        def _first_of(self, room_id: str) -> str: ...
+        def _save(self) -> None: ...
         async def _read_batch(self, room_id: str, joined: dict, initial: bool) -> None: ...
         def _drop_lock(self, room_id: str) -> None: ...
 
@@ -116,6 +116,9 @@ class Purging:
         """The room stays: what was held is read oldest first; batches that come meanwhile join the end of the line,
         and the room is no longer being deleted once the line is empty (no await between the check and that)."""
         while self.held.get(room_id):
-            await self._read_batch(room_id, self.held[room_id].pop(0), False)
+            try:
+                await self._read_batch(room_id, self.held[room_id].pop(0), False)
+            except Exception as exc:  # noqa: BLE001 - as the loop does (service.handle): the next batch still counts
+                log.warning("handling a client room failed: %s", type(exc).__name__)
         self.held.pop(room_id, None)
         self.deleting.discard(room_id)

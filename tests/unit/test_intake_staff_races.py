@@ -451,3 +451,24 @@ async def test_a_client_who_left_leaves_no_lock_behind(data):
             "content": {"membership": "leave"}}
     await intake.handle(batch(client_events=[left]), initial=False)
     assert R not in intake.clients and R not in intake.locks
+
+
+async def test_a_held_batch_that_fails_to_read_does_not_keep_the_next_one_held(data, monkeypatch):
+    """The deletion fails and the first held batch cannot be read (a bug, a server error): the next one is read
+    all the same and the room is released, as the loop goes on after a failed room."""
+    api = FakeHS()
+    api.job_status = "failed"
+    intake = await _writes_while_deleted(api, data, monkeypatch)  # the rope line is held
+    intake.held[R].insert(0, {"timeline": {"events": [said(0, "halo")]}})
+    real, calls = intake._read_room, []
+
+    async def first_fails(room_id, joined, initial):
+        calls.append(room_id)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return await real(room_id, joined, initial)
+    monkeypatch.setattr(intake, "_read_room", first_fails)
+    api.jobs_done.set()
+    await intake._purging
+    assert len(calls) == 2 and R not in intake.deleting and not intake.held
+    assert intake.queue[R]["status"] == WAITING  # the rope line was read: queued at the front
