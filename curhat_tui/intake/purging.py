@@ -11,6 +11,8 @@ queued, so no client is told they are in the queue of a room about to go. As soo
   job took the intake out already, the room is forgotten as deleted, and its deletion is tried again;
 - unknown (no answer, or we stopped waiting while the server may still be deleting): held, and tried again at the
   next round; after UNSURE_ROUNDS such rounds, as failed.
+A client who moved to a new room (successors.py) is held while any of their rooms is being deleted, and forgotten
+with the last of them: a room of theirs that stays is still read.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.channels.matrix.protocol import obj
 from curhat_tui.intake.admission import is_live
 from curhat_tui.intake.entry_history import clear_entry_quietly
+from curhat_tui.intake.successors import successors
 
 if TYPE_CHECKING:
     from curhat_tui.intake.server_purge import ServerPurge
@@ -64,9 +67,14 @@ class Purging:
         first = self._first_of(room_id) or room_id  # a moved-to room is as live as its first (successors.py)
         return is_live(first, self.clients, self.queue) or first in self.newest or first in self.deferred
 
+    def _rooms_of(self, first: str) -> list[str]:
+        """A client's rooms: their first and the rooms they moved to (successors.py)."""
+        return [first, *successors(self.clients.get(first))]
+
     def _hold_back(self, room_id: str, joined: dict) -> bool:
-        """A batch of a room being deleted is kept aside (read again if the deletion fails)."""
-        if room_id not in self.deleting:
+        """A batch of a client (`room_id`: their first room) while one of their rooms is being deleted is kept aside,
+        under the first room's id (read again if the deletion fails)."""
+        if room_id not in self.held and not any(room in self.deleting for room in self._rooms_of(room_id)):
             return False
         self.held.setdefault(room_id, []).append(joined)
         return True
@@ -82,25 +90,32 @@ class Purging:
                 self.uncleared.pop(room_id, None)
 
     async def _settled(self, room_id: str, outcome: str) -> None:
-        """A room's deletion attempt is over (server_purge.run_due): see the module's docstring."""
+        """A room's deletion attempt is over (server_purge.run_due): see the module's docstring. A client's record
+        goes with the last of their rooms (their first and the rooms they moved to: successors.py)."""
         if outcome == "unknown":
             self.unsure[room_id] = self.unsure.get(room_id, 0) + 1
             if self.unsure[room_id] < UNSURE_ROUNDS:
                 return  # still being deleted, perhaps: held, and tried again at the next round
         self.unsure.pop(room_id, None)
-        if outcome != "deleted" and await self._still_in(room_id):
-            await self._release(room_id)
-            return
-        self.queue.pop(room_id, None)  # nothing of it stays in the queue's state either, nor in earlier entries
-        self.uncleared[room_id] = False
-        if self.clients.pop(room_id, None) is not None:  # gone with its room: a late answer finds nothing
-            self.newest.pop(room_id, None)
-            self.last_reply.pop(room_id, None)
-            self._save()
-        self._drop_lock(room_id)
-        if dropped := len(self.held.pop(room_id, [])):
-            log.warning("a client wrote while their room was being deleted: %d batch(es) not answered", dropped)
         self.deleting.discard(room_id)
+        first = room_id if room_id in self.clients else self._first_of(room_id) or room_id
+        others = [room for room in self._rooms_of(first) if room != room_id]
+        if outcome != "deleted" and await self._still_in(room_id):
+            if not any(room in self.deleting for room in others):
+                await self._release(first)
+            return
+        assert self.purge is not None
+        if any(room in self.deleting or room in self.purge.due for room in others):
+            return  # another of the client's rooms is still to go: their record, and what was held, wait for it
+        self.queue.pop(first, None)  # nothing of it stays in the queue's state either, nor in earlier entries
+        self.uncleared[first] = False
+        if self.clients.pop(first, None) is not None:  # gone with its rooms: a late answer finds nothing
+            self.newest.pop(first, None)
+            self.last_reply.pop(first, None)
+            self._save()
+        self._drop_lock(first)
+        if dropped := len(self.held.pop(first, [])):
+            log.warning("a client wrote while their room was being deleted: %d batch(es) not answered", dropped)
 
     async def _still_in(self, room_id: str) -> bool:
         """Whether the intake is still a member of the room (a failed deletion may have taken it out first)."""
@@ -112,13 +127,12 @@ class Purging:
             return True  # cannot tell: the room is read as staying, and its deletion tried again
         return obj(member).get("membership") == "join"
 
-    async def _release(self, room_id: str) -> None:
-        """The room stays: what was held is read oldest first; batches that come meanwhile join the end of the line,
-        and the room is no longer being deleted once the line is empty (no await between the check and that)."""
-        while self.held.get(room_id):
+    async def _release(self, first: str) -> None:
+        """The client's rooms stay: what was held is read oldest first; batches that come meanwhile join the end of
+        the line, and nothing is held any more once the line is empty (no await between the check and that)."""
+        while self.held.get(first):
             try:
-                await self._read_batch(room_id, self.held[room_id].pop(0), False)
+                await self._read_batch(first, self.held[first].pop(0), False)
             except Exception as exc:  # noqa: BLE001 - as the loop does (service.handle): the next batch still counts
                 log.warning("handling a client room failed: %s", type(exc).__name__)
-        self.held.pop(room_id, None)
-        self.deleting.discard(room_id)
+        self.held.pop(first, None)

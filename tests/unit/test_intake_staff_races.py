@@ -472,3 +472,55 @@ async def test_a_held_batch_that_fails_to_read_does_not_keep_the_next_one_held(d
     await intake._purging
     assert len(calls) == 2 and R not in intake.deleting and not intake.held
     assert intake.queue[R]["status"] == WAITING  # the rope line was read: queued at the front
+
+
+class MovedRoomRefused(FakeHS):
+    """The room a client moved to (S) is refused deletion; their first room (R) goes, slowly."""
+
+    async def request(self, method, path, body=None, params=None):
+        if method == "DELETE" and quote(S, safe="") in path:
+            self.admin_calls.append((method, path, body))
+            raise MatrixError(400, "M_UNKNOWN", "could not delete")
+        return await super().request(method, path, body, params)
+
+
+S = "!moved:curhat.test"
+
+
+async def test_a_client_whose_moved_to_room_stays_is_still_heard_there(data, monkeypatch):
+    """A client moved their session to a new room S (a room upgrade); at the end of retention their first room R is
+    deleted while they write in S that the rope is ready, and S's deletion is refused. Before, R's deletion forgot
+    the client with what they wrote, and S, still theirs, was read by no one. Now the record waits for the last of
+    their rooms: S stays, so what they wrote is read and they are queued at the front, told so in S."""
+    monkeypatch.setattr(queueing, "client_hash", lambda user, room: "h")
+    api = MovedRoomRefused()
+    intake = service(api, data)
+    purge = with_purge(intake, api, RetentionPolicy())
+    intake.clients[R] = dict(_finished(CL), successors=[S])
+    purge.due = {R: now_ms() - 2000, S: now_ms() - 1000}
+    api.jobs_done.clear()  # R's deletion takes a while
+    await intake._start_purge()
+    await _until(lambda: any(m == "DELETE" and quote(R, safe="") in p for m, p, _ in api.admin_calls))
+    await intake.handle({"rooms": {"join": {S: {"timeline": {"events": [said(9, ROPE)]}}}}}, initial=False)
+    assert intake.held.get(R) and not api.said  # held while R is being deleted
+    api.jobs_done.set()
+    await intake._purging
+    assert R not in purge.due and S in purge.due  # R went; S stays, tried again
+    assert R in intake.clients and intake.queue[R]["status"] == WAITING and not intake.held
+    assert any(room == S and "front of the queue" in s for room, s in api.said)
+
+
+async def test_a_client_is_forgotten_with_the_last_of_their_rooms(data, monkeypatch):
+    """Both rooms deleted: the client's record, the line held meanwhile and the queue entry all go."""
+    api = FakeHS()
+    intake = service(api, data)
+    purge = with_purge(intake, api, RetentionPolicy())
+    intake.clients[R] = dict(_finished(CL), successors=[S])
+    purge.due = {R: now_ms() - 2000, S: now_ms() - 1000}
+    api.jobs_done.clear()
+    await intake._start_purge()
+    await _until(lambda: any(m == "DELETE" and quote(R, safe="") in p for m, p, _ in api.admin_calls))
+    await intake.handle({"rooms": {"join": {S: {"timeline": {"events": [said(9, ROPE)]}}}}}, initial=False)
+    api.jobs_done.set()
+    await intake._purging
+    assert not purge.due and R not in intake.clients and not intake.held and not intake.deleting and not api.said
