@@ -27,7 +27,7 @@ from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.channels.matrix.protocol import obj
 from curhat_tui.intake.admission import is_live
 from curhat_tui.intake.entry_history import clear_entry_quietly
-from curhat_tui.intake.successors import successors
+from curhat_tui.intake.successors import rooms_of
 
 if TYPE_CHECKING:
     from curhat_tui.intake.server_purge import ServerPurge
@@ -50,7 +50,6 @@ class Purging:
         uncleared: dict[str, bool]
         deleting: set[str]
         held: dict[str, list[dict]]
-
         unsure: dict[str, int]
 
         def _first_of(self, room_id: str) -> str: ...
@@ -67,14 +66,10 @@ class Purging:
         first = self._first_of(room_id) or room_id  # a moved-to room is as live as its first (successors.py)
         return is_live(first, self.clients, self.queue) or first in self.newest or first in self.deferred
 
-    def _rooms_of(self, first: str) -> list[str]:
-        """A client's rooms: their first and the rooms they moved to (successors.py)."""
-        return [first, *successors(self.clients.get(first))]
-
     def _hold_back(self, room_id: str, joined: dict) -> bool:
         """A batch of a client (`room_id`: their first room) while one of their rooms is being deleted is kept aside,
         under the first room's id (read again if the deletion fails)."""
-        if room_id not in self.held and not any(room in self.deleting for room in self._rooms_of(room_id)):
+        if room_id not in self.held and not any(room in self.deleting for room in rooms_of(room_id, self.clients.get(room_id))):
             return False
         self.held.setdefault(room_id, []).append(joined)
         return True
@@ -99,7 +94,7 @@ class Purging:
         self.unsure.pop(room_id, None)
         self.deleting.discard(room_id)
         first = room_id if room_id in self.clients else self._first_of(room_id) or room_id
-        others = [room for room in self._rooms_of(first) if room != room_id]
+        others = [room for room in rooms_of(first, self.clients.get(first)) if room != room_id]
         if outcome != "deleted" and await self._still_in(room_id):
             if not any(room in self.deleting for room in others):
                 await self._release(first)

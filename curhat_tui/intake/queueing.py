@@ -19,7 +19,7 @@ from curhat_tui.intake.admission import client_hash, live_room_of
 from curhat_tui.intake.pseudonyms import pseudonym
 from curhat_tui.intake.risk_words import raised_entry
 from curhat_tui.intake.server_purge import now_ms
-from curhat_tui.intake.successors import successors
+from curhat_tui.intake.successors import rooms_of
 
 log = logging.getLogger("curhat.intake")
 RELAY_GAP = 2.0  # seconds: an entry written again (a refused write, lines carried while waiting) at most this often
@@ -158,7 +158,7 @@ class QueueWriting:
             back = {k: v for k, v in entry.items() if k not in TAKEN_FIELDS}
             self.taken_up.discard(room_id)
             await self._entry(room_id, dict(back, status=WAITING, arrived_at=now_ms()))
-            for room in [room_id, *successors(self.clients.get(room_id))]:
+            for room in rooms_of(room_id, self.clients.get(room_id)):
                 try:  # the invitation withdrawn, or the account no longer staff taken out, where we may
                     await self.api.kick(room, counselor, "no longer on the roster" if gone else "not taken up")
                 except MatrixError as exc:

@@ -15,7 +15,7 @@ from curhat_tui.intake.admission import may_forget
 from curhat_tui.intake.queueing import TAKEN_FIELDS
 from curhat_tui.intake.server_purge import now_ms
 from curhat_tui.intake.staff_rooms import Roster, closed_entry
-from curhat_tui.intake.successors import successors
+from curhat_tui.intake.successors import rooms_of, successors
 
 log = logging.getLogger("curhat.intake")
 NAME_CHARS, NOTE_CHARS = 60, 4000  # the longest counselor name and handover note taken from a request
@@ -92,7 +92,7 @@ class StaffRequests:
             back = {k: v for k, v in entry.items() if k not in TAKEN_FIELDS}
             await self._entry(room_id, dict(back, status=WAITING, handover=note, arrived_at=now_ms()))
             await self._reply(room_id, ["intake.returned"])
-        for room in [room_id, *successors(self.clients.get(room_id))]:  # and from where the client moved to
+        for room in rooms_of(room_id, self.clients.get(room_id)):  # and from where the client moved to
             try:
                 await self.api.kick(room, sender, "handover")
             except MatrixError as exc:  # a client's room may not give us that power; the workstation leaves itself

@@ -46,6 +46,11 @@ def successors(known: object) -> list[str]:
     return [r for r in obj(known).get("successors") or [] if isinstance(r, str)]
 
 
+def rooms_of(first: str, known: object) -> list[str]:
+    """A client's rooms: their first (`first`, whose record is `known`) and the rooms they moved to."""
+    return [first, *successors(known)]
+
+
 class MovedRooms:
     if TYPE_CHECKING:  # provided by IntakeService
         api: Any
@@ -112,7 +117,7 @@ class MovedRooms:
     def _forget_later(self, room_id: str, *, now: bool = False, known: dict | None = None) -> None:
         if self.purge:  # with the rooms the client moved to, and who served the client (admission.may_forget)
             known = known if known is not None else self.clients.get(room_id)
-            for room in [room_id, *successors(known)]:
+            for room in rooms_of(room_id, known):
                 self.purge.schedule(room, now_ms(), now=now, served=obj(known).get("served"))
 
     async def _client_left(self, room_id: str) -> None:
@@ -126,7 +131,7 @@ class MovedRooms:
         if self.purge:  # the rooms go when the retention is over (left, or deleted with admin rights)
             self._forget_later(room_id, known=known or {})
             return
-        for room in [room_id, *successors(known)]:
+        for room in rooms_of(room_id, known):
             try:
                 await self.api.leave(room)
             except MatrixError as exc:
