@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                                            for r in range(start_of[j], start_of[j + 1])]
         dev, test, thresholds, cv, fitted = tr.build(feats, ruled, rows, heads, items)
         text = tr.model_text(heads, fitted, thresholds, {})
-        detector = RiskDetector(rules, slang, parse_model(text.splitlines(), set(items)), tuple(items))
+        known = slang.with_words(tr.known_words([lines[r] for r in rows]))  # the left-out set's words are new to it
+        detector = RiskDetector(rules, known, parse_model(text.splitlines(), set(items)), tuple(items))
         held = [lines[r] for r in mine]
         labels = [tr.labels_of(line) for line in held]
         predicted = tr.detector_predictions(detector, held)

@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/risk_typos.py              # training as train_risk.py does it (AUGMENT copies)
     .venv/bin/python scripts/risk_typos.py --augment 0  # ... as before the nineteenth round: no typo'd copies
+    .venv/bin/python scripts/risk_typos.py --no-spelling  # ... slips read as written (before the twentieth round)
 
 5-fold cross-validation over the development folds (train_risk.build()'s split): each fold is scored by a model
 trained on the other four, and judged twice, as written and with the slips a hurried thumb makes
@@ -57,6 +58,7 @@ def pooled(figs: list[Figures]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-spelling", action="store_true", help="read slips as written (before the twentieth round)")
     parser.add_argument("--augment", type=int, default=tr.AUGMENT, help="typo'd copies of each training line")
     parser.add_argument("--rate", type=float, default=tr.TYPO_RATE, help="share of words given a slip")
     args = parser.parse_args(argv)
@@ -66,10 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     items = [item.id for item in book.items]
     heads = items + [IMMINENT, ANY]
     rules = load_rules(tr.DATA / "phrases.toml", set(items))
-    rule_only = RiskDetector(rules, read_slang(tr.DATA / SLANG_FILE), None, tuple(items))
     lines, _ = tr.load_corpus(write=False)
     sides = tr.split(lines)
     dev = [r for r, side in enumerate(sides) if side != tr.TEST]
+    # the spelling step (risk_spell) reads slips against the development lines' words (all folds: a clean line's
+    # words are known and read as written; most slips are new words to it)
+    slang = tr.reading_slang([lines[r] for r in dev]) if not args.no_spelling else read_slang(tr.DATA / SLANG_FILE)
+    rule_only = RiskDetector(rules, slang, None, tuple(items))
     fold_of = {r: sides[r] for r in dev}
     judged = [slipped(lines[r], JUDGED_SEED, args.rate) for r in dev]
     everything = lines + judged

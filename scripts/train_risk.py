@@ -44,10 +44,11 @@ from scipy import sparse  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from curhat_tui.config.datafiles import load_directory, load_redflags  # noqa: E402
-from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, load_rules, parse_model, read_slang  # noqa: E402
+from curhat_tui.config.risk_data import MODEL_FILE, SLANG_FILE, WORDS_FILE, load_rules, parse_model, read_slang  # noqa: E402
 from curhat_tui.domain.phrases import PhraseMatcher, PhraseRule  # noqa: E402
 from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector, decide  # noqa: E402
-from curhat_tui.domain.risk_text import block_scale  # noqa: E402
+from curhat_tui.domain.risk_text import block_scale, raw_forms  # noqa: E402
+from curhat_tui.domain.risk_unmask import Slang  # noqa: E402
 
 SEED = 7
 TEST_SHARE, FOLDS = 0.15, 5
@@ -82,6 +83,28 @@ def load_corpus(write: bool = True) -> tuple[list[Line], list[Line]]:
         (CORPUS / "generated.tsv").write_text(generated_text(generated), encoding="utf-8")
     heldout = read_tsv(CORPUS / "heldout.tsv") if (CORPUS / "heldout.tsv").exists() else []
     return lines, heldout
+
+
+def known_words(lines: list[Line]) -> dict[str, int]:
+    """The words of `lines` (as risk_text.raw_forms reads them) with the number of groups each occurs in: the known
+    words a word typed with a slip is read against (risk_spell), written as data/risk_words.tsv."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for line in lines:
+        for word in raw_forms(line.text):
+            if word.isascii() and word.isalpha():
+                groups[word].add(scenario(line))
+    return {word: len(found) for word, found in sorted(groups.items())}
+
+
+def words_text(words: dict[str, int]) -> str:
+    return ("# The corpus's words and how many of its groups (templates, hand-written lines) each occurs in: a word\n"
+            "# not here nor in risk_slang.tsv is read as the word typed with a slip (curhat_tui/domain/risk_spell.py).\n"
+            "# Written by scripts/train_risk.py; do not edit.\n" + "".join(f"{w}\t{n}\n" for w, n in words.items()))
+
+
+def reading_slang(lines: list[Line]) -> Slang:
+    """The slang dictionary with the known words of `lines` (what the detector trained on them reads with)."""
+    return read_slang(DATA / SLANG_FILE).with_words(known_words(lines))
 
 
 def labels_of(line: Line) -> frozenset[str]:
@@ -348,9 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     book = load_redflags(DATA / "redflags.toml", load_directory(DATA / "directory.toml"))
     items = [item.id for item in book.items]
     heads = items + [IMMINENT, ANY]
-    slang = read_slang(DATA / SLANG_FILE)
     rules = load_rules(DATA / "phrases.toml", set(items))
     lines, heldout = load_corpus(write=not args.check)
+    slang = reading_slang(lines)
     rule_only = RiskDetector(rules, slang, None, tuple(items))
     feats = Featurised(lines, rule_only)
     ruled = [rule_only.ruled(line.text) for line in lines]
@@ -383,9 +406,13 @@ def main(argv: list[str] | None = None) -> int:
             print("no shipped model to compare with")
             return 1
         drift = differences(parse_model(path.read_text(encoding="utf-8").splitlines(), set(items)), model)
+        words_path = DATA / WORDS_FILE
+        if not words_path.exists() or words_path.read_text(encoding="utf-8") != words_text(slang.words):
+            drift = (drift + "; " if drift else "") + f"{WORDS_FILE} is not the corpus's words"
         print("the shipped model matches what the corpus gives" if not drift else f"the shipped model DIFFERS: {drift}")
         return 0 if not drift else 1
     path.write_text(text, encoding="utf-8")
+    (DATA / WORDS_FILE).write_text(words_text(slang.words), encoding="utf-8")
     print(f"wrote {path.relative_to(ROOT)} ({len(text.splitlines())} lines)")
     return 0
 

@@ -1,8 +1,9 @@
-"""Read the risk detector's data files: the slang dictionary (risk_slang.tsv) and the trained model's
-weights and thresholds (risk_model.tsv, written by scripts/train_risk.py), and the lexicon rules (phrases.toml); the
-detector built from all three (`load_phrases`). Problems are raised as a DataError naming the file and the line.
-`datafiles` imports this module only when the detector is built, just after the first frame (`config/deferred.py`),
-so the detector's modules cost the start nothing."""
+"""Read the risk detector's data files: the slang dictionary (risk_slang.tsv), the corpus's known words
+(risk_words.tsv) and the trained model's weights and thresholds (risk_model.tsv), both written by
+scripts/train_risk.py, and the lexicon rules (phrases.toml); the detector built from them (`load_phrases`).
+Problems are raised as a DataError naming the file and the line. `datafiles` imports this module only when the
+detector is built, just after the first frame (`config/deferred.py`), so the detector's modules cost the start
+nothing."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from pathlib import Path
 from curhat_tui.config.data_file import DataError
 from curhat_tui.config.data_file import DataFile as _File
 from curhat_tui.domain.risk import EXTRA_HEADS, IMMINENT, LinearModel, RiskDetector, RiskRule, Weights
+from curhat_tui.domain.risk_spell import parse_words
 from curhat_tui.domain.risk_text import parse_slang
 from curhat_tui.domain.risk_unmask import Slang
 
 SLANG_FILE = "risk_slang.tsv"
+WORDS_FILE = "risk_words.tsv"
 MODEL_FILE = "risk_model.tsv"
 
 
@@ -23,6 +26,22 @@ class RiskDataError(Exception):
     def __init__(self, line: int | None, problem: str, fix: str = "") -> None:
         self.line, self.problem, self.fix = line, problem, fix
         super().__init__(problem)
+
+
+def read_words(path: Path) -> dict[str, int]:
+    """The known words a word typed with a slip is read against (risk_words.tsv: "word<TAB>count")."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise RiskDataError(None, "the list of known words is missing",
+                            "restore data/risk_words.tsv, or rebuild it: scripts/train_risk.py") from None
+    for n, line in enumerate(lines, 1):
+        body = line.split("#", 1)[0].strip()
+        word, tab, count = body.partition("\t")
+        if body and (not tab or not word or not count.isdigit() or "\t" in count):
+            raise RiskDataError(n, "a known-words line needs a word, one tab and a count",
+                                "write: word<TAB>number of corpus groups it occurs in")
+    return parse_words(lines)
 
 
 def read_slang(path: Path) -> Slang:
@@ -110,11 +129,15 @@ def load_rules(path: Path, item_ids: set[str]) -> list[RiskRule]:
 def load_phrases(path: Path, item_ids: set[str], order: tuple[str, ...] = ()) -> RiskDetector:
     """The risk detector: phrases.toml's rules, with the slang dictionary and the model beside it."""
     rules = load_rules(path, item_ids)
-    slang_path, model_path = path.parent / SLANG_FILE, path.parent / MODEL_FILE
+    slang_path, model_path, words_path = path.parent / SLANG_FILE, path.parent / MODEL_FILE, path.parent / WORDS_FILE
     try:
         slang = read_slang(slang_path)
     except RiskDataError as exc:
         raise DataError(slang_path, exc.line, exc.problem, exc.fix) from None
+    try:
+        slang = slang.with_words(read_words(words_path))
+    except RiskDataError as exc:
+        raise DataError(words_path, exc.line, exc.problem, exc.fix) from None
     try:
         model = read_model(model_path, item_ids)
     except RiskDataError as exc:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from curhat_tui.domain.risk_clause import gated
+from curhat_tui.domain.risk_spell import Spelling, Tries
 from curhat_tui.domain.risk_unmask import REDUP, RUNS, Slang, signs_of, unmasked
 
 _BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
@@ -140,8 +141,10 @@ def parse_slang(lines: Iterable[str]) -> Slang:
     return Slang(slang, tuple(masked))
 
 
-def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """One raw lowercase token as canonical words (usually one; "gpp" gives three)."""
+def _word(raw: str, slang: Mapping[str, tuple[str, ...]], spelling: Spelling | None = None,
+          tries: Tries | None = None) -> tuple[str, ...]:
+    """One raw lowercase token as canonical words (usually one; "gpp" gives three); a word the dictionary and the
+    corpus do not know, read again as the word typed with a slip (`spelling`, risk_spell)."""
     if len(raw) > 1 and unicodedata.category(raw[0]) == "So":  # a run of signs: each sign's words once, in order
         return tuple(dict.fromkeys(w for ch in raw for w in ((LAUGH,) if ch in LAUGH_FACES else slang.get(ch, (ch,)))))
     word = RUNS.sub(r"\1", raw.replace("’", "'"))
@@ -166,6 +169,10 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
         stem = slang.get(word[2:])
         if stem is not None and len(stem) == 1 and stem != DROP:
             return ("aku", stem[0])
+    if spelling is not None:
+        read = spelling.read(word, tries)
+        if read:
+            return tuple(w for piece in read for w in _word(piece, slang))
     return (word,)
 
 
@@ -186,12 +193,14 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
     last = 0
     scope = 0
     matches = _raw_words(lowered, slang)
+    spelling = slang.spelling if isinstance(slang, Slang) else None
+    tries = Tries()
     for n, (raw, start, end) in enumerate(matches):
         brk = bool(out) and _BREAK.search(lowered, last, start) is not None
         cut = bool(out) and _CLAUSE.search(lowered, last, start) is not None
         if cut:
             scope = 0
-        words = _word(raw, slang)
+        words = _word(raw, slang, spelling, tries)
         if raw in _JV_I and n + 1 < len(matches) and _jv_verb(matches[n + 1][0]):
             words = ("aku",)  # Javanese "tak siapke", "dak pateni": I (do it), not a negation
         for i, word in enumerate(words):
@@ -227,6 +236,12 @@ def _raw_words(lowered: str, slang: Mapping[str, tuple[str, ...]]) -> list[tuple
             continue
         kept.append(word)
     return sorted(kept + read, key=lambda w: w[1])
+
+
+def raw_forms(text: str) -> list[str]:
+    """The words of `text` as the dictionary and the known words (risk_spell) are looked up: lowercase, runs of
+    one letter cut to one ("capeeek" -> "capek"). The training script counts the corpus's words this way."""
+    return [RUNS.sub(r"\1", w) for w in re.findall(r"[^\W_]+", lower_keep_length(visible(text)[0]))]
 
 
 def word_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from functools import cached_property
 from itertools import product
 
+from curhat_tui.domain.risk_spell import Spelling
+
 MASKS = frozenset("*#%?^~")  # each stands for one letter
 JOINS = frozenset("-._")  # inside a word: a word broken in two ("bu-nuh"), or a letter left out ("b-nuh")
 LEET: dict[str, str] = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g",
@@ -42,9 +44,21 @@ MAX_READS = 128  # mask fits tried in one message: a hostile paste of masks cost
 class Slang(dict[str, tuple[str, ...]]):
     """The slang dictionary (variant -> canonical words) and the words people mask, in order of preference."""
 
-    def __init__(self, entries: Mapping[str, tuple[str, ...]] | None = None, masked: tuple[str, ...] = ()) -> None:
+    def __init__(self, entries: Mapping[str, tuple[str, ...]] | None = None, masked: tuple[str, ...] = (),
+                 words: Mapping[str, int] | None = None) -> None:
         super().__init__(entries or {})
         self.masked = masked
+        self.words = words or {}  # the corpus's words and their counts: a word typed with a slip is read again
+
+    def with_words(self, words: Mapping[str, int]) -> Slang:
+        """This dictionary with `words` as the known words a slip is read against (risk_spell)."""
+        return Slang(self, self.masked, words)
+
+    @cached_property
+    def spelling(self) -> Spelling | None:
+        if not self.words:
+            return None
+        return Spelling(self.words, (*self.masked, *(w for variant, canonical in self.items() for w in (variant, *canonical))))
 
     @cached_property
     def known(self) -> Known:

@@ -62,9 +62,7 @@ STILL_FLAGGED = [
     pytest.param("temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
                  marks=known_false_alarm("eighteenth", "abuse: its new lines on sextortion by a partner outweigh that "
                                                        "it is a friend's, reported and over")),
-    pytest.param("bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
-                 marks=known_false_alarm("eighteenth", "abuse: care every day for a father read as harm at home "
-                                                       "(quiet in the seventeenth round only)")),
+    "bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",  # quiet again since the twentieth round
 ]
 
 

@@ -1,0 +1,164 @@
+"""Words typed with a slip (the twentieth round: curhat_tui/domain/risk_spell.py): a disclosure typed badly is read as
+the words a counselor reads, and ordinary words, short words, regional words the corpus knows and a hostile paste
+are left alone. The detector sentences were written for this test before the spelling step was run on them; none
+is in corpus/ or in a held-out set."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from curhat_tui.config.data_file import DataError
+from curhat_tui.config.risk_data import WORDS_FILE, load_phrases
+from curhat_tui.domain.risk import RiskDetector
+from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling, Tries
+from curhat_tui.domain.risk_text import tokenize
+from curhat_tui.domain.risk_unmask import Slang
+from tests.conftest import case_text, known_miss, quiet, suggested
+from tests.conftest import risk_case as case
+
+ROOT = Path(__file__).resolve().parents[2]
+
+COUNTS = {"pusing": 40, "pusat": 3, "tangan": 30, "tengah": 12, "aku": 900, "sudah": 400, "di": 800, "atas": 60,
+          "jembatan": 20, "obat": 90, "minum": 70, "mati": 80, "mata": 30, "sabtu": 5, "sabu": 6, "saat": 40}
+
+
+def test_a_slip_is_read_as_the_most_common_word_one_slip_away():
+    spelling = Spelling(COUNTS)
+    assert spelling.read("pusinh") == ("pusing",)  # a neighbouring key
+    assert spelling.read("minnum") == ("minum",)  # a letter doubled
+    assert spelling.read("jembtan") == ("jembatan",)  # a letter dropped
+    assert spelling.read("obta") == ("obat",)  # two swapped
+
+
+def test_known_words_short_words_and_other_scripts_stay_as_written():
+    spelling = Spelling(COUNTS, slang_words=["gpp"])
+    for word in ("sabtu", "saat", "mata", "pusat", "gpp"):  # known: never "sabu", "sayat", "mati"
+        assert spelling.read(word) is None
+    assert spelling.read("mtu") is None  # three letters: too close to too many words to guess
+    assert spelling.read("pusíng") is None and spelling.read("PUSINH") is None  # read only lowercase a-z
+    assert spelling.read("qwrtzx") is None  # nothing near it
+
+
+def test_a_word_without_vowels_is_read_as_the_commonest_word_with_those_consonants():
+    spelling = Spelling(COUNTS)
+    assert spelling.read("tngn") == ("tangan",)  # not "tengah": fewer groups, other consonants
+
+
+def test_words_run_together_are_cut_into_the_fewest_known_words_never_a_suffix_on_its_own():
+    spelling = Spelling({**COUNTS, "ku": 300, "batre": 4})
+    assert spelling.read("sudahdiatasjembatan") == ("sudah", "di", "atas", "jembatan")
+    assert spelling.read("akusudahdiatasjembatan") is None  # five words: more than a slip of the thumb
+    assert spelling.read("akudiatas") == ("aku", "di", "atas")
+    assert spelling.read("minumobat") == ("minum", "obat")
+    assert spelling.read("batreku") is None  # "my battery", one word: "ku" is never a piece of its own
+
+
+def test_a_message_tries_a_bounded_number_of_new_words():
+    spelling = Spelling(COUNTS)
+    tries = Tries()
+    assert spelling.read("pusinh", tries) == ("pusing",)
+    made_up = [f"pusinh{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(MAX_TRIES + 10)]
+    for word in made_up:
+        spelling.read(word, tries)
+    assert tries.left == 0
+    assert spelling.read("jembtan", tries) is None  # a new word once the tries are spent stays as written
+    assert spelling.read("pusinh", tries) == ("pusing",)  # a word read before is remembered: it costs no try
+
+
+def test_a_hostile_paste_of_made_up_words_costs_little(data):
+    detector = data.phrases.warm()
+    letters = str.maketrans("0123456789", "kmprstvwxz")
+    paste = " ".join(f"bunuh{n:04d}".translate(letters) for n in range(4_000))  # 4,000 words no one knows
+    start = time.perf_counter()
+    detector.detect(paste)
+    assert time.perf_counter() - start < 5.0  # a generous bound: bench/bench_risk.py measures the cost
+
+
+def test_the_tokens_of_a_badly_typed_line_are_the_words_meant(data):
+    slang = data.phrases.warm().slang
+    tokens = [t.text for t in tokenize("gk sengaja kebanyakn minum obat, pusinh bgt", slang)]
+    assert "kebanyakan" in tokens and "pusing" in tokens
+
+
+def test_a_malformed_known_words_file_names_the_file_the_line_and_the_fix(tmp_path):
+    for name in ("phrases.toml", "risk_slang.tsv", "risk_model.tsv", "redflags.toml", "directory.toml"):
+        (tmp_path / name).write_bytes((ROOT / "data" / name).read_bytes())
+    (tmp_path / WORDS_FILE).write_text("# known words\naku\t12\nmati 3\n", encoding="utf-8")
+    items = {"suicide", "self_harm", "harm_others", "abuse", "psychosis", "severe_depression", "panic_trauma",
+             "substance"}
+    with pytest.raises(DataError) as err:
+        load_phrases(tmp_path / "phrases.toml", items)
+    assert err.value.path.name == WORDS_FILE and err.value.line == 3
+    assert "word<TAB>" in str(err.value)
+
+
+# (kind, item, imminent, text): disclosures typed fast and badly, written for this test
+RISK = [
+    case("on a bridge, words run together", "suicide", True,
+         "kak akusekarangdiatasjembatan tol udh mau loncat",
+         marks=known_miss("twentieth", "five words run together, more than the spelling step cuts; 'loncat' alone is "
+                                       "no plan")),
+    case("pills swallowed, keys slipped", "suicide", True,
+         "aku udah nelen obst tidur satu strip barusan biar gk bangun lgi"),
+    case("a rope tied, no vowels", "suicide", True,
+         "tli udh kuiket di kusen pntu kmr, mlm ini aku akhirin"),
+    case("cutting now, doubled letters", "self_harm", False,
+         "aku lagi nyilett tangann skrg darahnya bnyk bgt"),
+    case("a husband who locks her in, typed shaking", "abuse", False,
+         "suamikuu ngunci aku dikamar dri kmrn hp ku diambil aku gk boleh keluarr"),
+    case("drunk and driving home", "substance", False,
+         "gw mabukk parah tp lg nyetir pulang skrg jalananya muter2"),
+    case("a bottle of sleeping pills, neighbouring keys", "suicide", True,
+         "aku udh nelqn obat tidyr sebotol kak, ngantuk bgt skrg"),
+    case("a knife in hand tonight", "suicide", True,
+         "pisay udh di tangqn aku, malem ini aku mau sayst nadi"),
+    case("wanting to die, every other word slipped", "suicide", False,
+         "aku pengem matu aja kak, capke bgt hidupp gini trs"),
+    case("a razor on the thighs", "self_harm", False,
+         "tiap mlm aku nyilet pahaa pake silett cukur biar gk keliatan"),
+    case("a knife in the bag for a named man", "harm_others", False,
+         "gw udh bawa pusau di tas, besok gw tusuk si rendi yg ngehina gw"),
+    case("a step-father at night", "abuse", False,
+         "bapak tiriku suka masuk kmarku mlm2 trs megang2 badanku aku takutt"),
+    case("a voice that commands", "psychosis", False,
+         "ada suara di kepalaa yg nyurub aku lompat dr jendela"),
+    case("panic now", "panic_trauma", False,
+         "aku panikk bgt napaz sesek jantungg berdebar kencang gk berhenti"),
+    case("palm wine and a motorbike", "substance", False,
+         "gw udh nenggak ciu 2 botol skrg mau nyetir motor pulang"),
+    case("a month in bed", "severe_depression", False,
+         "udh sebulan aku gk bisa bangun dr kasur, gk mandi gk makan, kosong bgt rasanya"),
+]
+
+BENIGN = [
+    "hpku matii lg lowbat bntr ya kak nanti aku chat lgi",
+    "capekk bgt kerjaan numpuk smpe mlm, tp besok libur kok",
+    "td nonton film horor sm temen2 pembunuhnya serem bgtt",
+    "obat flu udh aku minun tadi pagi sesuai dosis kok kak",
+]
+
+
+def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set(corpus_texts):
+    texts = [case_text(c) for c in RISK + BENIGN]
+    assert len(texts) == 20 and not [t for t in texts if t.lower() in corpus_texts]
+
+
+@pytest.mark.parametrize("kind, item, imminent, text", RISK)
+def test_a_disclosure_typed_badly_is_suggested_as_its_item(data, kind, item, imminent, text):
+    suggested(data, text, item, imminent, kind)
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_ordinary_lines_typed_badly_stay_quiet(data, text):
+    quiet(data, text)
+
+
+def test_the_spelling_step_is_what_reads_a_line_typed_this_badly(data):
+    shipped = data.phrases.warm()
+    unread = RiskDetector(shipped.rules, Slang(shipped.slang, shipped.slang.masked), shipped.model, shipped.item_order)
+    text = "aku pengem matu aja kak, capke bgt hidupp gini trs"
+    assert unread.detect(text).items == ()  # without it: "pengem", "matu", "capke", "hidupp" are words it never saw
+    assert "suicide" in shipped.detect(text).items
