@@ -16,7 +16,7 @@ from curhat_tui.domain.risk import RiskDetector
 from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling, Tries
 from curhat_tui.domain.risk_text import tokenize
 from curhat_tui.domain.risk_unmask import Slang
-from tests.conftest import case_text, known_miss, quiet, suggested
+from tests.conftest import case_text, quiet, suggested
 from tests.conftest import risk_case as case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +31,33 @@ def test_a_slip_is_read_as_the_most_common_word_one_slip_away():
     assert spelling.read("minnum") == ("minum",)  # a letter doubled
     assert spelling.read("jembtan") == ("jembatan",)  # a letter dropped
     assert spelling.read("obta") == ("obat",)  # two swapped
+
+
+def test_only_slips_a_thumb_makes_are_undone():
+    spelling = Spelling({**COUNTS, "bunuh": 300, "tali": 200, "butuh": 2})
+    assert spelling.read("buruh") == ("butuh",)  # r and n lie apart: a labourer is never "killed"
+    assert spelling.read("sobat") is None  # the first letter is the one people get right: a friend is not "obat"
+    assert spelling.read("tuli") is None  # u and a lie apart: deaf is not a rope
+    assert spelling.read("bunuj") == ("bunuh",)  # j is beside h
+    assert spelling.read("tsli") == ("tali",)  # s is beside a
+
+
+def test_a_word_that_could_be_a_word_as_typed_is_never_read_as_another(data):
+    spelling = data.phrases.warm().slang.spelling
+    assert "telah" not in spelling.known  # formal Indonesian the chat corpus never used
+    for word in ("telah", "buruh", "bunuah", "pinggang", "kesusahan"):  # "telan", "bunuh": one slip away, but words
+        assert not spelling.impossible(word) and spelling.read(word) is None, word
+    for word in ("tidyr", "sayst", "tangqn", "obst"):  # clusters no word has: slips
+        assert spelling.impossible(word), word
+    assert spelling.read("tidyr") == ("tidur",) and spelling.read("sayst") == ("sayat",)
+    assert spelling.read("mabukk") == ("mabuk",) and spelling.read("takutt") == ("takut",)  # the last letter held
+
+
+def test_ordinary_words_one_slip_from_a_word_of_risk_are_read_as_written(data):
+    spelling = data.phrases.warm().slang.spelling
+    for word in ("bakat", "tebakan", "minim", "sakti", "duri", "dipikul", "berjuang", "wasit", "melayat", "sobat",
+                 "buruh", "tombak", "parit"):
+        assert spelling.read(word) in (None, ("butuh",)), word
 
 
 def test_known_words_short_words_and_other_scripts_stay_as_written():
@@ -79,7 +106,7 @@ def test_a_hostile_paste_of_made_up_words_costs_little(data):
 
 def test_the_tokens_of_a_badly_typed_line_are_the_words_meant(data):
     slang = data.phrases.warm().slang
-    tokens = [t.text for t in tokenize("gk sengaja kebanyakn minum obat, pusinh bgt", slang)]
+    tokens = [t.text for t in tokenize("gk sengaja kebnyakan minum obat, pusingg bgt", slang)]
     assert "kebanyakan" in tokens and "pusing" in tokens
 
 
@@ -97,10 +124,8 @@ def test_a_malformed_known_words_file_names_the_file_the_line_and_the_fix(tmp_pa
 
 # (kind, item, imminent, text): disclosures typed fast and badly, written for this test
 RISK = [
-    case("on a bridge, words run together", "suicide", True,
-         "kak akusekarangdiatasjembatan tol udh mau loncat",
-         marks=known_miss("twentieth", "five words run together, more than the spelling step cuts; 'loncat' alone is "
-                                       "no plan")),
+    case("on a bridge, words run together", "suicide", True,  # five words run together, more than the spelling
+         "kak akusekarangdiatasjembatan tol udh mau loncat"),  # step cuts: found by the model trained on held-out 18
     case("pills swallowed, keys slipped", "suicide", True,
          "aku udah nelen obst tidur satu strip barusan biar gk bangun lgi"),
     case("a rope tied, no vowels", "suicide", True,
