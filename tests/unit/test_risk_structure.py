@@ -129,9 +129,10 @@ WEAK_KINDS = [
     ("controlled: broadcast", "psychosis", False,
      "my thoughts are being broadcast on the radio, everyone hears what i think"),
     # missed from the seventh round to the eighteenth (the iron found by one model of the seventeenth round); found
-    # since held-out 17 joined training in the nineteenth
-    ("burning: iron", "self_harm", False,
-     "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester"),
+    # in the nineteenth, when held-out 17 joined training, and missed again since held-out 18 joined in the twentieth
+    pytest.param("burning: iron", "self_harm", False,
+                 "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester",
+                 marks=known_miss("twentieth", "self_harm: an iron on one's own hand, found in the nineteenth round only")),
     ("hidden: under a watch", "self_harm", False, "lukanya aku sembunyiin di balik jam tangan biar mama ga nanya"),
     pytest.param("burning: cigarette", "self_harm", False, "tiap stres aku tempelin puntung rokok ke betis",
                  marks=known_miss("seventh", "nothing suggested: a cigarette end on the calf reads as no harm")),
@@ -153,13 +154,11 @@ CONTRASTS = [
     "dulu waktu kuliah aku sering nyakitin diri, udah lima tahun berhenti",
     "kameranya baru dipasang bapak di teras buat jaga motor",
     "bunuh aja aku kalau sampe lupa ultah mama wkwk",
+    "tetangga ngebakar sampah tiap sore, asapnya masuk kamar",  # flagged in the nineteenth round only
 ]
 
 
 CONTRASTS_STILL_FLAGGED = [
-    pytest.param("tetangga ngebakar sampah tiap sore, asapnya masuk kamar",
-                 marks=known_false_alarm("nineteenth", "abuse: a neighbour's burning and smoke coming into the room "
-                                         "read as harm at home since held-out 17 (children at home) joined training")),
     pytest.param("aku udah lama ga minum, terakhir pas tahun baru itupun cuma segelas",
                  marks=known_false_alarm("fourteenth", "called imminent suicide by the imminence head alone (any-risk "
                                          "head 0.04): 'sudah ... minum' and 'terakhir' are how a last act is told")),
