@@ -14,8 +14,12 @@ stand as themselves: "bakat", "wasit"). Then:
    slip of a thumb away (a letter left out, a doubled letter or a neighbouring key's added, a key beside the right
    one, two swapped; never the first letter), else, without vowels, the commonest known word with its consonants;
 3. else, a word of six letters or more that ran together: the fewest known words (two to four) it is cut into, the
-   commonest of such cuts ("akudiatas" is "aku di atas"); a piece of two letters only when it is one of chat's
-   prepositions and abbreviations ("di", "ke", "yg"), never a suffix on its own ("batreku" is one word).
+   commonest of such cuts ("akudiatas" is "aku di atas"), when one of them is a short word of chat ("di", "ke",
+   "yg", "aku", "mau", SHORT_PIECES) and every other has four letters or more; never a suffix on its own
+   ("batreku" is one word), never two long words ("deadpool", "highlighter").
+
+Never read either: a known word with the prefixes and suffixes words are made with ("digunakan", "diamati",
+"hidupmu", "merahmati": `derived`), and, in a message (risk_text._to_spell), a name or an acronym as written.
 
 Anything else stays as written. A word of fewer than MIN_LEN letters, or with a letter outside a-z, is never read
 again: short words are too close to each other to guess. What one message may cost is bounded (MAX_TRIES).
@@ -39,27 +43,21 @@ MIN_KEPT = 3  # a word is never read as one shorter than this
 MIN_COUNT = 2  # a word is read as a known word of at least this many corpus groups (one group's word may be a slip)
 CLITICS = frozenset({"ku", "mu", "nya", "lah", "kah", "pun", "tah", "kan", "an", "in"})  # never a piece of their own:
 # "batreku" is one word ("my battery"), not "batre ku"
-SHORT_PIECES = frozenset({"di", "ke", "yg", "ga", "gk", "gw", "lg", "sm", "tp", "dr", "jd", "ya"})  # the only words of
-# two letters a run-together word is cut into: chat's prepositions and abbreviations, never "so", "to", "it", "su"
+SHORT_PIECES = frozenset({"di", "ke", "yg", "ga", "gk", "gw", "lg", "sm", "tp", "dr", "jd", "aku", "gue", "udh", "gak",
+                          "mau", "aja"})  # the only words of fewer than MIN_PIECE letters a run-together word is cut into: chat's
+# prepositions, pronouns and abbreviations; never "so", "to", "dia", "gun", "pil", "cut", "rel" (the red team's
+# "digunakan" was cut "di gun akan", "senjata"; "diamati" "dia mati")
+MIN_PIECE = 4
 MIN_SPLIT = 6  # a shorter word is never cut ("sobat" is not "so bat")
 MIN_CLUSTER = 3  # a run of consonants is one a word may have where it stands when this many known words of this many
 # corpus groups each have it
 MAX_PIECES = 4
-MAX_TRIES = 48  # words one message may try to read again (a reading is remembered: a word met again is free)
+MAX_TRIES = 48  # words one message may read again: its first and last MAX_TRIES / 2 that need it (risk_text.tokenize)
+PREFIXES = ("meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen", "per", "pe", "ber", "be", "ter", "di", "ke",
+            "se")
+SUFFIXES = ("kannya", "annya", "inya", "kan", "an", "i", "nya", "ku", "mu", "lah", "kah", "pun",
+            "s", "es", "ed", "ing", "er", "ers")  # and English ones: "ends" is "end" + s, never "end" read again
 _CACHE = 8_192
-
-
-class Tries:
-    """How many new words one message may still try to read again."""
-
-    def __init__(self, left: int = MAX_TRIES) -> None:
-        self.left = left
-
-    def take(self) -> bool:
-        if self.left <= 0:
-            return False
-        self.left -= 1
-        return True
 
 
 class Spelling:
@@ -100,22 +98,36 @@ class Spelling:
         return (MIN_LEN <= len(word) <= MAX_LEN and word not in self.known and word.isascii() and word.isalpha()
                 and word.islower())
 
-    def read(self, word: str, tries: Tries | None = None) -> tuple[str, ...] | None:
-        """The word or words `word` stands for, or None when it stays as written (also when a new word would cost
-        a try and none of `tries` is left)."""
+    def derived(self, word: str) -> bool:
+        """Whether `word` is a known word (of MIN_COUNT groups: one group's word may be a slip) with the prefixes
+        and suffixes Indonesian (or English) makes words with ("digunakan", "diamati", "hidupmu", "merahmati",
+        "ends"): an ordinary word, never read as another."""
+        for suffix in ("", *SUFFIXES):
+            if suffix and not word.endswith(suffix):
+                continue
+            stem = word[: len(word) - len(suffix)]
+            if len(stem) >= MIN_KEPT and self.known.get(stem, 0) >= MIN_COUNT and suffix:
+                return True
+            for prefix in PREFIXES:
+                root = stem[len(prefix):]
+                if stem.startswith(prefix) and len(root) >= MIN_KEPT and self.known.get(root, 0) >= MIN_COUNT:
+                    return True
+        return False
+
+    def read(self, word: str) -> tuple[str, ...] | None:
+        """The word or words `word` stands for, or None when it stays as written."""
         if not self.needs(word):
             return None
         if word in self._read:
             return self._read[word]
-        if tries is not None and not tries.take():
-            return None
-        found = None
-        if word[-1] == word[-2] and self.known.get(word[:-1], 0) >= MIN_COUNT:  # the last letter held: "mabukk"
+        found: tuple[str, ...] | None = None
+        if word[-1] == word[-2] and self.known.get(word[:-1], 0) >= MIN_COUNT:  # a held last letter: "mabukk"
             found = (word[:-1],)
-        elif self.impossible(word):
-            found = self._one_slip(word) or self._no_vowels(word)
-        if found is None and len(word) >= MIN_SPLIT:
-            found = self._run_together(word)
+        elif not self.derived(word):
+            if self.impossible(word):
+                found = self._one_slip(word) or self._no_vowels(word)
+            if found is None and len(word) >= MIN_SPLIT:
+                found = self._run_together(word)
         if len(self._read) >= _CACHE:
             self._read.clear()
         self._read[word] = found
@@ -146,13 +158,15 @@ class Spelling:
                 piece, before = word[i:j], best[i]
                 if before is None or before[0] >= MAX_PIECES or piece in CLITICS:
                     continue
-                if piece in SHORT_PIECES or len(piece) > 2 and known.get(piece, 0) >= MIN_COUNT:
+                if piece in SHORT_PIECES or len(piece) >= MIN_PIECE and known.get(piece, 0) >= MIN_COUNT:
                     cand = (before[0] + 1, before[1] - math.log(known.get(piece, 1)), before[2] + (piece,))
                     current = best[j]
                     if current is None or cand[:2] < current[:2]:
                         best[j] = cand
         found = best[n]
-        return found[2] if found and found[0] >= 2 else None
+        if found is None or found[0] < 2 or not SHORT_PIECES.intersection(found[2]):
+            return None  # two long words run together are more often one word no one taught it ("deadpool")
+        return found[2]
 
 
 def _clusters(word: str) -> Iterable[tuple[int, str]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from curhat_tui.domain.risk_clause import gated
-from curhat_tui.domain.risk_spell import Spelling, Tries
+from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling
 from curhat_tui.domain.risk_unmask import REDUP, RUNS, Slang, signs_of, unmasked
 
 _BREAK = re.compile(r"[.!?\n]")  # a sentence ends: no word n-gram reaches across it
@@ -141,8 +141,7 @@ def parse_slang(lines: Iterable[str]) -> Slang:
     return Slang(slang, tuple(masked))
 
 
-def _word(raw: str, slang: Mapping[str, tuple[str, ...]], spelling: Spelling | None = None,
-          tries: Tries | None = None) -> tuple[str, ...]:
+def _word(raw: str, slang: Mapping[str, tuple[str, ...]], spelling: Spelling | None = None) -> tuple[str, ...]:
     """One raw lowercase token as canonical words (usually one; "gpp" gives three); a word the dictionary and the
     corpus do not know, read again as the word typed with a slip (`spelling`, risk_spell)."""
     if len(raw) > 1 and unicodedata.category(raw[0]) == "So":  # a run of signs: each sign's words once, in order
@@ -170,7 +169,7 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]], spelling: Spelling | N
         if stem is not None and len(stem) == 1 and stem != DROP:
             return ("aku", stem[0])
     if spelling is not None:
-        read = spelling.read(word, tries)
+        read = spelling.read(word)
         if read:
             return tuple(w for piece in read for w in _word(piece, slang))
     return (word,)
@@ -193,14 +192,13 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
     last = 0
     scope = 0
     matches = _raw_words(lowered, slang)
-    spelling = slang.spelling if isinstance(slang, Slang) else None
-    tries = Tries()
+    spelled = _to_spell(text, matches, slang)
     for n, (raw, start, end) in enumerate(matches):
         brk = bool(out) and _BREAK.search(lowered, last, start) is not None
         cut = bool(out) and _CLAUSE.search(lowered, last, start) is not None
         if cut:
             scope = 0
-        words = _word(raw, slang, spelling, tries)
+        words = _word(raw, slang, spelled.get(n))
         if raw in _JV_I and n + 1 < len(matches) and _jv_verb(matches[n + 1][0]):
             words = ("aku",)  # Javanese "tak siapke", "dak pateni": I (do it), not a negation
         for i, word in enumerate(words):
@@ -210,6 +208,31 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
             scope = SCOPE if word in NEGATORS else max(0, scope - 1)
         last = end
     return out
+
+
+def _to_spell(text: str, matches: list[tuple[str, int, int]], slang: Mapping[str, tuple[str, ...]]) -> dict[int, Spelling]:
+    """Which words of a message the spelling step may read again (risk_spell): those it does not know, but not a
+    name or an acronym as written (a capital inside a sentence, "Idris", "Gunawan"; capitals only of up to five
+    letters, "SMPN"; capitals mixed in, "PKLnya"), and of a message with more than MAX_TRIES of them its first and
+    last MAX_TRIES / 2 (where a farewell sits): what a message costs is bounded, and no other message changes it."""
+    spelling = slang.spelling if isinstance(slang, Slang) else None
+    if spelling is None:
+        return {}
+    chosen = []
+    for n, (raw, start, end) in enumerate(matches):
+        if not spelling.needs(RUNS.sub(r"\1", raw)):
+            continue
+        typed = text[start:end]
+        if not typed.islower():
+            first = n == 0 or _BREAK.search(text, matches[n - 1][2], start) is not None
+            if typed.isupper() and len(typed) <= 5 or not typed[1:].islower() and not typed.isupper():
+                continue
+            if typed[0].isupper() and typed[1:].islower() and not first:
+                continue
+        chosen.append(n)
+    if len(chosen) > MAX_TRIES:
+        chosen = chosen[: MAX_TRIES // 2] + chosen[-(MAX_TRIES // 2):]
+    return dict.fromkeys(chosen, spelling)
 
 
 @lru_cache(maxsize=4)

@@ -13,7 +13,7 @@ import pytest
 from curhat_tui.config.data_file import DataError
 from curhat_tui.config.risk_data import WORDS_FILE, load_phrases
 from curhat_tui.domain.risk import RiskDetector
-from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling, Tries
+from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling
 from curhat_tui.domain.risk_text import tokenize
 from curhat_tui.domain.risk_unmask import Slang
 from tests.conftest import case_text, quiet, suggested
@@ -79,20 +79,34 @@ def test_words_run_together_are_cut_into_the_fewest_known_words_never_a_suffix_o
     assert spelling.read("sudahdiatasjembatan") == ("sudah", "di", "atas", "jembatan")
     assert spelling.read("akusudahdiatasjembatan") is None  # five words: more than a slip of the thumb
     assert spelling.read("akudiatas") == ("aku", "di", "atas")
-    assert spelling.read("minumobat") == ("minum", "obat")
+    assert spelling.read("akuminum") == ("aku", "minum")
+    assert spelling.read("minumobat") is None  # two long words run together: more often one word it was never taught
     assert spelling.read("batreku") is None  # "my battery", one word: "ku" is never a piece of its own
 
 
-def test_a_message_tries_a_bounded_number_of_new_words():
-    spelling = Spelling(COUNTS)
-    tries = Tries()
-    assert spelling.read("pusinh", tries) == ("pusing",)
-    made_up = [f"pusinh{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(MAX_TRIES + 10)]
-    for word in made_up:
-        spelling.read(word, tries)
-    assert tries.left == 0
-    assert spelling.read("jembtan", tries) is None  # a new word once the tries are spent stays as written
-    assert spelling.read("pusinh", tries) == ("pusing",)  # a word read before is remembered: it costs no try
+def test_a_long_message_reads_its_first_and_last_words_again_whatever_came_before(data):
+    slang = data.phrases.warm().slang
+    letters = str.maketrans("0123456789", "bcdfgjklmp")
+    junk = [f"xq{n:03d}rt".translate(letters) for n in range(MAX_TRIES + 20)]  # more unknown words than it reads
+    assert all(slang.spelling.needs(w) for w in junk)
+    text = "tidyr " + " ".join(junk) + " aku pengn bunuj diri aja kak"
+    first = [t.text for t in tokenize(text, slang)]
+    assert first[0] == "tidur" and first[-5:-2] == ["ingin", "bunuh", "diri"]  # its first words and its last
+    tokenize(" ".join(reversed(junk)), slang)  # another client's message: the words it read are remembered
+    assert [t.text for t in tokenize(text, slang)] == first  # the same message reads the same
+
+
+def test_names_and_acronyms_as_written_are_never_read_again(data):
+    slang = data.phrases.warm().slang
+    tokens = [t.text for t in tokenize("Laporan PKLnya harus dikumpul, kata Pak Idris ke anak SMPN", slang)]
+    assert "pklnya" in tokens and "idris" in tokens and "smpn" in tokens  # never "obatnya", "iris", "simpan"
+    assert [t.text for t in tokenize("Tidyr aja", slang)][0] == "tidur"  # a capital that starts a sentence is no name
+
+
+def test_words_made_with_affixes_are_never_read_again():
+    spelling = Spelling({**COUNTS, "guna": 3, "amat": 2, "rahmat": 2, "hidup": 90, "end": 4, "ku": 300})
+    for word in ("digunakan", "diamati", "merahmati", "hidupmu", "ends"):
+        assert spelling.derived(word) and spelling.read(word) is None, word
 
 
 def test_a_hostile_paste_of_made_up_words_costs_little(data):
@@ -158,6 +172,21 @@ RISK = [
          "udh sebulan aku gk bisa bangun dr kasur, gk mandi gk makan, kosong bgt rasanya"),
 ]
 
+# ordinary lines the twentieth round's red team found flagged by the first spelling step (words cut into pieces the
+# dictionary reads as words of risk, names and acronyms read as slips): each must stay quiet
+RED_TEAM = [
+    "Laporan PKLnya harus dikumpul Jumat.",
+    "Dahulunya tempat ini sawah, sekarang jadi perumahan.",
+    "Aku sudah relakan dia pergi ke luar negeri buat kerja, kita LDR.",
+    "Semoga Allah merahmati keluarga kita semua, amin.",
+    "Uangnya digunakan buat bayar SPP adik.",
+    "Pak Gunawan tetanggaku ramah sekali.",
+    "Aku merasa gundah gulana menunggu hasil tes CPNS.",
+    "Aku pake highlighter buat belajar, biar gampang ngulang.",
+    "Semoga Tuhan Yang Mahakuasa senantiasa melimpahkan rahmat-Nya kepada kita semua.",
+    "Pengundi di kampungku antusias datang ke TPS.",
+]
+
 BENIGN = [
     "hpku matii lg lowbat bntr ya kak nanti aku chat lgi",
     "capekk bgt kerjaan numpuk smpe mlm, tp besok libur kok",
@@ -187,3 +216,8 @@ def test_the_spelling_step_is_what_reads_a_line_typed_this_badly(data):
     text = "aku pengem matu aja kak, capke bgt hidupp gini trs"
     assert unread.detect(text).items == ()  # without it: "pengem", "matu", "capke", "hidupp" are words it never saw
     assert "suicide" in shipped.detect(text).items
+
+
+@pytest.mark.parametrize("text", RED_TEAM)
+def test_the_red_teams_ordinary_lines_stay_quiet(data, text):
+    quiet(data, text)
