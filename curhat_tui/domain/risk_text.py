@@ -192,13 +192,14 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
     last = 0
     scope = 0
     matches = _raw_words(lowered, slang)
-    spelled = _to_spell(text, matches, slang)
+    spelling = slang.spelling if isinstance(slang, Slang) else None
+    spelled = _to_spell(text, matches, spelling) if spelling is not None else frozenset()
     for n, (raw, start, end) in enumerate(matches):
         brk = bool(out) and _BREAK.search(lowered, last, start) is not None
         cut = bool(out) and _CLAUSE.search(lowered, last, start) is not None
         if cut:
             scope = 0
-        words = _word(raw, slang, spelled.get(n))
+        words = _word(raw, slang, spelling if n in spelled else None)
         if raw in _JV_I and n + 1 < len(matches) and _jv_verb(matches[n + 1][0]):
             words = ("aku",)  # Javanese "tak siapke", "dak pateni": I (do it), not a negation
         for i, word in enumerate(words):
@@ -210,14 +211,11 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
     return out
 
 
-def _to_spell(text: str, matches: list[tuple[str, int, int]], slang: Mapping[str, tuple[str, ...]]) -> dict[int, Spelling]:
+def _to_spell(text: str, matches: list[tuple[str, int, int]], spelling: Spelling) -> frozenset[int]:
     """Which words of a message the spelling step may read again (risk_spell): those it does not know, but not a
     name or an acronym as written (a capital inside a sentence, "Idris", "Gunawan"; capitals only of up to five
     letters, "SMPN"; capitals mixed in, "PKLnya"), and of a message with more than MAX_TRIES of them its first and
     last MAX_TRIES / 2 (where a farewell sits): what a message costs is bounded, and no other message changes it."""
-    spelling = slang.spelling if isinstance(slang, Slang) else None
-    if spelling is None:
-        return {}
     chosen = []
     for n, (raw, start, end) in enumerate(matches):
         if not spelling.needs(RUNS.sub(r"\1", raw)):
@@ -232,7 +230,7 @@ def _to_spell(text: str, matches: list[tuple[str, int, int]], slang: Mapping[str
         chosen.append(n)
     if len(chosen) > MAX_TRIES:
         chosen = chosen[: MAX_TRIES // 2] + chosen[-(MAX_TRIES // 2):]
-    return dict.fromkeys(chosen, spelling)
+    return frozenset(chosen)
 
 
 @lru_cache(maxsize=4)

@@ -58,7 +58,7 @@ class Slang(dict[str, tuple[str, ...]]):
     def spelling(self) -> Spelling | None:
         if not self.words:
             return None
-        return Spelling(self.words, (*self.masked, *(w for variant, canonical in self.items() for w in (variant, *canonical))))
+        return Spelling(self.words, self.known.rank)  # the dictionary's words and the masked ones: known too
 
     @cached_property
     def known(self) -> Known:
