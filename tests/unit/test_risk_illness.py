@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import case_text, known_false_alarm, known_miss, quiet, suggested
+from tests.conftest import case_text, known_miss, quiet, suggested
 from tests.conftest import risk_case as case
 
 # (kind, item, imminent, text)
@@ -44,6 +44,7 @@ RISK = [
 # the same situations with no danger to anyone now: every one must stay quiet
 BENIGN = [
     "besok operasi jantung, udah puasa dari jam 12 malem, surat persetujuan udah aku tanda tangan",
+    "baju2 almarhumah ibu udah kusumbangin ke panti, tinggal mukenanya yg kusimpen",
     "insulin malam 10 unit kayak biasa, gula darah tadi 140, aman",
     "rasanya mau mati pas kemo kemarin, mual muntah seharian, tp hari ini udah bisa makan bubur",
     "kakiku mati rasa gara2 diabetes, dokter suruh cek saraf minggu depan",
@@ -58,10 +59,6 @@ STILL_FLAGGED = [
                  marks=known_miss("sixteenth", "suicide, imminent: the rule for a will written ('sudah tulis wasiat') and "
                                                "the imminence head (0.96 without the rule) both read a will made for "
                                                "an inheritance as preparation")),
-    pytest.param("baju2 almarhumah ibu udah kusumbangin ke panti, tinggal mukenanya yg kusimpen",
-                 marks=known_false_alarm("twenty-first", "suicide, imminent: possessions given away ('udah "
-                                                         "kusumbangin ... tinggal') outweigh that they were a late "
-                                                         "mother's; quiet until the twentieth round")),
 ]
 
 
