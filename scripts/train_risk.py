@@ -63,6 +63,7 @@ CALLED_VALUE = 1.0  # ... and one newly called imminent by the imminence head th
 # thirteenth round; leaving each of eleven sets out, 1.0 calls 0.914 of imminent lines imminent against 0.884, at 4.3%
 # false alarms against 4.0%: a client with a plan goes to the top of the queue)
 STEPS = (1, 2, 3, 5, 8)  # how many more benign lines one step down a head's threshold may flag
+SCHEDULES = (STEPS, (1,), (2, 4, 8, 16), (3, 5, 8, 13))  # each walked; the thresholds that catch the most are kept
 FLOOR = 0.02  # no threshold goes below this probability
 IMMINENT_WEIGHT = 3.0  # an imminent line counts this many times in every head: missing one costs most
 SET_WEIGHT = 1.0  # a line of a trained hand-written held-out set (dev_only()) counts this many times in every head
@@ -242,7 +243,20 @@ def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featuris
     rules' own count first) is spent greedily, a few benign lines at a time, on whichever head's next step
     down flags the most risk per false alarm it adds (an imminent line counts IMMINENT_VALUE times; a line the
     imminence head newly calls imminent adds CALLED_VALUE). A message is flagged when any head reaches its
-    threshold, so a head is worth lowering only for the lines no other head already catches."""
+    threshold, so a head is worth lowering only for the lines no other head already catches. The greedy path
+    depends on how far one step may go, so it is walked with each of SCHEDULES and the thresholds that catch
+    the most (by the same values) within the budget are kept."""
+    best: tuple[float, dict[str, float]] | None = None
+    for steps in SCHEDULES:
+        worth, chosen = _greedy(heads, rows, probs, feats, ruled, steps)
+        if best is None or worth > best[0] + 1e-9:
+            best = (worth, chosen)
+    assert best is not None
+    return best[1]
+
+
+def _greedy(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featurised, ruled: list[tuple],
+            steps: tuple[int, ...]) -> tuple[float, dict[str, float]]:
     labels = [labels_of(feats.lines[r]) for r in rows]
     benign = np.array([not lab for lab in labels])
     imminent = np.array([IMMINENT in lab for lab in labels])
@@ -257,7 +271,7 @@ def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featuris
         for k, head in enumerate(heads):
             s = probs[:, k]
             quiet = np.sort(s[benign & ~flagged & (s < chosen[head])])[::-1]
-            for step in STEPS:
+            for step in steps:
                 if step > left:
                     break
                 t = max(FLOOR, float(quiet[step]) + 1e-4 if step < len(quiet) else FLOOR)
@@ -277,7 +291,9 @@ def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featuris
         flagged |= probs[:, k] >= t
         if k == k_imm:
             called |= probs[:, k] >= t
-    return {head: float(min(0.999, round(t, 4))) for head, t in chosen.items()}
+    rounded = {head: float(min(0.999, round(t, 4))) for head, t in chosen.items()}
+    worth = float(value[flagged].sum()) + CALLED_VALUE * float((imminent & called).sum())
+    return worth, rounded
 
 
 def predict(heads: list[str], probs_row, thresholds: dict[str, float], ruled: tuple) -> Prediction:
