@@ -9,7 +9,7 @@ Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth
 since the thirteenth, 12 since the fourteenth, 13 since the fifteenth, 14 since the sixteenth, 15 since the
 seventeenth, 16 since the eighteenth, 17 since the nineteenth, 18 since the twentieth, 19 since the twenty-first
 (risk_corpus.TRAINED_SETS): their columns say "trained on" and are no unseen figure (scripts/risk_loso.py gives
-those); held-out 20 and 21 are judged, never trained on (docs/RISK_DETECTION.md lists each look).
+those); held-out 20, 21 and 22 are judged, never trained on (docs/RISK_DETECTION.md lists each look).
 """
 
 from __future__ import annotations
