@@ -246,13 +246,8 @@ def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featuris
     threshold, so a head is worth lowering only for the lines no other head already catches. The greedy path
     depends on how far one step may go, so it is walked with each of SCHEDULES and the thresholds that catch
     the most (by the same values) within the budget are kept."""
-    best: tuple[float, dict[str, float]] | None = None
-    for steps in SCHEDULES:
-        worth, chosen = _greedy(heads, rows, probs, feats, ruled, steps)
-        if best is None or worth > best[0] + 1e-9:
-            best = (worth, chosen)
-    assert best is not None
-    return best[1]
+    walks = [_greedy(heads, rows, probs, feats, ruled, steps) for steps in SCHEDULES]
+    return max(walks, key=lambda walk: walk[0])[1]  # the first of equals: STEPS, as before
 
 
 def _greedy(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featurised, ruled: list[tuple],
