@@ -14,7 +14,9 @@ from tests.conftest import risk_case as case
 # (kind, item, imminent, text)
 RISK = [
     case("dialysis skipped on purpose", "suicide", True,  # not called imminent from the sixteenth round to the
-         "udh 2 minggu aku bolos cuci darah sengaja, biar cepet selesai aja hidupku"),  # nineteenth
+         "udh 2 minggu aku bolos cuci darah sengaja, biar cepet selesai aja hidupku",  # nineteenth, nor since the
+         marks=known_miss("twenty-third", "suicide, imminent: found, but not called imminent (0.691 against the "  # 23rd
+                                          "imminence threshold of 0.697; 0.587 in the twenty-second round)")),
     case("insulin saved up", "suicide", True,
      "insulin sisa resep udah kukumpulin 6 pen, malam ini mau kusuntik semua sekaligus"),
     case("following a late husband, with a time and means", "suicide", True,
