@@ -15,7 +15,7 @@ from curhat_tui.domain.risk import RiskDetector
 from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling
 from curhat_tui.domain.risk_text import read_parts, tokenize
 from curhat_tui.domain.risk_unmask import Slang
-from tests.conftest import case_text, known_false_alarm, known_miss, quiet, suggested
+from tests.conftest import case_text, quiet, suggested
 from tests.conftest import risk_case as case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,9 +140,8 @@ def test_a_malformed_known_words_file_names_the_file_the_line_and_the_fix(tmp_pa
 # (kind, item, imminent, text): disclosures typed fast and badly, written for this test
 RISK = [
     case("on a bridge, words run together", "suicide", True,  # five words run together, more than the spelling
-         "kak akusekarangdiatasjembatan tol udh mau loncat",  # step cuts: found by the model trained on held-out 18
-         marks=known_miss("twenty-third", "suicide, imminent: found, but not called imminent (0.685 against the "
-                                          "imminence threshold of 0.697; 0.587 in the twenty-second round)")),
+         "kak akusekarangdiatasjembatan tol udh mau loncat"),  # step cuts: found by the model trained on held-out 18
+    # (not called imminent in the twenty-third round only)
     case("pills swallowed, keys slipped", "suicide", True,
          "aku udah nelen obst tidur satu strip barusan biar gk bangun lgi"),
     case("a rope tied, no vowels", "suicide", True,
@@ -180,9 +179,7 @@ RISK = [
 RED_TEAM = [
     "Laporan PKLnya harus dikumpul Jumat.",
     "Dahulunya tempat ini sawah, sekarang jadi perumahan.",
-    pytest.param("Aku sudah relakan dia pergi ke luar negeri buat kerja, kita LDR.",
-                 marks=known_false_alarm("twenty-third", "any (named suicide): 'relakan ... pergi' reads like letting go "
-                                                         "of life once the any-risk threshold fell from 0.92 to 0.88")),
+    "Aku sudah relakan dia pergi ke luar negeri buat kerja, kita LDR.",  # flagged in the twenty-third round only
     "Semoga Allah merahmati keluarga kita semua, amin.",
     "Uangnya digunakan buat bayar SPP adik.",
     "Pak Gunawan tetanggaku ramah sekali.",
