@@ -267,6 +267,11 @@ def training_lines(corpus: Path, seed: int = SEED, sets: tuple[str, ...] | None 
     return lines
 
 
+
+def labels_of(line: Line) -> frozenset[str]:
+    return frozenset(label for label in line.labels if label != "none")
+
+
 def read_tsv(path: Path) -> list[Line]:
     """Hand-written lines (written.tsv, heldout.tsv): labels, kind, text; each line is its own group."""
     lines = []

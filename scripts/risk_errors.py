@@ -49,8 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     total: dict[str, int] = defaultdict(int)
     missed: dict[str, list[str]] = defaultdict(list)
     for f in range(tr.FOLDS):
-        others = [i for i, g in enumerate(fold_of) if g != f]
-        t_f = tr.choose(heads, [dev[i] for i in others], oof[others], feats, ruled)
+        t_f = tr.cv_thresholds(heads, dev, fold_of, f, oof, feats, ruled)
         for i in (i for i, g in enumerate(fold_of) if g == f):
             line = lines[dev[i]]
             labels = tr.labels_of(line)

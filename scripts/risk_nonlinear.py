@@ -71,8 +71,8 @@ class Setup:
         """Each fold judged with thresholds chosen on the other folds' out-of-fold scores (train_risk's CV)."""
         figs = []
         for f in range(tr.FOLDS):
-            others, mine = np.where(self.fold_of != f)[0], np.where(self.fold_of == f)[0]
-            t_f = tr.choose(self.heads, self.rows(others), oof[others], self.feats, self.ruled)
+            mine = np.where(self.fold_of == f)[0]
+            t_f = tr.cv_thresholds(self.heads, self.dev, list(self.fold_of), f, oof, self.feats, self.ruled)
             preds = [tr.predict(self.heads, oof[i], t_f, self.ruled[self.dev[i]]) for i in mine]
             figs.append(evaluate([tr.labels_of(self.lines[self.dev[i]]) for i in mine], preds, self.items))
         return figs

@@ -92,9 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     clean: list[Figures] = []
     slips: list[Figures] = []
     for f in range(tr.FOLDS):
-        others = [i for i, r in enumerate(dev) if fold_of[r] != f]
         mine = [i for i, r in enumerate(dev) if fold_of[r] == f]
-        t_f = tr.choose(heads, [dev[i] for i in others], oof[others], feats, ruled)
+        t_f = tr.cv_thresholds(heads, dev, [fold_of[r] for r in dev], f, oof, feats, ruled)
         want = [tr.labels_of(lines[dev[i]]) for i in mine]
         clean.append(evaluate(want, [tr.predict(heads, oof[i], t_f, ruled[dev[i]]) for i in mine], items))
         slips.append(evaluate(want, [tr.predict(heads, oof_slipped[i], t_f, ruled[judged_at[dev[i]]])

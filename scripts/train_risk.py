@@ -17,8 +17,10 @@ the same corpus gives the same file.
    from a hash of its name: about 15% test, the rest development in 5 folds. No group straddles two sides.
 3. Out-of-fold scores on development (each fold scored by a model trained on the other four) choose one
    threshold per head, jointly: one budget of false alarms on benign lines (rules count) spent greedily on
-   whichever head flags the most risk per false alarm added (choose()).
-   Cross-validation figures: each fold judged with thresholds chosen on the other folds' scores only.
+   whichever head flags the most risk per false alarm added (choose()); the shipped thresholds are each head's
+   median of the five choices made with one fold left out (bagged()).
+   Cross-validation figures: each fold judged with thresholds chosen on the other folds' scores only (the median of
+   the four choices made on three of them).
 4. The shipped model is trained on all of development with those thresholds and judged, through the app's
    own detector (rules, windows and all), on the test split; the old regex matcher is judged on the first
    hand-written set (heldout.tsv) for comparison.
@@ -27,7 +29,6 @@ the same corpus gives the same file.
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import sys
 from collections import defaultdict
@@ -39,8 +40,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
-from risk_corpus import Line, corpus_hash, generated_text, read_tsv, training_lines, typos  # noqa: E402
+from risk_corpus import Line, corpus_hash, generated_text, labels_of, read_tsv, training_lines, typos  # noqa: E402
 from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
+from risk_thresholds import bagged  # noqa: E402
 from scipy import sparse  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
@@ -56,16 +58,6 @@ TEST_SHARE, FOLDS = 0.15, 5
 TEST = -1  # the side of a test line in split()
 MIN_GROUPS = 2  # a feature must occur in at least this many templates (or hand-written lines)
 C = 32.0  # inverse regularisation strength of each logistic head
-TOTAL_BUDGET = 0.040  # out-of-fold false alarms on benign lines, all heads and rules together (the goal allows 0.05;
-# 0.042 spent 5.4% judged fold by fold once the split went by group, 0.038 4.9%; with the clause features of the
-# seventh round 0.038 spent 5.1%; with their gating (risk_clause.gated) 0.040 spends 4.9%, 0.042 5.2%)
-IMMINENT_VALUE = 3.0  # choosing thresholds, an imminent line flagged counts this many risk lines
-CALLED_VALUE = 1.0  # ... and one newly called imminent by the imminence head this much more (0.3 until the
-# thirteenth round; leaving each of eleven sets out, 1.0 calls 0.914 of imminent lines imminent against 0.884, at 4.3%
-# false alarms against 4.0%: a client with a plan goes to the top of the queue)
-STEPS = (1, 2, 3, 5, 8)  # how many more benign lines one step down a head's threshold may flag
-SCHEDULES = (STEPS, (1,), (2, 4, 8, 16), (3, 5, 8, 13))  # each walked; the thresholds that catch the most are kept
-FLOOR = 0.02  # no threshold goes below this probability
 IMMINENT_WEIGHT = 3.0  # an imminent line counts this many times in every head: missing one costs most
 SET_WEIGHT = 1.0  # a line of a trained hand-written held-out set (dev_only()) counts this many times in every head
 PRUNE = 0.1  # weights smaller than this are left out of the shipped file
@@ -107,10 +99,6 @@ def words_text(words: dict[str, int]) -> str:
 def reading_slang(lines: list[Line]) -> Slang:
     """The slang dictionary with the known words of `lines` (what the detector trained on them reads with)."""
     return read_slang(DATA / SLANG_FILE).with_words(known_words(lines))
-
-
-def labels_of(line: Line) -> frozenset[str]:
-    return frozenset(label for label in line.labels if label != "none")
 
 
 def targets_of(line: Line) -> frozenset[str]:
@@ -238,60 +226,6 @@ def probabilities(feats: Featurised, rows: list[int], fitted: tuple[dict[str, in
     return 1.0 / (1.0 + np.exp(-logits))
 
 
-# ---- thresholds -----------------------------------------------------------------------------------
-def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featurised, ruled: list[tuple]):
-    """Thresholds chosen jointly from out-of-fold scores: one budget of false alarms on benign lines (the
-    rules' own count first) is spent greedily, a few benign lines at a time, on whichever head's next step
-    down flags the most risk per false alarm it adds (an imminent line counts IMMINENT_VALUE times; a line the
-    imminence head newly calls imminent adds CALLED_VALUE). A message is flagged when any head reaches its
-    threshold, so a head is worth lowering only for the lines no other head already catches. The greedy path
-    depends on how far one step may go, so it is walked with each of SCHEDULES and the thresholds that catch
-    the most (by the same values) within the budget are kept."""
-    walks = [_greedy(heads, rows, probs, feats, ruled, steps) for steps in SCHEDULES]
-    return max(walks, key=lambda walk: walk[0])[1]  # the first of equals: STEPS, as before
-
-
-def _greedy(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featurised, ruled: list[tuple],
-            steps: tuple[int, ...]) -> tuple[float, dict[str, float]]:
-    labels = [labels_of(feats.lines[r]) for r in rows]
-    benign = np.array([not lab for lab in labels])
-    imminent = np.array([IMMINENT in lab for lab in labels])
-    value = (~benign) * 1.0 + imminent * (IMMINENT_VALUE - 1.0)
-    flagged = np.array([bool(ruled[r][0]) for r in rows])
-    called = np.array([bool(ruled[r][1]) for r in rows])
-    budget = math.floor(TOTAL_BUDGET * benign.sum())
-    chosen = {head: 1.0 for head in heads}
-    k_imm = heads.index(IMMINENT)
-    while (left := budget - int((flagged & benign).sum())) > 0:
-        best: tuple[float, int, float] | None = None
-        for k, head in enumerate(heads):
-            s = probs[:, k]
-            quiet = np.sort(s[benign & ~flagged & (s < chosen[head])])[::-1]
-            for step in steps:
-                if step > left:
-                    break
-                t = max(FLOOR, float(quiet[step]) + 1e-4 if step < len(quiet) else FLOOR)
-                newly = (s >= t) & ~flagged
-                cost = int((newly & benign).sum())
-                if t >= chosen[head] or not 0 < cost <= left:
-                    continue
-                gain = float(value[newly].sum())
-                if k == k_imm:
-                    gain += CALLED_VALUE * float((imminent & ~called & (s >= t)).sum())
-                if best is None or gain / cost > best[0] + 1e-9:
-                    best = (gain / cost, k, t)
-        if best is None or best[0] <= 0:
-            break
-        _, k, t = best
-        chosen[heads[k]] = t
-        flagged |= probs[:, k] >= t
-        if k == k_imm:
-            called |= probs[:, k] >= t
-    rounded = {head: float(min(0.999, round(t, 4))) for head, t in chosen.items()}
-    worth = float(value[flagged].sum()) + CALLED_VALUE * float((imminent & called).sum())
-    return worth, rounded
-
-
 def predict(heads: list[str], probs_row, thresholds: dict[str, float], ruled: tuple) -> Prediction:
     decision = decide(dict(zip(heads, map(float, probs_row))), thresholds, ruled[0], ruled[1])
     return Prediction(decision.items, decision.imminent)
@@ -365,15 +299,21 @@ def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[st
         score_at = [i for i, g in enumerate(fold_of) if g == f]
         fitted = fit(feats, feats.augmented([dev[i] for i in train_at]), heads)
         oof[score_at] = probabilities(feats, [dev[i] for i in score_at], fitted)
-    thresholds = choose(heads, dev, oof, feats, ruled)
+    thresholds = bagged(heads, dev, fold_of, range(FOLDS), oof, feats, ruled)
     cv: list[Figures] = []
     for f in range(FOLDS):
-        others = [i for i, g in enumerate(fold_of) if g != f]
         mine = [i for i, g in enumerate(fold_of) if g == f]
-        t_f = choose(heads, [dev[i] for i in others], oof[others], feats, ruled)
+        t_f = cv_thresholds(heads, dev, fold_of, f, oof, feats, ruled)
         preds = [predict(heads, oof[i], t_f, ruled[dev[i]]) for i in mine]
         cv.append(evaluate([labels_of(feats.lines[dev[i]]) for i in mine], preds, items))
     return dev, test, thresholds, cv, fit(feats, feats.augmented(dev), heads)
+
+
+def cv_thresholds(heads: list[str], dev: list[int], fold_of: list[int], f: int, oof: np.ndarray, feats: Featurised,
+                  ruled: list[tuple]) -> dict[str, float]:
+    """The thresholds fold `f` is judged with in cross-validation (`fold_of[i]` is the fold of `dev[i]`): chosen
+    as the shipped ones are (bagged()), on the other folds' out-of-fold scores only."""
+    return bagged(heads, dev, fold_of, [g for g in range(FOLDS) if g != f], oof, feats, ruled)
 
 
 def main(argv: list[str] | None = None) -> int:
