@@ -2,7 +2,8 @@
 
 One budget of false alarms on benign lines (TOTAL_BUDGET, the rules' own false alarms first) is spent greedily on
 whichever head's next step down flags the most risk per false alarm it adds (choose(), walked with each of
-SCHEDULES); the shipped thresholds are each head's median of the choices made with one fold left out (bagged()).
+SCHEDULES). The twenty-fifth round tried each head's median of five choices made with one fold left out: steadier
+thresholds, but more false alarms than the budget allows (docs/RISK_DETECTION.md); not kept.
 """
 
 from __future__ import annotations
@@ -81,17 +82,3 @@ def _greedy(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featuri
     rounded = {head: float(min(0.999, round(t, 4))) for head, t in chosen.items()}
     worth = float(value[flagged].sum()) + CALLED_VALUE * float((imminent & called).sum())
     return worth, rounded
-
-
-def bagged(heads: list[str], dev: list[int], fold_of: list[int], folds, oof: np.ndarray, feats: Featurised,
-           ruled: list[tuple]) -> dict[str, float]:
-    """Each head's threshold: the median of those choose() picks on the out-of-fold scores of `folds` less one
-    fold, for each fold in turn. The budget's greedy spending has many near-equal endings, and a small change of
-    the corpus could move the imminence threshold between 0.52 and 0.70; the median of the five choices moved
-    within 0.66-0.70 over the same three corpora (docs/RISK_DETECTION.md, the twenty-fifth round)."""
-    folds = list(folds)
-    choices = []
-    for left in folds:
-        at = [i for i, g in enumerate(fold_of) if g in folds and g != left]
-        choices.append(choose(heads, [dev[i] for i in at], oof[at], feats, ruled))
-    return {head: float(np.median([c[head] for c in choices])) for head in heads}

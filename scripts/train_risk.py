@@ -17,10 +17,8 @@ the same corpus gives the same file.
    from a hash of its name: about 15% test, the rest development in 5 folds. No group straddles two sides.
 3. Out-of-fold scores on development (each fold scored by a model trained on the other four) choose one
    threshold per head, jointly: one budget of false alarms on benign lines (rules count) spent greedily on
-   whichever head flags the most risk per false alarm added (choose()); the shipped thresholds are each head's
-   median of the five choices made with one fold left out (bagged()).
-   Cross-validation figures: each fold judged with thresholds chosen on the other folds' scores only (the median of
-   the four choices made on three of them).
+   whichever head flags the most risk per false alarm added (risk_thresholds.choose()).
+   Cross-validation figures: each fold judged with thresholds chosen on the other folds' scores only.
 4. The shipped model is trained on all of development with those thresholds and judged, through the app's
    own detector (rules, windows and all), on the test split; the old regex matcher is judged on the first
    hand-written set (heldout.tsv) for comparison.
@@ -42,7 +40,7 @@ import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
 from risk_corpus import Line, corpus_hash, generated_text, labels_of, read_tsv, training_lines, typos  # noqa: E402
 from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
-from risk_thresholds import bagged  # noqa: E402
+from risk_thresholds import choose  # noqa: E402
 from scipy import sparse  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
@@ -299,7 +297,7 @@ def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[st
         score_at = [i for i, g in enumerate(fold_of) if g == f]
         fitted = fit(feats, feats.augmented([dev[i] for i in train_at]), heads)
         oof[score_at] = probabilities(feats, [dev[i] for i in score_at], fitted)
-    thresholds = bagged(heads, dev, fold_of, range(FOLDS), oof, feats, ruled)
+    thresholds = choose(heads, dev, oof, feats, ruled)
     cv: list[Figures] = []
     for f in range(FOLDS):
         mine = [i for i, g in enumerate(fold_of) if g == f]
@@ -312,8 +310,9 @@ def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[st
 def cv_thresholds(heads: list[str], dev: list[int], fold_of: list[int], f: int, oof: np.ndarray, feats: Featurised,
                   ruled: list[tuple]) -> dict[str, float]:
     """The thresholds fold `f` is judged with in cross-validation (`fold_of[i]` is the fold of `dev[i]`): chosen
-    as the shipped ones are (bagged()), on the other folds' out-of-fold scores only."""
-    return bagged(heads, dev, fold_of, [g for g in range(FOLDS) if g != f], oof, feats, ruled)
+    as the shipped ones are, on the other folds' out-of-fold scores only."""
+    others = [i for i, g in enumerate(fold_of) if g != f]
+    return choose(heads, [dev[i] for i in others], oof[others], feats, ruled)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,6 +47,8 @@ BENIGN = [
     "abis di-PHK sempet down, tp sekarang udh dapet kerja baru di gudang, lumayan",
     "auto mati gue liat tagihan paylater bulan ini wkwk",
     "bayiku rewel terus malem ini, capek bgt tp suami gantian jaga",
+    # flagged from the eighteenth round to the twenty-second; quiet since the twenty-third
+    "temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
     # flagged in the eighteenth, nineteenth and twenty-second rounds; quiet in the twentieth, twenty-first and
     # twenty-third ('bapak ... tiap hari' reads like a father who hurts every day: it flips with retraining)
     "bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
@@ -54,16 +56,11 @@ BENIGN = [
 
 
 # one of the 7 lines the fifteenth round's red team found flagged (of its 200 benign lines in the voice; two more,
-# quiet since the seventeenth and the nineteenth rounds, stand with BENIGN), one the twentieth round's flags again,
-# and one of BENIGN the twenty-fifth round's flags again
+# quiet since the seventeenth and the nineteenth rounds, stand with BENIGN), and one the twentieth round's flags again
 STILL_FLAGGED = [
     pytest.param("aku udah nyiapin semua, tiket, koper, tinggal berangkat magang ke jepang",
                  marks=known_false_alarm("fifteenth", "suicide, imminent: 'udah nyiapin semua ... tinggal' is how "
                                                       "preparation is told")),
-    # flagged from the eighteenth round to the twenty-second, quiet in the twenty-third and twenty-fourth
-    pytest.param("temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
-                 marks=known_false_alarm("twenty-fifth", "abuse: its lines on sextortion by a partner outweigh that it "
-                                                         "is a friend's, reported and over (0.932 against 0.919)")),
     # flagged from the fifteenth round to the eighteenth and again since the twentieth ('pengen nyusul' is also a wish
     # to follow the dead)
     pytest.param("aku pengen nyusul kakek ke jogja, dia tinggal sendirian di sana dan masih sehat",

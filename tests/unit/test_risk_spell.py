@@ -15,7 +15,7 @@ from curhat_tui.domain.risk import RiskDetector
 from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling
 from curhat_tui.domain.risk_text import read_parts, tokenize
 from curhat_tui.domain.risk_unmask import Slang
-from tests.conftest import case_text, known_false_alarm, quiet, suggested
+from tests.conftest import case_text, quiet, suggested
 from tests.conftest import risk_case as case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,9 +179,7 @@ RISK = [
 RED_TEAM = [
     "Laporan PKLnya harus dikumpul Jumat.",
     "Dahulunya tempat ini sawah, sekarang jadi perumahan.",
-    pytest.param("Aku sudah relakan dia pergi ke luar negeri buat kerja, kita LDR.",  # flagged in the twenty-third round
-                 marks=known_false_alarm("twenty-fifth", "any (named suicide): 'relakan ... pergi' reads like letting "
-                                                         "go of life (0.871 against the any-risk threshold of 0.838)")),
+    "Aku sudah relakan dia pergi ke luar negeri buat kerja, kita LDR.",  # flagged in the twenty-third round only
     "Semoga Allah merahmati keluarga kita semua, amin.",
     "Uangnya digunakan buat bayar SPP adik.",
     "Pak Gunawan tetanggaku ramah sekali.",
@@ -217,9 +215,8 @@ def test_ordinary_lines_typed_badly_stay_quiet(data, text):
 def test_the_spelling_step_is_what_reads_a_line_typed_this_badly(data):
     shipped = data.phrases.warm()
     unread = RiskDetector(shipped.rules, Slang(shipped.slang, shipped.slang.masked), shipped.model, shipped.item_order)
-    text = "aku pngn mti ajaa kak, cpke bgt hidupp gini trs"  # the twenty-fifth round's any-risk threshold (0.838)
-    # reads "aku pngen mti ..." without the step (0.88); this one it does not (0.74)
-    assert unread.detect(text).items == ()  # without it: "pngn", "mti", "cpke", "hidupp" are words it never saw
+    text = "aku pngen mti ajaa kak, cpke bgt hidupp gini trs"
+    assert unread.detect(text).items == ()  # without it: "pngen", "mti", "cpke", "hidupp" are words it never saw
     assert "suicide" in shipped.detect(text).items
 
 
