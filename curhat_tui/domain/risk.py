@@ -75,6 +75,7 @@ class Weights(Mapping[str, tuple[tuple[int, float], ...]]):
         self._raw = raw
         self._heads = heads
         self._parsed: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._by_head: list[dict[str, float]] = [{} for _ in range(heads)]  # head -> feature -> weight, as asked
 
     def __getitem__(self, feature: str) -> tuple[tuple[int, float], ...]:
         if feature not in self._raw:
@@ -90,6 +91,13 @@ class Weights(Mapping[str, tuple[tuple[int, float], ...]]):
                 return ()
             found = tuple((int(h), float(w)) for h, w in (p.split(":") for p in text.split()) if int(h) < self._heads)
             self._parsed[feature] = found
+        return found
+
+    def weight(self, feature: str, head: int) -> float:
+        """One head's weight of a feature (0.0 when it has none), kept: evidence asks for each n-gram of a window."""
+        found = self._by_head[head].get(feature)
+        if found is None:
+            found = self._by_head[head][feature] = next((w for h, w in self.pairs(feature) if h == head), 0.0)
         return found
 
     def __iter__(self):
@@ -108,16 +116,17 @@ class LinearModel:
 
     heads: tuple[str, ...]
     bias: tuple[float, ...]
-    weights: Mapping[str, tuple[tuple[int, float], ...]]  # feature -> (head index, weight) for nonzero weights
+    weights: Weights  # feature -> (head index, weight) for nonzero weights
     thresholds: Mapping[str, float]  # head -> probability at which it is suggested
     meta: Mapping[str, str] = field(default_factory=dict)
 
     def logits(self, words: set[str], chars: set[str]) -> list[float]:
         out = list(self.bias)
-        pairs = self.weights.pairs if isinstance(self.weights, Weights) else (lambda f: self.weights.get(f, ()))
+        parsed, pairs = self.weights._parsed.get, self.weights.pairs  # parsed features straight from their dict
         for block, scale in ((words, block_scale(len(words))), (chars, block_scale(len(chars)))):
             for feature in block:
-                for head, weight in pairs(feature):
+                found = parsed(feature)
+                for head, weight in pairs(feature) if found is None else found:
                     out[head] += weight * scale
         return out
 
@@ -268,13 +277,14 @@ class RiskDetector:
             return NOTHING
         found = self._hits(tokens)
         spans, suggested, imminent = self._ruled(tokens, found)
-        best = self._best(tokens, found)
+        sizes: dict[int, tuple[int, int]] = {}  # a window's start -> how many word and character features it has
+        best = self._best(tokens, found, sizes)
         scores = {head: p for head, (p, _) in best.items()}
         if self.model is not None:
             decision = decide(scores, self.model.thresholds, frozenset(suggested), imminent)
             suggested, imminent = set(decision.items), decision.imminent
             for head, shown in decision.because:
-                spans.extend(self._evidence(tokens, found, best[head][1], head, shown))
+                spans.extend(self._evidence(tokens, found, best[head][1], head, shown, sizes))
         elif imminent:
             suggested.add("suicide")
         spans = _merged(spans)
@@ -283,14 +293,18 @@ class RiskDetector:
         items = tuple(sorted(suggested, key=lambda i: (first.get(i, len(text)), rank.get(i, 99))))
         return Detection(items, imminent, tuple(spans), scores)
 
-    def _best(self, tokens: list[Token], hits: list[Hit]) -> dict[str, tuple[float, int]]:
-        """For each head, its highest probability over the windows and the window it came from."""
+    def _best(self, tokens: list[Token], hits: list[Hit],
+              sizes: dict[int, tuple[int, int]] | None = None) -> dict[str, tuple[float, int]]:
+        """For each head, its highest probability over the windows and the window it came from (and into `sizes`,
+        each window's feature counts, which its evidence scales by)."""
         model = self.model
         if model is None or not tokens:
             return {}
         best = {head: (-1.0, 0) for head in model.heads}
         for start in _windows(len(tokens)):
             words, chars = self._features(tokens, hits, start)
+            if sizes is not None:
+                sizes[start] = (len(words), len(chars))
             for head, logit in zip(model.heads, model.logits(words, chars)):
                 p = probability(logit)
                 if p > best[head][0]:
@@ -298,25 +312,17 @@ class RiskDetector:
         return best
 
     def _evidence(self, all_tokens: list[Token], hits: list[Hit], start: int, head: str,
-                  item: str) -> list[PhraseHit]:
+                  item: str, sizes: dict[int, tuple[int, int]]) -> list[PhraseHit]:
         """The runs of tokens in the window from `start` whose features pushed this head's score up the most."""
         model = self.model
         assert model is not None
         tokens, structure = gated(all_tokens[start:start + WINDOW])
         k = model.heads.index(head)
-        weights = model.weights
-        pairs = weights.pairs if isinstance(weights, Weights) else (lambda f: weights.get(f, ()))
+        weight = model.weights.weight
 
-        def weight(feature: str, default: float = 0.0) -> float:
-            for h, w in pairs(feature):
-                if h == k:
-                    return w
-            return default
-
-        words, chars = self._features(all_tokens, hits, start)
-        w_scale, c_scale = block_scale(len(words)), block_scale(len(chars))
+        w_scale, c_scale = (block_scale(n) for n in sizes[start])  # the window's feature counts (_best())
         per_token = [set(char_grams(tok.text)) for tok in tokens]
-        share = [c_scale * sum(weight(g, 0.0) for g in mine) for mine in per_token]
+        share = [c_scale * sum(weight(g, k) for g in mine) for mine in per_token]
         parts = word_grams(tokens) + [("n:" + tok.text, t, t + 1) for t, tok in enumerate(tokens) if tok.neg]
         parts += class_grams(tokens) + structure
         parts += [(("Ln:" if all_tokens[h.i].neg else "L:") + h.rule.item, h.i - start, h.j - start)
@@ -326,7 +332,7 @@ class RiskDetector:
             key = f"{gram}@{i}" if gram[:2] in ("K:", "S:", "M:") else gram  # a class feature counts on each word
             if key not in seen:
                 seen.add(key)
-                part = weight(gram, 0.0) * w_scale / (j - i)
+                part = weight(gram, k) * w_scale / (j - i)
                 for t in range(i, j):
                     share[t] += part
         top = max(share, default=0.0)
