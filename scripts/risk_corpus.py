@@ -267,8 +267,8 @@ def training_lines(corpus: Path, seed: int = SEED, sets: tuple[str, ...] | None 
     return lines
 
 
-
 def labels_of(line: Line) -> frozenset[str]:
+    """A line's red-flag labels (and imminence); empty for a benign look-alike ("none")."""
     return frozenset(label for label in line.labels if label != "none")
 
 

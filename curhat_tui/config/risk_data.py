@@ -12,7 +12,8 @@ from pathlib import Path
 
 from curhat_tui.config.data_file import DataError
 from curhat_tui.config.data_file import DataFile as _File
-from curhat_tui.domain.risk import EXTRA_HEADS, IMMINENT, LinearModel, RiskDetector, RiskRule, Weights
+from curhat_tui.domain.risk import EXTRA_HEADS, IMMINENT, RiskDetector, RiskRule
+from curhat_tui.domain.risk_model import LinearModel, Weights
 from curhat_tui.domain.risk_spell import parse_words
 from curhat_tui.domain.risk_text import parse_slang
 from curhat_tui.domain.risk_unmask import Slang

@@ -10,13 +10,13 @@ ticks a flag: the counselor decides.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
 from curhat_tui.domain.risk_clause import euphemisms, gated
+from curhat_tui.domain.risk_model import LinearModel, probability
 from curhat_tui.domain.risk_text import (
     Token,
     block_scale,
@@ -65,74 +65,6 @@ class Hit:
     rule: RiskRule
     i: int
     j: int
-
-
-class Weights(Mapping[str, tuple[tuple[int, float], ...]]):
-    """The model's weights by feature, read from their text only when a message first uses that feature:
-    loading a model with tens of thousands of features then costs a dictionary of strings, not their parse."""
-
-    def __init__(self, raw: dict[str, str], heads: int) -> None:
-        self._raw = raw
-        self._heads = heads
-        self._parsed: dict[str, tuple[tuple[int, float], ...]] = {}
-        self._by_head: list[dict[str, float]] = [{} for _ in range(heads)]  # head -> feature -> weight, as asked
-
-    def __getitem__(self, feature: str) -> tuple[tuple[int, float], ...]:
-        if feature not in self._raw:
-            raise KeyError(feature)
-        return self.pairs(feature)
-
-    def pairs(self, feature: str) -> tuple[tuple[int, float], ...]:
-        """(head, weight) pairs of a feature; () for a feature the model does not know."""
-        found = self._parsed.get(feature)
-        if found is None:
-            text = self._raw.get(feature)
-            if text is None:
-                return ()
-            found = tuple((int(h), float(w)) for h, w in (p.split(":") for p in text.split()) if int(h) < self._heads)
-            self._parsed[feature] = found
-        return found
-
-    def weight(self, feature: str, head: int) -> float:
-        """One head's weight of a feature (0.0 when it has none), kept: evidence asks for each n-gram of a window."""
-        found = self._by_head[head].get(feature)
-        if found is None:
-            found = self._by_head[head][feature] = next((w for h, w in self.pairs(feature) if h == head), 0.0)
-        return found
-
-    def __iter__(self):
-        return iter(self._raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-    def __contains__(self, feature: object) -> bool:
-        return feature in self._raw
-
-
-@dataclass(frozen=True)
-class LinearModel:
-    """One logistic head per item (and one for imminence) over the two scaled feature blocks."""
-
-    heads: tuple[str, ...]
-    bias: tuple[float, ...]
-    weights: Weights  # feature -> (head index, weight) for nonzero weights
-    thresholds: Mapping[str, float]  # head -> probability at which it is suggested
-    meta: Mapping[str, str] = field(default_factory=dict)
-
-    def logits(self, words: set[str], chars: set[str]) -> list[float]:
-        out = list(self.bias)
-        parsed, pairs = self.weights._parsed.get, self.weights.pairs  # parsed features straight from their dict
-        for block, scale in ((words, block_scale(len(words))), (chars, block_scale(len(chars)))):
-            for feature in block:
-                found = parsed(feature)
-                for head, weight in pairs(feature) if found is None else found:
-                    out[head] += weight * scale
-        return out
-
-
-def probability(logit: float) -> float:
-    return 1.0 / (1.0 + math.exp(-logit)) if logit > -60 else 0.0
 
 
 @dataclass(frozen=True)
@@ -293,8 +225,7 @@ class RiskDetector:
         items = tuple(sorted(suggested, key=lambda i: (first.get(i, len(text)), rank.get(i, 99))))
         return Detection(items, imminent, tuple(spans), scores)
 
-    def _best(self, tokens: list[Token], hits: list[Hit],
-              sizes: dict[int, tuple[int, int]] | None = None) -> dict[str, tuple[float, int]]:
+    def _best(self, tokens: list[Token], hits: list[Hit], sizes: dict[int, tuple[int, int]]) -> dict[str, tuple[float, int]]:
         """For each head, its highest probability over the windows and the window it came from (and into `sizes`,
         each window's feature counts, which its evidence scales by)."""
         model = self.model
@@ -303,8 +234,7 @@ class RiskDetector:
         best = {head: (-1.0, 0) for head in model.heads}
         for start in _windows(len(tokens)):
             words, chars = self._features(tokens, hits, start)
-            if sizes is not None:
-                sizes[start] = (len(words), len(chars))
+            sizes[start] = (len(words), len(chars))
             for head, logit in zip(model.heads, model.logits(words, chars)):
                 p = probability(logit)
                 if p > best[head][0]:
@@ -317,12 +247,11 @@ class RiskDetector:
         model = self.model
         assert model is not None
         tokens, structure = gated(all_tokens[start:start + WINDOW])
-        k = model.heads.index(head)
-        weight = model.weights.weight
+        weight = model.weights.weigher(model.heads.index(head))
 
         w_scale, c_scale = (block_scale(n) for n in sizes[start])  # the window's feature counts (_best())
         per_token = [set(char_grams(tok.text)) for tok in tokens]
-        share = [c_scale * sum(weight(g, k) for g in mine) for mine in per_token]
+        share = [c_scale * sum(weight(g) for g in mine) for mine in per_token]
         parts = word_grams(tokens) + [("n:" + tok.text, t, t + 1) for t, tok in enumerate(tokens) if tok.neg]
         parts += class_grams(tokens) + structure
         parts += [(("Ln:" if all_tokens[h.i].neg else "L:") + h.rule.item, h.i - start, h.j - start)
@@ -332,7 +261,7 @@ class RiskDetector:
             key = f"{gram}@{i}" if gram[:2] in ("K:", "S:", "M:") else gram  # a class feature counts on each word
             if key not in seen:
                 seen.add(key)
-                part = weight(gram, k) * w_scale / (j - i)
+                part = weight(gram) * w_scale / (j - i)
                 for t in range(i, j):
                     share[t] += part
         top = max(share, default=0.0)

@@ -227,3 +227,16 @@ def test_a_missing_model_file_stops_start_up_naming_it(tmp_path):
     with pytest.raises(DataError) as err:
         load_all(tmp_path / "data")
     assert "risk_model.tsv" in str(err.value.path) and "train_risk" in err.value.fix
+
+
+def test_the_weights_kept_after_scoring_are_only_the_models_own_features(data):
+    """The detector keeps each weight it has parsed or been asked for, for the next message; a client's own words that
+    the model does not know are never among them, however many messages are read (a session lasts hours)."""
+    detector = data.phrases.warm()
+    weights = detector.model.weights
+    for n in range(40):
+        found = detector.detect(f"aku mau bunuh diri malam ini zqxv{n}wq, udah siapin tali di kamar qqzr{n}")
+        assert "suicide" in found.items and found.evidence
+    kept = set(weights._parsed).union(*weights._by_head)
+    assert kept and kept <= set(weights)
+    assert not [f for f in kept if "zqxv" in f or "qqzr" in f]

@@ -49,8 +49,8 @@ BENIGN = [
     "bayiku rewel terus malem ini, capek bgt tp suami gantian jaga",
     # flagged from the eighteenth round to the twenty-second; quiet since the twenty-third
     "temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
-    # flagged in the eighteenth, nineteenth and twenty-second rounds; quiet in the twentieth, twenty-first and
-    # twenty-third ('bapak ... tiap hari' reads like a father who hurts every day: it flips with retraining)
+    # flagged in the eighteenth, nineteenth and twenty-second rounds; quiet in the twentieth, the twenty-first and
+    # since the twenty-third ('bapak ... tiap hari' reads like a father who hurts every day: it flips with retraining)
     "bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
 ]
 

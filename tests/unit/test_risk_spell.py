@@ -139,9 +139,9 @@ def test_a_malformed_known_words_file_names_the_file_the_line_and_the_fix(tmp_pa
 
 # (kind, item, imminent, text): disclosures typed fast and badly, written for this test
 RISK = [
-    case("on a bridge, words run together", "suicide", True,  # five words run together, more than the spelling
-         "kak akusekarangdiatasjembatan tol udh mau loncat"),  # step cuts: found by the model trained on held-out 18
-    # (not called imminent in the twenty-third round only)
+    # five words run together, more than the spelling step cuts: found by the model trained on held-out 18 (not called
+    # imminent in the twenty-third round only)
+    case("on a bridge, words run together", "suicide", True, "kak akusekarangdiatasjembatan tol udh mau loncat"),
     case("pills swallowed, keys slipped", "suicide", True,
          "aku udah nelen obst tidur satu strip barusan biar gk bangun lgi"),
     case("a rope tied, no vowels", "suicide", True,

@@ -1,0 +1,97 @@
+"""The risk detector's trained part: one logistic head per item (and for imminence and "any" risk) over the scaled
+word and character feature blocks, its weights read lazily from data/risk_model.tsv (config/risk_data.py parses the
+file; scripts/train_risk.py writes it)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from curhat_tui.domain.risk_text import block_scale
+
+
+class Weights(Mapping[str, tuple[tuple[int, float], ...]]):
+    """The model's weights by feature, read from their text only when a message first uses that feature:
+    loading a model with tens of thousands of features then costs a dictionary of strings, not their parse. What is
+    kept is only ever the model's own features, never a word of a message the model does not know."""
+
+    def __init__(self, raw: dict[str, str], heads: int) -> None:
+        self._raw = raw
+        self._heads = heads
+        self._parsed: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._by_head: list[dict[str, float]] = [{} for _ in range(heads)]  # head -> known feature -> its weight
+
+    def __getitem__(self, feature: str) -> tuple[tuple[int, float], ...]:
+        if feature not in self._raw:
+            raise KeyError(feature)
+        return self.pairs(feature)
+
+    def pairs(self, feature: str) -> tuple[tuple[int, float], ...]:
+        """(head, weight) pairs of a feature; () for a feature the model does not know."""
+        found = self._parsed.get(feature)
+        if found is None:
+            text = self._raw.get(feature)
+            if text is None:
+                return ()
+            found = tuple((int(h), float(w)) for h, w in (p.split(":") for p in text.split()) if int(h) < self._heads)
+            self._parsed[feature] = found
+        return found
+
+    def add_into(self, out: list[float], block: set[str], scale: float) -> None:
+        """Add each feature's weights times `scale` to the heads' logits in `out`: the scoring's hot loop."""
+        parsed, raw = self._parsed.get, self._raw
+        for feature in block:
+            found = parsed(feature)
+            if found is None:
+                if feature not in raw:
+                    continue
+                found = self.pairs(feature)
+            for head, weight in found:
+                out[head] += weight * scale
+
+    def weigher(self, head: int) -> Callable[[str], float]:
+        """One head's weight of a feature (0.0 when it has none), each known feature's kept: evidence asks for every
+        n-gram of a window."""
+        if not 0 <= head < self._heads:
+            raise IndexError(head)
+        known, raw = self._by_head[head], self._raw
+
+        def weight(feature: str) -> float:
+            found = known.get(feature)
+            if found is None:
+                if feature not in raw:
+                    return 0.0
+                found = known[feature] = next((w for h, w in self.pairs(feature) if h == head), 0.0)
+            return found
+        return weight
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, feature: object) -> bool:
+        return feature in self._raw
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """One logistic head per item (and one for imminence) over the two scaled feature blocks."""
+
+    heads: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: Weights  # feature -> (head index, weight) for nonzero weights
+    thresholds: Mapping[str, float]  # head -> probability at which it is suggested
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+    def logits(self, words: set[str], chars: set[str]) -> list[float]:
+        out = list(self.bias)
+        self.weights.add_into(out, words, block_scale(len(words)))
+        self.weights.add_into(out, chars, block_scale(len(chars)))
+        return out
+
+
+def probability(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-logit)) if logit > -60 else 0.0
