@@ -9,8 +9,8 @@ Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth
 since the thirteenth, 12 since the fourteenth, 13 since the fifteenth, 14 since the sixteenth, 15 since the
 seventeenth, 16 since the eighteenth, 17 since the nineteenth, 18 since the twentieth, 19 since the twenty-first,
 20 and 21 since the twenty-fourth (risk_corpus.TRAINED_SETS): their columns say "trained on" and are no unseen figure
-(scripts/risk_loso.py gives those); held-out 22 and 23 are judged, never trained on (docs/RISK_DETECTION.md lists
-each look).
+(scripts/risk_loso.py gives those); held-out 22, 23 and 24 are judged, never trained on (docs/RISK_DETECTION.md
+lists each look). Run with no file, it judges every set, the newest too: name the files to keep a set unlooked at.
 """
 
 from __future__ import annotations
