@@ -19,8 +19,7 @@ class Weights(Mapping[str, tuple[tuple[int, float], ...]]):
     def __init__(self, raw: dict[str, str], heads: int) -> None:
         self._raw = raw
         self._heads = heads
-        self._parsed: dict[str, tuple[tuple[int, float], ...]] = {}
-        self._by_head: list[dict[str, float]] = [{} for _ in range(heads)]  # head -> known feature -> its weight
+        self._rows: dict[str, tuple[float, ...]] = {}  # known feature -> its weight on every head, 0.0 where none
 
     def __getitem__(self, feature: str) -> tuple[tuple[int, float], ...]:
         if feature not in self._raw:
@@ -29,41 +28,48 @@ class Weights(Mapping[str, tuple[tuple[int, float], ...]]):
 
     def pairs(self, feature: str) -> tuple[tuple[int, float], ...]:
         """(head, weight) pairs of a feature; () for a feature the model does not know."""
-        found = self._parsed.get(feature)
-        if found is None:
+        row = self._row(feature)
+        return tuple((h, w) for h, w in enumerate(row) if w) if row else ()
+
+    def _row(self, feature: str) -> tuple[float, ...]:
+        """A feature's weight on every head (a dense row: most features weigh on most heads); () when unknown."""
+        row = self._rows.get(feature)
+        if row is None:
             text = self._raw.get(feature)
             if text is None:
                 return ()
-            found = tuple((int(h), float(w)) for h, w in (p.split(":") for p in text.split()) if int(h) < self._heads)
-            self._parsed[feature] = found
-        return found
+            dense = [0.0] * self._heads
+            for pair in text.split():
+                head, weight = pair.split(":")
+                if int(head) < self._heads:
+                    dense[int(head)] = float(weight)
+            row = self._rows[feature] = tuple(dense)
+        return row
 
     def add_into(self, out: list[float], block: set[str], scale: float) -> None:
-        """Add each feature's weights times `scale` to the heads' logits in `out`: the scoring's hot loop."""
-        parsed, raw = self._parsed.get, self._raw
-        for feature in block:
-            found = parsed(feature)
-            if found is None:
-                if feature not in raw:
-                    continue
-                found = self.pairs(feature)
-            for head, weight in found:
-                out[head] += weight * scale
+        """Add each feature's weights times `scale` to the heads' logits in `out`: the scoring's hot loop, its sums
+        taken column by column over the dense rows of the block's known features."""
+        known = self._raw.keys() & block  # in C, over the block: a message's unknown words are never kept
+        if not known:
+            return
+        got, row = self._rows.get, self._row
+        rows = [got(feature) or row(feature) for feature in known]
+        for head, total in enumerate(map(sum, zip(*rows))):
+            out[head] += total * scale
 
     def weigher(self, head: int) -> Callable[[str], float]:
-        """One head's weight of a feature (0.0 when it has none), each known feature's kept: evidence asks for every
-        n-gram of a window."""
+        """One head's weight of a feature (0.0 when it has none): evidence asks for every n-gram of a window."""
         if not 0 <= head < self._heads:
             raise IndexError(head)
-        known, raw = self._by_head[head], self._raw
+        got, raw, row = self._rows.get, self._raw, self._row
 
         def weight(feature: str) -> float:
-            found = known.get(feature)
+            found = got(feature)
             if found is None:
                 if feature not in raw:
                     return 0.0
-                found = known[feature] = next((w for h, w in self.pairs(feature) if h == head), 0.0)
-            return found
+                found = row(feature)
+            return found[head]
         return weight
 
     def __iter__(self):

@@ -237,6 +237,6 @@ def test_the_weights_kept_after_scoring_are_only_the_models_own_features(data):
     for n in range(40):
         found = detector.detect(f"aku mau bunuh diri malam ini zqxv{n}wq, udah siapin tali di kamar qqzr{n}")
         assert "suicide" in found.items and found.evidence
-    kept = set(weights._parsed).union(*weights._by_head)
+    kept = set(weights._rows)
     assert kept and kept <= set(weights)
     assert not [f for f in kept if "zqxv" in f or "qqzr" in f]
