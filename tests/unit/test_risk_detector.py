@@ -13,7 +13,7 @@ from curhat_tui.config.datafiles import DataError, load_all
 from curhat_tui.config.risk_data import RiskDataError, parse_model
 from curhat_tui.domain.risk import ANY, IMMINENT, LinearModel, RiskDetector, RiskRule, decide
 from curhat_tui.domain.risk_text import _TOKENISH, READ_HEAD, READ_TAIL, read_parts
-from tests.conftest import case_text, known_miss, suggested
+from tests.conftest import case_text, suggested
 
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = {"suicide", "self_harm", "harm_others", "abuse", "psychosis", "severe_depression", "panic_trauma", "substance"}
@@ -77,11 +77,8 @@ IDIOMS = [
     "kena racun skincare lagi", "anakku lompat-lompat di kasur", "ngakak sampai mau mati",
     "takut setengah mati sama kecoa", "capek banget kerja hari ini", "hp gue mau mati", "mabuk laut pas naik kapal",
     "this traffic is killing me", "i'm dying to try that new ramen place", "aku deg2an mau interview",
-    # flagged since the twenty-sixth round, by the any-risk head alone at its threshold ("i wouldn't mind if" begins
-    # a passive wish to die)
-    pytest.param("i wouldn't mind if you hit me up later",
-                 marks=known_miss("twenty-sixth", "suicide (the any-risk head, 0.8393 against 0.8392): 'i wouldn't "
-                                                  "mind if' is how a passive wish begins")),
+    # flagged in the twenty-sixth round only, by the any-risk head alone at its threshold (0.8393 against 0.8392)
+    "i wouldn't mind if you hit me up later",
 ]
 # other look-alikes: the news, fiction, other people, pasts told as over, jokes, denials, ordinary errands
 LOOK_ALIKES = [

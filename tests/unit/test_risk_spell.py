@@ -15,7 +15,7 @@ from curhat_tui.domain.risk import RiskDetector
 from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling
 from curhat_tui.domain.risk_text import read_parts, tokenize
 from curhat_tui.domain.risk_unmask import Slang
-from tests.conftest import case_text, known_false_alarm, quiet, suggested
+from tests.conftest import case_text, quiet, suggested
 from tests.conftest import risk_case as case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,10 +179,7 @@ RISK = [
 RED_TEAM = [
     "Laporan PKLnya harus dikumpul Jumat.",
     "Dahulunya tempat ini sawah, sekarang jadi perumahan.",
-    # flagged in the twenty-third round and since the twenty-sixth ('relakan dia pergi' is how a farewell is told)
-    pytest.param("Aku sudah relakan dia pergi ke luar negeri buat kerja, kita LDR.",
-                 marks=known_false_alarm("twentieth", "suicide (the any-risk head, 0.877 against 0.839): letting "
-                                                      "someone go read as letting oneself go")),
+    "Aku sudah relakan dia pergi ke luar negeri buat kerja, kita LDR.",  # flagged in the 23rd and 26th rounds only
     "Semoga Allah merahmati keluarga kita semua, amin.",
     "Uangnya digunakan buat bayar SPP adik.",
     "Pak Gunawan tetanggaku ramah sekali.",

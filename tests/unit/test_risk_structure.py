@@ -130,10 +130,9 @@ WEAK_KINDS = [
      "my thoughts are being broadcast on the radio, everyone hears what i think"),
     # missed from the seventh round to the eighteenth (the iron found by one model of the seventeenth round); found
     # in the nineteenth, when held-out 17 joined training, missed from the twentieth to the twenty-third, found in the
-    # twenty-fourth, when held-out 20 and 21 joined, missed again since the twenty-sixth (its threshold rose)
-    pytest.param("burning: iron", "self_harm", False,
-                 "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester",
-                 marks=known_miss("twenty-sixth", "nothing suggested: self_harm 0.899 against a threshold of 0.942")),
+    # twenty-fourth, when held-out 20 and 21 joined, missed in the twenty-sixth (its threshold rose to 0.942), found
+    # again since the twenty-seventh
+    ("burning: iron", "self_harm", False, "aku nyetrika punggung tanganku sendiri semalem, sekarang aku tutupin pake plester"),
     ("hidden: under a watch", "self_harm", False, "lukanya aku sembunyiin di balik jam tangan biar mama ga nanya"),
     pytest.param("burning: cigarette", "self_harm", False, "tiap stres aku tempelin puntung rokok ke betis",
                  marks=known_miss("seventh", "nothing suggested: a cigarette end on the calf reads as no harm")),
@@ -155,10 +154,7 @@ CONTRASTS = [
     "dulu waktu kuliah aku sering nyakitin diri, udah lima tahun berhenti",
     "kameranya baru dipasang bapak di teras buat jaga motor",
     "bunuh aja aku kalau sampe lupa ultah mama wkwk",
-    # flagged in the nineteenth round and since the twenty-sixth
-    pytest.param("tetangga ngebakar sampah tiap sore, asapnya masuk kamar",
-                 marks=known_miss("twenty-sixth", "abuse (the any-risk head, 0.900 against 0.839): a neighbour "
-                                                  "burning rubbish read as someone setting a fire at home")),
+    "tetangga ngebakar sampah tiap sore, asapnya masuk kamar",  # flagged in the nineteenth and twenty-sixth rounds only
 ]
 
 
