@@ -61,15 +61,11 @@ class Weights(Mapping[str, tuple[tuple[int, float], ...]]):
         """One head's weight of a feature (0.0 when it has none): evidence asks for every n-gram of a window."""
         if not 0 <= head < self._heads:
             raise IndexError(head)
-        got, raw, row = self._rows.get, self._raw, self._row
+        got, row = self._rows.get, self._row
 
         def weight(feature: str) -> float:
-            found = got(feature)
-            if found is None:
-                if feature not in raw:
-                    return 0.0
-                found = row(feature)
-            return found[head]
+            found = got(feature) or row(feature)  # as add_into() reads a row; () for an unknown feature
+            return found[head] if found else 0.0
         return weight
 
     def __iter__(self):
