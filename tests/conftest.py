@@ -153,6 +153,13 @@ def case_text(case) -> str:
     return values if isinstance(values, str) else values[-1]
 
 
+def in_the_corpus(corpus_texts: frozenset[str], cases) -> list[str]:
+    """The sentences of `cases` (plain, tuples ending in one, or pytest.params of either) that the corpus or a held-out
+    set already holds (`corpus_texts`): a round's test sentences must be none of them, or it would judge what was
+    trained."""
+    return [text for text in map(case_text, cases) if text.lower() in corpus_texts]
+
+
 def risk_case(kind: str, item: str, imminent: bool, text: str, marks: pytest.MarkDecorator | tuple = ()):
     """One risk sentence of a round's test file, named by its kind: (kind, item, imminent, text)."""
     return pytest.param(kind, item, imminent, text, marks=marks, id=kind)
