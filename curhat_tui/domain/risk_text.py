@@ -13,7 +13,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from curhat_tui.domain.risk_clause import gated
@@ -208,7 +208,41 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
             out.append(Token(word, start, end, brk and i == 0, scope > 0 and word not in NEGATORS, cut and i == 0))
             scope = SCOPE if word in NEGATORS else max(0, scope - 1)
         last = end
-    return out
+    return _answered_no(lowered, out)
+
+
+# An echoed question answered no ("kepikiran bunuh diri? nggak kok kak"): the question's words read as negated, as
+# in "nggak kepikiran bunuh diri" (the thirtieth round). Not a question with a question word ("siapa yang bakal
+# sedih? ga ada": the "no" answers who, and the line says nobody would be), nor "nggak tau" (not sure is not a no),
+# nor a "no" that goes on into a sentence of its own ("nothing feels like anything anymore"): a no is short.
+_ASKING = frozenset({"siapa", "sapa", "spa", "siaa", "apa", "kenapa", "mengapa", "gimana", "bagaimana", "mana", "dimana",
+                     "kapan", "berapa", "ngapain", "who", "what", "why", "how", "where", "when", "which"})
+_BEFORE_NO = frozenset({"hmm", "hm", "eh", "em", "um", "ah", "oh", "wah", "kakak", "sih", "jujur"})
+_NOT_A_NO = frozenset({"tahu", "yakin", "ngerti", "mengerti", "paham", "sure", "know", "ingat", "inget"})
+_ASKED_REACH = 10  # a question is read back at most this many words from its "?"
+_SHORT_NO = 4  # an answer "no" takes at most this many words before its clause ends
+
+
+def _answered_no(lowered: str, tokens: list[Token]) -> list[Token]:
+    asked = [n for n in range(len(tokens) - 1) if "?" in lowered[tokens[n].end:tokens[n + 1].start]]
+    for n in asked:
+        k = n + 1
+        while k < len(tokens) and k - n <= 2 and tokens[k].text in _BEFORE_NO:
+            k += 1
+        if k >= len(tokens) or tokens[k].text not in NEGATORS and tokens[k].text != "nope" or tokens[k].text == "jangan":
+            continue
+        if k + 1 < len(tokens) and tokens[k + 1].text in _NOT_A_NO:
+            continue
+        end = next((m for m in range(k + 1, len(tokens)) if tokens[m].cut), len(tokens))
+        if end - k > _SHORT_NO:
+            continue
+        first = n
+        while first > 0 and n - first < _ASKED_REACH - 1 and not tokens[first].cut:
+            first -= 1
+        if any(tok.text in _ASKING for tok in tokens[first:n + 1]):
+            continue
+        tokens[first:n + 1] = [tok if tok.text in NEGATORS else replace(tok, neg=True) for tok in tokens[first:n + 1]]
+    return tokens
 
 
 def _to_spell(text: str, matches: list[tuple[str, int, int]], spelling: Spelling) -> frozenset[int]:

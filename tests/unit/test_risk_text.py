@@ -47,6 +47,35 @@ def test_a_negation_covers_the_words_after_it_until_the_clause_ends(slang):
     assert "n:bunuh" in features(toks)[0]
 
 
+def negated(text: str, slang) -> set[str]:
+    return {t.text for t in tokenize(text, slang) if t.neg}
+
+
+@pytest.mark.parametrize("text, read_as_no", [
+    ("kepikiran bunuh diri? nggak sih kak", {"pikir", "bunuh", "diri"}),  # the counselor's question echoed, then no
+    ("ngelukain diri? ga pernah", {"lukai", "diri"}),
+    ("mau mengakhiri hidup? tidak, saya masih punya anak", {"akhiri", "hidup"}),
+    ("hmm suicidal thoughts? nope", {"bunuh", "diri"}),
+    ("masih pengen hidup? nggak", {"ingin", "hidup"}),  # a no that is the disclosure: "nggak pengen hidup"
+    ("ada alasan buat bertahan? ga ada lagi", {"alasan", "bertahan"}),
+])
+def test_a_question_answered_no_reads_as_negated(slang, text, read_as_no):
+    assert read_as_no <= negated(text, slang)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("siapa yang bakal sedih kalau aku mati? ga ada", "mati"),  # the no answers who: nobody would be sad
+    ("apa gunanya hidup? gak ada", "hidup"),
+    ("pengen mati? ga tau deh", "mati"),  # not sure is not a no
+    ("is it normal to skip every class? nothing feels like anything anymore", "class"),  # a sentence, not an answer
+    ("itu salah ga? jangan lapor ya, aku udah beli tali", "beli"),  # "don't" is no answer
+    ("aku udah beli tali, kamu tanya aku takut? nggak", "beli"),  # only the question's own clause
+    ("mau mati. nggak ada yang peduli", "mati"),  # no question mark, no question
+])
+def test_a_no_after_other_questions_or_none_negates_nothing_before_it(slang, text, kept):
+    assert kept not in negated(text, slang)
+
+
 def test_no_word_pair_reaches_across_a_sentence(slang):
     grams = features(tokenize("aku capek. mati lampu lagi", slang))[0]
     assert "b:capek_mati" not in grams and "b:mati_lampu" in grams
