@@ -224,6 +224,8 @@ _SHORT_NO = 4  # an answer "no" takes at most this many words before its clause 
 
 
 def _answered_no(lowered: str, tokens: list[Token]) -> list[Token]:
+    if "?" not in lowered:
+        return tokens
     asked = [n for n in range(len(tokens) - 1) if "?" in lowered[tokens[n].end:tokens[n + 1].start]]
     for n in asked:
         k = n + 1
