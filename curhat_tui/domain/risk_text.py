@@ -217,6 +217,7 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
 # nor a "no" that goes on into a sentence of its own ("nothing feels like anything anymore"): a no is short.
 _ASKING = frozenset({"siapa", "sapa", "spa", "siaa", "apa", "kenapa", "mengapa", "gimana", "bagaimana", "mana", "dimana",
                      "kapan", "berapa", "ngapain", "who", "what", "why", "how", "where", "when", "which"})
+_ANSWER_NO = (NEGATORS | {"nope"}) - {"jangan"}  # "jangan" (don't) answers nothing
 _BEFORE_NO = frozenset({"hmm", "hm", "eh", "em", "um", "ah", "oh", "wah", "kakak", "sih", "jujur"})
 _NOT_A_NO = frozenset({"tahu", "yakin", "ngerti", "mengerti", "paham", "sure", "know", "ingat", "inget"})
 _ASKED_REACH = 10  # a question is read back at most this many words from its "?"
@@ -231,7 +232,7 @@ def _answered_no(lowered: str, tokens: list[Token]) -> list[Token]:
         k = n + 1
         while k < len(tokens) and k - n <= 2 and tokens[k].text in _BEFORE_NO:
             k += 1
-        if k >= len(tokens) or tokens[k].text not in NEGATORS and tokens[k].text != "nope" or tokens[k].text == "jangan":
+        if k >= len(tokens) or tokens[k].text not in _ANSWER_NO:
             continue
         if k + 1 < len(tokens) and tokens[k + 1].text in _NOT_A_NO:
             continue
