@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     total: dict[str, int] = defaultdict(int)
     missed: dict[str, list[str]] = defaultdict(list)
     for f in range(tr.FOLDS):
-        t_f = tr.cv_thresholds(heads, dev, fold_of, f, oof, feats, ruled)
+        t_f = tr.cv_thresholds(heads, dev, fold_of, f, oof, feats)
         for i in (i for i, g in enumerate(fold_of) if g == f):
             line = lines[dev[i]]
             labels = tr.labels_of(line)

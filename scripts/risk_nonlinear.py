@@ -72,7 +72,7 @@ class Setup:
         figs = []
         for f in range(tr.FOLDS):
             mine = np.where(self.fold_of == f)[0]
-            t_f = tr.cv_thresholds(self.heads, self.dev, list(self.fold_of), f, oof, self.feats, self.ruled)
+            t_f = tr.cv_thresholds(self.heads, self.dev, list(self.fold_of), f, oof, self.feats)
             preds = [tr.predict(self.heads, oof[i], t_f, self.ruled[self.dev[i]]) for i in mine]
             figs.append(evaluate([tr.labels_of(self.lines[self.dev[i]]) for i in mine], preds, self.items))
         return figs

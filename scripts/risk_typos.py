@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     slips: list[Figures] = []
     for f in range(tr.FOLDS):
         mine = [i for i, r in enumerate(dev) if fold_of[r] == f]
-        t_f = tr.cv_thresholds(heads, dev, [fold_of[r] for r in dev], f, oof, feats, ruled)
+        t_f = tr.cv_thresholds(heads, dev, [fold_of[r] for r in dev], f, oof, feats)
         want = [tr.labels_of(lines[dev[i]]) for i in mine]
         clean.append(evaluate(want, [tr.predict(heads, oof[i], t_f, ruled[dev[i]]) for i in mine], items))
         slips.append(evaluate(want, [tr.predict(heads, oof_slipped[i], t_f, ruled[judged_at[dev[i]]])

@@ -16,8 +16,7 @@ the same corpus gives the same file.
 2. Lines are split by group (scenario(): a template, or a hand-written file's run of one labels and kind), drawn
    from a hash of its name: about 15% test, the rest development in 5 folds. No group straddles two sides.
 3. Out-of-fold scores on development (each fold scored by a model trained on the other four) choose one
-   threshold per head, jointly: one budget of false alarms on benign lines (rules count) spent greedily on
-   whichever head flags the most risk per false alarm added (risk_thresholds.choose()).
+   threshold per head: each head lets a fixed share of the benign lines through (risk_thresholds.choose()).
    Cross-validation figures: each fold judged with thresholds chosen on the other folds' scores only.
 4. The shipped model is trained on all of development with those thresholds and judged, through the app's
    own detector (rules, windows and all), on the test split; the old regex matcher is judged on the first
@@ -297,22 +296,22 @@ def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[st
         score_at = [i for i, g in enumerate(fold_of) if g == f]
         fitted = fit(feats, feats.augmented([dev[i] for i in train_at]), heads)
         oof[score_at] = probabilities(feats, [dev[i] for i in score_at], fitted)
-    thresholds = choose(heads, dev, oof, feats, ruled)
+    thresholds = choose(heads, dev, oof, feats)
     cv: list[Figures] = []
     for f in range(FOLDS):
         mine = [i for i, g in enumerate(fold_of) if g == f]
-        t_f = cv_thresholds(heads, dev, fold_of, f, oof, feats, ruled)
+        t_f = cv_thresholds(heads, dev, fold_of, f, oof, feats)
         preds = [predict(heads, oof[i], t_f, ruled[dev[i]]) for i in mine]
         cv.append(evaluate([labels_of(feats.lines[dev[i]]) for i in mine], preds, items))
     return dev, test, thresholds, cv, fit(feats, feats.augmented(dev), heads)
 
 
-def cv_thresholds(heads: list[str], dev: list[int], fold_of: list[int], f: int, oof: np.ndarray, feats: Featurised,
-                  ruled: list[tuple]) -> dict[str, float]:
+def cv_thresholds(heads: list[str], dev: list[int], fold_of: list[int], f: int, oof: np.ndarray,
+                  feats: Featurised) -> dict[str, float]:
     """The thresholds fold `f` is judged with in cross-validation (`fold_of[i]` is the fold of `dev[i]`): chosen
     as the shipped ones are, on the other folds' out-of-fold scores only."""
     others = [i for i, g in enumerate(fold_of) if g != f]
-    return choose(heads, [dev[i] for i in others], oof[others], feats, ruled)
+    return choose(heads, [dev[i] for i in others], oof[others], feats)
 
 
 def main(argv: list[str] | None = None) -> int:
