@@ -254,7 +254,7 @@ TRAINED_SETS: tuple[str, ...] = ("heldout.tsv", "heldout2.tsv", "heldout3.tsv", 
                                  "heldout11.tsv", "heldout12.tsv", "heldout13.tsv", "heldout14.tsv", "heldout15.tsv",
                                  "heldout16.tsv", "heldout17.tsv", "heldout18.tsv",
                                  "heldout19.tsv", "heldout20.tsv", "heldout21.tsv", "heldout22.tsv",
-                                 "heldout23.tsv")
+                                 "heldout23.tsv", "heldout24.tsv", "heldout25.tsv")
 
 
 def training_lines(corpus: Path, seed: int = SEED, sets: tuple[str, ...] | None = None) -> list[Line]:

@@ -8,10 +8,10 @@ to read what a change did, never to tune on a held-out set: a line read and then
 Held-out 1-7 are training data since the ninth round, held-out 8 since the tenth, 9 and 10 since the twelfth, 11
 since the thirteenth, 12 since the fourteenth, 13 since the fifteenth, 14 since the sixteenth, 15 since the
 seventeenth, 16 since the eighteenth, 17 since the nineteenth, 18 since the twentieth, 19 since the twenty-first, 20
-and 21 since the twenty-fourth, 22 and 23 since the twenty-sixth (risk_corpus.TRAINED_SETS): their columns say
-"trained on" and are no unseen figure (scripts/risk_loso.py gives those); held-out 24 and later are judged, never
-trained on (docs/RISK_DETECTION.md lists each look). Run with no file, it judges every set, the newest too: name the
-files to keep a set unlooked at.
+and 21 since the twenty-fourth, 22 and 23 since the twenty-sixth, 24 and 25 since the thirty-third
+(risk_corpus.TRAINED_SETS): their columns say "trained on" and are no unseen figure (scripts/risk_loso.py gives
+those); held-out 26 and later are judged, never trained on (docs/RISK_DETECTION.md lists each look). Run with no
+file, it judges every set, the newest too: name the files to keep a set unlooked at.
 """
 
 from __future__ import annotations

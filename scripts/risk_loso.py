@@ -3,18 +3,18 @@
     .venv/bin/python scripts/risk_loso.py --before M             # every trained set, one after the other (8-50 minutes)
     .venv/bin/python scripts/risk_loso.py --before M --sets 1 4  # only held-out 1 and held-out 4
 
-For each set k of corpus/heldout.tsv, heldout2.tsv ... (LEFT_OUT, the trained sets: risk_corpus.TRAINED_SETS;
-held-out 8 since the tenth round, 9 and 10 since the twelfth, 11 since the thirteenth, 12 since the fourteenth, 13
-since the fifteenth, 14 since the sixteenth, 15 since the seventeenth, 16 since the eighteenth, 17 since the
-nineteenth, 18 since the twentieth, 19 since the twenty-first, 20 and 21 since the twenty-fourth, 22 and 23 since the
-twenty-sixth): the training lines are the corpus (expanded templates, written.tsv) and the other trained sets; the
-split, the out-of-fold scores, the joint thresholds and the final fit are exactly train_risk.py's (build(): the other
-sets' lines join the development folds by group, never the test split), and set k is judged through the app's own
-detector (rules, windows and all), as risk_judge.py judges the shipped one. Set k is neither trained nor tuned on, so
-its figure is an honest "unseen style" figure. With --before MODEL, a model file that never saw the sets (the seventh
-round's, which the ninth round replaced) is judged on the same set beside it, and on the set's lines that echo no
-line of the other trained sets (word Jaccard >= 0.5, scripts/risk_echoes.py) both are judged again. Needs
-scikit-learn.
+For each set k of corpus/heldout.tsv, heldout2.tsv ... (LEFT_OUT, the trained sets: risk_corpus.TRAINED_SETS; held-out
+8 since the tenth round, 9 and 10 since the twelfth, 11 since the thirteenth, 12 since the fourteenth, 13 since the
+fifteenth, 14 since the sixteenth, 15 since the seventeenth, 16 since the eighteenth, 17 since the nineteenth, 18
+since the twentieth, 19 since the twenty-first, 20 and 21 since the twenty-fourth, 22 and 23 since the twenty-sixth,
+24 and 25 since the thirty-third): the training lines are the corpus (expanded templates, written.tsv) and the other
+trained sets; the split, the out-of-fold scores, the thresholds and the final fit are exactly train_risk.py's
+(build(): the other sets' lines join the development folds by group, never the test split), and set k is judged
+through the app's own detector (rules, windows and all), as risk_judge.py judges the shipped one. Set k is neither
+trained nor tuned on, so its figure is an honest "unseen style" figure. With --before MODEL, a model file that never
+saw the sets (the seventh round's, which the ninth round replaced) is judged on the same set beside it, and on the
+set's lines that echo no line of the other trained sets (word Jaccard >= 0.5, scripts/risk_echoes.py) both are judged
+again. Needs scikit-learn.
 
     git show c451a2b:data/risk_model.tsv > /tmp/round7.tsv
     .venv/bin/python scripts/risk_loso.py --before /tmp/round7.tsv
