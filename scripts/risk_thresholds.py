@@ -8,7 +8,9 @@ history at e154955): on that corpus the two choices give the same thresholds, an
 hand-written sets out they found 0.932 against 0.934 of risk lines, flagged 0.975 against 0.972 of imminent ones, at
 2.7% against 2.6% false alarms. The greedy choice swung from round to round (the imminence threshold 0.59, 0.74 and
 0.54 in three rounds), because a head got the budget left over by the others; a share does not depend on the other
-heads. A service that wants fewer or more suggestions from one head changes its share here and retrains.
+heads. Since the thirty-third round every share is taken SCALE (1.25) times: more risk found on sets left out, for
+more false alarms. A service that wants fewer or more suggestions from one head changes its share here and retrains;
+from all heads, SCALE.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from risk_corpus import labels_of
 if TYPE_CHECKING:  # only its .lines are read
     from train_risk import Featurised
 
-# Benign lines in 10,000 each head's threshold lets through, out of fold. Together with the rules' own they flag
-# about 4% of benign lines out of fold (the goal allows 5%): the heads overlap, so the shares add up to more.
+# Benign lines in 10,000 each head's threshold lets through, out of fold, before SCALE. Together with the rules' own
+# they flag about 4% of benign lines out of fold (5% at SCALE 1.25): the heads overlap, so the shares add up to more.
 PER_10K = {
     "suicide": 33.07,
     "self_harm": 5.67,
@@ -35,17 +37,21 @@ PER_10K = {
     "imminent": 182.35,  # the imminence head is judged on suicide lines: a wider share calls more of them imminent
     "any": 162.51,
 }
+SCALE = 1.25  # every share above is taken this many times (the thirty-third round; 1.0 before). Leaving each of the
+# 23 trained sets out with the thirty-second round's lines (each model's thresholds read from its own out-of-fold scores):
+# 0.8 found 0.924 of risk lines, flagged 0.965 of imminent ones, at 2.3% false alarms; 1.0 0.938, 0.971, 2.7%; 1.25
+# 0.947, 0.984, 3.4%; 1.5 0.955, 0.985, 4.1%. On the corpus's own folds (5-fold CV) 1.25 spends 5.0% and 1.5 5.9%.
 FLOOR = 0.02  # no threshold goes below this probability
 
 
 def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featurised) -> dict[str, float]:
     """Each head's threshold: just above the score of its (n+1)th highest-scoring benign line among `rows`, where
-    n is PER_10K of the benign lines there, so that n of them reach it (fewer on ties)."""
+    n is PER_10K (times SCALE) of the benign lines there, so that n of them reach it (fewer on ties)."""
     benign = np.array([not labels_of(feats.lines[r]) for r in rows], dtype=bool)
     chosen = {}
     for k, head in enumerate(heads):
         scores = np.sort(probs[benign, k])[::-1]
-        n = round(PER_10K[head] * len(scores) / 10_000)
+        n = round(PER_10K[head] * SCALE * len(scores) / 10_000)
         t = float(scores[n]) + 1e-4 if n < len(scores) else FLOOR
         chosen[head] = float(min(0.999, round(max(FLOOR, t), 4)))
     return chosen

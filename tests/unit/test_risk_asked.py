@@ -7,7 +7,7 @@ death word, only the means with a place or a time, beside the same means and tim
 Every sentence here was written for this file after the round's training lines and before its model was run on them;
 none is in corpus/ or in any held-out set. The round-29 model suggested suicide or self-harm on the first four quiet
 lines; the pill organiser is called imminent suicide by the twenty-ninth and the thirty-first round's models.
-Marks are for the shipped (thirty-first round's) model."""
+Marks are for the shipped (thirty-third round's) model."""
 
 from __future__ import annotations
 
@@ -60,9 +60,8 @@ QUIET = [
 ]
 
 STILL_FLAGGED = [
-    pytest.param("obat dari psikiater udah aku susun di kotak harian, biar nggak lupa minum",
-                 marks=known_false_alarm("thirtieth", "suicide, imminent: a pill organiser read as pills collected (quiet "
-                                                      "on the thirtieth round's model, which did not ship)")),
+    # called imminent suicide by the twenty-ninth and thirty-first rounds' models, quiet since the thirty-second
+    "obat dari psikiater udah aku susun di kotak harian, biar nggak lupa minum",
     pytest.param("Tabung gas baru sudah saya pasang di dapur, jendela saya buka biar nggak bau.",
                  marks=known_false_alarm("thirtieth", "suicide, imminent: a new gas canister and a window read as the "
                                                       "sealed room")),

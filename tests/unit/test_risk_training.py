@@ -34,7 +34,7 @@ def test_each_head_lets_through_its_own_share_of_benign_lines_whatever_the_other
     chosen = risk_thresholds.choose(heads, list(range(len(lines))), probs, feats)
     for k, head in enumerate(heads):
         let_through = int((probs[:n_benign, k] >= chosen[head]).sum())
-        assert let_through == round(risk_thresholds.PER_10K[head] * n_benign / 10_000), head
+        assert let_through == round(risk_thresholds.PER_10K[head] * risk_thresholds.SCALE * n_benign / 10_000), head
 
     moved = probs.copy()
     moved[n_benign:, :] = 1.0  # every risk line now scores 1.0 on every head ...

@@ -48,8 +48,7 @@ RISK = [
          marks=known_miss("twenty-seventh", "suicide, not imminent: a written date read without its 'tomorrow'")),
     case("a friend's bottle of antidepressants just taken", "suicide", True,
          "Teman saya lima menit lalu minum satu botol antidepresannya sekaligus, katanya dia capek hidup, sekarang "
-         "badannya mulai gemetar.",
-         marks=known_miss("twenty-seventh", "suicide, not imminent: a medicine named by its kind, taken by someone else")),
+         "badannya mulai gemetar."),  # not called imminent from the twenty-seventh round to the thirty-first
 ]
 
 # ordinary talk in the same voices: each must stay quiet
@@ -57,9 +56,12 @@ QUIET = [
     "suara karakter di game ini imut bgt",
     "suara mic gw kresek2 pas mabar, temen2 pada protes",
     "suara gw serak abis teriak2 pas nobar final MPL",
-    # read as psychosis by the twenty-eighth round's model, quiet since the twenty-ninth
-    "suara musuh di voice bikin gw ketawa",
-    "di Discord gw jarang ngomong, suara gw katanya kayak bocil",
+    # read as psychosis by the twenty-eighth round's model, quiet from the twenty-ninth to the thirty-second; the
+    # thirty-third round's wider shares (risk_thresholds.SCALE) lowered the psychosis threshold from 0.963 to 0.930
+    pytest.param("suara musuh di voice bikin gw ketawa",
+                 marks=known_miss("thirty-third", "psychosis: an enemy's voice in a game's voice chat")),
+    pytest.param("di Discord gw jarang ngomong, suara gw katanya kayak bocil",
+                 marks=known_miss("thirty-third", "psychosis: one's own voice on Discord")),
     "suara langkah musuh di Valorant kedengeran jelas pake headset baru",
     "gw pamit dari server ini ya guys, mau fokus kerja",
     # called imminent suicide by the twenty-seventh round's model, quiet since the twenty-eighth
