@@ -2,7 +2,7 @@
 
 Since the thirty-second round each head may flag a fixed share of the ordinary (benign) lines it is shown:
 PER_10K says how many in 10,000, and the threshold is read off the head's out-of-fold scores on the benign lines
-(choose()). The shares are the ones the greedy choice used until then gave on the thirty-first round's corpus
+(choose()). The shares are what the greedy choice, used until then, gave on the thirty-first round's corpus
 (one false-alarm budget of 4.0% spent on whichever head caught the most risk per false alarm; its code is in git
 history at e154955): on that corpus the two choices give the same thresholds, and leaving each of the 23 trained
 hand-written sets out they found 0.932 against 0.934 of risk lines, flagged 0.975 against 0.972 of imminent ones, at
