@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/risk_loso.py --before M             # every trained set, one after the other (8-50 minutes)
     .venv/bin/python scripts/risk_loso.py --before M --sets 1 4  # only held-out 1 and held-out 4
+    .venv/bin/python scripts/risk_loso.py --before M --scales 1 1.5  # also at other shares (risk_thresholds.SCALE)
 
 For each set k of corpus/heldout.tsv, heldout2.tsv ... (LEFT_OUT, the trained sets: risk_corpus.TRAINED_SETS; held-out
 8 since the tenth round, 9 and 10 since the twelfth, 11 since the thirteenth, 12 since the fourteenth, 13 since the
@@ -35,6 +36,7 @@ import train_risk as tr  # noqa: E402
 from risk_corpus import TRAINED_SETS, read_tsv, training_lines  # noqa: E402
 from risk_echoes import echo, words  # noqa: E402
 from risk_eval import Figures, evaluate, summary, table  # noqa: E402
+from risk_thresholds import SCALE  # noqa: E402
 
 from curhat_tui.config.datafiles import load_directory, load_redflags  # noqa: E402
 from curhat_tui.config.risk_data import SLANG_FILE, load_rules, parse_model, read_slang  # noqa: E402
@@ -43,14 +45,30 @@ from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
 LEFT_OUT = TRAINED_SETS  # each set the model learns from is left out in turn
 
 
-def row(name: str, figs: Figures) -> str:
-    """One set's figures: overall recall, imminent lines flagged and called imminent, false alarms (counts)."""
+def counts(figs: Figures) -> tuple[int, int, int, int, int, int, int]:
+    """(risk lines found, risk lines, imminent lines flagged, called imminent, imminent lines, benign lines
+    flagged, benign lines)."""
     n, rec, fa = figs.rows["overall"]
     n_imm, flagged, _ = figs.rows["imminent_flagged"]
     called = figs.rows["imminent"][1]
-    return (f"{name}: overall {rec:.3f} ({round(rec * n)}/{n}), imminent flagged {flagged:.3f} "
-            f"({round(flagged * n_imm)}/{n_imm}), called imminent {called:.3f} ({round(called * n_imm)}/{n_imm}), "
-            f"false alarms {fa:.3f} ({round(fa * figs.benign)}/{figs.benign})")
+    return (round(rec * n), n, round(flagged * n_imm), round(called * n_imm), n_imm, round(fa * figs.benign),
+            figs.benign)
+
+
+def row(name: str, figs: Figures | list[Figures]) -> str:
+    """One set's figures, or several sets' pooled: overall recall, imminent lines flagged and called imminent,
+    false alarms (counts)."""
+    found, n, flagged, called, n_imm, alarms, benign = (
+        counts(figs) if isinstance(figs, Figures) else tuple(map(sum, zip(*map(counts, figs)))))
+    return (f"{name}: overall {found / max(n, 1):.3f} ({found}/{n}), imminent flagged {flagged / max(n_imm, 1):.3f} "
+            f"({flagged}/{n_imm}), called imminent {called / max(n_imm, 1):.3f} ({called}/{n_imm}), "
+            f"false alarms {alarms / max(benign, 1):.3f} ({alarms}/{benign})")
+
+
+def judged_by(heads: list[str], fitted, chosen: dict[str, float], rules, slang, items: list[str]) -> RiskDetector:
+    """The app's detector over a fitted model with these thresholds."""
+    text = tr.model_text(heads, fitted, chosen, {})
+    return RiskDetector(rules, slang, parse_model(text.splitlines(), set(items)), tuple(items))
 
 
 def miss_of(want: frozenset[str], guess) -> tuple[str, str]:
@@ -71,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="which held-out sets to leave out in turn (1..8)")
     parser.add_argument("--before", type=Path, required=True,
                         help="a model file trained without the held-out sets, judged beside each LOSO model")
+    parser.add_argument("--scales", nargs="*", type=float, default=[],
+                        help="also judge each left-out set with every head's share taken these many times "
+                             "(risk_thresholds.SCALE is the shipped one; same fit, thresholds from its own "
+                             "out-of-fold scores) and pool each scale's figures over the sets")
     parser.add_argument("--misses", type=Path,
                         help="also write each left-out set's errors here (set, error, labels, kind, suggested, text): "
                              "risk lines missed, imminent lines not called imminent, benign lines flagged")
@@ -95,19 +117,23 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Figures | list[Figures]] = {}
     rows_out, fresh_out = [], []
     missed: list[str] = []
+    pooled: dict[float, list[Figures]] = {scale: [] for scale in sorted({SCALE, *args.scales})}
     for k in args.sets:
         t0 = time.monotonic()
         mine = list(range(start_of[k - 1], start_of[k]))
         rows = list(range(len(corpus))) + [r for j in range(len(sets)) if j != k - 1
                                            for r in range(start_of[j], start_of[j + 1])]
-        dev, test, thresholds, cv, fitted = tr.build(feats, ruled, rows, heads, items)
-        text = tr.model_text(heads, fitted, thresholds, {})
+        dev, test, thresholds, cv, fitted, by_scale = tr.build(feats, ruled, rows, heads, items, tuple(args.scales))
         known = slang.with_words(tr.known_words([lines[r] for r in rows]))  # the left-out set's words are new to it
-        detector = RiskDetector(rules, known, parse_model(text.splitlines(), set(items)), tuple(items))
+        detector = judged_by(heads, fitted, thresholds, rules, known, items)
         held = [lines[r] for r in mine]
         labels = [tr.labels_of(line) for line in held]
         predicted = tr.detector_predictions(detector, held)
         loso = evaluate(labels, predicted, items)
+        pooled[SCALE].append(loso)
+        at_scale = {scale: evaluate(labels, tr.detector_predictions(
+                        judged_by(heads, fitted, chosen, rules, known, items), held), items)
+                    for scale, chosen in by_scale.items() if scale != SCALE}
         missed += [f"{k}\t{error}\t{','.join(line.labels)}\t{line.kind}\t{got}\t{line.text}"
                    for line, want, guess in zip(held, labels, predicted)
                    for error, got in [miss_of(want, guess)] if error]
@@ -131,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
               f"thresholds {thresholds}; {time.monotonic() - t0:.0f} s", flush=True)
         print("  before  " + row(name, before))
         print("  LOSO    " + row(name, loso))
+        for scale, figs in at_scale.items():
+            pooled[scale].append(figs)
+            print(f"  x{scale:<6} " + row(name, figs))
         print(f"  {len(held) - len(fresh)} lines echo a line of the other trained sets (word Jaccard >= 0.5); without them:")
         print("  before  " + row(name, before_fresh))
         print("  LOSO    " + row(name, loso_fresh))
@@ -149,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
                 m.append(c)
             print(f"| held-out {k} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
         print("| **mean** | " + " | ".join(f"{statistics.mean(m):.3f}" for m in means) + " |")
+    for scale, figs in pooled.items():
+        mark = " (shipped)" if scale == SCALE else ""
+        print(f"\npooled over {len(figs)} left-out sets, shares x{scale}{mark}: " + row("every line", figs))
     if args.misses:
         args.misses.write_text("".join(f"{m}\n" for m in missed), encoding="utf-8")
     print(f"took {time.monotonic() - started:.0f} s")

@@ -44,14 +44,16 @@ SCALE = 1.25  # every share above is taken this many times (the thirty-third rou
 FLOOR = 0.02  # no threshold goes below this probability
 
 
-def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featurised) -> dict[str, float]:
+def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featurised,
+           scale: float = SCALE) -> dict[str, float]:
     """Each head's threshold: just above the score of its (n+1)th highest-scoring benign line among `rows`, where
-    n is PER_10K (times SCALE) of the benign lines there, so that n of them reach it (fewer on ties)."""
+    n is PER_10K (times `scale`, SCALE unless a trade-off is being measured) of the benign lines there, so that n of
+    them reach it (fewer on ties)."""
     benign = np.array([not labels_of(feats.lines[r]) for r in rows], dtype=bool)
     chosen = {}
     for k, head in enumerate(heads):
         scores = np.sort(probs[benign, k])[::-1]
-        n = round(PER_10K[head] * SCALE * len(scores) / 10_000)
+        n = round(PER_10K[head] * scale * len(scores) / 10_000)
         t = float(scores[n]) + 1e-4 if n < len(scores) else FLOOR
         chosen[head] = float(min(0.999, round(max(FLOOR, t), 4)))
     return chosen

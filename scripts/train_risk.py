@@ -282,10 +282,12 @@ def detector_predictions(detector, lines: list[Line]) -> list[Prediction]:
     return out
 
 
-def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[str], items: list[str]):
+def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[str], items: list[str],
+          scales: tuple[float, ...] = ()):
     """The whole training of the lines at `rows`: their split, out-of-fold scores of the development folds,
-    thresholds chosen jointly on them, each fold judged with thresholds chosen on the other folds (CV), and the
-    final fit on all of development. Returns (dev rows, test rows, thresholds, CV figures, fitted model)."""
+    thresholds chosen on them, each fold judged with thresholds chosen on the other folds (CV), and the final fit
+    on all of development. Returns (dev rows, test rows, thresholds, CV figures, fitted model, {scale: thresholds}),
+    the last holding the thresholds each of `scales` would give (risk_loso.py --scales measures the trade-off)."""
     sides = split([feats.lines[r] for r in rows])
     dev = [r for r, side in zip(rows, sides) if side != TEST]
     test = [r for r, side in zip(rows, sides) if side == TEST]
@@ -297,13 +299,14 @@ def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[st
         fitted = fit(feats, feats.augmented([dev[i] for i in train_at]), heads)
         oof[score_at] = probabilities(feats, [dev[i] for i in score_at], fitted)
     thresholds = choose(heads, dev, oof, feats)
+    by_scale = {scale: choose(heads, dev, oof, feats, scale) for scale in scales}
     cv: list[Figures] = []
     for f in range(FOLDS):
         mine = [i for i, g in enumerate(fold_of) if g == f]
         t_f = cv_thresholds(heads, dev, fold_of, f, oof, feats)
         preds = [predict(heads, oof[i], t_f, ruled[dev[i]]) for i in mine]
         cv.append(evaluate([labels_of(feats.lines[dev[i]]) for i in mine], preds, items))
-    return dev, test, thresholds, cv, fit(feats, feats.augmented(dev), heads)
+    return dev, test, thresholds, cv, fit(feats, feats.augmented(dev), heads), by_scale
 
 
 def cv_thresholds(heads: list[str], dev: list[int], fold_of: list[int], f: int, oof: np.ndarray,
@@ -327,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     rule_only = RiskDetector(rules, slang, None, tuple(items))
     feats = Featurised(lines, rule_only)
     ruled = [rule_only.ruled(line.text) for line in lines]
-    dev, test, thresholds, cv, fitted = build(feats, ruled, list(range(len(lines))), heads, items)
+    dev, test, thresholds, cv, fitted, _ = build(feats, ruled, list(range(len(lines))), heads, items)
     meta = {"corpus_sha256": corpus_hash(lines), "lines": str(len(lines)), "dev": str(len(dev)), "test": str(len(test)),
             "seed": str(SEED), "C": str(C), "min_groups": str(MIN_GROUPS), "scikit_learn": sklearn.__version__}
     if AUGMENT:

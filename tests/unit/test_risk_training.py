@@ -15,22 +15,31 @@ pytest.importorskip("sklearn")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_each_head_lets_through_its_own_share_of_benign_lines_whatever_the_others_do():
-    """A head's threshold is read off its own benign scores: its share of 10,000 benign lines reaches it, and
-    neither the risk lines' scores nor another head's scores move it."""
+HEADS = ["suicide", "abuse", "imminent", "any"]
+N_BENIGN = 800  # scores 0.00125 apart: well clear of the threshold's rounding to 4 places
+
+
+def _scored():
+    """Out-of-fold scores of 800 benign and 50 abuse lines on four heads, every score distinct."""
     import numpy as np
 
     sys.path.insert(0, str(ROOT / "scripts"))
-    import risk_thresholds
     from risk_corpus import Line
 
-    heads = ["suicide", "abuse", "imminent", "any"]
-    n_benign = 800  # scores 0.00125 apart: well clear of the threshold's rounding to 4 places
-    lines = [Line(("none",), "k", f"b{i}", "x") for i in range(n_benign)]
+    lines = [Line(("none",), "k", f"b{i}", "x") for i in range(N_BENIGN)]
     lines += [Line(("abuse",), "k", f"a{i}", "x") for i in range(50)]
     rng = np.random.default_rng(7)
-    probs = np.stack([rng.permutation(np.linspace(0.0, 0.999, len(lines))) for _ in heads], axis=1)
-    feats = type("F", (), {"lines": lines})()
+    probs = np.stack([rng.permutation(np.linspace(0.0, 0.999, len(lines))) for _ in HEADS], axis=1)
+    return lines, probs, type("F", (), {"lines": lines})()
+
+
+def test_each_head_lets_through_its_own_share_of_benign_lines_whatever_the_others_do():
+    """A head's threshold is read off its own benign scores: its share of 10,000 benign lines reaches it, and
+    neither the risk lines' scores nor another head's scores move it."""
+    lines, probs, feats = _scored()
+    import risk_thresholds
+
+    heads, n_benign = HEADS, N_BENIGN
     chosen = risk_thresholds.choose(heads, list(range(len(lines))), probs, feats)
     for k, head in enumerate(heads):
         let_through = int((probs[:n_benign, k] >= chosen[head]).sum())
@@ -42,3 +51,16 @@ def test_each_head_lets_through_its_own_share_of_benign_lines_whatever_the_other
     again = risk_thresholds.choose(heads, list(range(len(lines))), moved, feats)
     assert again["suicide"] == risk_thresholds.FLOOR
     assert {h: again[h] for h in heads[1:]} == {h: chosen[h] for h in heads[1:]}
+
+
+def test_a_wider_scale_lets_through_that_many_times_each_share():
+    """What risk_loso.py --scales measures: at scale 2 each head lets through twice its share of benign lines,
+    at 0.75 three quarters, from the same scores."""
+    lines, probs, feats = _scored()
+    import risk_thresholds
+
+    for scale in (0.75, 2.0):
+        chosen = risk_thresholds.choose(HEADS, list(range(len(lines))), probs, feats, scale)
+        for k, head in enumerate(HEADS):
+            let_through = int((probs[:N_BENIGN, k] >= chosen[head]).sum())
+            assert let_through == round(risk_thresholds.PER_10K[head] * scale * N_BENIGN / 10_000), (head, scale)
