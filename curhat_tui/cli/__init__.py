@@ -15,8 +15,27 @@ from curhat_tui.cli.args import build_parser
 __all__ = ["build_parser", "main"]
 
 
+# The options each command shares with the workstation's own command line
+TAKES = {"intake": {"--data-dir"}, "logout": {"--data-dir"}, "llm-key": {"--data-dir"}, "risk-scan": {"--lang"},
+         "serve": {"--data-dir", "--lang"}, "client": {"--data-dir", "--lang"}}
+
+
+def command_first(argv: list[str]) -> list[str]:
+    """`curhat --lang en risk-scan x.txt` as `curhat risk-scan x.txt --lang en`: options a command shares with the
+    workstation, given before the command's name, moved after it. Anything else is left as it was given."""
+    k, lifted = 0, []
+    while k < len(argv) and argv[k].split("=", 1)[0] in {"--data-dir", "--lang"}:
+        width = 1 if "=" in argv[k] else 2
+        lifted.append(argv[k:k + width])
+        k += width
+    command = argv[k] if k < len(argv) else ""
+    if not lifted or command not in TAKES or any(opt[0].split("=", 1)[0] not in TAKES[command] for opt in lifted):
+        return argv
+    return [command, *argv[k + 1:], *(word for opt in lifted for word in opt)]
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = command_first(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["intake"]:
         from curhat_tui.cli.intake import intake_main
 

@@ -4,7 +4,9 @@ Supervisors audit transcripts with it, trainers try phrases. Each line is read a
 message (made safe for a terminal first) and answered with
 {"line": N, "items": [...], "imminent": true|false, "evidence": ["...", ...]}: the red-flag items it would
 suggest (empty when none), whether it calls suicide risk imminent, and the words that carried the decision.
-Reads standard input when no FILE (or "-") is given. Needs no data dir and touches no database.
+Reads standard input when no FILE (or "-") is given. Needs no data dir and touches no database. `--lang`
+says the language of its one sentence, the file it cannot read (`curhat --lang en risk-scan` works too: cli/__init__.py
+moves an option given before the command to after it).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
                                                  "print one JSON object per line: line, items, imminent, evidence.")
     parser.add_argument("file", nargs="?", default="-", metavar="FILE", help="a text file, one message per line")
     parser.add_argument("--scores", action="store_true", help="add each model head's probability (for auditing)")
+    parser.add_argument("--lang", choices=("id", "en"), help="language of the error message (default: id)")
     args = parser.parse_args(argv)
     try:
         detector = load_all().phrases
@@ -35,7 +38,9 @@ def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
     try:
         stream = sys.stdin if args.file == "-" else Path(args.file).open(encoding="utf-8", errors="replace")
     except OSError as exc:
-        print(f"curhat risk-scan: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        from curhat_tui.cli.passphrase import cli_catalogue
+
+        print(cli_catalogue(args.lang)("cli.risk_scan.unreadable", file=args.file, error=exc.strerror), file=sys.stderr)
         return 2
     with stream:
         for number, raw in enumerate(stream, 1):

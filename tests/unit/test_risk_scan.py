@@ -7,7 +7,9 @@ import json
 import subprocess
 import sys
 
-from curhat_tui.cli import main
+import pytest
+
+from curhat_tui.cli import command_first, main
 from curhat_tui.cli.risk_scan import risk_scan_main
 
 LINES = ["aku udah beli racun tikus buat nanti malam", "mati lampu dari sore", "", "my stepdad touches me at night",
@@ -45,9 +47,23 @@ def test_scores_are_added_on_request(tmp_path):
     assert row["scores"]["suicide"] > 0.5 and set(row["scores"]) >= {"suicide", "imminent", "any"}
 
 
-def test_a_missing_file_is_an_error_not_a_crash(tmp_path, capsys):
+def test_a_missing_file_is_an_error_not_a_crash_in_the_language_asked_for(tmp_path, capsys):
     assert main(["risk-scan", str(tmp_path / "nope.txt")]) == 2
+    assert "tidak bisa membaca" in capsys.readouterr().err
+    assert main(["--lang", "en", "risk-scan", str(tmp_path / "nope.txt")]) == 2  # --lang before the command, too
     assert "cannot read" in capsys.readouterr().err
+    assert main(["risk-scan", "--lang=en", str(tmp_path / "nope.txt")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("given", "run"), [
+    (["--lang", "en", "risk-scan", "a.txt"], ["risk-scan", "a.txt", "--lang", "en"]),
+    (["--data-dir=/d", "--lang", "en", "client", "show", "x"], ["client", "show", "x", "--data-dir=/d", "--lang", "en"]),
+    (["--lang", "en", "--seed", "3"], ["--lang", "en", "--seed", "3"]),  # the workstation itself: as given
+    (["--data-dir", "/d", "risk-scan"], ["--data-dir", "/d", "risk-scan"]),  # risk-scan has no data dir: as given
+])
+def test_an_option_the_command_shares_with_the_workstation_may_come_before_its_name(given, run):
+    assert command_first(given) == run
 
 
 def test_standard_input_is_read_when_no_file_is_given():
