@@ -6,11 +6,13 @@ module cuts a message's normalised tokens into clauses (at a comma, a full stop,
 "tapi", "karena", "kalau", "pas") and reads in each clause:
 
 * the harm-related word classes it holds (dying, hurting, abuse, a means, a plan, a wish, being watched or
-  controlled, voices, substances), each with whether a negation covers it;
+  controlled, voices, substances, putting something into a drink or food), each with whether a negation covers it;
 * who does it (the nearest person word before the class word: the client "aku" and its chat, Javanese and
   Sundanese forms, all read as "aku" by the dictionary, or another person, "dia", "temanku", "suami", or a
   frame, "berita", "film") and to whom (the first person word after it; a "di-" verb turns the doer into the
-  one it is done to); a clause with no person word keeps the doer of the clause before it (Indonesian drops
+  one it is done to), and whether anyone else is named after it in the clause at all: a fronted object puts
+  the doer after the means ("racunnya udah aku campur ke kopi mandor"), and the target comes after the
+  doer; a clause with no person word keeps the doer of the clause before it (Indonesian drops
   the subject: "aku udah beli racun, nanti malam mau diminum");
 * when: a past ("dulu", "pernah", "waktu SMA", "tahun lalu"), a now ("sekarang", "barusan", "malam ini"),
   a condition ("kalau", "andai").
@@ -69,6 +71,7 @@ CLASS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                    r"kode|pancar|pancarkan|tanam|pelacak|radiasi|hipnotis|santet|kontrol|broadcast|implant|spy|"
                    r"gelombang|pelet")),
     ("voice", _cls(r"suara|bisik|bisikan|voice|voices|perintah|suruh")),
+    ("into", _cls(r"campur|tuang|tabur|tetes|cemplung|aduk|spike|spiked")),  # into a drink or food: whose?
     ("subst", _cls(r"mabuk|narkoba|miras|sabu|ganja|oplosan|teler|fly|sakau|sakaw|overdosis|high|drunk|putaw|"
                    r"ekstasi|ciu|melayang|trihex|tramadol|koplo|lem|aibon|cimeng|shabu|inex|molly|mdma|xanax|vodka|"
                    r"whiskey|soju|arak|tuak|mabok|nyabu|alcohol|weed|cocaine|meth")),
@@ -79,7 +82,11 @@ OTHER = frozenset({"dia", "mereka", "ia", "beliau", "orang", "seseorang", "someo
 _PEOPLE = re.compile(r"^(?:(?:teman|sahabat|adik|ibu|ayah|bapak|mama|papa|suami|istri|pacar|mantan|tetangga|sepupu|"
                      r"om|paman|tante|bos|atasan|majikan|guru|dosen|anak|nenek|kakek|mertua|ipar|cowok|cewek|pria|"
                      r"wanita|polisi|sopir|artis|aktor|tokoh|karakter|korban|mahasiswa|warga|bayi|keluarga|ortu|"
-                     r"friend|boyfriend|girlfriend|husband|wife|mom|dad|brother|sister|stepdad|bojo)(?:ku|nya|mu)?"
+                     r"friend|boyfriend|girlfriend|husband|wife|mom|dad|brother|sister|stepdad|bojo|"
+                     # roles a grudge names (the thirty-fourth round): whose drink, whose house, whose motorbike
+                     r"mandor|senior|rekan|kolega|juragan|rentenir|tengkulak|penagih|pelakor|pebinor|selingkuhan|"
+                     r"supervisor|spv|manajer|manager|ketua|pelatih|sipir|satpam|pasien|penumpang|murid|siswa|santri|"
+                     r"ustadz|ustad|menantu|kating|kades|lurah|pemilik|boss|coworker|landlord)(?:ku|nya|mu)?"
                      r"|kakak(?:ku|nya|mu))$")
 _OWN = re.compile(r"^[^\W\d_]{3,}ku$")  # "tanganku", "hidupku": the client's own (a person word is read first)
 REFLEXIVE = frozenset({"diri", "sendiri", "myself", "herself", "himself", "themselves", "dirinya"})  # done to: "bunuh diri"
@@ -246,6 +253,8 @@ def read(tokens: list[Token]) -> tuple[list[tuple[str, int, int]], set[int]]:
             role = f"{agent}<" if passive else f"{agent}>"  # "aku dipukul": the client is the one it is done to
             grams += [(f"S:{role}{name}", k, k + 1), (f"S:{role}{name}>{after}", k, k + 1),
                       (f"S:{name}@{when}", k, k + 1), (f"S:{role}{name}@{when}", k, k + 1)]
+            if any(who(tokens[m].text) == "other" for m in range(k + 1, j)):  # "racunnya udah aku campur ke
+                grams.append((f"S:{name}=>other", k, k + 1))                 # kopi mandor": the client acts, for him
             if ((name in _GATED and agent in ("other", "frame") and not passive and after != "self")
                          or (framed and name in ("die", "hurt", "means"))):
                 gates.add(k)

@@ -190,3 +190,22 @@ def test_the_weak_kinds_are_suggested(data, kind, item, imminent, text):
 @pytest.mark.parametrize("text", CONTRASTS + CONTRASTS_STILL_FLAGGED)
 def test_the_same_words_about_someone_else_the_past_a_joke_or_denied_stay_quiet(data, text):
     quiet(data, text)
+
+
+def test_a_means_readied_for_someone_else_names_them_even_after_the_doer():
+    """Whose drink: a fronted object puts the client ("aku") between the means and its target, and the target is
+    still read (the thirty-fourth round); a means for the client names nobody else."""
+    assert {"S:means=>other", "S:self>into>other"} <= grams("racun tikus udah aku campur ke kopi mandor besok pagi")
+    assert "S:into=>other" in grams("cairan itu nanti aku tuang ke teh seniorku pas istirahat")
+    mine = grams("racun tikus udah aku siapin, besok pagi aku minum sendiri")
+    assert not {g for g in mine if g.endswith("=>other")}
+
+
+@pytest.mark.parametrize("word", ["mandor", "seniorku", "rentenir", "pelakor", "spv", "pasiennya", "landlord"])
+def test_the_people_a_grudge_names_by_their_role_are_other_people(word):
+    assert who(tokenize(word, SLANG)[0].text) == "other"
+
+
+@pytest.mark.parametrize("word", ["kak", "pak", "bu", "kepala"])
+def test_how_a_client_addresses_the_counselor_and_the_head_on_their_shoulders_are_nobody_else(word):
+    assert who(tokenize(word, SLANG)[0].text) != "other"
