@@ -12,8 +12,9 @@ module cuts a message's normalised tokens into clauses (at a comma, a full stop,
   frame, "berita", "film") and to whom (the first person word after it; a "di-" verb turns the doer into the
   one it is done to), and whether anyone else is named after it in the clause at all: a fronted object puts
   the doer after the means ("racunnya udah aku campur ke kopi mandor"), and the target comes after the
-  doer; a clause with no person word keeps the doer of the clause before it (Indonesian drops
-  the subject: "aku udah beli racun, nanti malam mau diminum");
+  doer; what a class word is said to be for ("tali buat jemuran", "racun buat nanti malam", "tali buat
+  gantung diri": a thing, a time, a harm, the client or someone else); a clause with no person word keeps the
+  doer of the clause before it (Indonesian drops the subject: "aku udah beli racun, nanti malam mau diminum");
 * when: a past ("dulu", "pernah", "waktu SMA", "tahun lalu"), a now ("sekarang", "barusan", "malam ini"),
   a condition ("kalau", "andai").
 
@@ -106,6 +107,7 @@ RESOLVED = frozenset({"sembuh", "pulih", "membaik", "stabil", "aman", "bahagia",
 JOKE = frozenset({"wkwk", "canda", "bercanda", "becanda", "kidding", "jk", "bcanda", "guyon", "heureuy"})
 HYPO = frozenset({"kalau", "jika", "seandainya", "andai", "misal", "misalnya", "if", "umpama", "semisal", "jikalau",
                   "nek", "lamun"})
+PURPOSE = frozenset({"buat", "kanggo", "dinggo", "kangge", "pikeun", "keur", "for"})  # "tali buat jemuran": what for
 JOINS = frozenset({"tapi", "tetapi", "namun", "padahal", "karena", "soalnya", "terus", "lalu", "kalau", "jika",
                    "biar", "supaya", "pas", "but", "because", "so", "then", "when", "if", "while", "although",
                    "sedangkan", "sementara", "nek", "lamun", "trus"})
@@ -211,6 +213,24 @@ def _when(tokens: list[Token], i: int, j: int) -> str:
     return "-"
 
 
+def purpose(tokens: list[Token], k: int, j: int) -> str:
+    """What the class word at `k` is said to be for, when a purpose word follows it in its clause [.., j) (the first
+    one, however far: "racun tikus udah aku beli buat sawah"): the
+    client ("buat aku", "buat diriku"), someone else ("buat mandor"), a class of harm ("buat gantung diri"), a time
+    ("buat nanti malam") or a thing ("buat jemuran", "buat sawah"); "" when no purpose is said."""
+    for m in range(k + 1, j):
+        if tokens[m].text in PURPOSE and m + 1 < j:
+            aim = tokens[m + 1].text
+            person = who(aim)
+            if person in ("self", "refl", "other"):
+                return "other" if person == "other" else "self"
+            hit = word_class(aim)
+            if hit is not None:
+                return hit[0]
+            return "now" if aim in NOW else "thing"
+    return ""
+
+
 def clause_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
     """The structure features of a text with the tokens they cover (each covers its class word)."""
     return read(tokens)[0]
@@ -255,6 +275,9 @@ def read(tokens: list[Token]) -> tuple[list[tuple[str, int, int]], set[int]]:
                       (f"S:{name}@{when}", k, k + 1), (f"S:{role}{name}@{when}", k, k + 1)]
             if any(who(tokens[m].text) == "other" for m in range(k + 1, j)):  # "racunnya udah aku campur ke
                 grams.append((f"S:{name}=>other", k, k + 1))                 # kopi mandor": the client acts, for him
+            aim = purpose(tokens, k, j)
+            if aim:
+                grams.append((f"S:{name}>for:{aim}", k, k + 1))
             if ((name in _GATED and agent in ("other", "frame") and not passive and after != "self")
                          or (framed and name in ("die", "hurt", "means"))):
                 gates.add(k)

@@ -3,13 +3,14 @@ KKN, kos, lecturers) and the urban poor and informal workers. Being high or drun
 study aid, without the words for it; self-harm made a study habit; harm to a junior planned for tonight; abuse as a
 trade for grades or a debt; a voice that orders harm; beside the same words as idioms, jokes, crafts and a no to a
 screening question. Every sentence here was written for this file before the thirty-fifth round's model was run on
-it; none is in corpus/ or in any held-out set, nor among a red team's own messages."""
+it; none is in corpus/ or in any held-out set, nor among a red team's own messages. The thirty-fifth round's model
+(shipped) gets all but the belt right: a readied object with a time still reads as the client's own plan."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import in_the_corpus, quiet, suggested
+from tests.conftest import in_the_corpus, known_miss, quiet, suggested
 from tests.conftest import risk_case as case
 
 # (kind, item, imminent, text): each must be suggested with its item (and called imminent when marked so)
@@ -23,7 +24,9 @@ RISK = [
     case("burning the wrist as a study habit", "self_harm", False,
          "tiap ngantuk pas belajar aku tempelin ujung rokok ke pergelangan, biar melek. bekasnya udah banyak"),
     case("a belt for the juniors tonight", "harm_others", False,
-         "ikat pinggang udah gw siapin, malem ini angkatan bawah gw kumpulin di sekre, yg bolos rapat gw sabet satu2"),
+         "ikat pinggang udah gw siapin, malem ini angkatan bawah gw kumpulin di sekre, yg bolos rapat gw sabet satu2",
+         marks=known_miss("thirty-fifth", "suicide, imminent, not harm to others: an object readied with a time, "
+                                          "for the juniors")),
     case("grades traded for a hotel room", "abuse", False,
          "dosen pembimbing bilang nilaiku bisa naik asal aku mau nemenin dia nginep di hotel pas seminar luar kota"),
     case("a voice that orders a foreman hit", "harm_others", False,

@@ -216,11 +216,12 @@ def test_the_spelling_step_is_what_reads_a_line_typed_this_badly(data):
     shipped = data.phrases.warm()
     unread = RiskDetector(shipped.rules, Slang(shipped.slang, shipped.slang.masked), shipped.model, shipped.item_order)
     text = "aku pngen mti ajaa kak, cpke bgt hidupp gini trs"
-    # without it "pngen", "mti", "cpke", "hidupp" are words the suicide head never saw: nothing is suggested, and the
-    # suicide head's score is far lower (about 0.43 against 0.91 since the twenty-ninth round; whether the suicide head
-    # or the any-risk head is the one at its threshold moves with each retraining's thresholds)
+    # without it "pngen", "mti", "cpke", "hidupp" are words the suicide head never saw: its score is far lower (about
+    # 0.45 against 0.89 in the thirty-fifth round, 0.43 against 0.91 from the twenty-ninth). Whether anything is still
+    # suggested without it moves with each retraining's thresholds: nothing until the thirty-fourth round; since the
+    # thirty-fifth the any-risk head reaches its threshold by 0.002 on the words it can read ("aku", "kak", "gini")
     unread_found, found = unread.detect(text), shipped.detect(text)
-    assert unread_found.items == () and "suicide" in found.items
+    assert "suicide" in found.items
     assert found.scores["suicide"] - unread_found.scores["suicide"] > 0.3
 
 

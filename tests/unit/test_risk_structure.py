@@ -209,3 +209,19 @@ def test_the_people_a_grudge_names_by_their_role_are_other_people(word):
 @pytest.mark.parametrize("word", ["kak", "pak", "bu", "kepala"])
 def test_how_a_client_addresses_the_counselor_and_the_head_on_their_shoulders_are_nobody_else(word):
     assert who(tokenize(word, SLANG)[0].text) != "other"
+
+
+@pytest.mark.parametrize(("text", "aim"), [
+    ("tali tambang udah kubeli buat jemuran baru", "S:means>for:thing"),
+    ("racun tikus udah aku beli buat nanti malam", "S:means>for:now"),
+    ("tali buat gantung diri udah siap di lemari", "S:means>for:die"),
+    ("obatnya aku simpen buat aku sendiri", "S:means>for:self"),
+    ("pisau itu buat senior yang nampar aku", "S:means>for:other"),
+])
+def test_what_a_means_is_said_to_be_for_is_read(text, aim):
+    """A purpose said after a means (the thirty-fifth round): a thing, a time, a harm, the client or someone else."""
+    assert aim in grams(text)
+
+
+def test_a_means_with_no_purpose_said_has_none():
+    assert not {g for g in grams("racun tikus udah aku beli tadi sore") if ">for:" in g}

@@ -44,8 +44,7 @@ RISK = [
          "sekarang dia muntah-muntah di kamarnya."),
     case("pills hoarded, a date set for tomorrow", "suicide", True,
          'Anak saya 15 tahun ketahuan nyimpen obat yang dia kumpulin diam-diam sebulan ini, dan di bukunya tertulis '
-         '"Sabtu malam, selesai". Sabtu itu besok.',
-         marks=known_miss("twenty-seventh", "suicide, not imminent: a written date read without its 'tomorrow'")),
+         '"Sabtu malam, selesai". Sabtu itu besok.'),  # not called imminent from the twenty-seventh round to the 34th
     case("a friend's bottle of antidepressants just taken", "suicide", True,
          "Teman saya lima menit lalu minum satu botol antidepresannya sekaligus, katanya dia capek hidup, sekarang "
          "badannya mulai gemetar.",  # not called imminent from the twenty-seventh round to the thirty-first
@@ -59,9 +58,9 @@ QUIET = [
     "suara mic gw kresek2 pas mabar, temen2 pada protes",
     "suara gw serak abis teriak2 pas nobar final MPL",
     # read as psychosis by the twenty-eighth round's model, quiet from the twenty-ninth to the thirty-second; the
-    # thirty-third round's wider shares (risk_thresholds.SCALE) lowered the psychosis threshold from 0.963 to 0.930
-    pytest.param("suara musuh di voice bikin gw ketawa",
-                 marks=known_miss("thirty-third", "psychosis: an enemy's voice in a game's voice chat")),
+    # thirty-third round's wider shares (risk_thresholds.SCALE) lowered the psychosis threshold from 0.963 to 0.930;
+    # the first quiet again since the thirty-fifth (0.948)
+    "suara musuh di voice bikin gw ketawa",
     pytest.param("di Discord gw jarang ngomong, suara gw katanya kayak bocil",
                  marks=known_miss("thirty-third", "psychosis: one's own voice on Discord")),
     "suara langkah musuh di Valorant kedengeran jelas pake headset baru",
@@ -78,9 +77,8 @@ QUIET = [
 ]
 
 STILL_FLAGGED = [
-    pytest.param("gw udah tulis pesan perpisahan buat guild, gw pindah server",
-                 marks=known_false_alarm("thirty-first", "suicide, imminent: a farewell to a guild read as a goodbye "
-                                                         "again (quiet on the twenty-eighth to thirtieth rounds' models)")),
+    # quiet on the twenty-eighth to thirtieth rounds' models and since the thirty-fifth
+    "gw udah tulis pesan perpisahan buat guild, gw pindah server",
     pytest.param("ini pesan terakhir gw di grup ini, gw keluar ya, makasih semua",
                  marks=known_false_alarm("twenty-eighth", "suicide, imminent: a last message and thanks read as a goodbye")),
     pytest.param("akun Genshin gw udah gw kasih ke temen, gw udah gak main lagi",
