@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/risk_judge.py                          # every corpus/heldout*.tsv, in the order written
     .venv/bin/python scripts/risk_judge.py corpus/heldout2.tsv --misses   # also list every line it got wrong
+    .venv/bin/python scripts/risk_judge.py corpus/heldout26.tsv corpus/heldout27.tsv --pooled  # and both as one
 
 Prints the evaluation table (scripts/risk_eval.py) per file, the same figures train_risk.py prints. Use --misses
 to read what a change did, never to tune on a held-out set: a line read and then fixed stops being held out.
@@ -38,11 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="labelled TSV files (default: the held-out sets)")
     parser.add_argument("--misses", action="store_true", help="list the lines judged wrongly")
+    parser.add_argument("--pooled", action="store_true", help="also judge all the files' lines as one set")
     args = parser.parse_args(argv)
     data = load_all(ROOT / "data")
     items = [item.id for item in data.redflags.items]
     files = args.files or heldout_files()
     results: dict[str, Figures | list[Figures]] = {}
+    every: tuple[list[frozenset[str]], list[Prediction]] = ([], [])
     for path in files:
         lines = read_tsv(path)
         labels = [frozenset(label for label in line.labels if label != "none") for line in lines]
@@ -55,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
                 got = ",".join(found.items) + (" imminent" if found.imminent else "") or "-"
                 print(f"{path.name}\t{','.join(sorted(lab)) or 'none'}\tgot {got}\t{line.text}")
         results[path.stem + (" (trained on)" if path.name in TRAINED_SETS else "")] = evaluate(labels, preds, items)
+        every[0].extend(labels)
+        every[1].extend(preds)
+    if args.pooled and len(files) > 1:
+        results[f"pooled ({len(files)} sets)"] = evaluate(*every, items)
     print(table(results, items))
     for name, figs in results.items():
         if isinstance(figs, Figures):
