@@ -81,3 +81,27 @@ def test_questions_answered_with_danger_jokes_and_quiet_imminence_are_suggested(
 @pytest.mark.parametrize("text", QUIET + STILL_FLAGGED)
 def test_echoed_questions_answered_no_and_ordinary_means_stay_quiet(data, text):
     quiet(data, text)
+
+
+# A screening question the client reports and answers no ("kalau ditanya ..., jawabanku nggak"): the lexicon rules
+# leave it alone (an `unless` of data/phrases.toml's suicide and self-harm rules, since the thirty-fifth round); the
+# same question answered yes, left open, or answered "I don't know" still fires them
+REPORTED_NO = [
+    "kalo ditanya aku pengen mati apa nggak, jawabanku nggak kok",
+    "klo kakak nanya aku masih nyayat tangan apa nggak, jawabannya nggak kak",
+    "kalau ditanya aku mau bunuh diri atau tidak: tidak, sama sekali",
+]
+REPORTED_NOT_NO = [
+    "kalo ditanya aku pengen mati apa nggak, ya pengen lah",
+    "kalo ditanya kenapa aku pengen mati, aku juga ga tau",
+]
+
+
+@pytest.mark.parametrize("text", REPORTED_NO)
+def test_a_reported_screening_question_answered_no_fires_no_rule(data, text):
+    assert data.phrases.warm().ruled(text) == (frozenset(), False)
+
+
+@pytest.mark.parametrize("text", REPORTED_NOT_NO)
+def test_the_same_question_answered_otherwise_still_fires_the_rule(data, text):
+    assert "suicide" in data.phrases.warm().ruled(text)[0]

@@ -87,10 +87,10 @@ STILL_FLAGGED = [
                  "nyetir tanpa bikin dia tersinggung.",
                  marks=known_false_alarm("twenty-eighth", "suicide, by the any-risk head: worry about an old father "
                                                           "driving")),
-    pytest.param("Kalau ditanya apakah istri saya pernah bilang mau mengakhiri hidup: tidak, tidak pernah. Dia sedih "
-                 "karena kehilangan pekerjaan dan sedang cari yang baru.",
-                 marks=known_false_alarm("twenty-eighth", "suicide, by a rule: the denial comes after the words it "
-                                                          "denies")),
+    # flagged by a rule from the twenty-eighth round to the thirty-fifth; the rules leave a reported screening
+    # question answered no alone since (data/phrases.toml)
+    "Kalau ditanya apakah istri saya pernah bilang mau mengakhiri hidup: tidak, tidak pernah. Dia sedih karena "
+    "kehilangan pekerjaan dan sedang cari yang baru.",
 ]
 
 
