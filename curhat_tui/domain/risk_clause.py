@@ -254,9 +254,10 @@ def read(tokens: list[Token]) -> tuple[list[tuple[str, int, int]], set[int]]:
         when = _when(tokens, i, j)
         found: list[tuple[str, int]] = []
         last = "-"
+        people = [who(tokens[m].text) for m in range(i, j)]  # each word's person, read once for the whole clause
         for k in range(i, j):
             tok = tokens[k]
-            person = who(tok.text)
+            person = people[k - i]
             if person is not None:
                 if person != "refl":  # "diri", "sendiri" say to whom, never who
                     last = person
@@ -269,12 +270,13 @@ def read(tokens: list[Token]) -> tuple[list[tuple[str, int, int]], set[int]]:
                 grams += [(f"S:neg {name}", k, k + 1), (f"S:{last if last != '-' else doer}>neg {name}", k, k + 1)]
                 continue
             agent = last if last != "-" else doer
-            after = next((p for p in (who(tokens[m].text) for m in range(k + 1, j)) if p is not None), "-")
+            later = people[k - i + 1:]
+            after = next((p for p in later if p is not None), "-")
             role = f"{agent}<" if passive else f"{agent}>"  # "aku dipukul": the client is the one it is done to
             grams += [(f"S:{role}{name}", k, k + 1), (f"S:{role}{name}>{after}", k, k + 1),
                       (f"S:{name}@{when}", k, k + 1), (f"S:{role}{name}@{when}", k, k + 1)]
-            if any(who(tokens[m].text) == "other" for m in range(k + 1, j)):  # "racunnya udah aku campur ke
-                grams.append((f"S:{name}=>other", k, k + 1))                 # kopi mandor": the client acts, for him
+            if "other" in later:  # "racunnya udah aku campur ke kopi mandor": the client acts, for him
+                grams.append((f"S:{name}=>other", k, k + 1))
             aim = purpose(tokens, k, j)
             if aim:
                 grams.append((f"S:{name}>for:{aim}", k, k + 1))
