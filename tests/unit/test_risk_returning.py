@@ -42,9 +42,8 @@ STILL_FLAGGED = [
     pytest.param("relapse terakhir 3 bulan lalu, sekarang streak-ku udah 90 hari",
                  marks=known_false_alarm("thirty-first", "severe depression, by the any-risk head: a streak after a "
                                                          "relapse")),
-    pytest.param("aku beli obat nyamuk bakar, udah aku taruh di teras",
-                 marks=known_false_alarm("thirty-fifth", "suicide, imminent: a mosquito coil bought and put away read "
-                                                         "as means set aside (quiet in the thirty-fourth round only)")),
+    # called imminent suicide by every round's model but the thirty-fourth's, quiet again since the thirty-sixth's
+    "aku beli obat nyamuk bakar, udah aku taruh di teras",
     pytest.param("udah tiga minggu aku makan teratur dan bisa tidur jam 11",
                  marks=known_false_alarm("thirty-first", "severe depression: three weeks of eating and sleeping well "
                                                          "read as weeks of not functioning")),

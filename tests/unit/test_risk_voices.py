@@ -79,8 +79,8 @@ QUIET = [
 STILL_FLAGGED = [
     # quiet on the twenty-eighth to thirtieth rounds' models and since the thirty-fifth
     "gw udah tulis pesan perpisahan buat guild, gw pindah server",
-    pytest.param("ini pesan terakhir gw di grup ini, gw keluar ya, makasih semua",
-                 marks=known_false_alarm("twenty-eighth", "suicide, imminent: a last message and thanks read as a goodbye")),
+    # called imminent suicide from the twenty-eighth round's model to the thirty-fifth's, quiet since the thirty-sixth's
+    "ini pesan terakhir gw di grup ini, gw keluar ya, makasih semua",
     pytest.param("akun Genshin gw udah gw kasih ke temen, gw udah gak main lagi",
                  marks=known_false_alarm("twenty-eighth", "suicide, imminent: an account given away read as preparation")),
     pytest.param("Ayah saya umur 70 masih nyetir sendiri ke pasar, matanya mulai rabun. Saya pengen bujuk dia berhenti "
