@@ -217,9 +217,12 @@ def purpose(tokens: list[Token], k: int, j: int) -> str:
     """What the class word at `k` is said to be for, when a purpose word follows it in its clause [.., j) (the first
     one, however far: "racun tikus udah aku beli buat sawah"): the client ("buat aku", "buat diriku"), someone else
     ("buat mandor"), a class of harm ("buat gantung diri"), a time ("buat nanti malam") or a thing ("buat jemuran",
-    "buat sawah"); "" when no purpose is said."""
+    "buat sawah"); "not" when the purpose is denied ("racun bukan buat nyamuk": what it is NOT for tells nothing
+    ordinary); "" when no purpose is said."""
     for m in range(k + 1, j):
         if tokens[m].text in PURPOSE and m + 1 < j:
+            if tokens[m].neg:
+                return "not"
             aim = tokens[m + 1].text
             person = who(aim)
             if person in ("self", "refl", "other"):

@@ -222,5 +222,14 @@ def test_what_a_means_is_said_to_be_for_is_read(text, aim):
     assert aim in grams(text)
 
 
+@pytest.mark.parametrize("text", ["td beli baygon 2 botol bkn buat nyamuk", "racun tikus ini bukan buat tikus",
+                                  "tali itu dudu kanggo jemuran", "i bought a rope not for the clothesline"])
+def test_a_purpose_denied_is_read_as_denied_not_as_ordinary(text):
+    """"Not for the mosquitoes" says the poison is for something else (the thirty-sixth round: a purpose said was read
+    as ordinary even when denied, in 'bkn', 'dudu' and 'sanes' spellings that were not read as negations at all)."""
+    found = {g for g in grams(text) if ">for:" in g}
+    assert found and all(g.endswith(">for:not") for g in found)
+
+
 def test_a_means_with_no_purpose_said_has_none():
     assert not {g for g in grams("racun tikus udah aku beli tadi sore") if ">for:" in g}
