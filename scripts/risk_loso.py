@@ -178,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
                 m.append(c)
             print(f"| held-out {k} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
         print("| **mean** | " + " | ".join(f"{statistics.mean(m):.3f}" for m in means) + " |")
-    for scale, figs in ((scale, figs) for scale, figs in pooled.items() if figs):
+    for scale, figs in pooled.items():
+        if not figs:  # no set judged at this scale
+            continue
         mark = " (shipped)" if scale == SCALE else ""
         print(f"\npooled over {len(figs)} left-out sets, shares x{scale}{mark}: " + row("every line", figs))
     if args.misses:
