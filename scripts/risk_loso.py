@@ -3,6 +3,7 @@
     .venv/bin/python scripts/risk_loso.py --before M             # every trained set, one after the other (8-50 minutes)
     .venv/bin/python scripts/risk_loso.py --before M --sets 1 4  # only held-out 1 and held-out 4
     .venv/bin/python scripts/risk_loso.py --before M --scales 1 1.5  # also at other shares (risk_thresholds.SCALE)
+    .venv/bin/python scripts/risk_loso.py --before M --keep DIR  # keep each fit for scripts/risk_shares.py
 
 For each set k of corpus/heldout.tsv, heldout2.tsv ... (LEFT_OUT, the trained sets: risk_corpus.TRAINED_SETS; held-out
 8 since the tenth round, 9 and 10 since the twelfth, 11 since the thirteenth, 12 since the fourteenth, 13 since the
@@ -24,6 +25,8 @@ again. Needs scikit-learn.
 from __future__ import annotations
 
 import argparse
+import gzip
+import pickle
 import statistics
 import sys
 import time
@@ -93,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="also judge each left-out set with every head's share taken these many times "
                              "(risk_thresholds.SCALE is the shipped one; same fit, thresholds from its own "
                              "out-of-fold scores) and pool each scale's figures over the sets")
+    parser.add_argument("--keep", type=Path,
+                        help="also keep each left-out set's fit here (set<k>.pkl.gz: its model, its benign out-of-fold "
+                             "scores, its lines and the words it knew), for scripts/risk_shares.py to judge other "
+                             "shares without refitting")
     parser.add_argument("--misses", type=Path,
                         help="also write each left-out set's errors here (set, error, labels, kind, suggested, text): "
                              "risk lines missed, imminent lines not called imminent, benign lines flagged")
@@ -123,8 +130,18 @@ def main(argv: list[str] | None = None) -> int:
         mine = list(range(start_of[k - 1], start_of[k]))
         rows = list(range(len(corpus))) + [r for j in range(len(sets)) if j != k - 1
                                            for r in range(start_of[j], start_of[j + 1])]
-        dev, test, thresholds, cv, fitted, by_scale = tr.build(feats, ruled, rows, heads, items, tuple(args.scales))
-        known = slang.with_words(tr.known_words([lines[r] for r in rows]))  # the left-out set's words are new to it
+        kept: dict[str, object] = {}
+        dev, test, thresholds, cv, fitted, by_scale = tr.build(
+            feats, ruled, rows, heads, items, tuple(args.scales),
+            keep=lambda d, oof, kept=kept: kept.update(benign=oof[[not tr.labels_of(lines[r]) for r in d]]))
+        known_counts = tr.known_words([lines[r] for r in rows])
+        known = slang.with_words(known_counts)  # the left-out set's words are new to it
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            with gzip.open(args.keep / f"set{k}.pkl.gz", "wb") as out:
+                pickle.dump({"set": k, "heads": heads, "benign": kept["benign"], "known": known_counts,
+                             "model": tr.model_text(heads, fitted, thresholds, {}),
+                             "lines": [lines[r] for r in range(start_of[k - 1], start_of[k])]}, out)
         detector = judged_by(heads, fitted, thresholds, rules, known, items)
         held = [lines[r] for r in mine]
         labels = [tr.labels_of(line) for line in held]

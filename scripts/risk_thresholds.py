@@ -15,6 +15,7 @@ from all heads, SCALE.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,10 +51,17 @@ def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featuris
     n is PER_10K (times `scale`, SCALE unless a trade-off is being measured) of the benign lines there, so that n of
     them reach it (fewer on ties)."""
     benign = np.array([not labels_of(feats.lines[r]) for r in rows], dtype=bool)
+    return from_benign(heads, probs[benign], scale)
+
+
+def from_benign(heads: list[str], benign: np.ndarray, scale: float = SCALE,
+                shares: Mapping[str, float] = PER_10K) -> dict[str, float]:
+    """choose() on the benign lines' scores alone (a row per line, a column per head); `shares` in place of PER_10K
+    when another share is being measured (scripts/risk_shares.py)."""
     chosen = {}
     for k, head in enumerate(heads):
-        scores = np.sort(probs[benign, k])[::-1]
-        n = round(PER_10K[head] * scale * len(scores) / 10_000)
+        scores = np.sort(benign[:, k])[::-1]
+        n = round(shares[head] * scale * len(scores) / 10_000)
         t = float(scores[n]) + 1e-4 if n < len(scores) else FLOOR
         chosen[head] = float(min(0.999, round(max(FLOOR, t), 4)))
     return chosen

@@ -283,11 +283,12 @@ def detector_predictions(detector, lines: list[Line]) -> list[Prediction]:
 
 
 def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[str], items: list[str],
-          scales: tuple[float, ...] = ()):
+          scales: tuple[float, ...] = (), keep=None):
     """The whole training of the lines at `rows`: their split, out-of-fold scores of the development folds,
     thresholds chosen on them, each fold judged with thresholds chosen on the other folds (CV), and the final fit
     on all of development. Returns (dev rows, test rows, thresholds, CV figures, fitted model, {scale: thresholds}),
-    the last holding the thresholds each of `scales` would give (risk_loso.py --scales measures the trade-off)."""
+    the last holding the thresholds each of `scales` would give (risk_loso.py --scales measures the trade-off).
+    `keep`, if given, is called with the development rows and their out-of-fold scores (risk_loso.py --keep)."""
     sides = split([feats.lines[r] for r in rows])
     dev = [r for r, side in zip(rows, sides) if side != TEST]
     test = [r for r, side in zip(rows, sides) if side == TEST]
@@ -298,6 +299,8 @@ def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[st
         score_at = [i for i, g in enumerate(fold_of) if g == f]
         fitted = fit(feats, feats.augmented([dev[i] for i in train_at]), heads)
         oof[score_at] = probabilities(feats, [dev[i] for i in score_at], fitted)
+    if keep is not None:
+        keep(dev, oof)
     thresholds = choose(heads, dev, oof, feats)
     by_scale = {scale: choose(heads, dev, oof, feats, scale) for scale in scales}
     cv: list[Figures] = []
