@@ -64,3 +64,18 @@ def test_a_wider_scale_lets_through_that_many_times_each_share():
         for k, head in enumerate(HEADS):
             let_through = int((probs[:N_BENIGN, k] >= chosen[head]).sum())
             assert let_through == round(risk_thresholds.PER_10K[head] * scale * N_BENIGN / 10_000), (head, scale)
+
+
+def test_another_share_for_one_head_moves_only_that_heads_threshold():
+    """What scripts/risk_shares.py measures: from the benign scores alone, a head given another share lets
+    through that share of them, and every other head keeps the threshold choose() gives it."""
+    lines, probs, feats = _scored()
+    import risk_thresholds
+
+    shipped = risk_thresholds.choose(HEADS, list(range(len(lines))), probs, feats)
+    shares = dict(risk_thresholds.PER_10K) | {"abuse": 100.0}
+    moved = risk_thresholds.from_benign(HEADS, probs[:N_BENIGN], risk_thresholds.SCALE, shares)
+    let_through = int((probs[:N_BENIGN, HEADS.index("abuse")] >= moved["abuse"]).sum())
+    assert let_through == round(100.0 * risk_thresholds.SCALE * N_BENIGN / 10_000)
+    assert moved["abuse"] < shipped["abuse"]
+    assert {h: moved[h] for h in HEADS if h != "abuse"} == {h: shipped[h] for h in HEADS if h != "abuse"}
