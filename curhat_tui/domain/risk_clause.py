@@ -57,12 +57,12 @@ CLASS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                   r"tendang|cekik|banting|siram|luka|lukai|sakiti|celaka|tampar|aniaya|siksa|gebuk|hit|hurt|cut|"
                   r"burn|beat|punch|kick|choke|stab|memar|berdarah|gores|goresan|sayatan|dorong|lempar|jambak|lebam|cubit|"
                   r"seret|injak|cambuk|setrum|sulut|hantam|gampar|jotos|tinju|jewer|colok|gorok|habisi|slap|shove|"
-                  r"push|strangle|smother|bruise|bruises|gebug|keplak")),
+                  r"push|strangle|smother|bruise|bruises|gebug|keplak|sembelih")),
     ("abuse", _cls(r"paksa|perkosa|leceh|lecehkan|cabul|cabuli|raba|ancam|ancem|kunci|kurung|sekap|rape|molest|threat|"
                    r"threaten|sebar|intip|grepe|sita|peras|colek|remas|nyelinap|sentuh|pegang|touch|touched")),
     ("means", _cls(r"obat|racun|tali|pisau|silet|senjata|arang|bensin|rel|jembatan|atap|tebing|jurang|pestisida|"
                    r"cutter|celurit|golok|parang|pil|baygon|pistol|insulin|penenang|rooftop|flyover|ketinggian|jarum|"
-                   r"gunting|tiner|thinner|karbol|porstex|beling|jerigen|gun|rope|knife|pills|poison|bleach")),
+                   r"gunting|tiner|thinner|karbol|porstex|beling|jerigen|gun|rope|knife|pills|poison|bleach|peniti")),
     ("plan", _cls(r"rencana|akan|bakal|mau|siap|siapkan|beli|kumpul|simpan|tulis|pamit|titip|terakhir|tentukan|"
                   r"putuskan|arep|gonna|will|wasiat|surat|survei|stok|tabung|checkout|lunas|lunasi|jadwal|jadwalkan|"
                   r"schedule|mantap|tekad|niat|decided|plan|ready")),

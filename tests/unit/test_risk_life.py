@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import in_the_corpus, known_false_alarm, known_miss, quiet, suggested
+from tests.conftest import in_the_corpus, known_false_alarm, quiet, suggested
 
 # (kind, item, imminent, text)
 RISK = [
@@ -49,9 +49,8 @@ BENIGN = [
     "bayiku rewel terus malem ini, capek bgt tp suami gantian jaga",
     # flagged from the eighteenth round to the twenty-second and again since the twenty-sixth; quiet in the
     # twenty-third to the twenty-fifth
-    pytest.param("temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
-                 marks=known_miss("twenty-sixth", "abuse (0.960 against 0.890 in the twenty-seventh round): a "
-                                                  "friend's threat, reported and over, read as sextortion now")),
+    # read as abuse from the twenty-sixth round to the thirty-sixth; quiet since the thirty-seventh
+    "temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
     # flagged in the eighteenth, nineteenth and twenty-second rounds; quiet in the twentieth, the twenty-first and
     # since the twenty-third ('bapak ... tiap hari' reads like a father who hurts every day: it flips with retraining)
     "bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
