@@ -49,7 +49,7 @@ BENIGN = [
     "bayiku rewel terus malem ini, capek bgt tp suami gantian jaga",
     # flagged from the eighteenth round to the twenty-second and again since the twenty-sixth; quiet in the
     # twenty-third to the twenty-fifth
-    # read as abuse from the twenty-sixth round to the thirty-sixth; quiet since the thirty-seventh
+    # read as abuse from the twenty-sixth round to the thirty-sixth; quiet since the thirty-eighth
     "temenku kemarin diancem sebar foto sama mantannya, udh lapor polisi dan sekarang aman",
     # flagged in the eighteenth, nineteenth and twenty-second rounds; quiet in the twentieth, the twenty-first and
     # since the twenty-third ('bapak ... tiap hari' reads like a father who hurts every day: it flips with retraining)
