@@ -58,7 +58,9 @@ QUIET = [
     # read as psychosis by the twenty-eighth round's model, quiet from the twenty-ninth to the thirty-second; the
     # thirty-third round's wider shares (risk_thresholds.SCALE) lowered the psychosis threshold from 0.963 to 0.930;
     # the first quiet again since the thirty-fifth (0.948)
-    "suara musuh di voice bikin gw ketawa",
+    pytest.param("suara musuh di voice bikin gw ketawa",
+                 marks=known_miss("thirty-eighth", "psychosis (0.895): the doubled psychosis share lowered its threshold "
+                                                   "from 0.949 to 0.808")),
     pytest.param("di Discord gw jarang ngomong, suara gw katanya kayak bocil",
                  marks=known_miss("thirty-third", "psychosis: one's own voice on Discord")),
     "suara langkah musuh di Valorant kedengeran jelas pake headset baru",
