@@ -11,6 +11,7 @@ risk_thresholds.PER_10K, times SCALE) gives each head's threshold on those score
 it; the left-out set is then judged through the app's own detector with those thresholds. The figures are pooled
 over the kept sets, as risk_loso.py pools them. Tuning shares here tunes on the trained sets (each one left out in
 turn): judge the result on the never-trained sets (risk_corpus.TRAINED_SETS lists the trained ones) before it ships.
+The fits read the dictionary and the rules of this tree: keep them again after either changes, or after a retraining.
 """
 
 from __future__ import annotations
