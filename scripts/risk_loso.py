@@ -30,6 +30,7 @@ import pickle
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +45,7 @@ from risk_thresholds import SCALE  # noqa: E402
 from curhat_tui.config.datafiles import load_directory, load_redflags  # noqa: E402
 from curhat_tui.config.risk_data import SLANG_FILE, load_rules, parse_model, read_slang  # noqa: E402
 from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
+from curhat_tui.domain.risk_model import LinearModel  # noqa: E402
 
 LEFT_OUT = TRAINED_SETS  # each set the model learns from is left out in turn
 
@@ -68,10 +70,9 @@ def row(name: str, figs: Figures | list[Figures]) -> str:
             f"false alarms {alarms / max(benign, 1):.3f} ({alarms}/{benign})")
 
 
-def judged_by(heads: list[str], fitted, chosen: dict[str, float], rules, slang, items: list[str]) -> RiskDetector:
-    """The app's detector over a fitted model with these thresholds."""
-    text = tr.model_text(heads, fitted, chosen, {})
-    return RiskDetector(rules, slang, parse_model(text.splitlines(), set(items)), tuple(items))
+def judged_by(model: LinearModel, chosen: dict[str, float], rules, slang, items: list[str]) -> RiskDetector:
+    """The app's detector over a fitted model (written and read once per fit) with these thresholds."""
+    return RiskDetector(rules, slang, replace(model, thresholds=chosen), tuple(items))
 
 
 def miss_of(want: frozenset[str], guess) -> tuple[str, str]:
@@ -136,20 +137,21 @@ def main(argv: list[str] | None = None) -> int:
             keep=lambda d, oof, kept=kept: kept.update(benign=oof[[not tr.labels_of(lines[r]) for r in d]]))
         known_counts = tr.known_words([lines[r] for r in rows])
         known = slang.with_words(known_counts)  # the left-out set's words are new to it
+        held = [lines[r] for r in mine]
+        text = tr.model_text(heads, fitted, thresholds, {})
+        model = parse_model(text.splitlines(), set(items))
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             with gzip.open(args.keep / f"set{k}.pkl.gz", "wb") as out:
                 pickle.dump({"set": k, "heads": heads, "benign": kept["benign"], "known": known_counts,
-                             "model": tr.model_text(heads, fitted, thresholds, {}),
-                             "lines": [lines[r] for r in range(start_of[k - 1], start_of[k])]}, out)
-        detector = judged_by(heads, fitted, thresholds, rules, known, items)
-        held = [lines[r] for r in mine]
+                             "model": text, "lines": held}, out)
+        detector = judged_by(model, thresholds, rules, known, items)
         labels = [tr.labels_of(line) for line in held]
         predicted = tr.detector_predictions(detector, held)
         loso = evaluate(labels, predicted, items)
         pooled[SCALE].append(loso)
         at_scale = {scale: evaluate(labels, tr.detector_predictions(
-                        judged_by(heads, fitted, chosen, rules, known, items), held), items)
+                        judged_by(model, chosen, rules, known, items), held), items)
                     for scale, chosen in by_scale.items() if scale != SCALE}
         missed += [f"{k}\t{error}\t{','.join(line.labels)}\t{line.kind}\t{got}\t{line.text}"
                    for line, want, guess in zip(held, labels, predicted)

@@ -20,7 +20,6 @@ import argparse
 import gzip
 import pickle
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +27,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import train_risk as tr  # noqa: E402
 from risk_eval import Figures, evaluate  # noqa: E402
-from risk_loso import row  # noqa: E402
+from risk_loso import judged_by, row  # noqa: E402
 from risk_thresholds import PER_10K, SCALE, from_benign  # noqa: E402
 
 from curhat_tui.config.datafiles import load_directory, load_redflags  # noqa: E402
 from curhat_tui.config.risk_data import SLANG_FILE, load_rules, parse_model, read_slang  # noqa: E402
-from curhat_tui.domain.risk import RiskDetector  # noqa: E402
 
 
 def share_pair(text: str) -> tuple[str, float]:
@@ -85,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         pooled = []
         for fit, model, known in fits:
             thresholds = from_benign(fit["heads"], fit["benign"], args.scale, shares)
-            detector = RiskDetector(rules, known, replace(model, thresholds=thresholds), tuple(items))
+            detector = judged_by(model, thresholds, rules, known, items)
             held = fit["lines"]
             pooled.append(evaluate([tr.labels_of(line) for line in held], tr.detector_predictions(detector, held),
                                    items))
