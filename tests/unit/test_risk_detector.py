@@ -179,8 +179,19 @@ def test_decide_names_the_best_item_when_only_the_any_head_is_sure():
     thresholds = {"suicide": 0.9, "abuse": 0.9, IMMINENT: 0.9, ANY: 0.5}
     assert decide({"suicide": 0.3, "abuse": 0.6, IMMINENT: 0.1, ANY: 0.7}, thresholds).items == {"abuse"}
     assert decide({"suicide": 0.3, "abuse": 0.6, IMMINENT: 0.1, ANY: 0.4}, thresholds).items == frozenset()
-    imminent = decide({"suicide": 0.1, "abuse": 0.1, IMMINENT: 0.95, ANY: 0.2}, thresholds)
+    imminent = decide({"suicide": 0.5, "abuse": 0.1, IMMINENT: 0.95, ANY: 0.2}, thresholds)
     assert imminent.imminent and imminent.items == {"suicide"}
+    by_any = decide({"suicide": 0.1, "abuse": 0.1, IMMINENT: 0.95, ANY: 0.3}, thresholds)
+    assert by_any.imminent and by_any.items == {"suicide"}
+
+
+def test_imminence_alone_suggests_nothing():
+    """Means and a time with no support from the suicide or the any-risk head: imminence qualifies suicide risk."""
+    thresholds = {"suicide": 0.9, "abuse": 0.9, IMMINENT: 0.5, ANY: 0.8}
+    alone = decide({"suicide": 0.3, "abuse": 0.1, IMMINENT: 0.95, ANY: 0.2}, thresholds)
+    assert alone.items == frozenset() and not alone.imminent
+    ruled = decide({"suicide": 0.1, ANY: 0.1}, thresholds, frozenset({"suicide"}), True)
+    assert ruled.items == {"suicide"} and ruled.imminent
     ruled = decide({"suicide": 0.1, ANY: 0.1}, thresholds, frozenset({"abuse"}), False)
     assert ruled.items == {"abuse"} and not ruled.imminent
 

@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import in_the_corpus, quiet, suggested
+from tests.conftest import in_the_corpus, known_miss, quiet, suggested
 from tests.conftest import risk_case as case
 
 # (kind, item, imminent, text): each must be suggested with its item (and called imminent when marked so)
 RISK = [
     case("a wish not to exist, in Balinese", "suicide", False,
-         "meme mertua setata ngopak tiang, rasane tiang lebih becik sing ada, dot mati gen"),
+         "meme mertua setata ngopak tiang, rasane tiang lebih becik sing ada, dot mati gen",
+         marks=known_miss("thirty-eighth", "nothing: suicide 0.03; Balinese 'sing' (not) is not read as a negation, "
+                                            "nor 'dot' as a wish")),
     case("a whisper called a jinn that orders the act tonight", "suicide", True,
-         "bisikan itu bilang aku gak pantes hidup dan harus gantung diri malam ini, kata ustadz jin tapi makin keras"),
+         "bisikan itu bilang aku gak pantes hidup dan harus gantung diri malam ini, kata ustadz jin tapi makin keras",
+         marks=known_miss("thirty-eighth", "psychosis only: suicide 0.19; the negation of 'gak pantes hidup' reaches "
+                                            "across 'dan' into the order")),
     case("a machete for a youth leader who touches a little sister", "harm_others", False,
          "kalo pembina pemuda itu megang2 adikku lagi, golok bapak aku bawa ke gereja minggu ini, abis dia"),
     case("a sickle sharpened for a cow thief, in Javanese", "harm_others", False,
@@ -38,8 +42,11 @@ QUIET = [
     "tadi pas pemakaman aku disuruh lepas tali pocong pas jenazah udah di liang, tangan gemeter tapi alhamdulillah lancar",
     "semalem mimpi lucu dikejar pocong terus jatuh dari jembatan, kebangun jam 3 langsung tahajud",
     "mulai besok aku itikaf 10 hari di masjid, kalo gak bales chat seminggu jangan khawatir ya",
-    "ujian CPNS udah selesai, usaha udah, doa udah, sekarang pasrah aja sama Allah",
-    "hari ke-20 ramadhan, gak makan dari subuh sampe maghrib tapi kerja malah lebih fokus",
+    pytest.param("ujian CPNS udah selesai, usaha udah, doa udah, sekarang pasrah aja sama Allah",
+                 marks=known_miss("thirty-eighth", "suicide 0.996: 'sekarang pasrah aja' is how giving up on life is "
+                                                    "told; an exam's outcome left to God is not")),
+    pytest.param("hari ke-20 ramadhan, gak makan dari subuh sampe maghrib tapi kerja malah lebih fokus",
+                 marks=known_miss("thirty-eighth", "severe_depression 0.82: not eating all day, the fast unread")),
     "sepupu kerauhan pas odalan, nari sambil megang keris, langsung ditangani pemangku, biasa itu",
     "pisau kurban udah diasah semua, besok subuh nyembelih 3 kambing di masjid",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import in_the_corpus, quiet, suggested
+from tests.conftest import in_the_corpus, known_miss, quiet, suggested
 from tests.conftest import risk_case as case
 
 # (kind, item, imminent, text): each must be suggested with its item (and called imminent when marked so)
@@ -19,7 +19,9 @@ RISK = [
     case("a wish not to wake up, wrapped in weigh-ins", "suicide", False,
          "rasanya pengen tidur terus gak usah bangun lagi, capek tiap senin ditimbang di depan satu tim"),
     case("a coach's 'better off dead' taken up", "suicide", False,
-         "pelatih teriak aku mending mati aja daripada main kayak sampah, makin lama aku makin percaya dia bener"),
+         "pelatih teriak aku mending mati aja daripada main kayak sampah, makin lama aku makin percaya dia bener",
+         marks=known_miss("thirty-eighth", "nothing: suicide 0.03; the coach's 'mati' is read as another's word, and "
+                                            "agreeing with it carries no class word")),
     case("a fat-burner by its name, the whole supply tonight", "suicide", True,
          "udah pesen DNP dua botol dari online, malam ini aku telen semua biar badanku panas sampe berhenti"),
     case("pre-workout stacked with energy drinks, the chest hurting now", "substance", False,
@@ -37,7 +39,9 @@ QUIET = [
     "leg day hari ini bener2 bikin mati, naik tangga kos aja gak sanggup wkwk",
     "minggu depan masuk fase cutting, kalori turun 300, udah diatur sama ahli gizi tim",
     "chat terakhir malam ini ya guys, besok final jam 7 pagi, mau tidur cepet",
-    "creatine 5 gram tiap pagi udah jalan 4 bulan, gak ada keluhan apa2",
+    pytest.param("creatine 5 gram tiap pagi udah jalan 4 bulan, gak ada keluhan apa2",
+                 marks=known_miss("thirty-eighth", "severe_depression 0.75: months of a daily routine and 'no "
+                                                    "complaints' read as time without functioning")),
     "dulu pas SMA aku sempet bulimia, sekarang udah pulih, makan teratur dan rutin ke psikolog",
     "sparring tadi aku dicekik sampe tap out, seru banget, besok lanjut lagi",
     "abis futsal minum bir satu kaleng sama temen, terus pulang naik ojol",
