@@ -34,7 +34,7 @@ from curhat_tui.domain.risk_text import (
 IMMINENT = "imminent"  # the model's extra head: suicide risk with a plan, means, preparation or an act under way
 ANY = "any"  # the model's head for "some red flag", trained on every risk line against every benign one
 EXTRA_HEADS = (IMMINENT, ANY)
-# Imminence qualifies suicide risk; it is not a risk of its own. Since the thirty-ninth round the imminence head
+# Imminence qualifies suicide risk; it is not a risk of its own. Since the forty-first round the imminence head
 # makes a suicide suggestion only when the suicide head or the any-risk head scores at least this share of its own
 # threshold: means and a time with nothing else of suicide ("racun tikus udah aku taro di gudang", "pisau kurban
 # udah diasah, besok subuh nyembelih") stay quiet. Leaving each trained set out (the shipped round's fits), 9 of 89

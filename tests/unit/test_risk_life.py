@@ -59,7 +59,7 @@ BENIGN = [
 
 # one of the 7 lines the fifteenth round's red team found flagged (of its 200 benign lines in the voice; two more,
 # quiet since the seventeenth and the nineteenth rounds, stand with BENIGN; the first here is quiet since the
-# thirty-ninth, whose imminence needs support from the suicide or the any-risk head), and one the twentieth round's
+# forty-first, whose imminence needs support from the suicide or the any-risk head), and one the twentieth round's
 # flags again
 STILL_FLAGGED = [
     "aku udah nyiapin semua, tiket, koper, tinggal berangkat magang ke jepang",

@@ -1,11 +1,13 @@
-"""The risk detector on the kinds a red team in a sport and body-image voice found (the thirty-ninth round):
-athletes, gym-goers and dieters. A wish not to wake up wrapped in weigh-ins; a coach's "better off dead" taken up by
-the player; a fat-burner by its name, a whole supply tonight; pre-workout stacked with energy drinks and the chest
-hurting now; a relapse after a weigh-in; a bat in the boot for a referee; a place on the team traded for a night in a
-hotel room. Beside them: leg day that "kills", a cutting phase set by a nutritionist, a goodnight last chat before a
-final, creatine as labelled, an eating disorder told as over, a tap-out in sparring and one beer after futsal. Every
-sentence here was written for this file before the thirty-ninth round's model was run on it; none is in corpus/ or in
-any held-out set, nor among a red team's own messages (that red team's findings were read as descriptions only)."""
+"""The risk detector on the kinds a red team in a sport and body-image voice found (the thirty-ninth round): athletes,
+gym-goers and dieters; that round's lines were tried and not shipped (corpus/dropped/). A wish not to wake up wrapped
+in weigh-ins; a coach's "better off dead" taken up by the player; a fat-burner by its name, a whole supply tonight;
+pre-workout stacked with energy drinks and the chest hurting now; a relapse after a weigh-in; a bat in the boot for a
+referee; a place on the team traded for a night in a hotel room. Beside them: leg day that "kills", a cutting phase
+set by a nutritionist, a goodnight last chat before a final, creatine as labelled, an eating disorder told as over, a
+tap-out in sparring and one beer after futsal. Every sentence here was written for this file before the thirty-ninth
+round's model was run on it; none is in corpus/ or in any held-out set, nor among a red team's own messages (that red
+team's findings were read as descriptions only); but the findings describe each line closely, so several of these are
+near-paraphrases of its messages: they pin what the detector does on those kinds, not how it generalises."""
 
 from __future__ import annotations
 
