@@ -183,6 +183,8 @@ def test_decide_names_the_best_item_when_only_the_any_head_is_sure():
     assert imminent.imminent and imminent.items == {"suicide"}
     by_any = decide({"suicide": 0.1, "abuse": 0.1, IMMINENT: 0.95, ANY: 0.3}, thresholds)
     assert by_any.imminent and by_any.items == {"suicide"}
+    ruled = decide({"suicide": 0.1, ANY: 0.1}, thresholds, frozenset({"abuse"}), False)
+    assert ruled.items == {"abuse"} and not ruled.imminent
 
 
 def test_imminence_alone_suggests_nothing():
@@ -192,8 +194,6 @@ def test_imminence_alone_suggests_nothing():
     assert alone.items == frozenset() and not alone.imminent
     ruled = decide({"suicide": 0.1, ANY: 0.1}, thresholds, frozenset({"suicide"}), True)
     assert ruled.items == {"suicide"} and ruled.imminent
-    ruled = decide({"suicide": 0.1, ANY: 0.1}, thresholds, frozenset({"abuse"}), False)
-    assert ruled.items == {"abuse"} and not ruled.imminent
 
 
 def test_a_rule_is_silenced_by_a_negation_or_its_unless_patterns():
