@@ -109,8 +109,8 @@ def decide(scores: Mapping[str, float], thresholds: Mapping[str, float], ruled: 
             items.add(head)
             because.append((head, head))
     imminent = ruled_imminent
-    supported = any(scores.get(head, 0.0) >= IMMINENCE_SUPPORT * thresholds.get(head, 2.0) for head in ("suicide", ANY))
-    if supported and scores.get(IMMINENT, 0.0) >= thresholds.get(IMMINENT, 2.0):
+    if scores.get(IMMINENT, 0.0) >= thresholds.get(IMMINENT, 2.0) and any(
+            scores.get(head, 0.0) >= IMMINENCE_SUPPORT * thresholds.get(head, 2.0) for head in ("suicide", ANY)):
         imminent = True
         because.append((IMMINENT, "suicide"))
     if imminent:
