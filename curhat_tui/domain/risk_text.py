@@ -33,6 +33,10 @@ CHAR_SIZES = (3, 4, 5)
 NEGATORS = frozenset({"tidak", "belum", "bukan", "jangan", "never", "not", "no", "nobody", "nothing"})
 SCOPE_ENDS = frozenset({"tapi", "cuma", "hanya", "saja", "but", "only", "karena", "soalnya", "kecuali", "tetapi"})
 SCOPE = 5  # a negation colours at most this many following words
+# "gak pantes hidup dan harus gantung diri": an order joined by "and" starts a clause of its own that the negation
+# before it does not reach (session 34)
+ORDERS = frozenset({"harus", "hrs", "mesti", "wajib", "must", "should"})
+_AND = frozenset({"dan", "and"})
 SKIP = 2  # skip-bigrams pair words up to this many words apart
 MAX_WORD = 40
 
@@ -203,7 +207,7 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
         if raw in _JV_I and n + 1 < len(matches) and _jv_verb(matches[n + 1][0]):
             words = ("aku",)  # Javanese "tak siapke", "dak pateni": I (do it), not a negation
         for i, word in enumerate(words):
-            if word in SCOPE_ENDS:
+            if word in SCOPE_ENDS or (word in ORDERS and out and out[-1].text in _AND):
                 scope = 0
             out.append(Token(word, start, end, brk and i == 0, scope > 0 and word not in NEGATORS, cut and i == 0))
             scope = SCOPE if word in NEGATORS else max(0, scope - 1)

@@ -51,6 +51,17 @@ def negated(text: str, slang) -> set[str]:
     return {t.text for t in tokenize(text, slang) if t.neg}
 
 
+@pytest.mark.parametrize("text, kept, still", [
+    ("gak pantes hidup dan harus gantung diri malam ini", {"gantung", "diri", "malam"}, {"pantes", "hidup"}),
+    ("ga boleh nangis and must end it tonight", {"end", "it"}, {"nangis"}),
+    ("nggak mau dan nggak harus mati", set(), {"harus", "mati"}),  # a second negation covers the order again
+    ("gak harus mati kok", set(), {"harus", "mati"}),  # an order negated itself stays negated
+])
+def test_an_order_joined_by_and_is_a_clause_the_negation_before_it_does_not_reach(slang, text, kept, still):
+    got = negated(text, slang)
+    assert not kept & got and still <= got
+
+
 @pytest.mark.parametrize("text, read_as_no", [
     ("kepikiran bunuh diri? nggak sih kak", {"pikir", "bunuh", "diri"}),  # the counselor's question echoed, then no
     ("ngelukain diri? ga pernah", {"lukai", "diri"}),
