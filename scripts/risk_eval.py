@@ -48,6 +48,24 @@ def _share(things: Sequence, test: Callable) -> float:
     return sum(1 for t in things if test(t)) / len(things) if things else float("nan")
 
 
+def by_length(texts: Sequence[str], labels: Sequence[frozenset[str]], preds: Sequence[Prediction], n: int) -> str:
+    """Risk lines found, imminent lines flagged and benign lines flagged among the lines of at most n words (split on
+    spaces) and the longer ones (risk_judge.py and risk_shares.py --by-length)."""
+    counts = {True: [0, 0, 0, 0, 0, 0], False: [0, 0, 0, 0, 0, 0]}
+    for text, lab, pred in zip(texts, labels, preds):
+        c, flagged = counts[len(text.split()) <= n], bool(pred.items)
+        if lab:
+            c[0] += flagged
+            c[1] += 1
+            c[2] += flagged and IMMINENT in lab
+            c[3] += IMMINENT in lab
+        else:
+            c[4] += flagged
+            c[5] += 1
+    return "; ".join(f"{name}: found {c[0]}/{c[1]}, imminent flagged {c[2]}/{c[3]}, false alarms {c[4]}/{c[5]}"
+                     for name, c in ((f"<= {n} words", counts[True]), (f"> {n} words", counts[False])))
+
+
 def table(columns: dict[str, Figures | list[Figures]], order: Sequence[str]) -> str:
     """Markdown: one row per item, then imminent and overall; per column recall / false alarms (n).
     A list of Figures (cross-validation folds) shows mean ± standard deviation."""

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 from risk_corpus import TRAINED_SETS, read_tsv  # noqa: E402
-from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
+from risk_eval import Figures, Prediction, by_length, evaluate, summary, table  # noqa: E402
 
 from curhat_tui.config.datafiles import load_all  # noqa: E402
 
@@ -40,12 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path, help="labelled TSV files (default: the held-out sets)")
     parser.add_argument("--misses", action="store_true", help="list the lines judged wrongly")
     parser.add_argument("--pooled", action="store_true", help="also judge all the files' lines as one set")
+    parser.add_argument("--by-length", type=int, metavar="N",
+                        help="also count all the files' lines of at most N words and the longer ones apart")
     args = parser.parse_args(argv)
     data = load_all(ROOT / "data")
     items = [item.id for item in data.redflags.items]
     files = args.files or heldout_files()
     results: dict[str, Figures | list[Figures]] = {}
     every: tuple[list[frozenset[str]], list[Prediction]] = ([], [])
+    texts: list[str] = []
     for path in files:
         lines = read_tsv(path)
         labels = [frozenset(label for label in line.labels if label != "none") for line in lines]
@@ -60,12 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         results[path.stem + (" (trained on)" if path.name in TRAINED_SETS else "")] = evaluate(labels, preds, items)
         every[0].extend(labels)
         every[1].extend(preds)
+        texts += [line.text for line in lines]
     if args.pooled and len(files) > 1:
         results[f"pooled ({len(files)} sets)"] = evaluate(*every, items)
     print(table(results, items))
     for name, figs in results.items():
         if isinstance(figs, Figures):
             print(summary(name, figs))
+    if args.by_length is not None:
+        print(by_length(texts, *every, args.by_length))
     return 0
 
 

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import train_risk as tr  # noqa: E402
-from risk_corpus import TRAINED_SETS, read_tsv, training_lines  # noqa: E402
+from risk_corpus import TRAINED_SETS, Line, read_tsv, training_lines  # noqa: E402
 from risk_echoes import echo, words  # noqa: E402
 from risk_eval import Figures, evaluate, summary, table  # noqa: E402
 from risk_thresholds import SCALE  # noqa: E402
@@ -48,6 +48,25 @@ from curhat_tui.domain.risk import ANY, IMMINENT, RiskDetector  # noqa: E402
 from curhat_tui.domain.risk_model import LinearModel  # noqa: E402
 
 LEFT_OUT = TRAINED_SETS  # each set the model learns from is left out in turn
+
+
+def loso_lines() -> tuple[list[Line], list[int]]:
+    """Every line a leave-one-out run reads: the corpus's, then each set of LEFT_OUT's in turn; and where each part
+    starts (start_of[k - 1]:start_of[k] are set k's lines, start_of[0] is the corpus's length)."""
+    corpus = training_lines(tr.CORPUS, sets=())
+    start_of = [len(corpus)]
+    lines = list(corpus)
+    for name in LEFT_OUT:
+        held = read_tsv(tr.CORPUS / name)
+        lines += held
+        start_of.append(start_of[-1] + len(held))
+    return lines, start_of
+
+
+def training_rows(k: int, start_of: list[int]) -> list[int]:
+    """The rows set k's model learns from: the corpus and every other set."""
+    return list(range(start_of[0])) + [r for j in range(len(start_of) - 1) if j != k - 1
+                                       for r in range(start_of[j], start_of[j + 1])]
 
 
 def counts(figs: Figures) -> tuple[int, int, int, int, int, int, int]:
@@ -111,15 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     heads = items + [IMMINENT, ANY]
     slang = read_slang(tr.DATA / SLANG_FILE)
     rules = load_rules(tr.DATA / "phrases.toml", set(items))
-    corpus = training_lines(tr.CORPUS, sets=())
-    sets = [read_tsv(tr.CORPUS / name) for name in LEFT_OUT]
-    lines = corpus + [line for held in sets for line in held]
+    lines, start_of = loso_lines()
     rule_only = RiskDetector(rules, slang, None, tuple(items))
     feats = tr.Featurised(lines, rule_only)
     ruled = [rule_only.ruled(line.text) for line in lines]
-    start_of = [len(corpus)]
-    for held in sets:
-        start_of.append(start_of[-1] + len(held))
     before_model = parse_model(args.before.read_text(encoding="utf-8").splitlines(), set(items))
     shipped = RiskDetector(rules, slang, before_model, tuple(items))
     results: dict[str, Figures | list[Figures]] = {}
@@ -129,8 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     for k in args.sets:
         t0 = time.monotonic()
         mine = list(range(start_of[k - 1], start_of[k]))
-        rows = list(range(len(corpus))) + [r for j in range(len(sets)) if j != k - 1
-                                           for r in range(start_of[j], start_of[j + 1])]
+        rows = training_rows(k, start_of)
         kept: dict[str, object] = {}
         dev, test, thresholds, cv, fitted, by_scale = tr.build(
             feats, ruled, rows, heads, items, tuple(args.scales),
@@ -161,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         on_test = evaluate([tr.labels_of(line) for line in test_lines], tr.detector_predictions(detector, test_lines),
                            items)
         name = f"held-out {k}"
-        trained = [words(lines[r].text) for r in rows if r >= len(corpus)]
+        trained = [words(lines[r].text) for r in rows if r >= start_of[0]]
         fresh = [i for i, line in enumerate(held) if not any(echo(words(line.text), w) for w in trained)]
         loso_fresh = evaluate([labels[i] for i in fresh], [tr.detector_predictions(detector, [held[i]])[0]
                                                             for i in fresh], items)

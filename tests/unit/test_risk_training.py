@@ -79,3 +79,29 @@ def test_another_share_for_one_head_moves_only_that_heads_threshold():
     assert let_through == round(100.0 * risk_thresholds.SCALE * N_BENIGN / 10_000)
     assert moved["abuse"] < shipped["abuse"]
     assert {h: moved[h] for h in HEADS if h != "abuse"} == {h: shipped[h] for h in HEADS if h != "abuse"}
+
+
+def test_a_left_out_set_is_missing_from_its_models_rows_and_only_it():
+    """risk_loso.py trains set k's model on the corpus and every other set; risk_shares.py makes the same rows again
+    to find where each kept benign score came from (--benign-from)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from risk_loso import training_rows
+
+    start_of = [10, 13, 15, 20]  # a corpus of 10 lines, then sets 1-3 of 3, 2 and 5 lines
+    assert training_rows(2, start_of) == list(range(13)) + list(range(15, 20))
+    assert training_rows(1, start_of) == list(range(10)) + list(range(13, 20))
+    assert training_rows(3, start_of) == list(range(15))
+
+
+def test_lines_are_counted_apart_by_length():
+    """risk_judge.py and risk_shares.py --by-length N: risk found, imminent flagged and false alarms, for lines of at
+    most N words and the longer ones."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from risk_eval import Prediction, by_length
+
+    texts = ["satu dua tiga", "satu dua", "satu", "satu dua tiga empat lima"]
+    labels = [frozenset({"imminent", "suicide"}), frozenset({"suicide"}), frozenset(), frozenset({"abuse"})]
+    predicted = [Prediction(frozenset({"suicide"}), True), Prediction(frozenset(), False),
+                 Prediction(frozenset({"abuse"}), False), Prediction(frozenset({"abuse"}), False)]
+    assert by_length(texts, labels, predicted, 3) == ("<= 3 words: found 1/2, imminent flagged 1/1, false alarms 1/1; "
+                                                      "> 3 words: found 1/1, imminent flagged 0/0, false alarms 0/0")
