@@ -54,15 +54,16 @@ BENIGN = [
     # flagged in the eighteenth, nineteenth and twenty-second rounds; quiet in the twentieth, the twenty-first and
     # since the twenty-third ('bapak ... tiap hari' reads like a father who hurts every day: it flips with retraining)
     "bapak aku stroke, aku yang ngurus tiap hari, gantiin popok, suapin",
+    # flagged (suicide, imminent: 'udah nyiapin semua ... tinggal' is how preparation is told) from the fifteenth round
+    # to the thirty-eighth; quiet since the forty-first, whose imminence needs the suicide or the any-risk head's support
+    "aku udah nyiapin semua, tiket, koper, tinggal berangkat magang ke jepang",
 ]
 
 
-# one of the 7 lines the fifteenth round's red team found flagged (of its 200 benign lines in the voice; two more,
-# quiet since the seventeenth and the nineteenth rounds, stand with BENIGN; the first here is quiet since the
-# forty-first, whose imminence needs support from the suicide or the any-risk head), and one the twentieth round's
-# flags again
+# one of the 7 lines the fifteenth round's red team found flagged (of its 200 benign lines in the voice; three more,
+# quiet since the seventeenth, the nineteenth and the forty-first rounds, stand with BENIGN), which the twentieth
+# round flags again
 STILL_FLAGGED = [
-    "aku udah nyiapin semua, tiket, koper, tinggal berangkat magang ke jepang",
     # flagged from the fifteenth round to the eighteenth and again since the twentieth ('pengen nyusul' is also a wish
     # to follow the dead)
     pytest.param("aku pengen nyusul kakek ke jogja, dia tinggal sendirian di sana dan masih sehat",
