@@ -128,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             guesses += predicted
         changed = {h: v for h, v in shares.items() if v != PER_10K[h]}
         source = "" if args.benign_from == "all" else f", read off {args.benign_from} benign lines"
-        print(f"shares x{args.scale} {changed or '(as shipped)'}{source}, {len(pooled)} sets: " + row("every line", pooled))
+        shipped = "(as shipped)" if not changed and args.scale == SCALE else changed or ""
+        print(f"shares x{args.scale} {shipped}{source}, {len(pooled)} sets: " + row("every line", pooled))
         print("  " + per_item(pooled, items), flush=True)
         if args.by_length is not None:
             print("  " + by_length(texts, labels, guesses, args.by_length), flush=True)
