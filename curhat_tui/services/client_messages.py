@@ -1,5 +1,7 @@
 """What a client writes: a new message, an edit of one, a deletion. Each is cleaned and scanned for risk
-phrases the same way, stored first and then told on the bus.
+phrases the same way, stored first and then told on the bus. A message is read with the client's messages before it
+since the counselor last wrote (a burst of bubbles, `domain.risk_burst`): its flags are what it suggests alone and
+what that burst suggests read together.
 
 Only a client's own message changes afterwards, found by its session and remote event id; an edit or a
 deletion of a message not stored here is dropped (logged without its text), and one seen again (a re-sync)
@@ -16,6 +18,7 @@ from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Sender
+from curhat_tui.domain.risk_burst import BURST_BUBBLES, read_burst, unanswered
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.services.events import EventBus, MessageAdded, MessageRevised
 from curhat_tui.storage.store import DuplicateMessage, Store
@@ -30,14 +33,15 @@ class ClientMessages:
         self.data = data
         self.bus = bus
 
-    def _scanned(self, text: str) -> tuple[str, tuple[str, ...]]:
-        """The text made safe for a terminal, and the red-flag items its risk phrases suggest."""
+    def _scanned(self, session_id: str, text: str, before_id: int | None = None) -> tuple[str, tuple[str, ...]]:
+        """The text made safe for a terminal, and the red-flag items it suggests read with the client's unanswered
+        messages before it (before message `before_id`, or before any new one)."""
         safe = clean(text)
-        return safe, tuple(self.data.phrases.items(safe))
+        return safe, read_burst(self.data.phrases.detect, burst_before(self.store, session_id, before_id) + [safe]).items
 
     def received(self, event: MessageReceived) -> Message | None:
         """Store and tell a new client message; None when this remote event is stored already."""
-        safe, hits = self._scanned(event.text)
+        safe, hits = self._scanned(event.session_id, event.text)
         try:
             message = self.store.messages.add(event.session_id, Sender.CLIENT, safe, event.ts or self.clock.now(),
                                               txn_id=event.remote_id or None, flags=hits,
@@ -66,7 +70,9 @@ class ClientMessages:
         """Apply a client's edit or deletion to the stored message, then tell it; None when nothing changed."""
         ts = event.ts or self.clock.now()
         if isinstance(event, MessageEdited):
-            safe, hits = self._scanned(event.text)  # scanned again: an edit can add (or take back) risk words
+            known = self.store.messages.from_client(event.session_id, event.remote_id)
+            # scanned again, with the messages before it: an edit can add (or take back) risk words
+            safe, hits = self._scanned(event.session_id, event.text, known.id if known is not None else None)
             message = self.store.messages.edit(event.session_id, event.remote_id, safe, ts, hits,
                                                mark=not event.decrypted)
         else:
@@ -78,3 +84,10 @@ class ClientMessages:
             return None
         self.bus.tell(MessageRevised(message))
         return message
+
+
+def burst_before(store: Store, session_id: str, before_id: int | None = None) -> list[str]:
+    """The texts of the client's messages since the counselor last wrote (before message `before_id`, or before any
+    new one), oldest first: the ones a new message is read with (`risk_burst.unanswered`)."""
+    messages = store.messages.for_session(session_id, limit=BURST_BUBBLES * 2, before_id=before_id)
+    return [messages[k].text for k in unanswered(messages)]

@@ -1,0 +1,66 @@
+"""A client's burst over a fake channel: each new message is read with the client's messages before it since the
+counselor last wrote, so risk that no single bubble carries is suggested (stored with the newest bubble, and what ending
+the session would leave unanswered); the counselor's reply ends the burst, and a deleted bubble is no longer read."""
+
+from __future__ import annotations
+
+import pytest
+
+from curhat_tui.channels.base import ClientArrived, MessageReceived, MessageRedacted
+from curhat_tui.domain.clock import FakeClock
+from curhat_tui.domain.models import Risk, Sender, Tier, Visit
+from curhat_tui.services.workstation import Workstation
+from curhat_tui.storage.store import Store
+from tests.conftest import START
+from tests.support.fake_channel import FakeChannel
+
+BURST = ["halo", "udah kebeli tadi sore", "yg cair buat nyamuk itu", "aku yg minum"]  # no bubble alone says it
+
+
+@pytest.fixture
+async def desk(tmp_path, data):
+    store = Store(tmp_path / "practice.db", kind="practice")
+    channel = FakeChannel()
+    ws = Workstation(store, channel, FakeClock(START), data, counselor="Ani")
+    await ws.start()
+    channel.inject(ClientArrived(Visit("a", "client-a", "Klien a", Tier.PEER, 30, 25000, "kerja", "tidak", Risk.NONE,
+                                       START)))
+    session = await ws.desk.accept()
+    yield ws, channel, session.id
+    await ws.stop()
+    store.close()
+
+
+def _say(channel, sid: str, texts: list[str], at: float, tag: str) -> None:
+    for n, text in enumerate(texts):
+        channel.inject(MessageReceived(sid, text, at + n, remote_id=f"${tag}{n}"))
+
+
+def _client_flags(ws, sid: str) -> list[tuple[str, ...]]:
+    return [m.flags for m in ws.desk.transcript(sid) if m.sender is Sender.CLIENT]
+
+
+async def test_risk_spread_over_bubbles_is_suggested_on_the_bubble_that_completes_it(desk, data):
+    ws, channel, sid = desk
+    assert all(data.phrases.items(text) == [] for text in BURST)
+    _say(channel, sid, BURST, START + 10, "b")
+    assert _client_flags(ws, sid) == [(), (), ("suicide",), ("suicide",)]  # from the means after the purchase
+    assert ws.desk.unanswered_risk(sid) == ("suicide",)
+    assert ws.flags.flags(sid) == {}  # a suggestion never ticks a flag
+
+
+async def test_the_counselors_reply_ends_the_burst(desk):
+    ws, channel, sid = desk
+    _say(channel, sid, BURST[:3], START + 10, "b")
+    await ws.desk.send(sid, "yang cair itu buat apa, kak?")
+    _say(channel, sid, BURST[3:], START + 30, "c")
+    assert _client_flags(ws, sid)[-1] == ()  # read after the reply, on its own
+    assert ws.desk.unanswered_risk(sid) == ()
+
+
+async def test_a_deleted_bubble_is_not_read_with_the_next(desk):
+    ws, channel, sid = desk
+    _say(channel, sid, BURST[:3], START + 10, "b")
+    channel.inject(MessageRedacted(sid, "$b2", START + 20))
+    _say(channel, sid, BURST[3:], START + 30, "c")
+    assert _client_flags(ws, sid)[-1] == ()
