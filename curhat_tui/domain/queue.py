@@ -13,6 +13,7 @@ from curhat_tui.domain.redflags import RedFlagBook
 
 if TYPE_CHECKING:  # the detector's modules load after the first frame
     from curhat_tui.domain.risk import Detection
+    from curhat_tui.domain.risk_burst import Burst
 
 
 def queue_key(visit: Visit) -> tuple[bool, int, bool, float, str]:
@@ -28,7 +29,7 @@ def order_queue(visits: Iterable[Visit]) -> list[Visit]:
     return sorted((v for v in visits if v.status is VisitStatus.WAITING), key=queue_key)
 
 
-def waiting_risk(found: Detection, book: RedFlagBook) -> tuple[Risk, bool]:
+def waiting_risk(found: Detection | Burst, book: RedFlagBook) -> tuple[Risk, bool]:
     """The risk a waiting client's message suggests (the highest of its items' levels) and whether it is
     imminent. An imminent suggestion counts as high risk; like every suggestion it ticks no flag, it only
     orders the queue."""

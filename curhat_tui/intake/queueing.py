@@ -14,6 +14,7 @@ from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.channels.matrix.protocol import TAKEN, WAITING, obj
 from curhat_tui.channels.matrix.sealing import put_entry
 from curhat_tui.domain import intake as flow
+from curhat_tui.domain.risk_burst import BURST_BUBBLES
 from curhat_tui.intake import relay
 from curhat_tui.intake.admission import client_hash, live_room_of
 from curhat_tui.intake.pseudonyms import pseudonym
@@ -34,6 +35,7 @@ class QueueWriting:
         data: Any
         queue: dict[str, dict]
         clients: dict[str, dict]
+        waiting_said: dict[str, list[tuple[object, str]]]
         queue_room: str
         unwritten: set[str]
         written_at: dict[str, float]
@@ -47,7 +49,8 @@ class QueueWriting:
 
     async def _waiting_words(self, room_id: str, event: dict) -> None:
         """Words written while queued that the detector reads as risk raise the entry's risk, or mark it imminent,
-        and so the client's place in every queue (never lowered, never a ticked flag). In a room whose history a
+        and so the client's place in every queue (never lowered, never a ticked flag); a line is read with the client's
+        lines before it while waiting (a burst of short bubbles, `risk_burst`). In a room whose history a
         counselor joining later cannot read, the line also travels in the entry (relay.py)."""
         entry = self.queue.get(room_id)
         if not entry or entry.get("status") not in (WAITING, TAKEN):
@@ -58,7 +61,13 @@ class QueueWriting:
             entry = self._carry(room_id, relay.kept(self.clients[room_id].get("said") or [], line, False))
         if entry.get("status") == TAKEN and relay.note_intake_line(self.clients[room_id], event, self.data):
             self._save()  # with a counselor: kept in case the session ends before it is read (requests.py END)
-        raised = raised_entry(self.data, entry, event["content"]["body"]) if entry.get("status") == WAITING else None
+        raised = None
+        if entry.get("status") == WAITING:  # read with the lines before it while waiting: a burst of bubbles
+            before = self.waiting_said.get(room_id, [])
+            raised = raised_entry(self.data, entry, [text for _, text in before] + [event["content"]["body"]])
+            self.waiting_said[room_id] = (before + [(event.get("event_id"), event["content"]["body"])])[1 - BURST_BUBBLES:]
+        else:
+            self.waiting_said.pop(room_id, None)
         if raised is not None:
             await self._entry(room_id, raised)
 

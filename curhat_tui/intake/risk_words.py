@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.queue import waiting_risk
+from curhat_tui.domain.risk_burst import read_burst
 
 
 def answer_verdict(data: ServiceData, text: str) -> tuple[list[str], bool]:
@@ -16,10 +17,10 @@ def answer_verdict(data: ServiceData, text: str) -> tuple[list[str], bool]:
     return list(found.items), found.imminent
 
 
-def raised_entry(data: ServiceData, entry: dict, text: str) -> dict | None:
-    """The waiting entry with what this line carries (higher risk, or newly `imminent: true`); None when it
-    moves nothing."""
-    risk, imminent = waiting_risk(data.phrases.detect(text), data.redflags)
+def raised_entry(data: ServiceData, entry: dict, texts: list[str]) -> dict | None:
+    """The waiting entry with what the newest of `texts` carries, read with the client's lines before it while
+    waiting (`texts`, oldest first; higher risk, or newly `imminent: true`); None when it moves nothing."""
+    risk, imminent = waiting_risk(read_burst(data.phrases.detect, texts), data.redflags)
     known = entry.get("risk")
     known = known if isinstance(known, int) and not isinstance(known, bool) else 0
     was_imminent = entry.get("imminent") is True

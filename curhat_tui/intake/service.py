@@ -72,6 +72,9 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder, Purgin
     queue: dict[str, dict] = field(default_factory=dict)
     clients: dict[str, dict] = field(default_factory=dict)  # room id -> {"client": user id, "intake": state}
     newest: dict[str, dict] = field(default_factory=dict)  # room id -> the client's newest line, still to answer
+    # room id -> the client's latest lines while waiting, (event id, text): a new one is read with them for risk
+    # (domain.risk_burst). In memory only, never in the state file; gone when the wait ends
+    waiting_said: dict[str, list[tuple[object, str]]] = field(default_factory=dict)
     last_reply: dict[str, float] = field(default_factory=dict)  # room id -> when it was last answered (monotonic)
     deferred: set[str] = field(default_factory=set)  # rooms whose newest line waits for the reply gap
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # room id -> held while it is read or answered
@@ -349,6 +352,8 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder, Purgin
     def _unsay(self, room_id: str, event_id: object) -> None:
         known = self.clients[room_id]
         self._unpend(room_id, event_id)  # a deleted line is not the answer either
+        if room_id in self.waiting_said:  # nor read with the next line for risk
+            self.waiting_said[room_id] = [line for line in self.waiting_said[room_id] if line[0] != event_id]
         lines = [line for line in known.get("said") or [] if line[0] != event_id]
         if len(lines) != len(known.get("said") or []):
             known["said"] = lines

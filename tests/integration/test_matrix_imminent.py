@@ -24,7 +24,7 @@ IMMINENT_ANSWER = "ya pernah, aku udah siapin tali di kamar"
 
 @pytest.fixture(scope="module")
 def hs():
-    yield from synapse_with_accounts(("intake", "ani", "klien1", "klien2", "klien3", "klien4"), PASSWORD)
+    yield from synapse_with_accounts(("intake", "ani", "klien1", "klien2", "klien3", "klien4", "klien5"), PASSWORD)
 
 
 def waiting(ws) -> list[tuple[str, bool, Risk]]:
@@ -106,6 +106,26 @@ async def test_a_client_who_names_their_city_while_waiting_gets_that_province_s_
         script = ani.flags.raise_flag(session.id, "suicide")
         assert "RSJ Menur, Surabaya" in script.text  # East Java's own service, listed with the national ones
         assert "RSJ Provinsi Bali" not in script.text  # another province's is left out
+    finally:
+        await ani.stop()
+        ani.store.close()
+        await stop_intake(intake, intake_task)
+
+
+async def test_a_burst_of_short_lines_while_waiting_is_read_together(hs, data, tmp_path):
+    """No line of the burst says it alone (the unit tests check each); the line that completes it puts the client first,
+    marked, because the intake reads a waiting client's lines with the ones before them."""
+    intake, intake_task = await intake_service(hs, data)
+    ani = workstation(hs, "ani", "Ani", data, tmp_path)
+    await ani.start()
+    try:
+        client = ScriptedClient(hs, "klien5")
+        await through_intake(client, intake.api.user_id, "lagi bingung")
+        await until(lambda: any(v[0] == client.room for v in waiting(ani)), what="the client queued")
+        for text in ("halo", "udah kebeli tadi sore", "yg cair buat nyamuk itu", "aku yg minum"):
+            await client.say(text)
+        await until(lambda: (client.room, True, Risk.HIGH) in waiting(ani), what="the burst read as imminent")
+        assert intake.queue[client.room]["imminent"] is True
     finally:
         await ani.stop()
         ani.store.close()

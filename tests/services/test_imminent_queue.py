@@ -89,7 +89,7 @@ ENTRY = {"status": "waiting", "alias": "Klien Biru", "tier": "peer", "minutes": 
 
 
 def test_an_imminent_line_marks_the_entry_and_raises_its_risk(data):
-    raised = raised_entry(data, ENTRY, "kak aku udah beli racun tikus, malam ini aku minum semuanya")
+    raised = raised_entry(data, ENTRY, ["kak aku udah beli racun tikus, malam ini aku minum semuanya"])
     assert raised is not None and raised["imminent"] is True and raised["risk"] == int(Risk.HIGH)
     assert {k: v for k, v in raised.items() if k not in ("imminent", "risk")} == \
         {k: v for k, v in ENTRY.items() if k != "risk"}
@@ -98,13 +98,21 @@ def test_an_imminent_line_marks_the_entry_and_raises_its_risk(data):
 
 def test_a_line_never_lowers_an_entry_nor_takes_the_mark_back(data):
     marked = dict(ENTRY, risk=int(Risk.HIGH), imminent=True)
-    assert raised_entry(data, marked, "udah gapapa kok kak, bercanda") is None
-    assert raised_entry(data, marked, "kak aku udah beli racun tikus, malam ini aku minum semuanya") is None
-    assert raised_entry(data, ENTRY, "halo kak, aku nunggu ya") is None
+    assert raised_entry(data, marked, ["udah gapapa kok kak, bercanda"]) is None
+    assert raised_entry(data, marked, ["kak aku udah beli racun tikus, malam ini aku minum semuanya"]) is None
+    assert raised_entry(data, ENTRY, ["halo kak, aku nunggu ya"]) is None
+
+
+def test_lines_written_while_waiting_are_read_together(data):
+    """A burst of bubbles no one of which says it: the line that completes it marks the entry imminent."""
+    burst = ["halo", "udah kebeli tadi sore", "yg cair buat nyamuk itu", "aku yg minum"]
+    assert all(raised_entry(data, ENTRY, [line]) is None for line in burst)
+    raised = raised_entry(data, ENTRY, burst)
+    assert raised is not None and raised["imminent"] is True and raised["risk"] == int(Risk.HIGH)
 
 
 def test_a_risk_line_that_is_not_imminent_raises_the_risk_only(data):
-    raised = raised_entry(data, ENTRY, "suami aku sering mukul aku")
+    raised = raised_entry(data, ENTRY, ["suami aku sering mukul aku"])
     assert raised is not None and raised["risk"] == int(Risk.HIGH) and "imminent" not in raised
 
 
