@@ -19,6 +19,7 @@ from curhat_tui.config.data_file import DataError
 from curhat_tui.config.datafiles import ServiceData
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
+from curhat_tui.domain.risk_burst import read_burst
 from curhat_tui.services.events import Event, Notice, PurgeProgress, ReviewChanged, WhisperArrived
 from curhat_tui.services.lock import Unlocker
 from curhat_tui.services.workstation import Workstation
@@ -157,11 +158,12 @@ class CurhatApp(App):
             return None
         return super().notify(message, markup=markup, **kwargs)
 
-    def highlight_spans(self, text: str) -> list[tuple[int, int]]:
-        """The words a risk suggestion rests on; none until the detector is read (a moment after the first frame)."""
+    def highlight_spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        """The words a risk suggestion rests on, per bubble of a client's burst (the newest last, read as the desk
+        read it: `risk_burst.read_burst`); none until the detector is read (a moment after the first frame)."""
         if not self.data.phrases.ready:
-            return []
-        return [(hit.start, hit.end) for hit in self.data.phrases.scan(text)]
+            return [[] for _ in texts]
+        return [[(hit.start, hit.end) for hit in spans] for spans in read_burst(self.data.phrases.detect, texts).evidence]
 
     async def on_mount(self) -> None:
         localize_bindings(self)

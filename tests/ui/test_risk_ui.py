@@ -41,10 +41,41 @@ async def test_an_imminent_suggestion_says_so_and_ticks_nothing(fake_parts, lang
         marked = [text[a:b] for a, b in entry.highlights]
         assert any("racun" in m for m in marked)
         assert parts.workstation.flags.flags(sid) == {}  # a suggestion never ticks a flag
+        # another bubble before the counselor answers is read with the first: the suggestion stays in view
         channel.inject(MessageReceived(sid, "aku lagi pusing sama kerjaan", START + 20, remote_id="$r2"))
+        await pilot.pause()
+        assert pane.suggested == ["suicide"] and pane.imminent
+        await pilot.press(*"kamu aman sekarang?", "enter")  # the counselor answers
+        await pilot.pause()
+        channel.inject(MessageReceived(sid, "aku lagi pusing sama kerjaan", START + 30, remote_id="$r3"))
         await pilot.pause()
         assert pane.suggested == [] and not pane.imminent
         assert imminent_word not in str(pane.query_one("#status").render())
+
+
+async def test_a_burst_of_bubbles_is_read_together_and_its_words_are_marked_where_they_sit(fake_parts):
+    """No bubble alone says it: the means, then whose, then when. Read with the bubbles before it, the last one makes
+    an imminent suggestion, and the words that carried it are highlighted in the bubbles they were written in."""
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        channel.inject(ClientArrived(visit("a", "Melati")))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        pane = app.main.active_pane
+        sid = pane.session.id
+        bubbles = ["kak", "udah kebeli tadi sore", "yg cair buat nyamuk itu", "aku yg minum"]
+        for n, text in enumerate(bubbles):
+            channel.inject(MessageReceived(sid, text, START + 10 + n, remote_id=f"$b{n}"))
+            await pilot.pause()
+        assert all(parts.data.phrases.items(text) == [] for text in bubbles)  # no bubble alone is a suggestion
+        assert pane.suggested == ["suicide"] and pane.imminent
+        entries = {e.message.text: e for e in pane.transcript.entries}
+        marked = {text: [text[a:b] for a, b in entries[text].highlights] for text in bubbles}
+        assert marked[bubbles[1]] and marked[bubbles[2]] and marked[bubbles[3]], marked  # the purchase, what, whose
+        assert marked["kak"] == []
+        assert parts.workstation.flags.flags(sid) == {}  # a suggestion never ticks a flag
 
 
 async def test_a_suggestion_that_is_not_imminent_names_only_the_item(fake_parts):

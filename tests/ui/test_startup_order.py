@@ -56,7 +56,7 @@ async def chat_in_store(store: Store, data, clock, *lines: str) -> None:
         await pilot.pause()
 
 
-@pytest.mark.parametrize("newest", ["udah gitu aja kak", IMMINENT])
+@pytest.mark.parametrize("newest", ["aku capek sama kerjaan", IMMINENT])
 async def test_the_desk_is_drawn_first_and_the_risk_words_are_marked_right_after(tmp_path, data, clock, newest):
     store = Store(tmp_path / "curhat.db", kind="real")
     await chat_in_store(store, data, clock, RISKY, newest)

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Message, Risk, Sender, Session, SessionStatus, rupiah
+from curhat_tui.domain.risk_burst import read_burst
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.domain.session_clock import Phase, countdown
 from curhat_tui.ui.widgets.composer import Composer
@@ -280,11 +281,13 @@ class ChatPane(Vertical):
                                           due=clock_time(clock, withdrawal.due_at, fmt))))
 
     def _suggest(self, message: Message) -> None:
-        """The items the detector suggested for this client message (stored with it), and whether it called it
-        imminent (asked again: not before the detector is read, just after the first frame; `refresh_risk`)."""
+        """The items the detector suggested for this client message read with the ones before it (stored with it),
+        and whether it called that imminent (asked again: not before the detector is read, just after the first frame;
+        `refresh_risk`)."""
         self.suggested = list(message.flags) if message.sender is Sender.CLIENT else []
         phrases = self.app.data.phrases
-        self.imminent = "suicide" in self.suggested and phrases.ready and phrases.detect(message.text).imminent
+        self.imminent = ("suicide" in self.suggested and phrases.ready
+                         and read_burst(phrases.detect, self.app.workstation.desk.burst(message)).imminent)
 
     def refresh_risk(self) -> None:
         """The detector is ready: the transcript marks its risk words, and the newest message is judged again."""

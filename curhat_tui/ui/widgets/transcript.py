@@ -1,7 +1,8 @@
 """A chat transcript that renders only what is on screen (Line API), so long sessions open fast.
 
-Client text is data, never markup: it is wrapped in `rich.text.Text` as-is, and risk
-phrases the matcher found are highlighted by span. A message the client edited shows its new
+Client text is data, never markup: it is wrapped in `rich.text.Text` as-is, and the words a risk
+suggestion rests on are highlighted by span, in whichever bubble of the client's burst they sit (the messages a
+flagged one was read with: `risk_burst`). A message the client edited shows its new
 text with a mark; one the client deleted shows a placeholder where it was.
 """
 
@@ -23,6 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from curhat_tui.domain.models import Delivery, Message, Sender
+from curhat_tui.domain.risk_burst import BURST_BUBBLES, unanswered
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp
@@ -66,7 +68,7 @@ class Transcript(ScrollView, can_focus=True):
             self.transcript = transcript
 
     def __init__(self, names: dict[str, str], time_of: Callable[[float], str],
-                 highlighter: Callable[[str], list[tuple[int, int]]], *, id: str | None = None) -> None:
+                 highlighter: Callable[[list[str]], list[list[tuple[int, int]]]], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.names = names
         self.time_of = time_of
@@ -117,6 +119,7 @@ class Transcript(ScrollView, can_focus=True):
     def prepend(self, messages: list[Message], has_older: bool) -> None:
         before = self._height
         self.entries[:0] = [self._entry(m) for m in messages]
+        self._unmark(range(len(messages), len(messages) + 2 * BURST_BUBBLES))  # now read with the bubbles before them
         self.has_older = has_older
         self._relayout()
         self.scroll_to(y=self.scroll_y + (self._height - before), animate=False, immediate=True)
@@ -126,8 +129,11 @@ class Transcript(ScrollView, can_focus=True):
             return  # already shown (loaded from the store while its event was on the way)
         entry = self._entry(message)
         self.entries.append(entry)
+        entry.highlights = self._marks(len(self.entries) - 1)
+        # a flagged client message: the bubbles it was read with get highlights too, and may wrap differently
+        remarked = message.sender is Sender.CLIENT and bool(message.flags) and self._remark_before(len(self.entries) - 1)
         width = self._laid_width
-        if width > 0 and width == (self.scrollable_content_region.width or self.size.width):
+        if not remarked and width > 0 and width == (self.scrollable_content_region.width or self.size.width):
             # laid out for this width: the new message goes below the others, which stay where they are (a long
             # session's every line would otherwise be walked again for each message)
             self._offsets.append(self._height)
@@ -144,18 +150,24 @@ class Transcript(ScrollView, can_focus=True):
         entry = self.by_txn.get(message.txn_id)
         if entry is not None:
             entry.message = message
-            entry.highlights = None  # an edit has new words to highlight, a deletion none
             entry.width = -1
+            if message.sender is Sender.CLIENT:  # an edit has new words to highlight, a deletion none: so may its burst
+                index = self.entries.index(entry)
+                self._unmark(range(max(0, index - 2 * BURST_BUBBLES), index + 2 * BURST_BUBBLES))
             self._relayout()
             if self.following:  # an edit may take more lines: the newest stays in view
                 self._to_bottom()
 
     def rehighlight(self) -> None:
         """The risk detector is ready (it is read just after the first frame): flagged messages get their marks."""
-        for entry in self.entries:
-            if entry.highlights == [] and entry.message.flags:
-                entry.highlights, entry.width = None, -1
+        self._unmark(range(len(self.entries)))
         self._relayout()
+
+    def _unmark(self, indices: range) -> None:
+        """Work out these client messages' highlights again when next drawn."""
+        for entry in self.entries[indices.start:indices.stop]:
+            if entry.message.sender is Sender.CLIENT:
+                entry.highlights, entry.width = None, -1
 
     @property
     def first_id(self) -> int | None:
@@ -178,11 +190,7 @@ class Transcript(ScrollView, can_focus=True):
             text.append(self.app.t("transcript.redacted"), style="italic dim")
             return text
         body = Text(message.text[:SHOWN_CHARS])
-        if entry.highlights is None:
-            # the matcher already ran when the message arrived: only flagged messages have spans
-            flagged = message.sender is Sender.CLIENT and message.flags
-            entry.highlights = self.highlighter(message.text) if flagged else []
-        for start, end in entry.highlights:
+        for start, end in entry.highlights or ():
             body.stylize("bold black on yellow", start, end)
         if len(message.text) > SHOWN_CHARS:
             body.append(" " + self.app.t("transcript.cut", shown=SHOWN_CHARS, total=len(message.text)), style="italic dim")
@@ -192,6 +200,34 @@ class Transcript(ScrollView, can_focus=True):
         if message.sender is Sender.COUNSELOR:
             text.append(" " + MARKS[message.delivery], style="dim" if message.delivery is not Delivery.READ else "bold")
         return text
+
+    def _burst(self, index: int) -> list[int]:
+        """Where the bubbles client message `index` was read with are, and its own place, oldest first."""
+        before = max(0, index - 2 * BURST_BUBBLES)
+        return [before + k for k in unanswered([e.message for e in self.entries[before:index]])] + [index]
+
+    def _marks(self, index: int) -> list[tuple[int, int]]:
+        """The highlights of entry `index`: the spans of each flagged client message read with it (its own too; the
+        detector already ran when they arrived: only flagged messages have evidence)."""
+        if self.entries[index].message.sender is not Sender.CLIENT:
+            return []
+        spans: set[tuple[int, int]] = set()
+        for later in range(index, min(len(self.entries), index + 2 * BURST_BUBBLES)):
+            message = self.entries[later].message
+            if message.sender is Sender.COUNSELOR:
+                break
+            if message.sender is Sender.CLIENT and message.flags and not message.redacted:
+                burst = self._burst(later)
+                if index in burst:
+                    spans.update(self.highlighter([self.entries[k].message.text for k in burst])[burst.index(index)])
+        return sorted(spans)
+
+    def _remark_before(self, index: int) -> bool:
+        """A flagged client message arrived: the bubbles it was read with are drawn again (True when there are any)."""
+        burst = self._burst(index)[:-1]
+        for k in burst:
+            self.entries[k].highlights, self.entries[k].width = None, -1
+        return bool(burst)
 
     def on_mount(self) -> None:
         variables = self.app.get_css_variables()
@@ -214,7 +250,9 @@ class Transcript(ScrollView, can_focus=True):
             return
         self._laid_width = width
         offsets, total = [], 1 if self.has_older else 0
-        for entry in self.entries:
+        for index, entry in enumerate(self.entries):
+            if entry.highlights is None:
+                entry.highlights = self._marks(index)
             offsets.append(total)
             total += len(self._render_entry(entry, width))
         self._offsets, self._height = offsets, total
