@@ -120,6 +120,7 @@ class QueueWriting:
             self._save()
             return False
         said_risk = known.get("said_risk") or [0, False]  # what risky lines during the intake carried
+        self.waiting_said.pop(room_id, None)  # a new wait: no line of an earlier one is read with its lines
         await self._entry(room_id, {
             "status": WAITING, "alias": self._alias(room_id), "tier": state.tier, "minutes": state.minutes,
             "price": self.data.prices.get((state.tier, state.minutes), 0), "topic": state.topic,

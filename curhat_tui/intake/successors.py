@@ -60,6 +60,7 @@ class MovedRooms:
         queue: dict[str, dict]
         newest: dict[str, dict]
         last_reply: dict[str, float]
+        waiting_said: dict[str, list[tuple[object, str]]]
 
         async def _entry(self, room_id: str, entry: dict) -> None: ...
         async def _reply(self, room_id: str, keys: Any) -> None: ...
@@ -127,6 +128,7 @@ class MovedRooms:
         known = self.clients.pop(room_id, None)
         self.newest.pop(room_id, None)
         self.last_reply.pop(room_id, None)
+        self.waiting_said.pop(room_id, None)
         self._save()
         if self.purge:  # the rooms go when the retention is over (left, or deleted with admin rights)
             self._forget_later(room_id, known=known or {})
