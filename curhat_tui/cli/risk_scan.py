@@ -4,9 +4,11 @@ Supervisors audit transcripts with it, trainers try phrases. Each line is read a
 message (made safe for a terminal first) and answered with
 {"line": N, "items": [...], "imminent": true|false, "evidence": ["...", ...]}: the red-flag items it would
 suggest (empty when none), whether it calls suicide risk imminent, and the words that carried the decision.
-Reads standard input when no FILE (or "-") is given. Needs no data dir and touches no database. `--lang`
-says the language of its one sentence, the file it cannot read (`curhat --lang en risk-scan` works too: cli/__init__.py
-moves an option given before the command to after it).
+With `--bursts`, consecutive lines are one client's bubbles and a blank line ends the burst (the counselor's reply): each
+line is read with the lines before it in its burst, as the app reads a client's messages, and its evidence names the
+words in any of those lines. Reads standard input when no FILE (or "-") is given. Needs no data dir and touches no
+database. `--lang` says the language of its one sentence, the file it cannot read (`curhat --lang en risk-scan` works
+too: cli/__init__.py moves an option given before the command to after it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TextIO
 
 def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
     from curhat_tui.config.datafiles import DataError, load_all
+    from curhat_tui.domain.risk_burst import read_burst
     from curhat_tui.domain.sanitize import clean
 
     out = out or sys.stdout
@@ -27,7 +30,11 @@ def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
                                      description="Run the risk detector over each line of FILE (or standard input) and "
                                                  "print one JSON object per line: line, items, imminent, evidence.")
     parser.add_argument("file", nargs="?", default="-", metavar="FILE", help="a text file, one message per line")
-    parser.add_argument("--scores", action="store_true", help="add each model head's probability (for auditing)")
+    reading = parser.add_mutually_exclusive_group()
+    reading.add_argument("--scores", action="store_true", help="add each model head's probability (for auditing)")
+    reading.add_argument("--bursts", action="store_true",
+                         help="read each line with the lines before it, a blank line ending a burst (as the app reads a "
+                              "client's bubbles until the counselor replies)")
     parser.add_argument("--lang", choices=("id", "en"), help="language of the error message (default: id)")
     args = parser.parse_args(argv)
     try:
@@ -42,9 +49,17 @@ def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
 
         print(cli_catalogue(args.lang)("cli.risk_scan.unreadable", file=args.file, error=exc.strerror), file=sys.stderr)
         return 2
+    burst: list[str] = []
     with stream:
         for number, raw in enumerate(stream, 1):
             text = clean(raw.rstrip("\r\n"))
+            if args.bursts:
+                burst = burst + [text] if text.strip() else []
+                read = read_burst(detector.detect, burst or [text])
+                evidence = [said[h.start:h.end] for said, spans in zip(burst or [text], read.evidence) for h in spans]
+                out.write(json.dumps({"line": number, "items": list(read.items), "imminent": read.imminent,
+                                      "evidence": evidence}, ensure_ascii=False) + "\n")
+                continue
             found = detector.detect(text)
             answer: dict[str, object] = {"line": number, "items": list(found.items), "imminent": found.imminent,
                                          "evidence": found.evidence_text(text)}

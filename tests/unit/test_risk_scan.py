@@ -47,6 +47,26 @@ def test_scores_are_added_on_request(tmp_path):
     assert row["scores"]["suicide"] > 0.5 and set(row["scores"]) >= {"suicide", "imminent", "any"}
 
 
+def test_bursts_read_each_line_with_the_lines_before_it_until_a_blank_line(tmp_path):
+    """A trainer tries a burst of bubbles: no line alone says it; read as the app reads them, the line that completes it
+    is suggested, with the words of the earlier lines as evidence, and a blank line (the counselor's reply) ends it."""
+    bubbles = ["halo", "udah kebeli tadi sore", "yg cair buat nyamuk itu", "aku yg minum"]
+    source = tmp_path / "burst.txt"
+    source.write_text("\n".join(bubbles + ["", "aku yg minum"]) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    assert risk_scan_main(["--bursts", str(source)], out=out) == 0
+    rows = scanned(out.getvalue())
+    assert [r["line"] for r in rows] == [1, 2, 3, 4, 5, 6] and all(set(r) == {"line", "items", "imminent", "evidence"}
+                                                                   for r in rows)
+    assert rows[0]["items"] == rows[1]["items"] == []
+    assert rows[3]["items"] == ["suicide"] and rows[3]["imminent"] is True
+    assert any("kebeli" in e for e in rows[3]["evidence"])  # a word of an earlier line
+    assert rows[4]["items"] == rows[5]["items"] == []  # after the reply the last line is read alone
+    out = io.StringIO()
+    assert risk_scan_main([str(source)], out=out) == 0  # without --bursts every line alone
+    assert all(r["items"] == [] for r in scanned(out.getvalue()))
+
+
 def test_a_missing_file_is_an_error_not_a_crash_in_the_language_asked_for(tmp_path, capsys):
     assert main(["risk-scan", str(tmp_path / "nope.txt")]) == 2
     assert "tidak bisa membaca" in capsys.readouterr().err
