@@ -19,17 +19,22 @@ def visit(vid: str, alias: str, risk: Risk = Risk.NONE, arrived: float = START, 
                  imminent=imminent)
 
 
+async def melati(pilot, channel):
+    """Melati arrives and the counselor takes her: her pane."""
+    await pilot.pause()
+    channel.inject(ClientArrived(visit("a", "Melati")))
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    return pilot.app.main.active_pane
+
+
 @pytest.mark.parametrize("lang, imminent_word", [("id", "RISIKO SEGERA"), ("en", "IMMINENT")])
 async def test_an_imminent_suggestion_says_so_and_ticks_nothing(fake_parts, lang, imminent_word):
     parts, channel = fake_parts
     parts.workstation.desk.lang = lang
     app = build_app(parts, lang=lang)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        channel.inject(ClientArrived(visit("a", "Melati")))
-        await pilot.press("ctrl+n")
-        await pilot.pause()
-        pane = app.main.active_pane
+        pane = await melati(pilot, channel)
         sid = pane.session.id
         text = "kak aku udah beli racun tikus, nanti malam aku minum"
         channel.inject(MessageReceived(sid, text, START + 10, remote_id="$r1"))
@@ -59,11 +64,7 @@ async def test_a_burst_of_bubbles_is_read_together_and_its_words_are_marked_wher
     parts, channel = fake_parts
     app = build_app(parts)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        channel.inject(ClientArrived(visit("a", "Melati")))
-        await pilot.press("ctrl+n")
-        await pilot.pause()
-        pane = app.main.active_pane
+        pane = await melati(pilot, channel)
         sid = pane.session.id
         bubbles = ["kak", "udah kebeli tadi sore", "yg cair buat nyamuk itu", "aku yg minum"]
         for n, text in enumerate(bubbles):
@@ -82,11 +83,7 @@ async def test_a_suggestion_that_is_not_imminent_names_only_the_item(fake_parts)
     parts, channel = fake_parts
     app = build_app(parts)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        channel.inject(ClientArrived(visit("a", "Melati")))
-        await pilot.press("ctrl+n")
-        await pilot.pause()
-        pane = app.main.active_pane
+        pane = await melati(pilot, channel)
         channel.inject(MessageReceived(pane.session.id, "suamiku suka mukul aku kalau mabuk", START + 10,
                                        remote_id="$r1"))
         await pilot.pause()
