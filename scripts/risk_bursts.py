@@ -1,5 +1,5 @@
 """Judge the shipped risk detector on bursts: a client's bubbles sent one after another, read one at a time as they
-arrive, each alone or (as the app does) with the bubbles before it (curhat_tui/domain/risk_burst.py).
+arrive, each alone or (as the app does) with the bubbles before it (curhat_tui/domain/bursts.py).
 
     .venv/bin/python scripts/risk_bursts.py corpus/bursts1.tsv
 
@@ -28,7 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
 
 from curhat_tui.config.datafiles import load_all  # noqa: E402
-from curhat_tui.domain.risk_burst import read_burst  # noqa: E402
+from curhat_tui.domain.bursts import read_burst  # noqa: E402
 
 COLUMNS = ("newest alone", "at its end", "each alone", "read together")
 

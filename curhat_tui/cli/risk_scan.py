@@ -22,7 +22,7 @@ from typing import TextIO
 
 def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
     from curhat_tui.config.datafiles import DataError, load_all
-    from curhat_tui.domain.risk_burst import read_burst
+    from curhat_tui.domain.bursts import read_burst
     from curhat_tui.domain.sanitize import clean
 
     out = out or sys.stdout

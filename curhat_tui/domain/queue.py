@@ -12,8 +12,8 @@ from curhat_tui.domain.models import Risk, Visit, VisitStatus
 from curhat_tui.domain.redflags import RedFlagBook
 
 if TYPE_CHECKING:  # the detector's modules load after the first frame
+    from curhat_tui.domain.bursts import Burst
     from curhat_tui.domain.risk import Detection
-    from curhat_tui.domain.risk_burst import Burst
 
 
 def queue_key(visit: Visit) -> tuple[bool, int, bool, float, str]:

@@ -14,7 +14,7 @@ from curhat_tui.channels.matrix.api import MatrixError
 from curhat_tui.channels.matrix.protocol import TAKEN, WAITING, obj
 from curhat_tui.channels.matrix.sealing import put_entry
 from curhat_tui.domain import intake as flow
-from curhat_tui.domain.risk_burst import BURST_BUBBLES
+from curhat_tui.domain.bursts import BURST_BUBBLES
 from curhat_tui.intake import relay
 from curhat_tui.intake.admission import client_hash, live_room_of
 from curhat_tui.intake.pseudonyms import pseudonym
@@ -50,7 +50,7 @@ class QueueWriting:
     async def _waiting_words(self, room_id: str, event: dict) -> None:
         """Words written while queued that the detector reads as risk raise the entry's risk, or mark it imminent,
         and so the client's place in every queue (never lowered, never a ticked flag); a line is read with the client's
-        lines before it while waiting (a burst of short bubbles, `risk_burst`). In a room whose history a
+        lines before it while waiting (a burst of short bubbles, `bursts`). In a room whose history a
         counselor joining later cannot read, the line also travels in the entry (relay.py)."""
         entry = self.queue.get(room_id)
         if not entry or entry.get("status") not in (WAITING, TAKEN):

@@ -7,8 +7,8 @@ taken back here (domain.queue.waiting_risk decides what one line carries)."""
 from __future__ import annotations
 
 from curhat_tui.config.datafiles import ServiceData
+from curhat_tui.domain.bursts import read_burst
 from curhat_tui.domain.queue import waiting_risk
-from curhat_tui.domain.risk_burst import read_burst
 
 
 def answer_verdict(data: ServiceData, text: str) -> tuple[list[str], bool]:

@@ -73,7 +73,7 @@ class IntakeService(QueueWriting, StaffRequests, MovedRooms, AnswerOrder, Purgin
     clients: dict[str, dict] = field(default_factory=dict)  # room id -> {"client": user id, "intake": state}
     newest: dict[str, dict] = field(default_factory=dict)  # room id -> the client's newest line, still to answer
     # room id -> the client's latest lines while waiting, (event id, text): a new one is read with them for risk
-    # (domain.risk_burst). In memory only, never in the state file; gone when the wait ends
+    # (domain.bursts). In memory only, never in the state file; gone when the wait ends
     waiting_said: dict[str, list[tuple[object, str]]] = field(default_factory=dict)
     last_reply: dict[str, float] = field(default_factory=dict)  # room id -> when it was last answered (monotonic)
     deferred: set[str] = field(default_factory=set)  # rooms whose newest line waits for the reply gap

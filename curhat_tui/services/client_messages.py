@@ -1,6 +1,6 @@
 """What a client writes: a new message, an edit of one, a deletion. Each is cleaned and scanned for risk
 phrases the same way, stored first and then told on the bus. A message is read with the client's messages before it
-since the counselor last wrote (a burst of bubbles, `domain.risk_burst`): its flags are what it suggests alone and
+since the counselor last wrote (a burst of bubbles, `domain.bursts`): its flags are what it suggests alone and
 what that burst suggests read together.
 
 Only a client's own message changes afterwards, found by its session and remote event id; an edit or a
@@ -15,10 +15,10 @@ import logging
 
 from curhat_tui.channels.base import EarlierLine, MessageEdited, MessageReceived, MessageRedacted
 from curhat_tui.config.datafiles import ServiceData
+from curhat_tui.domain.bursts import BURST_BUBBLES, read_burst, unanswered
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Sender
-from curhat_tui.domain.risk_burst import BURST_BUBBLES, read_burst, unanswered
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.services.events import EventBus, MessageAdded, MessageRevised
 from curhat_tui.storage.store import DuplicateMessage, Store
@@ -88,6 +88,6 @@ class ClientMessages:
 
 def burst_before(store: Store, session_id: str, before_id: int | None = None) -> list[str]:
     """The texts of the client's messages since the counselor last wrote (before message `before_id`, or before any
-    new one), oldest first: the ones a new message is read with (`risk_burst.unanswered`)."""
+    new one), oldest first: the ones a new message is read with (`bursts.unanswered`)."""
     messages = store.messages.for_session(session_id, limit=BURST_BUBBLES * 2, before_id=before_id)
     return [messages[k].text for k in unanswered(messages)]

@@ -17,9 +17,9 @@ from textual.worker import Worker, WorkerState
 from curhat_tui.bootstrap import Parts
 from curhat_tui.config.data_file import DataError
 from curhat_tui.config.datafiles import ServiceData
+from curhat_tui.domain.bursts import read_burst
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
-from curhat_tui.domain.risk_burst import read_burst
 from curhat_tui.services.events import Event, Notice, PurgeProgress, ReviewChanged, WhisperArrived
 from curhat_tui.services.lock import Unlocker
 from curhat_tui.services.workstation import Workstation
@@ -160,7 +160,7 @@ class CurhatApp(App):
 
     def highlight_spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
         """The words a risk suggestion rests on, per bubble of a client's burst (the newest last, read as the desk
-        read it: `risk_burst.read_burst`); none until the detector is read (a moment after the first frame)."""
+        read it: `bursts.read_burst`); none until the detector is read (a moment after the first frame)."""
         if not self.data.phrases.ready:
             return [[] for _ in texts]
         return [[(hit.start, hit.end) for hit in spans] for spans in read_burst(self.data.phrases.detect, texts).evidence]

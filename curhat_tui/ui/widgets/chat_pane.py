@@ -13,9 +13,9 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Static
 
+from curhat_tui.domain.bursts import read_burst
 from curhat_tui.domain.clock import clock_time, mmss
 from curhat_tui.domain.models import Message, Risk, Sender, Session, SessionStatus, rupiah
-from curhat_tui.domain.risk_burst import read_burst
 from curhat_tui.domain.sanitize import clean
 from curhat_tui.domain.session_clock import Phase, countdown
 from curhat_tui.ui.widgets.composer import Composer

@@ -2,7 +2,7 @@
 
 Client text is data, never markup: it is wrapped in `rich.text.Text` as-is, and the words a risk
 suggestion rests on are highlighted by span, in whichever bubble of the client's burst they sit (the messages a
-flagged one was read with: `risk_burst`). A message the client edited shows its new
+flagged one was read with: `bursts`). A message the client edited shows its new
 text with a mark; one the client deleted shows a placeholder where it was.
 """
 
@@ -23,8 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from curhat_tui.domain.bursts import BURST_BUBBLES, unanswered
 from curhat_tui.domain.models import Delivery, Message, Sender
-from curhat_tui.domain.risk_burst import BURST_BUBBLES, unanswered
 
 if TYPE_CHECKING:
     from curhat_tui.ui.app import CurhatApp

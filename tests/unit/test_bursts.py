@@ -1,12 +1,12 @@
-"""Reading a client's burst (`domain.risk_burst`): which bubbles are read together, and the joined reading's evidence
+"""Reading a client's burst (`domain.bursts`): which bubbles are read together, and the joined reading's evidence
 pointed back at the words of the bubble each sits in. A fake detector makes the spans exact."""
 
 from __future__ import annotations
 
+from curhat_tui.domain.bursts import BURST_BUBBLES, BURST_CHARS, JOIN, read_burst, unanswered
 from curhat_tui.domain.models import Delivery, Message, Sender
 from curhat_tui.domain.phrases import PhraseHit
 from curhat_tui.domain.risk import NOTHING, Detection
-from curhat_tui.domain.risk_burst import BURST_BUBBLES, BURST_CHARS, JOIN, read_burst, unanswered
 
 
 def words_detector(*words: str):
