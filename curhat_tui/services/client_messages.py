@@ -12,6 +12,7 @@ transcript shows where something was deleted.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from curhat_tui.channels.base import EarlierLine, MessageEdited, MessageReceived, MessageRedacted
 from curhat_tui.config.datafiles import ServiceData
@@ -83,7 +84,26 @@ class ClientMessages:
                          event.session_id)
             return None
         self.bus.tell(MessageRevised(message))
+        self._read_again_after(message)
         return message
+
+    def _read_again_after(self, revised: Message) -> None:
+        """The client's next messages were read with the words of `revised` as they were (a deletion leaves no
+        suggestion resting on deleted words; an edit or words that came late are read with what follows): read
+        again, stored, and told when their suggestion changed."""
+        read = 0
+        for message in self.store.messages.after(revised.session_id, revised.id, BURST_BUBBLES * 2):
+            if message.sender is Sender.COUNSELOR or read >= BURST_BUBBLES - 1:
+                return  # the counselor's reply ended the burst; later ones never read the revised message
+            if (message.sender is not Sender.CLIENT or message.redacted or message.delivery is Delivery.LOCKED
+                    or not message.text.strip()):
+                continue
+            read += 1
+            flags = read_burst(self.data.phrases.detect, burst_before(self.store, message.session_id, message.id)
+                               + [message.text]).items
+            if flags != message.flags:
+                self.store.messages.set_flags(message.id, flags)
+                self.bus.tell(MessageRevised(replace(message, flags=flags)))
 
 
 def burst_before(store: Store, session_id: str, before_id: int | None = None) -> list[str]:

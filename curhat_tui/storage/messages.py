@@ -63,6 +63,16 @@ class Messages:
         rows = self.database.execute(sql + " order by m.id desc limit ?", args + [limit]).fetchall()
         return [_message(r) for r in reversed(rows)]
 
+    def after(self, session_id: str, message_id: int, limit: int) -> list[Message]:
+        """The first `limit` messages of a session after message `message_id`, in order."""
+        rows = self.database.execute(f"select {_COLUMNS} from {_FROM} where m.session_id = ? and m.id > ? order by m.id "
+                                     "limit ?", [session_id, message_id, limit]).fetchall()
+        return [_message(r) for r in rows]
+
+    def set_flags(self, message_id: int, flags: tuple[str, ...]) -> None:
+        """The red-flag items a client message suggests, read again (its burst's words changed)."""
+        self.database.execute("update messages set flags = ? where id = ?", [json.dumps(list(flags)), message_id])
+
     def client_seen_before(self, session_id: str, message_id: int) -> float | None:
         """When the newest client line kept before message `message_id` was written (None when there is none): what
         the counselor could have read when writing that message."""

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from curhat_tui.channels.base import ClientArrived, MessageReceived, MessageRedacted
+from curhat_tui.channels.base import ClientArrived, MessageEdited, MessageReceived, MessageRedacted
 from curhat_tui.domain.clock import FakeClock
 from curhat_tui.domain.models import Risk, Sender, Tier, Visit
+from curhat_tui.services import events as ev
 from curhat_tui.services.workstation import Workstation
 from curhat_tui.storage.store import Store
 from tests.conftest import START
@@ -64,3 +65,25 @@ async def test_a_deleted_bubble_is_not_read_with_the_next(desk):
     channel.inject(MessageRedacted(sid, "$b2", START + 20))
     _say(channel, sid, BURST[3:], START + 30, "c")
     assert _client_flags(ws, sid)[-1] == ()
+
+
+async def test_deleting_a_bubble_takes_back_what_the_later_ones_suggested_with_it(desk):
+    """No suggestion rests on deleted words: the bubbles read with a deleted one are read again without it."""
+    ws, channel, sid = desk
+    heard: list = []
+    ws.listen(heard.append)
+    _say(channel, sid, BURST, START + 10, "b")
+    assert _client_flags(ws, sid)[-1] == ("suicide",)
+    channel.inject(MessageRedacted(sid, "$b2", START + 20))  # "yg cair buat nyamuk itu"
+    assert _client_flags(ws, sid) == [(), (), (), ()]
+    assert ws.desk.unanswered_risk(sid) == ()
+    revised = [e.message for e in heard if isinstance(e, ev.MessageRevised)]
+    assert [m.txn_id for m in revised] == ["$b2", "$b3"] and revised[-1].flags == ()  # the pane is told
+
+
+async def test_an_edit_is_read_with_the_bubbles_after_it(desk):
+    ws, channel, sid = desk
+    _say(channel, sid, ["halo", "udah kebeli tadi sore", "sabun cuci piring", "aku yg minum"], START + 10, "b")
+    before = _client_flags(ws, sid)[-1]
+    channel.inject(MessageEdited(sid, "$b2", "yg cair buat nyamuk itu", START + 20))
+    assert _client_flags(ws, sid)[-1] == ("suicide",) and before == ()

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from curhat_tui.channels.base import ClientArrived, MessageReceived
-from curhat_tui.domain.models import Risk, Tier, Visit
+from curhat_tui.channels.base import ClientArrived, MessageReceived, MessageRedacted
+from curhat_tui.domain.models import Risk, Sender, Tier, Visit
 from curhat_tui.ui.app import build_app
 from tests.conftest import START, screen_text
 
@@ -77,6 +77,11 @@ async def test_a_burst_of_bubbles_is_read_together_and_its_words_are_marked_wher
         assert marked[bubbles[1]] and marked[bubbles[2]] and marked[bubbles[3]], marked  # the purchase, what, whose
         assert marked["kak"] == []
         assert parts.workstation.flags.flags(sid) == {}  # a suggestion never ticks a flag
+        # the client deletes the purchase: no suggestion or highlight rests on deleted words
+        channel.inject(MessageRedacted(sid, "$b1", START + 30))
+        await pilot.pause()
+        assert pane.suggested == [] and not pane.imminent
+        assert all(not e.highlights for e in pane.transcript.entries if e.message.sender is Sender.CLIENT)
 
 
 async def test_a_suggestion_that_is_not_imminent_names_only_the_item(fake_parts):
