@@ -12,8 +12,9 @@ A burst file holds `labels<TAB>kind<TAB>bubble 1<TAB>bubble 2...`, labels for th
 - "read together": every bubble as it arrives read with the ones before it (`read_burst`), suggestions together
   (what the app shows now).
 The same table is printed for the bursts whose kind ends in `_spread` (the writer's mark: no bubble carries the risk
-alone, or, benign, bubbles that together share words with a risk reading). Judge a held-out burst set for its
-figures only: a burst read and then fixed stops being held out.
+alone, or, benign, bubbles that together share words with a risk reading), and last the benign bursts' bubbles
+flagged one by one, alone and as the app reads them. Judge a held-out burst set for its figures only: a burst read
+and then fixed stops being held out.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def read_bursts(path: Path) -> list[tuple[frozenset[str], str, list[str]]]:
 
 
 def judged(detect, bubbles: list[str]) -> dict[str, Prediction]:
-    """The three readings' predictions for one burst."""
+    """The four readings' predictions for one burst."""
     alone = [detect(text) for text in bubbles]
     read = [read_burst(detect, bubbles[:k + 1]) for k in range(len(bubbles))]
     return {
@@ -79,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
             assert isinstance(figs, Figures)
             print(summary(name, figs))
         print()
+    benign = [bubbles for labels, _, bubbles in bursts if not labels]
+    if benign:  # what a counselor sees bubble by bubble in ordinary talk
+        alone = sum(bool(data.phrases.detect(text).items) for bubbles in benign for text in bubbles)
+        read = sum(bool(read_burst(data.phrases.detect, bubbles[:k + 1]).items) for bubbles in benign
+                   for k in range(len(bubbles)))
+        print(f"benign bursts' bubbles: {sum(map(len, benign))}; flagged alone {alone}, flagged as the app reads them "
+              f"(with the bubbles before) {read}")
     return 0
 
 

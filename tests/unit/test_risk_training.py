@@ -105,3 +105,32 @@ def test_lines_are_counted_apart_by_length():
                  Prediction(frozenset({"abuse"}), False), Prediction(frozenset({"abuse"}), False)]
     assert by_length(texts, labels, predicted, 3) == ("<= 3 words: found 1/2, imminent flagged 1/1, false alarms 1/1; "
                                                       "> 3 words: found 1/1, imminent flagged 0/0, false alarms 0/0")
+
+
+def test_a_burst_file_is_read_and_judged_four_ways(tmp_path):
+    """risk_bursts.py: a burst is labels, kind and its bubbles; a malformed line names the file, the line and the fix;
+    each burst is judged by its newest bubble alone, read with its burst at its end, every bubble alone, and every
+    bubble read with the ones before it."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from risk_bursts import COLUMNS, judged, read_bursts
+
+    from curhat_tui.domain.phrases import PhraseHit
+    from curhat_tui.domain.risk import NOTHING, Detection
+
+    good = tmp_path / "bursts.tsv"
+    good.write_text("# a header\nsuicide,imminent\tmeans_spread\tudah beli racun\tnanti malam\tok\nnone\tplain\thalo\tmakasih\n",
+                    encoding="utf-8")
+    assert read_bursts(good) == [(frozenset({"suicide", "imminent"}), "means_spread", ["udah beli racun", "nanti malam", "ok"]),
+                                 (frozenset(), "plain", ["halo", "makasih"])]
+
+    def detect(text: str) -> Detection:  # suicide, imminent, only when both words are read together
+        if "racun" in text and "malam" in text:
+            return Detection(("suicide",), True, (PhraseHit("suicide", text.index("racun"), text.index("racun") + 5),), {})
+        return NOTHING
+
+    got = judged(detect, ["udah beli racun", "nanti malam", "ok"])
+    assert [bool(got[name].items) for name in COLUMNS] == [False, True, False, True]
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("none\tplain\thalo\t\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"bad.tsv:1: a burst is labels<TAB>kind<TAB>bubble"):
+        read_bursts(bad)
