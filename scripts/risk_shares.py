@@ -121,10 +121,10 @@ def main(argv: list[str] | None = None) -> int:
             thresholds = from_benign(fit["heads"], fit["benign"], args.scale, shares)
             detector = judged_by(model, thresholds, rules, known, items)
             held = fit["lines"]
-            predicted = tr.detector_predictions(detector, held)
-            pooled.append(evaluate([tr.labels_of(line) for line in held], predicted, items))
+            predicted, held_labels = tr.detector_predictions(detector, held), [tr.labels_of(line) for line in held]
+            pooled.append(evaluate(held_labels, predicted, items))
             texts += [line.text for line in held]
-            labels += [tr.labels_of(line) for line in held]
+            labels += held_labels
             guesses += predicted
         changed = {h: v for h, v in shares.items() if v != PER_10K[h]}
         source = "" if args.benign_from == "all" else f", read off {args.benign_from} benign lines"

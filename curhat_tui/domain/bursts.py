@@ -35,17 +35,22 @@ class Burst:
     evidence: tuple[tuple[PhraseHit, ...], ...]
 
 
+def readable(message: Message) -> bool:
+    """Whether a message is a bubble of the client's burst: the client's, not deleted, its words come (not still
+    locked) and not blank. System lines are passed over; the counselor's end the burst."""
+    return (message.sender is Sender.CLIENT and not message.redacted and message.delivery is not Delivery.LOCKED
+            and bool(message.text.strip()))
+
+
 def unanswered(messages: Sequence[Message]) -> list[int]:
-    """Where in `messages` (in order) the client's bubbles since the counselor last wrote are: the ones a new client
-    message is read with, at most BURST_BUBBLES - 1 of them, oldest first. System lines are passed over; deleted
-    messages and ones whose words have not come (still locked) are left out."""
+    """Where in `messages` (in order) the client's bubbles since the counselor last wrote are (`readable`): the ones a
+    new client message is read with, at most BURST_BUBBLES - 1 of them, oldest first."""
     found: list[int] = []
     for k in range(len(messages) - 1, -1, -1):
         message = messages[k]
         if message.sender is Sender.COUNSELOR or len(found) >= BURST_BUBBLES - 1:
             break
-        if (message.sender is Sender.CLIENT and not message.redacted and message.delivery is not Delivery.LOCKED
-                and message.text.strip()):
+        if readable(message):
             found.append(k)
     return found[::-1]
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from curhat_tui.channels.base import EarlierLine, MessageEdited, MessageReceived, MessageRedacted
 from curhat_tui.config.datafiles import ServiceData
-from curhat_tui.domain.bursts import BURST_BUBBLES, read_burst, unanswered
+from curhat_tui.domain.bursts import BURST_BUBBLES, read_burst, readable, unanswered
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Sender
@@ -95,12 +95,10 @@ class ClientMessages:
         for message in self.store.messages.after(revised.session_id, revised.id, BURST_BUBBLES * 2):
             if message.sender is Sender.COUNSELOR or read >= BURST_BUBBLES - 1:
                 return  # the counselor's reply ended the burst; later ones never read the revised message
-            if (message.sender is not Sender.CLIENT or message.redacted or message.delivery is Delivery.LOCKED
-                    or not message.text.strip()):
+            if not readable(message):
                 continue
             read += 1
-            flags = read_burst(self.data.phrases.detect, burst_before(self.store, message.session_id, message.id)
-                               + [message.text]).items
+            flags = read_burst(self.data.phrases.detect, burst_of(self.store, message)).items
             if flags != message.flags:
                 self.store.messages.set_flags(message.id, flags)
                 self.bus.tell(MessageRevised(replace(message, flags=flags)))
@@ -111,3 +109,8 @@ def burst_before(store: Store, session_id: str, before_id: int | None = None) ->
     new one), oldest first: the ones a new message is read with (`bursts.unanswered`)."""
     messages = store.messages.for_session(session_id, limit=BURST_BUBBLES * 2, before_id=before_id)
     return [messages[k].text for k in unanswered(messages)]
+
+
+def burst_of(store: Store, message: Message) -> list[str]:
+    """The texts a stored client message was read with for risk, its own last."""
+    return burst_before(store, message.session_id, message.id) + [message.text]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from curhat_tui.domain.models import Message, Sender
 from curhat_tui.domain.provinces import known as known_province
 from curhat_tui.domain.sanitize import clean
-from curhat_tui.services.client_messages import burst_before
+from curhat_tui.services.client_messages import burst_of
 from curhat_tui.storage.sessions import ENCRYPTED, REGION
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class SessionFacts:
     def burst(self, message: Message) -> list[str]:
         """The texts a client message was read with for risk, its own last: the client's messages before it since the
         counselor last wrote (`ClientMessages`)."""
-        return burst_before(self.store, message.session_id, message.id) + [message.text]
+        return burst_of(self.store, message)
 
     def handover(self, session_id: str) -> str:
         """The handover note this session came with (a transfer, or a client sent back to the queue); '' if none."""
