@@ -49,9 +49,7 @@ QUIET = [
                                                     "told; an exam's outcome left to God is not")),
     pytest.param("hari ke-20 ramadhan, gak makan dari subuh sampe maghrib tapi kerja malah lebih fokus",
                  marks=known_miss("thirty-eighth", "severe_depression 0.82: not eating all day, the fast unread")),
-    pytest.param("sepupu kerauhan pas odalan, nari sambil megang keris, langsung ditangani pemangku, biasa itu",
-                 marks=known_miss("forty-first", "harm_others, named by the any-risk head at 0.84 (its threshold 0.8285 "
-                                                 "since this round; quiet at the thirty-eighth's 0.863)")),
+    "sepupu kerauhan pas odalan, nari sambil megang keris, langsung ditangani pemangku, biasa itu",  # flagged in the 41st
     "pisau kurban udah diasah semua, besok subuh nyembelih 3 kambing di masjid",
 ]
 

@@ -43,9 +43,7 @@ QUIET = [
     pytest.param("mama ngancem hp aku disita seminggu kalo nilai matematika jelek lagi",
                  marks=known_miss("thirty-sixth", "abuse: a mother's threat to take a phone away read as a threat")),
     "gw bunuh lu ya kalo spoiler drakor lagi, bestie gw emang rese",
-    pytest.param("lagu tiktok itu muter terus di kepala dari pagi, gak bisa berhenti nyanyi",
-                 marks=known_miss("forty-first", "panic_trauma, named by the any-risk head at 0.829 over its threshold "
-                                                 "(0.8285, a quarter wider since this round)")),
+    "lagu tiktok itu muter terus di kepala dari pagi, gak bisa berhenti nyanyi",  # flagged in the forty-first round
     "ini chat terakhirku malam ini ya kak, mau tidur, besok ujian pagi",  # flagged from the 36th round to the 38th
     "kalo kakak nanya aku pernah nyakitin diri sendiri, nggak pernah kak, cuma kegores cutter pas prakarya",
 ]

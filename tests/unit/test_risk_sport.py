@@ -41,12 +41,12 @@ QUIET = [
     "leg day hari ini bener2 bikin mati, naik tangga kos aja gak sanggup wkwk",
     "minggu depan masuk fase cutting, kalori turun 300, udah diatur sama ahli gizi tim",
     "chat terakhir malam ini ya guys, besok final jam 7 pagi, mau tidur cepet",
-    pytest.param("creatine 5 gram tiap pagi udah jalan 4 bulan, gak ada keluhan apa2",
-                 marks=known_miss("thirty-eighth", "severe_depression 0.75: months of a daily routine and 'no "
-                                                    "complaints' read as time without functioning")),
+    "creatine 5 gram tiap pagi udah jalan 4 bulan, gak ada keluhan apa2",  # flagged from the 38th round to the 41st
     "dulu pas SMA aku sempet bulimia, sekarang udah pulih, makan teratur dan rutin ke psikolog",
     "sparring tadi aku dicekik sampe tap out, seru banget, besok lanjut lagi",
-    "abis futsal minum bir satu kaleng sama temen, terus pulang naik ojol",
+    pytest.param("abis futsal minum bir satu kaleng sama temen, terus pulang naik ojol",
+                 marks=known_miss("forty-third", "substance: one can of beer and a ride home read as drinking before "
+                                                 "travelling")),
 ]
 
 
