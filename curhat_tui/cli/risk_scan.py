@@ -22,7 +22,7 @@ from typing import TextIO
 
 def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
     from curhat_tui.config.datafiles import DataError, load_all
-    from curhat_tui.domain.bursts import read_burst
+    from curhat_tui.domain.bursts import BURST_BUBBLES, read_burst
     from curhat_tui.domain.sanitize import clean
 
     out = out or sys.stdout
@@ -54,7 +54,7 @@ def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
         for number, raw in enumerate(stream, 1):
             text = clean(raw.rstrip("\r\n"))
             if args.bursts:
-                burst = burst + [text] if text.strip() else []
+                burst = (burst + [text])[-BURST_BUBBLES:] if text.strip() else []  # no older line is read with it
                 read = read_burst(detector.detect, burst or [text])
                 evidence = [said[h.start:h.end] for said, spans in zip(burst or [text], read.evidence) for h in spans]
                 out.write(json.dumps({"line": number, "items": list(read.items), "imminent": read.imminent,
