@@ -77,6 +77,15 @@ async def test_a_burst_of_bubbles_is_read_together_and_its_words_are_marked_wher
         assert marked[bubbles[1]] and marked[bubbles[2]] and marked[bubbles[3]], marked  # the purchase, what, whose
         assert marked["kak"] == []
         assert parts.workstation.flags.flags(sid) == {}  # a suggestion never ticks a flag
+        # drawn again (as when the detector is read after the first frame): each flagged burst is read once, not once
+        # for each of its bubbles, and the same words are marked
+        transcript, reads = pane.transcript, []
+        highlighter = transcript.highlighter
+        transcript.highlighter = lambda texts: reads.append(texts) or highlighter(texts)
+        transcript.rehighlight()
+        flagged = [e for e in transcript.entries if e.message.sender is Sender.CLIENT and e.message.flags]
+        assert len(reads) == len(flagged) >= 1
+        assert {text: [text[a:b] for a, b in entries[text].highlights] for text in bubbles} == marked
         # the client deletes the purchase: no suggestion or highlight rests on deleted words
         channel.inject(MessageRedacted(sid, "$b1", START + 30))
         await pilot.pause()

@@ -206,20 +206,26 @@ class Transcript(ScrollView, can_focus=True):
         before = max(0, index - 2 * BURST_BUBBLES)
         return [before + k for k in unanswered([e.message for e in self.entries[before:index]])] + [index]
 
-    def _marks(self, index: int) -> list[tuple[int, int]]:
+    def _marks(self, index: int, reads: dict[int, tuple[list[int], list[list[tuple[int, int]]]]] | None = None
+               ) -> list[tuple[int, int]]:
         """The highlights of entry `index`: the spans of each flagged client message read with it (its own too; the
-        detector already ran when they arrived: only flagged messages have evidence)."""
+        detector already ran when they arrived: only flagged messages have evidence). `reads` keeps each flagged
+        message's burst and its spans, so that a layout reads a burst once, not once for each of its bubbles."""
         if self.entries[index].message.sender is not Sender.CLIENT:
             return []
+        reads = {} if reads is None else reads
         spans: set[tuple[int, int]] = set()
         for later in range(index, min(len(self.entries), index + 2 * BURST_BUBBLES)):
             message = self.entries[later].message
             if message.sender is Sender.COUNSELOR:
                 break
             if message.sender is Sender.CLIENT and message.flags and not message.redacted:
-                burst = self._burst(later)
+                if later not in reads:
+                    burst = self._burst(later)
+                    reads[later] = (burst, self.highlighter([self.entries[k].message.text for k in burst]))
+                burst, read = reads[later]
                 if index in burst:
-                    spans.update(self.highlighter([self.entries[k].message.text for k in burst])[burst.index(index)])
+                    spans.update(read[burst.index(index)])
         return sorted(spans)
 
     def _remark_before(self, index: int) -> bool:
@@ -250,9 +256,10 @@ class Transcript(ScrollView, can_focus=True):
             return
         self._laid_width = width
         offsets, total = [], 1 if self.has_older else 0
+        reads: dict[int, tuple[list[int], list[list[tuple[int, int]]]]] = {}
         for index, entry in enumerate(self.entries):
             if entry.highlights is None:
-                entry.highlights = self._marks(index)
+                entry.highlights = self._marks(index, reads)
             offsets.append(total)
             total += len(self._render_entry(entry, width))
         self._offsets, self._height = offsets, total
