@@ -40,6 +40,7 @@ class Line:
     group: str
     text: str
     source: str = field(default="", compare=False)  # a template line's file and template text (not in the TSV)
+    asked: str = field(default="", compare=False)  # in an exchanges file, the counselor's message `text` replies to
 
     def tsv(self) -> str:
         return f"{','.join(self.labels)}\t{self.kind}\t{self.group}\t{self.text}"
@@ -274,11 +275,31 @@ def labels_of(line: Line) -> frozenset[str]:
 
 
 def read_tsv(path: Path) -> list[Line]:
-    """Hand-written lines (written.tsv, heldout.tsv): labels, kind, text; each line is its own group."""
+    """Hand-written lines (written.tsv, heldout.tsv): labels, kind, text; each line is its own group. An exchanges
+    file (exchanges1.tsv, ...) has a counselor's message before the client's reply: labels, kind, asked, text, the
+    labels saying what the reply says when read with the message (the line's `asked`)."""
+    exchanges = path.name.startswith(EXCHANGES)
+    fields = ("labels", "kind", "counselor message", "client reply") if exchanges else ("labels", "kind", "text")
     lines = []
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip() or raw.startswith("#"):
             continue
-        labels, kind, text = raw.split("\t")
-        lines.append(Line(tuple(sorted(labels.split(","))), kind, f"{path.stem}:{lineno}", text))
+        parts = raw.split("\t")
+        if len(parts) != len(fields) or not all(part.strip() for part in parts):
+            raise ValueError(f"{path}:{lineno}: expected {len(fields)} non-empty TAB-separated fields "
+                             f"({', '.join(fields)}), found {len(parts)}")
+        labels, kind, *asked, text = parts
+        lines.append(Line(tuple(sorted(labels.split(","))), kind, f"{path.stem}:{lineno}", text,
+                          asked=asked[0] if asked else ""))
     return lines
+
+
+EXCHANGES = "exchanges"  # corpus/exchanges*.tsv: a counselor's message and the client's reply, judged, never trained
+
+
+def judged_files(corpus: Path) -> list[Path]:
+    """The hand-written sets that judge the detector (heldout*.tsv, then exchanges*.tsv), each in the order written."""
+    def number(path: Path, prefix: str) -> int:
+        return int(path.stem.removeprefix(prefix) or 1)
+    return (sorted(corpus.glob("heldout*.tsv"), key=lambda p: number(p, "heldout"))
+            + sorted(corpus.glob(EXCHANGES + "*.tsv"), key=lambda p: number(p, EXCHANGES)))

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from risk_corpus import TRAINED_SETS, read_tsv, training_lines  # noqa: E402
+from risk_corpus import TRAINED_SETS, judged_files, read_tsv, training_lines  # noqa: E402
 
 JACCARD, MIN_SHARED = 0.5, 4
 _WORD = re.compile(r"[^\W_]+")
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     corpus = ROOT / "corpus"
     known = list(_training(corpus))
-    for path in sorted(corpus.glob("heldout*.tsv")):
+    for path in judged_files(corpus):
         if args.trained_only and path.name not in TRAINED_SETS:
             continue
         if path.resolve() != args.file.resolve():

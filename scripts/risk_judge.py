@@ -1,6 +1,6 @@
 """Judge the shipped risk detector (data/) on hand-written held-out sets, without retraining or scikit-learn.
 
-    .venv/bin/python scripts/risk_judge.py                          # every corpus/heldout*.tsv, in the order written
+    .venv/bin/python scripts/risk_judge.py                          # every corpus/heldout*.tsv and exchanges*.tsv, in order
     .venv/bin/python scripts/risk_judge.py corpus/heldout2.tsv --misses   # also list every line it got wrong
     .venv/bin/python scripts/risk_judge.py corpus/heldout26.tsv corpus/heldout27.tsv --pooled  # and both as one
 
@@ -12,7 +12,9 @@ seventeenth, 16 since the eighteenth, 17 since the nineteenth, 18 since the twen
 and 21 since the twenty-fourth, 22 and 23 since the twenty-sixth, 24 and 25 since the thirty-third
 (risk_corpus.TRAINED_SETS): their columns say "trained on" and are no unseen figure (scripts/risk_loso.py gives
 those); held-out 26 and later are judged, never trained on (docs/RISK_DETECTION.md lists each look). Run with no
-file, it judges every set, the newest too: name the files to keep a set unlooked at.
+file, it judges every set, the newest too: name the files to keep a set unlooked at. An exchanges set
+(corpus/exchanges*.tsv: a counselor's message, then the client's reply) is judged on the replies, each read alone, as
+the app reads a reply: the counselor's message ends the client's burst (domain/bursts.py).
 """
 
 from __future__ import annotations
@@ -24,20 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from risk_corpus import TRAINED_SETS, read_tsv  # noqa: E402
+from risk_corpus import TRAINED_SETS, judged_files, read_tsv  # noqa: E402
 from risk_eval import Figures, Prediction, by_length, evaluate, summary, table  # noqa: E402
 
 from curhat_tui.config.datafiles import load_all  # noqa: E402
 
 
-def heldout_files() -> list[Path]:
-    """Every hand-written held-out set, in the order they were written (heldout.tsv, heldout2.tsv, ...)."""
-    return sorted((ROOT / "corpus").glob("heldout*.tsv"), key=lambda p: int(p.stem.removeprefix("heldout") or 1))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path, help="labelled TSV files (default: the held-out sets)")
+    parser.add_argument("files", nargs="*", type=Path, help="labelled TSV files (default: the held-out and exchanges sets)")
     parser.add_argument("--misses", action="store_true", help="list the lines judged wrongly")
     parser.add_argument("--pooled", action="store_true", help="also judge all the files' lines as one set")
     parser.add_argument("--by-length", type=int, metavar="N",
@@ -45,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = load_all(ROOT / "data")
     items = [item.id for item in data.redflags.items]
-    files = args.files or heldout_files()
+    files = args.files or judged_files(ROOT / "corpus")
     results: dict[str, Figures | list[Figures]] = {}
     every: tuple[list[frozenset[str]], list[Prediction]] = ([], [])
     texts: list[str] = []

@@ -12,7 +12,7 @@ from curhat_tui.config.risk_data import read_slang
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from risk_corpus import read_tsv, training_lines  # noqa: E402
+from risk_corpus import judged_files, read_tsv, training_lines  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +26,6 @@ def corpus_texts() -> frozenset[str]:
     """Every line the risk model learns from or is judged on (the expanded templates, written.tsv and every held-out
     set), lowercased: a test's own sentences must be none of them, or the test would judge what was trained."""
     known = {line.text.strip().lower() for line in training_lines(ROOT / "corpus")}
-    for path in (ROOT / "corpus").glob("heldout*.tsv"):
+    for path in judged_files(ROOT / "corpus"):
         known |= {line.text.strip().lower() for line in read_tsv(path)}
     return frozenset(known)

@@ -17,7 +17,7 @@ from curhat_tui.config.risk_data import read_model
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from risk_corpus import TRAINED_SETS, corpus_hash, generated_text, read_tsv, training_lines  # noqa: E402
+from risk_corpus import TRAINED_SETS, corpus_hash, generated_text, judged_files, read_tsv, training_lines  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_the_trained_held_out_sets_are_whole_and_in_the_training_lines(lines, na
 def test_a_held_out_set_not_named_for_training_is_never_trained_on(lines):
     """A newer held-out set (heldout9.tsv ...) judges the model: none of its lines may be a training line."""
     trained = {line.text.strip().lower() for line in lines}
-    for path in sorted((ROOT / "corpus").glob("heldout*.tsv")):
+    for path in judged_files(ROOT / "corpus"):
         if path.name not in TRAINED_SETS:
             assert not sum(1 for line in read_tsv(path) if line.text.strip().lower() in trained), path.name
 
@@ -85,3 +85,18 @@ def test_typos_give_a_hurried_thumbs_slips_the_same_in_every_run():
     assert 0.1 < changed / (200 * len(text.split())) < 0.5
     allowed = set(text) | set("".join(NEIGHBOURS.values()))
     assert all(set(line) <= allowed and line[0] == "a" for line in once)
+
+
+def test_an_exchanges_file_gives_the_replies_with_what_they_answer_and_a_broken_line_names_its_place(tmp_path):
+    path = tmp_path / "exchanges9.tsv"
+    path.write_text("# a comment\nnone\tadherence\tobatnya udah diminum?\tudah kak tadi pagi\n"
+                    "suicide,imminent\tamount\ttadi minum berapa?\tsemuanya kak\n", encoding="utf-8")
+    lines = read_tsv(path)
+    assert [(line.labels, line.kind, line.asked, line.text) for line in lines] == [
+        (("none",), "adherence", "obatnya udah diminum?", "udah kak tadi pagi"),
+        (("imminent", "suicide"), "amount", "tadi minum berapa?", "semuanya kak")]
+    assert [line.group for line in lines] == ["exchanges9:2", "exchanges9:3"]
+    path.write_text("none\tadherence\tudah kak tadi pagi\n", encoding="utf-8")  # the counselor's message left out
+    with pytest.raises(ValueError, match=r"exchanges9.tsv:1: expected 4 non-empty TAB-separated fields"):
+        read_tsv(path)
+    assert judged_files(tmp_path) == [path]
