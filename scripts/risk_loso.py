@@ -40,7 +40,7 @@ import train_risk as tr  # noqa: E402
 from risk_corpus import TRAINED_SETS, Line, read_tsv, training_lines  # noqa: E402
 from risk_echoes import echo, words  # noqa: E402
 from risk_eval import Figures, evaluate, summary, table  # noqa: E402
-from risk_thresholds import SCALE  # noqa: E402
+from risk_thresholds import SCALE, SHORT_WORDS  # noqa: E402
 
 from curhat_tui.config.datafiles import load_directory, load_redflags  # noqa: E402
 from curhat_tui.config.risk_data import SLANG_FILE, load_rules, parse_model, read_slang  # noqa: E402
@@ -89,8 +89,12 @@ def row(name: str, figs: Figures | list[Figures]) -> str:
             f"false alarms {alarms / max(benign, 1):.3f} ({alarms}/{benign})")
 
 
-def judged_by(model: LinearModel, chosen: dict[str, float], rules, slang, items: list[str]) -> RiskDetector:
-    """The app's detector over a fitted model (written and read once per fit) with these thresholds."""
+def judged_by(model: LinearModel, chosen: dict[str, float], rules, slang, items: list[str],
+              short: dict[str, float] | None = None) -> RiskDetector:
+    """The app's detector over a fitted model (written and read once per fit) with these thresholds (and these for
+    short messages, of at most SHORT_WORDS words; the model's own when not given)."""
+    if short is not None:
+        model = replace(model, short_thresholds=short, short_words=SHORT_WORDS)
     return RiskDetector(rules, slang, replace(model, thresholds=chosen), tuple(items))
 
 
@@ -151,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         known_counts = tr.known_words([lines[r] for r in rows])
         known = slang.with_words(known_counts)  # the left-out set's words are new to it
         held = [lines[r] for r in mine]
-        text = tr.model_text(heads, fitted, thresholds, {})
+        text = tr.model_text(heads, fitted, thresholds, {}, tr.short_thresholds(by_scale))
         model = parse_model(text.splitlines(), set(items))
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
@@ -163,9 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         predicted = tr.detector_predictions(detector, held)
         loso = evaluate(labels, predicted, items)
         pooled[SCALE].append(loso)
-        at_scale = {scale: evaluate(labels, tr.detector_predictions(
-                        judged_by(model, chosen, rules, known, items), held), items)
-                    for scale, chosen in by_scale.items() if scale != SCALE}
+        at_scale = {scale: evaluate(labels, tr.detector_predictions(judged_by(
+                        model, by_scale[scale], rules, known, items, tr.short_thresholds(by_scale, scale)), held), items)
+                    for scale in args.scales if scale != SCALE}
         missed += [f"{k}\t{error}\t{','.join(line.labels)}\t{line.kind}\t{got}\t{line.text}"
                    for line, want, guess in zip(held, labels, predicted)
                    for error, got in [miss_of(want, guess)] if error]

@@ -35,7 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 import train_risk as tr  # noqa: E402
 from risk_eval import Figures, by_length, evaluate  # noqa: E402
 from risk_loso import judged_by, loso_lines, row, training_rows  # noqa: E402
-from risk_thresholds import PER_10K, SCALE, from_benign  # noqa: E402
+from risk_thresholds import PER_10K, SCALE, SHORT_SCALE, from_benign  # noqa: E402
 
 from curhat_tui.config.datafiles import load_directory, load_redflags  # noqa: E402
 from curhat_tui.config.risk_data import SLANG_FILE, load_rules, parse_model, read_slang  # noqa: E402
@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fits", type=Path, help="the directory risk_loso.py --keep wrote")
     parser.add_argument("--scale", type=float, default=SCALE, help=f"every share taken this many times ({SCALE})")
+    parser.add_argument("--short-scale", type=float, default=SHORT_SCALE,
+                        help=f"for messages of at most risk_thresholds.SHORT_WORDS words, that many times more ({SHORT_SCALE})")
     parser.add_argument("--share", nargs="*", type=share_pair, default=[], metavar="HEAD=SHARE",
                         help="a head's share in place of risk_thresholds.PER_10K's")
     parser.add_argument("--grid", nargs="+", metavar=("HEAD", "SHARE"),
@@ -119,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         pooled, texts, labels, guesses = [], [], [], []
         for fit, model, known in fits:
             thresholds = from_benign(fit["heads"], fit["benign"], args.scale, shares)
-            detector = judged_by(model, thresholds, rules, known, items)
+            short = from_benign(fit["heads"], fit["benign"], args.scale * args.short_scale, shares)
+            detector = judged_by(model, thresholds, rules, known, items, short)
             held = fit["lines"]
             predicted, held_labels = tr.detector_predictions(detector, held), [tr.labels_of(line) for line in held]
             pooled.append(evaluate(held_labels, predicted, items))
@@ -128,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
             guesses += predicted
         changed = {h: v for h, v in shares.items() if v != PER_10K[h]}
         source = "" if args.benign_from == "all" else f", read off {args.benign_from} benign lines"
-        shipped = "(as shipped)" if not changed and args.scale == SCALE else changed or ""
+        shipped = "(as shipped)" if not changed and (args.scale, args.short_scale) == (SCALE, SHORT_SCALE) else changed or ""
+        if args.short_scale != SHORT_SCALE:
+            shipped = f"{shipped} short x{args.short_scale}".strip()
         print(f"shares x{args.scale} {shipped}{source}, {len(pooled)} sets: " + row("every line", pooled))
         print("  " + per_item(pooled, items), flush=True)
         if args.by_length is not None:

@@ -39,7 +39,7 @@ import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
 from risk_corpus import Line, corpus_hash, generated_text, labels_of, read_tsv, training_lines, typos  # noqa: E402
 from risk_eval import Figures, Prediction, evaluate, summary, table  # noqa: E402
-from risk_thresholds import choose  # noqa: E402
+from risk_thresholds import SCALE, SHORT_SCALE, SHORT_WORDS, choose, is_short  # noqa: E402
 from scipy import sparse  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
@@ -228,13 +228,20 @@ def predict(heads: list[str], probs_row, thresholds: dict[str, float], ruled: tu
     return Prediction(decision.items, decision.imminent)
 
 
+def short_thresholds(by_scale: dict[float, dict[str, float]], scale: float = SCALE) -> dict[str, float]:
+    """The thresholds a short message is judged against when the others' shares are taken `scale` times."""
+    return by_scale[scale * SHORT_SCALE]
+
+
 # ---- the shipped file -----------------------------------------------------------------------------
-def model_text(heads: list[str], fitted, thresholds: dict[str, float], meta: dict[str, str]) -> str:
+def model_text(heads: list[str], fitted, thresholds: dict[str, float], meta: dict[str, str],
+               short: dict[str, float]) -> str:
     vocab, coef, bias = fitted
     out = ["# curhat-tui risk model: written by scripts/train_risk.py from corpus/; do not edit by hand.",
-           "# '@head name bias threshold', then 'feature<TAB>head:weight ...' (w: word, b: word pair, c: characters)."]
-    out += [f"@meta\t{key}\t{value}" for key, value in meta.items()]
-    out += [f"@head\t{head}\t{bias[k]:.5f}\t{thresholds[head]:.4f}" for k, head in enumerate(heads)]
+           "# '@head name bias threshold short_threshold' (the second for a message of at most short_words words),",
+           "# then 'feature<TAB>head:weight ...' (w: word, b: word pair, c: characters)."]
+    out += [f"@meta\t{key}\t{value}" for key, value in (meta | {"short_words": str(SHORT_WORDS)}).items()]
+    out += [f"@head\t{head}\t{bias[k]:.5f}\t{thresholds[head]:.4f}\t{short[head]:.4f}" for k, head in enumerate(heads)]
     for feature, j in sorted(vocab.items()):
         pairs = [f"{k}:{coef[k, j]:.3f}" for k in range(len(heads)) if abs(coef[k, j]) >= PRUNE]
         if pairs:
@@ -251,7 +258,9 @@ def differences(shipped, rebuilt, tolerance: float = 0.002) -> str:
         return f"metadata {dict(shipped.meta)} vs {dict(rebuilt.meta)}"
     for name, a, b in (("bias", shipped.bias, rebuilt.bias),
                        ("threshold", [shipped.thresholds[h] for h in shipped.heads],
-                        [rebuilt.thresholds[h] for h in rebuilt.heads])):
+                        [rebuilt.thresholds[h] for h in rebuilt.heads]),
+                       ("short threshold", [shipped.short_thresholds.get(h, -1.0) for h in shipped.heads],
+                        [rebuilt.short_thresholds.get(h, -1.0) for h in rebuilt.heads])):
         worst = max(abs(x - y) for x, y in zip(a, b))
         if worst > tolerance:
             return f"{name} differs by {worst:.4f}"
@@ -287,7 +296,8 @@ def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[st
     """The whole training of the lines at `rows`: their split, out-of-fold scores of the development folds,
     thresholds chosen on them, each fold judged with thresholds chosen on the other folds (CV), and the final fit
     on all of development. Returns (dev rows, test rows, thresholds, CV figures, fitted model, {scale: thresholds}),
-    the last holding the thresholds each of `scales` would give (risk_loso.py --scales measures the trade-off).
+    the last holding the thresholds each of `scales` would give (risk_loso.py --scales measures the trade-off), and
+    each of them times SHORT_SCALE, for short messages (short_thresholds()).
     `keep`, if given, is called with the development rows and their out-of-fold scores (risk_loso.py --keep)."""
     sides = split([feats.lines[r] for r in rows])
     dev = [r for r, side in zip(rows, sides) if side != TEST]
@@ -302,22 +312,25 @@ def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[st
     if keep is not None:
         keep(dev, oof)
     thresholds = choose(heads, dev, oof, feats)
-    by_scale = {scale: choose(heads, dev, oof, feats, scale) for scale in scales}
+    by_scale = {scale: choose(heads, dev, oof, feats, scale)
+                for scale in sorted({*scales, SCALE, *(s * SHORT_SCALE for s in (*scales, SCALE))})}
     cv: list[Figures] = []
     for f in range(FOLDS):
         mine = [i for i, g in enumerate(fold_of) if g == f]
         t_f = cv_thresholds(heads, dev, fold_of, f, oof, feats)
-        preds = [predict(heads, oof[i], t_f, ruled[dev[i]]) for i in mine]
+        t_short = cv_thresholds(heads, dev, fold_of, f, oof, feats, SCALE * SHORT_SCALE)
+        preds = [predict(heads, oof[i], t_short if is_short(feats.lines[dev[i]].text) else t_f, ruled[dev[i]])
+                 for i in mine]
         cv.append(evaluate([labels_of(feats.lines[dev[i]]) for i in mine], preds, items))
     return dev, test, thresholds, cv, fit(feats, feats.augmented(dev), heads), by_scale
 
 
 def cv_thresholds(heads: list[str], dev: list[int], fold_of: list[int], f: int, oof: np.ndarray,
-                  feats: Featurised) -> dict[str, float]:
+                  feats: Featurised, scale: float = SCALE) -> dict[str, float]:
     """The thresholds fold `f` is judged with in cross-validation (`fold_of[i]` is the fold of `dev[i]`): chosen
     as the shipped ones are, on the other folds' out-of-fold scores only."""
     others = [i for i, g in enumerate(fold_of) if g != f]
-    return choose(heads, [dev[i] for i in others], oof[others], feats)
+    return choose(heads, [dev[i] for i in others], oof[others], feats, scale)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -333,12 +346,12 @@ def main(argv: list[str] | None = None) -> int:
     rule_only = RiskDetector(rules, slang, None, tuple(items))
     feats = Featurised(lines, rule_only)
     ruled = [rule_only.ruled(line.text) for line in lines]
-    dev, test, thresholds, cv, fitted, _ = build(feats, ruled, list(range(len(lines))), heads, items)
+    dev, test, thresholds, cv, fitted, by_scale = build(feats, ruled, list(range(len(lines))), heads, items)
     meta = {"corpus_sha256": corpus_hash(lines), "lines": str(len(lines)), "dev": str(len(dev)), "test": str(len(test)),
             "seed": str(SEED), "C": str(C), "min_groups": str(MIN_GROUPS), "scikit_learn": sklearn.__version__}
     if AUGMENT:
         meta["augment"] = f"{AUGMENT} at {TYPO_RATE}"
-    text = model_text(heads, fitted, thresholds, meta)
+    text = model_text(heads, fitted, thresholds, meta, short_thresholds(by_scale))
     model = parse_model(text.splitlines(), set(items))
     detector = RiskDetector(rules, slang, model, tuple(items))
     test_lines = [lines[r] for r in test]
@@ -351,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
             [labels_of(line) for line in heldout],
             [Prediction(frozenset(baseline_matcher().items(line.text)), False) for line in heldout], items)
     print(f"corpus: {len(lines)} lines ({sum(1 for line in lines if labels_of(line))} risk), "
-          f"{len(dev)} development / {len(test)} test; {len(fitted[0])} features; thresholds {thresholds}")
+          f"{len(dev)} development / {len(test)} test; {len(fitted[0])} features; thresholds {thresholds}; "
+          f"for messages of at most {SHORT_WORDS} words {short_thresholds(by_scale)}")
     print(table(results, items))
     for name, figs in results.items():
         if not isinstance(figs, list):

@@ -62,11 +62,13 @@ _PAIRS = re.compile(r"\d+:-?\d+(?:\.\d+)?(?: \d+:-?\d+(?:\.\d+)?)*")
 
 
 def parse_model(lines: list[str], item_ids: set[str]) -> LinearModel:
-    """The model file's lines as a LinearModel: '@meta key value', '@head name bias threshold', then
-    'feature<TAB>head:weight head:weight ...' lines (checked here, read into numbers when first used)."""
+    """The model file's lines as a LinearModel: '@meta key value', '@head name bias threshold [short_threshold]'
+    (the second for a message of at most '@meta short_words' words), then 'feature<TAB>head:weight head:weight ...'
+    lines (checked here, read into numbers when first used)."""
     heads: list[str] = []
     bias: list[float] = []
     thresholds: dict[str, float] = {}
+    short: dict[str, float] = {}
     meta: dict[str, str] = {}
     raw: dict[str, str] = {}
     for n, line in enumerate(lines, 1):
@@ -83,6 +85,8 @@ def parse_model(lines: list[str], item_ids: set[str]) -> LinearModel:
                 heads.append(name)
                 bias.append(float(parts[2]))
                 thresholds[name] = float(parts[3])
+                if len(parts) > 4:
+                    short[name] = float(parts[4])
             elif len(parts) == 2 and _PAIRS.fullmatch(parts[1]):
                 raw[parts[0]] = parts[1]
             else:
@@ -91,7 +95,13 @@ def parse_model(lines: list[str], item_ids: set[str]) -> LinearModel:
             raise RiskDataError(n, "this line of the model file is malformed", "retrain the model") from None
     if not heads:
         raise RiskDataError(None, "the model file declares no heads", "retrain: python scripts/train_risk.py")
-    return LinearModel(tuple(heads), tuple(bias), Weights(raw, len(heads)), thresholds, meta)
+    try:
+        short_words = int(meta.get("short_words", "0"))
+    except ValueError:
+        raise RiskDataError(None, f"short_words is {meta['short_words']!r}, not a number of words", "retrain the model") from None
+    if short_words and set(short) != set(heads):
+        raise RiskDataError(None, "short_words is set but not every head has a short threshold", "retrain the model")
+    return LinearModel(tuple(heads), tuple(bias), Weights(raw, len(heads)), thresholds, meta, short, short_words)
 
 
 def read_model(path: Path, item_ids: set[str]) -> LinearModel:

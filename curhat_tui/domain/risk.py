@@ -220,7 +220,7 @@ class RiskDetector:
         best = self._best(tokens, found, sizes)
         scores = {head: p for head, (p, _) in best.items()}
         if self.model is not None:
-            decision = decide(scores, self.model.thresholds, frozenset(suggested), imminent)
+            decision = decide(scores, self.model.thresholds_for(text), frozenset(suggested), imminent)
             suggested, imminent = set(decision.items), decision.imminent
             for head, shown in decision.because:
                 spans.extend(self._evidence(tokens, found, best[head][1], head, shown, sizes))

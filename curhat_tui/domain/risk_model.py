@@ -87,6 +87,15 @@ class LinearModel:
     weights: Weights  # feature -> (head index, weight) for nonzero weights
     thresholds: Mapping[str, float]  # head -> probability at which it is suggested
     meta: Mapping[str, str] = field(default_factory=dict)
+    short_thresholds: Mapping[str, float] = field(default_factory=dict)  # the same, for a short message
+    short_words: int = 0  # a message of at most this many words (split on spaces) is short; 0: none is
+
+    def thresholds_for(self, text: str) -> Mapping[str, float]:
+        """The thresholds `text` is judged against: a short message's are lower, because short lines score lower,
+        benign and risk alike (scripts/risk_thresholds.py, SHORT_SCALE)."""
+        if self.short_thresholds and len(text.split()) <= self.short_words:
+            return self.short_thresholds
+        return self.thresholds
 
     def logits(self, words: set[str], chars: set[str]) -> list[float]:
         out = list(self.bias)

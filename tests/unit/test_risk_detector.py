@@ -219,10 +219,27 @@ def test_a_tiny_model_scores_as_the_file_says():
     assert detector.items("mati") == ["suicide"] and detector.items("hidup") == []
 
 
+def test_a_short_message_is_judged_against_the_short_thresholds():
+    """A model may carry thresholds for messages of at most `short_words` words (risk_thresholds.SHORT_SCALE): the
+    same score flags a short message and not a longer one."""
+    lines = ["@meta\tshort_words\t3", "@head\tsuicide\t-2.0\t0.6\t0.2", "@head\tany\t-2.0\t0.6\t0.2",
+             "w:mati\t0:6.0 1:6.0"]
+    model = parse_model(lines, ITEMS)
+    assert model.short_words == 3 and model.thresholds_for("aku mau mati") == {"suicide": 0.2, "any": 0.2}
+    assert model.thresholds_for("aku mau mati aja") == {"suicide": 0.6, "any": 0.6}
+    detector = RiskDetector([], {}, model)
+    assert 0.3 < detector.detect("aku mau mati aja").scores["suicide"] < detector.detect("aku mau mati").scores["suicide"] < 0.4
+    assert detector.items("aku mau mati") == ["suicide"]  # three words: over 0.2
+    assert detector.items("aku mau mati aja") == []  # four: under 0.6
+    assert parse_model(lines[1:2] + lines[3:], ITEMS).thresholds_for("mati") == {"suicide": 0.6}  # no short_words: none
+
+
 @pytest.mark.parametrize("lines, problem", [
     (["@head\tnot_an_item\t0\t0.5"], "not a red-flag item"),
     (["@head\tsuicide\t0\t0.5", "w:mati\t0:abc"], "malformed"),
     (["# nothing"], "no heads"),
+    (["@meta\tshort_words\t12", "@head\tsuicide\t0\t0.5\t0.4", "@head\tany\t0\t0.5"], "not every head"),
+    (["@meta\tshort_words\ttwelve", "@head\tsuicide\t0\t0.5\t0.4"], "not a number of words"),
 ])
 def test_a_broken_model_file_is_refused_with_its_line(lines, problem):
     with pytest.raises(RiskDataError) as err:
