@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from risk_corpus import labels_of
 
+from curhat_tui.domain.risk_model import is_short as short_message
+
 if TYPE_CHECKING:  # only its .lines are read
     from train_risk import Featurised
 
@@ -55,7 +57,7 @@ SHORT_SCALE = 1.0  # read with every share taken this many times more again. Sho
 
 def is_short(text: str) -> bool:
     """Whether `text` is judged against the short thresholds (the app reads SHORT_WORDS from the model file)."""
-    return len(text.split()) <= SHORT_WORDS
+    return short_message(text, SHORT_WORDS)
 
 
 def choose(heads: list[str], rows: list[int], probs: np.ndarray, feats: Featurised,

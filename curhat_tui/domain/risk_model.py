@@ -93,7 +93,7 @@ class LinearModel:
     def thresholds_for(self, text: str) -> Mapping[str, float]:
         """The thresholds `text` is judged against: a short message's are lower, because short lines score lower,
         benign and risk alike (scripts/risk_thresholds.py, SHORT_SCALE)."""
-        if self.short_thresholds and len(text.split()) <= self.short_words:
+        if self.short_thresholds and is_short(text, self.short_words):
             return self.short_thresholds
         return self.thresholds
 
@@ -102,6 +102,12 @@ class LinearModel:
         self.weights.add_into(out, words, block_scale(len(words)))
         self.weights.add_into(out, chars, block_scale(len(chars)))
         return out
+
+
+def is_short(text: str, words: int) -> bool:
+    """Whether `text` has at most `words` words (split on spaces): a short message, for the thresholds it is judged
+    against (LinearModel.thresholds_for; the training script's cross-validation judges the same way)."""
+    return len(text.split()) <= words
 
 
 def probability(logit: float) -> float:
