@@ -1101,7 +1101,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"bench: paths.PRACTICE_DB is {paths.PRACTICE_DB!r}, expected {DB_NAME!r}")
 
     q = args.quick
-    startup_runs, open_runs, keys, sort_runs, redraws = (3, 2, 50, 50, 4) if q else (5, 5, 200, 300, 8)
+    startup_runs, open_runs, keys, sort_runs, redraws = (3, 2, 50, 50, 8) if q else (5, 5, 200, 300, 8)
     switches, accept_runs = (20, 2) if q else (60, 4)
     began = time.perf_counter()
     try:
