@@ -1081,7 +1081,7 @@ def worker_main(name: str, params: str, out: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions (under ~30 s)")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (about 40 s on 2 cores)")
     parser.add_argument("--json", metavar="PATH", help="also write every raw figure to this JSON file")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
