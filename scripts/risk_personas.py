@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             hinted[verdict] += 1
             if verdict == "only another item":
                 print(f"{row}  (hinted: {hint})")
-        elif is_benign:
+        if is_benign:
             benign += 1
             if found.items:
                 flagged += 1
