@@ -7,6 +7,8 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from curhat_tui.domain.risk_model import is_short
+
 IMMINENT = "imminent"
 FLAGGED = "imminent_flagged"  # imminent lines given any suggestion at all
 
@@ -53,7 +55,7 @@ def by_length(texts: Sequence[str], labels: Sequence[frozenset[str]], preds: Seq
     spaces) and the longer ones (risk_judge.py and risk_shares.py --by-length)."""
     counts = {True: [0, 0, 0, 0, 0, 0], False: [0, 0, 0, 0, 0, 0]}
     for text, lab, pred in zip(texts, labels, preds):
-        c, flagged = counts[len(text.split()) <= n], bool(pred.items)
+        c, flagged = counts[is_short(text, n)], bool(pred.items)
         if lab:
             c[0] += flagged
             c[1] += 1

@@ -311,9 +311,9 @@ def build(feats: Featurised, ruled: list[tuple], rows: list[int], heads: list[st
         oof[score_at] = probabilities(feats, [dev[i] for i in score_at], fitted)
     if keep is not None:
         keep(dev, oof)
-    thresholds = choose(heads, dev, oof, feats)
     by_scale = {scale: choose(heads, dev, oof, feats, scale)
                 for scale in sorted({*scales, SCALE, *(s * SHORT_SCALE for s in (*scales, SCALE))})}
+    thresholds = by_scale[SCALE]
     cv: list[Figures] = []
     for f in range(FOLDS):
         mine = [i for i, g in enumerate(fold_of) if g == f]
