@@ -274,6 +274,9 @@ def labels_of(line: Line) -> frozenset[str]:
     return frozenset(label for label in line.labels if label != "none")
 
 
+EXCHANGES = "exchanges"  # corpus/exchanges*.tsv: a counselor's message and the client's reply, judged, never trained
+
+
 def read_tsv(path: Path) -> list[Line]:
     """Hand-written lines (written.tsv, heldout.tsv): labels, kind, text; each line is its own group. An exchanges
     file (exchanges1.tsv, ...) has a counselor's message before the client's reply: labels, kind, asked, text, the
@@ -292,9 +295,6 @@ def read_tsv(path: Path) -> list[Line]:
         lines.append(Line(tuple(sorted(labels.split(","))), kind, f"{path.stem}:{lineno}", text,
                           asked=asked[0] if asked else ""))
     return lines
-
-
-EXCHANGES = "exchanges"  # corpus/exchanges*.tsv: a counselor's message and the client's reply, judged, never trained
 
 
 def judged_files(corpus: Path) -> list[Path]:
