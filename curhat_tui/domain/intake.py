@@ -13,6 +13,9 @@ from dataclasses import asdict, dataclass
 from curhat_tui.domain.models import Risk, fill
 from curhat_tui.domain.provinces import SKIP, province_of
 from curhat_tui.domain.risk_text import visible
+from curhat_tui.domain.yes_no import NEGATIONS as _NEGATIONS
+from curhat_tui.domain.yes_no import SOME_WORDS as _SOME_WORDS  # some of the time: moderate
+from curhat_tui.domain.yes_no import YES_WORDS as _YES_WORDS  # a plain yes or "often": high
 
 PACKAGES = {"1": ("peer", 30), "2": ("peer", 60), "3": ("professional", 30), "4": ("professional", 60)}
 _YES = re.compile(r"^\s*(ya|iya|iyaa+|y|yes|setuju|ok|oke|boleh|agree)\b", re.IGNORECASE)
@@ -21,14 +24,8 @@ _NO = re.compile(r"^\s*(tidak|ga|gak|nggak|enggak|no|n|tolak|decline)\b", re.IGN
 _NOT_PLAIN = re.compile(r"\b(tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|no|not|don'?t|tapi|but|belum|jangan|"
                         r"kecuali|asal|asalkan|unless)\b|\?", re.IGNORECASE)
 # The answer to the screening question (thoughts of self-harm or of ending one's life in two weeks), read word by
-# word: a negation counts only for the word right after it, so "kadang kepikiran, tapi ga ada rencana" is a yes.
-_NEGATIONS = frozenset("tidak tdk ga gak gk nggak ngga enggak engga ndak nda kagak kaga belum never not no nope nah "
-                       "ora durung henteu teu acan don't dont didn't didnt haven't havent".split())  # Javanese, Sundanese
-# a plain yes (Javanese inggih/nggih/hooh, Sundanese muhun, Betawi iye) or "often": high
-_YES_WORDS = frozenset("ya iya iyaa iyah iye iyo iy iyap iyes yoi y yes yup yups yep yap yeah sering often always "
-                       "selalu inggih nggih enggih injih hooh hoh heeh huum muhun leres".split())
-_SOME_WORDS = frozenset("pernah kadang terkadang kadang2 kdg kdg2 kdng sometimes jarang rarely sempat sempet lumayan "
-                        "dikit sedikit masih occasionally once kepikiran kepikir".split())  # some of the time: moderate
+# word (yes_no.py's words): a negation counts only for the word right after it, so "kadang kepikiran, tapi ga ada
+# rencana" is a yes.
 _UNSURE_WORDS = frozenset("entah entahlah mungkin maybe dunno unsure".split())  # unsure is not a no
 _KNOW_WORDS = frozenset("tau tahu know sure yakin".split())  # "ga tau", "don't know", "not sure"
 # "iya, nggak kuat lagi": a yes, then what the client cannot bear; "ya nggak lah", "ya gak ada": a no
