@@ -275,13 +275,14 @@ def labels_of(line: Line) -> frozenset[str]:
 
 
 EXCHANGES = "exchanges"  # corpus/exchanges*.tsv: a counselor's message and the client's reply, judged, never trained
+ANSWERS = "answers"  # corpus/answers*.tsv: the same lines, the answer model's training (scripts/train_answers.py)
 
 
 def read_tsv(path: Path) -> list[Line]:
     """Hand-written lines (written.tsv, heldout.tsv): labels, kind, text; each line is its own group. An exchanges
-    file (exchanges1.tsv, ...) has a counselor's message before the client's reply: labels, kind, asked, text, the
-    labels saying what the reply says when read with the message (the line's `asked`)."""
-    exchanges = path.name.startswith(EXCHANGES)
+    file (exchanges1.tsv, ...; answers1.tsv, ...) has a counselor's message before the client's reply: labels, kind,
+    asked, text, the labels saying what the reply says when read with the message (the line's `asked`)."""
+    exchanges = path.name.startswith((EXCHANGES, ANSWERS))
     fields = ("labels", "kind", "counselor message", "client reply") if exchanges else ("labels", "kind", "text")
     lines = []
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
