@@ -48,10 +48,10 @@ def read_bursts(path: Path) -> list[tuple[frozenset[str], str, list[str]]]:
     return bursts
 
 
-def judged(detect, bubbles: list[str]) -> dict[str, Prediction]:
+def judged(reader, bubbles: list[str]) -> dict[str, Prediction]:
     """The four readings' predictions for one burst."""
-    alone = [detect(text) for text in bubbles]
-    read = [read_burst(detect, bubbles[:k + 1]) for k in range(len(bubbles))]
+    alone = [reader.detect(text) for text in bubbles]
+    read = [read_burst(reader, bubbles[:k + 1]) for k in range(len(bubbles))]
     return {
         COLUMNS[0]: Prediction(frozenset(alone[-1].items), alone[-1].imminent),
         COLUMNS[1]: Prediction(frozenset(read[-1].items), read[-1].imminent),
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     data = load_all(ROOT / "data")
     items = [item.id for item in data.redflags.items]
     bursts = [b for path in args.files for b in read_bursts(path)]
-    preds = [judged(data.phrases.detect, bubbles) for _, _, bubbles in bursts]
+    preds = [judged(data.phrases, bubbles) for _, _, bubbles in bursts]
     for title, keep in (("all bursts", lambda kind: True), ("spread bursts", lambda kind: kind.endswith("_spread"))):
         chosen = [(labels, p) for (labels, kind, _), p in zip(bursts, preds) if keep(kind)]
         if not chosen:
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     benign = [bubbles for labels, _, bubbles in bursts if not labels]
     if benign:  # what a counselor sees bubble by bubble in ordinary talk
         alone = sum(bool(data.phrases.detect(text).items) for bubbles in benign for text in bubbles)
-        read = sum(bool(read_burst(data.phrases.detect, bubbles[:k + 1]).items) for bubbles in benign
+        read = sum(bool(read_burst(data.phrases, bubbles[:k + 1]).items) for bubbles in benign
                    for k in range(len(bubbles)))
         print(f"benign bursts' bubbles: {sum(map(len, benign))}; flagged alone {alone}, flagged as the app reads them "
               f"(with the bubbles before) {read}")

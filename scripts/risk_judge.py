@@ -13,8 +13,9 @@ and 21 since the twenty-fourth, 22 and 23 since the twenty-sixth, 24 and 25 sinc
 (risk_corpus.TRAINED_SETS): their columns say "trained on" and are no unseen figure (scripts/risk_loso.py gives
 those); held-out 26 and later are judged, never trained on (docs/RISK_DETECTION.md lists each look). Run with no
 file, it judges every set, the newest too: name the files to keep a set unlooked at. An exchanges set
-(corpus/exchanges*.tsv: a counselor's message, then the client's reply) is judged on the replies, each read alone, as
-the app reads a reply: the counselor's message ends the client's burst (domain/bursts.py).
+(corpus/exchanges*.tsv: a counselor's message, then the client's reply) is judged on the replies as the app reads a
+reply: alone, and as the answer to the counselor's message before it (domain/bursts.py, domain/risk_answer.py);
+--alone judges the replies alone, as the app read them until session 38.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from risk_corpus import TRAINED_SETS, judged_files, read_tsv  # noqa: E402
 from risk_eval import Figures, Prediction, by_length, evaluate, summary, table  # noqa: E402
 
 from curhat_tui.config.datafiles import load_all  # noqa: E402
+from curhat_tui.domain.bursts import read_burst  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path, help="labelled TSV files (default: the held-out and exchanges sets)")
     parser.add_argument("--misses", action="store_true", help="list the lines judged wrongly")
     parser.add_argument("--pooled", action="store_true", help="also judge all the files' lines as one set")
+    parser.add_argument("--alone", action="store_true", help="read an exchange's reply alone, not as an answer")
     parser.add_argument("--by-length", type=int, metavar="N",
                         help="also count all the files' lines of at most N words and the longer ones apart")
     args = parser.parse_args(argv)
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = [frozenset(label for label in line.labels if label != "none") for line in lines]
         preds = []
         for line, lab in zip(lines, labels):
-            found = data.phrases.detect(line.text)
+            found = read_burst(data.phrases, [line.text], "" if args.alone else line.asked)
             preds.append(Prediction(frozenset(found.items), found.imminent))
             wrong = bool(lab) != bool(found.items) or ("imminent" in lab and not found.imminent)
             if args.misses and wrong:

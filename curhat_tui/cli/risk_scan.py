@@ -6,7 +6,9 @@ message (made safe for a terminal first) and answered with
 suggest (empty when none), whether it calls suicide risk imminent, and the words that carried the decision.
 With `--bursts`, consecutive lines are one client's bubbles and a blank line ends the burst (the counselor's reply): each
 line is read with the lines before it in its burst, as the app reads a client's messages, and its evidence names the
-words in any of those lines. Reads standard input when no FILE (or "-") is given. Needs no data dir and touches no
+words in any of those lines. A line that begins with ">" is the counselor's message: it ends the burst too, and the
+lines after it are also read as its answer, as the app reads them ("> kamu pernah kepikiran bunuh diri?" then "iya").
+Reads standard input when no FILE (or "-") is given. Needs no data dir and touches no
 database. `--lang` says the language of its one sentence, the file it cannot read (`curhat --lang en risk-scan` works
 too: cli/__init__.py moves an option given before the command to after it).
 """
@@ -34,7 +36,8 @@ def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
     reading.add_argument("--scores", action="store_true", help="add each model head's probability (for auditing)")
     reading.add_argument("--bursts", action="store_true",
                          help="read each line with the lines before it, a blank line ending a burst (as the app reads a "
-                              "client's bubbles until the counselor replies)")
+                              "client's bubbles until the counselor replies); a line beginning with '>' is the "
+                              "counselor's message, which the lines after it answer")
     parser.add_argument("--lang", choices=("id", "en"), help="language of the error message (default: id)")
     args = parser.parse_args(argv)
     try:
@@ -50,12 +53,18 @@ def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
         print(cli_catalogue(args.lang)("cli.risk_scan.unreadable", file=args.file, error=exc.strerror), file=sys.stderr)
         return 2
     burst: list[str] = []
+    asked, since = "", 0  # the counselor's message, and how many lines came after it
     with stream:
         for number, raw in enumerate(stream, 1):
             text = clean(raw.rstrip("\r\n"))
+            if args.bursts and text.startswith(">"):
+                burst, asked, since = [], text[1:].strip(), 0
+                out.write(json.dumps({"line": number, "items": [], "imminent": False, "evidence": []}) + "\n")
+                continue
             if args.bursts:
                 burst = (burst + [text])[-BURST_BUBBLES:] if text.strip() else []  # no older line is read with it
-                read = read_burst(detector.detect, burst or [text])
+                asked, since = (asked, since + 1) if text.strip() else ("", 0)
+                read = read_burst(detector, burst or [text], asked if since <= BURST_BUBBLES else "")
                 evidence = [said[h.start:h.end] for said, spans in zip(burst or [text], read.evidence) for h in spans]
                 out.write(json.dumps({"line": number, "items": list(read.items), "imminent": read.imminent,
                                       "evidence": evidence}, ensure_ascii=False) + "\n")

@@ -46,6 +46,9 @@ class DeferredDetector:
     def detect(self, text: str) -> Detection:
         return self.warm().detect(text)
 
+    def answer(self, asked: str, reply: str) -> Detection:
+        return self.warm().answer(asked, reply)
+
 
 @dataclass
 class DeferredChecks:

@@ -3,16 +3,18 @@
 Clients often send one thought as several short bubbles ("udh kebeli" / "obat nyamuk cair 2 botol" / "buat aku
 malem ini"), and no bubble alone says it. The detector reads the newest bubble alone, as it always has, and also the
 newest bubbles of the burst joined, one bubble to a line (a line ends a sentence: no word n-gram reaches across
-two bubbles). What either reading suggests stands; the evidence of the joined reading is pointed back at the words
-in whichever bubble they sit. A suggestion never ticks a flag: the counselor decides.
+two bubbles). When the burst starts right after a counselor's message, its bubbles are read a third way: joined, as
+the answer to that message ("iya kak" after "kamu pernah kepikiran bunuh diri?": `risk_answer`). What any reading
+suggests stands; the evidence of the joined readings is pointed back at the words in whichever bubble they sit. A
+suggestion never ticks a flag: the counselor decides.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from curhat_tui.domain.models import Delivery, Message, Sender
 from curhat_tui.domain.phrases import PhraseHit
@@ -23,6 +25,14 @@ if TYPE_CHECKING:  # the detector itself is read after the first frame: importin
 BURST_BUBBLES = 6  # at most this many of the newest bubbles are read together
 BURST_CHARS = 2_000  # and only while they hold no more text than this: a long message is read on its own
 JOIN = "\n"
+
+
+class Reader(Protocol):
+    """The risk detector as a burst is read by it (domain/risk.py, or the app's deferred one)."""
+
+    def detect(self, text: str) -> Detection: ...
+
+    def answer(self, asked: str, reply: str) -> Detection: ...
 
 
 @dataclass(frozen=True)
@@ -45,38 +55,59 @@ def readable(message: Message) -> bool:
 def unanswered(messages: Sequence[Message]) -> list[int]:
     """Where in `messages` (in order) the client's bubbles since the counselor last wrote are (`readable`): the ones a
     new client message is read with, at most BURST_BUBBLES - 1 of them, oldest first."""
+    return since_asked(messages)[0]
+
+
+def since_asked(messages: Sequence[Message]) -> tuple[list[int], str]:
+    """`unanswered(messages)`, and the text of the counselor's message just before those bubbles: what a new client
+    message answers with them ('' when the burst runs back further than BURST_BUBBLES - 1 bubbles, when no counselor
+    wrote before it, or when that message was deleted)."""
     found: list[int] = []
     for k in range(len(messages) - 1, -1, -1):
         message = messages[k]
-        if message.sender is Sender.COUNSELOR or len(found) >= BURST_BUBBLES - 1:
+        if message.sender is Sender.COUNSELOR:
+            return found[::-1], "" if message.redacted else message.text
+        if len(found) >= BURST_BUBBLES - 1:
             break
         if readable(message):
             found.append(k)
-    return found[::-1]
+    return found[::-1], ""
 
 
-def read_burst(detect: Callable[[str], Detection], texts: Sequence[str]) -> Burst:
+def read_burst(reader: Reader, texts: Sequence[str], asked: str = "") -> Burst:
     """Read the newest of `texts` (a client's bubbles since the counselor last wrote, oldest first) alone and joined
     with the ones before it: at most BURST_BUBBLES bubbles and BURST_CHARS of text (the oldest are left out first;
-    their evidence entries stay empty)."""
+    their evidence entries stay empty); and, when `asked` is the counselor's message just before the first of them and
+    none is left out, all of them joined as the answer to it."""
     if not texts:
         return Burst((), False, ())
-    alone = detect(texts[-1])
+    alone = reader.detect(texts[-1])
     size, first = len(texts[-1]), len(texts) - 1
     while first > 0 and len(texts) - first < BURST_BUBBLES and size + len(JOIN) + len(texts[first - 1]) <= BURST_CHARS:
         first -= 1
         size += len(JOIN) + len(texts[first])
     spans: list[list[PhraseHit]] = [[] for _ in texts]
     spans[-1] = list(alone.evidence)
-    if first == len(texts) - 1:
-        return Burst(alone.items, alone.imminent, tuple(tuple(s) for s in spans))
-    read = detect(JOIN.join(texts[first:]))
+    items, imminent = alone.items, alone.imminent
+    reads = [reader.detect(JOIN.join(texts[first:]))] if first < len(texts) - 1 else []
+    if asked.strip() and first == 0:
+        reads.append(reader.answer(asked, JOIN.join(texts)))
+    for read in reads:
+        _point_back(read, texts, first, spans)
+        items += tuple(item for item in read.items if item not in items)
+        imminent = imminent or read.imminent
+    return Burst(items, imminent, tuple(tuple(sorted(set(s), key=lambda h: (h.start, h.end, h.item))) for s in spans))
+
+
+def _point_back(read: Detection, texts: Sequence[str], first: int, spans: list[list[PhraseHit]]) -> None:
+    """Add the evidence of a reading of texts[first:] joined to the spans of the bubbles it sits in (a span that runs
+    on into the next bubble is cut at each bubble's end)."""
     starts: list[int] = []
     at = 0
     for text in texts[first:]:
         starts.append(at)
         at += len(text) + len(JOIN)
-    for hit in read.evidence:  # a span that runs on into the next bubble is cut at each bubble's end
+    for hit in read.evidence:
         k = bisect.bisect_right(starts, hit.start) - 1
         while k < len(starts) and starts[k] < hit.end:
             text = texts[first + k]
@@ -84,6 +115,3 @@ def read_burst(detect: Callable[[str], Detection], texts: Sequence[str]) -> Burs
             if end > start:
                 spans[first + k].append(PhraseHit(hit.item, start, end))
             k += 1
-    spans[-1] = sorted(set(spans[-1]), key=lambda h: (h.start, h.end, h.item))
-    items = alone.items + tuple(item for item in read.items if item not in alone.items)
-    return Burst(items, alone.imminent or read.imminent, tuple(tuple(s) for s in spans))

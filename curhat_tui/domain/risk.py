@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
+from curhat_tui.domain.risk_answer import ASKED_CHARS, PROTECTIVE, YES, polarity, question, statement
 from curhat_tui.domain.risk_clause import euphemisms, gated
 from curhat_tui.domain.risk_model import LinearModel, probability
 from curhat_tui.domain.risk_text import (
@@ -134,6 +135,7 @@ class RiskDetector:
         self.model = model
         self.item_order = item_order
         self._cache: dict[str, Detection] = {}
+        self._answered: dict[tuple[str, str], Detection] = {}
 
     # ---- the matcher's interface ---------------------------------------------------
     def items(self, text: str) -> list[str]:
@@ -162,6 +164,40 @@ class RiskDetector:
             self._cache.clear()
         self._cache[text] = found
         return found
+
+    def answer(self, asked: str, reply: str) -> Detection:
+        """What `reply` suggests as the answer to the counselor's message `asked` (risk_answer.py): when `asked` ends
+        in a yes-or-no question and `reply` begins with a yes, the question as the client's statement is read with the
+        reply. Nothing otherwise. Its evidence is the word that answered, and the words of the reply that carried the
+        reading."""
+        key = (asked, reply)
+        found = self._answered.get(key)
+        if found is None:
+            if len(self._answered) >= 256:
+                self._answered.clear()
+            found = self._answered[key] = self._answer(asked, reply)
+        return found
+
+    def _answer(self, asked: str, reply: str) -> Detection:
+        asking = question(visible(asked[-ASKED_CHARS:])[0])
+        shown, where = visible(reply[:SCAN_CHARS])
+        if not asking or not shown.strip():
+            return NOTHING
+        asked_tokens = tokenize(asking, self.slang)
+        said = statement(asked_tokens)
+        tokens = tokenize(shown, self.slang)
+        answered, at = polarity(tokens, frozenset(tok.text for tok in asked_tokens if not tok.neg))
+        if answered != YES or at is None or not said or PROTECTIVE.search(said):
+            return NOTHING
+        read = self.detect(said + "\n" + shown)
+        if not read.items:
+            return NOTHING
+        offset = len(said) + 1
+        back = where or range(len(shown))
+        spans = [PhraseHit(item, tokens[at].start, tokens[at].end) for item in read.items]
+        spans += [replace(h, start=h.start - offset, end=h.end - offset) for h in read.evidence if h.start >= offset]
+        spans = [replace(h, start=back[h.start], end=back[h.end - 1] + 1) for h in spans]
+        return Detection(read.items, read.imminent, tuple(_merged(spans)), read.scores)
 
     def featurise(self, text: str) -> tuple[set[str], set[str]]:
         """The feature blocks of a short text as the model reads them (the training script's entry)."""

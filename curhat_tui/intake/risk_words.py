@@ -20,7 +20,7 @@ def answer_verdict(data: ServiceData, text: str) -> tuple[list[str], bool]:
 def raised_entry(data: ServiceData, entry: dict, texts: list[str]) -> dict | None:
     """The waiting entry with what the newest of `texts` carries, read with the client's lines before it while
     waiting (`texts`, oldest first; higher risk, or newly `imminent: true`); None when it moves nothing."""
-    risk, imminent = waiting_risk(read_burst(data.phrases.detect, texts), data.redflags)
+    risk, imminent = waiting_risk(read_burst(data.phrases, texts), data.redflags)
     known = entry.get("risk")
     known = known if isinstance(known, int) and not isinstance(known, bool) else 0
     was_imminent = entry.get("imminent") is True

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from curhat_tui.channels.base import EarlierLine, MessageEdited, MessageReceived, MessageRedacted
 from curhat_tui.config.datafiles import ServiceData
-from curhat_tui.domain.bursts import BURST_BUBBLES, read_burst, readable, unanswered
+from curhat_tui.domain.bursts import BURST_BUBBLES, read_burst, readable, since_asked
 from curhat_tui.domain.clock import Clock
 from curhat_tui.domain.i18n import Catalogue
 from curhat_tui.domain.models import Delivery, Message, Sender
@@ -38,7 +38,8 @@ class ClientMessages:
         """The text made safe for a terminal, and the red-flag items it suggests read with the client's unanswered
         messages before it (before message `before_id`, or before any new one)."""
         safe = clean(text)
-        return safe, read_burst(self.data.phrases.detect, burst_before(self.store, session_id, before_id) + [safe]).items
+        before, asked = burst_before(self.store, session_id, before_id)
+        return safe, read_burst(self.data.phrases, before + [safe], asked).items
 
     def received(self, event: MessageReceived) -> Message | None:
         """Store and tell a new client message; None when this remote event is stored already."""
@@ -98,19 +99,23 @@ class ClientMessages:
             if not readable(message):
                 continue
             read += 1
-            flags = read_burst(self.data.phrases.detect, burst_of(self.store, message)).items
+            flags = read_burst(self.data.phrases, *burst_of(self.store, message)).items
             if flags != message.flags:
                 self.store.messages.set_flags(message.id, flags)
                 self.bus.tell(MessageRevised(replace(message, flags=flags)))
 
 
-def burst_before(store: Store, session_id: str, before_id: int | None = None) -> list[str]:
+def burst_before(store: Store, session_id: str, before_id: int | None = None) -> tuple[list[str], str]:
     """The texts of the client's messages since the counselor last wrote (before message `before_id`, or before any
-    new one), oldest first: the ones a new message is read with (`bursts.unanswered`)."""
+    new one), oldest first: the ones a new message is read with; and the counselor's message they answer ('' when
+    none: `bursts.since_asked`)."""
     messages = store.messages.for_session(session_id, limit=BURST_BUBBLES * 2, before_id=before_id)
-    return [messages[k].text for k in unanswered(messages)]
+    found, asked = since_asked(messages)
+    return [messages[k].text for k in found], asked
 
 
-def burst_of(store: Store, message: Message) -> list[str]:
-    """The texts a stored client message was read with for risk, its own last."""
-    return burst_before(store, message.session_id, message.id) + [message.text]
+def burst_of(store: Store, message: Message) -> tuple[list[str], str]:
+    """The texts a stored client message was read with for risk, its own last, and the counselor's message before
+    them ('' when none)."""
+    before, asked = burst_before(store, message.session_id, message.id)
+    return before + [message.text], asked

@@ -81,7 +81,7 @@ async def test_a_burst_of_bubbles_is_read_together_and_its_words_are_marked_wher
         # for each of its bubbles, and the same words are marked
         transcript, reads = pane.transcript, []
         highlighter = transcript.highlighter
-        transcript.highlighter = lambda texts: reads.append(texts) or highlighter(texts)
+        transcript.highlighter = lambda texts, asked: reads.append(texts) or highlighter(texts, asked)
         transcript.rehighlight()
         flagged = [e for e in transcript.entries if e.message.sender is Sender.CLIENT and e.message.flags]
         assert len(reads) == len(flagged) >= 1
@@ -118,3 +118,33 @@ async def test_a_client_whose_words_were_called_imminent_heads_the_queue_marked(
         table = app.main.query_one("#queue-table")
         assert str(table.get_row_at(0)[0]) == "!!" and str(table.get_row_at(0)[1]) == "Mawar"
         assert "risiko segera" in screen_text(app)
+
+
+async def test_a_short_answer_is_read_with_the_question_the_counselor_asked(fake_parts):
+    """"iya kak" says nothing alone; after the counselor's screening question it is a disclosure: the suggestion names
+    the item and the word that answered is marked. The same words after an everyday question suggest nothing."""
+    parts, channel = fake_parts
+    app = build_app(parts)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await melati(pilot, channel)
+        sid = pane.session.id
+
+        async def asked(question: str, reply: str, n: int):
+            """The counselor asks (typed and sent), the client replies: the reply's transcript entry."""
+            await pilot.press(*question, "enter")
+            await pilot.pause()
+            channel.inject(MessageReceived(sid, reply, START + 10 * n, remote_id=f"$a{n}"))
+            await pilot.pause()
+            return pane.transcript.entries[-1]
+
+        assert parts.data.phrases.items("iya kak") == []  # alone it is nothing
+        entry = await asked("hari ini kamu udah sempet makan siang belum?", "udah kak", 1)
+        assert pane.suggested == [] and not entry.highlights
+        entry = await asked("boleh aku tanya, belakangan ini kamu ada kepikiran buat bunuh diri?", "iya kak", 2)
+        assert pane.suggested == ["suicide"]
+        assert [entry.message.text[a:b] for a, b in entry.highlights] == ["iya"]
+        assert parts.workstation.flags.flags(sid) == {}  # a suggestion never ticks a flag
+        entry = await asked("kalau malam ini pikiran itu datang lagi, ada orang yang bisa kamu telepon?", "ada kak, kakakku", 3)
+        assert pane.suggested == [] and not entry.highlights
+        await asked("kamu pernah kepikiran bunuh diri sebelumnya?", "nggak pernah kak", 4)
+        assert pane.suggested == []

@@ -3,10 +3,21 @@ pointed back at the words of the bubble each sits in. A fake detector makes the 
 
 from __future__ import annotations
 
-from curhat_tui.domain.bursts import BURST_BUBBLES, BURST_CHARS, JOIN, read_burst, unanswered
+from curhat_tui.domain.bursts import BURST_BUBBLES, BURST_CHARS, JOIN, read_burst, since_asked, unanswered
 from curhat_tui.domain.models import Delivery, Message, Sender
 from curhat_tui.domain.phrases import PhraseHit
 from curhat_tui.domain.risk import NOTHING, Detection
+
+
+class Reader:
+    """A reader of bursts made of a fake `detect` (and `answer`: none, unless given)."""
+
+    def __init__(self, detect, answer=None) -> None:
+        self.detect = detect
+        self._answer = answer
+
+    def answer(self, asked: str, reply: str) -> Detection:
+        return NOTHING if self._answer is None else self._answer(asked, reply)
 
 
 def words_detector(*words: str):
@@ -19,7 +30,7 @@ def words_detector(*words: str):
             return NOTHING
         return Detection(("suicide",), "malam" in text, tuple(PhraseHit("suicide", text.index(w), text.index(w) + len(w))
                                                               for w in words), {})
-    return detect, read
+    return Reader(detect), read
 
 
 def test_risk_no_bubble_carries_is_found_and_pointed_at_in_each_bubble():
@@ -41,7 +52,7 @@ def test_what_the_newest_bubble_says_alone_stands_and_one_bubble_is_read_once():
 def test_a_span_running_across_two_bubbles_is_cut_at_the_bubbles_end():
     def detect(text: str) -> Detection:
         return Detection(("suicide",), False, (PhraseHit("suicide", 0, len(text)),), {}) if JOIN in text else NOTHING
-    burst = read_burst(detect, ["aaa", "bb"])
+    burst = read_burst(Reader(detect), ["aaa", "bb"])
     assert burst.evidence == ((PhraseHit("suicide", 0, 3),), (PhraseHit("suicide", 0, 2),))
 
 
@@ -70,3 +81,34 @@ def test_the_burst_is_the_clients_messages_since_the_counselor_last_wrote():
     many = [_m(n, Sender.CLIENT) for n in range(20)]
     assert unanswered(many) == list(range(20 - (BURST_BUBBLES - 1), 20))
     assert unanswered([]) == [] and unanswered([_m(1, Sender.COUNSELOR)]) == []
+
+
+def test_the_counselors_message_before_the_burst_is_what_it_answers():
+    messages = [_m(1, Sender.CLIENT), _m(2, Sender.COUNSELOR, "kamu pernah kepikiran?"), _m(3, Sender.CLIENT, "iya"),
+                _m(4, Sender.SYSTEM)]
+    assert since_asked(messages) == ([2], "kamu pernah kepikiran?")
+    assert since_asked(messages[:2]) == ([], "kamu pernah kepikiran?")  # the first bubble after it
+    assert since_asked([_m(1, Sender.CLIENT)]) == ([0], "")  # nobody asked
+    deleted = [_m(1, Sender.COUNSELOR, "", redacted_at=5.0), _m(2, Sender.CLIENT)]
+    assert since_asked(deleted) == ([1], "")
+    many = [_m(0, Sender.COUNSELOR, "q")] + [_m(n, Sender.CLIENT) for n in range(1, 20)]
+    assert since_asked(many)[1] == ""  # the burst runs back further than what is read with a bubble
+
+
+def test_a_burst_right_after_a_question_is_read_joined_as_its_answer():
+    answered: list[tuple[str, str]] = []
+
+    def answer(asked: str, reply: str) -> Detection:
+        answered.append((asked, reply))
+        return Detection(("suicide",), True, (PhraseHit("suicide", 0, 3),), {}) if reply.startswith("iya") else NOTHING
+    reader = Reader(lambda text: NOTHING, answer)
+    burst = read_burst(reader, ["iya", "udah lama"], "kamu sudah punya rencana?")
+    assert answered == [("kamu sudah punya rencana?", "iya" + JOIN + "udah lama")]
+    assert burst.items == ("suicide",) and burst.imminent
+    assert burst.evidence == ((PhraseHit("suicide", 0, 3),), ())  # the word that answered, in its own bubble
+    assert read_burst(reader, ["iya"]).items == ()  # nobody asked: read alone
+    assert read_burst(reader, ["nggak"], "kamu sudah punya rencana?").items == ()
+    answered.clear()
+    long = ["x" * (BURST_CHARS - 10), "y" * 20, "iya"]
+    read_burst(reader, long, "q?")
+    assert answered == []  # the burst's first bubble is not read with the rest: no longer an answer to the question

@@ -67,6 +67,18 @@ def test_bursts_read_each_line_with_the_lines_before_it_until_a_blank_line(tmp_p
     assert all(r["items"] == [] for r in scanned(out.getvalue()))
 
 
+def test_a_line_beginning_with_a_chevron_is_the_counselors_question_the_next_lines_answer(tmp_path):
+    """A supervisor audits an exchange: "iya kak" alone is nothing; after the counselor's screening question (a line
+    beginning with ">") it is the disclosure the question names, its evidence the word that answered."""
+    source = tmp_path / "exchange.txt"
+    source.write_text("iya kak\n> Belakangan ini kamu ada keinginan buat bunuh diri?\niya kak\n", encoding="utf-8")
+    out = io.StringIO()
+    assert risk_scan_main(["--bursts", str(source)], out=out) == 0
+    rows = scanned(out.getvalue())
+    assert [r["line"] for r in rows] == [1, 2, 3] and rows[0]["items"] == rows[1]["items"] == []
+    assert rows[2]["items"] == ["suicide"] and rows[2]["evidence"] == ["iya"]
+
+
 def test_a_missing_file_is_an_error_not_a_crash_in_the_language_asked_for(tmp_path, capsys):
     assert main(["risk-scan", str(tmp_path / "nope.txt")]) == 2
     assert "tidak bisa membaca" in capsys.readouterr().err

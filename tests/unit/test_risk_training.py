@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -128,7 +129,8 @@ def test_a_burst_file_is_read_and_judged_four_ways(tmp_path):
             return Detection(("suicide",), True, (PhraseHit("suicide", text.index("racun"), text.index("racun") + 5),), {})
         return NOTHING
 
-    got = judged(detect, ["udah beli racun", "nanti malam", "ok"])
+    reader = SimpleNamespace(detect=detect, answer=lambda asked, reply: NOTHING)  # no counselor asked anything
+    got = judged(reader, ["udah beli racun", "nanti malam", "ok"])
     assert [bool(got[name].items) for name in COLUMNS] == [False, True, False, True]
     bad = tmp_path / "bad.tsv"
     bad.write_text("none\tplain\thalo\t\n", encoding="utf-8")

@@ -287,7 +287,7 @@ class ChatPane(Vertical):
         self.suggested = list(message.flags) if message.sender is Sender.CLIENT else []
         phrases = self.app.data.phrases
         self.imminent = ("suicide" in self.suggested and phrases.ready
-                         and read_burst(phrases.detect, self.app.workstation.desk.burst(message)).imminent)
+                         and read_burst(phrases, *self.app.workstation.desk.burst(message)).imminent)
 
     def refresh_risk(self) -> None:
         """The detector is ready: the transcript marks its risk words, and the newest message is judged again."""

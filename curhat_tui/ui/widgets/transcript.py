@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from curhat_tui.domain.bursts import BURST_BUBBLES, unanswered
+from curhat_tui.domain.bursts import BURST_BUBBLES, since_asked
 from curhat_tui.domain.models import Delivery, Message, Sender
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class Transcript(ScrollView, can_focus=True):
             self.transcript = transcript
 
     def __init__(self, names: dict[str, str], time_of: Callable[[float], str],
-                 highlighter: Callable[[list[str]], list[list[tuple[int, int]]]], *, id: str | None = None) -> None:
+                 highlighter: Callable[[list[str], str], list[list[tuple[int, int]]]], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.names = names
         self.time_of = time_of
@@ -201,10 +201,12 @@ class Transcript(ScrollView, can_focus=True):
             text.append(" " + MARKS[message.delivery], style="dim" if message.delivery is not Delivery.READ else "bold")
         return text
 
-    def _burst(self, index: int) -> list[int]:
-        """Where the bubbles client message `index` was read with are, and its own place, oldest first."""
+    def _burst(self, index: int) -> tuple[list[int], str]:
+        """Where the bubbles client message `index` was read with are, and its own place, oldest first; and the
+        counselor's message they answer ('' when none: `bursts.since_asked`)."""
         before = max(0, index - 2 * BURST_BUBBLES)
-        return [before + k for k in unanswered([e.message for e in self.entries[before:index]])] + [index]
+        found, asked = since_asked([e.message for e in self.entries[before:index]])
+        return [before + k for k in found] + [index], asked
 
     def _marks(self, index: int, reads: dict[int, tuple[list[int], list[list[tuple[int, int]]]]] | None = None
                ) -> list[tuple[int, int]]:
@@ -221,8 +223,8 @@ class Transcript(ScrollView, can_focus=True):
                 break
             if message.sender is Sender.CLIENT and message.flags and not message.redacted:
                 if later not in reads:
-                    burst = self._burst(later)
-                    reads[later] = (burst, self.highlighter([self.entries[k].message.text for k in burst]))
+                    burst, asked = self._burst(later)
+                    reads[later] = (burst, self.highlighter([self.entries[k].message.text for k in burst], asked))
                 burst, read = reads[later]
                 if index in burst:
                     spans.update(read[burst.index(index)])
@@ -230,7 +232,7 @@ class Transcript(ScrollView, can_focus=True):
 
     def _remark_before(self, index: int) -> bool:
         """A flagged client message arrived: the bubbles it was read with are drawn again (True when there are any)."""
-        burst = self._burst(index)[:-1]
+        burst = self._burst(index)[0][:-1]
         for k in burst:
             self.entries[k].highlights, self.entries[k].width = None, -1
         return bool(burst)

@@ -1,0 +1,137 @@
+"""A client's answer read with the counselor's question before it.
+
+"iya kak", "udh", "pernah" say nothing alone; after "kamu sudah punya rencana untuk mengakhiri hidup?" they disclose a
+plan. The detector reads every client message alone (and with the bubbles before it, `bursts`); this is the third
+reading, for the client's first bubbles after a counselor's message. When the counselor asked a yes-or-no question
+about the client and the answer begins with a yes, the question is the client's own statement: "kamu sudah punya
+rencana ...?" becomes "aku sudah punya rencana ...", and the detector reads that statement with the answer after it,
+as it reads anything a client writes (`RiskDetector.answer`). What a client confirms is what the model already knows
+how to read; no model of its own, no training of its own.
+
+Not read as a statement:
+* an answer that begins with a no ("nggak", "belum", "ora", "henteu", "ya enggak lah") or with neither (a number, a
+  place, a story: those words are read alone, as before);
+* a question that asks who, what, when, where, how or why ("kapan terakhir pikiran itu muncul?" then "waktu SMA":
+  the answer tells when, it does not confirm anything), or asks leave ("boleh aku tanya soal itu?"), or only asks
+  for agreement ("hubungi 119 kalau pikiran itu datang ya?");
+* anything but a question: a message without "?" asks nothing;
+* a question about what keeps the client safe, as safety planning asks it: someone to call or to be with them, a
+  safety plan, a reason to live, a promise, the means thrown away, feeling better or calm, medicine taken as
+  prescribed ("ada orang yang bisa kamu telepon kalau pikiran itu datang lagi?" then "ada kak"; "obat dari dokter udah
+  kamu minum?" then "udah"): a yes to it is no disclosure (`PROTECTIVE`). "obatnya udah diminum?" alone is still read:
+  after "aku mau minum semua obatku" a counselor asks just that to hear the answer.
+
+A yes is a yes word ("iya", "udh", "pernah", "ada", "masih", "nggih", "muhun", "yes") or the question's own word said
+back, the way Indonesian answers ("kamu masih pengen nyakitin dia?" then "pengen bgt").
+"""
+
+from __future__ import annotations
+
+import re
+
+from curhat_tui.domain.risk_text import Token
+from curhat_tui.domain.yes_no import NEGATIONS, SOME_WORDS
+from curhat_tui.domain.yes_no import YES_WORDS as PLAIN_YES
+
+# The intake's yes and no (yes_no.py), read after the slang dictionary (risk_text.tokenize: "udh" -> "sudah", "gk",
+# "ora", "henteu" -> "tidak", "blm" -> "belum"), and the answers a question about something done or at hand gets.
+YES_WORDS = (PLAIN_YES | SOME_WORDS | frozenset({"sudah", "ada", "betul", "benar", "bener", "mungkin", "yaa", "he'em",
+                                                 "heem", "sumuhun", "yess", "yea", "pikir", "banget", "pasti", "parah",
+                                                 "tiap", "setiap", "hampir"})) - {"jarang", "rarely", "once"}
+NO_WORDS = NEGATIONS | frozenset({"bukan", "nihil", "jangan"})
+_PAIRS = {("dia", "eh"), ("dia", "em"), ("hu", "um"), ("ho", "oh")}  # "he eh" (read "dia eh"), "hu um", "ho oh"
+LEAD = frozenset({"kakak", "hmm", "hm", "eh", "ehm", "em", "emm", "duh", "aduh", "wah", "alhamdulillah", "jujur",
+                  "sebenarnya", "sebenernya", "sih", "um", "umm", "astaga", "hehe", "wkwk", "well", "oh", "ohh",
+                  "hadeh", "ehh", "hah", "astagfirullah", "astaghfirullah", "amit", "mas", "mbak", "bang", "dek",
+                  "teh", "bro", "sis", "pak", "bu"})  # words before the answer proper
+LOOK = 3  # at most this many leading words are passed over to the answer proper
+ASKED_CHARS = 400  # the end of the counselor's message is read: a long script asks at its end
+
+YES, NO, OTHER = "y", "n", "o"
+
+# a question that asks who, what, when, where, how or why, or how many: its answer tells, it confirms nothing
+_WH = re.compile(r"\b(siapa|kapan|di ?mana|ke ?mana|dari ?mana|berapa|kenapa|mengapa|gimana|bagaimana|gmn|knp|ngapain|"
+                 r"apa (?:yang|yg|aja|saja)|yang mana|yg mana|seperti apa|kayak apa|kyk apa|what|when|where|who|why|how|"
+                 r"which)\b", re.IGNORECASE)
+_TAG = re.compile(r"\b(ya|yah|yaa|oke|ok|okay|okey|deal|setuju|right)\s*[?!.]*\s*$", re.IGNORECASE)  # agreement only
+_LEAVE = re.compile(r"^\W*(boleh|bolehkah|may i|can i|bisa (?:aku|saya) (?:tanya|nanya))\b", re.IGNORECASE)
+# what keeps the client safe, over the statement's words (canonical, "kamu" already "aku")
+PROTECTIVE = re.compile(
+    r"\b(?:bisa aku (?:telepon|telpon|hubungi|kontak|chat|ajak|temui|datangi|percaya)|nemenin|menemani|temani|ditemani|"
+    r"dampingi|didampingi|jagain|safety plan|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|reasons? to live|"
+    r"janji|aman|safe|dibuang|buang|jauhkan|dijauhkan|serahkan|diserahkan|membaik|tenang|rutin|teratur|"
+    r"(?:dari|resep) (?:dokter|psikiater|puskesmas)|sesuai (?:resep|dosis|anjuran|jadwal)|kontrol)\b")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+# question words that begin a yes-or-no question ("apakah kamu ...", "apa kamu ...", English auxiliaries)
+_ASKING = frozenset({"apakah", "apa", "are", "do", "did", "does", "have", "has", "is", "was", "were", "will", "would",
+                     "can", "could", "coba"})
+_ADDRESS = frozenset({"kakak", "mas", "mbak", "bang", "dek", "teh", "bro", "sis", "pak", "bu", "akang", "neng"})
+# words said back that answer nothing: "buat tikus lah" to "... itu buat orang?"
+_FUNCTION = frozenset({"buat", "untuk", "sama", "dengan", "yang", "itu", "ini", "dari", "dan", "atau", "karena", "kalau",
+                       "tapi", "juga", "aja", "saja", "aku", "kamu", "dia", "mereka", "di", "ke", "lagi", "tidak"})
+_NOT_YOUR = frozenset({"ilmu", "temu", "ketemu", "bertemu", "jamu", "tamu", "semu", "jumu", "kamu", "umu", "gamu"})
+_ASKED_KAH = re.compile(r"^(sudah|pernah|ada|bisa|mau|masih|apa|benar|betul|sedang|punya)kah$")
+
+
+def question(asked: str) -> str:
+    """The yes-or-no question at the end of the counselor's message ('' when its last sentence with a "?" asks who,
+    what, when, where, how or why, asks leave or agreement, or when there is no "?" at all)."""
+    end = asked.rfind("?")
+    if end < 0:
+        return ""
+    start = max((m.end() for m in _SENTENCE_END.finditer(asked, 0, end)), default=0)
+    said = asked[start:end + 1].strip()
+    if "," in said and _LEAVE.match(said):  # "boleh aku tahu, kamu sudah ...?": the question after the leave
+        said = said.split(",", 1)[1].strip()
+    if not said or _WH.search(said) or _TAG.search(said) or _LEAVE.match(said):
+        return ""
+    return said
+
+
+def statement(tokens: list[Token]) -> str:
+    """A yes-or-no question's tokens as the client's own statement: the question words left out ("apakah", "apa" at
+    the start, "sudahkah" read "sudah"), an "or not" left out ("pernah gak kamu ...", "... atau belum"), the
+    counselor's "kamu" and "-mu" the client's "aku" and "-ku", the names the counselor calls the client by left out.
+    A clause boundary stays a comma."""
+    words: list[str] = []
+    skip_negation = False
+    for n, tok in enumerate(tokens):
+        word = tok.text
+        if n == 0 and word in _ASKING or word in _ADDRESS:
+            continue
+        kah = _ASKED_KAH.match(word)
+        if kah:
+            word = kah.group(1)
+        if word in NEGATIONS and (skip_negation or all(t.text in _ADDRESS for t in tokens[n + 1:])):
+            skip_negation = False
+            if words and words[-1] == "atau":
+                words.pop()
+            continue  # "pernah nggak kamu ...", "udah makan belum", "... atau tidak kak": or not
+        skip_negation = word in YES_WORDS
+        if word == "kamu":
+            word = "aku"
+        elif word.endswith("mu") and len(word) > 4 and word not in _NOT_YOUR:
+            word = word[:-2] + "ku"
+        words.append(("," if tok.cut and words else "") + word)
+    return " ".join(words).replace(" ,", ",").strip(", ")
+
+
+def polarity(tokens: list[Token], asked: frozenset[str] = frozenset()) -> tuple[str, int | None]:
+    """How an answer begins (YES, NO or OTHER) and the index of the word that says so (None for OTHER): its first word
+    after at most LOOK leading ones ("kak", "hmm", "jujur", ...). A yes followed at once by a no is a no ("udah
+    nggak", "iya gak kok"); a word of the question said back (`asked`: its words not under a negation, as the
+    statement has them) is a yes, unless it is a word that answers nothing ("buat", "sama", "yang")."""
+    i = 0
+    while i < len(tokens) and i < LOOK and tokens[i].text in LEAD:
+        i += 1
+    if i == len(tokens):
+        return OTHER, None
+    word = tokens[i].text
+    if word in NO_WORDS:
+        return NO, i
+    echoed = word in asked and word not in _ASKING and word not in _FUNCTION and len(word) > 2
+    if word in YES_WORDS or echoed or (i + 1 < len(tokens) and (word, tokens[i + 1].text) in _PAIRS):
+        if i + 1 < len(tokens) and tokens[i + 1].text in NO_WORDS:
+            return NO, i + 1
+        return YES, i
+    return OTHER, None

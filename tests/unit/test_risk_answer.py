@@ -1,0 +1,90 @@
+"""A client's answer read with the counselor's question before it (domain/risk_answer.py, RiskDetector.answer): a yes
+to a screening question is the disclosure the question names; a no, an answer to an everyday or a safety-planning
+question, and an answer to a question that asks when or who, are not.
+
+Every exchange here was written for this file in session 38, before the answer reading was judged on exchanges 1;
+none is in corpus/ (answers1.tsv, the reading's development set, included)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curhat_tui.domain.risk_answer import NO, OTHER, YES, polarity, question, statement
+from curhat_tui.domain.risk_text import tokenize
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# (kind, counselor's message, client's reply, item, imminent)
+DISCLOSED = [
+    ("a wish to die, yes", "Makasih sudah cerita. Belakangan ini, apakah kamu berharap bisa mati saja?", "iyaa kak",
+     "suicide", False),
+    ("a plan, in Javanese", "Sampeyan wis duwe rencana arep bunuh diri?", "nggih mas, wis", "suicide", True),
+    ("pills collected", "Kamu sudah ngumpulin obat buat mengakhiri hidupmu?", "udah kak, di lemari",
+     "suicide", True),
+    ("cutting again", "Minggu ini kamu nyilet tanganmu lagi?", "iya semalem",
+     "self_harm", False),
+    ("hit by a husband, or not", "Suamimu masih suka mukul kamu kalau marah?", "masih kak", "abuse", False),
+    ("voices that order", "Suara yang kamu dengar itu nyuruh kamu nyakitin diri?", "he eh", "self_harm", False),
+    ("drunk now, in English", "Are you drunk right now?", "yes kinda", "substance", False),
+]
+QUIET = [
+    ("a no to a plan", "Kamu sudah punya rencana bunuh diri?", "gak kak, gak sampe situ"),
+    ("a yes and then a no", "Masih suka nyakitin diri sendiri?", "udah nggak kok kak"),
+    ("an everyday yes", "Hari ini kamu sudah sempat makan?", "udah kak barusan"),
+    ("someone to be with", "Malam ini ada yang nemenin kamu di kos?", "ada, temen sekamar"),
+    ("prescribed medicine taken", "Obat dari psikiater udah rutin kamu minum?", "udah kak"),
+    ("when, not whether", "Kapan terakhir kali pikiran bunuh diri itu muncul?", "udah lama bgt, pas SMP"),
+    ("leave asked", "Boleh aku tanya soal pikiran bunuh diri yang kamu sebut tadi?", "boleh kak"),
+    ("agreement asked", "Kalau pikiran bunuh diri datang lagi, langsung hubungi 119 ya?", "iya kak siap"),
+    ("no question at all", "Aku senang kamu mau cerita soal pikiran bunuh diri itu.", "iya kak makasih"),
+]
+
+
+def test_no_exchange_here_is_in_the_corpus():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from risk_corpus import ANSWERS, EXCHANGES, read_tsv
+
+    known = {(line.asked.lower(), line.text.lower()) for pattern in (ANSWERS, EXCHANGES)
+             for path in (ROOT / "corpus").glob(pattern + "*.tsv") for line in read_tsv(path)}
+    ours = [(asked.lower(), reply.lower()) for _, asked, reply, *_ in DISCLOSED + QUIET]
+    assert not [pair for pair in ours if pair in known]
+    assert not {reply for _, reply in ours} & {reply for _, reply in known if len(reply.split()) > 2}
+
+
+@pytest.mark.parametrize("kind, asked, reply, item, imminent", DISCLOSED, ids=[c[0] for c in DISCLOSED])
+def test_a_yes_to_a_screening_question_is_the_disclosure_it_names(data, kind, asked, reply, item, imminent):
+    assert data.phrases.items(reply) == []  # alone it says nothing
+    found = data.phrases.answer(asked, reply)
+    assert item in found.items, (kind, found.items, found.scores)
+    assert found.imminent or not imminent
+    assert found.evidence and all(0 <= hit.start < hit.end <= len(reply) for hit in found.evidence)
+    assert reply[found.evidence[0].start:found.evidence[0].end].strip()  # a word of the reply, never of the question
+
+
+@pytest.mark.parametrize("kind, asked, reply", QUIET, ids=[c[0] for c in QUIET])
+def test_a_no_an_everyday_or_safety_answer_and_a_when_suggest_nothing(data, kind, asked, reply):
+    found = data.phrases.answer(asked, reply)
+    assert found.items == () and not found.imminent, (kind, found.items, found.scores)
+
+
+def test_only_the_last_yes_or_no_question_is_asked(slang):
+    assert question("Makasih ya. Kamu pernah kepikiran mati?") == "Kamu pernah kepikiran mati?"
+    assert question("Kamu pernah kepikiran mati? Kapan terakhir?") == ""  # the last one asks when
+    assert question("Boleh aku tahu, kamu udah punya rencana?") == "kamu udah punya rencana?"
+    assert question("Aku di sini kok.") == ""
+    said = statement(tokenize("Apakah kamu pernah nggak nyakitin dirimu sendiri?", slang))
+    assert said.split()[:2] == ["aku", "pernah"] and "tidak" not in said.split() and "dirimu" not in said
+
+
+def test_how_an_answer_begins(slang):
+    def begins(reply: str, asked: str = "") -> str:
+        return polarity(tokenize(reply, slang), frozenset(t.text for t in tokenize(asked, slang)))[0]
+    assert begins("iyaa kak") == begins("hmm jujur iya") == begins("muhun") == begins("ho oh") == YES
+    assert begins("gak kok") == begins("ya enggak lah") == begins("udah nggak") == begins("ora") == NO
+    assert begins("20an kak") == begins("di kamar") == OTHER
+    assert begins("pengen bgt", "kamu pengen nyakitin dia?") == YES  # the question's word said back
+    assert begins("buat tikus lah", "itu buat orang?") == OTHER  # a word that answers nothing
