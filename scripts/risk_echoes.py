@@ -4,7 +4,9 @@
 
 A line echoes another when their word sets share at least MIN_SHARED words and half their union (word Jaccard
 >= 0.5). The new file is compared with every training line (templates expanded, written.tsv), every other
-held-out set, and its own other lines. Run it on a fresh held-out set before any model is run on it, and on new
+held-out set, and its own other lines; an exchanges file's lines (a counselor's message and the reply) are also
+compared, message and reply together, with every other exchange (the exchanges sets and answers*.tsv, the answer
+reading's development set). Run it on a fresh held-out set before any model is run on it, and on new
 training lines before they are trained on, and rewrite what it lists: an echo lets a held-out set judge a
 wording the model was taught. Exit status 1 when anything echoes. Reads the lines' text only, never a model.
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from risk_corpus import TRAINED_SETS, judged_files, read_tsv, training_lines  # noqa: E402
+from risk_corpus import ANSWERS, TRAINED_SETS, Line, judged_files, read_tsv, training_lines  # noqa: E402
 
 JACCARD, MIN_SHARED = 0.5, 4
 _WORD = re.compile(r"[^\W_]+")
@@ -59,22 +61,33 @@ def _training(corpus: Path) -> tuple[tuple[str, str], ...]:
     return tuple((line.text, "the training corpus") for line in training_lines(corpus, sets=()))
 
 
+def said(line: Line) -> str:
+    """What an exchange says: the counselor's message and the reply (a line of a one-text file: its text)."""
+    return f"{line.asked} {line.text}" if line.asked else line.text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("file", type=Path, help="a labelled TSV file (labels, kind, text)")
+    parser.add_argument("file", type=Path, help="a labelled TSV file (labels, kind, text; or an exchanges file)")
     parser.add_argument("--trained-only", action="store_true",
                         help="compare with the training lines only (the corpus and the trained held-out sets), not "
                              "with the held-out sets still judging: an echo there inflates no figure of FILE")
     args = parser.parse_args(argv)
     corpus = ROOT / "corpus"
     known = list(_training(corpus))
-    for path in judged_files(corpus):
+    pairs: list[tuple[str, str]] = []  # the exchanges, held-out and development (answers*.tsv), as pairs
+    for path in judged_files(corpus) + sorted(corpus.glob(ANSWERS + "*.tsv")):
         if args.trained_only and path.name not in TRAINED_SETS:
             continue
         if path.resolve() != args.file.resolve():
-            known += [(line.text, path.name) for line in read_tsv(path)]
-    new = [line.text for line in read_tsv(args.file)]
-    found = echoes(new, known)
+            lines = read_tsv(path)
+            known += [(line.text, path.name) for line in lines if not line.asked]
+            pairs += [(said(line), path.name) for line in lines if line.asked]
+    new = read_tsv(args.file)
+    found = echoes([line.text for line in new], known)  # a reply is compared with every line a client wrote
+    if any(line.asked for line in new):  # and an exchange with every exchange, its message and reply together
+        seen = {text for _, text, _, _ in found}
+        found += [f for f in echoes([said(line) for line in new], pairs) if f[1] not in seen]
     for score, text, where, other in found:
         print(f"{score:.2f}\t{text}\n\t~ {where}: {other}")
     print(f"{len(found)} of {len(new)} lines echo another line")

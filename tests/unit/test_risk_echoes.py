@@ -37,3 +37,17 @@ def test_held_out_6_and_7_echo_no_training_line(name, capsys):
     """Trained on since the ninth round, their leave-one-set-out figures hold only while no other training line
     echoes theirs. A set still judging (held-out 11 echoes one line of held-out 6) inflates none of them."""
     assert risk_echoes.main([str(ROOT / "corpus" / name), "--trained-only"]) == 0, capsys.readouterr().out
+
+
+def test_an_exchange_echoes_another_by_its_message_and_reply_together(tmp_path, capsys):
+    """A new exchanges set is checked pair by pair against the exchanges already written (answers1.tsv, the answer
+    reading's development set, here): a short reply alone echoes nothing, the pair does."""
+    first = next(line for line in (ROOT / "corpus" / "answers1.tsv").read_text(encoding="utf-8").splitlines()
+                 if not line.startswith("#"))
+    labels, kind, asked, reply = first.split("\t")
+    new = tmp_path / "exchanges9.tsv"
+    new.write_text(f"{labels}\t{kind}\t{asked} ya\t{reply}\n", encoding="utf-8")
+    assert risk_echoes.main([str(new)]) == 1
+    assert "answers1.tsv" in capsys.readouterr().out
+    new.write_text(f"{labels}\t{kind}\tKamu hari ini sudah makan siang belum kak?\t{reply}\n", encoding="utf-8")
+    assert risk_echoes.main([str(new)]) == 0
