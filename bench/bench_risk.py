@@ -8,14 +8,16 @@ messages, risk and benign, Indonesian, English and mixed):
   1. the old regex matcher (corpus/baseline_phrases.toml through domain.phrases.PhraseMatcher): items(text)
   2. the detector (data/: rules, slang, model): detect(text) with its cache cleared, so every call scores
   3. a short bubble (ten words or fewer) read as the app reads a client's message: alone and joined with the five
-     short bubbles before it (domain.bursts.read_burst), against the same bubble alone
+     short bubbles before it (domain.bursts.read_burst), against the same bubble alone; and the same bubble begun
+     with a yes, read as the answer to a screening question (domain.risk_answer: alone, and the question as the
+     client's statement with it)
   4. the same for a 5,000-character paste (the detector reads long text in windows)
   5. a hostile 64 KiB message (the largest a Matrix event carries) in five shapes: chat, spaced emoji, spaced
      letters, random printable characters, one long word; the worst shape's median against the 5,000-character
      paste (the detector reads a long message's first and last words only: risk_text.read_parts)
   6. loading the data files: the detector's (phrases.toml, risk_slang.tsv, risk_model.tsv) vs the old list
 The targets are the project's: under 1 ms a message on average; a hostile message within 2x the paste. A bubble
-read with its burst is two readings, one of them of six bubbles' text: reported, with no target of its own.
+read with its burst is two readings, one of them of six bubbles' text, and an answer two: reported, with no target.
 It is a report, not a test: it exits 0 even when a target is missed, unless --strict is given.
 Only the standard library and curhat_tui are used.
 """
@@ -30,6 +32,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import Report, log, median, ms, pct, save_results, set_start  # noqa: E402
@@ -45,6 +48,7 @@ from curhat_tui.domain.phrases import PhraseMatcher, PhraseRule  # noqa: E402
 
 TARGET_MS = 1.0
 HOSTILE_RATIO = 2.0
+ASKED = "Boleh aku tahu, belakangan ini apakah kamu pernah kepikiran buat mengakhiri hidup?"  # the answers' question
 HUGE = 64 * 1024
 
 
@@ -111,11 +115,7 @@ def main() -> int:
         new._cache.clear()  # every call scores: the app's cache only spares a repeat of the same text
         return new.detect(text)
 
-    class Uncached:  # read_burst's reader, scoring every call as detect() above
-        detect = staticmethod(detect)
-        answer = staticmethod(new.answer)
-
-    reader = Uncached()
+    reader = SimpleNamespace(detect=detect, answer=new.answer)  # read_burst's reader, scoring every call as detect()
     for text in texts[:50]:  # warm up: the first evidence builds a head's weight table
         detect(text)
     log("old matcher")
@@ -131,6 +131,13 @@ def main() -> int:
     log("short bubbles, alone and read with their burst")
     short_s = per_call(detect, short, rounds)
     burst_s = per_call(lambda burst: read_burst(reader, burst), bursts, rounds)
+    log("short answers beginning with a yes, after a yes-or-no question")
+
+    def answered(text: str):
+        new._answered.clear()  # as detect() above: every call reads the answer
+        return read_burst(reader, [text], ASKED)
+
+    answer_s = per_call(answered, [f"iya kak, {text}" for text in short], rounds)
     log("hostile 64 KiB messages")
     walls = {name: median(per_call(detect, [text], rounds * 2)) for name, text in hostile().items()}
     worst = max(walls, key=walls.__getitem__)
@@ -147,6 +154,10 @@ def main() -> int:
     report.row(f"a short bubble read with the {BURST_BUBBLES - 1} before it (mean)", f"{ms(mean_burst):.3f} ms",
                f"{mean_burst / mean_short:.1f}x the same bubble alone ({ms(mean_short):.3f} ms): two readings, one of six",
                None)
+    mean_answer = sum(answer_s) / len(answer_s)
+    report.row("a short answer after a yes-or-no question (mean)", f"{ms(mean_answer):.3f} ms",
+               f"{mean_answer / mean_short:.1f}x a short bubble alone: the bubble, then the question as the client's "
+               "statement with it", None)
     report.row("5,000-character paste (median)", f"{ms(median(new_paste)):.2f} ms",
                f"{median(new_paste) / median(old_paste):.1f}x the old matcher ({ms(median(old_paste)):.2f} ms)", None)
     report.row(f"hostile 64 KiB message, worst of {len(walls)} shapes ({worst})", f"{ms(walls[worst]):.2f} ms",
@@ -158,6 +169,7 @@ def main() -> int:
     report.print()
     results = {"old_ms": [ms(s) for s in old_s], "new_ms": [ms(s) for s in new_s],
                "short_ms": [ms(s) for s in short_s], "burst_ms": [ms(s) for s in burst_s],
+               "answer_ms": [ms(s) for s in answer_s],
                "paste_old_ms": [ms(s) for s in old_paste], "paste_new_ms": [ms(s) for s in new_paste],
                "hostile_ms": {name: ms(s) for name, s in walls.items()}, "load_old_ms": ms(old_load), "load_new_ms": ms(new_load)}
     save_results(report, results, began, args.json)
