@@ -13,13 +13,15 @@ Not read as a statement:
   place, a story: those words are read alone, as before);
 * a question that asks who, what, when, where, how or why ("kapan terakhir pikiran itu muncul?" then "waktu SMA":
   the answer tells when, it does not confirm anything), or asks leave ("boleh aku tanya soal itu?"), or only asks
-  for agreement ("hubungi 119 kalau pikiran itu datang ya?");
+  for agreement ("hubungi 119 kalau pikiran itu datang ya?"), or asks the client to tell more ("bisa ceritain
+  lagi?", "could you tell me more about that?");
 * anything but a question: a message without "?" asks nothing;
 * a question about what keeps the client safe, as safety planning asks it: someone to call or to be with them, a
   safety plan, a reason to live, a promise, the means thrown away, feeling better or calm, medicine taken as
-  prescribed ("ada orang yang bisa kamu telepon kalau pikiran itu datang lagi?" then "ada kak"; "obat dari dokter udah
-  kamu minum?" then "udah"): a yes to it is no disclosure (`PROTECTIVE`). "obatnya udah diminum?" alone is still read:
-  after "aku mau minum semua obatku" a counselor asks just that to hear the answer.
+  prescribed, being willing to contact a service (the referral scripts' own last question): "ada orang yang bisa kamu
+  telepon kalau pikiran itu datang lagi?" then "ada kak", "obat dari dokter udah kamu minum?" then "udah". A yes to it
+  is no disclosure (`PROTECTIVE`). "obatnya udah diminum?" alone is still read: after "aku mau minum semua obatku" a
+  counselor asks just that to hear the answer.
 
 A yes is a yes word ("iya", "udh", "pernah", "ada", "masih", "nggih", "muhun", "yes") or the question's own word said
 back, the way Indonesian answers ("kamu masih pengen nyakitin dia?" then "pengen bgt").
@@ -57,10 +59,16 @@ _TAG = re.compile(r"\b(ya|yah|yaa|oke|ok|okay|okey|deal|setuju|right)\s*[?!.]*\s
 _LEAVE = re.compile(r"^\W*(boleh|bolehkah|may i|can i|bisa (?:aku|saya) (?:tanya|nanya))\b", re.IGNORECASE)
 # what keeps the client safe, over the statement's words (canonical, "kamu" already "aku")
 PROTECTIVE = re.compile(
-    r"\b(?:bisa aku (?:telepon|telpon|hubungi|kontak|chat|ajak|temui|datangi|percaya)|nemenin|menemani|temani|ditemani|"
-    r"dampingi|didampingi|jagain|safety plan|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|reasons? to live|"
-    r"janji|aman|safe|dibuang|buang|jauhkan|dijauhkan|serahkan|diserahkan|membaik|tenang|rutin|teratur|"
-    r"(?:dari|resep) (?:dokter|psikiater|puskesmas)|sesuai (?:resep|dosis|anjuran|jadwal)|kontrol)\b")
+    r"\b(?:bisa aku (?:telepon|telpon|hubungi|kontak|chat|ajak|temui|datangi|percaya)|nemenin\w*|menemani\w*|temani\w*|"
+    r"ditemani|dampingi\w*|didampingi|jagain\w*|safety plan|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|"
+    r"reasons? to live|janji|aman|safe|dibuang|buang|jauhkan|dijauhkan|serahkan|diserahkan|membaik|tenang|rutin|teratur|"
+    r"(?:dari|resep) (?:dokter|psikiater|puskesmas)|sesuai (?:resep|dosis|anjuran|jadwal)|kontrol|bersedia|willing|"
+    r"(?:hubungi|menghubungi|telepon|telpon|contact\w*|call) (?:salah satu\w*|layanan|one of|them|the service|services?|"
+    r"119|129|112|sapa|psikolog|konselor|hotline))\b")
+# a request to tell more ("could you tell me more about that?", "bisa ceritain lagi?"): its yes tells nothing yet
+_REQUEST = re.compile(r"\b(?:(?:could|can|would|will) you (?:tell|share|say|describe|explain|talk)|"
+                      r"(?:bisa|boleh|mau|coba) (?:kamu |kah kamu )?(?:cerita\w*|jelas\w*|jelasin|lanjut\w*|share))\b",
+                      re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # question words that begin a yes-or-no question ("apakah kamu ...", "apa kamu ...", English auxiliaries)
 _ASKING = frozenset({"apakah", "apa", "are", "do", "did", "does", "have", "has", "is", "was", "were", "will", "would",
@@ -75,7 +83,7 @@ _ASKED_KAH = re.compile(r"^(sudah|pernah|ada|bisa|mau|masih|apa|benar|betul|seda
 
 def question(asked: str) -> str:
     """The yes-or-no question at the end of the counselor's message ('' when its last sentence with a "?" asks who,
-    what, when, where, how or why, asks leave or agreement, or when there is no "?" at all)."""
+    what, when, where, how or why, asks leave or agreement or to tell more, or when there is no "?" at all)."""
     end = asked.rfind("?")
     if end < 0:
         return ""
@@ -83,7 +91,7 @@ def question(asked: str) -> str:
     said = asked[start:end + 1].strip()
     if "," in said and _LEAVE.match(said):  # "boleh aku tahu, kamu sudah ...?": the question after the leave
         said = said.split(",", 1)[1].strip()
-    if not said or _WH.search(said) or _TAG.search(said) or _LEAVE.match(said):
+    if not said or _WH.search(said) or _TAG.search(said) or _LEAVE.match(said) or _REQUEST.search(said):
         return ""
     return said
 

@@ -88,3 +88,26 @@ def test_how_an_answer_begins(slang):
     assert begins("20an kak") == begins("di kamar") == OTHER
     assert begins("pengen bgt", "kamu pengen nyakitin dia?") == YES  # the question's word said back
     assert begins("buat tikus lah", "itu buat orang?") == OTHER  # a word that answers nothing
+
+
+def test_a_yes_to_the_apps_own_scripts_and_quick_replies_is_no_disclosure(data):
+    """The referral scripts F2..F9 load end by asking whether the client will contact a service, the quick replies ask
+    to hear more: a yes to any question the app itself puts in the counselor's mouth suggests nothing."""
+    import tomllib
+
+    def texts(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from texts(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from texts(value)
+        elif isinstance(node, str) and "?" in node:
+            yield node
+
+    asked = [text for name in ("redflags.toml", "quick_replies.toml", "templates.toml")
+             for text in texts(tomllib.loads((ROOT / "data" / name).read_text(encoding="utf-8"))) if question(text)]
+    assert len(asked) >= 20  # the scripts of every item, in both languages
+    said = {(text[-60:], reply): data.phrases.answer(text, reply).items for text in asked
+            for reply in ("iya kak", "udah", "ada", "yes")}
+    assert {key: items for key, items in said.items() if items} == {}
