@@ -15,7 +15,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
-from curhat_tui.domain.risk_answer import ASKED_CHARS, PROTECTIVE, YES, polarity, question, statement
+from curhat_tui.domain.risk_answer import (
+    ASKED_CHARS,
+    NO,
+    PROTECTIVE,
+    YES,
+    polarity,
+    question,
+    statement,
+    told_as_over,
+    wh_span,
+)
 from curhat_tui.domain.risk_clause import euphemisms, gated
 from curhat_tui.domain.risk_model import LinearModel, probability
 from curhat_tui.domain.risk_text import (
@@ -184,18 +194,23 @@ class RiskDetector:
         if not asking or not shown.strip():
             return NOTHING
         asked_tokens = tokenize(asking, self.slang)
-        said = statement(asked_tokens)
         tokens = tokenize(shown, self.slang)
+        gap = wh_span(asked_tokens)
         answered, at = polarity(tokens, frozenset(tok.text for tok in asked_tokens if not tok.neg))
-        if answered != YES or at is None or not said or PROTECTIVE.search(said):
+        if not tokens or answered == NO or (gap is None and answered != YES) or (gap is not None and told_as_over(tokens)):
+            return NOTHING  # a no; a yes-or-no question answered with neither; a when told as past or over
+        said, offset = statement(asked_tokens, gap, shown)
+        if PROTECTIVE.search(said[:offset] + said[offset + len(shown):]):
             return NOTHING
-        read = self.detect(said + "\n" + shown)
+        read = self.detect(said)
         if not read.items:
             return NOTHING
-        offset = len(said) + 1
         back = where or range(len(shown))
-        spans = [PhraseHit(item, tokens[at].start, tokens[at].end) for item in read.items]
-        spans += [replace(h, start=h.start - offset, end=h.end - offset) for h in read.evidence if h.start >= offset]
+        spans = [replace(h, start=h.start - offset, end=h.end - offset) for h in read.evidence
+                 if offset <= h.start and h.end <= offset + len(shown)]
+        if at is not None or not spans:  # the word that answered; a told answer by its words (else all of it)
+            first, last = (tokens[at], tokens[at]) if at is not None else (tokens[0], tokens[min(len(tokens), WINDOW) - 1])
+            spans += [PhraseHit(item, first.start, last.end) for item in read.items]
         spans = [replace(h, start=back[h.start], end=back[h.end - 1] + 1) for h in spans]
         return Detection(read.items, read.imminent, tuple(_merged(spans)), read.scores)
 

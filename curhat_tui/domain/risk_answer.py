@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 
+from curhat_tui.domain.risk_clause import RESOLVED, told_when
 from curhat_tui.domain.risk_text import Token
 from curhat_tui.domain.yes_no import NEGATIONS, SOME_WORDS
 from curhat_tui.domain.yes_no import YES_WORDS as PLAIN_YES
@@ -51,10 +52,15 @@ ASKED_CHARS = 400  # the end of the counselor's message is read: a long script a
 
 YES, NO, OTHER = "y", "n", "o"
 
-# a question that asks who, what, when, where, how or why, or how many: its answer tells, it confirms nothing
-_WH = re.compile(r"\b(siapa|kapan|di ?mana|ke ?mana|dari ?mana|berapa|kenapa|mengapa|gimana|bagaimana|gmn|knp|ngapain|"
-                 r"apa (?:yang|yg|aja|saja)|yang mana|yg mana|seperti apa|kayak apa|kyk apa|what|when|where|who|why|how|"
-                 r"which)\b", re.IGNORECASE)
+# the word a question that asks who, what, when, where, how, why or how many asks with (after the slang dictionary:
+# "gmn" -> "gimana", "knp" -> "kenapa"), and the words that go with it ("di mana", "berapa banyak", "how many")
+WH_WORDS = frozenset({"siapa", "kapan", "kpn", "dimana", "kemana", "darimana", "berapa", "brp", "seberapa", "kenapa",
+                      "mengapa", "gimana", "bagaimana", "ngapain", "who", "when", "where", "why", "how", "which", "what"})
+_WH_BEFORE = frozenset({"di", "ke", "dari"})  # "di mana"
+_SINCE = frozenset({"sejak", "dari", "since"})  # "dari 2 bulan lalu": going on since then
+_PURPOSE = frozenset({"biar", "supaya", "agar", "buat", "untuk"})  # "biar bersih": wished for, not told as done
+_GAP = "\x00"  # the answer's place in a statement, while it is built
+_WH_AFTER = frozenset({"banyak", "lama", "kali", "sering", "jauh", "many", "much", "long", "often", "mana"})
 _TAG = re.compile(r"\b(ya|yah|yaa|oke|ok|okay|okey|deal|setuju|right)\s*[?!.]*\s*$", re.IGNORECASE)  # agreement only
 _LEAVE = re.compile(r"^\W*(boleh|bolehkah|may i|can i|bisa (?:aku|saya) (?:tanya|nanya))\b", re.IGNORECASE)
 # what keeps the client safe, over the statement's words (canonical, "kamu" already "aku")
@@ -82,8 +88,8 @@ _ASKED_KAH = re.compile(r"^(sudah|pernah|ada|bisa|mau|masih|apa|benar|betul|seda
 
 
 def question(asked: str) -> str:
-    """The yes-or-no question at the end of the counselor's message ('' when its last sentence with a "?" asks who,
-    what, when, where, how or why, asks leave or agreement or to tell more, or when there is no "?" at all)."""
+    """The question at the end of the counselor's message: its last sentence with a "?" ('' when that asks leave,
+    agreement or to tell more, or when there is no "?" at all)."""
     end = asked.rfind("?")
     if end < 0:
         return ""
@@ -91,19 +97,44 @@ def question(asked: str) -> str:
     said = asked[start:end + 1].strip()
     if "," in said and _LEAVE.match(said):  # "boleh aku tahu, kamu sudah ...?": the question after the leave
         said = said.split(",", 1)[1].strip()
-    if not said or _WH.search(said) or _TAG.search(said) or _LEAVE.match(said) or _REQUEST.search(said):
+    if not said or _TAG.search(said) or _LEAVE.match(said) or _REQUEST.search(said):
         return ""
     return said
 
 
-def statement(tokens: list[Token]) -> str:
-    """A yes-or-no question's tokens as the client's own statement: the question words left out ("apakah", "apa" at
-    the start, "sudahkah" read "sudah"), an "or not" left out ("pernah gak kamu ...", "... atau belum"), the
-    counselor's "kamu" and "-mu" the client's "aku" and "-ku", the names the counselor calls the client by left out.
-    A clause boundary stays a comma."""
+def wh_span(tokens: list[Token]) -> tuple[int, int] | None:
+    """Where the words a question asks with stand in its tokens ([i, j)), or None for a yes-or-no question: "kapan",
+    "di mana", "berapa banyak", "apa" after a word or before "yang" ("kamu minum apa?", "apa yang kamu minum?"; "apa
+    kamu ...?" at the start asks yes or no)."""
+    for i, tok in enumerate(tokens):
+        word = tok.text
+        if word == "mana" and i and tokens[i - 1].text in _WH_BEFORE:
+            return i - 1, i + 1
+        asks = word in WH_WORDS or (word == "apa" and (i > 0 or (len(tokens) > 1 and tokens[1].text in ("yang", "yg"))))
+        if asks:
+            j = i + 1
+            if j < len(tokens) and tokens[j].text in _WH_AFTER:
+                j += 1
+            if word == "apa" and j < len(tokens) and tokens[j].text in ("yang", "yg"):
+                j += 1
+            return i, j
+    return None
+
+
+def statement(tokens: list[Token], gap: tuple[int, int] | None = None, answer: str = "") -> tuple[str, int]:
+    """A question's tokens as the client's own statement, and where in it `answer` stands: the question words left
+    out ("apakah", "apa" at the start, "sudahkah" read "sudah"), an "or not" left out ("pernah gak kamu ...", "...
+    atau belum"), the counselor's "kamu" and "-mu" the client's "aku" and "-ku", the names the counselor calls the
+    client by left out. A yes-or-no question's answer follows the statement on a line of its own; a question that asks
+    with a word (`gap`: `wh_span`) has the answer in its place ("obatnya kamu minum berapa?" then "20an": "obatnya aku
+    minum 20an"). A clause boundary stays a comma."""
     words: list[str] = []
     skip_negation = False
     for n, tok in enumerate(tokens):
+        if gap is not None and gap[0] <= n < gap[1]:
+            if n == gap[0]:
+                words.append(_GAP)  # where the answer goes
+            continue
         word = tok.text
         if n == 0 and word in _ASKING or word in _ADDRESS:
             continue
@@ -121,7 +152,22 @@ def statement(tokens: list[Token]) -> str:
         elif word.endswith("mu") and len(word) > 4 and word not in _NOT_YOUR:
             word = word[:-2] + "ku"
         words.append(("," if tok.cut and words else "") + word)
-    return " ".join(words).replace(" ,", ",").strip(", ")
+    said = " ".join(words).replace(" ,", ",").strip(", ")
+    if _GAP not in said:
+        return said + "\n" + answer, len(said) + 1
+    at = said.index(_GAP)
+    return said[:at] + answer + said[at + len(_GAP):], at
+
+
+def told_as_over(tokens: list[Token]) -> bool:
+    """Whether an answer tells its thing as past or over ("5 tahun lalu, udah lama berhenti", "waktu SMA", "udah
+    sembuh"): the clause reading's past and resolution words (risk_clause.py). Not "tadi subuh", not what goes on
+    since then ("dari 2 bulan lalu", "sejak bulan lalu"), not a resolution denied or wished for ("gak berhenti2",
+    "biar bersih")."""
+    if any(tok.text in _SINCE for tok in tokens):
+        return False
+    return told_when(tokens, 0, len(tokens)) == "past" or any(
+        tok.text in RESOLVED and not tok.neg and not (k and tokens[k - 1].text in _PURPOSE) for k, tok in enumerate(tokens))
 
 
 def polarity(tokens: list[Token], asked: frozenset[str] = frozenset()) -> tuple[str, int | None]:

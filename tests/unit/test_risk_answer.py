@@ -1,8 +1,10 @@
 """A client's answer read with the counselor's question before it (domain/risk_answer.py, RiskDetector.answer): a yes
-to a screening question is the disclosure the question names; a no, an answer to an everyday or a safety-planning
-question, and an answer to a question that asks when or who, are not.
+to a screening question is the disclosure the question names, and so is an answer told in the place of what a
+question asks ("berapa yang barusan kamu telan?" then "sepuluh, semuanya"); a no, an answer to an everyday or a
+safety-planning question, and a when told as long past, are not.
 
-Every exchange here was written for this file in session 38, before the answer reading was judged on exchanges 1;
+Every exchange here was written for this file in session 38 (the first ones before the answer reading was judged on
+exchanges 1, the last two before its reading of what a question asks with was judged on exchanges 2);
 none is in corpus/ (answers1.tsv, the reading's development set, included)."""
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.domain.risk_answer import NO, OTHER, YES, polarity, question, statement
+from curhat_tui.domain.risk_answer import NO, OTHER, YES, polarity, question, statement, wh_span
 from curhat_tui.domain.risk_text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +30,8 @@ DISCLOSED = [
     ("hit by a husband, or not", "Suamimu masih suka mukul kamu kalau marah?", "masih kak", "abuse", False),
     ("voices that order", "Suara yang kamu dengar itu nyuruh kamu nyakitin diri?", "he eh", "self_harm", False),
     ("drunk now, in English", "Are you drunk right now?", "yes kinda", "substance", False),
+    ("how many pills, just now", "Tadi kamu bilang minum obatnya. Berapa butir yang barusan kamu telan?",
+     "sepuluh mungkin, semuanya", "suicide", True),
 ]
 QUIET = [
     ("a no to a plan", "Kamu sudah punya rencana bunuh diri?", "gak kak, gak sampe situ"),
@@ -35,10 +39,11 @@ QUIET = [
     ("an everyday yes", "Hari ini kamu sudah sempat makan?", "udah kak barusan"),
     ("someone to be with", "Malam ini ada yang nemenin kamu di kos?", "ada, temen sekamar"),
     ("prescribed medicine taken", "Obat dari psikiater udah rutin kamu minum?", "udah kak"),
-    ("when, not whether", "Kapan terakhir kali pikiran bunuh diri itu muncul?", "udah lama bgt, pas SMP"),
+    ("when: long ago", "Kapan terakhir kali pikiran bunuh diri itu muncul?", "udah lama bgt, pas SMP"),
     ("leave asked", "Boleh aku tanya soal pikiran bunuh diri yang kamu sebut tadi?", "boleh kak"),
     ("agreement asked", "Kalau pikiran bunuh diri datang lagi, langsung hubungi 119 ya?", "iya kak siap"),
     ("no question at all", "Aku senang kamu mau cerita soal pikiran bunuh diri itu.", "iya kak makasih"),
+    ("where: an ordinary place", "Kamu lagi di mana sekarang?", "di kosan kak"),
 ]
 
 
@@ -71,13 +76,18 @@ def test_a_no_an_everyday_or_safety_answer_and_a_when_suggest_nothing(data, kind
     assert found.items == () and not found.imminent, (kind, found.items, found.scores)
 
 
-def test_only_the_last_yes_or_no_question_is_asked(slang):
+def test_the_last_question_is_read_as_the_clients_statement(slang):
     assert question("Makasih ya. Kamu pernah kepikiran mati?") == "Kamu pernah kepikiran mati?"
-    assert question("Kamu pernah kepikiran mati? Kapan terakhir?") == ""  # the last one asks when
+    assert question("Kamu pernah kepikiran mati? Kapan terakhir?") == "Kapan terakhir?"
     assert question("Boleh aku tahu, kamu udah punya rencana?") == "kamu udah punya rencana?"
-    assert question("Aku di sini kok.") == ""
-    said = statement(tokenize("Apakah kamu pernah nggak nyakitin dirimu sendiri?", slang))
+    assert question("Aku di sini kok.") == question("Boleh aku tanya soal itu?") == question("Cerita aja ya?") == ""
+    asked = tokenize("Apakah kamu pernah nggak nyakitin dirimu sendiri?", slang)
+    said, at = statement(asked, wh_span(asked), "iya")
     assert said.split()[:2] == ["aku", "pernah"] and "tidak" not in said.split() and "dirimu" not in said
+    assert said[at:] == "iya"  # a yes-or-no question's answer follows the statement
+    asked = tokenize("Obatnya barusan kamu minum berapa banyak?", slang)
+    said, at = statement(asked, wh_span(asked), "20an kak")
+    assert said.endswith("aku minum 20an kak") and said[at:at + 8] == "20an kak"  # in the place of what was asked
 
 
 def test_how_an_answer_begins(slang):
