@@ -176,10 +176,10 @@ class RiskDetector:
         return found
 
     def answer(self, asked: str, reply: str) -> Detection:
-        """What `reply` suggests as the answer to the counselor's message `asked` (risk_answer.py): when `asked` ends
-        in a yes-or-no question and `reply` begins with a yes, the question as the client's statement is read with the
-        reply. Nothing otherwise. Its evidence is the word that answered, and the words of the reply that carried the
-        reading."""
+        """What `reply` suggests as the answer to the counselor's message `asked` (risk_answer.py): the question at
+        its end as the client's statement, read with the reply after a yes to a yes-or-no question, or with the reply in
+        the place of what a question asks. Nothing otherwise. Its evidence is the word that answered, or the words of
+        a told answer that carried the reading."""
         key = (asked, reply)
         found = self._answered.get(key)
         if found is None:

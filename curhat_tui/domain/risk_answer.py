@@ -2,19 +2,23 @@
 
 "iya kak", "udh", "pernah" say nothing alone; after "kamu sudah punya rencana untuk mengakhiri hidup?" they disclose a
 plan. The detector reads every client message alone (and with the bubbles before it, `bursts`); this is the third
-reading, for the client's first bubbles after a counselor's message. When the counselor asked a yes-or-no question
-about the client and the answer begins with a yes, the question is the client's own statement: "kamu sudah punya
-rencana ...?" becomes "aku sudah punya rencana ...", and the detector reads that statement with the answer after it,
-as it reads anything a client writes (`RiskDetector.answer`). What a client confirms is what the model already knows
-how to read; no model of its own, no training of its own.
+reading, for the client's first bubbles after a counselor's message. The counselor's question is turned into the
+client's own statement ("kamu sudah punya rencana ...?" becomes "aku sudah punya rencana ...") and the detector reads
+it with the answer, as it reads anything a client writes (`RiskDetector.answer`). What a client confirms is what the
+model already knows how to read; no model of its own, no training of its own.
 
-Not read as a statement:
-* an answer that begins with a no ("nggak", "belum", "ora", "henteu", "ya enggak lah") or with neither (a number, a
-  place, a story: those words are read alone, as before);
-* a question that asks who, what, when, where, how or why ("kapan terakhir pikiran itu muncul?" then "waktu SMA":
-  the answer tells when, it does not confirm anything), or asks leave ("boleh aku tanya soal itu?"), or only asks
-  for agreement ("hubungi 119 kalau pikiran itu datang ya?"), or asks the client to tell more ("bisa ceritain
-  lagi?", "could you tell me more about that?");
+* A yes-or-no question, answered with a yes: the statement, then the answer on a line of its own. A yes is a yes word
+  ("iya", "udh", "pernah", "ada", "masih", "nggih", "muhun", "yes") or the question's own word said back, the way
+  Indonesian answers ("kamu masih pengen nyakitin dia?" then "pengen bgt").
+* A question that asks with a word (when, where, how many, what, who, why, how), answered with anything but a no and
+  not told as past or over: the answer in that word's place, since Indonesian asks in place ("obatnya barusan kamu
+  minum berapa?" then "20an": "obatnya barusan aku minum 20an"; not "5 tahun lalu, udah lama berhenti").
+
+Not read at all:
+* an answer that begins with a no ("nggak", "belum", "ora", "henteu", "ya enggak lah"), or a yes-or-no question
+  answered with neither (a number, a place, a story: those words are read alone, as before);
+* a question that asks leave ("boleh aku tanya soal itu?"), only asks for agreement ("hubungi 119 kalau pikiran itu
+  datang ya?") or asks the client to tell more ("bisa ceritain lagi?", "could you tell me more about that?");
 * anything but a question: a message without "?" asks nothing;
 * a question about what keeps the client safe, as safety planning asks it: someone to call or to be with them, a
   safety plan, a reason to live, a promise, the means thrown away, feeling better or calm, medicine taken as
@@ -22,9 +26,6 @@ Not read as a statement:
   telepon kalau pikiran itu datang lagi?" then "ada kak", "obat dari dokter udah kamu minum?" then "udah". A yes to it
   is no disclosure (`PROTECTIVE`). "obatnya udah diminum?" alone is still read: after "aku mau minum semua obatku" a
   counselor asks just that to hear the answer.
-
-A yes is a yes word ("iya", "udh", "pernah", "ada", "masih", "nggih", "muhun", "yes") or the question's own word said
-back, the way Indonesian answers ("kamu masih pengen nyakitin dia?" then "pengen bgt").
 """
 
 from __future__ import annotations
