@@ -60,16 +60,17 @@ def unanswered(messages: Sequence[Message]) -> list[int]:
 
 def since_asked(messages: Sequence[Message]) -> tuple[list[int], str]:
     """`unanswered(messages)`, and the text of the counselor's message just before those bubbles: what a new client
-    message answers with them ('' when the burst runs back further than BURST_BUBBLES - 1 bubbles, when no counselor
-    wrote before it, or when that message was deleted)."""
+    message answers with them ('' when more than BURST_BUBBLES - 1 of the client's bubbles stand between, when no
+    counselor wrote before them, or when that message was deleted or never reached the client: UNSENT)."""
     found: list[int] = []
     for k in range(len(messages) - 1, -1, -1):
         message = messages[k]
         if message.sender is Sender.COUNSELOR:
-            return found[::-1], "" if message.redacted else message.text
-        if len(found) >= BURST_BUBBLES - 1:
-            break
+            asked = not message.redacted and message.delivery is not Delivery.UNSENT
+            return found[::-1], message.text if asked else ""
         if readable(message):
+            if len(found) >= BURST_BUBBLES - 1:
+                break
             found.append(k)
     return found[::-1], ""
 

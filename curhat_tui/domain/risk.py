@@ -16,15 +16,14 @@ from dataclasses import dataclass, replace
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
 from curhat_tui.domain.risk_answer import (
+    ANSWER_CHARS,
     ASKED_CHARS,
-    NO,
     PROTECTIVE,
     YES,
+    asks_with_a_word,
     polarity,
     question,
     statement,
-    told_as_over,
-    wh_span,
 )
 from curhat_tui.domain.risk_clause import euphemisms, gated
 from curhat_tui.domain.risk_model import LinearModel, probability
@@ -176,10 +175,10 @@ class RiskDetector:
         return found
 
     def answer(self, asked: str, reply: str) -> Detection:
-        """What `reply` suggests as the answer to the counselor's message `asked` (risk_answer.py): the question at
-        its end as the client's statement, read with the reply after a yes to a yes-or-no question, or with the reply in
-        the place of what a question asks. Nothing otherwise. Its evidence is the word that answered, or the words of
-        a told answer that carried the reading."""
+        """What `reply` suggests as the answer to the counselor's message `asked` (risk_answer.py): when `asked` ends
+        in a yes-or-no question and `reply` begins with a yes, the question as the client's statement is read with the
+        reply. Nothing otherwise. Its evidence is the word that answered, and the words of the reply that carried the
+        reading."""
         key = (asked, reply)
         found = self._answered.get(key)
         if found is None:
@@ -190,27 +189,25 @@ class RiskDetector:
 
     def _answer(self, asked: str, reply: str) -> Detection:
         asking = question(visible(asked[-ASKED_CHARS:])[0])
-        shown, where = visible(reply[:SCAN_CHARS])
+        shown, where = visible(reply[:ANSWER_CHARS])
         if not asking or not shown.strip():
             return NOTHING
         asked_tokens = tokenize(asking, self.slang)
         tokens = tokenize(shown, self.slang)
-        gap = wh_span(asked_tokens)
+        if asks_with_a_word(asked_tokens) or shown.rstrip().endswith("?"):
+            return NOTHING  # a question that asks with a word; a question back
         answered, at = polarity(tokens, frozenset(tok.text for tok in asked_tokens if not tok.neg))
-        if not tokens or answered == NO or (gap is None and answered != YES) or (gap is not None and told_as_over(tokens)):
-            return NOTHING  # a no; a yes-or-no question answered with neither; a when told as past or over
-        said, offset = statement(asked_tokens, gap, shown)
-        if PROTECTIVE.search(said[:offset] + said[offset + len(shown):]):
+        if answered != YES or at is None:
+            return NOTHING
+        said, offset = statement(asked_tokens, shown)
+        if PROTECTIVE.search(said[:offset]):
             return NOTHING
         read = self.detect(said)
         if not read.items:
             return NOTHING
         back = where or range(len(shown))
-        spans = [replace(h, start=h.start - offset, end=h.end - offset) for h in read.evidence
-                 if offset <= h.start and h.end <= offset + len(shown)]
-        if at is not None or not spans:  # the word that answered; a told answer by its words (else all of it)
-            first, last = (tokens[at], tokens[at]) if at is not None else (tokens[0], tokens[min(len(tokens), WINDOW) - 1])
-            spans += [PhraseHit(item, first.start, last.end) for item in read.items]
+        spans = [PhraseHit(item, tokens[at].start, tokens[at].end) for item in read.items]  # the word that answered
+        spans += [replace(h, start=h.start - offset, end=h.end - offset) for h in read.evidence if h.start >= offset]
         spans = [replace(h, start=back[h.start], end=back[h.end - 1] + 1) for h in spans]
         return Detection(read.items, read.imminent, tuple(_merged(spans)), read.scores)
 

@@ -2,21 +2,22 @@
 
 "iya kak", "udh", "pernah" say nothing alone; after "kamu sudah punya rencana untuk mengakhiri hidup?" they disclose a
 plan. The detector reads every client message alone (and with the bubbles before it, `bursts`); this is the third
-reading, for the client's first bubbles after a counselor's message. The counselor's question is turned into the
-client's own statement ("kamu sudah punya rencana ...?" becomes "aku sudah punya rencana ...") and the detector reads
-it with the answer, as it reads anything a client writes (`RiskDetector.answer`). What a client confirms is what the
-model already knows how to read; no model of its own, no training of its own.
+reading, for the client's first bubbles after a counselor's message. When the counselor asked a yes-or-no question
+and the answer begins with a yes, the question is the client's own statement: "kamu sudah punya rencana ...?" becomes
+"aku sudah punya rencana ...", and the detector reads that statement with the answer after it, as it reads anything a
+client writes (`RiskDetector.answer`). What a client confirms is what the model already knows how to read; no model
+of its own, no training of its own.
 
-* A yes-or-no question, answered with a yes: the statement, then the answer on a line of its own. A yes is a yes word
-  ("iya", "udh", "pernah", "ada", "masih", "nggih", "muhun", "yes") or the question's own word said back, the way
-  Indonesian answers ("kamu masih pengen nyakitin dia?" then "pengen bgt").
-* A question that asks with a word (when, where, how many, what, who, why, how), answered with anything but a no and
-  not told as past or over: the answer in that word's place, since Indonesian asks in place ("obatnya barusan kamu
-  minum berapa?" then "20an": "obatnya barusan aku minum 20an"; not "5 tahun lalu, udah lama berhenti").
+A yes is a yes word ("iya", "udh", "pernah", "ada", "masih", "nggih", "muhun", "yes") or the question's own word said
+back, the way Indonesian answers ("kamu masih pengen nyakitin dia?" then "pengen bgt").
 
-Not read at all:
-* an answer that begins with a no ("nggak", "belum", "ora", "henteu", "ya enggak lah"), or a yes-or-no question
-  answered with neither (a number, a place, a story: those words are read alone, as before);
+Not read:
+* an answer that begins with a no ("nggak", "belum", "ora", "henteu", "udah nggak", "ya enggak lah"), one that begins
+  with neither (a number, a place, a story, "ya kali", "ya ampun", "hmm": those words are read alone, as before), and
+  a question back ("iya?", "ada apa kak?");
+* a question that asks with a word (who, what, when, where, how, why, how many): its answer is a thing told, not a
+  yes, and the question takes for granted what it asks about ("kamu lagi di mana sekarang?" then "di kamar kos"), so a
+  statement made of it would suggest whatever the answer; tried in session 38 and left out (docs/RISK_DETECTION.md);
 * a question that asks leave ("boleh aku tanya soal itu?"), only asks for agreement ("hubungi 119 kalau pikiran itu
   datang ya?") or asks the client to tell more ("bisa ceritain lagi?", "could you tell me more about that?");
 * anything but a question: a message without "?" asks nothing;
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import re
 
-from curhat_tui.domain.risk_clause import RESOLVED, told_when
 from curhat_tui.domain.risk_text import Token
 from curhat_tui.domain.yes_no import NEGATIONS, SOME_WORDS
 from curhat_tui.domain.yes_no import YES_WORDS as PLAIN_YES
@@ -49,19 +49,19 @@ LEAD = frozenset({"kakak", "hmm", "hm", "eh", "ehm", "em", "emm", "duh", "aduh",
                   "hadeh", "ehh", "hah", "astagfirullah", "astaghfirullah", "amit", "mas", "mbak", "bang", "dek",
                   "teh", "bro", "sis", "pak", "bu"})  # words before the answer proper
 LOOK = 3  # at most this many leading words are passed over to the answer proper
+ANSWER_CHARS = 1_000  # an answer is read from its start: the first this many characters
+# a yes word and the word after it that say neither yes nor no: "ya kali" (as if), "ya ampun", "ada apa?"
+NEITHER = frozenset({("ya", "kali"), ("iya", "kali"), ("ya", "ampun"), ("ada", "apa"), ("iya", "kah")})
+
 ASKED_CHARS = 400  # the end of the counselor's message is read: a long script asks at its end
 
 YES, NO, OTHER = "y", "n", "o"
 
-# the word a question that asks who, what, when, where, how, why or how many asks with (after the slang dictionary:
-# "gmn" -> "gimana", "knp" -> "kenapa"), and the words that go with it ("di mana", "berapa banyak", "how many")
+# the words a question that asks who, what, when, where, how, why or how many asks with (after the slang dictionary:
+# "gmn" -> "gimana", "knp" -> "kenapa"; "di mana" is two words)
 WH_WORDS = frozenset({"siapa", "kapan", "kpn", "dimana", "kemana", "darimana", "berapa", "brp", "seberapa", "kenapa",
                       "mengapa", "gimana", "bagaimana", "ngapain", "who", "when", "where", "why", "how", "which", "what"})
 _WH_BEFORE = frozenset({"di", "ke", "dari"})  # "di mana"
-_SINCE = frozenset({"sejak", "dari", "since"})  # "dari 2 bulan lalu": going on since then
-_PURPOSE = frozenset({"biar", "supaya", "agar", "buat", "untuk"})  # "biar bersih": wished for, not told as done
-_GAP = "\x00"  # the answer's place in a statement, while it is built
-_WH_AFTER = frozenset({"banyak", "lama", "kali", "sering", "jauh", "many", "much", "long", "often", "mana"})
 _TAG = re.compile(r"\b(ya|yah|yaa|oke|ok|okay|okey|deal|setuju|right)\s*[?!.]*\s*$", re.IGNORECASE)  # agreement only
 _LEAVE = re.compile(r"^\W*(boleh|bolehkah|may i|can i|bisa (?:aku|saya) (?:tanya|nanya))\b", re.IGNORECASE)
 # what keeps the client safe, over the statement's words (canonical, "kamu" already "aku")
@@ -103,39 +103,26 @@ def question(asked: str) -> str:
     return said
 
 
-def wh_span(tokens: list[Token]) -> tuple[int, int] | None:
-    """Where the words a question asks with stand in its tokens ([i, j)), or None for a yes-or-no question: "kapan",
-    "di mana", "berapa banyak", "apa" after a word or before "yang" ("kamu minum apa?", "apa yang kamu minum?"; "apa
-    kamu ...?" at the start asks yes or no)."""
+def asks_with_a_word(tokens: list[Token]) -> bool:
+    """Whether a question asks with a word ("kapan", "di mana", "berapa", "apa" after a word or before "yang": "kamu
+    minum apa?", "apa yang kamu minum?"), not yes or no ("apa kamu ...?" at the start asks yes or no)."""
     for i, tok in enumerate(tokens):
         word = tok.text
-        if word == "mana" and i and tokens[i - 1].text in _WH_BEFORE:
-            return i - 1, i + 1
-        asks = word in WH_WORDS or (word == "apa" and (i > 0 or (len(tokens) > 1 and tokens[1].text in ("yang", "yg"))))
-        if asks:
-            j = i + 1
-            if j < len(tokens) and tokens[j].text in _WH_AFTER:
-                j += 1
-            if word == "apa" and j < len(tokens) and tokens[j].text in ("yang", "yg"):
-                j += 1
-            return i, j
-    return None
+        if word in WH_WORDS or (word == "mana" and i and tokens[i - 1].text in _WH_BEFORE):
+            return True
+        if word == "apa" and (i > 0 or (len(tokens) > 1 and tokens[1].text in ("yang", "yg"))):
+            return True
+    return False
 
 
-def statement(tokens: list[Token], gap: tuple[int, int] | None = None, answer: str = "") -> tuple[str, int]:
-    """A question's tokens as the client's own statement, and where in it `answer` stands: the question words left
-    out ("apakah", "apa" at the start, "sudahkah" read "sudah"), an "or not" left out ("pernah gak kamu ...", "...
-    atau belum"), the counselor's "kamu" and "-mu" the client's "aku" and "-ku", the names the counselor calls the
-    client by left out. A yes-or-no question's answer follows the statement on a line of its own; a question that asks
-    with a word (`gap`: `wh_span`) has the answer in its place ("obatnya kamu minum berapa?" then "20an": "obatnya aku
-    minum 20an"). A clause boundary stays a comma."""
+def statement(tokens: list[Token], answer: str) -> tuple[str, int]:
+    """A yes-or-no question's tokens as the client's own statement, with `answer` on a line after it, and where the
+    answer starts: the question words left out ("apakah", "apa" at the start, "sudahkah" read "sudah"), an "or not"
+    left out ("pernah gak kamu ...", "... atau belum"), the counselor's "kamu" and "-mu" the client's "aku" and "-ku",
+    the names the counselor calls the client by left out. A clause boundary stays a comma."""
     words: list[str] = []
     skip_negation = False
     for n, tok in enumerate(tokens):
-        if gap is not None and gap[0] <= n < gap[1]:
-            if n == gap[0]:
-                words.append(_GAP)  # where the answer goes
-            continue
         word = tok.text
         if n == 0 and word in _ASKING or word in _ADDRESS:
             continue
@@ -154,28 +141,15 @@ def statement(tokens: list[Token], gap: tuple[int, int] | None = None, answer: s
             word = word[:-2] + "ku"
         words.append(("," if tok.cut and words else "") + word)
     said = " ".join(words).replace(" ,", ",").strip(", ")
-    if _GAP not in said:
-        return said + "\n" + answer, len(said) + 1
-    at = said.index(_GAP)
-    return said[:at] + answer + said[at + len(_GAP):], at
-
-
-def told_as_over(tokens: list[Token]) -> bool:
-    """Whether an answer tells its thing as past or over ("5 tahun lalu, udah lama berhenti", "waktu SMA", "udah
-    sembuh"): the clause reading's past and resolution words (risk_clause.py). Not "tadi subuh", not what goes on
-    since then ("dari 2 bulan lalu", "sejak bulan lalu"), not a resolution denied or wished for ("gak berhenti2",
-    "biar bersih")."""
-    if any(tok.text in _SINCE for tok in tokens):
-        return False
-    return told_when(tokens, 0, len(tokens)) == "past" or any(
-        tok.text in RESOLVED and not tok.neg and not (k and tokens[k - 1].text in _PURPOSE) for k, tok in enumerate(tokens))
+    return said + "\n" + answer, len(said) + 1
 
 
 def polarity(tokens: list[Token], asked: frozenset[str] = frozenset()) -> tuple[str, int | None]:
     """How an answer begins (YES, NO or OTHER) and the index of the word that says so (None for OTHER): its first word
     after at most LOOK leading ones ("kak", "hmm", "jujur", ...). A yes followed at once by a no is a no ("udah
-    nggak", "iya gak kok"); a word of the question said back (`asked`: its words not under a negation, as the
-    statement has them) is a yes, unless it is a word that answers nothing ("buat", "sama", "yang")."""
+    nggak", "iya gak kok"; not "iya biar gak nyusahin"); "ya kali", "ya ampun", "ada apa" say neither; a word
+    of the question said back (`asked`: its words not under a negation, as the statement has them) is a yes, unless
+    it is a word that answers nothing ("buat", "sama", "yang")."""
     i = 0
     while i < len(tokens) and i < LOOK and tokens[i].text in LEAD:
         i += 1
@@ -184,9 +158,12 @@ def polarity(tokens: list[Token], asked: frozenset[str] = frozenset()) -> tuple[
     word = tokens[i].text
     if word in NO_WORDS:
         return NO, i
+    after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+    if (word, after) in NEITHER:
+        return OTHER, None
     echoed = word in asked and word not in _ASKING and word not in _FUNCTION and len(word) > 2
-    if word in YES_WORDS or echoed or (i + 1 < len(tokens) and (word, tokens[i + 1].text) in _PAIRS):
-        if i + 1 < len(tokens) and tokens[i + 1].text in NO_WORDS:
+    if word in YES_WORDS or echoed or (word, after) in _PAIRS:
+        if after in NO_WORDS:
             return NO, i + 1
         return YES, i
     return OTHER, None

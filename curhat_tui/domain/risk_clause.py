@@ -199,9 +199,7 @@ def clauses(tokens: list[Token]) -> list[tuple[int, int]]:
     return out
 
 
-def told_when(tokens: list[Token], i: int, j: int) -> str:
-    """When tokens[i:j] (a clause) is told: "past" (dulu, pernah, "waktu SMA", "tahun lalu"), "now" (sekarang, tadi,
-    nanti), "if" (kalau, andai) or "-"."""
+def _when(tokens: list[Token], i: int, j: int) -> str:
     for k in range(i, j):
         word = tokens[k].text
         if word in PAST or (word in _PAST_AFTER and k + 1 < j and tokens[k + 1].text in _SCHOOL) or (
@@ -256,7 +254,7 @@ def read(tokens: list[Token]) -> tuple[list[tuple[str, int, int]], set[int]]:
     present: dict[str, int] = {}  # class -> first token, over the message (not negated)
     doer = "-"
     for i, j in clauses(tokens):
-        when = told_when(tokens, i, j)
+        when = _when(tokens, i, j)
         found: list[tuple[str, int]] = []
         last = "-"
         people = [who(tokens[m].text) for m in range(i, j)]  # each word's person, read once for the whole clause

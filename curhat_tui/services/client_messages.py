@@ -94,8 +94,9 @@ class ClientMessages:
         again, stored, and told when their suggestion changed."""
         read = 0
         for message in self.store.messages.after(revised.session_id, revised.id, BURST_BUBBLES * 2):
-            if message.sender is Sender.COUNSELOR or read >= BURST_BUBBLES - 1:
-                return  # the counselor's reply ended the burst; later ones never read the revised message
+            if message.sender is Sender.COUNSELOR or read >= BURST_BUBBLES:
+                return  # the counselor's reply ended the burst; later ones never read the revised message (the
+                # BURST_BUBBLES-th after it may: a deleted bubble brings the counselor's question back in its reach)
             if not readable(message):
                 continue
             read += 1

@@ -53,10 +53,25 @@ async def test_risk_spread_over_bubbles_is_suggested_on_the_bubble_that_complete
 async def test_the_counselors_reply_ends_the_burst(desk):
     ws, channel, sid = desk
     _say(channel, sid, BURST[:3], START + 10, "b")
-    await ws.desk.send(sid, "yang cair itu buat apa, kak?")
+    await ws.desk.send(sid, "oke, aku dengerin kok.")
     _say(channel, sid, BURST[3:], START + 30, "c")
     assert _client_flags(ws, sid)[-1] == ()  # read after the reply, on its own
     assert ws.desk.unanswered_risk(sid) == ()
+
+
+async def test_a_reply_after_the_counselors_question_is_read_as_its_answer_and_stored_so(desk):
+    """The bubbles before the question are not read with the answer; the question is: "iya kak" after "yang cair itu
+    mau kamu minum?" says what the liquid is for, and its flags say so (and what ending the session leaves unanswered).
+    A question that asks where, answered with a place, is not read so."""
+    ws, channel, sid = desk
+    _say(channel, sid, BURST[:3], START + 10, "b")
+    await ws.desk.send(sid, "yang cair itu mau kamu minum sendiri?")
+    _say(channel, sid, ["iya kak"], START + 30, "c")
+    assert _client_flags(ws, sid)[-1] == ("suicide",)
+    assert ws.desk.unanswered_risk(sid) == ("suicide",)
+    await ws.desk.send(sid, "makasih udah jujur. kamu lagi di mana sekarang?")
+    _say(channel, sid, ["di kamar kos"], START + 50, "d")
+    assert _client_flags(ws, sid)[-1] == ()
 
 
 async def test_a_deleted_bubble_is_not_read_with_the_next(desk):

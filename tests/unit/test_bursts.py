@@ -93,6 +93,10 @@ def test_the_counselors_message_before_the_burst_is_what_it_answers():
     assert since_asked(deleted) == ([1], "")
     many = [_m(0, Sender.COUNSELOR, "q")] + [_m(n, Sender.CLIENT) for n in range(1, 20)]
     assert since_asked(many)[1] == ""  # the burst runs back further than what is read with a bubble
+    full = [_m(0, Sender.COUNSELOR, "q?"), _m(1, Sender.SYSTEM)] + [_m(n, Sender.CLIENT) for n in range(2, 7)]
+    assert since_asked(full) == ([2, 3, 4, 5, 6], "q?")  # a system line between is passed over, as in the burst
+    never = [_m(1, Sender.COUNSELOR, "q?", delivery=Delivery.UNSENT), _m(2, Sender.CLIENT)]
+    assert since_asked(never) == ([1], "")  # given up before the client could read it
 
 
 def test_a_burst_right_after_a_question_is_read_joined_as_its_answer():

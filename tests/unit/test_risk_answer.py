@@ -1,11 +1,9 @@
 """A client's answer read with the counselor's question before it (domain/risk_answer.py, RiskDetector.answer): a yes
-to a screening question is the disclosure the question names, and so is an answer told in the place of what a
-question asks ("berapa yang barusan kamu telan?" then "sepuluh, semuanya"); a no, an answer to an everyday or a
-safety-planning question, and a when told as long past, are not.
+to a screening question is the disclosure the question names; a no, a question back, an answer to an everyday or a
+safety-planning question, and any answer to a question that asks when, where or how many, are not.
 
-Every exchange here was written for this file in session 38 (the first ones before the answer reading was judged on
-exchanges 1, the last two before its reading of what a question asks with was judged on exchanges 2);
-none is in corpus/ (answers1.tsv, the reading's development set, included)."""
+Every exchange here was written for this file in session 38 (most before the answer reading was judged on exchanges
+1, the last ones from a review of it); none is in corpus/ (answers1.tsv, the reading's development set, included)."""
 
 from __future__ import annotations
 
@@ -13,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.domain.risk_answer import NO, OTHER, YES, polarity, question, statement, wh_span
+from curhat_tui.domain.risk_answer import NO, OTHER, YES, asks_with_a_word, polarity, question, statement
 from curhat_tui.domain.risk_text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,8 +28,6 @@ DISCLOSED = [
     ("hit by a husband, or not", "Suamimu masih suka mukul kamu kalau marah?", "masih kak", "abuse", False),
     ("voices that order", "Suara yang kamu dengar itu nyuruh kamu nyakitin diri?", "he eh", "self_harm", False),
     ("drunk now, in English", "Are you drunk right now?", "yes kinda", "substance", False),
-    ("how many pills, just now", "Tadi kamu bilang minum obatnya. Berapa butir yang barusan kamu telan?",
-     "sepuluh mungkin, semuanya", "suicide", True),
 ]
 QUIET = [
     ("a no to a plan", "Kamu sudah punya rencana bunuh diri?", "gak kak, gak sampe situ"),
@@ -39,11 +35,15 @@ QUIET = [
     ("an everyday yes", "Hari ini kamu sudah sempat makan?", "udah kak barusan"),
     ("someone to be with", "Malam ini ada yang nemenin kamu di kos?", "ada, temen sekamar"),
     ("prescribed medicine taken", "Obat dari psikiater udah rutin kamu minum?", "udah kak"),
-    ("when: long ago", "Kapan terakhir kali pikiran bunuh diri itu muncul?", "udah lama bgt, pas SMP"),
+    ("when, not whether", "Kapan terakhir kali pikiran bunuh diri itu muncul?", "udah lama bgt, pas SMP"),
     ("leave asked", "Boleh aku tanya soal pikiran bunuh diri yang kamu sebut tadi?", "boleh kak"),
     ("agreement asked", "Kalau pikiran bunuh diri datang lagi, langsung hubungi 119 ya?", "iya kak siap"),
     ("no question at all", "Aku senang kamu mau cerita soal pikiran bunuh diri itu.", "iya kak makasih"),
     ("where: an ordinary place", "Kamu lagi di mana sekarang?", "di kosan kak"),
+    ("how many, no answer", "Berapa butir obat yang udah kamu telan?", "hmm"),
+    ("an exclamation, then a no", "Belakangan ini kamu ada keinginan buat bunuh diri?", "ya ampun kak, nggak lah"),
+    ("a question back", "Kamu ada keinginan buat bunuh diri?", "ada apa kak?"),
+    ("as if", "Kamu kepikiran buat ngakhirin hidup?", "ya kali kak"),
 ]
 
 
@@ -76,18 +76,16 @@ def test_a_no_an_everyday_or_safety_answer_and_a_when_suggest_nothing(data, kind
     assert found.items == () and not found.imminent, (kind, found.items, found.scores)
 
 
-def test_the_last_question_is_read_as_the_clients_statement(slang):
+def test_the_last_yes_or_no_question_is_read_as_the_clients_statement(slang):
     assert question("Makasih ya. Kamu pernah kepikiran mati?") == "Kamu pernah kepikiran mati?"
-    assert question("Kamu pernah kepikiran mati? Kapan terakhir?") == "Kapan terakhir?"
+    assert question("Kamu pernah kepikiran mati? Kapan terakhir?") == "Kapan terakhir?"  # the last one asks when
+    assert asks_with_a_word(tokenize("Kapan terakhir?", slang)) and asks_with_a_word(tokenize("kamu di mana?", slang))
+    assert not asks_with_a_word(tokenize("apa kamu pernah kepikiran mati?", slang))
     assert question("Boleh aku tahu, kamu udah punya rencana?") == "kamu udah punya rencana?"
     assert question("Aku di sini kok.") == question("Boleh aku tanya soal itu?") == question("Cerita aja ya?") == ""
-    asked = tokenize("Apakah kamu pernah nggak nyakitin dirimu sendiri?", slang)
-    said, at = statement(asked, wh_span(asked), "iya")
+    said, at = statement(tokenize("Apakah kamu pernah nggak nyakitin dirimu sendiri?", slang), "iya")
     assert said.split()[:2] == ["aku", "pernah"] and "tidak" not in said.split() and "dirimu" not in said
-    assert said[at:] == "iya"  # a yes-or-no question's answer follows the statement
-    asked = tokenize("Obatnya barusan kamu minum berapa banyak?", slang)
-    said, at = statement(asked, wh_span(asked), "20an kak")
-    assert said.endswith("aku minum 20an kak") and said[at:at + 8] == "20an kak"  # in the place of what was asked
+    assert said[at:] == "iya"  # the answer follows the statement
 
 
 def test_how_an_answer_begins(slang):
@@ -95,7 +93,8 @@ def test_how_an_answer_begins(slang):
         return polarity(tokenize(reply, slang), frozenset(t.text for t in tokenize(asked, slang)))[0]
     assert begins("iyaa kak") == begins("hmm jujur iya") == begins("muhun") == begins("ho oh") == YES
     assert begins("gak kok") == begins("ya enggak lah") == begins("udah nggak") == begins("ora") == NO
-    assert begins("20an kak") == begins("di kamar") == OTHER
+    assert begins("20an kak") == begins("di kamar") == begins("ya kali") == begins("ya ampun, nggak") == OTHER
+    assert begins("iya biar gak nyusahin") == YES  # a no further on is not the answer's
     assert begins("pengen bgt", "kamu pengen nyakitin dia?") == YES  # the question's word said back
     assert begins("buat tikus lah", "itu buat orang?") == OTHER  # a word that answers nothing
 
