@@ -41,7 +41,7 @@ from curhat_tui.domain.yes_no import YES_WORDS as PLAIN_YES
 # "ora", "henteu" -> "tidak", "blm" -> "belum"), and the answers a question about something done or at hand gets.
 YES_WORDS = (PLAIN_YES | SOME_WORDS | frozenset({"sudah", "ada", "betul", "benar", "bener", "mungkin", "yaa", "he'em",
                                                  "heem", "sumuhun", "yess", "yea", "pikir", "banget", "pasti", "parah",
-                                                 "tiap", "setiap", "hampir"})) - {"jarang", "rarely", "once"}
+                                                 "tiap", "setiap", "hampir", "msh"})) - {"jarang", "rarely", "once"}
 NO_WORDS = NEGATIONS | frozenset({"bukan", "nihil", "jangan"})
 _PAIRS = {("dia", "eh"), ("dia", "em"), ("hu", "um"), ("ho", "oh")}  # "he eh" (read "dia eh"), "hu um", "ho oh"
 LEAD = frozenset({"kakak", "hmm", "hm", "eh", "ehm", "em", "emm", "duh", "aduh", "wah", "alhamdulillah", "jujur",
@@ -80,6 +80,7 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 # question words that begin a yes-or-no question ("apakah kamu ...", "apa kamu ...", English auxiliaries)
 _ASKING = frozenset({"apakah", "apa", "are", "do", "did", "does", "have", "has", "is", "was", "were", "will", "would",
                      "can", "could", "coba"})
+_EVER = frozenset({"pernah", "ever"})  # "have you ever ...?" then "yes": what was asked about is told, not its time
 _ADDRESS = frozenset({"kakak", "mas", "mbak", "bang", "dek", "teh", "bro", "sis", "pak", "bu", "akang", "neng"})
 # words said back that answer nothing: "buat tikus lah" to "... itu buat orang?"
 _FUNCTION = frozenset({"buat", "untuk", "sama", "dengan", "yang", "itu", "ini", "dari", "dan", "atau", "karena", "kalau",
@@ -126,6 +127,9 @@ def statement(tokens: list[Token], answer: str) -> tuple[str, int]:
         word = tok.text
         if n == 0 and word in _ASKING or word in _ADDRESS:
             continue
+        if word in _EVER:
+            skip_negation = True  # "pernah nggak kamu ...": or not
+            continue
         kah = _ASKED_KAH.match(word)
         if kah:
             word = kah.group(1)
@@ -149,7 +153,7 @@ def polarity(tokens: list[Token], asked: frozenset[str] = frozenset()) -> tuple[
     after at most LOOK leading ones ("kak", "hmm", "jujur", ...). A yes followed at once by a no is a no ("udah
     nggak", "iya gak kok"; not "iya biar gak nyusahin"); "ya kali", "ya ampun", "ada apa" say neither; a word
     of the question said back (`asked`: its words not under a negation, as the statement has them) is a yes, unless
-    it is a word that answers nothing ("buat", "sama", "yang")."""
+    it is a word that answers nothing ("buat", "sama", "yang"), and so is "lagi" to "sedang ...?"."""
     i = 0
     while i < len(tokens) and i < LOOK and tokens[i].text in LEAD:
         i += 1
@@ -162,7 +166,8 @@ def polarity(tokens: list[Token], asked: frozenset[str] = frozenset()) -> tuple[
     if (word, after) in NEITHER:
         return OTHER, None
     echoed = word in asked and word not in _ASKING and word not in _FUNCTION and len(word) > 2
-    if word in YES_WORDS or echoed or (word, after) in _PAIRS:
+    doing = word == "lagi" and bool(asked & {"sedang", "lagi"})  # "lagi kak" to "kamu sedang ...?": I am
+    if word in YES_WORDS or echoed or doing or (word, after) in _PAIRS:
         if after in NO_WORDS:
             return NO, i + 1
         return YES, i
