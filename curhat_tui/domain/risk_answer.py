@@ -119,8 +119,8 @@ def asks_with_a_word(tokens: list[Token]) -> bool:
 def statement(tokens: list[Token], answer: str) -> tuple[str, int]:
     """A yes-or-no question's tokens as the client's own statement, with `answer` on a line after it, and where the
     answer starts: the question words left out ("apakah", "apa" at the start, "sudahkah" read "sudah"), an "or not"
-    left out ("pernah gak kamu ...", "... atau belum"), the counselor's "kamu" and "-mu" the client's "aku" and "-ku",
-    the names the counselor calls the client by left out. A clause boundary stays a comma."""
+    left out ("pernah gak kamu ...", "... atau belum"), "pernah" (ever) left out, the counselor's "kamu" and "-mu" the
+    client's "aku" and "-ku", the names the counselor calls the client by left out. A clause boundary stays a comma."""
     words: list[str] = []
     skip_negation = False
     for n, tok in enumerate(tokens):
