@@ -38,11 +38,13 @@ class Reader(Protocol):
 @dataclass(frozen=True)
 class Burst:
     """What a burst suggests: items (the newest bubble's own first), imminence, and per bubble (one entry for each
-    text read, the newest last) the spans of evidence in that bubble's own text."""
+    text read, the newest last) the spans of evidence in that bubble's own text; `answered`, the items only its
+    reading as the answer to the counselor's question suggests (the pane says so)."""
 
     items: tuple[str, ...]
     imminent: bool
     evidence: tuple[tuple[PhraseHit, ...], ...]
+    answered: tuple[str, ...] = ()
 
 
 def readable(message: Message) -> bool:
@@ -91,13 +93,17 @@ def read_burst(reader: Reader, texts: Sequence[str], asked: str = "") -> Burst:
     spans[-1] = list(alone.evidence)
     items, imminent = alone.items, alone.imminent
     reads = [reader.detect(JOIN.join(texts[first:]))] if first < len(texts) - 1 else []
-    if asked.strip() and first == 0:
-        reads.append(reader.answer(asked, JOIN.join(texts)))
-    for read in reads:
+    answer = reader.answer(asked, JOIN.join(texts)) if asked.strip() and first == 0 else None
+    answered: tuple[str, ...] = ()
+    for read in reads + ([answer] if answer is not None else []):
         _point_back(read, texts, first, spans)
-        items += tuple(item for item in read.items if item not in items)
+        added = tuple(item for item in read.items if item not in items)
+        items += added
         imminent = imminent or read.imminent
-    return Burst(items, imminent, tuple(tuple(sorted(set(s), key=lambda h: (h.start, h.end, h.item))) for s in spans))
+        if read is answer:
+            answered = added
+    return Burst(items, imminent, tuple(tuple(sorted(set(s), key=lambda h: (h.start, h.end, h.item))) for s in spans),
+                 answered)
 
 
 def _point_back(read: Detection, texts: Sequence[str], first: int, spans: list[list[PhraseHit]]) -> None:

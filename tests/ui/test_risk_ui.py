@@ -143,6 +143,7 @@ async def test_a_short_answer_is_read_with_the_question_the_counselor_asked(fake
         entry = await asked("boleh aku tanya, belakangan ini kamu ada kepikiran buat bunuh diri?", "iya kak", 2)
         assert pane.suggested == ["suicide"]
         assert [entry.message.text[a:b] for a, b in entry.highlights] == ["iya"]
+        assert "Jawaban atas pertanyaanmu" in str(pane.query_one("#status").render())  # why "iya" is marked
         assert parts.workstation.flags.flags(sid) == {}  # a suggestion never ticks a flag
         entry = await asked("kalau malam ini pikiran itu datang lagi, ada orang yang bisa kamu telepon?", "ada kak, kakakku", 3)
         assert pane.suggested == [] and not entry.highlights

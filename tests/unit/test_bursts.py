@@ -108,7 +108,7 @@ def test_a_burst_right_after_a_question_is_read_joined_as_its_answer():
     reader = Reader(lambda text: NOTHING, answer)
     burst = read_burst(reader, ["iya", "udah lama"], "kamu sudah punya rencana?")
     assert answered == [("kamu sudah punya rencana?", "iya" + JOIN + "udah lama")]
-    assert burst.items == ("suicide",) and burst.imminent
+    assert burst.items == burst.answered == ("suicide",) and burst.imminent
     assert burst.evidence == ((PhraseHit("suicide", 0, 3),), ())  # the word that answered, in its own bubble
     assert read_burst(reader, ["iya"]).items == ()  # nobody asked: read alone
     assert read_burst(reader, ["nggak"], "kamu sudah punya rencana?").items == ()

@@ -85,6 +85,7 @@ class ChatPane(Vertical):
         self.counselor_typing = False
         self.suggested: list[str] = []
         self.imminent = False  # the detector called the newest client message's suicide risk imminent
+        self.answered = False  # ... and its suggestion rests on it read as the answer to the counselor's question
         self.ticked = False  # a red flag is ticked in this session (or was, before a handover)
         self.loaded = False
         self.composer = Composer(id="composer", blink=blink)
@@ -197,7 +198,7 @@ class ChatPane(Vertical):
             self.client_typing = False
             self._suggest(message)
         else:
-            self.suggested, self.imminent = [], False
+            self.suggested, self.imminent, self.answered = [], False, False
         self.refresh_clock()
 
     def update_message(self, message: Message) -> None:
@@ -286,8 +287,11 @@ class ChatPane(Vertical):
         `refresh_risk`)."""
         self.suggested = list(message.flags) if message.sender is Sender.CLIENT else []
         phrases = self.app.data.phrases
-        self.imminent = ("suicide" in self.suggested and phrases.ready
-                         and read_burst(phrases, *self.app.workstation.desk.burst(message)).imminent)
+        burst = read_burst(phrases, *self.app.workstation.desk.burst(message)) if self.suggested and phrases.ready \
+            else None
+        self.imminent = "suicide" in self.suggested and burst is not None and burst.imminent
+        # every suggestion rests on the reply read as the answer to the counselor's question: the pane says so
+        self.answered = burst is not None and bool(burst.answered) and set(burst.answered) >= set(self.suggested)
 
     def refresh_risk(self) -> None:
         """The detector is ready: the transcript marks its risk words, and the newest message is judged again."""
@@ -358,7 +362,7 @@ class ChatPane(Vertical):
             hints = [f"{book.get(i).key.upper()} {t.pick(book.get(i).label)}"
                      + (f" ({t('pane.imminent')})" if i == "suicide" and self.imminent else "")
                      for i in self.suggested if i in {item.id for item in book.items}]
-            lines.append(t("pane.suggest", items=", ".join(hints)))
+            lines.append(t("pane.suggest_answer" if self.answered else "pane.suggest", items=", ".join(hints)))
         if self.client_typing:
             lines.append(t("pane.typing", alias=session.alias))
         waited = self.waiting_seconds(now)
