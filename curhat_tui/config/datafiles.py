@@ -211,6 +211,24 @@ def load_catalogue(root: Path) -> dict[str, dict[str, str]]:
     return strings
 
 
+def load_read_answers(path: Path) -> bool:
+    """service.toml's optional `[risk]` table: `read_answers` (true unless set false) says whether the risk detector
+    reads a client's yes as the answer to the counselor's yes-or-no question (domain/risk_answer.py)."""
+    f = _File(path)
+    table = f.doc.get("risk", {})
+    line = next((n for n, text in enumerate(f.lines, 1) if text.strip() == "[risk]"), None)
+    if not isinstance(table, dict):
+        raise DataError(path, line, "'risk' must be a table", "write it as [risk] on a line of its own")
+    unknown = sorted(set(table) - {"read_answers"})
+    if unknown:
+        raise DataError(path, line, f"[risk] has unknown keys {unknown}", "the only key is read_answers = true|false")
+    value = table.get("read_answers", True)
+    if not isinstance(value, bool):
+        at = next((n for n, text in enumerate(f.lines, 1) if text.strip().startswith("read_answers")), line)
+        raise DataError(path, at, "read_answers must be true or false", "write read_answers = true (or false)")
+    return value
+
+
 def load_prices(path: Path) -> dict[tuple[str, int], int]:
     f = _File(path)
     prices = {}
@@ -247,11 +265,11 @@ def load_quick_replies(path: Path) -> QuickReplyBook:
     return QuickReplyBook(tuple(replies))
 
 
-def _detector(path: Path, item_ids: set[str], order: tuple[str, ...]) -> RiskDetector:
+def _detector(path: Path, item_ids: set[str], order: tuple[str, ...], read_answers: bool) -> RiskDetector:
     """The risk detector; its modules are imported here, when it is built, not before the first frame."""
     from curhat_tui.config.risk_data import load_phrases
 
-    return load_phrases(path, item_ids, order)
+    return load_phrases(path, item_ids, order, read_answers)
 
 
 def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
@@ -263,7 +281,9 @@ def load_all(root: Path | None = None, *, defer: bool = False) -> ServiceData:
     directory = load_directory(root / "directory.toml")
     redflags = load_redflags(root / "redflags.toml", directory)
     item_ids = {item.id for item in redflags.items}
-    detector = DeferredDetector(lambda: _detector(root / "phrases.toml", item_ids, tuple(i.id for i in redflags.items)))
+    read_answers = load_read_answers(root / "service.toml")
+    detector = DeferredDetector(lambda: _detector(root / "phrases.toml", item_ids, tuple(i.id for i in redflags.items),
+                                                  read_answers))
     if not defer:
         detector.warm()
     checks = DeferredChecks() if defer else None

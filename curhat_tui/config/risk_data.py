@@ -137,8 +137,9 @@ def load_rules(path: Path, item_ids: set[str]) -> list[RiskRule]:
     return rules
 
 
-def load_phrases(path: Path, item_ids: set[str], order: tuple[str, ...] = ()) -> RiskDetector:
-    """The risk detector: phrases.toml's rules, with the slang dictionary and the model beside it."""
+def load_phrases(path: Path, item_ids: set[str], order: tuple[str, ...] = (), read_answers: bool = True) -> RiskDetector:
+    """The risk detector: phrases.toml's rules, with the slang dictionary and the model beside it (`read_answers`:
+    service.toml's [risk] setting)."""
     rules = load_rules(path, item_ids)
     slang_path, model_path, words_path = path.parent / SLANG_FILE, path.parent / MODEL_FILE, path.parent / WORDS_FILE
     try:
@@ -153,4 +154,4 @@ def load_phrases(path: Path, item_ids: set[str], order: tuple[str, ...] = ()) ->
         model = read_model(model_path, item_ids)
     except RiskDataError as exc:
         raise DataError(model_path, exc.line, exc.problem, exc.fix) from None
-    return RiskDetector(rules, slang, model, order)
+    return RiskDetector(rules, slang, model, order, read_answers)

@@ -138,11 +138,12 @@ class RiskDetector:
     """Drop-in for the phrase matcher: `items(text)` and `scan(text)` as before, `detect(text)` for more."""
 
     def __init__(self, rules: list[RiskRule], slang: Mapping[str, tuple[str, ...]], model: LinearModel | None,
-                 item_order: tuple[str, ...] = ()) -> None:
+                 item_order: tuple[str, ...] = (), read_answers: bool = True) -> None:
         self.rules = rules
         self.slang = slang
         self.model = model
         self.item_order = item_order
+        self.read_answers = read_answers  # service.toml [risk]: read a yes as the answer to the counselor's question
         self._cache: dict[str, Detection] = {}
         self._answered: dict[tuple[str, str], Detection] = {}
 
@@ -179,6 +180,8 @@ class RiskDetector:
         in a yes-or-no question and `reply` begins with a yes, the question as the client's statement is read with the
         reply. Nothing otherwise. Its evidence is the word that answered, and the words of the reply that carried the
         reading."""
+        if not self.read_answers:
+            return NOTHING
         key = (asked, reply)
         found = self._answered.get(key)
         if found is None:

@@ -138,3 +138,18 @@ def test_binding_descriptions_are_in_the_catalogue(data):
 
     for binding in MainScreen.BINDINGS:
         assert f"key.{binding.id}" in data.strings, binding.id
+
+
+def test_a_service_turns_the_answer_reading_off_and_a_bad_setting_names_its_line(broken):
+    """service.toml's [risk] read_answers: false reads every reply alone ("iya" after a screening question suggests
+    nothing); a value that is not true or false is an error naming the file, the line and the fix."""
+    question = "Belakangan ini kamu ada kepikiran buat bunuh diri?"
+    assert load_all(broken).phrases.answer(question, "iya kak").items == ("suicide",)
+    service = broken / "service.toml"
+    text = service.read_text(encoding="utf-8")
+    service.write_text(text.replace("read_answers = true", "read_answers = false"), encoding="utf-8")
+    assert load_all(broken).phrases.answer(question, "iya kak").items == ()
+    service.write_text(text.replace("read_answers = true", 'read_answers = "ya"'), encoding="utf-8")
+    line = 1 + text.splitlines().index("read_answers = true")
+    with pytest.raises(DataError, match=rf"service.toml, line {line}: read_answers must be true or false \(fix: write"):
+        load_all(broken)
