@@ -4,8 +4,9 @@ and the words that carried that decision. It stands where the phrase matcher sto
 Three parts, all data: a few high-precision lexicon rules (phrases.toml, on normalised text), a linear
 model over word and character n-grams (risk_model.tsv, trained by scripts/train_risk.py) with one
 threshold per item chosen on held-out data, and the slang dictionary both read through (risk_slang.tsv).
-An item is suggested when its rule fires or its model score reaches its threshold. A suggestion never
-ticks a flag: the counselor decides.
+An item is suggested when its rule fires or its model score reaches its threshold. `answer(asked, reply)` reads a
+client's yes as the answer to the counselor's yes-or-no question, the question made the client's own statement
+(risk_answer.py). A suggestion never ticks a flag: the counselor decides.
 """
 
 from __future__ import annotations
