@@ -91,7 +91,7 @@ _OPEN_WH = rx(
     r"\w apa\b(?! (belum|blm|nggak|ngga|enggak|engga|tidak|tdk|ga|gak|gk|bukan|gimana|gmn|kamu|km|dia|anda|kau)\b)",
 )
 _YES_NO = rx(r"^(apakah|apa (kamu|km|anda|kau|dia)|do you|are you|is it|did you|have you|can you|will you)\b")  # asked so
-_CLOSED_Q = rx(
+CLOSED_Q = rx(  # how a yes-or-no question opens (risk_answer.py reads it too)
     r"^(apakah|apa kamu|apa km|kamu (sudah|udah|pernah|mau|masih|sering|punya|ada)|sudah|udah|pernah|ada|mau|bisa|benar|bener|"
     r"do you|are you|is it|did you|have you|can you|will you|was it|were you)\b",
 )
@@ -142,7 +142,7 @@ def code_utterance(text: str) -> Code:
     if question or _OPEN_Q.search(last) and len(last.split()) > 2:
         if question and _OPEN_WH.search(last) and not _YES_NO.search(last):
             return Code.OPEN_QUESTION
-        if _CLOSED_Q.search(last):
+        if CLOSED_Q.search(last):
             return Code.CLOSED_QUESTION
         if _OPEN_Q.search(last):
             return Code.OPEN_QUESTION

@@ -198,7 +198,7 @@ class RiskDetector:
             return NOTHING
         asked_tokens = tokenize(asking, self.slang)
         tokens = tokenize(shown, self.slang)
-        if asks_with_a_word(asked_tokens) or shown.rstrip().endswith("?"):
+        if asks_with_a_word(asking, asked_tokens) or shown.rstrip().endswith("?"):
             return NOTHING  # a question that asks with a word; a question back
         answered, at = polarity(tokens, frozenset(tok.text for tok in asked_tokens if not tok.neg))
         if answered != YES or at is None:

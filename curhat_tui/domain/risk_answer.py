@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 
+from curhat_tui.domain.coding import CLOSED_Q
 from curhat_tui.domain.risk_text import Token
 from curhat_tui.domain.yes_no import NEGATIONS, SOME_WORDS
 from curhat_tui.domain.yes_no import YES_WORDS as PLAIN_YES
@@ -81,6 +82,7 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 _ASKING = frozenset({"apakah", "apa", "are", "do", "did", "does", "have", "has", "is", "was", "were", "will", "would",
                      "can", "could", "coba"})
 _EVER = frozenset({"pernah", "ever"})  # "have you ever ...?" then "yes": what was asked about is told, not its time
+_ADDRESSED = re.compile(r"^\W*(?:(?:kak|kakak|mas|mbak|mba|bang|dek|teh|bro|sis|pak|bu|akang|neng)\b\W*)+")  # "Mas, ..."
 _ADDRESS = frozenset({"kakak", "mas", "mbak", "bang", "dek", "teh", "bro", "sis", "pak", "bu", "akang", "neng"})
 # words said back that answer nothing: "buat tikus lah" to "... itu buat orang?"
 _FUNCTION = frozenset({"buat", "untuk", "sama", "dengan", "yang", "itu", "ini", "dari", "dan", "atau", "karena", "kalau",
@@ -104,9 +106,13 @@ def question(asked: str) -> str:
     return said
 
 
-def asks_with_a_word(tokens: list[Token]) -> bool:
+def asks_with_a_word(asking: str, tokens: list[Token]) -> bool:
     """Whether a question asks with a word ("kapan", "di mana", "berapa", "apa" after a word or before "yang": "kamu
-    minum apa?", "apa yang kamu minum?"), not yes or no ("apa kamu ...?" at the start asks yes or no)."""
+    minum apa?", "apa yang kamu minum?"), not yes or no: "apa kamu ...?" at the start asks yes or no, and so does a
+    question that opens as one, whatever word it holds ("kamu sudah punya rencana kapan mau melakukannya?": the
+    utterance coder's CLOSED_Q)."""
+    if CLOSED_Q.search(_ADDRESSED.sub("", asking.lower())):
+        return False
     for i, tok in enumerate(tokens):
         word = tok.text
         if word in WH_WORDS or (word == "mana" and i and tokens[i - 1].text in _WH_BEFORE):

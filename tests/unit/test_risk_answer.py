@@ -79,8 +79,11 @@ def test_a_no_an_everyday_or_safety_answer_and_a_when_suggest_nothing(data, kind
 def test_the_last_yes_or_no_question_is_read_as_the_clients_statement(slang):
     assert question("Makasih ya. Kamu pernah kepikiran mati?") == "Kamu pernah kepikiran mati?"
     assert question("Kamu pernah kepikiran mati? Kapan terakhir?") == "Kapan terakhir?"  # the last one asks when
-    assert asks_with_a_word(tokenize("Kapan terakhir?", slang)) and asks_with_a_word(tokenize("kamu di mana?", slang))
-    assert not asks_with_a_word(tokenize("apa kamu pernah kepikiran mati?", slang))
+    def asks(text: str) -> bool:
+        return asks_with_a_word(text, tokenize(text, slang))
+    assert asks("Kapan terakhir?") and asks("kamu di mana?") and asks("Kamu lagi di mana sekarang?")
+    assert not asks("apa kamu pernah kepikiran mati?")
+    assert not asks("Mas, kamu sudah punya rencana kapan mau melakukannya?")  # opens as yes or no: "udah" answers it
     assert question("Boleh aku tahu, kamu udah punya rencana?") == "kamu udah punya rencana?"
     assert question("Aku di sini kok.") == question("Boleh aku tanya soal itu?") == question("Cerita aja ya?") == ""
     said, at = statement(tokenize("Apakah kamu pernah nggak nyakitin dirimu sendiri?", slang), "iya")
