@@ -51,10 +51,9 @@ LEAD = frozenset({"kakak", "hmm", "hm", "eh", "ehm", "em", "emm", "duh", "aduh",
                   "teh", "bro", "sis", "pak", "bu"})  # words before the answer proper
 LOOK = 3  # at most this many leading words are passed over to the answer proper
 ANSWER_CHARS = 1_000  # an answer is read from its start: the first this many characters
+ASKED_CHARS = 400  # the end of the counselor's message is read: a long script asks at its end
 # a yes word and the word after it that say neither yes nor no: "ya kali" (as if), "ya ampun", "ada apa?"
 NEITHER = frozenset({("ya", "kali"), ("iya", "kali"), ("ya", "ampun"), ("ada", "apa"), ("iya", "kah")})
-
-ASKED_CHARS = 400  # the end of the counselor's message is read: a long script asks at its end
 
 YES, NO, OTHER = "y", "n", "o"
 
@@ -82,8 +81,9 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 _ASKING = frozenset({"apakah", "apa", "are", "do", "did", "does", "have", "has", "is", "was", "were", "will", "would",
                      "can", "could", "coba"})
 _EVER = frozenset({"pernah", "ever"})  # "have you ever ...?" then "yes": what was asked about is told, not its time
-_ADDRESSED = re.compile(r"^\W*(?:(?:kak|kakak|mas|mbak|mba|bang|dek|teh|bro|sis|pak|bu|akang|neng)\b\W*)+")  # "Mas, ..."
 _ADDRESS = frozenset({"kakak", "mas", "mbak", "bang", "dek", "teh", "bro", "sis", "pak", "bu", "akang", "neng"})
+# the names a message opens with, as typed ("Mas, kamu ...?", "kak ..."), before the question proper
+_ADDRESSED = re.compile(r"^\W*(?:(?:" + "|".join(sorted(_ADDRESS | {"kak", "mba"})) + r")\b\W*)+")
 # words said back that answer nothing: "buat tikus lah" to "... itu buat orang?"
 _FUNCTION = frozenset({"buat", "untuk", "sama", "dengan", "yang", "itu", "ini", "dari", "dan", "atau", "karena", "kalau",
                        "tapi", "juga", "aja", "saja", "aku", "kamu", "dia", "mereka", "di", "ke", "lagi", "tidak"})
