@@ -102,3 +102,19 @@ async def test_an_edit_is_read_with_the_bubbles_after_it(desk):
     before = _client_flags(ws, sid)[-1]
     channel.inject(MessageEdited(sid, "$b2", "yg cair buat nyamuk itu", START + 20))
     assert _client_flags(ws, sid)[-1] == ("suicide",) and before == ()
+
+
+async def test_deleting_the_first_bubble_after_a_question_brings_the_answer_into_reach(desk, data):
+    """Six bubbles after the counselor's question, the first one deleted: the yes that now opens the answer is read
+    as the answer to the question, in its own bubble and in the one six places after the deleted one (which was read
+    without the question before, its burst running back past it)."""
+    ws, channel, sid = desk
+    await ws.desk.send(sid, "kamu masih kepikiran buat mengakhiri hidup?")
+    bubbles = ["halo kak maaf", "iya kak", "tadi abis pulang kerja", "capek aja", "hari ini hujan terus", "udah makan kok",
+               "tapi ya gitu"]
+    assert all(data.phrases.items(text) == [] for text in bubbles)
+    _say(channel, sid, bubbles, START + 30, "q")
+    assert _client_flags(ws, sid) == [()] * 7  # "halo kak maaf" opens the burst: no answer to read
+    channel.inject(MessageRedacted(sid, "$q0", START + 60))
+    flags = _client_flags(ws, sid)
+    assert flags[1] == ("suicide",) and flags[-1] == ("suicide",)
