@@ -275,7 +275,7 @@ def labels_of(line: Line) -> frozenset[str]:
 
 
 EXCHANGES = "exchanges"  # corpus/exchanges*.tsv: a counselor's message and the client's reply, judged, never trained
-ANSWERS = "answers"  # corpus/answers*.tsv: the same lines, the answer model's training (scripts/train_answers.py)
+ANSWERS = "answers"  # corpus/answers*.tsv: the same lines, the answer reading's development set (never trained)
 
 
 def read_tsv(path: Path) -> list[Line]:

@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if path.resolve() != args.file.resolve():
             lines = read_tsv(path)
-            known += [(line.text, path.name) for line in lines if not line.asked]
+            known += [(line.text, path.name) for line in lines]
             pairs += [(said(line), path.name) for line in lines if line.asked]
     new = read_tsv(args.file)
     found = echoes([line.text for line in new], known)  # a reply is compared with every line a client wrote
