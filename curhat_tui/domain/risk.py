@@ -16,16 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
-from curhat_tui.domain.risk_answer import (
-    ANSWER_CHARS,
-    ASKED_CHARS,
-    PROTECTIVE,
-    YES,
-    asks_with_a_word,
-    polarity,
-    question,
-    statement,
-)
+from curhat_tui.domain.risk_answer import ANSWER_CHARS, ASKED_CHARS, question, told
 from curhat_tui.domain.risk_clause import euphemisms, gated
 from curhat_tui.domain.risk_model import LinearModel, probability
 from curhat_tui.domain.risk_text import (
@@ -196,16 +187,11 @@ class RiskDetector:
         shown, where = visible(reply[:ANSWER_CHARS])
         if not asking or not shown.strip():
             return NOTHING
-        asked_tokens = tokenize(asking, self.slang)
         tokens = tokenize(shown, self.slang)
-        if asks_with_a_word(asking, asked_tokens) or shown.rstrip().endswith("?"):
-            return NOTHING  # a question that asks with a word; a question back
-        answered, at = polarity(tokens, frozenset(tok.text for tok in asked_tokens if not tok.neg))
-        if answered != YES or at is None:
+        found = told(asking, tokenize(asking, self.slang), tokens, shown)
+        if found is None:
             return NOTHING
-        said, offset = statement(asked_tokens, shown)
-        if PROTECTIVE.search(said[:offset]):
-            return NOTHING
+        said, offset, at = found
         read = self.detect(said)
         if not read.items:
             return NOTHING

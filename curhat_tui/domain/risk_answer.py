@@ -178,3 +178,20 @@ def polarity(tokens: list[Token], asked: frozenset[str] = frozenset()) -> tuple[
             return NO, i + 1
         return YES, i
     return OTHER, None
+
+
+def told(asking: str, asked_tokens: list[Token], tokens: list[Token], answer: str) -> tuple[str, int, int] | None:
+    """What an answer tells read with the yes-or-no question `asking` (its tokens, and the answer's): the question as
+    the client's statement with `answer` on a line after it, where the answer starts in that text, and the index of
+    the answer's word that said so; None when it tells nothing read here (a question that asks with a word, a question
+    back, an answer that is not a yes, a yes to what keeps the client safe)."""
+    if asks_with_a_word(asking, asked_tokens) or answer.rstrip().endswith("?"):
+        return None  # a question that asks with a word; a question back
+    answered, at = polarity(tokens, frozenset(tok.text for tok in asked_tokens if not tok.neg))
+    if answered != YES or at is None:
+        return None
+    said, offset = statement(asked_tokens, answer)
+    if PROTECTIVE.search(said[:offset]):
+        return None
+    return said, offset, at
+
