@@ -11,9 +11,15 @@ of its own, no training of its own.
 A yes is a yes word ("iya", "udh", "pernah", "ada", "masih", "nggih", "muhun", "yes") or the question's own word said
 back, the way Indonesian answers ("kamu masih pengen nyakitin dia?" then "pengen bgt").
 
+A no is read only after a question whether the client is safe or the danger has passed (`denial`, since session 39):
+"siletnya udah kamu buang?" then "belum" says "silet itu belum aku buang", "pikiran itu udah hilang?" then "belum,
+masih nempel" says the thought goes on. Not a no that says the client is fine or unsure ("nggak papa", "gak tau"), nor
+"udah nggak ada" (gone), nor a no about people or services ("ada yang nemenin kamu?" then "gak ada": a client alone,
+which the counselor hears, is no red flag of its own).
+
 Not read:
-* an answer that begins with a no ("nggak", "belum", "ora", "henteu", "udah nggak", "ya enggak lah"), one that begins
-  with neither (a number, a place, a story, "ya kali", "ya ampun", "hmm": those words are read alone, as before), and
+* an answer that begins with a no ("nggak", "belum", "ora", "henteu", "udah nggak", "ya enggak lah") to any other
+  question (a denial of a screening question says nothing), one that begins with neither (a number, a place, a story, "ya kali", "ya ampun", "hmm": those words are read alone, as before), and
   a question back ("iya?", "ada apa kak?");
 * a question that asks with a word (who, what, when, where, how, why, how many): its answer is a thing told, not a
   yes, and the question takes for granted what it asks about ("kamu lagi di mana sekarang?" then "di kamar kos"), so a
@@ -64,14 +70,21 @@ WH_WORDS = frozenset({"siapa", "kapan", "kpn", "dimana", "kemana", "darimana", "
 _WH_BEFORE = frozenset({"di", "ke", "dari"})  # "di mana"
 _TAG = re.compile(r"\b(ya|yah|yaa|oke|ok|okay|okey|deal|setuju|right)\s*[?!.]*\s*$", re.IGNORECASE)  # agreement only
 _LEAVE = re.compile(r"^\W*(boleh|bolehkah|may i|can i|bisa (?:aku|saya) (?:tanya|nanya))\b", re.IGNORECASE)
-# what keeps the client safe, over the statement's words (canonical, "kamu" already "aku")
+# what keeps the client safe, over the statement's words (canonical, "kamu" already "aku"): being safe or calm, a
+# promise, a reason to live, the means put away (_KEPT); someone to call or to be with them, a service, a safety plan
+_KEPT = (r"janji|aman|safe|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|reasons? to live|dibuang|buang|jauhkan|"
+         r"dijauhkan|serahkan|diserahkan|membaik|tenang")
 PROTECTIVE = re.compile(
-    r"\b(?:bisa aku (?:telepon|telpon|hubungi|kontak|chat|ajak|temui|datangi|percaya)|nemenin\w*|menemani\w*|temani\w*|"
-    r"ditemani|dampingi\w*|didampingi|jagain\w*|safety plan|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|"
-    r"reasons? to live|janji|aman|safe|dibuang|buang|jauhkan|dijauhkan|serahkan|diserahkan|membaik|tenang|rutin|teratur|"
-    r"(?:dari|resep) (?:dokter|psikiater|puskesmas)|sesuai (?:resep|dosis|anjuran|jadwal)|kontrol|bersedia|willing|"
+    r"\b(?:" + _KEPT + r"|bisa aku (?:telepon|telpon|hubungi|kontak|chat|ajak|temui|datangi|percaya)|nemenin\w*|"
+    r"menemani\w*|temani\w*|ditemani|dampingi\w*|didampingi|jagain\w*|safety plan|bersedia|willing|"
     r"(?:hubungi|menghubungi|telepon|telpon|contact\w*|call) (?:salah satu\w*|layanan|one of|them|the service|services?|"
-    r"119|129|112|sapa|psikolog|konselor|hotline))\b")
+    r"119|129|112|sapa|psikolog|konselor|hotline)|"
+    r"rutin|teratur|(?:dari|resep) (?:dokter|psikiater|puskesmas)|sesuai (?:resep|dosis|anjuran|jadwal)|kontrol)\b")
+# a question whether the client is safe or the danger has passed ("pikiran itu sudah hilang?", "temanmu udah sadar?",
+# "bisa turun sekarang?"): a no to it tells that the danger goes on. Not one about people or services: "nggak ada"
+# to "ada yang nemenin kamu?" is a client alone, which the counselor hears, not a red flag of its own.
+_STILL = re.compile(r"\b(?:" + _KEPT + r"|sudah (?:\w+ ){0,2}(?:hilang|reda|sadar|berhenti|turun|dibawa|ditangani|pergi)|"
+                    r"bisa turun)\b")
 # a request to tell more ("could you tell me more about that?", "bisa ceritain lagi?"): its yes tells nothing yet
 _REQUEST = re.compile(r"\b(?:(?:could|can|would|will) you (?:tell|share|say|describe|explain|talk)|"
                       r"(?:bisa|boleh|mau|coba) (?:kamu |kah kamu )?(?:cerita\w*|jelas\w*|jelasin|lanjut\w*|share))\b",
@@ -88,6 +101,11 @@ _ADDRESSED = re.compile(r"^\W*(?:(?:" + "|".join(sorted(_ADDRESS | {"kak", "mba"
 _FUNCTION = frozenset({"buat", "untuk", "sama", "dengan", "yang", "itu", "ini", "dari", "dan", "atau", "karena", "kalau",
                        "tapi", "juga", "aja", "saja", "aku", "kamu", "dia", "mereka", "di", "ke", "lagi", "tidak"})
 _NOT_YOUR = frozenset({"ilmu", "temu", "ketemu", "bertemu", "jamu", "tamu", "semu", "jumu", "kamu", "umu", "gamu"})
+_ABLE = frozenset({"bisa", "mau", "akan", "ada"})  # the word a no negates before what was asked: "tidak bisa turun"
+# a no word and the word after it that say the client is fine or unsure, not no: "nggak papa" (read "tidak ayah"),
+# "gak masalah", "gak tau", "ora popo", "teu nanaon", "no worries"
+_FINE_OR_UNSURE = frozenset({("tidak", "apa"), ("tidak", "ayah"), ("tidak", "masalah"), ("tidak", "tahu"),
+                             ("tidak", "yakin"), ("tidak", "popo"), ("tidak", "nanaon"), ("no", "worries")})
 _ASKED_KAH = re.compile(r"^(sudah|pernah|ada|bisa|mau|masih|apa|benar|betul|sedang|punya)kah$")
 
 
@@ -188,10 +206,39 @@ def told(asking: str, asked_tokens: list[Token], tokens: list[Token], answer: st
     if asks_with_a_word(asking, asked_tokens) or answer.rstrip().endswith("?"):
         return None  # a question that asks with a word; a question back
     answered, at = polarity(tokens, frozenset(tok.text for tok in asked_tokens if not tok.neg))
-    if answered != YES or at is None:
+    if at is None:
         return None
     said, offset = statement(asked_tokens, answer)
-    if PROTECTIVE.search(said[:offset]):
-        return None
-    return said, offset, at
+    if answered == YES:
+        return None if PROTECTIVE.search(said[:offset]) else (said, offset, at)
+    before = tokens[at - 1].text if at else ""
+    after = tokens[at + 1].text if at + 1 < len(tokens) else ""
+    if before in YES_WORDS or (tokens[at].text, after) in _FINE_OR_UNSURE:
+        return None  # "udah nggak ada" to "... sudah hilang?": gone; "nggak papa", "gak tau": fine, unsure
+    denied = denial(said[:offset - 1])
+    return None if denied is None else (denied + "\n" + answer, len(denied) + 1, at)
 
+
+def denial(claim: str) -> str | None:
+    """The client's statement `claim` (a question made theirs) as a no to it says it, when the question asked whether
+    they are safe or the danger has passed (`_STILL`): "aku sudah buang silet itu" answered "belum" says "aku belum
+    buang silet itu", "aku aman malam ini" answered "nggak" says "aku tidak aman malam ini". None for any other
+    question: a no to a screening question is a denial and says nothing; so does a no to a question already negated
+    ("aku tidak aman di rumah?")."""
+    found = _STILL.search(claim)
+    if found is None:
+        return None
+    start = claim.rfind(",", 0, found.start()) + 1  # the clause the question's point is in
+    end = claim.find(",", found.end())
+    end = len(claim) if end < 0 else end
+    clause = claim[start:end]
+    if any(word in NEGATIONS for word in clause[:found.start() - start].split()):
+        return None
+    done = re.search(r"\bsudah\b", clause)
+    if done:  # "sudah" is what a no denies: "belum"
+        said = clause[:done.start()] + "belum" + clause[done.end():]
+    else:  # "tidak" before the word that can be denied ("bisa", "mau", "ada"), else before the point itself
+        able = [m.start() for m in re.finditer(r"\b(?:bisa|mau|akan|ada)\b", clause[:found.start() - start])]
+        at = able[-1] if able else found.start() - start
+        said = clause[:at] + "tidak " + clause[at:]
+    return claim[:start] + said + claim[end:]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.domain.risk_answer import NO, OTHER, YES, asks_with_a_word, polarity, question, statement
+from curhat_tui.domain.risk_answer import NO, OTHER, YES, asks_with_a_word, denial, polarity, question, statement
 from curhat_tui.domain.risk_text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +46,28 @@ QUIET = [
     ("as if", "Kamu kepikiran buat ngakhirin hidup?", "ya kali kak"),
 ]
 
+# a no to a question whether the client is safe or the danger has passed (written in session 39): (kind, message,
+# reply, item)
+STILL = [
+    ("the thought not gone", "Pikiran pengen mati itu udah hilang sekarang?", "belum, makin sering malah", "suicide"),
+    ("a friend still unconscious", "Teman kosmu yang nelen obat tadi udah sadar?", "belum kak, napasnya pelan",
+     "substance"),
+    ("the voice goes on", "Suara yang nyuruh kamu loncat itu udah berhenti?", "belum mas", "psychosis"),
+]
+QUIET_NOES = [
+    ("an everyday no", "Kamu udah makan siang?", "belum kak"),
+    ("gone", "Pikiran itu udah hilang?", "udah nggak ada kak"),
+    ("fine", "Kamu aman malam ini?", "nggak papa kok kak"),
+    ("unsure", "Kamu aman di rumah?", "gak tau kak"),
+    ("a denial", "Kamu pernah kepikiran bunuh diri?", "nggak pernah"),
+    ("alone, and safe", "Ada yang nemenin kamu di rumah?", "nggak, tapi aku aman kok"),
+    ("alone", "Ada orang yang bisa nemenin kamu malam ini?", "gak ada yg bisa"),
+    ("not yet called", "Kamu udah hubungi psikolog yang aku sarankan?", "belum, mungkin besok sore"),
+    ("prescribed medicine not yet taken", "Obat dari dokter udah kamu minum?", "belum, nanti abis makan"),
+    ("a question already negated", "Kamu merasa gak aman di rumah?", "nggak kok"),
+    ("calmer already", "Paniknya udah reda?", "belum, tapi udah mendingan"),
+]
+
 
 def test_no_exchange_here_is_in_the_corpus():
     import sys
@@ -55,7 +77,7 @@ def test_no_exchange_here_is_in_the_corpus():
 
     known = {(line.asked.lower(), line.text.lower()) for pattern in (ANSWERS, EXCHANGES)
              for path in (ROOT / "corpus").glob(pattern + "*.tsv") for line in read_tsv(path)}
-    ours = [(asked.lower(), reply.lower()) for _, asked, reply, *_ in DISCLOSED + QUIET]
+    ours = [(asked.lower(), reply.lower()) for _, asked, reply, *_ in DISCLOSED + QUIET + STILL + QUIET_NOES]
     assert not [pair for pair in ours if pair in known]
     assert not {reply for _, reply in ours} & {reply for _, reply in known if len(reply.split()) > 2}
 
@@ -124,3 +146,29 @@ def test_a_yes_to_the_apps_own_scripts_and_quick_replies_is_no_disclosure(data):
     said = {(text[-60:], reply): data.phrases.answer(text, reply).items for text in asked
             for reply in ("iya kak", "udah", "ada", "yes")}
     assert {key: items for key, items in said.items() if items} == {}
+
+
+@pytest.mark.parametrize("kind, asked, reply, item", STILL, ids=[c[0] for c in STILL])
+def test_a_no_to_whether_the_danger_has_passed_tells_it_goes_on(data, kind, asked, reply, item):
+    assert data.phrases.items(reply) == []
+    found = data.phrases.answer(asked, reply)
+    assert item in found.items, (kind, found.items, found.scores)
+    assert reply[found.evidence[0].start:found.evidence[0].end].strip()  # the no itself, in the reply
+
+
+@pytest.mark.parametrize("kind, asked, reply", QUIET_NOES, ids=[c[0] for c in QUIET_NOES])
+def test_a_denial_a_fine_a_gone_and_a_no_about_people_suggest_nothing(data, kind, asked, reply):
+    found = data.phrases.answer(asked, reply)
+    assert found.items == () and not found.imminent, (kind, found.items, found.scores)
+
+
+def test_a_no_denies_the_clause_the_question_asks_about():
+    assert denial("silet itu sudah aku buang") == "silet itu belum aku buang"
+    assert denial("aku aman malam ini") == "aku tidak aman malam ini"
+    assert denial("aku bisa turun dari atap sekarang") == "aku tidak bisa turun dari atap sekarang"
+    assert denial("ada kejadian tadi,aku aman sekarang") == "ada kejadian tadi,aku tidak aman sekarang"
+    assert denial("pikiran itu sudah hilang") == "pikiran itu belum hilang"
+    assert denial("aku tidak aman di rumah") is None  # already negated
+    assert denial("aku sudah makan") is None  # not about safety: a no is a no
+    assert denial("ada yang nemenin aku") is None  # people: see QUIET_NOES
+
