@@ -144,7 +144,7 @@ def statement(tokens: list[Token], answer: str) -> tuple[str, int]:
     """A yes-or-no question's tokens as the client's own statement, with `answer` on a line after it, and where the
     answer starts: the question words left out ("apakah", "apa" at the start, "sudahkah" read "sudah"), an "or not"
     left out ("pernah gak kamu ...", "... atau belum"), "pernah" (ever) left out, the counselor's "kamu" and "-mu" the
-    client's "aku" and "-ku", the names the counselor calls the client by left out. A clause boundary stays a comma."""
+    client's "aku" and "-ku" ("yourself" "diri"), the names the counselor calls the client by left out. A clause boundary stays a comma."""
     words: list[str] = []
     skip_negation = False
     for n, tok in enumerate(tokens):
@@ -165,6 +165,8 @@ def statement(tokens: list[Token], answer: str) -> tuple[str, int]:
         skip_negation = word in YES_WORDS
         if word == "kamu":
             word = "aku"
+        elif word in ("yourself", "yourselves"):
+            word = "diri"  # the client's "myself", as the slang dictionary reads it ("hurt myself": "sakiti diri")
         elif word.endswith("mu") and len(word) > 4 and word not in _NOT_YOUR:
             word = word[:-2] + "ku"
         words.append(("," if tok.cut and words else "") + word)

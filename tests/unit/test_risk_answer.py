@@ -28,6 +28,8 @@ DISCLOSED = [
     ("hit by a husband, or not", "Suamimu masih suka mukul kamu kalau marah?", "masih kak", "abuse", False),
     ("voices that order", "Suara yang kamu dengar itu nyuruh kamu nyakitin diri?", "he eh", "self_harm", False),
     ("drunk now, in English", "Are you drunk right now?", "yes kinda", "substance", False),
+    ("urges, in English: yourself is the client's myself", "Are you having urges to hurt yourself right now?", "yea kinda",
+     "self_harm", False),
 ]
 QUIET = [
     ("a no to a plan", "Kamu sudah punya rencana bunuh diri?", "gak kak, gak sampe situ"),
