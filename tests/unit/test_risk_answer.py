@@ -34,7 +34,7 @@ DISCLOSED = [
 QUIET = [
     ("a no to a plan", "Kamu sudah punya rencana bunuh diri?", "gak kak, gak sampe situ"),
     ("a yes and then a no", "Masih suka nyakitin diri sendiri?", "udah nggak kok kak"),
-    ("an everyday yes", "Hari ini kamu sudah sempat makan?", "udah kak barusan"),
+    ("an everyday yes", "Hari ini kamu sudah sempat makan?", "udah kak, barusan bgt"),
     ("someone to be with", "Malam ini ada yang nemenin kamu di kos?", "ada, temen sekamar"),
     ("prescribed medicine taken", "Obat dari psikiater udah rutin kamu minum?", "udah kak"),
     ("when, not whether", "Kapan terakhir kali pikiran bunuh diri itu muncul?", "udah lama bgt, pas SMP"),
@@ -59,7 +59,7 @@ STILL = [
 QUIET_NOES = [
     ("an everyday no", "Kamu udah makan siang?", "belum kak"),
     ("gone", "Pikiran itu udah hilang?", "udah nggak ada kak"),
-    ("fine", "Kamu aman malam ini?", "nggak papa kok kak"),
+    ("fine", "Kamu aman malam ini?", "nggak papa kok, santai"),
     ("unsure", "Kamu aman di rumah?", "gak tau kak"),
     ("a denial", "Kamu pernah kepikiran bunuh diri?", "nggak pernah"),
     ("alone, and safe", "Ada yang nemenin kamu di rumah?", "nggak, tapi aku aman kok"),
