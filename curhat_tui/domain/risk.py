@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
-from curhat_tui.domain.risk_answer import ANSWER_CHARS, ASKED_CHARS, question, told
+from curhat_tui.domain.risk_answer import ANSWER_CHARS, ANSWER_SUPPORT, ASKED_CHARS, question, told
 from curhat_tui.domain.risk_clause import euphemisms, gated
 from curhat_tui.domain.risk_model import LinearModel, probability
 from curhat_tui.domain.risk_text import (
@@ -99,7 +99,7 @@ class Decision:
 
 
 def decide(scores: Mapping[str, float], thresholds: Mapping[str, float], ruled: frozenset[str] = frozenset(),
-           ruled_imminent: bool = False) -> Decision:
+           ruled_imminent: bool = False, support: float = IMMINENCE_SUPPORT) -> Decision:
     """What the scores suggest. An item head at its threshold names its item; the imminence head marks
     suicide risk as imminent when the suicide or the any-risk head supports it (IMMINENCE_SUPPORT); the any-risk
     head at its threshold flags the message even when no single item is sure, naming the item that scored highest.
@@ -112,7 +112,7 @@ def decide(scores: Mapping[str, float], thresholds: Mapping[str, float], ruled: 
             because.append((head, head))
     imminent = ruled_imminent
     if scores.get(IMMINENT, 0.0) >= thresholds.get(IMMINENT, 2.0) and any(
-            scores.get(head, 0.0) >= IMMINENCE_SUPPORT * thresholds.get(head, 2.0) for head in ("suicide", ANY)):
+            scores.get(head, 0.0) >= support * thresholds.get(head, 2.0) for head in ("suicide", ANY)):
         imminent = True
         because.append((IMMINENT, "suicide"))
     if imminent:
@@ -192,7 +192,7 @@ class RiskDetector:
         if found is None:
             return NOTHING
         said, offset, at = found
-        read = self.detect(said)
+        read = self._detect(said, ANSWER_SUPPORT)  # one part: a statement is at most ASKED_CHARS + ANSWER_CHARS long
         if not read.items:
             return NOTHING
         back = where or range(len(shown))
@@ -248,7 +248,7 @@ class RiskDetector:
                 words.add(("Ln:" if tokens[hit.i].neg else "L:") + hit.rule.item)
         return words, chars
 
-    def _detect(self, text: str) -> Detection:
+    def _detect(self, text: str, support: float = IMMINENCE_SUPPORT) -> Detection:
         tokens = tokenize(text, self.slang)
         if not tokens:
             return NOTHING
@@ -258,7 +258,7 @@ class RiskDetector:
         best = self._best(tokens, found, sizes)
         scores = {head: p for head, (p, _) in best.items()}
         if self.model is not None:
-            decision = decide(scores, self.model.thresholds_for(text), frozenset(suggested), imminent)
+            decision = decide(scores, self.model.thresholds_for(text), frozenset(suggested), imminent, support)
             suggested, imminent = set(decision.items), decision.imminent
             for head, shown in decision.because:
                 spans.extend(self._evidence(tokens, found, best[head][1], head, shown, sizes))

@@ -19,8 +19,9 @@ which the counselor hears, is no red flag of its own).
 
 Not read:
 * an answer that begins with a no ("nggak", "belum", "ora", "henteu", "udah nggak", "ya enggak lah") to any other
-  question (a denial of a screening question says nothing), one that begins with neither (a number, a place, a story, "ya kali", "ya ampun", "hmm": those words are read alone, as before), and
-  a question back ("iya?", "ada apa kak?");
+  question (a denial of a screening question says nothing), one that begins with neither (a number, a place, a
+  story, "ya kali", "ya ampun", "hmm": those words are read alone, as before), and a question back ("iya?", "ada apa
+  kak?");
 * a question that asks with a word (who, what, when, where, how, why, how many): its answer is a thing told, not a
   yes, and the question takes for granted what it asks about ("kamu lagi di mana sekarang?" then "di kamar kos"), so a
   statement made of it would suggest whatever the answer; tried in session 38 and left out (docs/RISK_DETECTION.md);
@@ -58,6 +59,14 @@ LEAD = frozenset({"kakak", "hmm", "hm", "eh", "ehm", "em", "emm", "duh", "aduh",
 LOOK = 3  # at most this many leading words are passed over to the answer proper
 ANSWER_CHARS = 1_000  # an answer is read from its start: the first this many characters
 ASKED_CHARS = 400  # the end of the counselor's message is read: a long script asks at its end
+# How much the suicide (or any-risk) head must support the imminence head for a statement made of a question to be
+# called imminent suicide risk, as a share of its threshold (risk.IMMINENCE_SUPPORT, 0.5, for what a client writes).
+# A counselor asks about everything with "sudah ...?", "lagi di ...?", "nanti malam ...?": made the client's, every
+# such question reads in the grammar of preparation ("aku sudah isi bensin motor", "aku lagi di atap ngangkat
+# jemuran"), which the imminence head weighs. The whole threshold: development sets answers1 and answers2, 26 of 70
+# false alarms gone, 15 of 172 imminent answers lost, most of them questions that point back at what the client had
+# said ("barang-barangmu udah kamu bagi karena itu?"), which was suggested when the client said it (session 39).
+ANSWER_SUPPORT = 1.0
 # a yes word and the word after it that say neither yes nor no: "ya kali" (as if), "ya ampun", "ada apa?"
 NEITHER = frozenset({("ya", "kali"), ("iya", "kali"), ("ya", "ampun"), ("ada", "apa"), ("iya", "kah")})
 
@@ -144,7 +153,8 @@ def statement(tokens: list[Token], answer: str) -> tuple[str, int]:
     """A yes-or-no question's tokens as the client's own statement, with `answer` on a line after it, and where the
     answer starts: the question words left out ("apakah", "apa" at the start, "sudahkah" read "sudah"), an "or not"
     left out ("pernah gak kamu ...", "... atau belum"), "pernah" (ever) left out, the counselor's "kamu" and "-mu" the
-    client's "aku" and "-ku" ("yourself" "diri"), the names the counselor calls the client by left out. A clause boundary stays a comma."""
+    client's "aku" and "-ku" ("yourself" "diri"), the names the counselor calls the client by left out. A clause
+    boundary stays a comma."""
     words: list[str] = []
     skip_negation = False
     for n, tok in enumerate(tokens):

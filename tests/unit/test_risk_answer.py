@@ -46,6 +46,10 @@ QUIET = [
     ("an exclamation, then a no", "Belakangan ini kamu ada keinginan buat bunuh diri?", "ya ampun kak, nggak lah"),
     ("a question back", "Kamu ada keinginan buat bunuh diri?", "ada apa kak?"),
     ("as if", "Kamu kepikiran buat ngakhirin hidup?", "ya kali kak"),
+    # errands asked with "udah ...?": the grammar of preparation, which alone no longer calls imminent suicide
+    ("petrol filled up", "Kamu udah isi bensin sebelum berangkat kerja?", "udah full kak"),
+    ("a suitcase packed", "Koper buat mudik udah kamu siapin semua?", "udah kak tinggal berangkat"),
+    ("a present wrapped", "Kado buat adikmu udah kamu bungkus?", "udah kak, tinggal kasih"),
 ]
 
 # a no to a question whether the client is safe or the danger has passed (written in session 39): (kind, message,
