@@ -81,8 +81,9 @@ _TAG = re.compile(r"\b(ya|yah|yaa|oke|ok|okay|okey|deal|setuju|right)\s*[?!.]*\s
 _LEAVE = re.compile(r"^\W*(boleh|bolehkah|may i|can i|bisa (?:aku|saya) (?:tanya|nanya))\b", re.IGNORECASE)
 # what keeps the client safe, over the statement's words (canonical, "kamu" already "aku"): being safe or calm, a
 # promise, a reason to live, the means put away (_KEPT); someone to call or to be with them, a service, a safety plan
-_KEPT = (r"janji|aman|safe|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|reasons? to live|dibuang|buang|jauhkan|"
-         r"dijauhkan|serahkan|diserahkan|membaik|tenang")
+_KEPT = (r"janji|aman|safe|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|reasons? to live|dibuang|buang\w*|"
+         r"(?:di)?jauh(?:kan|in)|(?:di)?serah(?:kan|in)|(?:di)?singkir(?:kan|in)|keluar(?:kan|in)|lepas(?:kan|in)|"
+         r"(?:di)?batal(?:kan|in)|urungkan|membaik|tenang")
 PROTECTIVE = re.compile(
     r"\b(?:" + _KEPT + r"|bisa aku (?:telepon|telpon|hubungi|kontak|chat|ajak|temui|datangi|percaya)|nemenin\w*|"
     r"menemani\w*|temani\w*|ditemani|dampingi\w*|didampingi|jagain\w*|safety plan|bersedia|willing|"
@@ -92,8 +93,8 @@ PROTECTIVE = re.compile(
 # a question whether the client is safe or the danger has passed ("pikiran itu sudah hilang?", "temanmu udah sadar?",
 # "bisa turun sekarang?"): a no to it tells that the danger goes on. Not one about people or services: "nggak ada"
 # to "ada yang nemenin kamu?" is a client alone, which the counselor hears, not a red flag of its own.
-_STILL = re.compile(r"\b(?:" + _KEPT + r"|sudah (?:\w+ ){0,2}(?:hilang|reda|sadar|berhenti|turun|dibawa|ditangani|pergi)|"
-                    r"bisa turun)\b")
+_STILL = re.compile(r"\b(?:" + _KEPT + r"|sudah (?:\w+ ){0,2}(?:hilang|reda|lewat|diam|sadar|berhenti|turun|"
+                    r"mudhun|mundur|dibawa|ditangani|pergi)|bisa turun)\b")
 # a request to tell more ("could you tell me more about that?", "bisa ceritain lagi?"): its yes tells nothing yet
 _REQUEST = re.compile(r"\b(?:(?:could|can|would|will) you (?:tell|share|say|describe|explain|talk)|"
                       r"(?:bisa|boleh|mau|coba) (?:kamu |kah kamu )?(?:cerita\w*|jelas\w*|jelasin|lanjut\w*|share))\b",

@@ -59,6 +59,8 @@ STILL = [
     ("a friend still unconscious", "Teman kosmu yang nelen obat tadi udah sadar?", "belum kak, napasnya pelan",
      "substance"),
     ("the voice goes on", "Suara yang nyuruh kamu loncat itu udah berhenti?", "belum mas", "psychosis"),
+    ("the pills not put away", "Obat tidur yang kamu kumpulin udah kamu singkirin?", "blm kak, masih di tas", "suicide"),
+    ("the urge not passed", "Dorongan nyilet tadi udah lewat?", "belum kak, makin kuat", "self_harm"),
 ]
 QUIET_NOES = [
     ("an everyday no", "Kamu udah makan siang?", "belum kak"),
