@@ -248,7 +248,8 @@ class RiskDetector:
                 words.add(("Ln:" if tokens[hit.i].neg else "L:") + hit.rule.item)
         return words, chars
 
-    def _detect(self, text: str, support: float = IMMINENCE_SUPPORT) -> Detection:
+    def _detect(self, text: str, unnamed: float = IMMINENCE_SUPPORT) -> Detection:
+        """`unnamed`: the imminence head's support (`decide`) when no rule or cue names suicide in `text`."""
         tokens = tokenize(text, self.slang)
         if not tokens:
             return NOTHING
@@ -258,7 +259,9 @@ class RiskDetector:
         best = self._best(tokens, found, sizes)
         scores = {head: p for head, (p, _) in best.items()}
         if self.model is not None:
-            decision = decide(scores, self.model.thresholds_for(text), frozenset(suggested), imminent, support)
+            named = any(hit.rule.item == "suicide" for hit in found)
+            decision = decide(scores, self.model.thresholds_for(text), frozenset(suggested), imminent,
+                              IMMINENCE_SUPPORT if named else unnamed)
             suggested, imminent = set(decision.items), decision.imminent
             for head, shown in decision.because:
                 spans.extend(self._evidence(tokens, found, best[head][1], head, shown, sizes))

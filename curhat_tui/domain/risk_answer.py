@@ -60,12 +60,14 @@ LOOK = 3  # at most this many leading words are passed over to the answer proper
 ANSWER_CHARS = 1_000  # an answer is read from its start: the first this many characters
 ASKED_CHARS = 400  # the end of the counselor's message is read: a long script asks at its end
 # How much the suicide (or any-risk) head must support the imminence head for a statement made of a question to be
-# called imminent suicide risk, as a share of its threshold (risk.IMMINENCE_SUPPORT, 0.5, for what a client writes).
-# A counselor asks about everything with "sudah ...?", "lagi di ...?", "nanti malam ...?": made the client's, every
-# such question reads in the grammar of preparation ("aku sudah isi bensin motor", "aku lagi di atap ngangkat
-# jemuran"), which the imminence head weighs. The whole threshold: development sets answers1 and answers2, 26 of 70
-# false alarms gone, 15 of 172 imminent answers lost, most of them questions that point back at what the client had
-# said ("barang-barangmu udah kamu bagi karena itu?"), which was suggested when the client said it (session 39).
+# called imminent suicide risk, as a share of its threshold, when no rule or cue of the lexicon names suicide in it
+# (risk.IMMINENCE_SUPPORT, 0.5, for what a client writes and for a statement that names it: "racun itu aku beli buat
+# diminum biar mati"). A counselor asks about everything with "sudah ...?", "lagi di ...?", "nanti malam ...?": made
+# the client's, such a question reads in the grammar of preparation ("aku sudah isi bensin motor", "aku lagi di atap
+# ngangkat jemuran"), which the imminence head weighs. The whole threshold: development sets answers1 and answers2,
+# 26 of 70 false alarms gone, 14 of 172 imminent answers lost, most of them questions that point back at what the
+# client had said ("barang-barangmu udah kamu bagi karena itu?"), which was suggested when the client said it
+# (session 39).
 ANSWER_SUPPORT = 1.0
 # a yes word and the word after it that say neither yes nor no: "ya kali" (as if), "ya ampun", "ada apa?"
 NEITHER = frozenset({("ya", "kali"), ("iya", "kali"), ("ya", "ampun"), ("ada", "apa"), ("iya", "kah")})
