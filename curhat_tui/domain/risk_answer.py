@@ -49,7 +49,8 @@ from curhat_tui.domain.yes_no import YES_WORDS as PLAIN_YES
 # "ora", "henteu" -> "tidak", "blm" -> "belum"), and the answers a question about something done or at hand gets.
 YES_WORDS = (PLAIN_YES | SOME_WORDS | frozenset({"sudah", "ada", "betul", "benar", "bener", "mungkin", "yaa", "he'em",
                                                  "heem", "sumuhun", "yess", "yea", "pikir", "banget", "pasti", "parah",
-                                                 "tiap", "setiap", "hampir", "msh"})) - {"jarang", "rarely", "once"}
+                                                 "tiap", "setiap", "hampir", "msh", "he'eh", "ho'oh",
+                                                 "hu'um"})) - {"jarang", "rarely", "once"}
 NO_WORDS = NEGATIONS | frozenset({"bukan", "nihil", "jangan"})
 _PAIRS = {("dia", "eh"), ("dia", "em"), ("hu", "um"), ("ho", "oh")}  # "he eh" (read "dia eh"), "hu um", "ho oh"
 LEAD = frozenset({"kakak", "hmm", "hm", "eh", "ehm", "em", "emm", "duh", "aduh", "wah", "alhamdulillah", "jujur",
@@ -105,6 +106,8 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 # question words that begin a yes-or-no question ("apakah kamu ...", "apa kamu ...", English auxiliaries)
 _ASKING = frozenset({"apakah", "apa", "are", "do", "did", "does", "have", "has", "is", "was", "were", "will", "would",
                      "can", "could", "coba"})
+_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "was", "were", "have", "has", "had", "can", "could",
+                          "will", "would", "should"})  # an English yes-or-no question opens with one
 _EVER = frozenset({"pernah", "ever"})  # "have you ever ...?" then "yes": what was asked about is told, not its time
 _ADDRESS = frozenset({"kakak", "mas", "mbak", "bang", "dek", "teh", "bro", "sis", "pak", "bu", "akang", "neng"})
 # the names a message opens with, as typed ("Mas, kamu ...?", "kak ..."), before the question proper
@@ -140,11 +143,15 @@ def asks_with_a_word(asking: str, tokens: list[Token]) -> bool:
     """Whether a question asks with a word ("kapan", "di mana", "berapa", "apa" after a word or before "yang": "kamu
     minum apa?", "apa yang kamu minum?"), not yes or no: "apa kamu ...?" at the start asks yes or no, and so does a
     question that opens as one, whatever word it holds ("kamu sudah punya rencana kapan mau melakukannya?": the
-    utterance coder's CLOSED_Q)."""
-    if CLOSED_Q.search(_ADDRESSED.sub("", asking.lower())):
+    utterance coder's CLOSED_Q; in English, one that opens with an auxiliary: "does your partner hurt you when he is
+    angry?"). A word that asks said twice asks nothing: "kamu diikutin ke mana-mana?"."""
+    said = _ADDRESSED.sub("", asking.lower())
+    if CLOSED_Q.search(said) or said.split(" ", 1)[0] in _AUXILIARIES:
         return False
     for i, tok in enumerate(tokens):
         word = tok.text
+        if i + 1 < len(tokens) and tokens[i + 1].text == word:
+            continue  # said twice, a word that asks says "any": "ke mana-mana", "siapa-siapa", "ngapa-ngapa"
         if word in WH_WORDS or (word == "mana" and i and tokens[i - 1].text in _WH_BEFORE):
             return True
         if word == "apa" and (i > 0 or (len(tokens) > 1 and tokens[1].text in ("yang", "yg"))):

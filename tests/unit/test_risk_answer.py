@@ -28,6 +28,11 @@ DISCLOSED = [
     ("hit by a husband, or not", "Suamimu masih suka mukul kamu kalau marah?", "masih kak", "abuse", False),
     ("voices that order", "Suara yang kamu dengar itu nyuruh kamu nyakitin diri?", "he eh", "self_harm", False),
     ("drunk now, in English", "Are you drunk right now?", "yes kinda", "substance", False),
+    ("followed everywhere: a word that asks, said twice, asks nothing", "Mantanmu masih buntutin kamu ke mana-mana?",
+     "masih kak", "abuse", False),
+    ("an English yes-or-no question with a when inside", "Does your husband hit you when he gets drunk?", "yes, a lot",
+     "abuse", False),
+    ("he'eh", "Belakangan ini kamu sering mikir pengen mati aja?", "he'eh kak", "suicide", False),
     ("urges, in English: yourself is the client's myself", "Are you having urges to hurt yourself right now?", "yea kinda",
      "self_harm", False),
 ]
