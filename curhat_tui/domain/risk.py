@@ -5,8 +5,8 @@ Three parts, all data: a few high-precision lexicon rules (phrases.toml, on norm
 model over word and character n-grams (risk_model.tsv, trained by scripts/train_risk.py) with one
 threshold per item chosen on held-out data, and the slang dictionary both read through (risk_slang.tsv).
 An item is suggested when its rule fires or its model score reaches its threshold. `answer(asked, reply)` reads a
-client's yes as the answer to the counselor's yes-or-no question, the question made the client's own statement
-(risk_answer.py). A suggestion never ticks a flag: the counselor decides.
+client's yes (or a no to a safety question) as the answer to the counselor's yes-or-no question, the question made the
+client's own statement (risk_answer.py). A suggestion never ticks a flag: the counselor decides.
 """
 
 from __future__ import annotations
@@ -170,8 +170,9 @@ class RiskDetector:
     def answer(self, asked: str, reply: str) -> Detection:
         """What `reply` suggests as the answer to the counselor's message `asked` (risk_answer.py): when `asked` ends
         in a yes-or-no question and `reply` begins with a yes, the question as the client's statement is read with the
-        reply. Nothing otherwise. Its evidence is the word that answered, and the words of the reply that carried the
-        reading."""
+        reply (with a no, after a question whether the client is safe or the danger has passed, the statement it
+        denies). Nothing otherwise. Its evidence is the word that answered, and the words of the reply that carried
+        the reading."""
         if not self.read_answers:
             return NOTHING
         key = (asked, reply)
