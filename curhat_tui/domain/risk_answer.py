@@ -87,15 +87,17 @@ _LEAVE = re.compile(r"^\W*(boleh|bolehkah|may i|can i|bisa (?:aku|saya) (?:tanya
 _KEPT = (r"janji|aman|safe|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|reasons? to live|dibuang|buang\w*|"
          r"(?:di)?jauh(?:kan|in)|(?:di)?serah(?:kan|in)|(?:di)?singkir(?:kan|in)|keluar(?:kan|in)|lepas(?:kan|in)|"
          r"(?:di)?batal(?:kan|in)|urungkan|membaik|tenang")
-PROTECTIVE = re.compile(
-    r"\b(?:" + _KEPT + r"|bisa aku (?:telepon|telpon|hubungi|kontak|chat|ajak|temui|datangi|percaya)|nemenin\w*|"
-    r"menemani\w*|temani\w*|ditemani|dampingi\w*|didampingi|jagain\w*|safety plan|bersedia|willing|"
+_SUPPORT = re.compile(
+    r"\b(?:bisa aku (?:telepon|telpon|hubungi|kontak|chat|ajak|temui|datangi|percaya)|nemenin\w*|menemani\w*|temani\w*|"
+    r"ditemani|dampingi\w*|didampingi|jagain\w*|safety plan|bersedia|willing|"
     r"(?:hubungi|menghubungi|telepon|telpon|contact\w*|call) (?:salah satu\w*|layanan|one of|them|the service|services?|"
-    r"119|129|112|sapa|psikolog|konselor|hotline)|"
-    r"rutin|teratur|(?:dari|resep) (?:dokter|psikiater|puskesmas)|sesuai (?:resep|dosis|anjuran|jadwal)|kontrol)\b")
+    r"119|129|112|sapa|psikolog|konselor|hotline))\b")
+PROTECTIVE = re.compile(r"\b(?:" + _KEPT + r"|rutin|teratur|(?:dari|resep) (?:dokter|psikiater|puskesmas)|"
+                        r"sesuai (?:resep|dosis|anjuran|jadwal)|kontrol)\b|" + _SUPPORT.pattern)
 # a question whether the client is safe or the danger has passed ("pikiran itu sudah hilang?", "temanmu udah sadar?",
-# "bisa turun sekarang?"): a no to it tells that the danger goes on. Not one about people or services: "nggak ada"
-# to "ada yang nemenin kamu?" is a client alone, which the counselor hears, not a red flag of its own.
+# "bisa turun sekarang?"): a no to it tells that the danger goes on. Not one about people or services (_SUPPORT):
+# "nggak ada" to "ada yang nemenin kamu?" is a client alone, which the counselor hears, not a red flag of its own, and
+# "no" to "is it safe enough to contact SAPA 129?" a service out of reach.
 _STILL = re.compile(r"\b(?:" + _KEPT + r"|sudah (?:\w+ ){0,2}(?:hilang|reda|lewat|diam|sadar|berhenti|turun|"
                     r"mudhun|mundur|dibawa|ditangani|pergi)|bisa turun)\b")
 # a request to tell more ("could you tell me more about that?", "bisa ceritain lagi?"): its yes tells nothing yet
@@ -248,8 +250,8 @@ def denial(claim: str) -> str | None:
     question: a no to a screening question is a denial and says nothing; so does a no to a question already negated
     ("aku tidak aman di rumah?")."""
     found = _STILL.search(claim)
-    if found is None:
-        return None
+    if found is None or _SUPPORT.search(claim):
+        return None  # not about safety; about people or services: "is it safe enough to contact SAPA 129?" "no"
     start = claim.rfind(",", 0, found.start()) + 1  # the clause the question's point is in
     end = claim.find(",", found.end())
     end = len(claim) if end < 0 else end

@@ -138,9 +138,10 @@ def test_how_an_answer_begins(slang):
     assert begins("buat tikus lah", "itu buat orang?") == OTHER  # a word that answers nothing
 
 
-def test_a_yes_to_the_apps_own_scripts_and_quick_replies_is_no_disclosure(data):
+def test_a_yes_or_a_no_to_the_apps_own_scripts_and_quick_replies_is_no_disclosure(data):
     """The referral scripts F2..F9 load end by asking whether the client will contact a service, the quick replies ask
-    to hear more: a yes to any question the app itself puts in the counselor's mouth suggests nothing."""
+    to hear more: a yes or a no to any question the app itself puts in the counselor's mouth suggests nothing (a no to
+    "is it safe enough to contact SAPA 129?" is a service out of reach, not a danger of its own)."""
     import tomllib
 
     def texts(node):
@@ -157,7 +158,7 @@ def test_a_yes_to_the_apps_own_scripts_and_quick_replies_is_no_disclosure(data):
              for text in texts(tomllib.loads((ROOT / "data" / name).read_text(encoding="utf-8"))) if question(text)]
     assert len(asked) >= 20  # the scripts of every item, in both languages
     said = {(text[-60:], reply): data.phrases.answer(text, reply).items for text in asked
-            for reply in ("iya kak", "udah", "ada", "yes")}
+            for reply in ("iya kak", "udah", "ada", "yes", "nggak kak", "belum", "no", "gak bisa")}
     assert {key: items for key, items in said.items() if items} == {}
 
 
