@@ -12,7 +12,7 @@ A yes is a yes word ("iya", "udh", "pernah", "ada", "masih", "nggih", "muhun", "
 back, the way Indonesian answers ("kamu masih pengen nyakitin dia?" then "pengen bgt").
 
 A no is read only after a question whether the client is safe or the danger has passed (`denial`, since session 39):
-"siletnya udah kamu buang?" then "belum" says "silet itu belum aku buang", "pikiran itu udah hilang?" then "belum,
+"siletnya udah kamu buang?" then "belum" says "siletnya belum aku buang", "pikiran itu udah hilang?" then "belum,
 masih nempel" says the thought goes on. Not a no that says the client is fine or unsure ("nggak papa", "gak tau"), nor
 "udah nggak ada" (gone), nor a no about people or services ("ada yang nemenin kamu?" then "gak ada": a client alone,
 which the counselor hears, is no red flag of its own).
@@ -118,7 +118,7 @@ _ADDRESSED = re.compile(r"^\W*(?:(?:" + "|".join(sorted(_ADDRESS | {"kak", "mba"
 _FUNCTION = frozenset({"buat", "untuk", "sama", "dengan", "yang", "itu", "ini", "dari", "dan", "atau", "karena", "kalau",
                        "tapi", "juga", "aja", "saja", "aku", "kamu", "dia", "mereka", "di", "ke", "lagi", "tidak"})
 _NOT_YOUR = frozenset({"ilmu", "temu", "ketemu", "bertemu", "jamu", "tamu", "semu", "jumu", "kamu", "umu", "gamu"})
-_ABLE = frozenset({"bisa", "mau", "akan", "ada"})  # the word a no negates before what was asked: "tidak bisa turun"
+_ABLE = re.compile(r"\b(?:bisa|mau|akan|ada)\b")  # the word a no negates before what was asked: "tidak bisa turun"
 # a no word and the word after it that say the client is fine or unsure, not no: "nggak papa" (read "tidak ayah"),
 # "gak masalah", "gak tau", "ora popo", "teu nanaon", "no worries"
 _FINE_OR_UNSURE = frozenset({("tidak", "apa"), ("tidak", "ayah"), ("tidak", "masalah"), ("tidak", "tahu"),
@@ -226,7 +226,8 @@ def told(asking: str, asked_tokens: list[Token], tokens: list[Token], answer: st
     """What an answer tells read with the yes-or-no question `asking` (its tokens, and the answer's): the question as
     the client's statement with `answer` on a line after it, where the answer starts in that text, and the index of
     the answer's word that said so; None when it tells nothing read here (a question that asks with a word, a question
-    back, an answer that is not a yes, a yes to what keeps the client safe)."""
+    back, an answer that is neither yes nor no, a yes to what keeps the client safe, a no to anything but whether the
+    client is safe or the danger has passed: `denial`)."""
     if asks_with_a_word(asking, asked_tokens) or answer.rstrip().endswith("?"):
         return None  # a question that asks with a word; a question back
     answered, at = polarity(tokens, frozenset(tok.text for tok in asked_tokens if not tok.neg))
@@ -262,7 +263,7 @@ def denial(claim: str) -> str | None:
     if done:  # "sudah" is what a no denies: "belum"
         said = clause[:done.start()] + "belum" + clause[done.end():]
     else:  # "tidak" before the word that can be denied ("bisa", "mau", "ada"), else before the point itself
-        able = [m.start() for m in re.finditer(r"\b(?:bisa|mau|akan|ada)\b", clause[:found.start() - start])]
+        able = [m.start() for m in _ABLE.finditer(clause, 0, found.start() - start)]
         at = able[-1] if able else found.start() - start
         said = clause[:at] + "tidak " + clause[at:]
     return claim[:start] + said + claim[end:]
