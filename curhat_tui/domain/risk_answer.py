@@ -66,7 +66,7 @@ ASKED_CHARS = 400  # the end of the counselor's message is read: a long script a
 # diminum biar mati"). A counselor asks about everything with "sudah ...?", "lagi di ...?", "nanti malam ...?": made
 # the client's, such a question reads in the grammar of preparation ("aku sudah isi bensin motor", "aku lagi di atap
 # ngangkat jemuran"), which the imminence head weighs. The whole threshold: development sets answers1 and answers2,
-# 26 of 70 false alarms gone, 14 of 172 imminent answers lost, most of them questions that point back at what the
+# 25 of 69 false alarms gone, 14 of 172 imminent answers lost, most of them questions that point back at what the
 # client had said ("barang-barangmu udah kamu bagi karena itu?"), which was suggested when the client said it
 # (session 39).
 ANSWER_SUPPORT = 1.0
@@ -84,22 +84,24 @@ _TAG = re.compile(r"\b(ya|yah|yaa|oke|ok|okay|okey|deal|setuju|right)\s*[?!.]*\s
 _LEAVE = re.compile(r"^\W*(boleh|bolehkah|may i|can i|bisa (?:aku|saya) (?:tanya|nanya))\b", re.IGNORECASE)
 # what keeps the client safe, over the statement's words (canonical, "kamu" already "aku"): being safe or calm, a
 # promise, a reason to live, the means put away (_KEPT); someone to call or to be with them, a service, a safety plan
-_KEPT = (r"janji|aman|safe|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|reasons? to live|dibuang|buang\w*|"
-         r"(?:di)?jauh(?:kan|in)|(?:di)?serah(?:kan|in)|(?:di)?singkir(?:kan|in)|keluar(?:kan|in)|lepas(?:kan|in)|"
-         r"(?:di)?batal(?:kan|in)|urungkan|membaik|tenang")
+_KEPT = (r"janji|aman|safe|keselamatan\w*|alasan (?:buat|untuk) (?:hidup|bertahan)|reasons? to live|dibuang|buang|"
+         r"jauhkan|dijauhkan|serahkan|diserahkan|membaik|tenang")
 _SUPPORT = re.compile(
     r"\b(?:bisa aku (?:telepon|telpon|hubungi|kontak|chat|ajak|temui|datangi|percaya)|nemenin\w*|menemani\w*|temani\w*|"
     r"ditemani|dampingi\w*|didampingi|jagain\w*|safety plan|bersedia|willing|"
     r"(?:hubungi|menghubungi|telepon|telpon|contact\w*|call) (?:salah satu\w*|layanan|one of|them|the service|services?|"
     r"119|129|112|sapa|psikolog|konselor|hotline))\b")
-PROTECTIVE = re.compile(r"\b(?:" + _KEPT + r"|rutin|teratur|(?:dari|resep) (?:dokter|psikiater|puskesmas)|"
+# whether the danger has passed ("pikiran itu sudah hilang?", "temanmu udah sadar?", "bisa turun sekarang?")
+_PASSED = (r"sudah (?:mulai |benar benar )?(?:hilang|reda|lewat|diam|sadar|berhenti|turun|mudhun|mundur|dibawa|"
+           r"ditangani|pergi)|bisa turun")
+PROTECTIVE = re.compile(r"\b(?:" + _KEPT + "|" + _PASSED + r"|rutin|teratur|(?:dari|resep) (?:dokter|psikiater|puskesmas)|"
                         r"sesuai (?:resep|dosis|anjuran|jadwal)|kontrol)\b|" + _SUPPORT.pattern)
 # a question whether the client is safe or the danger has passed ("pikiran itu sudah hilang?", "temanmu udah sadar?",
 # "bisa turun sekarang?"): a no to it tells that the danger goes on. Not one about people or services (_SUPPORT):
 # "nggak ada" to "ada yang nemenin kamu?" is a client alone, which the counselor hears, not a red flag of its own, and
 # "no" to "is it safe enough to contact SAPA 129?" a service out of reach.
-_STILL = re.compile(r"\b(?:" + _KEPT + r"|sudah (?:\w+ ){0,2}(?:hilang|reda|lewat|diam|sadar|berhenti|turun|"
-                    r"mudhun|mundur|dibawa|ditangani|pergi)|bisa turun)\b")
+_STILL = re.compile(r"\b(?:" + _KEPT + "|" + _PASSED + r"|(?:di)?jauhin|(?:di)?serahin|(?:di)?singkir(?:kan|in)|"
+                    r"(?:di)?batal(?:kan|in)|urungkan)\b")
 # a request to tell more ("could you tell me more about that?", "bisa ceritain lagi?"): its yes tells nothing yet
 _REQUEST = re.compile(r"\b(?:(?:could|can|would|will) you (?:tell|share|say|describe|explain|talk)|"
                       r"(?:bisa|boleh|mau|coba) (?:kamu |kah kamu )?(?:cerita\w*|jelas\w*|jelasin|lanjut\w*|share))\b",
@@ -118,6 +120,7 @@ _ADDRESSED = re.compile(r"^\W*(?:(?:" + "|".join(sorted(_ADDRESS | {"kak", "mba"
 _FUNCTION = frozenset({"buat", "untuk", "sama", "dengan", "yang", "itu", "ini", "dari", "dan", "atau", "karena", "kalau",
                        "tapi", "juga", "aja", "saja", "aku", "kamu", "dia", "mereka", "di", "ke", "lagi", "tidak"})
 _NOT_YOUR = frozenset({"ilmu", "temu", "ketemu", "bertemu", "jamu", "tamu", "semu", "jumu", "kamu", "umu", "gamu"})
+_NO_LONGER = re.compile(r"\bsudah tidak\b")  # "udah gak ...?": no longer
 _ABLE = re.compile(r"\b(?:bisa|mau|akan|ada)\b")  # the word a no negates before what was asked: "tidak bisa turun"
 # a no word and the word after it that say the client is fine or unsure, not no: "nggak papa" (read "tidak ayah"),
 # "gak masalah", "gak tau", "ora popo", "teu nanaon", "no worries"
@@ -150,10 +153,12 @@ def asks_with_a_word(asking: str, tokens: list[Token]) -> bool:
     said = _ADDRESSED.sub("", asking.lower())
     if CLOSED_Q.search(said) or said.split(" ", 1)[0] in _AUXILIARIES:
         return False
+    asking_words = WH_WORDS | {"mana", "apa"}
     for i, tok in enumerate(tokens):
         word = tok.text
-        if i + 1 < len(tokens) and tokens[i + 1].text == word:
-            continue  # said twice, a word that asks says "any": "ke mana-mana", "siapa-siapa", "ngapa-ngapa"
+        near = {tokens[k].text for k in (i - 1, i + 1) if 0 <= k < len(tokens)}
+        if word in asking_words and near & asking_words:
+            continue  # said twice, a word that asks says "any": "ke mana-mana", "kemana-mana", "siapa-siapa", "apa-apa"
         if word in WH_WORDS or (word == "mana" and i and tokens[i - 1].text in _WH_BEFORE):
             return True
         if word == "apa" and (i > 0 or (len(tokens) > 1 and tokens[1].text in ("yang", "yg"))):
@@ -184,7 +189,9 @@ def statement(tokens: list[Token], answer: str) -> tuple[str, int]:
             if words and words[-1] == "atau":
                 words.pop()
             continue  # "pernah nggak kamu ...", "udah makan belum", "... atau tidak kak": or not
-        skip_negation = word in YES_WORDS
+        following = tokens[n + 1].text if n + 1 < len(tokens) else ""
+        # a negation after a yes word asks "or not" ("ada nggak", "udah belum"); "udah nggak nyilet" is "no longer"
+        skip_negation = word in YES_WORDS and (word != "sudah" or following == "belum")
         if word == "kamu":
             word = "aku"
         elif word in ("yourself", "yourselves"):
@@ -235,11 +242,18 @@ def told(asking: str, asked_tokens: list[Token], tokens: list[Token], answer: st
         return None
     said, offset = statement(asked_tokens, answer)
     if answered == YES:
-        return None if PROTECTIVE.search(said[:offset]) else (said, offset, at)
+        if PROTECTIVE.search(said[:offset]):
+            return None
+        if tokens[at].text == "masih" and _NO_LONGER.search(said, 0, offset):  # "udah gak kepikiran ...?" "masih":
+            claim = _NO_LONGER.sub("masih", said[:offset - 1], count=1)  # still thinking of it
+            return claim + "\n" + answer, len(claim) + 1, at
+        return said, offset, at  # "iya" to "udah gak ...?" agrees: the model reads "sudah tidak nyilet", "... hidup"
     before = tokens[at - 1].text if at else ""
-    after = tokens[at + 1].text if at + 1 < len(tokens) else ""
-    if before in YES_WORDS or (tokens[at].text, after) in _FINE_OR_UNSURE:
-        return None  # "udah nggak ada" to "... sudah hilang?": gone; "nggak papa", "gak tau": fine, unsure
+    after = [tok.text for tok in tokens[at + 1:at + 4]] or [""]
+    if before in YES_WORDS or after[0] == "ada" or {"lagi", "sudah"} & set(after):
+        return None  # "udah nggak ada", "nggak ada obat di kamarku", "gak muncul lagi", "nggak, udah hilang": gone
+    if (tokens[at].text, after[0]) in _FINE_OR_UNSURE:
+        return None  # "nggak papa", "gak tau": fine, unsure
     denied = denial(said[:offset - 1])
     return None if denied is None else (denied + "\n" + answer, len(denied) + 1, at)
 
@@ -259,9 +273,9 @@ def denial(claim: str) -> str | None:
     clause = claim[start:end]
     if any(word in NEGATIONS for word in clause[:found.start() - start].split()):
         return None
-    done = re.search(r"\bsudah\b", clause)
-    if done:  # "sudah" is what a no denies: "belum"
-        said = clause[:done.start()] + "belum" + clause[done.end():]
+    done = [m for m in re.finditer(r"\bsudah\b", clause) if m.start() <= found.start() - start]
+    if done:  # the "sudah" of what was asked is what a no denies: "belum"
+        said = clause[:done[-1].start()] + "belum" + clause[done[-1].end():]
     else:  # "tidak" before the word that can be denied ("bisa", "mau", "ada"), else before the point itself
         able = [m.start() for m in _ABLE.finditer(clause, 0, found.start() - start)]
         at = able[-1] if able else found.start() - start

@@ -33,6 +33,9 @@ DISCLOSED = [
     ("an English yes-or-no question with a when inside", "Does your husband hit you when he gets drunk?", "yes, a lot",
      "abuse", False),
     ("he'eh", "Belakangan ini kamu sering mikir pengen mati aja?", "he'eh kak", "suicide", False),
+    ("pills taken out: 'keluarin' keeps no one safe", "Semua obat di lemari udah kamu keluarin buat ditelen sekaligus?",
+     "udah kak", "suicide", True),
+    ("still, to a no longer", "Udah gak kepikiran buat bunuh diri lagi?", "masih kak, kadang2", "suicide", False),
     ("urges, in English: yourself is the client's myself", "Are you having urges to hurt yourself right now?", "yea kinda",
      "self_harm", False),
 ]
@@ -55,6 +58,7 @@ QUIET = [
     ("petrol filled up", "Kamu udah isi bensin sebelum berangkat kerja?", "udah full kak"),
     ("a suitcase packed", "Koper buat mudik udah kamu siapin semua?", "udah kak tinggal berangkat"),
     ("a present wrapped", "Kado buat adikmu udah kamu bungkus?", "udah kak, tinggal kasih"),
+    ("the danger passed, yes", "Kamu udah turun dari atap kos?", "udah kak, udah di kamar"),
 ]
 
 # a no to a question whether the client is safe or the danger has passed (written in session 39): (kind, message,
@@ -79,6 +83,9 @@ QUIET_NOES = [
     ("prescribed medicine not yet taken", "Obat dari dokter udah kamu minum?", "belum, nanti abis makan"),
     ("a question already negated", "Kamu merasa gak aman di rumah?", "nggak kok"),
     ("calmer already", "Paniknya udah reda?", "belum, tapi udah mendingan"),
+    ("gone, said with a no", "Pikiran pengen mati itu udah hilang?", "nggak muncul lagi kak"),
+    ("none at hand", "Obat-obatan itu udah kamu jauhin?", "nggak ada obat di kosku kak"),
+    ("an intention denied, asked with udah", "Kamu udah mau pergi selamanya?", "nggak kak, amit2"),
 ]
 
 
@@ -119,6 +126,12 @@ def test_the_last_yes_or_no_question_is_read_as_the_clients_statement(slang):
     assert asks("Kapan terakhir?") and asks("kamu di mana?") and asks("Kamu lagi di mana sekarang?")
     assert not asks("apa kamu pernah kepikiran mati?")
     assert not asks("Mas, kamu sudah punya rencana kapan mau melakukannya?")  # opens as yes or no: "udah" answers it
+    assert not asks("Does he follow you when you go out?")  # an English auxiliary opens it
+    for anything in ("Dia nyebarin fotomu ke siapa-siapa?", "Dia ngapa-ngapain kamu?", "Dia ngikutin kamu kemana-mana?",
+                     "Dia ngikutin kamu ke mana-mana?", "Kamu gak cerita apa-apa ke ortu?"):
+        assert not asks(anything), anything  # a word that asks, said twice, says "any"
+    said, at = statement(tokenize("Kamu udah nggak nyilet lagi?", slang), "iya")
+    assert "sudah tidak" in said  # "udah nggak": no longer, not "or not"
     assert question("Boleh aku tahu, kamu udah punya rencana?") == "kamu udah punya rencana?"
     assert question("Aku di sini kok.") == question("Boleh aku tanya soal itu?") == question("Cerita aja ya?") == ""
     said, at = statement(tokenize("Apakah kamu pernah nggak nyakitin dirimu sendiri?", slang), "iya")
@@ -182,6 +195,7 @@ def test_a_no_denies_the_clause_the_question_asks_about():
     assert denial("aku bisa turun dari atap sekarang") == "aku tidak bisa turun dari atap sekarang"
     assert denial("ada kejadian tadi,aku aman sekarang") == "ada kejadian tadi,aku tidak aman sekarang"
     assert denial("pikiran itu sudah hilang") == "pikiran itu belum hilang"
+    assert denial("aku aman kalau sudah di rumah") == "aku tidak aman kalau sudah di rumah"  # the "sudah" asked about
     assert denial("aku tidak aman di rumah") is None  # already negated
     assert denial("aku sudah makan") is None  # not about safety: a no is a no
     assert denial("ada yang nemenin aku") is None  # people: see QUIET_NOES
