@@ -30,10 +30,10 @@ Not read:
 * anything but a question: a message without "?" asks nothing;
 * a question about what keeps the client safe, as safety planning asks it: someone to call or to be with them, a
   safety plan, a reason to live, a promise, the means thrown away, feeling better or calm, medicine taken as
-  prescribed, being willing to contact a service (the referral scripts' own last question): "ada orang yang bisa kamu
-  telepon kalau pikiran itu datang lagi?" then "ada kak", "obat dari dokter udah kamu minum?" then "udah". A yes to it
-  is no disclosure (`PROTECTIVE`). "obatnya udah diminum?" alone is still read: after "aku mau minum semua obatku" a
-  counselor asks just that to hear the answer.
+  prescribed, being willing to contact a service (the referral scripts' own last question), or whether the danger
+  has passed ("udah turun dari atap?"): "ada orang yang bisa kamu telepon kalau pikiran itu datang lagi?" then "ada
+  kak", "obat dari dokter udah kamu minum?" then "udah". A yes to it is no disclosure (`PROTECTIVE`). "obatnya udah
+  diminum?" alone is still read: after "aku mau minum semua obatku" a counselor asks just that to hear the answer.
 """
 
 from __future__ import annotations
