@@ -74,6 +74,19 @@ async def test_a_reply_after_the_counselors_question_is_read_as_its_answer_and_s
     assert _client_flags(ws, sid)[-1] == ()
 
 
+async def test_a_no_to_whether_the_danger_has_passed_is_stored_as_the_danger_going_on(desk):
+    """"belum" to "udah hilang?" says the thought goes on: the desk stores it and counts it unanswered; "nggak muncul
+    lagi" to the same question says it is gone, and nothing is stored."""
+    ws, channel, sid = desk
+    await ws.desk.send(sid, "Pikiran pengen mati itu udah hilang?")
+    _say(channel, sid, ["belum kak, makin sering"], START + 30, "n")
+    assert _client_flags(ws, sid)[-1] == ("suicide",)
+    assert ws.desk.unanswered_risk(sid) == ("suicide",)
+    await ws.desk.send(sid, "Makasih udah cerita. Kalau yang tadi, pikiran buat nyakitin diri itu udah hilang?")
+    _say(channel, sid, ["nggak muncul lagi kak"], START + 50, "m")
+    assert _client_flags(ws, sid)[-1] == ()
+
+
 async def test_a_deleted_bubble_is_not_read_with_the_next(desk):
     ws, channel, sid = desk
     _say(channel, sid, BURST[:3], START + 10, "b")
