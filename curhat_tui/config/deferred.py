@@ -46,8 +46,8 @@ class DeferredDetector:
     def detect(self, text: str) -> Detection:
         return self.warm().detect(text)
 
-    def answer(self, asked: str, reply: str) -> Detection:
-        return self.warm().answer(asked, reply)
+    def answer(self, asked: str, reply: str, raised: frozenset[str] = frozenset()) -> Detection:
+        return self.warm().answer(asked, reply, raised)
 
 
 @dataclass

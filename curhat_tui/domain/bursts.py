@@ -32,7 +32,7 @@ class Reader(Protocol):
 
     def detect(self, text: str) -> Detection: ...
 
-    def answer(self, asked: str, reply: str) -> Detection: ...
+    def answer(self, asked: str, reply: str, raised: frozenset[str] = frozenset()) -> Detection: ...
 
 
 @dataclass(frozen=True)
@@ -60,28 +60,32 @@ def unanswered(messages: Sequence[Message]) -> list[int]:
     return since_asked(messages)[0]
 
 
-def since_asked(messages: Sequence[Message]) -> tuple[list[int], str]:
-    """`unanswered(messages)`, and the text of the counselor's message just before those bubbles: what a new client
+def since_asked(messages: Sequence[Message]) -> tuple[list[int], str, frozenset[str]]:
+    """`unanswered(messages)`, the text of the counselor's message just before those bubbles: what a new client
     message answers with them ('' when more than BURST_BUBBLES - 1 of the client's bubbles stand between, when no
-    counselor wrote before them, or when that message was deleted or never reached the client: UNSENT)."""
+    counselor wrote before them, or when that message was deleted or never reached the client: UNSENT); and what the
+    client's messages before that one (in `messages`) were suggested for, their stored flags: a question that points
+    back at what the client said ("talinya udah kamu siapin?") asks about it."""
     found: list[int] = []
     for k in range(len(messages) - 1, -1, -1):
         message = messages[k]
         if message.sender is Sender.COUNSELOR:
-            asked = not message.redacted and message.delivery is not Delivery.UNSENT
-            return found[::-1], message.text if asked else ""
+            if message.redacted or message.delivery is Delivery.UNSENT:
+                return found[::-1], "", frozenset()
+            return found[::-1], message.text, frozenset(flag for m in messages[:k] if readable(m) for flag in m.flags)
         if readable(message):
             if len(found) >= BURST_BUBBLES - 1:
                 break
             found.append(k)
-    return found[::-1], ""
+    return found[::-1], "", frozenset()
 
 
-def read_burst(reader: Reader, texts: Sequence[str], asked: str = "") -> Burst:
+def read_burst(reader: Reader, texts: Sequence[str], asked: str = "", raised: frozenset[str] = frozenset()) -> Burst:
     """Read the newest of `texts` (a client's bubbles since the counselor last wrote, oldest first) alone and joined
     with the ones before it: at most BURST_BUBBLES bubbles and BURST_CHARS of text (the oldest are left out first;
     their evidence entries stay empty); and, when `asked` is the counselor's message just before the first of them and
-    none is left out, all of them joined as the answer to it."""
+    none is left out, all of them joined as the answer to it (`raised`: what the client's messages before it were
+    suggested for, `since_asked`)."""
     if not texts:
         return Burst((), False, ())
     alone = reader.detect(texts[-1])
@@ -93,7 +97,7 @@ def read_burst(reader: Reader, texts: Sequence[str], asked: str = "") -> Burst:
     spans[-1] = list(alone.evidence)
     items, imminent = alone.items, alone.imminent
     reads = [reader.detect(JOIN.join(texts[first:]))] if first < len(texts) - 1 else []
-    answer = reader.answer(asked, JOIN.join(texts)) if asked.strip() and first == 0 else None
+    answer = reader.answer(asked, JOIN.join(texts), raised) if asked.strip() and first == 0 else None
     answered: tuple[str, ...] = ()
     for read in reads + ([answer] if answer is not None else []):
         _point_back(read, texts, first, spans)

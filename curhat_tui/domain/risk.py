@@ -137,7 +137,7 @@ class RiskDetector:
         self.item_order = item_order
         self.read_answers = read_answers  # service.toml [risk]: read a yes as the answer to the counselor's question
         self._cache: dict[str, Detection] = {}
-        self._answered: dict[tuple[str, str], Detection] = {}
+        self._answered: dict[tuple[str, str, bool], Detection] = {}
 
     # ---- the matcher's interface ---------------------------------------------------
     def items(self, text: str) -> list[str]:
@@ -167,23 +167,24 @@ class RiskDetector:
         self._cache[text] = found
         return found
 
-    def answer(self, asked: str, reply: str) -> Detection:
+    def answer(self, asked: str, reply: str, raised: frozenset[str] = frozenset()) -> Detection:
         """What `reply` suggests as the answer to the counselor's message `asked` (risk_answer.py): when `asked` ends
         in a yes-or-no question and `reply` begins with a yes, the question as the client's statement is read with the
         reply (with a no, after a question whether the client is safe or the danger has passed, the statement it
         denies). Nothing otherwise. Its evidence is the word that answered, and the words of the reply that carried
-        the reading."""
+        the reading. `raised`: what the client's messages before the question were suggested for; after suicide, a
+        question that names nothing reads with a client's own imminence support (risk_answer.ANSWER_SUPPORT)."""
         if not self.read_answers:
             return NOTHING
-        key = (asked, reply)
+        key = (asked, reply, "suicide" in raised)
         found = self._answered.get(key)
         if found is None:
             if len(self._answered) >= 256:
                 self._answered.clear()
-            found = self._answered[key] = self._answer(asked, reply)
+            found = self._answered[key] = self._answer(asked, reply, "suicide" in raised)
         return found
 
-    def _answer(self, asked: str, reply: str) -> Detection:
+    def _answer(self, asked: str, reply: str, after_suicide: bool) -> Detection:
         asking = question(visible(asked[-ASKED_CHARS:])[0])
         shown, where = visible(reply[:ANSWER_CHARS])
         if not asking or not shown.strip():
@@ -193,7 +194,8 @@ class RiskDetector:
         if found is None:
             return NOTHING
         said, offset, at = found
-        read = self._detect(said, ANSWER_SUPPORT)  # one part: a statement is at most ASKED_CHARS + ANSWER_CHARS long
+        # one part: a statement is at most ASKED_CHARS + ANSWER_CHARS long
+        read = self._detect(said, IMMINENCE_SUPPORT if after_suicide else ANSWER_SUPPORT)
         if not read.items:
             return NOTHING
         back = where or range(len(shown))

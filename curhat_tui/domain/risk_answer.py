@@ -67,8 +67,8 @@ ASKED_CHARS = 400  # the end of the counselor's message is read: a long script a
 # the client's, such a question reads in the grammar of preparation ("aku sudah isi bensin motor", "aku lagi di atap
 # ngangkat jemuran"), which the imminence head weighs. The whole threshold: development sets answers1 and answers2,
 # 25 of 69 false alarms gone, 14 of 172 imminent answers lost, most of them questions that point back at what the
-# client had said ("barang-barangmu udah kamu bagi karena itu?"), which was suggested when the client said it
-# (session 39).
+# client had said ("barang-barangmu udah kamu bagi karena itu?"), which was suggested when the client said it: after
+# the client's messages were suggested for suicide, a question is read with the half again (`raised`, session 39).
 ANSWER_SUPPORT = 1.0
 # a yes word and the word after it that say neither yes nor no: "ya kali" (as if), "ya ampun", "ada apa?"
 NEITHER = frozenset({("ya", "kali"), ("iya", "kali"), ("ya", "ampun"), ("ada", "apa"), ("iya", "kah")})

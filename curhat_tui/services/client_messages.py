@@ -38,8 +38,8 @@ class ClientMessages:
         """The text made safe for a terminal, and the red-flag items it suggests read with the client's unanswered
         messages before it (before message `before_id`, or before any new one)."""
         safe = clean(text)
-        before, asked = burst_before(self.store, session_id, before_id)
-        return safe, read_burst(self.data.phrases, before + [safe], asked).items
+        before, asked, raised = burst_before(self.store, session_id, before_id)
+        return safe, read_burst(self.data.phrases, before + [safe], asked, raised).items
 
     def received(self, event: MessageReceived) -> Message | None:
         """Store and tell a new client message; None when this remote event is stored already."""
@@ -106,17 +106,19 @@ class ClientMessages:
                 self.bus.tell(MessageRevised(replace(message, flags=flags)))
 
 
-def burst_before(store: Store, session_id: str, before_id: int | None = None) -> tuple[list[str], str]:
+def burst_before(store: Store, session_id: str, before_id: int | None = None
+                 ) -> tuple[list[str], str, frozenset[str]]:
     """The texts of the client's messages since the counselor last wrote (before message `before_id`, or before any
-    new one), oldest first: the ones a new message is read with; and the counselor's message they answer ('' when
-    none: `bursts.since_asked`)."""
+    new one), oldest first: the ones a new message is read with; the counselor's message they answer ('' when none);
+    and what the client's messages before that one, among the last BURST_BUBBLES * 2, were suggested for
+    (`bursts.since_asked`)."""
     messages = store.messages.for_session(session_id, limit=BURST_BUBBLES * 2, before_id=before_id)
-    found, asked = since_asked(messages)
-    return [messages[k].text for k in found], asked
+    found, asked, raised = since_asked(messages)
+    return [messages[k].text for k in found], asked, raised
 
 
-def burst_of(store: Store, message: Message) -> tuple[list[str], str]:
-    """The texts a stored client message was read with for risk, its own last, and the counselor's message before
-    them ('' when none)."""
-    before, asked = burst_before(store, message.session_id, message.id)
-    return before + [message.text], asked
+def burst_of(store: Store, message: Message) -> tuple[list[str], str, frozenset[str]]:
+    """The texts a stored client message was read with for risk, its own last, the counselor's message before them
+    ('' when none) and what the client's messages before that were suggested for (`burst_before`)."""
+    before, asked, raised = burst_before(store, message.session_id, message.id)
+    return before + [message.text], asked, raised

@@ -54,9 +54,10 @@ class SessionFacts:
                 items += [item for item in message.flags if item not in items]
         return tuple(items)
 
-    def burst(self, message: Message) -> tuple[list[str], str]:
+    def burst(self, message: Message) -> tuple[list[str], str, frozenset[str]]:
         """The texts a client message was read with for risk, its own last: the client's messages before it since the
-        counselor last wrote, and that message of the counselor's ('' when none: `ClientMessages`)."""
+        counselor last wrote, that message of the counselor's ('' when none) and what the client's messages before it
+        were suggested for (`ClientMessages`)."""
         return burst_of(self.store, message)
 
     def handover(self, session_id: str) -> str:

@@ -158,13 +158,15 @@ class CurhatApp(App):
             return None
         return super().notify(message, markup=markup, **kwargs)
 
-    def highlight_spans(self, texts: list[str], asked: str = "") -> list[list[tuple[int, int]]]:
+    def highlight_spans(self, texts: list[str], asked: str = "", raised: frozenset[str] = frozenset()
+                        ) -> list[list[tuple[int, int]]]:
         """The words a risk suggestion rests on, per bubble of a client's burst (the newest last, read as the desk
-        read it, with the counselor's message `asked` before it: `bursts.read_burst`); none until the detector is read
-        (a moment after the first frame)."""
+        read it, with the counselor's message `asked` before it and what was raised before that: `bursts.read_burst`);
+        none until the detector is read (a moment after the first frame)."""
         if not self.data.phrases.ready:
             return [[] for _ in texts]
-        return [[(hit.start, hit.end) for hit in spans] for spans in read_burst(self.data.phrases, texts, asked).evidence]
+        read = read_burst(self.data.phrases, texts, asked, raised)
+        return [[(hit.start, hit.end) for hit in spans] for spans in read.evidence]
 
     async def on_mount(self) -> None:
         localize_bindings(self)

@@ -87,6 +87,22 @@ async def test_a_no_to_whether_the_danger_has_passed_is_stored_as_the_danger_goi
     assert _client_flags(ws, sid)[-1] == ()
 
 
+async def test_an_answer_to_a_question_pointing_back_at_a_disclosure_is_read_with_it(desk, data):
+    """"udah kak" to "... gara-gara itu?" suggests nothing in a session where nothing was raised, and suicide once the
+    client's words before the question were suggested for it (bursts.since_asked carries their flags)."""
+    ws, channel, sid = desk
+    asked = "Barang kesayanganmu udah kamu bagiin ke temen-temen gara-gara itu?"
+    await ws.desk.send(sid, asked)
+    _say(channel, sid, ["udah kak"], START + 10, "a")
+    assert _client_flags(ws, sid)[-1] == ()
+    await ws.desk.send(sid, "Oke. Boleh cerita lagi kenapa?")
+    _say(channel, sid, ["aku pengen mati aja kak, capek bgt"], START + 30, "b")
+    assert _client_flags(ws, sid)[-1] == ("suicide",)
+    await ws.desk.send(sid, asked)
+    _say(channel, sid, ["udah kak"], START + 50, "c")
+    assert _client_flags(ws, sid)[-1] == ("suicide",)
+
+
 async def test_a_deleted_bubble_is_not_read_with_the_next(desk):
     ws, channel, sid = desk
     _say(channel, sid, BURST[:3], START + 10, "b")

@@ -81,7 +81,7 @@ async def test_a_burst_of_bubbles_is_read_together_and_its_words_are_marked_wher
         # for each of its bubbles, and the same words are marked
         transcript, reads = pane.transcript, []
         highlighter = transcript.highlighter
-        transcript.highlighter = lambda texts, asked: reads.append(texts) or highlighter(texts, asked)
+        transcript.highlighter = lambda texts, asked, raised: reads.append(texts) or highlighter(texts, asked, raised)
         transcript.rehighlight()
         flagged = [e for e in transcript.entries if e.message.sender is Sender.CLIENT and e.message.flags]
         assert len(reads) == len(flagged) >= 1

@@ -16,7 +16,8 @@ class Reader:
         self.detect = detect
         self._answer = answer
 
-    def answer(self, asked: str, reply: str) -> Detection:
+    def answer(self, asked: str, reply: str, raised: frozenset[str] = frozenset()) -> Detection:
+        self.raised = raised
         return NOTHING if self._answer is None else self._answer(asked, reply)
 
 
@@ -86,17 +87,29 @@ def test_the_burst_is_the_clients_messages_since_the_counselor_last_wrote():
 def test_the_counselors_message_before_the_burst_is_what_it_answers():
     messages = [_m(1, Sender.CLIENT), _m(2, Sender.COUNSELOR, "kamu pernah kepikiran?"), _m(3, Sender.CLIENT, "iya"),
                 _m(4, Sender.SYSTEM)]
-    assert since_asked(messages) == ([2], "kamu pernah kepikiran?")
-    assert since_asked(messages[:2]) == ([], "kamu pernah kepikiran?")  # the first bubble after it
-    assert since_asked([_m(1, Sender.CLIENT)]) == ([0], "")  # nobody asked
+    assert since_asked(messages) == ([2], "kamu pernah kepikiran?", frozenset())
+    assert since_asked(messages[:2]) == ([], "kamu pernah kepikiran?", frozenset())  # the first bubble after it
+    assert since_asked([_m(1, Sender.CLIENT)]) == ([0], "", frozenset())  # nobody asked
     deleted = [_m(1, Sender.COUNSELOR, "", redacted_at=5.0), _m(2, Sender.CLIENT)]
-    assert since_asked(deleted) == ([1], "")
+    assert since_asked(deleted) == ([1], "", frozenset())
     many = [_m(0, Sender.COUNSELOR, "q")] + [_m(n, Sender.CLIENT) for n in range(1, 20)]
     assert since_asked(many)[1] == ""  # the burst runs back further than what is read with a bubble
     full = [_m(0, Sender.COUNSELOR, "q?"), _m(1, Sender.SYSTEM)] + [_m(n, Sender.CLIENT) for n in range(2, 7)]
-    assert since_asked(full) == ([2, 3, 4, 5, 6], "q?")  # a system line between is passed over, as in the burst
+    assert since_asked(full) == ([2, 3, 4, 5, 6], "q?", frozenset())  # a system line between is passed over
     never = [_m(1, Sender.COUNSELOR, "q?", delivery=Delivery.UNSENT), _m(2, Sender.CLIENT)]
-    assert since_asked(never) == ([1], "")  # given up before the client could read it
+    assert since_asked(never) == ([1], "", frozenset())  # given up before the client could read it
+
+
+def test_what_the_client_said_before_the_question_goes_with_it():
+    """A question that points back ("talinya udah kamu siapin?") asks about what the client said before it: the
+    flags stored for the client's messages before the counselor's, not a deleted one's, nor the answer's own."""
+    messages = [_m(1, Sender.CLIENT, "aku mau gantung diri", flags=("suicide",)),
+                _m(2, Sender.CLIENT, "x", flags=("abuse",), redacted_at=3.0), _m(3, Sender.COUNSELOR, "talinya udah ada?"),
+                _m(4, Sender.CLIENT, "udah", flags=("self_harm",))]
+    assert since_asked(messages) == ([3], "talinya udah ada?", frozenset({"suicide"}))
+    reader = Reader(lambda text: NOTHING, lambda asked, reply: NOTHING)
+    read_burst(reader, ["udah"], "talinya udah ada?", frozenset({"suicide"}))
+    assert reader.raised == frozenset({"suicide"})
 
 
 def test_a_burst_right_after_a_question_is_read_joined_as_its_answer():

@@ -200,3 +200,14 @@ def test_a_no_denies_the_clause_the_question_asks_about():
     assert denial("aku sudah makan") is None  # not about safety: a no is a no
     assert denial("ada yang nemenin aku") is None  # people: see QUIET_NOES
 
+
+def test_a_question_that_points_back_after_a_disclosure_keeps_its_imminence(data):
+    """"udah kak" to a question that names nothing but points back ("... gara-gara itu?"): alone, the imminence head
+    needs the suicide head's whole threshold (ANSWER_SUPPORT); after the client's messages were suggested for suicide,
+    the half a client's own words get."""
+    asked, reply = "Barang kesayanganmu udah kamu bagiin ke temen-temen gara-gara itu?", "udah kak"
+    assert data.phrases.answer(asked, reply).items == ()
+    after = data.phrases.answer(asked, reply, frozenset({"suicide"}))
+    assert after.items == ("suicide",) and after.imminent
+    assert data.phrases.answer(asked, reply, frozenset({"abuse"})).items == ()  # another item raised: no
+

@@ -79,6 +79,18 @@ def test_a_line_beginning_with_a_chevron_is_the_counselors_question_the_next_lin
     assert rows[2]["items"] == ["suicide"] and rows[2]["evidence"] == ["iya"]
 
 
+def test_a_question_that_points_back_is_read_with_what_the_lines_before_it_raised(tmp_path):
+    """The same question and answer: nothing at the top of a file, imminent suicide after a line suggested for it."""
+    exchange = "> Barang kesayanganmu udah kamu bagiin ke temen-temen gara-gara itu?\nudah kak\n"
+    source = tmp_path / "exchange.txt"
+    source.write_text(exchange + "aku pengen mati aja kak, capek bgt\n" + exchange, encoding="utf-8")
+    out = io.StringIO()
+    assert risk_scan_main(["--bursts", str(source)], out=out) == 0
+    rows = scanned(out.getvalue())
+    assert rows[1]["items"] == [] and rows[2]["items"] == ["suicide"]
+    assert rows[4]["items"] == ["suicide"] and rows[4]["imminent"] and rows[4]["evidence"] == ["udah"]
+
+
 def test_a_missing_file_is_an_error_not_a_crash_in_the_language_asked_for(tmp_path, capsys):
     assert main(["risk-scan", str(tmp_path / "nope.txt")]) == 2
     assert "tidak bisa membaca" in capsys.readouterr().err

@@ -68,7 +68,8 @@ class Transcript(ScrollView, can_focus=True):
             self.transcript = transcript
 
     def __init__(self, names: dict[str, str], time_of: Callable[[float], str],
-                 highlighter: Callable[[list[str], str], list[list[tuple[int, int]]]], *, id: str | None = None) -> None:
+                 highlighter: Callable[[list[str], str, frozenset[str]], list[list[tuple[int, int]]]], *,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.names = names
         self.time_of = time_of
@@ -201,12 +202,13 @@ class Transcript(ScrollView, can_focus=True):
             text.append(" " + MARKS[message.delivery], style="dim" if message.delivery is not Delivery.READ else "bold")
         return text
 
-    def _burst(self, index: int) -> tuple[list[int], str]:
-        """Where the bubbles client message `index` was read with are, and its own place, oldest first; and the
-        counselor's message they answer ('' when none: `bursts.since_asked`)."""
+    def _burst(self, index: int) -> tuple[list[int], str, frozenset[str]]:
+        """Where the bubbles client message `index` was read with are, and its own place, oldest first; the
+        counselor's message they answer ('' when none) and what the client's messages before it were suggested for
+        (`bursts.since_asked`)."""
         before = max(0, index - 2 * BURST_BUBBLES)
-        found, asked = since_asked([e.message for e in self.entries[before:index]])
-        return [before + k for k in found] + [index], asked
+        found, asked, raised = since_asked([e.message for e in self.entries[before:index]])
+        return [before + k for k in found] + [index], asked, raised
 
     def _marks(self, index: int, reads: dict[int, tuple[list[int], list[list[tuple[int, int]]]]] | None = None
                ) -> list[tuple[int, int]]:
@@ -223,8 +225,8 @@ class Transcript(ScrollView, can_focus=True):
                 break
             if message.sender is Sender.CLIENT and message.flags and not message.redacted:
                 if later not in reads:
-                    burst, asked = self._burst(later)
-                    reads[later] = (burst, self.highlighter([self.entries[k].message.text for k in burst], asked))
+                    burst, asked, raised = self._burst(later)
+                    reads[later] = (burst, self.highlighter([self.entries[k].message.text for k in burst], asked, raised))
                 burst, read = reads[later]
                 if index in burst:
                     spans.update(read[burst.index(index)])
