@@ -89,17 +89,14 @@ class ClientMessages:
         return message
 
     def _read_again_after(self, revised: Message) -> None:
-        """The client's next messages were read with the words of `revised` as they were (a deletion leaves no
-        suggestion resting on deleted words; an edit or words that came late are read with what follows): read
-        again, stored, and told when their suggestion changed."""
-        read = 0
+        """The client's next messages were read with the words of `revised` as they were, or with what it was
+        suggested for (an answer to a counselor's question after it: `bursts.since_asked`): every one among the next
+        BURST_BUBBLES * 2 messages, the reach of both, is read again, stored, and told when its suggestion changed (a
+        deletion leaves no suggestion resting on deleted words; an edit or words that came late are read with what
+        follows)."""
         for message in self.store.messages.after(revised.session_id, revised.id, BURST_BUBBLES * 2):
-            if message.sender is Sender.COUNSELOR or read >= BURST_BUBBLES:
-                return  # the counselor's reply ended the burst; later ones never read the revised message (the
-                # BURST_BUBBLES-th after it may: a deleted bubble brings the counselor's question back in its reach)
             if not readable(message):
                 continue
-            read += 1
             flags = read_burst(self.data.phrases, *burst_of(self.store, message)).items
             if flags != message.flags:
                 self.store.messages.set_flags(message.id, flags)

@@ -101,6 +101,8 @@ async def test_an_answer_to_a_question_pointing_back_at_a_disclosure_is_read_wit
     await ws.desk.send(sid, asked)
     _say(channel, sid, ["udah kak"], START + 50, "c")
     assert _client_flags(ws, sid)[-1] == ("suicide",)
+    channel.inject(MessageRedacted(sid, "$b0", START + 70))  # the client deletes what they had said
+    assert _client_flags(ws, sid)[-1] == ()  # and the answer no longer rests on it
 
 
 async def test_a_deleted_bubble_is_not_read_with_the_next(desk):
