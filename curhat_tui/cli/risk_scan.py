@@ -54,20 +54,20 @@ def risk_scan_main(argv: list[str], out: TextIO | None = None) -> int:
         return 2
     burst: list[str] = []
     asked, since = "", 0  # the counselor's message, and how many lines came after it
-    said: set[str] = set()  # what the client's lines so far were suggested for
+    so_far: set[str] = set()  # what the client's lines so far were suggested for
     raised: frozenset[str] = frozenset()  # ... before the counselor's message
     with stream:
         for number, raw in enumerate(stream, 1):
             text = clean(raw.rstrip("\r\n"))
             if args.bursts and text.startswith(">"):
-                burst, asked, since, raised = [], text[1:].strip(), 0, frozenset(said)
+                burst, asked, since, raised = [], text[1:].strip(), 0, frozenset(so_far)
                 out.write(json.dumps({"line": number, "items": [], "imminent": False, "evidence": []}) + "\n")
                 continue
             if args.bursts:
                 burst = (burst + [text])[-BURST_BUBBLES:] if text.strip() else []  # no older line is read with it
                 asked, since = (asked, since + 1) if text.strip() else ("", 0)
                 read = read_burst(detector, burst or [text], asked if since <= BURST_BUBBLES else "", raised)
-                said.update(read.items)
+                so_far.update(read.items)
                 evidence = [said[h.start:h.end] for said, spans in zip(burst or [text], read.evidence) for h in spans]
                 out.write(json.dumps({"line": number, "items": list(read.items), "imminent": read.imminent,
                                       "evidence": evidence}, ensure_ascii=False) + "\n")
