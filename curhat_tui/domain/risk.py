@@ -181,7 +181,7 @@ class RiskDetector:
         if found is None:
             if len(self._answered) >= 256:
                 self._answered.clear()
-            found = self._answered[key] = self._answer(asked, reply, "suicide" in raised)
+            found = self._answered[key] = self._answer(*key)
         return found
 
     def _answer(self, asked: str, reply: str, after_suicide: bool) -> Detection:
@@ -262,9 +262,10 @@ class RiskDetector:
         best = self._best(tokens, found, sizes)
         scores = {head: p for head, (p, _) in best.items()}
         if self.model is not None:
-            named = any(hit.rule.item == "suicide" for hit in found)
-            decision = decide(scores, self.model.thresholds_for(text), frozenset(suggested), imminent,
-                              IMMINENCE_SUPPORT if named else unnamed)
+            support = unnamed
+            if support != IMMINENCE_SUPPORT and any(hit.rule.item == "suicide" for hit in found):
+                support = IMMINENCE_SUPPORT  # a statement that names suicide: a client's own support
+            decision = decide(scores, self.model.thresholds_for(text), frozenset(suggested), imminent, support)
             suggested, imminent = set(decision.items), decision.imminent
             for head, shown in decision.because:
                 spans.extend(self._evidence(tokens, found, best[head][1], head, shown, sizes))
