@@ -37,8 +37,7 @@ QUIET = [
     pytest.param("sertraline udh aku minum pagi ini",
                  marks=still_imminent("an antidepressant by its name read as 'obat', taken, with a time")),
     pytest.param("fluoxetine pagi ini udah kuminum kak", marks=still_imminent("the same, in another word order")),
-    pytest.param("udah minum obat dari psikiater, sekarang mau tidur",
-                 marks=still_imminent("a dose taken, then sleep, reads as an overdose before sleep")),
+    "udah minum obat dari psikiater, sekarang mau tidur",  # called imminent until the forty-sixth round
     pytest.param("aku udah beli obat di apotek", marks=still_imminent("medicine bought reads as means bought")),
     pytest.param("surat lamaran udah aku tulis semua", marks=still_imminent("a letter written, all of it")),
     pytest.param("udah kutulis surat buat mama, dia ultah besok",

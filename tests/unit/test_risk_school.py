@@ -43,7 +43,9 @@ QUIET = [
     pytest.param("mama ngancem hp aku disita seminggu kalo nilai matematika jelek lagi",
                  marks=known_miss("thirty-sixth", "abuse: a mother's threat to take a phone away read as a threat")),
     "gw bunuh lu ya kalo spoiler drakor lagi, bestie gw emang rese",
-    "lagu tiktok itu muter terus di kepala dari pagi, gak bisa berhenti nyanyi",  # flagged in the forty-first round
+    pytest.param("lagu tiktok itu muter terus di kepala dari pagi, gak bisa berhenti nyanyi",  # flagged in the 41st round
+                 marks=known_miss("forty-sixth", "panic named by the any-risk head: 'gak bisa berhenti' (can't stop) "
+                                                 "beside 'di kepala', as the round's panic that won't stop")),
     "ini chat terakhirku malam ini ya kak, mau tidur, besok ujian pagi",  # flagged from the 36th round to the 38th
     "kalo kakak nanya aku pernah nyakitin diri sendiri, nggak pernah kak, cuma kegores cutter pas prakarya",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import in_the_corpus, quiet, suggested
+from tests.conftest import in_the_corpus, known_miss, quiet, suggested
 from tests.conftest import risk_case as case
 
 # (kind, item, imminent, text)
@@ -28,7 +28,9 @@ RISK = [
          "aku nyilet paha pake cutter punya temen sebangku, sengaja di paha biar ga keliatan pas olahraga"),
     case("an online 'kakak' who wants photos for diamonds", "abuse", False,
          "ada kakak di ff yg beliin aku diamond terus sekarang minta foto aku tanpa baju, katanya kalo ga mau aku harus "
-         "balikin semua"),  # named suicide, not abuse, from the thirty-first round to the forty-first
+         "balikin semua",  # named suicide, not abuse, from the thirty-first round to the forty-first
+         marks=known_miss("forty-sixth", "named suicide again, not abuse: the any-risk head flags it and the suicide head "
+                                         "(0.75 of its threshold) edges out abuse (0.68)")),
     case("the step-father who comes in at night", "abuse", False,
          "ayah tiri aku suka masuk kamar kalo mama shift malem, aku takut tidur"),
     case("an ex who waits outside every night", "abuse", False,
