@@ -1,0 +1,57 @@
+"""The suicide rule for a plan (data/phrases.toml, the first suicide block) reads the prefixed verbs of "rencana" too
+(session 40): "berencana", "merencanakan", "rencanakan". Until then "aku berencana bunuh diri" rested on the model
+alone, and the answer reading missed a yes to "kamu berencana bunuh diri habis ujian?" (the statement built from the
+question carries the reply's words, which lowered the model's score). Judged through the shipped rules and slang alone
+(no model), so it holds whatever a retrain does, and through the whole detector for the answer. None of these
+sentences is in the corpus or a held-out set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curhat_tui.config.datafiles import load_directory, load_redflags
+from curhat_tui.config.risk_data import load_rules, read_slang
+from curhat_tui.domain.risk import RiskDetector
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RULED = [
+    "aku berencana bunuh diri bulan depan",
+    "udah lama aku merencanakan gantung diri",
+    "gue lagi rencanain bunuh diri kak",
+    "saya sudah merencanakan untuk akhiri hidup",
+]
+QUIET = [
+    "aku nggak berencana bunuh diri kok kak",
+    "tokoh di film itu berencana bunuh diri tapi batal",
+    "kami berencana liburan ke bali bulan depan",
+]
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    data = ROOT / "data"
+    items = [item.id for item in load_redflags(data / "redflags.toml", load_directory(data / "directory.toml")).items]
+    return RiskDetector(load_rules(data / "phrases.toml", set(items)), read_slang(data / "risk_slang.tsv"), None,
+                        tuple(items))
+
+
+def test_no_sentence_here_is_in_the_corpus_or_a_held_out_set(corpus_texts):
+    assert not [t for t in RULED + QUIET if t.lower() in corpus_texts]
+
+
+@pytest.mark.parametrize("text", RULED)
+def test_a_plan_told_with_a_prefixed_verb_fires_the_rule(rules_only, text):
+    assert "suicide" in rules_only.ruled(text)[0]
+
+
+@pytest.mark.parametrize("text", QUIET)
+def test_a_denial_a_film_and_a_holiday_plan_fire_no_rule(rules_only, text):
+    assert rules_only.ruled(text) == (frozenset(), False)
+
+
+def test_a_yes_to_a_question_about_such_a_plan_is_read_as_the_plan(data):
+    found = data.phrases.answer("Kamu berencana bunuh diri habis ujian selesai?", "he'em, abis uas")
+    assert "suicide" in found.items and found.evidence
