@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.config.risk_data import read_slang
+from curhat_tui.config.datafiles import load_directory, load_redflags
+from curhat_tui.config.risk_data import load_rules, read_slang
+from curhat_tui.domain.risk import RiskDetector
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -19,6 +21,14 @@ from risk_corpus import judged_files, read_tsv, training_lines  # noqa: E402
 def slang():
     """The risk detector's slang dictionary as shipped (data/risk_slang.tsv)."""
     return read_slang(ROOT / "data" / "risk_slang.tsv")
+
+
+@pytest.fixture(scope="session")
+def rules_only(slang):
+    """The shipped lexicon rules and slang with no model: what a rule promises holds whatever a retrain does."""
+    data = ROOT / "data"
+    items = [item.id for item in load_redflags(data / "redflags.toml", load_directory(data / "directory.toml")).items]
+    return RiskDetector(load_rules(data / "phrases.toml", set(items)), slang, None, tuple(items))
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.config.datafiles import load_directory, load_redflags
-from curhat_tui.config.risk_data import load_rules, read_slang
-from curhat_tui.domain.risk import RiskDetector
+from curhat_tui.config.risk_data import read_slang
 from curhat_tui.domain.risk_text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,14 +30,6 @@ QUIET = [
     "kemarin hampir ketabrak motor, untung aku bisa menghindar",
     "aku diawasin pas ujian online",
 ]
-
-
-@pytest.fixture(scope="module")
-def rules_only():
-    data = ROOT / "data"
-    items = [item.id for item in load_redflags(data / "redflags.toml", load_directory(data / "directory.toml")).items]
-    return RiskDetector(load_rules(data / "phrases.toml", set(items)), read_slang(data / "risk_slang.tsv"), None,
-                        tuple(items))
 
 
 def test_no_sentence_here_is_in_the_corpus_or_a_held_out_set(corpus_texts):

@@ -11,10 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.config.datafiles import load_directory, load_redflags
-from curhat_tui.config.risk_data import load_rules, read_slang
-from curhat_tui.domain.risk import RiskDetector
-
 ROOT = Path(__file__).resolve().parents[2]
 
 RULED = [
@@ -28,14 +24,6 @@ QUIET = [
     "tokoh di film itu berencana bunuh diri tapi batal",
     "kami berencana liburan ke bali bulan depan",
 ]
-
-
-@pytest.fixture(scope="module")
-def rules_only():
-    data = ROOT / "data"
-    items = [item.id for item in load_redflags(data / "redflags.toml", load_directory(data / "directory.toml")).items]
-    return RiskDetector(load_rules(data / "phrases.toml", set(items)), read_slang(data / "risk_slang.tsv"), None,
-                        tuple(items))
 
 
 def test_no_sentence_here_is_in_the_corpus_or_a_held_out_set(corpus_texts):

@@ -10,22 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from curhat_tui.config.datafiles import load_directory, load_redflags
-from curhat_tui.config.risk_data import SLANG_FILE, load_rules, read_slang
-from curhat_tui.domain.risk import RiskDetector
+from curhat_tui.config.risk_data import SLANG_FILE, read_slang
 from curhat_tui.domain.risk_clause import clause_grams, clauses, euphemisms, gated, who
 from curhat_tui.domain.risk_text import tokenize
 from tests.conftest import in_the_corpus, known_false_alarm, known_miss, quiet, suggested
 
 ROOT = Path(__file__).resolve().parents[2]
 SLANG = read_slang(ROOT / "data" / SLANG_FILE)
-
-
-@pytest.fixture(scope="module")
-def rules_only():
-    data = ROOT / "data"
-    items = [item.id for item in load_redflags(data / "redflags.toml", load_directory(data / "directory.toml")).items]
-    return RiskDetector(load_rules(data / "phrases.toml", set(items)), SLANG, None, tuple(items))
 
 
 def grams(text: str) -> set[str]:
