@@ -1,7 +1,7 @@
 """The risk detector on promises and denials (the forty-sixth round, session 40). A client who has just been asked
 about safety answers in the grammar of the future: "saya tidak akan", "janji kak, aku nggak akan", "i won't do it,
-promise". Until that round nearly every corpus line in that grammar was imminent risk ("aku nggak akan ada lagi
-besok"), so such promises were called imminent suicide risk, at the moment a false alarm costs most. These sentences
+promise". Until that round nearly all corpus lines in that grammar were risk, most of them imminent ("aku nggak
+akan ada lagi besok"), so such promises were called imminent suicide risk, at the moment a false alarm costs most. These sentences
 were written in session 40 as probes of the forty-third round's model, before the forty-sixth round's lines were
 trained (held-out 44 was written blind for the kind at the same time); none is in corpus/ or in any held-out set (two
 more were: the round's writer had them as examples, and they were left out here).
