@@ -7,11 +7,7 @@ sentences is in the corpus or a held-out set."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
 
 RULED = [
     "aku berencana bunuh diri bulan depan",
