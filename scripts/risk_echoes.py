@@ -67,6 +67,13 @@ def same_words(new: list[str], known: list[tuple[str, str]]) -> list[tuple[float
     return [(1.0, text, *where_of[text.strip().lower()]) for text in new if text.strip().lower() in where_of]
 
 
+def unlisted(found: list[tuple[float, str, str, str]], more: list[tuple[float, str, str, str]]
+             ) -> list[tuple[float, str, str, str]]:
+    """The finds of `more` whose new line `found` does not list yet: each line is listed once."""
+    seen = {text for _, text, _, _ in found}
+    return [f for f in more if f[1] not in seen]
+
+
 @lru_cache(maxsize=1)
 def _training(corpus: Path) -> tuple[tuple[str, str], ...]:
     return tuple((line.text, "the training corpus") for line in training_lines(corpus, sets=()))
@@ -99,10 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     new = read_tsv(args.file)
     found = echoes([line.text for line in new], known)  # a reply is compared with every line a client wrote
     if any(line.asked for line in new):  # and an exchange with every exchange, its message and reply together
-        seen = {text for _, text, _, _ in found}
-        found += [f for f in echoes([said(line) for line in new], pairs) if f[1] not in seen]
-    seen = {text for _, text, _, _ in found}
-    found += [f for f in same_words([line.text for line in new], whole) if f[1] not in seen]
+        found += unlisted(found, echoes([said(line) for line in new], pairs))
+    found += unlisted(found, same_words([line.text for line in new], whole))
     for score, text, where, other in found:
         print(f"{score:.2f}\t{text}\n\t~ {where}: {other}")
     print(f"{len(found)} of {len(new)} lines echo another line")
