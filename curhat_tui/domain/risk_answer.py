@@ -110,8 +110,7 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 # question words that begin a yes-or-no question ("apakah kamu ...", "apa kamu ...", English auxiliaries)
 _ASKING = frozenset({"apakah", "apa", "are", "do", "did", "does", "have", "has", "is", "was", "were", "will", "would",
                      "can", "could", "coba"})
-_AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "am", "was", "were", "have", "has", "had", "can", "could",
-                          "will", "would", "should"})  # an English yes-or-no question opens with one
+_AUXILIARIES = (_ASKING - {"apakah", "apa", "coba"}) | {"am", "had", "should"}  # an English yes-or-no question opens with one
 _EVER = frozenset({"pernah", "ever"})  # "have you ever ...?" then "yes": what was asked about is told, not its time
 _ADDRESS = frozenset({"kakak", "mas", "mbak", "bang", "dek", "teh", "bro", "sis", "pak", "bu", "akang", "neng"})
 # the names a message opens with, as typed ("Mas, kamu ...?", "kak ..."), before the question proper
