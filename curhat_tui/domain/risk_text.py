@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from curhat_tui.domain.risk_clause import gated
+from curhat_tui.domain.risk_clause import gated, judgements_denied
 from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling
 from curhat_tui.domain.risk_unmask import REDUP, RUNS, Slang, signs_of, unmasked
 
@@ -212,7 +212,7 @@ def tokenize(text: str, slang: Mapping[str, tuple[str, ...]]) -> list[Token]:
             out.append(Token(word, start, end, brk and i == 0, scope > 0 and word not in NEGATORS, cut and i == 0))
             scope = SCOPE if word in NEGATORS else max(0, scope - 1)
         last = end
-    return _answered_no(lowered, out)
+    return judgements_denied(lowered, _answered_no(lowered, out))
 
 
 # An echoed question answered no ("kepikiran bunuh diri? nggak kok kak"): the question's words read as negated, as

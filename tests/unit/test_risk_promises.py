@@ -45,9 +45,7 @@ QUIET = [
     "ga bakal lagi deh makan seblak level 5",
     "aku gak akan minjemin duit ke dia lagi",
     "malem ini ga bakal online kak, ujian",
-    pytest.param("tidak kak, bunuh diri itu dosa besar. saya tidak akan",
-                 marks=known_miss("forty-sixth", "suicide (no longer imminent): the rule's 'bunuh diri' stands in a "
-                                                 "denial that names it")),
+    "tidak kak, bunuh diri itu dosa besar. saya tidak akan",  # quiet since session 41 (test_risk_moral.py)
     pytest.param("i'm not gonna do anything, dont worry",
                  marks=known_miss("forty-sixth", "severe depression named by the any-risk head")),
 ]
