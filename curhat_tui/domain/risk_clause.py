@@ -171,6 +171,19 @@ def word_class(word: str) -> tuple[str, bool] | None:
     return None
 
 
+# The chat "I did it" form: "ku" before a verb ("kutusuk", "kuhabisi", "racunnya udah kusimpan"), as "aku tusuk"
+# (since session 41; before, only a verb the slang dictionary rewrites, "kunyayat", "kubeli"). Only a verb of a class
+# harm is told with, so "kuliah", "kurang", "kuning", "kumaha" stay words; not a plan verb ("kulunasi": tried, and
+# ordinary debts paid and cards written were called imminent on the development sets).
+_KU = frozenset({"die", "hurt", "abuse", "into", "means"})
+
+
+def harm_verb(stem: str) -> bool:
+    """Whether the rest of a "ku-" word is a verb of dying, hurting, abuse, a means, a plan or putting into food."""
+    hit = word_class(stem)
+    return hit is not None and hit[0] in _KU
+
+
 @lru_cache(maxsize=8192)
 def who(word: str) -> str | None:
     """"self", "other", "frame" or "refl" (diri, sendiri) for a word naming who acts or is acted on, else None."""

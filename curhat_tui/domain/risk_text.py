@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from curhat_tui.domain.risk_clause import gated, judgements_denied
+from curhat_tui.domain.risk_clause import gated, harm_verb, judgements_denied
 from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling
 from curhat_tui.domain.risk_unmask import REDUP, RUNS, Slang, signs_of, unmasked
 
@@ -172,6 +172,8 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]], spelling: Spelling | N
         stem = slang.get(word[2:])
         if stem is not None and len(stem) == 1 and stem != DROP:
             return ("aku", stem[0])
+        if harm_verb(word[2:]):  # "kutusuk", "kuhabisi", "kusimpan": a verb of harm, means or plan (session 41)
+            return ("aku", word[2:])
     if spelling is not None:
         read = spelling.read(word)
         if read:

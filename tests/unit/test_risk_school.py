@@ -46,9 +46,7 @@ QUIET = [
     pytest.param("lagu tiktok itu muter terus di kepala dari pagi, gak bisa berhenti nyanyi",  # flagged in the 41st round
                  marks=known_miss("forty-sixth", "panic named by the any-risk head: 'gak bisa berhenti' (can't stop) "
                                                  "beside 'di kepala', as the round's panic that won't stop")),
-    pytest.param("ini chat terakhirku malam ini ya kak, mau tidur, besok ujian pagi",  # flagged in the 36th-38th rounds
-                 marks=known_miss("forty-sixth (refit in session 41)", "imminent suicide: the suicide head at 0.503 of "
-                                  "its threshold, just over the imminence support of 0.5 (under it before the refit)")),
+    "ini chat terakhirku malam ini ya kak, mau tidur, besok ujian pagi",  # flagged from the 36th round to the 38th
     "kalo kakak nanya aku pernah nyakitin diri sendiri, nggak pernah kak, cuma kegores cutter pas prakarya",
 ]
 
