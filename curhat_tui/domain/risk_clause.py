@@ -179,7 +179,7 @@ _KU = frozenset({"die", "hurt", "abuse", "into", "means"})
 
 
 def harm_verb(stem: str) -> bool:
-    """Whether the rest of a "ku-" word is a verb of dying, hurting, abuse, a means, a plan or putting into food."""
+    """Whether the rest of a "ku-" word is a verb of dying, hurting, abuse, a means or putting into food."""
     hit = word_class(stem)
     return hit is not None and hit[0] in _KU
 

@@ -172,7 +172,7 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]], spelling: Spelling | N
         stem = slang.get(word[2:])
         if stem is not None and len(stem) == 1 and stem != DROP:
             return ("aku", stem[0])
-        if harm_verb(word[2:]):  # "kutusuk", "kuhabisi", "kusimpan": a verb of harm, means or plan (session 41)
+        if harm_verb(word[2:]):  # "kutusuk", "kuhabisi", "kuracun": a verb of harm or a means (session 41)
             return ("aku", word[2:])
     if spelling is not None:
         read = spelling.read(word)
