@@ -12,9 +12,9 @@ messages, risk and benign, Indonesian, English and mixed):
      with a yes, read as the answer to a screening question (domain.risk_answer: alone, and the question as the
      client's statement with it)
   4. the same for a 5,000-character paste (the detector reads long text in windows)
-  5. a hostile 64 KiB message (the largest a Matrix event carries) in five shapes: chat, spaced emoji, spaced
-     letters, random printable characters, one long word; the worst shape's median against the 5,000-character
-     paste (the detector reads a long message's first and last words only: risk_text.read_parts)
+  5. a hostile 64 KiB message (the largest a Matrix event carries) in six shapes: chat, spaced emoji, spaced
+     letters, random printable characters, one long word, acts beside sin words; the worst shape's median against
+     the 5,000-character paste (the detector reads a long message's first and last words only: risk_text.read_parts)
   6. loading the data files: the detector's (phrases.toml, risk_slang.tsv, risk_model.tsv) vs the old list
 The targets are the project's: under 1 ms a message on average; a hostile message within 2x the paste. A bubble
 read with its burst is two readings, one of them of six bubbles' text, and an answer two: reported, with no target.
@@ -56,7 +56,8 @@ def hostile() -> dict[str, str]:
     rng = random.Random(7)
     walls = {"chat": "hari ini aku kerja seperti biasa lalu makan siang bareng teman kantor. ",
              "spaced emoji": "💊 🔪 🪢 ", "spaced letters": "m a t i a j a ",
-             "random characters": "".join(rng.choice(string.printable) for _ in range(HUGE)), "one word": "a"}
+             "random characters": "".join(rng.choice(string.printable) for _ in range(HUGE)), "one word": "a",
+             "acts and sins": "mati dosa itu "}  # the moral reading (risk_moral) reads every act beside a sin word
     return {name: (wall * (HUGE // len(wall) + 1))[:HUGE] for name, wall in walls.items()}
 
 

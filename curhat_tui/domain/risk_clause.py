@@ -29,7 +29,7 @@ else, any class word in a message about news, a film or a study, and any class w
 message that says it is over ("udah sembuh", "sekarang aman") is read apart, as "~mati", with n-grams and
 character n-grams of its own that the model learns separately from the client's own "mati". Abuse (done to
 the client) and a past not told as over are read as they are. A word of dying or hurting that its clause calls a
-sin or no way out ("bunuh diri itu dosa besar", `judged()`) is read as denied (risk_text.tokenize).
+sin or no way out ("bunuh diri itu dosa besar") is read as denied (risk_moral.py).
 """
 
 from __future__ import annotations
@@ -254,52 +254,6 @@ def clause_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
 
 
 _GATED = frozenset({"die", "hurt"})
-# A moral statement about an act (since session 41): "bunuh diri itu dosa besar", "suicide is a sin in my religion",
-# "nyayat kulit itu dosa juga kan", "bunuh diri bukan solusi" judge dying or hurting and turn it down, as "aku nggak
-# mau bunuh diri" does; risk_text.tokenize reads the word as denied when its clause goes on to call it a sin or no
-# way out (`judged()`). Not when a wish or a plan comes before it in the clause ("aku mau bunuh diri walau itu
-# dosa"), nor when the clause asks whether it is a sin ("bunuh diri dosa gak sih?", "apakah bunuh diri itu dosa?":
-# a client may ask that while weighing it; tokenize also passes over a clause that ends in "?").
-MORAL = frozenset({"dosa", "berdosa", "haram", "dilarang", "larangan", "sin", "sinful", "selfish", "egois"})
-NO_WAY_OUT = frozenset({"solusi", "jawaban", "answer", "solution", "nyelesaiin", "menyelesaikan"})  # and "jalan keluar"
-_IS = frozenset({"itu", "adalah", "merupakan", "is"})
-_ASKS = frozenset({"tidak", "kah", "apa", "apakah", "or"})  # "dosa gak?", "apakah ... dosa" ("is", "a" are not read)
-
-
-def judged(tokens: list[Token], k: int, i: int, j: int) -> bool:
-    """Whether the word of dying or hurting at `k` stands in a moral statement in its clause [i, j): a sin word at
-    most three words after it or after an "itu" ("bunuh diri dosa", "suicide is a sin"; not "aku garuk tangan sampe
-    berdarah tiap abis ngelakuin dosa"), or a denied way out ("bukan solusi", "bukan jalan keluar")."""
-    if tokens[i].text in _ASKS or any((hit := word_class(tokens[m].text)) is not None and hit[0] in ("wish", "plan")
-                                      for m in range(i, k)):
-        return False
-    for m in range(k + 1, j):
-        word = tokens[m]
-        if word.text in MORAL and not word.neg and (m - k <= 3 or any(t.text in _IS for t in tokens[k + 1:m])):
-            return m + 1 >= j or tokens[m + 1].text not in _ASKS
-        if word.neg and (word.text in NO_WAY_OUT or (word.text == "jalan" and m + 1 < j and tokens[m + 1].text == "keluar")):
-            return True
-    return False
-
-
-def judgements_denied(lowered: str, tokens: list[Token]) -> list[Token]:
-    """The tokens of `lowered` with each moral statement about an act read as its denial (`judged()`): the judged word
-    and the "diri" after it marked as a negation marks them ("bunuh diri itu dosa besar" reads as "tidak bunuh diri"
-    does); not in a clause that ends in "?" ("bunuh diri itu dosa?")."""
-    if not any(tok.text in MORAL or tok.text in NO_WAY_OUT or tok.text == "jalan" for tok in tokens):
-        return tokens
-    for i, j in clauses(tokens):
-        after = lowered[tokens[j - 1].end:tokens[j].start if j < len(tokens) else len(lowered)]
-        if "?" in after:
-            continue
-        for k in range(i, j):
-            hit = word_class(tokens[k].text)
-            if hit is not None and hit[0] in _GATED and not tokens[k].neg and judged(tokens, k, i, j):
-                m = k + 1
-                while m < j and tokens[m].text in REFLEXIVE:
-                    m += 1
-                tokens[k:m] = [replace(tok, neg=True) for tok in tokens[k:m]]
-    return tokens
 
 
 def read(tokens: list[Token]) -> tuple[list[tuple[str, int, int]], set[int]]:

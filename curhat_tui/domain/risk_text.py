@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from curhat_tui.domain.risk_clause import gated, harm_verb, judgements_denied
+from curhat_tui.domain.risk_clause import gated, harm_verb
+from curhat_tui.domain.risk_moral import judgements_denied
 from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling
 from curhat_tui.domain.risk_unmask import REDUP, RUNS, Slang, signs_of, unmasked
 
