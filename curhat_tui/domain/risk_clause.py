@@ -35,6 +35,7 @@ sin or no way out ("bunuh diri itu dosa besar") is read as denied (risk_moral.py
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -47,7 +48,7 @@ _SUF = r"(?:in|kan|an|i|nya|ku|mu|ke|ne|ni|no|ake|ing|ed|s)*"
 
 
 def _cls(stems: str) -> re.Pattern[str]:
-    return re.compile(rf"^{_PRE}(?:{stems}){_SUF}$")
+    return re.compile(rf"^{_PRE}({stems}){_SUF}$")
 
 
 # The classes, over canonical words (the dictionary has already read "nyilet" as "silet", "pengen" as "ingin").
@@ -88,7 +89,8 @@ _PEOPLE = re.compile(r"^(?:(?:teman|sahabat|adik|ibu|ayah|bapak|mama|papa|suami|
                      # roles a grudge names (the thirty-fourth round): whose drink, whose house, whose motorbike
                      r"mandor|senior|rekan|kolega|juragan|rentenir|tengkulak|penagih|pelakor|pebinor|selingkuhan|"
                      r"supervisor|spv|manajer|manager|ketua|pelatih|sipir|satpam|pasien|penumpang|murid|siswa|santri|"
-                     r"ustadz|ustad|menantu|kating|kades|lurah|pemilik|boss|coworker|landlord)(?:ku|nya|mu)?"
+                     r"ustadz|ustad|menantu|kating|kades|lurah|pemilik|boss|coworker|landlord|"
+                     r"pasangan|partner|kekasih|tunangan)(?:ku|nya|mu)?"  # a partner (session 42)
                      r"|kakak(?:ku|nya|mu))$")
 _OWN = re.compile(r"^[^\W\d_]{3,}ku$")  # "tanganku", "hidupku": the client's own (a person word is read first)
 REFLEXIVE = frozenset({"diri", "sendiri", "myself", "herself", "himself", "themselves", "dirinya"})  # done to: "bunuh diri"
@@ -182,6 +184,44 @@ def harm_verb(stem: str) -> bool:
     """Whether the rest of a "ku-" word is a verb of dying, hurting, abuse, a means or putting into food."""
     hit = word_class(stem)
     return hit is not None and hit[0] in _KU
+
+
+# A verb of harm with the one it is done to as its suffix: "memukulku" (hits me), "menyentuhku", "nyakitinmu",
+# "membunuhnya", read as "pukul aku", "sentuh aku", "sakiti kamu", "bunuh dia", so the clause reader sees who is hurt
+# (session 42; before, "pukulku" was a word of its own). Only an affixed verb: "kunciku", "lukaku" are my key, my
+# wound; never a passive ("dipukulnya": by him) nor a noun in -an ("pukulanku"). With "-nya" (him, her or it) only
+# a verb done to a person: "membakarnya", "menyiramnya", "mendorongnya" are done to things as often.
+_DONE_TO = {"ku": "aku", "mu": "kamu", "nya": "dia"}
+_TO_SOMEONE = frozenset({"hurt", "abuse"})
+_KILL = frozenset({"bunuh", "pateni", "mateni", "paehan"})
+_TO_A_PERSON = _KILL | frozenset({"pukul", "tampar", "tonjok", "tendang", "cekik", "bacok", "tikam", "hajar", "aniaya",
+                                  "siksa", "gebuk", "jambak", "gampar", "jotos", "tinju", "perkosa", "leceh", "lecehkan",
+                                  "cabuli", "ancam", "sekap", "celaka", "sakiti", "luka", "habisi", "raba", "grepe",
+                                  "gebug", "keplak", "cubit", "jewer", "gorok", "peras"})
+
+
+def _verb(word: str) -> tuple[str, str, str] | None:
+    """The class of a word that is no passive, the stem the class knows in it and what follows the stem."""
+    for form in _forms(word):
+        for name, pattern in CLASS_WORDS:
+            found = pattern.match(form)
+            if found:
+                passive = form.startswith("di") and pattern.match(form[2:]) is not None
+                return None if passive else (name, found.group(1), form[found.end(1):])
+    return None
+
+
+def done_to(typed: str, slang: Mapping[str, tuple[str, ...]], suffix: str) -> tuple[str, str] | None:
+    """The verb and the one it is done to, when `typed` + `suffix` is an affixed verb of harm with its object."""
+    known = slang.get(typed)
+    if suffix not in _DONE_TO or (known is not None and (len(known) != 1 or known[0] == typed)):
+        return None
+    read = _verb(known[0] if known is not None else typed)
+    if read is None or read[1] == typed or read[2] == "an" or not (read[0] in _TO_SOMEONE or read[1] in _KILL):
+        return None
+    if suffix == "nya" and read[1] not in _TO_A_PERSON:
+        return None
+    return (known[0] if known is not None else read[1]), _DONE_TO[suffix]
 
 
 @lru_cache(maxsize=8192)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from curhat_tui.domain.risk_clause import gated, harm_verb
+from curhat_tui.domain.risk_clause import done_to, gated, harm_verb
 from curhat_tui.domain.risk_moral import judgements_denied
 from curhat_tui.domain.risk_spell import MAX_TRIES, Spelling
 from curhat_tui.domain.risk_unmask import REDUP, RUNS, Slang, signs_of, unmasked
@@ -62,8 +62,7 @@ _LOOK_ALIKE = str.maketrans(
 
 
 def _plain_letter(ch: str) -> str:
-    """A look-alike, full-width, mathematical or accented letter or digit as the plain one ("ü" -> "u"), else
-    `ch` itself."""
+    """A look-alike, full-width, mathematical or accented letter or digit as the plain one ("ü" -> "u"), else `ch`."""
     mapped = ch.translate(_LOOK_ALIKE)
     if mapped != ch:
         return mapped
@@ -123,8 +122,7 @@ def visible(text: str) -> tuple[str, list[int] | None]:
 
 
 def lower_keep_length(text: str) -> str:
-    """Lowercase one character at a time, so every index still points at the same character
-    (str.lower() can change the length, as with "İ")."""
+    """Lowercase one character at a time, so each index points at the same character (str.lower() may not: "İ")."""
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
@@ -166,6 +164,8 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]], spelling: Spelling | N
         return found if found is not None else (word,)
     for suffix in _SUFFIXES:  # "bokapku" -> "ayahku": the stem's canonical form keeps its suffix
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            if done := done_to(word[: -len(suffix)], slang, suffix):  # "memukulku" -> "pukul aku" (session 42)
+                return done
             stem = slang.get(word[: -len(suffix)])
             if stem is not None and len(stem) == 1:
                 return (stem[0] + suffix,)
