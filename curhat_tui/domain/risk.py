@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from curhat_tui.domain.phrases import SCAN_CHARS, PhraseHit
-from curhat_tui.domain.risk_answer import ANSWER_CHARS, ANSWER_SUPPORT, ASKED_CHARS, question, told
+from curhat_tui.domain.risk_answer import ANSWER_CHARS, ANSWER_SUPPORT, ASKED_CHARS, bare, question, told
 from curhat_tui.domain.risk_clause import euphemisms, gated
 from curhat_tui.domain.risk_model import LinearModel, probability
 from curhat_tui.domain.risk_text import (
@@ -195,7 +195,10 @@ class RiskDetector:
             return NOTHING
         said, offset, at = found
         # one part: a statement is at most ASKED_CHARS + ANSWER_CHARS long
-        read = self._detect(said, IMMINENCE_SUPPORT if after_suicide else ANSWER_SUPPORT)
+        support = IMMINENCE_SUPPORT if after_suicide else ANSWER_SUPPORT
+        read = self._detect(said, support)
+        if not read.items and bare(tokens, at):  # "iya dikit": the statement alone (risk_answer.bare)
+            read = self._detect(said[:offset - 1], support)
         if not read.items:
             return NOTHING
         back = where or range(len(shown))

@@ -126,6 +126,22 @@ _ABLE = re.compile(r"\b(?:bisa|mau|akan|ada)\b")  # the word a no negates before
 _FINE_OR_UNSURE = frozenset({("tidak", "apa"), ("tidak", "ayah"), ("tidak", "masalah"), ("tidak", "tahu"),
                              ("tidak", "yakin"), ("tidak", "popo"), ("tidak", "nanaon"), ("no", "worries")})
 _ASKED_KAH = re.compile(r"^(sudah|pernah|ada|bisa|mau|masih|apa|benar|betul|sedang|punya)kah$")
+# A bare answer (session 42): nothing after its yes or no but words that say how much, when, how surely or to whom
+# ("iya dikit", "yeah a bit", "muhun rada", "pernah bang", "udah kak tadi"). Read with the statement, such words only
+# thinned what the client confirmed (each block of a text's features weighs as one vector of unit length): "kamu
+# sedang mabuk sekarang?" then "iya dikit" read "aku sedang mabuk sekarang" and "iya dikit" together, under the
+# threshold, though the statement alone is well over it. When the two read together suggest nothing, the statement
+# is read alone (risk.RiskDetector._answer). Development sets answers1 and answers2: 6 risk answers more of 685, one
+# of them imminent, no false alarm more of 948.
+_SO_MUCH = frozenset({"sedikit", "dikit", "bit", "lil", "little", "rada", "agak", "banget", "parah", "tadi", "barusan",
+                      "sekarang", "lagi", "terus", "sering", "sih", "kok", "dong", "deh", "nih", "ya", "yeah", "benar",
+                      "bener", "beneran", "serius", "teteh", "aa", "akang", "neng"})
+
+
+def bare(tokens: list[Token], at: int) -> bool:
+    """Whether the answer's words other than its yes or no (at `at`) say nothing but how much, when or to whom."""
+    return all(n == at or tok.text in _SO_MUCH or tok.text in LEAD or tok.text in YES_WORDS or tok.text in _ADDRESS
+               for n, tok in enumerate(tokens))
 
 
 def question(asked: str) -> str:
