@@ -14,7 +14,7 @@ from curhat_tui.domain.risk import RiskDetector
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from risk_corpus import judged_files, read_tsv, training_lines  # noqa: E402
+from risk_corpus import ANSWERS, EXCHANGES, judged_files, read_tsv, training_lines  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +39,11 @@ def corpus_texts() -> frozenset[str]:
     for path in judged_files(ROOT / "corpus"):
         known |= {line.text.strip().lower() for line in read_tsv(path)}
     return frozenset(known)
+
+
+@pytest.fixture(scope="session")
+def corpus_exchanges() -> frozenset[tuple[str, str]]:
+    """Every (counselor's message, client's reply) of the answers and exchanges sets, lowercased: a test's own exchanges
+    must be none of them."""
+    return frozenset((line.asked.lower(), line.text.lower()) for pattern in (ANSWERS, EXCHANGES)
+                     for path in (ROOT / "corpus").glob(pattern + "*.tsv") for line in read_tsv(path))

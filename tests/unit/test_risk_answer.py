@@ -65,7 +65,7 @@ QUIET = [
 # reply, item)
 STILL = [
     ("the thought not gone", "Pikiran pengen mati itu udah hilang sekarang?", "belum, makin sering malah", "suicide"),
-    ("a friend still unconscious", "Teman kosmu yang nelen obat tadi udah sadar?", "belum kak, napasnya pelan",
+    ("a friend still unconscious", "Teman kosmu yang nelen obat tadi udah sadar?", "belum kak, napasnya pelan bgt",
      "substance"),
     ("the voice goes on", "Suara yang nyuruh kamu loncat itu udah berhenti?", "belum mas", "psychosis"),
     ("the pills not put away", "Obat tidur yang kamu kumpulin udah kamu singkirin?", "blm kak, masih di tas", "suicide"),
@@ -89,14 +89,8 @@ QUIET_NOES = [
 ]
 
 
-def test_no_exchange_here_is_in_the_corpus():
-    import sys
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from risk_corpus import ANSWERS, EXCHANGES, read_tsv
-
-    known = {(line.asked.lower(), line.text.lower()) for pattern in (ANSWERS, EXCHANGES)
-             for path in (ROOT / "corpus").glob(pattern + "*.tsv") for line in read_tsv(path)}
+def test_no_exchange_here_is_in_the_corpus(corpus_exchanges):
+    known = corpus_exchanges
     ours = [(asked.lower(), reply.lower()) for _, asked, reply, *_ in DISCLOSED + QUIET + STILL + QUIET_NOES]
     assert not [pair for pair in ours if pair in known]
     assert not {reply for _, reply in ours} & {reply for _, reply in known if len(reply.split()) > 2}
