@@ -164,13 +164,21 @@ def _forms(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def word_class(word: str) -> tuple[str, bool] | None:
-    """A word's harm class and whether it is a "di-" (passive) form, or None."""
+def _matched(word: str) -> tuple[str, bool, str, str] | None:
+    """A word's harm class, whether it is a "di-" (passive) form, the stem the class knows in it and what follows."""
     for form in _forms(word):
         for name, pattern in CLASS_WORDS:
-            if pattern.match(form):
-                return name, form.startswith("di") and pattern.match(form[2:]) is not None
+            found = pattern.match(form)
+            if found:
+                passive = form.startswith("di") and pattern.match(form[2:]) is not None
+                return name, passive, found.group(1), form[found.end(1):]
     return None
+
+
+def word_class(word: str) -> tuple[str, bool] | None:
+    """A word's harm class and whether it is a "di-" (passive) form, or None."""
+    hit = _matched(word)
+    return None if hit is None else hit[:2]
 
 
 # The chat "I did it" form: "ku" before a verb ("kutusuk", "kuhabisi", "racunnya udah kusimpan"), as "aku tusuk"
@@ -200,28 +208,17 @@ _TO_A_PERSON = _KILL | frozenset({"pukul", "tampar", "tonjok", "tendang", "cekik
                                   "gebug", "keplak", "cubit", "jewer", "gorok", "peras"})
 
 
-def _verb(word: str) -> tuple[str, str, str] | None:
-    """The class of a word that is no passive, the stem the class knows in it and what follows the stem."""
-    for form in _forms(word):
-        for name, pattern in CLASS_WORDS:
-            found = pattern.match(form)
-            if found:
-                passive = form.startswith("di") and pattern.match(form[2:]) is not None
-                return None if passive else (name, found.group(1), form[found.end(1):])
-    return None
-
-
 def done_to(typed: str, slang: Mapping[str, tuple[str, ...]], suffix: str) -> tuple[str, str] | None:
     """The verb and the one it is done to, when `typed` + `suffix` is an affixed verb of harm with its object."""
     known = slang.get(typed)
     if suffix not in _DONE_TO or (known is not None and (len(known) != 1 or known[0] == typed)):
         return None
-    read = _verb(known[0] if known is not None else typed)
-    if read is None or read[1] == typed or read[2] == "an" or not (read[0] in _TO_SOMEONE or read[1] in _KILL):
+    read = _matched(known[0] if known is not None else typed)
+    if read is None or read[1] or read[2] == typed or read[3] == "an" or not (read[0] in _TO_SOMEONE or read[2] in _KILL):
         return None
-    if suffix == "nya" and read[1] not in _TO_A_PERSON:
+    if suffix == "nya" and read[2] not in _TO_A_PERSON:
         return None
-    return (known[0] if known is not None else read[1]), _DONE_TO[suffix]
+    return (known[0] if known is not None else read[2]), _DONE_TO[suffix]
 
 
 @lru_cache(maxsize=8192)
