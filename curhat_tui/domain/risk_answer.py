@@ -133,9 +133,9 @@ _ASKED_KAH = re.compile(r"^(sudah|pernah|ada|bisa|mau|masih|apa|benar|betul|seda
 # threshold, though the statement alone is well over it. When the two read together suggest nothing, the statement
 # is read alone (risk.RiskDetector._answer). Development sets answers1 and answers2: 6 risk answers more of 685, one
 # of them imminent, no false alarm more of 948.
-_SO_MUCH = frozenset({"sedikit", "dikit", "bit", "lil", "little", "rada", "agak", "banget", "parah", "tadi", "barusan",
-                      "sekarang", "lagi", "terus", "sering", "sih", "kok", "dong", "deh", "nih", "ya", "yeah", "benar",
-                      "bener", "beneran", "serius", "teteh", "aa", "akang", "neng"})
+# (beside LEAD, YES_WORDS and _ADDRESS, which hold "dikit", "banget", "bener", "sih", "neng" and the like already)
+_SO_MUCH = frozenset({"bit", "lil", "little", "rada", "agak", "tadi", "barusan", "sekarang", "lagi", "terus", "kok",
+                      "dong", "deh", "nih", "beneran", "serius", "teteh", "aa"})
 
 
 def bare(tokens: list[Token], at: int) -> bool:
