@@ -35,7 +35,6 @@ sin or no way out ("bunuh diri itu dosa besar") is read as denied (risk_moral.py
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -208,9 +207,9 @@ _TO_A_PERSON = _KILL | frozenset({"pukul", "tampar", "tonjok", "tendang", "cekik
                                   "gebug", "keplak", "cubit", "jewer", "gorok", "peras"})
 
 
-def done_to(typed: str, slang: Mapping[str, tuple[str, ...]], suffix: str) -> tuple[str, str] | None:
-    """The verb and the one it is done to, when `typed` + `suffix` is an affixed verb of harm with its object."""
-    known = slang.get(typed)
+def done_to(typed: str, known: tuple[str, ...] | None, suffix: str) -> tuple[str, str] | None:
+    """The verb and the one it is done to, when `typed` + `suffix` is an affixed verb of harm with its object (`known`:
+    what the slang dictionary reads `typed` as, if anything)."""
     if suffix not in _DONE_TO or (known is not None and (len(known) != 1 or known[0] == typed)):
         return None
     read = _matched(known[0] if known is not None else typed)
@@ -290,7 +289,7 @@ def clause_grams(tokens: list[Token]) -> list[tuple[str, int, int]]:
     return read(tokens)[0]
 
 
-_GATED = frozenset({"die", "hurt"})
+DIE_OR_HURT = frozenset({"die", "hurt"})  # the classes read apart (gated()) and judged (risk_moral)
 
 
 def read(tokens: list[Token]) -> tuple[list[tuple[str, int, int]], set[int]]:
@@ -334,7 +333,7 @@ def read(tokens: list[Token]) -> tuple[list[tuple[str, int, int]], set[int]]:
             aim = purpose(tokens, k, j)
             if aim:
                 grams.append((f"S:{name}>for:{aim}", k, k + 1))
-            if ((name in _GATED and agent in ("other", "frame") and not passive and after != "self")
+            if ((name in DIE_OR_HURT and agent in ("other", "frame") and not passive and after != "self")
                          or (framed and name in ("die", "hurt", "means"))):
                 gates.add(k)
             if when == "past":

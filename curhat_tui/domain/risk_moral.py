@@ -28,7 +28,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from curhat_tui.domain.risk_clause import NOW, REFLEXIVE, clauses, who, word_class
+from curhat_tui.domain.risk_clause import DIE_OR_HURT, NOW, REFLEXIVE, clauses, who, word_class
 
 if TYPE_CHECKING:  # pragma: no cover
     from curhat_tui.domain.risk_text import Token
@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 MORAL = frozenset({"dosa", "berdosa", "haram", "dilarang", "larangan", "sin", "sinful", "selfish", "egois"})
 NO_WAY_OUT = frozenset({"solusi", "jawaban", "answer", "solution", "nyelesaiin", "menyelesaikan"})  # and "jalan keluar"
 REACH = 6  # a moral statement is short: the sin word or the way out stands within this many words of the act
-_JUDGED = frozenset({"die", "hurt"})
 _IS = frozenset({"itu", "adalah", "merupakan", "is"})
 _ASKS_AFTER = frozenset({"tidak", "kah", "apa", "or"})  # "dosa gak?", "dosa kah"
 _ASKING = frozenset({"apa", "apakah", "kah", "emang", "emangnya", "gimana", "bagaimana", "benarkah", "bener"})
@@ -99,7 +98,7 @@ def judgements_denied(lowered: str, tokens: list[Token]) -> list[Token]:
             continue  # a "?" before the sentence ends: a question
         for k in range(i, j):
             hit = word_class(tokens[k].text)
-            if hit is not None and hit[0] in _JUDGED and not tokens[k].neg and judged(tokens, k, i, j):
+            if hit is not None and hit[0] in DIE_OR_HURT and not tokens[k].neg and judged(tokens, k, i, j):
                 m = k + 1
                 while m < j and tokens[m].text in REFLEXIVE:
                     m += 1

@@ -164,9 +164,9 @@ def _word(raw: str, slang: Mapping[str, tuple[str, ...]], spelling: Spelling | N
         return found if found is not None else (word,)
     for suffix in _SUFFIXES:  # "bokapku" -> "ayahku": the stem's canonical form keeps its suffix
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            if done := done_to(word[: -len(suffix)], slang, suffix):  # "memukulku" -> "pukul aku" (session 42)
-                return done
             stem = slang.get(word[: -len(suffix)])
+            if done := done_to(word[: -len(suffix)], stem, suffix):  # "memukulku" -> "pukul aku" (session 42)
+                return done
             if stem is not None and len(stem) == 1:
                 return (stem[0] + suffix,)
     if word.startswith("ku") and len(word) >= 6:  # "kusiram", "kunyayat": the chat "I did it" form of a known verb
